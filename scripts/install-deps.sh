@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package centinela needs to build, test, demo and benchmark.
+# Idempotent: only missing packages are installed; `apt-get update` runs only then.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libyaml-cpp-dev libfmt-dev libhiredis-dev libssl-dev zlib1g-dev
+  libbrotli-dev libzstd-dev
+  # tests
+  libgtest-dev libgmock-dev redis-server prometheus curl
+  # demo origin (a FastAPI app, as our users write them)
+  python3 python3-fastapi python3-uvicorn
+  # benchmark peers and load generator
+  nginx-light wrk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts these services on install; tests and benchmarks start their own.
+for svc in redis-server nginx prometheus; do
+  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
+  $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done

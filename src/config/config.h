@@ -1,0 +1,229 @@
+// The typed, validated configuration. Everything the gateway does is decided by
+// one immutable Config; a reload builds a new one and swaps it in.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace centinela::config {
+
+using Duration = std::chrono::milliseconds;
+
+// "host:port"; host may be an IPv4/IPv6 literal ("[::1]:80") or a name.
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string text;  // as written, for logs and metric labels
+};
+
+// An IP range. Addresses are kept as 16 bytes, IPv4 as IPv4-mapped IPv6
+// (::ffff:a.b.c.d), so one comparison serves both families.
+struct CidrRange {
+  std::array<std::uint8_t, 16> bytes{};
+  unsigned prefix_len = 128;  // counted on the 128-bit form
+  bool contains(const std::array<std::uint8_t, 16>& address) const;
+};
+
+struct Limits {
+  std::uint64_t max_header_bytes = 16 * 1024;
+  std::uint64_t max_body_bytes = 10 * 1024 * 1024;
+  Duration header_timeout = std::chrono::seconds(10);
+  Duration idle_timeout = std::chrono::seconds(60);
+  std::uint64_t max_connections = 10000;
+};
+
+struct ServerConfig {
+  std::vector<Endpoint> listen;
+  unsigned workers = 0;  // 0: number of cores
+  Duration drain_timeout = std::chrono::seconds(10);
+  Limits limits;
+  std::vector<CidrRange> trusted_proxies;
+};
+
+struct AdminConfig {
+  std::optional<Endpoint> listen;
+  std::string token;  // empty: /admin/* open
+};
+
+struct RotateConfig {
+  std::uint64_t max_size = 0;  // 0: no size rotation
+  bool daily = false;
+  unsigned keep = 7;
+  bool compress = false;
+};
+
+struct AccessLogConfig {
+  bool enabled = true;
+  std::string path = "stdout";  // "stdout", "stderr", "off" or a file path
+  RotateConfig rotate;
+};
+
+struct SlowRequestConfig {
+  Duration normal = std::chrono::milliseconds(100);
+  Duration slow = std::chrono::milliseconds(500);
+  Duration very_slow = std::chrono::seconds(3);
+};
+
+struct RedactConfig {
+  std::vector<std::string> query_params;  // compared case-sensitively
+  std::vector<std::string> headers;       // lower-case
+};
+
+struct LogConfig {
+  AccessLogConfig access;
+  SlowRequestConfig slow_request;
+  RedactConfig redact;
+  std::string level = "info";  // error log level: debug, info, warn, error
+};
+
+struct RedisConfig {
+  std::string url;  // redis://host:port/db
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 6379;
+  unsigned db = 0;
+  std::string password;
+  Duration timeout = std::chrono::milliseconds(250);
+};
+
+struct HealthCheckConfig {
+  std::string path;  // empty: no active health checks
+  Duration interval = std::chrono::seconds(5);
+  Duration timeout = std::chrono::seconds(2);
+  unsigned healthy_threshold = 1;    // consecutive successes to mark up
+  unsigned unhealthy_threshold = 2;  // consecutive failures to mark down
+};
+
+struct PassiveHealthConfig {
+  unsigned max_failures = 5;  // consecutive; 0 disables passive ejection
+  Duration ejection_time = std::chrono::seconds(30);
+};
+
+enum class LoadBalancing { round_robin, least_requests };
+
+struct UpstreamConfig {
+  std::string name;
+  std::vector<Endpoint> servers;
+  Duration connect_timeout = std::chrono::seconds(2);
+  Duration timeout = std::chrono::seconds(30);  // from request sent to response head
+  std::string host;  // non-empty: Host sent upstream instead of the client's
+  LoadBalancing load_balancing = LoadBalancing::round_robin;
+  HealthCheckConfig health_check;
+  PassiveHealthConfig passive_health;
+  unsigned retries = 1;                // extra attempts for idempotent requests
+  unsigned max_idle_per_worker = 64;   // keep-alive pool size per worker
+  Duration idle_timeout = std::chrono::seconds(60);
+};
+
+struct RouteMatch {
+  std::string host;    // empty: any; "*.example.com" matches subdomains
+  std::string exact;   // at most one of exact / prefix / regex
+  std::string prefix;
+  std::string regex;   // ECMAScript, matched against the whole path
+  std::vector<std::string> methods;  // upper-case; empty: any
+};
+
+// One header the gateway sets on responses; an empty value removes it.
+struct HeaderValue {
+  std::string name;
+  std::string value;
+};
+
+struct SecurityHeadersConfig {
+  bool enabled = true;
+  std::vector<HeaderValue> headers;  // the final set after preset + overrides
+  std::vector<std::string> remove = {"server", "x-powered-by"};  // lower-case
+};
+
+struct CorsConfig {
+  bool enabled = false;
+  std::vector<std::string> allow_origins;  // "*" allowed
+  std::vector<std::string> allow_methods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+  std::vector<std::string> allow_headers;
+  std::vector<std::string> expose_headers;
+  bool allow_credentials = false;
+  Duration max_age = std::chrono::minutes(10);
+};
+
+// Parsed and validated here so `check` accepts the whole contract config; the
+// cache, rate-limit and compression filters that use them are separate issues.
+struct CacheConfig {
+  bool enabled = false;
+  std::optional<Duration> ttl;
+  std::optional<Duration> stale_while_revalidate;
+  std::optional<Duration> stale_if_error;
+  std::vector<std::string> key;  // "user", "header:NAME", "query"...
+};
+
+struct RateLimitPolicyConfig {
+  std::string name;
+  std::vector<std::string> key;  // ip, user, api_key, header:NAME, route, global
+  std::uint64_t limit = 0;
+  Duration window{};
+  std::optional<std::uint64_t> burst;
+  std::string algorithm = "gcra";  // or sliding_window
+};
+
+struct CompressionConfig {
+  bool enabled = false;
+  std::uint64_t min_size = 1024;
+  std::vector<std::string> content_types;
+  std::vector<std::string> algorithms = {"br", "zstd", "gzip"};
+};
+
+struct RouteConfig {
+  std::string name;  // metric/log label; default: the path pattern
+  RouteMatch match;
+  std::string upstream;
+  Duration timeout{};  // 0: the upstream's
+  SecurityHeadersConfig security_headers;
+  CorsConfig cors;
+  CacheConfig cache;
+  std::vector<RateLimitPolicyConfig> rate_limit;
+  CompressionConfig compression;
+};
+
+struct CacheStoreConfig {
+  std::uint64_t memory = 256ull * 1024 * 1024;
+  std::string shared;  // "redis" or empty
+};
+
+struct Config {
+  std::string source_path;
+  ServerConfig server;
+  AdminConfig admin;
+  LogConfig log;
+  std::optional<RedisConfig> redis;
+  std::map<std::string, UpstreamConfig> upstreams;
+  CacheStoreConfig cache;
+  std::vector<RouteConfig> routes;  // in match order
+};
+
+// One problem found in a config file, printed as FILE:LINE:COLUMN: message.
+struct ConfigError {
+  std::string file;
+  unsigned line = 0;    // 1-based; 0 when unknown
+  unsigned column = 0;  // 1-based
+  std::string message;
+  std::string to_string() const;
+};
+
+struct LoadResult {
+  std::optional<Config> config;  // set when errors is empty
+  std::vector<ConfigError> errors;
+};
+
+// Reads and validates a file; never throws.
+LoadResult load_file(const std::string& path);
+// Same from text already in memory; `file` names it in errors.
+LoadResult load_string(const std::string& text, const std::string& file);
+
+// The Helmet-equivalent defaults used by `security_headers: default`.
+std::vector<HeaderValue> default_security_headers();
+
+}  // namespace centinela::config

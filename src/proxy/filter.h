@@ -1,0 +1,33 @@
+// The extension point of the request path. A route owns a chain of filters,
+// built once when the config loads; the hot path only walks it.
+#pragma once
+
+#include "proxy/request_context.h"
+
+namespace centinela::proxy {
+
+enum class FilterStatus {
+  Continue,  // go on to the next filter, then the upstream
+  Respond,   // stop: send ctx.local_response to the client
+};
+
+class Filter {
+ public:
+  virtual ~Filter() = default;
+
+  // Runs before the upstream is chosen, in chain order. A filter that answers
+  // sets ctx.local_response and returns Respond; later filters do not run.
+  virtual FilterStatus on_request(RequestContext& ctx) {
+    (void)ctx;
+    return FilterStatus::Continue;
+  }
+
+  // Runs on every response head about to be sent to the client (from the
+  // upstream, or local), in reverse chain order. May add, change or remove fields.
+  virtual void on_response(RequestContext& ctx, ResponseHead& response) {
+    (void)ctx;
+    (void)response;
+  }
+};
+
+}  // namespace centinela::proxy
