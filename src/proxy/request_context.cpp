@@ -1,0 +1,64 @@
+#include "proxy/request_context.h"
+
+#include <fmt/format.h>
+
+namespace centinela::proxy {
+namespace {
+
+std::string_view error_code_for(unsigned status) {
+  switch (status) {
+    case 400: return "BAD_REQUEST";
+    case 401: return "UNAUTHORIZED";
+    case 403: return "FORBIDDEN";
+    case 404: return "NOT_FOUND";
+    case 405: return "METHOD_NOT_ALLOWED";
+    case 408: return "REQUEST_TIMEOUT";
+    case 413: return "PAYLOAD_TOO_LARGE";
+    case 429: return "RATE_LIMITED";
+    case 431: return "HEADERS_TOO_LARGE";
+    case 502: return "BAD_GATEWAY";
+    case 503: return "SERVICE_UNAVAILABLE";
+    case 504: return "GATEWAY_TIMEOUT";
+    default: return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+  }
+}
+
+// Minimal JSON string escaping for messages the gateway writes itself.
+void append_json_escaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+}
+
+}  // namespace
+
+LocalResponse make_error_response(unsigned status, std::string_view message,
+                                  std::string_view request_id) {
+  LocalResponse response;
+  response.status = status;
+  response.headers.set(http::field::content_type, "application/json");
+  response.headers.set(http::field::cache_control, "no-store");
+  std::string& body = response.body;
+  body.reserve(128 + message.size());
+  fmt::format_to(std::back_inserter(body), R"({{"error":{{"status":{},"code":"{}","message":")",
+                 status, error_code_for(status));
+  append_json_escaped(body, message);
+  body += R"(","request_id":")";
+  append_json_escaped(body, request_id);
+  body += "\"}}";
+  return response;
+}
+
+}  // namespace centinela::proxy
