@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# `make demo`: the demo origin on :9000, centinela on :8080 (admin :9901) in front of it.
+# Runs until Ctrl-C; both processes are stopped on the way out.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Debian's interpreter: it has python3-fastapi and python3-uvicorn. A `python3` earlier on
+# PATH (pyenv, a venv) usually does not.
+PYTHON=/usr/bin/python3
+GATEWAY=${CENTINELA_BIN:-build/centinela}
+CONFIG=${CENTINELA_CONFIG:-examples/demo.yaml}
+ORIGIN_PORT=9000
+
+origin_pid=""
+gateway_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  # SIGTERM lets the gateway drain in-flight requests; wait for it before the origin goes.
+  if [ -n "$gateway_pid" ] && kill -0 "$gateway_pid" 2>/dev/null; then
+    kill -TERM "$gateway_pid" 2>/dev/null || true
+    wait "$gateway_pid" 2>/dev/null || true
+  fi
+  if [ -n "$origin_pid" ] && kill -0 "$origin_pid" 2>/dev/null; then
+    kill -TERM "$origin_pid" 2>/dev/null || true
+    wait "$origin_pid" 2>/dev/null || true
+  fi
+  echo "demo: stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+wait_for() {  # url, what, pid: poll until the url answers, the process dies, or 15 s pass
+  for _ in $(seq 1 150); do
+    curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { echo "demo: $2 exited during start-up" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "demo: $2 did not answer $1 within 15 s" >&2
+  return 1
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+[ -x "$GATEWAY" ] || { echo "demo: $GATEWAY not built; run 'make build'" >&2; exit 1; }
+"$PYTHON" -c 'import fastapi, uvicorn' 2>/dev/null ||
+  { echo "demo: $PYTHON lacks fastapi/uvicorn; run 'make deps'" >&2; exit 1; }
+for port in "$ORIGIN_PORT" 8080 9901; do
+  if port_busy "$port"; then echo "demo: port $port is already in use" >&2; exit 1; fi
+done
+
+"$GATEWAY" check -c "$CONFIG"
+
+echo "demo: starting the origin (FastAPI) on 127.0.0.1:$ORIGIN_PORT"
+"$PYTHON" -m uvicorn demo_origin:app --app-dir examples --host 127.0.0.1 --port "$ORIGIN_PORT" \
+  --no-access-log --log-level warning &
+origin_pid=$!
+wait_for "http://127.0.0.1:$ORIGIN_PORT/health" "the origin" "$origin_pid"
+
+echo "demo: starting centinela with $CONFIG"
+"$GATEWAY" run -c "$CONFIG" &
+gateway_pid=$!
+wait_for "http://127.0.0.1:9901/health" "centinela" "$gateway_pid"
+
+cat <<'TEXT'
+
+  centinela is listening on http://127.0.0.1:8080 (admin on http://127.0.0.1:9901).
+  Its access log (one JSON line per request) is printed below. Try, from another terminal:
+
+    curl -i http://127.0.0.1:8080/api/articles          # proxied; note X-Request-ID, security
+                                                         # headers, and no Server/X-Powered-By
+    curl -i http://127.0.0.1:8080/api/articles/42       # the origin's own 404
+    curl -i http://127.0.0.1:8080/nope                  # no route: centinela's JSON 404
+    curl -i http://127.0.0.1:8080/api/slow              # 2 s: logged with "speed":"slow"
+    curl -i -H 'Authorization: Bearer alice' http://127.0.0.1:8080/api/users/me
+    curl -i -X OPTIONS -H 'Origin: http://localhost:3000' \
+         -H 'Access-Control-Request-Method: POST' http://127.0.0.1:8080/api/articles
+    curl -s http://127.0.0.1:9901/metrics | grep ^centinela_
+    curl -s http://127.0.0.1:9901/health
+    curl -s http://127.0.0.1:9901/ready
+
+  Ctrl-C stops both.
+
+TEXT
+
+# Either process ending ends the demo; Ctrl-C lands in the INT trap above.
+wait -n "$origin_pid" "$gateway_pid" || true
+echo "demo: a process exited on its own" >&2
+exit 1
