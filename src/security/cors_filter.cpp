@@ -1,0 +1,235 @@
+#include "security/cors_filter.h"
+
+#include <boost/beast/core/string.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace centinela::security {
+namespace {
+
+namespace http = proxy::http;
+using boost::beast::iequals;
+
+constexpr std::string_view kVaryPreflightEchoingHeaders = "Origin, Access-Control-Request-Headers";
+
+bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+bool iends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
+}
+
+// One or more dot-separated DNS labels: what a wildcard may stand for.
+bool is_subdomain_labels(std::string_view text) {
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  char previous = '\0';
+  for (char c : text) {
+    const bool label_char =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!label_char && c != '.') return false;
+    if (c == '.' && previous == '.') return false;
+    previous = c;
+  }
+  return true;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const std::string& item : items) {
+    if (!joined.empty()) joined += ", ";
+    joined += item;
+  }
+  return joined;
+}
+
+bool contains(const std::vector<std::string>& items, std::string_view wanted) {
+  for (const std::string& item : items) {
+    if (item == wanted) return true;
+  }
+  return false;
+}
+
+// True when the comma-separated list `field` already names `token` (or "*").
+bool list_contains(std::string_view field, std::string_view token) {
+  while (!field.empty()) {
+    const std::size_t comma = field.find(',');
+    std::string_view item = field.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item == "*" || iequals(item, token)) return true;
+    if (comma == std::string_view::npos) break;
+    field.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// Adds `token` to the response's Vary, keeping what the upstream listed.
+void add_vary(http::fields& headers, std::string_view token) {
+  const auto [begin, end] = headers.equal_range(http::field::vary);
+  std::size_t count = 0;
+  for (auto field = begin; field != end; ++field, ++count) {
+    if (list_contains(field->value(), token)) return;
+  }
+  if (count == 0) {
+    headers.set(http::field::vary, token);
+  } else if (count == 1) {
+    std::string merged(begin->value());
+    merged += ", ";
+    merged += token;
+    headers.set(http::field::vary, merged);
+  } else {
+    headers.insert(http::field::vary, token);
+  }
+}
+
+bool is_preflight(const proxy::RequestHead& request) {
+  return request.method() == http::verb::options &&
+         request.find(http::field::origin) != request.end() &&
+         request.find(http::field::access_control_request_method) != request.end();
+}
+
+class CorsFilter final : public proxy::Filter {
+ public:
+  explicit CorsFilter(const config::CorsConfig& config)
+      : allow_methods_(join(config.allow_methods)),
+        echo_request_headers_(contains(config.allow_headers, "*")),
+        allow_headers_(echo_request_headers_ ? std::string() : join(config.allow_headers)),
+        expose_headers_(join(config.expose_headers)),
+        allow_credentials_(config.allow_credentials),
+        max_age_seconds_(std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(config.max_age).count())) {
+    for (std::string origin : config.allow_origins) {
+      if (origin == "*") {
+        any_origin_ = true;
+        continue;
+      }
+      if (origin.size() > 1 && origin.back() == '/') origin.pop_back();
+      if (!add_wildcard(origin)) exact_origins_.push_back(std::move(origin));
+    }
+    // "*" cannot be sent with credentials, so then the origin is echoed.
+    send_star_ = any_origin_ && !allow_credentials_;
+  }
+
+  proxy::FilterStatus on_request(proxy::RequestContext& ctx) override {
+    const proxy::RequestHead& request = ctx.request;
+    if (!is_preflight(request)) return proxy::FilterStatus::Continue;
+
+    const std::string_view origin = request[http::field::origin];
+    if (!is_allowed(origin)) {
+      ctx.local_response =
+          proxy::make_error_response(403, "CORS origin not allowed", ctx.request_id);
+      ctx.local_response->headers.set(http::field::vary, "Origin");
+      return proxy::FilterStatus::Respond;
+    }
+
+    proxy::LocalResponse& response = ctx.local_response.emplace();
+    response.status = 204;
+    http::fields& headers = response.headers;
+    headers.set(http::field::access_control_allow_origin, send_star_ ? "*" : origin);
+    if (allow_credentials_) headers.set(http::field::access_control_allow_credentials, "true");
+    if (!allow_methods_.empty()) {
+      headers.set(http::field::access_control_allow_methods, allow_methods_);
+    }
+    bool echoed_headers = false;
+    if (echo_request_headers_) {
+      const std::string_view requested = request[http::field::access_control_request_headers];
+      if (!requested.empty()) {
+        headers.set(http::field::access_control_allow_headers, requested);
+        echoed_headers = true;
+      }
+    } else if (!allow_headers_.empty()) {
+      headers.set(http::field::access_control_allow_headers, allow_headers_);
+    }
+    headers.set(http::field::access_control_max_age, max_age_seconds_);
+    headers.set(http::field::vary, echoed_headers ? kVaryPreflightEchoingHeaders : "Origin");
+    return proxy::FilterStatus::Respond;
+  }
+
+  void on_response(proxy::RequestContext& ctx, proxy::ResponseHead& response) override {
+    const proxy::RequestHead& request = ctx.request;
+    // A preflight's answer was complete when on_request made it (or it was
+    // refused by an earlier filter, and CORS fields would not rescue it).
+    if (is_preflight(request)) return;
+
+    // The answer depends on Origin unless every origin gets "*".
+    if (!send_star_) add_vary(response, "Origin");
+
+    const std::string_view origin = request[http::field::origin];
+    if (origin.empty() || !is_allowed(origin)) {
+      response.erase(http::field::access_control_allow_origin);
+      response.erase(http::field::access_control_allow_credentials);
+      response.erase(http::field::access_control_expose_headers);
+      return;
+    }
+    response.set(http::field::access_control_allow_origin, send_star_ ? "*" : origin);
+    if (allow_credentials_) {
+      response.set(http::field::access_control_allow_credentials, "true");
+    } else {
+      response.erase(http::field::access_control_allow_credentials);
+    }
+    if (!expose_headers_.empty()) {
+      response.set(http::field::access_control_expose_headers, expose_headers_);
+    } else {
+      response.erase(http::field::access_control_expose_headers);
+    }
+  }
+
+ private:
+  // "scheme://*.domain[:port]" → a prefix and a suffix around the labels.
+  struct WildcardOrigin {
+    std::string prefix;  // "https://"
+    std::string suffix;  // ".example.com"
+
+    bool matches(std::string_view origin) const {
+      if (origin.size() <= prefix.size() + suffix.size()) return false;
+      if (!istarts_with(origin, prefix) || !iends_with(origin, suffix)) return false;
+      return is_subdomain_labels(
+          origin.substr(prefix.size(), origin.size() - prefix.size() - suffix.size()));
+    }
+  };
+
+  bool add_wildcard(const std::string& origin) {
+    const std::size_t star = origin.find('*');
+    if (star == std::string::npos || origin.find('*', star + 1) != std::string::npos) return false;
+    std::string prefix = origin.substr(0, star);
+    std::string suffix = origin.substr(star + 1);
+    if (prefix.size() < 4 || prefix.compare(prefix.size() - 3, 3, "://") != 0) return false;
+    if (suffix.size() < 2 || suffix.front() != '.') return false;
+    wildcard_origins_.push_back({std::move(prefix), std::move(suffix)});
+    return true;
+  }
+
+  bool is_allowed(std::string_view origin) const {
+    if (any_origin_) return true;
+    for (const std::string& allowed : exact_origins_) {
+      if (iequals(origin, allowed)) return true;
+    }
+    for (const WildcardOrigin& wildcard : wildcard_origins_) {
+      if (wildcard.matches(origin)) return true;
+    }
+    return false;
+  }
+
+  bool any_origin_ = false;
+  bool send_star_ = false;
+  std::vector<std::string> exact_origins_;
+  std::vector<WildcardOrigin> wildcard_origins_;
+  std::string allow_methods_;
+  bool echo_request_headers_;
+  std::string allow_headers_;
+  std::string expose_headers_;
+  bool allow_credentials_;
+  std::string max_age_seconds_;
+};
+
+}  // namespace
+
+std::unique_ptr<proxy::Filter> make_cors_filter(const config::CorsConfig& config) {
+  if (!config.enabled) return nullptr;
+  return std::make_unique<CorsFilter>(config);
+}
+
+}  // namespace centinela::security
