@@ -1,0 +1,58 @@
+// Readers for the parts of the config file. Each fills its part of Config,
+// keeping the defaults for what the file leaves out, and reports every
+// problem to the ErrorList.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "config/yaml_reader.h"
+
+namespace centinela::config {
+
+// `listeners_in_use` are listeners already taken (by server.listen) and
+// checked for duplicates against admin.listen.
+void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out);
+void read_admin(ErrorList& errors, const YAML::Node& node,
+                const std::vector<Endpoint>& listeners_in_use, AdminConfig& out);
+void read_log(ErrorList& errors, const YAML::Node& node, LogConfig& out);
+void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out);
+void read_upstreams(ErrorList& errors, const YAML::Node& node,
+                    std::map<std::string, UpstreamConfig>& out);
+// Route upstreams must name one of `upstreams`.
+void read_routes(ErrorList& errors, const YAML::Node& node,
+                 const std::map<std::string, UpstreamConfig>& upstreams,
+                 std::vector<RouteConfig>& out);
+
+// Per-route policies; `path` is e.g. "routes[0].cors".
+void read_security_headers(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                           SecurityHeadersConfig& out);
+void read_cors(ErrorList& errors, const YAML::Node& node, const std::string& path, CorsConfig& out);
+void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                      CacheConfig& out);
+void read_rate_limits(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                      std::vector<RateLimitPolicyConfig>& out);
+void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                      CompressionConfig& out);
+
+// Key parts for cache keys and rate-limit keys: each one of `plain` ("ip") or
+// KIND:NAME for a kind in `named` ("header:X-Api-Key", NAME lower-cased).
+std::vector<std::string> read_key_parts(ErrorList& errors, const YAML::Node& node,
+                                        const std::string& path,
+                                        const std::vector<std::string_view>& plain,
+                                        const std::vector<std::string_view>& named);
+
+// Parses and upper-cases HTTP method names, reporting unknown ones at `node`.
+std::vector<std::string> read_methods(ErrorList& errors, const YAML::Node& node,
+                                      const std::string& path);
+
+// Parses "redis://[:password@]host[:port][/db]" into `out`; returns the
+// problem, or an empty string.
+std::string parse_redis_url(std::string_view url, RedisConfig& out);
+
+}  // namespace centinela::config

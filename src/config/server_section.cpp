@@ -1,0 +1,108 @@
+#include <algorithm>
+
+#include "config/address.h"
+#include "config/ascii.h"
+#include "config/sections.h"
+
+namespace centinela::config {
+namespace {
+
+bool same_listener(const Endpoint& a, const Endpoint& b) {
+  return a.port == b.port && ascii_lower(a.host) == ascii_lower(b.host);
+}
+
+// Parses one listener, reporting it if it repeats one in `in_use`.
+std::optional<Endpoint> read_listener(ErrorList& errors, const YAML::Node& node,
+                                      const std::string& path,
+                                      const std::vector<Endpoint>& in_use) {
+  auto text = read_string(errors, node, path);
+  if (!text) return std::nullopt;
+  auto parsed = parse_endpoint(*text);
+  if (!parsed.value) {
+    errors.add(node, path + ": " + parsed.error);
+    return std::nullopt;
+  }
+  auto same = [&](const Endpoint& other) { return same_listener(other, *parsed.value); };
+  if (std::any_of(in_use.begin(), in_use.end(), same)) {
+    errors.add(node, path + ": duplicate listener '" + *text + "'");
+    return std::nullopt;
+  }
+  return parsed.value;
+}
+
+void read_limits(ErrorList& errors, const YAML::Node& node, Limits& out) {
+  MapFields fields(
+      errors, node, "server.limits",
+      {"max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout", "max_connections"});
+  constexpr bool kPositive = true;
+  fields.read_size("max_header_bytes", out.max_header_bytes, kPositive);
+  fields.read_size("max_body_bytes", out.max_body_bytes, kPositive);
+  fields.read_duration("header_timeout", out.header_timeout, kPositive);
+  fields.read_duration("idle_timeout", out.idle_timeout, kPositive);
+  fields.read("max_connections", out.max_connections, 1, 10'000'000);
+}
+
+void read_trusted_proxies(ErrorList& errors, const YAML::Node& node, std::vector<CidrRange>& out) {
+  const std::string path = "server.trusted_proxies";
+  if (!node.IsSequence() && !node.IsScalar()) {
+    errors.add(node, path + ": expected a list of addresses or CIDR ranges, got " + describe(node));
+    return;
+  }
+  std::vector<YAML::Node> items;
+  if (node.IsScalar()) {
+    items.push_back(node);
+  } else {
+    for (const YAML::Node& item : node) items.push_back(item);
+  }
+  for (const YAML::Node& item : items) {
+    auto text = read_string(errors, item, path);
+    if (!text) continue;
+    auto range = parse_cidr(*text);
+    if (range.value) {
+      out.push_back(*range.value);
+    } else {
+      errors.add(item, path + ": " + range.error);
+    }
+  }
+}
+
+}  // namespace
+
+void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
+  MapFields fields(errors, node, "server",
+                   {"listen", "workers", "drain_timeout", "limits", "trusted_proxies"});
+  if (const YAML::Node* listen = fields.find("listen")) {
+    if (listen->IsScalar()) {
+      if (auto endpoint = read_listener(errors, *listen, "server.listen", out.listen)) {
+        out.listen.push_back(*endpoint);
+      }
+    } else if (listen->IsSequence() && listen->size() > 0) {
+      for (const YAML::Node& item : *listen) {
+        if (auto endpoint = read_listener(errors, item, "server.listen", out.listen)) {
+          out.listen.push_back(*endpoint);
+        }
+      }
+    } else {
+      errors.add(*listen,
+                 "server.listen: expected a list of host:port, got " +
+                     (listen->IsSequence() ? std::string("an empty list") : describe(*listen)));
+    }
+  }
+  fields.read("workers", out.workers, 0, 256);
+  fields.read_duration("drain_timeout", out.drain_timeout);
+  if (const YAML::Node* limits = fields.find("limits")) read_limits(errors, *limits, out.limits);
+  if (const YAML::Node* proxies = fields.find("trusted_proxies")) {
+    read_trusted_proxies(errors, *proxies, out.trusted_proxies);
+  }
+}
+
+void read_admin(ErrorList& errors, const YAML::Node& node,
+                const std::vector<Endpoint>& listeners_in_use, AdminConfig& out) {
+  MapFields fields(errors, node, "admin", {"listen", "token"});
+  if (const YAML::Node* listen = fields.find("listen")) {
+    out.listen = read_listener(errors, *listen, "admin.listen", listeners_in_use);
+  }
+  fields.read("token", out.token);
+}
+
+}  // namespace centinela::config

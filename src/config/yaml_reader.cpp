@@ -1,0 +1,264 @@
+#include "config/yaml_reader.h"
+
+#include <algorithm>
+
+#include "config/ascii.h"
+#include "config/suggestion.h"
+#include "config/units.h"
+
+namespace centinela::config {
+namespace {
+
+std::string prefixed(std::string_view path, std::string_view message) {
+  if (path.empty()) return std::string(message);
+  return std::string(path) + ": " + std::string(message);
+}
+
+std::string join(const std::vector<std::string_view>& words) {
+  std::string out;
+  for (std::string_view word : words) {
+    if (!out.empty()) out += ", ";
+    out += word;
+  }
+  return out;
+}
+
+}  // namespace
+
+void ErrorList::add(const YAML::Mark& mark, std::string message) {
+  ConfigError error;
+  error.file = file_;
+  if (!mark.is_null()) {
+    error.line = static_cast<unsigned>(mark.line + 1);
+    error.column = static_cast<unsigned>(mark.column + 1);
+  }
+  error.message = std::move(message);
+  errors_.push_back(std::move(error));
+}
+
+std::vector<ConfigError> ErrorList::take() {
+  std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
+    return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+  });
+  return std::move(errors_);
+}
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "nothing";
+  }
+}
+
+std::string lower_scalar(const YAML::Node& node) {
+  if (!node.IsScalar()) return {};
+  return ascii_lower(node.Scalar());
+}
+
+bool is_switched_off(const YAML::Node& node) {
+  std::string text = lower_scalar(node);
+  return text == "off" || text == "false" || text == "no";
+}
+
+std::optional<std::string> read_string(ErrorList& errors, const YAML::Node& node,
+                                       std::string_view path) {
+  if (node.IsScalar()) return node.Scalar();
+  errors.add(node, prefixed(path, "expected a string, got " + describe(node)));
+  return std::nullopt;
+}
+
+std::optional<bool> read_bool(ErrorList& errors, const YAML::Node& node, std::string_view path) {
+  std::string text = lower_scalar(node);
+  if (text == "true" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "no" || text == "off") return false;
+  errors.add(node, prefixed(path, "expected a boolean (true or false), got " + describe(node)));
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> read_uint(ErrorList& errors, const YAML::Node& node,
+                                       std::string_view path, std::uint64_t min,
+                                       std::uint64_t max) {
+  std::optional<std::uint64_t> value;
+  if (node.IsScalar()) value = parse_unsigned(node.Scalar());
+  if (!value || *value < min || *value > max) {
+    errors.add(node, prefixed(path, "expected a whole number from " + std::to_string(min) + " to " +
+                                        std::to_string(max) + ", got " + describe(node)));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<Duration> read_duration(ErrorList& errors, const YAML::Node& node,
+                                      std::string_view path, bool must_be_positive) {
+  if (!node.IsScalar()) {
+    errors.add(node,
+               prefixed(path, "expected a duration such as 250ms or 10s, got " + describe(node)));
+    return std::nullopt;
+  }
+  auto parsed = parse_duration(node.Scalar());
+  if (!parsed.value) {
+    errors.add(node, prefixed(path, parsed.error));
+    return std::nullopt;
+  }
+  if (must_be_positive && parsed.value->count() == 0) {
+    errors.add(node, prefixed(path, "must be greater than 0"));
+    return std::nullopt;
+  }
+  return parsed.value;
+}
+
+std::optional<std::uint64_t> read_size(ErrorList& errors, const YAML::Node& node,
+                                       std::string_view path, bool must_be_positive) {
+  if (!node.IsScalar()) {
+    errors.add(node,
+               prefixed(path, "expected a size such as 64KiB or 10MiB, got " + describe(node)));
+    return std::nullopt;
+  }
+  auto parsed = parse_size(node.Scalar());
+  if (!parsed.value) {
+    errors.add(node, prefixed(path, parsed.error));
+    return std::nullopt;
+  }
+  if (must_be_positive && *parsed.value == 0) {
+    errors.add(node, prefixed(path, "must be greater than 0"));
+    return std::nullopt;
+  }
+  return parsed.value;
+}
+
+std::optional<std::vector<std::string>> read_string_list(ErrorList& errors, const YAML::Node& node,
+                                                         std::string_view path) {
+  if (node.IsScalar()) return std::vector<std::string>{node.Scalar()};
+  if (!node.IsSequence()) {
+    errors.add(node, prefixed(path, "expected a list, got " + describe(node)));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  for (const YAML::Node& item : node) {
+    if (item.IsScalar()) {
+      out.push_back(item.Scalar());
+    } else {
+      errors.add(item, prefixed(path, "expected a list of strings, got " + describe(item)));
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+MapFields::MapFields(ErrorList& errors, const YAML::Node& node, std::string path,
+                     std::vector<std::string_view> known_keys)
+    : errors_(errors), node_(node), path_(std::move(path)) {
+  if (!node.IsMap()) {
+    std::string where = path_.empty() ? "the file" : path_;
+    errors_.add(node, where + ": expected a map of keys (one of " + join(known_keys) + "), got " +
+                          describe(node));
+    return;
+  }
+  is_map_ = true;
+  // Entries by value: yaml-cpp's iterator-> hands out a temporary.
+  for (const auto& entry : node) {
+    const YAML::Node& key = entry.first;
+    if (!key.IsScalar()) {
+      std::string where = path_.empty() ? std::string() : path_ + ": ";
+      errors_.add(key, where + "expected a key name, got " + describe(key));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    if (std::find(known_keys.begin(), known_keys.end(), name) == known_keys.end()) {
+      std::string where = path_.empty() ? "at the top level" : "in " + path_;
+      std::string hint = did_you_mean(name, known_keys);
+      if (hint.empty()) hint = " (expected one of " + join(known_keys) + ")";
+      errors_.add(key, "unknown key '" + name + "' " + where + hint);
+      continue;
+    }
+    if (find(name)) {
+      errors_.add(key, "duplicate key '" + path_of(name) + "'");
+      continue;
+    }
+    entries_.emplace_back(name, entry.second);
+  }
+}
+
+std::string MapFields::path_of(std::string_view key) const {
+  if (path_.empty()) return std::string(key);
+  return path_ + "." + std::string(key);
+}
+
+const YAML::Node* MapFields::find(std::string_view key) const {
+  for (const auto& [name, value] : entries_) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
+
+bool MapFields::require(std::string_view key) {
+  if (find(key)) return true;
+  if (is_map_) errors_.add(node_, path_of(key) + ": required");
+  return false;
+}
+
+bool MapFields::read(std::string_view key, std::string& out) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = read_string(errors_, *value, path_of(key));
+  if (parsed) out = std::move(*parsed);
+  return parsed.has_value();
+}
+
+bool MapFields::read(std::string_view key, bool& out) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = read_bool(errors_, *value, path_of(key));
+  if (parsed) out = *parsed;
+  return parsed.has_value();
+}
+
+bool MapFields::read(std::string_view key, unsigned& out, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t wide = 0;
+  if (!read(key, wide, min, std::min<std::uint64_t>(max, UINT32_MAX))) return false;
+  out = static_cast<unsigned>(wide);
+  return true;
+}
+
+bool MapFields::read(std::string_view key, std::uint64_t& out, std::uint64_t min,
+                     std::uint64_t max) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = read_uint(errors_, *value, path_of(key), min, max);
+  if (parsed) out = *parsed;
+  return parsed.has_value();
+}
+
+bool MapFields::read(std::string_view key, std::vector<std::string>& out) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = read_string_list(errors_, *value, path_of(key));
+  if (parsed) out = std::move(*parsed);
+  return parsed.has_value();
+}
+
+bool MapFields::read_duration(std::string_view key, Duration& out, bool must_be_positive) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = config::read_duration(errors_, *value, path_of(key), must_be_positive);
+  if (parsed) out = *parsed;
+  return parsed.has_value();
+}
+
+bool MapFields::read_size(std::string_view key, std::uint64_t& out, bool must_be_positive) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = config::read_size(errors_, *value, path_of(key), must_be_positive);
+  if (parsed) out = *parsed;
+  return parsed.has_value();
+}
+
+}  // namespace centinela::config
