@@ -1,0 +1,149 @@
+#include "admin/admin_routes.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "observe/metrics.h"
+#include "observe/process_metrics.h"
+#include "proxy/runtime.h"
+
+namespace centinela::admin {
+namespace {
+
+AdminResponse json(unsigned status, std::string body) {
+  return AdminResponse{status, "application/json", std::move(body)};
+}
+
+AdminResponse error(unsigned status, std::string_view code, std::string_view message) {
+  return json(status, fmt::format(R"({{"error":{{"status":{},"code":"{}","message":"{}"}}}})",
+                                  status, code, message));
+}
+
+// Names in the config are checked identifiers, but escape them anyway.
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+double uptime_seconds(const AdminSources& sources) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - sources.started).count();
+}
+
+AdminResponse health(const AdminSources& sources) {
+  const auto stats = observe::read_process_stats();
+  return json(200, fmt::format(R"({{"status":"ok","version":{},"uptime_s":{:.0f},)"
+                               R"("memory":{{"rss_bytes":{}}}}})",
+                               quoted(sources.version), uptime_seconds(sources),
+                               stats.resident_memory_bytes));
+}
+
+// JSON for each upstream and its servers; `all_routes_ready` is false when a
+// route's upstream has no server taking traffic.
+std::string upstreams_json(const proxy::Runtime& runtime, bool& all_routes_ready) {
+  const auto now = std::chrono::steady_clock::now();
+  std::string out = "[";
+  all_routes_ready = true;
+  bool first = true;
+  for (const auto& cluster : runtime.clusters()) {
+    bool used = false;
+    for (const auto& route : runtime.config().routes) used |= route.upstream == cluster->name();
+    const bool available = cluster->has_available_server(now);
+    if (used && !available) all_routes_ready = false;
+    out += first ? "" : ",";
+    first = false;
+    out += fmt::format(R"({{"name":{},"available":{},"servers":[)", quoted(cluster->name()),
+                       available ? "true" : "false");
+    for (std::size_t i = 0; i < cluster->server_count(); ++i) {
+      const auto& server = cluster->server(i);
+      const bool checks_ok = server.active_healthy.load(std::memory_order_relaxed);
+      const char* state = server.is_available(now) ? "up" : (checks_ok ? "ejected" : "down");
+      out += fmt::format(R"({}{{"server":{},"state":"{}","in_flight":{}}})", i ? "," : "",
+                         quoted(server.endpoint.text), state,
+                         server.in_flight.load(std::memory_order_relaxed));
+    }
+    out += "]}";
+  }
+  return out + "]";
+}
+
+AdminResponse ready(const AdminSources& sources) {
+  const auto runtime = sources.runtime();
+  bool all_ready = true;
+  const std::string upstreams = upstreams_json(*runtime, all_ready);
+  const std::string redis = runtime->config().redis ? R"("not_used")" : R"("not_configured")";
+  return json(all_ready ? 200 : 503,
+              fmt::format(R"({{"status":"{}","upstreams":{},"redis":{}}})",
+                          all_ready ? "ready" : "not_ready", upstreams, redis));
+}
+
+AdminResponse stats(const AdminSources& sources) {
+  const auto runtime = sources.runtime();
+  bool all_ready = true;
+  const std::string upstreams = upstreams_json(*runtime, all_ready);
+  const auto process = observe::read_process_stats();
+  std::string routes = "[";
+  for (std::size_t i = 0; i < runtime->config().routes.size(); ++i) {
+    const auto& route = runtime->config().routes[i];
+    routes += fmt::format(R"({}{{"name":{},"upstream":{}}})", i ? "," : "", quoted(route.name),
+                          quoted(route.upstream));
+  }
+  routes += "]";
+  return json(200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
+                               R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
+                               R"("routes":{},"upstreams":{}}})",
+                               quoted(sources.version), uptime_seconds(sources),
+                               sources.active_connections(), process.resident_memory_bytes,
+                               process.cpu_seconds, routes, upstreams));
+}
+
+bool authorized(std::string_view authorization, const AdminSources& sources) {
+  const std::string& token = sources.runtime()->config().admin.token;
+  if (token.empty()) return true;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!authorization.starts_with(kBearer)) return false;
+  const std::string_view given = authorization.substr(kBearer.size());
+  // Constant-time comparison: the token is a secret.
+  if (given.size() != token.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < token.size(); ++i) diff |= given[i] ^ token[i];
+  return diff == 0;
+}
+
+}  // namespace
+
+AdminResponse handle_admin_request(std::string_view method, std::string_view target,
+                                   std::string_view authorization, const AdminSources& sources) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  const bool read_only = method == "GET" || method == "HEAD";
+  if (path == "/metrics" || path == "/health" || path == "/ready") {
+    if (!read_only) return error(405, "METHOD_NOT_ALLOWED", "use GET");
+    if (path == "/metrics") {
+      return AdminResponse{200, std::string(observe::kPrometheusContentType),
+                           observe::Registry::global().render()};
+    }
+    return path == "/health" ? health(sources) : ready(sources);
+  }
+  if (path.starts_with("/admin/")) {
+    if (!authorized(authorization, sources)) {
+      return error(401, "UNAUTHORIZED", "a valid admin token is required");
+    }
+    if (path == "/admin/stats") {
+      if (!read_only) return error(405, "METHOD_NOT_ALLOWED", "use GET");
+      return stats(sources);
+    }
+  }
+  return error(404, "NOT_FOUND", "no such admin endpoint");
+}
+
+}  // namespace centinela::admin

@@ -1,0 +1,108 @@
+#include "admin/admin_server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "admin/admin_routes.h"
+#include "net/asio_fwd.h"
+#include "observe/event_log.h"
+
+namespace centinela::admin {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using net::tcp;
+using net::use_nothrow;
+
+struct AdminServer::State {
+  asio::io_context& io;
+  AdminSources sources;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  bool stopped = false;
+};
+
+namespace {
+
+constexpr auto kAdminTimeout = std::chrono::seconds(10);
+
+asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::socket socket) {
+  beast::flat_buffer buffer;
+  // Admin clients are few; a timer per connection is fine here.
+  asio::steady_timer idle(state->io);
+  for (;;) {
+    idle.expires_after(kAdminTimeout);
+    idle.async_wait([&socket](const boost::system::error_code& ec) {
+      if (!ec) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      }
+    });
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(1024 * 1024);
+    auto [ec, n] = co_await http::async_read(socket, buffer, parser, use_nothrow);
+    idle.cancel();
+    if (ec) break;
+    const auto& req = parser.get();
+    auto auth = req.find(http::field::authorization);
+    AdminResponse answer = handle_admin_request(
+        req.method_string(), req.target(),
+        auth != req.end() ? std::string_view(auth->value()) : std::string_view{}, state->sources);
+
+    http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
+    res.set(http::field::content_type, answer.content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive() && !state->stopped);
+    res.body() = std::move(answer.body);
+    res.prepare_payload();
+    if (req.method() == http::verb::head) res.body().clear();
+    auto [write_ec, written] = co_await http::async_write(socket, res, use_nothrow);
+    if (write_ec || !res.keep_alive()) break;
+  }
+  boost::system::error_code ignored;
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
+  while (!state->stopped) {
+    auto [ec, socket] = co_await state->acceptor->async_accept(use_nothrow);
+    if (ec) {
+      if (state->stopped) co_return;
+      observe::log_event(observe::Level::warn, "admin accept failed", {{"error", ec.message()}});
+      continue;
+    }
+    asio::co_spawn(state->io, serve(state, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+AdminServer::AdminServer(asio::io_context& io, AdminSources sources)
+    : state_(std::make_shared<State>(io, std::move(sources))) {}
+
+AdminServer::~AdminServer() { stop(); }
+
+void AdminServer::listen(const config::Endpoint& endpoint) {
+  const tcp::endpoint address(asio::ip::make_address(endpoint.host), endpoint.port);
+  state_->acceptor = std::make_unique<tcp::acceptor>(state_->io);
+  state_->acceptor->open(address.protocol());
+  state_->acceptor->set_option(asio::socket_base::reuse_address(true));
+  state_->acceptor->bind(address);
+  state_->acceptor->listen();
+  asio::co_spawn(state_->io, accept_loop(state_), asio::detached);
+}
+
+void AdminServer::stop() {
+  state_->stopped = true;
+  if (state_->acceptor) {
+    boost::system::error_code ignored;
+    state_->acceptor->close(ignored);
+  }
+}
+
+}  // namespace centinela::admin

@@ -1,0 +1,212 @@
+#include "app/gateway.h"
+
+#include <signal.h>
+
+#include <thread>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "admin/admin_server.h"
+#include "app/version.h"
+#include "net/health_checker.h"
+#include "net/worker.h"
+#include "observe/access_log.h"
+#include "observe/event_log.h"
+#include "observe/metrics.h"
+#include "proxy/runtime.h"
+
+namespace centinela::app {
+
+namespace asio = boost::asio;
+
+struct Gateway::State {
+  std::string config_path;
+  std::shared_ptr<const config::Config> config;
+  std::shared_ptr<const proxy::Runtime> runtime;  // main thread's view; workers hold their own
+  asio::io_context io{1};
+  asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
+  asio::steady_timer drain_deadline{io};
+  net::GatewayShared shared;
+  std::unique_ptr<observe::AccessLog> access_log;
+  std::vector<std::unique_ptr<net::Worker>> workers;
+  std::vector<std::thread> threads;
+  std::unique_ptr<net::HealthChecker> health;
+  std::unique_ptr<admin::AdminServer> admin;
+  std::atomic<unsigned> workers_running{0};
+  bool draining = false;
+  observe::Counter* reload_success = nullptr;
+  observe::Counter* reload_failure = nullptr;
+
+  void wait_for_signal();
+  void reload();
+  void begin_drain(int signal_number);
+  void worker_finished();
+};
+
+namespace {
+
+unsigned worker_count(const config::Config& config) {
+  if (config.server.workers != 0) return config.server.workers;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+std::string listen_text(const config::Config& config) {
+  std::string text;
+  for (const auto& endpoint : config.server.listen) {
+    if (!text.empty()) text += ",";
+    text += endpoint.text;
+  }
+  return text;
+}
+
+}  // namespace
+
+Gateway::Gateway(std::string config_path, config::Config initial) : state_(std::make_unique<State>()) {
+  auto& s = *state_;
+  s.config_path = std::move(config_path);
+  s.config = std::make_shared<const config::Config>(std::move(initial));
+  s.runtime = std::make_shared<const proxy::Runtime>(s.config);
+  observe::set_event_log_level(observe::parse_level(s.config->log.level));
+
+  auto& registry = observe::Registry::global();
+  registry.gauge("centinela_build_info", "Always 1; the version is in the label",
+                 {{"version", kVersion}})
+      .set(1);
+  s.shared.connections_gauge =
+      &registry.gauge("centinela_connections_active", "Client connections currently open");
+  s.reload_success = &registry.counter("centinela_config_reloads_total",
+                                       "Configuration reloads by result", {{"result", "success"}});
+  s.reload_failure = &registry.counter("centinela_config_reloads_total",
+                                       "Configuration reloads by result", {{"result", "failure"}});
+}
+
+Gateway::~Gateway() = default;
+
+int Gateway::run() {
+  auto& s = *state_;
+  s.access_log = std::make_unique<observe::AccessLog>(s.config->log);
+  s.shared.access_log = s.access_log.get();
+
+  const unsigned count = worker_count(*s.config);
+  try {
+    for (unsigned i = 0; i < count; ++i) {
+      s.workers.push_back(std::make_unique<net::Worker>(i, s.shared, s.runtime));
+      s.workers.back()->listen(s.config->server.listen);
+    }
+    admin::AdminSources sources;
+    sources.runtime = [&s] { return s.runtime; };
+    sources.active_connections = [&s] {
+      return s.shared.active_connections.load(std::memory_order_relaxed);
+    };
+    sources.version = kVersion;
+    if (s.config->admin.listen) {
+      s.admin = std::make_unique<admin::AdminServer>(s.io, std::move(sources));
+      s.admin->listen(*s.config->admin.listen);
+    }
+  } catch (const std::exception& e) {
+    observe::log_event(observe::Level::error, "cannot listen", {{"error", e.what()}});
+    return 1;
+  }
+
+  s.health = std::make_unique<net::HealthChecker>(s.io, s.runtime);
+  s.health->start();
+  s.wait_for_signal();
+
+  s.workers_running = count;
+  for (auto& worker : s.workers) {
+    s.threads.emplace_back([&s, w = worker.get()] {
+      w->run();
+      asio::post(s.io, [&s] { s.worker_finished(); });
+    });
+  }
+  observe::log_event(observe::Level::info, "centinela started",
+                     {{"version", kVersion},
+                      {"listen", listen_text(*s.config)},
+                      {"admin", s.config->admin.listen ? s.config->admin.listen->text : "off"},
+                      {"workers", std::to_string(count)}});
+
+  s.io.run();
+  for (auto& thread : s.threads) thread.join();
+  if (s.health) s.health->stop();
+  s.access_log->flush();
+  observe::log_event(observe::Level::info, "centinela stopped");
+  return 0;
+}
+
+void Gateway::State::wait_for_signal() {
+  signals.async_wait([this](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    if (signal_number == SIGHUP) {
+      reload();
+    } else {
+      begin_drain(signal_number);
+    }
+    wait_for_signal();  // a second SIGTERM while draining is only logged
+  });
+}
+
+void Gateway::State::reload() {
+  if (draining) return;
+  auto result = config::load_file(config_path);
+  if (!result.config) {
+    reload_failure->inc();
+    for (const auto& error : result.errors) {
+      observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
+                         {{"error", error.to_string()}});
+    }
+    return;
+  }
+  auto next = std::make_shared<const config::Config>(std::move(*result.config));
+  if (listen_text(*next) != listen_text(*config) || next->server.workers != config->server.workers) {
+    observe::log_event(observe::Level::warn,
+                       "server.listen and server.workers changes take effect on restart only");
+  }
+  auto next_runtime = std::make_shared<const proxy::Runtime>(next);
+  config = next;
+  runtime = next_runtime;
+  for (auto& worker : workers) worker->update_runtime(runtime);
+  health->stop();
+  health = std::make_unique<net::HealthChecker>(io, runtime);
+  health->start();
+  access_log->reconfigure(config->log);
+  observe::set_event_log_level(observe::parse_level(config->log.level));
+  reload_success->inc();
+  observe::log_event(observe::Level::info, "configuration reloaded",
+                     {{"routes", std::to_string(config->routes.size())}});
+}
+
+void Gateway::State::begin_drain(int signal_number) {
+  if (draining) {
+    observe::log_event(observe::Level::warn, "already draining");
+    return;
+  }
+  draining = true;
+  const auto timeout = config->server.drain_timeout;
+  observe::log_event(observe::Level::info, "draining",
+                     {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
+                      {"timeout_ms", std::to_string(timeout.count())}});
+  if (admin) admin->stop();
+  if (health) health->stop();
+  for (auto& worker : workers) worker->begin_drain();
+  drain_deadline.expires_after(timeout);
+  drain_deadline.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    observe::log_event(observe::Level::warn, "drain timeout reached, closing remaining connections");
+    for (auto& worker : workers) worker->stop();
+  });
+}
+
+void Gateway::State::worker_finished() {
+  if (--workers_running == 0) {
+    drain_deadline.cancel();
+    signals.cancel();
+    io.stop();
+  }
+}
+
+}  // namespace centinela::app

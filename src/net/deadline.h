@@ -1,0 +1,73 @@
+// Timeouts without a timer per operation: each connection arms a watch on the
+// socket it is about to wait on, and one coarse periodic sweep per worker
+// cancels the waits whose deadline passed (the "timer wheel" of DESIGN.md).
+#pragma once
+
+#include <chrono>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "net/asio_fwd.h"
+
+namespace centinela::net {
+
+class DeadlineSweeper;
+
+class DeadlineWatch {
+ public:
+  explicit DeadlineWatch(DeadlineSweeper& sweeper);
+  ~DeadlineWatch();
+  DeadlineWatch(const DeadlineWatch&) = delete;
+  DeadlineWatch& operator=(const DeadlineWatch&) = delete;
+
+  // The next wait on `socket` is cancelled if still pending at `when`.
+  void arm(tcp::socket& socket, SteadyTime when) {
+    socket_ = &socket;
+    deadline_ = when;
+    fired_ = false;
+  }
+  void disarm() { socket_ = nullptr; }
+  // True when the last armed wait was cancelled by its deadline.
+  bool fired() const { return fired_; }
+
+  // Drain support: a connection waiting for its next request may be closed.
+  void set_idle(bool idle) { idle_ = idle; }
+  bool idle() const { return idle_; }
+
+ private:
+  friend class DeadlineSweeper;
+  DeadlineSweeper& sweeper_;
+  DeadlineWatch* prev_ = nullptr;
+  DeadlineWatch* next_ = nullptr;
+  tcp::socket* socket_ = nullptr;
+  SteadyTime deadline_{};
+  bool fired_ = false;
+  bool idle_ = false;
+};
+
+class DeadlineSweeper {
+ public:
+  DeadlineSweeper(asio::io_context& io, std::chrono::milliseconds tick);
+
+  void start();
+  void stop();
+  std::size_t size() const { return count_; }
+
+  // Cancels the waits of every connection that is idle between requests.
+  void cancel_idle();
+
+ private:
+  friend class DeadlineWatch;
+  void link(DeadlineWatch& w);
+  void unlink(DeadlineWatch& w);
+  void sweep();
+  void schedule();
+
+  asio::steady_timer timer_;
+  std::chrono::milliseconds tick_;
+  DeadlineWatch* head_ = nullptr;
+  std::size_t count_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace centinela::net

@@ -1,0 +1,64 @@
+// The state of one request/response exchange on a client connection, shared by
+// the steps that serve it (session loop, local answers, upstream forwarding).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "net/asio_fwd.h"
+#include "proxy/request_context.h"
+
+namespace centinela::proxy {
+class Runtime;
+}
+
+namespace centinela::net {
+
+class Worker;
+class DeadlineWatch;
+
+namespace http = beast::http;
+using RequestParser = http::request_parser<http::buffer_body>;
+
+struct Exchange {
+  Worker& worker;
+  const proxy::Runtime& runtime;
+  tcp::socket& client;
+  beast::flat_buffer& client_buffer;
+  DeadlineWatch& watch;
+  RequestParser& parser;
+  proxy::RequestContext& ctx;
+
+  std::string_view method;
+  std::string_view path;
+  unsigned client_version = 11;
+  bool client_keep_alive = true;
+  bool expects_continue = false;
+  bool head_request = false;
+
+  // Filled in while serving.
+  unsigned status = 0;
+  std::uint64_t bytes_sent = 0;
+  bool close_connection = false;  // the client connection cannot be reused
+  std::string_view upstream_name;
+  double upstream_ms = -1;
+  double upstream_connect_ms = -1;
+  double upstream_response_ms = -1;
+};
+
+// Sends a response the gateway made, after the route's response filters.
+asio::awaitable<void> send_local_response(Exchange& ex, proxy::LocalResponse response);
+
+// Sends a gateway error in the contract's JSON envelope.
+asio::awaitable<void> send_error(Exchange& ex, unsigned status, std::string_view message);
+
+// Forwards the request to the route's upstream cluster and relays the answer.
+asio::awaitable<void> forward_upstream(Exchange& ex);
+
+// Runs the route's response filters on a response head, in reverse order.
+void run_response_filters(Exchange& ex, proxy::ResponseHead& head);
+
+}  // namespace centinela::net

@@ -1,0 +1,115 @@
+#include "net/health_checker.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <fmt/format.h>
+
+#include "observe/event_log.h"
+#include "proxy/runtime.h"
+
+namespace centinela::net {
+
+namespace http = beast::http;
+
+struct HealthChecker::State {
+  asio::io_context& io;
+  std::shared_ptr<const proxy::Runtime> runtime;
+  std::atomic<bool> stopped{false};
+  std::vector<std::unique_ptr<asio::steady_timer>> timers;
+};
+
+namespace {
+
+// One probe: true when the server answered 2xx/3xx within the timeout.
+asio::awaitable<bool> probe(asio::io_context& io, const config::Endpoint& server,
+                            const config::HealthCheckConfig& check, const std::string& host) {
+  tcp::socket socket(io);
+  asio::steady_timer deadline(io, check.timeout);
+  deadline.async_wait([&socket](const boost::system::error_code& ec) {
+    if (!ec) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    }
+  });
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(server.host, ec);
+  if (ec) co_return false;
+  auto [connect_ec] = co_await socket.async_connect(tcp::endpoint(address, server.port), use_nothrow);
+  if (connect_ec) co_return false;
+  const std::string request =
+      fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: centinela-health-check\r\n"
+                  "Connection: close\r\n\r\n",
+                  check.path, host.empty() ? server.text : host);
+  auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(request), use_nothrow);
+  if (write_ec) co_return false;
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024);
+  auto [read_ec, read] = co_await http::async_read_header(socket, buffer, parser, use_nothrow);
+  deadline.cancel();
+  if (read_ec) co_return false;
+  const unsigned status = parser.get().result_int();
+  co_return status >= 200 && status < 400;
+}
+
+asio::awaitable<void> check_loop(std::shared_ptr<HealthChecker::State> state,
+                                 proxy::UpstreamCluster* cluster, std::size_t index,
+                                 asio::steady_timer* timer) {
+  const auto& config = cluster->config();
+  const auto& check = config.health_check;
+  const auto& server = cluster->server(index);
+  unsigned successes = 0;
+  unsigned failures = 0;
+  while (!state->stopped) {
+    const bool ok = co_await probe(state->io, server.endpoint, check, config.host);
+    if (state->stopped) break;
+    const bool was_healthy = server.active_healthy.load(std::memory_order_relaxed);
+    if (ok) {
+      failures = 0;
+      if (!was_healthy && ++successes >= check.healthy_threshold) {
+        cluster->set_active_health(index, true);
+        observe::log_event(observe::Level::info, "upstream server is healthy again",
+                           {{"upstream", config.name}, {"server", server.endpoint.text}});
+      }
+    } else {
+      successes = 0;
+      if (was_healthy && ++failures >= check.unhealthy_threshold) {
+        cluster->set_active_health(index, false);
+        observe::log_event(observe::Level::warn, "upstream server failed its health checks",
+                           {{"upstream", config.name}, {"server", server.endpoint.text}});
+      }
+    }
+    timer->expires_after(check.interval);
+    co_await timer->async_wait(use_nothrow);
+  }
+}
+
+}  // namespace
+
+HealthChecker::HealthChecker(asio::io_context& io, std::shared_ptr<const proxy::Runtime> runtime)
+    : state_(std::make_shared<State>(io, std::move(runtime))) {}
+
+HealthChecker::~HealthChecker() { stop(); }
+
+void HealthChecker::start() {
+  for (const auto& cluster : state_->runtime->clusters()) {
+    if (cluster->config().health_check.path.empty()) continue;
+    for (std::size_t i = 0; i < cluster->server_count(); ++i) {
+      state_->timers.push_back(std::make_unique<asio::steady_timer>(state_->io));
+      asio::co_spawn(state_->io,
+                     check_loop(state_, cluster.get(), i, state_->timers.back().get()),
+                     asio::detached);
+    }
+  }
+}
+
+void HealthChecker::stop() {
+  if (state_->stopped.exchange(true)) return;
+  for (auto& timer : state_->timers) timer->cancel();
+}
+
+}  // namespace centinela::net

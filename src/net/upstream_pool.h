@@ -1,0 +1,35 @@
+// Idle keep-alive connections to upstream servers, owned by one worker (no
+// locks). Keyed by the server's address, so a reload that keeps a server keeps
+// its warm connections.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "net/asio_fwd.h"
+
+namespace centinela::net {
+
+class UpstreamPool {
+ public:
+  // An idle connection to `server` that the peer has not closed meanwhile, or
+  // nothing. Connections idle longer than `max_idle_time` are dropped.
+  std::optional<tcp::socket> take(const std::string& server, std::chrono::milliseconds max_idle_time);
+
+  // Keeps `socket` for reuse unless `max_idle` connections are already kept.
+  void give_back(const std::string& server, tcp::socket socket, unsigned max_idle);
+
+  void clear();
+  std::size_t idle_count() const;
+
+ private:
+  struct Idle {
+    tcp::socket socket;
+    SteadyTime since;
+  };
+  std::unordered_map<std::string, std::vector<Idle>> idle_;
+};
+
+}  // namespace centinela::net

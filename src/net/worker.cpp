@@ -1,0 +1,117 @@
+#include "net/worker.h"
+
+#include <ctime>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+
+#include "net/client_session.h"
+#include "observe/event_log.h"
+#include "observe/metrics.h"
+#include "proxy/runtime.h"
+
+namespace centinela::net {
+
+Worker::Worker(unsigned index, GatewayShared& shared,
+               std::shared_ptr<const proxy::Runtime> runtime)
+    : index_(index),
+      shared_(shared),
+      sweeper_(io_, std::chrono::milliseconds(100)),
+      runtime_(std::move(runtime)) {}
+
+Worker::~Worker() = default;
+
+void Worker::listen(const std::vector<config::Endpoint>& endpoints) {
+  for (const auto& endpoint : endpoints) {
+    const tcp::endpoint address(asio::ip::make_address(endpoint.host), endpoint.port);
+    auto acceptor = std::make_unique<tcp::acceptor>(io_);
+    acceptor->open(address.protocol());
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    // Every worker binds the same address; the kernel spreads connections.
+    int one = 1;
+    ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+    acceptor->bind(address);
+    acceptor->listen(4096);
+    acceptors_.push_back(std::move(acceptor));
+  }
+}
+
+void Worker::run() {
+  observe::set_worker_index(index_ + 1);  // slot 0 belongs to non-worker threads
+  for (auto& acceptor : acceptors_) {
+    asio::co_spawn(io_, accept_loop(*acceptor), asio::detached);
+  }
+  sweeper_.start();
+  io_.run();
+}
+
+asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor) {
+  while (!draining_) {
+    auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || draining_) co_return;
+      // Out of descriptors and the like: log, breathe, go on.
+      observe::log_event(observe::Level::warn, "accept failed", {{"error", ec.message()}});
+      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(use_nothrow);
+      continue;
+    }
+    const auto max = runtime_->config().server.limits.max_connections;
+    if (shared_.active_connections.load(std::memory_order_relaxed) >= max) {
+      // Over the limit: refuse the newcomer, keep serving everyone else.
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    asio::co_spawn(io_, serve_client(*this, std::move(socket)), asio::detached);
+  }
+}
+
+void Worker::update_runtime(std::shared_ptr<const proxy::Runtime> runtime) {
+  asio::post(io_, [this, runtime = std::move(runtime)]() mutable { runtime_ = std::move(runtime); });
+}
+
+void Worker::begin_drain() {
+  asio::post(io_, [this] {
+    draining_ = true;
+    for (auto& acceptor : acceptors_) {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    }
+    // Connections waiting for their next request end now; busy ones finish
+    // their request and then close.
+    sweeper_.cancel_idle();
+    finish_if_drained();
+  });
+}
+
+void Worker::stop() { io_.stop(); }
+
+void Worker::connection_closed() {
+  if (draining_) finish_if_drained();
+}
+
+void Worker::finish_if_drained() {
+  // With no connection left, nothing keeps the io_context busy and run() returns.
+  if (sweeper_.size() == 0) {
+    sweeper_.stop();
+    pool_.clear();
+  }
+}
+
+std::string_view Worker::http_date() {
+  const std::time_t now = std::time(nullptr);
+  if (now != date_second_) {
+    char text[64];
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    const std::size_t n = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    date_.assign(text, n);
+    date_second_ = now;
+  }
+  return date_;
+}
+
+}  // namespace centinela::net

@@ -1,0 +1,80 @@
+// One worker: a thread running its own io_context, its own listening sockets
+// (SO_REUSEPORT) and its own upstream connection pools. Nothing here is shared
+// with other workers except through GatewayShared.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "net/asio_fwd.h"
+#include "net/deadline.h"
+#include "net/upstream_pool.h"
+
+namespace centinela::observe {
+class AccessLog;
+class Gauge;
+}  // namespace centinela::observe
+
+namespace centinela::proxy {
+class Runtime;
+}
+
+namespace centinela::net {
+
+// Process-wide state the workers use.
+struct GatewayShared {
+  observe::AccessLog* access_log = nullptr;
+  observe::Gauge* connections_gauge = nullptr;
+  std::atomic<std::uint64_t> active_connections{0};
+};
+
+class Worker {
+ public:
+  Worker(unsigned index, GatewayShared& shared, std::shared_ptr<const proxy::Runtime> runtime);
+  ~Worker();
+
+  // Opens the listening sockets; throws std::system_error (start-up only).
+  void listen(const std::vector<config::Endpoint>& endpoints);
+  // The thread body: serves until drained or stopped.
+  void run();
+
+  // Thread-safe: take effect on the worker's own thread.
+  void update_runtime(std::shared_ptr<const proxy::Runtime> runtime);
+  void begin_drain();
+  void stop();
+
+  // For the connections this worker serves (its thread only).
+  unsigned index() const { return index_; }
+  asio::io_context& io() { return io_; }
+  DeadlineSweeper& sweeper() { return sweeper_; }
+  UpstreamPool& pool() { return pool_; }
+  GatewayShared& shared() { return shared_; }
+  const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
+  bool draining() const { return draining_; }
+  // Connections currently open on this worker.
+  std::size_t connections() const { return sweeper_.size(); }
+  // The Date header value, refreshed once a second.
+  std::string_view http_date();
+  // Called by a connection when it ends; lets a draining worker finish.
+  void connection_closed();
+
+ private:
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
+  void finish_if_drained();
+
+  unsigned index_;
+  GatewayShared& shared_;
+  asio::io_context io_{1};
+  DeadlineSweeper sweeper_;
+  UpstreamPool pool_;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
+  std::shared_ptr<const proxy::Runtime> runtime_;
+  bool draining_ = false;
+  std::string date_;
+  std::int64_t date_second_ = -1;
+};
+
+}  // namespace centinela::net

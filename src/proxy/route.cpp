@@ -1,0 +1,42 @@
+#include "proxy/route.h"
+
+#include <algorithm>
+
+namespace centinela::proxy {
+
+Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream,
+             std::vector<std::unique_ptr<Filter>> filters)
+    : config_(config),
+      upstream_(&upstream),
+      filters_(std::move(filters)),
+      metrics_(std::make_unique<RouteMetrics>(config.name)) {
+  if (!config_.match.regex.empty()) {
+    regex_.emplace(config_.match.regex, std::regex::ECMAScript | std::regex::optimize);
+  }
+}
+
+bool Route::matches_path(std::string_view path) const {
+  const auto& m = config_.match;
+  if (!m.exact.empty()) return path == m.exact;
+  if (!m.prefix.empty()) return path.starts_with(m.prefix);
+  if (regex_) return std::regex_match(path.begin(), path.end(), *regex_);
+  return true;
+}
+
+bool Route::matches_host(std::string_view host) const {
+  const std::string& want = config_.match.host;
+  if (want.empty()) return true;
+  if (want.starts_with("*.")) {
+    // "*.example.com" matches "a.example.com" and "a.b.example.com", not "example.com".
+    const std::string_view suffix = std::string_view(want).substr(1);
+    return host.size() > suffix.size() && host.ends_with(suffix);
+  }
+  return host == want;
+}
+
+bool Route::allows_method(std::string_view method) const {
+  const auto& methods = config_.match.methods;
+  return methods.empty() || std::find(methods.begin(), methods.end(), method) != methods.end();
+}
+
+}  // namespace centinela::proxy

@@ -1,0 +1,36 @@
+// Per-route metric handles. The `code` label is only known per response, so
+// counters are created on first use and cached in a fixed table: the hot path
+// is one atomic load and one relaxed increment.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <string>
+#include <string_view>
+
+namespace centinela::observe {
+class Counter;
+class Histogram;
+}  // namespace centinela::observe
+
+namespace centinela::proxy {
+
+class RouteMetrics {
+ public:
+  explicit RouteMetrics(std::string route_name);
+
+  void record(std::string_view method, unsigned status, double duration_seconds);
+
+ private:
+  static constexpr std::size_t kMethods = 10;  // 9 standard methods + "other"
+  static constexpr std::size_t kStatuses = 500;  // 100..599
+
+  observe::Counter& counter_for(std::size_t method_index, std::string_view method,
+                                unsigned status);
+
+  std::string route_name_;
+  observe::Histogram* duration_;
+  std::array<std::array<std::atomic<observe::Counter*>, kStatuses>, kMethods> counters_{};
+};
+
+}  // namespace centinela::proxy

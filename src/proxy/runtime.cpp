@@ -1,0 +1,45 @@
+#include "proxy/runtime.h"
+
+#include "security/cors_filter.h"
+#include "security/security_headers_filter.h"
+
+namespace centinela::proxy {
+
+std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::RouteConfig& route) {
+  std::vector<std::unique_ptr<Filter>> chain;
+  auto add = [&chain](std::unique_ptr<Filter> filter) {
+    if (filter) chain.push_back(std::move(filter));
+  };
+  // Request order. Response filters run in reverse, so security headers (first
+  // here) get the last word on the response.
+  add(security::make_security_headers_filter(route.security_headers));
+  add(security::make_cors_filter(route.cors));
+  return chain;
+}
+
+Runtime::Runtime(std::shared_ptr<const config::Config> config)
+    : config_(std::move(config)),
+      unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")) {
+  std::map<std::string, UpstreamCluster*, std::less<>> by_name;
+  for (const auto& [name, upstream] : config_->upstreams) {
+    clusters_.push_back(std::make_unique<UpstreamCluster>(upstream));
+    by_name[name] = clusters_.back().get();
+  }
+  for (const auto& route : config_->routes) {
+    // The loader guarantees every route names a defined upstream.
+    routes_.push_back(
+        std::make_unique<Route>(route, *by_name.at(route.upstream), build_filter_chain(route)));
+  }
+}
+
+const Route* Runtime::match(std::string_view host, std::string_view path,
+                            std::string_view method) const {
+  for (const auto& route : routes_) {
+    if (route->matches_host(host) && route->matches_path(path) && route->allows_method(method)) {
+      return route.get();
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace centinela::proxy

@@ -1,0 +1,42 @@
+// Everything the request path needs from one loaded config: routes with their
+// filter chains, upstream clusters. Immutable once built; a reload builds a new
+// Runtime and workers switch to it between requests.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "proxy/route.h"
+#include "proxy/upstream_cluster.h"
+
+namespace centinela::proxy {
+
+class Runtime {
+ public:
+  explicit Runtime(std::shared_ptr<const config::Config> config);
+
+  const config::Config& config() const { return *config_; }
+
+  // The first route matching host (lower-case, no port), path and method.
+  const Route* match(std::string_view host, std::string_view path, std::string_view method) const;
+
+  // Metrics for requests that matched no route.
+  RouteMetrics& unmatched_metrics() const { return *unmatched_metrics_; }
+
+  const std::vector<std::unique_ptr<UpstreamCluster>>& clusters() const { return clusters_; }
+
+ private:
+  std::shared_ptr<const config::Config> config_;
+  std::vector<std::unique_ptr<UpstreamCluster>> clusters_;
+  std::vector<std::unique_ptr<Route>> routes_;
+  std::unique_ptr<RouteMetrics> unmatched_metrics_;
+};
+
+// The filter chain of one route, in request order.
+std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::RouteConfig& route);
+
+}  // namespace centinela::proxy

@@ -1,0 +1,93 @@
+#include "proxy/upstream_cluster.h"
+
+#include "observe/metrics.h"
+
+namespace centinela::proxy {
+namespace {
+
+std::int64_t to_ns(SteadyTime t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+bool UpstreamServer::is_available(SteadyTime now) const {
+  return active_healthy.load(std::memory_order_relaxed) &&
+         ejected_until_ns.load(std::memory_order_relaxed) <= to_ns(now);
+}
+
+UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config)
+    : config_(config),
+      servers_(std::make_unique<UpstreamServer[]>(config.servers.size())),
+      server_count_(config.servers.size()) {
+  auto& registry = observe::Registry::global();
+  for (std::size_t i = 0; i < server_count_; ++i) {
+    servers_[i].endpoint = config.servers[i];
+    servers_[i].healthy_gauge = &registry.gauge(
+        "centinela_upstream_healthy", "1 when the upstream server takes traffic, 0 when not",
+        {{"upstream", config.name}, {"server", config.servers[i].text}});
+    servers_[i].healthy_gauge->set(1);
+  }
+  duration_ = &registry.histogram("centinela_upstream_duration_seconds",
+                                  "Time from sending a request upstream to its complete response",
+                                  {{"upstream", config.name}});
+}
+
+int UpstreamCluster::pick(std::uint64_t tried, SteadyTime now) {
+  const std::size_t n = server_count_;
+  if (config_.load_balancing == config::LoadBalancing::least_requests) {
+    int best = -1;
+    unsigned best_load = ~0u;
+    // Start at a rotating offset so ties spread instead of piling on server 0.
+    const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = (start + k) % n;
+      if ((tried >> (i % 64)) & 1u || !servers_[i].is_available(now)) continue;
+      const unsigned load = servers_[i].in_flight.load(std::memory_order_relaxed);
+      if (load < best_load) {
+        best = static_cast<int>(i);
+        best_load = load;
+      }
+    }
+    return best;
+  }
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (start + k) % n;
+    if ((tried >> (i % 64)) & 1u) continue;
+    if (servers_[i].is_available(now)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool UpstreamCluster::has_available_server(SteadyTime now) const {
+  for (std::size_t i = 0; i < server_count_; ++i) {
+    if (servers_[i].is_available(now)) return true;
+  }
+  return false;
+}
+
+void UpstreamCluster::record_success(std::size_t index) {
+  auto& s = servers_[index];
+  if (s.consecutive_failures.load(std::memory_order_relaxed) != 0) {
+    s.consecutive_failures.store(0, std::memory_order_relaxed);
+  }
+}
+
+void UpstreamCluster::record_failure(std::size_t index, SteadyTime now) {
+  auto& s = servers_[index];
+  const unsigned max = config_.passive_health.max_failures;
+  const unsigned failures = s.consecutive_failures.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (max != 0 && failures >= max) {
+    s.ejected_until_ns.store(to_ns(now + config_.passive_health.ejection_time),
+                             std::memory_order_relaxed);
+    s.consecutive_failures.store(0, std::memory_order_relaxed);
+  }
+}
+
+void UpstreamCluster::set_active_health(std::size_t index, bool healthy) {
+  servers_[index].active_healthy.store(healthy, std::memory_order_relaxed);
+  servers_[index].healthy_gauge->set(healthy ? 1 : 0);
+}
+
+}  // namespace centinela::proxy

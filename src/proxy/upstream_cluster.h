@@ -1,0 +1,69 @@
+// One upstream cluster: its servers and their health, shared by all workers.
+// Picking a server touches only relaxed atomics; connections are pooled per
+// worker elsewhere (net/upstream_pool.h).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace centinela::observe {
+class Gauge;
+class Histogram;
+}  // namespace centinela::observe
+
+namespace centinela::proxy {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+struct UpstreamServer {
+  config::Endpoint endpoint;
+  // Active health: false once health checks fail `unhealthy_threshold` times.
+  std::atomic<bool> active_healthy{true};
+  // Passive health: consecutive failures, and until when the server is ejected.
+  std::atomic<unsigned> consecutive_failures{0};
+  std::atomic<std::int64_t> ejected_until_ns{0};
+  std::atomic<unsigned> in_flight{0};
+  observe::Gauge* healthy_gauge = nullptr;
+
+  bool is_available(SteadyTime now) const;
+};
+
+class UpstreamCluster {
+ public:
+  explicit UpstreamCluster(const config::UpstreamConfig& config);
+
+  const config::UpstreamConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+  std::span<UpstreamServer> servers() { return {servers_.get(), server_count_}; }
+  std::size_t server_count() const { return server_count_; }
+  UpstreamServer& server(std::size_t i) { return servers_[i]; }
+
+  // A server to try, skipping those in `tried` (a bit per server index) and
+  // those ejected or failing health checks. -1 when none is available.
+  int pick(std::uint64_t tried, SteadyTime now);
+  bool has_available_server(SteadyTime now) const;
+
+  // Passive health bookkeeping after an attempt.
+  void record_success(std::size_t index);
+  void record_failure(std::size_t index, SteadyTime now);
+  // Active health check result; updates the metric gauge.
+  void set_active_health(std::size_t index, bool healthy);
+
+  observe::Histogram& duration_histogram() { return *duration_; }
+
+ private:
+  config::UpstreamConfig config_;
+  std::unique_ptr<UpstreamServer[]> servers_;
+  std::size_t server_count_ = 0;
+  std::atomic<std::uint64_t> next_{0};
+  observe::Histogram* duration_ = nullptr;
+};
+
+}  // namespace centinela::proxy
