@@ -351,8 +351,13 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
     if (last == Attempt::done) co_return;
     if (last == Attempt::client_failed) {
       ex.close_connection = true;
-      if (attempt.client_error() == http::error::body_limit && !attempt.response_started()) {
+      const auto& client_error = attempt.client_error();
+      if (attempt.response_started()) {
+        // Too late to answer; closing is all that is left.
+      } else if (client_error == http::error::body_limit) {
         co_await send_error(ex, 413, "request body too large");
+      } else if (client_error.category() == http::make_error_code(http::error::bad_chunk).category()) {
+        co_await send_error(ex, 400, "malformed request body");
       } else if (ex.status == 0) {
         ex.status = 400;  // the client broke off; nobody is left to answer
       }
