@@ -1,0 +1,204 @@
+#include "observe/access_log.h"
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "observe/access_log_format.h"
+#include "observe/event_log.h"
+#include "observe/log_file.h"
+#include "observe/metrics.h"
+#include "observe/worker_index.h"
+
+namespace centinela::observe {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kWriteInterval = 50ms;
+// A buffer this full wakes the writer early instead of waiting out the interval.
+constexpr std::size_t kWakeThreshold = std::size_t{256} * 1024;
+// Per worker; beyond it (the sink cannot keep up) lines are dropped and counted.
+constexpr std::size_t kMaxBacklog = std::size_t{16} * 1024 * 1024;
+// Buffers that grew past this during a burst are given back after writing.
+constexpr std::size_t kRetainedCapacity = std::size_t{1024} * 1024;
+constexpr auto kDropReportInterval = 10s;
+
+// One per worker. Its mutex is taken by that worker for each line and by the
+// writer thread for a swap every interval: practically never contended.
+struct alignas(64) WorkerBuffer {
+  std::mutex mutex;
+  std::shared_ptr<const AccessLogFormat> format;
+  std::string lines;     // access log lines
+  std::string warnings;  // event-log lines for slow requests
+  std::uint64_t dropped = 0;
+  bool wake_sent = false;
+};
+
+void give_back_if_large(std::string& buffer) {
+  buffer.clear();
+  if (buffer.capacity() > kRetainedCapacity) std::string().swap(buffer);
+}
+
+}  // namespace
+
+struct AccessLog::State {
+  explicit State(const config::LogConfig& cfg)
+      : dropped_total(Registry::global().counter(
+            "centinela_access_log_dropped_total",
+            "Access log lines dropped because the log writer could not keep up.")) {
+    set_format(cfg);
+    writer = std::thread([this, initial_sink = cfg.access] {
+      sink.open(initial_sink);
+      run();
+    });
+  }
+
+  void set_format(const config::LogConfig& cfg) {
+    auto format = std::make_shared<const AccessLogFormat>(make_access_log_format(cfg));
+    for (WorkerBuffer& buffer : buffers) {
+      std::lock_guard lock(buffer.mutex);
+      buffer.format = format;
+    }
+  }
+
+  // Asks the writer for one more cycle (with a new sink, if given) and waits
+  // until it has completed.
+  void request_cycle_and_wait(std::optional<config::AccessLogConfig> new_sink) {
+    std::unique_lock lock(control_mutex);
+    if (new_sink) pending_sink = std::move(new_sink);
+    const std::uint64_t ticket = ++requested;
+    wake.notify_one();
+    done.wait(lock, [&] { return completed >= ticket; });
+  }
+
+  void run() {
+    std::unique_lock lock(control_mutex);
+    for (;;) {
+      wake.wait_for(lock, kWriteInterval, [&] {
+        return stop || requested > completed || wake_requested.load(std::memory_order_relaxed);
+      });
+      const std::uint64_t ticket = requested;
+      const bool stopping = stop;
+      std::optional<config::AccessLogConfig> new_sink = std::move(pending_sink);
+      pending_sink.reset();
+      wake_requested.store(false, std::memory_order_relaxed);
+      lock.unlock();
+
+      // What was formatted under the old configuration goes to the old sink.
+      drain_buffers();
+      if (new_sink) sink.open(*new_sink);
+      report_drops();
+
+      lock.lock();
+      completed = ticket;
+      done.notify_all();
+      if (stopping) return;
+    }
+  }
+
+  void drain_buffers() {
+    const auto now = std::chrono::system_clock::now();
+    for (std::size_t i = 0; i < buffers.size(); ++i) {
+      WorkerBuffer& buffer = buffers[i];
+      {
+        std::lock_guard lock(buffer.mutex);
+        if (buffer.lines.empty() && buffer.warnings.empty() && buffer.dropped == 0) continue;
+        buffer.lines.swap(spare_lines[i]);
+        buffer.warnings.swap(spare_warnings[i]);
+        unreported_drops += buffer.dropped;
+        dropped_total.inc(buffer.dropped);
+        buffer.dropped = 0;
+        buffer.wake_sent = false;
+      }
+      sink.write(spare_lines[i], now);
+      if (!spare_warnings[i].empty()) write_event_lines(spare_warnings[i]);
+      give_back_if_large(spare_lines[i]);
+      give_back_if_large(spare_warnings[i]);
+    }
+  }
+
+  void report_drops() {
+    const auto now = std::chrono::steady_clock::now();
+    if (unreported_drops == 0 || now - last_drop_report < kDropReportInterval) return;
+    log_event(Level::warn, "access log lines dropped",
+              {{"count", std::to_string(unreported_drops)}});
+    unreported_drops = 0;
+    last_drop_report = now;
+  }
+
+  std::array<WorkerBuffer, kMaxWorkers> buffers;
+  std::atomic<bool> wake_requested{false};
+
+  std::mutex control_mutex;
+  std::condition_variable wake;  // to the writer
+  std::condition_variable done;  // from the writer: a cycle completed
+  bool stop = false;
+  std::uint64_t requested = 0;  // cycles asked for by flush/reconfigure
+  std::uint64_t completed = 0;
+  std::optional<config::AccessLogConfig> pending_sink;
+
+  // Writer thread only.
+  LogSink sink;
+  std::array<std::string, kMaxWorkers> spare_lines;
+  std::array<std::string, kMaxWorkers> spare_warnings;
+  Counter& dropped_total;
+  std::uint64_t unreported_drops = 0;
+  std::chrono::steady_clock::time_point last_drop_report{};
+
+  std::thread writer;  // last: started once everything above exists
+};
+
+AccessLog::AccessLog(const config::LogConfig& cfg) : state_(std::make_unique<State>(cfg)) {}
+
+AccessLog::~AccessLog() {
+  {
+    std::lock_guard lock(state_->control_mutex);
+    state_->stop = true;
+  }
+  state_->wake.notify_one();
+  state_->writer.join();
+}
+
+void AccessLog::write(const AccessLogRecord& record) {
+  WorkerBuffer& buffer = state_->buffers[current_worker_index()];
+  bool wake_writer = false;
+  {
+    std::lock_guard lock(buffer.mutex);
+    const AccessLogFormat& format = *buffer.format;
+    if (!format.enabled) return;
+    if (buffer.lines.size() >= kMaxBacklog) {
+      ++buffer.dropped;
+      return;
+    }
+    append_access_line(buffer.lines, record, format);
+    const Speed speed = classify_speed(record.duration_ms, format.slow_request);
+    if (speed >= Speed::slow && buffer.warnings.size() < kMaxBacklog &&
+        event_log_enabled(Level::warn)) {
+      append_slow_request_warning(buffer.warnings, record, speed, std::chrono::system_clock::now());
+    }
+    if (buffer.lines.size() >= kWakeThreshold && !buffer.wake_sent) {
+      buffer.wake_sent = true;
+      wake_writer = true;
+    }
+  }
+  if (wake_writer) {
+    // Without the control mutex: a wake-up lost to a race costs at most one
+    // interval, and workers never queue behind the writer.
+    state_->wake_requested.store(true, std::memory_order_relaxed);
+    state_->wake.notify_one();
+  }
+}
+
+void AccessLog::reconfigure(const config::LogConfig& cfg) {
+  state_->set_format(cfg);
+  state_->request_cycle_and_wait(cfg.access);
+}
+
+void AccessLog::flush() { state_->request_cycle_and_wait(std::nullopt); }
+
+}  // namespace centinela::observe

@@ -1,0 +1,66 @@
+// The access log: one JSON object per request (fields in CONTRACT.md "Access
+// log"). Workers format the line into their own buffer and return; a writer
+// thread moves the buffers to the sink every ~50 ms, so no worker ever waits
+// on disk I/O. Slow requests additionally produce a warning on the event log.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "config/config.h"
+
+namespace centinela::observe {
+
+struct AccessLogRecord {  // string_views need only be valid during write()
+  std::chrono::system_clock::time_point start;
+  std::string_view request_id, trace_id, client_ip, user, method, path;
+  std::string_view query;  // raw, without '?'; redacted by the log
+  std::string_view route, upstream, cache, ratelimit, user_agent;
+  unsigned status = 0;
+  std::uint64_t bytes_sent = 0;
+  double duration_ms = 0;
+  double upstream_ms = -1;  // -1: no upstream involved
+  // Timing breakdown for slow-request warnings: time before an upstream was
+  // chosen, connecting to it, waiting for its response head (-1: not reached).
+  double queue_ms = 0, upstream_connect_ms = -1, upstream_response_ms = -1;
+};
+
+enum class Speed { fast, normal, slow, very_slow };
+
+// Below `normal` → fast, below `slow` → normal, below `very_slow` → slow,
+// otherwise very_slow.
+Speed classify_speed(double duration_ms, const config::SlowRequestConfig& thresholds);
+std::string_view to_string(Speed speed);
+
+class AccessLog {
+ public:
+  // Starts the writer thread, which opens the sink.
+  explicit AccessLog(const config::LogConfig& cfg);
+  // Writes out everything buffered, then joins the writer.
+  ~AccessLog();
+  AccessLog(const AccessLog&) = delete;
+  AccessLog& operator=(const AccessLog&) = delete;
+
+  // From any thread; formats into the calling worker's buffer and returns.
+  // Lines beyond a bounded backlog (a stalled disk) are dropped and counted
+  // (centinela_access_log_dropped_total) rather than growing memory.
+  void write(const AccessLogRecord& record);
+
+  // On reload: new redaction and thresholds apply at once; the sink (path,
+  // rotation) is switched by the writer before this returns, so lines written
+  // afterwards go to the new sink. The file is reopened even when the path is
+  // unchanged, which also suits external rotation tools.
+  void reconfigure(const config::LogConfig& cfg);
+
+  // Blocks until every line written before the call has been handed to the
+  // sink (written to the file / stream).
+  void flush();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace centinela::observe

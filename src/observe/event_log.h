@@ -1,0 +1,46 @@
+// The process log: start-up, reloads, errors, slow-request warnings. One JSON
+// object per line on stderr: {"ts":"...","level":"warn","msg":"...",...}.
+// For rare events: log_event writes synchronously. Request logging goes
+// through AccessLog instead.
+#pragma once
+
+#include <chrono>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace centinela::observe {
+
+enum class Level { debug, info, warn, error };
+
+void set_event_log_level(Level level);
+Level event_log_level();
+bool event_log_enabled(Level level);
+
+// "debug", "info", "warn" (or "warning"), "error"; anything else is info.
+Level parse_level(std::string_view text);
+std::string_view to_string(Level level);
+
+// Thread-safe; each line goes out in a single write(2), so lines from
+// different threads never interleave. Field values are JSON-escaped strings.
+void log_event(Level level, std::string_view message,
+               std::initializer_list<std::pair<std::string_view, std::string_view>> fields = {});
+
+// Redirects the log (default: 2, stderr), e.g. to a file in tests. Returns the
+// previous descriptor; the caller keeps ownership of both.
+int set_event_log_fd(int fd);
+
+// Building blocks for producers that format event lines elsewhere (the access
+// log's slow-request warnings, formatted on workers, written by its thread).
+// Appends `{"ts":"...","level":"...","msg":"..."` without the closing brace.
+void append_event_prefix(std::string& out, std::chrono::system_clock::time_point ts, Level level,
+                         std::string_view message);
+// Writes complete lines (each ending in '\n') in one write, under the same
+// lock as log_event.
+void write_event_lines(std::string_view lines);
+// Writes `data` to `fd` under that same lock: for another stream that shares
+// stderr (an access log on "stderr"), so its lines never split event lines.
+void write_under_event_lock(int fd, std::string_view data);
+
+}  // namespace centinela::observe

@@ -1,0 +1,108 @@
+#include "observe/prometheus_text.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "observe/utf8.h"
+
+namespace centinela::observe::prometheus {
+namespace {
+
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+template <typename Escape>
+void append_escaped(std::string& out, std::string_view text, Escape escape) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const char c = text[pos];
+    if (static_cast<unsigned char>(c) < 0x80) {
+      escape(out, c);
+      ++pos;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(text, pos);
+    if (length == 0) {
+      out.append(kUtf8Replacement);
+      ++pos;
+    } else {
+      out.append(text.data() + pos, length);
+      pos += length;
+    }
+  }
+}
+
+}  // namespace
+
+bool is_valid_metric_name(std::string_view name) {
+  if (name.empty() || !(is_name_start(name[0]) || name[0] == ':')) return false;
+  for (char c : name) {
+    if (!(is_name_start(c) || is_digit(c) || c == ':')) return false;
+  }
+  return true;
+}
+
+bool is_valid_label_name(std::string_view name) {
+  if (name.empty() || !is_name_start(name[0]) || name.starts_with("__")) return false;
+  for (char c : name) {
+    if (!(is_name_start(c) || is_digit(c))) return false;
+  }
+  return true;
+}
+
+void append_label_value(std::string& out, std::string_view value) {
+  append_escaped(out, value, [](std::string& o, char c) {
+    switch (c) {
+      case '\\':
+        o.append("\\\\");
+        break;
+      case '"':
+        o.append("\\\"");
+        break;
+      case '\n':
+        o.append("\\n");
+        break;
+      default:
+        o.push_back(c);
+    }
+  });
+}
+
+void append_help_text(std::string& out, std::string_view help) {
+  append_escaped(out, help, [](std::string& o, char c) {
+    switch (c) {
+      case '\\':
+        o.append("\\\\");
+        break;
+      case '\n':
+        o.append("\\n");
+        break;
+      default:
+        o.push_back(c);
+    }
+  });
+}
+
+void append_value(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out.append("NaN");
+  } else if (std::isinf(value)) {
+    out.append(value > 0 ? "+Inf" : "-Inf");
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", value);
+  }
+}
+
+void append_value(std::string& out, std::uint64_t value) {
+  fmt::format_to(std::back_inserter(out), "{}", value);
+}
+
+void append_family_header(std::string& out, std::string_view name, std::string_view help,
+                          std::string_view type) {
+  out.append("# HELP ").append(name).push_back(' ');
+  append_help_text(out, help);
+  out.append("\n# TYPE ").append(name).push_back(' ');
+  out.append(type).push_back('\n');
+}
+
+}  // namespace centinela::observe::prometheus
