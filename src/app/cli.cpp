@@ -87,6 +87,13 @@ int run_cli(int argc, char** argv) {
     std::fputs(kUsage.data(), stdout);
     return 0;
   }
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage.data(), stdout);
+      return 0;
+    }
+  }
   if (command == "version" || command == "--version" || command == "-V") {
     std::printf("centinela %s\n", kVersion);
     return 0;

@@ -165,7 +165,9 @@ class UpstreamAttempt {
           co_return Attempt::client_failed;
         }
         req.body().size = body_.size() - req.body().size;
-        req.body().data = body_.data();
+        // An empty buffer must be null: to a chunked serializer, a zero-size
+        // buffer is the last chunk.
+        req.body().data = req.body().size != 0 ? body_.data() : nullptr;
         req.body().more = !ex_.parser.is_done();
       } else {
         req.body().data = nullptr;
@@ -254,7 +256,7 @@ class UpstreamAttempt {
           break;
         }
         res.body().size = body_.size() - res.body().size;
-        res.body().data = body_.data();
+        res.body().data = res.body().size != 0 ? body_.data() : nullptr;
         res.body().more = !response_->is_done();
       } else {
         res.body().data = nullptr;
