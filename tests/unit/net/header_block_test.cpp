@@ -1,8 +1,8 @@
 #include "net/header_block.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace centinela::net {
 namespace {
@@ -77,8 +77,7 @@ TEST(HeaderBlock, EndlessEmptyLinesAreTooLarge) {
 
 TEST(HeaderBlock, BodyAfterASmallHeadDoesNotCountAgainstTheLimit) {
   const std::string head = "POST / HTTP/1.1\r\nContent-Length: 4096\r\n\r\n";
-  EXPECT_EQ(status_of(head + std::string(4096, 'x'), head.size()),
-            HeaderBlockStatus::complete);
+  EXPECT_EQ(status_of(head + std::string(4096, 'x'), head.size()), HeaderBlockStatus::complete);
 }
 
 TEST(HeaderBlock, ObsoleteLineFoldingWithSpaceIsMalformed) {
@@ -86,8 +85,7 @@ TEST(HeaderBlock, ObsoleteLineFoldingWithSpaceIsMalformed) {
 }
 
 TEST(HeaderBlock, ObsoleteLineFoldingWithTabIsMalformed) {
-  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nX-A: one\r\n\ttwo\r\n\r\n"),
-            HeaderBlockStatus::malformed);
+  EXPECT_EQ(status_of("GET / HTTP/1.1\r\nX-A: one\r\n\ttwo\r\n\r\n"), HeaderBlockStatus::malformed);
 }
 
 TEST(HeaderBlock, WhitespaceBeforeTheFirstFieldIsMalformed) {
@@ -121,8 +119,7 @@ TEST(HeaderBlock, OnlyTheFirstBlockIsVetted) {
   // A pipelined second request (or a body) after the blank line is not header.
   using namespace std::string_literals;
   const std::string first = "GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
-  const HeaderBlockScan scan =
-      scan_header_block(first + "GET /b HTTP/1.1\nX: \0\r\n\r\n"s, kLimit);
+  const HeaderBlockScan scan = scan_header_block(first + "GET /b HTTP/1.1\nX: \0\r\n\r\n"s, kLimit);
   EXPECT_EQ(scan.status, HeaderBlockStatus::complete);
   EXPECT_EQ(scan.size, first.size());
 }

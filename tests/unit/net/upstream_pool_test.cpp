@@ -2,15 +2,14 @@
 // connections that are still worth reusing.
 #include "net/upstream_pool.h"
 
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <chrono>
-#include <thread>
-
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
-#include <gtest/gtest.h>
+#include <chrono>
+#include <thread>
 
 namespace centinela::net {
 namespace {

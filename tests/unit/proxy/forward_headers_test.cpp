@@ -1,0 +1,268 @@
+#include "proxy/forward_headers.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace centinela::proxy {
+namespace {
+
+// Every value of field `name`, in order.
+std::vector<std::string> values(const http::fields& fields, std::string_view name) {
+  std::vector<std::string> out;
+  auto [first, last] = fields.equal_range(name);
+  for (auto it = first; it != last; ++it) out.emplace_back(it->value());
+  return out;
+}
+
+bool has(const http::fields& fields, std::string_view name) {
+  return fields.find(name) != fields.end();
+}
+
+RequestHead request(std::initializer_list<std::pair<const char*, const char*>> fields) {
+  RequestHead head;
+  head.method(http::verb::get);
+  head.target("/");
+  head.version(11);
+  for (const auto& [name, value] : fields) head.insert(name, value);
+  return head;
+}
+
+ForwardingInfo untrusted_peer() {
+  ForwardingInfo info;
+  info.peer_ip = "203.0.113.7";
+  info.peer_is_trusted = false;
+  info.proto = "http";
+  info.request_id = "req-1";
+  info.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  return info;
+}
+
+ForwardingInfo trusted_peer() {
+  ForwardingInfo info = untrusted_peer();
+  info.peer_ip = "10.0.0.2";
+  info.peer_is_trusted = true;
+  return info;
+}
+
+// --- strip_hop_by_hop -------------------------------------------------------
+
+TEST(StripHopByHop, RemovesTheStandardHopByHopFields) {
+  RequestHead head = request({{"Connection", "keep-alive"},
+                              {"Keep-Alive", "timeout=5"},
+                              {"Proxy-Connection", "keep-alive"},
+                              {"TE", "trailers"},
+                              {"Trailer", "X-Checksum"},
+                              {"Transfer-Encoding", "chunked"},
+                              {"Upgrade", "websocket"},
+                              {"Proxy-Authenticate", "Basic"},
+                              {"Accept", "*/*"}});
+  strip_hop_by_hop(head);
+  for (const char* name : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
+                           "Transfer-Encoding", "Upgrade", "Proxy-Authenticate"}) {
+    EXPECT_FALSE(has(head, name)) << name;
+  }
+  EXPECT_EQ(values(head, "Accept"), std::vector<std::string>{"*/*"});
+}
+
+TEST(StripHopByHop, RemovesFieldsNamedInConnection) {
+  RequestHead head = request({{"Connection", "X-Secret, x-other ,close"},
+                              {"X-Secret", "1"},
+                              {"X-Other", "2"},
+                              {"X-Other", "3"},
+                              {"X-Kept", "4"}});
+  strip_hop_by_hop(head);
+  EXPECT_FALSE(has(head, "X-Secret"));
+  EXPECT_FALSE(has(head, "X-Other"));  // every line of it, any case
+  EXPECT_EQ(values(head, "X-Kept"), std::vector<std::string>{"4"});
+}
+
+TEST(StripHopByHop, HonoursEveryConnectionLine) {
+  RequestHead head = request({{"Connection", "X-A"},
+                              {"X-A", "1"},
+                              {"X-B", "2"},
+                              {"Connection", "X-B, keep-alive"},
+                              {"X-C", "3"}});
+  strip_hop_by_hop(head);
+  EXPECT_FALSE(has(head, "X-A"));
+  EXPECT_FALSE(has(head, "X-B"));
+  EXPECT_FALSE(has(head, "Connection"));
+  EXPECT_TRUE(has(head, "X-C"));
+}
+
+TEST(StripHopByHop, LeavesEndToEndFieldsAlone) {
+  RequestHead head =
+      request({{"Host", "a.example"}, {"Authorization", "Bearer t"}, {"Content-Length", "3"}});
+  strip_hop_by_hop(head);
+  EXPECT_TRUE(has(head, "Host"));
+  EXPECT_TRUE(has(head, "Authorization"));
+  EXPECT_TRUE(has(head, "Content-Length"));
+}
+
+// --- prepare_upstream_request: X-Forwarded-For ------------------------------
+
+TEST(PrepareUpstreamRequest, UntrustedPeerReplacesXForwardedFor) {
+  RequestHead head = request({{"X-Forwarded-For", "1.2.3.4"}, {"X-Forwarded-For", "5.6.7.8"}});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-For"), std::vector<std::string>{"203.0.113.7"});
+}
+
+TEST(PrepareUpstreamRequest, UntrustedPeerWithoutXForwardedForGetsOne) {
+  RequestHead head = request({});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-For"), std::vector<std::string>{"203.0.113.7"});
+}
+
+TEST(PrepareUpstreamRequest, TrustedPeerAppendsToXForwardedFor) {
+  RequestHead head = request({{"X-Forwarded-For", "1.2.3.4"}});
+  prepare_upstream_request(head, trusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-For"), std::vector<std::string>{"1.2.3.4, 10.0.0.2"});
+}
+
+TEST(PrepareUpstreamRequest, TrustedPeerJoinsSeveralXForwardedForLinesInOrder) {
+  RequestHead head = request(
+      {{"X-Forwarded-For", "1.1.1.1, 2.2.2.2"}, {"Accept", "*/*"}, {"x-forwarded-for", "3.3.3.3"}});
+  prepare_upstream_request(head, trusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-For"),
+            std::vector<std::string>{"1.1.1.1, 2.2.2.2, 3.3.3.3, 10.0.0.2"});
+}
+
+TEST(PrepareUpstreamRequest, TrustedPeerWithoutXForwardedForStartsTheList) {
+  RequestHead head = request({});
+  prepare_upstream_request(head, trusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-For"), std::vector<std::string>{"10.0.0.2"});
+}
+
+// --- X-Forwarded-Proto / X-Forwarded-Host ----------------------------------
+
+TEST(PrepareUpstreamRequest, UntrustedPeerGetsItsProtoAndHostOverwritten) {
+  RequestHead head = request({{"Host", "shop.example"},
+                              {"X-Forwarded-Proto", "https"},
+                              {"X-Forwarded-Host", "evil.example"}});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-Proto"), std::vector<std::string>{"http"});
+  EXPECT_EQ(values(head, "X-Forwarded-Host"), std::vector<std::string>{"shop.example"});
+}
+
+TEST(PrepareUpstreamRequest, TrustedPeerKeepsItsProtoAndHost) {
+  RequestHead head = request({{"Host", "internal:8080"},
+                              {"X-Forwarded-Proto", "https"},
+                              {"X-Forwarded-Host", "shop.example"}});
+  prepare_upstream_request(head, trusted_peer());
+  EXPECT_EQ(values(head, "X-Forwarded-Proto"), std::vector<std::string>{"https"});
+  EXPECT_EQ(values(head, "X-Forwarded-Host"), std::vector<std::string>{"shop.example"});
+}
+
+TEST(PrepareUpstreamRequest, TrustedPeerWithoutForwardedFieldsGetsOurs) {
+  RequestHead head = request({{"Host", "shop.example"}});
+  ForwardingInfo info = trusted_peer();
+  info.proto = "https";
+  prepare_upstream_request(head, info);
+  EXPECT_EQ(values(head, "X-Forwarded-Proto"), std::vector<std::string>{"https"});
+  EXPECT_EQ(values(head, "X-Forwarded-Host"), std::vector<std::string>{"shop.example"});
+}
+
+TEST(PrepareUpstreamRequest, NoHostMeansNoXForwardedHostFromUntrustedPeer) {
+  RequestHead head = request({{"X-Forwarded-Host", "evil.example"}});
+  head.version(10);
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_FALSE(has(head, "X-Forwarded-Host"));
+}
+
+// --- Host --------------------------------------------------------------------
+
+TEST(PrepareUpstreamRequest, ClientHostIsKeptByDefault) {
+  RequestHead head = request({{"Host", "shop.example"}});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(values(head, "Host"), std::vector<std::string>{"shop.example"});
+}
+
+TEST(PrepareUpstreamRequest, HostOverrideReplacesHostButNotXForwardedHost) {
+  RequestHead head = request({{"Host", "shop.example"}});
+  ForwardingInfo info = untrusted_peer();
+  info.host_override = "backend.internal";
+  prepare_upstream_request(head, info);
+  EXPECT_EQ(values(head, "Host"), std::vector<std::string>{"backend.internal"});
+  EXPECT_EQ(values(head, "X-Forwarded-Host"), std::vector<std::string>{"shop.example"});
+}
+
+// --- Via, ids, trace context, version ----------------------------------------
+
+TEST(PrepareUpstreamRequest, ViaIsCreated) {
+  RequestHead head = request({});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(values(head, "Via"), std::vector<std::string>{"1.1 centinela"});
+}
+
+TEST(PrepareUpstreamRequest, ViaIsAppendedTo) {
+  RequestHead head = request({{"Via", "1.0 edge"}});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(values(head, "Via"), std::vector<std::string>{"1.0 edge, 1.1 centinela"});
+}
+
+// RFC 9110 §7.6.3: each recipient appends to Via; earlier hops must not be lost.
+// KNOWN BUG (src/proxy/forward_headers.cpp, prepare_upstream_request, the Via
+// block): only the first Via line is read and `set` then replaces every line,
+// so all incoming Via lines after the first are dropped.
+TEST(PrepareUpstreamRequest, ViaKeepsEveryEarlierLine) {
+  RequestHead head = request({{"Via", "1.0 edge"}, {"Via", "1.1 lb"}});
+  prepare_upstream_request(head, untrusted_peer());
+  std::string all;
+  for (const std::string& v : values(head, "Via")) all += (all.empty() ? "" : ", ") + v;
+  EXPECT_EQ(all, "1.0 edge, 1.1 lb, 1.1 centinela");
+}
+
+TEST(PrepareUpstreamRequest, RequestIdAndTraceparentAreSet) {
+  RequestHead head =
+      request({{"X-Request-ID", "client-chosen"},
+               {"traceparent", "00-ffffffffffffffffffffffffffffffff-1111111111111111-00"},
+               {"tracestate", "vendor=abc"}});
+  const ForwardingInfo info = untrusted_peer();
+  prepare_upstream_request(head, info);
+  EXPECT_EQ(values(head, "X-Request-ID"), std::vector<std::string>{"req-1"});
+  EXPECT_EQ(values(head, "traceparent"), std::vector<std::string>{std::string(info.traceparent)});
+  EXPECT_EQ(values(head, "tracestate"), std::vector<std::string>{"vendor=abc"});
+}
+
+TEST(PrepareUpstreamRequest, HopByHopFieldsAreStripped) {
+  RequestHead head = request({{"Connection", "close, X-Private"},
+                              {"X-Private", "1"},
+                              {"Upgrade", "h2c"},
+                              {"TE", "trailers"}});
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_FALSE(has(head, "Connection"));
+  EXPECT_FALSE(has(head, "X-Private"));
+  EXPECT_FALSE(has(head, "Upgrade"));
+  EXPECT_FALSE(has(head, "TE"));
+}
+
+TEST(PrepareUpstreamRequest, UpstreamRequestIsHttp11) {
+  RequestHead head = request({});
+  head.version(10);
+  prepare_upstream_request(head, untrusted_peer());
+  EXPECT_EQ(head.version(), 11u);
+}
+
+// --- prepare_client_response ---------------------------------------------------
+
+TEST(PrepareClientResponse, SetsRequestIdAndStripsHopByHop) {
+  ResponseHead head;
+  head.result(http::status::ok);
+  head.insert("X-Request-ID", "from-upstream");
+  head.insert("Connection", "X-Internal");
+  head.insert("X-Internal", "1");
+  head.insert("Keep-Alive", "timeout=5");
+  head.insert("Transfer-Encoding", "chunked");
+  head.insert("Content-Type", "text/plain");
+  prepare_client_response(head, "req-9");
+  EXPECT_EQ(values(head, "X-Request-ID"), std::vector<std::string>{"req-9"});
+  EXPECT_FALSE(has(head, "Connection"));
+  EXPECT_FALSE(has(head, "X-Internal"));
+  EXPECT_FALSE(has(head, "Keep-Alive"));
+  EXPECT_FALSE(has(head, "Transfer-Encoding"));
+  EXPECT_EQ(values(head, "Content-Type"), std::vector<std::string>{"text/plain"});
+}
+
+}  // namespace
+}  // namespace centinela::proxy
