@@ -261,14 +261,5 @@ routes:
   EXPECT_EQ(response[http::field::server], "origin/1.0");  // untouched
 }
 
-TEST(BuildFilterChain, DirectlyFromARouteConfig) {
-  config::RouteConfig route;
-  route.security_headers.enabled = false;
-  EXPECT_TRUE(build_filter_chain(route).empty());
-  route.cors.enabled = true;
-  route.cors.allow_origins = {"*"};
-  EXPECT_EQ(build_filter_chain(route).size(), 1u);
-}
-
 }  // namespace
 }  // namespace centinela::proxy
