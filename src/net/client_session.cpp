@@ -106,6 +106,7 @@ observe::AccessLogRecord make_log_record(const Exchange& ex, std::string_view qu
   record.method = ex.method;
   record.path = ex.path;
   record.query = query;
+  record.ratelimit = ex.ctx.ratelimit;
   record.route = ex.ctx.route != nullptr ? std::string_view(ex.ctx.route->name()) : "";
   record.upstream = ex.upstream_name;
   auto ua = ex.ctx.request.find(http::field::user_agent);
@@ -146,7 +147,10 @@ asio::awaitable<void> dispatch(Exchange& ex, std::string_view host) {
     co_return;
   }
   for (const auto& filter : ctx.route->filters()) {
-    if (filter->on_request(ex.ctx) == proxy::FilterStatus::Respond) {
+    const proxy::FilterStatus status = filter->is_async()
+                                           ? co_await filter->on_request_async(ex.ctx)
+                                           : filter->on_request(ex.ctx);
+    if (status == proxy::FilterStatus::Respond) {
       proxy::LocalResponse response = ex.ctx.local_response
                                           ? std::move(*ex.ctx.local_response)
                                           : proxy::make_error_response(403, "refused", ctx.request_id);
@@ -215,6 +219,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
       parser.body_limit(limits.max_body_bytes);
       proxy::RequestContext ctx{parser.get().base()};
       ctx.peer_address = peer_bytes;
+      ctx.worker = &worker.resources();
       Exchange ex{worker, *runtime, socket, buffer, watch, parser, ctx};
       ex.client_version = 11;
 

@@ -10,6 +10,7 @@
 namespace centinela::net {
 
 void run_response_filters(Exchange& ex, proxy::ResponseHead& head) {
+  for (const auto& [name, value] : ex.ctx.response_headers) head.set(name, value);
   if (ex.ctx.route == nullptr) return;
   const auto& filters = ex.ctx.route->filters();
   for (auto it = filters.rbegin(); it != filters.rend(); ++it) (*it)->on_response(ex.ctx, head);

@@ -19,7 +19,10 @@ Worker::Worker(unsigned index, GatewayShared& shared,
     : index_(index),
       shared_(shared),
       sweeper_(io_, std::chrono::milliseconds(100)),
-      runtime_(std::move(runtime)) {}
+      runtime_(std::move(runtime)) {
+  resources_.io = &io_;
+  resources_.worker_index = index;
+}
 
 Worker::~Worker() = default;
 

@@ -12,6 +12,7 @@
 #include "net/asio_fwd.h"
 #include "net/deadline.h"
 #include "net/upstream_pool.h"
+#include "proxy/worker_resources.h"
 
 namespace centinela::observe {
 class AccessLog;
@@ -52,6 +53,7 @@ class Worker {
   DeadlineSweeper& sweeper() { return sweeper_; }
   UpstreamPool& pool() { return pool_; }
   GatewayShared& shared() { return shared_; }
+  const proxy::WorkerResources& resources() const { return resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
   bool draining() const { return draining_; }
   // Connections currently open on this worker.
@@ -73,6 +75,7 @@ class Worker {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;
+  proxy::WorkerResources resources_;
   std::string date_;
   std::int64_t date_second_ = -1;
 };

@@ -2,6 +2,8 @@
 // built once when the config loads; the hot path only walks it.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+
 #include "proxy/request_context.h"
 
 namespace centinela::proxy {
@@ -20,6 +22,14 @@ class Filter {
   virtual FilterStatus on_request(RequestContext& ctx) {
     (void)ctx;
     return FilterStatus::Continue;
+  }
+
+  // A filter whose decision needs I/O (a Redis round trip) returns true here;
+  // the chain then awaits on_request_async on the worker's io_context instead
+  // of calling on_request. Everything else stays synchronous and cheap.
+  virtual bool is_async() const { return false; }
+  virtual boost::asio::awaitable<FilterStatus> on_request_async(RequestContext& ctx) {
+    co_return on_request(ctx);
   }
 
   // Runs on every response head about to be sent to the client (from the

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
@@ -18,6 +20,7 @@ using RequestHead = http::request_header<http::fields>;
 using ResponseHead = http::response_header<http::fields>;
 
 class Route;
+struct WorkerResources;
 
 // A response the gateway makes itself (an error, a CORS preflight...).
 struct LocalResponse {
@@ -39,15 +42,25 @@ struct RequestContext {
   const Route* route = nullptr;
 
   std::array<std::uint8_t, 16> peer_address{};  // IPv4 as ::ffff:a.b.c.d
-  std::string client_ip;  // the real client: XFF honoured from trusted peers only
+  std::string client_ip{};  // the real client: XFF honoured from trusted peers only
   bool peer_is_trusted_proxy = false;
   bool tls = false;
 
   std::string request_id;
   TraceContext trace;
   std::string user;  // identity, when a filter established one
+  std::string api_key;  // the API key the client presented, when one was
 
-  std::optional<LocalResponse> local_response;
+  // The worker serving this request: its io_context and per-worker clients.
+  const WorkerResources* worker = nullptr;
+
+  // Fields any filter wants on the response, whoever makes it (upstream or
+  // gateway); added before the response filters run.
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  // The access log's `ratelimit` field (e.g. "allowed", "limited:per_ip").
+  std::string ratelimit;
+
+  std::optional<LocalResponse> local_response{};
 };
 
 // The JSON error envelope of the contract for a gateway-made error.

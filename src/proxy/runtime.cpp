@@ -5,7 +5,9 @@
 
 namespace centinela::proxy {
 
-std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::RouteConfig& route) {
+std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& config,
+                                                        const config::RouteConfig& route) {
+  (void)config;
   std::vector<std::unique_ptr<Filter>> chain;
   auto add = [&chain](std::unique_ptr<Filter> filter) {
     if (filter) chain.push_back(std::move(filter));
@@ -28,7 +30,7 @@ Runtime::Runtime(std::shared_ptr<const config::Config> config)
   for (const auto& route : config_->routes) {
     // The loader guarantees every route names a defined upstream.
     routes_.push_back(
-        std::make_unique<Route>(route, *by_name.at(route.upstream), build_filter_chain(route)));
+        std::make_unique<Route>(route, *by_name.at(route.upstream), build_filter_chain(*config_, route)));
   }
 }
 

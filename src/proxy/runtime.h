@@ -36,7 +36,9 @@ class Runtime {
   std::unique_ptr<RouteMetrics> unmatched_metrics_;
 };
 
-// The filter chain of one route, in request order.
-std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::RouteConfig& route);
+// The filter chain of one route, in request order. `config` is the whole
+// config the route belongs to (for process-wide settings such as identity).
+std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& config,
+                                                        const config::RouteConfig& route);
 
 }  // namespace centinela::proxy
