@@ -1,5 +1,5 @@
 #include <algorithm>
-#include <regex>
+#include <boost/regex.hpp>
 
 #include "config/ascii.h"
 #include "config/sections.h"
@@ -19,8 +19,8 @@ void read_path_pattern(ErrorList& errors, MapFields& fields, std::string_view ke
 void read_regex(ErrorList& errors, MapFields& fields, std::string& out) {
   if (!fields.read("regex", out)) return;
   try {
-    std::regex compiled(out, std::regex::ECMAScript);
-  } catch (const std::regex_error& error) {
+    boost::regex compiled(out, boost::regex::perl);
+  } catch (const boost::regex_error& error) {
     errors.add(*fields.find("regex"),
                fields.path_of("regex") + ": bad regular expression '" + out + "': " + error.what());
   }

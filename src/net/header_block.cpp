@@ -9,6 +9,13 @@ HeaderBlockScan scan_header_block(std::string_view data, std::size_t limit) {
 
   const std::size_t end = data.find("\r\n\r\n", start);
   if (end == std::string_view::npos) {
+    // A bare LF will never become the CRLFCRLF we wait for: refuse it now
+    // rather than at the header timeout.
+    for (std::size_t i = start; i < data.size(); ++i) {
+      if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r')) {
+        return {HeaderBlockStatus::malformed, 0, 0};
+      }
+    }
     if (data.size() > limit) return {HeaderBlockStatus::too_large, 0, 0};
     return {HeaderBlockStatus::incomplete, 0, 0};
   }

@@ -63,15 +63,15 @@ void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info) {
   }
   if (!info.host_override.empty()) head.set(http::field::host, info.host_override);
 
-  auto via = head.find(http::field::via);
-  if (via != head.end()) {
-    std::string combined(via->value());
-    combined += ", ";
-    combined += kVia;
-    head.set(http::field::via, combined);
-  } else {
-    head.set(http::field::via, kVia);
+  // Every earlier hop is kept (RFC 9110 §7.6.3), however many lines carry them.
+  std::string via;
+  const auto [via_first, via_last] = head.equal_range(http::field::via);
+  for (auto it = via_first; it != via_last; ++it) {
+    via.append(it->value().data(), it->value().size());
+    via += ", ";
   }
+  via += kVia;
+  head.set(http::field::via, via);
   head.set("X-Request-ID", info.request_id);
   head.set("traceparent", info.traceparent);
 }

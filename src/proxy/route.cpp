@@ -11,7 +11,9 @@ Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream,
       filters_(std::move(filters)),
       metrics_(std::make_unique<RouteMetrics>(config.name)) {
   if (!config_.match.regex.empty()) {
-    regex_.emplace(config_.match.regex, std::regex::ECMAScript | std::regex::optimize);
+    // The loader compiled the same pattern with the same engine, so this
+    // cannot throw for a loaded config.
+    regex_.emplace(config_.match.regex, boost::regex::perl);
   }
 }
 
@@ -19,7 +21,13 @@ bool Route::matches_path(std::string_view path) const {
   const auto& m = config_.match;
   if (!m.exact.empty()) return path == m.exact;
   if (!m.prefix.empty()) return path.starts_with(m.prefix);
-  if (regex_) return std::regex_match(path.begin(), path.end(), *regex_);
+  if (regex_) {
+    try {
+      return boost::regex_match(path.begin(), path.end(), *regex_);
+    } catch (const std::runtime_error&) {
+      return false;  // too complex to decide within Boost.Regex's bounds: no match
+    }
+  }
   return true;
 }
 

@@ -4,10 +4,11 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/regex.hpp>
 
 #include "config/config.h"
 #include "proxy/filter.h"
@@ -36,7 +37,9 @@ class Route {
   config::RouteConfig config_;
   UpstreamCluster* upstream_;
   std::vector<std::unique_ptr<Filter>> filters_;
-  std::optional<std::regex> regex_;
+  // Boost.Regex, not std::regex: its matcher is not recursive, so a long
+  // path cannot overflow the stack, and runaway patterns hit a bound.
+  std::optional<boost::regex> regex_;
   std::unique_ptr<RouteMetrics> metrics_;
 };
 
