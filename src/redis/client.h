@@ -1,0 +1,59 @@
+// An asynchronous Redis client for one worker thread: one TCP connection on
+// the worker's io_context, commands pipelined on it (many coroutines may have
+// commands in flight at once), replies matched in order. It never throws and
+// never blocks: while Redis is down a command answers nullopt at once, and the
+// client reconnects by itself with backoff. Not thread-safe by design: each
+// worker owns its own Client and calls it only from its io_context's thread.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "redis/reply.h"
+#include "redis/script.h"
+
+namespace centinela::redis {
+
+class Client {
+ public:
+  // Starts connecting in the background (host, port, password, db and timeout
+  // from `cfg`); the constructor itself does no I/O.
+  Client(boost::asio::io_context& io, const config::RedisConfig& cfg);
+  // Closes (see close()). Commands still pending answer nullopt.
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Sends one command (args[0] is its name) and waits for its reply. nullopt
+  // when Redis is unreachable (answered at once, no waiting), when no reply
+  // came within cfg.timeout, or when the connection broke meanwhile. An error
+  // reply from Redis is a Reply of Type::error, not nullopt. Replies larger
+  // than the limits in reply.h break the connection and answer nullopt.
+  boost::asio::awaitable<std::optional<Reply>> command(std::vector<std::string> args);
+
+  // Runs a Lua script: EVALSHA, and on NOSCRIPT (first use, or after Redis
+  // restarted or flushed its scripts) EVAL, which also caches the script in
+  // Redis for the next calls. `script` must outlive the call.
+  boost::asio::awaitable<std::optional<Reply>> eval(const Script& script,
+                                                    std::vector<std::string> keys,
+                                                    std::vector<std::string> args);
+
+  // True once connected (and authenticated, database selected) until the
+  // connection drops.
+  bool connected() const;
+
+  // For shutdown: pending commands answer nullopt, the connection closes and
+  // is not reopened; later commands answer nullopt at once. Idempotent.
+  void close();
+
+ private:
+  class Connection;
+  std::shared_ptr<Connection> connection_;
+};
+
+}  // namespace centinela::redis
