@@ -60,7 +60,8 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
     return;  // an empty file: every default
   }
   MapFields fields(errors, root, "",
-                   {"server", "admin", "log", "redis", "upstreams", "cache", "routes"});
+                   {"server", "admin", "log", "redis", "upstreams", "cache", "routes",
+                    "identity"});
   if (!fields.is_map()) return;
   if (const YAML::Node* server = present(fields, "server")) {
     read_server(errors, *server, config.server);
@@ -81,6 +82,9 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   }
   if (const YAML::Node* cache = present(fields, "cache")) {
     read_cache_store(errors, *cache, config.redis.has_value(), config.cache);
+  }
+  if (const YAML::Node* identity = present(fields, "identity")) {
+    read_identity(errors, *identity, config.source_path, config.identity.emplace());
   }
   if (const YAML::Node* routes = present(fields, "routes")) {
     read_routes(errors, *routes, config.upstreams, config.routes);

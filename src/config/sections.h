@@ -29,6 +29,11 @@ void read_routes(ErrorList& errors, const YAML::Node& node,
                  const std::map<std::string, UpstreamConfig>& upstreams,
                  std::vector<RouteConfig>& out);
 
+// The top-level `identity` section; relative key files are found beside
+// `config_path`, the file being loaded.
+void read_identity(ErrorList& errors, const YAML::Node& node, const std::string& config_path,
+                   IdentityConfig& out);
+
 // Per-route policies; `path` is e.g. "routes[0].cors".
 void read_security_headers(ErrorList& errors, const YAML::Node& node, const std::string& path,
                            SecurityHeadersConfig& out);
