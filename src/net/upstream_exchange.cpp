@@ -73,7 +73,11 @@ class UpstreamAttempt {
         cluster_(cluster),
         server_(cluster.server(server_index)),
         config_(cluster.config()),
-        socket_(ex.worker.io()) {}
+        socket_(ex.worker.io()) {
+    // Beast reads at most the buffer's free capacity: room for a head and a
+    // full body chunk makes a typical response one read instead of dozens.
+    upstream_buffer_.reserve(kBodyChunk + 4096);
+  }
 
   asio::awaitable<Attempt> run(bool may_reuse) {
     const SteadyTime begin = SteadyClock::now();

@@ -25,7 +25,9 @@ std::optional<tcp::socket> UpstreamPool::take(const std::string& server,
     // Most recently used first: it is the least likely to have been closed.
     Idle idle = std::move(list.back());
     list.pop_back();
-    if (now - idle.since <= max_idle_time && still_usable(idle.socket)) {
+    const auto idle_for = now - idle.since;
+    if (idle_for <= max_idle_time &&
+        (idle_for < check_after_ || still_usable(idle.socket))) {
       return std::move(idle.socket);
     }
     boost::system::error_code ignored;

@@ -14,6 +14,12 @@ namespace centinela::net {
 
 class UpstreamPool {
  public:
+  // Connections idle for less than `check_after` are handed out without
+  // checking that the server has not closed them (a syscall per request
+  // otherwise); those idle longer are checked first.
+  explicit UpstreamPool(std::chrono::milliseconds check_after = std::chrono::milliseconds(200))
+      : check_after_(check_after) {}
+
   // An idle connection to `server` that the peer has not closed meanwhile, or
   // nothing. Connections idle longer than `max_idle_time` are dropped.
   std::optional<tcp::socket> take(const std::string& server, std::chrono::milliseconds max_idle_time);
@@ -29,6 +35,7 @@ class UpstreamPool {
     tcp::socket socket;
     SteadyTime since;
   };
+  std::chrono::milliseconds check_after_;
   std::unordered_map<std::string, std::vector<Idle>> idle_;
 };
 

@@ -48,7 +48,8 @@ class UpstreamPoolTest : public ::testing::Test {
 
   asio::io_context io_;
   tcp::acceptor acceptor_{io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
-  UpstreamPool pool_;
+  // Check every connection on take, however briefly it was idle.
+  UpstreamPool pool_{std::chrono::milliseconds(0)};
 };
 
 TEST_F(UpstreamPoolTest, EmptyPoolHasNothingToTake) {
