@@ -1,0 +1,395 @@
+#include "redis/client.h"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <deque>
+#include <string_view>
+#include <utility>
+
+#include "observe/event_log.h"
+#include "redis/client_metrics.h"
+#include "redis/command_encoding.h"
+#include "redis/reply_reader.h"
+
+namespace centinela::redis {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kMaxBackoff = std::chrono::seconds(2);
+// One timer per client checks every deadline, instead of a timer per command.
+constexpr auto kSweepInterval = std::chrono::milliseconds(50);
+// Commands in flight on one connection beyond this are refused: a Redis that
+// stopped answering must not make a worker queue without bound.
+constexpr std::size_t kMaxPending = 65536;
+
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+class Client::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::io_context& io, const config::RedisConfig& cfg)
+      : io_(io),
+        host_(cfg.host),
+        port_(cfg.port),
+        db_(cfg.db),
+        password_(cfg.password),
+        timeout_(std::chrono::duration_cast<Clock::duration>(cfg.timeout)),
+        connect_timeout_(std::max<Clock::duration>(timeout_, 1s)),
+        // A connection whose oldest command is this late is hung (e.g. a
+        // stopped server): drop it and let reconnecting find out.
+        stall_limit_(std::max<Clock::duration>(4 * timeout_, 1s)),
+        socket_(io),
+        resolver_(io),
+        reconnect_timer_(io),
+        sweep_timer_(io),
+        metrics_(ClientMetrics::get()) {
+    metrics_.client_opened();
+  }
+
+  void start() {
+    asio::co_spawn(io_, sweep(shared_from_this()), asio::detached);
+    start_connect();
+  }
+
+  // `args` must stay alive until the returned awaitable completes.
+  static asio::awaitable<std::optional<Reply>> send(std::shared_ptr<Connection> self,
+                                                    const std::vector<std::string>& args,
+                                                    bool handshake) {
+    Connection& c = *self;
+    bool accepting = c.state_ == State::ready || (handshake && c.state_ == State::handshaking);
+    if (!accepting || c.pending_.size() >= kMaxPending) {
+      c.metrics_.unavailable.inc();
+      co_return std::nullopt;
+    }
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
+                                            void(std::optional<Reply>)>(
+        [&c, &args](auto handler) {
+          append_command(c.out_, args);
+          c.pending_.push_back(Pending{Handler(std::move(handler)), Clock::now() + c.timeout_});
+          c.flush();
+        },
+        asio::use_awaitable);
+  }
+
+  bool connected() const { return connected_.load(std::memory_order_relaxed); }
+
+  void close() {
+    if (state_ == State::closed) return;
+    bool was_ready = state_ == State::ready;
+    state_ = State::closed;
+    ++generation_;
+    shut_socket();
+    reconnect_timer_.cancel();
+    sweep_timer_.cancel();
+    fail_pending(metrics_.unavailable);
+    connected_.store(false, std::memory_order_relaxed);
+    metrics_.client_closed(was_ready);
+  }
+
+ private:
+  enum class State { connecting, handshaking, ready, down, closed };
+  using Handler = asio::any_completion_handler<void(std::optional<Reply>)>;
+  // A command sent and not yet answered by Redis. Its handler is empty once
+  // the caller got its answer early (timeout); the entry stays until Redis's
+  // late reply arrives, so the following replies still match their commands.
+  struct Pending {
+    Handler handler;
+    Clock::time_point deadline;
+  };
+
+  // Answers outside the current call stack, so the resumed caller can never
+  // re-enter the loop that is delivering replies.
+  void finish(Handler handler, std::optional<Reply> reply) {
+    asio::post(io_, asio::append(std::move(handler), std::move(reply)));
+  }
+
+  void fail_pending(observe::Counter& outcome) {
+    for (Pending& pending : pending_) {
+      if (!pending.handler) continue;
+      outcome.inc();
+      finish(std::move(pending.handler), std::nullopt);
+    }
+    pending_.clear();
+  }
+
+  void shut_socket() {
+    boost::system::error_code ignored;
+    resolver_.cancel();
+    socket_.close(ignored);
+    reader_.reset();
+    out_.clear();
+    write_in_flight_ = false;
+  }
+
+  void start_connect() {
+    std::uint64_t generation = ++generation_;
+    state_ = State::connecting;
+    connect_deadline_ = Clock::now() + connect_timeout_;
+    asio::co_spawn(io_, connect(shared_from_this(), generation), asio::detached);
+  }
+
+  void schedule_reconnect() {
+    reconnect_timer_.expires_after(backoff_);
+    backoff_ = std::min<Clock::duration>(2 * backoff_, kMaxBackoff);
+    reconnect_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec && self->state_ == State::down) self->start_connect();
+    });
+  }
+
+  // The connection (or the attempt) `generation` failed: answer its pending
+  // commands, and try again later. Later failures of an older generation are
+  // ignored.
+  void drop(std::uint64_t generation, std::string_view reason) {
+    if (generation != generation_ || state_ == State::closed || state_ == State::down) return;
+    bool was_ready = state_ == State::ready;
+    state_ = State::down;
+    ++generation_;
+    shut_socket();
+    fail_pending(metrics_.error);
+    if (was_ready) {
+      connected_.store(false, std::memory_order_relaxed);
+      metrics_.client_disconnected();
+    }
+    if (!outage_logged_) {
+      outage_logged_ = true;
+      observe::log_event(observe::Level::warn,
+                         was_ready ? "redis connection lost" : "redis unavailable",
+                         {{"redis", endpoint_name()}, {"reason", reason}});
+    }
+    schedule_reconnect();
+  }
+
+  void become_ready() {
+    state_ = State::ready;
+    backoff_ = kFirstBackoff;
+    connected_.store(true, std::memory_order_relaxed);
+    metrics_.client_connected();
+    outage_logged_ = false;
+    observe::log_event(observe::Level::info, "redis connected", {{"redis", endpoint_name()}});
+  }
+
+  std::string endpoint_name() const { return host_ + ":" + std::to_string(port_); }
+
+  static asio::awaitable<void> connect(std::shared_ptr<Connection> self, std::uint64_t generation) {
+    Connection& c = *self;
+    std::vector<tcp::endpoint> endpoints;
+    boost::system::error_code ec;
+    asio::ip::address address = asio::ip::make_address(c.host_, ec);
+    if (!ec) {
+      endpoints.emplace_back(address, c.port_);
+    } else {
+      // Names are resolved off the worker thread (Asio's resolver thread).
+      auto [resolve_ec, results] =
+          co_await c.resolver_.async_resolve(c.host_, std::to_string(c.port_), as_tuple_awaitable);
+      if (generation != c.generation_) co_return;
+      if (resolve_ec) {
+        c.drop(generation, "resolve " + c.host_ + ": " + resolve_ec.message());
+        co_return;
+      }
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    }
+    boost::system::error_code connect_ec = asio::error::host_not_found;
+    for (const tcp::endpoint& endpoint : endpoints) {
+      c.socket_.close(ec);
+      std::tie(connect_ec) = co_await c.socket_.async_connect(endpoint, as_tuple_awaitable);
+      if (generation != c.generation_) co_return;  // timed out (sweep) or closed
+      if (!connect_ec) break;
+    }
+    if (connect_ec) {
+      c.drop(generation, "connect: " + connect_ec.message());
+      co_return;
+    }
+    c.socket_.set_option(tcp::no_delay(true), ec);
+    c.reader_ = std::make_unique<ReplyReader>();
+    c.state_ = State::handshaking;
+    asio::co_spawn(c.io_, read_replies(self, generation), asio::detached);
+
+    if (!c.password_.empty()) {
+      std::vector<std::string> auth{"AUTH", c.password_};
+      auto reply = co_await send(self, auth, /*handshake=*/true);
+      if (generation != c.generation_) co_return;
+      if (!reply || reply->type != Reply::Type::status) {
+        c.drop(generation, "AUTH failed: " + (reply ? reply->str : std::string("no reply")));
+        co_return;
+      }
+    }
+    if (c.db_ != 0) {
+      std::vector<std::string> select{"SELECT", std::to_string(c.db_)};
+      auto reply = co_await send(self, select, /*handshake=*/true);
+      if (generation != c.generation_) co_return;
+      if (!reply || reply->type != Reply::Type::status) {
+        c.drop(generation, "SELECT failed: " + (reply ? reply->str : std::string("no reply")));
+        co_return;
+      }
+    }
+    c.become_ready();
+  }
+
+  static asio::awaitable<void> read_replies(std::shared_ptr<Connection> self,
+                                            std::uint64_t generation) {
+    Connection& c = *self;
+    Reply reply;
+    for (;;) {
+      auto [ec, length] =
+          co_await c.socket_.async_read_some(asio::buffer(c.read_buffer_), as_tuple_awaitable);
+      if (generation != c.generation_) co_return;
+      if (ec) {
+        c.drop(generation, ec == asio::error::eof ? "closed by redis" : ec.message());
+        co_return;
+      }
+      auto status = c.reader_->feed(std::string_view(c.read_buffer_.data(), length));
+      while (status != ReplyReader::Status::broken &&
+             (status = c.reader_->next(reply)) == ReplyReader::Status::reply) {
+        if (c.pending_.empty()) {
+          c.drop(generation, "a reply to no command");
+          co_return;
+        }
+        Pending answered = std::move(c.pending_.front());
+        c.pending_.pop_front();
+        if (!answered.handler) continue;  // late reply to a timed-out command
+        (reply.is_error() ? c.metrics_.error : c.metrics_.ok).inc();
+        c.finish(std::move(answered.handler), std::move(reply));
+        reply = Reply{};
+      }
+      if (status == ReplyReader::Status::broken) {
+        c.drop(generation, "bad reply: " + std::string(c.reader_->error()));
+        co_return;
+      }
+    }
+  }
+
+  // Writes what commands queued meanwhile in one write; commands issued
+  // while a write is in flight go in the next one (pipelining).
+  void flush() {
+    if (write_in_flight_ || out_.empty()) return;
+    std::swap(out_, writing_);
+    out_.clear();
+    write_in_flight_ = true;
+    asio::async_write(socket_, asio::buffer(writing_),
+                      [self = shared_from_this(), generation = generation_](
+                          boost::system::error_code ec, std::size_t) {
+                        if (generation != self->generation_) return;
+                        self->write_in_flight_ = false;
+                        if (ec) {
+                          self->drop(generation, "write: " + ec.message());
+                          return;
+                        }
+                        self->flush();
+                      });
+  }
+
+  static asio::awaitable<void> sweep(std::shared_ptr<Connection> self) {
+    Connection& c = *self;
+    while (c.state_ != State::closed) {
+      c.sweep_timer_.expires_after(kSweepInterval);
+      co_await c.sweep_timer_.async_wait(as_tuple_awaitable);
+      if (c.state_ == State::closed) co_return;
+      c.expire(Clock::now());
+    }
+  }
+
+  void expire(Clock::time_point now) {
+    if (state_ == State::connecting && now >= connect_deadline_) {
+      drop(generation_, "connect timed out");
+      return;
+    }
+    // Every command gets the same timeout, so deadlines grow along the queue.
+    for (Pending& pending : pending_) {
+      if (pending.deadline > now) break;
+      if (!pending.handler) continue;
+      metrics_.timeout.inc();
+      finish(std::move(pending.handler), std::nullopt);
+      pending.handler = nullptr;
+    }
+    if (!pending_.empty() && now - pending_.front().deadline >= stall_limit_) {
+      drop(generation_, "no reply from redis");
+    }
+  }
+
+  asio::io_context& io_;
+  const std::string host_;
+  const std::uint16_t port_;
+  const unsigned db_;
+  const std::string password_;
+  const Clock::duration timeout_;
+  const Clock::duration connect_timeout_;
+  const Clock::duration stall_limit_;
+
+  tcp::socket socket_;
+  tcp::resolver resolver_;
+  asio::steady_timer reconnect_timer_;
+  asio::steady_timer sweep_timer_;
+  ClientMetrics& metrics_;
+
+  State state_ = State::down;
+  std::atomic<bool> connected_{false};
+  // Bumped whenever a connection attempt starts or ends, so the callbacks
+  // and coroutines of an older connection recognise they are stale.
+  std::uint64_t generation_ = 0;
+  Clock::time_point connect_deadline_{};
+  Clock::duration backoff_ = kFirstBackoff;
+  bool outage_logged_ = false;
+
+  std::unique_ptr<ReplyReader> reader_;
+  std::deque<Pending> pending_;
+  std::string out_;      // encoded commands not written yet
+  std::string writing_;  // the batch being written
+  bool write_in_flight_ = false;
+  std::array<char, 16 * 1024> read_buffer_{};
+};
+
+Client::Client(asio::io_context& io, const config::RedisConfig& cfg)
+    : connection_(std::make_shared<Connection>(io, cfg)) {
+  connection_->start();
+}
+
+Client::~Client() { connection_->close(); }
+
+asio::awaitable<std::optional<Reply>> Client::command(std::vector<std::string> args) {
+  co_return co_await Connection::send(connection_, args, /*handshake=*/false);
+}
+
+asio::awaitable<std::optional<Reply>> Client::eval(const Script& script,
+                                                   std::vector<std::string> keys,
+                                                   std::vector<std::string> args) {
+  std::vector<std::string> call;
+  call.reserve(3 + keys.size() + args.size());
+  call.emplace_back("EVALSHA");
+  call.push_back(script.sha1());
+  call.push_back(std::to_string(keys.size()));
+  for (std::string& key : keys) call.push_back(std::move(key));
+  for (std::string& arg : args) call.push_back(std::move(arg));
+  std::shared_ptr<Connection> connection = connection_;
+  auto reply = co_await Connection::send(connection, call, /*handshake=*/false);
+  if (reply && reply->is_error() && std::string_view(reply->str).starts_with("NOSCRIPT")) {
+    call[0] = "EVAL";
+    call[1] = script.source();
+    reply = co_await Connection::send(connection, call, /*handshake=*/false);
+  }
+  co_return reply;
+}
+
+bool Client::connected() const { return connection_->connected(); }
+
+void Client::close() { connection_->close(); }
+
+}  // namespace centinela::redis

@@ -1,0 +1,95 @@
+#include "redis_server.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "loopback_socket.h"
+
+namespace itest {
+namespace {
+
+constexpr const char* kRedisServer = "/usr/bin/redis-server";
+
+}  // namespace
+
+RedisServer::RedisServer(std::string password) : password_(std::move(password)) {
+  // The port is free when picked but could be taken before redis binds it:
+  // try a few.
+  for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
+    port_ = pick_free_port();
+    start();
+  }
+}
+
+RedisServer::~RedisServer() { stop(); }
+
+std::string RedisServer::url() const {
+  std::string auth = password_.empty() ? "" : ":" + password_ + "@";
+  return "redis://" + auth + "127.0.0.1:" + std::to_string(port_) + "/0";
+}
+
+bool RedisServer::start() {
+  stop();
+  std::vector<std::string> argv{kRedisServer, "--port",           std::to_string(port_),
+                                "--bind",     "127.0.0.1",        "--save",
+                                "",           "--appendonly",     "no",
+                                "--dir",      dir_.path(),        "--daemonize",
+                                "no",         "--protected-mode", "no",
+                                "--loglevel", "warning"};
+  if (!password_.empty()) {
+    argv.push_back("--requirepass");
+    argv.push_back(password_);
+  }
+  process_ = std::make_unique<ChildProcess>(argv, dir_.file("stdout"), dir_.file("stderr"));
+  if (!process_->started()) {
+    error_ = process_->error();
+    return false;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!process_->running()) break;
+    if (answers_ping()) {
+      running_ = true;
+      error_.clear();
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  error_ = "redis-server did not answer PING on port " + std::to_string(port_) + ": " +
+           read_file(dir_.file("stdout")) + read_file(dir_.file("stderr"));
+  process_->kill_and_reap();
+  return false;
+}
+
+void RedisServer::stop() {
+  if (process_) {
+    process_->kill_and_reap();
+    process_.reset();
+  }
+  running_ = false;
+}
+
+void RedisServer::pause() {
+  if (process_) process_->send_signal(SIGSTOP);
+}
+
+void RedisServer::resume() {
+  if (process_) process_->send_signal(SIGCONT);
+}
+
+bool RedisServer::answers_ping() const {
+  Socket socket =
+      connect_loopback(static_cast<std::uint16_t>(port_), std::chrono::milliseconds(200));
+  if (!socket.valid()) return false;
+  auto deadline = Clock::now() + std::chrono::milliseconds(500);
+  if (!send_all(socket.fd(), "PING\r\n", deadline)) return false;
+  char reply[64];
+  long got = recv_some(socket.fd(), reply, sizeof reply, deadline);
+  // +PONG, or -NOAUTH when a password is set: either way it is serving.
+  return got > 0 && (reply[0] == '+' || reply[0] == '-');
+}
+
+}  // namespace itest
