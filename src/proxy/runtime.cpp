@@ -1,19 +1,22 @@
 #include "proxy/runtime.h"
 
 #include "security/cors_filter.h"
+#include "security/identity_filter.h"
 #include "security/security_headers_filter.h"
 
 namespace centinela::proxy {
 
 std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& config,
                                                         const config::RouteConfig& route) {
-  (void)config;
   std::vector<std::unique_ptr<Filter>> chain;
   auto add = [&chain](std::unique_ptr<Filter> filter) {
     if (filter) chain.push_back(std::move(filter));
   };
   // Request order. Response filters run in reverse, so security headers (first
   // here) get the last word on the response.
+  // Identity first, as rate limits, cache keys and the access log use
+  // ctx.user; it has no response side.
+  if (config.identity) add(security::make_identity_filter(*config.identity));
   add(security::make_security_headers_filter(route.security_headers));
   add(security::make_cors_filter(route.cors));
   return chain;
