@@ -24,7 +24,7 @@ namespace centinela::net {
 namespace {
 
 using ResponseParser = http::response_parser<http::buffer_body>;
-constexpr std::size_t kBodyChunk = 16 * 1024;
+constexpr std::size_t kBodyChunk = ChunkPool::kChunkSize;
 constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
 
 // How an attempt on one upstream server went.
@@ -73,18 +73,15 @@ class UpstreamAttempt {
         cluster_(cluster),
         server_(cluster.server(server_index)),
         config_(cluster.config()),
-        socket_(ex.worker.io()) {
-    // Beast reads at most the buffer's free capacity: room for a head and a
-    // full body chunk makes a typical response one read instead of dozens.
-    upstream_buffer_.reserve(kBodyChunk + 4096);
-  }
+        connection_(ex.worker.io()),
+        body_(ex.worker.chunks().take()) {}
 
   asio::awaitable<Attempt> run(bool may_reuse) {
     const SteadyTime begin = SteadyClock::now();
     bool reused = false;
     if (may_reuse) {
       if (auto idle = ex_.worker.pool().take(server_.endpoint.text, config_.idle_timeout)) {
-        socket_ = std::move(*idle);
+        connection_ = std::move(*idle);
         reused = true;
       }
     }
@@ -126,6 +123,9 @@ class UpstreamAttempt {
       co_return ex_.watch.fired() ? Attempt::connect_timeout : Attempt::connect_failed;
     }
     socket_.set_option(tcp::no_delay(true), ec);
+    // Beast reads at most the buffer's free capacity: room for a head and a
+    // full body chunk makes a typical response one read instead of dozens.
+    upstream_buffer_.reserve(kBodyChunk + 4096);
     co_return Attempt::done;
   }
 
@@ -282,7 +282,7 @@ class UpstreamAttempt {
     cluster_.record_success(server_index());
     if (upstream_clean && upstream_keep_alive && response_->is_done() &&
         upstream_buffer_.size() == 0) {
-      ex_.worker.pool().give_back(server_.endpoint.text, std::move(socket_),
+      ex_.worker.pool().give_back(server_.endpoint.text, std::move(connection_),
                                   config_.max_idle_per_worker);
     }
   }
@@ -293,10 +293,11 @@ class UpstreamAttempt {
   proxy::UpstreamCluster& cluster_;
   proxy::UpstreamServer& server_;
   const config::UpstreamConfig& config_;
-  tcp::socket socket_;
-  beast::flat_buffer upstream_buffer_;
+  UpstreamConnection connection_;
+  tcp::socket& socket_ = connection_.socket;
+  beast::flat_buffer& upstream_buffer_ = connection_.buffer;
   std::optional<ResponseParser> response_;
-  std::array<char, kBodyChunk> body_{};
+  ChunkPool::Lease body_;
   bool response_started_ = false;
   bool body_started_ = false;
   bool continue_sent_ = false;

@@ -15,8 +15,8 @@ bool still_usable(tcp::socket& socket) {
 
 }  // namespace
 
-std::optional<tcp::socket> UpstreamPool::take(const std::string& server,
-                                              std::chrono::milliseconds max_idle_time) {
+std::optional<UpstreamConnection> UpstreamPool::take(const std::string& server,
+                                                     std::chrono::milliseconds max_idle_time) {
   auto it = idle_.find(server);
   if (it == idle_.end()) return std::nullopt;
   auto& list = it->second;
@@ -27,23 +27,24 @@ std::optional<tcp::socket> UpstreamPool::take(const std::string& server,
     list.pop_back();
     const auto idle_for = now - idle.since;
     if (idle_for <= max_idle_time &&
-        (idle_for < check_after_ || still_usable(idle.socket))) {
-      return std::move(idle.socket);
+        (idle_for < check_after_ || still_usable(idle.connection.socket))) {
+      return std::move(idle.connection);
     }
     boost::system::error_code ignored;
-    idle.socket.close(ignored);
+    idle.connection.socket.close(ignored);
   }
   return std::nullopt;
 }
 
-void UpstreamPool::give_back(const std::string& server, tcp::socket socket, unsigned max_idle) {
+void UpstreamPool::give_back(const std::string& server, UpstreamConnection connection,
+                             unsigned max_idle) {
   auto& list = idle_[server];
   if (list.size() >= max_idle) {
     boost::system::error_code ignored;
-    socket.close(ignored);
+    connection.socket.close(ignored);
     return;
   }
-  list.push_back(Idle{std::move(socket), SteadyClock::now()});
+  list.push_back(Idle{std::move(connection), SteadyClock::now()});
 }
 
 void UpstreamPool::clear() { idle_.clear(); }

@@ -12,6 +12,17 @@
 
 namespace centinela::net {
 
+// A connection to an upstream server with its read buffer: the buffer is sized
+// once and reused by every request the connection carries.
+struct UpstreamConnection {
+  explicit UpstreamConnection(asio::io_context& io) : socket(io) {}
+  UpstreamConnection(UpstreamConnection&&) = default;
+  UpstreamConnection& operator=(UpstreamConnection&&) = default;
+
+  tcp::socket socket;
+  beast::flat_buffer buffer;
+};
+
 class UpstreamPool {
  public:
   // Connections idle for less than `check_after` are handed out without
@@ -22,17 +33,18 @@ class UpstreamPool {
 
   // An idle connection to `server` that the peer has not closed meanwhile, or
   // nothing. Connections idle longer than `max_idle_time` are dropped.
-  std::optional<tcp::socket> take(const std::string& server, std::chrono::milliseconds max_idle_time);
+  std::optional<UpstreamConnection> take(const std::string& server,
+                                         std::chrono::milliseconds max_idle_time);
 
-  // Keeps `socket` for reuse unless `max_idle` connections are already kept.
-  void give_back(const std::string& server, tcp::socket socket, unsigned max_idle);
+  // Keeps `connection` for reuse unless `max_idle` connections are already kept.
+  void give_back(const std::string& server, UpstreamConnection connection, unsigned max_idle);
 
   void clear();
   std::size_t idle_count() const;
 
  private:
   struct Idle {
-    tcp::socket socket;
+    UpstreamConnection connection;
     SteadyTime since;
   };
   std::chrono::milliseconds check_after_;

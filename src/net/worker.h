@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "net/asio_fwd.h"
+#include "net/chunk_pool.h"
 #include "net/deadline.h"
 #include "net/upstream_pool.h"
 #include "proxy/worker_resources.h"
@@ -52,6 +53,7 @@ class Worker {
   asio::io_context& io() { return io_; }
   DeadlineSweeper& sweeper() { return sweeper_; }
   UpstreamPool& pool() { return pool_; }
+  ChunkPool& chunks() { return chunks_; }
   GatewayShared& shared() { return shared_; }
   const proxy::WorkerResources& resources() const { return resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
@@ -72,6 +74,7 @@ class Worker {
   asio::io_context io_{1};
   DeadlineSweeper sweeper_;
   UpstreamPool pool_;
+  ChunkPool chunks_;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;

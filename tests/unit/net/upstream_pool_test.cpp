@@ -33,6 +33,12 @@ bool sees_end_of_stream(tcp::socket& socket) {
 
 class UpstreamPoolTest : public ::testing::Test {
  protected:
+  static UpstreamConnection wrap(tcp::socket socket) {
+    UpstreamConnection connection(static_cast<asio::io_context&>(socket.get_executor().context()));
+    connection.socket = std::move(socket);
+    return connection;
+  }
+
   struct Connection {
     tcp::socket gateway_side;   // what the pool keeps
     tcp::socket upstream_side;  // the "server" end
@@ -60,17 +66,17 @@ TEST_F(UpstreamPoolTest, EmptyPoolHasNothingToTake) {
 TEST_F(UpstreamPoolTest, GivenBackConnectionIsTakenAgain) {
   Connection c = connect();
   const int fd = c.gateway_side.native_handle();
-  pool_.give_back("a", std::move(c.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(c.gateway_side)), 4);
   EXPECT_EQ(pool_.idle_count(), 1u);
 
-  std::optional<tcp::socket> taken = pool_.take("a", kLongIdle);
+  std::optional<UpstreamConnection> taken = pool_.take("a", kLongIdle);
   ASSERT_TRUE(taken.has_value());
-  EXPECT_EQ(taken->native_handle(), fd);
+  EXPECT_EQ(taken->socket.native_handle(), fd);
   EXPECT_EQ(pool_.idle_count(), 0u);
   EXPECT_FALSE(pool_.take("a", kLongIdle).has_value());
 
   // And it still carries bytes to the upstream.
-  asio::write(*taken, asio::buffer("ping", 4));
+  asio::write(taken->socket, asio::buffer("ping", 4));
   char buf[4];
   asio::read(c.upstream_side, asio::buffer(buf));
   EXPECT_EQ(std::string_view(buf, 4), "ping");
@@ -78,7 +84,7 @@ TEST_F(UpstreamPoolTest, GivenBackConnectionIsTakenAgain) {
 
 TEST_F(UpstreamPoolTest, ConnectionsAreKeptPerServer) {
   Connection c = connect();
-  pool_.give_back("a", std::move(c.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(c.gateway_side)), 4);
   EXPECT_FALSE(pool_.take("b", kLongIdle).has_value());
   EXPECT_TRUE(pool_.take("a", kLongIdle).has_value());
 }
@@ -88,20 +94,20 @@ TEST_F(UpstreamPoolTest, MostRecentlyReturnedIsTakenFirst) {
   Connection newer = connect();
   const int older_fd = older.gateway_side.native_handle();
   const int newer_fd = newer.gateway_side.native_handle();
-  pool_.give_back("a", std::move(older.gateway_side), 4);
-  pool_.give_back("a", std::move(newer.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(older.gateway_side)), 4);
+  pool_.give_back("a", wrap(std::move(newer.gateway_side)), 4);
 
   auto first = pool_.take("a", kLongIdle);
   auto second = pool_.take("a", kLongIdle);
   ASSERT_TRUE(first && second);
-  EXPECT_EQ(first->native_handle(), newer_fd);
-  EXPECT_EQ(second->native_handle(), older_fd);
+  EXPECT_EQ(first->socket.native_handle(), newer_fd);
+  EXPECT_EQ(second->socket.native_handle(), older_fd);
 }
 
 TEST_F(UpstreamPoolTest, ConnectionClosedByThePeerIsNotReturned) {
   Connection c = connect();
   const int fd = c.gateway_side.native_handle();
-  pool_.give_back("a", std::move(c.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(c.gateway_side)), 4);
 
   c.upstream_side.close();
   ASSERT_TRUE(wait_readable(fd));  // the FIN has arrived
@@ -113,7 +119,7 @@ TEST_F(UpstreamPoolTest, ConnectionClosedByThePeerIsNotReturned) {
 TEST_F(UpstreamPoolTest, ConnectionWithUnaskedBytesIsNotReturned) {
   Connection c = connect();
   const int fd = c.gateway_side.native_handle();
-  pool_.give_back("a", std::move(c.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(c.gateway_side)), 4);
 
   // A response nobody asked for would be mistaken for the next one's.
   asio::write(c.upstream_side, asio::buffer("HTTP/1.1 408 Request Timeout\r\n\r\n"));
@@ -128,15 +134,15 @@ TEST_F(UpstreamPoolTest, DeadConnectionIsSkippedForALiveOne) {
   Connection dead = connect();
   const int live_fd = live.gateway_side.native_handle();
   const int dead_fd = dead.gateway_side.native_handle();
-  pool_.give_back("a", std::move(live.gateway_side), 4);
-  pool_.give_back("a", std::move(dead.gateway_side), 4);  // would be taken first
+  pool_.give_back("a", wrap(std::move(live.gateway_side)), 4);
+  pool_.give_back("a", wrap(std::move(dead.gateway_side)), 4);  // would be taken first
 
   dead.upstream_side.close();
   ASSERT_TRUE(wait_readable(dead_fd));
 
   auto taken = pool_.take("a", kLongIdle);
   ASSERT_TRUE(taken.has_value());
-  EXPECT_EQ(taken->native_handle(), live_fd);
+  EXPECT_EQ(taken->socket.native_handle(), live_fd);
   EXPECT_EQ(pool_.idle_count(), 0u);
 }
 
@@ -144,9 +150,9 @@ TEST_F(UpstreamPoolTest, MaxIdleIsHonouredAndTheExtraConnectionClosed) {
   Connection c1 = connect();
   Connection c2 = connect();
   Connection c3 = connect();
-  pool_.give_back("a", std::move(c1.gateway_side), 2);
-  pool_.give_back("a", std::move(c2.gateway_side), 2);
-  pool_.give_back("a", std::move(c3.gateway_side), 2);
+  pool_.give_back("a", wrap(std::move(c1.gateway_side)), 2);
+  pool_.give_back("a", wrap(std::move(c2.gateway_side)), 2);
+  pool_.give_back("a", wrap(std::move(c3.gateway_side)), 2);
 
   EXPECT_EQ(pool_.idle_count(), 2u);
   EXPECT_TRUE(sees_end_of_stream(c3.upstream_side));  // closed, not leaked
@@ -158,14 +164,14 @@ TEST_F(UpstreamPoolTest, MaxIdleIsHonouredAndTheExtraConnectionClosed) {
 TEST_F(UpstreamPoolTest, MaxIdleIsPerServer) {
   Connection a = connect();
   Connection b = connect();
-  pool_.give_back("a", std::move(a.gateway_side), 1);
-  pool_.give_back("b", std::move(b.gateway_side), 1);
+  pool_.give_back("a", wrap(std::move(a.gateway_side)), 1);
+  pool_.give_back("b", wrap(std::move(b.gateway_side)), 1);
   EXPECT_EQ(pool_.idle_count(), 2u);
 }
 
 TEST_F(UpstreamPoolTest, ConnectionIdleTooLongIsDroppedAndClosed) {
   Connection c = connect();
-  pool_.give_back("a", std::move(c.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(c.gateway_side)), 4);
   std::this_thread::sleep_for(milliseconds(30));
 
   EXPECT_FALSE(pool_.take("a", milliseconds(10)).has_value());
@@ -175,7 +181,7 @@ TEST_F(UpstreamPoolTest, ConnectionIdleTooLongIsDroppedAndClosed) {
 
 TEST_F(UpstreamPoolTest, ConnectionIdleLessThanMaxIdleTimeIsKept) {
   Connection c = connect();
-  pool_.give_back("a", std::move(c.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(c.gateway_side)), 4);
   std::this_thread::sleep_for(milliseconds(30));
   EXPECT_TRUE(pool_.take("a", milliseconds(10'000)).has_value());
 }
@@ -183,8 +189,8 @@ TEST_F(UpstreamPoolTest, ConnectionIdleLessThanMaxIdleTimeIsKept) {
 TEST_F(UpstreamPoolTest, ClearClosesEverything) {
   Connection a = connect();
   Connection b = connect();
-  pool_.give_back("a", std::move(a.gateway_side), 4);
-  pool_.give_back("b", std::move(b.gateway_side), 4);
+  pool_.give_back("a", wrap(std::move(a.gateway_side)), 4);
+  pool_.give_back("b", wrap(std::move(b.gateway_side)), 4);
   pool_.clear();
   EXPECT_EQ(pool_.idle_count(), 0u);
   EXPECT_TRUE(sees_end_of_stream(a.upstream_side));
