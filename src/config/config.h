@@ -167,6 +167,18 @@ struct RateLimitPolicyConfig {
   Duration window{};
   std::optional<std::uint64_t> burst;
   std::string algorithm = "gcra";  // or sliding_window
+  // Empty: the top-level rate_limit settings decide.
+  std::string store;           // "memory" or "redis"
+  std::string on_store_error;  // "allow" or "deny"
+  std::optional<bool> legacy_headers;  // also send X-RateLimit-Limit/-Remaining/-Reset
+};
+
+// The top-level `rate_limit:` section: defaults for every policy.
+struct RateLimitSettings {
+  std::vector<CidrRange> allowlist;  // clients (real IP) never limited
+  std::string store;                 // empty: redis when `redis` is set, else memory
+  std::string on_store_error = "allow";
+  bool legacy_headers = false;
 };
 
 struct CompressionConfig {
@@ -224,6 +236,7 @@ struct Config {
   std::optional<RedisConfig> redis;
   std::map<std::string, UpstreamConfig> upstreams;
   CacheStoreConfig cache;
+  RateLimitSettings rate_limit;
   std::vector<RouteConfig> routes;  // in match order
   std::optional<IdentityConfig> identity;  // absent: no JWT / API-key identity
 };

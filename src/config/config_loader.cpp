@@ -60,8 +60,8 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
     return;  // an empty file: every default
   }
   MapFields fields(errors, root, "",
-                   {"server", "admin", "log", "redis", "upstreams", "cache", "routes",
-                    "identity"});
+                   {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit",
+                    "routes", "identity"});
   if (!fields.is_map()) return;
   if (const YAML::Node* server = present(fields, "server")) {
     read_server(errors, *server, config.server);
@@ -82,6 +82,9 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   }
   if (const YAML::Node* cache = present(fields, "cache")) {
     read_cache_store(errors, *cache, config.redis.has_value(), config.cache);
+  }
+  if (const YAML::Node* rate_limit = present(fields, "rate_limit")) {
+    read_rate_limit_settings(errors, *rate_limit, config.redis.has_value(), config.rate_limit);
   }
   if (const YAML::Node* identity = present(fields, "identity")) {
     read_identity(errors, *identity, config.source_path, config.identity.emplace());

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/address.h"
 #include "config/ascii.h"
 #include "config/sections.h"
 #include "config/suggestion.h"
@@ -15,9 +16,29 @@ std::string named_part(std::string_view key, std::string_view kind) {
   return ascii_lower(key.substr(kind.size() + 1));
 }
 
+// A string that must be one of `choices`; `out` is kept when absent or wrong.
+void read_choice(MapFields& fields, std::string_view key, std::vector<std::string_view> choices,
+                 std::string& out) {
+  const YAML::Node* node = fields.find(key);
+  if (!node) return;
+  auto text = read_string(fields.errors(), *node, fields.path_of(key));
+  if (!text) return;
+  std::string value = ascii_lower(*text);
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) {
+    out = value;
+    return;
+  }
+  std::string expected;
+  for (std::string_view choice : choices) expected += (expected.empty() ? "" : " or ") + std::string(choice);
+  fields.errors().add(*node, fields.path_of(key) + ": expected " + expected + ", got '" + *text +
+                                 "'" + did_you_mean(value, choices));
+}
+
 void read_rate_limit(ErrorList& errors, const YAML::Node& node, const std::string& path,
                      std::size_t number, RateLimitPolicyConfig& out) {
-  MapFields fields(errors, node, path, {"name", "key", "limit", "window", "burst", "algorithm"});
+  MapFields fields(errors, node, path,
+                   {"name", "key", "limit", "window", "burst", "algorithm", "store",
+                    "on_store_error", "legacy_headers"});
   if (!fields.is_map()) return;
   out.name = "policy" + std::to_string(number);
   if (fields.read("name", out.name)) {
@@ -50,6 +71,10 @@ void read_rate_limit(ErrorList& errors, const YAML::Node& node, const std::strin
                                  did_you_mean(*text, kAlgorithms));
     }
   }
+  read_choice(fields, "store", {"memory", "redis"}, out.store);
+  read_choice(fields, "on_store_error", {"allow", "deny"}, out.on_store_error);
+  bool legacy = false;
+  if (fields.read("legacy_headers", legacy)) out.legacy_headers = legacy;
   if (out.burst && out.algorithm == "sliding_window") {
     errors.add(*fields.find("burst"), fields.path_of("burst") +
                                           ": burst applies to gcra only; sliding_window admits "
@@ -111,6 +136,42 @@ void read_rate_limits(ErrorList& errors, const YAML::Node& node, const std::stri
     }
     out.push_back(std::move(policy));
   }
+}
+
+void read_rate_limit_settings(ErrorList& errors, const YAML::Node& node, bool has_redis,
+                              RateLimitSettings& out) {
+  MapFields fields(errors, node, "rate_limit",
+                   {"allowlist", "store", "on_store_error", "legacy_headers"});
+  if (!fields.is_map()) return;
+  if (const YAML::Node* allowlist = fields.find("allowlist")) {
+    const std::string path = fields.path_of("allowlist");
+    std::vector<YAML::Node> items;
+    if (allowlist->IsScalar()) {
+      items.push_back(*allowlist);
+    } else if (allowlist->IsSequence()) {
+      for (const YAML::Node& item : *allowlist) items.push_back(item);
+    } else {
+      errors.add(*allowlist, path + ": expected a list of addresses or CIDR ranges, got " +
+                                 describe(*allowlist));
+    }
+    for (const YAML::Node& item : items) {
+      auto text = read_string(errors, item, path);
+      if (!text) continue;
+      auto range = parse_cidr(*text);
+      if (range.value) {
+        out.allowlist.push_back(*range.value);
+      } else {
+        errors.add(item, path + ": " + range.error);
+      }
+    }
+  }
+  read_choice(fields, "store", {"memory", "redis"}, out.store);
+  if (out.store == "redis" && !has_redis) {
+    errors.add(*fields.find("store"),
+               "rate_limit.store: redis needs a top-level `redis` section with its url");
+  }
+  read_choice(fields, "on_store_error", {"allow", "deny"}, out.on_store_error);
+  fields.read("legacy_headers", out.legacy_headers);
 }
 
 }  // namespace centinela::config

@@ -42,6 +42,9 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
                       CacheConfig& out);
 void read_rate_limits(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       std::vector<RateLimitPolicyConfig>& out);
+// The top-level `rate_limit` section; `has_redis`: a `redis` section exists.
+void read_rate_limit_settings(ErrorList& errors, const YAML::Node& node, bool has_redis,
+                              RateLimitSettings& out);
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CompressionConfig& out);
 

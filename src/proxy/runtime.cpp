@@ -1,5 +1,6 @@
 #include "proxy/runtime.h"
 
+#include "limit/rate_limit_filter.h"
 #include "security/cors_filter.h"
 #include "security/identity_filter.h"
 #include "security/security_headers_filter.h"
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& co
   if (config.identity) add(security::make_identity_filter(*config.identity));
   add(security::make_security_headers_filter(route.security_headers));
   add(security::make_cors_filter(route.cors));
+  add(limit::make_rate_limit_filter(config, route));
   return chain;
 }
 

@@ -1,0 +1,276 @@
+#include "limit/rate_limit_filter.h"
+
+#include <atomic>
+#include <chrono>
+#include <vector>
+
+#include "config/address.h"
+#include "limit/gcra.h"
+#include "limit/key_hash.h"
+#include "limit/limited_keys.h"
+#include "limit/local_store.h"
+#include "limit/policy.h"
+#include "limit/policy_registry.h"
+#include "limit/rate_limit_headers.h"
+#include "limit/rate_limit_key.h"
+#include "limit/redis_limiter.h"
+#include "observe/event_log.h"
+#include "observe/metrics.h"
+#include "proxy/worker_resources.h"
+#include "redis/client.h"
+
+namespace centinela::limit {
+namespace {
+
+using proxy::FilterStatus;
+using proxy::RequestContext;
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+struct PolicyState {
+  Policy policy;
+  std::string scope;
+  observe::Counter* allowed = nullptr;
+  observe::Counter* limited = nullptr;
+};
+
+// What one request's evaluation produced, in policy order.
+struct Evaluation {
+  std::vector<Decision> decisions;
+  std::vector<bool> evaluated;  // decided (spent from when admitted)
+  std::vector<bool> known;      // decided, or peeked for the RateLimit field
+  std::size_t denied = kNone;
+  std::string denied_key;  // key text of the refusing policy
+};
+
+Decision fresh_decision(const Policy& policy) {
+  if (policy.algorithm == Algorithm::gcra) return gcra_peek(0, policy, 0);
+  return Decision{true, policy.limit, 0, 0};
+}
+
+// At most one store warning per 10 seconds per process.
+bool should_warn() {
+  static std::atomic<std::int64_t> last{0};
+  const std::int64_t now = LocalStore::now_ns();
+  std::int64_t previous = last.load(std::memory_order_relaxed);
+  if (previous != 0 && now - previous < 10'000'000'000) return false;
+  return last.compare_exchange_strong(previous, now, std::memory_order_relaxed);
+}
+
+class RateLimitFilter final : public proxy::Filter {
+ public:
+  RateLimitFilter(std::string route, std::vector<Policy> policies,
+                  std::vector<config::CidrRange> allowlist)
+      : route_(std::move(route)), allowlist_(std::move(allowlist)) {
+    auto& registry = observe::Registry::global();
+    static constexpr std::string_view kHelp = "Rate-limit decisions by route and policy";
+    states_.reserve(policies.size());
+    for (Policy& policy : policies) {
+      PolicyState state;
+      state.scope = key_scope(route_, policy);
+      state.allowed = &registry.counter("centinela_ratelimit_decisions_total", kHelp,
+                                        {{"route", route_}, {"policy", policy.name},
+                                         {"decision", "allowed"}});
+      state.limited = &registry.counter("centinela_ratelimit_decisions_total", kHelp,
+                                        {{"route", route_}, {"policy", policy.name},
+                                         {"decision", "limited"}});
+      any_redis_ = any_redis_ || policy.use_redis;
+      legacy_ = legacy_ || policy.legacy_headers;
+      deny_on_store_error_ = deny_on_store_error_ || (policy.use_redis && policy.deny_on_store_error);
+      state.policy = std::move(policy);
+      states_.push_back(std::move(state));
+    }
+    std::vector<Policy> plain;
+    for (const PolicyState& state : states_) plain.push_back(state.policy);
+    policy_field_ = format_policy_field(plain);
+    store_errors_ = &registry.counter("centinela_ratelimit_store_errors_total",
+                                      "Rate-limit decisions the shared store (Redis) failed",
+                                      {{"route", route_}});
+    for (const PolicyState& state : states_) {
+      PolicyRegistry::global().add(this, route_, &state.policy);
+    }
+  }
+
+  ~RateLimitFilter() override { PolicyRegistry::global().remove(this); }
+
+  bool is_async() const override { return any_redis_; }
+
+  FilterStatus on_request(RequestContext& ctx) override {
+    if (allowlisted(ctx)) return FilterStatus::Continue;
+    Evaluation eval = start_evaluation();
+    decide_locally(ctx, eval, /*redis_policies=*/true);
+    return finish(ctx, eval, false);
+  }
+
+  boost::asio::awaitable<FilterStatus> on_request_async(RequestContext& ctx) override {
+    redis::Client* client = ctx.worker != nullptr ? ctx.worker->redis : nullptr;
+    if (client == nullptr) co_return on_request(ctx);
+    if (allowlisted(ctx)) co_return FilterStatus::Continue;
+    Evaluation eval = start_evaluation();
+    decide_locally(ctx, eval, /*redis_policies=*/false);
+    if (eval.denied != kNone) co_return finish(ctx, eval, false);
+
+    std::vector<const Policy*> policies;
+    std::vector<std::size_t> indexes;
+    std::vector<std::string> keys;
+    std::string text;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      if (!states_[i].policy.use_redis) continue;
+      text.clear();
+      append_key_text(text, states_[i].policy, ctx, route_);
+      keys.push_back(redis_key(states_[i].scope, text));
+      policies.push_back(&states_[i].policy);
+      indexes.push_back(i);
+    }
+    auto decisions = co_await redis_decide(*client, std::move(keys), policies);
+    if (!decisions) {
+      store_errors_->inc();
+      if (should_warn()) {
+        observe::log_event(observe::Level::warn,
+                           "rate-limit store (redis) unavailable: deciding in-process",
+                           {{"route", route_},
+                            {"on_store_error", deny_on_store_error_ ? "deny" : "allow"}});
+      }
+      if (deny_on_store_error_) {
+        ctx.ratelimit = "store_error";
+        ctx.response_headers.emplace_back("RateLimit-Policy", policy_field_);
+        ctx.local_response = make_rate_limited_response(1, "rate limit store unavailable",
+                                                         ctx.request_id);
+        co_return FilterStatus::Respond;
+      }
+      // Fail open to the in-process limit: each gateway then limits alone.
+      decide_locally(ctx, eval, /*redis_policies=*/true, /*only_redis=*/true);
+      co_return finish(ctx, eval, false);
+    }
+    for (std::size_t j = 0; j < indexes.size(); ++j) {
+      const std::size_t i = indexes[j];
+      eval.decisions[i] = (*decisions)[j];
+      eval.evaluated[i] = true;
+      eval.known[i] = true;
+      if (!(*decisions)[j].allowed && eval.denied == kNone) {
+        eval.denied = i;
+        eval.denied_key.clear();
+        append_key_text(eval.denied_key, states_[i].policy, ctx, route_);
+      }
+    }
+    co_return finish(ctx, eval, true);
+  }
+
+ private:
+  bool allowlisted(const RequestContext& ctx) const {
+    if (allowlist_.empty()) return false;
+    auto address = config::parse_ip_address(ctx.client_ip);
+    if (!address) return false;
+    for (const config::CidrRange& range : allowlist_) {
+      if (range.contains(*address)) return true;
+    }
+    return false;
+  }
+
+  Evaluation start_evaluation() const {
+    Evaluation eval;
+    eval.decisions.resize(states_.size());
+    eval.evaluated.assign(states_.size(), false);
+    eval.known.assign(states_.size(), false);
+    return eval;
+  }
+
+  // Decides the in-process policies in order, stopping at the first refusal.
+  // `redis_policies`: also those meant for Redis (no Redis, or it failed);
+  // `only_redis`: just those.
+  void decide_locally(const RequestContext& ctx, Evaluation& eval, bool redis_policies,
+                      bool only_redis = false) {
+    thread_local std::string key;
+    LocalStore& store = LocalStore::global();
+    const std::int64_t now = LocalStore::now_ns();
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      const PolicyState& state = states_[i];
+      if (state.policy.use_redis ? !redis_policies : only_redis) continue;
+      key.assign(state.scope);
+      const std::size_t text_start = key.size();
+      append_key_text(key, state.policy, ctx, route_);
+      if (eval.denied != kNone) {
+        // Refused already: the later policies are only described.
+        if (auto seen = store.peek(key_fingerprint(key), state.policy, now)) {
+          eval.decisions[i] = *seen;
+          eval.known[i] = true;
+        }
+        continue;
+      }
+      const Decision decision = store.decide(key_fingerprint(key), state.policy, now);
+      eval.decisions[i] = decision;
+      eval.evaluated[i] = true;
+      eval.known[i] = true;
+      if (!decision.allowed) {
+        eval.denied = i;
+        eval.denied_key.assign(key, text_start);
+      }
+    }
+  }
+
+  FilterStatus finish(RequestContext& ctx, Evaluation& eval, bool all_or_nothing) {
+    std::string limits;
+    limits.reserve(32 * states_.size());
+    const Decision* tightest = nullptr;
+    const Policy* tightest_policy = nullptr;
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      const PolicyState& state = states_[i];
+      if (!eval.known[i]) eval.decisions[i] = fresh_decision(state.policy);
+      const Decision& decision = eval.decisions[i];
+      if (eval.evaluated[i]) {
+        const bool counted_limited = i == eval.denied;
+        // With all-or-nothing (Redis) the other policies spent nothing.
+        if (counted_limited) state.limited->inc();
+        else if (eval.denied == kNone || !all_or_nothing) state.allowed->inc();
+      }
+      append_limit_member(limits, state.policy, decision);
+      if (!tightest || decision.remaining < tightest->remaining) {
+        tightest = &decision;
+        tightest_policy = &state.policy;
+      }
+    }
+    ctx.response_headers.emplace_back("RateLimit-Policy", policy_field_);
+    ctx.response_headers.emplace_back("RateLimit", std::move(limits));
+    if (legacy_ && tightest) {
+      ctx.response_headers.emplace_back("X-RateLimit-Limit", std::to_string(tightest_policy->limit));
+      ctx.response_headers.emplace_back("X-RateLimit-Remaining",
+                                        std::to_string(tightest->remaining));
+      ctx.response_headers.emplace_back("X-RateLimit-Reset",
+                                        std::to_string(ceil_seconds(tightest->reset_ns)));
+    }
+    if (eval.denied == kNone) {
+      ctx.ratelimit = "allowed";
+      return FilterStatus::Continue;
+    }
+    const PolicyState& denied = states_[eval.denied];
+    ctx.ratelimit = "limited:" + denied.policy.name;
+    LimitedKeys::global().record(route_, denied.policy.name, eval.denied_key);
+    ctx.local_response = make_rate_limited_response(
+        retry_after_seconds(eval.decisions[eval.denied]), "rate limit exceeded", ctx.request_id);
+    return FilterStatus::Respond;
+  }
+
+  std::string route_;
+  std::vector<config::CidrRange> allowlist_;
+  std::vector<PolicyState> states_;
+  std::string policy_field_;
+  observe::Counter* store_errors_ = nullptr;
+  bool any_redis_ = false;
+  bool legacy_ = false;
+  bool deny_on_store_error_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<proxy::Filter> make_rate_limit_filter(const config::Config& config,
+                                                      const config::RouteConfig& route) {
+  if (route.rate_limit.empty()) return nullptr;
+  std::vector<Policy> policies;
+  for (const auto& policy_config : route.rate_limit) {
+    policies.push_back(make_policy(policy_config, config.rate_limit, config.redis.has_value()));
+  }
+  return std::make_unique<RateLimitFilter>(route.name, std::move(policies),
+                                           config.rate_limit.allowlist);
+}
+
+}  // namespace centinela::limit

@@ -1,0 +1,75 @@
+#include "limit/rate_limit_key.h"
+
+#include <algorithm>
+
+namespace centinela::limit {
+namespace {
+
+std::string_view header_value(const proxy::RequestContext& ctx, std::string_view name) {
+  auto it = ctx.request.find(name);
+  return it == ctx.request.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+void append_identity_or_ip(std::string& out, std::string_view identity,
+                           const proxy::RequestContext& ctx) {
+  if (!identity.empty()) {
+    append_key_part(out, identity);
+  } else {
+    out += "ip:";
+    append_key_part(out, ctx.client_ip);
+  }
+}
+
+}  // namespace
+
+std::string key_scope(std::string_view route_name, const Policy& policy) {
+  std::string scope;
+  scope += policy.global_scope ? std::string_view("*") : route_name;
+  scope += '\n';
+  scope += policy.name;
+  scope += '\n';
+  scope += policy.algorithm == Algorithm::gcra ? "gcra" : "sliding_window";
+  scope += '\n';
+  return scope;
+}
+
+void append_key_part(std::string& out, std::string_view value) {
+  const std::size_t n = std::min(value.size(), kMaxKeyPartBytes);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  }
+}
+
+void append_key_text(std::string& out, const Policy& policy, const proxy::RequestContext& ctx,
+                     std::string_view route_name) {
+  bool first = true;
+  for (const KeyPart& part : policy.key) {
+    if (part.kind == KeyPart::Kind::global) continue;
+    if (!first) out += '|';
+    first = false;
+    switch (part.kind) {
+      case KeyPart::Kind::ip: append_key_part(out, ctx.client_ip); break;
+      case KeyPart::Kind::user: append_identity_or_ip(out, ctx.user, ctx); break;
+      case KeyPart::Kind::api_key: append_identity_or_ip(out, ctx.api_key, ctx); break;
+      case KeyPart::Kind::header:
+        append_identity_or_ip(out, header_value(ctx, part.header), ctx);
+        break;
+      case KeyPart::Kind::route: append_key_part(out, route_name); break;
+      case KeyPart::Kind::global: break;
+    }
+  }
+}
+
+std::string normalize_key_text(std::string_view text) {
+  std::string out;
+  const std::size_t n = std::min(text.size(), kMaxKeyPartBytes * 8);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  }
+  return out;
+}
+
+}  // namespace centinela::limit

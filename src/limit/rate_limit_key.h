@@ -1,0 +1,42 @@
+// Building a policy's key for one request into a bounded buffer: each part
+// is capped at kMaxKeyPartBytes and control characters become '?', so a
+// hostile header value costs bounded work and cannot forge a separator or
+// break a log line.
+//
+// Key text (shown by the admin API, used in Redis key names): the parts in
+// policy order joined by '|': ip → the client IP; user / api_key / header:NAME
+// → its value, or "ip:" + the client IP when the request has none; route →
+// the route name. `global` adds nothing: the policy's scope widens instead.
+//
+// Full key (what is counted): scope + '\n' + key text, where the scope is
+// route name + '\n' + policy name + '\n' + algorithm, or "*\n" + policy name
+// + '\n' + algorithm for a policy keyed `global` (shared by all routes
+// naming the same policy).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "limit/policy.h"
+#include "proxy/request_context.h"
+
+namespace centinela::limit {
+
+inline constexpr std::size_t kMaxKeyPartBytes = 256;
+
+// The scope of `policy` on route `route_name`.
+std::string key_scope(std::string_view route_name, const Policy& policy);
+
+// Appends `value` to `out`, capped and with control characters replaced.
+void append_key_part(std::string& out, std::string_view value);
+
+// Appends the key text of `policy` for `ctx` to `out`.
+void append_key_text(std::string& out, const Policy& policy, const proxy::RequestContext& ctx,
+                     std::string_view route_name);
+
+// A key text given by an operator (admin API), made the same way: capped
+// (parts count * cap) and control characters replaced.
+std::string normalize_key_text(std::string_view text);
+
+}  // namespace centinela::limit

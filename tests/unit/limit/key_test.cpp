@@ -1,0 +1,84 @@
+#include "limit/rate_limit_key.h"
+
+#include <gtest/gtest.h>
+
+#include "limit/key_hash.h"
+
+namespace centinela::limit {
+namespace {
+
+struct Request {
+  proxy::RequestHead head;
+  proxy::RequestContext ctx{.request = head};
+};
+
+Policy policy_with(std::vector<std::string> parts) {
+  config::RateLimitPolicyConfig config;
+  config.name = "p";
+  config.key = std::move(parts);
+  config.limit = 10;
+  config.window = std::chrono::seconds(1);
+  return make_policy(config, {}, false);
+}
+
+std::string key_of(const Policy& policy, const proxy::RequestContext& ctx) {
+  std::string out;
+  append_key_text(out, policy, ctx, "api");
+  return out;
+}
+
+TEST(RateLimitKey, PartsAndFallbacks) {
+  Request r;
+  r.ctx.client_ip = "203.0.113.9";
+  EXPECT_EQ(key_of(policy_with({"ip"}), r.ctx), "203.0.113.9");
+  EXPECT_EQ(key_of(policy_with({"user"}), r.ctx), "ip:203.0.113.9");
+  EXPECT_EQ(key_of(policy_with({"api_key"}), r.ctx), "ip:203.0.113.9");
+  EXPECT_EQ(key_of(policy_with({"header:x-tenant"}), r.ctx), "ip:203.0.113.9");
+  r.ctx.user = "alice";
+  r.ctx.api_key = "k1";
+  r.head.set("X-Tenant", "acme");
+  EXPECT_EQ(key_of(policy_with({"user", "route"}), r.ctx), "alice|api");
+  EXPECT_EQ(key_of(policy_with({"api_key"}), r.ctx), "k1");
+  EXPECT_EQ(key_of(policy_with({"header:x-tenant", "ip"}), r.ctx), "acme|203.0.113.9");
+  EXPECT_EQ(key_of(policy_with({"global"}), r.ctx), "");
+}
+
+TEST(RateLimitKey, HostileValuesAreCappedAndCleaned) {
+  Request r;
+  r.ctx.client_ip = "198.51.100.1";
+  r.head.set("X-Tenant", std::string(8 * 1024, 'A'));
+  const std::string big = key_of(policy_with({"header:x-tenant"}), r.ctx);
+  EXPECT_EQ(big.size(), kMaxKeyPartBytes);
+  r.ctx.user = std::string("bob\r\nX: 1\x7f|\0z", 13);
+  EXPECT_EQ(key_of(policy_with({"user"}), r.ctx), std::string("bob??X: 1?|?z"));
+  EXPECT_EQ(normalize_key_text("a\nb"), "a?b");
+}
+
+TEST(RateLimitKey, ScopeSeparatesRoutesUnlessGlobal) {
+  Policy per_ip = policy_with({"ip"});
+  EXPECT_NE(key_scope("a", per_ip), key_scope("b", per_ip));
+  Policy global = policy_with({"global"});
+  EXPECT_TRUE(global.global_scope);
+  EXPECT_EQ(key_scope("a", global), key_scope("b", global));
+  Policy sliding = per_ip;
+  sliding.algorithm = Algorithm::sliding_window;
+  EXPECT_NE(key_scope("a", per_ip), key_scope("a", sliding));
+}
+
+TEST(KeyHash, OneBitFlipsAboutHalfTheOutput) {
+  const std::uint64_t k0 = 0x0706050403020100ull, k1 = 0x0f0e0d0c0b0a0908ull;
+  std::uint64_t flipped = 0;
+  for (int i = 0; i < 1000; ++i) {
+    std::string a = "key-" + std::to_string(i);
+    std::string b = a;
+    b[0] ^= 1;
+    flipped += static_cast<unsigned>(__builtin_popcountll(siphash13(k0, k1, a) ^ siphash13(k0, k1, b)));
+  }
+  EXPECT_NEAR(static_cast<double>(flipped) / 1000, 32.0, 1.0);
+  EXPECT_NE(siphash13(k0, k1, ""), siphash13(k0 + 1, k1, ""));
+  EXPECT_NE(key_fingerprint("x"), 0u);
+  EXPECT_EQ(key_fingerprint("x"), key_fingerprint("x"));
+}
+
+}  // namespace
+}  // namespace centinela::limit
