@@ -176,6 +176,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
 
     beast::flat_buffer buffer;
     std::string host_storage;
+    std::string head_buffer;
     bool linger = false;
     for (;;) {
       // Hold this request's config: a reload may swap the worker's meanwhile.
@@ -224,7 +225,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
       proxy::RequestContext ctx{parser.get().base()};
       ctx.peer_address = peer_bytes;
       ctx.worker = &worker.resources();
-      Exchange ex{worker, *runtime, socket, buffer, watch, parser, ctx};
+      Exchange ex{worker, *runtime, socket, buffer, watch, parser, ctx, head_buffer};
       ex.client_version = 11;
 
       std::string peer_text;

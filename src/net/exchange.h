@@ -31,6 +31,7 @@ struct Exchange {
   DeadlineWatch& watch;
   RequestParser& parser;
   proxy::RequestContext& ctx;
+  std::string& head_buffer;  // the connection's, reused for every head it writes
 
   std::string_view method;
   std::string_view path;

@@ -1,8 +1,9 @@
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
 
+#include "net/body_writer.h"
 #include "net/deadline.h"
 #include "net/exchange.h"
+#include "net/head_writer.h"
 #include "net/worker.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
@@ -13,32 +14,43 @@ void run_response_filters(Exchange& ex, proxy::ResponseHead& head) {
   for (const auto& [name, value] : ex.ctx.response_headers) head.set(name, value);
   if (ex.ctx.route == nullptr) return;
   const auto& filters = ex.ctx.route->filters();
-  for (auto it = filters.rbegin(); it != filters.rend(); ++it) (*it)->on_response(ex.ctx, head);
+  for (auto it = filters.rbegin(); it != filters.rend(); ++it) {
+    // Static headers are written with the head (see head_writer.h).
+    if ((*it)->static_response_headers() == nullptr) (*it)->on_response(ex.ctx, head);
+  }
 }
 
 asio::awaitable<void> send_local_response(Exchange& ex, proxy::LocalResponse response) {
-  http::response<http::string_body> res;
-  static_cast<http::fields&>(res.base()) = std::move(response.headers);
-  res.result(response.status);
-  res.version(ex.client_version >= 11 ? 11 : 10);
-  res.set(http::field::date, ex.worker.http_date());
-  res.set("X-Request-ID", ex.ctx.request_id);
-  run_response_filters(ex, res.base());
+  proxy::ResponseHead head;
+  static_cast<http::fields&>(head) = std::move(response.headers);
+  head.result(response.status);
+  head.set(http::field::date, ex.worker.http_date());
+  head.set("X-Request-ID", ex.ctx.request_id);
+  run_response_filters(ex, head);
 
   // A request body we did not read makes the connection unusable.
   if (!ex.parser.is_done()) ex.close_connection = true;
   const bool keep_alive = ex.client_keep_alive && !ex.close_connection && !ex.worker.draining();
-  res.keep_alive(keep_alive);
   if (!keep_alive) ex.close_connection = true;
 
-  res.body() = std::move(response.body);
-  res.prepare_payload();
-  if (ex.head_request) res.body().clear();  // Content-Length stays: it describes the GET
+  std::string& out = ex.head_buffer;
+  out.clear();
+  append_response_head(head, ex.client_version,
+                       ex.ctx.route != nullptr ? &ex.ctx.route->static_headers() : nullptr, out);
+  // HEAD gets the length of the body a GET would have had, and no body.
+  append_framing(out, BodyFraming::length, response.body.size(), !keep_alive,
+                 keep_alive && ex.client_version < 11);
 
   ex.status = response.status;
   const auto& limits = ex.runtime.config().server.limits;
+  BodyPiece piece{out};
+  if (!ex.head_request) {
+    piece.data = response.body.data();
+    piece.size = response.body.size();
+  }
+  piece.last = true;
   ex.watch.arm(ex.client, SteadyClock::now() + limits.idle_timeout);
-  auto [ec, n] = co_await http::async_write(ex.client, res, use_nothrow);
+  auto [ec, n] = co_await write_body_piece(ex.client, BodyFraming::length, piece);
   ex.watch.disarm();
   ex.bytes_sent += n;
   if (ec) ex.close_connection = true;

@@ -5,10 +5,10 @@
 #include <array>
 #include <optional>
 
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include "net/body_writer.h"
 #include "net/deadline.h"
 #include "net/exchange.h"
 #include "net/worker.h"
@@ -130,18 +130,19 @@ class UpstreamAttempt {
   }
 
   asio::awaitable<Attempt> send_request() {
-    auto& req = ex_.parser.get();
+    const auto& req = ex_.parser.get();
     const auto& limits = ex_.runtime.config().server.limits;
     const bool has_body = request_has_body(ex_.parser);
 
     // Framing is re-derived here, never copied from the client's bytes.
-    if (ex_.parser.chunked()) {
-      req.chunked(true);
-    } else if (has_body) {
-      req.content_length(*ex_.parser.content_length());
-    } else {
-      req.erase(http::field::content_length);
-    }
+    const BodyFraming framing = ex_.parser.chunked() ? BodyFraming::chunked
+                                : has_body           ? BodyFraming::length
+                                                     : BodyFraming::none;
+    std::string& head = ex_.head_buffer;
+    head.clear();
+    append_request_head(req.base(), head);
+    append_framing(head, framing, has_body ? ex_.parser.content_length().value_or(0) : 0,
+                   /*close_connection=*/false, /*http10_keep_alive=*/false);
 
     if (has_body && ex_.expects_continue && !continue_sent_) {
       // We stripped Expect upstream, so invite the body ourselves.
@@ -153,12 +154,14 @@ class UpstreamAttempt {
       continue_sent_ = true;
     }
 
-    http::request_serializer<http::buffer_body> serializer{req};
-    do {
+    BodyPiece piece{head};
+    for (;;) {
+      piece.size = 0;
       if (!ex_.parser.is_done()) {
         body_started_ = true;
-        req.body().data = body_.data();
-        req.body().size = body_.size();
+        auto& body = ex_.parser.get().body();
+        body.data = body_.data();
+        body.size = body_.size();
         ex_.watch.arm(ex_.client, SteadyClock::now() + limits.idle_timeout);
         auto [ec, n] =
             co_await http::async_read_some(ex_.client, ex_.client_buffer, ex_.parser, use_nothrow);
@@ -168,23 +171,19 @@ class UpstreamAttempt {
           client_error_ = ec;
           co_return Attempt::client_failed;
         }
-        req.body().size = body_.size() - req.body().size;
-        // An empty buffer must be null: to a chunked serializer, a zero-size
-        // buffer is the last chunk.
-        req.body().data = req.body().size != 0 ? body_.data() : nullptr;
-        req.body().more = !ex_.parser.is_done();
-      } else {
-        req.body().data = nullptr;
-        req.body().size = 0;
-        req.body().more = false;
+        piece.data = body_.data();
+        piece.size = body_.size() - body.size;
       }
-      ex_.watch.arm(socket_, SteadyClock::now() + config_.timeout);
-      auto [ec, n] = co_await http::async_write(socket_, serializer, use_nothrow);
-      ex_.watch.disarm();
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) co_return Attempt::failed_unsent;
-    } while (!ex_.parser.is_done() || !serializer.is_done());
-    co_return Attempt::done;
+      piece.last = ex_.parser.is_done();
+      if (piece.size != 0 || piece.last || !piece.head.empty()) {
+        ex_.watch.arm(socket_, SteadyClock::now() + config_.timeout);
+        auto [ec, n] = co_await write_body_piece(socket_, framing, piece);
+        ex_.watch.disarm();
+        if (ec) co_return Attempt::failed_unsent;
+        piece.head = {};
+      }
+      if (piece.last) co_return Attempt::done;
+    }
   }
 
   asio::awaitable<Attempt> read_response_head(SteadyTime sent) {
@@ -227,27 +226,42 @@ class UpstreamAttempt {
 
     proxy::prepare_client_response(res.base(), ex_.ctx.request_id);
     run_response_filters(ex_, res.base());
-    res.version(ex_.client_version >= 11 ? 11 : 10);
+
+    BodyFraming framing = BodyFraming::none;
     if (has_body) {
       if (length) {
-        res.content_length(*length);
+        framing = BodyFraming::length;
       } else if (ex_.client_version >= 11) {
-        res.chunked(true);
+        framing = BodyFraming::chunked;
       } else {
+        framing = BodyFraming::close;
         ex_.close_connection = true;  // HTTP/1.0: the end of the body is the close
       }
     }
     const bool keep_alive = ex_.client_keep_alive && !ex_.close_connection && !ex_.worker.draining();
-    res.keep_alive(keep_alive);
     if (!keep_alive) ex_.close_connection = true;
     ex_.status = res.result_int();
 
-    http::response_serializer<http::buffer_body> serializer{res};
+    std::string& head = ex_.head_buffer;
+    head.clear();
+    append_response_head(res.base(), ex_.client_version, &ex_.ctx.route->static_headers(), head);
+    if (framing == BodyFraming::none && length) {
+      // HEAD (and 304): the length describes the body a GET would get.
+      append_framing(head, BodyFraming::length, *length, !keep_alive,
+                     keep_alive && ex_.client_version < 11);
+    } else {
+      append_framing(head, framing, length.value_or(0), !keep_alive,
+                     keep_alive && ex_.client_version < 11);
+    }
+
     bool upstream_clean = true;
-    do {
-      if (!response_->is_done()) {
-        res.body().data = body_.data();
-        res.body().size = body_.size();
+    BodyPiece piece{head};
+    for (;;) {
+      piece.size = 0;
+      if (has_body && !response_->is_done()) {
+        auto& body = res.body();
+        body.data = body_.data();
+        body.size = body_.size();
         ex_.watch.arm(socket_, SteadyClock::now() + config_.timeout);
         auto [ec, n] =
             co_await http::async_read_some(socket_, upstream_buffer_, *response_, use_nothrow);
@@ -259,25 +273,24 @@ class UpstreamAttempt {
           ex_.close_connection = true;
           break;
         }
-        res.body().size = body_.size() - res.body().size;
-        res.body().data = res.body().size != 0 ? body_.data() : nullptr;
-        res.body().more = !response_->is_done();
-      } else {
-        res.body().data = nullptr;
-        res.body().size = 0;
-        res.body().more = false;
+        piece.data = body_.data();
+        piece.size = body_.size() - body.size;
       }
-      ex_.watch.arm(ex_.client, SteadyClock::now() + limits.idle_timeout);
-      auto [ec, n] = co_await http::async_write(ex_.client, serializer, use_nothrow);
-      ex_.watch.disarm();
-      if (ec == http::error::need_buffer) ec = {};
-      ex_.bytes_sent += n;
-      if (ec) {
-        ex_.close_connection = true;
-        upstream_clean = response_->is_done();
-        break;
+      piece.last = !has_body || response_->is_done();
+      if (piece.size != 0 || piece.last || !piece.head.empty()) {
+        ex_.watch.arm(ex_.client, SteadyClock::now() + limits.idle_timeout);
+        auto [ec, n] = co_await write_body_piece(ex_.client, framing, piece);
+        ex_.watch.disarm();
+        ex_.bytes_sent += n;
+        if (ec) {
+          ex_.close_connection = true;
+          upstream_clean = response_->is_done();
+          break;
+        }
+        piece.head = {};
       }
-    } while (!response_->is_done() || !serializer.is_done());
+      if (piece.last) break;
+    }
 
     cluster_.record_success(server_index());
     if (upstream_clean && upstream_keep_alive && response_->is_done() &&

@@ -10,6 +10,9 @@ Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream,
       upstream_(&upstream),
       filters_(std::move(filters)),
       metrics_(std::make_unique<RouteMetrics>(config.name)) {
+  for (const auto& filter : filters_) {
+    if (const auto* headers = filter->static_response_headers()) static_headers_.add(*headers);
+  }
   if (!config_.match.regex.empty()) {
     // The loader compiled the same pattern with the same engine, so this
     // cannot throw for a loaded config.

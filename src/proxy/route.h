@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "proxy/filter.h"
 #include "proxy/route_metrics.h"
+#include "proxy/static_header_block.h"
 
 namespace centinela::proxy {
 
@@ -28,6 +29,8 @@ class Route {
   UpstreamCluster& upstream() const { return *upstream_; }
   const std::vector<std::unique_ptr<Filter>>& filters() const { return filters_; }
   RouteMetrics& metrics() const { return *metrics_; }
+  // The static response headers of the chain (written by the gateway itself).
+  const StaticHeaderBlock& static_headers() const { return static_headers_; }
 
   bool matches_path(std::string_view path) const;
   bool matches_host(std::string_view host) const;  // host without port, lower-case
@@ -41,6 +44,7 @@ class Route {
   // path cannot overflow the stack, and runaway patterns hit a bound.
   std::optional<boost::regex> regex_;
   std::unique_ptr<RouteMetrics> metrics_;
+  StaticHeaderBlock static_headers_;
 };
 
 }  // namespace centinela::proxy

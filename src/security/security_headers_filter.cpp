@@ -51,11 +51,17 @@ class SecurityHeadersFilter final : public proxy::Filter {
         remove_.emplace_back(header.name);
       } else {
         set_.push_back({HeaderName(header.name), header.value});
+        static_.lines += header.name + ": " + header.value + "\r\n";
       }
     }
+    for (const HeaderName& header : remove_) static_.drops.push_back(header.name);
   }
 
   bool does_nothing() const { return remove_.empty() && set_.empty(); }
+
+  const proxy::StaticResponseHeaders* static_response_headers() const override {
+    return &static_;
+  }
 
   void on_response(proxy::RequestContext& ctx, proxy::ResponseHead& response) override {
     // Removal first, so a header both removed and configured ends up with the
@@ -77,6 +83,8 @@ class SecurityHeadersFilter final : public proxy::Filter {
   }
 
  private:
+  proxy::StaticResponseHeaders static_;  // the same work, pre-rendered
+
   struct HeaderToSet {
     HeaderName name;
     std::string value;
