@@ -93,13 +93,6 @@ ReplyReader::~ReplyReader() {
 ReplyReader::Status ReplyReader::feed(std::string_view bytes) {
   if (reader_ == nullptr || reader_->err != 0) return Status::broken;
   if (redisReaderFeed(reader_, bytes.data(), bytes.size()) != REDIS_OK) return Status::broken;
-  // Everything complete is taken by next() after each feed, so what stays
-  // buffered is one unfinished item: a bulk string on its way. Refuse it
-  // before hiredis buffers more than the largest string we would accept.
-  if (reader_->len - reader_->pos > kMaxReplyStringBytes + 64) {
-    reader_->err = REDIS_ERR_PROTOCOL;
-    return Status::broken;
-  }
   return Status::need_more;
 }
 
@@ -107,7 +100,16 @@ ReplyReader::Status ReplyReader::next(Reply& out) {
   if (reader_ == nullptr || reader_->err != 0) return Status::broken;
   void* object = nullptr;
   if (redisReaderGetReply(reader_, &object) != REDIS_OK) return Status::broken;
-  if (object == nullptr) return Status::need_more;
+  if (object == nullptr) {
+    // Everything complete has been taken, so what stays buffered is one
+    // unfinished item, typically a bulk string on its way. Refuse it once it
+    // is longer than any string we would accept: hiredis would buffer it all.
+    if (reader_->len - reader_->pos > kMaxReplyStringBytes + 64) {
+      reader_->err = REDIS_ERR_PROTOCOL;
+      return Status::broken;
+    }
+    return Status::need_more;
+  }
   std::unique_ptr<Reply> reply(static_cast<Reply*>(object));
   reply_bytes_ = 0;
   out = std::move(*reply);

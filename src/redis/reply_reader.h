@@ -20,8 +20,9 @@ class ReplyReader {
 
   enum class Status { reply, need_more, broken };
 
-  // Appends bytes read from the socket. After `broken` the stream cannot be
-  // trusted any more: the connection has to go.
+  // Appends bytes read from the socket; then call next() until it stops
+  // answering `reply`. After `broken` the stream cannot be trusted any more:
+  // the connection has to go.
   Status feed(std::string_view bytes);
   // The next complete reply, if one is buffered.
   Status next(Reply& out);

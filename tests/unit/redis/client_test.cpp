@@ -170,7 +170,7 @@ TEST_F(RedisClientTest, DownAtStartAnswersAtOnceThenConnectsWhenRedisComesUp) {
   auto reply = run(io_, client.command({"PING"}));
   ASSERT_TRUE(reply.has_value());
   EXPECT_FALSE(*reply);
-  EXPECT_LT(Clock::now() - started, 20ms);
+  EXPECT_LT(Clock::now() - started, 50ms);  // no waiting (slack: a loaded machine)
   EXPECT_GE(commands_counted("unavailable"), unavailable_before + 1);
 
   ASSERT_TRUE(server_.start()) << server_.error();
@@ -247,7 +247,7 @@ TEST_F(RedisClientTest, AServerHungForLongIsDroppedAndReconnectedWhenItWakes) {
   auto refused = run(io_, client->command({"PING"}));
   ASSERT_TRUE(refused.has_value());
   EXPECT_FALSE(*refused);
-  EXPECT_LT(Clock::now() - started, 20ms);
+  EXPECT_LT(Clock::now() - started, 50ms);  // no waiting (slack: a loaded machine)
 
   server_.resume();
   ASSERT_TRUE(run_until(

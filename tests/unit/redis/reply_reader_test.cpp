@@ -104,6 +104,24 @@ TEST(ReplyReader, AcceptsAStringAtTheLimit) {
   EXPECT_EQ(replies[0].str.size(), kMaxReplyStringBytes);
 }
 
+TEST(ReplyReader, AStringAtTheLimitArrivingWithMoreRepliesInTheSameReadIsFine) {
+  ReplyReader reader;
+  std::string big = "$" + std::to_string(kMaxReplyStringBytes) + "\r\n" +
+                    std::string(kMaxReplyStringBytes, 'y') + "\r\n";
+  std::string tail = big.substr(big.size() - 10);
+  big.resize(big.size() - 10);
+  std::string small;
+  for (int i = 0; i < 1000; ++i) small += "+OK\r\n";
+  ReplyReader::Status status;
+  EXPECT_TRUE(read_all(reader, big, &status).empty());
+  EXPECT_EQ(status, ReplyReader::Status::need_more);
+  auto replies = read_all(reader, tail + small, &status);
+  EXPECT_EQ(status, ReplyReader::Status::need_more);
+  ASSERT_EQ(replies.size(), 1001u);
+  EXPECT_EQ(replies[0].str.size(), kMaxReplyStringBytes);
+  EXPECT_EQ(replies[1000].str, "OK");
+}
+
 TEST(ReplyReader, RefusesAHugeElementCountWithoutAllocatingIt) {
   ReplyReader reader;
   ReplyReader::Status status;
