@@ -24,7 +24,8 @@ class Client {
   // Starts connecting in the background (host, port, password, db and timeout
   // from `cfg`); the constructor itself does no I/O.
   Client(boost::asio::io_context& io, const config::RedisConfig& cfg);
-  // Closes (see close()). Commands still pending answer nullopt.
+  // Closes (see close()). Commands still pending answer nullopt once the
+  // io_context runs again. Destroy the Client before its io_context.
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
