@@ -1,10 +1,10 @@
 #include "security/jwt_verifier.h"
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "security/base64url.h"
+#include "security/openssl_sha256.h"
 
 namespace centinela::security {
 namespace {
@@ -120,13 +121,29 @@ std::string_view describe(JwtError error) {
 }
 
 void JwtVerifier::KeyDeleter::operator()(evp_pkey_st* key) const { EVP_PKEY_free(key); }
+void JwtVerifier::KeyDeleter::operator()(evp_mac_ctx_st* mac) const { EVP_MAC_CTX_free(mac); }
 
 JwtVerifier::JwtVerifier(const config::JwtConfig& config)
-    : hs256_secret_(config.hs256_secret),
-      issuer_(config.issuer),
+    : issuer_(config.issuer),
       audience_(config.audience),
       leeway_seconds_(std::max<std::int64_t>(
           0, std::chrono::duration_cast<std::chrono::seconds>(config.leeway).count())) {
+  if (!config.hs256_secret.empty()) {
+    EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    EVP_MAC_CTX* keyed = hmac ? EVP_MAC_CTX_new(hmac) : nullptr;
+    EVP_MAC_free(hmac);  // the context keeps its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_END};
+    if (keyed &&
+        EVP_MAC_init(keyed, reinterpret_cast<const unsigned char*>(config.hs256_secret.data()),
+                     config.hs256_secret.size(), params) == 1) {
+      hmac_template_.reset(keyed);
+    } else {
+      EVP_MAC_CTX_free(keyed);
+      ERR_clear_error();
+    }
+  }
   if (config.rs256_public_key_pem.empty()) return;
   BIO* pem = BIO_new_mem_buf(config.rs256_public_key_pem.data(),
                              static_cast<int>(config.rs256_public_key_pem.size()));
@@ -193,10 +210,15 @@ JwtError JwtVerifier::verify(std::string_view token, std::int64_t now, std::stri
   if (algorithm == Algorithm::hs256) {
     if (*signature_size != kHs256Bytes) return JwtError::bad_signature;
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac;
-    unsigned mac_size = 0;
-    if (!HMAC(EVP_sha256(), hs256_secret_.data(), static_cast<int>(hs256_secret_.size()),
-              signed_bytes, signed_part.size(), mac.data(), &mac_size) ||
-        mac_size != kHs256Bytes || CRYPTO_memcmp(mac.data(), signature.data(), kHs256Bytes) != 0) {
+    std::size_t mac_size = 0;
+    EVP_MAC_CTX* context = EVP_MAC_CTX_dup(hmac_template_.get());
+    const bool computed = context &&
+                          EVP_MAC_update(context, signed_bytes, signed_part.size()) == 1 &&
+                          EVP_MAC_final(context, mac.data(), &mac_size, mac.size()) == 1;
+    EVP_MAC_CTX_free(context);
+    if (!computed || mac_size != kHs256Bytes ||
+        CRYPTO_memcmp(mac.data(), signature.data(), kHs256Bytes) != 0) {
+      ERR_clear_error();
       return JwtError::bad_signature;
     }
   } else {
@@ -206,7 +228,7 @@ JwtError JwtVerifier::verify(std::string_view token, std::int64_t now, std::stri
     EVP_MD_CTX* context = EVP_MD_CTX_new();
     const bool verified =
         context &&
-        EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, rs256_key_.get()) == 1 &&
+        EVP_DigestVerifyInit(context, nullptr, fetched_sha256(), nullptr, rs256_key_.get()) == 1 &&
         EVP_DigestVerify(context, signature.data(), *signature_size, signed_bytes,
                          signed_part.size()) == 1;
     EVP_MD_CTX_free(context);

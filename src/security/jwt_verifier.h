@@ -11,7 +11,8 @@
 
 #include "config/config.h"
 
-struct evp_pkey_st;  // OpenSSL's EVP_PKEY, kept out of this header
+struct evp_pkey_st;     // OpenSSL's EVP_PKEY and EVP_MAC_CTX,
+struct evp_mac_ctx_st;  // kept out of this header
 
 namespace centinela::security {
 
@@ -45,7 +46,7 @@ class JwtVerifier {
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;
 
-  bool accepts_hs256() const { return !hs256_secret_.empty(); }
+  bool accepts_hs256() const { return hmac_template_ != nullptr; }
   bool accepts_rs256() const { return rs256_key_ != nullptr; }
 
   // On success sets `subject` to the `sub` claim; otherwise leaves it alone.
@@ -55,9 +56,11 @@ class JwtVerifier {
  private:
   struct KeyDeleter {
     void operator()(evp_pkey_st* key) const;
+    void operator()(evp_mac_ctx_st* mac) const;
   };
 
-  std::string hs256_secret_;
+  // HMAC-SHA256 keyed with the secret once; each verification works on a copy.
+  std::unique_ptr<evp_mac_ctx_st, KeyDeleter> hmac_template_;
   std::unique_ptr<evp_pkey_st, KeyDeleter> rs256_key_;
   std::string issuer_;
   std::string audience_;
