@@ -173,6 +173,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
     const auto peer = socket.remote_endpoint(ec);
     if (ec) co_return;
     const std::array<std::uint8_t, 16> peer_bytes = to_v6_bytes(peer.address());
+    const std::string peer_text = security::format_ip(peer_bytes);
 
     beast::flat_buffer buffer;
     std::string host_storage;
@@ -224,12 +225,12 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
       parser.body_limit(limits.max_body_bytes);
       proxy::RequestContext ctx{parser.get().base()};
       ctx.peer_address = peer_bytes;
+      ctx.peer_ip = peer_text;
       ctx.worker = &worker.resources();
       Exchange ex{worker, *runtime, socket, buffer, watch, parser, ctx, head_buffer};
       ex.client_version = 11;
 
-      std::string peer_text;
-      ctx.client_ip = security::format_ip(peer_bytes);
+      ctx.client_ip = peer_text;
       ctx.request_id = security::new_request_id();
 
       std::string_view refusal;
@@ -276,9 +277,12 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
 
         ctx.peer_is_trusted_proxy =
             security::is_trusted_proxy(peer_bytes, server_config.trusted_proxies);
-        // Reads every X-Forwarded-For line, so a forged first line cannot win.
-        ctx.client_ip = security::resolve_client_ip(peer_bytes, req.base(),
-                                                    server_config.trusted_proxies, peer_text);
+        if (ctx.peer_is_trusted_proxy) {
+          // Reads every X-Forwarded-For line, so a forged first line cannot win.
+          std::string ignored;
+          ctx.client_ip = security::resolve_client_ip(peer_bytes, req.base(),
+                                                      server_config.trusted_proxies, ignored);
+        }
         auto incoming_id = req.find("X-Request-ID");
         if (incoming_id != req.end() && security::is_valid_request_id(incoming_id->value())) {
           ctx.request_id = std::string(incoming_id->value());

@@ -339,10 +339,9 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
   ex.upstream_name = cluster.name();
 
   const std::string traceparent = security::format_traceparent(ex.ctx.trace);
-  // The connecting peer (not the resolved client) is the hop this proxy adds.
-  const std::string peer_ip = security::format_ip(ex.ctx.peer_address);
   proxy::ForwardingInfo info;
-  info.peer_ip = peer_ip;
+  // The connecting peer (not the resolved client) is the hop this proxy adds.
+  info.peer_ip = ex.ctx.peer_ip;
   info.peer_is_trusted = ex.ctx.peer_is_trusted_proxy;
   info.request_id = ex.ctx.request_id;
   info.traceparent = traceparent;

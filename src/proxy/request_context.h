@@ -42,6 +42,7 @@ struct RequestContext {
   const Route* route = nullptr;
 
   std::array<std::uint8_t, 16> peer_address{};  // IPv4 as ::ffff:a.b.c.d
+  std::string_view peer_ip;  // the same as text, formatted once per connection
   std::string client_ip{};  // the real client: XFF honoured from trusted peers only
   bool peer_is_trusted_proxy = false;
   bool tls = false;

@@ -127,10 +127,22 @@ std::optional<IpAddress> parse_ip(std::string_view text) noexcept {
 }
 
 std::string format_ip(const IpAddress& address) {
+  if (is_ipv4_mapped(address)) {
+    // Dotted quad by hand: inet_ntop goes through sprintf, and this runs for
+    // every request.
+    char text[16];
+    char* out = text;
+    for (int i = 12; i < 16; ++i) {
+      const unsigned octet = address[i];
+      if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
+      if (octet >= 10) *out++ = static_cast<char>('0' + octet / 10 % 10);
+      *out++ = static_cast<char>('0' + octet % 10);
+      if (i != 15) *out++ = '.';
+    }
+    return std::string(text, out);
+  }
   char text[INET6_ADDRSTRLEN];
-  const char* written = is_ipv4_mapped(address)
-                            ? inet_ntop(AF_INET, address.data() + 12, text, sizeof text)
-                            : inet_ntop(AF_INET6, address.data(), text, sizeof text);
+  const char* written = inet_ntop(AF_INET6, address.data(), text, sizeof text);
   return written ? std::string(written) : std::string();
 }
 
