@@ -97,7 +97,9 @@ class RateLimitFilter final : public proxy::Filter {
 
   FilterStatus on_request(RequestContext& ctx) override {
     if (allowlisted(ctx)) return FilterStatus::Continue;
-    Evaluation eval = start_evaluation();
+    // Reused: nothing here suspends, so one per thread serves every request.
+    thread_local Evaluation eval;
+    start_evaluation(eval);
     decide_locally(ctx, eval, /*redis_policies=*/true);
     return finish(ctx, eval, false);
   }
@@ -106,7 +108,8 @@ class RateLimitFilter final : public proxy::Filter {
     redis::Client* client = ctx.worker != nullptr ? ctx.worker->redis : nullptr;
     if (client == nullptr) co_return on_request(ctx);
     if (allowlisted(ctx)) co_return FilterStatus::Continue;
-    Evaluation eval = start_evaluation();
+    Evaluation eval;
+    start_evaluation(eval);
     decide_locally(ctx, eval, /*redis_policies=*/false);
     if (eval.denied != kNone) co_return finish(ctx, eval, false);
 
@@ -167,12 +170,12 @@ class RateLimitFilter final : public proxy::Filter {
     return false;
   }
 
-  Evaluation start_evaluation() const {
-    Evaluation eval;
-    eval.decisions.resize(states_.size());
+  void start_evaluation(Evaluation& eval) const {
+    eval.decisions.assign(states_.size(), Decision{});
     eval.evaluated.assign(states_.size(), false);
     eval.known.assign(states_.size(), false);
-    return eval;
+    eval.denied = kNone;
+    eval.denied_key.clear();
   }
 
   // Decides the in-process policies in order, stopping at the first refusal.

@@ -1,0 +1,182 @@
+// The filter against a real redis-server (skipped when none is installed):
+// the Lua script's decisions, all-or-nothing, and the fall-back when Redis
+// goes away.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <thread>
+
+#include "limit/rate_limit_filter.h"
+#include "proxy/worker_resources.h"
+#include "redis/client.h"
+
+namespace centinela::limit {
+namespace {
+
+namespace asio = boost::asio;
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool accepts(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+class RedisProcess {
+ public:
+  RedisProcess() : port_(free_port()) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const std::string port = std::to_string(port_);
+      ::execl("/usr/bin/redis-server", "redis-server", "--port", port.c_str(), "--bind",
+              "127.0.0.1", "--save", "", "--appendonly", "no", "--loglevel", "warning",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && !accepts(port_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ~RedisProcess() { stop(); }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_;
+  pid_t pid_ = -1;
+};
+
+struct Outcome {
+  int admitted = 0;
+  int refused = 0;
+  std::string last_ratelimit;
+  std::string last_log;
+};
+
+// Runs `count` requests from `ip` through the filter on `io`, after waiting
+// (up to 2 s) for the client to connect when `wait_connected`.
+Outcome run_requests(asio::io_context& io, redis::Client& client, proxy::Filter& filter,
+                     int count, const std::string& ip, bool wait_connected) {
+  Outcome outcome;
+  proxy::WorkerResources resources{&io, 0, &client};
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        asio::steady_timer timer(io);
+        for (int i = 0; wait_connected && !client.connected() && i < 200; ++i) {
+          timer.expires_after(std::chrono::milliseconds(10));
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        for (int i = 0; i < count; ++i) {
+          proxy::RequestHead head;
+          proxy::RequestContext ctx{.request = head};
+          ctx.client_ip = ip;
+          ctx.worker = &resources;
+          const auto status = co_await filter.on_request_async(ctx);
+          (status == proxy::FilterStatus::Continue ? outcome.admitted : outcome.refused)++;
+          for (const auto& [name, value] : ctx.response_headers) {
+            if (name == "RateLimit") outcome.last_ratelimit = value;
+          }
+          outcome.last_log = ctx.ratelimit;
+        }
+        io.stop();  // the client's reconnect timers would keep run_for busy
+      },
+      asio::detached);
+  io.restart();
+  io.run_for(std::chrono::seconds(10));
+  return outcome;
+}
+
+config::Config load(const std::string& yaml) {
+  auto result = config::load_string(yaml, "test.yaml");
+  if (!result.errors.empty()) ADD_FAILURE() << result.errors.front().to_string();
+  return result.config.value_or(config::Config{});
+}
+
+std::string config_text(int port, const std::string& on_error) {
+  return "redis: {url: \"redis://127.0.0.1:" + std::to_string(port) +
+         "/0\"}\nrate_limit: {on_store_error: " + on_error +
+         "}\nupstreams: {api: {servers: [\"127.0.0.1:1\"]}}\nroutes:\n"
+         "  - match: {prefix: /}\n    name: redis_route\n    upstream: api\n"
+         "    rate_limit:\n"
+         "      - {name: few, key: ip, limit: 4, window: 1h}\n"
+         "      - {name: many, key: ip, limit: 100, window: 1h, algorithm: sliding_window}\n";
+}
+
+TEST(RedisRateLimit, SharedDecisionsAllOrNothingAndFallback) {
+  if (::access("/usr/bin/redis-server", X_OK) != 0) GTEST_SKIP() << "no redis-server";
+  RedisProcess redis_process;
+  const config::Config config = load(config_text(redis_process.port(), "allow"));
+  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  ASSERT_TRUE(filter->is_async());
+  asio::io_context io;
+  redis::Client client(io, *config.redis);
+
+  Outcome first = run_requests(io, client, *filter, 10, "203.0.113.5", true);
+  ASSERT_TRUE(client.connected());
+  EXPECT_EQ(first.admitted, 4);
+  EXPECT_EQ(first.refused, 6);
+  EXPECT_EQ(first.last_log, "limited:few");
+  // Refused requests spent nothing from `many`: 100 - 4.
+  EXPECT_EQ(first.last_ratelimit, R"("few";r=0;t=3600, "many";r=96;t=3600)");
+
+  // A second filter (another gateway, or after a reload) sees the same counts.
+  auto other = make_rate_limit_filter(config, config.routes.at(0));
+  EXPECT_EQ(run_requests(io, client, *other, 3, "203.0.113.5", false).admitted, 0);
+  EXPECT_EQ(run_requests(io, client, *other, 5, "203.0.113.6", false).admitted, 4);
+
+  // Redis gone: fail open to the in-process count (a fresh one: 4 more).
+  redis_process.stop();
+  Outcome down = run_requests(io, client, *filter, 6, "203.0.113.5", false);
+  EXPECT_EQ(down.admitted, 4);
+  EXPECT_EQ(down.refused, 2);
+  client.close();
+}
+
+TEST(RedisRateLimit, FailClosedRefusesWhileRedisIsDown) {
+  if (::access("/usr/bin/redis-server", X_OK) != 0) GTEST_SKIP() << "no redis-server";
+  const config::Config config = load(config_text(free_port(), "deny"));  // nobody there
+  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  asio::io_context io;
+  redis::Client client(io, *config.redis);
+  Outcome outcome = run_requests(io, client, *filter, 3, "203.0.113.9", false);
+  EXPECT_EQ(outcome.admitted, 0);
+  EXPECT_EQ(outcome.refused, 3);
+  EXPECT_EQ(outcome.last_log, "store_error");
+  client.close();
+}
+
+}  // namespace
+}  // namespace centinela::limit
