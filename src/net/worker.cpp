@@ -11,6 +11,7 @@
 #include "observe/event_log.h"
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
+#include "redis/client.h"
 
 namespace centinela::net {
 
@@ -22,6 +23,20 @@ Worker::Worker(unsigned index, GatewayShared& shared,
       runtime_(std::move(runtime)) {
   resources_.io = &io_;
   resources_.worker_index = index;
+  update_redis_client(*runtime_);
+}
+
+void Worker::update_redis_client(const proxy::Runtime& runtime) {
+  // One client per worker, on the worker's own io_context: no locks, and
+  // pipelining comes from the requests in flight on this worker.
+  const auto& redis = runtime.config().redis;
+  const std::string url = redis ? redis->url : std::string();
+  if (url == redis_url_) return;
+  if (redis_) redis_->close();
+  redis_.reset();
+  if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis);
+  redis_url_ = url;
+  resources_.redis = redis_.get();
 }
 
 Worker::~Worker() = default;
@@ -73,7 +88,10 @@ asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor) {
 }
 
 void Worker::update_runtime(std::shared_ptr<const proxy::Runtime> runtime) {
-  asio::post(io_, [this, runtime = std::move(runtime)]() mutable { runtime_ = std::move(runtime); });
+  asio::post(io_, [this, runtime = std::move(runtime)]() mutable {
+    runtime_ = std::move(runtime);
+    update_redis_client(*runtime_);
+  });
 }
 
 void Worker::begin_drain() {
@@ -101,6 +119,7 @@ void Worker::finish_if_drained() {
   if (sweeper_.size() == 0) {
     sweeper_.stop();
     pool_.clear();
+    if (redis_) redis_->close();
   }
 }
 

@@ -24,6 +24,10 @@ namespace centinela::proxy {
 class Runtime;
 }
 
+namespace centinela::redis {
+class Client;
+}
+
 namespace centinela::net {
 
 // Process-wide state the workers use.
@@ -68,6 +72,7 @@ class Worker {
  private:
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
   void finish_if_drained();
+  void update_redis_client(const proxy::Runtime& runtime);
 
   unsigned index_;
   GatewayShared& shared_;
@@ -79,6 +84,8 @@ class Worker {
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;
   proxy::WorkerResources resources_;
+  std::unique_ptr<redis::Client> redis_;  // before io_ in destruction order
+  std::string redis_url_;
   std::string date_;
   std::int64_t date_second_ = -1;
 };

@@ -143,7 +143,7 @@ TEST_F(RateLimitTest, AllowlistedClientsAreNeverLimited) {
 }
 
 // --- Redis store -----------------------------------------------------------
-// DISABLED_ until net::Worker creates its per-worker redis::Client
+//  until net::Worker creates its per-worker redis::Client
 // (WorkerResources::redis is still null, so these gateways count in-process).
 // The same paths are covered against a real redis-server by
 // tests/unit/limit/redis_filter_test.cpp. Remove the prefixes once wired.
@@ -193,7 +193,7 @@ class SharedRateLimitTest : public RateLimitTest {
   std::vector<std::unique_ptr<Instance>> instances_;
 };
 
-TEST_F(SharedRateLimitTest, DISABLED_ThreeGatewaysSharingOneRedisAdmitExactlyTheLimit) {
+TEST_F(SharedRateLimitTest, ThreeGatewaysSharingOneRedisAdmitExactlyTheLimit) {
   RedisServer redis;
   ASSERT_TRUE(redis.running()) << redis.error();
   limit_route("[{name: shared, key: global, limit: 40, window: 1h}, "
@@ -211,7 +211,7 @@ TEST_F(SharedRateLimitTest, DISABLED_ThreeGatewaysSharingOneRedisAdmitExactlyThe
       << again.header("ratelimit").value_or("");
 }
 
-TEST_F(SharedRateLimitTest, DISABLED_RedisDownFailsOpenToTheInProcessLimit) {
+TEST_F(SharedRateLimitTest, RedisDownFailsOpenToTheInProcessLimit) {
   RedisServer redis;
   ASSERT_TRUE(redis.running()) << redis.error();
   limit_route("[{name: p, key: ip, limit: 5, window: 1h}]");
@@ -233,7 +233,7 @@ TEST_F(SharedRateLimitTest, DISABLED_RedisDownFailsOpenToTheInProcessLimit) {
   EXPECT_TRUE(eventually([&] { return http_get(port, "/x").status == 200; }, 5000ms, 100ms));
 }
 
-TEST_F(SharedRateLimitTest, DISABLED_RedisDownFailsClosedWhenAsked) {
+TEST_F(SharedRateLimitTest, RedisDownFailsClosedWhenAsked) {
   RedisServer redis;
   ASSERT_TRUE(redis.running()) << redis.error();
   limit_route("[{name: p, key: ip, limit: 100, window: 1h}]");
