@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "limit/limit_admin.h"
 #include "observe/metrics.h"
 #include "observe/process_metrics.h"
 #include "proxy/runtime.h"
+#include "redis/client.h"
 
 namespace centinela::admin {
 namespace {
@@ -81,7 +83,12 @@ AdminResponse ready(const AdminSources& sources) {
   const auto runtime = sources.runtime();
   bool all_ready = true;
   const std::string upstreams = upstreams_json(*runtime, all_ready);
-  const std::string redis = runtime->config().redis ? R"("not_used")" : R"("not_configured")";
+  // Redis being down degrades (L1 only, fallback limits); it does not make
+  // the gateway unready.
+  const std::string redis = !runtime->config().redis ? R"("not_configured")"
+                            : sources.redis != nullptr && sources.redis->connected()
+                                ? R"("connected")"
+                                : R"("disconnected")";
   return json(all_ready ? 200 : 503,
               fmt::format(R"({{"status":"{}","upstreams":{},"redis":{}}})",
                           all_ready ? "ready" : "not_ready", upstreams, redis));
@@ -101,10 +108,11 @@ AdminResponse stats(const AdminSources& sources) {
   routes += "]";
   return json(200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
                                R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
-                               R"("routes":{},"upstreams":{}}})",
+                               R"("routes":{},"upstreams":{},"top_limited_keys":{}}})",
                                quoted(sources.version), uptime_seconds(sources),
                                sources.active_connections(), process.resident_memory_bytes,
-                               process.cpu_seconds, routes, upstreams));
+                               process.cpu_seconds, routes, upstreams,
+                               limit::top_limited_keys_json(10)));
 }
 
 bool authorized(std::string_view authorization, const AdminSources& sources) {
@@ -138,12 +146,81 @@ AdminResponse handle_admin_request(std::string_view method, std::string_view tar
     if (!authorized(authorization, sources)) {
       return error(401, "UNAUTHORIZED", "a valid admin token is required");
     }
+    if (path == "/admin/ratelimit") {
+      if (!read_only) return error(405, "METHOD_NOT_ALLOWED", "use GET or DELETE");
+      const std::string policy = query_parameter(target, "policy");
+      const std::string key = query_parameter(target, "key");
+      if (policy.empty() || key.empty()) {
+        return error(400, "BAD_REQUEST", "policy and key query parameters are required");
+      }
+      return json(200, limit::describe_key(policy, key));
+    }
     if (path == "/admin/stats") {
       if (!read_only) return error(405, "METHOD_NOT_ALLOWED", "use GET");
       return stats(sources);
     }
   }
   return error(404, "NOT_FOUND", "no such admin endpoint");
+}
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string query_parameter(std::string_view target, std::string_view name) {
+  const auto question = target.find('?');
+  if (question == std::string_view::npos) return {};
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) != name) continue;
+    const std::string_view raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    std::string value;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '+') {
+        value += ' ';
+      } else if (raw[i] == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 && hex_value(raw[i + 2]) >= 0) {
+        value += static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+        i += 2;
+      } else {
+        value += raw[i];
+      }
+    }
+    return value;
+  }
+  return {};
+}
+
+boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_view method,
+                                                                 std::string_view target,
+                                                                 std::string_view authorization,
+                                                                 const AdminSources& sources) {
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (method == "DELETE" && path == "/admin/ratelimit") {
+    if (!authorized(authorization, sources)) {
+      co_return error(401, "UNAUTHORIZED", "a valid admin token is required");
+    }
+    const std::string policy = query_parameter(target, "policy");
+    const std::string key = query_parameter(target, "key");
+    if (policy.empty() || key.empty()) {
+      co_return error(400, "BAD_REQUEST", "policy and key query parameters are required");
+    }
+    // Clears the in-process state and, with Redis, the shared keys too.
+    const std::size_t cleared = co_await limit::reset_key_everywhere(policy, key, sources.redis);
+    co_return json(200, fmt::format(R"({{"reset":true,"policy":{},"key":{},"cleared":{}}})",
+                                    quoted(policy), quoted(key), cleared));
+  }
+  co_return handle_admin_request(method, target, authorization, sources);
 }
 
 }  // namespace centinela::admin

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "admin/admin_server.h"
 
 namespace centinela::admin {
@@ -18,5 +20,15 @@ struct AdminResponse {
 // `authorization` is the request's Authorization header value (may be empty).
 AdminResponse handle_admin_request(std::string_view method, std::string_view target,
                                    std::string_view authorization, const AdminSources& sources);
+
+// The same, for endpoints that need I/O (resetting a rate-limit key in Redis).
+boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_view method,
+                                                                 std::string_view target,
+                                                                 std::string_view authorization,
+                                                                 const AdminSources& sources);
+
+// The value of query parameter `name` in `target`, percent-decoded; empty
+// when absent.
+std::string query_parameter(std::string_view target, std::string_view name);
 
 }  // namespace centinela::admin

@@ -50,7 +50,7 @@ asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::sock
     if (ec) break;
     const auto& req = parser.get();
     auto auth = req.find(http::field::authorization);
-    AdminResponse answer = handle_admin_request(
+    AdminResponse answer = co_await handle_admin_request_async(
         req.method_string(), req.target(),
         auth != req.end() ? std::string_view(auth->value()) : std::string_view{}, state->sources);
 

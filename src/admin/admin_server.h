@@ -15,6 +15,10 @@ namespace centinela::proxy {
 class Runtime;
 }
 
+namespace centinela::redis {
+class Client;
+}
+
 namespace centinela::admin {
 
 // What the admin endpoints report on, provided by the process.
@@ -23,6 +27,7 @@ struct AdminSources {
   std::function<std::uint64_t()> active_connections;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
+  redis::Client* redis = nullptr;  // the admin thread's own, when redis is configured
 };
 
 class AdminServer {

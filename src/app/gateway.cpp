@@ -18,6 +18,7 @@
 #include "observe/event_log.h"
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
+#include "redis/client.h"
 
 namespace centinela::app {
 
@@ -35,6 +36,7 @@ struct Gateway::State {
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
   std::unique_ptr<net::HealthChecker> health;
+  std::unique_ptr<redis::Client> admin_redis;  // the main thread's, for admin endpoints
   std::unique_ptr<admin::AdminServer> admin;
   std::atomic<unsigned> workers_running{0};
   bool draining = false;
@@ -104,6 +106,10 @@ int Gateway::run() {
       return s.shared.active_connections.load(std::memory_order_relaxed);
     };
     sources.version = kVersion;
+    if (s.config->redis) {
+      s.admin_redis = std::make_unique<redis::Client>(s.io, *s.config->redis);
+      sources.redis = s.admin_redis.get();
+    }
     if (s.config->admin.listen) {
       s.admin = std::make_unique<admin::AdminServer>(s.io, std::move(sources));
       s.admin->listen(*s.config->admin.listen);
@@ -192,6 +198,7 @@ void Gateway::State::begin_drain(int signal_number) {
                       {"timeout_ms", std::to_string(timeout.count())}});
   if (admin) admin->stop();
   if (health) health->stop();
+  if (admin_redis) admin_redis->close();
   for (auto& worker : workers) worker->begin_drain();
   drain_deadline.expires_after(timeout);
   drain_deadline.async_wait([this](const boost::system::error_code& ec) {
