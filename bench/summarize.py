@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw results.tsv into the Markdown tables of RESULTS.md.
 
-Input columns: rep system size rps p50_ms p99_ms requests cpu_us_per_req bad
-(`bad` counts non-2xx responses and socket errors; a run with any is flagged).
+Input columns: rep system size rps p50_ms p99_ms requests cpu_us_per_req bad [load1]
+(`bad` counts non-2xx responses and socket errors; a run with any is flagged; `load1` is the
+1-minute load average as the run ended, absent in older files).
 """
 
 import csv
@@ -13,9 +14,20 @@ LABELS = {
     "origin": "origin direct (harness ceiling)",
     "nginx-proxy": "nginx proxy",
     "nginx-proxy-log": "nginx proxy + JSON access log",
+    "nginx-limit-req": "nginx proxy + JSON log + limit_req (none rejected)",
     "centinela": "centinela (1 worker, access log to file, metrics on)",
+    "centinela-limit": "centinela + 1 in-process rate-limit policy (none rejected)",
+    "centinela-limit-redis": "centinela + 1 rate-limit policy in Redis (none rejected)",
 }
+# centinela against its peers (issue 2: req/s ≥ 1.0x, p99 no worse).
 PEERS = ["nginx-proxy", "nginx-proxy-log"]
+# Rate limiting (issue 4): (ours, baseline, target for req/s and efficiency or None, note).
+LIMIT_COMPARISONS = [
+    ("centinela-limit", "centinela", 0.97, "in-process policy ÷ no policy"),
+    ("centinela-limit-redis", "centinela", 0.8, "Redis policy ÷ no policy"),
+    ("centinela-limit", "nginx-limit-req", None, "centinela ÷ nginx, both limiting"),
+    ("nginx-limit-req", "nginx-proxy-log", None, "for reference: what limit_req costs nginx"),
+]
 
 
 def spread(values, fmt):
@@ -36,28 +48,53 @@ def median(values):
 def number(text):
     try:
         value = float(text)
-    except ValueError:
+    except (TypeError, ValueError):
         return None
     return value if value == value else None  # NaN: the run failed
 
 
-def main(path):
-    runs = {}
-    order_systems, order_sizes = [], []
-    with open(path) as tsv:
-        for row in csv.DictReader(tsv, delimiter="\t"):
-            key = (row["system"], row["size"])
-            if row["system"] not in order_systems:
-                order_systems.append(row["system"])
-            if row["size"] not in order_sizes:
-                order_sizes.append(row["size"])
-            runs.setdefault(key, []).append(row)
+class Runs:
+    def __init__(self, path):
+        self.rows = {}
+        self.systems, self.sizes = [], []
+        self.loads = []
+        with open(path) as tsv:
+            for row in csv.DictReader(tsv, delimiter="\t"):
+                if row["system"] not in self.systems:
+                    self.systems.append(row["system"])
+                if row["size"] not in self.sizes:
+                    self.sizes.append(row["size"])
+                self.rows.setdefault((row["system"], row["size"]), []).append(row)
+                load = number(row.get("load1"))
+                if load is not None:
+                    self.loads.append(load)
 
+    def median_of(self, system, size, column):
+        rows = self.rows.get((system, size))
+        return median([number(r[column]) for r in rows]) if rows else None
+
+    def ratios(self, ours, theirs, size):
+        """(req/s ratio, p99 ratio, efficiency) of medians; None where a side is missing."""
+
+        def ratio(column, invert=False):
+            a, b = self.median_of(ours, size, column), self.median_of(theirs, size, column)
+            if not a or not b:
+                return None
+            return b / a if invert else a / b
+
+        return ratio("rps"), ratio("p99_ms"), ratio("cpu_us_per_req", invert=True)
+
+
+def shown(value):
+    return "–" if value is None else f"{value:.3f}"
+
+
+def table(runs):
     print("| system | size | req/s | p50 ms | p99 ms | µs CPU / req (core 0) | runs |")
     print("|---|---|---|---|---|---|---|")
-    for system in order_systems:
-        for size in order_sizes:
-            rows = runs.get((system, size), [])
+    for system in runs.systems:
+        for size in runs.sizes:
+            rows = runs.rows.get((system, size), [])
             if not rows:
                 continue
             bad = sum(int(r["bad"]) for r in rows if r["bad"].isdigit())
@@ -72,31 +109,69 @@ def main(path):
                 f"| {spread([number(r['p99_ms']) for r in rows], '{:.2f}')} "
                 f"| {cpu} | {note} |"
             )
+    if runs.loads:
+        print(
+            f"\nLoad average (1 min) as each measurement ended: median {statistics.median(runs.loads):.2f}, "
+            f"{min(runs.loads):.2f}..{max(runs.loads):.2f} (2 cores; the bench itself accounts for ~2)."
+        )
 
-    if "centinela" not in order_systems:
-        print("\nNo centinela runs: ratios not computed.")
+
+def peer_table(runs):
+    if "centinela" not in runs.systems or not any(p in runs.systems for p in PEERS):
+        print("\nNo centinela and nginx proxy runs together: ratios against nginx not computed.")
         return
     print("\nRatios of medians, centinela ÷ peer (req/s > 1 is better, p99 < 1 is better,")
-    print("efficiency = peer µs/req ÷ centinela µs/req, > 1 is better):\n")
-    print("| peer | size | req/s ratio | p99 ratio | efficiency |")
-    print("|---|---|---|---|---|")
+    print("efficiency = peer µs/req ÷ centinela µs/req, > 1 is better);")
+    print("issue 2's target: req/s ≥ 1.0 and p99 ≤ 1.0:\n")
+    print("| peer | size | req/s ratio | p99 ratio | efficiency | target met |")
+    print("|---|---|---|---|---|---|")
     for peer in PEERS:
-        for size in order_sizes:
-            ours, theirs = runs.get(("centinela", size)), runs.get((peer, size))
-            if not ours or not theirs:
+        for size in runs.sizes:
+            if not runs.rows.get(("centinela", size)) or not runs.rows.get((peer, size)):
                 continue
+            rps, p99, efficiency = runs.ratios("centinela", peer, size)
+            if rps is None or p99 is None:
+                met = "–"
+            else:
+                misses = [what for what, ok in (("req/s", rps >= 1.0), ("p99", p99 <= 1.0)) if not ok]
+                met = "yes" if not misses else "no (" + ", ".join(misses) + ")"
+            print(f"| {peer} | /{size} | {shown(rps)} | {shown(p99)} | {shown(efficiency)} | {met} |")
 
-            def ratio(column, invert=False):
-                a = median([number(r[column]) for r in ours])
-                b = median([number(r[column]) for r in theirs])
-                if not a or not b:
-                    return "–"
-                return f"{(b / a if invert else a / b):.2f}"
 
+def limit_table(runs):
+    wanted = [c for c in LIMIT_COMPARISONS if c[0] in runs.systems and c[1] in runs.systems]
+    if not wanted:
+        return
+    print("\nRate limiting, ratios of medians A ÷ B (req/s > 1 is better, p99 < 1 is better,")
+    print("efficiency = B µs/req ÷ A µs/req, > 1 is better); issue 4's targets apply to req/s and")
+    print("efficiency alike:\n")
+    print("| A ÷ B | what | size | req/s ratio | p99 ratio | efficiency | target | met |")
+    print("|---|---|---|---|---|---|---|---|")
+    for ours, theirs, target, note in wanted:
+        for size in runs.sizes:
+            if not runs.rows.get((ours, size)) or not runs.rows.get((theirs, size)):
+                continue
+            rps, p99, efficiency = runs.ratios(ours, theirs, size)
+            if target is None:
+                goal, met = "–", "–"
+            else:
+                goal = f"≥ {target:.2f}"
+                checks = {"req/s": rps is not None and rps >= target,
+                          "efficiency": efficiency is not None and efficiency >= target}
+                met = ("yes" if all(checks.values()) else
+                       "no" if not any(checks.values()) else
+                       "only " + next(k for k, ok in checks.items() if ok))
             print(
-                f"| {peer} | /{size} | {ratio('rps')} | {ratio('p99_ms')} "
-                f"| {ratio('cpu_us_per_req', invert=True)} |"
+                f"| {ours} ÷ {theirs} | {note} | /{size} | {shown(rps)} | {shown(p99)} "
+                f"| {shown(efficiency)} | {goal} | {met} |"
             )
+
+
+def main(path):
+    runs = Runs(path)
+    table(runs)
+    peer_table(runs)
+    limit_table(runs)
 
 
 if __name__ == "__main__":
