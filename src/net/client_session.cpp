@@ -31,9 +31,12 @@ class ConnectionCount {
     worker_.shared().active_connections.fetch_add(1, std::memory_order_relaxed);
     if (auto* gauge = worker_.shared().connections_gauge) gauge->add(1);
   }
+  // Runs after the connection's DeadlineWatch is gone, so a draining worker
+  // sees its true count.
   ~ConnectionCount() {
     worker_.shared().active_connections.fetch_sub(1, std::memory_order_relaxed);
     if (auto* gauge = worker_.shared().connections_gauge) gauge->add(-1);
+    worker_.connection_closed();
   }
   ConnectionCount(const ConnectionCount&) = delete;
   ConnectionCount& operator=(const ConnectionCount&) = delete;
@@ -327,7 +330,6 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
     if (linger) co_await discard_until_eof(socket, watch);
     socket.close(ignored);
   }
-  worker.connection_closed();
 }
 
 }  // namespace centinela::net

@@ -10,6 +10,7 @@
 
 #include "observe/event_log.h"
 #include "proxy/runtime.h"
+#include "proxy/upstream_cluster.h"
 
 namespace centinela::net {
 
@@ -25,7 +26,7 @@ struct HealthChecker::State {
 namespace {
 
 // One probe: true when the server answered 2xx/3xx within the timeout.
-asio::awaitable<bool> probe(asio::io_context& io, const config::Endpoint& server,
+asio::awaitable<bool> probe(asio::io_context& io, const proxy::UpstreamServer& server,
                             const config::HealthCheckConfig& check, const std::string& host) {
   tcp::socket socket(io);
   asio::steady_timer deadline(io, check.timeout);
@@ -36,14 +37,15 @@ asio::awaitable<bool> probe(asio::io_context& io, const config::Endpoint& server
     }
   });
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(server.host, ec);
+  const auto address = asio::ip::make_address(server.address, ec);
   if (ec) co_return false;
-  auto [connect_ec] = co_await socket.async_connect(tcp::endpoint(address, server.port), use_nothrow);
+  auto [connect_ec] =
+      co_await socket.async_connect(tcp::endpoint(address, server.endpoint.port), use_nothrow);
   if (connect_ec) co_return false;
   const std::string request =
       fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: centinela-health-check\r\n"
                   "Connection: close\r\n\r\n",
-                  check.path, host.empty() ? server.text : host);
+                  check.path, host.empty() ? server.endpoint.text : host);
   auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(request), use_nothrow);
   if (write_ec) co_return false;
   beast::flat_buffer buffer;
@@ -65,7 +67,7 @@ asio::awaitable<void> check_loop(std::shared_ptr<HealthChecker::State> state,
   unsigned successes = 0;
   unsigned failures = 0;
   while (!state->stopped) {
-    const bool ok = co_await probe(state->io, server.endpoint, check, config.host);
+    const bool ok = co_await probe(state->io, server, check, config.host);
     if (state->stopped) break;
     const bool was_healthy = server.active_healthy.load(std::memory_order_relaxed);
     if (ok) {

@@ -113,7 +113,7 @@ class UpstreamAttempt {
  private:
   asio::awaitable<Attempt> connect() {
     boost::system::error_code ec;
-    const auto address = asio::ip::make_address(server_.endpoint.host, ec);
+    const auto address = asio::ip::make_address(server_.address, ec);
     if (ec) co_return Attempt::connect_failed;
     ex_.watch.arm(socket_, SteadyClock::now() + config_.connect_timeout);
     auto [connect_ec] = co_await socket_.async_connect(tcp::endpoint(address, server_.endpoint.port),

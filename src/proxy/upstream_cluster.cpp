@@ -1,9 +1,34 @@
 #include "proxy/upstream_cluster.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "observe/event_log.h"
 #include "observe/metrics.h"
 
 namespace centinela::proxy {
 namespace {
+
+// A numeric address for `host`: itself when it is one, else its first
+// resolved address (IPv4 preferred by the resolver's order), else itself.
+std::string resolve_host(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* result = nullptr;
+  if (::getaddrinfo(host.c_str(), nullptr, &hints, &result) != 0 || result == nullptr) {
+    observe::log_event(observe::Level::warn, "cannot resolve upstream host", {{"host", host}});
+    return host;
+  }
+  char text[NI_MAXHOST];
+  std::string address = host;
+  if (::getnameinfo(result->ai_addr, result->ai_addrlen, text, sizeof text, nullptr, 0,
+                    NI_NUMERICHOST) == 0) {
+    address = text;
+  }
+  ::freeaddrinfo(result);
+  return address;
+}
 
 std::int64_t to_ns(SteadyTime t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
@@ -23,6 +48,7 @@ UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config)
   auto& registry = observe::Registry::global();
   for (std::size_t i = 0; i < server_count_; ++i) {
     servers_[i].endpoint = config.servers[i];
+    servers_[i].address = resolve_host(config.servers[i].host);
     servers_[i].healthy_gauge = &registry.gauge(
         "centinela_upstream_healthy", "1 when the upstream server takes traffic, 0 when not",
         {{"upstream", config.name}, {"server", config.servers[i].text}});

@@ -24,6 +24,9 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 
 struct UpstreamServer {
   config::Endpoint endpoint;
+  // The address to connect to: the endpoint's host, or what its name resolved
+  // to when the config was loaded (workers never block on DNS).
+  std::string address;
   // Active health: false once health checks fail `unhealthy_threshold` times.
   std::atomic<bool> active_healthy{true};
   // Passive health: consecutive failures, and until when the server is ejected.
