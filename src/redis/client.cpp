@@ -85,7 +85,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
         [&c, &args](auto handler) {
           append_command(c.out_, args);
           c.pending_.push_back(Pending{Handler(std::move(handler)), Clock::now() + c.timeout_});
-          c.flush();
+          c.schedule_flush();
         },
         asio::use_awaitable);
   }
@@ -107,6 +107,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   enum class State { connecting, handshaking, ready, down, closed };
+  bool flush_scheduled_ = false;
   using Handler = asio::any_completion_handler<void(std::optional<Reply>)>;
   // A command sent and not yet answered by Redis. Its handler is empty once
   // the caller got its answer early (timeout); the entry stays until Redis's
@@ -275,6 +276,18 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
         co_return;
       }
     }
+  }
+
+  // Flushes once the handlers already queued on the io_context have run, so
+  // the commands of every request served in this turn of the loop leave in
+  // one write (one syscall for a batch, not one per request).
+  void schedule_flush() {
+    if (flush_scheduled_) return;
+    flush_scheduled_ = true;
+    asio::post(io_, [self = shared_from_this()] {
+      self->flush_scheduled_ = false;
+      self->flush();
+    });
   }
 
   // Writes what commands queued meanwhile in one write; commands issued
