@@ -206,6 +206,18 @@ boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_vie
                                                                  std::string_view authorization,
                                                                  const AdminSources& sources) {
   const std::string_view path = target.substr(0, target.find('?'));
+  if ((method == "GET" || method == "HEAD") && path == "/admin/ratelimit" &&
+      sources.redis != nullptr) {
+    if (!authorized(authorization, sources)) {
+      co_return error(401, "UNAUTHORIZED", "a valid admin token is required");
+    }
+    const std::string policy = query_parameter(target, "policy");
+    const std::string key = query_parameter(target, "key");
+    if (policy.empty() || key.empty()) {
+      co_return error(400, "BAD_REQUEST", "policy and key query parameters are required");
+    }
+    co_return json(200, co_await limit::describe_key_everywhere(policy, key, sources.redis));
+  }
   if (method == "DELETE" && path == "/admin/ratelimit") {
     if (!authorized(authorization, sources)) {
       co_return error(401, "UNAUTHORIZED", "a valid admin token is required");

@@ -27,6 +27,12 @@ namespace centinela::limit {
 // below for the shared one.
 std::string describe_key(std::string_view policy_name, std::string_view key);
 
+// The same, reading policies counted in Redis from Redis (the shared state);
+// falls back to the in-process state when `client` is null or Redis is down.
+boost::asio::awaitable<std::string> describe_key_everywhere(std::string_view policy_name,
+                                                            std::string_view key,
+                                                            redis::Client* client);
+
 // Forgets the key's in-process state under every policy of that name (the
 // next request starts with a full quota). False when nothing was held.
 bool reset_key(std::string_view policy_name, std::string_view key);
