@@ -1,5 +1,6 @@
 #include "proxy/forward_headers.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -30,7 +31,16 @@ void strip_hop_by_hop(http::fields& fields) {
     }
     for (const auto& name : named) fields.erase(name);
   }
-  for (http::field f : kHopByHop) fields.erase(f);
+  // One pass over the (few) fields instead of a lookup per hop-by-hop name.
+  for (auto it = fields.begin(); it != fields.end();) {
+    const http::field f = it->name();
+    if (f != http::field::unknown &&
+        std::find(kHopByHop.begin(), kHopByHop.end(), f) != kHopByHop.end()) {
+      it = fields.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info) {
