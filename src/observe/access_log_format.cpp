@@ -1,5 +1,8 @@
 #include "observe/access_log_format.h"
 
+#include <charconv>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -46,10 +49,18 @@ bool is_redacted_name(std::string_view name, const std::vector<std::string>& par
 }
 
 void append_field_name(std::string& out, std::string_view name) {
-  out.push_back(',');
-  out.push_back('"');
-  out.append(name);
-  out.append("\":");
+  // One append per field name: this runs ~18 times per logged request.
+  char text[48];
+  if (name.size() + 4 > sizeof text) {
+    out.append(",\"").append(name).append("\":");
+    return;
+  }
+  text[0] = ',';
+  text[1] = '"';
+  std::memcpy(text + 2, name.data(), name.size());
+  text[name.size() + 2] = '"';
+  text[name.size() + 3] = ':';
+  out.append(text, name.size() + 4);
 }
 
 void append_string_field(std::string& out, std::string_view name, std::string_view value) {
@@ -61,11 +72,20 @@ void append_string_field(std::string& out, std::string_view name, std::string_vi
 // non-finite values are null.
 void append_ms_field(std::string& out, std::string_view name, double ms) {
   append_field_name(out, name);
-  if (!std::isfinite(ms) || ms < 0) {
+  if (!std::isfinite(ms) || ms < 0 || ms > 1e12) {
     out.append("null");
-  } else {
-    fmt::format_to(std::back_inserter(out), "{:.3f}", ms);
+    return;
   }
+  // Integer microseconds printed as ms.mmm: float formatting costs ~10x more.
+  const auto us = static_cast<std::uint64_t>(ms * 1000.0 + 0.5);
+  char text[32];
+  char* end = std::to_chars(text, text + 24, us / 1000).ptr;
+  const auto fraction = static_cast<unsigned>(us % 1000);
+  end[0] = '.';
+  end[1] = static_cast<char>('0' + fraction / 100);
+  end[2] = static_cast<char>('0' + fraction / 10 % 10);
+  end[3] = static_cast<char>('0' + fraction % 10);
+  out.append(text, end + 4);
 }
 
 void append_uint_field(std::string& out, std::string_view name, std::uint64_t value) {
