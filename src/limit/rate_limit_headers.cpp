@@ -1,5 +1,7 @@
 #include "limit/rate_limit_headers.h"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -40,8 +42,18 @@ std::string format_policy_field(std::span<const Policy> policies) {
 void append_limit_member(std::string& out, const Policy& policy, const Decision& decision) {
   if (!out.empty()) out += ", ";
   append_sf_string(out, policy.name);
-  fmt::format_to(std::back_inserter(out), ";r={};t={}", decision.remaining,
-                 ceil_seconds(decision.reset_ns));
+  // Runs per response: plain integer formatting, no format-string parsing.
+  char text[64];
+  char* p = text;
+  *p++ = ';';
+  *p++ = 'r';
+  *p++ = '=';
+  p = std::to_chars(p, text + 30, decision.remaining).ptr;
+  *p++ = ';';
+  *p++ = 't';
+  *p++ = '=';
+  p = std::to_chars(p, text + 62, ceil_seconds(decision.reset_ns)).ptr;
+  out.append(text, p);
 }
 
 proxy::LocalResponse make_rate_limited_response(std::int64_t retry_after_s,

@@ -62,4 +62,8 @@ asio::awaitable<void> forward_upstream(Exchange& ex);
 // Runs the route's response filters on a response head, in reverse order.
 void run_response_filters(Exchange& ex, proxy::ResponseHead& head);
 
+// Appends the fields filters asked for (ctx.response_headers) to a head
+// being written; run_response_filters removed upstream fields of those names.
+void append_context_headers(const Exchange& ex, std::string& out);
+
 }  // namespace centinela::net

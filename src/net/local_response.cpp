@@ -11,12 +11,23 @@
 namespace centinela::net {
 
 void run_response_filters(Exchange& ex, proxy::ResponseHead& head) {
-  for (const auto& [name, value] : ex.ctx.response_headers) head.set(name, value);
+  // Filters' own fields replace the upstream's; they are written as lines
+  // with the head (append_context_headers), not stored in `head`.
+  for (const auto& header : ex.ctx.response_headers) head.erase(header.first);
   if (ex.ctx.route == nullptr) return;
   const auto& filters = ex.ctx.route->filters();
   for (auto it = filters.rbegin(); it != filters.rend(); ++it) {
     // Static headers are written with the head (see head_writer.h).
     if ((*it)->static_response_headers() == nullptr) (*it)->on_response(ex.ctx, head);
+  }
+}
+
+void append_context_headers(const Exchange& ex, std::string& out) {
+  for (const auto& [name, value] : ex.ctx.response_headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
   }
 }
 
@@ -37,6 +48,7 @@ asio::awaitable<void> send_local_response(Exchange& ex, proxy::LocalResponse res
   out.clear();
   append_response_head(head, ex.client_version,
                        ex.ctx.route != nullptr ? &ex.ctx.route->static_headers() : nullptr, out);
+  append_context_headers(ex, out);
   // HEAD gets the length of the body a GET would have had, and no body.
   append_framing(out, BodyFraming::length, response.body.size(), !keep_alive,
                  keep_alive && ex.client_version < 11);

@@ -245,6 +245,7 @@ class UpstreamAttempt {
     std::string& head = ex_.head_buffer;
     head.clear();
     append_response_head(res.base(), ex_.client_version, &ex_.ctx.route->static_headers(), head);
+    append_context_headers(ex_, head);
     if (framing == BodyFraming::none && length) {
       // HEAD (and 304): the length describes the body a GET would get.
       append_framing(head, BodyFraming::length, *length, !keep_alive,
