@@ -75,8 +75,8 @@ cat <<'TEXT'
     curl -i -H 'Authorization: Bearer alice' http://127.0.0.1:8080/api/users/me
     curl -i -X OPTIONS -H 'Origin: http://localhost:3000' \
          -H 'Access-Control-Request-Method: POST' http://127.0.0.1:8080/api/articles
-    for i in $(seq 25); do curl -s -o /dev/null -w '%{http_code} ' \
-         http://127.0.0.1:8080/api/articles; done; echo   # 20 per second, then 429s
+    seq 30 | xargs -P 30 -I{} curl -s -o /dev/null -w '%{http_code} ' \
+         http://127.0.0.1:8080/api/articles; echo       # 30 at once: 20 pass, then 429s
     curl -si http://127.0.0.1:8080/api/articles | grep -i ratelimit
     curl -s 'http://127.0.0.1:9901/admin/ratelimit?policy=per-ip-burst&key=127.0.0.1'
     curl -s http://127.0.0.1:9901/metrics | grep ^centinela_
