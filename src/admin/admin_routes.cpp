@@ -1,9 +1,10 @@
 #include "admin/admin_routes.h"
 
-#include <chrono>
-
 #include <fmt/format.h>
 
+#include <chrono>
+
+#include "config/percent_encoding.h"
 #include "limit/limit_admin.h"
 #include "observe/metrics.h"
 #include "observe/process_metrics.h"
@@ -106,13 +107,13 @@ AdminResponse stats(const AdminSources& sources) {
                           quoted(route.upstream));
   }
   routes += "]";
-  return json(200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
-                               R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
-                               R"("routes":{},"upstreams":{},"top_limited_keys":{}}})",
-                               quoted(sources.version), uptime_seconds(sources),
-                               sources.active_connections(), process.resident_memory_bytes,
-                               process.cpu_seconds, routes, upstreams,
-                               limit::top_limited_keys_json(10)));
+  return json(
+      200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
+                       R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
+                       R"("routes":{},"upstreams":{},"top_limited_keys":{}}})",
+                       quoted(sources.version), uptime_seconds(sources),
+                       sources.active_connections(), process.resident_memory_bytes,
+                       process.cpu_seconds, routes, upstreams, limit::top_limited_keys_json(10)));
 }
 
 bool authorized(std::string_view authorization, const AdminSources& sources) {
@@ -163,17 +164,6 @@ AdminResponse handle_admin_request(std::string_view method, std::string_view tar
   return error(404, "NOT_FOUND", "no such admin endpoint");
 }
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
 std::string query_parameter(std::string_view target, std::string_view name) {
   const auto question = target.find('?');
   if (question == std::string_view::npos) return {};
@@ -184,19 +174,10 @@ std::string query_parameter(std::string_view target, std::string_view name) {
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     const auto eq = pair.find('=');
     if (pair.substr(0, eq) != name) continue;
-    const std::string_view raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    std::string value;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] == '+') {
-        value += ' ';
-      } else if (raw[i] == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 && hex_value(raw[i + 2]) >= 0) {
-        value += static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
-        i += 2;
-      } else {
-        value += raw[i];
-      }
-    }
-    return value;
+    const std::string_view raw =
+        eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    // A malformed escape yields no value, as if the parameter were absent.
+    return config::percent_decode(raw, /*plus_as_space=*/true).value_or(std::string());
   }
   return {};
 }

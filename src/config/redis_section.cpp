@@ -1,37 +1,9 @@
 #include "config/address.h"
+#include "config/percent_encoding.h"
 #include "config/sections.h"
 #include "config/units.h"
 
 namespace centinela::config {
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Passwords in URLs escape reserved characters as %XX.
-std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) return std::nullopt;
-    int high = hex_value(text[i + 1]);
-    int low = hex_value(text[i + 2]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string parse_redis_url(std::string_view url, RedisConfig& out) {
   constexpr std::string_view kScheme = "redis://";
   const std::string example = " (expected redis://[:password@]host:port/db)";

@@ -1,13 +1,13 @@
 #include "observe/access_log_format.h"
 
-#include <charconv>
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstring>
 
+#include "config/percent_encoding.h"
 #include "observe/event_log.h"
 #include "observe/json_escape.h"
 #include "observe/utc_time.h"
@@ -15,22 +15,16 @@
 namespace centinela::observe {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Whether `raw`, percent-decoded (and '+' as space), equals `target`; done in
 // place so that "%74oken=..." cannot slip past a rule for "token".
 bool decoded_equals(std::string_view raw, std::string_view target) {
   std::size_t i = 0, j = 0;
   while (i < raw.size()) {
     char c = raw[i];
-    if (c == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 &&
-        hex_value(raw[i + 2]) >= 0) {
-      c = static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+    if (c == '%' && i + 2 < raw.size() && config::hex_digit_value(raw[i + 1]) >= 0 &&
+        config::hex_digit_value(raw[i + 2]) >= 0) {
+      c = static_cast<char>(config::hex_digit_value(raw[i + 1]) * 16 +
+                            config::hex_digit_value(raw[i + 2]));
       i += 3;
     } else {
       if (c == '+') c = ' ';
