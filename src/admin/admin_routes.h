@@ -2,10 +2,9 @@
 // tested without a socket.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "admin/admin_server.h"
 

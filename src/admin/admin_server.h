@@ -2,12 +2,11 @@
 // main thread's io_context, apart from the workers, and is never rate limited.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "config/config.h"
 

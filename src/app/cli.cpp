@@ -1,12 +1,11 @@
 #include "app/cli.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "app/gateway.h"
 #include "app/version.h"
@@ -109,10 +108,9 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (!options.error.empty() || options.config_path.empty()) {
-    std::fprintf(stderr, "centinela %.*s: %s\n\n%s", static_cast<int>(command.size()),
-                 command.data(),
-                 options.error.empty() ? "-c FILE is required" : options.error.c_str(),
-                 kUsage.data());
+    std::fprintf(
+        stderr, "centinela %.*s: %s\n\n%s", static_cast<int>(command.size()), command.data(),
+        options.error.empty() ? "-c FILE is required" : options.error.c_str(), kUsage.data());
     return 2;
   }
   return command == "check" ? check_command(options) : run_command(options);

@@ -1,14 +1,13 @@
 #include "app/gateway.h"
 
+#include <fmt/format.h>
 #include <signal.h>
-
-#include <thread>
-#include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fmt/format.h>
+#include <thread>
+#include <vector>
 
 #include "admin/admin_server.h"
 #include "app/version.h"
@@ -68,7 +67,8 @@ std::string listen_text(const config::Config& config) {
 
 }  // namespace
 
-Gateway::Gateway(std::string config_path, config::Config initial) : state_(std::make_unique<State>()) {
+Gateway::Gateway(std::string config_path, config::Config initial)
+    : state_(std::make_unique<State>()) {
   auto& s = *state_;
   s.config_path = std::move(config_path);
   s.config = std::make_shared<const config::Config>(std::move(initial));
@@ -76,8 +76,9 @@ Gateway::Gateway(std::string config_path, config::Config initial) : state_(std::
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
   auto& registry = observe::Registry::global();
-  registry.gauge("centinela_build_info", "Always 1; the version is in the label",
-                 {{"version", kVersion}})
+  registry
+      .gauge("centinela_build_info", "Always 1; the version is in the label",
+             {{"version", kVersion}})
       .set(1);
   s.shared.connections_gauge =
       &registry.gauge("centinela_connections_active", "Client connections currently open");
@@ -168,7 +169,8 @@ void Gateway::State::reload() {
     return;
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
-  if (listen_text(*next) != listen_text(*config) || next->server.workers != config->server.workers) {
+  if (listen_text(*next) != listen_text(*config) ||
+      next->server.workers != config->server.workers) {
     observe::log_event(observe::Level::warn,
                        "server.listen and server.workers changes take effect on restart only");
   }
@@ -203,7 +205,8 @@ void Gateway::State::begin_drain(int signal_number) {
   drain_deadline.expires_after(timeout);
   drain_deadline.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    observe::log_event(observe::Level::warn, "drain timeout reached, closing remaining connections");
+    observe::log_event(observe::Level::warn,
+                       "drain timeout reached, closing remaining connections");
     for (auto& worker : workers) worker->stop();
   });
 }

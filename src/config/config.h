@@ -115,16 +115,16 @@ struct UpstreamConfig {
   LoadBalancing load_balancing = LoadBalancing::round_robin;
   HealthCheckConfig health_check;
   PassiveHealthConfig passive_health;
-  unsigned retries = 1;                // extra attempts for idempotent requests
-  unsigned max_idle_per_worker = 64;   // keep-alive pool size per worker
+  unsigned retries = 1;               // extra attempts for idempotent requests
+  unsigned max_idle_per_worker = 64;  // keep-alive pool size per worker
   Duration idle_timeout = std::chrono::seconds(60);
 };
 
 struct RouteMatch {
-  std::string host;    // empty: any; "*.example.com" matches subdomains
-  std::string exact;   // at most one of exact / prefix / regex
+  std::string host;   // empty: any; "*.example.com" matches subdomains
+  std::string exact;  // at most one of exact / prefix / regex
   std::string prefix;
-  std::string regex;   // ECMAScript, matched against the whole path
+  std::string regex;                 // ECMAScript, matched against the whole path
   std::vector<std::string> methods;  // upper-case; empty: any
 };
 
@@ -168,8 +168,8 @@ struct RateLimitPolicyConfig {
   std::optional<std::uint64_t> burst;
   std::string algorithm = "gcra";  // or sliding_window
   // Empty: the top-level rate_limit settings decide.
-  std::string store;           // "memory" or "redis"
-  std::string on_store_error;  // "allow" or "deny"
+  std::string store;                   // "memory" or "redis"
+  std::string on_store_error;          // "allow" or "deny"
   std::optional<bool> legacy_headers;  // also send X-RateLimit-Limit/-Remaining/-Reset
 };
 
@@ -207,19 +207,19 @@ struct CacheStoreConfig {
 
 // Who the client is: a verified JWT's `sub`, or the user an API key maps to.
 struct JwtConfig {
-  std::string hs256_secret;           // empty: HS256 tokens are rejected
-  std::string rs256_public_key_file;  // as written; empty: RS256 tokens are rejected
-  std::string rs256_public_key_pem;   // the file's contents, read when the config loads
-  std::string issuer;                 // non-empty: `iss` must equal it
-  std::string audience;               // non-empty: `aud` must contain it
+  std::string hs256_secret;                    // empty: HS256 tokens are rejected
+  std::string rs256_public_key_file;           // as written; empty: RS256 tokens are rejected
+  std::string rs256_public_key_pem;            // the file's contents, read when the config loads
+  std::string issuer;                          // non-empty: `iss` must equal it
+  std::string audience;                        // non-empty: `aud` must contain it
   Duration leeway = std::chrono::seconds(30);  // clock skew allowed on exp / nbf
   std::string header = "authorization";        // lower-case; "Bearer <token>"
-  std::string cookie;                 // non-empty: the token comes from this cookie instead
-  bool required = false;              // true: no verified identity → 401
+  std::string cookie;     // non-empty: the token comes from this cookie instead
+  bool required = false;  // true: no verified identity → 401
 };
 
 struct ApiKeysConfig {
-  std::string header = "x-api-key";        // lower-case
+  std::string header = "x-api-key";         // lower-case
   std::map<std::string, std::string> keys;  // key → user
 };
 
@@ -237,7 +237,7 @@ struct Config {
   std::map<std::string, UpstreamConfig> upstreams;
   CacheStoreConfig cache;
   RateLimitSettings rate_limit;
-  std::vector<RouteConfig> routes;  // in match order
+  std::vector<RouteConfig> routes;         // in match order
   std::optional<IdentityConfig> identity;  // absent: no JWT / API-key identity
 };
 

@@ -60,8 +60,8 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
     return;  // an empty file: every default
   }
   MapFields fields(errors, root, "",
-                   {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit",
-                    "routes", "identity"});
+                   {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit", "routes",
+                    "identity"});
   if (!fields.is_map()) return;
   if (const YAML::Node* server = present(fields, "server")) {
     read_server(errors, *server, config.server);

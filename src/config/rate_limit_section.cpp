@@ -29,7 +29,8 @@ void read_choice(MapFields& fields, std::string_view key, std::vector<std::strin
     return;
   }
   std::string expected;
-  for (std::string_view choice : choices) expected += (expected.empty() ? "" : " or ") + std::string(choice);
+  for (std::string_view choice : choices)
+    expected += (expected.empty() ? "" : " or ") + std::string(choice);
   fields.errors().add(*node, fields.path_of(key) + ": expected " + expected + ", got '" + *text +
                                  "'" + did_you_mean(value, choices));
 }

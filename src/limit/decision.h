@@ -8,8 +8,8 @@ namespace centinela::limit {
 
 struct Decision {
   bool allowed = true;
-  std::uint64_t remaining = 0;   // requests still admitted right now, after this one
-  std::int64_t reset_ns = 0;     // until the key is back to its full quota
+  std::uint64_t remaining = 0;      // requests still admitted right now, after this one
+  std::int64_t reset_ns = 0;        // until the key is back to its full quota
   std::int64_t retry_after_ns = 0;  // until the next request would be admitted (0: now)
 };
 

@@ -39,8 +39,7 @@ Decision gcra_peek(std::int64_t tat, const Policy& policy, std::int64_t now_ns) 
   decision.remaining = remaining_for(debt, policy);
   decision.allowed = decision.remaining > 0;
   decision.reset_ns = debt;
-  decision.retry_after_ns =
-      decision.allowed ? 0 : debt + policy.emission_ns - policy.tolerance_ns;
+  decision.retry_after_ns = decision.allowed ? 0 : debt + policy.emission_ns - policy.tolerance_ns;
   return decision;
 }
 

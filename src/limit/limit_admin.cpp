@@ -1,11 +1,10 @@
 #include "limit/limit_admin.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
-
-#include <fmt/format.h>
-
 #include <vector>
 
 #include "limit/gcra.h"
@@ -40,8 +39,12 @@ void append_json_string(std::string& out, std::string_view text) {
     }
     ++i;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
@@ -53,12 +56,11 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-
 void append_entry_json(std::string& entries, std::string_view route, const Policy& policy,
                        const std::optional<Decision>& state) {
-  const Decision decision = state.value_or(policy.algorithm == Algorithm::gcra
-                                               ? Decision{true, policy.burst, 0, 0}
-                                               : Decision{true, policy.limit, 0, 0});
+  const Decision decision =
+      state.value_or(policy.algorithm == Algorithm::gcra ? Decision{true, policy.burst, 0, 0}
+                                                         : Decision{true, policy.limit, 0, 0});
   if (!entries.empty()) entries += ',';
   entries += R"({"route":)";
   append_json_string(entries, route);
@@ -95,9 +97,9 @@ std::optional<std::int64_t> integer_of(const std::optional<redis::Reply>& reply)
 // The shared state of one key in Redis, read the way the Lua script reads it
 // (Redis TIME, microseconds). Nothing when the key is not there.
 boost::asio::awaitable<std::optional<Decision>> peek_redis(redis::Client& client,
-                                                            const Policy& policy,
-                                                            const std::string& key,
-                                                            std::int64_t now_us) {
+                                                           const Policy& policy,
+                                                           const std::string& key,
+                                                           std::int64_t now_us) {
   const std::int64_t now_ns = now_us * 1000;
   if (policy.algorithm == Algorithm::gcra) {
     std::vector<std::string> get{"GET", key};
@@ -114,8 +116,14 @@ boost::asio::awaitable<std::optional<Decision>> peek_redis(redis::Client& client
   decision.remaining = decision.allowed ? policy.limit - static_cast<std::uint64_t>(*used) : 0;
   decision.reset_ns = policy.window_ns;
   if (!decision.allowed) {
-    std::vector<std::string> oldest{"ZRANGEBYSCORE", key, "(" + std::to_string(now_us - window_us),
-                                    "+inf", "WITHSCORES", "LIMIT", "0", "1"};
+    std::vector<std::string> oldest{"ZRANGEBYSCORE",
+                                    key,
+                                    "(" + std::to_string(now_us - window_us),
+                                    "+inf",
+                                    "WITHSCORES",
+                                    "LIMIT",
+                                    "0",
+                                    "1"};
     const auto reply = co_await client.command(std::move(oldest));
     if (reply && reply->elements.size() == 2) {
       if (const auto score = integer_of(reply->elements[1])) {

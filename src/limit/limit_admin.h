@@ -7,11 +7,10 @@
 // A policy name may exist on several routes; every one is described/reset.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/awaitable.hpp>
 
 namespace centinela::redis {
 class Client;

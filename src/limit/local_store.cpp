@@ -190,8 +190,7 @@ LocalStore::Shard& LocalStore::shard_for(std::uint64_t fingerprint) {
   return shards_[fingerprint >> 56];
 }
 
-Decision LocalStore::decide(std::uint64_t fingerprint, const Policy& policy,
-                            std::int64_t now_ns) {
+Decision LocalStore::decide(std::uint64_t fingerprint, const Policy& policy, std::int64_t now_ns) {
   const std::uint64_t stored = stored_fingerprint(fingerprint, policy.algorithm);
   Shard& shard = shard_for(stored);
   std::lock_guard guard(shard.lock);

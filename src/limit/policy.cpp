@@ -15,18 +15,24 @@ void derive_gcra(Policy& policy) {
   const unsigned __int128 emission = (window + policy.limit - 1) / policy.limit;
   policy.emission_ns = static_cast<std::int64_t>(
       std::clamp<unsigned __int128>(emission, 1, static_cast<unsigned __int128>(kMaxSpanNs)));
-  const unsigned __int128 tolerance = static_cast<unsigned __int128>(policy.emission_ns) * policy.burst;
+  const unsigned __int128 tolerance =
+      static_cast<unsigned __int128>(policy.emission_ns) * policy.burst;
   policy.tolerance_ns = static_cast<std::int64_t>(
       std::min<unsigned __int128>(tolerance, static_cast<unsigned __int128>(kMaxSpanNs)));
 }
 
 KeyPart parse_part(const std::string& text) {
   KeyPart part;
-  if (text == "ip") part.kind = KeyPart::Kind::ip;
-  else if (text == "user") part.kind = KeyPart::Kind::user;
-  else if (text == "api_key") part.kind = KeyPart::Kind::api_key;
-  else if (text == "route") part.kind = KeyPart::Kind::route;
-  else if (text == "global") part.kind = KeyPart::Kind::global;
+  if (text == "ip")
+    part.kind = KeyPart::Kind::ip;
+  else if (text == "user")
+    part.kind = KeyPart::Kind::user;
+  else if (text == "api_key")
+    part.kind = KeyPart::Kind::api_key;
+  else if (text == "route")
+    part.kind = KeyPart::Kind::route;
+  else if (text == "global")
+    part.kind = KeyPart::Kind::global;
   else if (text.starts_with("header:")) {
     part.kind = KeyPart::Kind::header;
     part.header = text.substr(7);

@@ -68,15 +68,16 @@ class RateLimitFilter final : public proxy::Filter {
     for (Policy& policy : policies) {
       PolicyState state;
       state.scope = key_scope(route_, policy);
-      state.allowed = &registry.counter("centinela_ratelimit_decisions_total", kHelp,
-                                        {{"route", route_}, {"policy", policy.name},
-                                         {"decision", "allowed"}});
-      state.limited = &registry.counter("centinela_ratelimit_decisions_total", kHelp,
-                                        {{"route", route_}, {"policy", policy.name},
-                                         {"decision", "limited"}});
+      state.allowed =
+          &registry.counter("centinela_ratelimit_decisions_total", kHelp,
+                            {{"route", route_}, {"policy", policy.name}, {"decision", "allowed"}});
+      state.limited =
+          &registry.counter("centinela_ratelimit_decisions_total", kHelp,
+                            {{"route", route_}, {"policy", policy.name}, {"decision", "limited"}});
       any_redis_ = any_redis_ || policy.use_redis;
       legacy_ = legacy_ || policy.legacy_headers;
-      deny_on_store_error_ = deny_on_store_error_ || (policy.use_redis && policy.deny_on_store_error);
+      deny_on_store_error_ =
+          deny_on_store_error_ || (policy.use_redis && policy.deny_on_store_error);
       state.policy = std::move(policy);
       states_.push_back(std::move(state));
     }
@@ -129,16 +130,15 @@ class RateLimitFilter final : public proxy::Filter {
     if (!decisions) {
       store_errors_->inc();
       if (should_warn()) {
-        observe::log_event(observe::Level::warn,
-                           "rate-limit store (redis) unavailable: deciding in-process",
-                           {{"route", route_},
-                            {"on_store_error", deny_on_store_error_ ? "deny" : "allow"}});
+        observe::log_event(
+            observe::Level::warn, "rate-limit store (redis) unavailable: deciding in-process",
+            {{"route", route_}, {"on_store_error", deny_on_store_error_ ? "deny" : "allow"}});
       }
       if (deny_on_store_error_) {
         ctx.ratelimit = "store_error";
         ctx.response_headers.emplace_back("RateLimit-Policy", policy_field_);
-        ctx.local_response = make_rate_limited_response(1, "rate limit store unavailable",
-                                                         ctx.request_id);
+        ctx.local_response =
+            make_rate_limited_response(1, "rate limit store unavailable", ctx.request_id);
         co_return FilterStatus::Respond;
       }
       // Fail open to the in-process limit: each gateway then limits alone.
@@ -223,8 +223,10 @@ class RateLimitFilter final : public proxy::Filter {
       if (eval.evaluated[i]) {
         const bool counted_limited = i == eval.denied;
         // With all-or-nothing (Redis) the other policies spent nothing.
-        if (counted_limited) state.limited->inc();
-        else if (eval.denied == kNone || !all_or_nothing) state.allowed->inc();
+        if (counted_limited)
+          state.limited->inc();
+        else if (eval.denied == kNone || !all_or_nothing)
+          state.allowed->inc();
       }
       append_limit_member(limits, state.policy, decision);
       if (!tightest || decision.remaining < tightest->remaining) {
@@ -235,7 +237,8 @@ class RateLimitFilter final : public proxy::Filter {
     ctx.response_headers.emplace_back("RateLimit-Policy", policy_field_);
     ctx.response_headers.emplace_back("RateLimit", std::move(limits));
     if (legacy_ && tightest) {
-      ctx.response_headers.emplace_back("X-RateLimit-Limit", std::to_string(tightest_policy->limit));
+      ctx.response_headers.emplace_back("X-RateLimit-Limit",
+                                        std::to_string(tightest_policy->limit));
       ctx.response_headers.emplace_back("X-RateLimit-Remaining",
                                         std::to_string(tightest->remaining));
       ctx.response_headers.emplace_back("X-RateLimit-Reset",

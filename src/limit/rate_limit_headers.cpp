@@ -1,10 +1,9 @@
 #include "limit/rate_limit_headers.h"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 namespace centinela::limit {
 

@@ -49,14 +49,23 @@ void append_key_text(std::string& out, const Policy& policy, const proxy::Reques
     if (!first) out += '|';
     first = false;
     switch (part.kind) {
-      case KeyPart::Kind::ip: append_key_part(out, ctx.client_ip); break;
-      case KeyPart::Kind::user: append_identity_or_ip(out, ctx.user, ctx); break;
-      case KeyPart::Kind::api_key: append_identity_or_ip(out, ctx.api_key, ctx); break;
+      case KeyPart::Kind::ip:
+        append_key_part(out, ctx.client_ip);
+        break;
+      case KeyPart::Kind::user:
+        append_identity_or_ip(out, ctx.user, ctx);
+        break;
+      case KeyPart::Kind::api_key:
+        append_identity_or_ip(out, ctx.api_key, ctx);
+        break;
       case KeyPart::Kind::header:
         append_identity_or_ip(out, header_value(ctx, part.header), ctx);
         break;
-      case KeyPart::Kind::route: append_key_part(out, route_name); break;
-      case KeyPart::Kind::global: break;
+      case KeyPart::Kind::route:
+        append_key_part(out, route_name);
+        break;
+      case KeyPart::Kind::global:
+        break;
     }
   }
 }

@@ -139,8 +139,7 @@ std::optional<std::vector<Decision>> parse_redis_reply(const redis::Reply& reply
 }
 
 boost::asio::awaitable<std::optional<std::vector<Decision>>> redis_decide(
-    redis::Client& client, std::vector<std::string> keys,
-    std::span<const Policy* const> policies) {
+    redis::Client& client, std::vector<std::string> keys, std::span<const Policy* const> policies) {
   const std::size_t count = policies.size();
   std::optional<redis::Reply> reply =
       co_await client.eval(script(), std::move(keys), redis_script_args(policies));

@@ -8,12 +8,11 @@
 // key's state.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "limit/decision.h"
 #include "limit/policy.h"
@@ -38,7 +37,6 @@ std::optional<std::vector<Decision>> parse_redis_reply(const redis::Reply& reply
 
 // Runs the decision; nullopt on any store failure.
 boost::asio::awaitable<std::optional<std::vector<Decision>>> redis_decide(
-    redis::Client& client, std::vector<std::string> keys,
-    std::span<const Policy* const> policies);
+    redis::Client& client, std::vector<std::string> keys, std::span<const Policy* const> policies);
 
 }  // namespace centinela::limit

@@ -19,8 +19,8 @@ bool SlidingLog::push(std::int64_t time, std::uint64_t max_entries) {
   const std::uint64_t cap_limit = std::min<std::uint64_t>(max_entries, UINT32_MAX);
   if (count_ == capacity_) {
     if (capacity_ >= cap_limit) return false;
-    const auto grown = static_cast<std::uint32_t>(
-        std::min<std::uint64_t>(cap_limit, std::max<std::uint64_t>(4, std::uint64_t{capacity_} * 2)));
+    const auto grown = static_cast<std::uint32_t>(std::min<std::uint64_t>(
+        cap_limit, std::max<std::uint64_t>(4, std::uint64_t{capacity_} * 2)));
     auto* times = new (std::nothrow) std::int64_t[grown];
     if (times == nullptr) return false;
     for (std::uint32_t i = 0; i < count_; ++i) times[i] = times_[(head_ + i) % capacity_];

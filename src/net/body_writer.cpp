@@ -1,9 +1,8 @@
 #include "net/body_writer.h"
 
 #include <array>
-#include <span>
-
 #include <boost/asio/write.hpp>
+#include <span>
 
 namespace centinela::net {
 
@@ -17,7 +16,8 @@ asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_body_pi
   const bool chunked = framing == BodyFraming::chunked;
   if (!piece.head.empty()) buffers[count++] = asio::buffer(piece.head);
   if (piece.size != 0) {
-    if (chunked) buffers[count++] = asio::buffer(size_line, format_chunk_size(piece.size, size_line));
+    if (chunked)
+      buffers[count++] = asio::buffer(size_line, format_chunk_size(piece.size, size_line));
     buffers[count++] = asio::buffer(piece.data, piece.size);
     if (chunked) buffers[count++] = asio::buffer(kCrlf);
   }

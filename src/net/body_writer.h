@@ -12,10 +12,10 @@
 namespace centinela::net {
 
 struct BodyPiece {
-  std::string_view head;   // empty once the head is out
+  std::string_view head;  // empty once the head is out
   const char* data = nullptr;
   std::size_t size = 0;
-  bool last = false;       // the body ends with this piece
+  bool last = false;  // the body ends with this piece
 };
 
 asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_body_piece(

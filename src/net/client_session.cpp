@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
-
 #include <boost/beast/http/write.hpp>
+#include <chrono>
 
 #include "net/deadline.h"
 #include "net/exchange.h"
@@ -151,13 +150,12 @@ asio::awaitable<void> dispatch(Exchange& ex, std::string_view host) {
     co_return;
   }
   for (const auto& filter : ctx.route->filters()) {
-    const proxy::FilterStatus status = filter->is_async()
-                                           ? co_await filter->on_request_async(ex.ctx)
-                                           : filter->on_request(ex.ctx);
+    const proxy::FilterStatus status =
+        filter->is_async() ? co_await filter->on_request_async(ex.ctx) : filter->on_request(ex.ctx);
     if (status == proxy::FilterStatus::Respond) {
-      proxy::LocalResponse response = ex.ctx.local_response
-                                          ? std::move(*ex.ctx.local_response)
-                                          : proxy::make_error_response(403, "refused", ctx.request_id);
+      proxy::LocalResponse response =
+          ex.ctx.local_response ? std::move(*ex.ctx.local_response)
+                                : proxy::make_error_response(403, "refused", ctx.request_id);
       co_await send_local_response(ex, std::move(response));
       co_return;
     }
@@ -196,7 +194,8 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         if (buffer.capacity() > kIdleBuffer) buffer.shrink_to_fit();
         watch.set_idle(true);
         watch.arm(socket, SteadyClock::now() + limits.idle_timeout);
-        auto [idle_ec, n] = co_await socket.async_read_some(buffer.prepare(kIdleBuffer), use_nothrow);
+        auto [idle_ec, n] =
+            co_await socket.async_read_some(buffer.prepare(kIdleBuffer), use_nothrow);
         watch.disarm();
         watch.set_idle(false);
         if (idle_ec) break;
@@ -212,7 +211,8 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         if (scan.status != HeaderBlockStatus::incomplete) break;
         // A slow client gets header_timeout for the whole head (slowloris).
         watch.arm(socket, start + limits.header_timeout);
-        auto [read_ec, n] = co_await socket.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
+        auto [read_ec, n] =
+            co_await socket.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
         watch.disarm();
         if (read_ec) {
           connection_lost = true;
@@ -295,7 +295,8 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
             traceparent != req.end() ? std::string_view(traceparent->value()) : std::string_view{});
 
         auto expect = req.find(http::field::expect);
-        ex.expects_continue = expect != req.end() && beast::iequals(expect->value(), "100-continue");
+        ex.expects_continue =
+            expect != req.end() && beast::iequals(expect->value(), "100-continue");
       } else {
         ex.method = "-";
         ex.close_connection = true;
@@ -307,7 +308,8 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
       } else {
         auto host_field = req.find(http::field::host);
         const std::string_view host = ascii_lower_host(
-            host_field != req.end() ? std::string_view(host_field->value()) : std::string_view{}, host_storage);
+            host_field != req.end() ? std::string_view(host_field->value()) : std::string_view{},
+            host_storage);
         co_await dispatch(ex, host);
       }
 

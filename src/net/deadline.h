@@ -3,9 +3,8 @@
 // cancels the waits whose deadline passed (the "timer wheel" of DESIGN.md).
 #pragma once
 
-#include <chrono>
-
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 
 #include "net/asio_fwd.h"
 

@@ -2,11 +2,10 @@
 // the steps that serve it (session loop, local answers, upstream forwarding).
 #pragma once
 
-#include <string>
-#include <string_view>
-
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <string>
+#include <string_view>
 
 #include "net/asio_fwd.h"
 #include "proxy/request_context.h"

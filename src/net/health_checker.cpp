@@ -1,12 +1,13 @@
 #include "net/health_checker.h"
 
+#include <fmt/format.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <fmt/format.h>
 
 #include "observe/event_log.h"
 #include "proxy/runtime.h"
@@ -42,10 +43,10 @@ asio::awaitable<bool> probe(asio::io_context& io, const proxy::UpstreamServer& s
   auto [connect_ec] =
       co_await socket.async_connect(tcp::endpoint(address, server.endpoint.port), use_nothrow);
   if (connect_ec) co_return false;
-  const std::string request =
-      fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: centinela-health-check\r\n"
-                  "Connection: close\r\n\r\n",
-                  check.path, host.empty() ? server.endpoint.text : host);
+  const std::string request = fmt::format(
+      "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: centinela-health-check\r\n"
+      "Connection: close\r\n\r\n",
+      check.path, host.empty() ? server.endpoint.text : host);
   auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(request), use_nothrow);
   if (write_ec) co_return false;
   beast::flat_buffer buffer;
@@ -102,8 +103,7 @@ void HealthChecker::start() {
     if (cluster->config().health_check.path.empty()) continue;
     for (std::size_t i = 0; i < cluster->server_count(); ++i) {
       state_->timers.push_back(std::make_unique<asio::steady_timer>(state_->io));
-      asio::co_spawn(state_->io,
-                     check_loop(state_, cluster.get(), i, state_->timers.back().get()),
+      asio::co_spawn(state_->io, check_loop(state_, cluster.get(), i, state_->timers.back().get()),
                      asio::detached);
     }
   }

@@ -3,10 +3,9 @@
 // back. Retries idempotent, body-less requests on another server when a
 // connection fails before any byte of the response came back.
 #include <array>
-#include <optional>
-
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
+#include <optional>
 
 #include "net/body_writer.h"
 #include "net/deadline.h"
@@ -29,8 +28,8 @@ constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
 
 // How an attempt on one upstream server went.
 enum class Attempt {
-  done,              // a response was relayed (or the client went away meanwhile)
-  connect_failed,    // nothing was sent: safe to try elsewhere
+  done,            // a response was relayed (or the client went away meanwhile)
+  connect_failed,  // nothing was sent: safe to try elsewhere
   connect_timeout,
   failed_unsent,     // connection broke before any response byte: retry if idempotent
   response_timeout,  // the server took too long to answer
@@ -116,8 +115,8 @@ class UpstreamAttempt {
     const auto address = asio::ip::make_address(server_.address, ec);
     if (ec) co_return Attempt::connect_failed;
     ex_.watch.arm(socket_, SteadyClock::now() + config_.connect_timeout);
-    auto [connect_ec] = co_await socket_.async_connect(tcp::endpoint(address, server_.endpoint.port),
-                                                       use_nothrow);
+    auto [connect_ec] =
+        co_await socket_.async_connect(tcp::endpoint(address, server_.endpoint.port), use_nothrow);
     ex_.watch.disarm();
     if (connect_ec) {
       co_return ex_.watch.fired() ? Attempt::connect_timeout : Attempt::connect_failed;
@@ -196,8 +195,8 @@ class UpstreamAttempt {
       response_->body_limit(boost::none);
       if (ex_.head_request) response_->skip(true);
       ex_.watch.arm(socket_, sent + timeout);
-      auto [ec, n] = co_await http::async_read_header(socket_, upstream_buffer_, *response_,
-                                                      use_nothrow);
+      auto [ec, n] =
+          co_await http::async_read_header(socket_, upstream_buffer_, *response_, use_nothrow);
       ex_.watch.disarm();
       if (ec) {
         if (ex_.watch.fired()) co_return Attempt::response_timeout;
@@ -238,7 +237,8 @@ class UpstreamAttempt {
         ex_.close_connection = true;  // HTTP/1.0: the end of the body is the close
       }
     }
-    const bool keep_alive = ex_.client_keep_alive && !ex_.close_connection && !ex_.worker.draining();
+    const bool keep_alive =
+        ex_.client_keep_alive && !ex_.close_connection && !ex_.worker.draining();
     if (!keep_alive) ex_.close_connection = true;
     ex_.status = res.result_int();
 
@@ -376,7 +376,8 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
         // Too late to answer; closing is all that is left.
       } else if (client_error == http::error::body_limit) {
         co_await send_error(ex, 413, "request body too large");
-      } else if (client_error.category() == http::make_error_code(http::error::bad_chunk).category()) {
+      } else if (client_error.category() ==
+                 http::make_error_code(http::error::bad_chunk).category()) {
         co_await send_error(ex, 400, "malformed request body");
       } else if (ex.status == 0) {
         ex.status = 400;  // the client broke off; nobody is left to answer

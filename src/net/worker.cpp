@@ -1,11 +1,10 @@
 #include "net/worker.h"
 
-#include <ctime>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <ctime>
 
 #include "net/client_session.h"
 #include "observe/event_log.h"
@@ -15,8 +14,7 @@
 
 namespace centinela::net {
 
-Worker::Worker(unsigned index, GatewayShared& shared,
-               std::shared_ptr<const proxy::Runtime> runtime)
+Worker::Worker(unsigned index, GatewayShared& shared, std::shared_ptr<const proxy::Runtime> runtime)
     : index_(index),
       shared_(shared),
       sweeper_(io_, std::chrono::milliseconds(100)),

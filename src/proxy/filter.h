@@ -2,10 +2,9 @@
 // built once when the config loads; the hot path only walks it.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/asio/awaitable.hpp>
 
 #include "proxy/request_context.h"
 

@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/beast/http/rfc7230.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/beast/http/rfc7230.hpp>
 
 namespace centinela::proxy {
 namespace {

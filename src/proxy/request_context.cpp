@@ -7,19 +7,32 @@ namespace {
 
 std::string_view error_code_for(unsigned status) {
   switch (status) {
-    case 400: return "BAD_REQUEST";
-    case 401: return "UNAUTHORIZED";
-    case 403: return "FORBIDDEN";
-    case 404: return "NOT_FOUND";
-    case 405: return "METHOD_NOT_ALLOWED";
-    case 408: return "REQUEST_TIMEOUT";
-    case 413: return "PAYLOAD_TOO_LARGE";
-    case 429: return "RATE_LIMITED";
-    case 431: return "HEADERS_TOO_LARGE";
-    case 502: return "BAD_GATEWAY";
-    case 503: return "SERVICE_UNAVAILABLE";
-    case 504: return "GATEWAY_TIMEOUT";
-    default: return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+    case 400:
+      return "BAD_REQUEST";
+    case 401:
+      return "UNAUTHORIZED";
+    case 403:
+      return "FORBIDDEN";
+    case 404:
+      return "NOT_FOUND";
+    case 405:
+      return "METHOD_NOT_ALLOWED";
+    case 408:
+      return "REQUEST_TIMEOUT";
+    case 413:
+      return "PAYLOAD_TOO_LARGE";
+    case 429:
+      return "RATE_LIMITED";
+    case 431:
+      return "HEADERS_TOO_LARGE";
+    case 502:
+      return "BAD_GATEWAY";
+    case 503:
+      return "SERVICE_UNAVAILABLE";
+    case 504:
+      return "GATEWAY_TIMEOUT";
+    default:
+      return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
   }
 }
 
@@ -27,11 +40,21 @@ std::string_view error_code_for(unsigned status) {
 void append_json_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));

@@ -2,15 +2,14 @@
 #pragma once
 
 #include <array>
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <boost/beast/http/fields.hpp>
-#include <boost/beast/http/message.hpp>
 
 namespace centinela::proxy {
 
@@ -32,8 +31,8 @@ struct LocalResponse {
 // W3C trace context of this request: continued from the client's
 // `traceparent` when valid, otherwise new.
 struct TraceContext {
-  std::string trace_id;   // 32 lower-case hex
-  std::string span_id;    // 16 hex: the span the gateway sends upstream
+  std::string trace_id;  // 32 lower-case hex
+  std::string span_id;   // 16 hex: the span the gateway sends upstream
   std::uint8_t flags = 1;
 };
 
@@ -42,14 +41,14 @@ struct RequestContext {
   const Route* route = nullptr;
 
   std::array<std::uint8_t, 16> peer_address{};  // IPv4 as ::ffff:a.b.c.d
-  std::string_view peer_ip;  // the same as text, formatted once per connection
+  std::string_view peer_ip;                     // the same as text, formatted once per connection
   std::string client_ip{};  // the real client: XFF honoured from trusted peers only
   bool peer_is_trusted_proxy = false;
   bool tls = false;
 
   std::string request_id;
   TraceContext trace;
-  std::string user;  // identity, when a filter established one
+  std::string user;     // identity, when a filter established one
   std::string api_key;  // the API key the client presented, when one was
 
   // The worker serving this request: its io_context and per-worker clients.

@@ -2,13 +2,12 @@
 // filter chain, all resolved when the config loads.
 #pragma once
 
+#include <boost/regex.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/regex.hpp>
 
 #include "config/config.h"
 #include "proxy/filter.h"

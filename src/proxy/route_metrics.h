@@ -22,11 +22,10 @@ class RouteMetrics {
   void record(std::string_view method, unsigned status, double duration_seconds);
 
  private:
-  static constexpr std::size_t kMethods = 10;  // 9 standard methods + "other"
+  static constexpr std::size_t kMethods = 10;    // 9 standard methods + "other"
   static constexpr std::size_t kStatuses = 500;  // 100..599
 
-  observe::Counter& counter_for(std::size_t method_index, std::string_view method,
-                                unsigned status);
+  observe::Counter& counter_for(std::size_t method_index, std::string_view method, unsigned status);
 
   std::string route_name_;
   observe::Histogram* duration_;

@@ -25,8 +25,7 @@ std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& co
 }
 
 Runtime::Runtime(std::shared_ptr<const config::Config> config)
-    : config_(std::move(config)),
-      unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")) {
+    : config_(std::move(config)), unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")) {
   std::map<std::string, UpstreamCluster*, std::less<>> by_name;
   for (const auto& [name, upstream] : config_->upstreams) {
     clusters_.push_back(std::make_unique<UpstreamCluster>(upstream));
@@ -34,8 +33,8 @@ Runtime::Runtime(std::shared_ptr<const config::Config> config)
   }
   for (const auto& route : config_->routes) {
     // The loader guarantees every route names a defined upstream.
-    routes_.push_back(
-        std::make_unique<Route>(route, *by_name.at(route.upstream), build_filter_chain(*config_, route)));
+    routes_.push_back(std::make_unique<Route>(route, *by_name.at(route.upstream),
+                                              build_filter_chain(*config_, route)));
   }
 }
 

@@ -1,7 +1,6 @@
 #include "proxy/static_header_block.h"
 
 #include <algorithm>
-
 #include <boost/beast/core/string.hpp>
 
 namespace centinela::proxy {

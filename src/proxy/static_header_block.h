@@ -4,11 +4,10 @@
 #pragma once
 
 #include <bitset>
+#include <boost/beast/http/field.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/beast/http/field.hpp>
 
 #include "proxy/filter.h"
 

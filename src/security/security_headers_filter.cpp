@@ -59,9 +59,7 @@ class SecurityHeadersFilter final : public proxy::Filter {
 
   bool does_nothing() const { return remove_.empty() && set_.empty(); }
 
-  const proxy::StaticResponseHeaders* static_response_headers() const override {
-    return &static_;
-  }
+  const proxy::StaticResponseHeaders* static_response_headers() const override { return &static_; }
 
   void on_response(proxy::RequestContext& ctx, proxy::ResponseHead& response) override {
     // Removal first, so a header both removed and configured ends up with the

@@ -110,10 +110,11 @@ TEST_F(RateLimitTest, SpoofedForwardedForFromUntrustedPeerIsIgnored) {
   ASSERT_TRUE(start_gateway());  // no trusted_proxies: 127.0.0.1 is not one
   int admitted = 0;
   for (int i = 0; i < 10; ++i) {
-    HttpResponse response =
-        get("/x", {{"X-Forwarded-For", fmt::format("10.1.2.{}", i)}});
-    if (response.status == 200) ++admitted;
-    else EXPECT_EQ(response.status, 429);
+    HttpResponse response = get("/x", {{"X-Forwarded-For", fmt::format("10.1.2.{}", i)}});
+    if (response.status == 200)
+      ++admitted;
+    else
+      EXPECT_EQ(response.status, 429);
   }
   EXPECT_EQ(admitted, 3);
   // A 100 KiB forged header changes nothing either (the head limit may refuse it first).
@@ -165,8 +166,8 @@ class SharedRateLimitTest : public RateLimitTest {
       instance->config.access_log_path = instance->dir.file("access.log");
       std::string path = instance->dir.file("centinela.yaml");
       instance->dir.write("centinela.yaml", instance->config.render() + extra_yaml);
-      instance->process = std::make_unique<GatewayProcess>(path, instance->config.admin_port,
-                                                           instance->dir.path());
+      instance->process =
+          std::make_unique<GatewayProcess>(path, instance->config.admin_port, instance->dir.path());
       auto started = instance->process->start();
       if (!started) return started;
       instances_.push_back(std::move(instance));
@@ -196,9 +197,10 @@ class SharedRateLimitTest : public RateLimitTest {
 TEST_F(SharedRateLimitTest, ThreeGatewaysSharingOneRedisAdmitExactlyTheLimit) {
   RedisServer redis;
   ASSERT_TRUE(redis.running()) << redis.error();
-  limit_route("[{name: shared, key: global, limit: 40, window: 1h}, "
-              "{name: shared_sliding, key: ip, limit: 1000, window: 1h, "
-              "algorithm: sliding_window}]");
+  limit_route(
+      "[{name: shared, key: global, limit: 40, window: 1h}, "
+      "{name: shared_sliding, key: ip, limit: 1000, window: 1h, "
+      "algorithm: sliding_window}]");
   ASSERT_TRUE(start_instances(3, "redis:\n  url: \"" + redis.url() + "\"\n"));
   std::map<int, int> statuses = hammer(ports(), 30, 120);
   EXPECT_EQ(statuses[200], 40);

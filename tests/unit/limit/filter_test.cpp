@@ -1,9 +1,8 @@
-#include "limit/rate_limit_filter.h"
-
 #include <gtest/gtest.h>
 
 #include "limit/limit_admin.h"
 #include "limit/policy.h"
+#include "limit/rate_limit_filter.h"
 
 namespace centinela::limit {
 namespace {
@@ -105,9 +104,9 @@ TEST(RateLimitFilter, StateSurvivesAReloadOfTheSameConfig) {
 }
 
 TEST(RateLimitFilter, NoPoliciesNoFilter) {
-  const config::Config config =
-      load("upstreams: {api: {servers: [\"127.0.0.1:1\"]}}\nroutes: [{match: {prefix: /}, "
-           "upstream: api}]\n");
+  const config::Config config = load(
+      "upstreams: {api: {servers: [\"127.0.0.1:1\"]}}\nroutes: [{match: {prefix: /}, "
+      "upstream: api}]\n");
   EXPECT_EQ(make_rate_limit_filter(config, config.routes[0]), nullptr);
 }
 
@@ -136,7 +135,8 @@ routes:
 TEST(RateLimitConfig, BadValuesAreReported) {
   auto result = config::load_string(R"(
 rate_limit: {store: redis, on_store_error: maybe, allowlist: ["300.1.1.1"]}
-)", "bad.yaml");
+)",
+                                    "bad.yaml");
   ASSERT_EQ(result.errors.size(), 3u);
   // In file order.
   EXPECT_NE(result.errors[0].message.find("redis needs"), std::string::npos);

@@ -1,6 +1,6 @@
-#include "limit/rate_limit_headers.h"
-
 #include <gtest/gtest.h>
+
+#include "limit/rate_limit_headers.h"
 
 namespace centinela::limit {
 namespace {

@@ -1,8 +1,7 @@
-#include "limit/rate_limit_key.h"
-
 #include <gtest/gtest.h>
 
 #include "limit/key_hash.h"
+#include "limit/rate_limit_key.h"
 
 namespace centinela::limit {
 namespace {
@@ -72,7 +71,8 @@ TEST(KeyHash, OneBitFlipsAboutHalfTheOutput) {
     std::string a = "key-" + std::to_string(i);
     std::string b = a;
     b[0] ^= 1;
-    flipped += static_cast<unsigned>(__builtin_popcountll(siphash13(k0, k1, a) ^ siphash13(k0, k1, b)));
+    flipped +=
+        static_cast<unsigned>(__builtin_popcountll(siphash13(k0, k1, a) ^ siphash13(k0, k1, b)));
   }
   EXPECT_NEAR(static_cast<double>(flipped) / 1000, 32.0, 1.0);
   EXPECT_NE(siphash13(k0, k1, ""), siphash13(k0 + 1, k1, ""));

@@ -87,8 +87,8 @@ struct Outcome {
 
 // Runs `count` requests from `ip` through the filter on `io`, after waiting
 // (up to 2 s) for the client to connect when `wait_connected`.
-Outcome run_requests(asio::io_context& io, redis::Client& client, proxy::Filter& filter,
-                     int count, const std::string& ip, bool wait_connected) {
+Outcome run_requests(asio::io_context& io, redis::Client& client, proxy::Filter& filter, int count,
+                     const std::string& ip, bool wait_connected) {
   Outcome outcome;
   proxy::WorkerResources resources{&io, 0, &client};
   asio::co_spawn(
