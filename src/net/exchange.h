@@ -44,6 +44,7 @@ struct Exchange {
   std::uint64_t bytes_sent = 0;
   bool close_connection = false;  // the client connection cannot be reused
   std::string_view upstream_name;
+  std::string_view forwarding_lines;  // X-Forwarded-*, Via, ids: appended to the upstream head
   double upstream_ms = -1;
   double upstream_connect_ms = -1;
   double upstream_response_ms = -1;

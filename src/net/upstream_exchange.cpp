@@ -140,6 +140,7 @@ class UpstreamAttempt {
     std::string& head = ex_.head_buffer;
     head.clear();
     append_request_head(req.base(), head);
+    head += ex_.forwarding_lines;
     append_framing(head, framing, has_body ? ex_.parser.content_length().value_or(0) : 0,
                    /*close_connection=*/false, /*http10_keep_alive=*/false);
 
@@ -348,7 +349,9 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
   info.traceparent = traceparent;
   info.host_override = upstream_config.host;
   auto& req = ex.parser.get();
-  proxy::prepare_upstream_request(req.base(), info);
+  std::string forwarding_lines;
+  proxy::prepare_upstream_request(req.base(), info, forwarding_lines);
+  ex.forwarding_lines = forwarding_lines;
   req.erase(http::field::expect);
 
   const bool retriable = is_idempotent(req.method()) && !request_has_body(ex.parser);

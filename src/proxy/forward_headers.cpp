@@ -42,47 +42,82 @@ void strip_hop_by_hop(http::fields& fields) {
   }
 }
 
-void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info) {
+namespace {
+
+void append_line(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
+}  // namespace
+
+void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std::string& lines) {
   strip_hop_by_hop(head);
   head.version(11);
 
-  std::string forwarded_for;
-  if (info.peer_is_trusted) {
-    // Earlier hops are believed only when a trusted proxy reports them.
-    const auto [first, last] = head.equal_range("X-Forwarded-For");
-    for (auto it = first; it != last; ++it) {
-      if (!forwarded_for.empty()) forwarded_for += ", ";
-      forwarded_for.append(it->value().data(), it->value().size());
+  // X-Forwarded-For: earlier hops are believed only when a trusted proxy
+  // reports them; the connecting peer is always the last.
+  lines += "X-Forwarded-For: ";
+  const auto [xff_first, xff_last] = head.equal_range("X-Forwarded-For");
+  if (xff_first != xff_last) {
+    if (info.peer_is_trusted) {
+      for (auto it = xff_first; it != xff_last; ++it) {
+        lines.append(it->value().data(), it->value().size());
+        lines += ", ";
+      }
     }
+    head.erase("X-Forwarded-For");
   }
-  if (!forwarded_for.empty()) forwarded_for += ", ";
-  forwarded_for += info.peer_ip;
-  head.set("X-Forwarded-For", forwarded_for);
+  lines += info.peer_ip;
+  lines += "\r\n";
 
-  if (!info.peer_is_trusted || head.find("X-Forwarded-Proto") == head.end()) {
-    head.set("X-Forwarded-Proto", info.proto);
+  // X-Forwarded-Proto / -Host: a trusted proxy's own values are kept.
+  const auto proto = head.find("X-Forwarded-Proto");
+  if (!info.peer_is_trusted || proto == head.end()) {
+    if (proto != head.end()) head.erase("X-Forwarded-Proto");
+    append_line(lines, "X-Forwarded-Proto", info.proto);
   }
-  auto host = head.find(http::field::host);
-  if (!info.peer_is_trusted || head.find("X-Forwarded-Host") == head.end()) {
-    if (host != head.end()) {
-      head.set("X-Forwarded-Host", host->value());
-    } else {
-      head.erase("X-Forwarded-Host");
-    }
+  const auto forwarded_host = head.find("X-Forwarded-Host");
+  if (!info.peer_is_trusted || forwarded_host == head.end()) {
+    if (forwarded_host != head.end()) head.erase("X-Forwarded-Host");
+    const auto host = head.find(http::field::host);
+    if (host != head.end()) append_line(lines, "X-Forwarded-Host", host->value());
   }
   if (!info.host_override.empty()) head.set(http::field::host, info.host_override);
 
   // Every earlier hop is kept (RFC 9110 §7.6.3), however many lines carry them.
-  std::string via;
+  lines += "Via: ";
   const auto [via_first, via_last] = head.equal_range(http::field::via);
-  for (auto it = via_first; it != via_last; ++it) {
-    via.append(it->value().data(), it->value().size());
-    via += ", ";
+  if (via_first != via_last) {
+    for (auto it = via_first; it != via_last; ++it) {
+      lines.append(it->value().data(), it->value().size());
+      lines += ", ";
+    }
+    head.erase(http::field::via);
   }
-  via += kVia;
-  head.set(http::field::via, via);
-  head.set("X-Request-ID", info.request_id);
-  head.set("traceparent", info.traceparent);
+  lines += kVia;
+  lines += "\r\n";
+
+  if (head.find("X-Request-ID") != head.end()) head.erase("X-Request-ID");
+  append_line(lines, "X-Request-ID", info.request_id);
+  if (head.find("traceparent") != head.end()) head.erase("traceparent");
+  append_line(lines, "traceparent", info.traceparent);
+}
+
+void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info) {
+  std::string lines;
+  prepare_upstream_request(head, info, lines);
+  // Fold the lines back into the head (the hot path writes them directly).
+  std::string_view rest = lines;
+  while (!rest.empty()) {
+    const auto end = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, end);
+    const auto colon = line.find(": ");
+    head.set(line.substr(0, colon), line.substr(colon + 2));
+    rest.remove_prefix(end + 2);
+  }
 }
 
 void prepare_client_response(ResponseHead& head, std::string_view request_id) {

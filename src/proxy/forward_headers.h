@@ -2,6 +2,7 @@
 // forwarding fields (X-Forwarded-*, Via) and ids are added.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "proxy/request_context.h"
@@ -21,7 +22,13 @@ struct ForwardingInfo {
   std::string_view host_override;  // upstream `host:`; empty keeps the client's Host
 };
 
-// Turns the client's request head into the one sent upstream (in place).
+// Turns the client's request head into the one sent upstream: hop-by-hop
+// fields go, and the forwarding fields (X-Forwarded-*, Via, X-Request-ID,
+// traceparent) are appended to `lines` as "Name: value\r\n" for the head
+// writer, rather than stored in `head` (no allocation per field).
+void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std::string& lines);
+
+// The same with the forwarding fields set in `head`.
 void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info);
 
 // Prepares an upstream response head for the client (in place).
