@@ -6,6 +6,7 @@
 
 #include "config/percent_encoding.h"
 #include "limit/limit_admin.h"
+#include "observe/json_escape.h"
 #include "observe/metrics.h"
 #include "observe/process_metrics.h"
 #include "proxy/runtime.h"
@@ -23,20 +24,11 @@ AdminResponse error(unsigned status, std::string_view code, std::string_view mes
                                   status, code, message));
 }
 
-// Names in the config are checked identifiers, but escape them anyway.
+// Names come from the config or the client: escaped like every log field.
 std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  observe::append_json_string(out, text);
+  return out;
 }
 
 double uptime_seconds(const AdminSources& sources) {

@@ -15,46 +15,14 @@
 #include "limit/rate_limit_headers.h"
 #include "limit/rate_limit_key.h"
 #include "limit/redis_limiter.h"
-#include "observe/utf8.h"
+#include "observe/json_escape.h"
 #include "redis/client.h"
 
 namespace centinela::limit {
 namespace {
 
 // Keys come from clients: invalid UTF-8 becomes U+FFFD so the JSON stays valid.
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const std::size_t length = observe::utf8_sequence_length(text, i);
-      if (length == 0) {
-        out += observe::kUtf8Replacement;
-        ++i;
-      } else {
-        out.append(text.substr(i, length));
-        i += length;
-      }
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+using observe::append_json_string;
 
 void append_entry_json(std::string& entries, std::string_view route, const Policy& policy,
                        const std::optional<Decision>& state) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "observe/json_escape.h"
+
 namespace centinela::proxy {
 namespace {
 
@@ -36,35 +38,6 @@ std::string_view error_code_for(unsigned status) {
   }
 }
 
-// Minimal JSON string escaping for messages the gateway writes itself.
-void append_json_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
 }  // namespace
 
 LocalResponse make_error_response(unsigned status, std::string_view message,
@@ -77,9 +50,9 @@ LocalResponse make_error_response(unsigned status, std::string_view message,
   body.reserve(128 + message.size());
   fmt::format_to(std::back_inserter(body), R"({{"error":{{"status":{},"code":"{}","message":")",
                  status, error_code_for(status));
-  append_json_escaped(body, message);
+  observe::append_json_escaped(body, message);
   body += R"(","request_id":")";
-  append_json_escaped(body, request_id);
+  observe::append_json_escaped(body, request_id);
   body += "\"}}";
   return response;
 }
