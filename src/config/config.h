@@ -150,14 +150,22 @@ struct CorsConfig {
   Duration max_age = std::chrono::minutes(10);
 };
 
-// Parsed and validated here so `check` accepts the whole contract config; the
-// cache, rate-limit and compression filters that use them are separate issues.
+// A route's cache policy (see docs/configuration.md, `routes[].cache`).
 struct CacheConfig {
   bool enabled = false;
-  std::optional<Duration> ttl;
-  std::optional<Duration> stale_while_revalidate;
-  std::optional<Duration> stale_if_error;
-  std::vector<std::string> key;  // "user", "header:NAME", "query"...
+  std::optional<Duration> ttl;  // freshness for cacheable responses that carry none
+  std::optional<Duration> stale_while_revalidate;  // where the origin did not say
+  std::optional<Duration> stale_if_error;          // where the origin did not say
+  // Extra key parts: "user", "api_key", "host", "header:NAME", "cookie:NAME"
+  // (NAME lower-case). Host, path and the normalised query are always keyed.
+  std::vector<std::string> key;
+  std::vector<std::string> ignore_query_params;  // left out of the key
+  std::vector<std::string> vary_query_params;    // non-empty: only these are keyed
+  std::vector<std::string> bypass_headers;       // lower-case; present → no cache
+  std::vector<std::string> bypass_cookies;       // present → no cache
+  bool store_set_cookie = false;                 // store responses with Set-Cookie
+  std::uint64_t max_object_size = 8ull * 1024 * 1024;  // larger bodies are relayed only
+  Duration lock_timeout = std::chrono::seconds(10);    // how long coalesced requests wait
 };
 
 struct RateLimitPolicyConfig {

@@ -66,7 +66,10 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
     out.enabled = true;
     return;
   }
-  MapFields fields(errors, node, path, {"ttl", "stale_while_revalidate", "stale_if_error", "key"});
+  MapFields fields(errors, node, path,
+                   {"ttl", "stale_while_revalidate", "stale_if_error", "key",
+                    "ignore_query_params", "vary_query_params", "bypass", "store_set_cookie",
+                    "max_object_size", "lock_timeout"});
   if (!fields.is_map()) return;
   out.enabled = true;
   Duration value{};
@@ -74,9 +77,24 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
   if (fields.read_duration("stale_while_revalidate", value)) out.stale_while_revalidate = value;
   if (fields.read_duration("stale_if_error", value)) out.stale_if_error = value;
   if (const YAML::Node* key = fields.find("key")) {
+    // Host, path and query are always part of the key; "query" and "host"
+    // are accepted for clarity.
     out.key = read_key_parts(errors, *key, fields.path_of("key"),
                              {"user", "api_key", "query", "host"}, {"header", "cookie"});
   }
+  fields.read("ignore_query_params", out.ignore_query_params);
+  fields.read("vary_query_params", out.vary_query_params);
+  if (const YAML::Node* bypass = fields.find("bypass")) {
+    MapFields bypass_fields(errors, *bypass, fields.path_of("bypass"), {"headers", "cookies"});
+    if (bypass_fields.is_map()) {
+      bypass_fields.read("headers", out.bypass_headers);
+      for (auto& name : out.bypass_headers) name = ascii_lower(name);
+      bypass_fields.read("cookies", out.bypass_cookies);
+    }
+  }
+  fields.read("store_set_cookie", out.store_set_cookie);
+  fields.read_size("max_object_size", out.max_object_size, true);
+  fields.read_duration("lock_timeout", out.lock_timeout, true);
 }
 
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,

@@ -1,0 +1,86 @@
+// One stored response: what a hit replays, the facts RFC 9111 needs to judge
+// its freshness, and what purge finds it by. Built once when a response is
+// stored (or decoded from Redis), then shared read-only by every worker.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compress/coding.h"
+
+namespace centinela::cache {
+
+// A body the gateway compressed from the stored identity body, once.
+struct EncodedBody {
+  compress::Coding coding = compress::Coding::identity;
+  std::string body;
+  std::string etag;  // the stored ETag weakened ("W/..."), empty when none
+};
+
+struct CacheEntry {
+  CacheEntry() = default;
+  ~CacheEntry();
+  CacheEntry(const CacheEntry&) = delete;
+  CacheEntry& operator=(const CacheEntry&) = delete;
+
+  // --- What it is stored under --------------------------------------------
+  std::string key;             // primary key (cache_key.h), without Vary
+  std::string host;            // lower-case, no port
+  std::string path_and_query;  // as keyed (query normalised): for purge by url/prefix
+  std::string user;            // non-empty for a per-user (key: [user]) entry
+  std::vector<std::string> tags;  // from Cache-Tags / Surrogate-Key
+  // Vary: the request fields the response varies on (lower-case names) and
+  // this entry's normalised request values for them, in the same order.
+  std::vector<std::string> vary_names;
+  std::vector<std::string> vary_values;
+
+  // --- The response --------------------------------------------------------
+  std::uint16_t status = 200;
+  // End-to-end fields to replay, "Name: value\r\n" each: no hop-by-hop
+  // fields, no framing (Content-Length, Transfer-Encoding), no Age, no
+  // Set-Cookie unless the route allows it, no Centinela-Cache-Control.
+  // Content-Type, Content-Encoding, ETag, Vary are included as received.
+  std::string header_lines;
+  std::string etag;              // validator as received, empty when none
+  std::string last_modified;     // validator as received, empty when none
+  std::string content_type;      // for the compression decision
+  std::string content_encoding;  // the origin's coding, empty for identity
+  std::string body;              // as received from the origin
+
+  // --- Freshness (RFC 9111 §4.2), whole seconds since the Unix epoch -------
+  std::int64_t request_time = 0;   // when the request that fetched it was sent
+  std::int64_t response_time = 0;  // when its response arrived
+  std::int64_t date_value = 0;     // the Date field (response_time when absent)
+  std::int64_t age_value = 0;      // the Age field received, 0 when absent
+  std::int64_t freshness_lifetime = 0;       // seconds
+  std::int64_t stale_while_revalidate = -1;  // seconds, -1: not allowed
+  std::int64_t stale_if_error = -1;          // seconds, -1: not allowed
+  bool must_revalidate = false;  // must-revalidate, proxy-revalidate or s-maxage
+  bool no_cache = false;         // stored, but every use needs revalidation
+  bool immutable = false;
+
+  // --- Compressed variants, added lazily and at most once each -------------
+  // Lock-free: the first worker to compress publishes with compare-exchange;
+  // a loser discards its copy. Owned by the entry.
+  const EncodedBody* encoded(compress::Coding coding) const;
+  // Publishes `body` unless another thread was first; returns the winner.
+  const EncodedBody* publish_encoded(std::unique_ptr<EncodedBody> body) const;
+  // Bytes of the variants published so far.
+  std::size_t encoded_bytes() const;
+
+  // Bytes this entry holds (strings, vectors, variants, bookkeeping): what it
+  // costs against `cache.memory`.
+  std::size_t charge() const;
+
+ private:
+  mutable std::array<std::atomic<const EncodedBody*>, compress::kCodingCount> encoded_{};
+};
+
+using EntryPtr = std::shared_ptr<const CacheEntry>;
+
+}  // namespace centinela::cache

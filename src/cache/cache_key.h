@@ -1,0 +1,57 @@
+// Cache keys. The primary key names the resource as the route keys it (host,
+// path, normalised query, and the route's extra key parts such as the user);
+// Vary then selects among the stored variants of one primary key. Only what
+// the key names can change what is served: unkeyed request fields
+// (X-Forwarded-Host...) are never trusted by the cache.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "proxy/request_context.h"
+
+namespace centinela::cache {
+
+struct CacheEntry;
+
+// At most this many Vary field names are honoured; a response varying on more
+// is not stored.
+inline constexpr std::size_t kMaxVaryFields = 16;
+
+// Whether the route's bypass rules (a header present, a cookie present) send
+// this request straight upstream, untouched by the cache.
+bool should_bypass(const config::CacheConfig& route, const proxy::RequestHead& request);
+
+// The query with parameters sorted by name (stable for equal names), those in
+// route.ignore_query_params removed and, when route.vary_query_params is not
+// empty, only those kept. Without a query, empty.
+void normalize_query(const config::CacheConfig& route, std::string_view query, std::string& out);
+
+// Builds the primary key into `out` (cleared first) from the lower-case host
+// without port, the path, the normalised query and the route's key parts
+// (user, api_key, header:NAME, cookie:NAME; see config.h). `path_and_query`
+// receives "path?normalised-query" (or "path"), what purge by url matches.
+// Length-prefixed parts, so no two different inputs give the same key.
+void build_primary_key(const config::CacheConfig& route, std::string_view route_name,
+                       std::string_view host, std::string_view path, std::string_view query,
+                       const proxy::RequestContext& ctx, std::string& out,
+                       std::string& path_and_query);
+
+// The field names a Vary value lists: lower-case, de-duplicated, in order.
+// `star` is set for "*". Returns false when there are more than
+// kMaxVaryFields (the response is then not stored).
+bool parse_vary(std::string_view vary_value, std::vector<std::string>& names, bool& star);
+
+// The request's value for one Vary field, normalised so equivalent requests
+// match: all lines joined with ", ", whitespace around commas removed, and
+// for accept-encoding the single coding the gateway would choose ("br",
+// "zstd", "gzip" or "identity") instead of the raw list.
+std::string vary_request_value(std::string_view lower_name, const proxy::RequestHead& request);
+
+// Whether `entry` was stored for a request equivalent to this one on every
+// field it varies on.
+bool vary_matches(const CacheEntry& entry, const proxy::RequestHead& request);
+
+}  // namespace centinela::cache

@@ -1,0 +1,102 @@
+// The RFC 9111 rules a shared cache applies: whether a response may be stored
+// (§3), how long it stays fresh (§4.2.1, heuristics §4.2.2), its current age
+// (§4.2.3), and whether a stored response may answer a request (§4.2.4,
+// §5.2.1, RFC 5861 stale-while-revalidate / stale-if-error). Pure functions:
+// time is passed in, nothing is looked up.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cache/directives.h"
+#include "config/config.h"
+#include "proxy/request_context.h"
+
+namespace centinela::cache {
+
+struct CacheEntry;
+
+// Why a response was not stored (for Cache-Status and logs), or ok.
+enum class StoreVerdict {
+  ok,
+  method,          // not GET/HEAD
+  status,          // not a final status this cache stores
+  no_store,        // no-store in the request or the response
+  private_,        // private
+  authorization,   // the request had Authorization and the response did not allow sharing
+  set_cookie,      // Set-Cookie and the route does not store those
+  vary_star,       // Vary: *
+  no_freshness,    // nothing makes it fresh and no validator makes it reusable
+  partial,         // 206 / Content-Range
+};
+std::string_view to_string(StoreVerdict verdict);
+
+// Which field steers this cache: Centinela-Cache-Control if present, else
+// CDN-Cache-Control if present (RFC 9213: then Cache-Control is ignored for
+// freshness), else Cache-Control.
+struct SteeringFields {
+  std::string_view centinela_cache_control;  // joined value, empty when absent
+  std::string_view cdn_cache_control;
+  std::string_view cache_control;
+};
+
+// The storage decision for one response, and the freshness facts to keep.
+struct StoragePlan {
+  StoreVerdict verdict = StoreVerdict::ok;
+  std::int64_t freshness_lifetime = 0;       // seconds
+  std::int64_t stale_while_revalidate = -1;  // seconds, -1 none
+  std::int64_t stale_if_error = -1;          // seconds, -1 none
+  bool must_revalidate = false;
+  bool no_cache = false;
+  bool immutable = false;
+  bool heuristic = false;  // freshness came from Last-Modified
+};
+
+// `request_has_authorization`: the client request carried Authorization.
+// `route`: the route's cache policy (ttl, stale_* defaults, store_set_cookie).
+// `now`, `date`, `expires`, `last_modified`: seconds since the epoch (the
+// parsed HTTP dates; nullopt when absent or invalid; an invalid Expires means
+// "already expired").
+struct ResponseFacts {
+  std::string_view method;  // of the request
+  unsigned status = 0;
+  bool request_has_authorization = false;
+  bool request_no_store = false;  // the request said no-store
+  SteeringFields steering;
+  bool has_set_cookie = false;
+  bool vary_star = false;
+  bool has_content_range = false;
+  bool has_validator = false;  // ETag or Last-Modified
+  std::optional<std::int64_t> date;
+  std::optional<std::int64_t> expires;
+  bool expires_invalid = false;
+  std::optional<std::int64_t> last_modified;
+  std::int64_t response_time = 0;  // now
+};
+StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& route);
+
+// RFC 9111 §4.2.3 current_age, in seconds, for a stored entry at `now`.
+std::int64_t current_age(const CacheEntry& entry, std::int64_t now);
+
+// How a stored entry may be used for a request at `now`.
+enum class Usability {
+  fresh,                // serve it (HIT)
+  stale_revalidate_in_background,  // serve it (STALE) and refresh once in the background
+  must_revalidate,      // ask the upstream (conditional request) before using it
+};
+struct UseDecision {
+  Usability use = Usability::must_revalidate;
+  std::int64_t age = 0;        // current age, for the Age field
+  std::int64_t ttl = 0;        // freshness_lifetime - age (negative when stale)
+  bool stale_if_error_ok = false;  // if revalidation fails, the entry may still be served
+};
+UseDecision decide_use(const CacheEntry& entry, const RequestDirectives& request,
+                       std::int64_t now);
+
+// An HTTP-date (IMF-fixdate, RFC 850 and asctime forms) as seconds since the
+// epoch, or nullopt.
+std::optional<std::int64_t> parse_http_date(std::string_view text);
+
+}  // namespace centinela::cache

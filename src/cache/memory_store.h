@@ -1,0 +1,79 @@
+// The L1 cache: responses in memory, shared by all workers, bounded by
+// `cache.memory` bytes (entries, keys and indexes all counted). Sharded by key
+// hash, one lock per shard held only for the map work (never for I/O or
+// copying bodies: entries are shared_ptr). Admission and eviction follow
+// S3-FIFO (a small probationary FIFO, a main FIFO with reinsertion of
+// re-used entries, a ghost list of recently evicted keys), which keeps
+// one-hit wonders from flushing the working set as plain LRU does.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cache/cache_entry.h"
+
+namespace centinela::cache {
+
+// At most this many Vary variants are kept per primary key; inserting more
+// replaces the oldest.
+inline constexpr std::size_t kMaxVariantsPerKey = 32;
+
+struct PurgeRequest {
+  enum class Kind { url, prefix, tags, user, all };
+  Kind kind = Kind::all;
+  // url / prefix: a path (matched against path_and_query on any host), or
+  // "http(s)://host/path" (host must match too). tags: any of them. user: one.
+  std::vector<std::string> values;
+};
+
+struct StoreStats {
+  std::uint64_t bytes = 0;    // charged bytes currently held
+  std::uint64_t entries = 0;  // entries (variants counted separately)
+  std::uint64_t evictions = 0;
+  std::uint64_t capacity = 0;
+};
+
+class MemoryStore {
+ public:
+  explicit MemoryStore(std::uint64_t capacity_bytes, unsigned shard_count = 16);
+  ~MemoryStore();
+  MemoryStore(const MemoryStore&) = delete;
+  MemoryStore& operator=(const MemoryStore&) = delete;
+
+  // The stored variant of `key` that `accept` says fits this request (Vary),
+  // or null. Counts as a use for eviction. Thread-safe.
+  EntryPtr find(std::string_view key, const std::function<bool(const CacheEntry&)>& accept);
+
+  // Stores an entry, replacing a variant of the same key with equal
+  // vary_values. An entry larger than 1/8 of the capacity is not stored.
+  // Returns whether it was stored. Thread-safe.
+  bool insert(EntryPtr entry);
+
+  // Removes every variant of `key`. Returns how many. Thread-safe.
+  std::size_t erase(std::string_view key);
+
+  // Removes what the request names; returns how many entries. Thread-safe.
+  std::size_t purge(const PurgeRequest& request);
+
+  // Called after a compressed variant was published on a stored entry so its
+  // bytes count against the capacity (may evict).
+  void charge_more(std::string_view key, std::size_t bytes);
+
+  StoreStats stats() const;
+
+ private:
+  struct Shard;
+  std::vector<std::unique_ptr<Shard>> shards_;
+  std::uint64_t capacity_;
+};
+
+// Parses an admin purge body ({"url": …}, {"prefix": …}, {"tags": […]},
+// {"user": …}, {"all": true}); on a bad body returns false with `error` set to
+// a message fit for a 400 answer.
+bool parse_purge_request(std::string_view json_body, PurgeRequest& out, std::string& error);
+
+}  // namespace centinela::cache
