@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
+#include "cache/memory_store.h"
+#include "cache/redis_cache.h"
 #include "config/percent_encoding.h"
 #include "limit/limit_admin.h"
 #include "observe/json_escape.h"
@@ -14,6 +17,8 @@
 
 namespace centinela::admin {
 namespace {
+
+std::string cache_stats_json(const AdminSources& sources);
 
 AdminResponse json(unsigned status, std::string body) {
   return AdminResponse{status, "application/json", std::move(body)};
@@ -102,10 +107,39 @@ AdminResponse stats(const AdminSources& sources) {
   return json(
       200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
                        R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
-                       R"("routes":{},"upstreams":{},"top_limited_keys":{}}})",
+                       R"("routes":{},"upstreams":{},"top_limited_keys":{},"cache":{}}})",
                        quoted(sources.version), uptime_seconds(sources),
                        sources.active_connections(), process.resident_memory_bytes,
-                       process.cpu_seconds, routes, upstreams, limit::top_limited_keys_json(10)));
+                       process.cpu_seconds, routes, upstreams, limit::top_limited_keys_json(10),
+                       cache_stats_json(sources)));
+}
+
+// POST /admin/cache/purge: this instance's L1 at once; with Redis, the
+// shared L2 and, through pub/sub, every other instance's L1.
+boost::asio::awaitable<AdminResponse> purge_cache(std::string_view body,
+                                                  const AdminSources& sources) {
+  cache::PurgeRequest request;
+  std::string problem;
+  if (!cache::parse_purge_request(body, request, problem)) {
+    co_return error(400, "BAD_REQUEST", problem);
+  }
+  std::size_t purged = sources.cache != nullptr ? sources.cache->purge(request) : 0;
+  bool shared = false;
+  if (sources.cache_l2 != nullptr) {
+    if (auto removed = co_await sources.cache_l2->purge(request)) {
+      purged = std::max(purged, *removed);
+    }
+    shared = co_await sources.cache_l2->publish(
+        cache::encode_purge_message(request, sources.instance_id));
+  }
+  co_return json(200, fmt::format(R"({{"purged":{},"cluster":{}}})", purged, shared));
+}
+
+std::string cache_stats_json(const AdminSources& sources) {
+  if (sources.cache == nullptr) return "null";
+  const cache::StoreStats stats = sources.cache->stats();
+  return fmt::format(R"({{"bytes":{},"entries":{},"evictions":{},"capacity":{}}})", stats.bytes,
+                     stats.entries, stats.evictions, stats.capacity);
 }
 
 bool authorized(std::string_view authorization, const AdminSources& sources) {
@@ -177,8 +211,16 @@ std::string query_parameter(std::string_view target, std::string_view name) {
 boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_view method,
                                                                  std::string_view target,
                                                                  std::string_view authorization,
-                                                                 const AdminSources& sources) {
+                                                                 const AdminSources& sources,
+                                                                 std::string_view body) {
   const std::string_view path = target.substr(0, target.find('?'));
+  if (path == "/admin/cache/purge") {
+    if (!authorized(authorization, sources)) {
+      co_return error(401, "UNAUTHORIZED", "a valid admin token is required");
+    }
+    if (method != "POST") co_return error(405, "METHOD_NOT_ALLOWED", "use POST");
+    co_return co_await purge_cache(body, sources);
+  }
   if ((method == "GET" || method == "HEAD") && path == "/admin/ratelimit" &&
       sources.redis != nullptr) {
     if (!authorized(authorization, sources)) {

@@ -24,7 +24,8 @@ AdminResponse handle_admin_request(std::string_view method, std::string_view tar
 boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_view method,
                                                                  std::string_view target,
                                                                  std::string_view authorization,
-                                                                 const AdminSources& sources);
+                                                                 const AdminSources& sources,
+                                                                 std::string_view body = {});
 
 // The value of query parameter `name` in `target`, percent-decoded; empty
 // when absent.

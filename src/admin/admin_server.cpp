@@ -52,7 +52,8 @@ asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::sock
     auto auth = req.find(http::field::authorization);
     AdminResponse answer = co_await handle_admin_request_async(
         req.method_string(), req.target(),
-        auth != req.end() ? std::string_view(auth->value()) : std::string_view{}, state->sources);
+        auth != req.end() ? std::string_view(auth->value()) : std::string_view{}, state->sources,
+        req.body());
 
     http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
     res.set(http::field::content_type, answer.content_type);

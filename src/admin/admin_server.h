@@ -18,6 +18,11 @@ namespace centinela::redis {
 class Client;
 }
 
+namespace centinela::cache {
+class MemoryStore;
+class RedisCache;
+}  // namespace centinela::cache
+
 namespace centinela::admin {
 
 // What the admin endpoints report on, provided by the process.
@@ -27,6 +32,9 @@ struct AdminSources {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
   redis::Client* redis = nullptr;  // the admin thread's own, when redis is configured
+  cache::MemoryStore* cache = nullptr;     // the L1 (always present)
+  cache::RedisCache* cache_l2 = nullptr;   // on `redis`, with cache.shared: redis
+  std::string instance_id;                 // names this process in purge messages
 };
 
 class AdminServer {

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "admin/admin_server.h"
+#include "cache/coalescer.h"
+#include "cache/memory_store.h"
+#include "cache/redis_cache.h"
 #include "app/version.h"
 #include "net/health_checker.h"
 #include "net/worker.h"
@@ -18,6 +21,8 @@
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
 #include "redis/client.h"
+#include "redis/subscriber.h"
+#include "security/request_id.h"
 
 namespace centinela::app {
 
@@ -31,11 +36,18 @@ struct Gateway::State {
   asio::signal_set signals{io, SIGINT, SIGTERM, SIGHUP};
   asio::steady_timer drain_deadline{io};
   net::GatewayShared shared;
+  // The response cache's process-wide parts, sized at start (a reload keeps
+  // them) and declared before the workers, whose coroutines use them.
+  std::unique_ptr<cache::MemoryStore> cache;
+  std::unique_ptr<cache::Coalescer> coalescer;
   std::unique_ptr<observe::AccessLog> access_log;
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
   std::unique_ptr<net::HealthChecker> health;
   std::unique_ptr<redis::Client> admin_redis;  // the main thread's, for admin endpoints
+  std::unique_ptr<cache::RedisCache> admin_cache_l2;     // on admin_redis
+  std::unique_ptr<redis::Subscriber> purge_subscriber;  // other instances' purges
+  std::string instance_id = security::new_request_id();
   std::unique_ptr<admin::AdminServer> admin;
   std::atomic<unsigned> workers_running{0};
   bool draining = false;
@@ -43,6 +55,7 @@ struct Gateway::State {
   observe::Counter* reload_failure = nullptr;
 
   void wait_for_signal();
+  void start_cache();
   void reload();
   void begin_drain(int signal_number);
   void worker_finished();
@@ -111,6 +124,10 @@ int Gateway::run() {
       s.admin_redis = std::make_unique<redis::Client>(s.io, *s.config->redis);
       sources.redis = s.admin_redis.get();
     }
+    s.start_cache();
+    sources.cache = s.cache.get();
+    sources.cache_l2 = s.admin_cache_l2.get();
+    sources.instance_id = s.instance_id;
     if (s.config->admin.listen) {
       s.admin = std::make_unique<admin::AdminServer>(s.io, std::move(sources));
       s.admin->listen(*s.config->admin.listen);
@@ -143,6 +160,45 @@ int Gateway::run() {
   s.access_log->flush();
   observe::log_event(observe::Level::info, "centinela stopped");
   return 0;
+}
+
+void Gateway::State::start_cache() {
+  cache = std::make_unique<cache::MemoryStore>(config->cache.memory);
+  coalescer = std::make_unique<cache::Coalescer>();
+  shared.cache = cache.get();
+  shared.coalescer = coalescer.get();
+  // Sizes and counts are read from the store at scrape time.
+  observe::Registry::global().add_collector(
+      "centinela_cache", [store = cache.get()](std::string& out) {
+        const cache::StoreStats stats = store->stats();
+        out += fmt::format(
+            "# HELP centinela_cache_bytes Bytes held by the in-memory cache (L1)\n"
+            "# TYPE centinela_cache_bytes gauge\ncentinela_cache_bytes {}\n"
+            "# HELP centinela_cache_capacity_bytes The in-memory cache's bound (cache.memory)\n"
+            "# TYPE centinela_cache_capacity_bytes gauge\ncentinela_cache_capacity_bytes {}\n"
+            "# HELP centinela_cache_entries Responses held by the in-memory cache (L1)\n"
+            "# TYPE centinela_cache_entries gauge\ncentinela_cache_entries {}\n"
+            "# HELP centinela_cache_evictions_total Entries evicted from the in-memory cache\n"
+            "# TYPE centinela_cache_evictions_total counter\ncentinela_cache_evictions_total {}\n",
+            stats.bytes, stats.capacity, stats.entries, stats.evictions);
+      });
+  if (!config->redis || config->cache.shared != "redis") return;
+  admin_cache_l2 = std::make_unique<cache::RedisCache>(*admin_redis);
+  // Purges published by any instance (this one included, already applied)
+  // reach this L1 here.
+  purge_subscriber = std::make_unique<redis::Subscriber>(
+      io, *config->redis, std::string(cache::kPurgeChannel),
+      [this](std::string_view message) {
+        cache::PurgeRequest request;
+        std::string from;
+        std::string problem;
+        if (!cache::decode_purge_message(message, request, from, problem)) {
+          observe::log_event(observe::Level::warn, "ignoring a malformed cache purge message",
+                             {{"error", problem}});
+          return;
+        }
+        if (from != instance_id) cache->purge(request);
+      });
 }
 
 void Gateway::State::wait_for_signal() {
@@ -200,6 +256,7 @@ void Gateway::State::begin_drain(int signal_number) {
                       {"timeout_ms", std::to_string(timeout.count())}});
   if (admin) admin->stop();
   if (health) health->stop();
+  if (purge_subscriber) purge_subscriber->close();
   if (admin_redis) admin_redis->close();
   for (auto& worker : workers) worker->begin_drain();
   drain_deadline.expires_after(timeout);

@@ -5,6 +5,7 @@
 #include <boost/beast/http/write.hpp>
 #include <chrono>
 
+#include "net/cache_flow.h"
 #include "net/deadline.h"
 #include "net/exchange.h"
 #include "net/header_block.h"
@@ -112,6 +113,7 @@ observe::AccessLogRecord make_log_record(const Exchange& ex, std::string_view qu
   record.ratelimit = ex.ctx.ratelimit;
   record.route = ex.ctx.route != nullptr ? std::string_view(ex.ctx.route->name()) : "";
   record.upstream = ex.upstream_name;
+  record.cache = ex.cache_status;
   auto ua = ex.ctx.request.find(http::field::user_agent);
   if (ua != ex.ctx.request.end()) record.user_agent = ua->value();
   record.status = ex.status;
@@ -142,7 +144,7 @@ asio::awaitable<void> discard_until_eof(tcp::socket& socket, DeadlineWatch& watc
 
 // Routes the request, runs the request filters, then answers locally or
 // forwards upstream.
-asio::awaitable<void> dispatch(Exchange& ex, std::string_view host) {
+asio::awaitable<void> dispatch(Exchange& ex, std::string_view host, std::string_view query) {
   const auto& ctx = ex.ctx;
   ex.ctx.route = ex.runtime.match(host, ex.path, ex.method);
   if (ctx.route == nullptr) {
@@ -160,7 +162,11 @@ asio::awaitable<void> dispatch(Exchange& ex, std::string_view host) {
       co_return;
     }
   }
-  co_await forward_upstream(ex);
+  if (ctx.route->config().cache.enabled) {
+    co_await serve_with_cache(ex, host, query);
+  } else {
+    co_await forward_upstream(ex);
+  }
 }
 
 }  // namespace
@@ -310,7 +316,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         const std::string_view host = ascii_lower_host(
             host_field != req.end() ? std::string_view(host_field->value()) : std::string_view{},
             host_storage);
-        co_await dispatch(ex, host);
+        co_await dispatch(ex, host, query);
       }
 
       const double duration_s = std::chrono::duration<double>(SteadyClock::now() - start).count();

@@ -18,6 +18,7 @@ namespace centinela::net {
 
 class Worker;
 class DeadlineWatch;
+class ResponseTap;
 
 namespace http = beast::http;
 using RequestParser = http::request_parser<http::buffer_body>;
@@ -48,6 +49,23 @@ struct Exchange {
   double upstream_ms = -1;
   double upstream_connect_ms = -1;
   double upstream_response_ms = -1;
+
+  // The cache's view of the upstream response, when it wants one.
+  ResponseTap* tap = nullptr;
+  unsigned upstream_status = 0;  // the upstream's answer, even when a tap swallowed it
+  // The client's Accept-Encoding, kept for compression when the field is not
+  // forwarded (the gateway compresses, so the upstream is asked for identity).
+  std::string accept_encoding;
+  bool compression_allowed = true;  // false: relay bodies as they are
+  // Set by the cache for the access log's `cache` field (HIT, MISS...).
+  std::string_view cache_status;
+};
+
+// How forwarding went when the gateway did not answer the client itself.
+struct UpstreamOutcome {
+  bool answered = true;      // a response went out (or the client is gone)
+  unsigned error_status = 0;  // else: the error to answer (502, 503, 504)
+  std::string_view error_message;
 };
 
 // Sends a response the gateway made, after the route's response filters.
@@ -56,8 +74,13 @@ asio::awaitable<void> send_local_response(Exchange& ex, proxy::LocalResponse res
 // Sends a gateway error in the contract's JSON envelope.
 asio::awaitable<void> send_error(Exchange& ex, unsigned status, std::string_view message);
 
-// Forwards the request to the route's upstream cluster and relays the answer.
+// Forwards the request to the route's upstream cluster and relays the answer;
+// answers the client with a JSON error when no upstream answered.
 asio::awaitable<void> forward_upstream(Exchange& ex);
+
+// The same but leaves an upstream failure to the caller (the cache may serve
+// a stale entry instead of the error).
+asio::awaitable<UpstreamOutcome> fetch_upstream(Exchange& ex);
 
 // Runs the route's response filters on a response head, in reverse order.
 void run_response_filters(Exchange& ex, proxy::ResponseHead& head);

@@ -8,8 +8,10 @@
 #include <optional>
 
 #include "net/body_writer.h"
+#include "net/compression_stage.h"
 #include "net/deadline.h"
 #include "net/exchange.h"
+#include "net/response_tap.h"
 #include "net/worker.h"
 #include "observe/metrics.h"
 #include "proxy/forward_headers.h"
@@ -222,9 +224,22 @@ class UpstreamAttempt {
     const auto& limits = ex_.runtime.config().server.limits;
     const bool upstream_keep_alive = res.keep_alive();
     const bool has_body = response_has_body(res.result_int(), ex_.head_request);
-    const auto length = response_->content_length();
+    std::optional<std::uint64_t> length;
+    if (auto declared = response_->content_length()) length = *declared;
+    ex_.upstream_status = res.result_int();
 
     proxy::prepare_client_response(res.base(), ex_.ctx.request_id);
+    if (ex_.tap != nullptr &&
+        ex_.tap->on_head(res.base(), length) == ResponseTap::HeadAction::swallow) {
+      co_await swallow_response(has_body, upstream_keep_alive);
+      co_return;
+    }
+    CompressionStage compression;
+    const auto& compression_policy = ex_.ctx.route->config().compression;
+    if (compression_policy.enabled && ex_.compression_allowed &&
+        compression.begin(compression_policy, ex_.accept_encoding, res.base(), length)) {
+      length.reset();  // the compressed length is known only at the end
+    }
     run_response_filters(ex_, res.base());
 
     BodyFraming framing = BodyFraming::none;
@@ -277,8 +292,18 @@ class UpstreamAttempt {
         }
         piece.data = body_.data();
         piece.size = body_.size() - body.size;
+        if (ex_.tap != nullptr && piece.size != 0) ex_.tap->on_body({piece.data, piece.size});
       }
       piece.last = !has_body || response_->is_done();
+      if (compression.active() && has_body) {
+        if (!compression.transform({piece.data, piece.size}, piece.last, compressed_)) {
+          upstream_clean = false;
+          ex_.close_connection = true;
+          break;
+        }
+        piece.data = compressed_.data();
+        piece.size = compressed_.size();
+      }
       if (piece.size != 0 || piece.last || !piece.head.empty()) {
         ex_.watch.arm(ex_.client, SteadyClock::now() + limits.idle_timeout);
         auto [ec, n] = co_await write_body_piece(ex_.client, framing, piece);
@@ -294,9 +319,39 @@ class UpstreamAttempt {
       if (piece.last) break;
     }
 
+    if (ex_.tap != nullptr) ex_.tap->on_end(upstream_clean && response_->is_done());
     cluster_.record_success(server_index());
     if (upstream_clean && upstream_keep_alive && response_->is_done() &&
         upstream_buffer_.size() == 0) {
+      ex_.worker.pool().give_back(server_.endpoint.text, std::move(connection_),
+                                  config_.max_idle_per_worker);
+    }
+  }
+
+  // Reads a response the client will not see (the tap took it) to its end,
+  // so the connection can serve the next request.
+  asio::awaitable<void> swallow_response(bool has_body, bool upstream_keep_alive) {
+    auto& res = response_->get();
+    bool clean = true;
+    while (has_body && !response_->is_done()) {
+      auto& body = res.body();
+      body.data = body_.data();
+      body.size = body_.size();
+      ex_.watch.arm(socket_, SteadyClock::now() + config_.timeout);
+      auto [ec, n] =
+          co_await http::async_read_some(socket_, upstream_buffer_, *response_, use_nothrow);
+      ex_.watch.disarm();
+      if (ec == http::error::need_buffer) ec = {};
+      if (ec) {
+        clean = false;
+        break;
+      }
+      const std::size_t size = body_.size() - body.size;
+      if (size != 0) ex_.tap->on_body({body_.data(), size});
+    }
+    ex_.tap->on_end(clean);
+    cluster_.record_success(server_index());
+    if (clean && upstream_keep_alive && upstream_buffer_.size() == 0) {
       ex_.worker.pool().give_back(server_.endpoint.text, std::move(connection_),
                                   config_.max_idle_per_worker);
     }
@@ -313,6 +368,7 @@ class UpstreamAttempt {
   beast::flat_buffer& upstream_buffer_ = connection_.buffer;
   std::optional<ResponseParser> response_;
   ChunkPool::Lease body_;
+  std::string compressed_;  // output of the compression stage, per piece
   bool response_started_ = false;
   bool body_started_ = false;
   bool continue_sent_ = false;
@@ -336,6 +392,11 @@ class InFlight {
 }  // namespace
 
 asio::awaitable<void> forward_upstream(Exchange& ex) {
+  const UpstreamOutcome outcome = co_await fetch_upstream(ex);
+  if (!outcome.answered) co_await send_error(ex, outcome.error_status, outcome.error_message);
+}
+
+asio::awaitable<UpstreamOutcome> fetch_upstream(Exchange& ex) {
   auto& cluster = ex.ctx.route->upstream();
   const auto& upstream_config = cluster.config();
   ex.upstream_name = cluster.name();
@@ -353,6 +414,14 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
   proxy::prepare_upstream_request(req.base(), info, forwarding_lines);
   ex.forwarding_lines = forwarding_lines;
   req.erase(http::field::expect);
+  if (ex.ctx.route->config().compression.enabled && ex.compression_allowed) {
+    // The gateway compresses for its clients; the upstream sends identity, so
+    // the cache keeps one representation and every coding is made from it.
+    if (auto accept = req.find(http::field::accept_encoding); accept != req.end()) {
+      ex.accept_encoding = accept->value();
+      req.erase(http::field::accept_encoding);
+    }
+  }
 
   const bool retriable = is_idempotent(req.method()) && !request_has_body(ex.parser);
   const unsigned max_attempts = 1 + (retriable ? upstream_config.retries : 0);
@@ -371,7 +440,7 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
     UpstreamAttempt attempt(ex, cluster, static_cast<std::size_t>(index));
     // A retry opens a fresh connection: the pooled one may be the problem.
     last = co_await attempt.run(/*may_reuse=*/attempts == 1);
-    if (last == Attempt::done) co_return;
+    if (last == Attempt::done) co_return UpstreamOutcome{};
     if (last == Attempt::client_failed) {
       ex.close_connection = true;
       const auto& client_error = attempt.client_error();
@@ -385,25 +454,20 @@ asio::awaitable<void> forward_upstream(Exchange& ex) {
       } else if (ex.status == 0) {
         ex.status = 400;  // the client broke off; nobody is left to answer
       }
-      co_return;
+      co_return UpstreamOutcome{};
     }
     cluster.record_failure(static_cast<std::size_t>(index), SteadyClock::now());
     if (attempt.response_started() || attempt.request_body_started()) break;
     if (last == Attempt::response_timeout) break;  // it may still be working on it
   }
 
-  if (attempts == 0) {
-    co_await send_error(ex, 503, "no healthy upstream server");
-    co_return;
-  }
+  if (attempts == 0) co_return UpstreamOutcome{false, 503, "no healthy upstream server"};
   switch (last) {
     case Attempt::connect_timeout:
     case Attempt::response_timeout:
-      co_await send_error(ex, 504, "upstream timed out");
-      break;
+      co_return UpstreamOutcome{false, 504, "upstream timed out"};
     default:
-      co_await send_error(ex, 502, "upstream failed to answer");
-      break;
+      co_return UpstreamOutcome{false, 502, "upstream failed to answer"};
   }
 }
 

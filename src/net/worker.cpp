@@ -6,6 +6,7 @@
 #include <boost/asio/socket_base.hpp>
 #include <ctime>
 
+#include "cache/redis_cache.h"
 #include "net/client_session.h"
 #include "observe/event_log.h"
 #include "observe/metrics.h"
@@ -29,12 +30,19 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
   // pipelining comes from the requests in flight on this worker.
   const auto& redis = runtime.config().redis;
   const std::string url = redis ? redis->url : std::string();
-  if (url == redis_url_) return;
-  if (redis_) redis_->close();
-  redis_.reset();
-  if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis);
-  redis_url_ = url;
-  resources_.redis = redis_.get();
+  const bool wants_l2 = redis && runtime.config().cache.shared == "redis";
+  if (url != redis_url_) {
+    l2_.reset();
+    if (redis_) redis_->close();
+    redis_.reset();
+    if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis);
+    redis_url_ = url;
+    resources_.redis = redis_.get();
+  }
+  // A coroutine may still hold the old L2 across a reload: it only goes when
+  // the Redis client it uses goes too (above) or L2 is switched off.
+  if (wants_l2 && l2_ == nullptr) l2_ = std::make_unique<cache::RedisCache>(*redis_);
+  if (!wants_l2) l2_.reset();
 }
 
 Worker::~Worker() = default;

@@ -28,6 +28,12 @@ namespace centinela::redis {
 class Client;
 }
 
+namespace centinela::cache {
+class MemoryStore;
+class Coalescer;
+class RedisCache;
+}  // namespace centinela::cache
+
 namespace centinela::net {
 
 // Process-wide state the workers use.
@@ -35,6 +41,8 @@ struct GatewayShared {
   observe::AccessLog* access_log = nullptr;
   observe::Gauge* connections_gauge = nullptr;
   std::atomic<std::uint64_t> active_connections{0};
+  cache::MemoryStore* cache = nullptr;  // the L1, shared by all workers
+  cache::Coalescer* coalescer = nullptr;
 };
 
 class Worker {
@@ -68,6 +76,8 @@ class Worker {
   std::string_view http_date();
   // Called by a connection when it ends; lets a draining worker finish.
   void connection_closed();
+  // The L2 cache on this worker's Redis client; null without `cache.shared: redis`.
+  cache::RedisCache* l2() const { return l2_.get(); }
 
  private:
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
@@ -85,6 +95,7 @@ class Worker {
   bool draining_ = false;
   proxy::WorkerResources resources_;
   std::unique_ptr<redis::Client> redis_;  // before io_ in destruction order
+  std::unique_ptr<cache::RedisCache> l2_;  // uses redis_: destroyed first
   std::string redis_url_;
   std::string date_;
   std::int64_t date_second_ = -1;

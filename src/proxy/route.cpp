@@ -9,7 +9,7 @@ Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream,
     : config_(config),
       upstream_(&upstream),
       filters_(std::move(filters)),
-      metrics_(std::make_unique<RouteMetrics>(config.name)) {
+      metrics_(std::make_unique<RouteMetrics>(config.name, config.cache.enabled)) {
   for (const auto& filter : filters_) {
     if (const auto* headers = filter->static_response_headers()) static_headers_.add(*headers);
   }

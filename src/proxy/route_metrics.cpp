@@ -19,12 +19,25 @@ std::size_t method_index(std::string_view method) {
 
 }  // namespace
 
-RouteMetrics::RouteMetrics(std::string route_name)
+RouteMetrics::RouteMetrics(std::string route_name, bool caches)
     : route_name_(std::move(route_name)),
       duration_(&observe::Registry::global().histogram(
           "centinela_request_duration_seconds",
           "Time from the request's first byte to the end of its response",
-          {{"route", route_name_}})) {}
+          {{"route", route_name_}})) {
+  if (!caches) return;
+  static constexpr std::array<std::string_view, kCacheResults> kResults = {
+      "hit", "miss", "stale", "bypass", "revalidated", "coalesced"};
+  for (std::size_t i = 0; i < kResults.size(); ++i) {
+    cache_[i] = &observe::Registry::global().counter(
+        "centinela_cache_requests_total", "Requests on caching routes, by how the cache served them",
+        {{"route", route_name_}, {"result", std::string(kResults[i])}});
+  }
+}
+
+void RouteMetrics::count_cache(CacheResult result) {
+  if (auto* counter = cache_[static_cast<std::size_t>(result)]) counter->inc();
+}
 
 observe::Counter& RouteMetrics::counter_for(std::size_t method_index, std::string_view method,
                                             unsigned status) {

@@ -15,11 +15,17 @@ class Histogram;
 
 namespace centinela::proxy {
 
+// The `result` label of centinela_cache_requests_total.
+enum class CacheResult { hit, miss, stale, bypass, revalidated, coalesced };
+inline constexpr std::size_t kCacheResults = 6;
+
 class RouteMetrics {
  public:
-  explicit RouteMetrics(std::string route_name);
+  // `caches`: the route has a cache, so its cache counters exist.
+  explicit RouteMetrics(std::string route_name, bool caches = false);
 
   void record(std::string_view method, unsigned status, double duration_seconds);
+  void count_cache(CacheResult result);
 
  private:
   static constexpr std::size_t kMethods = 10;    // 9 standard methods + "other"
@@ -29,6 +35,7 @@ class RouteMetrics {
 
   std::string route_name_;
   observe::Histogram* duration_;
+  std::array<observe::Counter*, kCacheResults> cache_{};
   std::array<std::array<std::atomic<observe::Counter*>, kStatuses>, kMethods> counters_{};
 };
 

@@ -1,0 +1,331 @@
+#include "net/cache_flow.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/beast/core/string.hpp>
+
+#include "cache/cache_key.h"
+#include "cache/coalescer.h"
+#include "cache/directives.h"
+#include "cache/freshness.h"
+#include "cache/memory_store.h"
+#include "cache/redis_cache.h"
+#include "net/cache_refresh.h"
+#include "net/cache_response.h"
+#include "net/cache_store_tap.h"
+#include "net/head_writer.h"
+#include "net/response_tap.h"
+#include "net/worker.h"
+#include "proxy/route.h"
+#include "proxy/route_metrics.h"
+#include "proxy/runtime.h"
+
+namespace centinela::net {
+namespace {
+
+using proxy::CacheResult;
+
+bool is_unsafe(http::verb method) {
+  switch (method) {
+    case http::verb::get:
+    case http::verb::head:
+    case http::verb::options:
+    case http::verb::trace:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Relays an unsafe method's response and notes where it says the change is
+// (RFC 9111 §4.4: the target URI, Location and Content-Location).
+class InvalidationTap : public ResponseTap {
+ public:
+  HeadAction on_head(proxy::ResponseHead& head, std::optional<std::uint64_t>) override {
+    status = head.result_int();
+    if (auto it = head.find(http::field::location); it != head.end()) location = it->value();
+    if (auto it = head.find(http::field::content_location); it != head.end()) {
+      content_location = it->value();
+    }
+    return HeadAction::relay;
+  }
+  void on_body(std::string_view) override {}
+  void on_end(bool) override {}
+
+  unsigned status = 0;
+  std::string location;
+  std::string content_location;
+};
+
+// The path of a Location-like reference when it names this host (or no
+// host); empty otherwise: invalidating another origin's entries is refused.
+std::string_view same_host_path(std::string_view reference, std::string_view host) {
+  if (reference.starts_with("/")) return reference.starts_with("//") ? std::string_view{} : reference;
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (reference.size() > scheme.size() &&
+        boost::beast::iequals(reference.substr(0, scheme.size()), scheme)) {
+      std::string_view rest = reference.substr(scheme.size());
+      const auto slash = rest.find('/');
+      std::string_view authority = rest.substr(0, slash);
+      if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+        authority = authority.substr(0, colon);
+      }
+      if (!boost::beast::iequals(authority, host)) return {};
+      return slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+    }
+  }
+  return {};
+}
+
+void invalidate_url(Worker& worker, std::string_view host, std::string_view path_and_query) {
+  if (path_and_query.empty()) return;
+  cache::PurgeRequest purge;
+  purge.kind = cache::PurgeRequest::Kind::url;
+  purge.values.emplace_back("http://" + std::string(host) + std::string(path_and_query));
+  if (auto* l1 = worker.shared().cache) l1->purge(purge);
+  if (auto* l2 = worker.l2()) {
+    asio::co_spawn(
+        worker.io(),
+        [l2, purge]() -> asio::awaitable<void> { co_await l2->purge(purge); }, asio::detached);
+  }
+}
+
+cache::RequestDirectives request_directives(const proxy::RequestHead& request) {
+  std::string storage;
+  const std::string_view value = joined_field(request, "Cache-Control", storage);
+  cache::RequestDirectives directives = cache::parse_request_directives(value);
+  if (value.empty()) {
+    // RFC 9111 §5.4: Pragma: no-cache counts when Cache-Control is absent.
+    auto pragma = request.find(http::field::pragma);
+    if (pragma != request.end() && boost::beast::iequals(pragma->value(), "no-cache")) {
+      directives.no_cache = true;
+    }
+  }
+  return directives;
+}
+
+// The request as bytes, for a fetch made after the client was answered.
+std::string request_bytes(const proxy::RequestHead& request, const cache::CacheEntry& stale) {
+  std::string out;
+  proxy::RequestHead copy;
+  copy.method(http::verb::get);
+  copy.target(request.target());
+  copy.version(11);
+  for (const auto& field : request) {
+    switch (field.name()) {
+      case http::field::if_none_match:
+      case http::field::if_modified_since:
+      case http::field::if_match:
+      case http::field::if_unmodified_since:
+      case http::field::if_range:
+      case http::field::range:
+      case http::field::cache_control:
+      case http::field::pragma:
+      case http::field::expect:
+        continue;
+      default:
+        copy.insert(field.name_string(), field.value());
+    }
+  }
+  if (!stale.etag.empty()) copy.set(http::field::if_none_match, stale.etag);
+  if (!stale.last_modified.empty()) copy.set(http::field::if_modified_since, stale.last_modified);
+  append_request_head(copy, out);
+  out += "Content-Length: 0\r\n\r\n";
+  return out;
+}
+
+void set_validators(proxy::RequestHead& request, const cache::CacheEntry& entry) {
+  request.erase(http::field::if_none_match);
+  request.erase(http::field::if_modified_since);
+  request.erase(http::field::if_match);
+  request.erase(http::field::if_unmodified_since);
+  request.erase(http::field::if_range);
+  if (!entry.etag.empty()) request.set(http::field::if_none_match, entry.etag);
+  if (!entry.last_modified.empty()) request.set(http::field::if_modified_since, entry.last_modified);
+}
+
+void strip_conditionals(proxy::RequestHead& request) {
+  // A miss asks for the full response (storable), whatever the client has.
+  request.erase(http::field::if_none_match);
+  request.erase(http::field::if_modified_since);
+}
+
+asio::awaitable<void> send_bypass(Exchange& ex, std::string_view detail) {
+  ex.cache_status = "BYPASS";
+  ex.ctx.response_headers.emplace_back("X-Cache", "BYPASS");
+  std::string status = "centinela; fwd=bypass";
+  if (!detail.empty()) {
+    status += "; detail=";
+    status += detail;
+  }
+  ex.ctx.response_headers.emplace_back("Cache-Status", std::move(status));
+  co_await forward_upstream(ex);
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
+                                       std::string_view query) {
+  Worker& worker = ex.worker;
+  cache::MemoryStore* l1 = worker.shared().cache;
+  cache::Coalescer* coalescer = worker.shared().coalescer;
+  const proxy::Route& route = *ex.ctx.route;
+  const auto& policy = route.config().cache;
+  auto& metrics = route.metrics();
+  auto& request = ex.parser.get();
+  if (l1 == nullptr || coalescer == nullptr) {
+    co_await forward_upstream(ex);
+    co_return;
+  }
+
+  if (request.method() != http::verb::get && request.method() != http::verb::head) {
+    if (!is_unsafe(request.method())) {
+      co_await forward_upstream(ex);
+      co_return;
+    }
+    InvalidationTap tap;
+    ex.tap = &tap;
+    const std::string path_and_query(request.target());
+    co_await forward_upstream(ex);
+    ex.tap = nullptr;
+    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates.
+    if (tap.status >= 200 && tap.status < 400) {
+      invalidate_url(worker, host, path_and_query);
+      invalidate_url(worker, host, same_host_path(tap.location, host));
+      invalidate_url(worker, host, same_host_path(tap.content_location, host));
+    }
+    co_return;
+  }
+
+  const cache::RequestDirectives directives = request_directives(request);
+  if (cache::should_bypass(policy, request)) {
+    metrics.count_cache(CacheResult::bypass);
+    co_await send_bypass(ex, "bypass-rule");
+    co_return;
+  }
+  if (directives.no_store || request.find(http::field::range) != request.end()) {
+    metrics.count_cache(CacheResult::bypass);
+    co_await send_bypass(ex, directives.no_store ? "no-store" : "range");
+    co_return;
+  }
+
+  EntryIdentity identity;
+  identity.host = host;
+  cache::build_primary_key(policy, route.name(), host, ex.path, query, ex.ctx, identity.key,
+                           identity.path_and_query);
+  if (!ex.ctx.user.empty() &&
+      std::find(policy.key.begin(), policy.key.end(), "user") != policy.key.end()) {
+    identity.user = ex.ctx.user;
+  }
+  const auto fits_request = [&request](const cache::CacheEntry& entry) {
+    return cache::vary_matches(entry, request);
+  };
+
+  cache::EntryPtr entry = l1->find(identity.key, fits_request);
+  if (entry == nullptr) {
+    if (cache::RedisCache* l2 = worker.l2()) {
+      if (auto variants = co_await l2->fetch(identity.key)) {
+        for (auto& variant : *variants) {
+          if (variant->key != identity.key) continue;  // not ours (hash collision)
+          l1->insert(variant);
+          if (entry == nullptr && cache::vary_matches(*variant, request)) entry = variant;
+        }
+      }
+    }
+  }
+
+  const std::int64_t now = unix_now();
+  if (entry != nullptr) {
+    cache::UseDecision use = cache::decide_use(*entry, directives, now);
+    if (directives.no_cache) use.use = cache::Usability::must_revalidate;
+    if (use.use == cache::Usability::fresh) {
+      metrics.count_cache(CacheResult::hit);
+      co_await send_cached(ex, *entry, {"HIT", "hit", use.age, use.ttl}, l1);
+      co_return;
+    }
+    if (use.use == cache::Usability::stale_revalidate_in_background) {
+      metrics.count_cache(CacheResult::stale);
+      if (auto flight = coalescer->try_lead("refresh\n" + identity.key)) {
+        asio::co_spawn(worker.io(),
+                       refresh_in_background(worker, worker.runtime(), &route,
+                                             request_bytes(request, *entry), identity, entry,
+                                             std::move(flight)),
+                       asio::detached);
+      }
+      co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale", use.age, use.ttl}, l1);
+      co_return;
+    }
+    if (directives.only_if_cached) {
+      co_await send_error(ex, 504, "not in cache (only-if-cached)");
+      co_return;
+    }
+    // Revalidate with the upstream before use.
+    set_validators(request, *entry);
+    CacheStoreTap tap(CacheStoreTap::Mode::revalidate, policy, request, ex.ctx,
+                      &route.static_headers(), identity, now, entry, use.stale_if_error_ok);
+    ex.tap = &tap;
+    const UpstreamOutcome outcome = co_await fetch_upstream(ex);
+    ex.tap = nullptr;
+    if (!outcome.answered) {
+      if (use.stale_if_error_ok) {
+        metrics.count_cache(CacheResult::stale);
+        co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error",
+                                          use.age, use.ttl}, l1);
+      } else {
+        co_await send_error(ex, outcome.error_status, outcome.error_message);
+      }
+      co_return;
+    }
+    if (tap.result() != nullptr) store_entry(worker, tap.result());
+    if (tap.swallowed()) {
+      if (tap.refreshed()) {
+        metrics.count_cache(CacheResult::revalidated);
+        const cache::UseDecision fresh = cache::decide_use(*tap.result(), {}, unix_now());
+        co_await send_cached(ex, *tap.result(),
+                             {"REVALIDATED", "fwd=stale; fwd-status=304", fresh.age, fresh.ttl},
+                             l1);
+      } else {
+        metrics.count_cache(CacheResult::stale);
+        co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error",
+                                          use.age, use.ttl}, l1);
+      }
+    } else {
+      metrics.count_cache(CacheResult::miss);
+      ex.cache_status = "MISS";
+    }
+    co_return;
+  }
+
+  if (directives.only_if_cached) {
+    co_await send_error(ex, 504, "not in cache (only-if-cached)");
+    co_return;
+  }
+
+  // A miss: one request per key goes upstream, across all workers.
+  cache::Coalescer::Ticket ticket = coalescer->join(identity.key);
+  if (ticket.follow) {
+    cache::EntryPtr led = co_await coalescer->await_leader(
+        std::move(ticket.follow), worker.io().get_executor(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(policy.lock_timeout));
+    if (led != nullptr && cache::vary_matches(*led, request)) {
+      metrics.count_cache(CacheResult::coalesced);
+      const cache::UseDecision use = cache::decide_use(*led, directives, unix_now());
+      co_await send_cached(ex, *led, {"HIT", "hit; detail=coalesced", use.age, use.ttl}, l1);
+      co_return;
+    }
+    // Not cacheable (or another variant): this request goes upstream itself.
+  }
+  strip_conditionals(request);
+  CacheStoreTap tap(CacheStoreTap::Mode::relay, policy, request, ex.ctx, &route.static_headers(),
+                    identity, now);
+  ex.tap = &tap;
+  const UpstreamOutcome outcome = co_await fetch_upstream(ex);
+  ex.tap = nullptr;
+  if (tap.result() != nullptr) store_entry(worker, tap.result());
+  if (ticket.lead) ticket.lead->finish(tap.result());
+  metrics.count_cache(CacheResult::miss);
+  ex.cache_status = "MISS";
+  if (!outcome.answered) co_await send_error(ex, outcome.error_status, outcome.error_message);
+}
+
+}  // namespace centinela::net

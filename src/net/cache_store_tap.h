@@ -1,0 +1,89 @@
+// The ResponseTap of a cache miss or revalidation: judges the upstream's
+// response by RFC 9111 and the route's policy, and while it is relayed builds
+// the entry to store. On a revalidation it recognises the 304 that refreshes
+// the stale entry, and a failure the stale entry may cover (stale-if-error).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "cache/cache_entry.h"
+#include "cache/freshness.h"
+#include "config/config.h"
+#include "net/response_tap.h"
+
+namespace centinela::proxy {
+class StaticHeaderBlock;
+}
+
+namespace centinela::net {
+
+// Who the entry is for and how it is found again.
+struct EntryIdentity {
+  std::string key;
+  std::string host;
+  std::string path_and_query;
+  std::string user;  // set for per-user keys
+};
+
+class CacheStoreTap : public ResponseTap {
+ public:
+  enum class Mode {
+    relay,       // a miss: the client gets the upstream response
+    revalidate,  // a stale entry is being checked: a 304 (or, when allowed,
+                 // a failure) is swallowed and answered from the entry
+    background,  // nobody waits: every response is swallowed
+  };
+
+  CacheStoreTap(Mode mode, const config::CacheConfig& policy, const proxy::RequestHead& request,
+                proxy::RequestContext& ctx, const proxy::StaticHeaderBlock* drops,
+                EntryIdentity identity, std::int64_t request_time, cache::EntryPtr stale = {},
+                bool stale_if_error_ok = false);
+
+  HeadAction on_head(proxy::ResponseHead& head, std::optional<std::uint64_t> length) override;
+  void on_body(std::string_view piece) override;
+  void on_end(bool complete) override;
+
+  // After the exchange: the entry that was built and should be stored (a new
+  // response or the refreshed stale one), or null.
+  cache::EntryPtr result() const { return result_; }
+  // True when the upstream's answer was swallowed: the caller answers from
+  // result() (refreshed) or from the stale entry (serve_stale()).
+  bool swallowed() const { return swallowed_; }
+  bool refreshed() const { return refreshed_; }
+  bool serve_stale() const { return serve_stale_; }
+  cache::StoreVerdict verdict() const { return verdict_; }
+
+ private:
+  void refresh_from_304(const proxy::ResponseHead& head);
+  void start_entry(const proxy::ResponseHead& head, const cache::StoragePlan& plan,
+                   const std::vector<std::string>& vary_names);
+
+  Mode mode_;
+  const config::CacheConfig& policy_;
+  const proxy::RequestHead& request_;
+  proxy::RequestContext& ctx_;
+  const proxy::StaticHeaderBlock* drops_;
+  EntryIdentity identity_;
+  std::int64_t request_time_;
+  cache::EntryPtr stale_;
+  bool stale_if_error_ok_;
+
+  std::shared_ptr<cache::CacheEntry> building_;
+  cache::EntryPtr result_;
+  cache::StoreVerdict verdict_ = cache::StoreVerdict::ok;
+  bool swallowed_ = false;
+  bool refreshed_ = false;
+  bool serve_stale_ = false;
+};
+
+// The value of every line of a field joined with ", " (a view of the only
+// line when there is one; `storage` holds a join).
+std::string_view joined_field(const boost::beast::http::fields& fields, std::string_view name,
+                              std::string& storage);
+
+// Seconds since the Unix epoch, now.
+std::int64_t unix_now();
+
+}  // namespace centinela::net

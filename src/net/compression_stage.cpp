@@ -1,0 +1,126 @@
+#include "net/compression_stage.h"
+
+#include <array>
+#include <boost/beast/core/string.hpp>
+
+#include "compress/negotiation.h"
+
+namespace centinela::net {
+namespace {
+
+namespace http = boost::beast::http;
+
+// Statuses whose bodies are representations worth compressing; 206 is not
+// (its byte ranges refer to the identity body).
+bool compressible_status(unsigned status) {
+  return status >= 200 && status < 300 && status != 204 && status != 206;
+}
+
+std::string_view field(const http::fields& fields, http::field name) {
+  auto it = fields.find(name);
+  return it == fields.end() ? std::string_view{} : std::string_view(it->value());
+}
+
+bool lists_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (boost::beast::iequals(item, token) || item == "*") return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// The route's level for a coding; 0 lets the encoder use its default.
+int policy_level(const config::CompressionConfig& policy, compress::Coding coding) {
+  (void)policy;
+  (void)coding;
+  return 0;
+}
+
+}  // namespace
+
+compress::Coding choose_coding(const config::CompressionConfig& policy,
+                               std::string_view accept_encoding, unsigned status,
+                               std::string_view content_type, std::string_view content_encoding,
+                               std::string_view cache_control, std::optional<std::uint64_t> length,
+                               bool& varies) {
+  varies = false;
+  if (!policy.enabled || !compressible_status(status)) return compress::Coding::identity;
+  // An encoded body is never encoded twice; no-transform forbids it.
+  if (!content_encoding.empty() && !boost::beast::iequals(content_encoding, "identity")) {
+    return compress::Coding::identity;
+  }
+  if (compress::has_no_transform(cache_control)) return compress::Coding::identity;
+  if (length && *length < policy.min_size) return compress::Coding::identity;
+  if (!compress::is_compressible_type(content_type, policy.content_types)) {
+    return compress::Coding::identity;
+  }
+  varies = true;
+  std::array<compress::Coding, 3> offered{};
+  std::size_t count = 0;
+  for (const auto& name : policy.algorithms) {
+    if (auto coding = compress::coding_from_token(name); coding && count < offered.size()) {
+      offered[count++] = *coding;
+    }
+  }
+  return compress::negotiate(accept_encoding,
+                             std::span<const compress::Coding>(offered.data(), count));
+}
+
+void add_vary_accept_encoding(proxy::ResponseHead& head) {
+  auto vary = head.find(http::field::vary);
+  if (vary == head.end()) {
+    head.set(http::field::vary, "Accept-Encoding");
+    return;
+  }
+  // Every Vary line counts.
+  for (auto it = vary; it != head.end(); ++it) {
+    if (it->name() == http::field::vary && lists_token(it->value(), "accept-encoding")) return;
+  }
+  std::string joined(vary->value());
+  joined += ", Accept-Encoding";
+  head.set(http::field::vary, joined);
+}
+
+std::string weaken_etag(std::string_view etag) {
+  if (etag.starts_with("W/")) return std::string(etag);
+  std::string weak = "W/";
+  weak += etag;
+  return weak;
+}
+
+bool CompressionStage::begin(const config::CompressionConfig& policy,
+                             std::string_view accept_encoding, proxy::ResponseHead& response,
+                             std::optional<std::uint64_t> length) {
+  bool varies = false;
+  coding_ = choose_coding(policy, accept_encoding,
+                          response.result_int(), field(response, http::field::content_type),
+                          field(response, http::field::content_encoding),
+                          field(response, http::field::cache_control), length, varies);
+  if (varies) add_vary_accept_encoding(response);
+  if (coding_ == compress::Coding::identity) return false;
+  encoder_ = compress::make_encoder(coding_, policy_level(policy, coding_));
+  if (!encoder_) {
+    coding_ = compress::Coding::identity;
+    return false;
+  }
+  response.set(http::field::content_encoding, compress::coding_token(coding_));
+  response.erase(http::field::content_length);
+  if (auto etag = response.find(http::field::etag); etag != response.end()) {
+    response.set(http::field::etag, weaken_etag(etag->value()));
+  }
+  return true;
+}
+
+bool CompressionStage::transform(std::string_view piece, bool last, std::string& out) {
+  out.clear();
+  if (!piece.empty() && !encoder_->write(piece, out)) return false;
+  if (last) return encoder_->finish(out);
+  return true;
+}
+
+}  // namespace centinela::net
