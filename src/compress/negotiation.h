@@ -25,8 +25,7 @@ Coding negotiate(std::string_view accept_encoding, std::span<const Coding> offer
 // allowlist means the built-in default list (text/*, application/json,
 // application/javascript, application/xml, image/svg+xml, application/*+json,
 // application/*+xml...).
-bool is_compressible_type(std::string_view content_type,
-                          const std::vector<std::string>& allowlist);
+bool is_compressible_type(std::string_view content_type, const std::vector<std::string>& allowlist);
 
 // Whether a Cache-Control field value contains no-transform.
 bool has_no_transform(std::string_view cache_control);

@@ -189,11 +189,19 @@ struct RateLimitSettings {
   bool legacy_headers = false;
 };
 
+// Levels as each library numbers them: gzip 1-9, brotli quality 0-11, zstd 1-19.
+struct CompressionLevels {
+  int gzip = 6;
+  int br = 4;
+  int zstd = 3;
+};
+
 struct CompressionConfig {
   bool enabled = false;
   std::uint64_t min_size = 1024;
-  std::vector<std::string> content_types;
+  std::vector<std::string> content_types;  // empty: the built-in list of text-like types
   std::vector<std::string> algorithms = {"br", "zstd", "gzip"};
+  CompressionLevels levels;
 };
 
 struct RouteConfig {

@@ -105,7 +105,7 @@ void read_compression(ErrorList& errors, const YAML::Node& node, const std::stri
     out.enabled = true;
     return;
   }
-  MapFields fields(errors, node, path, {"min_size", "content_types", "algorithms"});
+  MapFields fields(errors, node, path, {"min_size", "content_types", "algorithms", "levels"});
   if (!fields.is_map()) return;
   out.enabled = true;
   fields.read_size("min_size", out.min_size);
@@ -138,6 +138,17 @@ void read_compression(ErrorList& errors, const YAML::Node& node, const std::stri
     if (algorithms.empty()) {
       errors.add(*fields.find("algorithms"),
                  fields.path_of("algorithms") + ": needs at least one algorithm");
+    }
+  }
+  if (const YAML::Node* levels = fields.find("levels")) {
+    MapFields level_fields(errors, *levels, fields.path_of("levels"), {"gzip", "br", "zstd"});
+    if (level_fields.is_map()) {
+      // Each library's own range; zstd stops at 19 because 20-22 need
+      // --ultra-sized windows no response path should allocate.
+      unsigned level = 0;
+      if (level_fields.read("gzip", level, 1, 9)) out.levels.gzip = static_cast<int>(level);
+      if (level_fields.read("br", level, 0, 11)) out.levels.br = static_cast<int>(level);
+      if (level_fields.read("zstd", level, 1, 19)) out.levels.zstd = static_cast<int>(level);
     }
   }
 }
