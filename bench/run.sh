@@ -7,11 +7,25 @@
 #   SYSTEMS="origin nginx-proxy nginx-proxy-log nginx-limit-req centinela centinela-limit
 #            centinela-limit-redis" IDLE_CONNECTIONS=10000
 #   CENTINELA_BIN=path (skip the Release build) KEEP_RUNDIR=1 (keep configs and logs)
+#   CACHE_OBJECTS=N (memory mode) L2_LATENCY=1 (L2 latency mode; L2_OBJECTS=2000)
 #
 # Systems: origin (direct, the harness ceiling); nginx-proxy, nginx-proxy-log (+ JSON access
 # log), nginx-limit-req (+ limit_req, none rejected); centinela (access log, metrics),
 # centinela-limit (+ one in-process rate-limit policy, none rejected), centinela-limit-redis
 # (the policy counted in a redis-server this script starts on core 1, the harness core).
+# Cache hits (issue 3; not in the default list, name them in SYSTEMS): nginx-cache
+# (proxy_cache on /dev/shm), nginx-cache-gzip (+ gzip on every hit), varnish-hit (Varnish,
+# builtin VCL), centinela-cache (access log on), centinela-cache-nolog, centinela-cache-gzip
+# (stored gzip variants). All of them use the origin's cacheable server (port 18701,
+# Cache-Control: max-age=3600); each URL is fetched until it is a hit before measuring, and
+# the *-gzip systems are measured with Accept-Encoding: gzip.
+#
+# Modes (run after the systems; with a mode and no SYSTEMS given, only the mode runs):
+#   CACHE_OBJECTS=10000: a fresh centinela-cache alone, RSS before and after storing N
+#     distinct 16 KiB objects (/large?i=1..N) → resident bytes per object beyond the body.
+#   L2_LATENCY=1: two centinela-cache instances sharing one redis-server (cache.shared:
+#     redis); L2_OBJECTS URLs stored through A, then p50 on B of L1-cold/L2-hit requests
+#     against the p50 of the same URLs as L1 hits (one request at a time).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -21,32 +35,56 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 WARMUP=${WARMUP:-2s}
 SIZES=${SIZES:-small large}
-SYSTEMS=${SYSTEMS:-origin nginx-proxy nginx-proxy-log nginx-limit-req centinela centinela-limit centinela-limit-redis}
+CACHE_OBJECTS=${CACHE_OBJECTS:-0}
+L2_LATENCY=${L2_LATENCY:-0}
+L2_OBJECTS=${L2_OBJECTS:-2000}
+if [ -z "${SYSTEMS+set}" ] && { [ "$CACHE_OBJECTS" -gt 0 ] || [ "$L2_LATENCY" = 1 ]; }; then
+  SYSTEMS=""  # a mode on its own
+fi
+SYSTEMS=${SYSTEMS-origin nginx-proxy nginx-proxy-log nginx-limit-req centinela centinela-limit centinela-limit-redis}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 SUT_CORE=0
 HARNESS_CORE=1
 
 declare -A PORT=([origin]=18700 [nginx-proxy]=18710 [nginx-proxy-log]=18711 [nginx-limit-req]=18712
-                 [centinela]=18730 [centinela-limit]=18732 [centinela-limit-redis]=18734)
-declare -A ADMIN_PORT=([centinela]=18731 [centinela-limit]=18733 [centinela-limit-redis]=18735)
-REDIS_PORT=18740  # the redis-server of centinela-limit-redis
+                 [nginx-cache]=18713 [nginx-cache-gzip]=18714 [varnish-hit]=18715
+                 [centinela]=18730 [centinela-limit]=18732 [centinela-limit-redis]=18734
+                 [centinela-cache]=18736 [centinela-cache-nolog]=18738 [centinela-cache-gzip]=18744)
+declare -A ADMIN_PORT=([centinela]=18731 [centinela-limit]=18733 [centinela-limit-redis]=18735
+                       [centinela-cache]=18737 [centinela-cache-nolog]=18739 [centinela-cache-gzip]=18745
+                       [centinela-cache-mem]=18751 [centinela-cache-l2a]=18747 [centinela-cache-l2b]=18749)
+# The modes' own instances, never in SYSTEMS.
+PORT+=([centinela-cache-mem]=18750 [centinela-cache-l2a]=18746 [centinela-cache-l2b]=18748)
+REDIS_PORT=18740     # the redis-server of centinela-limit-redis
+L2_REDIS_PORT=18741  # the redis-server shared by the L2 mode's two instances
 
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
 
+MODE_INSTANCES=" centinela-cache-mem centinela-cache-l2a centinela-cache-l2b "
 for name in $SYSTEMS; do
-  [ -n "${PORT[$name]:-}" ] || die "unknown system '$name' (known: ${!PORT[*]})"
+  [ -n "${PORT[$name]:-}" ] && [[ $MODE_INSTANCES != *" $name "* ]] ||
+    die "unknown system '$name' (known: origin nginx-proxy nginx-proxy-log nginx-limit-req nginx-cache nginx-cache-gzip varnish-hit centinela centinela-limit centinela-limit-redis centinela-cache centinela-cache-nolog centinela-cache-gzip)"
 done
 is_centinela() { [[ $1 == centinela* ]]; }
 uses_redis() { [ "$1" = centinela-limit-redis ]; }
+is_varnish() { [[ $1 == varnish* ]]; }
+is_cache() { [[ $1 == *-cache* || $1 == varnish-hit ]]; }  # measured as hits
+is_gzip() { [[ $1 == *-gzip ]]; }                          # measured with Accept-Encoding: gzip
+wrk_headers() {  # name → extra wrk arguments, one per line
+  if is_gzip "$1"; then printf '%s\n' -H 'Accept-Encoding: gzip'; fi
+}
 
 for tool in nginx wrk taskset curl python3; do
   command -v "$tool" >/dev/null || die "$tool is missing: run 'make deps' (installs nginx-light and wrk)"
 done
-if [[ " $SYSTEMS " == *" centinela-limit-redis "* ]]; then
+if [[ " $SYSTEMS " == *" centinela-limit-redis "* ]] || [ "$L2_LATENCY" = 1 ]; then
   for tool in redis-server redis-cli; do
-    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install redis-server (for centinela-limit-redis)"
+    command -v "$tool" >/dev/null || die "$tool is missing: apt-get install redis-server (for centinela-limit-redis and L2_LATENCY)"
   done
+fi
+if [[ " $SYSTEMS " == *" varnish-hit "* ]]; then
+  command -v varnishd >/dev/null || die "varnishd is missing: run 'make deps' (installs varnish)"
 fi
 [ "$(nproc)" -ge 2 ] || die "needs 2 cores (system under test on core 0, harness on core 1)"
 NGINX=$(command -v nginx)
@@ -55,6 +93,7 @@ PYTHON=python3  # only the standard library is used
 # --- centinela, built for speed in its own tree --------------------------------------
 want_centinela=0
 for name in $SYSTEMS; do is_centinela "$name" && want_centinela=1; done
+[ "$CACHE_OBJECTS" -gt 0 ] || [ "$L2_LATENCY" = 1 ] && want_centinela=1
 if [ "$want_centinela" = 1 ] && [ -z "${CENTINELA_BIN:-}" ]; then
   say "building centinela (Release) in build-release/"
   if { [ -f build-release/build.ninja ] ||
@@ -69,13 +108,15 @@ if [ "$want_centinela" = 1 ] && [ -z "${CENTINELA_BIN:-}" ]; then
 fi
 if [ "$want_centinela" = 0 ]; then
   SYSTEMS=$(echo "$SYSTEMS" | tr ' ' '\n' | grep -v '^centinela' | xargs)
+  CACHE_OBJECTS=0 L2_LATENCY=0
 fi
 
 # --- run directory, configs, content --------------------------------------------------
 RUNDIR=$(mktemp -d /tmp/centinela-bench.XXXXXX)
 chmod 755 "$RUNDIR"  # nginx workers run as nobody and must read the content
 WWWDIR=$RUNDIR/www
-mkdir -p "$WWWDIR" "$RUNDIR/tmp"
+SHMDIR=/dev/shm/$(basename "$RUNDIR")  # nginx's proxy_cache on tmpfs, as in the anchors
+mkdir -p "$WWWDIR" "$RUNDIR/tmp" "$SHMDIR"
 OUT=$ROOT/bench/out/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 
@@ -85,6 +126,7 @@ cleanup() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$SHMDIR"
   if [ "${KEEP_RUNDIR:-0}" = 1 ]; then say "kept $RUNDIR"; else rm -rf "$RUNDIR"; fi
   exit "$status"
 }
@@ -104,18 +146,24 @@ PY
 json_of_size 100 >"$WWWDIR/small"
 json_of_size 16384 >"$WWWDIR/large"
 
+# cache.memory of the memory mode: room for every object (and headers) without eviction.
+CACHE_MEMORY="$(( (CACHE_OBJECTS * 16 * 3 / 2 / 1024) > 256 ? (CACHE_OBJECTS * 16 * 3 / 2 / 1024) : 256 ))MiB"
 render() {  # template → file with the placeholders filled in
-  sed -e "s#WWWDIR#$WWWDIR#g" -e "s#RUNDIR#$RUNDIR#g" -e "s#REDIS_PORT#$REDIS_PORT#g" \
-    "bench/configs/$1" >"$RUNDIR/$1"
+  sed -e "s#WWWDIR#$WWWDIR#g" -e "s#RUNDIR#$RUNDIR#g" -e "s#SHMDIR#$SHMDIR#g" \
+    -e "s#L2_REDIS_PORT#$L2_REDIS_PORT#g" -e "s#REDIS_PORT#$REDIS_PORT#g" \
+    -e "s#CACHE_MEMORY#$CACHE_MEMORY#g" "bench/configs/$1" >"$RUNDIR/$1"
 }
 render origin.conf
 for name in $SYSTEMS; do
   case $name in
     origin) ;;
     centinela*) render "$name.yaml" ;;
+    varnish*) render "$name.vcl" ;;
     *) render "$name.conf" ;;
   esac
 done
+[ "$CACHE_OBJECTS" -gt 0 ] && render centinela-cache-mem.yaml
+[ "$L2_LATENCY" = 1 ] && render centinela-cache-l2a.yaml && render centinela-cache-l2b.yaml
 
 # Idle clients need a descriptor each, in the client and in the server.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -141,9 +189,19 @@ start_nginx() {  # name core
   wait_ready "$1" "http://127.0.0.1:${PORT[$1]}/small" "$!"
 }
 start_centinela() {  # name
-  "$CENTINELA_BIN" check -c "$RUNDIR/$1.yaml" >/dev/null ||
-    die "centinela check rejected $RUNDIR/$1.yaml"
+  "$CENTINELA_BIN" check -c "$RUNDIR/$1.yaml" >"$RUNDIR/$1.check.log" 2>&1 ||
+    die "centinela check rejected $RUNDIR/$1.yaml: $(tail -n 5 "$RUNDIR/$1.check.log")"
   taskset -c "$SUT_CORE" "$CENTINELA_BIN" run -c "$RUNDIR/$1.yaml" \
+    >"$RUNDIR/$1.stdout.log" 2>"$RUNDIR/$1.error.log" &
+  PID[$1]=$!
+  pids+=("$!")
+  wait_ready "$1" "http://127.0.0.1:${PORT[$1]}/small" "$!"
+}
+# Varnish in the foreground (-F), its working directory (-n) in RUNDIR; the manager and
+# its cache child both inherit core 0 from taskset.
+start_varnish() {  # name
+  taskset -c "$SUT_CORE" varnishd -F -n "$RUNDIR/$1" -a "127.0.0.1:${PORT[$1]}" \
+    -f "$RUNDIR/$1.vcl" -s malloc,256m -p thread_pools=1 \
     >"$RUNDIR/$1.stdout.log" 2>"$RUNDIR/$1.error.log" &
   PID[$1]=$!
   pids+=("$!")
@@ -151,17 +209,18 @@ start_centinela() {  # name
 }
 # Shares core 1 with the origin and wrk, as a remote Redis would cost centinela nothing but
 # the round trip: core 0's figures are centinela's own.
-start_redis() {
-  taskset -c "$HARNESS_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
-    --save "" --appendonly no --dir "$RUNDIR" --logfile "$RUNDIR/redis.log" &
-  PID[redis]=$!
+start_redis() {  # [port] [name]: the rate-limit Redis unless told otherwise
+  local port=${1:-$REDIS_PORT} name=${2:-redis}
+  taskset -c "$HARNESS_CORE" redis-server --port "$port" --bind 127.0.0.1 \
+    --save "" --appendonly no --dir "$RUNDIR" --logfile "$RUNDIR/$name.log" &
+  PID[$name]=$!
   pids+=("$!")
   for _ in $(seq 1 100); do
-    [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && return 0
-    kill -0 "${PID[redis]}" 2>/dev/null || die "redis-server exited during start-up (see $RUNDIR/redis.log)"
+    [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && return 0
+    kill -0 "${PID[$name]}" 2>/dev/null || die "redis-server exited during start-up (see $RUNDIR/$name.log)"
     sleep 0.1
   done
-  die "redis-server did not answer on port $REDIS_PORT"
+  die "redis-server did not answer on port $port"
 }
 # A policy that is not in force would make the limit runs measure plain proxying: every
 # centinela-limit* system must send the RateLimit fields before it is measured.
@@ -183,7 +242,10 @@ redis_script_calls() {  # EVAL + EVALSHA calls answered, from INFO commandstats
     awk -F'[:=,]' '/^cmdstat_eval(sha)?:/ { n += $3 } END { print n + 0 }'
 }
 
-for name in $SYSTEMS; do
+mode_instances=()
+[ "$CACHE_OBJECTS" -gt 0 ] && mode_instances+=(centinela-cache-mem)
+[ "$L2_LATENCY" = 1 ] && mode_instances+=(centinela-cache-l2a centinela-cache-l2b)
+for name in $SYSTEMS "${mode_instances[@]}"; do
   ports=("${PORT[$name]}")
   [ "$name" = origin ] && ports+=(18701)
   is_centinela "$name" && ports+=("${ADMIN_PORT[$name]}")
@@ -191,6 +253,8 @@ for name in $SYSTEMS; do
   for port in "${ports[@]}"; do ! port_busy "$port" || die "port $port is in use"; done
 done
 [[ " $SYSTEMS " == *" origin "* ]] || ! port_busy 18700 || die "port 18700 is in use"
+[[ " $SYSTEMS " == *" origin "* ]] || ! port_busy 18701 || die "port 18701 is in use"
+[ "$L2_LATENCY" = 0 ] || ! port_busy "$L2_REDIS_PORT" || die "port $L2_REDIS_PORT is in use"
 
 start_nginx origin "$HARNESS_CORE"
 for name in $SYSTEMS; do uses_redis "$name" && start_redis; done
@@ -198,6 +262,7 @@ for name in $SYSTEMS; do
   case $name in
     origin) ;;
     centinela*) start_centinela "$name" ;;
+    varnish*) start_varnish "$name" ;;
     *) start_nginx "$name" "$SUT_CORE" ;;
   esac
 done
@@ -205,12 +270,48 @@ for name in $SYSTEMS; do
   [[ $name == centinela-limit* ]] && check_rate_limit_active "$name"
 done
 
-# Every system must serve the same bytes before any number is worth taking.
+# Every system must serve the same bytes before any number is worth taking (the *-gzip
+# systems gzipped, and the same bytes once decoded).
 for name in $SYSTEMS; do
   for size in $SIZES; do
-    curl -fsS "http://127.0.0.1:${PORT[$name]}/$size" | cmp -s - "$WWWDIR/$size" ||
-      die "$name does not serve /$size as the origin does"
+    if is_gzip "$name"; then
+      curl -fsS -D "$RUNDIR/$name-$size.head" --compressed "http://127.0.0.1:${PORT[$name]}/$size" |
+        cmp -s - "$WWWDIR/$size" || die "$name does not serve /$size as the origin does"
+      tr -d '\r' <"$RUNDIR/$name-$size.head" | grep -qix 'content-encoding: gzip' ||
+        die "$name does not gzip /$size"
+    else
+      curl -fsS "http://127.0.0.1:${PORT[$name]}/$size" | cmp -s - "$WWWDIR/$size" ||
+        die "$name does not serve /$size as the origin does"
+    fi
   done
+done
+
+# A cache system is measured on hits: each URL is fetched (with the headers wrk will send)
+# until the cache answers it, and must say so. nginx and centinela send X-Cache: HIT;
+# Varnish's X-Varnish carries two transaction ids on a hit (this one and the storing one).
+cache_answer() {  # name size → the hit indicator of one fresh request
+  local headers
+  mapfile -t headers < <(wrk_headers "$1")
+  headers=$(curl -fsS -D - -o /dev/null "${headers[@]}" "http://127.0.0.1:${PORT[$1]}/$2" | tr -d '\r')
+  if is_varnish "$1"; then
+    echo "$headers" | awk -F': ' 'tolower($1) == "x-varnish" { print (split($2, ids, " ") == 2 ? "HIT" : "MISS (X-Varnish: " $2 ")") }'
+  else
+    echo "$headers" | awk -F': ' 'tolower($1) == "x-cache" { print $2 }'
+  fi
+}
+warm_cache() {  # name
+  local size answer
+  for size in $SIZES; do
+    for _ in 1 2 3; do
+      answer=$(cache_answer "$1" "$size")
+      [ "$answer" = HIT ] && break
+    done
+    [ "$answer" = HIT ] || die "$1 does not serve /$size from its cache (last answer: '${answer:-no X-Cache}')"
+  done
+  say "$1 serves $(echo $SIZES | sed 's#\([^ ]*\)#/\1#g') from its cache (HIT)"
+}
+for name in $SYSTEMS; do
+  is_cache "$name" && warm_cache "$name"
 done
 
 # --- measuring --------------------------------------------------------------------------
@@ -236,9 +337,10 @@ measure() {  # rep system size
     printf '%s\t%s\t%s\tnan\tnan\tnan\t0\tnan\t0\tnan\n' "$rep" "$name" "$size" >>"$RESULTS"
     return
   fi
-  local before after
+  local before after headers
+  mapfile -t headers < <(wrk_headers "$name")
   before=$(core_busy_ticks)
-  taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$raw" 2>&1 || true
+  taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "${headers[@]}" --latency "$url" >"$raw" 2>&1 || true
   after=$(core_busy_ticks)
   local rps p50 p99 requests bad cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$raw")
@@ -263,8 +365,9 @@ LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "load average at the start: $LOAD_AT_START"
 say "warming up (${WARMUP} per system and size)"
 for name in $SYSTEMS; do
+  mapfile -t headers < <(wrk_headers "$name")
   for size in $SIZES; do
-    taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "http://127.0.0.1:${PORT[$name]}/$size" >/dev/null 2>&1 || true
+    taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" "${headers[@]}" "http://127.0.0.1:${PORT[$name]}/$size" >/dev/null 2>&1 || true
   done
 done
 
@@ -292,14 +395,118 @@ if [ "$IDLE_CONNECTIONS" -gt 0 ]; then
   done
 fi
 
+# --- cache modes: memory per object, L2 latency -----------------------------------------
+MODES=$OUT/cache-modes.md
+: >"$MODES"
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+cache_client() { taskset -c "$HARNESS_CORE" "$PYTHON" bench/cache_client.py "$@"; }
+json_get() {  # json key... → value
+  "$PYTHON" -c 'import json, sys
+value = json.loads(sys.argv[1])
+for key in sys.argv[2:]:
+    value = value.get(key, 0) if isinstance(value, dict) else 0
+print(value)' "$@"
+}
+cache_metrics() {  # name → the cache gauges and counters from its /metrics, one line
+  curl -fsS "http://127.0.0.1:${ADMIN_PORT[$1]}/metrics" 2>/dev/null |
+    grep -E '^centinela_cache_(entries|bytes|evictions)' | paste -sd ';' | sed 's/;/; /g' || true
+}
+stop_instance() {  # name: a mode's instance, once its figures are taken (frees its memory)
+  kill -TERM "${PID[$1]}" 2>/dev/null || true
+  wait "${PID[$1]}" 2>/dev/null || true
+}
+
+if [ "$CACHE_OBJECTS" -gt 0 ]; then
+  name=centinela-cache-mem
+  say "memory: $CACHE_OBJECTS distinct 16 KiB objects in a fresh centinela-cache (cache.memory $CACHE_MEMORY)"
+  start_centinela "$name"
+  # First allocations (connections, pools, buffers) happen before the baseline, with URLs
+  # that are not counted (?w=N).
+  cache_client fill --port "${PORT[$name]}" --query w --count 200 --expect-length 16384 >/dev/null
+  sleep 1
+  rss_before=$(rss_kib "${PID[$name]}")
+  fill=$(cache_client fill --port "${PORT[$name]}" --query i --count "$CACHE_OBJECTS" --expect-length 16384)
+  sleep 1
+  rss_after=$(rss_kib "${PID[$name]}")
+  # Every object must now be a hit, or the figure would not be per cached object.
+  check=$(cache_client fill --port "${PORT[$name]}" --query i --count "$CACHE_OBJECTS" --expect-length 16384)
+  echo "{\"fill\": $fill, \"check\": $check, \"rss_before_kib\": $rss_before, \"rss_after_kib\": $rss_after}" >"$OUT/cache-memory.json"
+  hits=$(json_get "$check" x_cache HIT)
+  failures=$(( $(json_get "$fill" failures) + $(json_get "$check" failures) ))
+  metrics=$(cache_metrics "$name")
+  say "memory: RSS $rss_before → $rss_after KiB; $hits of $CACHE_OBJECTS re-fetched as hits; $metrics"
+  {
+    echo "Cached objects ($CACHE_OBJECTS distinct \`/large?i=N\`, 16,384-byte bodies, fresh centinela-cache"
+    echo "alone, \`cache.memory: $CACHE_MEMORY\`, no access log; baseline taken after 200 other objects):"
+    echo
+    echo "| objects | RSS before | RSS after | ΔRSS | bodies | overhead per object (target < 1 KiB) | re-fetched as HIT | failures |"
+    echo "|---|---|---|---|---|---|---|---|"
+    awk -v n="$CACHE_OBJECTS" -v b="$rss_before" -v a="$rss_after" -v h="$hits" -v f="$failures" 'BEGIN {
+      delta = (a - b) * 1024; bodies = n * 16384; per = (delta - bodies) / n
+      printf "| %d | %.1f MiB | %.1f MiB | %.1f MiB | %.1f MiB | %.0f B%s | %d | %d |\n", n, b / 1024, a / 1024,
+        delta / 1048576, bodies / 1048576, per, (per < 1024 ? " (met)" : " (not met)"), h, f }'
+    echo
+    echo "Its cache metrics afterwards: ${metrics:-none}."
+    echo
+  } >>"$MODES"
+  [ "$hits" = "$CACHE_OBJECTS" ] || say "WARNING: only $hits of $CACHE_OBJECTS objects were hits: the figure is not per cached object"
+  stop_instance "$name"
+fi
+
+if [ "$L2_LATENCY" = 1 ]; then
+  a=centinela-cache-l2a b=centinela-cache-l2b
+  say "L2 latency: $L2_OBJECTS objects stored through $a, read through $b (redis-server on core 1)"
+  start_redis "$L2_REDIS_PORT" redis-l2
+  start_centinela "$a"
+  start_centinela "$b"
+  # B's connections and first allocations before anything is timed (URLs not reused: ?w=N).
+  cache_client fill --port "${PORT[$b]}" --query w --count 200 --expect-length 16384 >/dev/null
+  fill=$(cache_client fill --port "${PORT[$a]}" --query i --count "$L2_OBJECTS" --expect-length 16384)
+  # Writes to Redis are asynchronous: wait until the key count stops growing.
+  keys=0
+  for _ in $(seq 1 100); do
+    sleep 0.2
+    now=$(redis-cli -p "$L2_REDIS_PORT" dbsize)
+    [ "$now" -ge "$L2_OBJECTS" ] && [ "$now" = "$keys" ] && break
+    keys=$now
+  done
+  say "L2 latency: $(json_get "$fill" requests) stored through $a; Redis holds $now keys"
+  l2=$(cache_client latency --port "${PORT[$b]}" --query i --count "$L2_OBJECTS" --expect-length 16384)
+  l1=$(cache_client latency --port "${PORT[$b]}" --query i --count "$L2_OBJECTS" --expect-length 16384)
+  misses=$(( L2_OBJECTS < 500 ? L2_OBJECTS : 500 ))
+  miss=$(cache_client latency --port "${PORT[$b]}" --query m --count "$misses" --expect-length 16384)
+  echo "{\"fill\": $fill, \"l2_hit\": $l2, \"l1_hit\": $l1, \"miss\": $miss, \"redis_keys\": $now}" >"$OUT/cache-l2.json"
+  l2_hits=$(json_get "$l2" x_cache HIT)
+  [ "$l2_hits" = "$L2_OBJECTS" ] ||
+    say "WARNING: only $l2_hits of $L2_OBJECTS requests to $b were hits: some went to the origin"
+  {
+    echo "L2 latency (two centinela-cache instances on core 0 sharing one redis-server on core 1;"
+    echo "$L2_OBJECTS distinct \`/large?i=N\` stored through A, then fetched through B one request at a"
+    echo "time on one keep-alive connection by a Python client on core 1, whose own time is in every figure):"
+    echo
+    echo "| requests to B | count | X-Cache | p50 ms | p90 ms | p99 ms | failures |"
+    echo "|---|---|---|---|---|---|---|"
+    for row in "L1 cold, L2 hit|$l2" "L1 hit (the same URLs again)|$l1" "miss (origin, ?m=N)|$miss"; do
+      what=${row%%|*} result=${row#*|}
+      echo "| $what | $(json_get "$result" requests) | $("$PYTHON" -c 'import json, sys; print(", ".join(f"{k} {v}" for k, v in json.loads(sys.argv[1])["x_cache"].items()))' "$result") | $(json_get "$result" p50_ms) | $(json_get "$result" p90_ms) | $(json_get "$result" p99_ms) | $(json_get "$result" failures) |"
+    done
+    awk -v l2="$(json_get "$l2" p50_ms)" -v l1="$(json_get "$l1" p50_ms)" 'BEGIN {
+      d = l2 - l1
+      printf "\nAn L2 hit adds %.3f ms at p50 over an L1 hit (target < 0.5 ms: %s).\n\n", d, (d < 0.5 ? "met" : "not met") }'
+  } >>"$MODES"
+  stop_instance "$b"
+  stop_instance "$a"
+fi
+
 # --- report ------------------------------------------------------------------------------
 {
   echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
   echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), $REPS interleaved repetitions, wrk -t1 -c$CONNECTIONS -d$DURATION --latency"
   echo "Load average (1/5/15 min) at the start: $LOAD_AT_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //'); centinela: $([ "$want_centinela" = 1 ] && "$CENTINELA_BIN" version 2>/dev/null | head -n 1 || echo 'not measured')"
+  echo "nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //'); centinela: $([ "$want_centinela" = 1 ] && "$CENTINELA_BIN" version 2>/dev/null | head -n 1 || echo 'not measured')$(
+    [[ " $SYSTEMS " != *" varnish-hit "* ]] || echo "; varnish: $(varnishd -V 2>&1 | head -n 1 | sed 's/^varnishd (\(varnish-[^ ]*\).*/\1/')")"
   echo
-  "$PYTHON" bench/summarize.py "$RESULTS"
+  [ "$(wc -l <"$RESULTS")" -le 1 ] || "$PYTHON" bench/summarize.py "$RESULTS"
   if [[ " $SYSTEMS " == *" centinela-limit-redis "* ]] && kill -0 "${PID[redis]}" 2>/dev/null; then
     echo
     echo "Redis (centinela-limit-redis): $(redis_script_calls) script calls answered in all;" \
@@ -315,6 +522,10 @@ fi
         printf "| %s | %d | %.1f MiB | %.1f MiB | %s |\n", n, c, b / 1024, a / 1024,
           (c > 0 ? sprintf("%.0f B", (a - b) * 1024 / c) : "–") }'
     done
+  fi
+  if [ -s "$MODES" ]; then
+    echo
+    cat "$MODES"
   fi
 } | tee "$OUT/summary.md"
 say "raw wrk output and results.tsv in $OUT"

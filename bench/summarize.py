@@ -18,6 +18,12 @@ LABELS = {
     "centinela": "centinela (1 worker, access log to file, metrics on)",
     "centinela-limit": "centinela + 1 in-process rate-limit policy (none rejected)",
     "centinela-limit-redis": "centinela + 1 rate-limit policy in Redis (none rejected)",
+    "nginx-cache": "nginx proxy_cache hit",
+    "nginx-cache-gzip": "nginx proxy_cache hit + gzip (compresses every hit)",
+    "varnish-hit": "Varnish hit (builtin VCL)",
+    "centinela-cache": "centinela cache hit (access log to file)",
+    "centinela-cache-nolog": "centinela cache hit (no access log)",
+    "centinela-cache-gzip": "centinela cache hit, stored gzip variant (access log to file)",
 }
 # centinela against its peers (issue 2: req/s ≥ 1.0x, p99 no worse).
 PEERS = ["nginx-proxy", "nginx-proxy-log"]
@@ -27,6 +33,20 @@ LIMIT_COMPARISONS = [
     ("centinela-limit-redis", "centinela", 0.8, "Redis policy ÷ no policy"),
     ("centinela-limit", "nginx-limit-req", None, "centinela ÷ nginx, both limiting"),
     ("nginx-limit-req", "nginx-proxy-log", None, "for reference: what limit_req costs nginx"),
+]
+
+# Cache hits (issue 3): (ours, baseline, req/s target or None, note). A target also asks
+# p99 no worse (ratio ≤ 1.0); the issue aims for 1.5x Varnish.
+CACHE_COMPARISONS = [
+    ("centinela-cache", "nginx-cache", 1.0, "hit ÷ nginx hit (centinela logs, nginx does not)"),
+    ("centinela-cache", "varnish-hit", 1.0, "hit ÷ Varnish hit (aim 1.5)"),
+    ("centinela-cache-nolog", "nginx-cache", 1.0, "hit ÷ nginx hit, neither logs"),
+    ("centinela-cache-nolog", "varnish-hit", 1.0, "hit ÷ Varnish hit, neither logs (aim 1.5)"),
+    ("centinela-cache-gzip", "nginx-cache-gzip", 1.0, "gzip hit ÷ nginx gzip hit"),
+    ("centinela-cache-gzip", "centinela-cache", None, "gzip hit ÷ plain hit (≈ 1: no compression work)"),
+    ("nginx-cache-gzip", "nginx-cache", None, "for reference: what gzip on hits costs nginx"),
+    ("centinela-cache-nolog", "centinela-cache", None, "for reference: what the access log costs a hit"),
+    ("centinela-cache", "centinela", None, "for reference: hit ÷ pass-through"),
 ]
 
 
@@ -167,11 +187,39 @@ def limit_table(runs):
             )
 
 
+def cache_table(runs):
+    wanted = [c for c in CACHE_COMPARISONS if c[0] in runs.systems and c[1] in runs.systems]
+    if not wanted:
+        return
+    print("\nCache hits, ratios of medians A ÷ B (req/s > 1 is better, p99 < 1 is better,")
+    print("efficiency = B µs/req ÷ A µs/req, > 1 is better); issue 3's target: req/s ≥ 1.0")
+    print("and p99 ≤ 1.0 against nginx proxy_cache and Varnish:\n")
+    print("| A ÷ B | what | size | req/s ratio | p99 ratio | efficiency | target met |")
+    print("|---|---|---|---|---|---|---|")
+    for ours, theirs, target, note in wanted:
+        for size in runs.sizes:
+            if not runs.rows.get((ours, size)) or not runs.rows.get((theirs, size)):
+                continue
+            rps, p99, efficiency = runs.ratios(ours, theirs, size)
+            if target is None:
+                met = "–"
+            elif rps is None or p99 is None:
+                met = "–"
+            else:
+                misses = [what for what, ok in (("req/s", rps >= target), ("p99", p99 <= 1.0)) if not ok]
+                met = "yes" if not misses else "no (" + ", ".join(misses) + ")"
+            print(
+                f"| {ours} ÷ {theirs} | {note} | /{size} | {shown(rps)} | {shown(p99)} "
+                f"| {shown(efficiency)} | {met} |"
+            )
+
+
 def main(path):
     runs = Runs(path)
     table(runs)
     peer_table(runs)
     limit_table(runs)
+    cache_table(runs)
 
 
 if __name__ == "__main__":

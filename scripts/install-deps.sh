@@ -13,7 +13,7 @@ packages=(
   # demo origin (a FastAPI app, as our users write them)
   python3 python3-fastapi python3-uvicorn
   # benchmark peers and load generator
-  nginx-light wrk
+  nginx-light wrk varnish
 )
 
 missing=()
@@ -31,7 +31,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts these services on install; tests and benchmarks start their own.
-for svc in redis-server nginx prometheus; do
+for svc in redis-server nginx prometheus varnish varnishncsa; do
   if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true; fi
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
