@@ -8,9 +8,11 @@
 // resumed on another worker's thread.
 #pragma once
 
+#include <array>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,9 +80,31 @@ class Coalescer {
 
  private:
   friend class Flight;
+  // Transparent hashing so a lookup by string_view does not build a string.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  using FlightMap =
+      std::unordered_map<std::string, std::shared_ptr<Flight::State>, KeyHash, std::equal_to<>>;
+  // Sharded by key hash so misses for different keys on different workers
+  // do not contend on one mutex.
+  struct Shard {
+    mutable std::mutex mutex;
+    FlightMap flights;
+  };
+  static constexpr std::size_t kShards = 16;
+  Shard& shard_for(std::string_view key);
+  // Registers a new flight for `key` unless one exists; returns the existing
+  // one (and no new Flight) when it does.
+  std::unique_ptr<Flight> lead_or_existing(std::string_view key,
+                                           std::shared_ptr<Flight::State>* existing);
+  // Drops `key` from the map if it still maps to `state` (a newer flight for
+  // the same key is left alone).
   void remove(const std::string& key, const void* state);
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<Flight::State>> flights_;
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace centinela::cache
