@@ -42,7 +42,7 @@ LevelRange range_of(Coding coding) {
     case Coding::gzip:
       return {1, 9, 6};
     case Coding::br:
-      return {0, 11, 4};
+      return {1, 11, 4};  // quality 0 exists, but 0 asks for the default
     case Coding::zstd:
       return {1, 19, 3};
     case Coding::identity:

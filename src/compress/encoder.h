@@ -31,11 +31,11 @@ class Encoder {
   }
 };
 
-// Levels as the libraries number them (gzip 1-9, brotli 0-11, zstd 1-19).
-// kDefaultLevel, or any level outside the coding's range, means the default
-// for the coding (gzip 6, brotli 4, zstd 3: fast enough for the request path).
-// 0 is a real brotli quality, so the default is asked for with -1.
-inline constexpr int kDefaultLevel = -1;
+// Levels as the libraries number them (gzip 1-9, brotli 1-11, zstd 1-19).
+// kDefaultLevel (0), or any level outside the coding's range, means the
+// default for the coding (gzip 6, brotli 4, zstd 3: fast enough for the
+// request path). Brotli's quality 0 is therefore not reachable, on purpose.
+inline constexpr int kDefaultLevel = 0;
 
 // The body's size when it is known (Content-Length), else 0. A known small
 // size picks small windows and tables, so a 2 KiB body does not cost the

@@ -189,7 +189,8 @@ struct RateLimitSettings {
   bool legacy_headers = false;
 };
 
-// Levels as each library numbers them: gzip 1-9, brotli quality 0-11, zstd 1-19.
+// Levels as each library numbers them: gzip 1-9, brotli quality 1-11, zstd 1-19
+// (0 is how the encoders are asked for their default, so brotli's quality 0 is not offered).
 struct CompressionLevels {
   int gzip = 6;
   int br = 4;

@@ -143,11 +143,12 @@ void read_compression(ErrorList& errors, const YAML::Node& node, const std::stri
   if (const YAML::Node* levels = fields.find("levels")) {
     MapFields level_fields(errors, *levels, fields.path_of("levels"), {"gzip", "br", "zstd"});
     if (level_fields.is_map()) {
-      // Each library's own range; zstd stops at 19 because 20-22 need
-      // --ultra-sized windows no response path should allocate.
+      // Each library's own range, from 1 (0 asks the encoders for their
+      // default); zstd stops at 19 because 20-22 need --ultra-sized windows
+      // no response path should allocate.
       unsigned level = 0;
       if (level_fields.read("gzip", level, 1, 9)) out.levels.gzip = static_cast<int>(level);
-      if (level_fields.read("br", level, 0, 11)) out.levels.br = static_cast<int>(level);
+      if (level_fields.read("br", level, 1, 11)) out.levels.br = static_cast<int>(level);
       if (level_fields.read("zstd", level, 1, 19)) out.levels.zstd = static_cast<int>(level);
     }
   }

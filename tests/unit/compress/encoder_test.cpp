@@ -77,11 +77,26 @@ TEST_P(EachCoding, EveryLevelInRangeAndOutOfRangeWorks) {
   }
 }
 
+TEST_P(EachCoding, ZeroAndOutOfRangeLevelsMeanTheDefault) {
+  std::string body = sample_json(50 * 1024);
+  int fallback = GetParam() == Coding::gzip ? 6 : GetParam() == Coding::br ? 4 : 3;
+  std::string expected;
+  ASSERT_TRUE(compress_all(GetParam(), body, expected, fallback));
+  for (int level : {kDefaultLevel, 0, -3, 99}) {
+    std::string out;
+    ASSERT_TRUE(compress_all(GetParam(), body, out, level));
+    EXPECT_TRUE(out == expected) << level;
+  }
+  std::string other;
+  ASSERT_TRUE(compress_all(GetParam(), body, other, fallback + 2));
+  EXPECT_FALSE(other == expected);  // the comparison above can tell levels apart
+}
+
 TEST_P(EachCoding, HigherLevelsCompressSmaller) {
   std::string body = sample_json(200 * 1024);
   std::string fast;
   std::string strong;
-  int low = GetParam() == Coding::br ? 0 : 1;
+  int low = 1;
   int high = GetParam() == Coding::gzip ? 9 : GetParam() == Coding::br ? 9 : 15;
   ASSERT_TRUE(compress_all(GetParam(), body, fast, low));
   ASSERT_TRUE(compress_all(GetParam(), body, strong, high));

@@ -6,9 +6,9 @@ namespace centinela::compress {
 namespace {
 
 TEST(FromConfig, LevelsPerCoding) {
-  config::CompressionLevels levels{.gzip = 9, .br = 0, .zstd = 12};
+  config::CompressionLevels levels{.gzip = 9, .br = 11, .zstd = 12};
   EXPECT_EQ(level_for(Coding::gzip, levels), 9);
-  EXPECT_EQ(level_for(Coding::br, levels), 0);
+  EXPECT_EQ(level_for(Coding::br, levels), 11);
   EXPECT_EQ(level_for(Coding::zstd, levels), 12);
   EXPECT_EQ(level_for(Coding::identity, levels), 0);
 }

@@ -31,9 +31,9 @@ TEST(CompressionConfig, DefaultsWhenSwitchedOn) {
 }
 
 TEST(CompressionConfig, LevelsAreRead) {
-  CompressionConfig config = load_compression("{levels: {gzip: 9, br: 0, zstd: 19}}");
+  CompressionConfig config = load_compression("{levels: {gzip: 9, br: 1, zstd: 19}}");
   EXPECT_EQ(config.levels.gzip, 9);
-  EXPECT_EQ(config.levels.br, 0);
+  EXPECT_EQ(config.levels.br, 1);
   EXPECT_EQ(config.levels.zstd, 19);
   config = load_compression("{levels: {br: 11}}");
   EXPECT_EQ(config.levels.gzip, 6);
@@ -50,7 +50,8 @@ TEST(CompressionConfig, LevelsOutsideEachLibrarysRangeAreErrors) {
                      "from 1 to 9, got '0'"});
   EXPECT_EQ(route("{br: 12}"),
             Problems{"t.yaml:4:32: routes[0].compression.levels.br: expected a whole number "
-                     "from 0 to 11, got '12'"});
+                     "from 1 to 11, got '12'"});
+  EXPECT_EQ(route("{br: 0}").size(), 1u);
   EXPECT_EQ(route("{zstd: 20}"),
             Problems{"t.yaml:4:34: routes[0].compression.levels.zstd: expected a whole number "
                      "from 1 to 19, got '20'"});
