@@ -20,6 +20,10 @@ struct CacheEntry;
 // is not stored.
 inline constexpr std::size_t kMaxVaryFields = 16;
 
+// A key part longer than this is replaced by its SHA-256 (tagged so it
+// cannot be mistaken for a literal part): keys stay bounded and injective.
+inline constexpr std::size_t kMaxKeyPartBytes = 1024;
+
 // Whether the route's bypass rules (a header present, a cookie present) send
 // this request straight upstream, untouched by the cache.
 bool should_bypass(const config::CacheConfig& route, const proxy::RequestHead& request);
@@ -34,12 +38,19 @@ void normalize_query(const config::CacheConfig& route, std::string_view query, s
 // (user, api_key, header:NAME, cookie:NAME; see config.h). `path_and_query`
 // receives "path?normalised-query" (or "path"), what purge by url matches.
 // Length-prefixed parts, so no two different inputs give the same key.
+// Also keyed: the route name, the route's list of key parts (a reload that
+// adds `user` never serves old shared entries as per-user ones), the scheme
+// the upstream will be told (a trusted proxy's X-Forwarded-Proto, else the
+// connection's), and a trusted proxy's X-Forwarded-Host; an untrusted
+// peer's forwarding fields are replaced before the upstream sees them, so
+// they are not keyed. API keys are keyed by their SHA-256, never in clear.
 void build_primary_key(const config::CacheConfig& route, std::string_view route_name,
                        std::string_view host, std::string_view path, std::string_view query,
                        const proxy::RequestContext& ctx, std::string& out,
                        std::string& path_and_query);
 
-// The field names a Vary value lists: lower-case, de-duplicated, in order.
+// The field names a Vary value lists: lower-case, de-duplicated, in order,
+// appended to `names` (so a field's lines may also be passed one by one).
 // `star` is set for "*". Returns false when there are more than
 // kMaxVaryFields (the response is then not stored).
 bool parse_vary(std::string_view vary_value, std::vector<std::string>& names, bool& star);

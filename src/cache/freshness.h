@@ -21,15 +21,15 @@ struct CacheEntry;
 // Why a response was not stored (for Cache-Status and logs), or ok.
 enum class StoreVerdict {
   ok,
-  method,          // not GET/HEAD
-  status,          // not a final status this cache stores
-  no_store,        // no-store in the request or the response
-  private_,        // private
-  authorization,   // the request had Authorization and the response did not allow sharing
-  set_cookie,      // Set-Cookie and the route does not store those
-  vary_star,       // Vary: *
-  no_freshness,    // nothing makes it fresh and no validator makes it reusable
-  partial,         // 206 / Content-Range
+  method,         // not GET/HEAD
+  status,         // not a final status this cache stores
+  no_store,       // no-store in the request or the response
+  private_,       // private
+  authorization,  // the request had Authorization and the response did not allow sharing
+  set_cookie,     // Set-Cookie and the route does not store those
+  vary_star,      // Vary: *
+  no_freshness,   // nothing makes it fresh and no validator makes it reusable
+  partial,        // 206 / Content-Range
 };
 std::string_view to_string(StoreVerdict verdict);
 
@@ -75,6 +75,16 @@ struct ResponseFacts {
   std::optional<std::int64_t> last_modified;
   std::int64_t response_time = 0;  // now
 };
+//
+// Lifetime: s-maxage, then max-age, then Expires - Date (Expires ignored when
+// a targeted field steers), then the route's ttl (statuses 200 203 204 300
+// 301 308 404 405 410 414 501), then 10% of Date - Last-Modified capped at a
+// day for those statuses or a `public` response. Stored statuses: those and
+// 302 303 307 451. A response with neither a lifetime nor a validator is not
+// stored (no_freshness), nor is a no-cache one without a validator.
+// Serving stale: must-revalidate, proxy-revalidate and no-cache forbid it
+// (stale_* are -1); with s-maxage only the origin's own stale-* count;
+// otherwise the origin's stale-*, else the route's defaults.
 StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& route);
 
 // RFC 9111 §4.2.3 current_age, in seconds, for a stored entry at `now`.
@@ -82,21 +92,34 @@ std::int64_t current_age(const CacheEntry& entry, std::int64_t now);
 
 // How a stored entry may be used for a request at `now`.
 enum class Usability {
-  fresh,                // serve it (HIT)
+  fresh,                           // serve it (HIT)
   stale_revalidate_in_background,  // serve it (STALE) and refresh once in the background
-  must_revalidate,      // ask the upstream (conditional request) before using it
+  must_revalidate,                 // ask the upstream (conditional request) before using it
 };
 struct UseDecision {
   Usability use = Usability::must_revalidate;
-  std::int64_t age = 0;        // current age, for the Age field
-  std::int64_t ttl = 0;        // freshness_lifetime - age (negative when stale)
+  std::int64_t age = 0;            // current age, for the Age field
+  std::int64_t ttl = 0;            // freshness_lifetime - age (negative when stale)
   bool stale_if_error_ok = false;  // if revalidation fails, the entry may still be served
 };
-UseDecision decide_use(const CacheEntry& entry, const RequestDirectives& request,
-                       std::int64_t now);
+// Fresh when age < lifetime and the request's max-age / min-fresh accept it
+// (request no-cache forces revalidation unless the entry is immutable).
+// Stale entries are served (stale_revalidate_in_background) under the
+// request's max-stale (not for must_revalidate entries) or within the
+// entry's stale-while-revalidate window; never for no_cache entries.
+UseDecision decide_use(const CacheEntry& entry, const RequestDirectives& request, std::int64_t now);
 
-// An HTTP-date (IMF-fixdate, RFC 850 and asctime forms) as seconds since the
-// epoch, or nullopt.
+// An HTTP-date (IMF-fixdate, RFC 850 and asctime forms, RFC 9110 §5.6.7) as
+// seconds since the epoch, or nullopt. Strict: exact layout, case-sensitive
+// names, "GMT", real calendar dates; the weekday is not cross-checked.
+// `now` resolves RFC 850's two-digit year (a year more than 50 years ahead
+// of now is taken as the century before); the one-argument form reads the
+// system clock for that.
+std::optional<std::int64_t> parse_http_date(std::string_view text, std::int64_t now);
 std::optional<std::int64_t> parse_http_date(std::string_view text);
+
+// Days since 1970-01-01 of a proleptic Gregorian date (no time zone, no
+// locale, no library state).
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 
 }  // namespace centinela::cache
