@@ -9,6 +9,10 @@
 //   <prefix>t:<tag>        SET   of primary keys carrying the tag
 //   <prefix>u:<user>       SET   of primary keys of a user's entries
 //   <prefix>p:<path>       SET   of primary keys stored for a path_and_query
+//   <prefix>p:<host><path> SET   the same for one host (purge by full URL)
+// Writes are one Lua script (hash, indexes, expiries together); a key's hash
+// holds at most kMaxVariantsPerKey variants, named by a hash of their Vary
+// values.
 // Every key expires with the longest-lived entry it indexes.
 #pragma once
 
@@ -25,6 +29,10 @@
 namespace centinela::redis {
 class Client;
 }
+namespace centinela::observe {
+class Counter;
+class Histogram;
+}  // namespace centinela::observe
 
 namespace centinela::cache {
 
@@ -37,7 +45,11 @@ inline constexpr std::string_view kPurgeChannel = "centinela:cache:purge";
 
 class RedisCache {
  public:
-  explicit RedisCache(redis::Client& client, std::string prefix = "centinela:cache:");
+  // `latency` (centinela_cache_l2_duration_seconds) observes every call's
+  // round trip, `errors` (centinela_cache_l2_errors_total) counts calls Redis
+  // could not answer or answered with an error; either may be null.
+  explicit RedisCache(redis::Client& client, std::string prefix = "centinela:cache:",
+                      observe::Histogram* latency = nullptr, observe::Counter* errors = nullptr);
 
   // Every stored variant of a primary key (undecodable ones are logged once
   // and skipped). nullopt when Redis could not answer.
@@ -58,6 +70,8 @@ class RedisCache {
  private:
   redis::Client& client_;
   std::string prefix_;
+  observe::Histogram* latency_;
+  observe::Counter* errors_;
 };
 
 // The pub/sub message for a purge: JSON {"from": instance, "purge": {...}}.

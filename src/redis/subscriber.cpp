@@ -1,0 +1,290 @@
+#include "redis/subscriber.h"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <chrono>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "observe/event_log.h"
+#include "redis/command_encoding.h"
+#include "redis/reply_reader.h"
+
+namespace centinela::redis {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kMaxBackoff = std::chrono::seconds(2);
+// A subscribed connection only ever receives, so a Redis that died without
+// closing it (a stopped host, a lost route) would look quiet forever: ping
+// it, and give up on it when nothing at all came back for a while.
+constexpr auto kPingInterval = std::chrono::seconds(1);
+constexpr auto kSilenceLimit = std::chrono::seconds(3);
+constexpr auto kWatchInterval = std::chrono::milliseconds(100);
+
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+bool is_push(const Reply& reply, std::string_view kind) {
+  return reply.type == Reply::Type::array && !reply.elements.empty() &&
+         reply.elements[0].type == Reply::Type::string && reply.elements[0].str == kind;
+}
+
+}  // namespace
+
+class Subscriber::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
+          MessageHandler on_message, ConnectedHandler on_connected)
+      : io_(io),
+        host_(cfg.host),
+        port_(cfg.port),
+        db_(cfg.db),
+        password_(cfg.password),
+        handshake_limit_(std::max<Clock::duration>(
+            std::chrono::duration_cast<Clock::duration>(cfg.timeout), 1s)),
+        channel_(std::move(channel)),
+        on_message_(std::move(on_message)),
+        on_connected_(std::move(on_connected)),
+        socket_(io),
+        resolver_(io),
+        backoff_timer_(io),
+        watch_timer_(io) {}
+
+  void start() {
+    asio::co_spawn(io_, run(shared_from_this()), asio::detached);
+    asio::co_spawn(io_, watch(shared_from_this()), asio::detached);
+  }
+
+  bool subscribed() const { return subscribed_.load(std::memory_order_relaxed); }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    subscribed_.store(false, std::memory_order_relaxed);
+    boost::system::error_code ignored;
+    resolver_.cancel();
+    socket_.close(ignored);
+    backoff_timer_.cancel();
+    watch_timer_.cancel();
+  }
+
+ private:
+  enum class Phase { idle, handshaking, subscribed };
+
+  static asio::awaitable<void> run(std::shared_ptr<Session> self) {
+    Session& s = *self;
+    Clock::duration backoff = kFirstBackoff;
+    while (!s.closed_) {
+      std::string reason = co_await s.session();
+      if (s.closed_) co_return;
+      bool was_subscribed = s.phase_ == Phase::subscribed;
+      s.phase_ = Phase::idle;
+      s.subscribed_.store(false, std::memory_order_relaxed);
+      boost::system::error_code ignored;
+      s.socket_.close(ignored);
+      if (was_subscribed) backoff = kFirstBackoff;
+      if (!s.outage_logged_) {
+        s.outage_logged_ = true;
+        observe::log_event(
+            observe::Level::warn,
+            was_subscribed ? "redis subscription lost" : "redis subscribe failed",
+            {{"redis", s.endpoint_name()}, {"channel", s.channel_}, {"reason", reason}});
+      }
+      s.backoff_timer_.expires_after(backoff);
+      co_await s.backoff_timer_.async_wait(as_tuple_awaitable);
+      backoff = std::min<Clock::duration>(2 * backoff, kMaxBackoff);
+    }
+  }
+
+  // One connection, from connecting to its end; returns why it ended.
+  asio::awaitable<std::string> session() {
+    phase_ = Phase::handshaking;
+    dropped_because_.clear();
+    deadline_ = Clock::now() + handshake_limit_;
+    std::vector<tcp::endpoint> endpoints;
+    boost::system::error_code ec;
+    asio::ip::address address = asio::ip::make_address(host_, ec);
+    if (!ec) {
+      endpoints.emplace_back(address, port_);
+    } else {
+      auto [resolve_ec, results] =
+          co_await resolver_.async_resolve(host_, std::to_string(port_), as_tuple_awaitable);
+      if (resolve_ec) {
+        if (!dropped_because_.empty()) co_return std::exchange(dropped_because_, {});
+        co_return "resolve " + host_ + ": " + resolve_ec.message();
+      }
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+    }
+    boost::system::error_code connect_ec = asio::error::host_not_found;
+    for (const tcp::endpoint& endpoint : endpoints) {
+      if (closed_) co_return "closed";
+      socket_.close(ec);
+      std::tie(connect_ec) = co_await socket_.async_connect(endpoint, as_tuple_awaitable);
+      if (!connect_ec) break;
+    }
+    if (closed_) co_return "closed";
+    if (connect_ec) {
+      if (!dropped_because_.empty()) co_return std::exchange(dropped_because_, {});
+      co_return "connect: " + connect_ec.message();
+    }
+    socket_.set_option(tcp::no_delay(true), ec);
+
+    // AUTH, SELECT and SUBSCRIBE in one write; their replies come in order.
+    std::string out;
+    std::size_t status_replies = 0;
+    if (!password_.empty()) {
+      append_command(out, {"AUTH", password_});
+      ++status_replies;
+    }
+    if (db_ != 0) {
+      append_command(out, {"SELECT", std::to_string(db_)});
+      ++status_replies;
+    }
+    append_command(out, {"SUBSCRIBE", channel_});
+    auto [write_ec, written] =
+        co_await asio::async_write(socket_, asio::buffer(out), as_tuple_awaitable);
+    if (write_ec) co_return "write: " + write_ec.message();
+    last_read_ = Clock::now();
+
+    ReplyReader reader;
+    Reply reply;
+    for (;;) {
+      auto [read_ec, length] =
+          co_await socket_.async_read_some(asio::buffer(read_buffer_), as_tuple_awaitable);
+      if (closed_) co_return "closed";
+      if (read_ec) {
+        if (!dropped_because_.empty()) co_return std::exchange(dropped_because_, {});
+        co_return read_ec == asio::error::eof ? "closed by redis" : read_ec.message();
+      }
+      last_read_ = Clock::now();
+      auto status = reader.feed(std::string_view(read_buffer_.data(), length));
+      while (status != ReplyReader::Status::broken &&
+             (status = reader.next(reply)) == ReplyReader::Status::reply) {
+        if (status_replies > 0) {
+          --status_replies;
+          if (reply.type != Reply::Type::status) {
+            co_return "AUTH/SELECT failed: " + reply.str;
+          }
+        } else if (is_push(reply, "message")) {
+          if (reply.elements.size() == 3 && reply.elements[1].str == channel_ &&
+              reply.elements[2].type == Reply::Type::string && on_message_) {
+            on_message_(reply.elements[2].str);
+            // The handler may have closed us.
+            if (closed_) co_return "closed";
+          }
+        } else if (is_push(reply, "subscribe")) {
+          phase_ = Phase::subscribed;
+          subscribed_.store(true, std::memory_order_relaxed);
+          observe::log_event(observe::Level::info, "redis subscribed",
+                             {{"redis", endpoint_name()}, {"channel", channel_}});
+          outage_logged_ = false;
+          if (on_connected_) {
+            on_connected_();
+            if (closed_) co_return "closed";
+          }
+        } else if (is_push(reply, "pong")) {
+          // The keep-alive answered; last_read_ is already fresh.
+        } else if (reply.is_error()) {
+          co_return "redis: " + reply.str;
+        } else {
+          co_return "unexpected reply on a subscribed connection";
+        }
+        reply = Reply{};
+      }
+      if (status == ReplyReader::Status::broken) {
+        co_return "bad reply: " + std::string(reader.error());
+      }
+    }
+  }
+
+  // Enforces the handshake deadline, pings a subscribed connection and drops
+  // one that went silent: closing the socket ends session()'s read.
+  static asio::awaitable<void> watch(std::shared_ptr<Session> self) {
+    Session& s = *self;
+    static const std::string kPing = [] {
+      std::string out;
+      append_command(out, {"PING"});
+      return out;
+    }();
+    Clock::time_point last_ping{};
+    while (!s.closed_) {
+      s.watch_timer_.expires_after(kWatchInterval);
+      co_await s.watch_timer_.async_wait(as_tuple_awaitable);
+      if (s.closed_) co_return;
+      Clock::time_point now = Clock::now();
+      boost::system::error_code ignored;
+      if (s.phase_ == Phase::handshaking && now >= s.deadline_) {
+        s.dropped_because_ = "no answer within the timeout";
+        s.resolver_.cancel();
+        s.socket_.close(ignored);
+      } else if (s.phase_ == Phase::subscribed) {
+        if (now - s.last_read_ >= kSilenceLimit) {
+          s.dropped_because_ = "silent (no answer to PING)";
+          s.socket_.close(ignored);
+        } else if (now - last_ping >= kPingInterval && !s.ping_in_flight_) {
+          last_ping = now;
+          s.ping_in_flight_ = true;
+          asio::async_write(
+              s.socket_, asio::buffer(kPing),
+              [self](boost::system::error_code, std::size_t) { self->ping_in_flight_ = false; });
+        }
+      }
+    }
+  }
+
+  std::string endpoint_name() const { return host_ + ":" + std::to_string(port_); }
+
+  asio::io_context& io_;
+  const std::string host_;
+  const std::uint16_t port_;
+  const unsigned db_;
+  const std::string password_;
+  const Clock::duration handshake_limit_;
+  const std::string channel_;
+  const MessageHandler on_message_;
+  const ConnectedHandler on_connected_;
+
+  tcp::socket socket_;
+  tcp::resolver resolver_;
+  asio::steady_timer backoff_timer_;
+  asio::steady_timer watch_timer_;
+
+  bool closed_ = false;
+  std::atomic<bool> subscribed_{false};
+  Phase phase_ = Phase::idle;
+  Clock::time_point deadline_{};
+  Clock::time_point last_read_{};
+  bool ping_in_flight_ = false;
+  std::string dropped_because_;  // set by watch() when it cut a connection
+  bool outage_logged_ = false;
+  std::array<char, 16 * 1024> read_buffer_{};
+};
+
+Subscriber::Subscriber(asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
+                       MessageHandler on_message, ConnectedHandler on_connected)
+    : session_(std::make_shared<Session>(io, cfg, std::move(channel), std::move(on_message),
+                                         std::move(on_connected))) {
+  session_->start();
+}
+
+Subscriber::~Subscriber() { close(); }
+
+bool Subscriber::subscribed() const { return session_->subscribed(); }
+
+void Subscriber::close() { session_->close(); }
+
+}  // namespace centinela::redis
