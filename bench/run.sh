@@ -38,10 +38,11 @@ SIZES=${SIZES:-small large}
 CACHE_OBJECTS=${CACHE_OBJECTS:-0}
 L2_LATENCY=${L2_LATENCY:-0}
 L2_OBJECTS=${L2_OBJECTS:-2000}
-if [ -z "${SYSTEMS+set}" ] && { [ "$CACHE_OBJECTS" -gt 0 ] || [ "$L2_LATENCY" = 1 ]; }; then
-  SYSTEMS=""  # a mode on its own
+if [ "$CACHE_OBJECTS" -gt 0 ] || [ "$L2_LATENCY" = 1 ]; then
+  SYSTEMS=${SYSTEMS:-}  # no systems named: the mode on its own
+else
+  SYSTEMS=${SYSTEMS:-origin nginx-proxy nginx-proxy-log nginx-limit-req centinela centinela-limit centinela-limit-redis}
 fi
-SYSTEMS=${SYSTEMS-origin nginx-proxy nginx-proxy-log nginx-limit-req centinela centinela-limit centinela-limit-redis}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 SUT_CORE=0
 HARNESS_CORE=1
@@ -275,7 +276,8 @@ done
 for name in $SYSTEMS; do
   for size in $SIZES; do
     if is_gzip "$name"; then
-      curl -fsS -D "$RUNDIR/$name-$size.head" --compressed "http://127.0.0.1:${PORT[$name]}/$size" |
+      curl -fsS -D "$RUNDIR/$name-$size.head" --compressed -H 'Accept-Encoding: gzip' \
+        "http://127.0.0.1:${PORT[$name]}/$size" |
         cmp -s - "$WWWDIR/$size" || die "$name does not serve /$size as the origin does"
       tr -d '\r' <"$RUNDIR/$name-$size.head" | grep -qix 'content-encoding: gzip' ||
         die "$name does not gzip /$size"
@@ -363,7 +365,7 @@ measure() {  # rep system size
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "load average at the start: $LOAD_AT_START"
-say "warming up (${WARMUP} per system and size)"
+[ -z "$SYSTEMS" ] || say "warming up (${WARMUP} per system and size)"
 for name in $SYSTEMS; do
   mapfile -t headers < <(wrk_headers "$name")
   for size in $SIZES; do
@@ -371,7 +373,7 @@ for name in $SYSTEMS; do
   done
 done
 
-say "measuring: $REPS repetitions of [$SYSTEMS] × [$SIZES], wrk -t1 -c$CONNECTIONS -d$DURATION"
+[ -z "$SYSTEMS" ] || say "measuring: $REPS repetitions of [$SYSTEMS] × [$SIZES], wrk -t1 -c$CONNECTIONS -d$DURATION"
 for rep in $(seq 1 "$REPS"); do
   for size in $SIZES; do
     for name in $SYSTEMS; do measure "$rep" "$name" "$size"; done
@@ -501,7 +503,11 @@ fi
 # --- report ------------------------------------------------------------------------------
 {
   echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r)"
-  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), $REPS interleaved repetitions, wrk -t1 -c$CONNECTIONS -d$DURATION --latency"
+  if [ -n "$SYSTEMS" ]; then
+    echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), $REPS interleaved repetitions, wrk -t1 -c$CONNECTIONS -d$DURATION --latency"
+  else
+    echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), modes only:$([ "$CACHE_OBJECTS" -gt 0 ] && echo " CACHE_OBJECTS=$CACHE_OBJECTS")$([ "$L2_LATENCY" = 1 ] && echo " L2_LATENCY=1 L2_OBJECTS=$L2_OBJECTS")"
+  fi
   echo "Load average (1/5/15 min) at the start: $LOAD_AT_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "nginx: $("$NGINX" -v 2>&1 | sed 's/.*: //'); centinela: $([ "$want_centinela" = 1 ] && "$CENTINELA_BIN" version 2>/dev/null | head -n 1 || echo 'not measured')$(
     [[ " $SYSTEMS " != *" varnish-hit "* ]] || echo "; varnish: $(varnishd -V 2>&1 | head -n 1 | sed 's/^varnishd (\(varnish-[^ ]*\).*/\1/')")"
