@@ -62,15 +62,18 @@ async def health():
 async def list_articles(response: Response):
     await asyncio.sleep(0.050)  # a list query
     response.headers["Cache-Control"] = "public, max-age=30"
+    response.headers["Cache-Tags"] = "articles"  # for POST /admin/cache/purge {"tags": [...]}
     return list(ARTICLES.values())
 
 
 @app.get("/api/articles/{article_id}")
-async def get_article(article_id: int):
+async def get_article(article_id: int, response: Response):
     await asyncio.sleep(0.020)  # a primary-key lookup
     article = ARTICLES.get(article_id)
     if article is None:
         return JSONResponse(status_code=404, content={"detail": f"article {article_id} not found"})
+    response.headers["Cache-Control"] = "max-age=60"
+    response.headers["Cache-Tags"] = f"articles, article-{article_id}"
     return article
 
 
@@ -113,5 +116,6 @@ async def search(q: str = ""):
 
 
 @app.get("/api/large")
-async def large():
+async def large(response: Response):
+    response.headers["Cache-Control"] = "max-age=300"
     return LARGE

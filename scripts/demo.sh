@@ -78,6 +78,12 @@ cat <<'TEXT'
     seq 30 | xargs -P 30 -I{} curl -s -o /dev/null -w '%{http_code} ' \
          http://127.0.0.1:8080/api/articles; echo       # 30 at once: 20 pass, then 429s
     curl -si http://127.0.0.1:8080/api/articles | grep -i ratelimit
+    curl -si http://127.0.0.1:8080/api/articles/1 | grep -iE '^(x-cache|age|cache-status)'
+                                                         # run twice: MISS, then HIT with Age
+    curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download} bytes\n' \
+         http://127.0.0.1:8080/api/large                # ~100 KiB of JSON, sent gzipped
+    curl -s -X POST http://127.0.0.1:9901/admin/cache/purge -d '{"tags": ["article-1"]}'
+    curl -s http://127.0.0.1:9901/metrics | grep centinela_cache_requests_total
     curl -s 'http://127.0.0.1:9901/admin/ratelimit?policy=per-ip-burst&key=127.0.0.1'
     curl -s http://127.0.0.1:9901/metrics | grep ^centinela_
     curl -s http://127.0.0.1:9901/health

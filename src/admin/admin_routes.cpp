@@ -24,9 +24,12 @@ AdminResponse json(unsigned status, std::string body) {
   return AdminResponse{status, "application/json", std::move(body)};
 }
 
+std::string quoted(std::string_view text);
+
 AdminResponse error(unsigned status, std::string_view code, std::string_view message) {
-  return json(status, fmt::format(R"({{"error":{{"status":{},"code":"{}","message":"{}"}}}})",
-                                  status, code, message));
+  // Messages may quote the client's input: escaped like every other string.
+  return json(status, fmt::format(R"({{"error":{{"status":{},"code":"{}","message":{}}}}})",
+                                  status, code, quoted(message)));
 }
 
 // Names come from the config or the client: escaped like every log field.

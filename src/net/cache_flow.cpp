@@ -301,8 +301,10 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     co_return;
   }
 
-  // A miss: one request per key goes upstream, across all workers.
-  cache::Coalescer::Ticket ticket = coalescer->join(identity.key);
+  // A miss: one request per key goes upstream, across all workers. (HEAD
+  // stores nothing, so it neither leads nor follows.)
+  cache::Coalescer::Ticket ticket;
+  if (request.method() == http::verb::get) ticket = coalescer->join(identity.key);
   if (ticket.follow) {
     cache::EntryPtr led = co_await coalescer->await_leader(
         std::move(ticket.follow), worker.io().get_executor(),

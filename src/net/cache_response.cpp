@@ -100,7 +100,7 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
       if (encoded == nullptr) {
         auto made = std::make_unique<cache::EncodedBody>();
         made->coding = coding;
-        if (compress::compress_all(coding, entry.body, made->body)) {
+        if (compress::compress_all(coding, entry.body, made->body, policy_level(policy, coding))) {
           if (!entry.etag.empty()) made->etag = weaken_etag(entry.etag);
           const std::size_t size = made->body.size() + made->etag.size();
           encoded = entry.publish_encoded(std::move(made));

@@ -273,8 +273,15 @@ CacheStoreTap::HeadAction CacheStoreTap::on_head(proxy::ResponseHead& head,
   Judgement judgement = judge(head, status, request_, policy_, unix_now());
   verdict_ = judgement.plan.verdict;
   const bool fits = !length || *length <= policy_.max_object_size;
+  // A HEAD response has no body to keep: storing it under the key GET shares
+  // would answer GETs with nothing. HEAD is served from entries GET made.
+  const bool head_request = request_.method() == http::verb::head;
+  if (verdict_ == cache::StoreVerdict::ok && head_request) verdict_ = cache::StoreVerdict::method;
   if (verdict_ == cache::StoreVerdict::ok && fits) {
     start_entry(head, judgement.plan, judgement.vary_names);
+    // Exactly the body's size: a stored entry should not carry the slack of
+    // a growing string (it counts against cache.memory for its lifetime).
+    if (length) building_->body.reserve(*length);
   }
   // The steering field is for this cache alone.
   head.erase(kSteeringField);
@@ -307,7 +314,14 @@ void CacheStoreTap::on_body(std::string_view piece) {
 }
 
 void CacheStoreTap::on_end(bool complete) {
-  if (building_ != nullptr && complete) result_ = std::move(building_);
+  if (building_ != nullptr && complete) {
+    // A chunked body grew by doubling; give back the slack before storing.
+    if (building_->body.capacity() > building_->body.size() + building_->body.size() / 16) {
+      building_->body.shrink_to_fit();
+    }
+    building_->header_lines.shrink_to_fit();
+    result_ = std::move(building_);
+  }
   building_.reset();
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/beast/core/string.hpp>
 
+#include "compress/from_config.h"
 #include "compress/negotiation.h"
 
 namespace centinela::net {
@@ -34,14 +35,11 @@ bool lists_token(std::string_view list, std::string_view token) {
   return false;
 }
 
-// The route's level for a coding; 0 lets the encoder use its default.
-int policy_level(const config::CompressionConfig& policy, compress::Coding coding) {
-  (void)policy;
-  (void)coding;
-  return 0;
-}
-
 }  // namespace
+
+int policy_level(const config::CompressionConfig& policy, compress::Coding coding) {
+  return compress::level_for(coding, policy.levels);
+}
 
 compress::Coding choose_coding(const config::CompressionConfig& policy,
                                std::string_view accept_encoding, unsigned status,
@@ -103,7 +101,7 @@ bool CompressionStage::begin(const config::CompressionConfig& policy,
                           field(response, http::field::cache_control), length, varies);
   if (varies) add_vary_accept_encoding(response);
   if (coding_ == compress::Coding::identity) return false;
-  encoder_ = compress::make_encoder(coding_, policy_level(policy, coding_));
+  encoder_ = compress::make_encoder(coding_, policy_level(policy, coding_), length.value_or(0));
   if (!encoder_) {
     coding_ = compress::Coding::identity;
     return false;
@@ -118,9 +116,10 @@ bool CompressionStage::begin(const config::CompressionConfig& policy,
 
 bool CompressionStage::transform(std::string_view piece, bool last, std::string& out) {
   out.clear();
-  if (!piece.empty() && !encoder_->write(piece, out)) return false;
-  if (last) return encoder_->finish(out);
-  return true;
+  // The last piece in one call: a body read in one piece is compressed in
+  // one go (cheaper for brotli, and zstd records the size).
+  if (last) return encoder_->write_last(piece, out);
+  return piece.empty() || encoder_->write(piece, out);
 }
 
 }  // namespace centinela::net

@@ -41,7 +41,18 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
   }
   // A coroutine may still hold the old L2 across a reload: it only goes when
   // the Redis client it uses goes too (above) or L2 is switched off.
-  if (wants_l2 && l2_ == nullptr) l2_ = std::make_unique<cache::RedisCache>(*redis_);
+  if (wants_l2 && l2_ == nullptr) {
+    // An L2 round trip takes well under a millisecond on a healthy network.
+    static constexpr double kL2Buckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                            0.005,  0.01,    0.025,  0.05,  0.1};
+    auto& registry = observe::Registry::global();
+    l2_ = std::make_unique<cache::RedisCache>(
+        *redis_, "centinela:cache:",
+        &registry.histogram("centinela_cache_l2_duration_seconds",
+                            "Redis (L2 cache) lookups and stores, by duration", {}, kL2Buckets),
+        &registry.counter("centinela_cache_l2_errors_total",
+                          "L2 cache calls that failed: Redis down, slow or answering garbage"));
+  }
   if (!wants_l2) l2_.reset();
 }
 
