@@ -42,9 +42,10 @@ struct CacheEntry {
   // --- The response --------------------------------------------------------
   std::uint16_t status = 200;
   // End-to-end fields to replay, "Name: value\r\n" each: no hop-by-hop
-  // fields, no framing (Content-Length, Transfer-Encoding), no Age, no
-  // Set-Cookie unless the route allows it, no Centinela-Cache-Control.
-  // Content-Type, Content-Encoding, ETag, Vary are included as received.
+  // fields, no framing (Content-Length, Transfer-Encoding), no Age or Date,
+  // no Set-Cookie unless the route allows it, no Centinela-Cache-Control.
+  // ETag, Last-Modified, Content-Type, Content-Encoding and Vary are kept in
+  // the fields below instead (the hit writes them), so they are stored once.
   std::string header_lines;
   std::string etag;              // validator as received, empty when none
   std::string last_modified;     // validator as received, empty when none

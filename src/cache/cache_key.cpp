@@ -319,4 +319,12 @@ bool vary_matches(const CacheEntry& entry, const proxy::RequestHead& request) {
   return true;
 }
 
+void digest_primary_key(std::string_view primary_key, std::string& out) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  EVP_Digest(primary_key.data(), primary_key.size(), digest.data(), &size,
+             security::fetched_sha256(), nullptr);
+  out.assign(reinterpret_cast<const char*>(digest.data()), kStoredKeyBytes);
+}
+
 }  // namespace centinela::cache

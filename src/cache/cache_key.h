@@ -49,6 +49,13 @@ void build_primary_key(const config::CacheConfig& route, std::string_view route_
                        const proxy::RequestContext& ctx, std::string& out,
                        std::string& path_and_query);
 
+// The key as the stores use it: the first 15 bytes of the primary key's
+// SHA-256 (as nginx keys its cache by MD5). Fixed-size, so it fits a
+// std::string's inline buffer: no heap copy per entry or index node, however
+// long the URL; 120 bits make a collision practically impossible.
+inline constexpr std::size_t kStoredKeyBytes = 15;
+void digest_primary_key(std::string_view primary_key, std::string& out);
+
 // The field names a Vary value lists: lower-case, de-duplicated, in order,
 // appended to `names` (so a field's lines may also be passed one by one).
 // `star` is set for "*". Returns false when there are more than

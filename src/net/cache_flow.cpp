@@ -211,8 +211,10 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
 
   EntryIdentity identity;
   identity.host = host;
-  cache::build_primary_key(policy, route.name(), host, ex.path, query, ex.ctx, identity.key,
+  std::string primary_key;
+  cache::build_primary_key(policy, route.name(), host, ex.path, query, ex.ctx, primary_key,
                            identity.path_and_query);
+  cache::digest_primary_key(primary_key, identity.key);
   if (!ex.ctx.user.empty() &&
       std::find(policy.key.begin(), policy.key.end(), "user") != policy.key.end()) {
     identity.user = ex.ctx.user;

@@ -130,6 +130,8 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   append_response_head(head, ex.client_version, &route.static_headers(), out);
   out += entry.header_lines;
   append_line(out, "Date", ex.worker.http_date());
+  if (!entry.content_type.empty()) append_line(out, "Content-Type", entry.content_type);
+  if (!entry.last_modified.empty()) append_line(out, "Last-Modified", entry.last_modified);
   if (!etag.empty()) append_line(out, "ETag", etag);
   if (!content_encoding.empty()) append_line(out, "Content-Encoding", content_encoding);
   if (!entry.vary_names.empty() || vary_accept_encoding) {

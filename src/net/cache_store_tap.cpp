@@ -13,8 +13,9 @@ namespace http = boost::beast::http;
 
 constexpr std::string_view kSteeringField = "Centinela-Cache-Control";
 
-// Fields a stored response is not replayed with: framing and per-message
-// fields the hit writes itself, and those this cache consumes.
+// Fields not kept in CacheEntry::header_lines: framing and per-message
+// fields the hit writes itself, fields kept apart in the entry (written by
+// the hit from there), and those this cache consumes.
 bool kept_when_stored(const http::fields::value_type& field, bool store_set_cookie) {
   switch (field.name()) {
     case http::field::content_length:
@@ -24,6 +25,8 @@ bool kept_when_stored(const http::fields::value_type& field, bool store_set_cook
     case http::field::etag:
     case http::field::vary:
     case http::field::content_encoding:
+    case http::field::content_type:   // kept once, in CacheEntry::content_type
+    case http::field::last_modified:  // kept once, in CacheEntry::last_modified
     case http::field::connection:
       return false;
     case http::field::set_cookie:
@@ -218,6 +221,7 @@ void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
   if (!stale_->content_encoding.empty()) {
     merged.set(http::field::content_encoding, stale_->content_encoding);
   }
+  if (!stale_->content_type.empty()) merged.set(http::field::content_type, stale_->content_type);
   for (const auto& field : head) {
     switch (field.name()) {
       case http::field::content_length:
