@@ -1,3 +1,4 @@
+#include "allocation_counting.h"
 #include "cache/entry_codec.h"
 
 #include <gtest/gtest.h>
@@ -8,21 +9,7 @@
 #include <random>
 
 // The decoder must never allocate more than its input can justify, whatever
-// a length field claims. Every allocation made on this thread while
-// `tracking` is on is measured.
-namespace {
-thread_local bool tracking = false;
-thread_local std::size_t largest_allocation = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (tracking && size > largest_allocation) largest_allocation = size;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-
+// a length field claims: allocation_counting.h measures it.
 namespace centinela::cache {
 namespace {
 
@@ -191,10 +178,13 @@ TEST(EntryCodec, HugeLengthsAreRefusedBeforeAllocating) {
     put_u32(bytes, claimed);  // the key's length
     bytes += "short";
     std::string valid = with_valid_crc(bytes);
-    largest_allocation = 0;
-    tracking = true;
-    auto decoded = decode_entry(valid, error);
-    tracking = false;
+    std::size_t largest_allocation = 0;
+    std::shared_ptr<CacheEntry> decoded;
+    {
+      alloc_probe::CountAllocations scope;
+      decoded = decode_entry(valid, error);
+      largest_allocation = scope.largest();
+    }
     EXPECT_FALSE(decoded) << claimed;
     EXPECT_TRUE(error == "truncated" || error == "field too large") << error;
     EXPECT_LT(largest_allocation, 1024u) << claimed;
@@ -206,10 +196,13 @@ TEST(EntryCodec, HugeLengthsAreRefusedBeforeAllocating) {
     put_u32(bytes, count);                          // tags
     bytes += "abcd";
     std::string valid = with_valid_crc(bytes);
-    largest_allocation = 0;
-    tracking = true;
-    auto decoded = decode_entry(valid, error);
-    tracking = false;
+    std::size_t largest_allocation = 0;
+    std::shared_ptr<CacheEntry> decoded;
+    {
+      alloc_probe::CountAllocations scope;
+      decoded = decode_entry(valid, error);
+      largest_allocation = scope.largest();
+    }
     EXPECT_FALSE(decoded) << count;
     EXPECT_FALSE(error.empty());
     EXPECT_LT(largest_allocation, 1024u) << count;
@@ -241,10 +234,13 @@ TEST(EntryCodec, RandomInputNeverCrashesNorOverAllocates) {
         break;
       }
     }
-    largest_allocation = 0;
-    tracking = true;
-    auto decoded = decode_entry(bytes, error);
-    tracking = false;
+    std::size_t largest_allocation = 0;
+    std::shared_ptr<CacheEntry> decoded;
+    {
+      alloc_probe::CountAllocations scope;
+      decoded = decode_entry(bytes, error);
+      largest_allocation = scope.largest();
+    }
     // The entry object itself, plus strings and lists no larger than the
     // bytes that carried them (a list slot costs at most 8x its 4 bytes).
     EXPECT_LE(largest_allocation, 8 * bytes.size() + 1024) << round;

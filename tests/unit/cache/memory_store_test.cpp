@@ -11,25 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "allocation_counting.h"
 #include "cache/s3fifo_shard.h"
-
-// Counts this thread's heap allocations while `counting_allocations` is set,
-// to check that a cache hit allocates nothing. Weak: another test of this
-// binary may replace operator new too (then AHitDoesNotAllocate skips).
-namespace {
-thread_local bool counting_allocations = false;
-thread_local std::size_t allocations = 0;
-}  // namespace
-
-__attribute__((weak)) void* operator new(std::size_t size) {
-  if (counting_allocations) ++allocations;
-  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
-  throw std::bad_alloc();
-}
-__attribute__((weak)) void operator delete(void* memory) noexcept { std::free(memory); }
-__attribute__((weak)) void operator delete(void* memory, std::size_t) noexcept {
-  std::free(memory);
-}
 
 namespace centinela::cache {
 namespace {
@@ -103,18 +86,14 @@ TEST(MemoryStore, AHitDoesNotAllocate) {
   const std::function<bool(const CacheEntry&)> accept = [&encoding](const CacheEntry& entry) {
     return entry.vary_values[0] == encoding;
   };
-  {
-    counting_allocations = true;
-    auto probe = std::make_unique<int>(1);
-    counting_allocations = false;
-    if (allocations != 1) GTEST_SKIP() << "operator new is replaced by another test of this binary";
-    allocations = 0;
-  }
   std::size_t hits = 0;
-  counting_allocations = true;
-  for (int i = 0; i < 1000; ++i) hits += store.find(key, accept) != nullptr;
-  hits += store.find("api.example.com/missing", accept) != nullptr;
-  counting_allocations = false;
+  std::size_t allocations = 0;
+  {
+    alloc_probe::CountAllocations scope;
+    for (int i = 0; i < 1000; ++i) hits += store.find(key, accept) != nullptr;
+    hits += store.find("api.example.com/missing", accept) != nullptr;
+    allocations = scope.count();
+  }
   EXPECT_EQ(hits, 1000u);
   EXPECT_EQ(allocations, 0u);
 }
