@@ -243,6 +243,37 @@ void TestOrigin::on(const std::string& path, OriginHandler handler) {
   handlers_[path] = std::move(handler);
 }
 
+void TestOrigin::reply(const std::string& path, OriginReply reply) {
+  on(path, [reply = std::move(reply)](const ReceivedRequest&) { return reply; });
+}
+
+std::vector<ReceivedRequest> TestOrigin::requests(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  std::vector<ReceivedRequest> matching;
+  for (const ReceivedRequest& request : requests_) {
+    if (request.path() == path) matching.push_back(request);
+  }
+  return matching;
+}
+
+std::optional<ReceivedRequest> TestOrigin::last_request(const std::string& path) const {
+  std::lock_guard lock(mutex_);
+  for (auto it = requests_.rbegin(); it != requests_.rend(); ++it) {
+    if (it->path() == path) return *it;
+  }
+  return std::nullopt;
+}
+
+bool TestOrigin::wait_for_requests(const std::string& path, std::size_t n,
+                                   std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] {
+    std::size_t count = 0;
+    for (const ReceivedRequest& request : requests_) count += request.path() == path;
+    return count >= n;
+  });
+}
+
 std::vector<ReceivedRequest> TestOrigin::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;

@@ -73,18 +73,26 @@ class TestOrigin {
   // paths get the echo: 200 JSON {"origin","method","target","headers":[[n,v]..],
   // "body_length","body_crc32"}.
   void on(const std::string& path, OriginHandler handler);
+  // Answers `path` with this fixed reply from now on (replaces any handler).
+  void reply(const std::string& path, OriginReply reply);
   // `/health` answers this status (200 at first).
   void set_health_status(int status) { health_status_ = status; }
 
   // Requests other than /health, in arrival order.
   std::vector<ReceivedRequest> requests() const;
   std::optional<ReceivedRequest> last_request() const;
+  // The same, restricted to requests whose path (query excluded) is `path`.
+  std::vector<ReceivedRequest> requests(const std::string& path) const;
+  std::optional<ReceivedRequest> last_request(const std::string& path) const;
   std::size_t request_count() const;
   std::size_t request_count(const std::string& path) const;
   std::size_t health_check_count() const;
   std::size_t connections_accepted() const { return connections_accepted_; }
   // Waits until request_count() >= n.
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
+  // Waits until request_count(path) >= n.
+  bool wait_for_requests(const std::string& path, std::size_t n,
+                         std::chrono::milliseconds timeout) const;
 
   // Stops accepting and cuts every connection; called by the destructor.
   void stop();

@@ -1,0 +1,184 @@
+// Two gateways sharing one real redis-server as the L2 cache: one serves the
+// other's entries, a purge on one reaches the other's L1 within a second, and
+// Redis dying or hanging costs hits, never answers.
+#include <cstdio>
+
+#include "cache_fixture.h"
+#include "redis_server.h"
+
+namespace itest {
+namespace {
+
+using namespace std::chrono_literals;
+
+// DBSIZE through redis-cli; -1 when it cannot be read.
+long redis_dbsize(int port) {
+  std::string command = "redis-cli -h 127.0.0.1 -p " + std::to_string(port) + " dbsize 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return -1;
+  char line[64] = {};
+  bool read = std::fgets(line, sizeof line, pipe) != nullptr;
+  ::pclose(pipe);
+  return read ? std::strtol(line, nullptr, 10) : -1;
+}
+
+class CacheSharedTest : public CacheTest {
+ protected:
+  struct Instance {
+    TempDir dir;
+    GatewayConfig config;
+    std::unique_ptr<GatewayProcess> process;
+  };
+
+  // Gateway A (the fixture's) and gateway B, same routes, both with `cache.shared: redis`.
+  ::testing::AssertionResult start_pair() {
+    if (!redis_.running()) return ::testing::AssertionFailure() << redis_.error();
+    extra_yaml_ = "redis:\n  url: \"" + redis_.url() +
+                  "\"\n  timeout: 200ms\ncache:\n  memory: 64MiB\n  shared: redis\n";
+    auto started = start_with(extra_yaml_);
+    if (!started) return started;
+    b_ = std::make_unique<Instance>();
+    b_->config = config_;
+    b_->config.listen_port = pick_free_port();
+    b_->config.admin_port = pick_free_port();
+    b_->config.access_log_path = b_->dir.file("access.log");
+    std::string path = b_->dir.file("centinela.yaml");
+    b_->dir.write("centinela.yaml", b_->config.render() + extra_yaml_);
+    b_->process = std::make_unique<GatewayProcess>(path, b_->config.admin_port, b_->dir.path());
+    started = b_->process->start();
+    if (!started) return started;
+    bool connected = eventually(
+        [&] { return redis_state(admin_port()) == "connected" &&
+                     redis_state(b_->config.admin_port) == "connected"; },
+        5000ms, 50ms);
+    if (!connected) return ::testing::AssertionFailure() << "Redis not connected in /ready";
+    return ::testing::AssertionSuccess();
+  }
+
+  void TearDown() override {
+    if (HasFailure() && b_ && b_->process) {
+      std::printf("--- gateway B stderr ---\n%s\n", b_->process->stderr_text().c_str());
+    }
+    if (b_ && b_->process) b_->process->kill();
+    CacheTest::TearDown();
+  }
+
+  HttpResponse get_b(const std::string& target, const HeaderList& headers = {}) {
+    return http_get(b_->config.listen_port, target, headers);
+  }
+
+  // The "redis" member of /ready on an admin port.
+  static std::string redis_state(std::uint16_t admin) {
+    auto body = parse_json(http_get(admin, "/ready").body);
+    return body ? body->string_at("redis", "(not a string)") : "(not JSON)";
+  }
+
+  // Waits until Redis holds at least `keys` keys (the L2 write is asynchronous).
+  bool redis_holds(long keys) {
+    return eventually([&] { return redis_dbsize(redis_.port()) >= keys; }, 3000ms, 20ms);
+  }
+
+  RedisServer redis_;
+  std::string extra_yaml_;
+  std::unique_ptr<Instance> b_;
+};
+
+TEST_F(CacheSharedTest, OneGatewayServesTheOthersEntriesAndPurgesReachBoth) {
+  cache_route("{}");
+  origin_.on("/s", numbered("s", {{"Cache-Control", "max-age=60"}, {"Cache-Tags", "shared-tag"}}));
+  origin_.on("/keep", numbered("keep", {{"Cache-Control", "max-age=60"}}));
+  ASSERT_TRUE(start_pair());
+
+  HttpResponse stored = get("/s");
+  EXPECT_EQ(stored.body, "s-1");
+  EXPECT_EQ(x_cache(stored), "MISS");
+  ASSERT_TRUE(redis_holds(1)) << "nothing written to Redis";
+
+  HttpResponse from_l2 = get_b("/s");
+  EXPECT_EQ(from_l2.status, 200);
+  EXPECT_EQ(from_l2.body, "s-1");
+  EXPECT_EQ(x_cache(from_l2), "HIT") << "B did not read A's entry from Redis";
+  EXPECT_EQ(origin_.request_count("/s"), 1u);
+  EXPECT_EQ(get_b("/s").body, "s-1");
+  get_b("/keep");
+  ASSERT_EQ(x_cache(get_b("/keep")), "HIT");
+
+  HttpResponse answer = purge(R"({"tags": ["shared-tag"]})");
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_GE(purged_count(answer), 1) << answer.body;
+  auto purged_at = std::chrono::steady_clock::now();
+  EXPECT_TRUE(eventually([&] { return x_cache(get_b("/s")) == "MISS"; }, 1000ms, 25ms))
+      << "B still served the purged entry a second later";
+  EXPECT_LT(std::chrono::steady_clock::now() - purged_at, 1500ms);
+  EXPECT_EQ(x_cache(get_b("/keep")), "HIT") << "the tag purge removed an untagged entry";
+  HttpResponse on_a = get("/s");
+  EXPECT_NE(on_a.body, "s-1") << "A served the purged entry";
+}
+
+TEST_F(CacheSharedTest, RedisKilledMidTestCostsNoAnswers) {
+  cache_route("{}");
+  origin_.on("/k1", numbered("k1", {{"Cache-Control", "max-age=60"}}));
+  origin_.on("/k2", numbered("k2", {{"Cache-Control", "max-age=60"}}));
+  ASSERT_TRUE(start_pair());
+  get("/k1");
+  ASSERT_EQ(x_cache(get("/k1")), "HIT");
+  get_b("/k2");
+  ASSERT_EQ(x_cache(get_b("/k2")), "HIT");
+
+  redis_.stop();
+  int errors = 0;
+  for (int i = 0; i < 10; ++i) {
+    const std::string fresh = "/new-" + std::to_string(i);
+    for (const HttpResponse& response : {get("/k1"), get_b("/k2"), get(fresh), get_b(fresh)}) {
+      if (response.status != 200) {
+        ++errors;
+        ADD_FAILURE() << "status " << response.status << " " << response.error << " "
+                      << response.body.substr(0, 200);
+      }
+    }
+  }
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(x_cache(get("/k1")), "HIT") << "L1 hits stopped with Redis down";
+  EXPECT_EQ(x_cache(get_b("/k2")), "HIT");
+  EXPECT_TRUE(eventually([&] { return redis_state(admin_port()) == "disconnected"; }, 5000ms, 50ms))
+      << redis_state(admin_port());
+  EXPECT_TRUE(eventually(
+      [&] { return redis_state(b_->config.admin_port) == "disconnected"; }, 5000ms, 50ms));
+  // A purge with Redis down still clears this instance.
+  HttpResponse answer = purge(R"({"url": "/k1"})");
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(x_cache(get("/k1")), "MISS");
+
+  // Redis back: the gateways reconnect by themselves and share again.
+  ASSERT_TRUE(redis_.start());
+  EXPECT_TRUE(eventually([&] { return redis_state(admin_port()) == "connected"; }, 10000ms, 100ms))
+      << redis_state(admin_port());
+}
+
+TEST_F(CacheSharedTest, HangingRedisDoesNotStallRequests) {
+  cache_route("{}");
+  origin_.on("/h", numbered("h", {{"Cache-Control", "max-age=60"}}));
+  origin_.on("/cold", numbered("cold", {{"Cache-Control", "max-age=60"}}));
+  ASSERT_TRUE(start_pair());
+  get("/h");
+  ASSERT_TRUE(redis_holds(1));
+
+  redis_.pause();
+  for (const std::string target : {"/cold", "/h", "/cold"}) {
+    SCOPED_TRACE(target);
+    auto started = std::chrono::steady_clock::now();
+    HttpResponse response = get_b(target);
+    auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(response.status, 200) << response.error;
+    EXPECT_LT(took, 1500ms) << "a request waited on a hung Redis";
+  }
+  auto started = std::chrono::steady_clock::now();
+  HttpResponse hit = get("/h");
+  EXPECT_EQ(x_cache(hit), "HIT");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms) << "an L1 hit waited on Redis";
+  redis_.resume();
+  EXPECT_TRUE(serves_normally());
+}
+
+}  // namespace
+}  // namespace itest
