@@ -131,8 +131,7 @@ TEST_F(CacheBasicsTest, ExpiresGivesFreshness) {
   cache_route("{}");
   origin_.on("/future", [](const ReceivedRequest&) {
     auto now = std::chrono::system_clock::now();
-    return reply_with("future", "",
-                      {{"Date", http_date(now)}, {"Expires", http_date(now + 60s)}});
+    return reply_with("future", "", {{"Date", http_date(now)}, {"Expires", http_date(now + 60s)}});
   });
   origin_.on("/past", [](const ReceivedRequest&) {
     auto now = std::chrono::system_clock::now();
@@ -292,6 +291,69 @@ TEST_F(CacheBasicsTest, RequestNoStoreIsNeitherServedFromNorStoredInTheCache) {
   EXPECT_EQ(get("/ns2").body, "ns2-2");
 }
 
+TEST_F(CacheBasicsTest, RequestMaxStaleAndMinFreshAreHonoured) {
+  cache_route("{}");
+  origin_.on("/ms", numbered("ms", {{"Cache-Control", "max-age=1"}}));
+  origin_.on("/mf", numbered("mf", {{"Cache-Control", "max-age=60"}}));
+  ASSERT_TRUE(start_with());
+
+  EXPECT_EQ(get("/ms").body, "ms-1");
+  EXPECT_EQ(get("/mf").body, "mf-1");
+  std::this_thread::sleep_for(2100ms);
+  HttpResponse stale_ok = get("/ms", {{"Cache-Control", "max-stale=60"}});
+  EXPECT_EQ(stale_ok.body, "ms-1") << "max-stale=60 accepts an entry stale by a second";
+  EXPECT_EQ(get("/ms").body, "ms-2") << "without max-stale the stale entry was served";
+
+  EXPECT_EQ(get("/mf").body, "mf-1");
+  EXPECT_EQ(get("/mf", {{"Cache-Control", "min-fresh=120"}}).body, "mf-2")
+      << "min-fresh=120 accepted an entry fresh for under a minute";
+}
+
+TEST_F(CacheBasicsTest, AgeFromTheOriginCountsAgainstFreshness) {
+  cache_route("{}");
+  origin_.on("/aged", numbered("aged", {{"Cache-Control", "max-age=60"}, {"Age", "50"}}));
+  origin_.on("/too-old", numbered("old", {{"Cache-Control", "max-age=60"}, {"Age", "100"}}));
+  ASSERT_TRUE(start_with());
+
+  get("/aged");
+  HttpResponse hit = get("/aged");
+  EXPECT_EQ(x_cache(hit), "HIT");
+  EXPECT_GE(age_of(hit), 50) << "Age: " << hit.header("age").value_or("(none)");
+  EXPECT_LE(age_of(hit), 53);
+  get("/too-old");
+  EXPECT_EQ(get("/too-old").body, "old-2") << "an entry older than its max-age was served";
+}
+
+TEST_F(CacheBasicsTest, HostileCacheControlIsHarmless) {
+  cache_route("{}");
+  // About 6 KiB in 50 members (long quoted arguments with commas inside).
+  std::string huge = "max-age=60";
+  for (int i = 0; i < 50; ++i)
+    huge += ", x-ext-" + std::to_string(i) + "=\"a,b;" + std::string(100, 'c') + "\"";
+  // Hundreds of members: more than a parser needs to read.
+  std::string many = "max-age=60";
+  for (int i = 0; i < 500; ++i) many += ", x" + std::to_string(i);
+  origin_.reply("/huge", reply_with("huge", huge));
+  origin_.reply("/many", reply_with("many", many));
+  origin_.reply("/garbage", reply_with("garbage", "max-age=abc, s-maxage=-5, =, ,,, max-age"));
+  origin_.reply("/overflow", reply_with("overflow", "max-age=99999999999999999999999999"));
+  ASSERT_TRUE(start_with());
+
+  for (const std::string path : {"/huge", "/many", "/garbage", "/overflow"}) {
+    SCOPED_TRACE(path);
+    HttpResponse first = get(path);
+    EXPECT_EQ(first.status, 200) << first.error;
+    EXPECT_EQ(first.body, path.substr(1));
+    HttpResponse second = get(path);
+    EXPECT_EQ(second.status, 200);
+    EXPECT_EQ(second.body, path.substr(1));
+  }
+  EXPECT_EQ(x_cache(get("/huge")), "HIT") << "max-age=60 among many extensions was lost";
+  HttpResponse huge_request = get("/huge", {{"Cache-Control", std::string(8000, ',')}});
+  EXPECT_EQ(huge_request.status, 200);
+  EXPECT_TRUE(serves_normally());
+}
+
 TEST_F(CacheBasicsTest, OnlyIfCachedMissIs504) {
   cache_route("{}");
   origin_.on("/oic", numbered("oic", {{"Cache-Control", "max-age=60"}}));
@@ -361,8 +423,8 @@ TEST_F(CacheBasicsTest, CentinelaCacheControlSteersThisCacheAndIsNotForwarded) {
                                               {"Centinela-Cache-Control", "max-age=60"}}));
   origin_.on("/steered-off", numbered("off", {{"Cache-Control", "max-age=60"},
                                               {"Centinela-Cache-Control", "no-store"}}));
-  origin_.on("/cdn", numbered("cdn", {{"Cache-Control", "no-store"},
-                                      {"CDN-Cache-Control", "max-age=60"}}));
+  origin_.on("/cdn",
+             numbered("cdn", {{"Cache-Control", "no-store"}, {"CDN-Cache-Control", "max-age=60"}}));
   ASSERT_TRUE(start_with());
 
   HttpResponse first = get("/steered");

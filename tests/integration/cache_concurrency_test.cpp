@@ -16,9 +16,8 @@ std::vector<HttpResponse> concurrent_gets(std::uint16_t port, const std::string&
                                           int count) {
   std::vector<std::future<HttpResponse>> pending;
   for (int i = 0; i < count; ++i) {
-    pending.push_back(std::async(std::launch::async, [port, target] {
-      return http_get(port, target, {}, 5000ms);
-    }));
+    pending.push_back(std::async(std::launch::async,
+                                 [port, target] { return http_get(port, target, {}, 5000ms); }));
   }
   std::vector<HttpResponse> responses;
   for (auto& response : pending) responses.push_back(response.get());

@@ -144,6 +144,26 @@ TEST_F(CacheKeysTest, VaryOnACustomHeaderKeepsSeparateVariants) {
   EXPECT_EQ(origin_.request_count("/vc"), 3u);
 }
 
+TEST_F(CacheKeysTest, EnormousKeysAreCachedOrRelayedSafely) {
+  cache_route("{ttl: 60s}");
+  config_.limits = "max_header_bytes: 64KiB";
+  ASSERT_TRUE(start_with());
+  const std::string long_path = "/long/" + std::string(12000, 'k');
+  const std::string long_query = "/q?" + std::string(12000, 'a') + "=1";
+  for (const std::string& target : {long_path, long_query}) {
+    HttpResponse first = get(target);
+    EXPECT_EQ(first.status, 200) << first.error;
+    HttpResponse second = get(target);
+    EXPECT_EQ(second.status, 200) << second.error;
+  }
+  // The two differ only after their first few thousand bytes: no shared entry.
+  const std::string other_path = "/long/" + std::string(11999, 'k') + "z";
+  auto other = parse_json(get(other_path).body);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->string_at("target"), other_path);
+  EXPECT_TRUE(serves_normally());
+}
+
 TEST_F(CacheKeysTest, ThousandsOfVaryVariantsStayWithinTheMemoryBound) {
   cache_route("{}");
   const std::string filler(2048, 'v');

@@ -59,8 +59,7 @@ TEST_F(CachePurgeTest, ByPrefix) {
 TEST_F(CachePurgeTest, ByTagsFromCacheTagsAndSurrogateKey) {
   cache_route("{}");
   origin_.on("/t1", numbered("t1", {{"Cache-Control", "max-age=60"}, {"Cache-Tags", "t1,t2"}}));
-  origin_.on("/t2",
-             numbered("t2", {{"Cache-Control", "max-age=60"}, {"Surrogate-Key", "t2 t3"}}));
+  origin_.on("/t2", numbered("t2", {{"Cache-Control", "max-age=60"}, {"Surrogate-Key", "t2 t3"}}));
   origin_.on("/t3", numbered("t3", {{"Cache-Control", "max-age=60"}, {"Cache-Tags", "t3"}}));
   origin_.on("/none", numbered("none", {{"Cache-Control", "max-age=60"}}));
   ASSERT_TRUE(start_with());
@@ -112,8 +111,8 @@ TEST_F(CachePurgeTest, All) {
   HttpResponse answer = purge(R"({"all": true})");
   EXPECT_EQ(purged_count(answer), 3) << answer.status << " " << answer.body;
   for (const std::string path : {"/a", "/b", "/c"}) EXPECT_EQ(x_cache(get(path)), "MISS") << path;
-  EXPECT_TRUE(eventually([&] { return metric("centinela_cache_entries").value_or(-1) == 3; },
-                         2000ms, 50ms))
+  EXPECT_TRUE(
+      eventually([&] { return metric("centinela_cache_entries").value_or(-1) == 3; }, 2000ms, 50ms))
       << "centinela_cache_entries " << metric("centinela_cache_entries").value_or(-1);
 }
 
@@ -123,9 +122,10 @@ TEST_F(CachePurgeTest, BadBodiesAre400JsonErrors) {
   ASSERT_TRUE(start_with());
   ASSERT_TRUE(cached("/kept"));
 
-  for (const std::string body : std::vector<std::string>{"", "not json", "{}", "[]", R"({"url": 5})", R"({"tags": "t1"})", R"({"tags": [1]})",
-        R"({"unknown": "x"})", R"({"url": "/a", "prefix": "/b"})",
-        R"({"url": "/a")", std::string(4096, '{')}) {
+  for (const std::string body : std::vector<std::string>{
+           "", "not json", "{}", "[]", R"({"url": 5})", R"({"tags": "t1"})", R"({"tags": [1]})",
+           R"({"unknown": "x"})", R"({"url": "/a", "prefix": "/b"})", R"({"url": "/a")",
+           std::string(4096, '{')}) {
     SCOPED_TRACE(body.substr(0, 40));
     HttpResponse answer = purge(body);
     EXPECT_EQ(answer.status, 400) << answer.body;

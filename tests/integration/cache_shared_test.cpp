@@ -48,8 +48,10 @@ class CacheSharedTest : public CacheTest {
     started = b_->process->start();
     if (!started) return started;
     bool connected = eventually(
-        [&] { return redis_state(admin_port()) == "connected" &&
-                     redis_state(b_->config.admin_port) == "connected"; },
+        [&] {
+          return redis_state(admin_port()) == "connected" &&
+                 redis_state(b_->config.admin_port) == "connected";
+        },
         5000ms, 50ms);
     if (!connected) return ::testing::AssertionFailure() << "Redis not connected in /ready";
     return ::testing::AssertionSuccess();
@@ -142,8 +144,8 @@ TEST_F(CacheSharedTest, RedisKilledMidTestCostsNoAnswers) {
   EXPECT_EQ(x_cache(get_b("/k2")), "HIT");
   EXPECT_TRUE(eventually([&] { return redis_state(admin_port()) == "disconnected"; }, 5000ms, 50ms))
       << redis_state(admin_port());
-  EXPECT_TRUE(eventually(
-      [&] { return redis_state(b_->config.admin_port) == "disconnected"; }, 5000ms, 50ms));
+  EXPECT_TRUE(eventually([&] { return redis_state(b_->config.admin_port) == "disconnected"; },
+                         5000ms, 50ms));
   // A purge with Redis down still clears this instance.
   HttpResponse answer = purge(R"({"url": "/k1"})");
   EXPECT_EQ(answer.status, 200) << answer.body;

@@ -111,8 +111,7 @@ std::string compressible_text() {
 class CompressionTest : public CacheTest {
  protected:
   CompressionTest() {
-    config_.routes = {
-        R"({match: {prefix: "/"}, upstream: api, compression: {min_size: 1KiB}})"};
+    config_.routes = {R"({match: {prefix: "/"}, upstream: api, compression: {min_size: 1KiB}})"};
     OriginReply text = OriginReply::json(200, body_);
     text.headers.emplace_back("ETag", "\"abc\"");
     origin_.reply("/text", text);
@@ -196,9 +195,10 @@ TEST_F(CompressionTest, QValuesChooseTheCoding) {
   ASSERT_TRUE(start_with());
   EXPECT_TRUE(encoded(get("/text", {{"Accept-Encoding", "gzip;q=1.0, br;q=0.1"}}), "gzip", body_));
   EXPECT_TRUE(encoded(get("/text", {{"Accept-Encoding", "gzip;q=0.5, br;q=0.8"}}), "br", body_));
-  EXPECT_TRUE(encoded(get("/text", {{"Accept-Encoding", "br;q=0, zstd;q=0, gzip"}}), "gzip", body_));
-  EXPECT_TRUE(encoded(get("/text", {{"Accept-Encoding", "br;q=0, zstd;q=0, *;q=0.3"}}), "gzip",
-                      body_));
+  EXPECT_TRUE(
+      encoded(get("/text", {{"Accept-Encoding", "br;q=0, zstd;q=0, gzip"}}), "gzip", body_));
+  EXPECT_TRUE(
+      encoded(get("/text", {{"Accept-Encoding", "br;q=0, zstd;q=0, *;q=0.3"}}), "gzip", body_));
   EXPECT_TRUE(identity(get("/text", {{"Accept-Encoding", "gzip;q=0"}}), body_));
   EXPECT_TRUE(identity(get("/text", {{"Accept-Encoding", "identity"}}), body_));
   EXPECT_TRUE(identity(get("/text", {{"Accept-Encoding", "compress, deflate"}}), body_));
@@ -210,9 +210,8 @@ TEST_F(CompressionTest, WhatIsNeverCompressed) {
   serve("/png", "image/png", body_);
   const std::string gzipped = gzip(body_);
   serve("/pre-encoded", "application/json", gzipped, {{"Content-Encoding", "gzip"}});
-  origin_.on("/not-found", [this](const ReceivedRequest&) {
-    return OriginReply::json(404, body_);
-  });
+  origin_.on("/not-found",
+             [this](const ReceivedRequest&) { return OriginReply::json(404, body_); });
   ASSERT_TRUE(start_with());
   const HeaderList all = {{"Accept-Encoding", "gzip, br, zstd"}};
 
