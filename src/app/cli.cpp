@@ -2,14 +2,26 @@
 
 #include <fmt/format.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
 #include "app/gateway.h"
 #include "app/version.h"
 #include "config/config.h"
+#include "warm/url_list.h"
+#include "warm/warm_report.h"
+#include "warm/warmer.h"
 
 namespace centinela::app {
 namespace {
@@ -20,6 +32,12 @@ constexpr std::string_view kUsage =
     "commands:\n"
     "  run -c FILE     serve with the configuration in FILE\n"
     "  check -c FILE   validate FILE; prints `configuration OK` or FILE:LINE:COLUMN: message\n"
+    "  warm -c FILE --urls LIST [--concurrency N]\n"
+    "                  fill the cache: GET each URL of LIST (a file, or - for stdin; one\n"
+    "                  absolute URL or /path per line, # comments) through the running\n"
+    "                  gateway at FILE's first server.listen address, N at a time\n"
+    "                  (default 8, at most 256); exits 0 when all succeeded, 1 when\n"
+    "                  some failed, 2 for usage or configuration errors\n"
     "  version         print the version\n"
     "\n"
     "signals (run): SIGTERM/SIGINT drain and exit, SIGHUP reloads FILE\n";
@@ -28,22 +46,50 @@ struct Options {
   std::string config_path;
   bool help = false;
   std::string error;
+  // warm only
+  std::string urls_path;
+  std::size_t concurrency = warm::kDefaultConcurrency;
 };
 
-Options parse_options(int argc, char** argv, int first) {
+std::optional<std::size_t> parse_concurrency(std::string_view text) {
+  std::size_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
+      value > warm::kMaxConcurrency) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+Options parse_options(int argc, char** argv, int first, bool warm_options) {
   Options options;
   for (int i = first; i < argc; ++i) {
     const std::string_view arg = argv[i];
+    const bool takes_value = arg == "-c" || arg == "--config" ||
+                             (warm_options && (arg == "--urls" || arg == "--concurrency"));
+    if (takes_value && i + 1 >= argc) {
+      options.error = fmt::format("{} needs a value", arg);
+      return options;
+    }
     if (arg == "-h" || arg == "--help") {
       options.help = true;
     } else if (arg == "-c" || arg == "--config") {
-      if (i + 1 >= argc) {
-        options.error = fmt::format("{} needs a file name", arg);
-        return options;
-      }
       options.config_path = argv[++i];
     } else if (arg.starts_with("--config=")) {
       options.config_path = std::string(arg.substr(9));
+    } else if (warm_options && arg == "--urls") {
+      options.urls_path = argv[++i];
+    } else if (warm_options && arg.starts_with("--urls=")) {
+      options.urls_path = std::string(arg.substr(7));
+    } else if (warm_options && (arg == "--concurrency" || arg.starts_with("--concurrency="))) {
+      const std::string_view value = arg == "--concurrency" ? argv[++i] : arg.substr(14);
+      const auto concurrency = parse_concurrency(value);
+      if (!concurrency) {
+        options.error = fmt::format("--concurrency must be a whole number from 1 to {}, not '{}'",
+                                    warm::kMaxConcurrency, value);
+        return options;
+      }
+      options.concurrency = *concurrency;
     } else {
       options.error = fmt::format("unknown option '{}'", arg);
       return options;
@@ -74,6 +120,78 @@ int run_command(const Options& options) {
   return gateway.run();
 }
 
+// The URL list named by --urls ("-": standard input); nullopt when unreadable.
+std::optional<std::string> read_url_list(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream text;
+    text << std::cin.rdbuf();
+    return text.str();
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+
+// Exit status: 0 all URLs succeeded, 1 some failed, 2 usage or configuration
+// errors (nothing was fetched).
+int warm_command(const Options& options) {
+  if (options.urls_path.empty()) {
+    std::fprintf(stderr, "centinela warm: --urls LIST is required\n\n%s", kUsage.data());
+    return 2;
+  }
+  const auto loaded = load_or_report(options.config_path);
+  if (!loaded.config) return 2;
+  const auto& listen = loaded.config->server.listen;
+  if (listen.empty()) {
+    std::fprintf(stderr, "centinela warm: %s has no server.listen address to warm through\n",
+                 options.config_path.c_str());
+    return 2;
+  }
+  const auto text = read_url_list(options.urls_path);
+  if (!text) {
+    std::fprintf(stderr, "centinela warm: cannot read %s: %s\n", options.urls_path.c_str(),
+                 std::strerror(errno));
+    return 2;
+  }
+  const warm::UrlList list = warm::parse_url_list(*text);
+  const std::string list_name = options.urls_path == "-" ? "<stdin>" : options.urls_path;
+  for (const std::string& error : list.errors) {
+    std::fprintf(stderr, "%s:%s\n", list_name.c_str(), error.c_str());
+  }
+  if (!list.errors.empty()) return 2;
+  if (list.urls.empty()) {
+    std::printf("warm: no URLs in %s, nothing to do\n", list_name.c_str());
+    return 0;
+  }
+
+  // Peers vanishing mid-write must be an error code, not a signal.
+  ::signal(SIGPIPE, SIG_IGN);
+  // On a terminal the progress line is redrawn in place (4 times a second at
+  // most); into a file or pipe it is a new line once a second at most.
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  warm::ProgressThrottle throttle(terminal ? std::chrono::milliseconds(250)
+                                           : std::chrono::milliseconds(1000));
+  bool progress_shown = false;
+  warm::Warmer warmer;
+  const warm::WarmSummary summary = warmer.run(
+      listen.front(), list.urls, options.concurrency, [&](const warm::WarmProgress& progress) {
+        if (progress.done == progress.total || !throttle.due()) return;
+        const std::string line = warm::progress_line(progress);
+        std::fprintf(stderr, terminal ? "\r%s\x1b[K" : "%s\n", line.c_str());
+        progress_shown = true;
+      });
+  if (terminal && progress_shown) std::fputs("\r\x1b[K", stderr);
+  for (const std::string& failure : summary.failures) {
+    std::fprintf(stderr, "warm: failed: %s\n", failure.c_str());
+  }
+  if (summary.failed > summary.failures.size()) {
+    std::fprintf(stderr, "warm: ... and %zu more failures\n",
+                 summary.failed - summary.failures.size());
+  }
+  std::printf("%s\n", warm::summary_line(summary).c_str());
+  return summary.failed > 0 ? 1 : 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -97,12 +215,12 @@ int run_cli(int argc, char** argv) {
     std::printf("centinela %s\n", kVersion);
     return 0;
   }
-  if (command != "run" && command != "check") {
+  if (command != "run" && command != "check" && command != "warm") {
     std::fprintf(stderr, "centinela: unknown command '%.*s'\n\n%s",
                  static_cast<int>(command.size()), command.data(), kUsage.data());
     return 2;
   }
-  const Options options = parse_options(argc, argv, 2);
+  const Options options = parse_options(argc, argv, 2, /*warm_options=*/command == "warm");
   if (options.help) {
     std::fputs(kUsage.data(), stdout);
     return 0;
@@ -113,6 +231,7 @@ int run_cli(int argc, char** argv) {
         options.error.empty() ? "-c FILE is required" : options.error.c_str(), kUsage.data());
     return 2;
   }
+  if (command == "warm") return warm_command(options);
   return command == "check" ? check_command(options) : run_command(options);
 }
 

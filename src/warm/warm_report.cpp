@@ -21,8 +21,7 @@ std::string summary_line(const WarmSummary& summary) {
 }
 
 bool ProgressThrottle::due(std::chrono::steady_clock::time_point now) {
-  if (started_ && now - last_ < interval_) return false;
-  started_ = true;
+  if (now - last_ < interval_) return false;
   last_ = now;
   return true;
 }

@@ -16,16 +16,19 @@ std::string progress_line(const WarmProgress& progress);
 // ("warm: cancelled after ..." when cut short).
 std::string summary_line(const WarmSummary& summary);
 
-// Lets an update through at most once per `interval`; the first always passes.
+// Lets an update through at most once per `interval`, the first one
+// `interval` after `start`: a run shorter than that shows no progress line.
 class ProgressThrottle {
  public:
-  explicit ProgressThrottle(std::chrono::steady_clock::duration interval) : interval_(interval) {}
+  explicit ProgressThrottle(
+      std::chrono::steady_clock::duration interval,
+      std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now())
+      : interval_(interval), last_(start) {}
   bool due(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
   std::chrono::steady_clock::duration interval_;
-  std::chrono::steady_clock::time_point last_{};
-  bool started_ = false;
+  std::chrono::steady_clock::time_point last_;
 };
 
 }  // namespace centinela::warm

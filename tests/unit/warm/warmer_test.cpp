@@ -184,14 +184,15 @@ TEST(WarmReportTest, LinesSayWhatHappened) {
 }
 
 TEST(WarmReportTest, ThrottleLetsAtMostOneUpdatePerInterval) {
-  ProgressThrottle throttle(250ms);
   const auto t0 = std::chrono::steady_clock::time_point{} + 10s;
-  EXPECT_TRUE(throttle.due(t0));
-  EXPECT_FALSE(throttle.due(t0 + 100ms));
+  ProgressThrottle throttle(250ms, t0);
+  EXPECT_FALSE(throttle.due(t0));  // a run shorter than the interval shows no progress
   EXPECT_FALSE(throttle.due(t0 + 249ms));
   EXPECT_TRUE(throttle.due(t0 + 250ms));
   EXPECT_FALSE(throttle.due(t0 + 300ms));
+  EXPECT_FALSE(throttle.due(t0 + 499ms));
   EXPECT_TRUE(throttle.due(t0 + 600ms));
+  EXPECT_TRUE(throttle.due(t0 + 10s));
 }
 
 }  // namespace
