@@ -14,6 +14,7 @@
 #include "observe/process_metrics.h"
 #include "proxy/runtime.h"
 #include "redis/client.h"
+#include "warm/warm_admin.h"
 
 namespace centinela::admin {
 namespace {
@@ -223,6 +224,21 @@ boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_vie
     }
     if (method != "POST") co_return error(405, "METHOD_NOT_ALLOWED", "use POST");
     co_return co_await purge_cache(body, sources);
+  }
+  if (path == "/admin/cache/warm") {
+    if (!authorized(authorization, sources)) {
+      co_return error(401, "UNAUTHORIZED", "a valid admin token is required");
+    }
+    // Warming runs on its own thread, through this gateway's listener.
+    warm::WarmAdminAnswer answer;
+    if (method == "POST") {
+      answer = warm::start_warm(body, sources.runtime()->config());
+    } else if (method == "GET" || method == "HEAD") {
+      answer = warm::warm_status();
+    } else {
+      co_return error(405, "METHOD_NOT_ALLOWED", "use POST or GET");
+    }
+    co_return json(answer.status, std::move(answer.body));
   }
   if ((method == "GET" || method == "HEAD") && path == "/admin/ratelimit" &&
       sources.redis != nullptr) {

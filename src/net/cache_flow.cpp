@@ -2,7 +2,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
+#include <optional>
 
 #include "cache/cache_key.h"
 #include "cache/coalescer.h"
@@ -104,8 +106,52 @@ cache::RequestDirectives request_directives(const proxy::RequestHead& request) {
   return directives;
 }
 
+// The client's If-None-Match / If-Modified-Since, set aside while the
+// gateway revalidates with its own validators.
+class ClientConditionals {
+ public:
+  explicit ClientConditionals(const proxy::RequestHead& request) {
+    if (auto it = request.find(http::field::if_none_match); it != request.end()) {
+      none_match_ = it->value();
+    }
+    if (auto it = request.find(http::field::if_modified_since); it != request.end()) {
+      modified_since_ = it->value();
+    }
+  }
+  void restore(proxy::RequestHead& request) const {
+    request.erase(http::field::if_none_match);
+    request.erase(http::field::if_modified_since);
+    if (none_match_) request.set(http::field::if_none_match, *none_match_);
+    if (modified_since_) request.set(http::field::if_modified_since, *modified_since_);
+  }
+
+ private:
+  std::optional<std::string> none_match_;
+  std::optional<std::string> modified_since_;
+};
+
+// Request fields some frameworks read as the request's host or URL. They are
+// not part of the cache key, so letting them through would let one client
+// make the origin answer differently and have that answer served to everyone
+// (cache poisoning). Dropped on the way to the upstream unless the route
+// keys on them. (X-Forwarded-Host/-Proto are already the gateway's own.)
+void strip_unkeyed_overrides(proxy::RequestHead& request, const config::CacheConfig& policy) {
+  static constexpr std::string_view kOverrides[] = {
+      "x-host",          "x-forwarded-server",     "x-original-url", "x-rewrite-url",
+      "x-original-host", "x-http-method-override", "x-http-method",  "x-method-override",
+      "x-forwarded-scheme", "x-forwarded-port",    "x-forwarded-prefix", "forwarded"};
+  for (std::string_view name : kOverrides) {
+    if (request.find(name) == request.end()) continue;
+    std::string keyed = "header:";
+    keyed += name;
+    if (std::find(policy.key.begin(), policy.key.end(), keyed) != policy.key.end()) continue;
+    request.erase(name);
+  }
+}
+
 // The request as bytes, for a fetch made after the client was answered.
-std::string request_bytes(const proxy::RequestHead& request, const cache::CacheEntry& stale) {
+std::string request_bytes(const proxy::RequestHead& request, const cache::CacheEntry& stale,
+                          const config::CacheConfig& policy) {
   std::string out;
   proxy::RequestHead copy;
   copy.method(http::verb::get);
@@ -127,6 +173,7 @@ std::string request_bytes(const proxy::RequestHead& request, const cache::CacheE
         copy.insert(field.name_string(), field.value());
     }
   }
+  strip_unkeyed_overrides(copy, policy);
   if (!stale.etag.empty()) copy.set(http::field::if_none_match, stale.etag);
   if (!stale.last_modified.empty()) copy.set(http::field::if_modified_since, stale.last_modified);
   append_request_head(copy, out);
@@ -250,7 +297,7 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
       if (auto flight = coalescer->try_lead("refresh\n" + identity.key)) {
         asio::co_spawn(worker.io(),
                        refresh_in_background(worker, worker.runtime(), &route,
-                                             request_bytes(request, *entry), identity, entry,
+                                             request_bytes(request, *entry, policy), identity, entry,
                                              std::move(flight)),
                        asio::detached);
       }
@@ -261,13 +308,17 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
       co_await send_error(ex, 504, "not in cache (only-if-cached)");
       co_return;
     }
-    // Revalidate with the upstream before use.
+    // Revalidate with the upstream before use: our validators go upstream,
+    // the client's own conditionals are judged against what we then serve.
+    const ClientConditionals client_conditionals(request);
     set_validators(request, *entry);
-    CacheStoreTap tap(CacheStoreTap::Mode::revalidate, policy, request, ex.ctx,
+    strip_unkeyed_overrides(request, policy);
+    CacheStoreTap tap(CacheStoreTap::Mode::revalidate, worker, policy, request, ex.ctx,
                       &route.static_headers(), identity, now, entry, use.stale_if_error_ok);
     ex.tap = &tap;
     const UpstreamOutcome outcome = co_await fetch_upstream(ex);
     ex.tap = nullptr;
+    client_conditionals.restore(request);
     if (!outcome.answered) {
       if (use.stale_if_error_ok) {
         metrics.count_cache(CacheResult::stale);
@@ -278,7 +329,6 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
       }
       co_return;
     }
-    if (tap.result() != nullptr) store_entry(worker, tap.result());
     if (tap.swallowed()) {
       if (tap.refreshed()) {
         metrics.count_cache(CacheResult::revalidated);
@@ -320,13 +370,13 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     // Not cacheable (or another variant): this request goes upstream itself.
   }
   strip_conditionals(request);
-  CacheStoreTap tap(CacheStoreTap::Mode::relay, policy, request, ex.ctx, &route.static_headers(),
-                    identity, now);
+  strip_unkeyed_overrides(request, policy);
+  CacheStoreTap tap(CacheStoreTap::Mode::relay, worker, policy, request, ex.ctx,
+                    &route.static_headers(), identity, now);
+  if (ticket.lead) tap.lead(std::move(ticket.lead));
   ex.tap = &tap;
   const UpstreamOutcome outcome = co_await fetch_upstream(ex);
   ex.tap = nullptr;
-  if (tap.result() != nullptr) store_entry(worker, tap.result());
-  if (ticket.lead) ticket.lead->finish(tap.result());
   metrics.count_cache(CacheResult::miss);
   ex.cache_status = "MISS";
   if (!outcome.answered) co_await send_error(ex, outcome.error_status, outcome.error_message);

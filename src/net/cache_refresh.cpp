@@ -43,7 +43,6 @@ asio::awaitable<void> refresh_in_background(Worker& worker,
                                             const proxy::Route* route, std::string request_head,
                                             EntryIdentity identity, cache::EntryPtr stale,
                                             std::unique_ptr<cache::Flight> flight) {
-  cache::EntryPtr result;
   {
     // Counted like a connection, so a draining worker waits for it.
     DeadlineWatch watch(worker.sweeper());
@@ -64,16 +63,14 @@ asio::awaitable<void> refresh_in_background(Worker& worker,
       Exchange ex{worker, *runtime, no_client, client_buffer, watch, parser, ctx, head_buffer};
       ex.method = "GET";
       ex.compression_allowed = false;
-      CacheStoreTap tap(CacheStoreTap::Mode::background, route->config().cache, parser.get(), ctx,
-                        &route->static_headers(), std::move(identity), unix_now(), stale,
-                        /*stale_if_error_ok=*/true);
+      CacheStoreTap tap(CacheStoreTap::Mode::background, worker, route->config().cache,
+                        parser.get(), ctx, &route->static_headers(), std::move(identity),
+                        unix_now(), stale, /*stale_if_error_ok=*/true);
+      tap.lead(std::move(flight));  // finished (and the entry stored) when the body ends
       ex.tap = &tap;
       co_await fetch_upstream(ex);
-      result = tap.result();
-      if (result != nullptr) store_entry(worker, result);
     }
   }
-  flight->finish(result);
   worker.connection_closed();
 }
 

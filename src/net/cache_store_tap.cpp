@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "cache/cache_key.h"
+#include "net/cache_refresh.h"
 #include "proxy/static_header_block.h"
 
 namespace centinela::net {
@@ -111,12 +112,13 @@ std::string_view joined_field(const http::fields& fields, std::string_view name,
   return storage;
 }
 
-CacheStoreTap::CacheStoreTap(Mode mode, const config::CacheConfig& policy,
+CacheStoreTap::CacheStoreTap(Mode mode, Worker& worker, const config::CacheConfig& policy,
                              const proxy::RequestHead& request, proxy::RequestContext& ctx,
                              const proxy::StaticHeaderBlock* drops, EntryIdentity identity,
                              std::int64_t request_time, cache::EntryPtr stale,
                              bool stale_if_error_ok)
     : mode_(mode),
+      worker_(worker),
       policy_(policy),
       request_(request),
       ctx_(ctx),
@@ -327,6 +329,9 @@ void CacheStoreTap::on_end(bool complete) {
     result_ = std::move(building_);
   }
   building_.reset();
+  if (result_ != nullptr) store_entry(worker_, result_);
+  if (flight_ != nullptr) flight_->finish(result_);
+  flight_.reset();
 }
 
 }  // namespace centinela::net

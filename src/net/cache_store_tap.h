@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cache/cache_entry.h"
+#include "cache/coalescer.h"
 #include "cache/freshness.h"
 #include "config/config.h"
 #include "net/response_tap.h"
@@ -18,6 +19,8 @@ class StaticHeaderBlock;
 }
 
 namespace centinela::net {
+
+class Worker;
 
 // Who the entry is for and how it is found again.
 struct EntryIdentity {
@@ -36,10 +39,17 @@ class CacheStoreTap : public ResponseTap {
     background,  // nobody waits: every response is swallowed
   };
 
-  CacheStoreTap(Mode mode, const config::CacheConfig& policy, const proxy::RequestHead& request,
-                proxy::RequestContext& ctx, const proxy::StaticHeaderBlock* drops,
-                EntryIdentity identity, std::int64_t request_time, cache::EntryPtr stale = {},
+  // `worker`: where a complete entry is stored (L1, and L2 in the
+  // background) the moment the body ends.
+  CacheStoreTap(Mode mode, Worker& worker, const config::CacheConfig& policy,
+                const proxy::RequestHead& request, proxy::RequestContext& ctx,
+                const proxy::StaticHeaderBlock* drops, EntryIdentity identity,
+                std::int64_t request_time, cache::EntryPtr stale = {},
                 bool stale_if_error_ok = false);
+
+  // The coalescing flight this fetch leads: finished with the stored entry
+  // (or null) as soon as the outcome is known.
+  void lead(std::unique_ptr<cache::Flight> flight) { flight_ = std::move(flight); }
 
   HeadAction on_head(proxy::ResponseHead& head, std::optional<std::uint64_t> length) override;
   void on_body(std::string_view piece) override;
@@ -61,6 +71,7 @@ class CacheStoreTap : public ResponseTap {
                    const std::vector<std::string>& vary_names);
 
   Mode mode_;
+  Worker& worker_;
   const config::CacheConfig& policy_;
   const proxy::RequestHead& request_;
   proxy::RequestContext& ctx_;
@@ -69,6 +80,7 @@ class CacheStoreTap : public ResponseTap {
   std::int64_t request_time_;
   cache::EntryPtr stale_;
   bool stale_if_error_ok_;
+  std::unique_ptr<cache::Flight> flight_;
 
   std::shared_ptr<cache::CacheEntry> building_;
   cache::EntryPtr result_;

@@ -272,6 +272,7 @@ class UpstreamAttempt {
     }
 
     bool upstream_clean = true;
+    bool tap_ended = false;
     BodyPiece piece{head};
     for (;;) {
       piece.size = 0;
@@ -295,6 +296,12 @@ class UpstreamAttempt {
         if (ex_.tap != nullptr && piece.size != 0) ex_.tap->on_body({piece.data, piece.size});
       }
       piece.last = !has_body || response_->is_done();
+      if (piece.last && ex_.tap != nullptr && !tap_ended) {
+        // Complete: the cache stores it before the client has the last byte,
+        // so the client's next request already finds it.
+        ex_.tap->on_end(true);
+        tap_ended = true;
+      }
       if (compression.active() && has_body) {
         if (!compression.transform({piece.data, piece.size}, piece.last, compressed_)) {
           upstream_clean = false;
@@ -319,7 +326,7 @@ class UpstreamAttempt {
       if (piece.last) break;
     }
 
-    if (ex_.tap != nullptr) ex_.tap->on_end(upstream_clean && response_->is_done());
+    if (ex_.tap != nullptr && !tap_ended) ex_.tap->on_end(false);
     cluster_.record_success(server_index());
     if (upstream_clean && upstream_keep_alive && response_->is_done() &&
         upstream_buffer_.size() == 0) {
