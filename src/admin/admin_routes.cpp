@@ -29,8 +29,8 @@ std::string quoted(std::string_view text);
 
 AdminResponse error(unsigned status, std::string_view code, std::string_view message) {
   // Messages may quote the client's input: escaped like every other string.
-  return json(status, fmt::format(R"({{"error":{{"status":{},"code":"{}","message":{}}}}})",
-                                  status, code, quoted(message)));
+  return json(status, fmt::format(R"({{"error":{{"status":{},"code":"{}","message":{}}}}})", status,
+                                  code, quoted(message)));
 }
 
 // Names come from the config or the client: escaped like every log field.
@@ -108,14 +108,13 @@ AdminResponse stats(const AdminSources& sources) {
                           quoted(route.upstream));
   }
   routes += "]";
-  return json(
-      200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
-                       R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
-                       R"("routes":{},"upstreams":{},"top_limited_keys":{},"cache":{}}})",
-                       quoted(sources.version), uptime_seconds(sources),
-                       sources.active_connections(), process.resident_memory_bytes,
-                       process.cpu_seconds, routes, upstreams, limit::top_limited_keys_json(10),
-                       cache_stats_json(sources)));
+  return json(200, fmt::format(R"({{"version":{},"uptime_s":{:.0f},"connections_active":{},)"
+                               R"("memory":{{"rss_bytes":{}}},"cpu_seconds":{:.3f},)"
+                               R"("routes":{},"upstreams":{},"top_limited_keys":{},"cache":{}}})",
+                               quoted(sources.version), uptime_seconds(sources),
+                               sources.active_connections(), process.resident_memory_bytes,
+                               process.cpu_seconds, routes, upstreams,
+                               limit::top_limited_keys_json(10), cache_stats_json(sources)));
 }
 
 // POST /admin/cache/purge: this instance's L1 at once; with Redis, the

@@ -31,10 +31,10 @@ struct AdminSources {
   std::function<std::uint64_t()> active_connections;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
-  redis::Client* redis = nullptr;  // the admin thread's own, when redis is configured
-  cache::MemoryStore* cache = nullptr;     // the L1 (always present)
-  cache::RedisCache* cache_l2 = nullptr;   // on `redis`, with cache.shared: redis
-  std::string instance_id;                 // names this process in purge messages
+  redis::Client* redis = nullptr;         // the admin thread's own, when redis is configured
+  cache::MemoryStore* cache = nullptr;    // the L1 (always present)
+  cache::RedisCache* cache_l2 = nullptr;  // on `redis`, with cache.shared: redis
+  std::string instance_id;                // names this process in purge messages
 };
 
 class AdminServer {

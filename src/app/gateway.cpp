@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "admin/admin_server.h"
+#include "app/version.h"
 #include "cache/coalescer.h"
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
-#include "app/version.h"
 #include "net/health_checker.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
@@ -44,8 +44,8 @@ struct Gateway::State {
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
   std::unique_ptr<net::HealthChecker> health;
-  std::unique_ptr<redis::Client> admin_redis;  // the main thread's, for admin endpoints
-  std::unique_ptr<cache::RedisCache> admin_cache_l2;     // on admin_redis
+  std::unique_ptr<redis::Client> admin_redis;           // the main thread's, for admin endpoints
+  std::unique_ptr<cache::RedisCache> admin_cache_l2;    // on admin_redis
   std::unique_ptr<redis::Subscriber> purge_subscriber;  // other instances' purges
   std::string instance_id = security::new_request_id();
   std::unique_ptr<admin::AdminServer> admin;
@@ -187,8 +187,7 @@ void Gateway::State::start_cache() {
   // Purges published by any instance (this one included, already applied)
   // reach this L1 here.
   purge_subscriber = std::make_unique<redis::Subscriber>(
-      io, *config->redis, std::string(cache::kPurgeChannel),
-      [this](std::string_view message) {
+      io, *config->redis, std::string(cache::kPurgeChannel), [this](std::string_view message) {
         cache::PurgeRequest request;
         std::string from;
         std::string problem;

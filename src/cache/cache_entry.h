@@ -29,10 +29,10 @@ struct CacheEntry {
   CacheEntry& operator=(const CacheEntry&) = delete;
 
   // --- What it is stored under --------------------------------------------
-  std::string key;             // primary key (cache_key.h), without Vary
-  std::string host;            // lower-case, no port
-  std::string path_and_query;  // as keyed (query normalised): for purge by url/prefix
-  std::string user;            // non-empty for a per-user (key: [user]) entry
+  std::string key;                // primary key (cache_key.h), without Vary
+  std::string host;               // lower-case, no port
+  std::string path_and_query;     // as keyed (query normalised): for purge by url/prefix
+  std::string user;               // non-empty for a per-user (key: [user]) entry
   std::vector<std::string> tags;  // from Cache-Tags / Surrogate-Key
   // Vary: the request fields the response varies on (lower-case names) and
   // this entry's normalised request values for them, in the same order.
@@ -54,15 +54,15 @@ struct CacheEntry {
   std::string body;              // as received from the origin
 
   // --- Freshness (RFC 9111 §4.2), whole seconds since the Unix epoch -------
-  std::int64_t request_time = 0;   // when the request that fetched it was sent
-  std::int64_t response_time = 0;  // when its response arrived
-  std::int64_t date_value = 0;     // the Date field (response_time when absent)
-  std::int64_t age_value = 0;      // the Age field received, 0 when absent
+  std::int64_t request_time = 0;             // when the request that fetched it was sent
+  std::int64_t response_time = 0;            // when its response arrived
+  std::int64_t date_value = 0;               // the Date field (response_time when absent)
+  std::int64_t age_value = 0;                // the Age field received, 0 when absent
   std::int64_t freshness_lifetime = 0;       // seconds
   std::int64_t stale_while_revalidate = -1;  // seconds, -1: not allowed
   std::int64_t stale_if_error = -1;          // seconds, -1: not allowed
-  bool must_revalidate = false;  // must-revalidate, proxy-revalidate or s-maxage
-  bool no_cache = false;         // stored, but every use needs revalidation
+  bool must_revalidate = false;              // must-revalidate, proxy-revalidate or s-maxage
+  bool no_cache = false;                     // stored, but every use needs revalidation
   bool immutable = false;
 
   // --- Compressed variants, added lazily and at most once each -------------

@@ -159,11 +159,11 @@ struct CacheConfig {
   // Extra key parts: "user", "api_key", "host", "header:NAME", "cookie:NAME"
   // (NAME lower-case). Host, path and the normalised query are always keyed.
   std::vector<std::string> key;
-  std::vector<std::string> ignore_query_params;  // left out of the key
-  std::vector<std::string> vary_query_params;    // non-empty: only these are keyed
-  std::vector<std::string> bypass_headers;       // lower-case; present → no cache
-  std::vector<std::string> bypass_cookies;       // present → no cache
-  bool store_set_cookie = false;                 // store responses with Set-Cookie
+  std::vector<std::string> ignore_query_params;        // left out of the key
+  std::vector<std::string> vary_query_params;          // non-empty: only these are keyed
+  std::vector<std::string> bypass_headers;             // lower-case; present → no cache
+  std::vector<std::string> bypass_cookies;             // present → no cache
+  bool store_set_cookie = false;                       // store responses with Set-Cookie
   std::uint64_t max_object_size = 8ull * 1024 * 1024;  // larger bodies are relayed only
   Duration lock_timeout = std::chrono::seconds(10);    // how long coalesced requests wait
 };

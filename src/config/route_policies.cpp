@@ -66,10 +66,10 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
     out.enabled = true;
     return;
   }
-  MapFields fields(errors, node, path,
-                   {"ttl", "stale_while_revalidate", "stale_if_error", "key",
-                    "ignore_query_params", "vary_query_params", "bypass", "store_set_cookie",
-                    "max_object_size", "lock_timeout"});
+  MapFields fields(
+      errors, node, path,
+      {"ttl", "stale_while_revalidate", "stale_if_error", "key", "ignore_query_params",
+       "vary_query_params", "bypass", "store_set_cookie", "max_object_size", "lock_timeout"});
   if (!fields.is_map()) return;
   out.enabled = true;
   Duration value{};

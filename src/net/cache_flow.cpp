@@ -1,8 +1,8 @@
 #include "net/cache_flow.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <optional>
 
@@ -62,7 +62,8 @@ class InvalidationTap : public ResponseTap {
 // The path of a Location-like reference when it names this host (or no
 // host); empty otherwise: invalidating another origin's entries is refused.
 std::string_view same_host_path(std::string_view reference, std::string_view host) {
-  if (reference.starts_with("/")) return reference.starts_with("//") ? std::string_view{} : reference;
+  if (reference.starts_with("/"))
+    return reference.starts_with("//") ? std::string_view{} : reference;
   for (std::string_view scheme : {"http://", "https://"}) {
     if (reference.size() > scheme.size() &&
         boost::beast::iequals(reference.substr(0, scheme.size()), scheme)) {
@@ -87,8 +88,8 @@ void invalidate_url(Worker& worker, std::string_view host, std::string_view path
   if (auto* l1 = worker.shared().cache) l1->purge(purge);
   if (auto* l2 = worker.l2()) {
     asio::co_spawn(
-        worker.io(),
-        [l2, purge]() -> asio::awaitable<void> { co_await l2->purge(purge); }, asio::detached);
+        worker.io(), [l2, purge]() -> asio::awaitable<void> { co_await l2->purge(purge); },
+        asio::detached);
   }
 }
 
@@ -137,9 +138,10 @@ class ClientConditionals {
 // keys on them. (X-Forwarded-Host/-Proto are already the gateway's own.)
 void strip_unkeyed_overrides(proxy::RequestHead& request, const config::CacheConfig& policy) {
   static constexpr std::string_view kOverrides[] = {
-      "x-host",          "x-forwarded-server",     "x-original-url", "x-rewrite-url",
-      "x-original-host", "x-http-method-override", "x-http-method",  "x-method-override",
-      "x-forwarded-scheme", "x-forwarded-port",    "x-forwarded-prefix", "forwarded"};
+      "x-host",           "x-forwarded-server", "x-original-url",
+      "x-rewrite-url",    "x-original-host",    "x-http-method-override",
+      "x-http-method",    "x-method-override",  "x-forwarded-scheme",
+      "x-forwarded-port", "x-forwarded-prefix", "forwarded"};
   for (std::string_view name : kOverrides) {
     if (request.find(name) == request.end()) continue;
     std::string keyed = "header:";
@@ -188,7 +190,8 @@ void set_validators(proxy::RequestHead& request, const cache::CacheEntry& entry)
   request.erase(http::field::if_unmodified_since);
   request.erase(http::field::if_range);
   if (!entry.etag.empty()) request.set(http::field::if_none_match, entry.etag);
-  if (!entry.last_modified.empty()) request.set(http::field::if_modified_since, entry.last_modified);
+  if (!entry.last_modified.empty())
+    request.set(http::field::if_modified_since, entry.last_modified);
 }
 
 void strip_conditionals(proxy::RequestHead& request) {
@@ -297,8 +300,8 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
       if (auto flight = coalescer->try_lead("refresh\n" + identity.key)) {
         asio::co_spawn(worker.io(),
                        refresh_in_background(worker, worker.runtime(), &route,
-                                             request_bytes(request, *entry, policy), identity, entry,
-                                             std::move(flight)),
+                                             request_bytes(request, *entry, policy), identity,
+                                             entry, std::move(flight)),
                        asio::detached);
       }
       co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale", use.age, use.ttl}, l1);
@@ -322,8 +325,8 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     if (!outcome.answered) {
       if (use.stale_if_error_ok) {
         metrics.count_cache(CacheResult::stale);
-        co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error",
-                                          use.age, use.ttl}, l1);
+        co_await send_cached(
+            ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error", use.age, use.ttl}, l1);
       } else {
         co_await send_error(ex, outcome.error_status, outcome.error_message);
       }
@@ -338,8 +341,8 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
                              l1);
       } else {
         metrics.count_cache(CacheResult::stale);
-        co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error",
-                                          use.age, use.ttl}, l1);
+        co_await send_cached(
+            ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error", use.age, use.ttl}, l1);
       }
     } else {
       metrics.count_cache(CacheResult::miss);

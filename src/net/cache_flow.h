@@ -11,7 +11,6 @@
 namespace centinela::net {
 
 // `host` is lower-case without port; `query` is the raw query (no '?').
-asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
-                                       std::string_view query);
+asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host, std::string_view query);
 
 }  // namespace centinela::net

@@ -33,8 +33,7 @@ void store_entry(Worker& worker, const cache::EntryPtr& entry) {
   }
   if (ttl <= 0) return;
   asio::co_spawn(
-      worker.io(),
-      [l2, entry, ttl]() -> asio::awaitable<void> { co_await l2->store(entry, ttl); },
+      worker.io(), [l2, entry, ttl]() -> asio::awaitable<void> { co_await l2->store(entry, ttl); },
       asio::detached);
 }
 

@@ -153,8 +153,8 @@ Judgement judge(const http::fields& head, unsigned status, const proxy::RequestH
   const bool vary_ok = cache::parse_vary(vary, out.vary_names, star);
   facts.vary_star = star || !vary_ok;
   facts.has_content_range = head.find(http::field::content_range) != head.end();
-  facts.has_validator =
-      head.find(http::field::etag) != head.end() || head.find(http::field::last_modified) != head.end();
+  facts.has_validator = head.find(http::field::etag) != head.end() ||
+                        head.find(http::field::last_modified) != head.end();
   facts.date = cache::parse_http_date(field_value(head, http::field::date));
   if (auto expires = head.find(http::field::expires); expires != head.end()) {
     facts.expires = cache::parse_http_date(expires->value());

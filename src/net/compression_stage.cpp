@@ -95,8 +95,8 @@ bool CompressionStage::begin(const config::CompressionConfig& policy,
                              std::string_view accept_encoding, proxy::ResponseHead& response,
                              std::optional<std::uint64_t> length) {
   bool varies = false;
-  coding_ = choose_coding(policy, accept_encoding,
-                          response.result_int(), field(response, http::field::content_type),
+  coding_ = choose_coding(policy, accept_encoding, response.result_int(),
+                          field(response, http::field::content_type),
                           field(response, http::field::content_encoding),
                           field(response, http::field::cache_control), length, varies);
   if (varies) add_vary_accept_encoding(response);

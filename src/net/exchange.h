@@ -63,7 +63,7 @@ struct Exchange {
 
 // How forwarding went when the gateway did not answer the client itself.
 struct UpstreamOutcome {
-  bool answered = true;      // a response went out (or the client is gone)
+  bool answered = true;       // a response went out (or the client is gone)
   unsigned error_status = 0;  // else: the error to answer (502, 503, 504)
   std::string_view error_message;
 };

@@ -94,7 +94,7 @@ class Worker {
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;
   proxy::WorkerResources resources_;
-  std::unique_ptr<redis::Client> redis_;  // before io_ in destruction order
+  std::unique_ptr<redis::Client> redis_;   // before io_ in destruction order
   std::unique_ptr<cache::RedisCache> l2_;  // uses redis_: destroyed first
   std::string redis_url_;
   std::string date_;

@@ -30,7 +30,8 @@ RouteMetrics::RouteMetrics(std::string route_name, bool caches)
       "hit", "miss", "stale", "bypass", "revalidated", "coalesced"};
   for (std::size_t i = 0; i < kResults.size(); ++i) {
     cache_[i] = &observe::Registry::global().counter(
-        "centinela_cache_requests_total", "Requests on caching routes, by how the cache served them",
+        "centinela_cache_requests_total",
+        "Requests on caching routes, by how the cache served them",
         {{"route", route_name_}, {"result", std::string(kResults[i])}});
   }
 }

@@ -1,4 +1,3 @@
-#include "allocation_counting.h"
 #include "cache/entry_codec.h"
 
 #include <gtest/gtest.h>
@@ -7,6 +6,8 @@
 #include <cstdlib>
 #include <new>
 #include <random>
+
+#include "allocation_counting.h"
 
 // The decoder must never allocate more than its input can justify, whatever
 // a length field claims: allocation_counting.h measures it.
