@@ -13,6 +13,7 @@
 #include "limit/policy_registry.h"
 #include "limit/rate_limit_headers.h"
 #include "limit/rate_limit_key.h"
+#include "limit/redis_batch.h"
 #include "limit/redis_limiter.h"
 #include "observe/event_log.h"
 #include "observe/metrics.h"
@@ -126,7 +127,7 @@ class RateLimitFilter final : public proxy::Filter {
       policies.push_back(&states_[i].policy);
       indexes.push_back(i);
     }
-    auto decisions = co_await redis_decide(*client, std::move(keys), policies);
+    auto decisions = co_await redis_decide_batched(*ctx.worker, std::move(keys), policies);
     if (!decisions) {
       store_errors_->inc();
       if (should_warn()) {

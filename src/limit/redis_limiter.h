@@ -1,5 +1,6 @@
-// The shared store: every policy of a request decided by one Lua script call
-// (EVALSHA) on Redis, all-or-nothing (a request refused by one policy spends
+// The shared store: every policy of a request decided in one Lua script call
+// (EVALSHA) on Redis, which decides a whole batch of requests in order (see
+// redis_batch.h), each all-or-nothing (a request refused by one policy spends
 // nothing from the others), timed by Redis's own clock (TIME) so every
 // gateway sharing the Redis agrees.
 //
@@ -19,6 +20,7 @@
 
 namespace centinela::redis {
 class Client;
+class Script;
 struct Reply;
 }  // namespace centinela::redis
 
@@ -27,15 +29,21 @@ namespace centinela::limit {
 // "centinela:rl:" + scope (newlines as ':') + key text.
 std::string redis_key(std::string_view scope, std::string_view key_text);
 
-// The script's arguments for `policies` (five per policy).
-std::vector<std::string> redis_script_args(std::span<const Policy* const> policies);
+// The decision script. Its reply has one element per request of the batch.
+const redis::Script& redis_script();
 
-// Parses the script's reply into one decision per policy; nullopt when the
-// reply is not the expected shape.
+// Appends one request's script arguments for `policies` to `args` (its
+// policy count, then five per policy); its keys go to KEYS in the same order.
+void append_redis_script_args(std::vector<std::string>& args,
+                              std::span<const Policy* const> policies);
+
+// Parses one request's element of the script's reply into one decision per
+// policy; nullopt when it is not the expected shape.
 std::optional<std::vector<Decision>> parse_redis_reply(const redis::Reply& reply,
                                                        std::size_t policy_count);
 
-// Runs the decision; nullopt on any store failure.
+// Runs one request's decision alone (a batch of one); nullopt on any store
+// failure. The filter goes through redis_decide_batched instead.
 boost::asio::awaitable<std::optional<std::vector<Decision>>> redis_decide(
     redis::Client& client, std::vector<std::string> keys, std::span<const Policy* const> policies);
 
