@@ -113,7 +113,7 @@ class PurgeMatcher {
 }  // namespace
 
 struct alignas(64) MemoryStore::Shard {
-  Shard(StoreCounters counters, std::uint64_t small_queue_bytes)
+  Shard(const StoreCounters& counters, std::uint64_t small_queue_bytes)
       : fifo(counters, small_queue_bytes) {}
   std::mutex mutex;
   S3FifoShard fifo;

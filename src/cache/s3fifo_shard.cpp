@@ -64,7 +64,7 @@ std::size_t S3FifoShard::index_bytes(const std::string& key, std::size_t variant
   return bytes;
 }
 
-S3FifoShard::S3FifoShard(StoreCounters counters, std::uint64_t small_queue_bytes)
+S3FifoShard::S3FifoShard(const StoreCounters& counters, std::uint64_t small_queue_bytes)
     : counters_(counters), small_queue_bytes_(small_queue_bytes) {}
 
 S3FifoShard::~S3FifoShard() = default;

@@ -42,7 +42,7 @@ class S3FifoShard {
  public:
   // `small_queue_bytes`: the small FIFO's share; above it the small FIFO is
   // evicted from first.
-  S3FifoShard(StoreCounters counters, std::uint64_t small_queue_bytes);
+  S3FifoShard(const StoreCounters& counters, std::uint64_t small_queue_bytes);
   ~S3FifoShard();
   S3FifoShard(const S3FifoShard&) = delete;
   S3FifoShard& operator=(const S3FifoShard&) = delete;

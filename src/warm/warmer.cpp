@@ -143,7 +143,11 @@ class Lane {
     const bool reused = connected_;
     Outcome outcome = co_await attempt(url);
     if (outcome.why == kStaleConnection) {
-      outcome = reused ? co_await attempt(url) : Outcome{WarmResult::failed, "connection closed"};
+      if (reused) {
+        outcome = co_await attempt(url);
+      } else {
+        outcome = Outcome{WarmResult::failed, "connection closed"};
+      }
     }
     co_return outcome;
   }
