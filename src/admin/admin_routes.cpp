@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "cache/cache_key.h"
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
 #include "config/percent_encoding.h"
@@ -125,6 +126,18 @@ boost::asio::awaitable<AdminResponse> purge_cache(std::string_view body,
   std::string problem;
   if (!cache::parse_purge_request(body, request, problem)) {
     co_return error(400, "BAD_REQUEST", problem);
+  }
+  if (request.kind == cache::PurgeRequest::Kind::url) {
+    // Entries are stored with their query parameters sorted: so is the URL.
+    const config::CacheConfig no_route_rules;
+    for (auto& url : request.values) {
+      const auto question = url.find('?');
+      if (question == std::string::npos) continue;
+      std::string query;
+      cache::normalize_query(no_route_rules, std::string_view(url).substr(question + 1), query);
+      url.resize(question);
+      if (!query.empty()) url += "?" + query;
+    }
   }
   std::size_t purged = sources.cache != nullptr ? sources.cache->purge(request) : 0;
   bool shared = false;

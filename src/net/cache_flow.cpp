@@ -80,11 +80,24 @@ std::string_view same_host_path(std::string_view reference, std::string_view hos
   return {};
 }
 
-void invalidate_url(Worker& worker, std::string_view host, std::string_view path_and_query) {
-  if (path_and_query.empty()) return;
+// Drops the entries stored for a target ("/path?query") on this host, its
+// query normalised as the route keys it.
+void invalidate_url(Worker& worker, const config::CacheConfig& policy, std::string_view host,
+                    std::string_view target) {
+  if (target.empty()) return;
+  const auto question = target.find('?');
+  std::string path_and_query(target.substr(0, question));
+  if (question != std::string_view::npos) {
+    std::string query;
+    cache::normalize_query(policy, target.substr(question + 1), query);
+    if (!query.empty()) {
+      path_and_query += '?';
+      path_and_query += query;
+    }
+  }
   cache::PurgeRequest purge;
   purge.kind = cache::PurgeRequest::Kind::url;
-  purge.values.emplace_back("http://" + std::string(host) + std::string(path_and_query));
+  purge.values.emplace_back("http://" + std::string(host) + path_and_query);
   if (auto* l1 = worker.shared().cache) l1->purge(purge);
   if (auto* l2 = worker.l2()) {
     asio::co_spawn(
@@ -230,19 +243,19 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
 
   if (request.method() != http::verb::get && request.method() != http::verb::head) {
     if (!is_unsafe(request.method())) {
-      co_await forward_upstream(ex);
+      co_await send_bypass(ex, "method");
       co_return;
     }
     InvalidationTap tap;
     ex.tap = &tap;
-    const std::string path_and_query(request.target());
-    co_await forward_upstream(ex);
+    const std::string target(request.target());
+    co_await send_bypass(ex, "method");
     ex.tap = nullptr;
     // RFC 9111 §4.4: a non-error response to an unsafe method invalidates.
     if (tap.status >= 200 && tap.status < 400) {
-      invalidate_url(worker, host, path_and_query);
-      invalidate_url(worker, host, same_host_path(tap.location, host));
-      invalidate_url(worker, host, same_host_path(tap.content_location, host));
+      invalidate_url(worker, policy, host, target);
+      invalidate_url(worker, policy, host, same_host_path(tap.location, host));
+      invalidate_url(worker, policy, host, same_host_path(tap.content_location, host));
     }
     co_return;
   }
@@ -297,7 +310,13 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     }
     if (use.use == cache::Usability::stale_revalidate_in_background) {
       metrics.count_cache(CacheResult::stale);
-      if (auto flight = coalescer->try_lead("refresh\n" + identity.key)) {
+      // Within stale-while-revalidate the entry is refreshed (once); a stale
+      // entry served only because the client's max-stale accepts it is not.
+      const bool in_swr_window =
+          entry->stale_while_revalidate >= 0 &&
+          use.age < entry->freshness_lifetime + entry->stale_while_revalidate;
+      if (auto flight = in_swr_window ? coalescer->try_lead("refresh\n" + identity.key)
+                                      : std::unique_ptr<cache::Flight>{}) {
         asio::co_spawn(worker.io(),
                        refresh_in_background(worker, worker.runtime(), &route,
                                              request_bytes(request, *entry, policy), identity,

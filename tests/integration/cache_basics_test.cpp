@@ -417,6 +417,32 @@ TEST_F(CacheBasicsTest, SuccessfulUnsafeMethodsInvalidateTheUrlAndItsLocations) 
   EXPECT_EQ(get("/items/5").body, "five-1") << "a Location on another host invalidated";
 }
 
+TEST_F(CacheBasicsTest, UnsafeMethodsBypassAndInvalidateWhateverTheQueryOrder) {
+  cache_route("{}");
+  origin_.on("/list", resource("list"));
+  ASSERT_TRUE(start_with());
+  get("/list?b=2&a=1");
+  ASSERT_EQ(x_cache(get("/list?a=1&b=2")), "HIT");  // the same entry: query order is not keyed
+
+  HttpResponse post = send("POST", "/list?b=2&a=1", {}, "x");
+  EXPECT_EQ(post.status, 200);
+  EXPECT_EQ(x_cache(post), "BYPASS");
+  EXPECT_TRUE(cache_status_has(post, "fwd=bypass")) << post.header("cache-status").value_or("");
+  HttpResponse after = get("/list?a=1&b=2");
+  EXPECT_EQ(x_cache(after), "MISS") << "POST with the query in another order did not invalidate";
+  EXPECT_EQ(after.body, "list-2");
+}
+
+TEST_F(CacheBasicsTest, PurgeByUrlMatchesWhateverTheQueryOrder) {
+  cache_route("{}");
+  origin_.on("/list", resource("list"));
+  ASSERT_TRUE(start_with());
+  get("/list?a=1&b=2");
+  ASSERT_EQ(x_cache(get("/list?a=1&b=2")), "HIT");
+  EXPECT_EQ(purged_count(purge(R"({"url": "/list?b=2&a=1"})")), 1);
+  EXPECT_EQ(x_cache(get("/list?a=1&b=2")), "MISS");
+}
+
 TEST_F(CacheBasicsTest, CentinelaCacheControlSteersThisCacheAndIsNotForwarded) {
   cache_route("{}");
   origin_.on("/steered", numbered("steered", {{"Cache-Control", "no-store"},
