@@ -16,13 +16,25 @@ namespace {
 // {all_allowed, then per policy: allowed, remaining, reset_us,
 // retry_after_us}. Each request is decided all-or-nothing and its writes are
 // done before the next request of the batch reads, so two requests for one
-// key in a batch see each other exactly as two separate calls would. One
+// key in a batch see each other exactly as two separate calls would (a GCRA
+// key's TAT is kept in the script between them and stored once). One
 // TIME for the batch: its requests arrived in the same event-loop turn. Lua
 // numbers are doubles: microseconds since 1970 (~1.7e15) are exact below
 // 2^53.
 constexpr const char* kScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+-- GCRA keys' TATs as this call left them: a key several requests of the
+-- batch share is read once and written once, at the end.
+local tats, dirty, written = {}, {}, {}
+local function tat_of(key)
+  local tat = tats[key]
+  if tat == nil then
+    tat = tonumber(redis.call('GET', key) or '0') or 0
+    tats[key] = tat
+  end
+  return tat
+end
 local function decide(k0, a0, n)
   local out = {1}
   local writes = {}
@@ -36,7 +48,7 @@ local function decide(k0, a0, n)
     local tolerance = tonumber(ARGV[b + 5])
     local allowed, remaining, reset, retry
     if algo == 0 then
-      local tat = tonumber(redis.call('GET', key) or '0') or 0
+      local tat = tat_of(key)
       local base = math.max(tat, now)
       local new_tat = base + emission
       if new_tat - now > tolerance then
@@ -77,8 +89,11 @@ local function decide(k0, a0, n)
       local b = a0 + (i - 1) * 5
       local key = KEYS[k0 + i]
       if tonumber(ARGV[b + 1]) == 0 then
-        local ttl = math.ceil((writes[i] - now) / 1000) + 1
-        redis.call('SET', key, string.format('%.0f', writes[i]), 'PX', ttl)
+        if not dirty[key] then
+          dirty[key] = true
+          written[#written + 1] = key
+        end
+        tats[key] = writes[i]
       else
         local window = tonumber(ARGV[b + 3])
         redis.call('ZADD', key, now, string.format('%.0f-%d', now, writes[i]))
@@ -102,6 +117,11 @@ while a <= #ARGV do
   results[#results + 1] = decide(k, a, n)
   k = k + n
   a = a + 1 + 5 * n
+end
+for i = 1, #written do
+  local key = written[i]
+  local tat = tats[key]
+  redis.call('SET', key, string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1)
 end
 return results
 )lua";

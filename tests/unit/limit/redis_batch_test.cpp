@@ -185,6 +185,11 @@ TEST_F(RedisBatchTest, SameKeyInOneBatchIsExactAndAllOrNothing) {
   EXPECT_TRUE(admitted_fields.contains(R"("few";r=0;t=3600, "many";r=90;t=3600)"));
   EXPECT_GE(script_calls, 1);
   EXPECT_LE(script_calls, 3);
+
+  // What the batch stored is what a later call finds.
+  const std::vector<Answer> later = concurrent(config, *filter, {"203.0.113.77"}, script_calls);
+  EXPECT_FALSE(later.at(0).admitted);
+  EXPECT_EQ(later.at(0).ratelimit, R"("few";r=0;t=3600, "many";r=90;t=3600)");
 }
 
 TEST_F(RedisBatchTest, BatchFailingFallsBackToExactInProcessCount) {
