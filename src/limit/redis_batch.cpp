@@ -3,6 +3,8 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -21,22 +23,37 @@ using Result = std::optional<std::vector<Decision>>;
 using Handler = asio::any_completion_handler<void(Result)>;
 
 class Batch;
-// The batch of this thread's worker still taking decisions (this turn's), if
-// any. One worker runs per thread, so one slot is enough; a request of
-// another worker simply starts its own batch.
-thread_local Batch* open_batch = nullptr;
 
-// The decisions of one turn. Lives in its leader's coroutine frame, so it
+// A worker's batching state, owned by its io_context (an Asio service), so it
+// lives exactly as long as the loop whose turns it batches (a thread_local
+// could outlive an io_context and be found by the next one).
+class BatchService final : public asio::execution_context::service {
+ public:
+  // NOLINTNEXTLINE(readability-identifier-naming): the name Asio looks up.
+  static inline asio::execution_context::id id;
+
+  explicit BatchService(asio::execution_context& context)
+      : asio::execution_context::service(context) {}
+
+  Batch* open = nullptr;  // this turn's batch, still taking decisions
+
+ private:
+  // The batches live in their leaders' frames, which the loop destroys.
+  void shutdown() override {}
+};
+
+// The decisions of one batch. Lives in its leader's coroutine frame, so it
 // goes away with the leader whatever happens; the requests waiting on it hold
 // only their completion handler (destroyed with it if the leader's frame is
 // destroyed without finishing, as when the io_context is torn down).
 class Batch {
  public:
-  explicit Batch(const proxy::WorkerResources& worker) : worker_(&worker) {
+  Batch(BatchService& service, const proxy::WorkerResources& worker)
+      : service_(service), worker_(&worker) {
     keys_.reserve(16);
     args_.reserve(16 * 6);
     members_.reserve(16);
-    open_batch = this;
+    service_.open = this;
   }
   ~Batch() { close(); }
   Batch(const Batch&) = delete;
@@ -60,7 +77,7 @@ class Batch {
 
   // Takes no more decisions: the next request starts a new batch.
   void close() {
-    if (open_batch == this) open_batch = nullptr;
+    if (service_.open == this) service_.open = nullptr;
   }
 
   asio::awaitable<std::optional<redis::Reply>> send(redis::Client& client) {
@@ -95,6 +112,7 @@ class Batch {
     std::optional<Handler> handler;
   };
 
+  BatchService& service_;
   const proxy::WorkerResources* worker_;
   std::vector<std::string> keys_;
   std::vector<std::string> args_;
@@ -106,13 +124,19 @@ class Batch {
 asio::awaitable<Result> redis_decide_batched(const proxy::WorkerResources& worker,
                                              std::vector<std::string> keys,
                                              std::span<const Policy* const> policies) {
-  if (Batch* open = open_batch; open != nullptr && open->accepts(worker)) {
+  if (worker.io == nullptr) {
+    redis::Client* client = worker.redis;
+    if (client == nullptr) co_return std::nullopt;
+    co_return co_await redis_decide(*client, std::move(keys), policies);
+  }
+  BatchService& service = asio::use_service<BatchService>(*worker.io);
+  if (Batch* open = service.open; open != nullptr && open->accepts(worker)) {
     const std::size_t index = open->add(keys, policies);
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result)>(
         [open, index](auto handler) { open->wait(index, Handler(std::move(handler))); },
         asio::use_awaitable);
   }
-  Batch batch(worker);
+  Batch batch(service, worker);
   batch.add(keys, policies);
   const auto executor = co_await asio::this_coro::executor;
   // Behind every handler already queued: the rest of this turn's requests

@@ -67,8 +67,12 @@ class RedisBatchTest : public ::testing::Test {
   // loop (one coroutine each, started together), after one warm-up request
   // that loads the script; returns their answers in order and how many
   // EVALSHA calls Redis counted for them.
+  //
+  // With `turns` > 1 the requests are started over that many successive
+  // turns instead.
   std::vector<Answer> concurrent(const config::Config& config, proxy::Filter& filter,
-                                 const std::vector<std::string>& ips, std::int64_t& script_calls) {
+                                 const std::vector<std::string>& ips, std::int64_t& script_calls,
+                                 std::size_t turns = 1) {
     asio::io_context io;
     redis::Client client(io, *config.redis);
     redis::Client stats(io, *config.redis);  // a second connection, for INFO
@@ -113,7 +117,9 @@ class RedisBatchTest : public ::testing::Test {
           // All started in this turn: each coroutine's first step is queued
           // now and runs before anything they queue themselves.
           int done = 0;
+          const std::size_t per_turn = (ips.size() + turns - 1) / turns;
           for (std::size_t i = 0; i < ips.size(); ++i) {
+            if (i > 0 && i % per_turn == 0) co_await asio::post(io, asio::use_awaitable);
             asio::co_spawn(io, one(i), [&done](std::exception_ptr) { ++done; });
           }
           for (int i = 0; done < static_cast<int>(ips.size()) && i < 1000; ++i) {
@@ -152,6 +158,25 @@ TEST_F(RedisBatchTest, HundredConcurrentDecisionsLeaveInOneScriptCall) {
   // One call for the turn (a handful at most, should the loop split it).
   EXPECT_GE(script_calls, 1);
   EXPECT_LE(script_calls, 3);
+}
+
+TEST_F(RedisBatchTest, EachTurnLeavesAsItsOwnCall) {
+  RedisProcess redis_process;
+  const config::Config config = load(
+      config_text(redis_process.port(), "      - {name: per_ip, key: ip, limit: 5, window: 1h}\n"));
+  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  std::vector<std::string> ips;
+  for (int i = 0; i < 100; ++i) ips.push_back("198.51.100." + std::to_string(i + 1));
+
+  // Ten turns of ten requests: a batch closes at the end of its turn, and a
+  // request never waits for another turn's call.
+  std::int64_t script_calls = 0;
+  const std::vector<Answer> answers = concurrent(config, *filter, ips, script_calls, /*turns=*/10);
+  for (const Answer& answer : answers) {
+    EXPECT_TRUE(answer.admitted);
+    EXPECT_EQ(answer.ratelimit, R"("per_ip";r=4;t=720)");
+  }
+  EXPECT_EQ(script_calls, 10);
 }
 
 TEST_F(RedisBatchTest, SameKeyInOneBatchIsExactAndAllOrNothing) {
