@@ -1,5 +1,9 @@
 #include "cache/cache_entry.h"
 
+#include <boost/beast/core/string.hpp>
+
+#include "compress/negotiation.h"
+
 namespace centinela::cache {
 namespace {
 
@@ -76,6 +80,31 @@ std::size_t CacheEntry::charge() const {
   }
   total += heap_bytes(tags) + heap_bytes(vary_names) + heap_bytes(vary_values);
   return total + encoded_bytes();
+}
+
+bool CacheEntry::transformable() const {
+  std::uint8_t known = transformable_.load(std::memory_order_relaxed);
+  if (known == 0) {
+    bool no_transform = false;
+    std::string_view lines = header_lines;
+    constexpr std::string_view kName = "cache-control:";
+    while (!lines.empty() && !no_transform) {
+      const auto eol = lines.find("\r\n");
+      const std::string_view line = lines.substr(0, eol);
+      if (line.size() > kName.size() &&
+          boost::beast::iequals(line.substr(0, kName.size()), kName)) {
+        no_transform = compress::has_no_transform(line.substr(kName.size()));
+      }
+      if (eol == std::string_view::npos) break;
+      lines.remove_prefix(eol + 2);
+    }
+    const bool identity =
+        content_encoding.empty() || boost::beast::iequals(content_encoding, "identity");
+    known = identity && !no_transform ? 2 : 1;
+    // Racing first uses compute the same answer: a relaxed store is enough.
+    transformable_.store(known, std::memory_order_relaxed);
+  }
+  return known == 2;
 }
 
 }  // namespace centinela::cache

@@ -78,7 +78,13 @@ struct CacheEntry {
   // costs against `cache.memory`.
   std::size_t charge() const;
 
+  // Whether the gateway may encode this body: the origin sent it without a
+  // Content-Encoding and without Cache-Control: no-transform. Worked out
+  // from the stored fields on first use, then remembered (hits ask it).
+  bool transformable() const;
+
  private:
+  mutable std::atomic<std::uint8_t> transformable_{0};  // 0 unknown, 1 no, 2 yes
   mutable std::array<std::atomic<const EncodedBody*>, compress::kCodingCount> encoded_{};
 };
 

@@ -17,23 +17,6 @@
 namespace centinela::net {
 namespace {
 
-// A stored field's value from the entry's "Name: value\r\n" lines.
-std::string_view stored_field(std::string_view lines, std::string_view name) {
-  while (!lines.empty()) {
-    const auto eol = lines.find("\r\n");
-    const std::string_view line = lines.substr(0, eol);
-    if (line.size() > name.size() && line[name.size()] == ':' &&
-        boost::beast::iequals(line.substr(0, name.size()), name)) {
-      std::string_view value = line.substr(name.size() + 1);
-      while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-      return value;
-    }
-    if (eol == std::string_view::npos) break;
-    lines.remove_prefix(eol + 2);
-  }
-  return {};
-}
-
 std::string_view opaque_tag(std::string_view etag) {
   if (etag.starts_with("W/")) etag.remove_prefix(2);
   return etag;
@@ -89,12 +72,11 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   std::string_view etag = entry.etag;
   bool vary_accept_encoding = false;
   const auto& policy = route.config().compression;
-  if (policy.enabled && entry.content_encoding.empty()) {
+  if (policy.enabled && entry.transformable()) {
     auto accept = request.find(http::field::accept_encoding);
     const compress::Coding coding = choose_coding(
         policy, accept != request.end() ? std::string_view(accept->value()) : std::string_view{},
-        entry.status, entry.content_type, {}, stored_field(entry.header_lines, "Cache-Control"),
-        entry.body.size(), vary_accept_encoding);
+        entry.status, entry.content_type, {}, {}, entry.body.size(), vary_accept_encoding);
     if (coding != compress::Coding::identity) {
       const cache::EncodedBody* encoded = entry.encoded(coding);
       if (encoded == nullptr) {

@@ -117,5 +117,27 @@ TEST(CacheEntryCharge, ShortStringsCostNothingExtra) {
   EXPECT_EQ(a.charge(), b.charge());
 }
 
+TEST(CacheEntryTransformable, OnlyIdentityBodiesWithoutNoTransform) {
+  CacheEntry plain;
+  plain.header_lines = "Cache-Control: max-age=60, public\r\nX-Other: no-transform\r\n";
+  EXPECT_TRUE(plain.transformable());
+
+  CacheEntry forbidden;
+  forbidden.header_lines = "X-A: b\r\ncache-control: max-age=60, No-Transform\r\n";
+  EXPECT_FALSE(forbidden.transformable());
+
+  CacheEntry quoted;  // the word inside a quoted argument is not the directive
+  quoted.header_lines = "Cache-Control: private=\"no-transform\", max-age=5\r\n";
+  EXPECT_TRUE(quoted.transformable());
+
+  CacheEntry encoded;
+  encoded.content_encoding = "gzip";
+  EXPECT_FALSE(encoded.transformable());
+  CacheEntry identity;
+  identity.content_encoding = "identity";
+  EXPECT_TRUE(identity.transformable());
+  EXPECT_TRUE(identity.transformable());  // remembered, same answer
+}
+
 }  // namespace
 }  // namespace centinela::cache
