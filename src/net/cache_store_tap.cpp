@@ -224,28 +224,25 @@ void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
     merged.set(http::field::content_encoding, stale_->content_encoding);
   }
   if (!stale_->content_type.empty()) merged.set(http::field::content_type, stale_->content_type);
-  for (const auto& field : head) {
+  // A 304 describes the stored body: its framing, coding and Vary do not
+  // replace the stored ones. Every other field it has replaces all the stored
+  // lines of that name.
+  const auto updates = [](const http::fields::value_type& field) {
     switch (field.name()) {
       case http::field::content_length:
       case http::field::transfer_encoding:
       case http::field::content_encoding:
       case http::field::vary:
-        continue;
+        return false;
       default:
-        break;
+        return true;
     }
-    merged.erase(field.name_string());
+  };
+  for (const auto& field : head) {
+    if (updates(field)) merged.erase(field.name_string());
   }
   for (const auto& field : head) {
-    switch (field.name()) {
-      case http::field::content_length:
-      case http::field::transfer_encoding:
-      case http::field::content_encoding:
-      case http::field::vary:
-        continue;
-      default:
-        merged.insert(field.name_string(), field.value());
-    }
+    if (updates(field)) merged.insert(field.name_string(), field.value());
   }
   Judgement judgement = judge(merged, stale_->status, request_, policy_, unix_now());
   if (judgement.plan.verdict != cache::StoreVerdict::ok) {
