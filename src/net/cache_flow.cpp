@@ -272,11 +272,15 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     co_return;
   }
 
+  // The key is built in per-thread buffers, so a hit allocates nothing for
+  // it; the readable path is copied out only when an entry may be stored,
+  // before the first suspension (another request on this thread reuses them).
+  thread_local std::string primary_key;
+  thread_local std::string path_and_query;
   EntryIdentity identity;
   identity.host = host;
-  std::string primary_key;
   cache::build_primary_key(policy, route.name(), host, ex.path, query, ex.ctx, primary_key,
-                           identity.path_and_query);
+                           path_and_query);
   cache::digest_primary_key(primary_key, identity.key);
   if (!ex.ctx.user.empty() &&
       std::find(policy.key.begin(), policy.key.end(), "user") != policy.key.end()) {
@@ -286,7 +290,18 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     return cache::vary_matches(entry, request);
   };
 
+  const std::int64_t now = unix_now();
+  const auto use_of = [&directives, now](const cache::CacheEntry& found) {
+    cache::UseDecision use = cache::decide_use(found, directives, now);
+    if (directives.no_cache) use.use = cache::Usability::must_revalidate;
+    return use;
+  };
   cache::EntryPtr entry = l1->find(identity.key, fits_request);
+  cache::UseDecision use;
+  if (entry != nullptr) use = use_of(*entry);
+  if (entry == nullptr || use.use != cache::Usability::fresh) {
+    identity.path_and_query = path_and_query;
+  }
   if (entry == nullptr) {
     if (cache::RedisCache* l2 = worker.l2()) {
       if (auto variants = co_await l2->fetch(identity.key)) {
@@ -297,12 +312,10 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
         }
       }
     }
+    if (entry != nullptr) use = use_of(*entry);
   }
 
-  const std::int64_t now = unix_now();
   if (entry != nullptr) {
-    cache::UseDecision use = cache::decide_use(*entry, directives, now);
-    if (directives.no_cache) use.use = cache::Usability::must_revalidate;
     if (use.use == cache::Usability::fresh) {
       metrics.count_cache(CacheResult::hit);
       co_await send_cached(ex, *entry, {"HIT", "hit", use.age, use.ttl}, l1);
@@ -385,8 +398,9 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
         std::chrono::duration_cast<std::chrono::milliseconds>(policy.lock_timeout));
     if (led != nullptr && cache::vary_matches(*led, request)) {
       metrics.count_cache(CacheResult::coalesced);
-      const cache::UseDecision use = cache::decide_use(*led, directives, unix_now());
-      co_await send_cached(ex, *led, {"HIT", "hit; detail=coalesced", use.age, use.ttl}, l1);
+      const cache::UseDecision led_use = cache::decide_use(*led, directives, unix_now());
+      co_await send_cached(ex, *led, {"HIT", "hit; detail=coalesced", led_use.age, led_use.ttl},
+                           l1);
       co_return;
     }
     // Not cacheable (or another variant): this request goes upstream itself.

@@ -68,7 +68,6 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   // The coding: the origin's own, or one this gateway makes once per entry.
   std::string_view body_view = entry.body;
   std::string_view content_encoding = entry.content_encoding;
-  std::string weak_etag;
   std::string_view etag = entry.etag;
   bool vary_accept_encoding = false;
   const auto& policy = route.config().compression;
