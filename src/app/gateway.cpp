@@ -167,6 +167,7 @@ void Gateway::State::start_cache() {
   coalescer = std::make_unique<cache::Coalescer>();
   shared.cache = cache.get();
   shared.coalescer = coalescer.get();
+  shared.instance_id = instance_id;
   // Sizes and counts are read from the store at scrape time.
   observe::Registry::global().add_collector(
       "centinela_cache", [store = cache.get()](std::string& out) {

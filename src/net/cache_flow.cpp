@@ -100,8 +100,14 @@ void invalidate_url(Worker& worker, const config::CacheConfig& policy, std::stri
   purge.values.emplace_back("http://" + std::string(host) + path_and_query);
   if (auto* l1 = worker.shared().cache) l1->purge(purge);
   if (auto* l2 = worker.l2()) {
+    // The shared L2, then every other instance's L1 (as an admin purge does).
+    std::string message = cache::encode_purge_message(purge, worker.shared().instance_id);
     asio::co_spawn(
-        worker.io(), [l2, purge]() -> asio::awaitable<void> { co_await l2->purge(purge); },
+        worker.io(),
+        [l2, purge, message = std::move(message)]() -> asio::awaitable<void> {
+          co_await l2->purge(purge);
+          co_await l2->publish(message);
+        },
         asio::detached);
   }
 }

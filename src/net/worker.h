@@ -43,6 +43,7 @@ struct GatewayShared {
   std::atomic<std::uint64_t> active_connections{0};
   cache::MemoryStore* cache = nullptr;  // the L1, shared by all workers
   cache::Coalescer* coalescer = nullptr;
+  std::string instance_id;  // names this process in cache purge messages
 };
 
 class Worker {

@@ -117,6 +117,30 @@ TEST_F(CacheSharedTest, OneGatewayServesTheOthersEntriesAndPurgesReachBoth) {
   EXPECT_NE(on_a.body, "s-1") << "A served the purged entry";
 }
 
+TEST_F(CacheSharedTest, AWriteThroughOneGatewayInvalidatesTheOthersCopy) {
+  cache_route("{}");
+  origin_.on("/doc", [gets = std::make_shared<std::atomic<int>>(0)](const ReceivedRequest& r) {
+    if (r.method == "GET" || r.method == "HEAD") {
+      return reply_with("doc-" + std::to_string(++*gets), "max-age=60");
+    }
+    return OriginReply::text(200, "changed");
+  });
+  ASSERT_TRUE(start_pair());
+
+  get_b("/doc");
+  ASSERT_EQ(x_cache(get_b("/doc")), "HIT");               // in B's L1
+  EXPECT_EQ(send("PUT", "/doc", {}, "new").status, 200);  // through A
+  HttpResponse after;
+  EXPECT_TRUE(eventually(
+      [&] {
+        after = get_b("/doc");
+        return x_cache(after) == "MISS";
+      },
+      1000ms, 25ms))
+      << "B kept serving what a PUT through A changed";
+  EXPECT_EQ(after.body, "doc-2");
+}
+
 TEST_F(CacheSharedTest, RedisKilledMidTestCostsNoAnswers) {
   cache_route("{}");
   origin_.on("/k1", numbered("k1", {{"Cache-Control", "max-age=60"}}));
