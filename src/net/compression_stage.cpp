@@ -5,6 +5,7 @@
 
 #include "compress/from_config.h"
 #include "compress/negotiation.h"
+#include "proxy/field_lists.h"
 
 namespace centinela::net {
 namespace {
@@ -20,19 +21,6 @@ bool compressible_status(unsigned status) {
 std::string_view field(const http::fields& fields, http::field name) {
   auto it = fields.find(name);
   return it == fields.end() ? std::string_view{} : std::string_view(it->value());
-}
-
-bool lists_token(std::string_view list, std::string_view token) {
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (boost::beast::iequals(item, token) || item == "*") return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
 }
 
 }  // namespace
@@ -69,21 +57,6 @@ compress::Coding choose_coding(const config::CompressionConfig& policy,
                              std::span<const compress::Coding>(offered.data(), count));
 }
 
-void add_vary_accept_encoding(proxy::ResponseHead& head) {
-  auto vary = head.find(http::field::vary);
-  if (vary == head.end()) {
-    head.set(http::field::vary, "Accept-Encoding");
-    return;
-  }
-  // Every Vary line counts.
-  for (auto it = vary; it != head.end(); ++it) {
-    if (it->name() == http::field::vary && lists_token(it->value(), "accept-encoding")) return;
-  }
-  std::string joined(vary->value());
-  joined += ", Accept-Encoding";
-  head.set(http::field::vary, joined);
-}
-
 std::string weaken_etag(std::string_view etag) {
   if (etag.starts_with("W/")) return std::string(etag);
   std::string weak = "W/";
@@ -99,7 +72,7 @@ bool CompressionStage::begin(const config::CompressionConfig& policy,
                           field(response, http::field::content_type),
                           field(response, http::field::content_encoding),
                           field(response, http::field::cache_control), length, varies);
-  if (varies) add_vary_accept_encoding(response);
+  if (varies) proxy::add_vary(response, "Accept-Encoding");
   if (coding_ == compress::Coding::identity) return false;
   encoder_ = compress::make_encoder(coding_, policy_level(policy, coding_), length.value_or(0));
   if (!encoder_) {

@@ -29,8 +29,6 @@ compress::Coding choose_coding(const config::CompressionConfig& policy,
 // The route's level for a coding (compression.levels).
 int policy_level(const config::CompressionConfig& policy, compress::Coding coding);
 
-// Adds "Accept-Encoding" to the response's Vary unless it is there (or "*").
-void add_vary_accept_encoding(proxy::ResponseHead& head);
 // "W/" + a strong ETag; a weak one unchanged.
 std::string weaken_etag(std::string_view etag);
 

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "proxy/field_lists.h"
+
 namespace centinela::security {
 namespace {
 
@@ -50,39 +52,6 @@ bool contains(const std::vector<std::string>& items, std::string_view wanted) {
     if (item == wanted) return true;
   }
   return false;
-}
-
-// True when the comma-separated list `field` already names `token` (or "*").
-bool list_contains(std::string_view field, std::string_view token) {
-  while (!field.empty()) {
-    const std::size_t comma = field.find(',');
-    std::string_view item = field.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item == "*" || iequals(item, token)) return true;
-    if (comma == std::string_view::npos) break;
-    field.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-// Adds `token` to the response's Vary, keeping what the upstream listed.
-void add_vary(http::fields& headers, std::string_view token) {
-  const auto [begin, end] = headers.equal_range(http::field::vary);
-  std::size_t count = 0;
-  for (auto field = begin; field != end; ++field, ++count) {
-    if (list_contains(field->value(), token)) return;
-  }
-  if (count == 0) {
-    headers.set(http::field::vary, token);
-  } else if (count == 1) {
-    std::string merged(begin->value());
-    merged += ", ";
-    merged += token;
-    headers.set(http::field::vary, merged);
-  } else {
-    headers.insert(http::field::vary, token);
-  }
 }
 
 bool is_preflight(const proxy::RequestHead& request) {
@@ -155,7 +124,7 @@ class CorsFilter final : public proxy::Filter {
     if (is_preflight(request)) return;
 
     // The answer depends on Origin unless every origin gets "*".
-    if (!send_star_) add_vary(response, "Origin");
+    if (!send_star_) proxy::add_vary(response, "Origin");
 
     const std::string_view origin = request[http::field::origin];
     if (origin.empty() || !is_allowed(origin)) {
