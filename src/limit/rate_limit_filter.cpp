@@ -1,6 +1,7 @@
 #include "limit/rate_limit_filter.h"
 
 #include <atomic>
+#include <boost/container/small_vector.hpp>
 #include <chrono>
 #include <vector>
 
@@ -31,15 +32,22 @@ constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 struct PolicyState {
   Policy policy;
   std::string scope;
+  std::string redis_key_prefix;  // for use_redis policies
   observe::Counter* allowed = nullptr;
   observe::Counter* limited = nullptr;
 };
 
+// Routes rarely have more policies than this: a request's evaluation keeps
+// them inline, in its own frame, without allocating.
+constexpr std::size_t kInlinePolicies = 4;
+template <typename T>
+using PerPolicy = boost::container::small_vector<T, kInlinePolicies>;
+
 // What one request's evaluation produced, in policy order.
 struct Evaluation {
-  std::vector<Decision> decisions;
-  std::vector<bool> evaluated;  // decided (spent from when admitted)
-  std::vector<bool> known;      // decided, or peeked for the RateLimit field
+  PerPolicy<Decision> decisions;
+  PerPolicy<bool> evaluated;  // decided (spent from when admitted)
+  PerPolicy<bool> known;      // decided, or peeked for the RateLimit field
   std::size_t denied = kNone;
   std::string denied_key;  // key text of the refusing policy
 };
@@ -69,6 +77,7 @@ class RateLimitFilter final : public proxy::Filter {
     for (Policy& policy : policies) {
       PolicyState state;
       state.scope = key_scope(route_, policy);
+      if (policy.use_redis) state.redis_key_prefix = redis_key_prefix(state.scope);
       state.allowed =
           &registry.counter("centinela_ratelimit_decisions_total", kHelp,
                             {{"route", route_}, {"policy", policy.name}, {"decision", "allowed"}});
@@ -115,20 +124,30 @@ class RateLimitFilter final : public proxy::Filter {
     decide_locally(ctx, eval, /*redis_policies=*/false);
     if (eval.denied != kNone) co_return finish(ctx, eval, false);
 
-    std::vector<const Policy*> policies;
-    std::vector<std::size_t> indexes;
-    std::vector<std::string> keys;
-    std::string text;
+    // The Redis policies' key texts, one after the other in a per-thread
+    // buffer: redis_decide_batched copies them before it first suspends.
+    thread_local std::string key_texts;
+    key_texts.clear();
+    PerPolicy<std::size_t> indexes;
+    PerPolicy<std::size_t> text_ends;
     for (std::size_t i = 0; i < states_.size(); ++i) {
       if (!states_[i].policy.use_redis) continue;
-      text.clear();
-      append_key_text(text, states_[i].policy, ctx, route_);
-      keys.push_back(redis_key(states_[i].scope, text));
-      policies.push_back(&states_[i].policy);
+      append_key_text(key_texts, states_[i].policy, ctx, route_);
       indexes.push_back(i);
+      text_ends.push_back(key_texts.size());
     }
-    auto decisions = co_await redis_decide_batched(*ctx.worker, std::move(keys), policies);
-    if (!decisions) {
+    PerPolicy<RedisQuery> queries;
+    std::size_t text_start = 0;
+    for (std::size_t j = 0; j < indexes.size(); ++j) {
+      const PolicyState& state = states_[indexes[j]];
+      queries.push_back(
+          RedisQuery{&state.policy, state.redis_key_prefix,
+                     std::string_view(key_texts).substr(text_start, text_ends[j] - text_start)});
+      text_start = text_ends[j];
+    }
+    PerPolicy<Decision> decisions(indexes.size());
+    const bool decided = co_await redis_decide_batched(*ctx.worker, queries, decisions);
+    if (!decided) {
       store_errors_->inc();
       if (should_warn()) {
         observe::log_event(
@@ -148,10 +167,10 @@ class RateLimitFilter final : public proxy::Filter {
     }
     for (std::size_t j = 0; j < indexes.size(); ++j) {
       const std::size_t i = indexes[j];
-      eval.decisions[i] = (*decisions)[j];
+      eval.decisions[i] = decisions[j];
       eval.evaluated[i] = true;
       eval.known[i] = true;
-      if (!(*decisions)[j].allowed && eval.denied == kNone) {
+      if (!decisions[j].allowed && eval.denied == kNone) {
         eval.denied = i;
         eval.denied_key.clear();
         append_key_text(eval.denied_key, states_[i].policy, ctx, route_);

@@ -3,14 +3,17 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <memory>
+#include <optional>
 #include <utility>
+#include <vector>
 
-#include "limit/redis_limiter.h"
 #include "proxy/worker_resources.h"
 #include "redis/client.h"
 #include "redis/reply.h"
@@ -19,10 +22,75 @@ namespace centinela::limit {
 namespace {
 
 namespace asio = boost::asio;
-using Result = std::optional<std::vector<Decision>>;
-using Handler = asio::any_completion_handler<void(Result)>;
+// Asio allocates it with its per-thread recycling allocator: no malloc once
+// warm.
+using Handler = asio::any_completion_handler<void(bool)>;
 
-class Batch;
+class BatchService;
+
+// The decisions of one batch: the script call being built, and who waits for
+// which of its decisions. Owned by the coroutine that sends it, so it goes
+// away with it whatever happens; destroying it destroys the waiting
+// requests' handlers (as when the io_context is torn down).
+class Batch {
+ public:
+  explicit Batch(BatchService& service) : service_(service) { members_.reserve(16); }
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+
+  void open(const proxy::WorkerResources& worker);
+  // Takes no more requests: the next one opens a new batch.
+  void close();
+
+  bool accepts(const proxy::WorkerResources& worker) const {
+    return worker_ == &worker && members_.size() < kMaxRedisBatchRequests;
+  }
+
+  // Queues one request's queries (copied now); returns its place.
+  std::size_t add(std::span<const RedisQuery> queries, std::span<Decision> out) {
+    members_.push_back(Member{out, call_.decisions(), std::nullopt});
+    call_.add_request(queries);
+    return members_.size() - 1;
+  }
+
+  void wait(std::size_t member, Handler handler) {
+    members_[member].handler.emplace(std::move(handler));
+  }
+
+  // Closes the batch, sends it on the worker's client and hands every
+  // waiting request its decisions (resumed on the loop, outside this call).
+  asio::awaitable<void> send_and_deliver() {
+    close();
+    call_.seal();
+    // Read now, not when the batch opened: a reload may have replaced the
+    // client meanwhile.
+    std::optional<redis::Reply> reply;
+    if (redis::Client* client = worker_->redis; client != nullptr) {
+      reply = co_await client->eval_encoded(redis_script(), call_.keys(), call_.args());
+    }
+    const bool usable = reply && is_redis_reply(*reply, call_.decisions());
+    for (Member& member : members_) {
+      if (!member.handler) continue;
+      if (usable) read_redis_decisions(*reply, member.first, member.out);
+      asio::post(*worker_->io, asio::append(Handler(std::move(*member.handler)), usable));
+    }
+  }
+
+ private:
+  struct Member {
+    std::span<Decision> out;  // in the waiting request's frame
+    std::size_t first;        // its first decision in the reply
+    // Optional because Boost 1.81's move assignment of
+    // any_completion_handler recurses without end: it is only constructed.
+    std::optional<Handler> handler;
+  };
+
+  BatchService& service_;
+  const proxy::WorkerResources* worker_ = nullptr;
+  RedisScriptCall call_;
+  std::vector<Member> members_;
+};
 
 // A worker's batching state, owned by its io_context (an Asio service), so it
 // lives exactly as long as the loop whose turns it batches (a thread_local
@@ -35,120 +103,71 @@ class BatchService final : public asio::execution_context::service {
   explicit BatchService(asio::execution_context& context)
       : asio::execution_context::service(context) {}
 
-  Batch* open = nullptr;  // this turn's batch, still taking decisions
+  Batch* open = nullptr;  // this turn's batch, still taking requests
+
+  // An empty batch, reusing a spent one's buffers when there is one.
+  std::unique_ptr<Batch> take() {
+    if (spare_.empty()) return std::make_unique<Batch>(*this);
+    std::unique_ptr<Batch> batch = std::move(spare_.back());
+    spare_.pop_back();
+    return batch;
+  }
+
+  void give_back(std::unique_ptr<Batch> batch) {
+    // As many as were in flight at once, up to a bound.
+    if (spare_.size() < kMaxSpare) spare_.push_back(std::move(batch));
+  }
 
  private:
-  // The batches live in their leaders' frames, which the loop destroys.
+  static constexpr std::size_t kMaxSpare = 16;
+  // The batches in flight live in their senders' frames, which the loop
+  // destroys; the spare ones go with the service.
   void shutdown() override {}
+
+  std::vector<std::unique_ptr<Batch>> spare_;
 };
 
-// The decisions of one batch. Lives in its leader's coroutine frame, so it
-// goes away with the leader whatever happens; the requests waiting on it hold
-// only their completion handler (destroyed with it if the leader's frame is
-// destroyed without finishing, as when the io_context is torn down).
-class Batch {
- public:
-  Batch(BatchService& service, const proxy::WorkerResources& worker)
-      : service_(service), worker_(&worker) {
-    keys_.reserve(16);
-    args_.reserve(16 * 6);
-    members_.reserve(16);
-    service_.open = this;
-  }
-  ~Batch() { close(); }
-  Batch(const Batch&) = delete;
-  Batch& operator=(const Batch&) = delete;
+Batch::~Batch() { close(); }
 
-  bool accepts(const proxy::WorkerResources& worker) const {
-    return worker_ == &worker && members_.size() < kMaxRedisBatchRequests;
-  }
+void Batch::open(const proxy::WorkerResources& worker) {
+  worker_ = &worker;
+  call_.clear();
+  members_.clear();
+  service_.open = this;
+}
 
-  // Queues one request's decision; returns its place in the batch.
-  std::size_t add(std::vector<std::string>& keys, std::span<const Policy* const> policies) {
-    for (std::string& key : keys) keys_.push_back(std::move(key));
-    append_redis_script_args(args_, policies);
-    members_.push_back(Member{policies.size(), std::nullopt});
-    return members_.size() - 1;
-  }
+void Batch::close() {
+  if (service_.open == this) service_.open = nullptr;
+}
 
-  void wait(std::size_t index, Handler handler) {
-    members_[index].handler.emplace(std::move(handler));
-  }
-
-  // Takes no more decisions: the next request starts a new batch.
-  void close() {
-    if (service_.open == this) service_.open = nullptr;
-  }
-
-  asio::awaitable<std::optional<redis::Reply>> send(redis::Client& client) {
-    return client.eval(redis_script(), std::move(keys_), std::move(args_));
-  }
-
-  // Hands every waiting request its result (on `executor`, outside this call
-  // stack) and returns the leader's (the first member's).
-  template <typename Executor>
-  Result deliver(std::optional<redis::Reply>& reply, const Executor& executor) {
-    const bool usable = reply && reply->type == redis::Reply::Type::array &&
-                        reply->elements.size() == members_.size();
-    Result leader;
-    for (std::size_t i = 0; i < members_.size(); ++i) {
-      Result result;
-      if (usable) result = parse_redis_reply(reply->elements[i], members_[i].policy_count);
-      if (i == 0) {
-        leader = std::move(result);
-      } else if (members_[i].handler) {
-        asio::post(executor,
-                   asio::append(Handler(std::move(*members_[i].handler)), std::move(result)));
-      }
-    }
-    return leader;
-  }
-
- private:
-  struct Member {
-    std::size_t policy_count;
-    // Empty for the leader. Optional because Boost 1.81's move assignment of
-    // any_completion_handler recurses without end: it is only constructed.
-    std::optional<Handler> handler;
-  };
-
-  BatchService& service_;
-  const proxy::WorkerResources* worker_;
-  std::vector<std::string> keys_;
-  std::vector<std::string> args_;
-  std::vector<Member> members_;
-};
+asio::awaitable<void> send_batch(BatchService& service, std::unique_ptr<Batch> batch,
+                                 asio::io_context& io) {
+  // Behind every handler already queued: the rest of this turn's requests
+  // join the batch meanwhile. (co_spawn itself starts the coroutine at once
+  // when called from the loop's thread.)
+  co_await asio::post(io, asio::use_awaitable);
+  co_await batch->send_and_deliver();
+  service.give_back(std::move(batch));
+}
 
 }  // namespace
 
-asio::awaitable<Result> redis_decide_batched(const proxy::WorkerResources& worker,
-                                             std::vector<std::string> keys,
-                                             std::span<const Policy* const> policies) {
-  if (worker.io == nullptr) {
-    redis::Client* client = worker.redis;
-    if (client == nullptr) co_return std::nullopt;
-    co_return co_await redis_decide(*client, std::move(keys), policies);
-  }
+asio::awaitable<bool> redis_decide_batched(const proxy::WorkerResources& worker,
+                                           std::span<const RedisQuery> queries,
+                                           std::span<Decision> out) {
+  if (worker.io == nullptr) co_return false;
   BatchService& service = asio::use_service<BatchService>(*worker.io);
-  if (Batch* open = service.open; open != nullptr && open->accepts(worker)) {
-    const std::size_t index = open->add(keys, policies);
-    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result)>(
-        [open, index](auto handler) { open->wait(index, Handler(std::move(handler))); },
-        asio::use_awaitable);
+  Batch* batch = service.open;
+  if (batch == nullptr || !batch->accepts(worker)) {
+    std::unique_ptr<Batch> fresh = service.take();
+    fresh->open(worker);
+    batch = fresh.get();
+    asio::co_spawn(*worker.io, send_batch(service, std::move(fresh), *worker.io), asio::detached);
   }
-  Batch batch(service, worker);
-  batch.add(keys, policies);
-  const auto executor = co_await asio::this_coro::executor;
-  // Behind every handler already queued: the rest of this turn's requests
-  // join the batch meanwhile.
-  co_await asio::post(executor, asio::use_awaitable);
-  batch.close();
-  // Read now, not before the wait: a reload may have replaced the client.
-  std::optional<redis::Reply> reply;
-  if (redis::Client* client = worker.redis; client != nullptr) {
-    reply = co_await batch.send(*client);
-  }
-  co_return batch.deliver(reply, executor);
+  const std::size_t member = batch->add(queries, out);
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
+      [batch, member](auto handler) { batch->wait(member, Handler(std::move(handler))); },
+      asio::use_awaitable);
 }
 
 }  // namespace centinela::limit

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <charconv>
 #include <chrono>
 #include <deque>
 #include <string_view>
@@ -74,6 +75,16 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   static asio::awaitable<std::optional<Reply>> send(std::shared_ptr<Connection> self,
                                                     const std::vector<std::string>& args,
                                                     bool handshake) {
+    co_return co_await send_encoded(
+        std::move(self), [&args](std::string& out) { append_command(out, args); }, handshake);
+  }
+
+  // Queues the command `encode(out)` appends to the output, in RESP, and
+  // waits for its reply. What `encode` reads must stay alive until the
+  // returned awaitable completes.
+  template <typename Encode>
+  static asio::awaitable<std::optional<Reply>> send_encoded(std::shared_ptr<Connection> self,
+                                                            Encode encode, bool handshake) {
     Connection& c = *self;
     bool accepting = c.state_ == State::ready || (handshake && c.state_ == State::handshaking);
     if (!accepting || c.pending_.size() >= kMaxPending) {
@@ -82,8 +93,8 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     }
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                             void(std::optional<Reply>)>(
-        [&c, &args](auto handler) {
-          append_command(c.out_, args);
+        [&c, &encode](auto handler) {
+          encode(c.out_);
           c.pending_.push_back(Pending{Handler(std::move(handler)), Clock::now() + c.timeout_});
           c.schedule_flush();
         },
@@ -384,19 +395,38 @@ asio::awaitable<std::optional<Reply>> Client::command(std::vector<std::string> a
 asio::awaitable<std::optional<Reply>> Client::eval(const Script& script,
                                                    std::vector<std::string> keys,
                                                    std::vector<std::string> args) {
-  std::vector<std::string> call;
-  call.reserve(3 + keys.size() + args.size());
-  call.emplace_back("EVALSHA");
-  call.push_back(script.sha1());
-  call.push_back(std::to_string(keys.size()));
-  for (std::string& key : keys) call.push_back(std::move(key));
-  for (std::string& arg : args) call.push_back(std::move(arg));
+  EncodedArgs encoded_keys;
+  EncodedArgs encoded_args;
+  for (const std::string& key : keys) encoded_keys.add(key);
+  for (const std::string& arg : args) encoded_args.add(arg);
+  co_return co_await eval_encoded(script, encoded_keys, encoded_args);
+}
+
+asio::awaitable<std::optional<Reply>> Client::eval_encoded(const Script& script,
+                                                           const EncodedArgs& keys,
+                                                           const EncodedArgs& args) {
+  // EVALSHA sha numkeys KEYS... ARGV..., or EVAL with the source instead.
+  auto encoder = [&keys, &args](std::string_view verb, std::string_view body) {
+    return [&keys, &args, verb, body](std::string& out) {
+      char digits[24];
+      auto [end, ec] = std::to_chars(digits, digits + sizeof digits, keys.count());
+      const std::string_view key_count(digits, static_cast<std::size_t>(end - digits));
+      append_resp_header(out, '*', 3 + keys.count() + args.count());
+      for (std::string_view arg : {verb, body, key_count}) {
+        append_resp_header(out, '$', arg.size());
+        out += arg;
+        out += "\r\n";
+      }
+      out += keys.bytes();
+      out += args.bytes();
+    };
+  };
   std::shared_ptr<Connection> connection = connection_;
-  auto reply = co_await Connection::send(connection, call, /*handshake=*/false);
+  auto reply = co_await Connection::send_encoded(connection, encoder("EVALSHA", script.sha1()),
+                                                 /*handshake=*/false);
   if (reply && reply->is_error() && std::string_view(reply->str).starts_with("NOSCRIPT")) {
-    call[0] = "EVAL";
-    call[1] = script.source();
-    reply = co_await Connection::send(connection, call, /*handshake=*/false);
+    reply = co_await Connection::send_encoded(connection, encoder("EVAL", script.source()),
+                                              /*handshake=*/false);
   }
   co_return reply;
 }

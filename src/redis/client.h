@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "redis/command_encoding.h"
 #include "redis/reply.h"
 #include "redis/script.h"
 
@@ -43,6 +44,11 @@ class Client {
   boost::asio::awaitable<std::optional<Reply>> eval(const Script& script,
                                                     std::vector<std::string> keys,
                                                     std::vector<std::string> args);
+  // The same with the keys and arguments already encoded (see EncodedArgs);
+  // both must stay alive until the returned awaitable completes.
+  boost::asio::awaitable<std::optional<Reply>> eval_encoded(const Script& script,
+                                                            const EncodedArgs& keys,
+                                                            const EncodedArgs& args);
 
   // True once connected (and authenticated, database selected) until the
   // connection drops.

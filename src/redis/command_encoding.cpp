@@ -3,9 +3,8 @@
 #include <charconv>
 
 namespace centinela::redis {
-namespace {
 
-void append_header(std::string& out, char marker, std::size_t count) {
+void append_resp_header(std::string& out, char marker, std::size_t count) {
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, count);
   out += marker;
@@ -13,15 +12,28 @@ void append_header(std::string& out, char marker, std::size_t count) {
   out += "\r\n";
 }
 
-}  // namespace
-
 void append_command(std::string& out, const std::vector<std::string>& args) {
-  append_header(out, '*', args.size());
+  append_resp_header(out, '*', args.size());
   for (const std::string& arg : args) {
-    append_header(out, '$', arg.size());
+    append_resp_header(out, '$', arg.size());
     out += arg;
     out += "\r\n";
   }
+}
+
+void EncodedArgs::add(std::initializer_list<std::string_view> pieces) {
+  std::size_t size = 0;
+  for (std::string_view piece : pieces) size += piece.size();
+  append_resp_header(bytes_, '$', size);
+  for (std::string_view piece : pieces) bytes_ += piece;
+  bytes_ += "\r\n";
+  ++count_;
+}
+
+void EncodedArgs::add(std::int64_t number) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
+  add(std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 }  // namespace centinela::redis

@@ -73,6 +73,15 @@ class RedisBatchTest : public ::testing::Test {
   std::vector<Answer> concurrent(const config::Config& config, proxy::Filter& filter,
                                  const std::vector<std::string>& ips, std::int64_t& script_calls,
                                  std::size_t turns = 1) {
+    return concurrent(config, std::vector<proxy::Filter*>{&filter}, ips, script_calls, turns);
+  }
+
+  // The same, request i going through filters[i % filters.size()].
+  std::vector<Answer> concurrent(const config::Config& config,
+                                 const std::vector<proxy::Filter*>& filters,
+                                 const std::vector<std::string>& ips, std::int64_t& script_calls,
+                                 std::size_t turns = 1) {
+    proxy::Filter& filter = *filters.front();
     asio::io_context io;
     redis::Client client(io, *config.redis);
     redis::Client stats(io, *config.redis);  // a second connection, for INFO
@@ -85,7 +94,7 @@ class RedisBatchTest : public ::testing::Test {
       proxy::RequestContext ctx{.request = head};
       ctx.client_ip = ips[i];
       ctx.worker = &resources;
-      const auto status = co_await filter.on_request_async(ctx);
+      const auto status = co_await filters[i % filters.size()]->on_request_async(ctx);
       answers[i].admitted = status == proxy::FilterStatus::Continue;
       for (const auto& [name, value] : ctx.response_headers) {
         if (name == "RateLimit") answers[i].ratelimit = value;
@@ -215,6 +224,47 @@ TEST_F(RedisBatchTest, SameKeyInOneBatchIsExactAndAllOrNothing) {
   const std::vector<Answer> later = concurrent(config, *filter, {"203.0.113.77"}, script_calls);
   EXPECT_FALSE(later.at(0).admitted);
   EXPECT_EQ(later.at(0).ratelimit, R"("few";r=0;t=3600, "many";r=90;t=3600)");
+}
+
+TEST_F(RedisBatchTest, RoutesWithOtherPoliciesShareOneCallAndKeepTheirOwnNumbers) {
+  RedisProcess redis_process;
+  const config::Config config =
+      load("redis: {url: \"redis://127.0.0.1:" + std::to_string(redis_process.port()) +
+           "/0\"}\nupstreams: {api: {servers: [\"127.0.0.1:1\"]}}\nroutes:\n"
+           "  - {name: a, match: {prefix: /a}, upstream: api, rate_limit: [\n"
+           "      {name: burst, key: ip, limit: 3, window: 1m},\n"
+           "      {name: daily, key: ip, limit: 1000, window: 1d, algorithm: sliding_window}]}\n"
+           "  - {name: b, match: {prefix: /b}, upstream: api, rate_limit: [\n"
+           "      {name: daily, key: ip, limit: 500, window: 1d, algorithm: sliding_window}]}\n");
+  auto route_a = make_rate_limit_filter(config, config.routes.at(0));
+  auto route_b = make_rate_limit_filter(config, config.routes.at(1));
+  // Alternating a, b, a, b…: one batch holding three distinct policies, with
+  // requests of one and of two policies interleaved.
+  const std::vector<std::string> ips(10, "203.0.113.9");
+
+  std::int64_t script_calls = 0;
+  const std::vector<Answer> answers =
+      concurrent(config, {route_a.get(), route_b.get()}, ips, script_calls);
+  std::set<std::string> seen_a;
+  std::set<std::string> seen_b;
+  int admitted_a = 0;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (i % 2 == 0) {
+      admitted_a += answers[i].admitted ? 1 : 0;
+      seen_a.insert(answers[i].ratelimit);
+    } else {
+      EXPECT_TRUE(answers[i].admitted);  // b's own 500 a day, not a's burst
+      seen_b.insert(answers[i].ratelimit);
+    }
+  }
+  EXPECT_EQ(admitted_a, 3);
+  EXPECT_TRUE(seen_a.contains(R"("burst";r=2;t=20, "daily";r=999;t=86400)")) << *seen_a.begin();
+  EXPECT_TRUE(seen_a.contains(R"("burst";r=0;t=60, "daily";r=997;t=86400)"));
+  EXPECT_EQ(seen_b.size(), 5u);
+  EXPECT_TRUE(seen_b.contains(R"("daily";r=499;t=86400)"));
+  EXPECT_TRUE(seen_b.contains(R"("daily";r=495;t=86400)"));
+  EXPECT_GE(script_calls, 1);
+  EXPECT_LE(script_calls, 3);
 }
 
 TEST_F(RedisBatchTest, BatchFailingFallsBackToExactInProcessCount) {

@@ -155,5 +155,20 @@ TEST(CommandEncoding, WritesArraysOfBulkStrings) {
   EXPECT_EQ(out, std::string(kExpected, sizeof kExpected - 1));
 }
 
+TEST(CommandEncoding, EncodedArgsAreTheBulkStringsOfACommand) {
+  EncodedArgs args;
+  args.add({"centinela:rl:", "a\r\nb"});  // pieces end to end, any bytes
+  args.add(std::int64_t{-42});
+  args.add("");
+  EXPECT_EQ(args.count(), 3u);
+  std::string whole;
+  append_command(whole, {"centinela:rl:a\r\nb", "-42", ""});
+  // The same bytes append_command writes after its array header.
+  EXPECT_EQ(args.bytes(), std::string_view(whole).substr(std::string_view("*3\r\n").size()));
+  args.clear();
+  EXPECT_EQ(args.count(), 0u);
+  EXPECT_TRUE(args.bytes().empty());
+}
+
 }  // namespace
 }  // namespace centinela::redis
