@@ -31,21 +31,6 @@ char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 // SHA-256>". Tags come in a fixed order and both forms are self-delimiting,
 // so a key parses back into exactly one sequence of parts: injective.
 
-void append_hex_sha256(std::string& out, std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, security::fetched_sha256(),
-                 nullptr) != 1) {
-    size = 0;  // cannot happen with a working libcrypto; keeps the key well-formed
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < 32; ++i) {
-    const unsigned char b = i < size ? digest[i] : 0;
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
-  }
-}
-
 void append_length(std::string& out, std::size_t n) {
   std::array<char, 24> digits{};
   const auto [end, ec] = std::to_chars(digits.data(), digits.data() + digits.size(), n);
@@ -55,7 +40,7 @@ void append_length(std::string& out, std::size_t n) {
 void append_hashed_part(std::string& out, char tag, std::string_view value) {
   out += tag;
   out += '#';
-  append_hex_sha256(out, value);
+  security::append_hex_sha256(out, value);
 }
 
 void append_part(std::string& out, char tag, std::string_view value) {

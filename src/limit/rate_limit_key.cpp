@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "security/openssl_sha256.h"
+
 namespace centinela::limit {
 namespace {
 
@@ -56,7 +58,14 @@ void append_key_text(std::string& out, const Policy& policy, const proxy::Reques
         append_identity_or_ip(out, ctx.user, ctx);
         break;
       case KeyPart::Kind::api_key:
-        append_identity_or_ip(out, ctx.api_key, ctx);
+        // A secret: counted under its digest, so neither Redis keys nor the
+        // admin API's key lists show it.
+        if (ctx.api_key.empty()) {
+          append_identity_or_ip(out, ctx.api_key, ctx);
+        } else {
+          out += "key:";
+          security::append_hex_sha256(out, ctx.api_key, kApiKeyDigestHexChars);
+        }
         break;
       case KeyPart::Kind::header:
         append_identity_or_ip(out, header_value(ctx, part.header), ctx);

@@ -4,9 +4,11 @@
 // break a log line.
 //
 // Key text (shown by the admin API, used in Redis key names): the parts in
-// policy order joined by '|': ip → the client IP; user / api_key / header:NAME
-// → its value, or "ip:" + the client IP when the request has none; route →
-// the route name. `global` adds nothing: the policy's scope widens instead.
+// policy order joined by '|': ip → the client IP; user / header:NAME → its
+// value, or "ip:" + the client IP when the request has none; api_key → "key:"
+// + the first kApiKeyDigestHexChars hex digits of the key's SHA-256 (a
+// secret is not shown), or "ip:" + the client IP; route → the route name.
+// `global` adds nothing: the policy's scope widens instead.
 //
 // Full key (what is counted): scope + '\n' + key text, where the scope is
 // route name + '\n' + policy name + '\n' + algorithm, or "*\n" + policy name
@@ -24,6 +26,8 @@
 namespace centinela::limit {
 
 inline constexpr std::size_t kMaxKeyPartBytes = 256;
+// 128 bits of the digest: distinct keys never share a count in practice.
+inline constexpr std::size_t kApiKeyDigestHexChars = 32;
 
 // The scope of `policy` on route `route_name`.
 std::string key_scope(std::string_view route_name, const Policy& policy);

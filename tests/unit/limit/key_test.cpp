@@ -37,7 +37,8 @@ TEST(RateLimitKey, PartsAndFallbacks) {
   r.ctx.api_key = "k1";
   r.head.set("X-Tenant", "acme");
   EXPECT_EQ(key_of(policy_with({"user", "route"}), r.ctx), "alice|api");
-  EXPECT_EQ(key_of(policy_with({"api_key"}), r.ctx), "k1");
+  // A secret: the first 128 bits of its SHA-256 (`printf %s k1 | sha256sum`).
+  EXPECT_EQ(key_of(policy_with({"api_key"}), r.ctx), "key:6ab9f1eb8f7d3388f4f9d586f66e99fd");
   EXPECT_EQ(key_of(policy_with({"header:x-tenant", "ip"}), r.ctx), "acme|203.0.113.9");
   EXPECT_EQ(key_of(policy_with({"global"}), r.ctx), "");
 }
