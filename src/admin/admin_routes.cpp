@@ -89,7 +89,7 @@ AdminResponse ready(const AdminSources& sources) {
   // Redis being down degrades (L1 only, fallback limits); it does not make
   // the gateway unready.
   const std::string redis = !runtime->config().redis ? R"("not_configured")"
-                            : sources.redis != nullptr && sources.redis->connected()
+                            : sources.redis() != nullptr && sources.redis()->connected()
                                 ? R"("connected")"
                                 : R"("disconnected")";
   return json(all_ready ? 200 : 503,
@@ -141,12 +141,9 @@ boost::asio::awaitable<AdminResponse> purge_cache(std::string_view body,
   }
   std::size_t purged = sources.cache != nullptr ? sources.cache->purge(request) : 0;
   bool shared = false;
-  if (sources.cache_l2 != nullptr) {
-    if (auto removed = co_await sources.cache_l2->purge(request)) {
-      purged = std::max(purged, *removed);
-    }
-    shared = co_await sources.cache_l2->publish(
-        cache::encode_purge_message(request, sources.instance_id));
+  if (cache::RedisCache* l2 = sources.cache_l2(); l2 != nullptr) {
+    if (auto removed = co_await l2->purge(request)) purged = std::max(purged, *removed);
+    shared = co_await l2->publish(cache::encode_purge_message(request, sources.instance_id));
   }
   co_return json(200, fmt::format(R"({{"purged":{},"cluster":{}}})", purged, shared));
 }
@@ -253,7 +250,7 @@ boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_vie
     co_return json(answer.status, std::move(answer.body));
   }
   if ((method == "GET" || method == "HEAD") && path == "/admin/ratelimit" &&
-      sources.redis != nullptr) {
+      sources.redis() != nullptr) {
     if (!authorized(authorization, sources)) {
       co_return error(401, "UNAUTHORIZED", "a valid admin token is required");
     }
@@ -262,7 +259,7 @@ boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_vie
     if (policy.empty() || key.empty()) {
       co_return error(400, "BAD_REQUEST", "policy and key query parameters are required");
     }
-    co_return json(200, co_await limit::describe_key_everywhere(policy, key, sources.redis));
+    co_return json(200, co_await limit::describe_key_everywhere(policy, key, sources.redis()));
   }
   if (method == "DELETE" && path == "/admin/ratelimit") {
     if (!authorized(authorization, sources)) {
@@ -274,7 +271,7 @@ boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_vie
       co_return error(400, "BAD_REQUEST", "policy and key query parameters are required");
     }
     // Clears the in-process state and, with Redis, the shared keys too.
-    const std::size_t cleared = co_await limit::reset_key_everywhere(policy, key, sources.redis);
+    const std::size_t cleared = co_await limit::reset_key_everywhere(policy, key, sources.redis());
     co_return json(200, fmt::format(R"({{"reset":true,"policy":{},"key":{},"cleared":{}}})",
                                     quoted(policy), quoted(key), cleared));
   }

@@ -31,10 +31,13 @@ struct AdminSources {
   std::function<std::uint64_t()> active_connections;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
-  redis::Client* redis = nullptr;         // the admin thread's own, when redis is configured
-  cache::MemoryStore* cache = nullptr;    // the L1 (always present)
-  cache::RedisCache* cache_l2 = nullptr;  // on `redis`, with cache.shared: redis
-  std::string instance_id;                // names this process in purge messages
+  // The admin thread's own Redis client, null without `redis`. Asked for at
+  // each use: a reload may replace it (the replaced one stays alive, closed).
+  std::function<redis::Client*()> redis = [] { return nullptr; };
+  cache::MemoryStore* cache = nullptr;  // the L1 (always present)
+  // On `redis`, with cache.shared: redis; null otherwise. As `redis`.
+  std::function<cache::RedisCache*()> cache_l2 = [] { return nullptr; };
+  std::string instance_id;  // names this process in purge messages
 };
 
 class AdminServer {

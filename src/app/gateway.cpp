@@ -44,9 +44,19 @@ struct Gateway::State {
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
   std::unique_ptr<net::HealthChecker> health;
-  std::unique_ptr<redis::Client> admin_redis;           // the main thread's, for admin endpoints
+  // The main thread's Redis parts, for the admin endpoints and other
+  // instances' purges; remade when a reload changes what they were made for.
+  std::unique_ptr<redis::Client> admin_redis;
   std::unique_ptr<cache::RedisCache> admin_cache_l2;    // on admin_redis
   std::unique_ptr<redis::Subscriber> purge_subscriber;  // other instances' purges
+  std::string redis_parts_for;  // redis.url and cache.shared they were made for
+  // What reloads replaced: closed, and kept until exit, because an admin
+  // request suspended in one of their calls may still use them (one set per
+  // reload that changes redis.url or cache.shared). Declared after what they
+  // may point to, so destroyed before it.
+  std::vector<std::unique_ptr<redis::Client>> retired_redis;
+  std::vector<std::unique_ptr<cache::RedisCache>> retired_cache_l2;
+  std::vector<std::unique_ptr<redis::Subscriber>> retired_subscribers;
   std::string instance_id = security::new_request_id();
   std::unique_ptr<admin::AdminServer> admin;
   std::atomic<unsigned> workers_running{0};
@@ -56,6 +66,7 @@ struct Gateway::State {
 
   void wait_for_signal();
   void start_cache();
+  void update_redis_parts();
   void reload();
   void begin_drain(int signal_number);
   void worker_finished();
@@ -120,13 +131,11 @@ int Gateway::run() {
       return s.shared.active_connections.load(std::memory_order_relaxed);
     };
     sources.version = kVersion;
-    if (s.config->redis) {
-      s.admin_redis = std::make_unique<redis::Client>(s.io, *s.config->redis);
-      sources.redis = s.admin_redis.get();
-    }
     s.start_cache();
+    s.update_redis_parts();
+    sources.redis = [&s] { return s.admin_redis.get(); };
     sources.cache = s.cache.get();
-    sources.cache_l2 = s.admin_cache_l2.get();
+    sources.cache_l2 = [&s] { return s.admin_cache_l2.get(); };
     sources.instance_id = s.instance_id;
     if (s.config->admin.listen) {
       s.admin = std::make_unique<admin::AdminServer>(s.io, std::move(sources));
@@ -183,7 +192,25 @@ void Gateway::State::start_cache() {
             "# TYPE centinela_cache_evictions_total counter\ncentinela_cache_evictions_total {}\n",
             stats.bytes, stats.capacity, stats.entries, stats.evictions);
       });
-  if (!config->redis || config->cache.shared != "redis") return;
+}
+
+void Gateway::State::update_redis_parts() {
+  const std::string wanted =
+      config->redis ? config->redis->url + "\n" + config->cache.shared : std::string();
+  if (wanted == redis_parts_for) return;
+  redis_parts_for = wanted;
+  if (purge_subscriber) {
+    purge_subscriber->close();
+    retired_subscribers.push_back(std::move(purge_subscriber));
+  }
+  if (admin_cache_l2) retired_cache_l2.push_back(std::move(admin_cache_l2));
+  if (admin_redis) {
+    admin_redis->close();
+    retired_redis.push_back(std::move(admin_redis));
+  }
+  if (!config->redis) return;
+  admin_redis = std::make_unique<redis::Client>(io, *config->redis);
+  if (config->cache.shared != "redis") return;
   admin_cache_l2 = std::make_unique<cache::RedisCache>(*admin_redis);
   // Purges published by any instance (this one included, already applied)
   // reach this L1 here.
@@ -238,6 +265,7 @@ void Gateway::State::reload() {
   health = std::make_unique<net::HealthChecker>(io, runtime);
   health->start();
   access_log->reconfigure(config->log);
+  update_redis_parts();
   observe::set_event_log_level(observe::parse_level(config->log.level));
   reload_success->inc();
   observe::log_event(observe::Level::info, "configuration reloaded",

@@ -32,15 +32,16 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
   const std::string url = redis ? redis->url : std::string();
   const bool wants_l2 = redis && runtime.config().cache.shared == "redis";
   if (url != redis_url_) {
-    l2_.reset();
-    if (redis_) redis_->close();
-    redis_.reset();
+    if (l2_) retired_l2_.push_back(std::move(l2_));
+    if (redis_) {
+      redis_->close();
+      retired_redis_.push_back(std::move(redis_));
+    }
     if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis);
     redis_url_ = url;
     resources_.redis = redis_.get();
   }
-  // A coroutine may still hold the old L2 across a reload: it only goes when
-  // the Redis client it uses goes too (above) or L2 is switched off.
+  if (!wants_l2 && l2_) retired_l2_.push_back(std::move(l2_));
   if (wants_l2 && l2_ == nullptr) {
     // An L2 round trip takes well under a millisecond on a healthy network.
     static constexpr double kL2Buckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
@@ -53,7 +54,6 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
         &registry.counter("centinela_cache_l2_errors_total",
                           "L2 cache calls that failed: Redis down, slow or answering garbage"));
   }
-  if (!wants_l2) l2_.reset();
 }
 
 Worker::~Worker() = default;

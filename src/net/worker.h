@@ -97,6 +97,12 @@ class Worker {
   proxy::WorkerResources resources_;
   std::unique_ptr<redis::Client> redis_;   // before io_ in destruction order
   std::unique_ptr<cache::RedisCache> l2_;  // uses redis_: destroyed first
+  // What reloads replaced: closed, and kept until the worker goes, because a
+  // coroutine suspended in one of their calls may still use them (one per
+  // reload that changes redis.url or switches L2). Declared after what they
+  // may point to, so destroyed before it.
+  std::vector<std::unique_ptr<redis::Client>> retired_redis_;
+  std::vector<std::unique_ptr<cache::RedisCache>> retired_l2_;
   std::string redis_url_;
   std::string date_;
   std::int64_t date_second_ = -1;

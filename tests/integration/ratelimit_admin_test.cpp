@@ -2,6 +2,8 @@
 // admin.token and across gateways sharing one Redis), the top limited keys in
 // /admin/stats, the decision counters in /metrics, and the Redis state in
 // /ready.
+#include <signal.h>
+
 #include "gateway_fixture.h"
 #include "redis_server.h"
 
@@ -418,6 +420,42 @@ TEST_F(SharedRateLimitAdminTest, ReadyShowsRedisStateAndStaysReadyWithoutIt) {
   ASSERT_TRUE(redis.start());
   EXPECT_TRUE(eventually([&] { return redis_state() == "connected"; }, 10000ms, 100ms))
       << redis_state();
+}
+
+// A reload that points `redis.url` elsewhere moves everything to the new
+// Redis: the workers' decisions and the admin API's view and resets alike.
+TEST_F(RateLimitAdminTest, ReloadToAnotherRedisMovesDecisionsAndAdminTogether) {
+  RedisServer first;
+  RedisServer second;
+  ASSERT_TRUE(first.running()) << first.error();
+  ASSERT_TRUE(second.running()) << second.error();
+  limit_route("[{name: shared, key: ip, limit: 3, window: 1h, store: redis}]");
+  ASSERT_TRUE(start_with("redis:\n  url: \"" + first.url() + "\"\n"));
+  EXPECT_EQ(get("/x").header("ratelimit"), R"("shared";r=2;t=1200)");
+  EXPECT_EQ(get("/x").header("ratelimit"), R"("shared";r=1;t=2400)");
+
+  const double reloads =
+      metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0);
+  write_config_file(render("redis:\n  url: \"" + second.url() + "\"\n"));
+  ASSERT_TRUE(gateway_->send_signal(SIGHUP));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0) >
+               reloads;
+      },
+      3s));
+
+  // The second Redis has never seen the key: a fresh count.
+  EXPECT_TRUE(eventually([&] { return get("/x").header("ratelimit") == R"("shared";r=2;t=1200)"; },
+                         5s, 50ms));
+  JsonValue state = key_state("shared", "127.0.0.1");
+  const JsonValue* entry = first_entry(state);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->string_at("store"), "redis");
+  EXPECT_EQ(entry->number_at("remaining"), 2) << "the admin API still reads the old Redis";
+  HttpResponse reset = admin("DELETE", "/admin/ratelimit?policy=shared&key=127.0.0.1");
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  EXPECT_EQ(get("/x").header("ratelimit"), R"("shared";r=2;t=1200)");
 }
 
 TEST_F(RateLimitAdminTest, ReadyWithoutRedisSaysNotConfigured) {
