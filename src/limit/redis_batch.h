@@ -1,17 +1,18 @@
 // Batching of the shared store's decisions: the Redis decisions a worker's
-// requests ask for during one turn of its event loop leave together, as ONE
-// script call (EVALSHA) at the end of the turn, instead of one call each. A
-// single Redis pays its per-call cost (reading the command, script setup,
-// the reply, the system calls) once per batch, which is most of what a
-// decision costs it.
+// requests ask for during two turns of its event loop (kRedisBatchTurns)
+// leave together, as ONE script call (EVALSHA), instead of one call each.
+// Redis pays a call's fixed cost (reading and dispatching the command, the
+// script's setup, TIME, reading and writing each key once, the reply, the
+// system calls) once per batch; under load that is most of what a decision
+// costs it.
 //
-// The first request of a turn opens the batch and schedules its sending
-// behind every handler already queued on the loop, so the rest of the
-// turn's requests join it meanwhile. Semantics stay exact: the script
-// decides the batch's requests one after the other, each all-or-nothing and
-// atomic in Redis, in the order they were queued. A failed call (Redis down,
-// slow, or an unexpected reply) fails every request of the batch, each of
-// which then takes the filter's on_store_error path.
+// The first request opens the batch and schedules its sending behind every
+// handler already queued on the loop and those of the loop's next poll of
+// its sockets, so the requests of both turns join it meanwhile. Semantics
+// stay exact: the script decides the batch's requests one after the other,
+// each all-or-nothing and atomic in Redis, in the order they were queued. A
+// failed call (Redis down, slow, or an unexpected reply) fails every request
+// of the batch, each of which then takes the filter's on_store_error path.
 //
 // Steady state allocates nothing per request: a worker keeps its spent
 // batches (their encoded commands and member lists) for the next turns.
@@ -29,6 +30,11 @@ struct WorkerResources;
 }
 
 namespace centinela::limit {
+
+// Turns of the worker's event loop one batch takes requests from (see
+// send_batch in the .cpp): two measured cheaper for Redis and the worker than
+// one (bench/RESULTS.md, issue 4), at the price of one poll of the sockets.
+inline constexpr int kRedisBatchTurns = 2;
 
 // Requests one batch carries at most; a full batch leaves as it is and the
 // next request starts a new one. Bounds the time one script holds Redis and
