@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test demo bench format clean
+.PHONY: all deps build test demo bench fuzz format clean
 
 all: build
 
@@ -31,9 +31,12 @@ demo: build
 bench: deps
 	bash bench/run.sh
 
+fuzz: deps
+	bash scripts/fuzz.sh
+
 format:
 	command -v clang-format >/dev/null || { echo "clang-format missing: apt-get install clang-format" >&2; exit 1; }
 	find src tests -name '*.cpp' -o -name '*.h' | xargs -r clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) build-release bench/out
+	rm -rf $(BUILD_DIR) build-release build-fuzz bench/out

@@ -10,6 +10,8 @@ packages=(
   libbrotli-dev libzstd-dev
   # tests
   libgtest-dev libgmock-dev redis-server prometheus curl
+  # fuzzing (scripts/fuzz.sh): clang's libFuzzer and sanitizers
+  clang libclang-rt-14-dev
   # demo origin (a FastAPI app, as our users write them)
   python3 python3-fastapi python3-uvicorn
   # benchmark peers and load generator
