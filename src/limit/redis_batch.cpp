@@ -163,13 +163,14 @@ asio::awaitable<bool> redis_decide_batched(const proxy::WorkerResources& worker,
                                            std::span<Decision> out) {
   if (worker.io == nullptr) co_return false;
   BatchService& service = asio::use_service<BatchService>(*worker.io);
-  Batch* batch = service.open;
-  if (batch == nullptr || !batch->accepts(worker)) {
+  if (service.open == nullptr || !service.open->accepts(worker)) {
     std::unique_ptr<Batch> fresh = service.take();
-    fresh->open(worker);
-    batch = fresh.get();
+    fresh->open(worker);  // now service.open
     asio::co_spawn(*worker.io, send_batch(service, std::move(fresh), *worker.io), asio::detached);
   }
+  // Owned by its sending coroutine, which does not resume before this call
+  // has suspended below.
+  Batch* batch = service.open;
   const std::size_t member = batch->add(queries, out);
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
       [batch, member](auto handler) { batch->wait(member, Handler(std::move(handler))); },

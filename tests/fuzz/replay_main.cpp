@@ -73,8 +73,8 @@ Bytes mutate(const std::vector<Bytes>& seeds, Rng& rng) {
         break;
       case 4: {  // splice with another seed
         const Bytes& other = seeds[rng.below(seeds.size())];
-        input = input.substr(0, rng.below(input.size() + 1)) +
-                other.substr(rng.below(other.size() + 1));
+        input.resize(rng.below(input.size() + 1));
+        input.append(other, rng.below(other.size() + 1));
         break;
       }
       default:  // truncate
