@@ -24,12 +24,6 @@ long redis_dbsize(int port) {
 
 class CacheSharedTest : public CacheTest {
  protected:
-  struct Instance {
-    TempDir dir;
-    GatewayConfig config;
-    std::unique_ptr<GatewayProcess> process;
-  };
-
   // Gateway A (the fixture's) and gateway B, same routes, both with `cache.shared: redis`.
   ::testing::AssertionResult start_pair() {
     if (!redis_.running()) return ::testing::AssertionFailure() << redis_.error();
@@ -37,37 +31,23 @@ class CacheSharedTest : public CacheTest {
                   "\"\n  timeout: 200ms\ncache:\n  memory: 64MiB\n  shared: redis\n";
     auto started = start_with(extra_yaml_);
     if (!started) return started;
-    b_ = std::make_unique<Instance>();
-    b_->config = config_;
-    b_->config.listen_port = pick_free_port();
-    b_->config.admin_port = pick_free_port();
-    b_->config.access_log_path = b_->dir.file("access.log");
-    std::string path = b_->dir.file("centinela.yaml");
-    b_->dir.write("centinela.yaml", b_->config.render() + extra_yaml_);
-    b_->process = std::make_unique<GatewayProcess>(path, b_->config.admin_port, b_->dir.path());
-    started = b_->process->start();
+    started = start_other_gateway(extra_yaml_);
     if (!started) return started;
     bool connected = eventually(
         [&] {
           return redis_state(admin_port()) == "connected" &&
-                 redis_state(b_->config.admin_port) == "connected";
+                 redis_state(b_admin_port()) == "connected";
         },
         5000ms, 50ms);
     if (!connected) return ::testing::AssertionFailure() << "Redis not connected in /ready";
     return ::testing::AssertionSuccess();
   }
 
-  void TearDown() override {
-    if (HasFailure() && b_ && b_->process) {
-      std::printf("--- gateway B stderr ---\n%s\n", b_->process->stderr_text().c_str());
-    }
-    if (b_ && b_->process) b_->process->kill();
-    CacheTest::TearDown();
-  }
-
+  // Gateway B, once start_pair() has started it.
   HttpResponse get_b(const std::string& target, const HeaderList& headers = {}) {
-    return http_get(b_->config.listen_port, target, headers);
+    return http_get(others_.at(0)->port(), target, headers);
   }
+  std::uint16_t b_admin_port() const { return others_.at(0)->admin_port(); }
 
   // The "redis" member of /ready on an admin port.
   static std::string redis_state(std::uint16_t admin) {
@@ -82,7 +62,6 @@ class CacheSharedTest : public CacheTest {
 
   RedisServer redis_;
   std::string extra_yaml_;
-  std::unique_ptr<Instance> b_;
 };
 
 TEST_F(CacheSharedTest, OneGatewayServesTheOthersEntriesAndPurgesReachBoth) {
@@ -168,8 +147,8 @@ TEST_F(CacheSharedTest, RedisKilledMidTestCostsNoAnswers) {
   EXPECT_EQ(x_cache(get_b("/k2")), "HIT");
   EXPECT_TRUE(eventually([&] { return redis_state(admin_port()) == "disconnected"; }, 5000ms, 50ms))
       << redis_state(admin_port());
-  EXPECT_TRUE(eventually([&] { return redis_state(b_->config.admin_port) == "disconnected"; },
-                         5000ms, 50ms));
+  EXPECT_TRUE(
+      eventually([&] { return redis_state(b_admin_port()) == "disconnected"; }, 5000ms, 50ms));
   // A purge with Redis down still clears this instance.
   HttpResponse answer = purge(R"({"url": "/k1"})");
   EXPECT_EQ(answer.status, 200) << answer.body;

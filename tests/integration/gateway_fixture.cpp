@@ -13,9 +13,8 @@ std::string tail(const std::string& text, std::size_t bytes) {
 }  // namespace
 
 GatewayTest::GatewayTest() {
-  config_.listen_port = pick_free_port();
-  config_.admin_port = pick_free_port();
-  while (config_.admin_port == config_.listen_port) config_.admin_port = pick_free_port();
+  config_.listen_port = listen_reservation_.port();
+  config_.admin_port = admin_reservation_.port();
   config_.access_log_path = dir_.file("access.log");
   config_.upstreams["api"] = upstream_yaml({origin_.address()});
   config_.routes = {R"({match: {prefix: "/"}, upstream: api})"};
@@ -29,12 +28,33 @@ void GatewayTest::TearDown() {
                 tail(gateway_->stdout_text(), 2000).c_str());
   }
   if (gateway_) gateway_->kill();
+  for (std::size_t i = 0; i < others_.size(); ++i) {
+    GatewayProcess* other = others_[i]->process.get();
+    if (other == nullptr) continue;
+    if (HasFailure()) {
+      std::printf("--- other gateway %zu stderr (tail) ---\n%s\n", i + 1,
+                  tail(other->stderr_text(), 4000).c_str());
+    }
+    other->kill();
+  }
 }
 
 ::testing::AssertionResult GatewayTest::start_gateway() {
   write_config_file();
   gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
   return gateway_->start();
+}
+
+::testing::AssertionResult GatewayTest::start_other_gateway(const std::string& extra_yaml) {
+  auto& other = *others_.emplace_back(std::make_unique<OtherGateway>());
+  other.config = config_;
+  other.config.listen_port = other.listen_reservation.port();
+  other.config.admin_port = other.admin_reservation.port();
+  other.config.access_log_path = other.dir.file("access.log");
+  other.dir.write("centinela.yaml", other.config.render() + extra_yaml);
+  other.process = std::make_unique<GatewayProcess>(other.dir.file("centinela.yaml"),
+                                                   other.config.admin_port, other.dir.path());
+  return other.process->start();
 }
 
 void GatewayTest::write_config_file(const std::string& yaml) { dir_.write("centinela.yaml", yaml); }

@@ -19,11 +19,24 @@
 #include "gateway_process.h"
 #include "http_client.h"
 #include "json_value.h"
+#include "loopback_socket.h"
 #include "prometheus_text.h"
 #include "temp_dir.h"
 #include "test_origin.h"
 
 namespace itest {
+
+// A gateway beside the fixture's, with its own ports, files and process.
+struct OtherGateway {
+  ReservedPort listen_reservation;
+  ReservedPort admin_reservation;
+  TempDir dir;
+  GatewayConfig config;
+  std::unique_ptr<GatewayProcess> process;
+
+  std::uint16_t port() const { return config.listen_port; }
+  std::uint16_t admin_port() const { return config.admin_port; }
+};
 
 class GatewayTest : public ::testing::Test {
  protected:
@@ -57,11 +70,19 @@ class GatewayTest : public ::testing::Test {
   // A plain GET through the gateway reaches origin "a" and answers 200.
   ::testing::AssertionResult serves_normally();
 
+  // Starts one more gateway with config_'s routes and upstreams plus `extra_yaml`, and
+  // appends it to others_; TearDown kills it (and shows its stderr if the test failed).
+  ::testing::AssertionResult start_other_gateway(const std::string& extra_yaml = "");
+
+  // Held for the whole test, so that no test running beside this one picks them.
+  ReservedPort listen_reservation_;
+  ReservedPort admin_reservation_;
   TempDir dir_;
   TestOrigin origin_{"a"};
   GatewayConfig config_;
   std::string config_path_;
   std::unique_ptr<GatewayProcess> gateway_;
+  std::vector<std::unique_ptr<OtherGateway>> others_;
 };
 
 // An upstream as a YAML flow mapping: {servers: ["127.0.0.1:1", ...], <extra>}.

@@ -63,14 +63,19 @@ void Socket::close() {
   fd_ = -1;
 }
 
-std::uint16_t pick_free_port() {
-  Socket probe(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!probe.valid()) return 0;
+ReservedPort::ReservedPort() : socket_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  if (!socket_.valid()) return;
+  int one = 1;
+  ::setsockopt(socket_.fd(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ::setsockopt(socket_.fd(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   sockaddr_in address = loopback_address(0);
-  if (::bind(probe.fd(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return 0;
   socklen_t length = sizeof address;
-  if (::getsockname(probe.fd(), reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
-  return ntohs(address.sin_port);
+  if (::bind(socket_.fd(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(socket_.fd(), reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    socket_.close();
+    return;
+  }
+  port_ = ntohs(address.sin_port);
 }
 
 Socket connect_loopback(std::uint16_t port, std::chrono::milliseconds timeout, std::string* error) {

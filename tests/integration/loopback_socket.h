@@ -33,8 +33,21 @@ class Socket {
   int fd_ = -1;
 };
 
-// A port that was free a moment ago (bound to 127.0.0.1:0, then closed).
-std::uint16_t pick_free_port();
+// A 127.0.0.1 port held for as long as this object lives: a socket bound to it
+// with SO_REUSEADDR and SO_REUSEPORT but never listening. The process under test
+// (centinela, redis-server) can still bind the port and listen on it, while no
+// other bind to port 0 on the machine gets it, so tests running in parallel
+// cannot pick the same port between choosing it and listening on it. With
+// nothing listening, a connection to it is refused: a dead server.
+class ReservedPort {
+ public:
+  ReservedPort();
+  std::uint16_t port() const { return port_; }  // 0 if no port could be bound
+
+ private:
+  Socket socket_;
+  std::uint16_t port_ = 0;
+};
 
 // A non-blocking, TCP_NODELAY, close-on-exec client socket connected to
 // 127.0.0.1:port; invalid on failure, with the reason in *error.

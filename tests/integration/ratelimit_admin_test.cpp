@@ -287,45 +287,12 @@ TEST_F(RateLimitAdminTest, DecisionCountersMatchWhatClientsSaw) {
 
 class SharedRateLimitAdminTest : public RateLimitAdminTest {
  protected:
-  struct Instance {
-    TempDir dir;
-    GatewayConfig config;
-    std::unique_ptr<GatewayProcess> process;
-  };
-
   // The fixture's gateway plus `count - 1` more with the same routes.
   ::testing::AssertionResult start_instances(int count, const std::string& extra_yaml) {
     auto started = start_with(extra_yaml);
-    if (!started) return started;
-    for (int i = 1; i < count; ++i) {
-      auto instance = std::make_unique<Instance>();
-      instance->config = config_;
-      instance->config.listen_port = pick_free_port();
-      instance->config.admin_port = pick_free_port();
-      instance->config.access_log_path = instance->dir.file("access.log");
-      std::string path = instance->dir.file("centinela.yaml");
-      instance->dir.write("centinela.yaml", instance->config.render() + extra_yaml);
-      instance->process =
-          std::make_unique<GatewayProcess>(path, instance->config.admin_port, instance->dir.path());
-      started = instance->process->start();
-      if (!started) return started;
-      others_.push_back(std::move(instance));
-    }
-    return ::testing::AssertionSuccess();
+    for (int i = 1; i < count && started; ++i) started = start_other_gateway(extra_yaml);
+    return started;
   }
-
-  void TearDown() override {
-    if (HasFailure()) {
-      for (const auto& instance : others_) {
-        std::printf("--- other instance stderr ---\n%s\n",
-                    instance->process->stderr_text().c_str());
-      }
-    }
-    for (auto& instance : others_) instance->process->kill();
-    RateLimitAdminTest::TearDown();
-  }
-
-  std::vector<std::unique_ptr<Instance>> others_;
 };
 
 TEST_F(SharedRateLimitAdminTest, DeleteOnOneGatewayResetsTheKeyForAll) {
@@ -333,8 +300,8 @@ TEST_F(SharedRateLimitAdminTest, DeleteOnOneGatewayResetsTheKeyForAll) {
   ASSERT_TRUE(redis.running()) << redis.error();
   limit_route("[{name: shared, key: ip, limit: 3, window: 1h}]");
   ASSERT_TRUE(start_instances(2, "redis:\n  url: \"" + redis.url() + "\"\n"));
-  const std::uint16_t other_port = others_[0]->config.listen_port;
-  const std::uint16_t other_admin = others_[0]->config.admin_port;
+  const std::uint16_t other_port = others_[0]->port();
+  const std::uint16_t other_admin = others_[0]->admin_port();
 
   // 3 admitted between the two, then both refuse.
   EXPECT_EQ(get("/x").status, 200);
@@ -371,7 +338,7 @@ TEST_F(SharedRateLimitAdminTest, GetShowsTheSharedStateOfARedisKey) {
   ASSERT_TRUE(redis.running()) << redis.error();
   limit_route("[{name: shared, key: ip, limit: 3, window: 1h}]");
   ASSERT_TRUE(start_instances(2, "redis:\n  url: \"" + redis.url() + "\"\n"));
-  const std::uint16_t other_port = others_[0]->config.listen_port;
+  const std::uint16_t other_port = others_[0]->port();
   EXPECT_EQ(get("/x").status, 200);
   EXPECT_EQ(http_get(other_port, "/x").status, 200);
   HttpResponse last = get("/x");

@@ -143,55 +143,22 @@ TEST_F(RateLimitTest, AllowlistedClientsAreNeverLimited) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(get("/x").status, 200);
 }
 
-// --- Redis store -----------------------------------------------------------
-//  until net::Worker creates its per-worker redis::Client
-// (WorkerResources::redis is still null, so these gateways count in-process).
-// The same paths are covered against a real redis-server by
-// tests/unit/limit/redis_filter_test.cpp. Remove the prefixes once wired.
+// --- Redis store: gateways sharing one real redis-server ---------------------
 
 class SharedRateLimitTest : public RateLimitTest {
  protected:
-  struct Instance {
-    TempDir dir;
-    GatewayConfig config;
-    std::unique_ptr<GatewayProcess> process;
-  };
-
+  // `count` gateways beside the fixture's (which is not started), same routes.
   ::testing::AssertionResult start_instances(int count, const std::string& extra_yaml) {
-    for (int i = 0; i < count; ++i) {
-      auto instance = std::make_unique<Instance>();
-      instance->config = config_;
-      instance->config.listen_port = pick_free_port();
-      instance->config.admin_port = pick_free_port();
-      instance->config.access_log_path = instance->dir.file("access.log");
-      std::string path = instance->dir.file("centinela.yaml");
-      instance->dir.write("centinela.yaml", instance->config.render() + extra_yaml);
-      instance->process =
-          std::make_unique<GatewayProcess>(path, instance->config.admin_port, instance->dir.path());
-      auto started = instance->process->start();
-      if (!started) return started;
-      instances_.push_back(std::move(instance));
-    }
-    return ::testing::AssertionSuccess();
+    auto started = ::testing::AssertionSuccess();
+    for (int i = 0; i < count && started; ++i) started = start_other_gateway(extra_yaml);
+    return started;
   }
 
   std::vector<std::uint16_t> ports() const {
     std::vector<std::uint16_t> out;
-    for (const auto& instance : instances_) out.push_back(instance->config.listen_port);
+    for (const auto& other : others_) out.push_back(other->port());
     return out;
   }
-
-  void TearDown() override {
-    if (HasFailure()) {
-      for (const auto& instance : instances_) {
-        std::printf("--- instance stderr ---\n%s\n", instance->process->stderr_text().c_str());
-      }
-    }
-    for (auto& instance : instances_) instance->process->kill();
-    RateLimitTest::TearDown();
-  }
-
-  std::vector<std::unique_ptr<Instance>> instances_;
 };
 
 TEST_F(SharedRateLimitTest, ThreeGatewaysSharingOneRedisAdmitExactlyTheLimit) {
@@ -225,11 +192,11 @@ TEST_F(SharedRateLimitTest, RedisDownFailsOpenToTheInProcessLimit) {
   int admitted = 0;
   for (int i = 0; i < 8; ++i) admitted += http_get(port, "/x").status == 200;
   EXPECT_EQ(admitted, 5);
-  auto errors = metric_value(http_get(instances_[0]->config.admin_port, "/metrics").body,
+  auto errors = metric_value(http_get(others_[0]->admin_port(), "/metrics").body,
                              "centinela_ratelimit_store_errors_total", {});
   ASSERT_TRUE(errors);
   EXPECT_GE(*errors, 8);
-  EXPECT_NE(instances_[0]->process->stderr_text().find("rate-limit store"), std::string::npos);
+  EXPECT_NE(others_[0]->process->stderr_text().find("rate-limit store"), std::string::npos);
   // Redis back: the shared count (2 spent) applies again.
   ASSERT_TRUE(redis.start());
   EXPECT_TRUE(eventually([&] { return http_get(port, "/x").status == 200; }, 5000ms, 100ms));

@@ -6,8 +6,6 @@
 #include <thread>
 #include <vector>
 
-#include "loopback_socket.h"
-
 namespace itest {
 namespace {
 
@@ -15,25 +13,18 @@ constexpr const char* kRedisServer = "/usr/bin/redis-server";
 
 }  // namespace
 
-RedisServer::RedisServer(std::string password) : password_(std::move(password)) {
-  // The port is free when picked but could be taken before redis binds it:
-  // try a few.
-  for (int attempt = 0; attempt < 5 && !running_; ++attempt) {
-    port_ = pick_free_port();
-    start();
-  }
-}
+RedisServer::RedisServer(std::string password) : password_(std::move(password)) { start(); }
 
 RedisServer::~RedisServer() { stop(); }
 
 std::string RedisServer::url() const {
   std::string auth = password_.empty() ? "" : ":" + password_ + "@";
-  return "redis://" + auth + "127.0.0.1:" + std::to_string(port_) + "/0";
+  return "redis://" + auth + "127.0.0.1:" + std::to_string(port()) + "/0";
 }
 
 bool RedisServer::start() {
   stop();
-  std::vector<std::string> argv{kRedisServer, "--port",           std::to_string(port_),
+  std::vector<std::string> argv{kRedisServer, "--port",           std::to_string(port()),
                                 "--bind",     "127.0.0.1",        "--save",
                                 "",           "--appendonly",     "no",
                                 "--dir",      dir_.path(),        "--daemonize",
@@ -58,7 +49,7 @@ bool RedisServer::start() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  error_ = "redis-server did not answer PING on port " + std::to_string(port_) + ": " +
+  error_ = "redis-server did not answer PING on port " + std::to_string(port()) + ": " +
            read_file(dir_.file("stdout")) + read_file(dir_.file("stderr"));
   process_->kill_and_reap();
   return false;
@@ -81,8 +72,7 @@ void RedisServer::resume() {
 }
 
 bool RedisServer::answers_ping() const {
-  Socket socket =
-      connect_loopback(static_cast<std::uint16_t>(port_), std::chrono::milliseconds(200));
+  Socket socket = connect_loopback(port_.port(), std::chrono::milliseconds(200));
   if (!socket.valid()) return false;
   auto deadline = Clock::now() + std::chrono::milliseconds(500);
   if (!send_all(socket.fd(), "PING\r\n", deadline)) return false;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "child_process.h"
+#include "loopback_socket.h"
 #include "temp_dir.h"
 
 namespace itest {
@@ -25,7 +26,7 @@ class RedisServer {
   bool running() const { return running_; }
   const std::string& error() const { return error_; }
 
-  int port() const { return port_; }
+  int port() const { return port_.port(); }
   // redis://127.0.0.1:PORT/0 (with the password when there is one).
   std::string url() const;
 
@@ -41,7 +42,7 @@ class RedisServer {
   bool answers_ping() const;
 
   std::string password_;
-  int port_ = 0;
+  ReservedPort port_;  // kept across stop() and start()
   TempDir dir_;
   std::unique_ptr<ChildProcess> process_;
   bool running_ = false;

@@ -22,6 +22,7 @@ class RoutingTest : public GatewayTest {
 
   // Which origin answered, from the echo body ("a", "b", or what went wrong).
   std::string origin_of(const HttpResponse& response) {
+    if (response.status == 0) return "no response: " + response.error;
     if (response.status != 200) return "status " + std::to_string(response.status);
     auto echo = parse_json(response.body);
     return echo ? echo->string_at("origin", "no origin field") : "not JSON";

@@ -1,13 +1,22 @@
 // Upstream clusters: load balancing, retries on dead servers, timeouts,
 // active health checks, and upstreams that misbehave.
+#include <deque>
+
 #include "gateway_fixture.h"
+#include "loopback_socket.h"
 
 namespace itest {
 namespace {
 
-using UpstreamTest = GatewayTest;
+class UpstreamTest : public GatewayTest {
+ protected:
+  // An address nothing listens on for the whole test (its port stays reserved).
+  std::string dead_server() {
+    return fmt::format("127.0.0.1:{}", dead_ports_.emplace_back().port());
+  }
 
-std::string dead_server() { return fmt::format("127.0.0.1:{}", pick_free_port()); }
+  std::deque<ReservedPort> dead_ports_;
+};
 
 TEST_F(UpstreamTest, RoundRobinSpreadsRequestsOverBothServers) {
   TestOrigin second("second");
