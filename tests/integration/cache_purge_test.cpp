@@ -122,7 +122,7 @@ TEST_F(CachePurgeTest, BadBodiesAre400JsonErrors) {
   ASSERT_TRUE(start_with());
   ASSERT_TRUE(cached("/kept"));
 
-  for (const std::string body : std::vector<std::string>{
+  for (const std::string& body : std::vector<std::string>{
            "", "not json", "{}", "[]", R"({"url": 5})", R"({"tags": "t1"})", R"({"tags": [1]})",
            R"({"unknown": "x"})", R"({"url": "/a", "prefix": "/b"})", R"({"url": "/a")",
            std::string(4096, '{')}) {
