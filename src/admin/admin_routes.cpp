@@ -177,6 +177,8 @@ AdminResponse handle_admin_request(std::string_view method, std::string_view tar
   if (path == "/metrics" || path == "/health" || path == "/ready") {
     if (!read_only) return error(405, "METHOD_NOT_ALLOWED", "use GET");
     if (path == "/metrics") {
+      const auto now = std::chrono::steady_clock::now();
+      for (const auto& cluster : sources.runtime()->clusters()) cluster->publish_availability(now);
       return AdminResponse{200, std::string(observe::kPrometheusContentType),
                            observe::Registry::global().render()};
     }

@@ -112,8 +112,15 @@ void UpstreamCluster::record_failure(std::size_t index, SteadyTime now) {
 }
 
 void UpstreamCluster::set_active_health(std::size_t index, bool healthy) {
-  servers_[index].active_healthy.store(healthy, std::memory_order_relaxed);
-  servers_[index].healthy_gauge->set(healthy ? 1 : 0);
+  auto& s = servers_[index];
+  s.active_healthy.store(healthy, std::memory_order_relaxed);
+  s.healthy_gauge->set(s.is_available(std::chrono::steady_clock::now()) ? 1 : 0);
+}
+
+void UpstreamCluster::publish_availability(SteadyTime now) {
+  for (std::size_t i = 0; i < server_count_; ++i) {
+    servers_[i].healthy_gauge->set(servers_[i].is_available(now) ? 1 : 0);
+  }
 }
 
 }  // namespace centinela::proxy

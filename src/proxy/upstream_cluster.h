@@ -58,6 +58,10 @@ class UpstreamCluster {
   void record_failure(std::size_t index, SteadyTime now);
   // Active health check result; updates the metric gauge.
   void set_active_health(std::size_t index, bool healthy);
+  // Sets each server's centinela_upstream_healthy gauge to whether it takes
+  // traffic now. An ejection ends by time passing, with nobody to notice, so
+  // the metrics endpoint calls this before it renders.
+  void publish_availability(SteadyTime now);
 
   observe::Histogram& duration_histogram() { return *duration_; }
 

@@ -40,6 +40,29 @@ TEST_F(UpstreamTest, GetToDeadServerIsRetriedOnLiveOne) {
   EXPECT_EQ(origin_.request_count(), 6u);
 }
 
+TEST_F(UpstreamTest, EjectedServerShowsInMetricsAndReadyUntilItsEjectionEnds) {
+  const std::string dead = dead_server();
+  config_.upstreams["api"] = upstream_yaml({dead, origin_.address()},
+                                           "passive_health: {max_failures: 1, ejection_time: 1s}");
+  ASSERT_TRUE(start_gateway());
+  const std::map<std::string, std::string> dead_labels{{"upstream", "api"}, {"server", dead}};
+  EXPECT_EQ(metric("centinela_upstream_healthy", dead_labels), 1.0);
+
+  // Round robin sends one of two requests to the dead server first: one failure ejects it.
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(get("/eject/" + std::to_string(i)).status, 200);
+  EXPECT_EQ(metric("centinela_upstream_healthy", dead_labels), 0.0) << metrics_text();
+  EXPECT_NE(admin_get("/ready").body.find(R"("state":"ejected")"), std::string::npos)
+      << admin_get("/ready").body;
+  EXPECT_EQ(
+      metric("centinela_upstream_healthy", {{"upstream", "api"}, {"server", origin_.address()}}),
+      1.0);
+
+  // Nothing reports the end of an ejection; the next scrape sees it.
+  EXPECT_TRUE(eventually([&] { return metric("centinela_upstream_healthy", dead_labels) == 1.0; },
+                         4s, 100ms))
+      << metrics_text();
+}
+
 TEST_F(UpstreamTest, AllServersDeadAnswers502) {
   config_.upstreams["api"] = upstream_yaml({dead_server(), dead_server()});
   ASSERT_TRUE(start_gateway());
