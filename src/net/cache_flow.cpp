@@ -39,26 +39,6 @@ bool is_unsafe(http::verb method) {
   }
 }
 
-// Relays an unsafe method's response and notes where it says the change is
-// (RFC 9111 §4.4: the target URI, Location and Content-Location).
-class InvalidationTap : public ResponseTap {
- public:
-  HeadAction on_head(proxy::ResponseHead& head, std::optional<std::uint64_t>) override {
-    status = head.result_int();
-    if (auto it = head.find(http::field::location); it != head.end()) location = it->value();
-    if (auto it = head.find(http::field::content_location); it != head.end()) {
-      content_location = it->value();
-    }
-    return HeadAction::relay;
-  }
-  void on_body(std::string_view) override {}
-  void on_end(bool) override {}
-
-  unsigned status = 0;
-  std::string location;
-  std::string content_location;
-};
-
 // The path of a Location-like reference when it names this host (or no
 // host); empty otherwise: invalidating another origin's entries is refused.
 std::string_view same_host_path(std::string_view reference, std::string_view host) {
@@ -111,6 +91,38 @@ void invalidate_url(Worker& worker, const config::CacheConfig& policy, std::stri
         asio::detached);
   }
 }
+
+// RFC 9111 §4.4: a non-error response to an unsafe method invalidates the
+// target and the URLs its Location and Content-Location name. Done when the
+// upstream's head arrives, before the client sees any of the response: a
+// client that reads the answer and asks again, on any worker, gets no stale
+// entry.
+class InvalidationTap : public ResponseTap {
+ public:
+  InvalidationTap(Worker& worker, const config::CacheConfig& policy, std::string_view host,
+                  std::string_view target)
+      : worker_(worker), policy_(policy), host_(host), target_(target) {}
+
+  HeadAction on_head(proxy::ResponseHead& head, std::optional<std::uint64_t>) override {
+    const unsigned status = head.result_int();
+    if (status < 200 || status >= 400) return HeadAction::relay;
+    invalidate_url(worker_, policy_, host_, target_);
+    for (http::field field : {http::field::location, http::field::content_location}) {
+      if (auto it = head.find(field); it != head.end()) {
+        invalidate_url(worker_, policy_, host_, same_host_path(it->value(), host_));
+      }
+    }
+    return HeadAction::relay;
+  }
+  void on_body(std::string_view) override {}
+  void on_end(bool) override {}
+
+ private:
+  Worker& worker_;
+  const config::CacheConfig& policy_;
+  std::string_view host_;
+  std::string_view target_;
+};
 
 cache::RequestDirectives request_directives(const proxy::RequestHead& request) {
   std::string storage;
@@ -252,17 +264,11 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
       co_await send_bypass(ex, "method");
       co_return;
     }
-    InvalidationTap tap;
-    ex.tap = &tap;
     const std::string target(request.target());
+    InvalidationTap tap(worker, policy, host, target);
+    ex.tap = &tap;
     co_await send_bypass(ex, "method");
     ex.tap = nullptr;
-    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates.
-    if (tap.status >= 200 && tap.status < 400) {
-      invalidate_url(worker, policy, host, target);
-      invalidate_url(worker, policy, host, same_host_path(tap.location, host));
-      invalidate_url(worker, policy, host, same_host_path(tap.content_location, host));
-    }
     co_return;
   }
 
