@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Instructions and heap allocations per request, counted by valgrind's callgrind:
+# repeatable on this noisy machine, where wall-clock figures drift by ±20 %.
+# Each case runs centinela (one worker) under callgrind twice, with N1 and N2
+# requests on one keep-alive connection, and reports (run2 - run1) / (N2 - N1),
+# so start-up and shutdown cancel out.
+#
+#   bench/callgrind.sh [CASE...]   cases: pass small-hit gzip-hit (default: all)
+#   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+BIN=${CENTINELA_BIN:-build/centinela}
+N1=${N1:-200}
+N2=${N2:-1200}
+CASES=${*:-pass small-hit gzip-hit}
+command -v valgrind >/dev/null || { echo "valgrind missing" >&2; exit 1; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+RUNDIR=$(mktemp -d /tmp/centinela-callgrind.XXXXXX)
+chmod 755 "$RUNDIR"
+trap 'kill $(jobs -p) 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$RUNDIR"' EXIT
+mkdir -p "$RUNDIR/www" "$RUNDIR/tmp"
+python3 -c 'import json; print(json.dumps({"items": ["x" * 20] * 3})[:100].ljust(99))' \
+  >"$RUNDIR/www/small"
+sed -e "s#WWWDIR#$RUNDIR/www#g" -e "s#RUNDIR#$RUNDIR#g" \
+  -e 's/18700/18800/; s/18701/18801/' bench/configs/origin.conf >"$RUNDIR/origin.conf"
+"$NGINX" -p "$RUNDIR" -e "$RUNDIR/origin.err" -c "$RUNDIR/origin.conf" &
+sleep 0.5
+
+config() {  # $1 = case
+  local upstream=18800 extra=""
+  case $1 in
+    pass) ;;
+    small-hit) upstream=18801; extra="    cache: {}" ;;
+    gzip-hit) upstream=18801; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
+    *) echo "unknown case $1" >&2; exit 1 ;;
+  esac
+  cat <<YAML
+server: {listen: ["127.0.0.1:18830"], workers: 1}
+admin: {listen: "127.0.0.1:18831"}
+log: {access: {path: $RUNDIR/access.json}}
+cache: {memory: 64MiB}
+upstreams:
+  origin: {servers: ["127.0.0.1:$upstream"], max_idle_per_worker: 64}
+routes:
+  - name: all
+    match: {prefix: "/"}
+    upstream: origin
+$extra
+YAML
+}
+
+# Sends $2 (+1 warm-up, so a cache case measures hits only) requests for $3 on
+# one keep-alive connection.
+drive() {
+  python3 - "$@" <<'PY'
+import socket, sys
+port, n, path, gzip = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
+s = socket.create_connection(("127.0.0.1", port))
+req = (f"GET {path} HTTP/1.1\r\nHost: bench\r\n"
+       + ("Accept-Encoding: gzip\r\n" if gzip else "") + "\r\n").encode()
+buf = b""
+for _ in range(n + 1):
+    s.sendall(req)
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(65536)
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        k, _, v = line.partition(b":")
+        if k.strip().lower() == b"content-length":
+            length = int(v)
+    while len(rest) < length:
+        rest += s.recv(65536)
+    buf = rest[length:]
+PY
+}
+
+# Total instructions, and allocation calls (operator new and the C allocators,
+# not counting the malloc operator new itself makes), from a callgrind output.
+count() {
+  python3 - "$1" <<'PY'
+import re, sys
+names, total, allocs, fn, cfn = {}, 0, 0, "", None
+allocators = ("operator new(unsigned long)", "malloc", "calloc", "realloc")
+def name(line, prefix):
+    m = re.match(prefix + r"=\((\d+)\)(?: (.*))?", line.strip())
+    if m.group(2):
+        names[m.group(1)] = m.group(2)
+    return names.get(m.group(1), "")
+for line in open(sys.argv[1], errors="replace"):
+    if line.startswith(("summary:", "totals:")):
+        total = int(line.split()[1])
+    elif line.startswith("fn="):
+        fn = name(line, "fn")
+    elif line.startswith("cfn="):
+        cfn = name(line, "cfn")
+    elif line.startswith("calls=") and cfn is not None:
+        if cfn in allocators and not fn.startswith("operator new"):
+            allocs += int(line[6:].split()[0])
+        cfn = None
+print(total, allocs)
+PY
+}
+
+measure() {  # $1 case, $2 requests → "instructions allocations"
+  local out="$RUNDIR/cg.$1.$2" gz=0
+  [ "$1" = gzip-hit ] && gz=1
+  config "$1" >"$RUNDIR/$1.yaml"
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$BIN" run -c "$RUNDIR/$1.yaml" \
+    >"$RUNDIR/$1.$2.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:18831/health" && break; sleep 0.2; done
+  drive 18830 "$2" /small "$gz"
+  kill -TERM "$pid"
+  wait "$pid" || true
+  count "$out"
+}
+
+printf "%-10s %14s %16s\n" case "instr/request" "allocs/request"
+for c in $CASES; do
+  r1=$(measure "$c" "$N1")
+  r2=$(measure "$c" "$N2")
+  python3 -c "
+a, b, n = list(map(int, '$r1'.split())), list(map(int, '$r2'.split())), $N2 - $N1
+print('%-10s %14d %16.2f' % ('$c', (b[0] - a[0]) // n, (b[1] - a[1]) / n))"
+done
