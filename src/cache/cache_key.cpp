@@ -94,19 +94,6 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// Host without port, lower-cased into `out`. "[::1]:8080" keeps "[::1]".
-void append_host_without_port(std::string& out, std::string_view host) {
-  host = trim(host);
-  std::string_view name = host;
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    if (close != std::string_view::npos) name = host.substr(0, close + 1);
-  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
-    name = host.substr(0, colon);
-  }
-  for (const char c : name) out += lower(c);
-}
-
 // What the upstream will read as the scheme and forwarded host: a trusted
 // proxy's own values pass through (proxy/forward_headers.cpp), so they can
 // change the response and must be keyed.
@@ -213,8 +200,10 @@ void build_primary_key(const config::CacheConfig& route, std::string_view route_
   } else {
     append_part(out, 's', ctx.tls ? "https" : "http");
   }
+  // The Host the upstream receives, port included (client_session normalised
+  // it); lower-cased again so no caller can key two spellings apart.
   scratch.clear();
-  append_host_without_port(scratch, host);
+  for (const char c : trim(host)) scratch += lower(c);
   append_part(out, 'h', scratch);
   if (const auto forwarded_host = forwarded_value(ctx, "X-Forwarded-Host");
       !forwarded_host.empty()) {

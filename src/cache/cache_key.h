@@ -33,8 +33,10 @@ bool should_bypass(const config::CacheConfig& route, const proxy::RequestHead& r
 // empty, only those kept. Without a query, empty.
 void normalize_query(const config::CacheConfig& route, std::string_view query, std::string& out);
 
-// Builds the primary key into `out` (cleared first) from the lower-case host
-// without port, the path, the normalised query and the route's key parts
+// Builds the primary key into `out` (cleared first) from the host as the
+// upstream receives it (lower-case, port included: "example.com:8443" and
+// "example.com" are different entries), the path, the normalised query and
+// the route's key parts
 // (user, api_key, header:NAME, cookie:NAME; see config.h). `path_and_query`
 // receives "path?normalised-query" (or "path"), what purge by url matches.
 // Length-prefixed parts, so no two different inputs give the same key.

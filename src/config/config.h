@@ -215,6 +215,10 @@ struct RouteConfig {
   CacheConfig cache;
   std::vector<RateLimitPolicyConfig> rate_limit;
   CompressionConfig compression;
+  // false: the upstream receives the client's request-target as sent (and
+  // the cache keys it), %2F, %00 and ".." above the root included; routing
+  // still uses the normalised path.
+  bool normalize_path = true;
 };
 
 struct CacheStoreConfig {

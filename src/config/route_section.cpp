@@ -31,6 +31,8 @@ void read_match(ErrorList& errors, const YAML::Node& node, const std::string& pa
   MapFields fields(errors, node, path, {"host", "exact", "prefix", "regex", "methods"});
   if (fields.read("host", out.host)) {
     out.host = ascii_lower(out.host);
+    // Requests' hosts lose one trailing '.' (http/authority.h); so does this.
+    if (out.host.size() > 1 && out.host.back() == '.') out.host.pop_back();
     if (out.host.empty() || out.host.find_first_of(" \t/") != std::string::npos) {
       errors.add(*fields.find("host"), fields.path_of("host") +
                                            ": expected a host name such as api.example.com or "
@@ -84,7 +86,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
                 const std::map<std::string, UpstreamConfig>& upstreams, RouteConfig& out) {
   MapFields fields(errors, node, path,
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
-                    "rate_limit", "compression"});
+                    "rate_limit", "compression", "normalize_path"});
   if (!fields.is_map()) return;
   if (const YAML::Node* match = fields.find("match")) {
     read_match(errors, *match, fields.path_of("match"), out.match);
@@ -95,6 +97,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   if (out.name.empty()) out.name = default_route_name(out.match);
   read_upstream_reference(errors, fields, upstreams, out.upstream);
   fields.read_duration("timeout", out.timeout);
+  fields.read("normalize_path", out.normalize_path);
   if (const YAML::Node* headers = fields.find("security_headers")) {
     read_security_headers(errors, *headers, fields.path_of("security_headers"),
                           out.security_headers);

@@ -291,7 +291,7 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
   thread_local std::string path_and_query;
   EntryIdentity identity;
   identity.host = host;
-  cache::build_primary_key(policy, route.name(), host, ex.path, query, ex.ctx, primary_key,
+  cache::build_primary_key(policy, route.name(), ex.authority, ex.path, query, ex.ctx, primary_key,
                            path_and_query);
   cache::digest_primary_key(primary_key, identity.key);
   if (!ex.ctx.user.empty() &&

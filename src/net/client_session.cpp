@@ -8,10 +8,11 @@
 #include "net/cache_flow.h"
 #include "net/deadline.h"
 #include "net/exchange.h"
-#include "net/header_block.h"
+#include "net/request_intake.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
+#include "proxy/forward_headers.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
 #include "security/client_ip.h"
@@ -55,47 +56,6 @@ std::array<std::uint8_t, 16> to_v6_bytes(const asio::ip::address& address) {
 std::string_view as_view(beast::flat_buffer& buffer) {
   auto data = buffer.data();
   return {static_cast<const char*>(data.data()), data.size()};
-}
-
-unsigned status_for_parse_error(const beast::error_code& ec) {
-  if (ec == http::error::body_limit) return 413;
-  if (ec == http::error::header_limit) return 431;
-  return 400;
-}
-
-std::string_view ascii_lower_host(std::string_view host, std::string& storage) {
-  // Strip the port ("example.com:8080", "[::1]:8080") and fold case.
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    host = host.substr(0, close == std::string_view::npos ? host.size() : close + 1);
-  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
-    host = host.substr(0, colon);
-  }
-  storage.assign(host);
-  std::transform(storage.begin(), storage.end(), storage.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return storage;
-}
-
-// Why a parsed request head is refused, or empty when it is acceptable.
-std::string_view vet_request(const RequestParser& parser) {
-  const auto& req = parser.get();
-  if (req.version() != 10 && req.version() != 11) return "unsupported HTTP version";
-  // Transfer-Encoding is only understood as "chunked" last; anything else
-  // could frame the body differently for some other server (smuggling).
-  if (req.find(http::field::transfer_encoding) != req.end() && !parser.chunked()) {
-    return "unsupported Transfer-Encoding";
-  }
-  if (req.method() == http::verb::unknown) return "unknown method";
-  const auto target = req.target();
-  const bool origin_form = !target.empty() && target.front() == '/';
-  const bool asterisk = target == "*" && req.method() == http::verb::options;
-  if (!origin_form && !asterisk) return "request target must be a path";
-  const auto hosts = req.equal_range(http::field::host);
-  const auto host_count = std::distance(hosts.first, hosts.second);
-  if (host_count > 1) return "more than one Host header";
-  if (host_count == 0 && req.version() == 11) return "missing Host header";
-  return {};
 }
 
 observe::AccessLogRecord make_log_record(const Exchange& ex, std::string_view query,
@@ -142,13 +102,33 @@ asio::awaitable<void> discard_until_eof(tcp::socket& socket, DeadlineWatch& watc
   }
 }
 
-// Routes the request, runs the request filters, then answers locally or
-// forwards upstream.
-asio::awaitable<void> dispatch(Exchange& ex, std::string_view host, std::string_view query) {
+// OPTIONS * asks about the server, not a resource: the gateway answers it
+// itself (RFC 9110 §9.3.7), with the methods it forwards.
+proxy::LocalResponse options_asterisk_response() {
+  proxy::LocalResponse response;
+  response.status = 200;
+  response.headers.set(http::field::allow, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+  return response;
+}
+
+// Routes the request, settles its target, runs the request filters, then
+// answers locally or forwards upstream.
+asio::awaitable<void> dispatch(Exchange& ex, IntakeBuffers& buffers,
+                               const centinela::http::VettedRequest& vetted,
+                               std::string_view& query) {
+  if (vetted.target.form == centinela::http::TargetForm::asterisk) {
+    co_await send_local_response(ex, options_asterisk_response());
+    co_return;
+  }
   const auto& ctx = ex.ctx;
+  const std::string_view host = ex.authority.substr(0, vetted.host_size);
   ex.ctx.route = ex.runtime.match(host, ex.path, ex.method);
   if (ctx.route == nullptr) {
     co_await send_error(ex, 404, "no route matches this request");
+    co_return;
+  }
+  if (const Refusal refusal = settle_target(ex, buffers, vetted, query); refusal.refused()) {
+    co_await send_error(ex, refusal.status, refusal.reason);
     co_return;
   }
   for (const auto& filter : ctx.route->filters()) {
@@ -169,6 +149,87 @@ asio::awaitable<void> dispatch(Exchange& ex, std::string_view host, std::string_
   }
 }
 
+// Reads until the head is complete (or refused): a slow client gets
+// header_timeout for the whole head (slowloris), and a first line that can
+// never start a valid request is refused without waiting for the rest.
+// False when the connection was lost.
+asio::awaitable<bool> read_head(tcp::socket& socket, beast::flat_buffer& buffer,
+                                DeadlineWatch& watch, const config::Limits& limits,
+                                SteadyTime start, centinela::http::HeaderBlockScan& scan,
+                                Refusal& early) {
+  for (;;) {
+    scan = centinela::http::scan_header_block(as_view(buffer), limits.max_header_bytes);
+    if (scan.status != centinela::http::HeaderBlockStatus::incomplete) co_return true;
+    early = refuse_first_line(as_view(buffer));
+    if (early.refused()) co_return true;
+    watch.arm(socket, start + limits.header_timeout);
+    auto [read_ec, n] = co_await socket.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
+    watch.disarm();
+    if (read_ec) co_return false;
+    buffer.commit(n);
+  }
+}
+
+// Fills the exchange from an accepted head: version, keep-alive, client IP,
+// request id, trace context; then drops the hop-by-hop fields, so filters,
+// cache keys and Vary see the fields the upstream will see.
+void begin_exchange(Exchange& ex, const config::ServerConfig& server_config) {
+  auto& req = ex.parser.get();
+  auto& ctx = ex.ctx;
+  ex.client_version = req.version();
+  ex.client_keep_alive = req.keep_alive();
+  ex.method = req.method_string();
+  ex.head_request = req.method() == http::verb::head;
+  ctx.peer_is_trusted_proxy =
+      security::is_trusted_proxy(ctx.peer_address, server_config.trusted_proxies);
+  if (ctx.peer_is_trusted_proxy) {
+    // Reads every X-Forwarded-For line, so a forged first line cannot win.
+    std::string ignored;
+    ctx.client_ip = security::resolve_client_ip(ctx.peer_address, req.base(),
+                                                server_config.trusted_proxies, ignored);
+  }
+  auto incoming_id = req.find("X-Request-ID");
+  if (incoming_id != req.end() && security::is_valid_request_id(incoming_id->value())) {
+    ctx.request_id = std::string(incoming_id->value());
+  }
+  auto traceparent = req.find("traceparent");
+  ctx.trace = security::continue_or_start_trace(
+      traceparent != req.end() ? std::string_view(traceparent->value()) : std::string_view{});
+  auto expect = req.find(http::field::expect);
+  ex.expects_continue = expect != req.end() && beast::iequals(expect->value(), "100-continue");
+  proxy::strip_hop_by_hop(req.base());
+}
+
+void record_exchange(Worker& worker, const proxy::Runtime& runtime, const Exchange& ex,
+                     std::string_view query, SteadyTime start,
+                     std::chrono::system_clock::time_point start_wall) {
+  const double duration_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  if (ex.ctx.route != nullptr) {
+    ex.ctx.route->metrics().record(ex.method, ex.status, duration_s);
+  } else {
+    runtime.unmatched_metrics().record(ex.method, ex.status, duration_s);
+  }
+  if (auto* log = worker.shared().access_log) {
+    log->write(make_log_record(ex, query, start_wall, duration_s * 1000.0));
+  }
+}
+
+// Waits for the next request on an idle connection, reading straight into a
+// small buffer (a bare readiness wait would cost Asio an epoll_ctl per
+// request; a read after an exhausted read costs no syscall at all).
+asio::awaitable<bool> await_request(tcp::socket& socket, beast::flat_buffer& buffer,
+                                    DeadlineWatch& watch, config::Duration idle_timeout) {
+  if (buffer.capacity() > kIdleBuffer) buffer.shrink_to_fit();
+  watch.set_idle(true);
+  watch.arm(socket, SteadyClock::now() + idle_timeout);
+  auto [idle_ec, n] = co_await socket.async_read_some(buffer.prepare(kIdleBuffer), use_nothrow);
+  watch.disarm();
+  watch.set_idle(false);
+  if (idle_ec) co_return false;
+  buffer.commit(n);
+  co_return true;
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
@@ -183,50 +244,23 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
     const std::string peer_text = security::format_ip(peer_bytes);
 
     beast::flat_buffer buffer;
-    std::string host_storage;
     std::string head_buffer;
+    IntakeBuffers intake;
     bool linger = false;
     for (;;) {
       // Hold this request's config: a reload may swap the worker's meanwhile.
       const std::shared_ptr<const proxy::Runtime> runtime = worker.runtime();
-      const auto& server_config = runtime->config().server;
-      const auto& limits = server_config.limits;
-
+      const auto& limits = runtime->config().server.limits;
       if (buffer.size() == 0) {
         if (worker.draining()) break;
-        // Idle between requests: keep only a small buffer and read straight
-        // into it. (A bare readiness wait would cost Asio an epoll_ctl per
-        // request; a read after an exhausted read costs no syscall at all.)
-        if (buffer.capacity() > kIdleBuffer) buffer.shrink_to_fit();
-        watch.set_idle(true);
-        watch.arm(socket, SteadyClock::now() + limits.idle_timeout);
-        auto [idle_ec, n] =
-            co_await socket.async_read_some(buffer.prepare(kIdleBuffer), use_nothrow);
-        watch.disarm();
-        watch.set_idle(false);
-        if (idle_ec) break;
-        buffer.commit(n);
+        if (!co_await await_request(socket, buffer, watch, limits.idle_timeout)) break;
       }
 
       const SteadyTime start = SteadyClock::now();
       const auto start_wall = std::chrono::system_clock::now();
-      HeaderBlockScan scan;
-      bool connection_lost = false;
-      for (;;) {
-        scan = scan_header_block(as_view(buffer), limits.max_header_bytes);
-        if (scan.status != HeaderBlockStatus::incomplete) break;
-        // A slow client gets header_timeout for the whole head (slowloris).
-        watch.arm(socket, start + limits.header_timeout);
-        auto [read_ec, n] =
-            co_await socket.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
-        watch.disarm();
-        if (read_ec) {
-          connection_lost = true;
-          break;
-        }
-        buffer.commit(n);
-      }
-      if (connection_lost) break;
+      centinela::http::HeaderBlockScan scan;
+      Refusal refusal;
+      if (!co_await read_head(socket, buffer, watch, limits, start, scan, refusal)) break;
 
       RequestParser parser;
       parser.header_limit(static_cast<std::uint32_t>(
@@ -236,98 +270,25 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
       ctx.peer_address = peer_bytes;
       ctx.peer_ip = peer_text;
       ctx.worker = &worker.resources();
-      Exchange ex{worker, *runtime, socket, buffer, watch, parser, ctx, head_buffer};
-      ex.client_version = 11;
-
       ctx.client_ip = peer_text;
       ctx.request_id = security::new_request_id();
+      Exchange ex{worker, *runtime, socket, buffer, watch, parser, ctx, head_buffer};
 
-      std::string_view refusal;
-      unsigned refusal_status = 0;
-      if (scan.status == HeaderBlockStatus::too_large) {
-        refusal_status = 431;
-        refusal = "request headers too large";
-      } else if (scan.status == HeaderBlockStatus::malformed) {
-        refusal_status = 400;
-        refusal = "malformed request head";
-      } else {
-        buffer.consume(scan.skip);
-        beast::error_code parse_ec;
-        const std::size_t used =
-            parser.put(asio::buffer(buffer.data().data(), scan.size - scan.skip), parse_ec);
-        if (parse_ec) {
-          refusal_status = status_for_parse_error(parse_ec);
-          refusal = refusal_status == 413   ? "request body too large"
-                    : refusal_status == 431 ? "request headers too large"
-                                            : "malformed request";
-        } else {
-          buffer.consume(used);
-          if (!parser.is_header_done()) {
-            refusal_status = 400;
-            refusal = "malformed request head";
-          } else {
-            refusal = vet_request(parser);
-            if (!refusal.empty()) refusal_status = 400;
-          }
-        }
-      }
-
-      auto& req = parser.get();
+      centinela::http::VettedRequest vetted;
+      if (!refusal.refused()) refusal = parse_head(parser, buffer, scan);
+      if (!refusal.refused()) refusal = vet_parsed_request(ex, intake, vetted);
       std::string_view query;
-      if (refusal_status == 0) {
-        ex.client_version = req.version();
-        ex.client_keep_alive = req.keep_alive();
-        ex.method = req.method_string();
-        ex.head_request = req.method() == http::verb::head;
-        const auto target = req.target();
-        const auto question = target.find('?');
-        ex.path = target.substr(0, question);
-        if (question != std::string_view::npos) query = target.substr(question + 1);
-
-        ctx.peer_is_trusted_proxy =
-            security::is_trusted_proxy(peer_bytes, server_config.trusted_proxies);
-        if (ctx.peer_is_trusted_proxy) {
-          // Reads every X-Forwarded-For line, so a forged first line cannot win.
-          std::string ignored;
-          ctx.client_ip = security::resolve_client_ip(peer_bytes, req.base(),
-                                                      server_config.trusted_proxies, ignored);
-        }
-        auto incoming_id = req.find("X-Request-ID");
-        if (incoming_id != req.end() && security::is_valid_request_id(incoming_id->value())) {
-          ctx.request_id = std::string(incoming_id->value());
-        }
-        auto traceparent = req.find("traceparent");
-        ctx.trace = security::continue_or_start_trace(
-            traceparent != req.end() ? std::string_view(traceparent->value()) : std::string_view{});
-
-        auto expect = req.find(http::field::expect);
-        ex.expects_continue =
-            expect != req.end() && beast::iequals(expect->value(), "100-continue");
-      } else {
+      if (refusal.refused()) {
         ex.method = "-";
         ex.close_connection = true;
         ctx.trace = security::continue_or_start_trace({});
-      }
-
-      if (refusal_status != 0) {
-        co_await send_error(ex, refusal_status, refusal);
+        co_await send_error(ex, refusal.status, refusal.reason);
       } else {
-        auto host_field = req.find(http::field::host);
-        const std::string_view host = ascii_lower_host(
-            host_field != req.end() ? std::string_view(host_field->value()) : std::string_view{},
-            host_storage);
-        co_await dispatch(ex, host, query);
+        begin_exchange(ex, runtime->config().server);
+        query = vetted.target.query;
+        co_await dispatch(ex, intake, vetted, query);
       }
-
-      const double duration_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
-      if (ctx.route != nullptr) {
-        ctx.route->metrics().record(ex.method, ex.status, duration_s);
-      } else {
-        runtime->unmatched_metrics().record(ex.method, ex.status, duration_s);
-      }
-      if (auto* log = worker.shared().access_log) {
-        log->write(make_log_record(ex, query, start_wall, duration_s * 1000.0));
-      }
+      record_exchange(worker, *runtime, ex, query, start, start_wall);
       if (ex.close_connection || !ex.client_keep_alive) {
         linger = !parser.is_done();
         break;

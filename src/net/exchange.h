@@ -34,7 +34,8 @@ struct Exchange {
   std::string& head_buffer;  // the connection's, reused for every head it writes
 
   std::string_view method;
-  std::string_view path;
+  std::string_view path;       // normalised (RFC 3986 §6.2.2), unless the route opts out
+  std::string_view authority;  // the normalised Host: what the upstream receives and the cache keys
   unsigned client_version = 11;
   bool client_keep_alive = true;
   bool expects_continue = false;

@@ -4,7 +4,6 @@
 #include <array>
 #include <boost/beast/http/rfc7230.hpp>
 #include <string>
-#include <vector>
 
 namespace centinela::proxy {
 namespace {
@@ -18,17 +17,37 @@ constexpr std::array<http::field, 8> kHopByHop = {
 
 constexpr std::string_view kVia = "1.1 centinela";
 
+// Fields a `Connection` option may not remove: the message's own framing
+// and target host, and the fields the gateway writes itself (RFC 9110 §7.6.1
+// lets an intermediary refuse to remove what it must forward). Otherwise
+// "Connection: close, host" would send the upstream a request without the
+// Host the cache keyed it under.
+bool is_protected_from_connection(std::string_view name) {
+  static constexpr std::string_view kProtected[] = {
+      "host", "content-length", "transfer-encoding", "connection", "forwarded",
+      "via",  "x-request-id",   "traceparent",       "tracestate",
+  };
+  for (std::string_view protected_name : kProtected) {
+    if (boost::beast::iequals(name, protected_name)) return true;
+  }
+  constexpr std::string_view kForwardedPrefix = "x-forwarded-";
+  return name.size() >= kForwardedPrefix.size() &&
+         boost::beast::iequals(name.substr(0, kForwardedPrefix.size()), kForwardedPrefix);
+}
+
 }  // namespace
 
 void strip_hop_by_hop(http::fields& fields) {
-  // Fields listed in Connection are hop-by-hop too; collect before erasing.
-  auto connection = fields.equal_range(http::field::connection);
-  if (connection.first != connection.second) {
-    std::vector<std::string> named;
-    for (auto it = connection.first; it != connection.second; ++it) {
-      for (auto token : http::token_list{it->value()}) named.emplace_back(token);
+  // Fields listed in Connection are hop-by-hop too. The tokens are views
+  // into the Connection lines, which stay in place until the pass below
+  // (Connection itself is protected); Beast keeps lines of one name next to
+  // each other, and the next one is looked up only after the erasing, as it
+  // may be a field a token names.
+  for (auto it = fields.find(http::field::connection);
+       it != fields.end() && it->name() == http::field::connection; ++it) {
+    for (const auto token : http::token_list{it->value()}) {
+      if (!is_protected_from_connection(token)) fields.erase(token);
     }
-    for (const auto& name : named) fields.erase(name);
   }
   // One pass over the (few) fields instead of a lookup per hop-by-hop name.
   for (auto it = fields.begin(); it != fields.end();) {

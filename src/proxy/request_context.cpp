@@ -27,12 +27,16 @@ std::string_view error_code_for(unsigned status) {
       return "RATE_LIMITED";
     case 431:
       return "HEADERS_TOO_LARGE";
+    case 501:
+      return "NOT_IMPLEMENTED";
     case 502:
       return "BAD_GATEWAY";
     case 503:
       return "SERVICE_UNAVAILABLE";
     case 504:
       return "GATEWAY_TIMEOUT";
+    case 505:
+      return "HTTP_VERSION_NOT_SUPPORTED";
     default:
       return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
   }

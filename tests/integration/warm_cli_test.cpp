@@ -82,7 +82,9 @@ TEST_F(WarmCliTest, WarmedUrlsAreServedFromTheCache) {
   summary = find_summary(second.out);
   ASSERT_TRUE(summary) << second.output();
   EXPECT_EQ(summary->cached, 3);  // HIT
-  HttpResponse response = get("/p/2");
+  // Entries are keyed by the Host the upstream receives, port included: the
+  // one a browser sends for the listener's address, as warm does.
+  HttpResponse response = get("/p/2", {{"Host", fmt::format("127.0.0.1:{}", port())}});
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(find_header(response.headers, "X-Cache").value_or(""), "HIT");
   EXPECT_EQ(origin_.request_count(), 3u);

@@ -70,12 +70,22 @@ class CacheKeyBuild : public ::testing::Test {
   proxy::RequestContext ctx_{request_};
 };
 
-TEST_F(CacheKeyBuild, QueryOrderAndHostFormDoNotMatter) {
+TEST_F(CacheKeyBuild, QueryOrderAndHostCaseDoNotMatter) {
   KeyInput a{.query = "b=2&a=1"};
-  KeyInput b{.host = "example.com", .query = "a=1&b=2"};
+  KeyInput b{.host = "example.com:8080", .query = "a=1&b=2"};
   EXPECT_EQ(key(a), key(b));
-  KeyInput c{.host = "example.com:9999", .query = "a=1&b=2"};
-  EXPECT_EQ(key(a), key(c));
+}
+
+TEST_F(CacheKeyBuild, ThePortIsKeyedAsTheUpstreamReceivesIt) {
+  // The upstream is told "example.com:9999": an answer built from it must
+  // not be served for "example.com:8080" or "example.com".
+  std::set<std::string> keys;
+  keys.insert(key({.host = "example.com:8080"}));
+  keys.insert(key({.host = "example.com:9999"}));
+  keys.insert(key({.host = "example.com"}));
+  keys.insert(key({.host = "[::1]:8080"}));
+  keys.insert(key({.host = "[::1]"}));
+  EXPECT_EQ(keys.size(), 5u);
 }
 
 TEST_F(CacheKeyBuild, PathAndQueryForPurge) {

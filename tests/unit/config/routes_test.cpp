@@ -159,5 +159,33 @@ TEST(Routes, Compression) {
             (std::vector<std::string>{"br", "zstd", "gzip"}));
 }
 
+TEST(Routes, MatchHostLosesATrailingDotLikeRequestHosts) {
+  Config config = load_routes("  - {match: {host: API.Example.com.}, upstream: app}\n");
+  EXPECT_EQ(config.routes[0].match.host, "api.example.com");
+}
+
+TEST(Routes, NormalizePathDefaultsToTrue) {
+  Config config = load_routes(R"(
+  - {name: a, upstream: app}
+  - {name: b, upstream: app, normalize_path: false}
+  - {name: c, upstream: app, normalize_path: yes}
+)");
+  ASSERT_EQ(config.routes.size(), 3u);
+  EXPECT_TRUE(config.routes[0].normalize_path);
+  EXPECT_FALSE(config.routes[1].normalize_path);
+  EXPECT_TRUE(config.routes[2].normalize_path);
+}
+
+TEST(Routes, NormalizePathMustBeABoolean) {
+  EXPECT_EQ(testing::problems("upstreams: {app: {servers: [\"127.0.0.1:9000\"]}}\nroutes:\n"
+                              "  - {name: a, upstream: app, normalize_path: sometimes}\n"),
+            std::vector<std::string>{"t.yaml:3:46: routes[0].normalize_path: expected a boolean "
+                                     "(true or false), got 'sometimes'"});
+  EXPECT_EQ(testing::problems("upstreams: {app: {servers: [\"127.0.0.1:9000\"]}}\nroutes:\n"
+                              "  - {name: a, upstream: app, normalise_path: false}\n"),
+            std::vector<std::string>{"t.yaml:3:30: unknown key 'normalise_path' in routes[0] "
+                                     "(did you mean 'normalize_path'?)"});
+}
+
 }  // namespace
 }  // namespace centinela::config

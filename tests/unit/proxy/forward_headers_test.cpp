@@ -100,6 +100,68 @@ TEST(StripHopByHop, LeavesEndToEndFieldsAlone) {
   EXPECT_TRUE(has(head, "Content-Length"));
 }
 
+TEST(StripHopByHop, ConnectionCannotRemoveHostFramingOrTheGatewaysFields) {
+  RequestHead head =
+      request({{"Connection", "close, host, Content-Length, transfer-encoding"},
+               {"Connection", "X-Forwarded-For, x-forwarded-proto, X-Forwarded-Host"},
+               {"Connection", "via, x-request-id, traceparent, tracestate, forwarded"},
+               {"Connection", "connection, X-Private"},
+               {"Host", "a.example"},
+               {"Content-Length", "3"},
+               {"X-Forwarded-For", "10.0.0.1"},
+               {"X-Forwarded-Proto", "https"},
+               {"X-Forwarded-Host", "b.example"},
+               {"Via", "1.1 edge"},
+               {"X-Request-ID", "abc"},
+               {"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+               {"tracestate", "a=b"},
+               {"Forwarded", "for=10.0.0.1"},
+               {"X-Private", "1"}});
+  strip_hop_by_hop(head);
+  for (const char* name :
+       {"Host", "Content-Length", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Via",
+        "X-Request-ID", "traceparent", "tracestate", "Forwarded"}) {
+    EXPECT_TRUE(has(head, name)) << name;
+  }
+  EXPECT_FALSE(has(head, "X-Private"));
+  EXPECT_FALSE(has(head, "Connection"));
+}
+
+TEST(StripHopByHop, AResponseConnectionCannotRemoveItsFramingOrRequestId) {
+  ResponseHead head;
+  head.result(200);
+  head.insert("Connection", "content-length, x-request-id, x-debug");
+  head.insert("Content-Length", "11");
+  head.insert("X-Request-ID", "abc");
+  head.insert("X-Debug", "1");
+  prepare_client_response(head, "req-2");
+  EXPECT_EQ(values(head, "Content-Length"), std::vector<std::string>{"11"});
+  EXPECT_EQ(values(head, "X-Request-ID"), std::vector<std::string>{"req-2"});
+  EXPECT_FALSE(has(head, "X-Debug"));
+}
+
+TEST(StripHopByHop, ANominatedFieldRightAfterConnectionIsRemovedSafely) {
+  // The field following the Connection lines is erased while they are read.
+  RequestHead head = request({{"Connection", "keep-alive, x-a"},
+                              {"Connection", "x-b"},
+                              {"Keep-Alive", "timeout=5"},
+                              {"X-A", "1"},
+                              {"X-B", "2"},
+                              {"X-C", "3"}});
+  strip_hop_by_hop(head);
+  EXPECT_FALSE(has(head, "Keep-Alive"));
+  EXPECT_FALSE(has(head, "X-A"));
+  EXPECT_FALSE(has(head, "X-B"));
+  EXPECT_TRUE(has(head, "X-C"));
+}
+
+TEST(StripHopByHop, ProxyConnectionIsRemovedButNominatesNothing) {
+  RequestHead head = request({{"Proxy-Connection", "x-a"}, {"X-A", "1"}});
+  strip_hop_by_hop(head);
+  EXPECT_FALSE(has(head, "Proxy-Connection"));
+  EXPECT_TRUE(has(head, "X-A"));
+}
+
 // --- prepare_upstream_request: X-Forwarded-For ------------------------------
 
 TEST(PrepareUpstreamRequest, UntrustedPeerReplacesXForwardedFor) {

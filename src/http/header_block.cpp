@@ -1,6 +1,6 @@
-#include "net/header_block.h"
+#include "http/header_block.h"
 
-namespace centinela::net {
+namespace centinela::http {
 
 HeaderBlockScan scan_header_block(std::string_view data, std::size_t limit) {
   // Tolerate the empty lines some clients send between pipelined requests.
@@ -39,4 +39,4 @@ HeaderBlockScan scan_header_block(std::string_view data, std::size_t limit) {
   return {HeaderBlockStatus::complete, start, size};
 }
 
-}  // namespace centinela::net
+}  // namespace centinela::http

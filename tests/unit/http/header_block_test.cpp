@@ -1,10 +1,10 @@
-#include "net/header_block.h"
+#include "http/header_block.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace centinela::net {
+namespace centinela::http {
 namespace {
 
 constexpr std::size_t kLimit = 1024;
@@ -125,4 +125,4 @@ TEST(HeaderBlock, OnlyTheFirstBlockIsVetted) {
 }
 
 }  // namespace
-}  // namespace centinela::net
+}  // namespace centinela::http

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace centinela::net {
+namespace centinela::http {
 
 enum class HeaderBlockStatus { incomplete, complete, too_large, malformed };
 
@@ -18,4 +18,4 @@ struct HeaderBlockScan {
 
 HeaderBlockScan scan_header_block(std::string_view data, std::size_t limit);
 
-}  // namespace centinela::net
+}  // namespace centinela::http
