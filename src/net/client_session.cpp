@@ -98,6 +98,23 @@ std::string_view vet_request(const RequestParser& parser) {
   return {};
 }
 
+// How the request body is framed and bounded: what follows the head is read
+// through this decoder, never by Beast. The trailer section counts against
+// max_header_bytes together with the head.
+centinela::http::BodyDecoder request_body_decoder(const RequestParser& parser,
+                                                  const config::Limits& limits,
+                                                  std::size_t head_size) {
+  centinela::http::BodyLimits bounds;
+  bounds.max_body = limits.max_body_bytes;
+  bounds.max_chunk_extensions = limits.max_chunk_extension_bytes;
+  bounds.max_trailers =
+      limits.max_header_bytes - std::min<std::uint64_t>(head_size, limits.max_header_bytes);
+  if (parser.chunked()) return {centinela::http::Framing::chunked, 0, bounds};
+  const auto length = parser.content_length();
+  if (length && *length > 0) return {centinela::http::Framing::length, *length, bounds};
+  return {};
+}
+
 observe::AccessLogRecord make_log_record(const Exchange& ex, std::string_view query,
                                          std::chrono::system_clock::time_point start_wall,
                                          double duration_ms) {
@@ -300,6 +317,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         ctx.trace = security::continue_or_start_trace(
             traceparent != req.end() ? std::string_view(traceparent->value()) : std::string_view{});
 
+        ex.request_body = request_body_decoder(parser, limits, scan.size - scan.skip);
         auto expect = req.find(http::field::expect);
         ex.expects_continue =
             expect != req.end() && beast::iequals(expect->value(), "100-continue");
@@ -329,7 +347,7 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         log->write(make_log_record(ex, query, start_wall, duration_s * 1000.0));
       }
       if (ex.close_connection || !ex.client_keep_alive) {
-        linger = !parser.is_done();
+        linger = !ex.request_body.done();
         break;
       }
     }
