@@ -347,7 +347,8 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         log->write(make_log_record(ex, query, start_wall, duration_s * 1000.0));
       }
       if (ex.close_connection || !ex.client_keep_alive) {
-        linger = !ex.request_body.done();
+        // Unread bytes: the body, or whatever follows a refused head.
+        linger = refusal_status != 0 ? !parser.is_done() : !ex.request_body.done();
         break;
       }
     }
