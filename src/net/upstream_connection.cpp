@@ -16,6 +16,17 @@ constexpr std::size_t kWatchRead = 16 * 1024;
 
 using ReadSignature = void(boost::system::error_code, std::size_t);
 
+// A direct read's handler: the bytes join the buffer, then the reader resumes.
+template <typename Handler>
+struct CommitThen {
+  beast::flat_buffer* buffer;
+  Handler handler;
+  void operator()(boost::system::error_code ec, std::size_t n) {
+    buffer->commit(n);
+    std::move(handler)(ec, n);
+  }
+};
+
 }  // namespace
 
 // What the pending read and the connection share. The read's handler holds a
@@ -118,27 +129,26 @@ void UpstreamConnection::request_started() {
 
 bool UpstreamConnection::heard_early() const { return watch_->heard_early; }
 
-asio::awaitable<std::pair<boost::system::error_code, std::size_t>> UpstreamConnection::read_some(
+// Not a coroutine: the awaitable comes straight from async_initiate, so a
+// response read costs no coroutine frame of its own.
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> UpstreamConnection::read_some(
     std::size_t max) {
-  if (watch_->pending || watch_->has_result) {
-    auto collect = [this](auto handler) {
-      Watch& watch = *watch_;
-      if (watch.has_result) {
-        watch.has_result = false;
-        asio::post(socket_.get_executor(), asio::append(std::move(handler), watch.ec, watch.bytes));
-      } else {
-        // Swapped in: Boost 1.81's move assignment of any_completion_handler
-        // recurses (it copies its argument as an lvalue).
-        asio::any_completion_handler<ReadSignature>(std::move(handler)).swap(watch.waiter);
-      }
-    };
-    auto [ec, n] =
-        co_await asio::async_initiate<decltype(use_nothrow), ReadSignature>(collect, use_nothrow);
-    co_return std::pair{ec, n};
-  }
-  auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(max), use_nothrow);
-  buffer_.commit(n);
-  co_return std::pair{ec, n};
+  auto initiate = [this, max](auto handler) {
+    Watch& watch = *watch_;
+    if (watch.has_result) {
+      watch.has_result = false;
+      asio::post(socket_.get_executor(), asio::append(std::move(handler), watch.ec, watch.bytes));
+    } else if (watch.pending) {
+      // Swapped in: Boost 1.81's move assignment of any_completion_handler
+      // recurses (it copies its argument as an lvalue).
+      asio::any_completion_handler<ReadSignature>(std::move(handler)).swap(watch.waiter);
+    } else {
+      socket_.async_read_some(buffer_.prepare(max),
+                              CommitThen<decltype(handler)>{&buffer_, std::move(handler)});
+    }
+  };
+  return asio::async_initiate<decltype(use_nothrow), ReadSignature>(std::move(initiate),
+                                                                    use_nothrow);
 }
 
 }  // namespace centinela::net

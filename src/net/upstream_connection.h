@@ -14,7 +14,7 @@
 #pragma once
 
 #include <memory>
-#include <utility>
+#include <tuple>
 
 #include "net/asio_fwd.h"
 
@@ -44,7 +44,7 @@ class UpstreamConnection {
 
   // Reads the next bytes into buffer(): the pending read's when there is one,
   // else a new read of at most `max` bytes. Returns the error and the count.
-  asio::awaitable<std::pair<boost::system::error_code, std::size_t>> read_some(std::size_t max);
+  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(std::size_t max);
 
  private:
   struct Watch;

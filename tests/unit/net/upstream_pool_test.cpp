@@ -127,6 +127,17 @@ TEST_F(UpstreamPoolTest, TheWatchingReadBecomesTheResponsesFirstRead) {
   EXPECT_EQ(contents(taken->buffer()), "HTTP/1.1 200 OK\r\n");
 }
 
+TEST_F(UpstreamPoolTest, AFreshConnectionReadsDirectly) {
+  Pair c = connect();  // never pooled: nothing pending
+  start_read(*c.gateway_side);
+  io_.poll();
+  EXPECT_FALSE(read_done_);
+  asio::write(c.upstream_side, asio::buffer(std::string_view("HTTP/1.1 204 No Content\r\n\r\n")));
+  ASSERT_TRUE(run_until([&] { return read_done_; }));
+  EXPECT_FALSE(read_error_);
+  EXPECT_EQ(contents(c.gateway_side->buffer()), "HTTP/1.1 204 No Content\r\n\r\n");
+}
+
 TEST_F(UpstreamPoolTest, ResultArrivingBeforeTheReaderWaitsIsKept) {
   Pair c = connect();
   give_back("a", c);
