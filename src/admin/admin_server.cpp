@@ -31,7 +31,9 @@ namespace {
 constexpr auto kAdminTimeout = std::chrono::seconds(10);
 
 asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::socket socket) {
-  beast::flat_buffer buffer;
+  // Bounded: a chunk line or trailer section that does not fit fails the read
+  // (buffer_overflow) instead of growing the buffer; heads are 16 KiB at most.
+  beast::flat_buffer buffer(64 * 1024);
   // Admin clients are few; a timer per connection is fine here.
   asio::steady_timer idle(state->io);
   for (;;) {

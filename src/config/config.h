@@ -36,6 +36,9 @@ struct Limits {
   Duration header_timeout = std::chrono::seconds(10);
   Duration idle_timeout = std::chrono::seconds(60);
   std::uint64_t max_connections = 10000;
+  // All chunk extensions of one chunked message together (requests and
+  // upstream responses); the bytes carry nothing the gateway uses.
+  std::uint64_t max_chunk_extension_bytes = 4 * 1024;
 };
 
 struct ServerConfig {

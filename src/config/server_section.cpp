@@ -31,15 +31,16 @@ std::optional<Endpoint> read_listener(ErrorList& errors, const YAML::Node& node,
 }
 
 void read_limits(ErrorList& errors, const YAML::Node& node, Limits& out) {
-  MapFields fields(
-      errors, node, "server.limits",
-      {"max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout", "max_connections"});
+  MapFields fields(errors, node, "server.limits",
+                   {"max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout",
+                    "max_connections", "max_chunk_extension_bytes"});
   constexpr bool kPositive = true;
   fields.read_size("max_header_bytes", out.max_header_bytes, kPositive);
   fields.read_size("max_body_bytes", out.max_body_bytes, kPositive);
   fields.read_duration("header_timeout", out.header_timeout, kPositive);
   fields.read_duration("idle_timeout", out.idle_timeout, kPositive);
   fields.read("max_connections", out.max_connections, 1, 10'000'000);
+  fields.read_size("max_chunk_extension_bytes", out.max_chunk_extension_bytes);
 }
 
 void read_trusted_proxies(ErrorList& errors, const YAML::Node& node, std::vector<CidrRange>& out) {

@@ -58,6 +58,23 @@ std::string_view as_view(beast::flat_buffer& buffer) {
   return {static_cast<const char*>(data.data()), data.size()};
 }
 
+// How the request body is framed and bounded: what follows the head is read
+// through this decoder, never by Beast. The trailer section counts against
+// max_header_bytes together with the head.
+centinela::http::BodyDecoder request_body_decoder(const RequestParser& parser,
+                                                  const config::Limits& limits,
+                                                  std::size_t head_size) {
+  centinela::http::BodyLimits bounds;
+  bounds.max_body = limits.max_body_bytes;
+  bounds.max_chunk_extensions = limits.max_chunk_extension_bytes;
+  bounds.max_trailers =
+      limits.max_header_bytes - std::min<std::uint64_t>(head_size, limits.max_header_bytes);
+  if (parser.chunked()) return {centinela::http::Framing::chunked, 0, bounds};
+  const auto length = parser.content_length();
+  if (length && *length > 0) return {centinela::http::Framing::length, *length, bounds};
+  return {};
+}
+
 observe::AccessLogRecord make_log_record(const Exchange& ex, std::string_view query,
                                          std::chrono::system_clock::time_point start_wall,
                                          double duration_ms) {
@@ -285,12 +302,14 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         co_await send_error(ex, refusal.status, refusal.reason);
       } else {
         begin_exchange(ex, runtime->config().server);
+        ex.request_body = request_body_decoder(parser, limits, scan.size - scan.skip);
         query = vetted.target.query;
         co_await dispatch(ex, intake, vetted, query);
       }
       record_exchange(worker, *runtime, ex, query, start, start_wall);
       if (ex.close_connection || !ex.client_keep_alive) {
-        linger = !parser.is_done();
+        // Unread bytes: the body, or whatever follows a refused head.
+        linger = refusal.refused() ? !parser.is_done() : !ex.request_body.done();
         break;
       }
     }

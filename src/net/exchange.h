@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "http/body_decoder.h"
 #include "net/asio_fwd.h"
 #include "proxy/request_context.h"
 
@@ -32,6 +33,9 @@ struct Exchange {
   RequestParser& parser;
   proxy::RequestContext& ctx;
   std::string& head_buffer;  // the connection's, reused for every head it writes
+  // The request body's framing, read by whoever forwards the body (Beast
+  // parses the head only). Done at once when there is no body.
+  centinela::http::BodyDecoder request_body;
 
   std::string_view method;
   std::string_view path;       // normalised (RFC 3986 §6.2.2), unless the route opts out
@@ -53,7 +57,6 @@ struct Exchange {
 
   // The cache's view of the upstream response, when it wants one.
   ResponseTap* tap = nullptr;
-  unsigned upstream_status = 0;  // the upstream's answer, even when a tap swallowed it
   // The client's Accept-Encoding, kept for compression when the field is not
   // forwarded (the gateway compresses, so the upstream is asked for identity).
   std::string accept_encoding;

@@ -49,8 +49,11 @@ asio::awaitable<bool> probe(asio::io_context& io, const proxy::UpstreamServer& s
       check.path, host.empty() ? server.endpoint.text : host);
   auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(request), use_nothrow);
   if (write_ec) co_return false;
-  beast::flat_buffer buffer;
+  // Only the head is read; the parser's header limit and the buffer's own
+  // bound keep what a probed server can make us hold small.
+  beast::flat_buffer buffer(32 * 1024);
   http::response_parser<http::string_body> parser;
+  parser.header_limit(16 * 1024);
   parser.body_limit(64 * 1024);
   auto [read_ec, read] = co_await http::async_read_header(socket, buffer, parser, use_nothrow);
   deadline.cancel();

@@ -40,7 +40,7 @@ asio::awaitable<void> send_local_response(Exchange& ex, proxy::LocalResponse res
   run_response_filters(ex, head);
 
   // A request body we did not read makes the connection unusable.
-  if (!ex.parser.is_done()) ex.close_connection = true;
+  if (!ex.request_body.done()) ex.close_connection = true;
   const bool keep_alive = ex.client_keep_alive && !ex.close_connection && !ex.worker.draining();
   if (!keep_alive) ex.close_connection = true;
 

@@ -1,53 +1,59 @@
 #include "net/upstream_pool.h"
 
-#include <sys/socket.h>
+#include <algorithm>
 
 namespace centinela::net {
-namespace {
 
-// A kept connection is usable only if the server has neither closed it nor
-// sent anything unasked; one non-blocking peek tells.
-bool still_usable(tcp::socket& socket) {
-  char byte;
-  const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
-}  // namespace
-
-std::optional<UpstreamConnection> UpstreamPool::take(const std::string& server,
-                                                     std::chrono::milliseconds max_idle_time) {
+std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& server,
+                                                       std::chrono::milliseconds max_idle_time) {
   auto it = idle_.find(server);
-  if (it == idle_.end()) return std::nullopt;
+  if (it == idle_.end()) return nullptr;
   auto& list = it->second;
   const SteadyTime now = SteadyClock::now();
   while (!list.empty()) {
-    // Most recently used first: it is the least likely to have been closed.
+    // Most recently used first: the least likely to be closed by its server.
     Idle idle = std::move(list.back());
     list.pop_back();
-    const auto idle_for = now - idle.since;
-    if (idle_for <= max_idle_time &&
-        (idle_for < check_after_ || still_usable(idle.connection.socket))) {
+    if (now - idle.since <= max_idle_time) {
+      idle.connection->take();
       return std::move(idle.connection);
     }
-    boost::system::error_code ignored;
-    idle.connection.socket.close(ignored);
   }
-  return std::nullopt;
+  return nullptr;
 }
 
-void UpstreamPool::give_back(const std::string& server, UpstreamConnection connection,
-                             unsigned max_idle) {
+void UpstreamPool::give_back(const std::string& server,
+                             std::unique_ptr<UpstreamConnection> connection, unsigned max_idle,
+                             std::chrono::milliseconds max_idle_time) {
+  if (closed_) return;
   auto& list = idle_[server];
-  if (list.size() >= max_idle) {
-    boost::system::error_code ignored;
-    connection.socket.close(ignored);
-    return;
-  }
-  list.push_back(Idle{std::move(connection), SteadyClock::now()});
+  const SteadyTime now = SteadyClock::now();
+  // The oldest are at the front; those past their time go now, not at take().
+  const auto expired = std::find_if(list.begin(), list.end(), [&](const Idle& idle) {
+    return now - idle.since <= max_idle_time;
+  });
+  list.erase(list.begin(), expired);
+  if (list.size() >= max_idle) return;  // closed as `connection` goes
+  list.push_back(Idle{std::move(connection), now});
+  list.back().connection->watch(*this);
 }
 
-void UpstreamPool::clear() { idle_.clear(); }
+void UpstreamPool::evict(const UpstreamConnection& connection) {
+  for (auto& [server, list] : idle_) {
+    const auto it = std::find_if(list.begin(), list.end(), [&](const Idle& idle) {
+      return idle.connection.get() == &connection;
+    });
+    if (it != list.end()) {
+      list.erase(it);
+      return;
+    }
+  }
+}
+
+void UpstreamPool::close() {
+  closed_ = true;
+  idle_.clear();
+}
 
 std::size_t UpstreamPool::idle_count() const {
   std::size_t n = 0;

@@ -1,54 +1,53 @@
 // Idle keep-alive connections to upstream servers, owned by one worker (no
 // locks). Keyed by the server's address, so a reload that keeps a server keeps
-// its warm connections.
+// its warm connections. Every idle connection is watched by a pending read
+// (upstream_connection.h): one that hears anything while idle is closed and
+// leaves the pool at once, so take() needs no check of its own.
 #pragma once
 
-#include <optional>
+#include <chrono>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "net/asio_fwd.h"
+#include "net/upstream_connection.h"
 
 namespace centinela::net {
 
-// A connection to an upstream server with its read buffer: the buffer is sized
-// once and reused by every request the connection carries.
-struct UpstreamConnection {
-  explicit UpstreamConnection(asio::io_context& io) : socket(io) {}
-  UpstreamConnection(UpstreamConnection&&) = default;
-  UpstreamConnection& operator=(UpstreamConnection&&) = default;
-
-  tcp::socket socket;
-  beast::flat_buffer buffer;
-};
-
 class UpstreamPool {
  public:
-  // Connections idle for less than `check_after` are handed out without
-  // checking that the server has not closed them (a syscall per request
-  // otherwise); those idle longer are checked first.
-  explicit UpstreamPool(std::chrono::milliseconds check_after = std::chrono::milliseconds(200))
-      : check_after_(check_after) {}
+  UpstreamPool() = default;
+  UpstreamPool(const UpstreamPool&) = delete;
+  UpstreamPool& operator=(const UpstreamPool&) = delete;
 
-  // An idle connection to `server` that the peer has not closed meanwhile, or
-  // nothing. Connections idle longer than `max_idle_time` are dropped.
-  std::optional<UpstreamConnection> take(const std::string& server,
-                                         std::chrono::milliseconds max_idle_time);
+  // The most recently used idle connection to `server`, or null. Connections
+  // idle for longer than `max_idle_time` are closed instead.
+  std::unique_ptr<UpstreamConnection> take(const std::string& server,
+                                           std::chrono::milliseconds max_idle_time);
 
-  // Keeps `connection` for reuse unless `max_idle` connections are already kept.
-  void give_back(const std::string& server, UpstreamConnection connection, unsigned max_idle);
+  // Keeps `connection` (its stream clean, its buffer empty) for reuse unless
+  // `max_idle` connections are already kept or the pool is closed; starts its
+  // watch. Connections idle longer than `max_idle_time` are closed meanwhile.
+  void give_back(const std::string& server, std::unique_ptr<UpstreamConnection> connection,
+                 unsigned max_idle, std::chrono::milliseconds max_idle_time);
 
-  void clear();
+  // Closes every idle connection and keeps none from now on (drain): nothing
+  // pending is then left to keep the worker's io_context running.
+  void close();
   std::size_t idle_count() const;
+
+  // For a connection's watch: it heard something while idle. Destroys it.
+  void evict(const UpstreamConnection& connection);
 
  private:
   struct Idle {
-    UpstreamConnection connection;
+    std::unique_ptr<UpstreamConnection> connection;
     SteadyTime since;
   };
-  std::chrono::milliseconds check_after_;
   std::unordered_map<std::string, std::vector<Idle>> idle_;
+  bool closed_ = false;
 };
 
 }  // namespace centinela::net

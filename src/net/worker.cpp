@@ -135,7 +135,7 @@ void Worker::finish_if_drained() {
   // With no connection left, nothing keeps the io_context busy and run() returns.
   if (sweeper_.size() == 0) {
     sweeper_.stop();
-    pool_.clear();
+    pool_.close();  // no idle connection keeps the io_context running
     if (redis_) redis_->close();
   }
 }

@@ -214,7 +214,9 @@ class Lane {
 
   Run& run_;
   beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
+  // Bounded: Beast then fails a read with buffer_overflow instead of holding
+  // an endless chunk line or trailer section (a head is at most 64 KiB).
+  beast::flat_buffer buffer_{256 * 1024};
   bool connected_ = false;
 };
 

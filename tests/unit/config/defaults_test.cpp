@@ -24,6 +24,17 @@ TEST(Defaults, EmptyFileListensOnLoopback8080) {
   EXPECT_EQ(config.cache.shared, "");
 }
 
+TEST(Defaults, ChunkExtensionLimit) {
+  EXPECT_EQ(load_ok("").server.limits.max_chunk_extension_bytes, 4096u);
+  EXPECT_EQ(load_ok("server:\n  limits: {max_chunk_extension_bytes: 64B}\n")
+                .server.limits.max_chunk_extension_bytes,
+            64u);
+  EXPECT_EQ(load_ok("server:\n  limits: {max_chunk_extension_bytes: 0}\n")
+                .server.limits.max_chunk_extension_bytes,
+            0u);
+  EXPECT_EQ(problems("server:\n  limits: {max_chunk_extension_bytes: lots}\n").size(), 1u);
+}
+
 TEST(Defaults, SectionsWithNoValueKeepTheirDefaults) {
   Config config = load_ok("server:\nadmin:\nlog:\nredis:\n");
   EXPECT_EQ(config.server.listen.size(), 1u);

@@ -1,0 +1,54 @@
+#include "net/body_reader.h"
+
+#include "net/chunk_pool.h"
+#include "net/deadline.h"
+
+namespace centinela::net {
+namespace {
+
+// One read's worth: the most undecoded input a buffer ever holds.
+constexpr std::size_t kReadSize = ChunkPool::kChunkSize;
+
+}  // namespace
+
+asio::awaitable<BodyRead> BodyReader::read(std::span<char> out) {
+  for (;;) {
+    if (buffer_.size() != 0 && !decoder_.done()) {
+      const auto data = buffer_.data();
+      const auto step = decoder_.decode(
+          std::string_view(static_cast<const char*>(data.data()), data.size()), out);
+      buffer_.consume(step.consumed);
+      if (decoder_.failed()) co_return BodyRead{0, BodyReadError::framing};
+      if (step.produced != 0) co_return BodyRead{step.produced, BodyReadError::none};
+    }
+    if (decoder_.done()) co_return BodyRead{};
+
+    // Everything buffered was decoded: read more.
+    SteadyTime now = SteadyClock::now();
+    SteadyTime deadline = now + timeouts_.idle;
+    if (decoder_.mid_line()) {
+      if (!line_open_) {
+        line_open_ = true;
+        line_start_ = now;
+      }
+      deadline = std::min(deadline, line_start_ + timeouts_.line);
+    } else {
+      line_open_ = false;
+    }
+    watch_.arm(socket_, deadline);
+    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), use_nothrow);
+    watch_.disarm();
+    buffer_.commit(n);
+    if (ec == asio::error::eof) {
+      decoder_.finish();  // an until-close body ends here
+      if (decoder_.done()) co_return BodyRead{};
+      co_return BodyRead{0, BodyReadError::closed};
+    }
+    if (ec) {
+      if (!watch_.fired()) co_return BodyRead{0, BodyReadError::closed};
+      co_return BodyRead{0, line_open_ ? BodyReadError::line_timeout : BodyReadError::idle_timeout};
+    }
+  }
+}
+
+}  // namespace centinela::net

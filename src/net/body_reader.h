@@ -1,0 +1,59 @@
+// The gateway's one body reader: a message body read from a socket through an
+// centinela::http::BodyDecoder, for request bodies from clients and response bodies from
+// upstream servers alike. The socket's read buffer holds at most one read of
+// undecoded bytes (framing is decoded as it arrives, never collected), and
+// time is bounded twice: each read by `idle`, and a framing line (a chunk
+// size, or the last chunk with its trailers) by `line` from its first byte,
+// so dripping a line byte by byte does not keep a connection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+
+#include "http/body_decoder.h"
+#include "net/asio_fwd.h"
+
+namespace centinela::net {
+
+class DeadlineWatch;
+
+enum class BodyReadError : std::uint8_t {
+  none,
+  framing,       // the decoder refused the bytes (decoder.error() says why)
+  line_timeout,  // a framing line did not end in time
+  idle_timeout,  // no bytes for too long
+  closed,        // the peer closed before the end, or the socket failed
+};
+
+struct BodyRead {
+  std::size_t size = 0;  // body bytes written to the output
+  BodyReadError error = BodyReadError::none;
+};
+
+class BodyReader {
+ public:
+  struct Timeouts {
+    std::chrono::milliseconds idle;
+    std::chrono::milliseconds line;
+  };
+
+  BodyReader(tcp::socket& socket, beast::flat_buffer& buffer, centinela::http::BodyDecoder& decoder,
+             DeadlineWatch& watch, Timeouts timeouts)
+      : socket_(socket), buffer_(buffer), decoder_(decoder), watch_(watch), timeouts_(timeouts) {}
+
+  // The next body bytes into `out`: at least one, unless the body is done or
+  // an error ends it. What follows the body stays in the buffer.
+  asio::awaitable<BodyRead> read(std::span<char> out);
+
+ private:
+  tcp::socket& socket_;
+  beast::flat_buffer& buffer_;
+  centinela::http::BodyDecoder& decoder_;
+  DeadlineWatch& watch_;
+  Timeouts timeouts_;
+  bool line_open_ = false;  // a framing line was left unfinished by the last bytes
+  SteadyTime line_start_{};
+};
+
+}  // namespace centinela::net

@@ -1,0 +1,154 @@
+#include "net/upstream_connection.h"
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+
+#include "net/upstream_pool.h"
+
+namespace centinela::net {
+namespace {
+
+// The pending read is the first read of the next response: room for a head
+// and a body chunk, as a direct read would have.
+constexpr std::size_t kWatchRead = 16 * 1024;
+
+using ReadSignature = void(boost::system::error_code, std::size_t);
+
+// A direct read's handler: the bytes join the buffer, then the reader resumes.
+template <typename Handler>
+struct CommitThen {
+  beast::flat_buffer* buffer;
+  Handler handler;
+  void operator()(boost::system::error_code ec, std::size_t n) {
+    buffer->commit(n);
+    std::move(handler)(ec, n);
+  }
+};
+
+}  // namespace
+
+// What the pending read and the connection share. The read's handler holds a
+// reference, so it may complete after the connection is gone.
+struct UpstreamConnection::Watch {
+  enum class Phase : std::uint8_t {
+    busy,   // an exchange owns the connection and its request is going out
+    idle,   // in a pool
+    taken,  // out of the pool, nothing written yet
+  };
+
+  UpstreamConnection* connection = nullptr;  // null once the connection is gone
+  UpstreamPool* pool = nullptr;              // while idle
+  Phase phase = Phase::busy;
+  bool pending = false;      // the read is in flight
+  bool has_result = false;   // it completed; nobody has collected the result
+  bool heard_early = false;  // it completed while the connection was taken
+  boost::system::error_code ec;
+  std::size_t bytes = 0;
+  asio::any_completion_handler<ReadSignature> waiter;  // the exchange, when it waits
+
+  void complete(boost::system::error_code error, std::size_t n) {
+    pending = false;
+    if (connection == nullptr) return;  // closed meanwhile: error is operation_aborted
+    connection->buffer_.commit(n);
+    if (phase == Phase::idle) {
+      // Anything heard while idle (a stray byte, the peer's close): the
+      // stream is no longer provably clean. This destroys the connection.
+      pool->evict(*connection);
+      return;
+    }
+    if (phase == Phase::taken) heard_early = true;
+    if (waiter) {
+      auto handler = std::move(waiter);
+      std::move(handler)(error, n);  // already on the connection's executor
+      return;
+    }
+    has_result = true;
+    ec = error;
+    bytes = n;
+  }
+
+  // The read was destroyed unrun (the io_context is going away): so is the
+  // coroutine waiting for it, which owns the connection.
+  void abandon() {
+    pending = false;
+    auto handler = std::move(waiter);
+  }
+};
+
+class UpstreamConnection::WatchHandler {
+ public:
+  explicit WatchHandler(std::shared_ptr<Watch> watch) : watch_(std::move(watch)) {}
+  WatchHandler(WatchHandler&&) noexcept = default;
+  WatchHandler& operator=(WatchHandler&&) = delete;
+  WatchHandler(const WatchHandler&) = delete;
+  WatchHandler& operator=(const WatchHandler&) = delete;
+  ~WatchHandler() {
+    if (watch_) watch_->abandon();
+  }
+
+  void operator()(boost::system::error_code ec, std::size_t n) {
+    const std::shared_ptr<Watch> watch = std::move(watch_);
+    watch->complete(ec, n);
+  }
+
+ private:
+  std::shared_ptr<Watch> watch_;
+};
+
+UpstreamConnection::UpstreamConnection(asio::io_context& io)
+    : socket_(io), watch_(std::make_shared<Watch>()) {
+  watch_->connection = this;
+}
+
+UpstreamConnection::~UpstreamConnection() {
+  watch_->connection = nullptr;
+  watch_->pool = nullptr;
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+}
+
+void UpstreamConnection::watch(UpstreamPool& pool) {
+  watch_->phase = Watch::Phase::idle;
+  watch_->pool = &pool;
+  watch_->heard_early = false;
+  if (watch_->pending) return;
+  watch_->pending = true;
+  socket_.async_read_some(buffer_.prepare(kWatchRead), WatchHandler(watch_));
+}
+
+void UpstreamConnection::take() {
+  watch_->phase = Watch::Phase::taken;
+  watch_->pool = nullptr;
+}
+
+void UpstreamConnection::request_started() {
+  if (watch_->phase == Watch::Phase::taken) watch_->phase = Watch::Phase::busy;
+}
+
+bool UpstreamConnection::heard_early() const { return watch_->heard_early; }
+
+// Not a coroutine: the awaitable comes straight from async_initiate, so a
+// response read costs no coroutine frame of its own.
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> UpstreamConnection::read_some(
+    std::size_t max) {
+  auto initiate = [this, max](auto handler) {
+    Watch& watch = *watch_;
+    if (watch.has_result) {
+      watch.has_result = false;
+      asio::post(socket_.get_executor(), asio::append(std::move(handler), watch.ec, watch.bytes));
+    } else if (watch.pending) {
+      // Swapped in: Boost 1.81's move assignment of any_completion_handler
+      // recurses (it copies its argument as an lvalue).
+      asio::any_completion_handler<ReadSignature>(std::move(handler)).swap(watch.waiter);
+    } else {
+      socket_.async_read_some(buffer_.prepare(max),
+                              CommitThen<decltype(handler)>{&buffer_, std::move(handler)});
+    }
+  };
+  return asio::async_initiate<decltype(use_nothrow), ReadSignature>(std::move(initiate),
+                                                                    use_nothrow);
+}
+
+}  // namespace centinela::net

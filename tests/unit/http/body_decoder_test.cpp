@@ -1,0 +1,255 @@
+#include "http/body_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace centinela::http {
+namespace {
+
+struct Outcome {
+  BodyDecoder::Status status = BodyDecoder::Status::need_more;
+  BodyError error = BodyError::none;
+  std::string body;
+  std::size_t consumed = 0;
+};
+
+// Feeds `input` in pieces of `piece` bytes through an output of `room` bytes,
+// as a socket reader would: the unconsumed rest of a piece is offered again.
+Outcome run(BodyDecoder decoder, std::string_view input, std::size_t piece = 1 << 20,
+            std::size_t room = 1 << 20, bool eof = false) {
+  Outcome outcome;
+  std::vector<char> out(room);
+  std::size_t offered = 0;  // bytes of input handed to the decoder so far
+  std::string pending;
+  while (decoder.status() == BodyDecoder::Status::need_more) {
+    if (pending.empty()) {
+      if (offered == input.size()) break;
+      const std::size_t n = std::min(piece, input.size() - offered);
+      pending.assign(input.substr(offered, n));
+      offered += n;
+    }
+    const auto step = decoder.decode(pending, out);
+    outcome.body.append(out.data(), step.produced);
+    outcome.consumed += step.consumed;
+    pending.erase(0, step.consumed);
+    if (step.consumed == 0 && step.produced == 0) break;
+  }
+  if (eof && pending.empty() && offered == input.size()) decoder.finish();
+  outcome.status = decoder.status();
+  outcome.error = decoder.error();
+  return outcome;
+}
+
+BodyDecoder chunked(BodyLimits limits = {}) { return {Framing::chunked, 0, limits}; }
+
+void expect_body(std::string_view input, std::string_view body, BodyLimits limits = {}) {
+  SCOPED_TRACE(std::string(input));
+  const Outcome outcome = run(chunked(limits), input);
+  EXPECT_EQ(outcome.status, BodyDecoder::Status::done) << describe(outcome.error);
+  EXPECT_EQ(outcome.body, body);
+  EXPECT_EQ(outcome.consumed, input.size());
+}
+
+void expect_error(std::string_view input, BodyError error, BodyLimits limits = {}) {
+  SCOPED_TRACE(std::string(input));
+  const Outcome outcome = run(chunked(limits), input);
+  EXPECT_EQ(outcome.status, BodyDecoder::Status::failed);
+  EXPECT_EQ(outcome.error, error) << describe(outcome.error);
+}
+
+TEST(BodyDecoder, NoneIsDoneAtOnce) {
+  BodyDecoder decoder;
+  EXPECT_TRUE(decoder.done());
+  char out[4];
+  EXPECT_EQ(decoder.decode("GET / HTTP/1.1", out).consumed, 0u);
+}
+
+TEST(BodyDecoder, ContentLengthStopsAtTheLengthAndLeavesTheRest) {
+  const Outcome outcome = run({Framing::length, 5, {}}, "helloGET /next");
+  EXPECT_EQ(outcome.status, BodyDecoder::Status::done);
+  EXPECT_EQ(outcome.body, "hello");
+  EXPECT_EQ(outcome.consumed, 5u);
+  EXPECT_TRUE(BodyDecoder(Framing::length, 0, {}).done());
+}
+
+TEST(BodyDecoder, ContentLengthCutShortIsTruncated) {
+  const Outcome outcome = run({Framing::length, 10, {}}, "hello", 2, 3, /*eof=*/true);
+  EXPECT_EQ(outcome.error, BodyError::truncated);
+  EXPECT_EQ(outcome.body, "hello");
+}
+
+TEST(BodyDecoder, ContentLengthOverTheLimitFailsAtOnce) {
+  BodyLimits limits;
+  limits.max_body = 4;
+  EXPECT_EQ(BodyDecoder(Framing::length, 5, limits).error(), BodyError::body_too_large);
+}
+
+TEST(BodyDecoder, UntilCloseEndsAtEofWithinItsLimit) {
+  const Outcome outcome = run({Framing::until_close, 0, {}}, "all of it", 3, 2, /*eof=*/true);
+  EXPECT_EQ(outcome.status, BodyDecoder::Status::done);
+  EXPECT_EQ(outcome.body, "all of it");
+  BodyLimits limits;
+  limits.max_body = 4;
+  const Outcome over = run({Framing::until_close, 0, limits}, "all of it");
+  EXPECT_EQ(over.error, BodyError::body_too_large);
+  EXPECT_EQ(over.body, "all ");
+}
+
+TEST(BodyDecoder, ChunkedBodies) {
+  expect_body("5\r\nhello\r\n0\r\n\r\n", "hello");
+  expect_body("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "hello world");
+  expect_body("0\r\n\r\n", "");
+  expect_body("A\r\n0123456789\r\na\r\nabcdefghij\r\n0\r\n\r\n", "0123456789abcdefghij");
+  expect_body("0000000000000005\r\nhello\r\n0000\r\n\r\n", "hello");
+}
+
+TEST(BodyDecoder, ChunkExtensionsOfTheGrammarAreAccepted) {
+  expect_body("5;a\r\nhello\r\n0\r\n\r\n", "hello");
+  expect_body("5;a=b\r\nhello\r\n0;last=1\r\n\r\n", "hello");
+  expect_body("5 ; a = b ;c;d=\"q \\\" \\\\ \t\"\r\nhello\r\n0\r\n\r\n", "hello");
+  expect_body("5;a=\"\"\r\nhello\r\n0\r\n\r\n", "hello");
+  expect_body("5;a=\"\x80\xff\"\r\nhello\r\n0\r\n\r\n", "hello");
+}
+
+TEST(BodyDecoder, MalformedChunkSizesAreRefused) {
+  expect_error("\r\nhello\r\n0\r\n\r\n", BodyError::bad_chunk_size);
+  expect_error("zz\r\nhello\r\n0\r\n\r\n", BodyError::bad_chunk_size);
+  expect_error("-5\r\nhello\r\n0\r\n\r\n", BodyError::bad_chunk_size);
+  expect_error("+5\r\nhello\r\n0\r\n\r\n", BodyError::bad_chunk_size);
+  expect_error("0x5\r\nhello\r\n0\r\n\r\n", BodyError::bad_chunk_size);
+  expect_error(";a\r\n", BodyError::bad_chunk_size);
+  expect_error("00000000000000005\r\nhello\r\n", BodyError::chunk_size_too_long);
+  expect_error("10000000000000005\r\nhello\r\n", BodyError::chunk_size_too_long);
+}
+
+TEST(BodyDecoder, MalformedExtensionsAreRefused) {
+  expect_error("5 \r\nhello\r\n", BodyError::bad_chunk_extension);  // trailing whitespace
+  expect_error("5;\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;=b\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;a=\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;a=b c\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;a b\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;a=\"open\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;a=\"x\"y\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5;a=\"\\\r\"\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error(std::string("5;a=\"\0\"\r\nhello\r\n", 14), BodyError::bad_chunk_extension);
+  expect_error("5;a@b\r\nhello\r\n", BodyError::bad_chunk_extension);
+  expect_error("5 x\r\nhello\r\n", BodyError::bad_chunk_extension);
+}
+
+TEST(BodyDecoder, BareCrOrLfIsAnErrorWherever) {
+  expect_error("5\nhello\n0\n\n", BodyError::bad_line_ending);
+  expect_error("5\rhello\r0\r\r", BodyError::bad_line_ending);
+  expect_error("5\r\nhello\n0\r\n\r\n", BodyError::bad_line_ending);
+  expect_error("5\r\nhello\r0\r\n\r\n", BodyError::bad_line_ending);
+  expect_error("5\r\nhellox\r\n", BodyError::bad_line_ending);
+  expect_error("5;a\nhello", BodyError::bad_line_ending);
+  expect_error("5;a=b\nhello", BodyError::bad_line_ending);
+  expect_error("0\r\r\n\r\n", BodyError::bad_line_ending);
+  expect_error("0\r\n\r\r\n", BodyError::bad_line_ending);
+  expect_error("0\r\n\n", BodyError::bad_line_ending);
+  expect_error("0\r\nX-T: v\n\r\n", BodyError::bad_line_ending);
+  expect_error("0\r\nX-T: v\r\r\n", BodyError::bad_line_ending);
+}
+
+TEST(BodyDecoder, TrailersAreValidatedAndDropped) {
+  expect_body("5\r\nhello\r\n0\r\nX-A: 1\r\nX-B:\r\nX-C:  spaced  value \r\n\r\n", "hello");
+  expect_error("0\r\nX-T: v\r\n folded\r\n\r\n", BodyError::bad_trailer);
+  expect_error("0\r\nX T: v\r\n\r\n", BodyError::bad_trailer);
+  expect_error("0\r\n: v\r\n\r\n", BodyError::bad_trailer);
+  expect_error("0\r\nX-T v\r\n\r\n", BodyError::bad_trailer);
+  expect_error(std::string("0\r\nX-T: \0\r\n\r\n", 13), BodyError::bad_trailer);
+  expect_error("0\r\nX-T: \x7f\r\n\r\n", BodyError::bad_trailer);
+}
+
+TEST(BodyDecoder, ExtensionBytesAreCountedOverTheWholeMessage) {
+  BodyLimits limits;
+  limits.max_chunk_extensions = 8;
+  expect_body("1;abcde\r\nx\r\n0;z\r\n\r\n", "x", limits);  // 6 + 2
+  expect_body("1;abcdefg\r\nx\r\n0\r\n\r\n", "x", limits);  // exactly 8
+  expect_error("1;abcdefgh\r\nx\r\n", BodyError::chunk_extensions_too_large, limits);
+  expect_error("1;abcd\r\nx\r\n1;efgh\r\nx\r\n", BodyError::chunk_extensions_too_large, limits);
+}
+
+TEST(BodyDecoder, TrailerSectionOverItsLimitFails) {
+  BodyLimits limits;
+  limits.max_trailers = 11;
+  expect_body("0\r\nX-A: 12\r\n\r\n", "", limits);  // 9 + 2 = 11
+  limits.max_trailers = 10;
+  expect_error("0\r\nX-A: 12\r\n\r\n", BodyError::trailers_too_large, limits);
+  expect_error("0\r\n" + std::string(100, 'X'), BodyError::trailers_too_large, limits);
+}
+
+TEST(BodyDecoder, ChunkOverTheBodyLimitFailsBeforeItsData) {
+  BodyLimits limits;
+  limits.max_body = 8;
+  expect_body("4\r\nabcd\r\n4\r\nefgh\r\n0\r\n\r\n", "abcdefgh", limits);
+  expect_error("4\r\nabcd\r\n5\r\n", BodyError::body_too_large, limits);
+  expect_error("ffffffff\r\n", BodyError::body_too_large, limits);
+  expect_error("ffffffff;a\r\n", BodyError::body_too_large, limits);
+  // Too many digits to be a size at all: malformed, whatever the limit.
+  expect_error("10000000000000005\r\n", BodyError::chunk_size_too_long, limits);
+}
+
+TEST(BodyDecoder, TheEndIsSeenWithTheLastBytesEvenWhenTheOutputIsFull) {
+  BodyDecoder decoder = chunked();
+  char out[5];
+  const std::string_view input = "5\r\nhello\r\n0\r\n\r\nGET /";
+  const auto step = decoder.decode(input, out);
+  EXPECT_EQ(step.produced, 5u);
+  EXPECT_TRUE(decoder.done());
+  EXPECT_EQ(input.substr(step.consumed), "GET /");
+}
+
+TEST(BodyDecoder, UnfinishedChunkedBodyIsTruncatedAtEof) {
+  EXPECT_EQ(run(chunked(), "5\r\nhel", 1 << 20, 1 << 20, /*eof=*/true).error, BodyError::truncated);
+  EXPECT_EQ(run(chunked(), "5\r\nhello\r\n0\r\n", 1 << 20, 1 << 20, true).error,
+            BodyError::truncated);
+}
+
+TEST(BodyDecoder, MidLineCoversFramingLinesOnly) {
+  BodyDecoder decoder = chunked();
+  char out[16];
+  EXPECT_FALSE(decoder.mid_line());
+  decoder.decode("5", out);
+  EXPECT_TRUE(decoder.mid_line());
+  decoder.decode(";ext\r\n", out);
+  EXPECT_FALSE(decoder.mid_line());  // data next
+  decoder.decode("hel", out);
+  EXPECT_FALSE(decoder.mid_line());
+  decoder.decode("lo", out);
+  EXPECT_FALSE(decoder.mid_line());  // waiting for the CRLF after the data
+  decoder.decode("\r\n", out);
+  EXPECT_FALSE(decoder.mid_line());  // between chunks
+  decoder.decode("0\r\n", out);
+  EXPECT_TRUE(decoder.mid_line());  // the trailer section belongs to the last chunk
+  decoder.decode("X-A: b\r\n\r\n", out);
+  EXPECT_TRUE(decoder.done());
+  EXPECT_FALSE(decoder.mid_line());
+}
+
+TEST(BodyDecoder, EverySplitGivesTheSameBodyAndVerdict) {
+  const std::vector<std::string> inputs = {
+      "5;a=\"b\"\r\nhello\r\n6\r\n world\r\n0\r\nX-A: 1\r\n\r\nrest",
+      "5\r\nhello\r\n0\r\r\n",
+      "3\r\nabc\r\n1;x=y\r\nd\r\n0;z\r\n\r\n",
+  };
+  for (const std::string& input : inputs) {
+    const Outcome whole = run(chunked(), input);
+    for (std::size_t piece = 1; piece <= input.size(); ++piece) {
+      for (std::size_t room : {1u, 2u, 7u, 64u}) {
+        SCOPED_TRACE(input + " piece " + std::to_string(piece) + " room " + std::to_string(room));
+        const Outcome split = run(chunked(), input, piece, room);
+        EXPECT_EQ(split.status, whole.status);
+        EXPECT_EQ(split.error, whole.error);
+        EXPECT_EQ(split.body, whole.body);
+        EXPECT_EQ(split.consumed, whole.consumed);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace centinela::http
