@@ -236,7 +236,7 @@ class UpstreamAttempt {
     }
     CompressionStage compression;
     const auto& compression_policy = ex_.ctx.route->config().compression;
-    if (compression_policy.enabled && ex_.compression_allowed &&
+    if (compression_policy.enabled &&
         compression.begin(compression_policy, ex_.accept_encoding, res.base(), length)) {
       length.reset();  // the compressed length is known only at the end
     }
@@ -421,7 +421,7 @@ asio::awaitable<UpstreamOutcome> fetch_upstream(Exchange& ex) {
   proxy::prepare_upstream_request(req.base(), info, forwarding_lines);
   ex.forwarding_lines = forwarding_lines;
   req.erase(http::field::expect);
-  if (ex.ctx.route->config().compression.enabled && ex.compression_allowed) {
+  if (ex.ctx.route->config().compression.enabled) {
     // The gateway compresses for its clients; the upstream sends identity, so
     // the cache keeps one representation and every coding is made from it.
     if (auto accept = req.find(http::field::accept_encoding); accept != req.end()) {
