@@ -130,18 +130,29 @@ void append_without_comma_space(std::string& out, std::string_view value) {
   }
 }
 
+constexpr std::array<compress::Coding, 3> kOfferedCodings = {
+    compress::Coding::br, compress::Coding::zstd, compress::Coding::gzip};
+
 // The value vary_request_value returns, built into `out` (reused buffers).
 void build_vary_value(std::string_view lower_name, const proxy::RequestHead& request,
                       std::string& joined, std::string& out) {
   out.clear();
   if (!joined_field(request, lower_name, joined)) joined.clear();
   if (lower_name == "accept-encoding") {
-    static constexpr std::array<compress::Coding, 3> kOffered = {
-        compress::Coding::br, compress::Coding::zstd, compress::Coding::gzip};
-    out += compress::coding_token(compress::negotiate(joined, kOffered));
+    out += compress::coding_token(compress::negotiate(joined, kOfferedCodings));
     return;
   }
   append_without_comma_space(out, joined);
+}
+
+// The request's Accept-Encoding, every line joined (a view of the only line
+// when there is one); empty when absent.
+std::string_view accept_encoding_of(const proxy::RequestHead& request, std::string& storage) {
+  const auto [first, last] = request.equal_range(http::field::accept_encoding);
+  if (first == last) return {};
+  if (std::next(first) == last) return first->value();
+  joined_field(request, "accept-encoding", storage);
+  return storage;
 }
 
 }  // namespace
@@ -282,6 +293,12 @@ std::string vary_request_value(std::string_view lower_name, const proxy::Request
   return out;
 }
 
+std::string_view accept_encoding_vary_value(const proxy::RequestHead& request) {
+  thread_local std::string joined;
+  return compress::coding_token(
+      compress::negotiate(accept_encoding_of(request, joined), kOfferedCodings));
+}
+
 bool vary_matches(const CacheEntry& entry, const proxy::RequestHead& request) {
   if (entry.vary_names.size() != entry.vary_values.size()) return false;
   thread_local std::string joined;
@@ -290,7 +307,37 @@ bool vary_matches(const CacheEntry& entry, const proxy::RequestHead& request) {
     build_vary_value(entry.vary_names[i], request, joined, value);
     if (value != entry.vary_values[i]) return false;
   }
-  return true;
+  // RFC 9110 §12.5.3: without Accept-Encoding any coding is acceptable.
+  if (entry.content_encoding.empty() ||
+      request.find(http::field::accept_encoding) == request.end()) {
+    return true;
+  }
+  return compress::accepts_coding(accept_encoding_of(request, joined), entry.content_encoding);
+}
+
+bool varies_per_request(std::string_view lower_name) {
+  return lower_name == "x-forwarded-for" || lower_name == "x-request-id" ||
+         lower_name == "traceparent";
+}
+
+bool carries_credentials(const config::IdentityConfig* identity,
+                         const proxy::RequestHead& request) {
+  if (request.find(http::field::authorization) != request.end() ||
+      request.find(http::field::proxy_authorization) != request.end()) {
+    return true;
+  }
+  if (identity == nullptr) return false;
+  if (identity->api_keys && request.find(identity->api_keys->header) != request.end()) return true;
+  if (!identity->jwt) return false;
+  const config::JwtConfig& jwt = *identity->jwt;
+  if (jwt.cookie.empty()) return request.find(jwt.header) != request.end();
+  return for_each_cookie(
+      request, [&jwt](std::string_view name, std::string_view) { return name == jwt.cookie; });
+}
+
+bool keyed_per_identity(const config::CacheConfig& route, const proxy::RequestContext& ctx) {
+  return (!ctx.user.empty() && contains(route.key, "user")) ||
+         (!ctx.api_key.empty() && contains(route.key, "api_key"));
 }
 
 void digest_primary_key(std::string_view primary_key, std::string& out) {

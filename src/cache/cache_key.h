@@ -70,8 +70,30 @@ bool parse_vary(std::string_view vary_value, std::vector<std::string>& names, bo
 // "zstd", "gzip" or "identity") instead of the raw list.
 std::string vary_request_value(std::string_view lower_name, const proxy::RequestHead& request);
 
+// vary_request_value for accept-encoding, as a view of a static token
+// ("br", "zstd", "gzip", "identity"): taken from the client's request before
+// the gateway removes the field on its way upstream (it compresses itself).
+std::string_view accept_encoding_vary_value(const proxy::RequestHead& request);
+
 // Whether `entry` was stored for a request equivalent to this one on every
-// field it varies on.
+// field it varies on, and its content coding is one this request accepts
+// (an origin may pick a coding the normalised Accept-Encoding does not name).
 bool vary_matches(const CacheEntry& entry, const proxy::RequestHead& request);
+
+// Whether `lower_name` is a request field the gateway writes afresh for each
+// request it forwards (X-Forwarded-For, X-Request-ID, traceparent): a
+// response that varies on one fits no other client, as with Vary: *.
+bool varies_per_request(std::string_view lower_name);
+
+// RFC 9111 §3.5 for every credential the gateway knows: whether the request
+// carries Authorization, Proxy-Authorization, or the header or cookie
+// `identity` reads a JWT or an API key from, verified or not (the origin may
+// answer for it either way). `identity` may be null (no identity section).
+bool carries_credentials(const config::IdentityConfig* identity, const proxy::RequestHead& request);
+
+// Whether the route keys this request's entry on who asks: `user` with a
+// user established, or `api_key` with a key presented. Such an entry is found
+// only by the same identity, so an answer to a credential may be kept there.
+bool keyed_per_identity(const config::CacheConfig& route, const proxy::RequestContext& ctx);
 
 }  // namespace centinela::cache

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "cache/entry_checks.h"
+
 namespace centinela::cache {
 namespace {
 
@@ -175,7 +177,8 @@ void encode_entry(const CacheEntry& entry, std::string& out) {
   put_uint<std::uint32_t>(out, crc_of(out));
 }
 
-std::shared_ptr<CacheEntry> decode_entry(std::string_view bytes, std::string& error) {
+std::shared_ptr<CacheEntry> decode_entry(std::string_view bytes, std::int64_t now,
+                                         std::string& error) {
   error.clear();
   if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic) {
     error = "bad magic";
@@ -239,17 +242,13 @@ std::shared_ptr<CacheEntry> decode_entry(std::string_view bytes, std::string& er
     error = "unknown flags";
     return nullptr;
   }
-  if (entry->vary_names.size() != entry->vary_values.size()) {
-    error = "vary names and values differ in count";
-    return nullptr;
-  }
-  if (entry->status < 100 || entry->status > 999) {
-    error = "bad status";
-    return nullptr;
-  }
   entry->must_revalidate = (flags & kMustRevalidate) != 0;
   entry->no_cache = (flags & kNoCache) != 0;
   entry->immutable = (flags & kImmutable) != 0;
+  if (const char* problem = entry_problem(*entry, now)) {
+    error = problem;
+    return nullptr;
+  }
   return entry;
 }
 

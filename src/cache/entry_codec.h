@@ -8,6 +8,7 @@
 // everything before it. Compressed variants are not stored (rebuilt on use).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,7 +22,11 @@ inline constexpr unsigned char kEntryFormatVersion = 1;
 void encode_entry(const CacheEntry& entry, std::string& out);
 
 // Null with `error` set ("bad magic", "unknown version 7", "truncated",
-// "checksum mismatch", "field too large"...) when `bytes` is not a valid entry.
-std::shared_ptr<CacheEntry> decode_entry(std::string_view bytes, std::string& error);
+// "checksum mismatch", "field too large"...) when `bytes` is not a valid
+// entry, or (entry_checks.h) not one an origin response could have made at
+// `now`: what Redis hands back is checked like an origin response before it
+// can be served.
+std::shared_ptr<CacheEntry> decode_entry(std::string_view bytes, std::int64_t now,
+                                         std::string& error);
 
 }  // namespace centinela::cache

@@ -144,7 +144,7 @@ StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& 
   if (d.private_) return refuse(StoreVerdict::private_);
   // §3.5: a shared cache stores an answer to an authenticated request only
   // when the response explicitly allows it.
-  if (facts.request_has_authorization && !(d.public_ || d.s_maxage || d.must_revalidate)) {
+  if (facts.request_has_credentials && !(d.public_ || d.s_maxage || d.must_revalidate)) {
     return refuse(StoreVerdict::authorization);
   }
   if (facts.has_set_cookie && !route.store_set_cookie) return refuse(StoreVerdict::set_cookie);

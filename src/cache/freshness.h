@@ -25,7 +25,7 @@ enum class StoreVerdict {
   status,         // not a final status this cache stores
   no_store,       // no-store in the request or the response
   private_,       // private
-  authorization,  // the request had Authorization and the response did not allow sharing
+  authorization,  // the request carried a credential and the response did not allow sharing
   set_cookie,     // Set-Cookie and the route does not store those
   vary_star,      // Vary: *
   no_freshness,   // nothing makes it fresh and no validator makes it reusable
@@ -54,7 +54,8 @@ struct StoragePlan {
   bool heuristic = false;  // freshness came from Last-Modified
 };
 
-// `request_has_authorization`: the client request carried Authorization.
+// `request_has_credentials`: the client request carried a credential
+// (cache_key.h carries_credentials) and its entry is not one per identity.
 // `route`: the route's cache policy (ttl, stale_* defaults, store_set_cookie).
 // `now`, `date`, `expires`, `last_modified`: seconds since the epoch (the
 // parsed HTTP dates; nullopt when absent or invalid; an invalid Expires means
@@ -62,7 +63,7 @@ struct StoragePlan {
 struct ResponseFacts {
   std::string_view method;  // of the request
   unsigned status = 0;
-  bool request_has_authorization = false;
+  bool request_has_credentials = false;
   bool request_no_store = false;  // the request said no-store
   SteeringFields steering;
   bool has_set_cookie = false;

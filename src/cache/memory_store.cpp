@@ -183,6 +183,14 @@ std::size_t MemoryStore::erase(std::string_view key) {
   return shard.fifo.erase(key, hash, removed);
 }
 
+bool MemoryStore::erase_variant(const CacheEntry& like) {
+  const std::size_t hash = hash_key(like.key);
+  Shard& shard = *shards_[shard_index(hash)];
+  RemovedEntries removed;  // destroyed after `lock` releases the shard
+  std::lock_guard lock(shard.mutex);
+  return shard.fifo.erase_variant(like, hash, removed);
+}
+
 std::size_t MemoryStore::purge(const PurgeRequest& request) {
   const PurgeMatcher matcher(request);
   const std::function<bool(const CacheEntry&)> matches = [&matcher](const CacheEntry& entry) {

@@ -67,6 +67,11 @@ class MemoryStore {
   // Removes every variant of `key`. Returns how many. Thread-safe.
   std::size_t erase(std::string_view key);
 
+  // Removes the variant stored under `like.key` with like's vary_names and
+  // vary_values (whichever copy of it is stored). Returns whether there was
+  // one. Thread-safe.
+  bool erase_variant(const CacheEntry& like);
+
   // Removes what the request names; returns how many entries. Scans the
   // shards one at a time (an admin operation: O(entries), each shard's lock
   // held only for its own scan). Empty values match nothing. Thread-safe.

@@ -1,9 +1,6 @@
 #include "cache/redis_cache.h"
 
 #include <atomic>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdio>
 #include <utility>
@@ -18,7 +15,6 @@
 namespace centinela::cache {
 
 namespace asio = boost::asio;
-namespace json = boost::json;
 using redis::Reply;
 
 namespace {
@@ -35,10 +31,6 @@ static_assert(kMaxL2EntryBytes <= redis::kMaxReplyStringBytes);
 constexpr int kScanCount = 500;
 constexpr std::size_t kMaxScanRounds = 20000;
 constexpr std::size_t kKeysPerBatch = 500;
-
-// Purge messages: a bound on what a message on the channel may make us parse.
-constexpr std::size_t kMaxPurgeMessageBytes = 1 << 20;
-constexpr std::size_t kMaxPurgeValues = 10000;
 
 // Writes one variant and its indexes atomically. Every key then lives at
 // least `ttl` seconds: TTL is -1 (no expiry) or -2 (none) below any ttl, so a
@@ -310,9 +302,12 @@ asio::awaitable<std::optional<std::vector<EntryPtr>>> RedisCache::fetch(std::str
   std::vector<EntryPtr> entries;
   entries.reserve(reply->elements.size());
   std::string error;
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
   for (const Reply& value : reply->elements) {
     if (value.type != Reply::Type::string) continue;
-    std::shared_ptr<CacheEntry> entry = decode_entry(value.str, error);
+    std::shared_ptr<CacheEntry> entry = decode_entry(value.str, now, error);
     if (entry && entry->key != key) {
       entry.reset();
       error = "stored under another key";
@@ -347,6 +342,15 @@ asio::awaitable<bool> RedisCache::store(EntryPtr entry, std::int64_t ttl_seconds
   std::vector<std::string> args{variant_id(*entry), std::move(encoded), std::to_string(ttl_seconds),
                                 entry->key, std::to_string(kMaxVariantsPerKey)};
   auto reply = calls.ok(co_await client_.eval(store_script(), std::move(keys), std::move(args)));
+  co_return reply.has_value();
+}
+
+asio::awaitable<bool> RedisCache::erase_variant(EntryPtr entry) {
+  if (!entry) co_return false;
+  LatencyTimer timer(latency_);
+  Calls calls(client_, prefix_, errors_);
+  std::vector<std::string> command{"HDEL", calls.key("e:", entry->key), variant_id(*entry)};
+  auto reply = calls.ok(co_await client_.command(std::move(command)));
   co_return reply.has_value();
 }
 
@@ -426,119 +430,6 @@ asio::awaitable<bool> RedisCache::publish(std::string message) {
   std::vector<std::string> command{"PUBLISH", std::string(kPurgeChannel), std::move(message)};
   auto reply = calls.ok(co_await client_.command(std::move(command)));
   co_return reply.has_value();
-}
-
-// --- Purge messages ------------------------------------------------------------
-
-namespace {
-
-std::string_view kind_name(PurgeRequest::Kind kind) {
-  switch (kind) {
-    case PurgeRequest::Kind::url:
-      return "url";
-    case PurgeRequest::Kind::prefix:
-      return "prefix";
-    case PurgeRequest::Kind::tags:
-      return "tags";
-    case PurgeRequest::Kind::user:
-      return "user";
-    case PurgeRequest::Kind::all:
-      return "all";
-  }
-  return "all";
-}
-
-}  // namespace
-
-std::string encode_purge_message(const PurgeRequest& request, std::string_view instance_id) {
-  json::object purge;
-  if (request.kind == PurgeRequest::Kind::all) {
-    purge["all"] = true;
-  } else if (request.kind != PurgeRequest::Kind::tags && request.values.size() == 1) {
-    purge[kind_name(request.kind)] = request.values.front();
-  } else {
-    json::array values;
-    for (const std::string& value : request.values) values.emplace_back(value);
-    purge[kind_name(request.kind)] = std::move(values);
-  }
-  json::object message;
-  message["from"] = instance_id;
-  message["purge"] = std::move(purge);
-  return json::serialize(message);
-}
-
-bool decode_purge_message(std::string_view message, PurgeRequest& out, std::string& instance_id,
-                          std::string& error) {
-  if (message.size() > kMaxPurgeMessageBytes) {
-    error = "purge message too large";
-    return false;
-  }
-  boost::system::error_code ec;
-  json::value parsed = json::parse(json::string_view(message.data(), message.size()), ec);
-  const json::object* root = ec ? nullptr : parsed.if_object();
-  if (root == nullptr) {
-    error = "purge message is not a JSON object";
-    return false;
-  }
-  const json::value* from = root->if_contains("from");
-  const json::value* purge_value = root->if_contains("purge");
-  if (from == nullptr || !from->is_string()) {
-    error = "purge message without \"from\"";
-    return false;
-  }
-  const json::object* purge = purge_value == nullptr ? nullptr : purge_value->if_object();
-  if (purge == nullptr || purge->size() != 1) {
-    error = "purge message needs a \"purge\" object with one member";
-    return false;
-  }
-  const auto& [name, value] = *purge->begin();
-  PurgeRequest request;
-  if (name == "all") {
-    if (!value.is_bool() || !value.get_bool()) {
-      error = "\"all\" must be true";
-      return false;
-    }
-    request.kind = PurgeRequest::Kind::all;
-  } else {
-    if (name == "url") {
-      request.kind = PurgeRequest::Kind::url;
-    } else if (name == "prefix") {
-      request.kind = PurgeRequest::Kind::prefix;
-    } else if (name == "tags") {
-      request.kind = PurgeRequest::Kind::tags;
-    } else if (name == "user") {
-      request.kind = PurgeRequest::Kind::user;
-    } else {
-      error = "unknown purge kind";
-      return false;
-    }
-    auto add = [&request](const json::value& item) {
-      const json::string* text = item.if_string();
-      if (text == nullptr || text->empty()) return false;
-      request.values.emplace_back(text->data(), text->size());
-      return true;
-    };
-    if (const json::array* many = value.if_array()) {
-      if (many->empty() || many->size() > kMaxPurgeValues) {
-        error = "purge values: between 1 and 10000 strings";
-        return false;
-      }
-      for (const json::value& item : *many) {
-        if (!add(item)) {
-          error = "purge values must be non-empty strings";
-          return false;
-        }
-      }
-    } else if (!add(value)) {
-      error = "purge value must be a non-empty string";
-      return false;
-    }
-  }
-  const json::string& sender = from->get_string();
-  instance_id.assign(sender.data(), sender.size());
-  out = std::move(request);
-  error.clear();
-  return true;
 }
 
 }  // namespace centinela::cache

@@ -59,6 +59,10 @@ class RedisCache {
   // Returns false when Redis could not take it (or it is too large).
   boost::asio::awaitable<bool> store(EntryPtr entry, std::int64_t ttl_seconds);
 
+  // Deletes the variant of `entry`'s key that has its Vary values (one a
+  // revalidation found no longer storable). False when Redis could not answer.
+  boost::asio::awaitable<bool> erase_variant(EntryPtr entry);
+
   // Deletes from Redis what the request names. Count of primary keys removed,
   // nullopt when Redis could not answer.
   boost::asio::awaitable<std::optional<std::size_t>> purge(const PurgeRequest& request);

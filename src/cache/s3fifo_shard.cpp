@@ -157,6 +157,20 @@ std::size_t S3FifoShard::erase(std::string_view key, std::size_t hash, RemovedEn
   return count;
 }
 
+bool S3FifoShard::erase_variant(const CacheEntry& like, std::size_t hash, RemovedEntries& removed) {
+  const auto it = map_.find(HashedKey{like.key, hash});
+  if (it == map_.end()) return false;
+  Node& node = it->second;
+  for (std::size_t i = 0; i < node.variants.size(); ++i) {
+    const CacheEntry& stored = *node.variants[i].entry;
+    if (stored.vary_names != like.vary_names || stored.vary_values != like.vary_values) continue;
+    remove_variant(node, i, removed);
+    if (node.variants.empty()) remove_node(it, removed, false);
+    return true;
+  }
+  return false;
+}
+
 std::size_t S3FifoShard::remove_if(const std::function<bool(const CacheEntry&)>& matches,
                                    RemovedEntries& removed) {
   std::size_t count = 0;

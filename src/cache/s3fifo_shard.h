@@ -57,6 +57,10 @@ class S3FifoShard {
 
   std::size_t erase(std::string_view key, std::size_t hash, RemovedEntries& removed);
 
+  // Removes the variant of like.key with like's Vary names and values (the
+  // key goes when it was the last). Returns whether there was one.
+  bool erase_variant(const CacheEntry& like, std::size_t hash, RemovedEntries& removed);
+
   // Removes every variant `matches` selects (not counted as evictions).
   std::size_t remove_if(const std::function<bool(const CacheEntry&)>& matches,
                         RemovedEntries& removed);

@@ -81,7 +81,52 @@ Weights read_weights(std::string_view field) {
   return weights;
 }
 
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_fold(a[i]) != ascii_fold(b[i])) return false;
+  }
+  return true;
+}
+
+// What the field says about one coding named by any token: the weight of its
+// own member, else that of "*", else kUnlisted.
+int weight_for(std::string_view field, std::string_view coding) {
+  const std::optional<Coding> known = coding_from_token(coding);
+  int own = kUnlisted;
+  int any = kUnlisted;
+  for (int member = 0; member < kMaxMembers && !field.empty(); ++member) {
+    auto comma = field.find(',');
+    std::string_view item = field.substr(0, comma);
+    field = comma == std::string_view::npos ? std::string_view{} : field.substr(comma + 1);
+    auto semicolon = item.find(';');
+    std::string_view token = trim_ows(item.substr(0, semicolon));
+    if (token.empty()) continue;
+    int weight = semicolon == std::string_view::npos ? 1000 : weight_of(item.substr(semicolon + 1));
+    if (weight < 0) continue;
+    if (token == "*") {
+      if (any == kUnlisted) any = weight;
+    } else if (known ? coding_from_token(token) == known : iequals(token, coding)) {
+      if (own == kUnlisted) own = weight;
+    }
+  }
+  return own != kUnlisted ? own : any;
+}
+
 }  // namespace
+
+bool accepts_coding(std::string_view accept_encoding, std::string_view content_encoding) {
+  for (int member = 0; member < kMaxMembers && !content_encoding.empty(); ++member) {
+    auto comma = content_encoding.find(',');
+    std::string_view coding = trim_ows(content_encoding.substr(0, comma));
+    content_encoding =
+        comma == std::string_view::npos ? std::string_view{} : content_encoding.substr(comma + 1);
+    if (coding.empty() || equals_lower(coding, "identity")) continue;
+    if (weight_for(accept_encoding, coding) <= 0) return false;
+  }
+  // A list longer than any real one is not judged further: refused.
+  return content_encoding.empty();
+}
 
 Coding negotiate(std::string_view accept_encoding, std::span<const Coding> offered) {
   Weights weights = read_weights(accept_encoding);

@@ -20,6 +20,14 @@ namespace centinela::compress {
 // fixed number of list members are looked at).
 Coding negotiate(std::string_view accept_encoding, std::span<const Coding> offered);
 
+// Whether a response with `content_encoding` (a list of codings, in the order
+// applied) is one the client of `accept_encoding` can decode: every coding
+// other than identity listed with q > 0, by name ("x-gzip" is gzip) or
+// through "*". The caller answers for a request without the field (RFC 9110
+// §12.5.3: then any coding is acceptable); an empty field accepts identity
+// only. Bounded like negotiate.
+bool accepts_coding(std::string_view accept_encoding, std::string_view content_encoding);
+
 // Whether a Content-Type is in the allowlist: entries are "type/subtype" or
 // "type/*" (lower-case); parameters (";charset=...") are ignored; an empty
 // allowlist means the built-in default list (text/*, application/json,

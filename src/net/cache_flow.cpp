@@ -182,9 +182,10 @@ void strip_unkeyed_overrides(proxy::RequestHead& request, const config::CacheCon
   }
 }
 
-// The request as bytes, for a fetch made after the client was answered.
-std::string request_bytes(const proxy::RequestHead& request, const cache::CacheEntry& stale,
-                          const config::CacheConfig& policy) {
+// The request as bytes, for a fetch made after the client was answered: the
+// client's fields (its credentials and Accept-Encoding too, so the fetch is
+// judged and compressed as the client's own would be), the entry's validators.
+std::string request_bytes(const proxy::RequestHead& request, const cache::CacheEntry& stale) {
   std::string out;
   proxy::RequestHead copy;
   copy.method(http::verb::get);
@@ -206,7 +207,6 @@ std::string request_bytes(const proxy::RequestHead& request, const cache::CacheE
         copy.insert(field.name_string(), field.value());
     }
   }
-  strip_unkeyed_overrides(copy, policy);
   if (!stale.etag.empty()) copy.set(http::field::if_none_match, stale.etag);
   if (!stale.last_modified.empty()) copy.set(http::field::if_modified_since, stale.last_modified);
   append_request_head(copy, out);
@@ -243,6 +243,170 @@ asio::awaitable<void> send_bypass(Exchange& ex, std::string_view detail) {
   co_await forward_upstream(ex);
 }
 
+// One cacheable GET or HEAD as the steps below serve it.
+struct CacheCall {
+  Exchange& ex;
+  Worker& worker;
+  const proxy::Route& route;
+  const config::CacheConfig& policy;
+  proxy::RouteMetrics& metrics;
+  cache::MemoryStore& l1;
+  cache::Coalescer& coalescer;
+  cache::RequestDirectives directives;
+  EntryIdentity identity;
+  std::int64_t now = 0;
+};
+
+// A stale entry that must be checked with the upstream before use: our
+// validators go upstream, the client's own conditionals are judged against
+// what we then serve.
+asio::awaitable<void> revalidate(CacheCall& call, const cache::EntryPtr& entry,
+                                 const cache::UseDecision& use) {
+  Exchange& ex = call.ex;
+  auto& request = ex.parser.get();
+  const ClientConditionals client_conditionals(request);
+  set_validators(request, *entry);
+  CacheStoreTap tap(CacheStoreTap::Mode::revalidate, call.worker, call.policy, request, ex.ctx,
+                    &call.route.static_headers(), call.identity, call.now, entry,
+                    use.stale_if_error_ok);
+  ex.tap = &tap;
+  const UpstreamOutcome outcome = co_await fetch_upstream(ex);
+  ex.tap = nullptr;
+  client_conditionals.restore(request);
+  const CachedAnswer stale_answer{"STALE", "hit; fwd=stale; detail=stale-if-error", use.age,
+                                  use.ttl};
+  if (!outcome.answered) {
+    if (use.stale_if_error_ok) {
+      call.metrics.count_cache(CacheResult::stale);
+      co_await send_cached(ex, *entry, stale_answer, &call.l1);
+    } else {
+      co_await send_error(ex, outcome.error_status, outcome.error_message);
+    }
+  } else if (tap.refreshed()) {
+    call.metrics.count_cache(CacheResult::revalidated);
+    const cache::UseDecision fresh = cache::decide_use(*tap.result(), {}, unix_now());
+    co_await send_cached(
+        ex, *tap.result(),
+        {"REVALIDATED", "fwd=stale; fwd-status=304", fresh.age, fresh.ttl, tap.client_lines()},
+        &call.l1);
+  } else if (tap.swallowed()) {
+    call.metrics.count_cache(CacheResult::stale);
+    co_await send_cached(ex, *entry, stale_answer, &call.l1);
+  } else {
+    call.metrics.count_cache(CacheResult::miss);
+    ex.cache_status = "MISS";
+  }
+}
+
+// A stored entry fits the request: served fresh, served stale while one
+// background refresh runs, or revalidated first.
+asio::awaitable<void> serve_stored(CacheCall& call, const cache::EntryPtr& entry,
+                                   const cache::UseDecision& use) {
+  Exchange& ex = call.ex;
+  if (use.use == cache::Usability::fresh) {
+    call.metrics.count_cache(CacheResult::hit);
+    co_await send_cached(ex, *entry, {"HIT", "hit", use.age, use.ttl}, &call.l1);
+    co_return;
+  }
+  if (use.use == cache::Usability::stale_revalidate_in_background) {
+    call.metrics.count_cache(CacheResult::stale);
+    // Within stale-while-revalidate the entry is refreshed (once); a stale
+    // entry served only because the client's max-stale accepts it is not.
+    const bool in_swr_window = entry->stale_while_revalidate >= 0 &&
+                               use.age < entry->freshness_lifetime + entry->stale_while_revalidate;
+    if (auto flight = in_swr_window ? call.coalescer.try_lead("refresh\n" + call.identity.key)
+                                    : std::unique_ptr<cache::Flight>{}) {
+      asio::co_spawn(call.worker.io(),
+                     refresh_in_background(call.worker, call.worker.runtime(), &call.route,
+                                           request_bytes(ex.parser.get(), *entry), call.identity,
+                                           entry, std::move(flight)),
+                     asio::detached);
+    }
+    co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale", use.age, use.ttl}, &call.l1);
+    co_return;
+  }
+  if (call.directives.only_if_cached) {
+    co_await send_error(ex, 504, "not in cache (only-if-cached)");
+    co_return;
+  }
+  co_await revalidate(call, entry, use);
+}
+
+// A miss: one request per key goes upstream, across all workers. (HEAD
+// stores nothing, so it neither leads nor follows.)
+asio::awaitable<void> fetch_missing(CacheCall& call) {
+  Exchange& ex = call.ex;
+  auto& request = ex.parser.get();
+  if (call.directives.only_if_cached) {
+    co_await send_error(ex, 504, "not in cache (only-if-cached)");
+    co_return;
+  }
+  cache::Coalescer::Ticket ticket;
+  if (request.method() == http::verb::get) ticket = call.coalescer.join(call.identity.key);
+  if (ticket.follow) {
+    cache::EntryPtr led = co_await call.coalescer.await_leader(
+        std::move(ticket.follow), call.worker.io().get_executor(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(call.policy.lock_timeout));
+    if (led != nullptr && cache::vary_matches(*led, request)) {
+      call.metrics.count_cache(CacheResult::coalesced);
+      const cache::UseDecision led_use = cache::decide_use(*led, call.directives, unix_now());
+      co_await send_cached(ex, *led, {"HIT", "hit; detail=coalesced", led_use.age, led_use.ttl},
+                           &call.l1);
+      co_return;
+    }
+    // Not cacheable (or another variant): this request goes upstream itself.
+  }
+  strip_conditionals(request);
+  CacheStoreTap tap(CacheStoreTap::Mode::relay, call.worker, call.policy, request, ex.ctx,
+                    &call.route.static_headers(), call.identity, call.now);
+  if (ticket.lead) tap.lead(std::move(ticket.lead));
+  ex.tap = &tap;
+  const UpstreamOutcome outcome = co_await fetch_upstream(ex);
+  ex.tap = nullptr;
+  call.metrics.count_cache(CacheResult::miss);
+  ex.cache_status = "MISS";
+  if (!outcome.answered) co_await send_error(ex, outcome.error_status, outcome.error_message);
+}
+
+// The entry for this request in L1, else in L2 (every variant L2 holds for
+// the key goes into L1), with how it may be used; null when there is none.
+asio::awaitable<cache::EntryPtr> find_entry(CacheCall& call, const std::string& path_and_query,
+                                            cache::UseDecision& use) {
+  Exchange& ex = call.ex;
+  const auto& request = ex.parser.get();
+  const auto use_of = [&call](const cache::CacheEntry& found) {
+    cache::UseDecision decision = cache::decide_use(found, call.directives, call.now);
+    if (call.directives.no_cache) decision.use = cache::Usability::must_revalidate;
+    return decision;
+  };
+  const auto fits_request = [&request](const cache::CacheEntry& entry) {
+    return cache::vary_matches(entry, request);
+  };
+  cache::EntryPtr entry = call.l1.find(call.identity.key, fits_request);
+  if (entry != nullptr) use = use_of(*entry);
+  if (entry != nullptr && use.use == cache::Usability::fresh) co_return entry;
+  // What may be stored from here on (a hit needs none of this): the path
+  // for purges, and whether an answer to a credential the key does not name
+  // may be kept only as RFC 9111 §3.5 allows.
+  call.identity.path_and_query = path_and_query;
+  const auto& identity_config = ex.runtime.config().identity;
+  call.identity.shared_credentials =
+      !cache::keyed_per_identity(call.policy, ex.ctx) &&
+      cache::carries_credentials(identity_config ? &*identity_config : nullptr, request);
+  if (entry != nullptr) co_return entry;
+  if (cache::RedisCache* l2 = call.worker.l2()) {
+    if (auto variants = co_await l2->fetch(call.identity.key)) {
+      for (auto& variant : *variants) {
+        if (variant->key != call.identity.key) continue;  // not ours (hash collision)
+        call.l1.insert(variant);
+        if (entry == nullptr && cache::vary_matches(*variant, request)) entry = variant;
+      }
+    }
+  }
+  if (entry != nullptr) use = use_of(*entry);
+  co_return entry;
+}
+
 }  // namespace
 
 asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
@@ -252,7 +416,6 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
   cache::Coalescer* coalescer = worker.shared().coalescer;
   const proxy::Route& route = *ex.ctx.route;
   const auto& policy = route.config().cache;
-  auto& metrics = route.metrics();
   auto& request = ex.parser.get();
   if (l1 == nullptr || coalescer == nullptr) {
     co_await forward_upstream(ex);
@@ -272,162 +435,43 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
     co_return;
   }
 
-  const cache::RequestDirectives directives = request_directives(request);
+  CacheCall call{
+      ex, worker, route, policy, route.metrics(), *l1, *coalescer, request_directives(request)};
   if (cache::should_bypass(policy, request)) {
-    metrics.count_cache(CacheResult::bypass);
+    call.metrics.count_cache(CacheResult::bypass);
     co_await send_bypass(ex, "bypass-rule");
     co_return;
   }
-  if (directives.no_store || request.find(http::field::range) != request.end()) {
-    metrics.count_cache(CacheResult::bypass);
-    co_await send_bypass(ex, directives.no_store ? "no-store" : "range");
+  if (call.directives.no_store || request.find(http::field::range) != request.end()) {
+    call.metrics.count_cache(CacheResult::bypass);
+    co_await send_bypass(ex, call.directives.no_store ? "no-store" : "range");
     co_return;
   }
+  // Before the lookup: what Vary records and what it is matched against are
+  // then the same view of the request, the one the upstream gets.
+  strip_unkeyed_overrides(request, policy);
 
   // The key is built in per-thread buffers, so a hit allocates nothing for
   // it; the readable path is copied out only when an entry may be stored,
   // before the first suspension (another request on this thread reuses them).
   thread_local std::string primary_key;
   thread_local std::string path_and_query;
-  EntryIdentity identity;
-  identity.host = host;
+  call.identity.host = host;
   cache::build_primary_key(policy, route.name(), ex.authority, ex.path, query, ex.ctx, primary_key,
                            path_and_query);
-  cache::digest_primary_key(primary_key, identity.key);
+  cache::digest_primary_key(primary_key, call.identity.key);
   if (!ex.ctx.user.empty() &&
       std::find(policy.key.begin(), policy.key.end(), "user") != policy.key.end()) {
-    identity.user = ex.ctx.user;
+    call.identity.user = ex.ctx.user;
   }
-  const auto fits_request = [&request](const cache::CacheEntry& entry) {
-    return cache::vary_matches(entry, request);
-  };
-
-  const std::int64_t now = unix_now();
-  const auto use_of = [&directives, now](const cache::CacheEntry& found) {
-    cache::UseDecision use = cache::decide_use(found, directives, now);
-    if (directives.no_cache) use.use = cache::Usability::must_revalidate;
-    return use;
-  };
-  cache::EntryPtr entry = l1->find(identity.key, fits_request);
+  call.now = unix_now();
   cache::UseDecision use;
-  if (entry != nullptr) use = use_of(*entry);
-  if (entry == nullptr || use.use != cache::Usability::fresh) {
-    identity.path_and_query = path_and_query;
-  }
-  if (entry == nullptr) {
-    if (cache::RedisCache* l2 = worker.l2()) {
-      if (auto variants = co_await l2->fetch(identity.key)) {
-        for (auto& variant : *variants) {
-          if (variant->key != identity.key) continue;  // not ours (hash collision)
-          l1->insert(variant);
-          if (entry == nullptr && cache::vary_matches(*variant, request)) entry = variant;
-        }
-      }
-    }
-    if (entry != nullptr) use = use_of(*entry);
-  }
-
+  const cache::EntryPtr entry = co_await find_entry(call, path_and_query, use);
   if (entry != nullptr) {
-    if (use.use == cache::Usability::fresh) {
-      metrics.count_cache(CacheResult::hit);
-      co_await send_cached(ex, *entry, {"HIT", "hit", use.age, use.ttl}, l1);
-      co_return;
-    }
-    if (use.use == cache::Usability::stale_revalidate_in_background) {
-      metrics.count_cache(CacheResult::stale);
-      // Within stale-while-revalidate the entry is refreshed (once); a stale
-      // entry served only because the client's max-stale accepts it is not.
-      const bool in_swr_window =
-          entry->stale_while_revalidate >= 0 &&
-          use.age < entry->freshness_lifetime + entry->stale_while_revalidate;
-      if (auto flight = in_swr_window ? coalescer->try_lead("refresh\n" + identity.key)
-                                      : std::unique_ptr<cache::Flight>{}) {
-        asio::co_spawn(worker.io(),
-                       refresh_in_background(worker, worker.runtime(), &route,
-                                             request_bytes(request, *entry, policy), identity,
-                                             entry, std::move(flight)),
-                       asio::detached);
-      }
-      co_await send_cached(ex, *entry, {"STALE", "hit; fwd=stale", use.age, use.ttl}, l1);
-      co_return;
-    }
-    if (directives.only_if_cached) {
-      co_await send_error(ex, 504, "not in cache (only-if-cached)");
-      co_return;
-    }
-    // Revalidate with the upstream before use: our validators go upstream,
-    // the client's own conditionals are judged against what we then serve.
-    const ClientConditionals client_conditionals(request);
-    set_validators(request, *entry);
-    strip_unkeyed_overrides(request, policy);
-    CacheStoreTap tap(CacheStoreTap::Mode::revalidate, worker, policy, request, ex.ctx,
-                      &route.static_headers(), identity, now, entry, use.stale_if_error_ok);
-    ex.tap = &tap;
-    const UpstreamOutcome outcome = co_await fetch_upstream(ex);
-    ex.tap = nullptr;
-    client_conditionals.restore(request);
-    if (!outcome.answered) {
-      if (use.stale_if_error_ok) {
-        metrics.count_cache(CacheResult::stale);
-        co_await send_cached(
-            ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error", use.age, use.ttl}, l1);
-      } else {
-        co_await send_error(ex, outcome.error_status, outcome.error_message);
-      }
-      co_return;
-    }
-    if (tap.swallowed()) {
-      if (tap.refreshed()) {
-        metrics.count_cache(CacheResult::revalidated);
-        const cache::UseDecision fresh = cache::decide_use(*tap.result(), {}, unix_now());
-        co_await send_cached(ex, *tap.result(),
-                             {"REVALIDATED", "fwd=stale; fwd-status=304", fresh.age, fresh.ttl},
-                             l1);
-      } else {
-        metrics.count_cache(CacheResult::stale);
-        co_await send_cached(
-            ex, *entry, {"STALE", "hit; fwd=stale; detail=stale-if-error", use.age, use.ttl}, l1);
-      }
-    } else {
-      metrics.count_cache(CacheResult::miss);
-      ex.cache_status = "MISS";
-    }
-    co_return;
+    co_await serve_stored(call, entry, use);
+  } else {
+    co_await fetch_missing(call);
   }
-
-  if (directives.only_if_cached) {
-    co_await send_error(ex, 504, "not in cache (only-if-cached)");
-    co_return;
-  }
-
-  // A miss: one request per key goes upstream, across all workers. (HEAD
-  // stores nothing, so it neither leads nor follows.)
-  cache::Coalescer::Ticket ticket;
-  if (request.method() == http::verb::get) ticket = coalescer->join(identity.key);
-  if (ticket.follow) {
-    cache::EntryPtr led = co_await coalescer->await_leader(
-        std::move(ticket.follow), worker.io().get_executor(),
-        std::chrono::duration_cast<std::chrono::milliseconds>(policy.lock_timeout));
-    if (led != nullptr && cache::vary_matches(*led, request)) {
-      metrics.count_cache(CacheResult::coalesced);
-      const cache::UseDecision led_use = cache::decide_use(*led, directives, unix_now());
-      co_await send_cached(ex, *led, {"HIT", "hit; detail=coalesced", led_use.age, led_use.ttl},
-                           l1);
-      co_return;
-    }
-    // Not cacheable (or another variant): this request goes upstream itself.
-  }
-  strip_conditionals(request);
-  strip_unkeyed_overrides(request, policy);
-  CacheStoreTap tap(CacheStoreTap::Mode::relay, worker, policy, request, ex.ctx,
-                    &route.static_headers(), identity, now);
-  if (ticket.lead) tap.lead(std::move(ticket.lead));
-  ex.tap = &tap;
-  const UpstreamOutcome outcome = co_await fetch_upstream(ex);
-  ex.tap = nullptr;
-  metrics.count_cache(CacheResult::miss);
-  ex.cache_status = "MISS";
-  if (!outcome.answered) co_await send_error(ex, outcome.error_status, outcome.error_message);
 }
 
 }  // namespace centinela::net

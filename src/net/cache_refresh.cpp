@@ -37,6 +37,16 @@ void store_entry(Worker& worker, const cache::EntryPtr& entry) {
       asio::detached);
 }
 
+void drop_entry(Worker& worker, const cache::EntryPtr& entry) {
+  if (entry == nullptr) return;
+  if (auto* l1 = worker.shared().cache) l1->erase_variant(*entry);
+  if (cache::RedisCache* l2 = worker.l2()) {
+    asio::co_spawn(
+        worker.io(), [l2, entry]() -> asio::awaitable<void> { co_await l2->erase_variant(entry); },
+        asio::detached);
+  }
+}
+
 asio::awaitable<void> refresh_in_background(Worker& worker,
                                             std::shared_ptr<const proxy::Runtime> runtime,
                                             const proxy::Route* route, std::string request_head,
@@ -59,9 +69,10 @@ asio::awaitable<void> refresh_in_background(Worker& worker,
       ctx.worker = &worker.resources();
       ctx.request_id = security::new_request_id();
       ctx.trace = security::continue_or_start_trace({});
+      // Asked as a client fetch is: on a compressing route the upstream
+      // gets no Accept-Encoding (nothing is relayed, so nothing compressed).
       Exchange ex{worker, *runtime, no_client, client_buffer, watch, parser, ctx, head_buffer};
       ex.method = "GET";
-      ex.compression_allowed = false;
       CacheStoreTap tap(CacheStoreTap::Mode::background, worker, route->config().cache,
                         parser.get(), ctx, &route->static_headers(), std::move(identity),
                         unix_now(), stale, /*stale_if_error_ok=*/true);

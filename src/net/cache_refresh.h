@@ -32,4 +32,8 @@ asio::awaitable<void> refresh_in_background(Worker& worker,
 // Puts a new or refreshed entry in L1 and, in the background, in L2.
 void store_entry(Worker& worker, const cache::EntryPtr& entry);
 
+// Takes the variant `entry` is out of L1 and, in the background, out of L2
+// (a revalidation found it no longer storable).
+void drop_entry(Worker& worker, const cache::EntryPtr& entry);
+
 }  // namespace centinela::net

@@ -110,6 +110,7 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   out.clear();
   append_response_head(head, ex.client_version, &route.static_headers(), out);
   out += entry.header_lines;
+  out += answer.client_lines;
   append_line(out, "Date", ex.worker.http_date());
   if (!entry.content_type.empty()) append_line(out, "Content-Type", entry.content_type);
   if (!entry.last_modified.empty()) append_line(out, "Last-Modified", entry.last_modified);

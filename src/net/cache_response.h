@@ -22,6 +22,8 @@ struct CachedAnswer {
   std::string_view cache_status;  // RFC 9211 parameters after "centinela; "
   std::int64_t age = 0;
   std::int64_t ttl = 0;  // seconds of freshness left (negative when stale)
+  // Fields for this client alone ("Name: value\r\n" lines), after the entry's.
+  std::string_view client_lines = {};
 };
 
 asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,

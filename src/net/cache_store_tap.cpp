@@ -1,9 +1,11 @@
 #include "net/cache_store_tap.h"
 
+#include <algorithm>
 #include <boost/beast/core/string.hpp>
 #include <chrono>
 
 #include "cache/cache_key.h"
+#include "cache/entry_checks.h"
 #include "net/cache_refresh.h"
 #include "proxy/static_header_block.h"
 
@@ -126,7 +128,8 @@ CacheStoreTap::CacheStoreTap(Mode mode, Worker& worker, const config::CacheConfi
       identity_(std::move(identity)),
       request_time_(request_time),
       stale_(std::move(stale)),
-      stale_if_error_ok_(stale_if_error_ok) {}
+      stale_if_error_ok_(stale_if_error_ok),
+      client_coding_(cache::accept_encoding_vary_value(request)) {}
 
 namespace {
 
@@ -135,14 +138,15 @@ struct Judgement {
   std::vector<std::string> vary_names;
 };
 
+// `credentials`: the request carried a credential its key does not name.
 Judgement judge(const http::fields& head, unsigned status, const proxy::RequestHead& request,
-                const config::CacheConfig& policy, std::int64_t now) {
+                bool credentials, const config::CacheConfig& policy, std::int64_t now) {
   Judgement out;
   std::string steering_storage[3];
   cache::ResponseFacts facts;
   facts.method = request.method_string();
   facts.status = status;
-  facts.request_has_authorization = request.find(http::field::authorization) != request.end();
+  facts.request_has_credentials = credentials;
   facts.steering.centinela_cache_control = joined_field(head, kSteeringField, steering_storage[0]);
   facts.steering.cdn_cache_control = joined_field(head, "CDN-Cache-Control", steering_storage[1]);
   facts.steering.cache_control = joined_field(head, "Cache-Control", steering_storage[2]);
@@ -151,6 +155,10 @@ Judgement judge(const http::fields& head, unsigned status, const proxy::RequestH
   const std::string_view vary = joined_field(head, "Vary", vary_storage);
   bool star = false;
   const bool vary_ok = cache::parse_vary(vary, out.vary_names, star);
+  // A field the gateway writes anew for every request fits no other one.
+  star =
+      star || std::any_of(out.vary_names.begin(), out.vary_names.end(),
+                          [](const std::string& name) { return cache::varies_per_request(name); });
   facts.vary_star = star || !vary_ok;
   facts.has_content_range = head.find(http::field::content_range) != head.end();
   facts.has_validator = head.find(http::field::etag) != head.end() ||
@@ -166,6 +174,20 @@ Judgement judge(const http::fields& head, unsigned status, const proxy::RequestH
   return out;
 }
 
+// What the stored entry was: its fields, with those kept apart set again.
+proxy::ResponseHead stored_head(const cache::CacheEntry& stale) {
+  proxy::ResponseHead head;
+  head.result(stale.status);
+  add_lines(head, stale.header_lines);
+  if (!stale.etag.empty()) head.set(http::field::etag, stale.etag);
+  if (!stale.last_modified.empty()) head.set(http::field::last_modified, stale.last_modified);
+  if (!stale.content_encoding.empty()) {
+    head.set(http::field::content_encoding, stale.content_encoding);
+  }
+  if (!stale.content_type.empty()) head.set(http::field::content_type, stale.content_type);
+  return head;
+}
+
 }  // namespace
 
 void CacheStoreTap::start_entry(const proxy::ResponseHead& head, const cache::StoragePlan& plan,
@@ -178,7 +200,10 @@ void CacheStoreTap::start_entry(const proxy::ResponseHead& head, const cache::St
   entry->vary_names = vary_names;
   entry->vary_values.reserve(vary_names.size());
   for (const auto& name : vary_names) {
-    entry->vary_values.push_back(cache::vary_request_value(name, request_));
+    // The client's values, as the lookup reads them (not the upstream's).
+    entry->vary_values.push_back(name == "accept-encoding"
+                                     ? std::string(client_coding_)
+                                     : cache::vary_request_value(name, request_));
   }
   entry->status = static_cast<std::uint16_t>(head.result_int());
   for (const auto& field : head) {
@@ -201,7 +226,9 @@ void CacheStoreTap::start_entry(const proxy::ResponseHead& head, const cache::St
   const std::int64_t now = unix_now();
   entry->request_time = request_time_;
   entry->response_time = now;
-  entry->date_value = cache::parse_http_date(field_value(head, http::field::date)).value_or(now);
+  // A Date no clock could have given is taken as absent (RFC 9110 §6.6.1).
+  const auto date = cache::parse_http_date(field_value(head, http::field::date));
+  entry->date_value = date && cache::plausible_date(*date, now) ? *date : now;
   entry->age_value = parse_age(field_value(head, http::field::age));
   entry->freshness_lifetime = plan.freshness_lifetime;
   entry->stale_while_revalidate = plan.stale_while_revalidate;
@@ -214,26 +241,20 @@ void CacheStoreTap::start_entry(const proxy::ResponseHead& head, const cache::St
 
 void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
   // RFC 9111 §4.3.4: the stored response's fields are updated with those of
-  // the 304, and its freshness is judged anew from the result.
-  proxy::ResponseHead merged;
-  merged.result(stale_->status);
-  add_lines(merged, stale_->header_lines);
-  if (!stale_->etag.empty()) merged.set(http::field::etag, stale_->etag);
-  if (!stale_->last_modified.empty()) merged.set(http::field::last_modified, stale_->last_modified);
-  if (!stale_->content_encoding.empty()) {
-    merged.set(http::field::content_encoding, stale_->content_encoding);
-  }
-  if (!stale_->content_type.empty()) merged.set(http::field::content_type, stale_->content_type);
-  // A 304 describes the stored body: its framing, coding and Vary do not
-  // replace the stored ones. Every other field it has replaces all the stored
-  // lines of that name.
-  const auto updates = [](const http::fields::value_type& field) {
+  // the 304, and the result is judged anew, like a response arriving.
+  proxy::ResponseHead merged = stored_head(*stale_);
+  // A 304 describes the stored body: its framing and coding do not replace
+  // the stored ones. Its Set-Cookie is this client's, not the entry's
+  // (unless the route stores Set-Cookie). Every other field it has (Vary
+  // included, judged below) replaces all the stored lines of that name.
+  const auto updates = [this](const http::fields::value_type& field) {
     switch (field.name()) {
       case http::field::content_length:
       case http::field::transfer_encoding:
       case http::field::content_encoding:
-      case http::field::vary:
         return false;
+      case http::field::set_cookie:
+        return policy_.store_set_cookie;
       default:
         return true;
     }
@@ -242,20 +263,34 @@ void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
     if (updates(field)) merged.erase(field.name_string());
   }
   for (const auto& field : head) {
-    if (updates(field)) merged.insert(field.name_string(), field.value());
+    if (updates(field)) {
+      merged.insert(field.name_string(), field.value());
+    } else if (field.name() == http::field::set_cookie) {
+      client_lines_.append("Set-Cookie: ").append(field.value()).append("\r\n");
+    }
   }
-  Judgement judgement = judge(merged, stale_->status, request_, policy_, unix_now());
-  if (judgement.plan.verdict != cache::StoreVerdict::ok) {
-    // The update made it unstorable (e.g. no-store now): serve it this once.
+  Judgement judgement =
+      judge(merged, stale_->status, request_, identity_.shared_credentials, policy_, unix_now());
+  cache::StoreVerdict verdict = judgement.plan.verdict;
+  // A Vary other than the stored one selects differently: the entry goes.
+  if (verdict == cache::StoreVerdict::ok && merged.find(http::field::vary) != merged.end() &&
+      judgement.vary_names != stale_->vary_names) {
+    verdict = cache::StoreVerdict::vary_star;
+  }
+  if (verdict != cache::StoreVerdict::ok) {
+    // This client gets the merged response once; what the 304 says about
+    // the resource (no-store, private, Vary) drops the stored entry, what it
+    // says about this exchange (an answer to a credential) does not.
     judgement.plan.freshness_lifetime = 0;
     judgement.plan.no_cache = true;
+    drop_stale_ = verdict != cache::StoreVerdict::authorization;
   }
   start_entry(merged, judgement.plan, stale_->vary_names);
   building_->vary_values = stale_->vary_values;
   building_->tags = stale_->tags;
   building_->body = stale_->body;
   result_ = std::move(building_);
-  verdict_ = judgement.plan.verdict;
+  store_result_ = verdict == cache::StoreVerdict::ok;
 }
 
 CacheStoreTap::HeadAction CacheStoreTap::on_head(proxy::ResponseHead& head,
@@ -268,19 +303,20 @@ CacheStoreTap::HeadAction CacheStoreTap::on_head(proxy::ResponseHead& head,
       return HeadAction::swallow;
     }
     if (stale_if_error_ok_ && status >= 500) {
-      swallowed_ = serve_stale_ = true;
+      swallowed_ = true;
       return HeadAction::swallow;
     }
   }
 
-  Judgement judgement = judge(head, status, request_, policy_, unix_now());
-  verdict_ = judgement.plan.verdict;
+  Judgement judgement =
+      judge(head, status, request_, identity_.shared_credentials, policy_, unix_now());
+  cache::StoreVerdict verdict = judgement.plan.verdict;
   const bool fits = !length || *length <= policy_.max_object_size;
   // A HEAD response has no body to keep: storing it under the key GET shares
   // would answer GETs with nothing. HEAD is served from entries GET made.
   const bool head_request = request_.method() == http::verb::head;
-  if (verdict_ == cache::StoreVerdict::ok && head_request) verdict_ = cache::StoreVerdict::method;
-  if (verdict_ == cache::StoreVerdict::ok && fits) {
+  if (verdict == cache::StoreVerdict::ok && head_request) verdict = cache::StoreVerdict::method;
+  if (verdict == cache::StoreVerdict::ok && fits) {
     start_entry(head, judgement.plan, judgement.vary_names);
     // Exactly the body's size: a stored entry should not carry the slack of
     // a growing string (it counts against cache.memory for its lifetime).
@@ -301,7 +337,7 @@ CacheStoreTap::HeadAction CacheStoreTap::on_head(proxy::ResponseHead& head,
     cache_status += "; stored";
   } else {
     cache_status += "; detail=";
-    cache_status += verdict_ == cache::StoreVerdict::ok ? "too-large" : cache::to_string(verdict_);
+    cache_status += verdict == cache::StoreVerdict::ok ? "too-large" : cache::to_string(verdict);
   }
   ctx_.response_headers.emplace_back("Cache-Status", std::move(cache_status));
   return HeadAction::relay;
@@ -324,10 +360,13 @@ void CacheStoreTap::on_end(bool complete) {
     }
     building_->header_lines.shrink_to_fit();
     result_ = std::move(building_);
+    store_result_ = true;
   }
   building_.reset();
-  if (result_ != nullptr) store_entry(worker_, result_);
-  if (flight_ != nullptr) flight_->finish(result_);
+  if (store_result_) store_entry(worker_, result_);
+  if (drop_stale_) drop_entry(worker_, stale_);
+  // Followers get only what was stored: never one client's answer.
+  if (flight_ != nullptr) flight_->finish(store_result_ ? result_ : nullptr);
   flight_.reset();
 }
 

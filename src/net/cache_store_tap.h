@@ -28,6 +28,9 @@ struct EntryIdentity {
   std::string host;
   std::string path_and_query;
   std::string user;  // set for per-user keys
+  // The request carried a credential (cache_key.h carries_credentials) and
+  // the key is not one per identity: stored only as RFC 9111 §3.5 allows.
+  bool shared_credentials = false;
 };
 
 class CacheStoreTap : public ResponseTap {
@@ -55,15 +58,17 @@ class CacheStoreTap : public ResponseTap {
   void on_body(std::string_view piece) override;
   void on_end(bool complete) override;
 
-  // After the exchange: the entry that was built and should be stored (a new
-  // response or the refreshed stale one), or null.
+  // After the exchange: the entry that was built (a new response stored, or
+  // the stale one as a 304 refreshed it: stored when still storable,
+  // otherwise this client's answer only), or null.
   cache::EntryPtr result() const { return result_; }
   // True when the upstream's answer was swallowed: the caller answers from
-  // result() (refreshed) or from the stale entry (serve_stale()).
+  // result() (refreshed) or from the stale entry.
   bool swallowed() const { return swallowed_; }
   bool refreshed() const { return refreshed_; }
-  bool serve_stale() const { return serve_stale_; }
-  cache::StoreVerdict verdict() const { return verdict_; }
+  // Fields of the refreshing 304 for this client alone ("Set-Cookie: ...\r\n"
+  // lines, unless the route stores Set-Cookie): sent with result(), not stored.
+  std::string_view client_lines() const { return client_lines_; }
 
  private:
   void refresh_from_304(const proxy::ResponseHead& head);
@@ -82,12 +87,17 @@ class CacheStoreTap : public ResponseTap {
   bool stale_if_error_ok_;
   std::unique_ptr<cache::Flight> flight_;
 
+  // The client's Accept-Encoding as Vary records it, taken before the
+  // gateway removes the field on the way upstream (it compresses itself).
+  std::string_view client_coding_;
+
   std::shared_ptr<cache::CacheEntry> building_;
   cache::EntryPtr result_;
-  cache::StoreVerdict verdict_ = cache::StoreVerdict::ok;
+  std::string client_lines_;
+  bool store_result_ = false;  // result_ is to be stored
+  bool drop_stale_ = false;    // a 304 made the stale entry unstorable
   bool swallowed_ = false;
   bool refreshed_ = false;
-  bool serve_stale_ = false;
 };
 
 // The value of every line of a field joined with ", " (a view of the only

@@ -68,18 +68,15 @@ bool CompressionStage::begin(const config::CompressionConfig& policy,
                              std::string_view accept_encoding, proxy::ResponseHead& response,
                              std::optional<std::uint64_t> length) {
   bool varies = false;
-  coding_ = choose_coding(policy, accept_encoding, response.result_int(),
-                          field(response, http::field::content_type),
-                          field(response, http::field::content_encoding),
-                          field(response, http::field::cache_control), length, varies);
+  const compress::Coding coding = choose_coding(
+      policy, accept_encoding, response.result_int(), field(response, http::field::content_type),
+      field(response, http::field::content_encoding), field(response, http::field::cache_control),
+      length, varies);
   if (varies) proxy::add_vary(response, "Accept-Encoding");
-  if (coding_ == compress::Coding::identity) return false;
-  encoder_ = compress::make_encoder(coding_, policy_level(policy, coding_), length.value_or(0));
-  if (!encoder_) {
-    coding_ = compress::Coding::identity;
-    return false;
-  }
-  response.set(http::field::content_encoding, compress::coding_token(coding_));
+  if (coding == compress::Coding::identity) return false;
+  encoder_ = compress::make_encoder(coding, policy_level(policy, coding), length.value_or(0));
+  if (!encoder_) return false;
+  response.set(http::field::content_encoding, compress::coding_token(coding));
   response.erase(http::field::content_length);
   if (auto etag = response.find(http::field::etag); etag != response.end()) {
     response.set(http::field::etag, weaken_etag(etag->value()));

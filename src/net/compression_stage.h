@@ -41,14 +41,12 @@ class CompressionStage {
              proxy::ResponseHead& response, std::optional<std::uint64_t> length);
 
   bool active() const { return encoder_ != nullptr; }
-  compress::Coding coding() const { return coding_; }
 
   // Compresses one piece (and finishes the stream on `last`) into `out`
   // (cleared first). False on a codec error.
   bool transform(std::string_view piece, bool last, std::string& out);
 
  private:
-  compress::Coding coding_ = compress::Coding::identity;
   std::unique_ptr<compress::Encoder> encoder_;
 };
 

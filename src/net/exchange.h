@@ -60,7 +60,6 @@ struct Exchange {
   // The client's Accept-Encoding, kept for compression when the field is not
   // forwarded (the gateway compresses, so the upstream is asked for identity).
   std::string accept_encoding;
-  bool compression_allowed = true;  // false: relay bodies as they are
   // Set by the cache for the access log's `cache` field (HIT, MISS...).
   std::string_view cache_status;
 };

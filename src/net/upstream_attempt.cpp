@@ -272,7 +272,7 @@ BodyFraming UpstreamAttempt::prepare_client_head(bool has_body, std::optional<st
                                                  CompressionStage& compression) {
   auto& res = response_->get();
   const auto& compression_policy = ex_.ctx.route->config().compression;
-  if (compression_policy.enabled && ex_.compression_allowed &&
+  if (compression_policy.enabled &&
       compression.begin(compression_policy, ex_.accept_encoding, res.base(), length)) {
     length.reset();  // the compressed length is known only at the end
   }

@@ -60,7 +60,7 @@ void prepare_forwarding(Exchange& ex, const config::UpstreamConfig& upstream,
   proxy::prepare_upstream_request(req.base(), info, forwarding_lines);
   ex.forwarding_lines = forwarding_lines;
   req.erase(http::field::expect);
-  if (ex.ctx.route->config().compression.enabled && ex.compression_allowed) {
+  if (ex.ctx.route->config().compression.enabled) {
     // The gateway compresses for its clients; the upstream sends identity, so
     // the cache keeps one representation and every coding is made from it.
     if (auto accept = req.find(http::field::accept_encoding); accept != req.end()) {

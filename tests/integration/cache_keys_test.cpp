@@ -123,6 +123,27 @@ TEST_F(CacheKeysTest, VaryAcceptEncodingIsNormalised) {
   EXPECT_EQ(origin_.request_count("/va"), 1u);
 }
 
+TEST_F(CacheKeysTest, AnEntryInACodingTheClientDoesNotAcceptIsNotServedToIt) {
+  // The origin prefers deflate, which the gateway's normalisation of
+  // Accept-Encoding does not name: "gzip, deflate" and "gzip" look alike.
+  cache_route("{}");
+  auto count = std::make_shared<std::atomic<int>>(0);
+  origin_.on("/coded", [count](const ReceivedRequest& request) {
+    const bool deflate = icontains(request.header("accept-encoding").value_or(""), "deflate");
+    HeaderList fields = {{"Vary", "Accept-Encoding"}};
+    if (deflate) fields.emplace_back("Content-Encoding", "deflate");
+    return reply_with((deflate ? "deflated-" : "gzipped-") + std::to_string(++*count), "max-age=60",
+                      fields);
+  });
+  ASSERT_TRUE(start_with());
+
+  EXPECT_EQ(get("/coded", {{"Accept-Encoding", "gzip, deflate"}}).body, "deflated-1");
+  HttpResponse gzip_only = get("/coded", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(gzip_only.body, "gzipped-2") << "a client got a coding it did not accept";
+  EXPECT_NE(gzip_only.header("content-encoding").value_or(""), "deflate");
+  EXPECT_EQ(x_cache(get("/coded", {{"Accept-Encoding", "gzip"}})), "HIT");
+}
+
 TEST_F(CacheKeysTest, VaryOnACustomHeaderKeepsSeparateVariants) {
   cache_route("{}");
   origin_.on("/vc", [](const ReceivedRequest& request) {
@@ -142,6 +163,31 @@ TEST_F(CacheKeysTest, VaryOnACustomHeaderKeepsSeparateVariants) {
   EXPECT_EQ(get("/vc", {{"X-Custom", "b"}}).body, "variant b");
   EXPECT_EQ(get("/vc").body, "variant none");
   EXPECT_EQ(origin_.request_count("/vc"), 3u);
+}
+
+TEST_F(CacheKeysTest, VaryOnAFieldTheGatewayWritesPerRequestIsNotStored) {
+  // What the upstream reads in X-Forwarded-For (the client's address, and a
+  // trusted proxy's list) or X-Request-ID is the gateway's, per request: an
+  // answer that varies on it fits nobody else.
+  config_.trusted_proxies = {"127.0.0.1/32"};
+  cache_route("{}");
+  for (const std::string path : {"/xff", "/rid"}) {
+    origin_.on(path, [path](const ReceivedRequest& request) {
+      const std::string field = path == "/xff" ? "X-Forwarded-For" : "X-Request-ID";
+      return reply_with("for " + request.header(field).value_or("-"), "max-age=60",
+                        {{"Vary", field}});
+    });
+  }
+  ASSERT_TRUE(start_with());
+
+  HttpResponse first = get("/xff", {{"X-Forwarded-For", "203.0.113.7"}});
+  EXPECT_EQ(first.body, "for 203.0.113.7, 127.0.0.1");
+  HttpResponse other = get("/xff");
+  EXPECT_EQ(other.body, "for 127.0.0.1") << "another client got the answer for 203.0.113.7";
+  EXPECT_NE(x_cache(get("/xff")), "HIT");
+  HttpResponse by_id = get("/rid");
+  EXPECT_NE(get("/rid").body, by_id.body) << "an answer for one request id served another";
+  EXPECT_EQ(origin_.request_count("/rid"), 2u);
 }
 
 TEST_F(CacheKeysTest, EnormousKeysAreCachedOrRelayedSafely) {

@@ -1,9 +1,14 @@
 // Two gateways sharing one real redis-server as the L2 cache: one serves the
-// other's entries, a purge on one reaches the other's L1 within a second, and
-// Redis dying or hanging costs hits, never answers.
+// other's entries, a purge on one reaches the other's L1 within a second,
+// Redis dying or hanging costs hits, never answers, and an entry tampered
+// with in Redis is checked like an origin response and never served.
 #include <cstdio>
+#include <functional>
+#include <limits>
 
 #include "cache_fixture.h"
+#include "l2_entry.h"
+#include "redis_command.h"
 #include "redis_server.h"
 
 namespace itest {
@@ -58,6 +63,35 @@ class CacheSharedTest : public CacheTest {
   // Waits until Redis holds at least `keys` keys (the L2 write is asynchronous).
   bool redis_holds(long keys) {
     return eventually([&] { return redis_dbsize(redis_.port()) >= keys; }, 3000ms, 20ms);
+  }
+
+  // Rewrites every stored variant of the entry A stored for `path` with
+  // `tamper`. False when there is no such entry in Redis.
+  template <typename Tamper>
+  ::testing::AssertionResult tamper_with(const std::string& path, Tamper tamper) {
+    const auto port = static_cast<std::uint16_t>(redis_.port());
+    std::optional<std::vector<std::string>> keys;
+    bool found = eventually(
+        [&] {
+          keys = redis_command(port, {"SMEMBERS", "centinela:cache:p:" + path});
+          return keys && !keys->empty();
+        },
+        3000ms, 20ms);
+    if (!found) return ::testing::AssertionFailure() << "no entry for " << path << " in Redis";
+    const std::string hash = "centinela:cache:e:" + keys->front();
+    auto fields = redis_command(port, {"HGETALL", hash});
+    if (!fields || fields->size() < 2) {
+      return ::testing::AssertionFailure() << "no variant under " << path;
+    }
+    for (std::size_t i = 0; i + 1 < fields->size(); i += 2) {
+      auto entry = L2Entry::parse((*fields)[i + 1]);
+      if (!entry) return ::testing::AssertionFailure() << "not a version 1 entry";
+      tamper(*entry);
+      if (!redis_command(port, {"HSET", hash, (*fields)[i], entry->encode()})) {
+        return ::testing::AssertionFailure() << "HSET failed";
+      }
+    }
+    return ::testing::AssertionSuccess();
   }
 
   RedisServer redis_;
@@ -182,6 +216,48 @@ TEST_F(CacheSharedTest, HangingRedisDoesNotStallRequests) {
   EXPECT_EQ(x_cache(hit), "HIT");
   EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms) << "an L1 hit waited on Redis";
   redis_.resume();
+  EXPECT_TRUE(serves_normally());
+}
+
+TEST_F(CacheSharedTest, AnEntryTamperedWithInRedisIsNotServed) {
+  cache_route("{}");
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  constexpr std::int64_t kCentury = 100ll * 365 * 86400;
+  struct Case {
+    std::string path;
+    std::function<void(L2Entry&)> tamper;
+  };
+  const std::vector<Case> cases = {
+      {"/bare-lf", [](L2Entry& e) { e.header_lines() += "X-Note: a\nSet-Cookie: stolen=1\r\n"; }},
+      {"/bare-cr", [](L2Entry& e) { e.header_lines() += "X-Note: a\rSet-Cookie: stolen=1\r\n"; }},
+      {"/nul", [](L2Entry& e) { e.header_lines() += std::string("X-Note: a\0b\r\n", 13); }},
+      {"/no-colon", [](L2Entry& e) { e.header_lines() += "Set-Cookie stolen=1\r\n"; }},
+      {"/framing", [](L2Entry& e) { e.header_lines() += "Content-Length: 0\r\n"; }},
+      {"/etag", [](L2Entry& e) { e.etag() = "\"v\"\r\nSet-Cookie: stolen=1"; }},
+      {"/future",
+       [now](L2Entry& e) {
+         e.request_time() = e.response_time() = e.date_value() = now + kCentury;
+       }},
+      {"/past", [](L2Entry& e) { e.date_value() = std::numeric_limits<std::int64_t>::min(); }},
+  };
+  for (const Case& c : cases) {
+    origin_.on(c.path, numbered(c.path, {{"Cache-Control", "max-age=600"}}));
+  }
+  ASSERT_TRUE(start_pair());
+
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    ASSERT_EQ(get(c.path).body, c.path + "-1");
+    ASSERT_TRUE(tamper_with(c.path, c.tamper));
+    HttpResponse from_b = get_b(c.path);
+    EXPECT_EQ(from_b.status, 200) << from_b.error;
+    EXPECT_EQ(from_b.body, c.path + "-2") << "B served the tampered entry";
+    EXPECT_EQ(x_cache(from_b), "MISS");
+    EXPECT_FALSE(from_b.has_header("set-cookie"));
+    EXPECT_FALSE(from_b.has_header("x-note"));
+  }
   EXPECT_TRUE(serves_normally());
 }
 

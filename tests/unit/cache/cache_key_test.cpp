@@ -312,5 +312,88 @@ TEST(CacheKeyVary, MatchesEquivalentRequests) {
   EXPECT_FALSE(vary_matches(inconsistent, other));
 }
 
+TEST(CacheKeyVary, AnEntryInACodingTheClientRefusesDoesNotMatch) {
+  // The origin chose deflate for a client that offered it; the normalised
+  // Accept-Encoding ("gzip" for both) cannot tell the clients apart.
+  CacheEntry entry;
+  entry.vary_names = {"accept-encoding"};
+  entry.vary_values = {"gzip"};
+  entry.content_encoding = "deflate";
+  proxy::RequestHead offered;
+  offered.set("Accept-Encoding", "gzip, deflate");
+  EXPECT_TRUE(vary_matches(entry, offered));
+  proxy::RequestHead gzip_only;
+  gzip_only.set("Accept-Encoding", "gzip");
+  EXPECT_FALSE(vary_matches(entry, gzip_only));
+  // Without Accept-Encoding any coding is acceptable (RFC 9110 §12.5.3).
+  CacheEntry no_vary;
+  no_vary.content_encoding = "gzip";
+  EXPECT_TRUE(vary_matches(no_vary, proxy::RequestHead{}));
+  proxy::RequestHead br_only;
+  br_only.set("Accept-Encoding", "br");
+  EXPECT_FALSE(vary_matches(no_vary, br_only));
+  EXPECT_TRUE(vary_matches(no_vary, gzip_only));
+}
+
+TEST(CacheKeyVary, TheAcceptEncodingValueIsAStaticToken) {
+  proxy::RequestHead request;
+  EXPECT_EQ(accept_encoding_vary_value(request), "identity");
+  request.insert("Accept-Encoding", "deflate");
+  request.insert("Accept-Encoding", "br;q=0.5, gzip;q=0.4");  // two lines, joined
+  EXPECT_EQ(accept_encoding_vary_value(request), "br");
+  EXPECT_EQ(accept_encoding_vary_value(request), vary_request_value("accept-encoding", request));
+}
+
+TEST(CacheKeyVary, FieldsTheGatewayWritesPerRequestFitNoOtherRequest) {
+  for (const char* name : {"x-forwarded-for", "x-request-id", "traceparent"}) {
+    EXPECT_TRUE(varies_per_request(name)) << name;
+  }
+  for (const char* name : {"accept-encoding", "x-forwarded-proto", "cookie", "X-Forwarded-For"}) {
+    EXPECT_FALSE(varies_per_request(name)) << name;  // names arrive lower-cased
+  }
+}
+
+TEST(CacheKeyCredentials, EveryCredentialTheGatewayReadsCounts) {
+  config::IdentityConfig identity;
+  identity.api_keys.emplace();
+  identity.jwt.emplace();
+  identity.jwt->header = "x-auth-token";
+  auto with = [](const char* name, const char* value) {
+    proxy::RequestHead request;
+    request.set(name, value);
+    return request;
+  };
+  EXPECT_FALSE(carries_credentials(&identity, proxy::RequestHead{}));
+  EXPECT_FALSE(carries_credentials(nullptr, with("X-Api-Key", "k")));
+  EXPECT_TRUE(carries_credentials(nullptr, with("Authorization", "Basic eDp5")));
+  EXPECT_TRUE(carries_credentials(nullptr, with("Proxy-Authorization", "Basic eDp5")));
+  EXPECT_TRUE(carries_credentials(&identity, with("X-Api-Key", "")));  // present is enough
+  EXPECT_TRUE(carries_credentials(&identity, with("X-Auth-Token", "not even a jwt")));
+  EXPECT_FALSE(carries_credentials(&identity, with("Cookie", "session=abc")));
+  identity.jwt->cookie = "session";
+  EXPECT_TRUE(carries_credentials(&identity, with("Cookie", "theme=dark; session=abc")));
+  EXPECT_FALSE(carries_credentials(&identity, with("Cookie", "theme=dark; sessionx=abc")));
+  EXPECT_FALSE(carries_credentials(&identity, with("X-Auth-Token", "t"))) << "the cookie, not it";
+}
+
+TEST(CacheKeyCredentials, PerIdentityOnlyWithTheIdentityTheKeyNames) {
+  proxy::RequestHead request;
+  proxy::RequestContext ctx{request};
+  config::CacheConfig route;
+  ctx.user = "alice";
+  ctx.api_key = "k";
+  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  route.key = {"header:x-api-key"};
+  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  route.key = {"user"};
+  EXPECT_TRUE(keyed_per_identity(route, ctx));
+  ctx.user.clear();  // a credential that named nobody: the anonymous key
+  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  route.key = {"api_key"};
+  EXPECT_TRUE(keyed_per_identity(route, ctx));
+  ctx.api_key.clear();
+  EXPECT_FALSE(keyed_per_identity(route, ctx));
+}
+
 }  // namespace
 }  // namespace centinela::cache

@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include <cstdlib>
+#include <functional>
+#include <limits>
 #include <new>
 #include <random>
 
@@ -13,6 +15,9 @@
 // a length field claims: allocation_counting.h measures it.
 namespace centinela::cache {
 namespace {
+
+// The time the tests decode at: just after sample_entry()'s response.
+constexpr std::int64_t kNow = 1'700'000'100;
 
 std::shared_ptr<CacheEntry> sample_entry() {
   auto entry = std::make_shared<CacheEntry>();
@@ -24,7 +29,7 @@ std::shared_ptr<CacheEntry> sample_entry() {
   entry->vary_names = {"accept-encoding", "accept-language"};
   entry->vary_values = {"gzip", "en"};
   entry->status = 203;
-  entry->header_lines = "Content-Type: application/octet-stream\r\nETag: \"v1\"\r\n";
+  entry->header_lines = "Cache-Control: max-age=3600\r\nX-Origin: caf\xc3\xa9\r\n";
   entry->etag = "\"v1\"";
   entry->last_modified = "Tue, 15 Nov 1994 12:45:26 GMT";
   entry->content_type = "application/octet-stream";
@@ -93,7 +98,7 @@ TEST(EntryCodec, RoundTripsEveryField) {
   auto entry = sample_entry();
   std::string bytes = encoded(*entry);
   std::string error;
-  auto decoded = decode_entry(bytes, error);
+  auto decoded = decode_entry(bytes, kNow, error);
   ASSERT_TRUE(decoded) << error;
   EXPECT_TRUE(error.empty());
   expect_same(*entry, *decoded);
@@ -102,7 +107,7 @@ TEST(EntryCodec, RoundTripsEveryField) {
 TEST(EntryCodec, RoundTripsAnEmptyEntry) {
   CacheEntry entry;
   std::string error;
-  auto decoded = decode_entry(encoded(entry), error);
+  auto decoded = decode_entry(encoded(entry), kNow, error);
   ASSERT_TRUE(decoded) << error;
   expect_same(entry, *decoded);
 }
@@ -121,22 +126,22 @@ TEST(EntryCodec, NamesWhatIsWrong) {
   std::string bytes = encoded(*sample_entry());
   std::string error;
 
-  EXPECT_FALSE(decode_entry("", error));
+  EXPECT_FALSE(decode_entry("", kNow, error));
   EXPECT_EQ(error, "bad magic");
-  EXPECT_FALSE(decode_entry("hello world, not an entry", error));
+  EXPECT_FALSE(decode_entry("hello world, not an entry", kNow, error));
   EXPECT_EQ(error, "bad magic");
 
   std::string future = bytes;
   future[3] = 7;
-  EXPECT_FALSE(decode_entry(future, error));
+  EXPECT_FALSE(decode_entry(future, kNow, error));
   EXPECT_EQ(error, "unknown version 7");
 
   std::string flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x10;
-  EXPECT_FALSE(decode_entry(flipped, error));
+  EXPECT_FALSE(decode_entry(flipped, kNow, error));
   EXPECT_EQ(error, "checksum mismatch");
 
-  EXPECT_FALSE(decode_entry(std::string_view(bytes).substr(0, 6), error));
+  EXPECT_FALSE(decode_entry(std::string_view(bytes).substr(0, 6), kNow, error));
   EXPECT_EQ(error, "truncated");
 }
 
@@ -145,7 +150,7 @@ TEST(EntryCodec, RejectsEveryTruncation) {
   std::string error;
   for (std::size_t length = 0; length < bytes.size(); ++length) {
     error.clear();
-    EXPECT_FALSE(decode_entry(std::string_view(bytes).substr(0, length), error)) << length;
+    EXPECT_FALSE(decode_entry(std::string_view(bytes).substr(0, length), kNow, error)) << length;
     EXPECT_FALSE(error.empty()) << length;
   }
 }
@@ -158,7 +163,7 @@ TEST(EntryCodec, RejectsEverySingleBitFlip) {
       std::string corrupted = bytes;
       corrupted[i] = static_cast<char>(corrupted[i] ^ (1 << bit));
       error.clear();
-      EXPECT_FALSE(decode_entry(corrupted, error)) << "byte " << i << " bit " << bit;
+      EXPECT_FALSE(decode_entry(corrupted, kNow, error)) << "byte " << i << " bit " << bit;
       EXPECT_FALSE(error.empty());
     }
   }
@@ -168,8 +173,60 @@ TEST(EntryCodec, RejectsTrailingBytesEvenWithAValidChecksum) {
   std::string bytes = encoded(*sample_entry());
   std::string body = bytes.substr(0, bytes.size() - 4) + "extra";
   std::string error;
-  EXPECT_FALSE(decode_entry(with_valid_crc(body), error));
+  EXPECT_FALSE(decode_entry(with_valid_crc(body), kNow, error));
   EXPECT_EQ(error, "trailing bytes");
+}
+
+// Each entry an origin response could never have made is refused, with the
+// reason: what Redis hands back is checked before it is served.
+TEST(EntryCodec, RefusesEntriesNoOriginResponseCouldHaveMade) {
+  const std::vector<std::pair<std::string, std::function<void(CacheEntry&)>>> cases = {
+      {"malformed header line",
+       [](CacheEntry& e) { e.header_lines += "X-A: 1\nSet-Cookie: s\r\n"; }},
+      {"malformed header line", [](CacheEntry& e) { e.header_lines += "X-A: 1\rX-B: 2\r\n"; }},
+      {"malformed header line",
+       [](CacheEntry& e) { e.header_lines += std::string("X-A: \0\r\n", 8); }},
+      {"malformed header line", [](CacheEntry& e) { e.header_lines += "X-A: no end"; }},
+      {"stored field the hit writes itself",
+       [](CacheEntry& e) { e.header_lines += "content-length: 0\r\n"; }},
+      {"stored field the hit writes itself",
+       [](CacheEntry& e) { e.header_lines += "Transfer-Encoding: chunked\r\n"; }},
+      {"control character in a field value", [](CacheEntry& e) { e.etag = "\"v\"\r\nX: 1"; }},
+      {"control character in a field value",
+       [](CacheEntry& e) { e.content_type = std::string("text/plain\0", 11); }},
+      {"control character in a tag", [](CacheEntry& e) { e.tags.push_back("a\nb"); }},
+      {"bad vary name", [](CacheEntry& e) { e.vary_names[0] = "Accept-Encoding"; }},
+      {"vary names and values differ", [](CacheEntry& e) { e.vary_values.pop_back(); }},
+      {"bad status", [](CacheEntry& e) { e.status = 101; }},
+      {"bad status", [](CacheEntry& e) { e.status = 600; }},
+      {"response time out of range",
+       [](CacheEntry& e) { e.request_time = e.response_time = e.date_value = kNow + 3600; }},
+      {"response time out of range",
+       [](CacheEntry& e) { e.response_time = std::numeric_limits<std::int64_t>::min(); }},
+      {"request time out of range", [](CacheEntry& e) { e.request_time = e.response_time + 1; }},
+      {"date out of range",
+       [](CacheEntry& e) { e.date_value = std::numeric_limits<std::int64_t>::min(); }},
+      {"date out of range",
+       [](CacheEntry& e) { e.date_value = e.response_time + 100ll * 31'556'952; }},
+      {"age out of range", [](CacheEntry& e) { e.age_value = -1; }},
+      {"lifetime out of range",
+       [](CacheEntry& e) { e.freshness_lifetime = std::numeric_limits<std::int64_t>::max(); }},
+      {"stale window out of range", [](CacheEntry& e) { e.stale_if_error = -2; }},
+  };
+  for (const auto& [reason, tamper] : cases) {
+    auto entry = sample_entry();
+    tamper(*entry);
+    std::string error;
+    EXPECT_FALSE(decode_entry(encoded(*entry), kNow, error)) << reason;
+    EXPECT_EQ(error, reason);
+  }
+  // Within the bounds: a Date a day off, a response a minute ahead (another
+  // instance's clock), obs-text in a value.
+  auto entry = sample_entry();
+  entry->date_value = entry->response_time - 86400;
+  entry->request_time = entry->response_time = kNow + 60;
+  std::string error;
+  EXPECT_TRUE(decode_entry(encoded(*entry), kNow, error)) << error;
 }
 
 TEST(EntryCodec, HugeLengthsAreRefusedBeforeAllocating) {
@@ -183,7 +240,7 @@ TEST(EntryCodec, HugeLengthsAreRefusedBeforeAllocating) {
     std::shared_ptr<CacheEntry> decoded;
     {
       alloc_probe::CountAllocations scope;
-      decoded = decode_entry(valid, error);
+      decoded = decode_entry(valid, kNow, error);
       largest_allocation = scope.largest();
     }
     EXPECT_FALSE(decoded) << claimed;
@@ -201,7 +258,7 @@ TEST(EntryCodec, HugeLengthsAreRefusedBeforeAllocating) {
     std::shared_ptr<CacheEntry> decoded;
     {
       alloc_probe::CountAllocations scope;
-      decoded = decode_entry(valid, error);
+      decoded = decode_entry(valid, kNow, error);
       largest_allocation = scope.largest();
     }
     EXPECT_FALSE(decoded) << count;
@@ -239,7 +296,7 @@ TEST(EntryCodec, RandomInputNeverCrashesNorOverAllocates) {
     std::shared_ptr<CacheEntry> decoded;
     {
       alloc_probe::CountAllocations scope;
-      decoded = decode_entry(bytes, error);
+      decoded = decode_entry(bytes, kNow, error);
       largest_allocation = scope.largest();
     }
     // The entry object itself, plus strings and lists no larger than the

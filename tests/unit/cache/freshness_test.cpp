@@ -296,7 +296,7 @@ TEST(FreshnessPlan, TruncatedCacheControlIsNotStored) {
 
 TEST(FreshnessPlan, AuthorizationNeedsExplicitPermission) {
   auto f = facts_with("max-age=60");
-  f.request_has_authorization = true;
+  f.request_has_credentials = true;
   EXPECT_EQ(plan_storage(f, kPlainRoute).verdict, StoreVerdict::authorization);
   config::CacheConfig route;
   route.ttl = std::chrono::minutes(1);

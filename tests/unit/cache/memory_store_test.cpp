@@ -152,6 +152,30 @@ TEST(MemoryStore, VaryVariantsAreSelectedReplacedAndBounded) {
   EXPECT_EQ(store.stats().bytes, 0u);
 }
 
+TEST(MemoryStore, EraseVariantRemovesJustThatVariant) {
+  MemoryStore store(4 << 20);
+  auto variant = [](std::string language) {
+    EntrySpec spec;
+    spec.path = "/page";
+    spec.vary_names = {"accept-language"};
+    spec.vary_values = {std::move(language)};
+    return make_entry(spec);
+  };
+  const std::string key = "api.example.com/page";
+  ASSERT_TRUE(store.insert(variant("en")));
+  ASSERT_TRUE(store.insert(variant("fr")));
+  // Found by its Vary values, not by being the same object.
+  EXPECT_TRUE(store.erase_variant(*variant("en")));
+  EXPECT_FALSE(store.erase_variant(*variant("en")));
+  EXPECT_FALSE(store.erase_variant(*variant("de")));
+  EXPECT_EQ(store.stats().entries, 1u);
+  EXPECT_EQ(find(store, key)->vary_values[0], "fr");
+  EXPECT_TRUE(store.erase_variant(*variant("fr")));
+  EXPECT_EQ(find(store, key), nullptr);
+  EXPECT_EQ(store.stats().entries, 0u);
+  EXPECT_EQ(store.stats().bytes, 0u) << "the key's bookkeeping went with its last variant";
+}
+
 TEST(MemoryStore, StaysWithinItsCapacityAfterEveryInsert) {
   const std::uint64_t capacity = 1 << 20;
   MemoryStore store(capacity, 4);

@@ -43,7 +43,7 @@ EntryPtr make_entry(const EntrySpec& spec) {
     entry->vary_values = {spec.vary_value};
   }
   entry->status = 200;
-  entry->header_lines = "Content-Type: text/plain\r\n";
+  entry->header_lines = "X-Origin: test\r\n";
   entry->content_type = "text/plain";
   entry->body = spec.body;
   entry->response_time = 1'700'000'000;
@@ -220,11 +220,28 @@ TEST_F(RedisCacheTest, UndecodableValuesAreSkipped) {
   std::string foreign;
   encode_entry(*make_entry({.key = "OTHER", .path = "/x"}), foreign);
   call({"HSET", key("e:", "K"), "foreign", foreign});
+  // Well encoded, but with a header line no origin could have sent.
+  auto forged = std::const_pointer_cast<CacheEntry>(make_entry({.key = "K", .path = "/x"}));
+  forged->header_lines = "X-A: 1\nSet-Cookie: s=1\r\n";
+  std::string tampered;
+  encode_entry(*forged, tampered);
+  call({"HSET", key("e:", "K"), "tampered", tampered});
 
   auto fetched = fetch("K");
   ASSERT_TRUE(fetched);
   ASSERT_EQ(fetched->size(), 1u);
   EXPECT_EQ((*fetched)[0]->body, "good");
+}
+
+TEST_F(RedisCacheTest, EraseVariantRemovesOnlyThatVariant) {
+  ASSERT_TRUE(store({.key = "K", .path = "/x", .vary_value = "gzip", .body = "g"}));
+  ASSERT_TRUE(store({.key = "K", .path = "/x", .vary_value = "br", .body = "b"}));
+  EXPECT_TRUE(run(io_, cache_.erase_variant(make_entry({.key = "K", .vary_value = "gzip"})))
+                  .value_or(false));
+  auto fetched = fetch("K");
+  ASSERT_TRUE(fetched);
+  ASSERT_EQ(fetched->size(), 1u);
+  EXPECT_EQ((*fetched)[0]->body, "b");
 }
 
 TEST_F(RedisCacheTest, AKeyOfTheWrongTypeIsAnErrorNotACrash) {

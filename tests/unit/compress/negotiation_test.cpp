@@ -92,6 +92,29 @@ TEST(Negotiate, CaseAndWhitespaceDoNotMatter) {
   EXPECT_EQ(pick("ZSTD"), Coding::zstd);
 }
 
+TEST(AcceptsCoding, ACodingIsAcceptableWhenListedWithAWeight) {
+  EXPECT_TRUE(accepts_coding("gzip, deflate, br", "gzip"));
+  EXPECT_TRUE(accepts_coding("gzip, deflate, br", "deflate"));  // not one the gateway makes
+  EXPECT_TRUE(accepts_coding("GZIP", "x-gzip"));
+  EXPECT_TRUE(accepts_coding("x-gzip", "Gzip"));
+  EXPECT_TRUE(accepts_coding("br;q=0.1", "br"));
+  EXPECT_FALSE(accepts_coding("br", "zstd"));
+  EXPECT_FALSE(accepts_coding("br, deflate;q=0", "deflate"));
+  EXPECT_FALSE(accepts_coding("gzip;q=0, *", "gzip")) << "its own q=0 wins over *";
+  EXPECT_TRUE(accepts_coding("*", "zstd"));
+  EXPECT_FALSE(accepts_coding("*;q=0, gzip", "br"));
+  EXPECT_FALSE(accepts_coding("br;q=abc", "br")) << "an invalid weight says nothing";
+}
+
+TEST(AcceptsCoding, IdentityAlwaysAndEveryCodingOfAList) {
+  EXPECT_TRUE(accepts_coding("", "identity"));
+  EXPECT_TRUE(accepts_coding("", ""));
+  EXPECT_FALSE(accepts_coding("", "gzip")) << "an empty field asks for no coding";
+  EXPECT_TRUE(accepts_coding("gzip, br", "gzip, br"));
+  EXPECT_FALSE(accepts_coding("gzip", "gzip, br"));
+  EXPECT_TRUE(accepts_coding("gzip", " gzip , identity"));
+}
+
 TEST(Negotiate, InvalidQValuesAreIgnored) {
   // The member with a bad weight is ignored, not read as q=1 or q=0.
   EXPECT_EQ(pick("br;q=2, gzip"), Coding::gzip);
