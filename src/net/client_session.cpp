@@ -187,11 +187,6 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
     std::string head_buffer;
     bool linger = false;
     for (;;) {
-      // Hold this request's config: a reload may swap the worker's meanwhile.
-      const std::shared_ptr<const proxy::Runtime> runtime = worker.runtime();
-      const auto& server_config = runtime->config().server;
-      const auto& limits = server_config.limits;
-
       if (buffer.size() == 0) {
         if (worker.draining()) break;
         // Idle between requests: keep only a small buffer and read straight
@@ -199,7 +194,8 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         // request; a read after an exhausted read costs no syscall at all.)
         if (buffer.capacity() > kIdleBuffer) buffer.shrink_to_fit();
         watch.set_idle(true);
-        watch.arm(socket, SteadyClock::now() + limits.idle_timeout);
+        watch.arm(socket,
+                  SteadyClock::now() + worker.runtime()->config().server.limits.idle_timeout);
         auto [idle_ec, n] =
             co_await socket.async_read_some(buffer.prepare(kIdleBuffer), use_nothrow);
         watch.disarm();
@@ -207,6 +203,11 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
         if (idle_ec) break;
         buffer.commit(n);
       }
+      // Hold this request's config from its first byte on (not from before the
+      // wait for it): a reload may swap the worker's meanwhile.
+      const std::shared_ptr<const proxy::Runtime> runtime = worker.runtime();
+      const auto& server_config = runtime->config().server;
+      const auto& limits = server_config.limits;
 
       const SteadyTime start = SteadyClock::now();
       const auto start_wall = std::chrono::system_clock::now();
