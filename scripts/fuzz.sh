@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes centinela's parsers of hostile input with libFuzzer (clang, with
 # AddressSanitizer and UBSan): Cache-Control, JWTs, X-Forwarded-For,
-# traceparent and the configuration file. ctest already replays each target's
+# traceparent, the configuration file, Redis replies. ctest already replays each target's
 # seeds and 20,000 mutations of them on every `make test`; this goes further.
 #
 #   scripts/fuzz.sh [TARGET...]     default: every target, FUZZ_SECONDS (60) each
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-ALL="cache_control jwt client_ip traceparent config"
+ALL="cache_control jwt client_ip traceparent config redis_reply"
 TARGETS=${*:-$ALL}
 
 bash scripts/install-deps.sh
