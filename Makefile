@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test demo bench fuzz format clean
+.PHONY: all deps build test demo bench bench-reload fuzz format clean
 
 all: build
 
@@ -30,6 +30,9 @@ demo: build
 
 bench: deps
 	bash bench/run.sh
+
+bench-reload: deps
+	bash bench/reload_under_load.sh
 
 fuzz: deps
 	bash scripts/fuzz.sh

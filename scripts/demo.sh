@@ -82,7 +82,7 @@ cat <<'TEXT'
                                                          # run twice: MISS, then HIT with Age
     curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download} bytes\n' \
          http://127.0.0.1:8080/api/large                # ~100 KiB of JSON, sent gzipped
-    curl -s -X POST http://127.0.0.1:9901/admin/cache/purge -d '{"tags": ["article-1"]}'
+    curl -s -X POST http://127.0.0.1:9901/admin/cache/purge -H 'Content-Type: application/json' -d '{"tags": ["article-1"]}'
     curl -s http://127.0.0.1:9901/metrics | grep centinela_cache_requests_total
     curl -s 'http://127.0.0.1:9901/admin/ratelimit?policy=per-ip-burst&key=127.0.0.1'
     curl -s http://127.0.0.1:9901/metrics | grep ^centinela_

@@ -157,15 +157,7 @@ std::string cache_stats_json(const AdminSources& sources) {
 
 bool authorized(std::string_view authorization, const AdminSources& sources) {
   const std::string& token = sources.runtime()->config().admin.token;
-  if (token.empty()) return true;
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!authorization.starts_with(kBearer)) return false;
-  const std::string_view given = authorization.substr(kBearer.size());
-  // Constant-time comparison: the token is a secret.
-  if (given.size() != token.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < token.size(); ++i) diff |= given[i] ^ token[i];
-  return diff == 0;
+  return token.empty() || bearer_matches(authorization, token);
 }
 
 }  // namespace
@@ -223,11 +215,19 @@ std::string query_parameter(std::string_view target, std::string_view name) {
   return {};
 }
 
-boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_view method,
-                                                                 std::string_view target,
-                                                                 std::string_view authorization,
-                                                                 const AdminSources& sources,
-                                                                 std::string_view body) {
+boost::asio::awaitable<AdminResponse> handle_admin_request_async(const AdminRequest& request,
+                                                                 const AdminSources& sources) {
+  const std::string_view method = request.method;
+  const std::string_view target = request.target;
+  const std::string_view authorization = request.authorization;
+  const std::string_view body = request.body;
+  if (!host_allowed(request.host, sources.runtime()->config().admin.allowed_hosts)) {
+    co_return error(403, "FORBIDDEN",
+                    "this Host is not answered here: add it to admin.allowed_hosts");
+  }
+  if (const std::string_view refusal = browser_refusal(request); !refusal.empty()) {
+    co_return error(403, "FORBIDDEN", refusal);
+  }
   const std::string_view path = target.substr(0, target.find('?'));
   if (path == "/admin/cache/purge") {
     if (!authorized(authorization, sources)) {

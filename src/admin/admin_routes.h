@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "admin/admin_guard.h"
 #include "admin/admin_server.h"
 
 namespace centinela::admin {
@@ -16,16 +17,15 @@ struct AdminResponse {
   std::string body;
 };
 
-// `authorization` is the request's Authorization header value (may be empty).
+// The endpoints that answer at once (metrics, health, ready, stats, the
+// in-process rate-limit state). No guard runs here: see the next one.
 AdminResponse handle_admin_request(std::string_view method, std::string_view target,
                                    std::string_view authorization, const AdminSources& sources);
 
-// The same, for endpoints that need I/O (resetting a rate-limit key in Redis).
-boost::asio::awaitable<AdminResponse> handle_admin_request_async(std::string_view method,
-                                                                 std::string_view target,
-                                                                 std::string_view authorization,
-                                                                 const AdminSources& sources,
-                                                                 std::string_view body = {});
+// Every admin request: the guards of admin_guard.h (403), then each
+// endpoint, those needing I/O (Redis) included. `request` must outlive the call.
+boost::asio::awaitable<AdminResponse> handle_admin_request_async(const AdminRequest& request,
+                                                                 const AdminSources& sources);
 
 // The value of query parameter `name` in `target`, percent-decoded; empty
 // when absent.

@@ -30,6 +30,14 @@ namespace {
 
 constexpr auto kAdminTimeout = std::chrono::seconds(10);
 
+template <class Name>
+std::optional<std::string_view> field_value(const http::request<http::string_body>& req,
+                                            const Name& name) {
+  const auto it = req.find(name);
+  if (it == req.end()) return std::nullopt;
+  return std::string_view(it->value());
+}
+
 asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::socket socket) {
   // Bounded: a chunk line or trailer section that does not fit fails the read
   // (buffer_overflow) instead of growing the buffer; heads are 16 KiB at most.
@@ -51,11 +59,13 @@ asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::sock
     idle.cancel();
     if (ec) break;
     const auto& req = parser.get();
-    auto auth = req.find(http::field::authorization);
-    AdminResponse answer = co_await handle_admin_request_async(
-        req.method_string(), req.target(),
-        auth != req.end() ? std::string_view(auth->value()) : std::string_view{}, state->sources,
-        req.body());
+    AdminRequest request{req.method_string(), req.target(),
+                         field_value(req, http::field::authorization).value_or(""), req.body(),
+                         field_value(req, http::field::host).value_or("")};
+    request.origin = field_value(req, http::field::origin);
+    request.sec_fetch_site = field_value(req, "Sec-Fetch-Site");
+    request.content_type = field_value(req, http::field::content_type);
+    AdminResponse answer = co_await handle_admin_request_async(request, state->sources);
 
     http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
     res.set(http::field::content_type, answer.content_type);

@@ -257,7 +257,9 @@ void Gateway::State::reload() {
     observe::log_event(observe::Level::warn,
                        "server.listen and server.workers changes take effect on restart only");
   }
-  auto next_runtime = std::make_shared<const proxy::Runtime>(next);
+  // Built here, on the main thread, with the servers' health carried over;
+  // workers only swap a pointer between requests.
+  auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get());
   config = next;
   runtime = next_runtime;
   for (auto& worker : workers) worker->update_runtime(runtime);

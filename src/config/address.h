@@ -16,6 +16,9 @@ namespace centinela::config {
 // IPv4-mapped IPv6, the form CidrRange::contains expects.
 std::optional<std::array<std::uint8_t, 16>> parse_ip_address(std::string_view text);
 
+// 127.0.0.0/8 (also IPv4-mapped) or ::1, in parse_ip_address's form.
+bool is_loopback_address(const std::array<std::uint8_t, 16>& address);
+
 // "10.0.0.0/8", "fd00::/8", or a bare address (a single-host range). IPv4
 // prefixes are stored on the 128-bit form (+96); host bits are cleared.
 Parsed<CidrRange> parse_cidr(std::string_view text);

@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -22,6 +23,15 @@ std::optional<std::array<std::uint8_t, 16>> parse_ip_address(std::string_view te
     return bytes;
   }
   return std::nullopt;
+}
+
+bool is_loopback_address(const std::array<std::uint8_t, 16>& address) {
+  static constexpr std::array<std::uint8_t, 16> kV6Loopback = {0, 0, 0, 0, 0, 0, 0, 0,
+                                                               0, 0, 0, 0, 0, 0, 0, 1};
+  static constexpr std::array<std::uint8_t, 12> kV4Mapped = {0, 0, 0, 0, 0,    0,
+                                                             0, 0, 0, 0, 0xff, 0xff};
+  if (address == kV6Loopback) return true;
+  return std::equal(kV4Mapped.begin(), kV4Mapped.end(), address.begin()) && address[12] == 127;
 }
 
 Parsed<CidrRange> parse_cidr(std::string_view text) {

@@ -52,6 +52,9 @@ struct ServerConfig {
 struct AdminConfig {
   std::optional<Endpoint> listen;
   std::string token;  // empty: /admin/* open
+  // Host names (lowercase) the admin listener answers besides loopback names
+  // and IP literals; "*" answers any (see admin/admin_guard.h).
+  std::vector<std::string> allowed_hosts;
 };
 
 struct RotateConfig {

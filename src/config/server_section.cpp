@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include "config/address.h"
 #include "config/ascii.h"
@@ -67,6 +68,33 @@ void read_trusted_proxies(ErrorList& errors, const YAML::Node& node, std::vector
   }
 }
 
+bool is_loopback_host(const std::string& host) {
+  if (ascii_lower(host) == "localhost") return true;
+  const auto address = parse_ip_address(host);
+  return address && is_loopback_address(*address);
+}
+
+// Host names as a browser sends them in Host: letters, digits, '-', '.', or "*".
+void read_allowed_hosts(ErrorList& errors, const YAML::Node& node, std::vector<std::string>& out) {
+  const std::string path = "admin.allowed_hosts";
+  auto names = read_string_list(errors, node, path);
+  if (!names) return;
+  for (std::size_t i = 0; i < names->size(); ++i) {
+    const std::string& name = (*names)[i];
+    const bool valid =
+        name == "*" || (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+        }));
+    if (!valid) {
+      errors.add(list_item(node, i), path + ": '" + name +
+                                         "' is not a host name (letters, digits, '-', '.'; "
+                                         "no port), or \"*\" for any");
+      continue;
+    }
+    out.push_back(ascii_lower(name));
+  }
+}
+
 }  // namespace
 
 void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
@@ -99,11 +127,22 @@ void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
 
 void read_admin(ErrorList& errors, const YAML::Node& node,
                 const std::vector<Endpoint>& listeners_in_use, AdminConfig& out) {
-  MapFields fields(errors, node, "admin", {"listen", "token"});
-  if (const YAML::Node* listen = fields.find("listen")) {
+  MapFields fields(errors, node, "admin", {"listen", "token", "allowed_hosts"});
+  const YAML::Node* listen = fields.find("listen");
+  if (listen != nullptr) {
     out.listen = read_listener(errors, *listen, "admin.listen", listeners_in_use);
   }
   fields.read("token", out.token);
+  if (const YAML::Node* hosts = fields.find("allowed_hosts")) {
+    read_allowed_hosts(errors, *hosts, out.allowed_hosts);
+  }
+  // Anyone who can reach an open admin API can purge the cache and reset
+  // limits: off loopback it must ask for the token.
+  if (out.listen && out.token.empty() && !is_loopback_host(out.listen->host)) {
+    errors.add(*listen, "admin.listen: '" + out.listen->text +
+                            "' is reachable from the network; set admin.token (or listen on "
+                            "127.0.0.1)");
+  }
 }
 
 }  // namespace centinela::config

@@ -1,14 +1,16 @@
-// Building a policy's key for one request into a bounded buffer: each part
-// is capped at kMaxKeyPartBytes and control characters become '?', so a
-// hostile header value costs bounded work and cannot forge a separator or
-// break a log line.
+// Building a policy's key for one request into a bounded buffer: each value
+// is capped at kMaxKeyPartBytes and escaped ('%', '|' and control bytes as
+// %XX), so a hostile header value costs bounded work, cannot forge the
+// separator between parts, and cannot break a log line.
 //
 // Key text (shown by the admin API, used in Redis key names): the parts in
-// policy order joined by '|': ip → the client IP; user / header:NAME → its
-// value, or "ip:" + the client IP when the request has none; api_key → "key:"
-// + the first kApiKeyDigestHexChars hex digits of the key's SHA-256 (a
-// secret is not shown), or "ip:" + the client IP; route → the route name.
-// `global` adds nothing: the policy's scope widens instead.
+// policy order joined by '|'. Each part is namespaced by its source, so a
+// value from one source never counts as another's: ip → the client IP;
+// user → "user:" + the identity; header:NAME → "header:" + its value;
+// api_key → "key:" + the first kApiKeyDigestHexChars hex digits of the key's
+// SHA-256 (a secret is not shown); each of those three → "ip:" + the client
+// IP when the request has none; route → the route name. `global` adds
+// nothing: the policy's scope widens instead.
 //
 // Full key (what is counted): scope + '\n' + key text, where the scope is
 // route name + '\n' + policy name + '\n' + algorithm, or "*\n" + policy name
@@ -32,15 +34,15 @@ inline constexpr std::size_t kApiKeyDigestHexChars = 32;
 // The scope of `policy` on route `route_name`.
 std::string key_scope(std::string_view route_name, const Policy& policy);
 
-// Appends `value` to `out`, capped and with control characters replaced.
+// Appends `value` to `out`, capped and escaped.
 void append_key_part(std::string& out, std::string_view value);
 
 // Appends the key text of `policy` for `ctx` to `out`.
 void append_key_text(std::string& out, const Policy& policy, const proxy::RequestContext& ctx,
                      std::string_view route_name);
 
-// A key text given by an operator (admin API), made the same way: capped
-// (parts count * cap) and control characters replaced.
+// A key text given by an operator (admin API), as shown: capped (parts
+// count * cap), control bytes escaped as they would have been.
 std::string normalize_key_text(std::string_view text);
 
 }  // namespace centinela::limit

@@ -265,13 +265,18 @@ asio::awaitable<void> serve_client(Worker& worker, tcp::socket socket) {
     IntakeBuffers intake;
     bool linger = false;
     for (;;) {
-      // Hold this request's config: a reload may swap the worker's meanwhile.
-      const std::shared_ptr<const proxy::Runtime> runtime = worker.runtime();
-      const auto& limits = runtime->config().server.limits;
       if (buffer.size() == 0) {
         if (worker.draining()) break;
-        if (!co_await await_request(socket, buffer, watch, limits.idle_timeout)) break;
+        if (!co_await await_request(socket, buffer, watch,
+                                    worker.runtime()->config().server.limits.idle_timeout)) {
+          break;
+        }
       }
+      // Hold this request's config from its first byte on (not from before the
+      // wait for it): a reload may swap the worker's meanwhile.
+      const std::shared_ptr<const proxy::Runtime> runtime = worker.runtime();
+      const auto& server_config = runtime->config().server;
+      const auto& limits = server_config.limits;
 
       const SteadyTime start = SteadyClock::now();
       const auto start_wall = std::chrono::system_clock::now();

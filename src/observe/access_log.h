@@ -22,9 +22,9 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   std::uint64_t bytes_sent = 0;
   double duration_ms = 0;
   double upstream_ms = -1;  // -1: no upstream involved
-  // Timing breakdown for slow-request warnings: time before an upstream was
-  // chosen, connecting to it, waiting for its response head (-1: not reached).
-  double queue_ms = 0, upstream_connect_ms = -1, upstream_response_ms = -1;
+  // Timing breakdown for slow-request warnings: connecting to the upstream,
+  // waiting for its response head (-1: not reached).
+  double upstream_connect_ms = -1, upstream_response_ms = -1;
 };
 
 enum class Speed { fast, normal, slow, very_slow };

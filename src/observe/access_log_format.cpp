@@ -190,7 +190,6 @@ void append_slow_request_warning(std::string& out, const AccessLogRecord& record
   append_string_field(out, "upstream", record.upstream);
   append_uint_field(out, "status", record.status);
   append_ms_field(out, "duration_ms", record.duration_ms);
-  append_ms_field(out, "queue_ms", record.queue_ms);
   append_ms_field(out, "upstream_connect_ms", record.upstream_connect_ms);
   append_ms_field(out, "upstream_response_ms", record.upstream_response_ms);
   append_ms_field(out, "upstream_ms", record.upstream_ms);

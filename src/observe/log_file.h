@@ -34,7 +34,6 @@ class LogSink {
              std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
   bool is_file() const { return kind_ == Kind::file; }
-  std::uint64_t file_size() const { return size_; }
 
  private:
   enum class Kind { off, stream, file };

@@ -24,12 +24,17 @@ std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& co
   return chain;
 }
 
-Runtime::Runtime(std::shared_ptr<const config::Config> config)
+Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous)
     : config_(std::move(config)), unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")) {
   std::map<std::string, UpstreamCluster*, std::less<>> by_name;
+  const auto now = std::chrono::steady_clock::now();
   for (const auto& [name, upstream] : config_->upstreams) {
     clusters_.push_back(std::make_unique<UpstreamCluster>(upstream));
     by_name[name] = clusters_.back().get();
+    if (previous == nullptr) continue;
+    for (const auto& old : previous->clusters_) {
+      if (old->name() == name) clusters_.back()->inherit_health(*old, now);
+    }
   }
   for (const auto& route : config_->routes) {
     // The loader guarantees every route names a defined upstream.

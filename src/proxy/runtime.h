@@ -17,7 +17,9 @@ namespace centinela::proxy {
 
 class Runtime {
  public:
-  explicit Runtime(std::shared_ptr<const config::Config> config);
+  // `previous`: the runtime a reload replaces, whose upstream servers' health
+  // the new clusters take over (nullptr at start).
+  explicit Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous = nullptr);
 
   const config::Config& config() const { return *config_; }
 

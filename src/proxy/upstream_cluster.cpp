@@ -117,6 +117,25 @@ void UpstreamCluster::set_active_health(std::size_t index, bool healthy) {
   s.healthy_gauge->set(s.is_available(std::chrono::steady_clock::now()) ? 1 : 0);
 }
 
+void UpstreamCluster::inherit_health(const UpstreamCluster& previous, SteadyTime now) {
+  const bool checked = !config_.health_check.path.empty();
+  const bool passive = config_.passive_health.max_failures > 0;
+  for (std::size_t i = 0; i < server_count_; ++i) {
+    UpstreamServer& server = servers_[i];
+    for (std::size_t j = 0; j < previous.server_count_; ++j) {
+      const UpstreamServer& old = previous.servers_[j];
+      if (old.endpoint.text != server.endpoint.text || old.address != server.address) continue;
+      if (checked) server.active_healthy.store(old.active_healthy.load(std::memory_order_relaxed));
+      if (passive) {
+        server.consecutive_failures.store(old.consecutive_failures.load(std::memory_order_relaxed));
+        server.ejected_until_ns.store(old.ejected_until_ns.load(std::memory_order_relaxed));
+      }
+      break;
+    }
+    server.healthy_gauge->set(server.is_available(now) ? 1 : 0);
+  }
+}
+
 void UpstreamCluster::publish_availability(SteadyTime now) {
   for (std::size_t i = 0; i < server_count_; ++i) {
     servers_[i].healthy_gauge->set(servers_[i].is_available(now) ? 1 : 0);

@@ -58,6 +58,10 @@ class UpstreamCluster {
   void record_failure(std::size_t index, SteadyTime now);
   // Active health check result; updates the metric gauge.
   void set_active_health(std::size_t index, bool healthy);
+  // Takes over what `previous` (the same upstream in the config a reload
+  // replaces) knew of each server still listed, so that a reload does not
+  // send traffic to a server that failed its checks or is ejected.
+  void inherit_health(const UpstreamCluster& previous, SteadyTime now);
   // Sets each server's centinela_upstream_healthy gauge to whether it takes
   // traffic now. An ejection ends by time passing, with nobody to notice, so
   // the metrics endpoint calls this before it renders.

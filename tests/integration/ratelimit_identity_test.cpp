@@ -195,8 +195,8 @@ TEST_F(RateLimitIdentityTest, EachJwtSubjectHasItsOwnBudget) {
   EXPECT_EQ(get("/x", bearer(dave)).status, 429);
   EXPECT_EQ(get("/x").status, 200);
 
-  EXPECT_EQ(remaining("per_user", "alice@example"), 0);
-  EXPECT_EQ(remaining("per_user", "dave@example"), 0);
+  EXPECT_EQ(remaining("per_user", "user:alice@example"), 0);
+  EXPECT_EQ(remaining("per_user", "user:dave@example"), 0);
   EXPECT_EQ(remaining("per_user", "ip:127.0.0.1"), 1);
   auto stats = parse_json(admin_get("/admin/stats").body);
   ASSERT_TRUE(stats);
@@ -204,14 +204,14 @@ TEST_F(RateLimitIdentityTest, EachJwtSubjectHasItsOwnBudget) {
   ASSERT_TRUE(top);
   std::vector<std::string> keys;
   for (const JsonValue& entry : top->items) keys.push_back(entry.string_at("key"));
-  EXPECT_NE(std::find(keys.begin(), keys.end(), "alice@example"), keys.end());
-  EXPECT_NE(std::find(keys.begin(), keys.end(), "dave@example"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "user:alice@example"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "user:dave@example"), keys.end());
 
   // Unblocking one user leaves the other blocked.
-  ASSERT_EQ(
-      http_request(admin_port(), "DELETE", "/admin/ratelimit?policy=per_user&key=alice%40example")
-          .status,
-      200);
+  ASSERT_EQ(http_request(admin_port(), "DELETE",
+                         "/admin/ratelimit?policy=per_user&key=user:alice%40example")
+                .status,
+            200);
   EXPECT_EQ(get("/x", bearer(alice)).status, 200);
   EXPECT_EQ(get("/x", bearer(dave)).status, 429);
 }
@@ -248,11 +248,11 @@ TEST_F(RateLimitIdentityTest, RequestsWithoutAVerifiedIdentityShareTheIpBudget) 
   }
   EXPECT_EQ(get("/x").status, 429);
   // None of them created a budget for the name it claimed.
-  EXPECT_EQ(remaining("per_user", "mallory"), 4);
-  EXPECT_EQ(remaining("per_user", "mallory2"), 4);
+  EXPECT_EQ(remaining("per_user", "user:mallory"), 4);
+  EXPECT_EQ(remaining("per_user", "user:mallory2"), 4);
   // A valid token still has its own.
   EXPECT_EQ(get("/x", bearer(good)).status, 200);
-  EXPECT_EQ(remaining("per_user", "mallory"), 3);
+  EXPECT_EQ(remaining("per_user", "user:mallory"), 3);
 }
 
 TEST_F(RateLimitIdentityTest, ApiKeysHaveTheirOwnBudgets) {
@@ -288,7 +288,39 @@ TEST_F(RateLimitIdentityTest, ApiKeyUsersAndJwtSubjectsShareAUserBudget) {
   // An unknown key names no user: the IP's budget.
   EXPECT_EQ(get("/x", {{"X-Api-Key", "k_live_nobody"}}).status, 200);
   EXPECT_EQ(remaining("per_user", "ip:127.0.0.1"), 2);
-  EXPECT_EQ(remaining("per_user", "bob"), 0);
+  EXPECT_EQ(remaining("per_user", "user:bob"), 0);
+}
+
+TEST_F(RateLimitIdentityTest, AnIdentityOrHeaderValueCannotSpendAnotherSourcesBudget) {
+  config_.routes = {
+      R"({match: {prefix: "/u"}, upstream: api, rate_limit: [{name: per_user, key: user, limit: 2, window: 1h}]})",
+      R"({match: {prefix: "/t"}, upstream: api, rate_limit: [{name: per_tenant, key: "header:X-Tenant", limit: 2, window: 1h}]})",
+      R"({match: {prefix: "/p"}, upstream: api, rate_limit: [{name: per_pair, key: ["header:X-A", "header:X-B"], limit: 1, window: 1h}]})",
+  };
+  write_config_file(config_.render() +
+                    fmt::format("identity:\n  jwt: {{hs256_secret: \"{}\"}}\n", kSecret));
+  gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
+  ASSERT_TRUE(gateway_->start());
+
+  // Anonymous requests from 127.0.0.1 spend the "ip:127.0.0.1" budgets...
+  for (const std::string path : {"/u", "/t"}) {
+    EXPECT_EQ(get(path).status, 200);
+    EXPECT_EQ(get(path).status, 200);
+    EXPECT_EQ(get(path).status, 429) << path;
+  }
+  // ...which a subject or a header value spelled the same cannot reach: each has its own.
+  EXPECT_EQ(get("/u", bearer(token_for("ip:127.0.0.1"))).status, 200);
+  EXPECT_EQ(get("/t", {{"X-Tenant", "ip:127.0.0.1"}}).status, 200);
+  EXPECT_EQ(remaining("per_user", "user:ip:127.0.0.1"), 1);
+  EXPECT_EQ(remaining("per_tenant", "header:ip:127.0.0.1"), 1);
+  EXPECT_EQ(remaining("per_user", "ip:127.0.0.1"), 0);
+
+  // Nor can values forge the separator between parts: "a|b" + "c" is not "a" + "b|c".
+  EXPECT_EQ(get("/p", {{"X-A", "a|b"}, {"X-B", "c"}}).status, 200);
+  EXPECT_EQ(get("/p", {{"X-A", "a"}, {"X-B", "b|c"}}).status, 200);
+  EXPECT_EQ(get("/p", {{"X-A", "a"}, {"X-B", "b|c"}}).status, 429);
+  // '|' in a value is shown as %7C (%257C once more in a query string).
+  EXPECT_EQ(remaining("per_pair", "header:a%257Cb|header:c"), 0);
 }
 
 TEST_F(RateLimitIdentityTest, CombinedUserAndRouteKey) {
@@ -309,8 +341,8 @@ TEST_F(RateLimitIdentityTest, CombinedUserAndRouteKey) {
   EXPECT_EQ(get("/b", alice).status, 200);
   EXPECT_EQ(get("/b", alice).status, 429);
   // The admin key is the parts joined by '|' (%7C).
-  auto body =
-      parse_json(admin_get("/admin/ratelimit?policy=per_user_route&key=alice%40example%7Ca").body);
+  auto body = parse_json(
+      admin_get("/admin/ratelimit?policy=per_user_route&key=user:alice%40example%7Ca").body);
   ASSERT_TRUE(body);
   const JsonValue* entries = body->get("entries");
   ASSERT_TRUE(entries);
@@ -319,7 +351,7 @@ TEST_F(RateLimitIdentityTest, CombinedUserAndRouteKey) {
   for (const JsonValue& entry : entries->items) {
     limited += flag(&entry, "limited") == "true";
   }
-  EXPECT_EQ(limited, 1) << "only route a's count is under key 'alice@example|a'";
+  EXPECT_EQ(limited, 1) << "only route a's count is under key 'user:alice@example|a'";
 }
 
 }  // namespace

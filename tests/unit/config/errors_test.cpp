@@ -22,9 +22,21 @@ TEST(ConfigErrors, UnknownKeySuggestsTheClosestKnownKey) {
 }
 
 TEST(ConfigErrors, UnknownKeyWithNothingCloseListsTheKeys) {
-  EXPECT_EQ(
-      problems("admin:\n  database: x\n"),
-      Problems{"t.yaml:2:3: unknown key 'database' in admin (expected one of listen, token)"});
+  EXPECT_EQ(problems("admin:\n  database: x\n"),
+            Problems{"t.yaml:2:3: unknown key 'database' in admin (expected one of listen, token, "
+                     "allowed_hosts)"});
+}
+
+TEST(ConfigErrors, AnOpenAdminListenerOffLoopbackAndBadAllowedHosts) {
+  EXPECT_EQ(problems("admin:\n  listen: \"0.0.0.0:9901\"\n"),
+            Problems{"t.yaml:2:11: admin.listen: '0.0.0.0:9901' is reachable from the network; "
+                     "set admin.token (or listen on 127.0.0.1)"});
+  EXPECT_TRUE(problems("admin:\n  listen: \"0.0.0.0:9901\"\n  token: t\n").empty());
+  EXPECT_TRUE(problems("admin:\n  listen: \"127.8.0.1:9901\"\n").empty());
+  EXPECT_TRUE(problems("admin:\n  listen: \"[::1]:9901\"\n").empty());
+  EXPECT_EQ(problems("admin:\n  allowed_hosts: [ok.example, \"evil.example:80\"]\n"),
+            Problems{"t.yaml:2:31: admin.allowed_hosts: 'evil.example:80' is not a host name "
+                     "(letters, digits, '-', '.'; no port), or \"*\" for any"});
 }
 
 TEST(ConfigErrors, WrongTypes) {

@@ -36,10 +36,10 @@ TEST(RateLimitKey, PartsAndFallbacks) {
   r.ctx.user = "alice";
   r.ctx.api_key = "k1";
   r.head.set("X-Tenant", "acme");
-  EXPECT_EQ(key_of(policy_with({"user", "route"}), r.ctx), "alice|api");
+  EXPECT_EQ(key_of(policy_with({"user", "route"}), r.ctx), "user:alice|api");
   // A secret: the first 128 bits of its SHA-256 (`printf %s k1 | sha256sum`).
   EXPECT_EQ(key_of(policy_with({"api_key"}), r.ctx), "key:6ab9f1eb8f7d3388f4f9d586f66e99fd");
-  EXPECT_EQ(key_of(policy_with({"header:x-tenant", "ip"}), r.ctx), "acme|203.0.113.9");
+  EXPECT_EQ(key_of(policy_with({"header:x-tenant", "ip"}), r.ctx), "header:acme|203.0.113.9");
   EXPECT_EQ(key_of(policy_with({"global"}), r.ctx), "");
 }
 
@@ -48,10 +48,31 @@ TEST(RateLimitKey, HostileValuesAreCappedAndCleaned) {
   r.ctx.client_ip = "198.51.100.1";
   r.head.set("X-Tenant", std::string(8 * 1024, 'A'));
   const std::string big = key_of(policy_with({"header:x-tenant"}), r.ctx);
-  EXPECT_EQ(big.size(), kMaxKeyPartBytes);
-  r.ctx.user = std::string("bob\r\nX: 1\x7f|\0z", 13);
-  EXPECT_EQ(key_of(policy_with({"user"}), r.ctx), std::string("bob??X: 1?|?z"));
-  EXPECT_EQ(normalize_key_text("a\nb"), "a?b");
+  EXPECT_EQ(big.size(), std::string_view("header:").size() + kMaxKeyPartBytes);
+  r.ctx.user = std::string("bob\r\nX: 1\x7f|\0z%", 14);
+  EXPECT_EQ(key_of(policy_with({"user"}), r.ctx), "user:bob%0D%0AX: 1%7F%7C%00z%25");
+  EXPECT_EQ(normalize_key_text("a\nb|c%7C"), "a%0Ab|c%7C");
+}
+
+TEST(RateLimitKey, NoValueCountsAsAnotherSourceOrForgesASeparator) {
+  Request anonymous;
+  anonymous.ctx.client_ip = "203.0.113.5";
+  Request posing;
+  posing.ctx.client_ip = "198.51.100.7";
+  posing.ctx.user = "ip:203.0.113.5";
+  posing.head.set("X-Tenant", "ip:203.0.113.5");
+  for (const char* part : {"user", "header:x-tenant"}) {
+    EXPECT_NE(key_of(policy_with({part}), anonymous.ctx), key_of(policy_with({part}), posing.ctx))
+        << part;
+  }
+  Request one;
+  one.head.set("X-A", "a|b");
+  one.head.set("X-B", "c");
+  Request other;
+  other.head.set("X-A", "a");
+  other.head.set("X-B", "b|c");
+  const Policy pair = policy_with({"header:x-a", "header:x-b"});
+  EXPECT_NE(key_of(pair, one.ctx), key_of(pair, other.ctx));
 }
 
 TEST(RateLimitKey, ScopeSeparatesRoutesUnlessGlobal) {
