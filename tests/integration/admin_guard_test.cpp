@@ -141,14 +141,14 @@ TEST_F(AdminGuardTest, ANameTheListenerWasNotToldAboutIsRefused) {
 
 TEST_F(AdminGuardTest, TheBearerSchemeIsCaseInsensitive) {
   ASSERT_TRUE(start_admin("  token: \"admin-secret-0123\"\n"));
-  for (const std::string scheme :
+  for (const std::string& scheme :
        std::vector<std::string>{"Bearer", "bearer", "BEARER", "bEaReR"}) {
     EXPECT_EQ(
         admin("GET", "/admin/stats", {{"Authorization", scheme + " admin-secret-0123"}}).status,
         200)
         << scheme;
   }
-  for (const std::string value :
+  for (const std::string& value :
        std::vector<std::string>{"Bearer admin-secret-012", "Bearer admin-secret-01234", "Bearer ",
                                 "Bearer", "Bearerladmin-secret-0123", ""}) {
     EXPECT_EQ(admin("GET", "/admin/stats", {{"Authorization", value}}).status, 401) << value;
@@ -169,7 +169,7 @@ TEST(AdminCheck, AnAdminListenerOffLoopbackNeedsAToken) {
                                            "  - {match: {prefix: \"/\"}, upstream: api}\n");
     return run_command({centinela_binary(), "check", "-c", path});
   };
-  for (const std::string listen :
+  for (const std::string& listen :
        std::vector<std::string>{"0.0.0.0:9901", "[::]:9901", "192.0.2.10:9901"}) {
     CommandResult refused = check("  listen: \"" + listen + "\"\n");
     EXPECT_EQ(refused.exit_code, 1) << listen << "\n" << refused.output();
@@ -179,7 +179,7 @@ TEST(AdminCheck, AnAdminListenerOffLoopbackNeedsAToken) {
     CommandResult with_token = check("  listen: \"" + listen + "\"\n  token: \"s3cret-token\"\n");
     EXPECT_EQ(with_token.exit_code, 0) << listen << "\n" << with_token.output();
   }
-  for (const std::string listen :
+  for (const std::string& listen :
        std::vector<std::string>{"127.0.0.1:9901", "127.0.0.2:9901", "[::1]:9901"}) {
     CommandResult loopback = check("  listen: \"" + listen + "\"\n");
     EXPECT_EQ(loopback.exit_code, 0) << listen << "\n" << loopback.output();
