@@ -1,0 +1,39 @@
+// A route's stages in request order, assembled once when the config loads
+// (src/proxy/ decides which), with what they contribute to every response as
+// fixed lines merged once.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "stage/stage.h"
+
+namespace centinela::pipeline {
+
+class Chain {
+ public:
+  Chain() = default;
+  // Gives each stage its state slot; at most stage::kMaxStages stages.
+  explicit Chain(std::vector<std::unique_ptr<stage::Stage>> stages);
+
+  std::span<stage::Stage* const> stages() const { return stages_; }
+  bool empty() const { return stages_.empty(); }
+
+  // Every stage's static header lines, as fields added to each response
+  // after the stages ran (views into the chain).
+  std::span<const stage::Field> static_fields() const { return static_fields_; }
+  // Removes the fields the static lines replace and those a stage drops.
+  void drop_replaced_fields(stage::ResponseFields& fields) const;
+
+ private:
+  std::vector<std::unique_ptr<stage::Stage>> owned_;
+  std::vector<stage::Stage*> stages_;
+  std::string static_lines_;
+  std::vector<stage::Field> static_fields_;
+  std::vector<std::string> dropped_names_;  // static field names and drops, lower-case, once each
+};
+
+}  // namespace centinela::pipeline

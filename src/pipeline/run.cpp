@@ -1,0 +1,219 @@
+#include "pipeline/run.h"
+
+#include <optional>
+#include <variant>
+
+#include "pipeline/buffered_body.h"
+
+namespace centinela::pipeline {
+namespace {
+
+using stage::LocalResponse;
+using stage::RequestVerdict;
+using stage::Response;
+using stage::ResponseVerdict;
+using stage::StoredAnswer;
+
+// A response the client gets instead of the upstream's (or without one).
+using Answer = std::variant<LocalResponse, StoredAnswer>;
+
+// Replacements of replacements are honoured this many times; a chain that
+// keeps replacing is a bug, not a reason to loop.
+constexpr int kMaxReplacements = 2;
+
+class Run final : public stage::ResponseSink {
+ public:
+  Run(const Chain& chain, stage::RequestContext& ctx, stage::Downstream& downstream)
+      : stages_(chain.stages()), chain_(chain), ctx_(ctx), down_(downstream) {}
+
+  boost::asio::awaitable<bool> serve(stage::Upstream& upstream) {
+    stage::RequestBody* body = &down_.request_body();
+    std::optional<Answer> answer = co_await request_direction(body);
+    std::size_t from = 0;
+    if (!answer) {
+      const stage::ForwardResult result = co_await upstream.forward(ctx_, *body, *this);
+      if (replacement_) {
+        answer = std::move(replacement_);
+        from = replaced_after_;
+      } else if (result.kind != stage::ForwardResult::Kind::relayed && result.status != 0 &&
+                 !down_.head_sent()) {
+        answer = stage::make_error_response(result.status, result.message, ctx_.request_id);
+      }
+    }
+    if (answer) co_await deliver(std::move(*answer), from, 0);
+    for (stage::Stage* s : stages_) s->on_finish(ctx_, complete_);
+    co_return complete_;
+  }
+
+  // --- the upstream's response --------------------------------------------
+  boost::asio::awaitable<HeadAction> on_upstream_head(Response& response) override {
+    stamp(response);
+    if (auto replacement = run_heads(response, 0, replaced_after_)) {
+      replacement_ = std::move(replacement);
+      co_return HeadAction::discard;
+    }
+    finish_head(response);
+    if (!co_await down_.send_head(response)) co_return HeadAction::abort;
+    co_return HeadAction::relay;
+  }
+
+  boost::asio::awaitable<bool> on_upstream_body(std::string_view piece, bool last) override {
+    co_return co_await send_body(piece, last, 0);
+  }
+
+  void on_upstream_broken() override {
+    complete_ = false;
+    down_.abort();
+  }
+
+ private:
+  // Stage `position` of the response direction (0 is the chain's last).
+  stage::Stage& response_stage(std::size_t position) const {
+    return *stages_[stages_.size() - 1 - position];
+  }
+
+  boost::asio::awaitable<std::optional<Answer>> request_direction(stage::RequestBody*& body) {
+    for (stage::Stage* s : stages_) {
+      // (Not a conditional expression: GCC 12 destroys a non-trivial result
+      // of `c ? co_await x : y` twice.)
+      RequestVerdict verdict = RequestVerdict::proceed();
+      if (s->is_async()) {
+        verdict = co_await s->on_request_head_async(ctx_);
+      } else {
+        verdict = s->on_request_head(ctx_);
+      }
+      if (verdict.kind() == RequestVerdict::Kind::buffer_body) {
+        verdict = co_await buffer_body(*s, verdict.buffer_bound(), body);
+      }
+      switch (verdict.kind()) {
+        case RequestVerdict::Kind::respond:
+          co_return Answer(std::move(verdict.local()));
+        case RequestVerdict::Kind::deliver:
+          co_return Answer(std::move(verdict.stored()));
+        default:
+          break;
+      }
+    }
+    co_return std::nullopt;
+  }
+
+  // Reads the body ahead for a stage that wants to see it; later readers get
+  // it from the buffer.
+  boost::asio::awaitable<RequestVerdict> buffer_body(stage::Stage& s, std::size_t bound,
+                                                     stage::RequestBody*& body) {
+    std::string_view ahead;
+    bool complete = false;
+    const stage::BodyRead read = co_await read_ahead(*body, ctx_.arena, bound, ahead, complete);
+    switch (read.error) {
+      case stage::BodyError::none:
+        break;
+      case stage::BodyError::too_large:
+        co_return RequestVerdict::respond(
+            stage::make_error_response(413, "request body too large", ctx_.request_id));
+      case stage::BodyError::malformed:
+        co_return RequestVerdict::respond(
+            stage::make_error_response(400, "malformed request body", ctx_.request_id));
+      default:
+        // The client is gone or stalled: nobody is left to answer.
+        co_return RequestVerdict::respond(
+            stage::make_error_response(400, "request body not received", ctx_.request_id));
+    }
+    if (!ahead.empty()) body = &ctx_.arena.make<BufferedBody>(*body, ahead);
+    co_return s.on_request_body(ctx_, ahead, complete);
+  }
+
+  // Fields every response carries, whoever made it.
+  void stamp(Response& response) const {
+    response.fields.set_view("X-Request-ID", ctx_.request_id);
+  }
+
+  // The response stages from `from` on; a replacement stops them and is
+  // returned, with the position after its maker.
+  std::optional<Answer> run_heads(Response& response, std::size_t from, std::size_t& after) {
+    for (std::size_t position = from; position < stages_.size(); ++position) {
+      ResponseVerdict verdict = response_stage(position).on_response_head(ctx_, response);
+      if (verdict.kind() == ResponseVerdict::Kind::proceed) continue;
+      after = position + 1;
+      if (verdict.kind() == ResponseVerdict::Kind::replace_local) {
+        return Answer(std::move(verdict.local()));
+      }
+      return Answer(std::move(verdict.stored()));
+    }
+    return std::nullopt;
+  }
+
+  // What stages asked for on every response, and the static lines.
+  void finish_head(Response& response) const {
+    for (const auto& [name, value] : ctx_.response_headers) response.fields.erase(name);
+    chain_.drop_replaced_fields(response.fields);
+    for (const auto& field : chain_.static_fields())
+      response.fields.add_view(field.name, field.value);
+    for (const auto& [name, value] : ctx_.response_headers) response.fields.add_view(name, value);
+  }
+
+  // Builds the response of an answer and sends it through the response
+  // stages from `from` on.
+  boost::asio::awaitable<void> deliver(Answer answer, std::size_t from, int depth) {
+    Response response(ctx_.arena);
+    response.origin = stage::ResponseOrigin::gateway;
+    const bool head_request = ctx_.request.method() == stage::http::verb::head;
+    if (auto* local = std::get_if<LocalResponse>(&answer)) {
+      response.status = local->status;
+      for (const auto& field : local->headers) {
+        response.fields.add_view(field.name_string(), field.value());
+      }
+      response.whole_body = local->body;
+    } else {
+      auto& stored = std::get<StoredAnswer>(answer);
+      response.origin = stage::ResponseOrigin::stored;
+      response.status = stored.not_modified ? 304 : stored.response->status();
+      stored.response->add_fields(response.fields);
+      response.whole_body = stored.response->body();
+      response.stored = stored.response;
+    }
+    response.length = response.whole_body.size();
+    response.sends_body = stage::response_sends_body(response.status, head_request);
+    if (!response.fields.contains("Date")) response.fields.add_view("Date", ctx_.http_date);
+    stamp(response);
+
+    std::size_t after = 0;
+    if (auto replacement = run_heads(response, from, after)) {
+      if (depth < kMaxReplacements) {
+        co_await deliver(std::move(*replacement), after, depth + 1);
+        co_return;
+      }
+    }
+    finish_head(response);
+    if (!co_await down_.send_head(response)) co_return;
+    co_await send_body(response.sends_body ? response.whole_body : std::string_view{}, true, from);
+  }
+
+  // One piece through the response stages' body hooks, then to the client.
+  boost::asio::awaitable<bool> send_body(std::string_view data, bool last, std::size_t from) {
+    stage::BodyPiece piece{data, last};
+    for (std::size_t position = from; position < stages_.size(); ++position) {
+      response_stage(position).on_response_body(ctx_, piece);
+    }
+    const bool sent = co_await down_.send_body(piece.data, last);
+    if (sent && last) complete_ = true;
+    co_return sent;
+  }
+
+  std::span<stage::Stage* const> stages_;
+  const Chain& chain_;
+  stage::RequestContext& ctx_;
+  stage::Downstream& down_;
+  std::optional<Answer> replacement_;
+  std::size_t replaced_after_ = 0;
+  bool complete_ = false;
+};
+
+}  // namespace
+
+boost::asio::awaitable<bool> run(const Chain& chain, stage::RequestContext& ctx,
+                                 stage::Downstream& downstream, stage::Upstream& upstream) {
+  Run one(chain, ctx, downstream);
+  co_return co_await one.serve(upstream);
+}
+
+}  // namespace centinela::pipeline

@@ -1,0 +1,34 @@
+// The client side of one exchange, as the pipeline sees it: the HTTP/1.1
+// connection today, an HTTP/2 stream later. Every stage and the upstream
+// forwarder talk to this, never to a socket, so a new protocol gets the whole
+// pipeline by implementing it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string_view>
+
+#include "stage/request_body.h"
+#include "stage/response.h"
+
+namespace centinela::stage {
+
+class Downstream {
+ public:
+  virtual ~Downstream() = default;
+
+  virtual RequestBody& request_body() = 0;
+
+  // The response head (framing is the downstream's business: it knows the
+  // protocol and whether the connection goes on). May be held back and sent
+  // with the first body piece. False when the client is gone.
+  virtual boost::asio::awaitable<bool> send_head(const Response& response) = 0;
+  // A piece of the body; `last` ends the response. False when the client is gone.
+  virtual boost::asio::awaitable<bool> send_body(std::string_view piece, bool last) = 0;
+  // The response cannot be completed (its source broke off after the head
+  // went out): the client must not take what it got for the whole.
+  virtual void abort() = 0;
+  // Whether a head was sent (after which an error can only abort).
+  virtual bool head_sent() const = 0;
+};
+
+}  // namespace centinela::stage

@@ -1,0 +1,106 @@
+// What the stages of one request see and share: the client's request, who
+// the client is, the edits for the upstream request, fields for the response,
+// the worker's services, and each stage's own per-request state.
+#pragma once
+
+#include <array>
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "stage/arena.h"
+#include "stage/upstream_request.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace centinela::redis {
+class Client;
+}
+
+namespace centinela::stage {
+
+class BackgroundRequests;
+
+namespace http = boost::beast::http;
+using RequestHead = http::request_header<http::fields>;
+
+// Per-worker services a stage may use. Owned by the worker; valid for as
+// long as the request.
+struct WorkerResources {
+  boost::asio::io_context* io = nullptr;
+  unsigned worker_index = 0;
+  redis::Client* redis = nullptr;  // null when no `redis` is configured
+};
+
+// W3C trace context of this request: continued from the client's
+// `traceparent` when valid, otherwise new.
+struct TraceContext {
+  std::string trace_id;  // 32 lower-case hex
+  std::string span_id;   // 16 hex: the span the gateway sends upstream
+  std::uint8_t flags = 1;
+};
+
+inline constexpr std::size_t kMaxStages = 16;
+
+struct RequestContext {
+  RequestContext(RequestHead& head, Arena& request_arena)
+      : request(head), arena(request_arena), upstream(request_arena) {}
+  RequestContext(const RequestContext&) = delete;
+  RequestContext& operator=(const RequestContext&) = delete;
+
+  RequestHead& request;  // as the client sent it (after the front door's checks)
+  Arena& arena;          // memory for this request, released when it ends
+
+  // The request as routed: normalised, so every stage sees one spelling.
+  std::string_view host;   // lower-case authority, as keyed and forwarded
+  std::string_view path;   // normalised path
+  std::string_view query;  // as received, without '?'
+
+  std::array<std::uint8_t, 16> peer_address{};  // IPv4 as ::ffff:a.b.c.d
+  std::string_view peer_ip;                     // the same as text, formatted once per connection
+  std::string client_ip{};  // the real client: XFF honoured from trusted peers only
+  bool peer_is_trusted_proxy = false;
+  bool tls = false;
+
+  std::string request_id;
+  TraceContext trace;
+  std::string user;     // identity, when a stage established one
+  std::string api_key;  // the API key the client presented, when one was
+
+  const WorkerResources* worker = nullptr;
+  std::string_view http_date;                // the worker's Date value for this second
+  BackgroundRequests* background = nullptr;  // null where unsupported (tests, subrequests)
+
+  // What the upstream receives instead of the client's request.
+  UpstreamRequest upstream;
+  // Fields any stage wants on the response, whoever makes it (upstream or
+  // gateway); they replace fields of the same names.
+  std::vector<std::pair<std::string, std::string>> response_headers;
+
+  // For the access log.
+  std::string ratelimit;          // e.g. "allowed", "limited:per_ip"
+  std::string_view cache_status;  // HIT, MISS, ...
+
+  // Each stage's own state for this request, in the slot the chain gave it.
+  template <typename T>
+  T* state(std::size_t slot) const {
+    return static_cast<T*>(states_[slot]);
+  }
+  template <typename T, typename... Args>
+  T& make_state(std::size_t slot, Args&&... args) {
+    T& made = arena.make<T>(std::forward<Args>(args)...);
+    states_[slot] = &made;
+    return made;
+  }
+
+ private:
+  std::array<void*, kMaxStages> states_{};
+};
+
+}  // namespace centinela::stage
