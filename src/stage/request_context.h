@@ -23,6 +23,10 @@ namespace centinela::redis {
 class Client;
 }
 
+namespace centinela::cache {
+class RedisCache;
+}
+
 namespace centinela::stage {
 
 class BackgroundRequests;
@@ -36,6 +40,7 @@ struct WorkerResources {
   boost::asio::io_context* io = nullptr;
   unsigned worker_index = 0;
   redis::Client* redis = nullptr;  // null when no `redis` is configured
+  cache::RedisCache* l2 = nullptr;  // the worker's L2 cache; null without `cache.shared: redis`
 };
 
 // W3C trace context of this request: continued from the client's
