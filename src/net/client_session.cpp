@@ -8,8 +8,12 @@
 #include "net/cache_flow.h"
 #include "net/deadline.h"
 #include "net/exchange.h"
+#include "net/http1_downstream.h"
+#include "net/interim_chain.h"
 #include "net/request_intake.h"
+#include "net/upstream_client.h"
 #include "net/worker.h"
+#include "pipeline/run.h"
 #include "observe/access_log.h"
 #include "observe/metrics.h"
 #include "proxy/forward_headers.h"
@@ -128,6 +132,46 @@ proxy::LocalResponse options_asterisk_response() {
   return response;
 }
 
+// TEMPORARY glue until every route has its chain: one request through
+// pipeline::run, the HTTP/1.1 downstream and the upstream client, with the
+// exchange's state handed over and back.
+asio::awaitable<void> run_pipeline(Exchange& ex, const pipeline::Chain& chain,
+                                   std::string_view host, std::string_view query) {
+  const auto& limits = ex.runtime.config().server.limits;
+  stage::Arena arena;
+  stage::RequestContext ctx(ex.parser.get().base(), arena);
+  ctx.host = host;
+  ctx.path = ex.path;
+  ctx.query = query;
+  ctx.peer_address = ex.ctx.peer_address;
+  ctx.peer_ip = ex.ctx.peer_ip;
+  ctx.client_ip = ex.ctx.client_ip;
+  ctx.peer_is_trusted_proxy = ex.ctx.peer_is_trusted_proxy;
+  ctx.request_id = ex.ctx.request_id;
+  ctx.trace = {ex.ctx.trace.trace_id, ex.ctx.trace.span_id, ex.ctx.trace.flags};
+  ctx.worker = &ex.worker.stage_resources();
+  ctx.http_date = ex.worker.http_date();
+  ClientRequest request{ex.client_version, ex.client_keep_alive, ex.head_request,
+                        ex.expects_continue};
+  if (const auto length = ex.parser.content_length()) request.body_length = *length;
+  Http1Downstream down({ex.client, ex.client_buffer, ex.watch, ex.head_buffer},
+                       {limits.idle_timeout, limits.header_timeout}, ex.worker.draining_flag(),
+                       request, ex.request_body);
+  std::string upstream_head;
+  const auto& route = *ex.ctx.route;
+  UpstreamClient upstream(ex.worker, route.upstream(), route.config().timeout,
+                          limits.max_chunk_extension_bytes, ex.watch, upstream_head);
+  co_await pipeline::run(chain, ctx, down, upstream);
+  ex.status = down.status();
+  ex.bytes_sent = down.bytes_sent();
+  ex.close_connection = !down.keeps_connection();
+  if (!down.body_unread()) ex.request_body = centinela::http::BodyDecoder();
+  ex.upstream_name = upstream.name();
+  ex.upstream_ms = upstream.timings().total_ms;
+  ex.upstream_connect_ms = upstream.timings().connect_ms;
+  ex.upstream_response_ms = upstream.timings().response_ms;
+}
+
 // Routes the request, settles its target, runs the request filters, then
 // answers locally or forwards upstream.
 asio::awaitable<void> dispatch(Exchange& ex, IntakeBuffers& buffers,
@@ -146,6 +190,10 @@ asio::awaitable<void> dispatch(Exchange& ex, IntakeBuffers& buffers,
   }
   if (const Refusal refusal = settle_target(ex, buffers, vetted, query); refusal.refused()) {
     co_await send_error(ex, refusal.status, refusal.reason);
+    co_return;
+  }
+  if (const pipeline::Chain* chain = interim_chain(ex.worker.runtime(), *ctx.route)) {
+    co_await run_pipeline(ex, *chain, host, query);
     co_return;
   }
   for (const auto& filter : ctx.route->filters()) {

@@ -5,6 +5,9 @@
 #include <boost/beast/http/rfc7230.hpp>
 #include <string>
 
+#include "http/head_writer.h"
+#include "stage/upstream_request.h"
+
 namespace centinela::proxy {
 namespace {
 
@@ -64,9 +67,49 @@ void strip_hop_by_hop(http::fields& fields) {
 namespace {
 
 void append_line(std::string& out, std::string_view name, std::string_view value) {
+  centinela::http::append_field_line(out, name, value);
+}
+
+// Fields of the client's that never reach the upstream as they are: the
+// framing (re-derived), Expect (the gateway answers it), and the forwarding
+// fields the gateway writes itself.
+bool replaced_when_forwarding(const http::fields::value_type& field, bool keep_proto,
+                              bool keep_forwarded_host) {
+  switch (field.name()) {
+    case http::field::content_length:
+    case http::field::transfer_encoding:
+    case http::field::expect:
+    case http::field::via:
+      return true;
+    case http::field::unknown:
+      break;
+    default:
+      return false;
+  }
+  const std::string_view name = field.name_string();
+  if (boost::beast::iequals(name, "X-Forwarded-For") || boost::beast::iequals(name, "X-Request-ID") ||
+      boost::beast::iequals(name, "traceparent")) {
+    return true;
+  }
+  if (boost::beast::iequals(name, "X-Forwarded-Proto")) return !keep_proto;
+  if (boost::beast::iequals(name, "X-Forwarded-Host")) return !keep_forwarded_host;
+  return false;
+}
+
+// "Name: a, b, ..., last\r\n" with every earlier value of `name` first
+// when `keep_earlier`.
+void append_chained(std::string& out, const RequestHead& request, std::string_view name,
+                    bool keep_earlier, std::string_view last) {
   out += name;
   out += ": ";
-  out += value;
+  if (keep_earlier) {
+    const auto [first, end] = request.equal_range(name);
+    for (auto it = first; it != end; ++it) {
+      out.append(it->value().data(), it->value().size());
+      out += ", ";
+    }
+  }
+  out += last;
   out += "\r\n";
 }
 
@@ -123,6 +166,41 @@ void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std
   append_line(lines, "X-Request-ID", info.request_id);
   if (head.find("traceparent") != head.end()) head.erase("traceparent");
   append_line(lines, "traceparent", info.traceparent);
+}
+
+void append_upstream_head(const RequestHead& request, const stage::UpstreamRequest& edits,
+                          const ForwardingInfo& info, std::string& out) {
+  centinela::http::append_request_line(
+      out, edits.method().empty() ? std::string_view(request.method_string()) : edits.method(),
+      edits.target().empty() ? std::string_view(request.target()) : edits.target());
+  // X-Forwarded-Proto / -Host: a trusted proxy's own values are kept.
+  const bool keep_proto =
+      info.peer_is_trusted && request.find("X-Forwarded-Proto") != request.end();
+  const bool keep_forwarded_host =
+      info.peer_is_trusted && request.find("X-Forwarded-Host") != request.end();
+  std::string_view host;
+  for (const auto& field : request) {
+    if (field.name() == http::field::host) host = field.value();
+    if (replaced_when_forwarding(field, keep_proto, keep_forwarded_host)) continue;
+    if (field.name() == http::field::host && !info.host_override.empty()) continue;
+    if (!edits.empty() && edits.overrides(field.name_string())) continue;
+    append_line(out, field.name_string(), field.value());
+  }
+  if (!info.host_override.empty() && !edits.overrides("Host")) {
+    append_line(out, "Host", info.host_override);
+  }
+  edits.for_each_set([&out](std::string_view name, std::string_view value) {
+    append_line(out, name, value);
+  });
+  // X-Forwarded-For: earlier hops are believed only when a trusted proxy
+  // reports them; the connecting peer is always the last.
+  append_chained(out, request, "X-Forwarded-For", info.peer_is_trusted, info.peer_ip);
+  if (!keep_proto) append_line(out, "X-Forwarded-Proto", info.proto);
+  if (!keep_forwarded_host && !host.empty()) append_line(out, "X-Forwarded-Host", host);
+  // Every earlier hop is kept (RFC 9110 §7.6.3), however many lines carry them.
+  append_chained(out, request, "Via", true, kVia);
+  append_line(out, "X-Request-ID", info.request_id);
+  append_line(out, "traceparent", info.traceparent);
 }
 
 void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info) {

@@ -7,6 +7,10 @@
 
 #include "proxy/request_context.h"
 
+namespace centinela::stage {
+class UpstreamRequest;
+}
+
 namespace centinela::proxy {
 
 // Removes the hop-by-hop fields of RFC 9110 §7.6.1 and every field named in
@@ -30,6 +34,16 @@ void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std
 
 // The same with the forwarding fields set in `head`.
 void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info);
+
+// The head the upstream receives, up to its framing lines (the caller adds
+// those, derived from the body it sends): the request line with the stages'
+// overrides; the client's fields, except the framing, Expect, those the
+// stages replace or remove, and the forwarding fields the gateway writes
+// itself; the stages' own fields; then X-Forwarded-*, Via, X-Request-ID and
+// traceparent. The client's request (hop-by-hop fields already gone) is
+// left as it is.
+void append_upstream_head(const RequestHead& request, const stage::UpstreamRequest& edits,
+                          const ForwardingInfo& info, std::string& out);
 
 // Prepares an upstream response head for the client (in place).
 void prepare_client_response(ResponseHead& head, std::string_view request_id);

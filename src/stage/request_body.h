@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 namespace centinela::stage {
 
@@ -22,6 +23,7 @@ enum class BodyError {
 struct BodyRead {
   std::size_t size = 0;  // bytes placed in the buffer
   BodyError error = BodyError::none;
+  std::string_view detail = {};  // what was wrong, for the error's message (static text)
 };
 
 class RequestBody {

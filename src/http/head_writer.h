@@ -1,0 +1,53 @@
+// Message heads written as bytes by the gateway itself, into a buffer the
+// caller reuses: one contiguous block per head, every field line through one
+// appender, and the framing lines decided here, never copied from a peer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace centinela::http {
+
+enum class BodyFraming : std::uint8_t {
+  none,     // no body (HEAD, 204, 304, or an empty request)
+  length,   // Content-Length
+  chunked,  // Transfer-Encoding: chunked
+  close,    // the body ends when the connection does (HTTP/1.0 peers)
+};
+
+// "Name: value\r\n": the one place a field line is written.
+void append_field_line(std::string& out, std::string_view name, std::string_view value);
+
+// "METHOD target HTTP/1.1\r\n".
+void append_request_line(std::string& out, std::string_view method, std::string_view target);
+
+// "HTTP/1.x status reason\r\n" (HTTP/1.1 for `version` 11 and above).
+void append_status_line(std::string& out, unsigned version, unsigned status,
+                        std::string_view reason);
+
+// Framing and connection lines, then the blank line that ends the head.
+void append_framing(std::string& out, BodyFraming framing, std::uint64_t length,
+                    bool close_connection, bool http10_keep_alive);
+
+// The "SIZE\r\n" line before a chunk; returns its length (at most 18).
+std::size_t format_chunk_size(std::size_t size, char (&out)[20]);
+
+// How a response reaches a client of `version`: a body of known length with
+// Content-Length, one of unknown length chunked (HTTP/1.1) or ended by the
+// close (HTTP/1.0). A response without a body (HEAD, 204, 304) announces the
+// length a GET would get when it is known.
+struct ClientFraming {
+  BodyFraming framing = BodyFraming::none;  // of the body that follows
+  BodyFraming announced = BodyFraming::none;  // what the head says
+};
+ClientFraming client_framing(bool sends_body, std::optional<std::uint64_t> length,
+                             unsigned version);
+
+// True for the field names that frame a message or manage its connection:
+// the writer decides them itself, whatever a response's fields say.
+bool is_framing_field(std::string_view name);
+
+}  // namespace centinela::http

@@ -1,0 +1,139 @@
+#include "net/http1_downstream.h"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include "net/body_writer.h"
+#include "net/deadline.h"
+
+namespace centinela::net {
+namespace {
+
+namespace wire = centinela::http;
+
+// The body read's error as the pipeline sees it.
+stage::BodyRead read_error(BodyReadError error, const wire::BodyDecoder& decoder) {
+  switch (error) {
+    case BodyReadError::framing:
+      if (decoder.error() == wire::BodyError::body_too_large) {
+        return {0, stage::BodyError::too_large, "request body too large"};
+      }
+      return {0, stage::BodyError::malformed, wire::describe(decoder.error())};
+    case BodyReadError::line_timeout:
+      return {0, stage::BodyError::malformed, "a chunked framing line did not end"};
+    case BodyReadError::idle_timeout:
+      return {0, stage::BodyError::timeout, {}};
+    default:
+      return {0, stage::BodyError::client_gone, {}};
+  }
+}
+
+}  // namespace
+
+Http1Downstream::Http1Downstream(Io io, Timeouts timeouts, const bool& draining,
+                                 ClientRequest request, const wire::BodyDecoder& body)
+    : io_(io),
+      timeouts_(timeouts),
+      draining_(draining),
+      request_(request),
+      decoder_(body),
+      reader_(io.socket, io.buffer, decoder_, io.watch, timeouts),
+      length_(decoder_.framing() == wire::Framing::length ? request.body_length : std::nullopt) {}
+
+unsigned Http1Downstream::status() const {
+  if (status_ == 0 && body_failed_) return 400;
+  return status_;
+}
+
+asio::awaitable<stage::BodyRead> Http1Downstream::read(std::span<char> into) {
+  if (decoder_.done()) co_return stage::BodyRead{};
+  if (request_.expects_continue && !continue_sent_) {
+    // The upstream never sees Expect: the gateway invites the body itself,
+    // when someone first wants it.
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    continue_sent_ = true;
+    io_.watch.arm(io_.socket, SteadyClock::now() + timeouts_.idle);
+    auto [ec, n] = co_await asio::async_write(io_.socket, asio::buffer(kContinue), use_nothrow);
+    io_.watch.disarm();
+    if (ec) {
+      body_failed_ = true;
+      co_return stage::BodyRead{0, stage::BodyError::client_gone};
+    }
+  }
+  body_started_ = true;
+  const BodyRead got = co_await reader_.read(into);
+  if (got.error == BodyReadError::none) co_return stage::BodyRead{got.size};
+  body_failed_ = true;
+  co_return read_error(got.error, decoder_);
+}
+
+asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response) {
+  if (aborted_) co_return false;
+  const wire::ClientFraming framing =
+      wire::client_framing(response.sends_body, response.length, request_.version);
+  // A request body left unread makes the connection unusable: its bytes
+  // would be taken for the next request.
+  const bool keep_alive = request_.keep_alive && !close_ && !draining_ && decoder_.done() &&
+                          framing.framing != wire::BodyFraming::close;
+  close_ = !keep_alive;
+  framing_ = framing.framing;
+  status_ = response.status;
+  write_head(response, framing, keep_alive);
+  head_pending_ = true;
+  co_return true;
+}
+
+void Http1Downstream::write_head(const stage::Response& response, wire::ClientFraming framing,
+                                 bool keep_alive) {
+  std::string& out = io_.head;
+  out.clear();
+  std::string_view reason = response.reason;
+  if (reason.empty()) {
+    reason = beast::http::obsolete_reason(static_cast<beast::http::status>(response.status));
+  }
+  wire::append_status_line(out, request_.version, response.status, reason);
+  for (const stage::Field& field : response.fields) {
+    if (!wire::is_framing_field(field.name)) wire::append_field_line(out, field.name, field.value);
+  }
+  wire::append_framing(out, framing.announced, response.length.value_or(0), !keep_alive,
+                       keep_alive && request_.version < 11);
+}
+
+asio::awaitable<bool> Http1Downstream::send_body(std::string_view piece, bool last) {
+  if (aborted_ || complete_) co_return false;
+  // A response without a body (HEAD, 304) sends none, whatever it is given.
+  if (framing_ == wire::BodyFraming::none) piece = {};
+  const bool sent = co_await write(piece, last);
+  if (sent && last) complete_ = true;
+  co_return sent;
+}
+
+asio::awaitable<bool> Http1Downstream::write(std::string_view data, bool last) {
+  BodyPiece piece;
+  if (head_pending_) piece.head = io_.head;
+  piece.data = data.data();
+  piece.size = data.size();
+  piece.last = last;
+  const bool final_chunk = last && framing_ == wire::BodyFraming::chunked;
+  if (piece.head.empty() && piece.size == 0 && !final_chunk) co_return true;
+  io_.watch.arm(io_.socket, SteadyClock::now() + timeouts_.idle);
+  auto [ec, n] = co_await write_body_piece(io_.socket, framing_, piece);
+  io_.watch.disarm();
+  bytes_sent_ += n;
+  head_pending_ = false;
+  head_written_ = true;
+  if (ec) {
+    close_ = true;
+    aborted_ = true;
+    co_return false;
+  }
+  co_return true;
+}
+
+void Http1Downstream::abort() {
+  // Whatever went out cannot be completed: the close tells the client.
+  close_ = true;
+  aborted_ = true;
+}
+
+}  // namespace centinela::net

@@ -1,0 +1,285 @@
+#include "net/upstream_try.h"
+
+#include "http/response_framing.h"
+#include "net/body_writer.h"
+#include "net/deadline.h"
+#include "net/worker.h"
+#include "observe/metrics.h"
+#include "proxy/forward_headers.h"
+#include "proxy/upstream_cluster.h"
+
+namespace centinela::net {
+namespace {
+
+namespace wire = centinela::http;
+
+constexpr std::size_t kReadSize = ChunkPool::kChunkSize;
+constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
+
+double ms_since(SteadyTime t) {
+  return std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count();
+}
+
+bool is_disconnect(const boost::system::error_code& ec) {
+  return ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe;
+}
+
+template <typename Parser>
+wire::ResponseHeadFacts head_facts(const Parser& parser, bool head_request) {
+  const auto& res = parser.get();
+  wire::ResponseHeadFacts facts;
+  facts.status = res.result_int();
+  facts.head_request = head_request;
+  facts.has_transfer_encoding = res.find(http::field::transfer_encoding) != res.end();
+  facts.chunked = parser.chunked();
+  if (const auto length = parser.content_length()) facts.content_length = *length;
+  facts.keep_alive = res.keep_alive();
+  return facts;
+}
+
+}  // namespace
+
+UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
+    : plan_(plan),
+      server_(plan.cluster.server(server_index)),
+      body_(plan.worker.chunks().take()) {}
+
+std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
+
+asio::awaitable<Attempt> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
+  const auto& config = plan_.cluster.config();
+  const SteadyTime begin = SteadyClock::now();
+  if (may_reuse) connection_ = plan_.worker.pool().take(server_.endpoint.text, config.idle_timeout);
+  reused_ = connection_ != nullptr;
+  if (!reused_) {
+    connection_ = std::make_unique<UpstreamConnection>(plan_.worker.io());
+    const Attempt connected = co_await connect();
+    if (connected != Attempt::done) co_return connected;
+  }
+  plan_.timings.connect_ms = ms_since(begin);
+
+  const SteadyTime sent = SteadyClock::now();
+  Attempt result = co_await send_request();
+  if (result == Attempt::done) result = co_await read_response_head(sent);
+  // A kept connection that fails before any answer most likely was closed
+  // by its server while idle: not the server's failure.
+  if (result == Attempt::failed_unsent && reused_) result = Attempt::stale_connection;
+  if (result != Attempt::done) co_return result;
+  plan_.timings.response_ms = ms_since(sent);
+
+  result = co_await relay_response(sink);
+  if (result != Attempt::done) co_return result;
+  plan_.timings.total_ms = ms_since(sent);
+  plan_.cluster.duration_histogram().observe(plan_.timings.total_ms / 1000.0);
+  co_return Attempt::done;
+}
+
+asio::awaitable<Attempt> UpstreamTry::connect() {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(server_.address, ec);
+  if (ec) co_return Attempt::connect_failed;
+  plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().connect_timeout);
+  auto [connect_ec] =
+      co_await socket().async_connect(tcp::endpoint(address, server_.endpoint.port), use_nothrow);
+  plan_.watch.disarm();
+  if (connect_ec) co_return plan_.watch.fired() ? Attempt::connect_timeout : Attempt::connect_failed;
+  socket().set_option(tcp::no_delay(true), ec);
+  // Room for a head and a full body chunk: a typical response is one read.
+  connection_->buffer().reserve(kReadSize + 4096);
+  co_return Attempt::done;
+}
+
+// The head goes out with the body's first piece; each piece is read from the
+// client only when the previous one was written.
+asio::awaitable<Attempt> UpstreamTry::send_request() {
+  stage::RequestBody& body = plan_.body;
+  BodyPiece piece{plan_.head};
+  for (;;) {
+    piece.size = 0;
+    if (!body.done()) {
+      const stage::BodyRead got = co_await body.read(body_space());
+      if (got.error != stage::BodyError::none) {
+        client_error_ = got;
+        co_return Attempt::client_failed;
+      }
+      piece.data = body_.data();
+      piece.size = got.size;
+    }
+    piece.last = body.done();
+    if (piece.size != 0 || piece.last || !piece.head.empty()) {
+      plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
+      auto [ec, n] = co_await write_body_piece(socket(), plan_.framing, piece);
+      plan_.watch.disarm();
+      if (ec) co_return Attempt::failed_unsent;
+      piece.head = {};
+      connection_->request_started();
+    }
+    if (piece.last) co_return Attempt::done;
+  }
+}
+
+asio::awaitable<Attempt> UpstreamTry::read_response_head(SteadyTime sent) {
+  const bool head_request = plan_.ctx.request.method() == http::verb::head;
+  for (;;) {
+    response_.emplace();
+    response_->header_limit(kUpstreamHeaderLimit);
+    response_->body_limit(boost::none);
+    if (head_request) response_->skip(true);
+    const Attempt head = co_await read_one_head(sent + plan_.response_timeout);
+    if (head != Attempt::done) co_return head;
+    const unsigned status = response_->get().result_int();
+    if (status == 101) co_return Attempt::bad_response;  // upgrades are not supported yet
+    if (status >= 100 && status < 200) {
+      // Interim responses (100 Continue, 103 Early Hints) are not relayed;
+      // one that announces a body leaves the stream in doubt.
+      interim_seen_ = true;
+      if (!wire::response_framing(head_facts(*response_, head_request)).reusable) unclean_ = true;
+      continue;
+    }
+    response_started_ = true;
+    co_return Attempt::done;
+  }
+}
+
+// Parses one head from the connection's buffer, reading as needed; the
+// bytes after it stay in the buffer.
+asio::awaitable<Attempt> UpstreamTry::read_one_head(SteadyTime deadline) {
+  auto& buffer = connection_->buffer();
+  std::size_t parsed = 0;
+  for (;;) {
+    if (buffer.size() != 0) {
+      beast::error_code ec;
+      const std::size_t used = response_->put(buffer.data(), ec);
+      buffer.consume(used);
+      parsed += used;
+      if (response_->is_header_done()) {
+        head_bytes_ = parsed;
+        co_return Attempt::done;
+      }
+      // Beast refuses a head over the header limit, so the buffer stays bounded.
+      if (ec && ec != http::error::need_more) co_return Attempt::bad_response;
+    }
+    plan_.watch.arm(socket(), deadline);
+    auto [ec, n] = co_await connection_->read_some(kReadSize);
+    plan_.watch.disarm();
+    if (connection_->heard_early()) co_return Attempt::stale_connection;
+    if (ec) {
+      if (plan_.watch.fired()) co_return Attempt::response_timeout;
+      if (buffer.size() == 0 && parsed == 0 && !interim_seen_ && is_disconnect(ec)) {
+        co_return Attempt::failed_unsent;
+      }
+      co_return Attempt::bad_response;
+    }
+  }
+}
+
+wire::BodyLimits UpstreamTry::response_body_limits() const {
+  wire::BodyLimits limits;  // no max_body: responses are streamed, not held
+  limits.max_chunk_extensions = plan_.max_chunk_extensions;
+  // As on requests, the trailers count against the head's limit.
+  limits.max_trailers =
+      kUpstreamHeaderLimit - std::min<std::size_t>(head_bytes_, kUpstreamHeaderLimit);
+  return limits;
+}
+
+asio::awaitable<Attempt> UpstreamTry::relay_response(stage::ResponseSink& sink) {
+  const bool head_request = plan_.ctx.request.method() == http::verb::head;
+  const wire::ResponseFraming framing = wire::response_framing(head_facts(*response_, head_request));
+  wire::BodyDecoder decoder(framing.framing, framing.length, response_body_limits());
+  const auto timeout = plan_.cluster.config().timeout;
+  BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout});
+
+  // The first piece is read before the sink sees anything: a body broken
+  // from its start is still a clean 502.
+  std::size_t first = 0;
+  if (!decoder.done()) {
+    const BodyRead got = co_await reader.read(body_space());
+    if (got.error == BodyReadError::idle_timeout || got.error == BodyReadError::line_timeout) {
+      co_return Attempt::response_timeout;
+    }
+    if (got.error != BodyReadError::none) co_return Attempt::bad_response;
+    first = got.size;
+  }
+
+  stage::Response response(plan_.ctx.arena);
+  present(framing, response);
+  bool clean = false;
+  switch (co_await sink.on_upstream_head(response)) {
+    case stage::ResponseSink::HeadAction::relay:
+      clean = co_await relay_body(reader, decoder, first, sink);
+      break;
+    case stage::ResponseSink::HeadAction::discard:
+      clean = co_await drain_body(reader, decoder);
+      break;
+    case stage::ResponseSink::HeadAction::abort:
+      break;
+  }
+
+  plan_.cluster.record_success(server_index());
+  // Pooled only when the stream is provably clean: the body ended by its own
+  // framing, nothing follows it, and nothing earlier cast doubt on it.
+  if (clean && framing.reusable && !unclean_ && decoder.done() &&
+      connection_->buffer().size() == 0) {
+    const auto& config = plan_.cluster.config();
+    plan_.worker.pool().give_back(server_.endpoint.text, std::move(connection_),
+                                  config.max_idle_per_worker, config.idle_timeout);
+  }
+  co_return Attempt::done;
+}
+
+// The head as the stages see it: hop-by-hop fields gone, the framing left
+// to the downstream, every field a view into the parsed head.
+void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response& response) {
+  auto& res = response_->get();
+  const auto declared = response_->content_length();
+  proxy::strip_hop_by_hop(res);
+  response.origin = stage::ResponseOrigin::upstream;
+  response.status = res.result_int();
+  response.reason = res.reason();
+  for (const auto& field : res) {
+    if (field.name() == http::field::content_length) continue;
+    response.fields.add_view(field.name_string(), field.value());
+  }
+  response.sends_body = framing.framing != wire::Framing::none;
+  // A response without a body (HEAD, 304) keeps the length a GET would get.
+  if (framing.framing == wire::Framing::length) {
+    response.length = framing.length;
+  } else if (framing.framing == wire::Framing::none && declared) {
+    response.length = *declared;
+  }
+}
+
+// True when the whole body reached the sink.
+asio::awaitable<bool> UpstreamTry::relay_body(BodyReader& reader, const wire::BodyDecoder& decoder,
+                                              std::size_t first, stage::ResponseSink& sink) {
+  std::size_t size = first;
+  for (bool first_piece = true;; first_piece = false) {
+    if (!first_piece) {
+      const BodyRead got = co_await reader.read(body_space());
+      if (got.error != BodyReadError::none) {
+        // The body broke off: the client cannot be told but by closing.
+        sink.on_upstream_broken();
+        co_return false;
+      }
+      size = got.size;
+    }
+    const bool last = decoder.done();
+    if (!co_await sink.on_upstream_body(std::string_view(body_.data(), size), last)) {
+      co_return false;
+    }
+    if (last) co_return true;
+  }
+}
+
+// Reads the rest of a body nobody wants (the response was replaced), so the
+// connection can still be reused.
+asio::awaitable<bool> UpstreamTry::drain_body(BodyReader& reader, const wire::BodyDecoder& decoder) {
+  while (!decoder.done()) {
+    const BodyRead got = co_await reader.read(body_space());
+    if (got.error != BodyReadError::none) co_return false;
+  }
+  co_return true;
+}
+
+}  // namespace centinela::net

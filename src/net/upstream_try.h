@@ -1,0 +1,112 @@
+// One try of a request on one upstream server, for the pipeline: reuse a
+// pooled connection or open one, write the request head with the body read
+// from the client as it goes, read the response head (1xx skipped) and its
+// first body piece, present the head to the pipeline's sink as a
+// stage::Response, then relay the body into the sink, or drain it when the
+// response was replaced, or drop the connection when the client is gone. The
+// connection goes back to the pool only when its stream is provably clean.
+// UpstreamClient (upstream_client.h) decides what to try.
+#pragma once
+
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "http/head_writer.h"
+#include "http/response_framing.h"
+#include "net/body_reader.h"
+#include "net/chunk_pool.h"
+#include "net/upstream_connection.h"
+#include "stage/upstream.h"
+
+namespace centinela::proxy {
+class UpstreamCluster;
+struct UpstreamServer;
+}  // namespace centinela::proxy
+
+namespace centinela::net {
+
+class DeadlineWatch;
+class Worker;
+
+namespace http = beast::http;
+
+// How a try on one upstream server went.
+enum class Attempt {
+  done,            // a response reached the sink (or the client went away meanwhile)
+  connect_failed,  // nothing was sent: safe to try elsewhere
+  connect_timeout,
+  failed_unsent,     // connection broke before any response byte: retry if idempotent
+  stale_connection,  // a reused connection was closed, or spoke, before our request
+  response_timeout,  // the server took too long to answer
+  bad_response,      // the server answered with something that is not HTTP
+  client_failed,     // the client broke off or sent a bad body: stop
+};
+
+// For the access log: -1 where a step did not happen.
+struct UpstreamTimings {
+  double connect_ms = -1;   // connection taken from the pool or opened
+  double response_ms = -1;  // request sent → response head read
+  double total_ms = -1;     // request sent → response body ended
+};
+
+// What every try of one request shares.
+struct TryPlan {
+  Worker& worker;
+  proxy::UpstreamCluster& cluster;
+  DeadlineWatch& watch;
+  stage::RequestContext& ctx;
+  stage::RequestBody& body;
+  std::string_view head;  // the request head, framing lines and blank line included
+  centinela::http::BodyFraming framing;  // of the request body sent upstream
+  std::chrono::milliseconds response_timeout;
+  std::uint64_t max_chunk_extensions;
+  UpstreamTimings& timings;
+};
+
+class UpstreamTry {
+ public:
+  UpstreamTry(TryPlan& plan, std::size_t server_index);
+
+  asio::awaitable<Attempt> run(bool may_reuse, stage::ResponseSink& sink);
+
+  // Whether the response head was read: after that, nothing may be retried.
+  bool response_started() const { return response_started_; }
+  // Why the client's body could not be read (after Attempt::client_failed).
+  const stage::BodyRead& client_error() const { return client_error_; }
+
+ private:
+  using ResponseParser = http::response_parser<http::buffer_body>;
+
+  asio::awaitable<Attempt> connect();
+  asio::awaitable<Attempt> send_request();
+  asio::awaitable<Attempt> read_response_head(SteadyTime sent);
+  asio::awaitable<Attempt> read_one_head(SteadyTime deadline);
+  asio::awaitable<Attempt> relay_response(stage::ResponseSink& sink);
+  asio::awaitable<bool> relay_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder,
+                                   std::size_t first, stage::ResponseSink& sink);
+  asio::awaitable<bool> drain_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder);
+  void present(const centinela::http::ResponseFraming& framing, stage::Response& response);
+  centinela::http::BodyLimits response_body_limits() const;
+  std::span<char> body_space() const { return {body_.data(), body_.size()}; }
+  tcp::socket& socket() { return connection_->socket(); }
+  std::size_t server_index() const;
+
+  TryPlan& plan_;
+  proxy::UpstreamServer& server_;
+  std::unique_ptr<UpstreamConnection> connection_;
+  std::optional<ResponseParser> response_;
+  ChunkPool::Lease body_;
+  std::size_t head_bytes_ = 0;  // of the final response head, for the trailer bound
+  bool reused_ = false;
+  bool interim_seen_ = false;
+  bool unclean_ = false;  // something already rules out reusing the connection
+  bool response_started_ = false;
+  stage::BodyRead client_error_;
+};
+
+}  // namespace centinela::net
