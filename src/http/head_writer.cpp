@@ -23,13 +23,6 @@ bool same_name(std::string_view a, std::string_view lower) {
 
 }  // namespace
 
-void append_field_line(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name);
-  out += ": ";
-  out.append(value);
-  out += "\r\n";
-}
-
 void append_request_line(std::string& out, std::string_view method, std::string_view target) {
   out.append(method);
   out += ' ';

@@ -18,9 +18,6 @@ enum class BodyFraming : std::uint8_t {
   close,    // the body ends when the connection does (HTTP/1.0 peers)
 };
 
-// "Name: value\r\n": the one place a field line is written.
-void append_field_line(std::string& out, std::string_view name, std::string_view value);
-
 // "METHOD target HTTP/1.1\r\n".
 void append_request_line(std::string& out, std::string_view method, std::string_view target);
 

@@ -9,7 +9,6 @@
 #include "net/deadline.h"
 #include "net/exchange.h"
 #include "net/http1_downstream.h"
-#include "net/interim_chain.h"
 #include "net/request_intake.h"
 #include "net/upstream_client.h"
 #include "net/worker.h"
@@ -19,6 +18,7 @@
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
+#include "proxy/session_bridge.h"
 #include "security/client_ip.h"
 #include "security/request_id.h"
 #include "security/trace_context.h"
@@ -138,18 +138,11 @@ proxy::LocalResponse options_asterisk_response() {
 asio::awaitable<void> run_pipeline(Exchange& ex, const pipeline::Chain& chain,
                                    std::string_view host, std::string_view query) {
   const auto& limits = ex.runtime.config().server.limits;
-  stage::Arena arena;
-  stage::RequestContext ctx(ex.parser.get().base(), arena);
+  stage::RequestContext& ctx = ex.ctx;
   ctx.host = host;
   ctx.path = ex.path;
   ctx.query = query;
-  ctx.peer_address = ex.ctx.peer_address;
-  ctx.peer_ip = ex.ctx.peer_ip;
-  ctx.client_ip = ex.ctx.client_ip;
-  ctx.peer_is_trusted_proxy = ex.ctx.peer_is_trusted_proxy;
-  ctx.request_id = ex.ctx.request_id;
-  ctx.trace = {ex.ctx.trace.trace_id, ex.ctx.trace.span_id, ex.ctx.trace.flags};
-  ctx.worker = &ex.worker.stage_resources();
+  ctx.worker = &ex.worker.resources();
   ctx.http_date = ex.worker.http_date();
   ClientRequest request{ex.client_version, ex.client_keep_alive, ex.head_request,
                         ex.expects_continue};
@@ -167,6 +160,7 @@ asio::awaitable<void> run_pipeline(Exchange& ex, const pipeline::Chain& chain,
   ex.close_connection = !down.keeps_connection();
   if (!down.body_unread()) ex.request_body = centinela::http::BodyDecoder();
   ex.upstream_name = upstream.name();
+  ex.cache_status = ctx.cache_status;
   ex.upstream_ms = upstream.timings().total_ms;
   ex.upstream_connect_ms = upstream.timings().connect_ms;
   ex.upstream_response_ms = upstream.timings().response_ms;
@@ -192,20 +186,15 @@ asio::awaitable<void> dispatch(Exchange& ex, IntakeBuffers& buffers,
     co_await send_error(ex, refusal.status, refusal.reason);
     co_return;
   }
-  if (const pipeline::Chain* chain = interim_chain(ex.worker.runtime(), *ctx.route)) {
-    co_await run_pipeline(ex, *chain, host, query);
+  if (!ctx.route->config().cache.enabled) {
+    co_await run_pipeline(ex, ctx.route->chain(), host, query);
     co_return;
   }
-  for (const auto& filter : ctx.route->filters()) {
-    const proxy::FilterStatus status =
-        filter->is_async() ? co_await filter->on_request_async(ex.ctx) : filter->on_request(ex.ctx);
-    if (status == proxy::FilterStatus::Respond) {
-      proxy::LocalResponse response =
-          ex.ctx.local_response ? std::move(*ex.ctx.local_response)
-                                : proxy::make_error_response(403, "refused", ctx.request_id);
-      co_await send_local_response(ex, std::move(response));
-      co_return;
-    }
+  std::optional<proxy::LocalResponse> answer =
+      co_await proxy::run_request_stages(*ctx.route, ex.ctx);
+  if (answer) {
+    co_await send_local_response(ex, std::move(*answer));
+    co_return;
   }
   if (ctx.route->config().cache.enabled) {
     co_await serve_with_cache(ex, host, query);

@@ -1,5 +1,6 @@
 #include "net/head_writer.h"
 
+#include "http/field_lines.h"
 #include "proxy/static_header_block.h"
 
 namespace centinela::net {

@@ -1,5 +1,6 @@
 #include "net/http1_downstream.h"
 
+#include "http/field_lines.h"
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/status.hpp>
 

@@ -22,8 +22,6 @@ Worker::Worker(unsigned index, GatewayShared& shared, std::shared_ptr<const prox
       runtime_(std::move(runtime)) {
   resources_.io = &io_;
   resources_.worker_index = index;
-  stage_resources_.io = &io_;
-  stage_resources_.worker_index = index;
   update_redis_client(*runtime_);
 }
 
@@ -42,7 +40,6 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
     if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis);
     redis_url_ = url;
     resources_.redis = redis_.get();
-    stage_resources_.redis = redis_.get();
   }
   if (!wants_l2 && l2_) retired_l2_.push_back(std::move(l2_));
   if (wants_l2 && l2_ == nullptr) {
@@ -57,7 +54,7 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
         &registry.counter("centinela_cache_l2_errors_total",
                           "L2 cache calls that failed: Redis down, slow or answering garbage"));
   }
-  stage_resources_.l2 = l2_.get();
+  resources_.l2 = l2_.get();
 }
 
 Worker::~Worker() = default;

@@ -14,7 +14,6 @@
 #include "net/deadline.h"
 #include "net/upstream_pool.h"
 #include "proxy/worker_resources.h"
-#include "stage/request_context.h"
 
 namespace centinela::observe {
 class AccessLog;
@@ -70,8 +69,6 @@ class Worker {
   ChunkPool& chunks() { return chunks_; }
   GatewayShared& shared() { return shared_; }
   const proxy::WorkerResources& resources() const { return resources_; }
-  // The same as the stages see them (the worker's io_context, Redis client, L2).
-  const stage::WorkerResources& stage_resources() const { return stage_resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
   bool draining() const { return draining_; }
   // For a response writer that checks it when each response starts.
@@ -100,7 +97,6 @@ class Worker {
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;
   proxy::WorkerResources resources_;
-  stage::WorkerResources stage_resources_;
   std::unique_ptr<redis::Client> redis_;   // before io_ in destruction order
   std::unique_ptr<cache::RedisCache> l2_;  // uses redis_: destroyed first
   // What reloads replaced: closed, and kept until the worker goes, because a

@@ -1,0 +1,26 @@
+// How net's HTTP/1.1 session runs a route's chain until it runs
+// pipeline::run (issue 12): the request verdicts and the response-head edits
+// of the stages net has no code of its own for — identity, security headers,
+// CORS, rate limit. net still compresses and caches on its own path, so the
+// compression and cache stages are left out here. Goes with net's old session.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+
+#include "proxy/request_context.h"
+#include "proxy/route.h"
+
+namespace centinela::proxy {
+
+// The request direction, in chain order: the response a stage answered with,
+// or nullopt when the request goes on.
+boost::asio::awaitable<std::optional<LocalResponse>> run_request_stages(const Route& route,
+                                                                        RequestContext& ctx);
+
+// The response direction's head edits, in reverse chain order, applied to a
+// head net is about to write (ctx.response_headers and the static lines are
+// net's own business there).
+void run_response_stages(const Route& route, RequestContext& ctx, ResponseHead& head);
+
+}  // namespace centinela::proxy
