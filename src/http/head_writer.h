@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,7 +38,7 @@ std::size_t format_chunk_size(std::size_t size, char (&out)[20]);
 // close (HTTP/1.0). A response without a body (HEAD, 204, 304) announces the
 // length a GET would get when it is known.
 struct ClientFraming {
-  BodyFraming framing = BodyFraming::none;  // of the body that follows
+  BodyFraming framing = BodyFraming::none;    // of the body that follows
   BodyFraming announced = BodyFraming::none;  // what the head says
 };
 ClientFraming client_framing(bool sends_body, std::optional<std::uint64_t> length,
@@ -46,5 +47,30 @@ ClientFraming client_framing(bool sends_body, std::optional<std::uint64_t> lengt
 // True for the field names that frame a message or manage its connection:
 // the writer decides them itself, whatever a response's fields say.
 bool is_framing_field(std::string_view name);
+
+// "name: value\r\n" for every field of `fields` (each with .name and
+// .value) but the framing ones: the lines append_field_line writes, with the
+// block sized once rather than grown line by line.
+template <typename Fields>
+void append_field_lines(std::string& out, const Fields& fields) {
+  std::size_t size = 0;
+  for (const auto& field : fields) {
+    if (!is_framing_field(field.name)) size += field.name.size() + field.value.size() + 4;
+  }
+  std::size_t at = out.size();
+  out.resize(at + size);
+  char* p = out.data();
+  for (const auto& field : fields) {
+    if (is_framing_field(field.name)) continue;
+    std::memcpy(p + at, field.name.data(), field.name.size());
+    at += field.name.size();
+    std::memcpy(p + at, ": ", 2);
+    at += 2;
+    std::memcpy(p + at, field.value.data(), field.value.size());
+    at += field.value.size();
+    std::memcpy(p + at, "\r\n", 2);
+    at += 2;
+  }
+}
 
 }  // namespace centinela::http

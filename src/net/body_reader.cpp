@@ -11,17 +11,22 @@ constexpr std::size_t kReadSize = ChunkPool::kChunkSize;
 
 }  // namespace
 
+std::optional<BodyRead> BodyReader::read_buffered(std::span<char> out) {
+  if (buffer_.size() != 0 && !decoder_.done()) {
+    const auto data = buffer_.data();
+    const auto step =
+        decoder_.decode(std::string_view(static_cast<const char*>(data.data()), data.size()), out);
+    buffer_.consume(step.consumed);
+    if (decoder_.failed()) return BodyRead{0, BodyReadError::framing};
+    if (step.produced != 0) return BodyRead{step.produced, BodyReadError::none};
+  }
+  if (decoder_.done()) return BodyRead{};
+  return std::nullopt;
+}
+
 asio::awaitable<BodyRead> BodyReader::read(std::span<char> out) {
   for (;;) {
-    if (buffer_.size() != 0 && !decoder_.done()) {
-      const auto data = buffer_.data();
-      const auto step = decoder_.decode(
-          std::string_view(static_cast<const char*>(data.data()), data.size()), out);
-      buffer_.consume(step.consumed);
-      if (decoder_.failed()) co_return BodyRead{0, BodyReadError::framing};
-      if (step.produced != 0) co_return BodyRead{step.produced, BodyReadError::none};
-    }
-    if (decoder_.done()) co_return BodyRead{};
+    if (const std::optional<BodyRead> buffered = read_buffered(out)) co_return *buffered;
 
     // Everything buffered was decoded: read more.
     SteadyTime now = SteadyClock::now();

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "http/body_decoder.h"
@@ -45,6 +46,10 @@ class BodyReader {
   // The next body bytes into `out`: at least one, unless the body is done or
   // an error ends it. What follows the body stays in the buffer.
   asio::awaitable<BodyRead> read(std::span<char> out);
+
+  // The same when the buffer alone answers it (bytes, the end, or an error),
+  // without a coroutine; nullopt when a read is needed.
+  std::optional<BodyRead> read_buffered(std::span<char> out);
 
  private:
   tcp::socket& socket_;

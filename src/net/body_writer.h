@@ -3,19 +3,42 @@
 // chunk when the body ends.
 #pragma once
 
+#include <array>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
+#include "http/head_writer.h"
 #include "net/asio_fwd.h"
-#include "net/head_writer.h"
 
 namespace centinela::net {
+
+using centinela::http::BodyFraming;
 
 struct BodyPiece {
   std::string_view head;  // empty once the head is out
   const char* data = nullptr;
   std::size_t size = 0;
   bool last = false;  // the body ends with this piece
+};
+
+// The buffers of one such write, laid out once; the caller keeps this object
+// until the write completes (it is neither copied nor moved).
+class PieceWrite {
+ public:
+  PieceWrite(BodyFraming framing, const BodyPiece& piece);
+  PieceWrite(const PieceWrite&) = delete;
+  PieceWrite& operator=(const PieceWrite&) = delete;
+
+  bool empty() const { return count_ == 0; }
+  // The write; it starts when awaited. (No coroutine of its own.)
+  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(
+      tcp::socket& socket) const;
+
+ private:
+  std::array<asio::const_buffer, 5> buffers_;
+  std::size_t count_ = 0;
+  char size_line_[20];
 };
 
 asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_body_piece(

@@ -9,6 +9,7 @@
 
 #include "http/body_decoder.h"
 #include "net/asio_fwd.h"
+#include "net/request_intake.h"
 #include "proxy/request_context.h"
 
 namespace centinela::proxy {
@@ -22,7 +23,6 @@ class DeadlineWatch;
 class ResponseTap;
 
 namespace http = beast::http;
-using RequestParser = http::request_parser<http::buffer_body>;
 
 struct Exchange {
   Worker& worker;

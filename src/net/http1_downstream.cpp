@@ -1,6 +1,5 @@
 #include "net/http1_downstream.h"
 
-#include "http/field_lines.h"
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/status.hpp>
 
@@ -62,10 +61,11 @@ asio::awaitable<stage::BodyRead> Http1Downstream::read(std::span<char> into) {
     }
   }
   body_started_ = true;
-  const BodyRead got = co_await reader_.read(into);
-  if (got.error == BodyReadError::none) co_return stage::BodyRead{got.size};
+  std::optional<BodyRead> got = reader_.read_buffered(into);
+  if (!got) got = co_await reader_.read(into);
+  if (got->error == BodyReadError::none) co_return stage::BodyRead{got->size};
   body_failed_ = true;
-  co_return read_error(got.error, decoder_);
+  co_return read_error(got->error, decoder_);
 }
 
 asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response) {
@@ -93,41 +93,36 @@ void Http1Downstream::write_head(const stage::Response& response, wire::ClientFr
     reason = beast::http::obsolete_reason(static_cast<beast::http::status>(response.status));
   }
   wire::append_status_line(out, request_.version, response.status, reason);
-  for (const stage::Field& field : response.fields) {
-    if (!wire::is_framing_field(field.name)) wire::append_field_line(out, field.name, field.value);
-  }
+  wire::append_field_lines(out, response.fields);
   wire::append_framing(out, framing.announced, response.length.value_or(0), !keep_alive,
                        keep_alive && request_.version < 11);
 }
 
 asio::awaitable<bool> Http1Downstream::send_body(std::string_view piece, bool last) {
   if (aborted_ || complete_) co_return false;
+  BodyPiece out;
+  if (head_pending_) out.head = io_.head;
   // A response without a body (HEAD, 304) sends none, whatever it is given.
-  if (framing_ == wire::BodyFraming::none) piece = {};
-  const bool sent = co_await write(piece, last);
-  if (sent && last) complete_ = true;
-  co_return sent;
-}
-
-asio::awaitable<bool> Http1Downstream::write(std::string_view data, bool last) {
-  BodyPiece piece;
-  if (head_pending_) piece.head = io_.head;
-  piece.data = data.data();
-  piece.size = data.size();
-  piece.last = last;
-  const bool final_chunk = last && framing_ == wire::BodyFraming::chunked;
-  if (piece.head.empty() && piece.size == 0 && !final_chunk) co_return true;
-  io_.watch.arm(io_.socket, SteadyClock::now() + timeouts_.idle);
-  auto [ec, n] = co_await write_body_piece(io_.socket, framing_, piece);
-  io_.watch.disarm();
-  bytes_sent_ += n;
-  head_pending_ = false;
-  head_written_ = true;
-  if (ec) {
-    close_ = true;
-    aborted_ = true;
-    co_return false;
+  if (framing_ != wire::BodyFraming::none) {
+    out.data = piece.data();
+    out.size = piece.size();
   }
+  out.last = last;
+  const PieceWrite write(framing_, out);
+  if (!write.empty()) {
+    io_.watch.arm(io_.socket, SteadyClock::now() + timeouts_.idle);
+    auto [ec, n] = co_await write.start(io_.socket);
+    io_.watch.disarm();
+    bytes_sent_ += n;
+    head_pending_ = false;
+    head_written_ = true;
+    if (ec) {
+      close_ = true;
+      aborted_ = true;
+      co_return false;
+    }
+  }
+  if (last) complete_ = true;
   co_return true;
 }
 

@@ -25,10 +25,10 @@ class DeadlineWatch;
 
 // What the writer needs to know of the request it answers.
 struct ClientRequest {
-  unsigned version = 11;  // 10 or 11
+  unsigned version = 11;   // 10 or 11
   bool keep_alive = true;  // the client allows another request on the connection
   bool head_request = false;
-  bool expects_continue = false;  // Expect: 100-continue
+  bool expects_continue = false;             // Expect: 100-continue
   std::optional<std::uint64_t> body_length;  // its Content-Length, when it has one
 };
 
@@ -57,9 +57,7 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   bool head_sent() const override { return head_written_ || head_pending_; }
 
   // --- stage::RequestBody --------------------------------------------------
-  bool present() const override {
-    return decoder_.framing() != centinela::http::Framing::none;
-  }
+  bool present() const override { return decoder_.framing() != centinela::http::Framing::none; }
   std::optional<std::uint64_t> length() const override { return length_; }
   bool done() const override { return decoder_.done(); }
   bool started() const override { return body_started_; }
@@ -80,7 +78,6 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
  private:
   void write_head(const stage::Response& response, centinela::http::ClientFraming framing,
                   bool keep_alive);
-  asio::awaitable<bool> write(std::string_view data, bool last);
 
   Io io_;
   Timeouts timeouts_;

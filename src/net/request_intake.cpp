@@ -78,9 +78,9 @@ Refusal parse_head(RequestParser& parser, beast::flat_buffer& buffer,
   return {};
 }
 
-Refusal vet_parsed_request(Exchange& ex, IntakeBuffers& buffers,
+Refusal vet_parsed_request(RequestParser& parser, tcp::socket& socket, IntakeBuffers& buffers,
                            centinela::http::VettedRequest& vetted) {
-  auto& req = ex.parser.get();
+  auto& req = parser.get();
   const auto [first_host, last_host] = req.equal_range(http::field::host);
   centinela::http::RequestFacts facts;
   facts.method = req.method_string();
@@ -93,7 +93,7 @@ Refusal vet_parsed_request(Exchange& ex, IntakeBuffers& buffers,
   if (!vetted.ok()) return {vetted.status, vetted.reason};
   if (vetted.needs_authority) {
     const auto local = centinela::http::normalize_authority(
-        local_authority(ex.client, buffers.local_authority), buffers.authority);
+        local_authority(socket, buffers.local_authority), buffers.authority);
     if (!local.ok()) return {400, "missing Host header"};
     vetted.host_size = local.host_size;
   }
@@ -102,16 +102,15 @@ Refusal vet_parsed_request(Exchange& ex, IntakeBuffers& buffers,
   if (first_host == last_host || first_host->value() != buffers.authority) {
     req.set(http::field::host, buffers.authority);
   }
-  ex.path = buffers.path;
-  ex.authority = buffers.authority;
   return {};
 }
 
-Refusal settle_target(Exchange& ex, IntakeBuffers& buffers,
-                      const centinela::http::VettedRequest& vetted, std::string_view& query) {
-  auto& req = ex.parser.get();
+Refusal settle_target(RequestParser& parser, const proxy::Route* route, IntakeBuffers& buffers,
+                      const centinela::http::VettedRequest& vetted, std::string_view& path,
+                      std::string_view& query) {
+  auto& req = parser.get();
   const centinela::http::RequestTarget& sent = vetted.target;
-  const bool normalize = ex.ctx.route == nullptr || ex.ctx.route->config().normalize_path;
+  const bool normalize = route == nullptr || route->config().normalize_path;
   if (normalize && vetted.path_flags != 0) return {400, flag_reason(vetted.path_flags)};
   const bool unchanged =
       sent.form == centinela::http::TargetForm::origin && (!normalize || sent.path == buffers.path);
@@ -131,7 +130,7 @@ Refusal settle_target(Exchange& ex, IntakeBuffers& buffers,
   }
   const std::string_view target = req.target();
   const std::size_t question = target.find('?');
-  ex.path = target.substr(0, question);
+  path = target.substr(0, question);
   query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
   return {};
 }

@@ -5,14 +5,25 @@
 // is where its verdicts meet the parser, the socket and the route.
 #pragma once
 
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <string>
 #include <string_view>
 
 #include "http/header_block.h"
 #include "http/request_head.h"
-#include "net/exchange.h"
+#include "net/asio_fwd.h"
+
+namespace centinela::proxy {
+class Route;
+}
 
 namespace centinela::net {
+
+namespace http = beast::http;
+
+// Beast parses request heads only: bodies are read through the BodyReader.
+using RequestParser = beast::http::request_parser<beast::http::buffer_body>;
 
 // Why a request is refused: 0 when it is not.
 struct Refusal {
@@ -40,18 +51,20 @@ Refusal refuse_first_line(std::string_view received);
 Refusal parse_head(RequestParser& parser, beast::flat_buffer& buffer,
                    const centinela::http::HeaderBlockScan& scan);
 
-// Vets what the parser read: method, target, Host. On success `ex.path` and
-// `ex.authority` are the normalised path and Host (HTTP/1.0 without Host:
-// the listener's address), and the Host field holds that authority, so
-// what routing and the cache read is what the upstream receives.
-Refusal vet_parsed_request(Exchange& ex, IntakeBuffers& buffers,
+// Vets what the parser read: method, target, Host. On success
+// `buffers.path` and `buffers.authority` are the normalised path and Host
+// (HTTP/1.0 without Host: the listener's address on `socket`), and the Host
+// field holds that authority, so what routing and the cache read is what the
+// upstream receives.
+Refusal vet_parsed_request(RequestParser& parser, tcp::socket& socket, IntakeBuffers& buffers,
                            centinela::http::VettedRequest& vetted);
 
 // After routing: the target the upstream receives — the normalised one
 // (refused when the path had %2F, %00 or climbed above the root), or, on a
-// route with `normalize_path: false`, the client's own. `ex.path` and
-// `query` are re-pointed at the request's final target.
-Refusal settle_target(Exchange& ex, IntakeBuffers& buffers,
-                      const centinela::http::VettedRequest& vetted, std::string_view& query);
+// route with `normalize_path: false`, the client's own. `path` and `query`
+// are pointed at the request's final target.
+Refusal settle_target(RequestParser& parser, const proxy::Route* route, IntakeBuffers& buffers,
+                      const centinela::http::VettedRequest& vetted, std::string_view& path,
+                      std::string_view& query);
 
 }  // namespace centinela::net

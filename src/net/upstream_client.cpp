@@ -73,12 +73,12 @@ stage::ForwardResult client_failure(const stage::BodyRead& error, stage::Arena& 
   }
 }
 
-stage::ForwardResult upstream_failure(unsigned attempts, Attempt last) {
+stage::ForwardResult upstream_failure(unsigned attempts, TryOutcome last) {
   using Kind = stage::ForwardResult::Kind;
   if (attempts == 0) return {Kind::failed, 503, "no healthy upstream server"};
   switch (last) {
-    case Attempt::connect_timeout:
-    case Attempt::response_timeout:
+    case TryOutcome::connect_timeout:
+    case TryOutcome::response_timeout:
       return {Kind::failed, 504, "upstream timed out"};
     default:
       return {Kind::failed, 502, "upstream failed to answer"};
@@ -142,7 +142,7 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
   const unsigned max_attempts = 1 + (retriable ? config.retries : 0);
   std::uint64_t tried = 0;
   unsigned attempts = 0;
-  Attempt last = Attempt::connect_failed;
+  TryOutcome last = TryOutcome::connect_failed;
   std::size_t index = 0;
   bool stale_retry_left = retriable;
 
@@ -160,9 +160,10 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
     InFlight in_flight(cluster_.server(index));
     UpstreamTry attempt(plan, index);
     last = co_await attempt.run(may_reuse, sink);
-    if (last == Attempt::done) co_return stage::ForwardResult{};
-    if (last == Attempt::client_failed) co_return client_failure(attempt.client_error(), ctx.arena);
-    if (last == Attempt::stale_connection) {
+    if (last == TryOutcome::done) co_return stage::ForwardResult{};
+    if (last == TryOutcome::client_failed)
+      co_return client_failure(attempt.client_error(), ctx.arena);
+    if (last == TryOutcome::stale_connection) {
       // A kept connection its server had closed (or spoiled) while idle says
       // nothing about the server: ask it again, once, on a new connection.
       if (stale_retry_left) {
@@ -170,12 +171,12 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
         same_server = true;
         continue;
       }
-      last = Attempt::failed_unsent;
+      last = TryOutcome::failed_unsent;
     } else {
       cluster_.record_failure(index, SteadyClock::now());
     }
     if (attempt.response_started() || body.started()) break;
-    if (last == Attempt::response_timeout) break;  // it may still be working on it
+    if (last == TryOutcome::response_timeout) break;  // it may still be working on it
   }
   co_return upstream_failure(attempts, last);
 }

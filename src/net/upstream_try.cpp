@@ -41,58 +41,57 @@ wire::ResponseHeadFacts head_facts(const Parser& parser, bool head_request) {
 }  // namespace
 
 UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
-    : plan_(plan),
-      server_(plan.cluster.server(server_index)),
-      body_(plan.worker.chunks().take()) {}
+    : plan_(plan), server_(plan.cluster.server(server_index)), body_(plan.worker.chunks().take()) {}
 
 std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
 
-asio::awaitable<Attempt> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
+asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
   const auto& config = plan_.cluster.config();
   const SteadyTime begin = SteadyClock::now();
   if (may_reuse) connection_ = plan_.worker.pool().take(server_.endpoint.text, config.idle_timeout);
   reused_ = connection_ != nullptr;
   if (!reused_) {
     connection_ = std::make_unique<UpstreamConnection>(plan_.worker.io());
-    const Attempt connected = co_await connect();
-    if (connected != Attempt::done) co_return connected;
+    const TryOutcome connected = co_await connect();
+    if (connected != TryOutcome::done) co_return connected;
   }
   plan_.timings.connect_ms = ms_since(begin);
 
   const SteadyTime sent = SteadyClock::now();
-  Attempt result = co_await send_request();
-  if (result == Attempt::done) result = co_await read_response_head(sent);
+  TryOutcome result = co_await send_request();
+  if (result == TryOutcome::done) result = co_await read_response_head(sent);
   // A kept connection that fails before any answer most likely was closed
   // by its server while idle: not the server's failure.
-  if (result == Attempt::failed_unsent && reused_) result = Attempt::stale_connection;
-  if (result != Attempt::done) co_return result;
+  if (result == TryOutcome::failed_unsent && reused_) result = TryOutcome::stale_connection;
+  if (result != TryOutcome::done) co_return result;
   plan_.timings.response_ms = ms_since(sent);
 
   result = co_await relay_response(sink);
-  if (result != Attempt::done) co_return result;
+  if (result != TryOutcome::done) co_return result;
   plan_.timings.total_ms = ms_since(sent);
   plan_.cluster.duration_histogram().observe(plan_.timings.total_ms / 1000.0);
-  co_return Attempt::done;
+  co_return TryOutcome::done;
 }
 
-asio::awaitable<Attempt> UpstreamTry::connect() {
+asio::awaitable<TryOutcome> UpstreamTry::connect() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(server_.address, ec);
-  if (ec) co_return Attempt::connect_failed;
+  if (ec) co_return TryOutcome::connect_failed;
   plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().connect_timeout);
   auto [connect_ec] =
       co_await socket().async_connect(tcp::endpoint(address, server_.endpoint.port), use_nothrow);
   plan_.watch.disarm();
-  if (connect_ec) co_return plan_.watch.fired() ? Attempt::connect_timeout : Attempt::connect_failed;
+  if (connect_ec)
+    co_return plan_.watch.fired() ? TryOutcome::connect_timeout : TryOutcome::connect_failed;
   socket().set_option(tcp::no_delay(true), ec);
   // Room for a head and a full body chunk: a typical response is one read.
   connection_->buffer().reserve(kReadSize + 4096);
-  co_return Attempt::done;
+  co_return TryOutcome::done;
 }
 
 // The head goes out with the body's first piece; each piece is read from the
 // client only when the previous one was written.
-asio::awaitable<Attempt> UpstreamTry::send_request() {
+asio::awaitable<TryOutcome> UpstreamTry::send_request() {
   stage::RequestBody& body = plan_.body;
   BodyPiece piece{plan_.head};
   for (;;) {
@@ -101,77 +100,76 @@ asio::awaitable<Attempt> UpstreamTry::send_request() {
       const stage::BodyRead got = co_await body.read(body_space());
       if (got.error != stage::BodyError::none) {
         client_error_ = got;
-        co_return Attempt::client_failed;
+        co_return TryOutcome::client_failed;
       }
       piece.data = body_.data();
       piece.size = got.size;
     }
     piece.last = body.done();
     if (piece.size != 0 || piece.last || !piece.head.empty()) {
+      const PieceWrite write(plan_.framing, piece);
       plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
-      auto [ec, n] = co_await write_body_piece(socket(), plan_.framing, piece);
+      auto [ec, n] = co_await write.start(socket());
       plan_.watch.disarm();
-      if (ec) co_return Attempt::failed_unsent;
+      if (ec) co_return TryOutcome::failed_unsent;
       piece.head = {};
       connection_->request_started();
     }
-    if (piece.last) co_return Attempt::done;
+    if (piece.last) co_return TryOutcome::done;
   }
 }
 
-asio::awaitable<Attempt> UpstreamTry::read_response_head(SteadyTime sent) {
+// Reads heads until a final one: interim responses (100 Continue, 103 Early
+// Hints) are not relayed, and one that announces a body leaves the stream in
+// doubt. What follows the head stays in the connection's buffer.
+asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
   const bool head_request = plan_.ctx.request.method() == http::verb::head;
+  const SteadyTime deadline = sent + plan_.response_timeout;
+  auto& buffer = connection_->buffer();
   for (;;) {
     response_.emplace();
     response_->header_limit(kUpstreamHeaderLimit);
     response_->body_limit(boost::none);
     if (head_request) response_->skip(true);
-    const Attempt head = co_await read_one_head(sent + plan_.response_timeout);
-    if (head != Attempt::done) co_return head;
-    const unsigned status = response_->get().result_int();
-    if (status == 101) co_return Attempt::bad_response;  // upgrades are not supported yet
-    if (status >= 100 && status < 200) {
-      // Interim responses (100 Continue, 103 Early Hints) are not relayed;
-      // one that announces a body leaves the stream in doubt.
-      interim_seen_ = true;
-      if (!wire::response_framing(head_facts(*response_, head_request)).reusable) unclean_ = true;
-      continue;
+    std::size_t parsed = 0;
+    std::optional<TryOutcome> head;
+    while (!(head = parse_head(buffer, parsed))) {
+      plan_.watch.arm(socket(), deadline);
+      auto [ec, n] = co_await connection_->read_some(kReadSize);
+      plan_.watch.disarm();
+      if (connection_->heard_early()) co_return TryOutcome::stale_connection;
+      if (!ec) continue;
+      if (plan_.watch.fired()) co_return TryOutcome::response_timeout;
+      if (buffer.size() == 0 && parsed == 0 && !interim_seen_ && is_disconnect(ec)) {
+        co_return TryOutcome::failed_unsent;
+      }
+      co_return TryOutcome::bad_response;
     }
-    response_started_ = true;
-    co_return Attempt::done;
+    if (*head != TryOutcome::done) co_return *head;
+    const unsigned status = response_->get().result_int();
+    if (status == 101) co_return TryOutcome::bad_response;  // upgrades are not supported yet
+    if (status >= 200) break;
+    interim_seen_ = true;
+    if (!wire::response_framing(head_facts(*response_, head_request)).reusable) unclean_ = true;
   }
+  response_started_ = true;
+  co_return TryOutcome::done;
 }
 
-// Parses one head from the connection's buffer, reading as needed; the
-// bytes after it stay in the buffer.
-asio::awaitable<Attempt> UpstreamTry::read_one_head(SteadyTime deadline) {
-  auto& buffer = connection_->buffer();
-  std::size_t parsed = 0;
-  for (;;) {
-    if (buffer.size() != 0) {
-      beast::error_code ec;
-      const std::size_t used = response_->put(buffer.data(), ec);
-      buffer.consume(used);
-      parsed += used;
-      if (response_->is_header_done()) {
-        head_bytes_ = parsed;
-        co_return Attempt::done;
-      }
-      // Beast refuses a head over the header limit, so the buffer stays bounded.
-      if (ec && ec != http::error::need_more) co_return Attempt::bad_response;
-    }
-    plan_.watch.arm(socket(), deadline);
-    auto [ec, n] = co_await connection_->read_some(kReadSize);
-    plan_.watch.disarm();
-    if (connection_->heard_early()) co_return Attempt::stale_connection;
-    if (ec) {
-      if (plan_.watch.fired()) co_return Attempt::response_timeout;
-      if (buffer.size() == 0 && parsed == 0 && !interim_seen_ && is_disconnect(ec)) {
-        co_return Attempt::failed_unsent;
-      }
-      co_return Attempt::bad_response;
-    }
+// One head parsed from what the buffer holds: nullopt when more is needed.
+std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer, std::size_t& parsed) {
+  if (buffer.size() == 0) return std::nullopt;
+  beast::error_code ec;
+  const std::size_t used = response_->put(buffer.data(), ec);
+  buffer.consume(used);
+  parsed += used;
+  if (response_->is_header_done()) {
+    head_bytes_ = parsed;
+    return TryOutcome::done;
   }
+  // Beast refuses a head over the header limit, so the buffer stays bounded.
+  if (ec && ec != http::error::need_more) return TryOutcome::bad_response;
+  return std::nullopt;
 }
 
 wire::BodyLimits UpstreamTry::response_body_limits() const {
@@ -183,31 +181,33 @@ wire::BodyLimits UpstreamTry::response_body_limits() const {
   return limits;
 }
 
-asio::awaitable<Attempt> UpstreamTry::relay_response(stage::ResponseSink& sink) {
+asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sink) {
   const bool head_request = plan_.ctx.request.method() == http::verb::head;
-  const wire::ResponseFraming framing = wire::response_framing(head_facts(*response_, head_request));
+  const wire::ResponseFraming framing =
+      wire::response_framing(head_facts(*response_, head_request));
   wire::BodyDecoder decoder(framing.framing, framing.length, response_body_limits());
   const auto timeout = plan_.cluster.config().timeout;
   BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout});
 
   // The first piece is read before the sink sees anything: a body broken
   // from its start is still a clean 502.
-  std::size_t first = 0;
+  BodyRead first;
   if (!decoder.done()) {
-    const BodyRead got = co_await reader.read(body_space());
-    if (got.error == BodyReadError::idle_timeout || got.error == BodyReadError::line_timeout) {
-      co_return Attempt::response_timeout;
+    std::optional<BodyRead> got = reader.read_buffered(body_space());
+    if (!got) got = co_await reader.read(body_space());
+    if (got->error == BodyReadError::idle_timeout || got->error == BodyReadError::line_timeout) {
+      co_return TryOutcome::response_timeout;
     }
-    if (got.error != BodyReadError::none) co_return Attempt::bad_response;
-    first = got.size;
+    if (got->error != BodyReadError::none) co_return TryOutcome::bad_response;
+    first = *got;
   }
 
-  stage::Response response(plan_.ctx.arena);
+  stage::Response& response = plan_.ctx.arena.make<stage::Response>(plan_.ctx.arena);
   present(framing, response);
   bool clean = false;
   switch (co_await sink.on_upstream_head(response)) {
     case stage::ResponseSink::HeadAction::relay:
-      clean = co_await relay_body(reader, decoder, first, sink);
+      clean = co_await relay_body(reader, decoder, first.size, sink);
       break;
     case stage::ResponseSink::HeadAction::discard:
       clean = co_await drain_body(reader, decoder);
@@ -225,7 +225,7 @@ asio::awaitable<Attempt> UpstreamTry::relay_response(stage::ResponseSink& sink) 
     plan_.worker.pool().give_back(server_.endpoint.text, std::move(connection_),
                                   config.max_idle_per_worker, config.idle_timeout);
   }
-  co_return Attempt::done;
+  co_return TryOutcome::done;
 }
 
 // The head as the stages see it: hop-by-hop fields gone, the framing left
@@ -256,13 +256,14 @@ asio::awaitable<bool> UpstreamTry::relay_body(BodyReader& reader, const wire::Bo
   std::size_t size = first;
   for (bool first_piece = true;; first_piece = false) {
     if (!first_piece) {
-      const BodyRead got = co_await reader.read(body_space());
-      if (got.error != BodyReadError::none) {
+      std::optional<BodyRead> got = reader.read_buffered(body_space());
+      if (!got) got = co_await reader.read(body_space());
+      if (got->error != BodyReadError::none) {
         // The body broke off: the client cannot be told but by closing.
         sink.on_upstream_broken();
         co_return false;
       }
-      size = got.size;
+      size = got->size;
     }
     const bool last = decoder.done();
     if (!co_await sink.on_upstream_body(std::string_view(body_.data(), size), last)) {
@@ -274,7 +275,8 @@ asio::awaitable<bool> UpstreamTry::relay_body(BodyReader& reader, const wire::Bo
 
 // Reads the rest of a body nobody wants (the response was replaced), so the
 // connection can still be reused.
-asio::awaitable<bool> UpstreamTry::drain_body(BodyReader& reader, const wire::BodyDecoder& decoder) {
+asio::awaitable<bool> UpstreamTry::drain_body(BodyReader& reader,
+                                              const wire::BodyDecoder& decoder) {
   while (!decoder.done()) {
     const BodyRead got = co_await reader.read(body_space());
     if (got.error != BodyReadError::none) co_return false;

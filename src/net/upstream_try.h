@@ -36,7 +36,7 @@ class Worker;
 namespace http = beast::http;
 
 // How a try on one upstream server went.
-enum class Attempt {
+enum class TryOutcome {
   done,            // a response reached the sink (or the client went away meanwhile)
   connect_failed,  // nothing was sent: safe to try elsewhere
   connect_timeout,
@@ -61,7 +61,7 @@ struct TryPlan {
   DeadlineWatch& watch;
   stage::RequestContext& ctx;
   stage::RequestBody& body;
-  std::string_view head;  // the request head, framing lines and blank line included
+  std::string_view head;                 // the request head, framing lines and blank line included
   centinela::http::BodyFraming framing;  // of the request body sent upstream
   std::chrono::milliseconds response_timeout;
   std::uint64_t max_chunk_extensions;
@@ -72,21 +72,21 @@ class UpstreamTry {
  public:
   UpstreamTry(TryPlan& plan, std::size_t server_index);
 
-  asio::awaitable<Attempt> run(bool may_reuse, stage::ResponseSink& sink);
+  asio::awaitable<TryOutcome> run(bool may_reuse, stage::ResponseSink& sink);
 
   // Whether the response head was read: after that, nothing may be retried.
   bool response_started() const { return response_started_; }
-  // Why the client's body could not be read (after Attempt::client_failed).
+  // Why the client's body could not be read (after TryOutcome::client_failed).
   const stage::BodyRead& client_error() const { return client_error_; }
 
  private:
   using ResponseParser = http::response_parser<http::buffer_body>;
 
-  asio::awaitable<Attempt> connect();
-  asio::awaitable<Attempt> send_request();
-  asio::awaitable<Attempt> read_response_head(SteadyTime sent);
-  asio::awaitable<Attempt> read_one_head(SteadyTime deadline);
-  asio::awaitable<Attempt> relay_response(stage::ResponseSink& sink);
+  asio::awaitable<TryOutcome> connect();
+  asio::awaitable<TryOutcome> send_request();
+  asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
+  std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer, std::size_t& parsed);
+  asio::awaitable<TryOutcome> relay_response(stage::ResponseSink& sink);
   asio::awaitable<bool> relay_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder,
                                    std::size_t first, stage::ResponseSink& sink);
   asio::awaitable<bool> drain_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder);

@@ -7,7 +7,7 @@
 #include <ctime>
 
 #include "cache/redis_cache.h"
-#include "net/client_session.h"
+#include "net/client_connection.h"
 #include "observe/event_log.h"
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
@@ -101,7 +101,7 @@ asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor) {
       socket.close(ignored);
       continue;
     }
-    asio::co_spawn(io_, serve_client(*this, std::move(socket)), asio::detached);
+    start_client(*this, std::move(socket));
   }
 }
 

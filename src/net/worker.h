@@ -12,6 +12,7 @@
 #include "net/asio_fwd.h"
 #include "net/chunk_pool.h"
 #include "net/deadline.h"
+#include "net/request_slot.h"
 #include "net/upstream_pool.h"
 #include "proxy/worker_resources.h"
 
@@ -67,6 +68,7 @@ class Worker {
   DeadlineSweeper& sweeper() { return sweeper_; }
   UpstreamPool& pool() { return pool_; }
   ChunkPool& chunks() { return chunks_; }
+  SlotPool& slots() { return slots_; }
   GatewayShared& shared() { return shared_; }
   const proxy::WorkerResources& resources() const { return resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
@@ -89,6 +91,9 @@ class Worker {
 
   unsigned index_;
   GatewayShared& shared_;
+  // Before io_: what a coroutine destroyed with the io_context gives back
+  // must still be there.
+  SlotPool slots_;
   asio::io_context io_{1};
   DeadlineSweeper sweeper_;
   UpstreamPool pool_;

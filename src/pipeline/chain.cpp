@@ -44,10 +44,24 @@ Chain::Chain(std::vector<std::unique_ptr<stage::Stage>> stages) : owned_(std::mo
     static_fields_.push_back(field);
     remember(field.name);
   }
+  for (const auto& name : dropped_names_) {
+    dropped_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(name.size(), 63);
+  }
 }
 
 void Chain::drop_replaced_fields(stage::ResponseFields& fields) const {
-  for (const auto& name : dropped_names_) fields.erase(name);
+  if (dropped_names_.empty()) return;
+  // One pass over the fields; a name is compared only with dropped names of
+  // its length.
+  const auto length_bit = [](std::size_t size) {
+    return std::uint64_t{1} << std::min<std::size_t>(size, 63);
+  };
+  fields.erase_if([&](const stage::Field& field) {
+    if ((dropped_lengths_ & length_bit(field.name.size())) == 0) return false;
+    return std::any_of(dropped_names_.begin(), dropped_names_.end(), [&](const std::string& name) {
+      return stage::ResponseFields::same_name(field.name, name);
+    });
+  });
 }
 
 }  // namespace centinela::pipeline

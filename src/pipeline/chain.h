@@ -3,6 +3,7 @@
 // fixed lines merged once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -36,6 +37,9 @@ class Chain {
   std::unique_ptr<const std::string> static_lines_;
   std::vector<stage::Field> static_fields_;
   std::vector<std::string> dropped_names_;  // static field names and drops, lower-case, once each
+  // Bit n: some dropped name is n bytes long (63: 63 or longer), so most
+  // fields are passed over without a comparison.
+  std::uint64_t dropped_lengths_ = 0;
 };
 
 }  // namespace centinela::pipeline

@@ -45,6 +45,14 @@ class Run final : public stage::ResponseSink {
     co_return complete_;
   }
 
+  // A response the gateway made before the chain's request direction could
+  // run (no route, a refused head), through its response direction.
+  boost::asio::awaitable<bool> answer(LocalResponse response) {
+    co_await deliver(Answer(std::move(response)), 0, 0);
+    for (stage::Stage* s : stages_) s->on_finish(ctx_, complete_);
+    co_return complete_;
+  }
+
   // --- the upstream's response --------------------------------------------
   boost::asio::awaitable<HeadAction> on_upstream_head(Response& response) override {
     stamp(response);
@@ -57,8 +65,9 @@ class Run final : public stage::ResponseSink {
     co_return HeadAction::relay;
   }
 
+  // (Not a coroutine: one frame less per piece.)
   boost::asio::awaitable<bool> on_upstream_body(std::string_view piece, bool last) override {
-    co_return co_await send_body(piece, last, 0);
+    return send_body(piece, last, 0);
   }
 
   void on_upstream_broken() override {
@@ -154,7 +163,9 @@ class Run final : public stage::ResponseSink {
   // Builds the response of an answer and sends it through the response
   // stages from `from` on.
   boost::asio::awaitable<void> deliver(Answer answer, std::size_t from, int depth) {
-    Response response(ctx_.arena);
+    // In the request's arena, not in this frame: a frame that small is
+    // recycled by Asio instead of allocated.
+    Response& response = ctx_.arena.make<Response>(ctx_.arena);
     response.origin = stage::ResponseOrigin::gateway;
     const bool head_request = ctx_.request.method() == stage::http::verb::head;
     if (auto* local = std::get_if<LocalResponse>(&answer)) {
@@ -172,6 +183,11 @@ class Run final : public stage::ResponseSink {
       response.stored = stored.response;
     }
     response.length = response.whole_body.size();
+    // A stored 304 says nothing of a length: the client's representation
+    // (a compressed variant, say) may not be the one stored.
+    if (auto* stored = std::get_if<StoredAnswer>(&answer); stored && stored->not_modified) {
+      response.length.reset();
+    }
     response.sends_body = stage::response_sends_body(response.status, head_request);
     if (!response.fields.contains("Date")) response.fields.add_view("Date", ctx_.http_date);
     stamp(response);
@@ -215,10 +231,18 @@ class Run final : public stage::ResponseSink {
 
 }  // namespace
 
+// Not coroutines: the run lives in the request's arena, so its frame is the
+// only one.
 boost::asio::awaitable<bool> run(const Chain& chain, stage::RequestContext& ctx,
                                  stage::Downstream& downstream, stage::Upstream& upstream) {
-  Run one(chain, ctx, downstream);
-  co_return co_await one.serve(upstream);
+  Run& one = ctx.arena.make<Run>(chain, ctx, downstream);
+  return one.serve(upstream);
+}
+
+boost::asio::awaitable<bool> respond(const Chain& chain, stage::RequestContext& ctx,
+                                     stage::Downstream& downstream, stage::LocalResponse response) {
+  Run& one = ctx.arena.make<Run>(chain, ctx, downstream);
+  return one.answer(std::move(response));
 }
 
 }  // namespace centinela::pipeline

@@ -19,4 +19,10 @@ namespace centinela::pipeline {
 boost::asio::awaitable<bool> run(const Chain& chain, stage::RequestContext& ctx,
                                  stage::Downstream& downstream, stage::Upstream& upstream);
 
+// Sends a response the gateway made before the chain could see the request
+// (no route matched, the target was refused) through the chain's response
+// direction. True when the client got all of it.
+boost::asio::awaitable<bool> respond(const Chain& chain, stage::RequestContext& ctx,
+                                     stage::Downstream& downstream, stage::LocalResponse response);
+
 }  // namespace centinela::pipeline

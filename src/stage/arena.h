@@ -17,7 +17,7 @@ namespace centinela::stage {
 
 class Arena {
  public:
-  static constexpr std::size_t kInlineBytes = 2048;
+  static constexpr std::size_t kInlineBytes = 4096;
 
   Arena() = default;
   ~Arena() { reset(); }

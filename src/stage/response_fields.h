@@ -5,6 +5,7 @@
 // the usual handful of fields; names compare case-insensitively.
 #pragma once
 
+#include <algorithm>
 #include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <initializer_list>
@@ -42,6 +43,11 @@ class ResponseFields {
   void add(std::string_view name, std::string_view value);
   void set(std::string_view name, std::string_view value);  // replaces every `name`
   void erase(std::string_view name);
+  // Removes every field for which pred(field) holds, in one pass.
+  template <typename Pred>
+  void erase_if(Pred&& pred) {
+    fields_.erase(std::remove_if(fields_.begin(), fields_.end(), pred), fields_.end());
+  }
   // For views that outlive the response (a parsed head, a stored entry,
   // constants): added without copying.
   void add_view(std::string_view name, std::string_view value) {

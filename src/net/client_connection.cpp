@@ -1,0 +1,175 @@
+#include "net/client_connection.h"
+
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "net/request_slot.h"
+#include "net/serve_request.h"
+#include "net/worker.h"
+#include "observe/metrics.h"
+#include "proxy/runtime.h"
+#include "security/client_ip.h"
+
+namespace centinela::net {
+namespace {
+
+constexpr std::size_t kReadChunk = 4096;
+// How long a connection that is being reused keeps its slot and a pending
+// read between requests; quieter than that, it parks (the sweeper's tick,
+// 100 ms, is the resolution).
+constexpr std::chrono::milliseconds kParkAfter{1000};
+
+std::array<std::uint8_t, 16> to_v6_bytes(const asio::ip::address& address) {
+  if (address.is_v4()) {
+    return asio::ip::make_address_v6(asio::ip::v4_mapped, address.to_v4()).to_bytes();
+  }
+  return address.to_v6().to_bytes();
+}
+
+asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection);
+
+// Plain new/delete for a handler's operation. Asio recycles operation memory
+// per thread and hands out the first cached block that is large enough (a
+// write's, several times the size of a wait); a wait that lasts as long as a
+// parked connection must not keep one. (Asio treats std::allocator like its
+// recycler, hence a type of our own.)
+template <typename T>
+struct ExactAllocator {
+  using value_type = T;
+  ExactAllocator() = default;
+  template <typename U>
+  ExactAllocator(const ExactAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
+  template <typename U>
+  bool operator==(const ExactAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+// Waits for the connection to become readable with nothing but the wait
+// itself: no slot, no coroutine. Readable: serving resumes in a new
+// coroutine. Idle past its deadline, drained, or failed: it closes.
+void park(std::unique_ptr<ClientConnection> connection) {
+  ClientConnection& c = *connection;
+  c.woken = true;
+  c.watch.set_idle(true);
+  c.watch.arm(c.socket, c.idle_until);
+  auto wake = [connection = std::move(connection)](boost::system::error_code ec) mutable {
+    ClientConnection& c = *connection;
+    c.watch.disarm();
+    c.watch.set_idle(false);
+    if (ec || c.worker.draining()) {
+      c.socket.shutdown(tcp::socket::shutdown_send, ec);
+      return;  // closed as the connection goes
+    }
+    asio::co_spawn(c.worker.io(), serve(std::move(connection)), asio::detached);
+  };
+  c.socket.async_wait(tcp::socket::wait_read,
+                      asio::bind_allocator(ExactAllocator<void>(), std::move(wake)));
+}
+
+// Closing a socket with unread input makes the kernel send RST, which can
+// destroy the error response still in flight to the client (a 413 sent before
+// the body was read). So read and drop the client's remaining bytes, briefly.
+asio::awaitable<void> discard_until_eof(ClientConnection& c, beast::flat_buffer& buffer) {
+  constexpr std::size_t kMaxDiscard = 4 * 1024 * 1024;
+  std::size_t discarded = 0;
+  const SteadyTime until = SteadyClock::now() + std::chrono::seconds(2);
+  while (discarded < kMaxDiscard) {
+    buffer.clear();
+    c.watch.arm(c.socket, until);
+    auto [ec, n] = co_await c.socket.async_read_some(buffer.prepare(8192), use_nothrow);
+    c.watch.disarm();
+    if (ec) break;
+    discarded += n;
+  }
+}
+
+enum class Wait { read, request, park, close };
+
+// Before waiting for the next request: read with the slot's buffer ready
+// (after an exhausted read this costs no system call), or park at once.
+Wait begin_wait(ClientConnection& c) {
+  const SteadyTime now = SteadyClock::now();
+  c.idle_until = now + c.worker.runtime()->config().server.limits.idle_timeout;
+  // After its first request a connection is as likely to stay idle as not
+  // (a browser's spare, a health check): it parks at once. One that comes
+  // back is kept busy from then on.
+  if (c.requests == 1 && !c.woken) return Wait::park;
+  c.watch.set_idle(true);
+  c.watch.arm(c.socket, std::min(c.idle_until, now + kParkAfter));
+  return Wait::read;
+}
+
+// After the read: bytes, or a quiet connection (the sweeper cancelled the
+// read at kParkAfter) that parks, or the end.
+Wait end_wait(ClientConnection& c, beast::flat_buffer& buffer, boost::system::error_code ec,
+              std::size_t n) {
+  c.watch.disarm();
+  c.watch.set_idle(false);
+  if (!ec) {
+    buffer.commit(n);
+    return Wait::request;
+  }
+  const bool quiet = c.watch.fired() && SteadyClock::now() < c.idle_until;
+  return quiet && !c.worker.draining() ? Wait::park : Wait::close;
+}
+
+asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
+  ClientConnection& c = *connection;
+  SlotPool::Lease slot = c.worker.slots().take();
+  Served served = Served::close;
+  for (;;) {
+    if (slot->buffer.size() == 0) {
+      if (c.worker.draining()) break;
+      Wait wait = begin_wait(c);
+      if (wait == Wait::read) {
+        auto [ec, n] =
+            co_await c.socket.async_read_some(slot->buffer.prepare(kReadChunk), use_nothrow);
+        wait = end_wait(c, slot->buffer, ec, n);
+      }
+      if (wait == Wait::close) break;
+      if (wait == Wait::park) {
+        slot.release();
+        park(std::move(connection));
+        co_return;
+      }
+    }
+    served = co_await serve_request(c, *slot);
+    if (served != Served::keep_alive) break;
+  }
+  boost::system::error_code ignored;
+  c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  if (served == Served::close_after_reading_input) co_await discard_until_eof(c, slot->buffer);
+}
+
+}  // namespace
+
+ConnectionCount::ConnectionCount(Worker& worker) : worker_(worker) {
+  worker_.shared().active_connections.fetch_add(1, std::memory_order_relaxed);
+  if (auto* gauge = worker_.shared().connections_gauge) gauge->add(1);
+}
+
+ConnectionCount::~ConnectionCount() {
+  worker_.shared().active_connections.fetch_sub(1, std::memory_order_relaxed);
+  if (auto* gauge = worker_.shared().connections_gauge) gauge->add(-1);
+  worker_.connection_closed();
+}
+
+ClientConnection::ClientConnection(Worker& owner, tcp::socket accepted)
+    : worker(owner), count(owner), socket(std::move(accepted)), watch(owner.sweeper()) {}
+
+void start_client(Worker& worker, tcp::socket socket) {
+  boost::system::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) return;
+  auto connection = std::make_unique<ClientConnection>(worker, std::move(socket));
+  connection->peer = to_v6_bytes(peer.address());
+  connection->peer_text = security::format_ip(connection->peer);
+  asio::co_spawn(worker.io(), serve(std::move(connection)), asio::detached);
+}
+
+}  // namespace centinela::net

@@ -1,0 +1,52 @@
+// A client connection over HTTP/1.1: requests one after the other
+// (keep-alive), each served by serve_request (serve_request.h) with a request
+// slot from the worker's pool. Between requests a connection holds its slot
+// and a pending read while it is busy — a read after an exhausted read costs
+// no system call — and parks when it goes quiet: the slot goes back and a
+// readiness wait, with no coroutine behind it, is all that is left.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "net/asio_fwd.h"
+#include "net/deadline.h"
+
+namespace centinela::net {
+
+class Worker;
+
+// Counts the connection in the process-wide gauge while it lives.
+class ConnectionCount {
+ public:
+  explicit ConnectionCount(Worker& worker);
+  // Runs after the connection's DeadlineWatch is gone, so a draining worker
+  // sees its true count.
+  ~ConnectionCount();
+  ConnectionCount(const ConnectionCount&) = delete;
+  ConnectionCount& operator=(const ConnectionCount&) = delete;
+
+ private:
+  Worker& worker_;
+};
+
+// What a connection keeps for its whole life, and all it keeps while parked.
+struct ClientConnection {
+  ClientConnection(Worker& owner, tcp::socket accepted);
+
+  Worker& worker;
+  ConnectionCount count;  // before the watch: counted until the watch is gone
+  tcp::socket socket;
+  DeadlineWatch watch;
+  std::array<std::uint8_t, 16> peer{};  // IPv4 as ::ffff:a.b.c.d
+  std::string peer_text;                // formatted once
+  std::uint32_t requests = 0;           // served on this connection
+  bool woken = false;                   // parked at least once
+  SteadyTime idle_until{};              // while waiting for the next request
+};
+
+// Serves a freshly accepted connection until it closes.
+void start_client(Worker& worker, tcp::socket socket);
+
+}  // namespace centinela::net

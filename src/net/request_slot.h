@@ -1,0 +1,81 @@
+// What a request needs while it is served — its read buffer, parser, head
+// buffers, context and arena, the downstream and upstream objects — taken
+// from the worker's pool when the request's first bytes arrive and given
+// back when the connection waits idle, so an idle connection holds none of
+// it (issue 12: an idle connection costs under 1 KiB).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/http1_downstream.h"
+#include "net/request_intake.h"
+#include "net/upstream_client.h"
+#include "proxy/request_context.h"
+
+namespace centinela::net {
+
+struct RequestSlot {
+  beast::flat_buffer buffer;  // the connection's reads: a head, then one body read at a time
+  std::string response_head;  // the response head being written
+  std::string upstream_head;  // the request head sent upstream
+  IntakeBuffers intake;       // normalised path and Host, the target sent upstream
+
+  // This request's objects, made when it starts and destroyed when it ends
+  // (in reverse order: they refer to each other).
+  std::optional<RequestParser> parser;
+  std::optional<proxy::RequestContext> ctx;
+  std::optional<Http1Downstream> downstream;
+  std::optional<UpstreamClient> upstream;
+
+  // Destroys the request's objects; the buffers keep their capacity.
+  void end_request() {
+    upstream.reset();
+    downstream.reset();
+    ctx.reset();
+    parser.reset();
+  }
+};
+
+// The worker's spare slots. No locks: one pool per worker thread.
+class SlotPool {
+ public:
+  class Lease {
+   public:
+    Lease() = default;
+    Lease(SlotPool* pool, std::unique_ptr<RequestSlot> slot)
+        : pool_(pool), slot_(std::move(slot)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&& other) noexcept {
+      release();
+      pool_ = other.pool_;
+      slot_ = std::move(other.slot_);
+      return *this;
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { release(); }
+
+    RequestSlot& operator*() const { return *slot_; }
+    RequestSlot* operator->() const { return slot_.get(); }
+    explicit operator bool() const { return slot_ != nullptr; }
+    void release() {
+      if (slot_) pool_->give_back(std::move(slot_));
+    }
+
+   private:
+    SlotPool* pool_ = nullptr;
+    std::unique_ptr<RequestSlot> slot_;
+  };
+
+  Lease take();
+
+ private:
+  void give_back(std::unique_ptr<RequestSlot> slot);
+
+  std::vector<std::unique_ptr<RequestSlot>> free_;
+};
+
+}  // namespace centinela::net
