@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "net/background_requests.h"
 #include "net/http1_downstream.h"
 #include "net/request_intake.h"
 #include "net/upstream_client.h"
@@ -29,9 +30,11 @@ struct RequestSlot {
   std::optional<proxy::RequestContext> ctx;
   std::optional<Http1Downstream> downstream;
   std::optional<UpstreamClient> upstream;
+  std::optional<RouteBackground> background;
 
   // Destroys the request's objects; the buffers keep their capacity.
   void end_request() {
+    background.reset();
     upstream.reset();
     downstream.reset();
     ctx.reset();

@@ -229,13 +229,15 @@ asio::awaitable<Served> serve_through_cache(ClientConnection& c, RequestSlot& sl
 
 // A routed request through its route's chain and upstream.
 asio::awaitable<Served> run_route(ClientConnection& c, RequestSlot& slot,
-                                  const config::Limits& limits, const Accepted& accepted,
-                                  Outcome& outcome) {
+                                  const std::shared_ptr<const proxy::Runtime>& runtime,
+                                  const Accepted& accepted, Outcome& outcome) {
+  const auto& limits = runtime->config().server.limits;
   proxy::RequestContext& ctx = *slot.ctx;
   const proxy::Route& route = *ctx.route;
   ctx.host = slot.intake.authority;
   ctx.path = outcome.path;
   ctx.query = outcome.query;
+  ctx.background = &slot.background.emplace(c.worker, runtime, route);
   Http1Downstream& down = make_downstream(c, slot, limits, accepted.client, accepted.body);
   UpstreamClient& upstream =
       slot.upstream.emplace(c.worker, route.upstream(), route.config().timeout,
@@ -278,8 +280,10 @@ Decision decide(RequestSlot& slot, const proxy::Runtime& runtime, const wire::Ve
 
 // An accepted head: answered by the gateway, or routed and run.
 asio::awaitable<Served> dispatch(ClientConnection& c, RequestSlot& slot,
-                                 const proxy::Runtime& runtime, const wire::VettedRequest& vetted,
-                                 Accepted& accepted, Outcome& outcome) {
+                                 const std::shared_ptr<const proxy::Runtime>& shared_runtime,
+                                 const wire::VettedRequest& vetted, Accepted& accepted,
+                                 Outcome& outcome) {
+  const proxy::Runtime& runtime = *shared_runtime;
   const auto& limits = runtime.config().server.limits;
   Decision decision = decide(slot, runtime, vetted, accepted, outcome);
   if (decision.answer) {
@@ -288,7 +292,7 @@ asio::awaitable<Served> dispatch(ClientConnection& c, RequestSlot& slot,
   if (slot.ctx->route->config().cache.enabled) {
     return serve_through_cache(c, slot, runtime, accepted, outcome);
   }
-  return run_route(c, slot, limits, accepted, outcome);
+  return run_route(c, slot, shared_runtime, accepted, outcome);
 }
 
 observe::AccessLogRecord make_log_record(const proxy::RequestContext& ctx, const Outcome& outcome,
@@ -370,7 +374,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     outcome.method = parser.get().method_string();
     outcome.path = slot.intake.path;
     outcome.query = vetted.target.query;
-    served = co_await dispatch(c, slot, *runtime, vetted, accepted, outcome);
+    served = co_await dispatch(c, slot, runtime, vetted, accepted, outcome);
   }
   record(c.worker, *runtime, ctx, outcome, start, start_wall);
   slot.end_request();

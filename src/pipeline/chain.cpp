@@ -49,6 +49,12 @@ Chain::Chain(std::vector<std::unique_ptr<stage::Stage>> stages) : owned_(std::mo
   }
 }
 
+Chain Chain::borrowing(stage::Stage& stage) {
+  Chain chain;
+  chain.stages_.push_back(&stage);
+  return chain;
+}
+
 void Chain::drop_replaced_fields(stage::ResponseFields& fields) const {
   if (dropped_names_.empty()) return;
   // One pass over the fields; a name is compared only with dropped names of

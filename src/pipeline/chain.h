@@ -19,6 +19,9 @@ class Chain {
   Chain() = default;
   // Gives each stage its state slot; at most stage::kMaxStages stages.
   explicit Chain(std::vector<std::unique_ptr<stage::Stage>> stages);
+  // One stage of another chain, borrowed: it keeps its slot there (a stage's
+  // own request made in the background runs through it alone).
+  static Chain borrowing(stage::Stage& stage);
 
   std::span<stage::Stage* const> stages() const { return stages_; }
   bool empty() const { return stages_.empty(); }

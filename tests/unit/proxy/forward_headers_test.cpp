@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "stage/arena.h"
+#include "stage/upstream_request.h"
+
 namespace centinela::proxy {
 namespace {
 
@@ -324,6 +327,94 @@ TEST(PrepareClientResponse, SetsRequestIdAndStripsHopByHop) {
   EXPECT_FALSE(has(head, "Keep-Alive"));
   EXPECT_FALSE(has(head, "Transfer-Encoding"));
   EXPECT_EQ(values(head, "Content-Type"), std::vector<std::string>{"text/plain"});
+}
+
+// --- append_upstream_head ------------------------------------------------
+
+std::string upstream_head(const RequestHead& head, const ForwardingInfo& info,
+                          const stage::UpstreamRequest* edits = nullptr) {
+  stage::Arena arena;
+  stage::UpstreamRequest none(arena);
+  std::string out;
+  append_upstream_head(head, edits != nullptr ? *edits : none, info, out);
+  return out;
+}
+
+TEST(AppendUpstreamHead, ClientFieldsThenForwardingFields) {
+  RequestHead head = request({{"Host", "example.com"}, {"Accept", "*/*"}});
+  EXPECT_EQ(upstream_head(head, untrusted_peer()),
+            "GET / HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n"
+            "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Proto: http\r\n"
+            "X-Forwarded-Host: example.com\r\nVia: 1.1 centinela\r\nX-Request-ID: req-1\r\n"
+            "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n");
+}
+
+TEST(AppendUpstreamHead, FramingExpectAndForwardingFieldsOfTheClientAreNotCopied) {
+  RequestHead head = request({{"Host", "h"},
+                              {"Content-Length", "5"},
+                              {"Expect", "100-continue"},
+                              {"X-Forwarded-For", "1.2.3.4"},
+                              {"X-Forwarded-Proto", "https"},
+                              {"X-Forwarded-Host", "evil"},
+                              {"X-Request-ID", "client-id"},
+                              {"traceparent", "00-forged"},
+                              {"Via", "1.0 earlier"}});
+  const std::string out = upstream_head(head, untrusted_peer());
+  for (std::string_view line :
+       {"Content-Length", "Expect", "1.2.3.4", "https", "evil", "client-id", "forged"}) {
+    EXPECT_EQ(out.find(line), std::string::npos) << line;
+  }
+  // Every earlier hop stays in Via, whoever reports it.
+  EXPECT_NE(out.find("Via: 1.0 earlier, 1.1 centinela\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-Forwarded-For: 203.0.113.7\r\n"), std::string::npos) << out;
+}
+
+TEST(AppendUpstreamHead, TrustedPeerKeepsItsForwardingFields) {
+  RequestHead head = request({{"Host", "h"},
+                              {"X-Forwarded-For", "1.2.3.4"},
+                              {"X-Forwarded-For", "5.6.7.8"},
+                              {"X-Forwarded-Proto", "https"},
+                              {"X-Forwarded-Host", "public.example"}});
+  const std::string out = upstream_head(head, trusted_peer());
+  EXPECT_NE(out.find("X-Forwarded-For: 1.2.3.4, 5.6.7.8, 10.0.0.2\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-Forwarded-Proto: https\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-Forwarded-Host: public.example\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("X-Forwarded-Proto: http\r\n"), std::string::npos) << out;
+}
+
+TEST(AppendUpstreamHead, HostOverrideReplacesHostButNotForwardedHost) {
+  RequestHead head = request({{"Host", "client.example"}});
+  ForwardingInfo info = untrusted_peer();
+  info.host_override = "backend.internal";
+  const std::string out = upstream_head(head, info);
+  EXPECT_NE(out.find("\r\nHost: backend.internal\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\r\nHost: client.example\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("X-Forwarded-Host: client.example\r\n"), std::string::npos) << out;
+}
+
+TEST(AppendUpstreamHead, StagesEditsApplyWithoutTouchingTheClientsRequest) {
+  RequestHead head = request({{"Host", "h"},
+                              {"Accept-Encoding", "gzip"},
+                              {"If-None-Match", "\"client\""},
+                              {"X-Host", "evil"}});
+  head.target("/original?q=1");
+  stage::Arena arena;
+  stage::UpstreamRequest edits(arena);
+  edits.remove("accept-encoding");
+  edits.remove("X-Host");
+  edits.set("If-None-Match", "\"stored\"");
+  edits.set_method("GET");
+  edits.set_target("/rewritten");
+  std::string out;
+  append_upstream_head(head, edits, untrusted_peer(), out);
+  EXPECT_TRUE(out.starts_with("GET /rewritten HTTP/1.1\r\nHost: h\r\n")) << out;
+  EXPECT_EQ(out.find("gzip"), std::string::npos) << out;
+  EXPECT_EQ(out.find("evil"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\"client\""), std::string::npos) << out;
+  EXPECT_NE(out.find("If-None-Match: \"stored\"\r\n"), std::string::npos) << out;
+  // The client's request is as it was.
+  EXPECT_EQ(values(head, "Accept-Encoding"), std::vector<std::string>{"gzip"});
+  EXPECT_EQ(head.target(), "/original?q=1");
 }
 
 }  // namespace
