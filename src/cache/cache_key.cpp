@@ -9,7 +9,7 @@
 #include "cache/cache_entry.h"
 #include "compress/negotiation.h"
 #include "config/percent_encoding.h"
-#include "security/openssl_sha256.h"
+#include "util/sha256.h"
 
 namespace centinela::cache {
 namespace {
@@ -40,7 +40,7 @@ void append_length(std::string& out, std::size_t n) {
 void append_hashed_part(std::string& out, char tag, std::string_view value) {
   out += tag;
   out += '#';
-  security::append_hex_sha256(out, value);
+  util::append_hex_sha256(out, value);
 }
 
 void append_part(std::string& out, char tag, std::string_view value) {
@@ -343,8 +343,8 @@ bool keyed_per_identity(const config::CacheConfig& route, const proxy::RequestCo
 void digest_primary_key(std::string_view primary_key, std::string& out) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
-  EVP_Digest(primary_key.data(), primary_key.size(), digest.data(), &size,
-             security::fetched_sha256(), nullptr);
+  EVP_Digest(primary_key.data(), primary_key.size(), digest.data(), &size, util::fetched_sha256(),
+             nullptr);
   out.assign(reinterpret_cast<const char*>(digest.data()), kStoredKeyBytes);
 }
 
