@@ -4,14 +4,12 @@
 #include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <chrono>
@@ -19,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "redis/asio_names.h"
 #include "redis/client_metrics.h"
 #include "redis/command_encoding.h"
 #include "redis/reconnect.h"
@@ -26,9 +25,6 @@
 
 namespace centinela::redis {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
@@ -39,18 +35,13 @@ constexpr auto kSweepInterval = std::chrono::milliseconds(50);
 // stopped answering must not make a worker queue without bound.
 constexpr std::size_t kMaxPending = 65536;
 
-constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-
 }  // namespace
 
 class Client::Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::io_context& io, const config::RedisConfig& cfg)
       : io_(io),
-        host_(cfg.host),
-        port_(cfg.port),
-        db_(cfg.db),
-        password_(cfg.password),
+        cfg_(cfg),
         timeout_(std::chrono::duration_cast<Clock::duration>(cfg.timeout)),
         connect_timeout_(std::max<Clock::duration>(timeout_, 1s)),
         // A connection whose oldest command is this late is hung (e.g. a
@@ -59,7 +50,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
         socket_(io),
         resolver_(io),
         sweep_timer_(io),
-        reconnect_(io, {.endpoint = host_ + ":" + std::to_string(port_),
+        reconnect_(io, {.endpoint = endpoint_name(cfg_),
                         .up = "redis connected",
                         .lost = "redis connection lost",
                         .failed = "redis unavailable"}),
@@ -170,7 +161,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     c.connect_deadline_ = Clock::now() + c.connect_timeout_;
     std::function<bool()> abandoned = [&c, generation] { return c.stale(generation); };
     const std::string failure =
-        co_await open_connection(c.socket_, c.resolver_, c.host_, c.port_, std::move(abandoned));
+        co_await open_connection(c.socket_, c.resolver_, c.cfg_, std::move(abandoned));
     if (!failure.empty()) {
       c.drop(generation, failure);
       co_return c.end_reason();
@@ -215,21 +206,13 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   static asio::awaitable<void> handshake(std::shared_ptr<Connection> self,
                                          std::uint64_t generation) {
     Connection& c = *self;
-    if (!c.password_.empty()) {
-      std::vector<std::string> auth{"AUTH", c.password_};
-      auto reply = co_await send(self, auth, /*handshake=*/true);
+    const std::vector<Command> commands = handshake_commands(c.cfg_);
+    for (const Command& command : commands) {
+      auto reply = co_await send(self, command, /*handshake=*/true);
       if (c.stale(generation)) co_return;
       if (!reply || reply->type != Reply::Type::status) {
-        c.drop(generation, "AUTH failed: " + (reply ? reply->str : std::string("no reply")));
-        co_return;
-      }
-    }
-    if (c.db_ != 0) {
-      std::vector<std::string> select{"SELECT", std::to_string(c.db_)};
-      auto reply = co_await send(self, select, /*handshake=*/true);
-      if (c.stale(generation)) co_return;
-      if (!reply || reply->type != Reply::Type::status) {
-        c.drop(generation, "SELECT failed: " + (reply ? reply->str : std::string("no reply")));
+        c.drop(generation,
+               command[0] + " failed: " + (reply ? reply->str : std::string("no reply")));
         co_return;
       }
     }
@@ -330,10 +313,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   }
 
   asio::io_context& io_;
-  const std::string host_;
-  const std::uint16_t port_;
-  const unsigned db_;
-  const std::string password_;
+  const config::RedisConfig cfg_;  // host, port, password, db
   const Clock::duration timeout_;
   const Clock::duration connect_timeout_;
   const Clock::duration stall_limit_;

@@ -1,21 +1,24 @@
 #include "redis/reconnect.h"
 
 #include <algorithm>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <utility>
 #include <vector>
 
 #include "observe/event_log.h"
+#include "redis/asio_names.h"
 
 namespace centinela::redis {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
+std::string endpoint_name(const config::RedisConfig& cfg) {
+  return cfg.host + ":" + std::to_string(cfg.port);
+}
 
-namespace {
-constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-}  // namespace
+std::vector<Command> handshake_commands(const config::RedisConfig& cfg) {
+  std::vector<Command> commands;
+  if (!cfg.password.empty()) commands.push_back({"AUTH", cfg.password});
+  if (cfg.db != 0) commands.push_back({"SELECT", std::to_string(cfg.db)});
+  return commands;
+}
 
 Backoff::Duration Backoff::next() {
   const Duration now = current_;
@@ -24,8 +27,10 @@ Backoff::Duration Backoff::next() {
 }
 
 asio::awaitable<std::string> open_connection(tcp::socket& socket, tcp::resolver& resolver,
-                                             const std::string& host, std::uint16_t port,
+                                             const config::RedisConfig& cfg,
                                              std::function<bool()> abandoned) {
+  const std::string& host = cfg.host;
+  const std::uint16_t port = cfg.port;
   std::vector<tcp::endpoint> endpoints;
   boost::system::error_code ec;
   const asio::ip::address address = asio::ip::make_address(host, ec);

@@ -13,6 +13,9 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "config/config.h"
 
 namespace centinela::redis {
 
@@ -34,7 +37,10 @@ class Backoff {
   Duration current_ = kFirst;
 };
 
-// Opens a TCP connection to `host`:`port` on `socket`: an IP literal at once,
+// "host:port", as log lines name a Redis server.
+std::string endpoint_name(const config::RedisConfig& cfg);
+
+// Opens a TCP connection to cfg.host:cfg.port on `socket`: an IP literal at once,
 // a name resolved through `resolver` (off the calling thread), each address
 // in turn. Returns an empty string once connected (TCP_NODELAY set), else
 // why not. `abandoned()` is asked after every wait: when it says true
@@ -42,8 +48,14 @@ class Backoff {
 // attempt stops without touching `socket` again.
 boost::asio::awaitable<std::string> open_connection(boost::asio::ip::tcp::socket& socket,
                                                     boost::asio::ip::tcp::resolver& resolver,
-                                                    const std::string& host, std::uint16_t port,
+                                                    const config::RedisConfig& cfg,
                                                     std::function<bool()> abandoned);
+
+using Command = std::vector<std::string>;
+
+// What a new connection sends before anything else: AUTH when there is a
+// password, SELECT for a database other than 0. Each answers a status reply.
+std::vector<Command> handshake_commands(const config::RedisConfig& cfg);
 
 class ReconnectLoop {
  public:

@@ -2,27 +2,23 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "redis/asio_names.h"
 #include "redis/command_encoding.h"
 #include "redis/reconnect.h"
 #include "redis/reply_reader.h"
 
 namespace centinela::redis {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
@@ -33,8 +29,6 @@ namespace {
 constexpr auto kPingInterval = std::chrono::seconds(1);
 constexpr auto kSilenceLimit = std::chrono::seconds(3);
 constexpr auto kWatchInterval = std::chrono::milliseconds(100);
-
-constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 bool is_push(const Reply& reply, std::string_view kind) {
   return reply.type == Reply::Type::array && !reply.elements.empty() &&
@@ -48,10 +42,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
   Session(asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
           MessageHandler on_message, ConnectedHandler on_connected)
       : io_(io),
-        host_(cfg.host),
-        port_(cfg.port),
-        db_(cfg.db),
-        password_(cfg.password),
+        cfg_(cfg),
         handshake_limit_(std::max<Clock::duration>(
             std::chrono::duration_cast<Clock::duration>(cfg.timeout), 1s)),
         channel_(std::move(channel)),
@@ -60,7 +51,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
         socket_(io),
         resolver_(io),
         watch_timer_(io),
-        reconnect_(io, {.endpoint = host_ + ":" + std::to_string(port_),
+        reconnect_(io, {.endpoint = endpoint_name(cfg_),
                         .channel = channel_,
                         .up = "redis subscribed",
                         .lost = "redis subscription lost",
@@ -120,26 +111,19 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     deadline_ = Clock::now() + handshake_limit_;
     std::function<bool()> abandoned = [this] { return closed_ || !dropped_because_.empty(); };
     const std::string failure =
-        co_await open_connection(socket_, resolver_, host_, port_, std::move(abandoned));
+        co_await open_connection(socket_, resolver_, cfg_, std::move(abandoned));
     if (!failure.empty()) co_return end_reason(failure);
 
     // AUTH, SELECT and SUBSCRIBE in one write; their replies come in order.
     std::string out;
-    std::size_t status_replies = 0;
-    if (!password_.empty()) {
-      append_command(out, {"AUTH", password_});
-      ++status_replies;
-    }
-    if (db_ != 0) {
-      append_command(out, {"SELECT", std::to_string(db_)});
-      ++status_replies;
-    }
+    const std::vector<Command> handshake = handshake_commands(cfg_);
+    for (const Command& command : handshake) append_command(out, command);
     append_command(out, {"SUBSCRIBE", channel_});
     auto [write_ec, written] =
         co_await asio::async_write(socket_, asio::buffer(out), as_tuple_awaitable);
     if (write_ec) co_return end_reason("write: " + write_ec.message());
     last_read_ = Clock::now();
-    co_return co_await read_replies(status_replies);
+    co_return co_await read_replies(handshake.size());
   }
 
   // The handshake's `status_replies`, then SUBSCRIBE's confirmation and the
@@ -229,10 +213,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
   }
 
   asio::io_context& io_;
-  const std::string host_;
-  const std::uint16_t port_;
-  const unsigned db_;
-  const std::string password_;
+  const config::RedisConfig cfg_;  // host, port, password, db
   const Clock::duration handshake_limit_;
   const std::string channel_;
   const MessageHandler on_message_;

@@ -35,6 +35,20 @@ TEST(BackoffTest, DoublesFromAHundredMillisecondsToTwoSeconds) {
   EXPECT_EQ(backoff.peek(), 2 * Backoff::kFirst);
 }
 
+TEST(HandshakeTest, AuthWithAPasswordThenSelectForAnotherDatabase) {
+  config::RedisConfig cfg;
+  cfg.host = "redis.test";
+  cfg.port = 6380;
+  EXPECT_EQ(endpoint_name(cfg), "redis.test:6380");
+  EXPECT_TRUE(handshake_commands(cfg).empty());
+  cfg.db = 3;
+  EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"SELECT", "3"}}));
+  cfg.password = "s3cret";
+  EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"AUTH", "s3cret"}, {"SELECT", "3"}}));
+  cfg.db = 0;
+  EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"AUTH", "s3cret"}}));
+}
+
 // The event log, written to a file of the test's.
 class EventLines {
  public:
@@ -191,7 +205,10 @@ TEST(ReconnectLoopTest, CancelEndsAPauseSoClosingIsPrompt) {
 
 asio::awaitable<std::string> open(tcp::socket& socket, tcp::resolver& resolver, std::string host,
                                   std::uint16_t port, std::function<bool()> abandoned) {
-  co_return co_await open_connection(socket, resolver, host, port, std::move(abandoned));
+  config::RedisConfig cfg;
+  cfg.host = std::move(host);
+  cfg.port = port;
+  co_return co_await open_connection(socket, resolver, cfg, std::move(abandoned));
 }
 
 TEST(OpenConnectionTest, ConnectsToAnAddressOrAName) {
