@@ -61,8 +61,7 @@ void read_cors(ErrorList& errors, const YAML::Node& node, const std::string& pat
 void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CacheConfig& out) {
   if (is_switched_off(node)) return;
-  std::string text = lower_scalar(node);
-  if (text == "true" || text == "on" || text == "yes") {
+  if (is_switched_on(node)) {
     out.enabled = true;
     return;
   }
@@ -100,8 +99,7 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CompressionConfig& out) {
   if (is_switched_off(node)) return;
-  std::string text = lower_scalar(node);
-  if (text == "true" || text == "on" || text == "yes") {
+  if (is_switched_on(node)) {
     out.enabled = true;
     return;
   }
