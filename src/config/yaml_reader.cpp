@@ -71,6 +71,13 @@ bool is_switched_on(const YAML::Node& node) {
   return text == "on" || text == "true" || text == "yes";
 }
 
+bool read_switch(const YAML::Node& node, bool& enabled) {
+  if (is_switched_off(node)) return true;
+  if (!is_switched_on(node)) return false;
+  enabled = true;
+  return true;
+}
+
 std::optional<std::string> read_string(ErrorList& errors, const YAML::Node& node,
                                        std::string_view path) {
   if (node.IsScalar()) return node.Scalar();

@@ -40,6 +40,9 @@ std::string lower_scalar(const YAML::Node& node);
 bool is_switched_off(const YAML::Node& node);
 // `on`, `true` or `yes`: a feature switched on with its defaults.
 bool is_switched_on(const YAML::Node& node);
+// A section that may be written as a switch instead of a map: true when
+// `node` is one (`enabled` set for on, left alone for off).
+bool read_switch(const YAML::Node& node, bool& enabled);
 
 // Scalar conversions: each returns the value, or reports why not at the node
 // (prefixed with `path`) and returns nothing.
