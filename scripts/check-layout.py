@@ -173,6 +173,8 @@ def check_folders(src, targets_file):
         if target != f"centinela_{folder}" and EXTRA_LIBRARIES.get(target) != folder:
             problems.append(f"{target} is built from src/{folder}: a folder's library is "
                             f"centinela_{folder}")
+    for target in sorted(set(EXTRA_LIBRARIES) - set(targets.folder)):
+        problems.append(f"EXTRA_LIBRARIES names {target}, which is gone: remove the entry")
     for folder in folders:
         if f"centinela_{folder}" not in targets.folder:
             problems.append(f"src/{folder} has no library centinela_{folder} "
