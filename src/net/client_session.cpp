@@ -149,8 +149,12 @@ asio::awaitable<void> dispatch(Exchange& ex, IntakeBuffers& buffers,
     co_await send_error(ex, refusal.status, refusal.reason);
     co_return;
   }
-  std::optional<proxy::LocalResponse> answer =
-      co_await proxy::run_request_stages(*ctx.route, ex.ctx);
+  std::optional<proxy::LocalResponse> answer;
+  if (proxy::request_stages_need_io(*ctx.route)) {
+    answer = co_await proxy::run_request_stages(*ctx.route, ex.ctx);
+  } else {
+    answer = proxy::run_request_stages_now(*ctx.route, ex.ctx);
+  }
   if (answer) {
     co_await send_local_response(ex, std::move(*answer));
     co_return;

@@ -10,6 +10,10 @@ bool bridged(const stage::Stage& stage) {
   return name == "identity" || name == "security_headers" || name == "cors" || name == "rate_limit";
 }
 
+// Of those, the one that edits response heads (the security headers' are
+// net's static block; identity and rate limit have no response side).
+bool edits_response_heads(const stage::Stage& stage) { return stage.name() == "cors"; }
+
 // Whether the stages left `fields` as the head's own views, in order.
 bool unchanged(const http::fields& head, const stage::ResponseFields& fields) {
   auto line = head.begin();
@@ -24,6 +28,22 @@ bool unchanged(const http::fields& head, const stage::ResponseFields& fields) {
 }
 
 }  // namespace
+
+bool request_stages_need_io(const Route& route) {
+  for (const stage::Stage* stage : route.chain().stages()) {
+    if (bridged(*stage) && stage->is_async()) return true;
+  }
+  return false;
+}
+
+std::optional<LocalResponse> run_request_stages_now(const Route& route, RequestContext& ctx) {
+  for (stage::Stage* stage : route.chain().stages()) {
+    if (!bridged(*stage)) continue;
+    stage::RequestVerdict verdict = stage->on_request_head(ctx);
+    if (verdict.kind() == stage::RequestVerdict::Kind::respond) return std::move(verdict.local());
+  }
+  return std::nullopt;
+}
 
 boost::asio::awaitable<std::optional<LocalResponse>> run_request_stages(const Route& route,
                                                                         RequestContext& ctx) {
@@ -47,7 +67,7 @@ boost::asio::awaitable<std::optional<LocalResponse>> run_request_stages(const Ro
 void run_response_stages(const Route& route, RequestContext& ctx, ResponseHead& head) {
   const auto stages = route.chain().stages();
   bool any = false;
-  for (const stage::Stage* stage : stages) any = any || bridged(*stage);
+  for (const stage::Stage* stage : stages) any = any || edits_response_heads(*stage);
   if (!any) return;
   // The head as views; only an edited head is rebuilt.
   stage::Arena arena;
@@ -55,8 +75,8 @@ void run_response_stages(const Route& route, RequestContext& ctx, ResponseHead& 
   response.status = head.result_int();
   for (const auto& field : head) response.fields.add_view(field.name_string(), field.value());
   for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
-    // These stages edit fields and never replace a response.
-    if (bridged(**it)) (*it)->on_response_head(ctx, response);
+    // It edits fields and never replaces a response.
+    if (edits_response_heads(**it)) (*it)->on_response_head(ctx, response);
   }
   if (unchanged(head, response.fields)) return;
   http::fields edited;

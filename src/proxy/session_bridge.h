@@ -13,12 +13,17 @@
 
 namespace centinela::proxy {
 
+// Whether one of those stages needs I/O to decide (the Redis rate limit):
+// then await run_request_stages, else run_request_stages_now (no coroutine).
+bool request_stages_need_io(const Route& route);
+
 // The request direction, in chain order: the response a stage answered with,
 // or nullopt when the request goes on.
 boost::asio::awaitable<std::optional<LocalResponse>> run_request_stages(const Route& route,
                                                                         RequestContext& ctx);
+std::optional<LocalResponse> run_request_stages_now(const Route& route, RequestContext& ctx);
 
-// The response direction's head edits, in reverse chain order, applied to a
+// The response direction's head edits (CORS), in reverse chain order, applied to a
 // head net is about to write (ctx.response_headers and the static lines are
 // net's own business there).
 void run_response_stages(const Route& route, RequestContext& ctx, ResponseHead& head);

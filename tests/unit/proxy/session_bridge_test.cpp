@@ -53,6 +53,28 @@ TEST(SessionBridge, RequestStagesAnswerOrLetThrough) {
   const std::optional<LocalResponse> answer = request_side(route, second);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 429u);
+
+  // No stage here needs I/O: net takes the synchronous way, same answers.
+  EXPECT_FALSE(request_stages_need_io(route));
+  RequestContext third(head);
+  third.client_ip = "192.0.2.10";
+  const std::optional<LocalResponse> now = run_request_stages_now(route, third);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->status, 429u);
+  RequestContext other(head);
+  other.client_ip = "192.0.2.11";
+  EXPECT_FALSE(run_request_stages_now(route, other));
+}
+
+TEST(SessionBridge, ARedisPolicyMakesTheRequestSideAsync) {
+  Runtime runtime(load(R"(
+redis: {url: "redis://127.0.0.1:1/0"}
+upstreams: {app: {servers: ["127.0.0.1:9000"]}}
+routes:
+  - upstream: app
+    rate_limit: [{name: shared, limit: 1, window: 1h}]
+)"));
+  EXPECT_TRUE(request_stages_need_io(*runtime.match("h", "/", "GET")));
 }
 
 TEST(SessionBridge, ResponseStagesEditTheHeadNetWrites) {
