@@ -53,7 +53,7 @@ bool is_visible_ascii(std::string_view text) {
 }
 
 // --- Just enough of PEM and DER to validate an RSA public key without a
-// crypto library; the identity filter loads it with OpenSSL.
+// crypto library; the identity stage loads it with OpenSSL.
 
 std::optional<std::vector<std::uint8_t>> decode_pem_base64(std::string_view text) {
   std::vector<std::uint8_t> out;

@@ -1,12 +1,22 @@
 // Blocks of field lines the way a head carries them ("Name: value\r\n" each,
-// RFC 9112 §5), read strictly: for field blocks that come back from storage
-// (the cache's L2) and must be exactly what an origin could have sent before
-// they are written to a client.
+// RFC 9112 §5): written by one appender, and read strictly for field blocks
+// that come back from storage (the cache's L2) and must be exactly what an
+// origin could have sent before they are written to a client.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace centinela::http {
+
+// Appends "name: value\r\n" to `out`: every field line the gateway writes
+// goes through here. The caller vouches for name and value (no CR or LF).
+inline void append_field_line(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name);
+  out.append(": ", 2);
+  out.append(value);
+  out.append("\r\n", 2);
+}
 
 // Whether every byte of `value` may appear in a field value (RFC 9110 §5.5:
 // VCHAR, SP, HTAB, obs-text; no CR, LF, NUL or other control).

@@ -36,7 +36,7 @@ class LocalStore {
   LocalStore(const LocalStore&) = delete;
   LocalStore& operator=(const LocalStore&) = delete;
 
-  // The process-wide store the filters use. Never destroyed.
+  // The process-wide store the stages use. Never destroyed.
   static LocalStore& global();
 
   // Decides for one request of key `fingerprint` (never 0) under `policy`.
@@ -55,7 +55,7 @@ class LocalStore {
   // Reclaims every expired key now (tests, admin).
   void reclaim_expired(std::int64_t now_ns);
 
-  // The clock the filters use: steady, in nanoseconds.
+  // The clock the stages use: steady, in nanoseconds.
   static std::int64_t now_ns();
 
  private:

@@ -1,5 +1,5 @@
 // A rate-limit policy as the hot path uses it: the config's numbers turned
-// into nanosecond parameters once, when the filter is built.
+// into nanosecond parameters once, when the stage is built.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// The policies of the filters alive now (every config generation still
-// serving requests), so the admin API can find a policy by name. Filters
+// The policies of the stages alive now (every config generation still
+// serving requests), so the admin API can find a policy by name. Stages
 // register when built and leave when destroyed; a mutex, never on the
 // request path.
 #pragma once

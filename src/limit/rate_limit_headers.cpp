@@ -55,10 +55,10 @@ void append_limit_member(std::string& out, const Policy& policy, const Decision&
   out.append(text, p);
 }
 
-proxy::LocalResponse make_rate_limited_response(std::int64_t retry_after_s,
+stage::LocalResponse make_rate_limited_response(std::int64_t retry_after_s,
                                                 std::string_view message,
                                                 std::string_view request_id) {
-  proxy::LocalResponse response = proxy::make_error_response(429, message, request_id);
+  stage::LocalResponse response = stage::make_error_response(429, message, request_id);
   // make_error_response ends the body with the two closing braces of the
   // error object and the envelope; retry_after_s goes inside the first.
   std::string& body = response.body;
@@ -66,7 +66,7 @@ proxy::LocalResponse make_rate_limited_response(std::int64_t retry_after_s,
     body.resize(body.size() - 2);
     fmt::format_to(std::back_inserter(body), R"(,"retry_after_s":{}}}}})", retry_after_s);
   }
-  response.headers.set(proxy::http::field::retry_after, std::to_string(retry_after_s));
+  response.headers.set(boost::beast::http::field::retry_after, std::to_string(retry_after_s));
   return response;
 }
 

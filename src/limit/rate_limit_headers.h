@@ -13,7 +13,7 @@
 
 #include "limit/decision.h"
 #include "limit/policy.h"
-#include "proxy/request_context.h"
+#include "stage/local_response.h"
 
 namespace centinela::limit {
 
@@ -35,7 +35,7 @@ std::int64_t retry_after_seconds(const Decision& decision);
 
 // The contract's 429 JSON error with "retry_after_s" in the error object,
 // and a Retry-After field.
-proxy::LocalResponse make_rate_limited_response(std::int64_t retry_after_s,
+stage::LocalResponse make_rate_limited_response(std::int64_t retry_after_s,
                                                 std::string_view message,
                                                 std::string_view request_id);
 

@@ -7,7 +7,7 @@
 namespace centinela::limit {
 namespace {
 
-std::string_view header_value(const proxy::RequestContext& ctx, std::string_view name) {
+std::string_view header_value(const stage::RequestContext& ctx, std::string_view name) {
   auto it = ctx.request.find(name);
   return it == ctx.request.end() ? std::string_view{} : std::string_view(it->value());
 }
@@ -16,7 +16,7 @@ std::string_view header_value(const proxy::RequestContext& ctx, std::string_view
 // prefix, or "ip:" + the client IP when there is none: a subject or header
 // value spelled "ip:203.0.113.5" is counted apart from that address.
 void append_sourced_or_ip(std::string& out, std::string_view prefix, std::string_view value,
-                          const proxy::RequestContext& ctx) {
+                          const stage::RequestContext& ctx) {
   if (!value.empty()) {
     out += prefix;
     append_key_part(out, value);
@@ -56,7 +56,7 @@ void append_key_part(std::string& out, std::string_view value) {
   }
 }
 
-void append_key_text(std::string& out, const Policy& policy, const proxy::RequestContext& ctx,
+void append_key_text(std::string& out, const Policy& policy, const stage::RequestContext& ctx,
                      std::string_view route_name) {
   bool first = true;
   for (const KeyPart& part : policy.key) {

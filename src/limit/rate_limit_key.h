@@ -23,7 +23,7 @@
 #include <string_view>
 
 #include "limit/policy.h"
-#include "proxy/request_context.h"
+#include "stage/request_context.h"
 
 namespace centinela::limit {
 
@@ -38,7 +38,7 @@ std::string key_scope(std::string_view route_name, const Policy& policy);
 void append_key_part(std::string& out, std::string_view value);
 
 // Appends the key text of `policy` for `ctx` to `out`.
-void append_key_text(std::string& out, const Policy& policy, const proxy::RequestContext& ctx,
+void append_key_text(std::string& out, const Policy& policy, const stage::RequestContext& ctx,
                      std::string_view route_name);
 
 // A key text given by an operator (admin API), as shown: capped (parts

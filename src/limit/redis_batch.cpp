@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "proxy/worker_resources.h"
 #include "redis/client.h"
 #include "redis/reply.h"
+#include "stage/request_context.h"
 
 namespace centinela::limit {
 namespace {
@@ -39,11 +39,11 @@ class Batch {
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 
-  void open(const proxy::WorkerResources& worker);
+  void open(const stage::WorkerResources& worker);
   // Takes no more requests: the next one opens a new batch.
   void close();
 
-  bool accepts(const proxy::WorkerResources& worker) const {
+  bool accepts(const stage::WorkerResources& worker) const {
     return worker_ == &worker && members_.size() < kMaxRedisBatchRequests;
   }
 
@@ -87,7 +87,7 @@ class Batch {
   };
 
   BatchService& service_;
-  const proxy::WorkerResources* worker_ = nullptr;
+  const stage::WorkerResources* worker_ = nullptr;
   RedisScriptCall call_;
   std::vector<Member> members_;
 };
@@ -129,7 +129,7 @@ class BatchService final : public asio::execution_context::service {
 
 Batch::~Batch() { close(); }
 
-void Batch::open(const proxy::WorkerResources& worker) {
+void Batch::open(const stage::WorkerResources& worker) {
   worker_ = &worker;
   call_.clear();
   members_.clear();
@@ -158,7 +158,7 @@ asio::awaitable<void> send_batch(BatchService& service, std::unique_ptr<Batch> b
 
 }  // namespace
 
-asio::awaitable<bool> redis_decide_batched(const proxy::WorkerResources& worker,
+asio::awaitable<bool> redis_decide_batched(const stage::WorkerResources& worker,
                                            std::span<const RedisQuery> queries,
                                            std::span<Decision> out) {
   if (worker.io == nullptr) co_return false;

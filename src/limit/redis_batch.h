@@ -12,7 +12,7 @@
 // stay exact: the script decides the batch's requests one after the other,
 // each all-or-nothing and atomic in Redis, in the order they were queued. A
 // failed call (Redis down, slow, or an unexpected reply) fails every request
-// of the batch, each of which then takes the filter's on_store_error path.
+// of the batch, each of which then takes the stage's on_store_error path.
 //
 // Steady state allocates nothing per request: a worker keeps its spent
 // batches (their encoded commands and member lists) for the next turns.
@@ -25,7 +25,7 @@
 #include "limit/decision.h"
 #include "limit/redis_limiter.h"
 
-namespace centinela::proxy {
+namespace centinela::stage {
 struct WorkerResources;
 }
 
@@ -50,7 +50,7 @@ inline constexpr std::size_t kMaxRedisBatchRequests = 256;
 // The queries' strings are copied before the call first suspends, so they
 // may live in a per-thread buffer; `out` must stay valid until it completes.
 // Call it from the worker's io_context thread; `worker` must outlive the call.
-boost::asio::awaitable<bool> redis_decide_batched(const proxy::WorkerResources& worker,
+boost::asio::awaitable<bool> redis_decide_batched(const stage::WorkerResources& worker,
                                                   std::span<const RedisQuery> queries,
                                                   std::span<Decision> out);
 

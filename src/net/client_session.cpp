@@ -15,6 +15,7 @@
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
+#include "proxy/session_bridge.h"
 #include "security/client_ip.h"
 #include "security/request_id.h"
 #include "security/trace_context.h"
@@ -148,16 +149,15 @@ asio::awaitable<void> dispatch(Exchange& ex, IntakeBuffers& buffers,
     co_await send_error(ex, refusal.status, refusal.reason);
     co_return;
   }
-  for (const auto& filter : ctx.route->filters()) {
-    const proxy::FilterStatus status =
-        filter->is_async() ? co_await filter->on_request_async(ex.ctx) : filter->on_request(ex.ctx);
-    if (status == proxy::FilterStatus::Respond) {
-      proxy::LocalResponse response =
-          ex.ctx.local_response ? std::move(*ex.ctx.local_response)
-                                : proxy::make_error_response(403, "refused", ctx.request_id);
-      co_await send_local_response(ex, std::move(response));
-      co_return;
-    }
+  std::optional<proxy::LocalResponse> answer;
+  if (proxy::request_stages_need_io(*ctx.route)) {
+    answer = co_await proxy::run_request_stages(*ctx.route, ex.ctx);
+  } else {
+    answer = proxy::run_request_stages_now(*ctx.route, ex.ctx);
+  }
+  if (answer) {
+    co_await send_local_response(ex, std::move(*answer));
+    co_return;
   }
   if (ctx.route->config().cache.enabled) {
     co_await serve_with_cache(ex, host, query);

@@ -1,6 +1,6 @@
-// Compression of a response on its way to the client: decided once from the
-// route's `compression` policy, the request's Accept-Encoding and the response
-// head, then applied piece by piece so a body of any size streams.
+// Compression of an upstream response on net's own relay, until net runs the
+// pipeline (issue 12): then compress/compression_stage.h does this and this
+// file goes. The decision itself is compress/coding_choice.h, shared.
 #pragma once
 
 #include <cstdint>
@@ -10,27 +10,16 @@
 #include <string_view>
 
 #include "compress/coding.h"
+#include "compress/coding_choice.h"
 #include "compress/encoder.h"
 #include "config/config.h"
 #include "proxy/request_context.h"
 
 namespace centinela::net {
 
-// The coding this client should get for a response of `content_type`,
-// `content_encoding`, `cache_control` and `length` (nullopt: unknown) under
-// `policy`: identity when any rule says no. `varies` is set when the answer
-// depends on Accept-Encoding (the response then needs Vary: Accept-Encoding).
-compress::Coding choose_coding(const config::CompressionConfig& policy,
-                               std::string_view accept_encoding, unsigned status,
-                               std::string_view content_type, std::string_view content_encoding,
-                               std::string_view cache_control, std::optional<std::uint64_t> length,
-                               bool& varies);
-
-// The route's level for a coding (compression.levels).
-int policy_level(const config::CompressionConfig& policy, compress::Coding coding);
-
-// "W/" + a strong ETag; a weak one unchanged.
-std::string weaken_etag(std::string_view etag);
+using compress::choose_coding;
+using compress::policy_level;
+using compress::weaken_etag;
 
 class CompressionStage {
  public:

@@ -7,19 +7,16 @@
 #include "net/worker.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
+#include "proxy/session_bridge.h"
 
 namespace centinela::net {
 
 void run_response_filters(Exchange& ex, proxy::ResponseHead& head) {
-  // Filters' own fields replace the upstream's; they are written as lines
+  // Stages' own fields replace the upstream's; they are written as lines
   // with the head (append_context_headers), not stored in `head`.
   for (const auto& header : ex.ctx.response_headers) head.erase(header.first);
-  if (ex.ctx.route == nullptr) return;
-  const auto& filters = ex.ctx.route->filters();
-  for (auto it = filters.rbegin(); it != filters.rend(); ++it) {
-    // Static headers are written with the head (see head_writer.h).
-    if ((*it)->static_response_headers() == nullptr) (*it)->on_response(ex.ctx, head);
-  }
+  // Static headers are written with the head (see head_writer.h).
+  if (ex.ctx.route != nullptr) proxy::run_response_stages(*ex.ctx.route, ex.ctx, head);
 }
 
 void append_context_headers(const Exchange& ex, std::string& out) {

@@ -28,16 +28,18 @@ Chain::Chain(std::vector<std::unique_ptr<stage::Stage>> stages) : owned_(std::mo
       dropped_names_.push_back(std::move(folded));
     }
   };
+  std::string lines;
   for (const auto* stage : stages_) {
     if (const auto* fixed = stage->static_response_headers()) {
-      static_lines_ += fixed->lines;
+      lines += fixed->lines;
       for (const auto& name : fixed->drops) remember(name);
     }
   }
+  static_lines_ = std::make_unique<const std::string>(std::move(lines));
   // Views into static_lines_, which no longer changes.
   stage::Arena unused;
   stage::ResponseFields parsed(unused);
-  parsed.add_lines(static_lines_);
+  parsed.add_lines(*static_lines_);
   for (const auto& field : parsed) {
     static_fields_.push_back(field);
     remember(field.name);

@@ -31,7 +31,9 @@ class Chain {
  private:
   std::vector<std::unique_ptr<stage::Stage>> owned_;
   std::vector<stage::Stage*> stages_;
-  std::string static_lines_;
+  // On the heap, so the views into it survive a move of the chain (a short
+  // string would move its bytes).
+  std::unique_ptr<const std::string> static_lines_;
   std::vector<stage::Field> static_fields_;
   std::vector<std::string> dropped_names_;  // static field names and drops, lower-case, once each
 };

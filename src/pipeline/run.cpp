@@ -193,6 +193,11 @@ class Run final : public stage::ResponseSink {
     stage::BodyPiece piece{data, last};
     for (std::size_t position = from; position < stages_.size(); ++position) {
       response_stage(position).on_response_body(ctx_, piece);
+      if (piece.broken) {
+        complete_ = false;
+        down_.abort();
+        co_return false;
+      }
     }
     const bool sent = co_await down_.send_body(piece.data, last);
     if (sent && last) complete_ = true;

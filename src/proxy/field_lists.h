@@ -1,5 +1,6 @@
-// Comma-separated field values (RFC 9110 §5.6.1) as filters and the relay
-// edit them: is a token listed, and adding a token to Vary.
+// Comma-separated field values (RFC 9110 §5.6.1) in Beast's field sets, as
+// net's own relay edits them until it runs the pipeline (issue 12); stages
+// use stage/response_fields.h.
 #pragma once
 
 #include <boost/beast/http/fields.hpp>

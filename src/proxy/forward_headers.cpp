@@ -5,6 +5,8 @@
 #include <boost/beast/http/rfc7230.hpp>
 #include <string>
 
+#include "http/field_lines.h"
+
 namespace centinela::proxy {
 namespace {
 
@@ -61,17 +63,6 @@ void strip_hop_by_hop(http::fields& fields) {
   }
 }
 
-namespace {
-
-void append_line(std::string& out, std::string_view name, std::string_view value) {
-  out += name;
-  out += ": ";
-  out += value;
-  out += "\r\n";
-}
-
-}  // namespace
-
 void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std::string& lines) {
   strip_hop_by_hop(head);
   head.version(11);
@@ -96,13 +87,14 @@ void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std
   const auto proto = head.find("X-Forwarded-Proto");
   if (!info.peer_is_trusted || proto == head.end()) {
     if (proto != head.end()) head.erase("X-Forwarded-Proto");
-    append_line(lines, "X-Forwarded-Proto", info.proto);
+    centinela::http::append_field_line(lines, "X-Forwarded-Proto", info.proto);
   }
   const auto forwarded_host = head.find("X-Forwarded-Host");
   if (!info.peer_is_trusted || forwarded_host == head.end()) {
     if (forwarded_host != head.end()) head.erase("X-Forwarded-Host");
     const auto host = head.find(http::field::host);
-    if (host != head.end()) append_line(lines, "X-Forwarded-Host", host->value());
+    if (host != head.end())
+      centinela::http::append_field_line(lines, "X-Forwarded-Host", host->value());
   }
   if (!info.host_override.empty()) head.set(http::field::host, info.host_override);
 
@@ -120,9 +112,9 @@ void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std
   lines += "\r\n";
 
   if (head.find("X-Request-ID") != head.end()) head.erase("X-Request-ID");
-  append_line(lines, "X-Request-ID", info.request_id);
+  centinela::http::append_field_line(lines, "X-Request-ID", info.request_id);
   if (head.find("traceparent") != head.end()) head.erase("traceparent");
-  append_line(lines, "traceparent", info.traceparent);
+  centinela::http::append_field_line(lines, "traceparent", info.traceparent);
 }
 
 void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info) {

@@ -2,12 +2,17 @@
 // forwarding fields (X-Forwarded-*, Via) and ids are added.
 #pragma once
 
+#include <boost/beast/http/message.hpp>
 #include <string>
 #include <string_view>
 
-#include "proxy/request_context.h"
+#include "stage/request_context.h"
 
 namespace centinela::proxy {
+
+namespace http = boost::beast::http;
+using RequestHead = stage::RequestHead;
+using ResponseHead = http::response_header<http::fields>;
 
 // Removes the hop-by-hop fields of RFC 9110 §7.6.1 and every field named in
 // `Connection`.

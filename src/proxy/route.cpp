@@ -4,14 +4,13 @@
 
 namespace centinela::proxy {
 
-Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream,
-             std::vector<std::unique_ptr<Filter>> filters)
+Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipeline::Chain chain)
     : config_(config),
       upstream_(&upstream),
-      filters_(std::move(filters)),
+      chain_(std::move(chain)),
       metrics_(std::make_unique<RouteMetrics>(config.name, config.cache.enabled)) {
-  for (const auto& filter : filters_) {
-    if (const auto* headers = filter->static_response_headers()) static_headers_.add(*headers);
+  for (const stage::Stage* stage : chain_.stages()) {
+    if (const auto* headers = stage->static_response_headers()) static_headers_.add(*headers);
   }
   if (!config_.match.regex.empty()) {
     // The loader compiled the same pattern with the same engine, so this

@@ -1,5 +1,5 @@
 // A route as the request path uses it: its matcher, its upstream and its
-// filter chain, all resolved when the config loads.
+// chain of stages, all resolved when the config loads.
 #pragma once
 
 #include <boost/regex.hpp>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "proxy/filter.h"
+#include "pipeline/chain.h"
 #include "proxy/route_metrics.h"
 #include "proxy/static_header_block.h"
 
@@ -20,15 +20,16 @@ class UpstreamCluster;
 
 class Route {
  public:
-  Route(const config::RouteConfig& config, UpstreamCluster& upstream,
-        std::vector<std::unique_ptr<Filter>> filters);
+  Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipeline::Chain chain);
 
   const std::string& name() const { return config_.name; }
   const config::RouteConfig& config() const { return config_; }
   UpstreamCluster& upstream() const { return *upstream_; }
-  const std::vector<std::unique_ptr<Filter>>& filters() const { return filters_; }
+  // The stages every request of the route runs through (proxy/build_chain.h).
+  const pipeline::Chain& chain() const { return chain_; }
   RouteMetrics& metrics() const { return *metrics_; }
-  // The static response headers of the chain (written by the gateway itself).
+  // The chain's static response headers for net's own head writer, until net
+  // writes what pipeline::run hands it (issue 12).
   const StaticHeaderBlock& static_headers() const { return static_headers_; }
 
   bool matches_path(std::string_view path) const;
@@ -38,7 +39,7 @@ class Route {
  private:
   config::RouteConfig config_;
   UpstreamCluster* upstream_;
-  std::vector<std::unique_ptr<Filter>> filters_;
+  pipeline::Chain chain_;
   // Boost.Regex, not std::regex: its matcher is not recursive, so a long
   // path cannot overflow the stack, and runaway patterns hit a bound.
   std::optional<boost::regex> regex_;

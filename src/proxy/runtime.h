@@ -1,5 +1,5 @@
 // Everything the request path needs from one loaded config: routes with their
-// filter chains, upstream clusters. Immutable once built; a reload builds a new
+// chains of stages, upstream clusters. Immutable once built; a reload builds a new
 // Runtime and workers switch to it between requests.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "proxy/chain_services.h"
 #include "proxy/route.h"
 #include "proxy/upstream_cluster.h"
 
@@ -18,8 +19,10 @@ namespace centinela::proxy {
 class Runtime {
  public:
   // `previous`: the runtime a reload replaces, whose upstream servers' health
-  // the new clusters take over (nullptr at start).
-  explicit Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous = nullptr);
+  // the new clusters take over (nullptr at start). `services`: what the
+  // routes' stages are built with (proxy/build_chain.h).
+  explicit Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous = nullptr,
+                   const ChainServices& services = {});
 
   const config::Config& config() const { return *config_; }
 
@@ -37,10 +40,5 @@ class Runtime {
   std::vector<std::unique_ptr<Route>> routes_;
   std::unique_ptr<RouteMetrics> unmatched_metrics_;
 };
-
-// The filter chain of one route, in request order. `config` is the whole
-// config the route belongs to (for process-wide settings such as identity).
-std::vector<std::unique_ptr<Filter>> build_filter_chain(const config::Config& config,
-                                                        const config::RouteConfig& route);
 
 }  // namespace centinela::proxy

@@ -21,7 +21,7 @@ void StaticHeaderBlock::drop(std::string_view name) {
   }
 }
 
-void StaticHeaderBlock::add(const StaticResponseHeaders& headers) {
+void StaticHeaderBlock::add(const stage::StaticResponseHeaders& headers) {
   lines_ += headers.lines;
   for (const auto& name : headers.drops) drop(name);
   // A field the block sets replaces the upstream's.

@@ -1,6 +1,8 @@
-// The static response headers of a route's whole filter chain, merged: one
-// block of lines to append to every response head, and a fast test for the
-// upstream fields it replaces.
+// The static response headers of a route's whole chain, merged for net's own
+// head writer: one block of lines to append to every response head, and a
+// fast test for the upstream fields it replaces. Until net writes the heads
+// pipeline::run hands it (issue 12); the chain has the same merged
+// (pipeline::Chain::static_fields).
 #pragma once
 
 #include <bitset>
@@ -9,13 +11,15 @@
 #include <string_view>
 #include <vector>
 
-#include "proxy/filter.h"
+#include "stage/stage.h"
 
 namespace centinela::proxy {
 
+namespace http = boost::beast::http;
+
 class StaticHeaderBlock {
  public:
-  void add(const StaticResponseHeaders& headers);
+  void add(const stage::StaticResponseHeaders& headers);
 
   std::string_view lines() const { return lines_; }
   bool empty() const { return lines_.empty() && unknown_drops_.empty() && known_drops_.none(); }

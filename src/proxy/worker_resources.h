@@ -1,19 +1,11 @@
-// Per-worker services a filter may use on the request path. Owned by the
-// worker; valid for as long as the request.
+// net's name for the stages' per-worker services, until net runs the
+// pipeline (issue 12).
 #pragma once
 
-#include <boost/asio/io_context.hpp>
-
-namespace centinela::redis {
-class Client;
-}
+#include "stage/request_context.h"
 
 namespace centinela::proxy {
 
-struct WorkerResources {
-  boost::asio::io_context* io = nullptr;
-  unsigned worker_index = 0;
-  redis::Client* redis = nullptr;  // null when no `redis` is configured
-};
+using WorkerResources = stage::WorkerResources;
 
 }  // namespace centinela::proxy

@@ -163,7 +163,7 @@ std::string resolve_client_ip(const IpAddress& peer, std::string_view x_forwarde
   return format_client(walk.client(), peer, peer_text_out);
 }
 
-std::string resolve_client_ip(const IpAddress& peer, const proxy::RequestHead& request,
+std::string resolve_client_ip(const IpAddress& peer, const stage::RequestHead& request,
                               const std::vector<config::CidrRange>& trusted,
                               std::string& peer_text_out) {
   peer_text_out = format_ip(peer);

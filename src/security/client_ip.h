@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
-#include "proxy/request_context.h"
+#include "stage/request_context.h"
 
 namespace centinela::security {
 
@@ -46,7 +46,7 @@ std::string resolve_client_ip(const IpAddress& peer, std::string_view x_forwarde
 // The same over every X-Forwarded-For field of `request`, in order, as if
 // they were joined by commas (a proxy may append its own field line instead
 // of extending the client's, so the first field alone could be forged).
-std::string resolve_client_ip(const IpAddress& peer, const proxy::RequestHead& request,
+std::string resolve_client_ip(const IpAddress& peer, const stage::RequestHead& request,
                               const std::vector<config::CidrRange>& trusted,
                               std::string& peer_text_out);
 

@@ -81,17 +81,17 @@ std::optional<TraceparentFields> parse_fields(std::string_view header) noexcept 
 
 }  // namespace
 
-std::optional<proxy::TraceContext> parse_traceparent(std::string_view header) {
+std::optional<stage::TraceContext> parse_traceparent(std::string_view header) {
   const std::optional<TraceparentFields> fields = parse_fields(header);
   if (!fields) return std::nullopt;
-  proxy::TraceContext context;
+  stage::TraceContext context;
   context.trace_id.assign(fields->trace_id);
   context.span_id.assign(fields->parent_id);
   context.flags = fields->flags;
   return context;
 }
 
-void continue_or_start_trace(std::string_view incoming_traceparent, proxy::TraceContext& out) {
+void continue_or_start_trace(std::string_view incoming_traceparent, stage::TraceContext& out) {
   if (const std::optional<TraceparentFields> incoming = parse_fields(incoming_traceparent)) {
     out.trace_id.assign(incoming->trace_id);
     out.flags = incoming->flags;
@@ -102,13 +102,13 @@ void continue_or_start_trace(std::string_view incoming_traceparent, proxy::Trace
   assign_random_id(out.span_id, kSpanIdLength);
 }
 
-proxy::TraceContext continue_or_start_trace(std::string_view incoming_traceparent) {
-  proxy::TraceContext context;
+stage::TraceContext continue_or_start_trace(std::string_view incoming_traceparent) {
+  stage::TraceContext context;
   continue_or_start_trace(incoming_traceparent, context);
   return context;
 }
 
-std::string format_traceparent(const proxy::TraceContext& trace) {
+std::string format_traceparent(const stage::TraceContext& trace) {
   constexpr char kHexDigits[] = "0123456789abcdef";
   std::string text;
   text.reserve(kTraceparentLength);

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "proxy/request_context.h"
+#include "stage/request_context.h"
 
 namespace centinela::security {
 
@@ -19,16 +19,16 @@ inline constexpr std::size_t kTraceparentLength = 55;  // "00-" 32 "-" 16 "-" 2
 // version is read by its first four fields when it is at least 55 long and
 // anything after them starts with '-' (only the sampled flag is kept, as the
 // spec asks). The result's span_id is the caller's parent id.
-std::optional<proxy::TraceContext> parse_traceparent(std::string_view header);
+std::optional<stage::TraceContext> parse_traceparent(std::string_view header);
 
 // Keeps a valid incoming trace id and flags and gives the gateway its own new
 // span id; without a valid header starts a new random, sampled trace.
-proxy::TraceContext continue_or_start_trace(std::string_view incoming_traceparent);
+stage::TraceContext continue_or_start_trace(std::string_view incoming_traceparent);
 
 // The same, written into `out` so a reused context keeps its string capacity.
-void continue_or_start_trace(std::string_view incoming_traceparent, proxy::TraceContext& out);
+void continue_or_start_trace(std::string_view incoming_traceparent, stage::TraceContext& out);
 
 // "00-<trace id>-<span id>-<flags>".
-std::string format_traceparent(const proxy::TraceContext& trace);
+std::string format_traceparent(const stage::TraceContext& trace);
 
 }  // namespace centinela::security

@@ -80,6 +80,10 @@ class ResponseVerdict {
 struct BodyPiece {
   std::string_view data;
   bool last = false;
+  // Set by a transforming stage that cannot produce its output (a codec
+  // error): the response cannot be completed, and the client must not take
+  // what it got for the whole.
+  bool broken = false;
 };
 
 // Header lines a stage puts on every response unchanged. Rendered once when

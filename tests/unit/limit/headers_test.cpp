@@ -39,13 +39,13 @@ TEST(RateLimitHeaders, SfStringEscapesQuoteAndBackslashDropsControls) {
 }
 
 TEST(RateLimitHeaders, TooManyRequestsBodyCarriesRetryAfter) {
-  proxy::LocalResponse response = make_rate_limited_response(7, "rate limit exceeded", "req-1");
+  stage::LocalResponse response = make_rate_limited_response(7, "rate limit exceeded", "req-1");
   EXPECT_EQ(response.status, 429u);
   EXPECT_EQ(response.body,
             R"({"error":{"status":429,"code":"RATE_LIMITED","message":"rate limit exceeded",)"
             R"("request_id":"req-1","retry_after_s":7}})");
-  EXPECT_EQ(response.headers[proxy::http::field::retry_after], "7");
-  EXPECT_EQ(response.headers[proxy::http::field::content_type], "application/json");
+  EXPECT_EQ(response.headers[boost::beast::http::field::retry_after], "7");
+  EXPECT_EQ(response.headers[boost::beast::http::field::content_type], "application/json");
 }
 
 TEST(RateLimitHeaders, RetryAfterIsAtLeastOneSecond) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "fake_exchange.h"
 #include "limit/key_hash.h"
 #include "limit/rate_limit_key.h"
 
@@ -7,8 +8,9 @@ namespace centinela::limit {
 namespace {
 
 struct Request {
-  proxy::RequestHead head;
-  proxy::RequestContext ctx{.request = head};
+  testing::FakeRequest fake;
+  stage::RequestHead& head = fake.head;
+  stage::RequestContext& ctx = fake.ctx;
 };
 
 Policy policy_with(std::vector<std::string> parts) {
@@ -20,7 +22,7 @@ Policy policy_with(std::vector<std::string> parts) {
   return make_policy(config, {}, false);
 }
 
-std::string key_of(const Policy& policy, const proxy::RequestContext& ctx) {
+std::string key_of(const Policy& policy, const stage::RequestContext& ctx) {
   std::string out;
   append_key_text(out, policy, ctx, "api");
   return out;

@@ -3,6 +3,8 @@
 // script call (counted by Redis itself, INFO commandstats, read on a second
 // connection), and decisions for the same key inside one batch are exact and
 // all-or-nothing, as separate calls would be.
+#include "limit/redis_batch.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,9 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "limit/rate_limit_filter.h"
-#include "limit/redis_batch.h"
-#include "proxy/worker_resources.h"
+#include "fake_exchange.h"
+#include "limit/rate_limit_stage.h"
 #include "redis/client.h"
 #include "redis_process.h"
 
@@ -64,39 +65,40 @@ class RedisBatchTest : public ::testing::Test {
     if (::access("/usr/bin/redis-server", X_OK) != 0) GTEST_SKIP() << "no redis-server";
   }
 
-  // Sends `ips.size()` requests through `filter` all in the same turn of the
+  // Sends `ips.size()` requests through `stage` all in the same turn of the
   // loop (one coroutine each, started together), after one warm-up request
   // that loads the script; returns their answers in order and how many
   // EVALSHA calls Redis counted for them.
   //
   // With `turns` > 1 the requests are started over that many successive
   // turns instead.
-  std::vector<Answer> concurrent(const config::Config& config, proxy::Filter& filter,
+  std::vector<Answer> concurrent(const config::Config& config, stage::Stage& stage,
                                  const std::vector<std::string>& ips, std::int64_t& script_calls,
                                  std::size_t turns = 1) {
-    return concurrent(config, std::vector<proxy::Filter*>{&filter}, ips, script_calls, turns);
+    return concurrent(config, std::vector<stage::Stage*>{&stage}, ips, script_calls, turns);
   }
 
-  // The same, request i going through filters[i % filters.size()].
+  // The same, request i going through stages[i % stages.size()].
   std::vector<Answer> concurrent(const config::Config& config,
-                                 const std::vector<proxy::Filter*>& filters,
+                                 const std::vector<stage::Stage*>& stages,
                                  const std::vector<std::string>& ips, std::int64_t& script_calls,
                                  std::size_t turns = 1) {
-    proxy::Filter& filter = *filters.front();
+    stage::Stage& stage = *stages.front();
     asio::io_context io;
     redis::Client client(io, *config.redis);
     redis::Client stats(io, *config.redis);  // a second connection, for INFO
-    proxy::WorkerResources resources{&io, 0, &client};
+    stage::WorkerResources resources{&io, 0, &client};
     std::vector<Answer> answers(ips.size());
     script_calls = -1;
 
     auto one = [&](std::size_t i) -> asio::awaitable<void> {
-      proxy::RequestHead head;
-      proxy::RequestContext ctx{.request = head};
+      testing::FakeRequest request;
+      stage::RequestContext& ctx = request.ctx;
       ctx.client_ip = ips[i];
       ctx.worker = &resources;
-      const auto status = co_await filters[i % filters.size()]->on_request_async(ctx);
-      answers[i].admitted = status == proxy::FilterStatus::Continue;
+      const stage::RequestVerdict verdict =
+          co_await stages[i % stages.size()]->on_request_head_async(ctx);
+      answers[i].admitted = verdict.kind() == stage::RequestVerdict::Kind::proceed;
       for (const auto& [name, value] : ctx.response_headers) {
         if (name == "RateLimit") answers[i].ratelimit = value;
       }
@@ -117,11 +119,11 @@ class RedisBatchTest : public ::testing::Test {
           // Warm-up on an address none of the tests uses: loads the script
           // (NOSCRIPT, then EVAL) so the count below is the batch's alone.
           {
-            proxy::RequestHead head;
-            proxy::RequestContext ctx{.request = head};
+            testing::FakeRequest request;
+            stage::RequestContext& ctx = request.ctx;
             ctx.client_ip = warm_up_ip;
             ctx.worker = &resources;
-            co_await filter.on_request_async(ctx);
+            co_await stage.on_request_head_async(ctx);
           }
           auto before = co_await stats.command(info);
           // All started in this turn: each coroutine's first step is queued
@@ -154,12 +156,12 @@ TEST_F(RedisBatchTest, HundredConcurrentDecisionsLeaveInOneScriptCall) {
   RedisProcess redis_process;
   const config::Config config = load(
       config_text(redis_process.port(), "      - {name: per_ip, key: ip, limit: 5, window: 1h}\n"));
-  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  auto limiter = make_rate_limit_stage(config, config.routes.at(0));
   std::vector<std::string> ips;
   for (int i = 0; i < 100; ++i) ips.push_back("198.51.100." + std::to_string(i + 1));
 
   std::int64_t script_calls = 0;
-  const std::vector<Answer> answers = concurrent(config, *filter, ips, script_calls);
+  const std::vector<Answer> answers = concurrent(config, *limiter, ips, script_calls);
   for (const Answer& answer : answers) {
     EXPECT_TRUE(answer.admitted);
     EXPECT_EQ(answer.log, "allowed");
@@ -174,7 +176,7 @@ TEST_F(RedisBatchTest, ABatchTakesTwoTurnsOfRequests) {
   RedisProcess redis_process;
   const config::Config config = load(
       config_text(redis_process.port(), "      - {name: per_ip, key: ip, limit: 5, window: 1h}\n"));
-  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  auto limiter = make_rate_limit_stage(config, config.routes.at(0));
   std::vector<std::string> ips;
   for (int i = 0; i < 100; ++i) ips.push_back("198.51.100." + std::to_string(i + 1));
 
@@ -183,7 +185,7 @@ TEST_F(RedisBatchTest, ABatchTakesTwoTurnsOfRequests) {
   // never waits longer than that.
   static_assert(kRedisBatchTurns == 2);
   std::int64_t script_calls = 0;
-  const std::vector<Answer> answers = concurrent(config, *filter, ips, script_calls, /*turns=*/10);
+  const std::vector<Answer> answers = concurrent(config, *limiter, ips, script_calls, /*turns=*/10);
   for (const Answer& answer : answers) {
     EXPECT_TRUE(answer.admitted);
     EXPECT_EQ(answer.ratelimit, R"("per_ip";r=4;t=720)");
@@ -198,11 +200,11 @@ TEST_F(RedisBatchTest, SameKeyInOneBatchIsExactAndAllOrNothing) {
                        "      - {name: few, key: ip, limit: 10, window: 1h}\n"
                        "      - {name: many, key: ip, limit: 100, window: 1h, "
                        "algorithm: sliding_window}\n"));
-  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  auto limiter = make_rate_limit_stage(config, config.routes.at(0));
   const std::vector<std::string> ips(25, "203.0.113.77");
 
   std::int64_t script_calls = 0;
-  const std::vector<Answer> answers = concurrent(config, *filter, ips, script_calls);
+  const std::vector<Answer> answers = concurrent(config, *limiter, ips, script_calls);
   int admitted = 0;
   std::set<std::string> admitted_fields;
   for (const Answer& answer : answers) {
@@ -224,7 +226,7 @@ TEST_F(RedisBatchTest, SameKeyInOneBatchIsExactAndAllOrNothing) {
   EXPECT_LE(script_calls, 3);
 
   // What the batch stored is what a later call finds.
-  const std::vector<Answer> later = concurrent(config, *filter, {"203.0.113.77"}, script_calls);
+  const std::vector<Answer> later = concurrent(config, *limiter, {"203.0.113.77"}, script_calls);
   EXPECT_FALSE(later.at(0).admitted);
   EXPECT_EQ(later.at(0).ratelimit, R"("few";r=0;t=3600, "many";r=90;t=3600)");
 }
@@ -239,8 +241,8 @@ TEST_F(RedisBatchTest, RoutesWithOtherPoliciesShareOneCallAndKeepTheirOwnNumbers
            "      {name: daily, key: ip, limit: 1000, window: 1d, algorithm: sliding_window}]}\n"
            "  - {name: b, match: {prefix: /b}, upstream: api, rate_limit: [\n"
            "      {name: daily, key: ip, limit: 500, window: 1d, algorithm: sliding_window}]}\n");
-  auto route_a = make_rate_limit_filter(config, config.routes.at(0));
-  auto route_b = make_rate_limit_filter(config, config.routes.at(1));
+  auto route_a = make_rate_limit_stage(config, config.routes.at(0));
+  auto route_b = make_rate_limit_stage(config, config.routes.at(1));
   // Alternating a, b, a, b…: one batch holding three distinct policies, with
   // requests of one and of two policies interleaved.
   const std::vector<std::string> ips(10, "203.0.113.9");
@@ -276,21 +278,22 @@ TEST_F(RedisBatchTest, BatchFailingFallsBackToExactInProcessCount) {
   const int port = free_port();
   const config::Config config =
       load(config_text(port, "      - {name: few, key: ip, limit: 4, window: 1h}\n"));
-  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  auto limiter = make_rate_limit_stage(config, config.routes.at(0));
   asio::io_context io;
   redis::Client client(io, *config.redis);
-  proxy::WorkerResources resources{&io, 0, &client};
+  stage::WorkerResources resources{&io, 0, &client};
   int admitted = 0;
   int done = 0;
   for (int i = 0; i < 20; ++i) {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          proxy::RequestHead head;
-          proxy::RequestContext ctx{.request = head};
+          testing::FakeRequest request;
+          stage::RequestContext& ctx = request.ctx;
           ctx.client_ip = "203.0.113.200";
           ctx.worker = &resources;
-          if (co_await filter->on_request_async(ctx) == proxy::FilterStatus::Continue) ++admitted;
+          const stage::RequestVerdict verdict = co_await limiter->on_request_head_async(ctx);
+          if (verdict.kind() == stage::RequestVerdict::Kind::proceed) ++admitted;
           if (++done == 20) {
             client.close();
             io.stop();

@@ -51,6 +51,10 @@ class Probe : public stage::Stage {
   }
   void on_response_body(RequestContext& ctx, stage::BodyPiece& piece) override {
     log_.push_back(name_ + ".piece" + (piece.last ? ":last" : ""));
+    if (break_at_piece && ++pieces_seen_ == *break_at_piece) {
+      piece.broken = true;
+      return;
+    }
     if (uppercase) {
       out_.assign(piece.data);
       std::transform(out_.begin(), out_.end(), out_.begin(),
@@ -69,8 +73,10 @@ class Probe : public stage::Stage {
   std::optional<stage::StoredAnswer> replace_with;
   std::optional<unsigned> replace_status;
   bool uppercase = false;
+  std::optional<int> break_at_piece;  // this piece (1-based) cannot be transformed
 
  private:
+  int pieces_seen_ = 0;
   std::string name_;
   std::vector<std::string>& log_;
   std::string out_;
@@ -299,6 +305,22 @@ TEST_F(RunTest, BrokenUpstreamBodyAbortsTheClientAndFinishesIncomplete) {
   EXPECT_FALSE(testing::run_pipeline(chain, request_, down_, up_));
   EXPECT_TRUE(down_.client.aborted);
   EXPECT_EQ(log_.back(), "a.finish:broken");
+}
+
+TEST_F(RunTest, AStageThatCannotTransformAPieceAbortsTheResponse) {
+  Chain chain = chain_of({"a", "b"});
+  probe(1).break_at_piece = 2;
+  up_.respond = [](const testing::UpstreamView&) {
+    return ScriptedResponse{200, {}, {"one ", "two ", "three"}};
+  };
+  EXPECT_FALSE(testing::run_pipeline(chain, request_, down_, up_));
+  EXPECT_TRUE(down_.client.aborted);
+  EXPECT_FALSE(down_.client.finished);
+  EXPECT_EQ(down_.client.pieces, (std::vector<std::string>{"one "}));
+  EXPECT_EQ(up_.pieces_relayed, 2u);  // the relay stopped there
+  // The stage after it never saw the broken piece.
+  EXPECT_EQ(std::count(log_.begin(), log_.end(), "a.piece"), 1);
+  EXPECT_EQ(log_.back(), "b.finish:broken");
 }
 
 TEST_F(RunTest, ClientGoneBeforeTheHeadAbortsTheUpstream) {

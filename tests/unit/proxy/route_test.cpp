@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "fake_exchange.h"
 #include "proxy/runtime.h"
 #include "proxy/upstream_cluster.h"
 
@@ -193,29 +194,46 @@ routes:
   EXPECT_NE(runtime.match("shop.example", "/api/x", "GET"), nullptr);
 }
 
-// --- build_filter_chain ---------------------------------------------------------
+// --- build_chain ----------------------------------------------------------------
 
-// Runs the chain's response filters (in reverse, as the gateway does).
-ResponseHead respond_through(const Route& route, RequestHead& request) {
-  RequestContext ctx{request};
-  ctx.route = &route;
-  ResponseHead response;
-  response.result(http::status::ok);
-  response.set(http::field::server, "origin/1.0");
-  const auto& filters = route.filters();
-  for (auto it = filters.rbegin(); it != filters.rend(); ++it) (*it)->on_response(ctx, response);
-  return response;
+std::vector<std::string_view> stage_names(const Route& route) {
+  std::vector<std::string_view> names;
+  for (const stage::Stage* stage : route.chain().stages()) names.push_back(stage->name());
+  return names;
 }
 
-RequestHead cross_origin_get() {
-  RequestHead request;
-  request.method(http::verb::get);
-  request.target("/");
-  request.set(http::field::origin, "https://app.example");
-  return request;
+// What a client receives from `route` when the upstream answers with an
+// origin Server field; `fields` are the request's.
+testing::ClientView respond_through(const Route& route, testing::FakeRequest& request) {
+  testing::FakeDownstream downstream;
+  testing::FakeUpstream upstream;
+  upstream.respond = [](const testing::UpstreamView&) {
+    return testing::ScriptedResponse{
+        200, {{"Content-Type", "text/plain"}, {"Server", "origin/1.0"}}, {std::string(2000, 'a')}};
+  };
+  testing::run_pipeline(route.chain(), request, downstream, upstream);
+  return downstream.client;
 }
 
-TEST(BuildFilterChain, SecurityHeadersByDefault) {
+TEST(BuildChain, EveryStageInRequestOrder) {
+  Runtime runtime(load(R"(
+identity:
+  api_keys: {keys: {"k_live_123": "alice"}}
+upstreams: {app: {servers: ["127.0.0.1:9000"]}}
+routes:
+  - upstream: app
+    cors: {allow_origins: ["https://app.example"]}
+    rate_limit: [{name: per_ip, limit: 100, window: 1m}]
+    compression: true
+)"));
+  const Route* route = runtime.match("h", "/", "GET");
+  ASSERT_NE(route, nullptr);
+  EXPECT_EQ(stage_names(*route),
+            (std::vector<std::string_view>{"identity", "security_headers", "cors", "rate_limit",
+                                           "compression"}));
+}
+
+TEST(BuildChain, SecurityHeadersByDefault) {
   Runtime runtime(load(R"(
 upstreams: {app: {servers: ["127.0.0.1:9000"]}}
 routes:
@@ -223,15 +241,18 @@ routes:
 )"));
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
-  EXPECT_EQ(route->filters().size(), 1u);
-  RequestHead request = cross_origin_get();
-  ResponseHead response = respond_through(*route, request);
-  EXPECT_EQ(response[http::field::x_frame_options], "SAMEORIGIN");
-  EXPECT_EQ(response.find(http::field::server), response.end());
-  EXPECT_EQ(response.find(http::field::access_control_allow_origin), response.end());
+  EXPECT_EQ(stage_names(*route), (std::vector<std::string_view>{"security_headers"}));
+  testing::FakeRequest request("GET", "/", {{"Origin", "https://app.example"}});
+  const testing::ClientView client = respond_through(*route, request);
+  EXPECT_EQ(client.field("X-Frame-Options"), "SAMEORIGIN");
+  EXPECT_FALSE(client.field("Server"));
+  EXPECT_FALSE(client.field("Access-Control-Allow-Origin"));
+  // net's own head writer is handed the same lines until it runs the chain.
+  EXPECT_NE(route->static_headers().lines().find("X-Frame-Options: SAMEORIGIN\r\n"),
+            std::string_view::npos);
 }
 
-TEST(BuildFilterChain, CorsWhenEnabled) {
+TEST(BuildChain, CorsWhenEnabled) {
   Runtime runtime(load(R"(
 upstreams: {app: {servers: ["127.0.0.1:9000"]}}
 routes:
@@ -240,14 +261,14 @@ routes:
 )"));
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
-  EXPECT_EQ(route->filters().size(), 2u);
-  RequestHead request = cross_origin_get();
-  ResponseHead response = respond_through(*route, request);
-  EXPECT_EQ(response[http::field::access_control_allow_origin], "https://app.example");
-  EXPECT_EQ(response[http::field::x_frame_options], "SAMEORIGIN");
+  EXPECT_EQ(stage_names(*route), (std::vector<std::string_view>{"security_headers", "cors"}));
+  testing::FakeRequest request("GET", "/", {{"Origin", "https://app.example"}});
+  const testing::ClientView client = respond_through(*route, request);
+  EXPECT_EQ(client.field("Access-Control-Allow-Origin"), "https://app.example");
+  EXPECT_EQ(client.field("X-Frame-Options"), "SAMEORIGIN");
 }
 
-TEST(BuildFilterChain, EmptyWhenSecurityHeadersOffAndNoCors) {
+TEST(BuildChain, EmptyWhenSecurityHeadersOffAndNoCors) {
   Runtime runtime(load(R"(
 upstreams: {app: {servers: ["127.0.0.1:9000"]}}
 routes:
@@ -255,10 +276,69 @@ routes:
 )"));
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
-  EXPECT_TRUE(route->filters().empty());
-  RequestHead request = cross_origin_get();
-  ResponseHead response = respond_through(*route, request);
-  EXPECT_EQ(response[http::field::server], "origin/1.0");  // untouched
+  EXPECT_TRUE(route->chain().empty());
+  testing::FakeRequest request("GET", "/", {{"Origin", "https://app.example"}});
+  const testing::ClientView client = respond_through(*route, request);
+  EXPECT_EQ(client.field("Server"), "origin/1.0");  // untouched
+}
+
+TEST(BuildChain, TheStagesWorkTogether) {
+  Runtime runtime(load(R"(
+identity:
+  api_keys: {keys: {"k_live_123": "alice"}}
+  jwt: {hs256_secret: "a-random-secret-of-at-least-32-bytes", required: true}
+upstreams: {app: {servers: ["127.0.0.1:9000"]}}
+routes:
+  - name: together
+    upstream: app
+    rate_limit: [{name: per_user, key: user, limit: 1, window: 1h}]
+    compression: true
+)"));
+  const Route* route = runtime.match("h", "/", "GET");
+  ASSERT_NE(route, nullptr);
+
+  // Identity answers first: no limit is spent, and the 401 still gets the
+  // security headers.
+  testing::FakeRequest anonymous("GET", "/");
+  const testing::ClientView refused = respond_through(*route, anonymous);
+  EXPECT_EQ(refused.status, 401u);
+  EXPECT_EQ(refused.field("X-Frame-Options"), "SAMEORIGIN");
+  EXPECT_FALSE(refused.field("RateLimit"));
+
+  // The identity it establishes keys the limit; the body is compressed.
+  testing::FakeRequest first("GET", "/",
+                             {{"X-Api-Key", "k_live_123"}, {"Accept-Encoding", "gzip"}});
+  const testing::ClientView allowed = respond_through(*route, first);
+  EXPECT_EQ(allowed.status, 200u);
+  EXPECT_EQ(allowed.field("Content-Encoding"), "gzip");
+  EXPECT_EQ(allowed.field("RateLimit"), R"("per_user";r=0;t=3600)");
+  EXPECT_EQ(first.ctx.ratelimit, "allowed");
+
+  testing::FakeRequest second("GET", "/",
+                              {{"X-Api-Key", "k_live_123"}, {"Accept-Encoding", "gzip"}});
+  const testing::ClientView limited = respond_through(*route, second);
+  EXPECT_EQ(limited.status, 429u);
+  EXPECT_FALSE(limited.field("Content-Encoding"));
+  EXPECT_EQ(limited.field("X-Frame-Options"), "SAMEORIGIN");
+  EXPECT_EQ(second.ctx.ratelimit, "limited:per_user");
+}
+
+TEST(BuildChain, EachConfigLoadBuildsItsOwnChain) {
+  const auto config = load(R"(
+upstreams: {app: {servers: ["127.0.0.1:9000"]}}
+routes:
+  - {upstream: app, compression: true}
+)");
+  Runtime first(config);
+  Runtime reloaded(config, &first);
+  const Route* a = first.match("h", "/", "GET");
+  const Route* b = reloaded.match("h", "/", "GET");
+  ASSERT_TRUE(a && b);
+  ASSERT_EQ(a->chain().stages().size(), 2u);
+  ASSERT_EQ(b->chain().stages().size(), 2u);
+  EXPECT_NE(a->chain().stages()[0], b->chain().stages()[0]);
+  // A route's chain is built once and kept: the same stages for every request.
+  EXPECT_EQ(&a->chain(), &first.match("h", "/x", "GET")->chain());
 }
 
 }  // namespace

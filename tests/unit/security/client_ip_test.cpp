@@ -143,7 +143,7 @@ TEST(ClientIpTest, AnEntryCutByTheByteBoundIsNotAnAddress) {
 }
 
 TEST(ClientIpTest, RequestOverloadWalksEveryForwardedForField) {
-  proxy::RequestHead request;
+  stage::RequestHead request;
   // The client's own (forged) line first, the trusted proxy's line after it.
   request.insert("X-Forwarded-For", "198.51.100.66");
   request.insert("X-Forwarded-For", "203.0.113.7, 10.0.0.2");
@@ -151,7 +151,7 @@ TEST(ClientIpTest, RequestOverloadWalksEveryForwardedForField) {
   EXPECT_EQ(resolve_client_ip(ip("127.0.0.1"), request, kTrusted, peer_text), "203.0.113.7");
   EXPECT_EQ(peer_text, "127.0.0.1");
 
-  proxy::RequestHead across_fields;
+  stage::RequestHead across_fields;
   across_fields.insert("X-Forwarded-For", "198.51.100.66, 203.0.113.8");
   across_fields.insert("X-Forwarded-For", "10.0.0.2");
   EXPECT_EQ(resolve_client_ip(ip("127.0.0.1"), across_fields, kTrusted, peer_text), "203.0.113.8");
@@ -159,7 +159,7 @@ TEST(ClientIpTest, RequestOverloadWalksEveryForwardedForField) {
   EXPECT_EQ(resolve_client_ip(ip("203.0.113.50"), request, kTrusted, peer_text), "203.0.113.50");
   EXPECT_EQ(peer_text, "203.0.113.50");
 
-  proxy::RequestHead none;
+  stage::RequestHead none;
   EXPECT_EQ(resolve_client_ip(ip("127.0.0.1"), none, kTrusted, peer_text), "127.0.0.1");
 }
 

@@ -90,7 +90,7 @@ TEST(TraceparentTest, LaterVersionsKeepOnlyTheSampledFlag) {
 }
 
 TEST(TraceContinuationTest, ContinuesAValidTraceWithANewSpan) {
-  const proxy::TraceContext trace =
+  const stage::TraceContext trace =
       continue_or_start_trace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
   EXPECT_EQ(trace.trace_id, kTraceId);
   EXPECT_EQ(trace.flags, 0);
@@ -104,7 +104,7 @@ TEST(TraceContinuationTest, StartsANewTraceWhenTheHeaderIsMissingOrInvalid) {
   for (std::string_view incoming :
        {std::string_view(), std::string_view("garbage"),
         std::string_view("00-00000000000000000000000000000000-00f067aa0ba902b7-01")}) {
-    const proxy::TraceContext trace = continue_or_start_trace(incoming);
+    const stage::TraceContext trace = continue_or_start_trace(incoming);
     ASSERT_EQ(trace.trace_id.size(), 32u);
     EXPECT_TRUE(is_lower_hex(trace.trace_id));
     EXPECT_NE(trace.trace_id, std::string(32, '0'));
@@ -118,7 +118,7 @@ TEST(TraceContinuationTest, NewTracesAndSpansAreDistinct) {
   std::set<std::string> trace_ids;
   std::set<std::string> span_ids;
   for (int i = 0; i < 1000; ++i) {
-    const proxy::TraceContext trace = continue_or_start_trace("");
+    const stage::TraceContext trace = continue_or_start_trace("");
     trace_ids.insert(trace.trace_id);
     span_ids.insert(trace.span_id);
   }
@@ -127,7 +127,7 @@ TEST(TraceContinuationTest, NewTracesAndSpansAreDistinct) {
 }
 
 TEST(TraceContinuationTest, ReusedContextIsOverwritten) {
-  proxy::TraceContext trace = continue_or_start_trace("");
+  stage::TraceContext trace = continue_or_start_trace("");
   continue_or_start_trace(kSpecExample, trace);
   EXPECT_EQ(trace.trace_id, kTraceId);
   EXPECT_EQ(trace.flags, 1);
@@ -138,7 +138,7 @@ TEST(TraceContinuationTest, ReusedContextIsOverwritten) {
 }
 
 TEST(TraceparentFormatTest, FormatsVersion00) {
-  proxy::TraceContext trace;
+  stage::TraceContext trace;
   trace.trace_id = std::string(kTraceId);
   trace.span_id = "b7ad6b7169203331";
   trace.flags = 1;
@@ -148,7 +148,7 @@ TEST(TraceparentFormatTest, FormatsVersion00) {
 }
 
 TEST(TraceparentFormatTest, WhatTheGatewaySendsParsesBack) {
-  const proxy::TraceContext trace = continue_or_start_trace(kSpecExample);
+  const stage::TraceContext trace = continue_or_start_trace(kSpecExample);
   const std::string header = format_traceparent(trace);
   EXPECT_EQ(header.size(), kTraceparentLength);
   const auto parsed = parse_traceparent(header);

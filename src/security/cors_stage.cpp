@@ -1,4 +1,4 @@
-#include "security/cors_filter.h"
+#include "security/cors_stage.h"
 
 #include <boost/beast/core/string.hpp>
 #include <chrono>
@@ -6,15 +6,18 @@
 #include <string_view>
 #include <vector>
 
-#include "proxy/field_lists.h"
-
 namespace centinela::security {
 namespace {
 
-namespace http = proxy::http;
+namespace http = stage::http;
 using boost::beast::iequals;
+using stage::RequestVerdict;
+using stage::ResponseVerdict;
 
 constexpr std::string_view kVaryPreflightEchoingHeaders = "Origin, Access-Control-Request-Headers";
+constexpr std::string_view kAllowOrigin = "Access-Control-Allow-Origin";
+constexpr std::string_view kAllowCredentials = "Access-Control-Allow-Credentials";
+constexpr std::string_view kExposeHeaders = "Access-Control-Expose-Headers";
 
 bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
@@ -54,15 +57,15 @@ bool contains(const std::vector<std::string>& items, std::string_view wanted) {
   return false;
 }
 
-bool is_preflight(const proxy::RequestHead& request) {
+bool is_preflight(const stage::RequestHead& request) {
   return request.method() == http::verb::options &&
          request.find(http::field::origin) != request.end() &&
          request.find(http::field::access_control_request_method) != request.end();
 }
 
-class CorsFilter final : public proxy::Filter {
+class CorsStage final : public stage::Stage {
  public:
-  explicit CorsFilter(const config::CorsConfig& config)
+  explicit CorsStage(const config::CorsConfig& config)
       : allow_methods_(join(config.allow_methods)),
         echo_request_headers_(contains(config.allow_headers, "*")),
         allow_headers_(echo_request_headers_ ? std::string() : join(config.allow_headers)),
@@ -82,19 +85,21 @@ class CorsFilter final : public proxy::Filter {
     send_star_ = any_origin_ && !allow_credentials_;
   }
 
-  proxy::FilterStatus on_request(proxy::RequestContext& ctx) override {
-    const proxy::RequestHead& request = ctx.request;
-    if (!is_preflight(request)) return proxy::FilterStatus::Continue;
+  std::string_view name() const override { return "cors"; }
+
+  RequestVerdict on_request_head(stage::RequestContext& ctx) override {
+    const stage::RequestHead& request = ctx.request;
+    if (!is_preflight(request)) return RequestVerdict::proceed();
 
     const std::string_view origin = request[http::field::origin];
     if (!is_allowed(origin)) {
-      ctx.local_response =
-          proxy::make_error_response(403, "CORS origin not allowed", ctx.request_id);
-      ctx.local_response->headers.set(http::field::vary, "Origin");
-      return proxy::FilterStatus::Respond;
+      stage::LocalResponse refused =
+          stage::make_error_response(403, "CORS origin not allowed", ctx.request_id);
+      refused.headers.set(http::field::vary, "Origin");
+      return RequestVerdict::respond(std::move(refused));
     }
 
-    proxy::LocalResponse& response = ctx.local_response.emplace();
+    stage::LocalResponse response;
     response.status = 204;
     http::fields& headers = response.headers;
     headers.set(http::field::access_control_allow_origin, send_star_ ? "*" : origin);
@@ -114,36 +119,40 @@ class CorsFilter final : public proxy::Filter {
     }
     headers.set(http::field::access_control_max_age, max_age_seconds_);
     headers.set(http::field::vary, echoed_headers ? kVaryPreflightEchoingHeaders : "Origin");
-    return proxy::FilterStatus::Respond;
+    return RequestVerdict::respond(std::move(response));
   }
 
-  void on_response(proxy::RequestContext& ctx, proxy::ResponseHead& response) override {
-    const proxy::RequestHead& request = ctx.request;
-    // A preflight's answer was complete when on_request made it (or it was
-    // refused by an earlier filter, and CORS fields would not rescue it).
-    if (is_preflight(request)) return;
+  // Every response but a preflight's: the grant for this origin, or none.
+  // Values are views of the request and of this stage, which outlive it.
+  ResponseVerdict on_response_head(stage::RequestContext& ctx, stage::Response& response) override {
+    const stage::RequestHead& request = ctx.request;
+    // A preflight's answer was complete when the request side made it (or it
+    // was refused by an earlier stage, and CORS fields would not rescue it).
+    if (is_preflight(request)) return ResponseVerdict::proceed();
 
+    stage::ResponseFields& fields = response.fields;
     // The answer depends on Origin unless every origin gets "*".
-    if (!send_star_) proxy::add_vary(response, "Origin");
+    if (!send_star_) stage::add_vary(fields, "Origin");
 
     const std::string_view origin = request[http::field::origin];
     if (origin.empty() || !is_allowed(origin)) {
-      response.erase(http::field::access_control_allow_origin);
-      response.erase(http::field::access_control_allow_credentials);
-      response.erase(http::field::access_control_expose_headers);
-      return;
+      fields.erase(kAllowOrigin);
+      fields.erase(kAllowCredentials);
+      fields.erase(kExposeHeaders);
+      return ResponseVerdict::proceed();
     }
-    response.set(http::field::access_control_allow_origin, send_star_ ? "*" : origin);
+    fields.set_view(kAllowOrigin, send_star_ ? std::string_view("*") : origin);
     if (allow_credentials_) {
-      response.set(http::field::access_control_allow_credentials, "true");
+      fields.set_view(kAllowCredentials, "true");
     } else {
-      response.erase(http::field::access_control_allow_credentials);
+      fields.erase(kAllowCredentials);
     }
     if (!expose_headers_.empty()) {
-      response.set(http::field::access_control_expose_headers, expose_headers_);
+      fields.set_view(kExposeHeaders, expose_headers_);
     } else {
-      response.erase(http::field::access_control_expose_headers);
+      fields.erase(kExposeHeaders);
     }
+    return ResponseVerdict::proceed();
   }
 
  private:
@@ -196,9 +205,9 @@ class CorsFilter final : public proxy::Filter {
 
 }  // namespace
 
-std::unique_ptr<proxy::Filter> make_cors_filter(const config::CorsConfig& config) {
+std::unique_ptr<stage::Stage> make_cors_stage(const config::CorsConfig& config) {
   if (!config.enabled) return nullptr;
-  return std::make_unique<CorsFilter>(config);
+  return std::make_unique<CorsStage>(config);
 }
 
 }  // namespace centinela::security

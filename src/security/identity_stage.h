@@ -1,4 +1,5 @@
-// Establishes who the client is, first in every route's chain so that rate
+// The identity stage establishes who the client is, first in every route's
+// chain so that rate
 // limits, cache keys and the access log can use it:
 // - a JWT (HS256/RS256, see JwtVerifier) from `Authorization: Bearer`, another
 //   header, or a cookie: valid → ctx.user = its `sub`;
@@ -15,7 +16,7 @@
 #include <memory>
 
 #include "config/config.h"
-#include "proxy/filter.h"
+#include "stage/stage.h"
 
 namespace centinela::security {
 
@@ -23,7 +24,7 @@ namespace centinela::security {
 using UnixClock = std::int64_t (*)();
 
 // nullptr when the config asks for neither JWTs nor API keys.
-std::unique_ptr<proxy::Filter> make_identity_filter(const config::IdentityConfig& config,
-                                                    UnixClock now = nullptr);
+std::unique_ptr<stage::Stage> make_identity_stage(const config::IdentityConfig& config,
+                                                  UnixClock now = nullptr);
 
 }  // namespace centinela::security

@@ -1,16 +1,19 @@
-#include "security/identity_filter.h"
+#include "security/identity_stage.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "fake_exchange.h"
 #include "jwt_test_tokens.h"
 #include "security/api_key_table.h"
 
 namespace centinela::security {
 namespace {
 
-namespace http = proxy::http;
+namespace http = stage::http;
+using stage::RequestVerdict;
+using Kind = stage::RequestVerdict::Kind;
 using testing::generate_rsa;
 using testing::hs256_token;
 using testing::public_pem;
@@ -40,14 +43,11 @@ config::IdentityConfig with_api_keys(config::IdentityConfig config = {}) {
 }
 
 struct Exchange {
-  proxy::RequestHead request;
-  proxy::RequestContext ctx{.request = request};
+  centinela::testing::FakeRequest fake{"GET", "/api/items"};
+  stage::RequestHead& request = fake.head;
+  stage::RequestContext& ctx = fake.ctx;
 
-  Exchange() {
-    request.method(http::verb::get);
-    request.target("/api/items");
-    ctx.request_id = "req-42";
-  }
+  Exchange() { ctx.request_id = "req-42"; }
   Exchange& header(std::string_view name, std::string_view value) {
     request.insert(name, value);
     return *this;
@@ -57,34 +57,33 @@ struct Exchange {
   }
 };
 
-proxy::FilterStatus run(const config::IdentityConfig& config, Exchange& exchange) {
-  auto filter = make_identity_filter(config, &fixed_clock);
-  EXPECT_NE(filter, nullptr);
-  return filter->on_request(exchange.ctx);
+RequestVerdict run(const config::IdentityConfig& config, Exchange& exchange) {
+  auto identity = make_identity_stage(config, &fixed_clock);
+  EXPECT_NE(identity, nullptr);
+  return identity->on_request_head(exchange.ctx);
 }
 
-TEST(IdentityFilterTest, NothingConfiguredMakesNoFilter) {
-  EXPECT_EQ(make_identity_filter(config::IdentityConfig{}), nullptr);
+TEST(IdentityStageTest, NothingConfiguredMakesNoStage) {
+  EXPECT_EQ(make_identity_stage(config::IdentityConfig{}), nullptr);
 }
 
-TEST(IdentityFilterTest, AValidBearerTokenSetsTheUser) {
+TEST(IdentityStageTest, AValidBearerTokenSetsTheUser) {
   Exchange exchange;
   exchange.bearer(token_for("alice"));
-  EXPECT_EQ(run(jwt_config(), exchange), proxy::FilterStatus::Continue);
+  EXPECT_EQ(run(jwt_config(), exchange).kind(), Kind::proceed);
   EXPECT_EQ(exchange.ctx.user, "alice");
-  EXPECT_FALSE(exchange.ctx.local_response);
   // The credential still reaches the upstream.
   EXPECT_EQ(exchange.request[http::field::authorization], "Bearer " + token_for("alice"));
 }
 
-TEST(IdentityFilterTest, TheSchemeIsCaseInsensitive) {
+TEST(IdentityStageTest, TheSchemeIsCaseInsensitive) {
   Exchange exchange;
   exchange.header("Authorization", "bEaReR   " + token_for("alice") + "  ");
   run(jwt_config(), exchange);
   EXPECT_EQ(exchange.ctx.user, "alice");
 }
 
-TEST(IdentityFilterTest, InvalidTokensLeaveNoIdentityAndPass) {
+TEST(IdentityStageTest, InvalidTokensLeaveNoIdentityAndPass) {
   for (const std::string& value :
        {"Bearer " + token_for("alice", kNow - 3600), "Bearer " + token_for("alice") + "x",
         "Bearer " + hs256_token(R"({"sub":"alice","exp":1800000000})",
@@ -93,20 +92,19 @@ TEST(IdentityFilterTest, InvalidTokensLeaveNoIdentityAndPass) {
         token_for("alice"), "Bearer " + std::string(20000, 'a')}) {
     Exchange exchange;
     exchange.header("Authorization", value);
-    EXPECT_EQ(run(jwt_config(), exchange), proxy::FilterStatus::Continue) << value;
+    EXPECT_EQ(run(jwt_config(), exchange).kind(), Kind::proceed) << value;
     EXPECT_TRUE(exchange.ctx.user.empty()) << value;
-    EXPECT_FALSE(exchange.ctx.local_response);
   }
 }
 
-TEST(IdentityFilterTest, TwoAuthorizationFieldsAreAmbiguous) {
+TEST(IdentityStageTest, TwoAuthorizationFieldsAreAmbiguous) {
   Exchange exchange;
   exchange.bearer(token_for("alice")).bearer(token_for("mallory"));
   run(jwt_config(), exchange);
   EXPECT_TRUE(exchange.ctx.user.empty());
 }
 
-TEST(IdentityFilterTest, RS256TokensSetTheUser) {
+TEST(IdentityStageTest, RS256TokensSetTheUser) {
   auto key = generate_rsa();
   config::IdentityConfig config;
   config.jwt.emplace();
@@ -117,7 +115,7 @@ TEST(IdentityFilterTest, RS256TokensSetTheUser) {
   EXPECT_EQ(exchange.ctx.user, "carol");
 }
 
-TEST(IdentityFilterTest, TokenFromACustomHeaderWithOrWithoutScheme) {
+TEST(IdentityStageTest, TokenFromACustomHeaderWithOrWithoutScheme) {
   config::IdentityConfig config = jwt_config();
   config.jwt->header = "x-token";
   Exchange bare;
@@ -134,7 +132,7 @@ TEST(IdentityFilterTest, TokenFromACustomHeaderWithOrWithoutScheme) {
   EXPECT_TRUE(authorization_ignored.ctx.user.empty());
 }
 
-TEST(IdentityFilterTest, TokenFromACookie) {
+TEST(IdentityStageTest, TokenFromACookie) {
   config::IdentityConfig config = jwt_config();
   config.jwt->cookie = "session";
   Exchange exchange;
@@ -153,15 +151,15 @@ TEST(IdentityFilterTest, TokenFromACookie) {
   EXPECT_TRUE(similar_name.ctx.user.empty());
 }
 
-TEST(IdentityFilterTest, AKnownApiKeyNamesItsUser) {
+TEST(IdentityStageTest, AKnownApiKeyNamesItsUser) {
   Exchange exchange;
   exchange.header("X-Api-Key", " k_live_456 ");
-  EXPECT_EQ(run(with_api_keys(), exchange), proxy::FilterStatus::Continue);
+  EXPECT_EQ(run(with_api_keys(), exchange).kind(), Kind::proceed);
   EXPECT_EQ(exchange.ctx.api_key, "k_live_456");
   EXPECT_EQ(exchange.ctx.user, "bob");
 }
 
-TEST(IdentityFilterTest, AnUnknownApiKeyIsKeptButNamesNoUser) {
+TEST(IdentityStageTest, AnUnknownApiKeyIsKeptButNamesNoUser) {
   Exchange exchange;
   exchange.header("X-Api-Key", "k_live_999");
   run(with_api_keys(), exchange);
@@ -174,7 +172,7 @@ TEST(IdentityFilterTest, AnUnknownApiKeyIsKeptButNamesNoUser) {
   EXPECT_TRUE(prefix.ctx.user.empty());
 }
 
-TEST(IdentityFilterTest, ImplausibleApiKeysAreNotKeys) {
+TEST(IdentityStageTest, ImplausibleApiKeysAreNotKeys) {
   for (const std::string& value : {std::string(2000, 'k'), std::string("k_live_123 extra"),
                                    std::string("k\x01live"), std::string("   ")}) {
     Exchange exchange;
@@ -190,7 +188,7 @@ TEST(IdentityFilterTest, ImplausibleApiKeysAreNotKeys) {
   EXPECT_TRUE(twice.ctx.user.empty());
 }
 
-TEST(IdentityFilterTest, AJwtUserWinsOverAnApiKeyUser) {
+TEST(IdentityStageTest, AJwtUserWinsOverAnApiKeyUser) {
   Exchange exchange;
   exchange.bearer(token_for("carol")).header("X-Api-Key", "k_live_123");
   run(with_api_keys(jwt_config()), exchange);
@@ -203,7 +201,7 @@ TEST(IdentityFilterTest, AJwtUserWinsOverAnApiKeyUser) {
   EXPECT_EQ(bad_token.ctx.user, "alice");
 }
 
-TEST(IdentityFilterTest, ACustomApiKeyHeader) {
+TEST(IdentityStageTest, ACustomApiKeyHeader) {
   config::IdentityConfig config = with_api_keys();
   config.api_keys->header = "apikey";
   Exchange exchange;
@@ -218,11 +216,11 @@ config::IdentityConfig required_config() {
   return config;
 }
 
-TEST(IdentityFilterTest, RequiredAnswers401WithoutAToken) {
+TEST(IdentityStageTest, RequiredAnswers401WithoutAToken) {
   Exchange exchange;
-  ASSERT_EQ(run(required_config(), exchange), proxy::FilterStatus::Respond);
-  ASSERT_TRUE(exchange.ctx.local_response);
-  const proxy::LocalResponse& response = *exchange.ctx.local_response;
+  RequestVerdict verdict = run(required_config(), exchange);
+  ASSERT_EQ(verdict.kind(), Kind::respond);
+  const stage::LocalResponse& response = verdict.local();
   EXPECT_EQ(response.status, 401u);
   EXPECT_EQ(response.headers[http::field::www_authenticate], "Bearer");
   EXPECT_EQ(response.headers[http::field::content_type], "application/json");
@@ -230,11 +228,12 @@ TEST(IdentityFilterTest, RequiredAnswers401WithoutAToken) {
   EXPECT_NE(response.body.find(R"("request_id":"req-42")"), std::string::npos) << response.body;
 }
 
-TEST(IdentityFilterTest, RequiredAnswers401ToABadToken) {
+TEST(IdentityStageTest, RequiredAnswers401ToABadToken) {
   Exchange exchange;
   exchange.bearer(token_for("alice", kNow - 3600));
-  ASSERT_EQ(run(required_config(), exchange), proxy::FilterStatus::Respond);
-  const proxy::LocalResponse& response = *exchange.ctx.local_response;
+  RequestVerdict verdict = run(required_config(), exchange);
+  ASSERT_EQ(verdict.kind(), Kind::respond);
+  const stage::LocalResponse& response = verdict.local();
   EXPECT_EQ(response.status, 401u);
   const std::string challenge(response.headers[http::field::www_authenticate]);
   EXPECT_TRUE(challenge.starts_with(R"(Bearer error="invalid_token")")) << challenge;
@@ -244,35 +243,109 @@ TEST(IdentityFilterTest, RequiredAnswers401ToABadToken) {
   // A valid API key does not rescue a forged token.
   Exchange with_key;
   with_key.header("Authorization", "Bearer x.y.z").header("X-Api-Key", "k_live_123");
-  EXPECT_EQ(run(required_config(), with_key), proxy::FilterStatus::Respond);
+  EXPECT_EQ(run(required_config(), with_key).kind(), Kind::respond);
   EXPECT_TRUE(with_key.ctx.user.empty());
 }
 
-TEST(IdentityFilterTest, RequiredLetsIdentifiedRequestsThrough) {
+TEST(IdentityStageTest, RequiredLetsIdentifiedRequestsThrough) {
   Exchange token;
   token.bearer(token_for("alice"));
-  EXPECT_EQ(run(required_config(), token), proxy::FilterStatus::Continue);
+  EXPECT_EQ(run(required_config(), token).kind(), Kind::proceed);
   EXPECT_EQ(token.ctx.user, "alice");
 
   Exchange key;
   key.header("X-Api-Key", "k_live_456");
-  EXPECT_EQ(run(required_config(), key), proxy::FilterStatus::Continue);
+  EXPECT_EQ(run(required_config(), key).kind(), Kind::proceed);
   EXPECT_EQ(key.ctx.user, "bob");
 
   Exchange unknown_key;
   unknown_key.header("X-Api-Key", "k_live_000");
-  EXPECT_EQ(run(required_config(), unknown_key), proxy::FilterStatus::Respond);
+  EXPECT_EQ(run(required_config(), unknown_key).kind(), Kind::respond);
 }
 
-TEST(IdentityFilterTest, RequiredLetsCorsPreflightsThrough) {
+TEST(IdentityStageTest, RequiredLetsCorsPreflightsThrough) {
   Exchange preflight;
   preflight.request.method(http::verb::options);
   preflight.header("Origin", "https://app.example").header("Access-Control-Request-Method", "GET");
-  EXPECT_EQ(run(required_config(), preflight), proxy::FilterStatus::Continue);
+  EXPECT_EQ(run(required_config(), preflight).kind(), Kind::proceed);
 
   Exchange plain_options;
   plain_options.request.method(http::verb::options);
-  EXPECT_EQ(run(required_config(), plain_options), proxy::FilterStatus::Respond);
+  EXPECT_EQ(run(required_config(), plain_options).kind(), Kind::respond);
+}
+
+// --- through a chain: what the client and the upstream see -----------------
+
+struct ChainRun {
+  ChainRun(const config::IdentityConfig& config,
+           std::vector<std::pair<std::string, std::string>> fields) {
+    std::vector<std::unique_ptr<stage::Stage>> stages;
+    stages.push_back(make_identity_stage(config, &fixed_clock));
+    const pipeline::Chain chain(std::move(stages));
+    centinela::testing::FakeRequest request("GET", "/api/items", std::move(fields));
+    complete = centinela::testing::run_pipeline(chain, request, downstream, upstream);
+    user = request.ctx.user;
+    api_key = request.ctx.api_key;
+  }
+  centinela::testing::FakeDownstream downstream;
+  centinela::testing::FakeUpstream upstream;
+  bool complete = false;
+  std::string user;
+  std::string api_key;
+};
+
+TEST(IdentityStageChain, RequiredWithoutACredentialAnswers401AndNothingGoesUpstream) {
+  ChainRun run(required_config(), {});
+  const auto& client = run.downstream.client;
+  EXPECT_TRUE(run.complete);
+  EXPECT_TRUE(run.upstream.received.empty());
+  EXPECT_EQ(client.status, 401u);
+  EXPECT_EQ(client.field("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(client.field("Content-Type"), "application/json");
+  EXPECT_EQ(client.field("X-Request-ID"), "test-request-id");
+  EXPECT_NE(client.body.find(R"("code":"UNAUTHORIZED")"), std::string::npos) << client.body;
+  EXPECT_NE(client.body.find(R"("request_id":"test-request-id")"), std::string::npos)
+      << client.body;
+}
+
+TEST(IdentityStageChain, RequiredRefusesABadTokenWithTheReason) {
+  ChainRun run(required_config(), {{"Authorization", "Bearer " + token_for("alice", kNow - 3600)}});
+  const auto& client = run.downstream.client;
+  EXPECT_TRUE(run.upstream.received.empty());
+  EXPECT_EQ(client.status, 401u);
+  const std::string challenge = client.field("WWW-Authenticate").value_or("");
+  EXPECT_TRUE(challenge.starts_with(R"(Bearer error="invalid_token")")) << challenge;
+  EXPECT_NE(client.body.find("token expired"), std::string::npos) << client.body;
+  EXPECT_TRUE(run.user.empty());
+}
+
+TEST(IdentityStageChain, AnIdentifiedRequestReachesTheUpstreamWithItsCredential) {
+  const std::string token = token_for("alice");
+  ChainRun bearer(required_config(), {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(bearer.downstream.client.status, 200u);
+  ASSERT_EQ(bearer.upstream.received.size(), 1u);
+  EXPECT_EQ(bearer.upstream.received[0].field("Authorization"), "Bearer " + token);
+  EXPECT_EQ(bearer.user, "alice");
+
+  config::IdentityConfig cookie_config = required_config();
+  cookie_config.jwt->cookie = "session";
+  ChainRun cookie(cookie_config, {{"Cookie", "theme=dark; session=" + token_for("bob")}});
+  EXPECT_EQ(cookie.downstream.client.status, 200u);
+  EXPECT_EQ(cookie.upstream.received.size(), 1u);
+  EXPECT_EQ(cookie.user, "bob");
+
+  ChainRun key(required_config(), {{"X-Api-Key", "k_live_123"}});
+  EXPECT_EQ(key.downstream.client.status, 200u);
+  EXPECT_EQ(key.upstream.received.at(0).field("X-Api-Key"), "k_live_123");
+  EXPECT_EQ(key.user, "alice");
+  EXPECT_EQ(key.api_key, "k_live_123");
+}
+
+TEST(IdentityStageChain, NotRequiredABadTokenGoesUpstreamWithoutAUser) {
+  ChainRun run(jwt_config(), {{"Authorization", "Bearer not.a.jwt"}});
+  EXPECT_EQ(run.downstream.client.status, 200u);
+  EXPECT_EQ(run.upstream.received.size(), 1u);
+  EXPECT_TRUE(run.user.empty());
 }
 
 TEST(ApiKeyTableTest, FindsExactKeysOnly) {

@@ -1,4 +1,4 @@
-// The filter against a real redis-server (skipped when none is installed):
+// The rate-limit stage against a real redis-server (skipped when none is installed):
 // the Lua script's decisions, all-or-nothing, and the fall-back when Redis
 // goes away.
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
-#include "limit/rate_limit_filter.h"
-#include "proxy/worker_resources.h"
+#include "fake_exchange.h"
+#include "limit/rate_limit_stage.h"
 #include "redis/client.h"
 #include "redis_process.h"
 
@@ -24,16 +24,17 @@ namespace asio = boost::asio;
 struct Outcome {
   int admitted = 0;
   int refused = 0;
+  unsigned refusal_status = 0;  // of the last refusal
   std::string last_ratelimit;
   std::string last_log;
 };
 
-// Runs `count` requests from `ip` through the filter on `io`, after waiting
+// Runs `count` requests from `ip` through the stage on `io`, after waiting
 // (up to 2 s) for the client to connect when `wait_connected`.
-Outcome run_requests(asio::io_context& io, redis::Client& client, proxy::Filter& filter, int count,
+Outcome run_requests(asio::io_context& io, redis::Client& client, stage::Stage& limiter, int count,
                      const std::string& ip, bool wait_connected) {
   Outcome outcome;
-  proxy::WorkerResources resources{&io, 0, &client};
+  stage::WorkerResources resources{&io, 0, &client};
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
@@ -43,12 +44,19 @@ Outcome run_requests(asio::io_context& io, redis::Client& client, proxy::Filter&
           co_await timer.async_wait(asio::use_awaitable);
         }
         for (int i = 0; i < count; ++i) {
-          proxy::RequestHead head;
-          proxy::RequestContext ctx{.request = head};
+          testing::FakeRequest request;
+          stage::RequestContext& ctx = request.ctx;
           ctx.client_ip = ip;
           ctx.worker = &resources;
-          const auto status = co_await filter.on_request_async(ctx);
-          (status == proxy::FilterStatus::Continue ? outcome.admitted : outcome.refused)++;
+          stage::RequestVerdict verdict = co_await limiter.on_request_head_async(ctx);
+          if (verdict.kind() == stage::RequestVerdict::Kind::proceed) {
+            ++outcome.admitted;
+          } else {
+            ++outcome.refused;
+            if (verdict.kind() == stage::RequestVerdict::Kind::respond) {
+              outcome.refusal_status = verdict.local().status;
+            }
+          }
           for (const auto& [name, value] : ctx.response_headers) {
             if (name == "RateLimit") outcome.last_ratelimit = value;
           }
@@ -82,27 +90,28 @@ TEST(RedisRateLimit, SharedDecisionsAllOrNothingAndFallback) {
   if (::access("/usr/bin/redis-server", X_OK) != 0) GTEST_SKIP() << "no redis-server";
   RedisProcess redis_process;
   const config::Config config = load(config_text(redis_process.port(), "allow"));
-  auto filter = make_rate_limit_filter(config, config.routes.at(0));
-  ASSERT_TRUE(filter->is_async());
+  auto limiter = make_rate_limit_stage(config, config.routes.at(0));
+  ASSERT_TRUE(limiter->is_async());
   asio::io_context io;
   redis::Client client(io, *config.redis);
 
-  Outcome first = run_requests(io, client, *filter, 10, "203.0.113.5", true);
+  Outcome first = run_requests(io, client, *limiter, 10, "203.0.113.5", true);
   ASSERT_TRUE(client.connected());
   EXPECT_EQ(first.admitted, 4);
   EXPECT_EQ(first.refused, 6);
   EXPECT_EQ(first.last_log, "limited:few");
+  EXPECT_EQ(first.refusal_status, 429u);
   // Refused requests spent nothing from `many`: 100 - 4.
   EXPECT_EQ(first.last_ratelimit, R"("few";r=0;t=3600, "many";r=96;t=3600)");
 
-  // A second filter (another gateway, or after a reload) sees the same counts.
-  auto other = make_rate_limit_filter(config, config.routes.at(0));
+  // A second stage (another gateway, or after a reload) sees the same counts.
+  auto other = make_rate_limit_stage(config, config.routes.at(0));
   EXPECT_EQ(run_requests(io, client, *other, 3, "203.0.113.5", false).admitted, 0);
   EXPECT_EQ(run_requests(io, client, *other, 5, "203.0.113.6", false).admitted, 4);
 
   // Redis gone: fail open to the in-process count (a fresh one: 4 more).
   redis_process.stop();
-  Outcome down = run_requests(io, client, *filter, 6, "203.0.113.5", false);
+  Outcome down = run_requests(io, client, *limiter, 6, "203.0.113.5", false);
   EXPECT_EQ(down.admitted, 4);
   EXPECT_EQ(down.refused, 2);
   client.close();
@@ -111,13 +120,14 @@ TEST(RedisRateLimit, SharedDecisionsAllOrNothingAndFallback) {
 TEST(RedisRateLimit, FailClosedRefusesWhileRedisIsDown) {
   if (::access("/usr/bin/redis-server", X_OK) != 0) GTEST_SKIP() << "no redis-server";
   const config::Config config = load(config_text(free_port(), "deny"));  // nobody there
-  auto filter = make_rate_limit_filter(config, config.routes.at(0));
+  auto limiter = make_rate_limit_stage(config, config.routes.at(0));
   asio::io_context io;
   redis::Client client(io, *config.redis);
-  Outcome outcome = run_requests(io, client, *filter, 3, "203.0.113.9", false);
+  Outcome outcome = run_requests(io, client, *limiter, 3, "203.0.113.9", false);
   EXPECT_EQ(outcome.admitted, 0);
   EXPECT_EQ(outcome.refused, 3);
   EXPECT_EQ(outcome.last_log, "store_error");
+  EXPECT_EQ(outcome.refusal_status, 429u);
   client.close();
 }
 

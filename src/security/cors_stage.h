@@ -1,6 +1,7 @@
-// Cross-Origin Resource Sharing (Fetch standard) answered by the gateway:
-// preflights never reach the upstream, and actual responses get the
-// Access-Control-* fields of the route's policy.
+// The CORS stage: Cross-Origin Resource Sharing (Fetch standard) answered by
+// the gateway. Preflights never reach the upstream (the request side answers
+// them), and every other response — from the upstream, the cache or the
+// gateway — gets the Access-Control-* fields of the route's policy.
 //
 // When a route enables CORS the gateway is the only source of these fields: an
 // upstream's own Access-Control-Allow-Origin / -Allow-Credentials /
@@ -14,11 +15,11 @@
 #include <memory>
 
 #include "config/config.h"
-#include "proxy/filter.h"
+#include "stage/stage.h"
 
 namespace centinela::security {
 
 // nullptr when the config is disabled.
-std::unique_ptr<proxy::Filter> make_cors_filter(const config::CorsConfig& config);
+std::unique_ptr<stage::Stage> make_cors_stage(const config::CorsConfig& config);
 
 }  // namespace centinela::security

@@ -1,10 +1,12 @@
 // The JSON error envelope of gateway-made errors (CONTRACT "On the wire").
 #include <gtest/gtest.h>
 
-#include "proxy/request_context.h"
+#include "stage/local_response.h"
 
-namespace centinela::proxy {
+namespace centinela::stage {
 namespace {
+
+namespace http = boost::beast::http;
 
 std::string envelope(unsigned status, std::string_view code, std::string_view message,
                      std::string_view request_id) {
@@ -79,4 +81,4 @@ TEST(ErrorResponse, RequestIdIsEscapedToo) {
 }
 
 }  // namespace
-}  // namespace centinela::proxy
+}  // namespace centinela::stage

@@ -1,4 +1,4 @@
-#include "security/identity_filter.h"
+#include "security/identity_stage.h"
 
 #include <boost/beast/core/string.hpp>
 #include <chrono>
@@ -12,8 +12,9 @@
 namespace centinela::security {
 namespace {
 
-namespace http = proxy::http;
+namespace http = stage::http;
 using boost::beast::iequals;
+using stage::RequestVerdict;
 
 std::int64_t system_unix_time() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -61,15 +62,15 @@ FoundToken bearer_token(std::string_view value, bool scheme_optional) {
   return FoundToken::present(value);
 }
 
-bool is_cors_preflight(const proxy::RequestHead& request) {
+bool is_cors_preflight(const stage::RequestHead& request) {
   return request.method() == http::verb::options &&
          request.find(http::field::origin) != request.end() &&
          request.find(http::field::access_control_request_method) != request.end();
 }
 
-class IdentityFilter final : public proxy::Filter {
+class IdentityStage final : public stage::Stage {
  public:
-  IdentityFilter(const config::IdentityConfig& config, UnixClock now)
+  IdentityStage(const config::IdentityConfig& config, UnixClock now)
       : now_(now ? now : &system_unix_time) {
     if (config.jwt) {
       jwt_ = std::make_unique<JwtVerifier>(*config.jwt);
@@ -83,7 +84,9 @@ class IdentityFilter final : public proxy::Filter {
     }
   }
 
-  proxy::FilterStatus on_request(proxy::RequestContext& ctx) override {
+  std::string_view name() const override { return "identity"; }
+
+  RequestVerdict on_request_head(stage::RequestContext& ctx) override {
     std::optional<JwtError> token_problem;
     if (jwt_) {
       const FoundToken found = find_token(ctx.request);
@@ -101,18 +104,18 @@ class IdentityFilter final : public proxy::Filter {
     }
     if (api_keys_) apply_api_key(ctx);
 
-    // Browsers send CORS preflights without credentials; the CORS filter
+    // Browsers send CORS preflights without credentials; the CORS stage
     // answers them.
-    if (!required_ || is_cors_preflight(ctx.request)) return proxy::FilterStatus::Continue;
+    if (!required_ || is_cors_preflight(ctx.request)) return RequestVerdict::proceed();
     // A bad token is refused even when an API key named a user: a client
     // presenting a forged or stale token should hear so, not be downgraded.
     if (token_problem) return refuse(ctx, describe(*token_problem), true);
     if (ctx.user.empty()) return refuse(ctx, "authentication required", false);
-    return proxy::FilterStatus::Continue;
+    return RequestVerdict::proceed();
   }
 
  private:
-  FoundToken find_token(const proxy::RequestHead& request) const {
+  FoundToken find_token(const stage::RequestHead& request) const {
     if (!token_cookie_.empty()) return find_cookie(request);
     auto [begin, end] = request.equal_range(token_header_);
     if (begin == end) return FoundToken::absent();
@@ -122,7 +125,7 @@ class IdentityFilter final : public proxy::Filter {
 
   // The first `NAME=value` pair in the Cookie fields (RFC 6265 §5.4 sends
   // more specific paths first).
-  FoundToken find_cookie(const proxy::RequestHead& request) const {
+  FoundToken find_cookie(const stage::RequestHead& request) const {
     auto [begin, end] = request.equal_range(http::field::cookie);
     for (auto field = begin; field != end; ++field) {
       std::string_view pairs = field->value();
@@ -144,7 +147,7 @@ class IdentityFilter final : public proxy::Filter {
     return FoundToken::absent();
   }
 
-  void apply_api_key(proxy::RequestContext& ctx) const {
+  void apply_api_key(stage::RequestContext& ctx) const {
     auto [begin, end] = ctx.request.equal_range(api_key_header_);
     if (begin == end || std::next(begin) != end) return;  // none, or ambiguous
     const std::string_view key = trim(begin->value());
@@ -156,10 +159,10 @@ class IdentityFilter final : public proxy::Filter {
     if (const std::string* user = api_keys_->find(key)) ctx.user = *user;
   }
 
-  proxy::FilterStatus refuse(proxy::RequestContext& ctx, std::string_view message,
-                             bool invalid_token) const {
+  RequestVerdict refuse(stage::RequestContext& ctx, std::string_view message,
+                        bool invalid_token) const {
     ctx.user.clear();
-    ctx.local_response = proxy::make_error_response(401, message, ctx.request_id);
+    stage::LocalResponse response = stage::make_error_response(401, message, ctx.request_id);
     // RFC 6750 §3.1: no error code when the request had no credential.
     std::string challenge = "Bearer";
     if (invalid_token) {
@@ -167,8 +170,8 @@ class IdentityFilter final : public proxy::Filter {
       challenge += message;
       challenge += '"';
     }
-    ctx.local_response->headers.set(http::field::www_authenticate, challenge);
-    return proxy::FilterStatus::Respond;
+    response.headers.set(http::field::www_authenticate, challenge);
+    return RequestVerdict::respond(std::move(response));
   }
 
   UnixClock now_;
@@ -182,10 +185,10 @@ class IdentityFilter final : public proxy::Filter {
 
 }  // namespace
 
-std::unique_ptr<proxy::Filter> make_identity_filter(const config::IdentityConfig& config,
-                                                    UnixClock now) {
+std::unique_ptr<stage::Stage> make_identity_stage(const config::IdentityConfig& config,
+                                                  UnixClock now) {
   if (!config.jwt && !config.api_keys) return nullptr;
-  return std::make_unique<IdentityFilter>(config, now);
+  return std::make_unique<IdentityStage>(config, now);
 }
 
 }  // namespace centinela::security

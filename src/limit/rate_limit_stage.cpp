@@ -1,4 +1,4 @@
-#include "limit/rate_limit_filter.h"
+#include "limit/rate_limit_stage.h"
 
 #include <atomic>
 #include <boost/container/small_vector.hpp>
@@ -18,14 +18,13 @@
 #include "limit/redis_limiter.h"
 #include "observe/event_log.h"
 #include "observe/metrics.h"
-#include "proxy/worker_resources.h"
 #include "redis/client.h"
 
 namespace centinela::limit {
 namespace {
 
-using proxy::FilterStatus;
-using proxy::RequestContext;
+using stage::RequestContext;
+using stage::RequestVerdict;
 
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
@@ -66,10 +65,10 @@ bool should_warn() {
   return last.compare_exchange_strong(previous, now, std::memory_order_relaxed);
 }
 
-class RateLimitFilter final : public proxy::Filter {
+class RateLimitStage final : public stage::Stage {
  public:
-  RateLimitFilter(std::string route, std::vector<Policy> policies,
-                  std::vector<config::CidrRange> allowlist)
+  RateLimitStage(std::string route, std::vector<Policy> policies,
+                 std::vector<config::CidrRange> allowlist)
       : route_(std::move(route)), allowlist_(std::move(allowlist)) {
     auto& registry = observe::Registry::global();
     static constexpr std::string_view kHelp = "Rate-limit decisions by route and policy";
@@ -102,12 +101,14 @@ class RateLimitFilter final : public proxy::Filter {
     }
   }
 
-  ~RateLimitFilter() override { PolicyRegistry::global().remove(this); }
+  ~RateLimitStage() override { PolicyRegistry::global().remove(this); }
+
+  std::string_view name() const override { return "rate_limit"; }
 
   bool is_async() const override { return any_redis_; }
 
-  FilterStatus on_request(RequestContext& ctx) override {
-    if (allowlisted(ctx)) return FilterStatus::Continue;
+  RequestVerdict on_request_head(RequestContext& ctx) override {
+    if (allowlisted(ctx)) return RequestVerdict::proceed();
     // Reused: nothing here suspends, so one per thread serves every request.
     thread_local Evaluation eval;
     start_evaluation(eval);
@@ -115,10 +116,10 @@ class RateLimitFilter final : public proxy::Filter {
     return finish(ctx, eval, false);
   }
 
-  boost::asio::awaitable<FilterStatus> on_request_async(RequestContext& ctx) override {
+  boost::asio::awaitable<RequestVerdict> on_request_head_async(RequestContext& ctx) override {
     redis::Client* client = ctx.worker != nullptr ? ctx.worker->redis : nullptr;
-    if (client == nullptr) co_return on_request(ctx);
-    if (allowlisted(ctx)) co_return FilterStatus::Continue;
+    if (client == nullptr) co_return on_request_head(ctx);
+    if (allowlisted(ctx)) co_return RequestVerdict::proceed();
     Evaluation eval;
     start_evaluation(eval);
     decide_locally(ctx, eval, /*redis_policies=*/false);
@@ -157,9 +158,8 @@ class RateLimitFilter final : public proxy::Filter {
       if (deny_on_store_error_) {
         ctx.ratelimit = "store_error";
         ctx.response_headers.emplace_back("RateLimit-Policy", policy_field_);
-        ctx.local_response =
-            make_rate_limited_response(1, "rate limit store unavailable", ctx.request_id);
-        co_return FilterStatus::Respond;
+        co_return RequestVerdict::respond(
+            make_rate_limited_response(1, "rate limit store unavailable", ctx.request_id));
       }
       // Fail open to the in-process limit: each gateway then limits alone.
       decide_locally(ctx, eval, /*redis_policies=*/true, /*only_redis=*/true);
@@ -231,7 +231,7 @@ class RateLimitFilter final : public proxy::Filter {
     }
   }
 
-  FilterStatus finish(RequestContext& ctx, Evaluation& eval, bool all_or_nothing) {
+  RequestVerdict finish(RequestContext& ctx, Evaluation& eval, bool all_or_nothing) {
     std::string limits;
     limits.reserve(32 * states_.size());
     const Decision* tightest = nullptr;
@@ -266,14 +266,13 @@ class RateLimitFilter final : public proxy::Filter {
     }
     if (eval.denied == kNone) {
       ctx.ratelimit = "allowed";
-      return FilterStatus::Continue;
+      return RequestVerdict::proceed();
     }
     const PolicyState& denied = states_[eval.denied];
     ctx.ratelimit = "limited:" + denied.policy.name;
     LimitedKeys::global().record(route_, denied.policy.name, eval.denied_key);
-    ctx.local_response = make_rate_limited_response(
-        retry_after_seconds(eval.decisions[eval.denied]), "rate limit exceeded", ctx.request_id);
-    return FilterStatus::Respond;
+    return RequestVerdict::respond(make_rate_limited_response(
+        retry_after_seconds(eval.decisions[eval.denied]), "rate limit exceeded", ctx.request_id));
   }
 
   std::string route_;
@@ -288,15 +287,15 @@ class RateLimitFilter final : public proxy::Filter {
 
 }  // namespace
 
-std::unique_ptr<proxy::Filter> make_rate_limit_filter(const config::Config& config,
-                                                      const config::RouteConfig& route) {
+std::unique_ptr<stage::Stage> make_rate_limit_stage(const config::Config& config,
+                                                    const config::RouteConfig& route) {
   if (route.rate_limit.empty()) return nullptr;
   std::vector<Policy> policies;
   for (const auto& policy_config : route.rate_limit) {
     policies.push_back(make_policy(policy_config, config.rate_limit, config.redis.has_value()));
   }
-  return std::make_unique<RateLimitFilter>(route.name, std::move(policies),
-                                           config.rate_limit.allowlist);
+  return std::make_unique<RateLimitStage>(route.name, std::move(policies),
+                                          config.rate_limit.allowlist);
 }
 
 }  // namespace centinela::limit
