@@ -64,8 +64,8 @@ std::size_t CacheEntry::encoded_bytes() const {
   for (const auto& slot : variants_) {
     const stage::Variant* made = slot.load(std::memory_order_acquire);
     if (made == nullptr) continue;
-    total +=
-        sizeof(stage::Variant) + kPerAllocationBytes + heap_bytes(made->body) + heap_bytes(made->etag);
+    total += sizeof(stage::Variant) + kPerAllocationBytes + heap_bytes(made->body) +
+             heap_bytes(made->etag);
   }
   return total;
 }

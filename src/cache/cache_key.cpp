@@ -134,8 +134,8 @@ constexpr std::array<compress::Coding, 3> kOfferedCodings = {
     compress::Coding::br, compress::Coding::zstd, compress::Coding::gzip};
 
 // The value vary_request_value returns, built into `out` (reused buffers).
-void build_vary_value(std::string_view lower_name, const RequestHead& request,
-                      std::string& joined, std::string& out) {
+void build_vary_value(std::string_view lower_name, const RequestHead& request, std::string& joined,
+                      std::string& out) {
   out.clear();
   if (!joined_field(request, lower_name, joined)) joined.clear();
   if (lower_name == "accept-encoding") {
@@ -327,8 +327,7 @@ bool varies_per_request(std::string_view lower_name) {
          lower_name == "traceparent";
 }
 
-bool carries_credentials(const config::IdentityConfig* identity,
-                         const RequestHead& request) {
+bool carries_credentials(const config::IdentityConfig* identity, const RequestHead& request) {
   if (request.find(http::field::authorization) != request.end() ||
       request.find(http::field::proxy_authorization) != request.end()) {
     return true;

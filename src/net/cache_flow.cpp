@@ -466,7 +466,7 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
   thread_local std::string path_and_query;
   call.identity.host = host;
   const cache::Requester who{ex.ctx.request, ex.ctx.peer_is_trusted_proxy, ex.ctx.tls, ex.ctx.user,
-                            ex.ctx.api_key};
+                             ex.ctx.api_key};
   cache::build_primary_key(policy, route.name(), ex.authority, ex.path, query, who, primary_key,
                            path_and_query);
   cache::digest_primary_key(primary_key, call.identity.key);

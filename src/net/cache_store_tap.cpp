@@ -269,8 +269,8 @@ void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
       client_lines_.append("Set-Cookie: ").append(field.value()).append("\r\n");
     }
   }
-  Judgement judgement =
-      judge(merged, stale_->status_code, request_, identity_.shared_credentials, policy_, unix_now());
+  Judgement judgement = judge(merged, stale_->status_code, request_, identity_.shared_credentials,
+                              policy_, unix_now());
   cache::StoreVerdict verdict = judgement.plan.verdict;
   // A Vary other than the stored one selects differently: the entry goes.
   if (verdict == cache::StoreVerdict::ok && merged.find(http::field::vary) != merged.end() &&
