@@ -103,6 +103,7 @@ class CacheStage final : public stage::Stage {
   stage::ResponseVerdict serve_stale_on_error(stage::RequestContext& ctx, CacheState& state);
   void merge_304(stage::RequestContext& ctx, CacheState& state, stage::Response& response);
   void invalidate(stage::RequestContext& ctx, const stage::Response& response);
+  void commit(stage::RequestContext& ctx, CacheState& state) const;
 
   void count(CacheState& state, CacheResult result) const;
   void store(stage::RequestContext& ctx, const EntryPtr& entry) const;

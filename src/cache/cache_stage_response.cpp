@@ -132,6 +132,7 @@ void CacheStage::merge_304(RequestContext& ctx, CacheState& state, Response& res
   state.result = std::move(refreshed.entry);
   state.store_result = refreshed.store;
   state.drop_stale = refreshed.drop_stale;
+  commit(ctx, state);  // before the client (or nobody) gets the merged answer
   for (const std::string_view cookie : refreshed.set_cookies) {
     ctx.response_headers.emplace_back("Set-Cookie", cookie);
   }
@@ -181,25 +182,36 @@ void CacheStage::on_response_body(RequestContext& ctx, stage::BodyPiece& piece) 
     state->building.reset();  // too large to keep: relayed only
     return;
   }
-  if (piece.last) state->body_complete = true;
+  if (!piece.last) return;
+  // Stored before the last piece goes out: a client that has the whole
+  // answer and asks again, on any connection or worker, finds the entry.
+  finish_entry(*state->building);
+  state->result = std::move(state->building);
+  state->store_result = true;
+  commit(ctx, *state);
+}
+
+// What the exchange decided about the stores, done once: the entry stored
+// (L1 now, L2 in the background), a stale entry dropped, the followers of
+// this fetch woken (with the entry only when one was stored: never one
+// client's answer).
+void CacheStage::commit(RequestContext& ctx, CacheState& state) const {
+  const bool stored = state.store_result && state.result != nullptr;
+  if (stored) store(ctx, state.result);
+  state.store_result = false;
+  if (state.drop_stale && state.entry != nullptr) drop(ctx, state.entry);
+  state.drop_stale = false;
+  if (state.flight != nullptr) {
+    state.flight->finish(stored ? state.result : nullptr);
+    state.flight.reset();
+  }
 }
 
 void CacheStage::on_finish(RequestContext& ctx, bool complete) {
   CacheState* state = ctx.state<CacheState>(slot());
   if (state == nullptr) return;
-  if (state->building != nullptr && state->body_complete) {
-    finish_entry(*state->building);
-    state->result = std::move(state->building);
-    state->store_result = true;
-  }
-  state->building.reset();
-  if (state->store_result && state->result != nullptr) store(ctx, state->result);
-  if (state->drop_stale && state->entry != nullptr) drop(ctx, state->entry);
-  // Followers get only what was stored: never one client's answer.
-  if (state->flight != nullptr) {
-    state->flight->finish(state->store_result ? state->result : nullptr);
-    state->flight.reset();
-  }
+  state->building.reset();  // its body broke off, or never came
+  commit(ctx, *state);
   // A compressed variant made for this response now counts against the L1.
   if (state->served != nullptr && state->served->variant_mask() != state->served_mask) {
     l1_.charge_more(state->served->key, 0);

@@ -42,9 +42,8 @@ struct CacheState {
   std::shared_ptr<Flight> flight;
 
   // A response being stored, then the entry to store (or the merged one a
-  // 304 made) and what becomes of the stale entry.
+  // 304 made) and what becomes of the stale entry, until committed.
   std::shared_ptr<CacheEntry> building;
-  bool body_complete = false;  // the last piece of the body it is built from arrived
   EntryPtr result;
   bool store_result = false;
   bool drop_stale = false;

@@ -240,6 +240,36 @@ TEST_F(CacheStageBasics, BodiesOverMaxObjectSizeAreRelayedButNotStored) {
   EXPECT_EQ(l1_.stats().entries, 0u);
 }
 
+// Notes what the L1 holds when the last piece of a body passes it (it runs
+// after the cache in response order, just before the client gets it).
+class WatchesTheLastPiece final : public stage::Stage {
+ public:
+  explicit WatchesTheLastPiece(MemoryStore& l1) : l1_(l1) {}
+  std::string_view name() const override { return "watches"; }
+  void on_response_body(stage::RequestContext&, stage::BodyPiece& piece) override {
+    if (piece.last) entries_at_last_piece = l1_.stats().entries;
+  }
+  std::uint64_t entries_at_last_piece = 0;
+
+ private:
+  MemoryStore& l1_;
+};
+
+TEST_F(CacheStageBasics, TheEntryIsStoredBeforeTheLastPieceGoesOut) {
+  // A client holding the whole answer that asks again, on any connection,
+  // must find the entry.
+  auto watcher = std::make_unique<WatchesTheLastPiece>(l1_);
+  WatchesTheLastPiece& watching = *watcher;
+  std::vector<std::unique_ptr<stage::Stage>> before;
+  before.push_back(std::move(watcher));
+  build({}, std::move(before));
+  upstream_.respond = [](const UpstreamView&) {
+    return ScriptedResponse{200, {{"Cache-Control", "max-age=60"}}, {"first ", "second"}};
+  };
+  EXPECT_EQ(get("/doc").client.body, "first second");
+  EXPECT_EQ(watching.entries_at_last_piece, 1u);
+}
+
 TEST_F(CacheStageBasics, ABodyThatBreaksOffIsNotStored) {
   upstream_.respond = [](const UpstreamView&) {
     ScriptedResponse response{200, {{"Cache-Control", "max-age=60"}}, {"part"}};
