@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -54,7 +56,12 @@ class RequestVerdict {
   };
   struct GoAsync {};
   using Value = std::variant<std::monostate, LocalResponse, StoredAnswer, BufferBody, GoAsync>;
-  explicit RequestVerdict(Value value) : value_(std::move(value)) {}
+  // Each alternative is built in place: a temporary Value would make GCC 12
+  // warn (falsely) that its destructor reads an uninitialised shared_ptr.
+  template <typename T>
+  requires(!std::is_same_v<std::decay_t<T>, RequestVerdict>) explicit RequestVerdict(
+      T&& alternative)
+      : value_(std::in_place_type<std::decay_t<T>>, std::forward<T>(alternative)) {}
   Value value_;
 };
 
@@ -77,7 +84,12 @@ class ResponseVerdict {
 
  private:
   using Value = std::variant<std::monostate, LocalResponse, StoredAnswer>;
-  explicit ResponseVerdict(Value value) : value_(std::move(value)) {}
+  // Each alternative is built in place: a temporary Value would make GCC 12
+  // warn (falsely) that its destructor reads an uninitialised shared_ptr.
+  template <typename T>
+  requires(!std::is_same_v<std::decay_t<T>, ResponseVerdict>) explicit ResponseVerdict(
+      T&& alternative)
+      : value_(std::in_place_type<std::decay_t<T>>, std::forward<T>(alternative)) {}
   Value value_;
 };
 
