@@ -393,7 +393,7 @@ void prepare_storing(CacheCall& call, const std::string& path_and_query) {
   call.identity.path_and_query = path_and_query;
   const auto& identity_config = ex.runtime.config().identity;
   call.identity.shared_credentials =
-      !cache::keyed_per_identity(call.policy, ex.ctx) &&
+      !cache::keyed_per_identity(call.policy, ex.ctx.user, ex.ctx.api_key) &&
       cache::carries_credentials(identity_config ? &*identity_config : nullptr, ex.parser.get());
 }
 
@@ -404,7 +404,7 @@ asio::awaitable<cache::EntryPtr> find_in_l2(CacheCall& call, cache::UseDecision&
   if (l2 == nullptr) co_return nullptr;
   const auto& request = call.ex.parser.get();
   cache::EntryPtr entry;
-  if (auto variants = co_await l2->fetch(call.identity.key)) {
+  if (auto variants = co_await l2->fetch(call.identity.key, call.now)) {
     for (auto& variant : *variants) {
       if (variant->key != call.identity.key) continue;  // not ours (hash collision)
       call.l1.insert(variant);
@@ -465,7 +465,9 @@ asio::awaitable<void> serve_with_cache(Exchange& ex, std::string_view host,
   thread_local std::string primary_key;
   thread_local std::string path_and_query;
   call.identity.host = host;
-  cache::build_primary_key(policy, route.name(), ex.authority, ex.path, query, ex.ctx, primary_key,
+  const cache::Requester who{ex.ctx.request, ex.ctx.peer_is_trusted_proxy, ex.ctx.tls, ex.ctx.user,
+                             ex.ctx.api_key};
+  cache::build_primary_key(policy, route.name(), ex.authority, ex.path, query, who, primary_key,
                            path_and_query);
   cache::digest_primary_key(primary_key, call.identity.key);
   if (!ex.ctx.user.empty() &&

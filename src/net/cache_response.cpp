@@ -49,7 +49,7 @@ void append_line(std::string& out, std::string_view name, std::string_view value
 }  // namespace
 
 bool client_has_current(const proxy::RequestHead& request, const cache::CacheEntry& entry) {
-  if (entry.status != 200) return false;
+  if (entry.status_code != 200) return false;
   auto none_match = request.find(http::field::if_none_match);
   if (none_match != request.end()) return none_match_lists(none_match->value(), entry.etag);
   auto since = request.find(http::field::if_modified_since);
@@ -66,7 +66,7 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   const bool not_modified = client_has_current(request, entry);
 
   // The coding: the origin's own, or one this gateway makes once per entry.
-  std::string_view body_view = entry.body;
+  std::string_view body_view = entry.content;
   std::string_view content_encoding = entry.content_encoding;
   std::string_view etag = entry.etag;
   bool vary_accept_encoding = false;
@@ -75,16 +75,17 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
     auto accept = request.find(http::field::accept_encoding);
     const compress::Coding coding = choose_coding(
         policy, accept != request.end() ? std::string_view(accept->value()) : std::string_view{},
-        entry.status, entry.content_type, {}, {}, entry.body.size(), vary_accept_encoding);
+        entry.status_code, entry.content_type, {}, {}, entry.content.size(), vary_accept_encoding);
     if (coding != compress::Coding::identity) {
-      const cache::EncodedBody* encoded = entry.encoded(coding);
+      const stage::Variant* encoded = entry.variant(static_cast<int>(coding));
       if (encoded == nullptr) {
-        auto made = std::make_unique<cache::EncodedBody>();
-        made->coding = coding;
-        if (compress::compress_all(coding, entry.body, made->body, policy_level(policy, coding))) {
+        auto made = std::make_unique<stage::Variant>();
+        made->id = static_cast<int>(coding);
+        if (compress::compress_all(coding, entry.content, made->body,
+                                   policy_level(policy, coding))) {
           if (!entry.etag.empty()) made->etag = weaken_etag(entry.etag);
           const std::size_t size = made->body.size() + made->etag.size();
-          encoded = entry.publish_encoded(std::move(made));
+          encoded = entry.publish_variant(std::move(made));
           if (store != nullptr) store->charge_more(entry.key, size);
         }
       }
@@ -97,7 +98,7 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   }
 
   proxy::ResponseHead head;
-  head.result(not_modified ? 304 : entry.status);
+  head.result(not_modified ? 304 : entry.status_code);
   if (route.config().cors.enabled) run_response_filters(ex, head);
   // Without CORS no filter changes a head (static blocks are lines), so the
   // field set stays empty and costs nothing.
@@ -143,7 +144,7 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
   out += "\r\n";
   append_line(out, "X-Request-ID", ex.ctx.request_id);
   append_context_headers(ex, out);
-  const bool has_body = !not_modified && entry.status != 204 && entry.status >= 200;
+  const bool has_body = !not_modified && entry.status_code != 204 && entry.status_code >= 200;
   if (not_modified) {
     append_framing(out, BodyFraming::none, 0, !keep_alive, keep_alive && ex.client_version < 11);
   } else {
@@ -151,7 +152,7 @@ asio::awaitable<void> send_cached(Exchange& ex, const cache::CacheEntry& entry,
                    keep_alive && ex.client_version < 11);
   }
 
-  ex.status = not_modified ? 304 : entry.status;
+  ex.status = not_modified ? 304 : entry.status_code;
   ex.cache_status = answer.x_cache;
   BodyPiece piece{out};
   if (has_body && !ex.head_request) {

@@ -177,7 +177,7 @@ Judgement judge(const http::fields& head, unsigned status, const proxy::RequestH
 // What the stored entry was: its fields, with those kept apart set again.
 proxy::ResponseHead stored_head(const cache::CacheEntry& stale) {
   proxy::ResponseHead head;
-  head.result(stale.status);
+  head.result(stale.status_code);
   add_lines(head, stale.header_lines);
   if (!stale.etag.empty()) head.set(http::field::etag, stale.etag);
   if (!stale.last_modified.empty()) head.set(http::field::last_modified, stale.last_modified);
@@ -205,7 +205,7 @@ void CacheStoreTap::start_entry(const proxy::ResponseHead& head, const cache::St
                                      ? std::string(client_coding_)
                                      : cache::vary_request_value(name, request_));
   }
-  entry->status = static_cast<std::uint16_t>(head.result_int());
+  entry->status_code = static_cast<std::uint16_t>(head.result_int());
   for (const auto& field : head) {
     if (field.name_string().empty()) continue;
     if (boost::beast::iequals(field.name_string(), "Cache-Tags") ||
@@ -269,8 +269,8 @@ void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
       client_lines_.append("Set-Cookie: ").append(field.value()).append("\r\n");
     }
   }
-  Judgement judgement =
-      judge(merged, stale_->status, request_, identity_.shared_credentials, policy_, unix_now());
+  Judgement judgement = judge(merged, stale_->status_code, request_, identity_.shared_credentials,
+                              policy_, unix_now());
   cache::StoreVerdict verdict = judgement.plan.verdict;
   // A Vary other than the stored one selects differently: the entry goes.
   if (verdict == cache::StoreVerdict::ok && merged.find(http::field::vary) != merged.end() &&
@@ -288,7 +288,7 @@ void CacheStoreTap::refresh_from_304(const proxy::ResponseHead& head) {
   start_entry(merged, judgement.plan, stale_->vary_names);
   building_->vary_values = stale_->vary_values;
   building_->tags = stale_->tags;
-  building_->body = stale_->body;
+  building_->content = stale_->content;
   result_ = std::move(building_);
   store_result_ = verdict == cache::StoreVerdict::ok;
 }
@@ -320,7 +320,7 @@ CacheStoreTap::HeadAction CacheStoreTap::on_head(proxy::ResponseHead& head,
     start_entry(head, judgement.plan, judgement.vary_names);
     // Exactly the body's size: a stored entry should not carry the slack of
     // a growing string (it counts against cache.memory for its lifetime).
-    if (length) building_->body.reserve(*length);
+    if (length) building_->content.reserve(*length);
   }
   // The steering field is for this cache alone.
   head.erase(kSteeringField);
@@ -345,18 +345,19 @@ CacheStoreTap::HeadAction CacheStoreTap::on_head(proxy::ResponseHead& head,
 
 void CacheStoreTap::on_body(std::string_view piece) {
   if (building_ == nullptr) return;
-  if (building_->body.size() + piece.size() > policy_.max_object_size) {
+  if (building_->content.size() + piece.size() > policy_.max_object_size) {
     building_.reset();  // too large to keep: relayed only
     return;
   }
-  building_->body.append(piece);
+  building_->content.append(piece);
 }
 
 void CacheStoreTap::on_end(bool complete) {
   if (building_ != nullptr && complete) {
     // A chunked body grew by doubling; give back the slack before storing.
-    if (building_->body.capacity() > building_->body.size() + building_->body.size() / 16) {
-      building_->body.shrink_to_fit();
+    if (building_->content.capacity() >
+        building_->content.size() + building_->content.size() / 16) {
+      building_->content.shrink_to_fit();
     }
     building_->header_lines.shrink_to_fit();
     result_ = std::move(building_);

@@ -1,5 +1,7 @@
 #include "proxy/build_chain.h"
 
+#include "cache/cache_stage.h"
+
 #include <memory>
 #include <vector>
 
@@ -23,10 +25,12 @@ void add(Stages& stages, std::unique_ptr<stage::Stage> stage) {
 // src/cache provides the stage. Until then net caches on its own path.
 void add_cache_stage(Stages& stages, const config::Config& config, const config::RouteConfig& route,
                      const ChainServices& services) {
-  (void)stages;
-  (void)config;
-  (void)route;
-  (void)services;
+  // Last in request order: the first to see a response, so it stores the
+  // identity body before compression transforms it.
+  if (services.cache == nullptr) return;
+  if (auto cache = cache::make_cache_stage(config, route, *services.cache)) {
+    stages.push_back(std::move(cache));
+  }
 }
 
 }  // namespace
