@@ -1,10 +1,9 @@
 #include "proxy/build_chain.h"
 
-#include "cache/cache_stage.h"
-
 #include <memory>
 #include <vector>
 
+#include "cache/cache_stage.h"
 #include "compress/compression_stage.h"
 #include "limit/rate_limit_stage.h"
 #include "security/cors_stage.h"
