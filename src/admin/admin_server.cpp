@@ -65,7 +65,7 @@ asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::sock
     request.origin = field_value(req, http::field::origin);
     request.sec_fetch_site = field_value(req, "Sec-Fetch-Site");
     request.content_type = field_value(req, http::field::content_type);
-    AdminResponse answer = co_await handle_admin_request_async(request, state->sources);
+    AdminResponse answer = co_await handle_admin_request(request, state->sources);
 
     http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
     res.set(http::field::content_type, answer.content_type);

@@ -11,6 +11,7 @@
 
 #include "admin/admin_server.h"
 #include "app/version.h"
+#include "cache/cache_stage.h"
 #include "cache/coalescer.h"
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
@@ -29,6 +30,7 @@ namespace centinela::app {
 namespace asio = boost::asio;
 
 struct Gateway::State {
+  std::string instance_id = security::new_request_id();
   std::string config_path;
   std::shared_ptr<const config::Config> config;
   std::shared_ptr<const proxy::Runtime> runtime;  // main thread's view; workers hold their own
@@ -40,6 +42,9 @@ struct Gateway::State {
   // them) and declared before the workers, whose coroutines use them.
   std::unique_ptr<cache::MemoryStore> cache;
   std::unique_ptr<cache::Coalescer> coalescer;
+  // What every config generation's routes build their stages with.
+  cache::CacheServices cache_services;
+  proxy::ChainServices chain_services;
   std::unique_ptr<observe::AccessLog> access_log;
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
@@ -57,7 +62,6 @@ struct Gateway::State {
   std::vector<std::unique_ptr<redis::Client>> retired_redis;
   std::vector<std::unique_ptr<cache::RedisCache>> retired_cache_l2;
   std::vector<std::unique_ptr<redis::Subscriber>> retired_subscribers;
-  std::string instance_id = security::new_request_id();
   std::unique_ptr<admin::AdminServer> admin;
   std::atomic<unsigned> workers_running{0};
   bool draining = false;
@@ -96,7 +100,8 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   auto& s = *state_;
   s.config_path = std::move(config_path);
   s.config = std::make_shared<const config::Config>(std::move(initial));
-  s.runtime = std::make_shared<const proxy::Runtime>(s.config);
+  s.start_cache();  // before the routes' chains, whose cache stages use it
+  s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
   auto& registry = observe::Registry::global();
@@ -131,7 +136,6 @@ int Gateway::run() {
       return s.shared.active_connections.load(std::memory_order_relaxed);
     };
     sources.version = kVersion;
-    s.start_cache();
     s.update_redis_parts();
     sources.redis = [&s] { return s.admin_redis.get(); };
     sources.cache = s.cache.get();
@@ -174,9 +178,10 @@ int Gateway::run() {
 void Gateway::State::start_cache() {
   cache = std::make_unique<cache::MemoryStore>(config->cache.memory);
   coalescer = std::make_unique<cache::Coalescer>();
-  shared.cache = cache.get();
-  shared.coalescer = coalescer.get();
-  shared.instance_id = instance_id;
+  cache_services.l1 = cache.get();
+  cache_services.coalescer = coalescer.get();
+  cache_services.instance_id = instance_id;
+  chain_services.cache = &cache_services;
   // Sizes and counts are read from the store at scrape time.
   observe::Registry::global().add_collector(
       "centinela_cache", [store = cache.get()](std::string& out) {
@@ -259,7 +264,7 @@ void Gateway::State::reload() {
   }
   // Built here, on the main thread, with the servers' health carried over;
   // workers only swap a pointer between requests.
-  auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get());
+  auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);
   config = next;
   runtime = next_runtime;
   for (auto& worker : workers) worker->update_runtime(runtime);

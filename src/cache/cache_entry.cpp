@@ -3,6 +3,7 @@
 #include <boost/beast/core/string.hpp>
 
 #include "compress/negotiation.h"
+#include "stage/response_fields.h"
 
 namespace centinela::cache {
 namespace {
@@ -33,49 +34,75 @@ std::size_t heap_bytes(const std::vector<std::string>& v) {
   return total;
 }
 
-std::size_t index_of(compress::Coding coding) { return static_cast<std::size_t>(coding); }
-
 }  // namespace
 
 CacheEntry::~CacheEntry() {
-  for (auto& slot : encoded_) delete slot.load(std::memory_order_acquire);
+  for (auto& slot : variants_) delete slot.load(std::memory_order_acquire);
 }
 
-const EncodedBody* CacheEntry::encoded(compress::Coding coding) const {
-  const std::size_t i = index_of(coding);
-  if (i >= encoded_.size()) return nullptr;
-  return encoded_[i].load(std::memory_order_acquire);
+const stage::Variant* CacheEntry::variant(int id) const {
+  if (id < 0 || static_cast<std::size_t>(id) >= variants_.size()) return nullptr;
+  return variants_[static_cast<std::size_t>(id)].load(std::memory_order_acquire);
 }
 
-const EncodedBody* CacheEntry::publish_encoded(std::unique_ptr<EncodedBody> body) const {
-  if (!body) return nullptr;
-  const std::size_t i = index_of(body->coding);
-  if (i >= encoded_.size()) return nullptr;
-  const EncodedBody* expected = nullptr;
+const stage::Variant* CacheEntry::publish_variant(std::unique_ptr<stage::Variant> made) const {
+  if (!made || made->id < 0 || static_cast<std::size_t>(made->id) >= variants_.size()) {
+    return nullptr;
+  }
+  const stage::Variant* expected = nullptr;
   // acq_rel: the winner's body is visible to every later acquire load; a
   // loser reads the winner's pointer with acquire semantics too.
-  if (encoded_[i].compare_exchange_strong(expected, body.get(), std::memory_order_acq_rel,
-                                          std::memory_order_acquire)) {
-    return body.release();
+  if (variants_[static_cast<std::size_t>(made->id)].compare_exchange_strong(
+          expected, made.get(), std::memory_order_acq_rel, std::memory_order_acquire)) {
+    return made.release();
   }
-  return expected;  // `body` is freed here: another worker published first
+  return expected;  // `made` is freed here: another worker published first
 }
 
 std::size_t CacheEntry::encoded_bytes() const {
   std::size_t total = 0;
-  for (const auto& slot : encoded_) {
-    const EncodedBody* body = slot.load(std::memory_order_acquire);
-    if (body == nullptr) continue;
-    total +=
-        sizeof(EncodedBody) + kPerAllocationBytes + heap_bytes(body->body) + heap_bytes(body->etag);
+  for (const auto& slot : variants_) {
+    const stage::Variant* made = slot.load(std::memory_order_acquire);
+    if (made == nullptr) continue;
+    total += sizeof(stage::Variant) + kPerAllocationBytes + heap_bytes(made->body) +
+             heap_bytes(made->etag);
   }
   return total;
+}
+
+unsigned CacheEntry::variant_mask() const {
+  unsigned mask = 0;
+  for (std::size_t i = 0; i < variants_.size(); ++i) {
+    if (variants_[i].load(std::memory_order_acquire) != nullptr) mask |= 1u << i;
+  }
+  return mask;
+}
+
+void CacheEntry::add_fields(stage::ResponseFields& out) const {
+  out.add_lines(header_lines);
+  if (!content_type.empty()) out.add_view("Content-Type", content_type);
+  if (!last_modified.empty()) out.add_view("Last-Modified", last_modified);
+  if (!etag.empty()) out.add_view("ETag", etag);
+  if (!content_encoding.empty()) out.add_view("Content-Encoding", content_encoding);
+  if (vary_names.empty()) return;
+  if (vary_names.size() == 1) {
+    out.add_view("Vary", vary_names.front());
+    return;
+  }
+  // One Vary line, as received: joined once here, copied into the request's arena.
+  thread_local std::string joined;
+  joined.clear();
+  for (const auto& name : vary_names) {
+    if (!joined.empty()) joined += ", ";
+    joined += name;
+  }
+  out.add_view("Vary", out.concat({joined}));
 }
 
 std::size_t CacheEntry::charge() const {
   std::size_t total = sizeof(CacheEntry) + kEntryOverheadBytes;
   for (const std::string* s : {&key, &host, &path_and_query, &user, &header_lines, &etag,
-                               &last_modified, &content_type, &content_encoding, &body}) {
+                               &last_modified, &content_type, &content_encoding, &content}) {
     total += heap_bytes(*s);
   }
   total += heap_bytes(tags) + heap_bytes(vary_names) + heap_bytes(vary_values);

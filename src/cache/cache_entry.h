@@ -1,6 +1,8 @@
 // One stored response: what a hit replays, the facts RFC 9111 needs to judge
 // its freshness, and what purge finds it by. Built once when a response is
-// stored (or decoded from Redis), then shared read-only by every worker.
+// stored (or decoded from Redis), then shared read-only by every worker. To
+// the other stages it is a stage::StoredResponse; its compressed bodies are
+// stage::Variants, made once per coding and kept with it.
 #pragma once
 
 #include <array>
@@ -12,19 +14,13 @@
 #include <vector>
 
 #include "compress/coding.h"
+#include "stage/stored_response.h"
 
 namespace centinela::cache {
 
-// A body the gateway compressed from the stored identity body, once.
-struct EncodedBody {
-  compress::Coding coding = compress::Coding::identity;
-  std::string body;
-  std::string etag;  // the stored ETag weakened ("W/..."), empty when none
-};
-
-struct CacheEntry {
+struct CacheEntry final : stage::StoredResponse {
   CacheEntry() = default;
-  ~CacheEntry();
+  ~CacheEntry() override;
   CacheEntry(const CacheEntry&) = delete;
   CacheEntry& operator=(const CacheEntry&) = delete;
 
@@ -40,7 +36,7 @@ struct CacheEntry {
   std::vector<std::string> vary_values;
 
   // --- The response --------------------------------------------------------
-  std::uint16_t status = 200;
+  std::uint16_t status_code = 200;
   // End-to-end fields to replay, "Name: value\r\n" each: no hop-by-hop
   // fields, no framing (Content-Length, Transfer-Encoding), no Age or Date,
   // no Set-Cookie unless the route allows it, no Centinela-Cache-Control.
@@ -51,7 +47,7 @@ struct CacheEntry {
   std::string last_modified;     // validator as received, empty when none
   std::string content_type;      // for the compression decision
   std::string content_encoding;  // the origin's coding, empty for identity
-  std::string body;              // as received from the origin
+  std::string content;           // the body as received from the origin
 
   // --- Freshness (RFC 9111 §4.2), whole seconds since the Unix epoch -------
   std::int64_t request_time = 0;             // when the request that fetched it was sent
@@ -65,27 +61,35 @@ struct CacheEntry {
   bool no_cache = false;                     // stored, but every use needs revalidation
   bool immutable = false;
 
-  // --- Compressed variants, added lazily and at most once each -------------
-  // Lock-free: the first worker to compress publishes with compare-exchange;
-  // a loser discards its copy. Owned by the entry.
-  const EncodedBody* encoded(compress::Coding coding) const;
-  // Publishes `body` unless another thread was first; returns the winner.
-  const EncodedBody* publish_encoded(std::unique_ptr<EncodedBody> body) const;
+  // --- stage::StoredResponse ---------------------------------------------
+  unsigned status() const override { return status_code; }
+  // header_lines and the fields kept apart, as views of the entry.
+  void add_fields(stage::ResponseFields& out) const override;
+  std::string_view body() const override { return content; }
+  // Whether the gateway may encode this body: the origin sent it without a
+  // Content-Encoding and without Cache-Control: no-transform. Worked out
+  // from the stored fields on first use, then remembered (hits ask it).
+  bool transformable() const override;
+
+  // --- Variants (compressed bodies), added lazily and at most once each ----
+  // Ids are compress::Coding values. Lock-free: the first worker to compress
+  // publishes with compare-exchange; a loser's copy is discarded. Owned by
+  // the entry.
+  const stage::Variant* variant(int id) const override;
+  const stage::Variant* publish_variant(std::unique_ptr<stage::Variant> made) const override;
   // Bytes of the variants published so far.
   std::size_t encoded_bytes() const;
+  // One bit per published variant: a change tells the cache to charge the
+  // new bytes against `cache.memory`.
+  unsigned variant_mask() const;
 
   // Bytes this entry holds (strings, vectors, variants, bookkeeping): what it
   // costs against `cache.memory`.
   std::size_t charge() const;
 
-  // Whether the gateway may encode this body: the origin sent it without a
-  // Content-Encoding and without Cache-Control: no-transform. Worked out
-  // from the stored fields on first use, then remembered (hits ask it).
-  bool transformable() const;
-
  private:
   mutable std::atomic<std::uint8_t> transformable_{0};  // 0 unknown, 1 no, 2 yes
-  mutable std::array<std::atomic<const EncodedBody*>, compress::kCodingCount> encoded_{};
+  mutable std::array<std::atomic<const stage::Variant*>, compress::kCodingCount> variants_{};
 };
 
 using EntryPtr = std::shared_ptr<const CacheEntry>;

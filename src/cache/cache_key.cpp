@@ -9,7 +9,7 @@
 #include "cache/cache_entry.h"
 #include "compress/negotiation.h"
 #include "config/percent_encoding.h"
-#include "security/openssl_sha256.h"
+#include "util/sha256.h"
 
 namespace centinela::cache {
 namespace {
@@ -40,7 +40,7 @@ void append_length(std::string& out, std::size_t n) {
 void append_hashed_part(std::string& out, char tag, std::string_view value) {
   out += tag;
   out += '#';
-  security::append_hex_sha256(out, value);
+  util::append_hex_sha256(out, value);
 }
 
 void append_part(std::string& out, char tag, std::string_view value) {
@@ -57,7 +57,7 @@ void append_part(std::string& out, char tag, std::string_view value) {
 
 // Every line of a request field, joined with ", " into `out`; false when the
 // field is absent.
-bool joined_field(const proxy::RequestHead& request, std::string_view name, std::string& out) {
+bool joined_field(const RequestHead& request, std::string_view name, std::string& out) {
   out.clear();
   const auto [first, last] = request.equal_range(name);
   if (first == last) return false;
@@ -71,7 +71,7 @@ bool joined_field(const proxy::RequestHead& request, std::string_view name, std:
 // Calls `fn(name, value)` for each cookie of every Cookie line (split on
 // ';', trimmed); stops early when `fn` returns true. Returns whether it did.
 template <typename Fn>
-bool for_each_cookie(const proxy::RequestHead& request, Fn&& fn) {
+bool for_each_cookie(const RequestHead& request, Fn&& fn) {
   const auto [first, last] = request.equal_range(http::field::cookie);
   for (auto it = first; it != last; ++it) {
     std::string_view rest = it->value();
@@ -97,10 +97,10 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 // What the upstream will read as the scheme and forwarded host: a trusted
 // proxy's own values pass through (proxy/forward_headers.cpp), so they can
 // change the response and must be keyed.
-std::string_view forwarded_value(const proxy::RequestContext& ctx, std::string_view name) {
-  if (!ctx.peer_is_trusted_proxy) return {};
-  const auto it = ctx.request.find(name);
-  return it == ctx.request.end() ? std::string_view{} : std::string_view(it->value());
+std::string_view forwarded_value(const Requester& who, std::string_view name) {
+  if (!who.peer_is_trusted_proxy) return {};
+  const auto it = who.request.find(name);
+  return it == who.request.end() ? std::string_view{} : std::string_view(it->value());
 }
 
 // Query parameter name as the upstream will read it: percent-decoded, so
@@ -134,8 +134,8 @@ constexpr std::array<compress::Coding, 3> kOfferedCodings = {
     compress::Coding::br, compress::Coding::zstd, compress::Coding::gzip};
 
 // The value vary_request_value returns, built into `out` (reused buffers).
-void build_vary_value(std::string_view lower_name, const proxy::RequestHead& request,
-                      std::string& joined, std::string& out) {
+void build_vary_value(std::string_view lower_name, const RequestHead& request, std::string& joined,
+                      std::string& out) {
   out.clear();
   if (!joined_field(request, lower_name, joined)) joined.clear();
   if (lower_name == "accept-encoding") {
@@ -147,7 +147,7 @@ void build_vary_value(std::string_view lower_name, const proxy::RequestHead& req
 
 // The request's Accept-Encoding, every line joined (a view of the only line
 // when there is one); empty when absent.
-std::string_view accept_encoding_of(const proxy::RequestHead& request, std::string& storage) {
+std::string_view accept_encoding_of(const RequestHead& request, std::string& storage) {
   const auto [first, last] = request.equal_range(http::field::accept_encoding);
   if (first == last) return {};
   if (std::next(first) == last) return first->value();
@@ -157,7 +157,15 @@ std::string_view accept_encoding_of(const proxy::RequestHead& request, std::stri
 
 }  // namespace
 
-bool should_bypass(const config::CacheConfig& route, const proxy::RequestHead& request) {
+std::string_view host_without_port(std::string_view authority) {
+  const auto colon = authority.rfind(':');
+  const auto bracket = authority.rfind(']');
+  if (colon == std::string_view::npos) return authority;
+  if (bracket != std::string_view::npos && colon < bracket) return authority;
+  return authority.substr(0, colon);
+}
+
+bool should_bypass(const config::CacheConfig& route, const RequestHead& request) {
   for (const auto& name : route.bypass_headers) {
     if (request.find(name) != request.end()) return true;
   }
@@ -196,27 +204,26 @@ void normalize_query(const config::CacheConfig& route, std::string_view query, s
 
 void build_primary_key(const config::CacheConfig& route, std::string_view route_name,
                        std::string_view host, std::string_view path, std::string_view query,
-                       const proxy::RequestContext& ctx, std::string& out,
-                       std::string& path_and_query) {
+                       const Requester& who, std::string& out, std::string& path_and_query) {
   thread_local std::string scratch;
   out.clear();
   out += "k1";  // format version: a change of layout never matches old keys
 
   append_part(out, 'r', route_name);
-  const std::string_view forwarded_proto = forwarded_value(ctx, "X-Forwarded-Proto");
+  const std::string_view forwarded_proto = forwarded_value(who, "X-Forwarded-Proto");
   if (!forwarded_proto.empty()) {
     scratch.clear();
     for (const char c : trim(forwarded_proto)) scratch += lower(c);
     append_part(out, 's', scratch);
   } else {
-    append_part(out, 's', ctx.tls ? "https" : "http");
+    append_part(out, 's', who.tls ? "https" : "http");
   }
   // The Host the upstream receives, port included (client_session normalised
   // it); lower-cased again so no caller can key two spellings apart.
   scratch.clear();
   for (const char c : trim(host)) scratch += lower(c);
   append_part(out, 'h', scratch);
-  if (const auto forwarded_host = forwarded_value(ctx, "X-Forwarded-Host");
+  if (const auto forwarded_host = forwarded_value(who, "X-Forwarded-Host");
       !forwarded_host.empty()) {
     append_part(out, 'f', forwarded_host);
   }
@@ -233,12 +240,12 @@ void build_primary_key(const config::CacheConfig& route, std::string_view route_
   for (const std::string& part : route.key) {
     append_part(out, 'x', part);  // which part, so differently keyed routes never meet
     if (part == "user") {
-      append_part(out, 'v', ctx.user);
+      append_part(out, 'v', who.user);
     } else if (part == "api_key") {
-      append_hashed_part(out, 'v', ctx.api_key);
+      append_hashed_part(out, 'v', who.api_key);
     } else if (part.starts_with("header:")) {
       const std::string_view name = std::string_view(part).substr(7);
-      if (joined_field(ctx.request, name, scratch)) {
+      if (joined_field(who.request, name, scratch)) {
         append_part(out, 'v', scratch);
       } else {
         append_part(out, '-', {});  // absent differs from empty
@@ -247,7 +254,7 @@ void build_primary_key(const config::CacheConfig& route, std::string_view route_
       const std::string_view name = std::string_view(part).substr(7);
       std::string_view found;
       const bool present =
-          for_each_cookie(ctx.request, [&](std::string_view n, std::string_view v) {
+          for_each_cookie(who.request, [&](std::string_view n, std::string_view v) {
             if (n != name) return false;
             found = v;
             return true;
@@ -286,20 +293,20 @@ bool parse_vary(std::string_view vary_value, std::vector<std::string>& names, bo
   return true;
 }
 
-std::string vary_request_value(std::string_view lower_name, const proxy::RequestHead& request) {
+std::string vary_request_value(std::string_view lower_name, const RequestHead& request) {
   std::string joined;
   std::string out;
   build_vary_value(lower_name, request, joined, out);
   return out;
 }
 
-std::string_view accept_encoding_vary_value(const proxy::RequestHead& request) {
+std::string_view accept_encoding_vary_value(const RequestHead& request) {
   thread_local std::string joined;
   return compress::coding_token(
       compress::negotiate(accept_encoding_of(request, joined), kOfferedCodings));
 }
 
-bool vary_matches(const CacheEntry& entry, const proxy::RequestHead& request) {
+bool vary_matches(const CacheEntry& entry, const RequestHead& request) {
   if (entry.vary_names.size() != entry.vary_values.size()) return false;
   thread_local std::string joined;
   thread_local std::string value;
@@ -320,8 +327,7 @@ bool varies_per_request(std::string_view lower_name) {
          lower_name == "traceparent";
 }
 
-bool carries_credentials(const config::IdentityConfig* identity,
-                         const proxy::RequestHead& request) {
+bool carries_credentials(const config::IdentityConfig* identity, const RequestHead& request) {
   if (request.find(http::field::authorization) != request.end() ||
       request.find(http::field::proxy_authorization) != request.end()) {
     return true;
@@ -335,16 +341,17 @@ bool carries_credentials(const config::IdentityConfig* identity,
       request, [&jwt](std::string_view name, std::string_view) { return name == jwt.cookie; });
 }
 
-bool keyed_per_identity(const config::CacheConfig& route, const proxy::RequestContext& ctx) {
-  return (!ctx.user.empty() && contains(route.key, "user")) ||
-         (!ctx.api_key.empty() && contains(route.key, "api_key"));
+bool keyed_per_identity(const config::CacheConfig& route, std::string_view user,
+                        std::string_view api_key) {
+  return (!user.empty() && contains(route.key, "user")) ||
+         (!api_key.empty() && contains(route.key, "api_key"));
 }
 
 void digest_primary_key(std::string_view primary_key, std::string& out) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int size = 0;
-  EVP_Digest(primary_key.data(), primary_key.size(), digest.data(), &size,
-             security::fetched_sha256(), nullptr);
+  EVP_Digest(primary_key.data(), primary_key.size(), digest.data(), &size, util::fetched_sha256(),
+             nullptr);
   out.assign(reinterpret_cast<const char*>(digest.data()), kStoredKeyBytes);
 }
 

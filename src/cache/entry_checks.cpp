@@ -17,9 +17,8 @@ bool iequals(std::string_view a, std::string_view lower) {
   return true;
 }
 
-// Fields a stored response never carries in header_lines: the hit writes
-// them (or frames the message) itself, so a stored one would be a second,
-// conflicting copy on the wire.
+}  // namespace
+
 bool written_by_the_hit(std::string_view name) {
   static constexpr std::array<std::string_view, 19> kNames = {"content-length",
                                                               "transfer-encoding",
@@ -45,6 +44,8 @@ bool written_by_the_hit(std::string_view name) {
   }
   return false;
 }
+
+namespace {
 
 bool lower_token(std::string_view name) {
   if (name.empty()) return false;
@@ -106,7 +107,7 @@ const char* time_problem(const CacheEntry& entry, std::int64_t now) {
 }  // namespace
 
 const char* entry_problem(const CacheEntry& entry, std::int64_t now) {
-  if (entry.status < 200 || entry.status > 599) return "bad status";
+  if (entry.status_code < 200 || entry.status_code > 599) return "bad status";
   if (const char* problem = header_problem(entry)) return problem;
   return time_problem(entry, now);
 }

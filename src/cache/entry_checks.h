@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "cache/cache_entry.h"
 #include "cache/directives.h"
@@ -22,6 +23,13 @@ inline constexpr std::int64_t kMaxClockSkewSeconds = 300;
 constexpr bool plausible_date(std::int64_t date, std::int64_t received) {
   return date >= received - kMaxDeltaSeconds && date <= received + kMaxDeltaSeconds;
 }
+
+// Fields a stored response never carries in header_lines: the hit writes
+// them (or frames the message) itself, so a stored one would be a second,
+// conflicting copy on the wire (framing and hop-by-hop fields, Date, Age, the
+// fields CacheEntry keeps apart, X-Cache, Cache-Status, X-Request-ID,
+// Centinela-Cache-Control). Any case.
+bool written_by_the_hit(std::string_view name);
 
 // Null when `entry` may be served at `now`; otherwise what is wrong with it:
 //  - status outside 200..599;

@@ -141,7 +141,7 @@ void encode_entry(const CacheEntry& entry, std::string& out) {
   std::size_t size = kHeaderBytes + kCrcBytes + 2 + 7 * 8 + 1;
   for (const std::string* text : {&entry.key, &entry.host, &entry.path_and_query, &entry.user,
                                   &entry.header_lines, &entry.etag, &entry.last_modified,
-                                  &entry.content_type, &entry.content_encoding, &entry.body}) {
+                                  &entry.content_type, &entry.content_encoding, &entry.content}) {
     size += 4 + text->size();
   }
   size += list_bytes(entry.tags) + list_bytes(entry.vary_names) + list_bytes(entry.vary_values);
@@ -157,13 +157,13 @@ void encode_entry(const CacheEntry& entry, std::string& out) {
   put_list(out, entry.tags);
   put_list(out, entry.vary_names);
   put_list(out, entry.vary_values);
-  put_uint<std::uint16_t>(out, entry.status);
+  put_uint<std::uint16_t>(out, entry.status_code);
   put_string(out, entry.header_lines);
   put_string(out, entry.etag);
   put_string(out, entry.last_modified);
   put_string(out, entry.content_type);
   put_string(out, entry.content_encoding);
-  put_string(out, entry.body);
+  put_string(out, entry.content);
   put_int64(out, entry.request_time);
   put_int64(out, entry.response_time);
   put_int64(out, entry.date_value);
@@ -215,13 +215,13 @@ std::shared_ptr<CacheEntry> decode_entry(std::string_view bytes, std::int64_t no
   in.list(entry->tags);
   in.list(entry->vary_names);
   in.list(entry->vary_values);
-  entry->status = in.uint<std::uint16_t>();
+  entry->status_code = in.uint<std::uint16_t>();
   in.string(entry->header_lines);
   in.string(entry->etag);
   in.string(entry->last_modified);
   in.string(entry->content_type);
   in.string(entry->content_encoding);
-  in.string(entry->body);
+  in.string(entry->content);
   entry->request_time = in.int64();
   entry->response_time = in.int64();
   entry->date_value = in.int64();

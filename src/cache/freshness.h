@@ -12,7 +12,6 @@
 
 #include "cache/directives.h"
 #include "config/config.h"
-#include "proxy/request_context.h"
 
 namespace centinela::cache {
 

@@ -285,7 +285,8 @@ RedisCache::RedisCache(redis::Client& client, std::string prefix, observe::Histo
                        observe::Counter* errors)
     : client_(client), prefix_(std::move(prefix)), latency_(latency), errors_(errors) {}
 
-asio::awaitable<std::optional<std::vector<EntryPtr>>> RedisCache::fetch(std::string_view key) {
+asio::awaitable<std::optional<std::vector<EntryPtr>>> RedisCache::fetch(std::string_view key,
+                                                                        std::int64_t now) {
   LatencyTimer timer(latency_);
   Calls calls(client_, prefix_, errors_);
   std::string hash = calls.key("e:", key);
@@ -302,9 +303,6 @@ asio::awaitable<std::optional<std::vector<EntryPtr>>> RedisCache::fetch(std::str
   std::vector<EntryPtr> entries;
   entries.reserve(reply->elements.size());
   std::string error;
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
   for (const Reply& value : reply->elements) {
     if (value.type != Reply::Type::string) continue;
     std::shared_ptr<CacheEntry> entry = decode_entry(value.str, now, error);

@@ -51,9 +51,11 @@ class RedisCache {
   explicit RedisCache(redis::Client& client, std::string prefix = "centinela:cache:",
                       observe::Histogram* latency = nullptr, observe::Counter* errors = nullptr);
 
-  // Every stored variant of a primary key (undecodable ones are logged once
-  // and skipped). nullopt when Redis could not answer.
-  boost::asio::awaitable<std::optional<std::vector<EntryPtr>>> fetch(std::string_view key);
+  // Every stored variant of a primary key (undecodable ones, and those no
+  // origin response could have made by `now`, are logged once and skipped).
+  // nullopt when Redis could not answer.
+  boost::asio::awaitable<std::optional<std::vector<EntryPtr>>> fetch(std::string_view key,
+                                                                     std::int64_t now);
 
   // Writes one entry and its indexes, expiring `ttl_seconds` from now.
   // Returns false when Redis could not take it (or it is too large).

@@ -22,8 +22,7 @@ void read_access(ErrorList& errors, const YAML::Node& node, AccessLogConfig& out
     return;
   }
   if (node.IsScalar()) {
-    std::string text = lower_scalar(node);
-    if (text == "true" || text == "on" || text == "yes") return;
+    if (is_switched_on(node)) return;
     out.path = node.Scalar();
   } else {
     MapFields fields(errors, node, "log.access", {"path", "rotate"});

@@ -60,12 +60,7 @@ void read_cors(ErrorList& errors, const YAML::Node& node, const std::string& pat
 
 void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CacheConfig& out) {
-  if (is_switched_off(node)) return;
-  std::string text = lower_scalar(node);
-  if (text == "true" || text == "on" || text == "yes") {
-    out.enabled = true;
-    return;
-  }
+  if (read_switch(node, out.enabled)) return;
   MapFields fields(
       errors, node, path,
       {"ttl", "stale_while_revalidate", "stale_if_error", "key", "ignore_query_params",
@@ -99,12 +94,7 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
 
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CompressionConfig& out) {
-  if (is_switched_off(node)) return;
-  std::string text = lower_scalar(node);
-  if (text == "true" || text == "on" || text == "yes") {
-    out.enabled = true;
-    return;
-  }
+  if (read_switch(node, out.enabled)) return;
   MapFields fields(errors, node, path, {"min_size", "content_types", "algorithms", "levels"});
   if (!fields.is_map()) return;
   out.enabled = true;

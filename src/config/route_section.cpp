@@ -88,9 +88,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
                     "rate_limit", "compression", "normalize_path"});
   if (!fields.is_map()) return;
-  if (const YAML::Node* match = fields.find("match")) {
-    read_match(errors, *match, fields.path_of("match"), out.match);
-  }
+  fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
     errors.add(*fields.find("name"), fields.path_of("name") + ": must not be empty");
   }
@@ -104,18 +102,10 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   } else {
     out.security_headers.headers = default_security_headers();
   }
-  if (const YAML::Node* cors = fields.find("cors")) {
-    read_cors(errors, *cors, fields.path_of("cors"), out.cors);
-  }
-  if (const YAML::Node* cache = fields.find("cache")) {
-    read_route_cache(errors, *cache, fields.path_of("cache"), out.cache);
-  }
-  if (const YAML::Node* limits = fields.find("rate_limit")) {
-    read_rate_limits(errors, *limits, fields.path_of("rate_limit"), out.rate_limit);
-  }
-  if (const YAML::Node* compression = fields.find("compression")) {
-    read_compression(errors, *compression, fields.path_of("compression"), out.compression);
-  }
+  fields.read_section("cors", read_cors, out.cors);
+  fields.read_section("cache", read_route_cache, out.cache);
+  fields.read_section("rate_limit", read_rate_limits, out.rate_limit);
+  fields.read_section("compression", read_compression, out.compression);
 }
 
 }  // namespace

@@ -78,15 +78,9 @@ void read_upstream(ErrorList& errors, const YAML::Node& node, const std::string&
   fields.read_duration("connect_timeout", out.connect_timeout, kPositive);
   fields.read_duration("timeout", out.timeout, kPositive);
   fields.read("host", out.host);
-  if (const YAML::Node* policy = fields.find("load_balancing")) {
-    read_load_balancing(errors, *policy, fields.path_of("load_balancing"), out.load_balancing);
-  }
-  if (const YAML::Node* check = fields.find("health_check")) {
-    read_health_check(errors, *check, fields.path_of("health_check"), out.health_check);
-  }
-  if (const YAML::Node* passive = fields.find("passive_health")) {
-    read_passive_health(errors, *passive, fields.path_of("passive_health"), out.passive_health);
-  }
+  fields.read_section("load_balancing", read_load_balancing, out.load_balancing);
+  fields.read_section("health_check", read_health_check, out.health_check);
+  fields.read_section("passive_health", read_passive_health, out.passive_health);
   fields.read("retries", out.retries, 0, 10);
   fields.read("max_idle_per_worker", out.max_idle_per_worker, 0, 100'000);
   fields.read_duration("idle_timeout", out.idle_timeout, kPositive);

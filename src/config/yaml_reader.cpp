@@ -66,6 +66,18 @@ bool is_switched_off(const YAML::Node& node) {
   return text == "off" || text == "false" || text == "no";
 }
 
+bool is_switched_on(const YAML::Node& node) {
+  std::string text = lower_scalar(node);
+  return text == "on" || text == "true" || text == "yes";
+}
+
+bool read_switch(const YAML::Node& node, bool& enabled) {
+  if (is_switched_off(node)) return true;
+  if (!is_switched_on(node)) return false;
+  enabled = true;
+  return true;
+}
+
 std::optional<std::string> read_string(ErrorList& errors, const YAML::Node& node,
                                        std::string_view path) {
   if (node.IsScalar()) return node.Scalar();
@@ -74,9 +86,8 @@ std::optional<std::string> read_string(ErrorList& errors, const YAML::Node& node
 }
 
 std::optional<bool> read_bool(ErrorList& errors, const YAML::Node& node, std::string_view path) {
-  std::string text = lower_scalar(node);
-  if (text == "true" || text == "yes" || text == "on") return true;
-  if (text == "false" || text == "no" || text == "off") return false;
+  if (is_switched_on(node)) return true;
+  if (is_switched_off(node)) return false;
   errors.add(node, prefixed(path, "expected a boolean (true or false), got " + describe(node)));
   return std::nullopt;
 }
@@ -94,42 +105,43 @@ std::optional<std::uint64_t> read_uint(ErrorList& errors, const YAML::Node& node
   return value;
 }
 
-std::optional<Duration> read_duration(ErrorList& errors, const YAML::Node& node,
-                                      std::string_view path, bool must_be_positive) {
+namespace {
+
+// A scalar with a unit (a duration, a size): parsed by `parse`, which
+// answers a value or an error; `expected` describes the form to a reader.
+template <typename T>
+std::optional<T> read_with_unit(ErrorList& errors, const YAML::Node& node, std::string_view path,
+                                bool must_be_positive, std::string_view expected,
+                                Parsed<T> (*parse)(std::string_view)) {
   if (!node.IsScalar()) {
     errors.add(node,
-               prefixed(path, "expected a duration such as 250ms or 10s, got " + describe(node)));
+               prefixed(path, "expected " + std::string(expected) + ", got " + describe(node)));
     return std::nullopt;
   }
-  auto parsed = parse_duration(node.Scalar());
+  auto parsed = parse(node.Scalar());
   if (!parsed.value) {
     errors.add(node, prefixed(path, parsed.error));
     return std::nullopt;
   }
-  if (must_be_positive && parsed.value->count() == 0) {
+  if (must_be_positive && *parsed.value == T{}) {
     errors.add(node, prefixed(path, "must be greater than 0"));
     return std::nullopt;
   }
   return parsed.value;
 }
 
+}  // namespace
+
+std::optional<Duration> read_duration(ErrorList& errors, const YAML::Node& node,
+                                      std::string_view path, bool must_be_positive) {
+  return read_with_unit(errors, node, path, must_be_positive, "a duration such as 250ms or 10s",
+                        parse_duration);
+}
+
 std::optional<std::uint64_t> read_size(ErrorList& errors, const YAML::Node& node,
                                        std::string_view path, bool must_be_positive) {
-  if (!node.IsScalar()) {
-    errors.add(node,
-               prefixed(path, "expected a size such as 64KiB or 10MiB, got " + describe(node)));
-    return std::nullopt;
-  }
-  auto parsed = parse_size(node.Scalar());
-  if (!parsed.value) {
-    errors.add(node, prefixed(path, parsed.error));
-    return std::nullopt;
-  }
-  if (must_be_positive && *parsed.value == 0) {
-    errors.add(node, prefixed(path, "must be greater than 0"));
-    return std::nullopt;
-  }
-  return parsed.value;
+  return read_with_unit(errors, node, path, must_be_positive, "a size such as 64KiB or 10MiB",
+                        parse_size);
 }
 
 std::optional<std::vector<std::string>> read_string_list(ErrorList& errors, const YAML::Node& node,

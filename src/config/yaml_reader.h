@@ -38,6 +38,11 @@ std::string lower_scalar(const YAML::Node& node);
 
 // `off`, `false` or `no`: a feature written as switched off.
 bool is_switched_off(const YAML::Node& node);
+// `on`, `true` or `yes`: a feature switched on with its defaults.
+bool is_switched_on(const YAML::Node& node);
+// A section that may be written as a switch instead of a map: true when
+// `node` is one (`enabled` set for on, left alone for off).
+bool read_switch(const YAML::Node& node, bool& enabled);
 
 // Scalar conversions: each returns the value, or reports why not at the node
 // (prefixed with `path`) and returns nothing.
@@ -87,6 +92,16 @@ class MapFields {
   bool read(std::string_view key, std::vector<std::string>& out);
   bool read_duration(std::string_view key, Duration& out, bool must_be_positive = false);
   bool read_size(std::string_view key, std::uint64_t& out, bool must_be_positive = false);
+
+  // A nested section: `read(errors, node, path, out)` on the value under
+  // `key` when the key is present; returns whether it was.
+  template <typename Reader, typename Out>
+  bool read_section(std::string_view key, Reader read, Out& out) {
+    const YAML::Node* value = find(key);
+    if (value == nullptr) return false;
+    read(errors_, *value, path_of(key), out);
+    return true;
+  }
 
  private:
   ErrorList& errors_;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "security/openssl_sha256.h"
+#include "util/sha256.h"
 
 namespace centinela::limit {
 namespace {
@@ -77,7 +77,7 @@ void append_key_text(std::string& out, const Policy& policy, const stage::Reques
           append_sourced_or_ip(out, {}, {}, ctx);
         } else {
           out += "key:";
-          security::append_hex_sha256(out, ctx.api_key, kApiKeyDigestHexChars);
+          util::append_hex_sha256(out, ctx.api_key, kApiKeyDigestHexChars);
         }
         break;
       case KeyPart::Kind::header:

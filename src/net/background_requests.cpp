@@ -33,7 +33,7 @@ asio::awaitable<void> run_in_background(Worker& worker, Origin origin, stage::Re
     // Counted like a connection, so a draining worker waits for it.
     DeadlineWatch watch(worker.sweeper());
     SlotPool::Lease slot = worker.slots().take();
-    proxy::RequestContext& ctx = slot->ctx.emplace(head);
+    stage::RequestContext& ctx = slot->ctx.emplace(head, slot->arena);
     const std::string_view target = head.target();
     const std::size_t question = target.find('?');
     ctx.host = origin.host;
@@ -45,7 +45,7 @@ asio::awaitable<void> run_in_background(Worker& worker, Origin origin, stage::Re
     security::continue_or_start_trace({}, ctx.trace);
     ctx.worker = &worker.resources();
     ctx.http_date = worker.http_date();
-    ctx.route = origin.route;
+    slot->route = origin.route;
     if (prepare) prepare(ctx);
     const auto& limits = origin.runtime->config().server.limits;
     UpstreamClient& upstream =

@@ -14,7 +14,12 @@
 #include "net/http1_downstream.h"
 #include "net/request_intake.h"
 #include "net/upstream_client.h"
-#include "proxy/request_context.h"
+#include "stage/arena.h"
+#include "stage/request_context.h"
+
+namespace centinela::proxy {
+class Route;
+}
 
 namespace centinela::net {
 
@@ -23,11 +28,13 @@ struct RequestSlot {
   std::string response_head;  // the response head being written
   std::string upstream_head;  // the request head sent upstream
   IntakeBuffers intake;       // normalised path and Host, the target sent upstream
+  stage::Arena arena;         // the request's stage state and the fields stages make
 
   // This request's objects, made when it starts and destroyed when it ends
   // (in reverse order: they refer to each other).
   std::optional<RequestParser> parser;
-  std::optional<proxy::RequestContext> ctx;
+  std::optional<stage::RequestContext> ctx;
+  const proxy::Route* route = nullptr;  // null until routed, or when no route matched
   std::optional<Http1Downstream> downstream;
   std::optional<UpstreamClient> upstream;
   std::optional<RouteBackground> background;
@@ -38,7 +45,9 @@ struct RequestSlot {
     upstream.reset();
     downstream.reset();
     ctx.reset();
+    arena.reset();
     parser.reset();
+    route = nullptr;
   }
 };
 

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "net/cache_flow.h"
 #include "net/client_connection.h"
-#include "net/exchange.h"
 #include "net/request_slot.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
@@ -13,7 +11,6 @@
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
-#include "proxy/session_bridge.h"
 #include "security/client_ip.h"
 #include "security/request_id.h"
 #include "security/trace_context.h"
@@ -85,8 +82,8 @@ wire::BodyDecoder request_body_decoder(const RequestParser& parser, const config
 }
 
 // The request's context before its head is read: who asks, on which worker.
-proxy::RequestContext& begin_context(ClientConnection& c, RequestSlot& slot) {
-  proxy::RequestContext& ctx = slot.ctx.emplace(slot.parser->get().base());
+stage::RequestContext& begin_context(ClientConnection& c, RequestSlot& slot) {
+  stage::RequestContext& ctx = slot.ctx.emplace(slot.parser->get().base(), slot.arena);
   ctx.peer_address = c.peer;
   ctx.peer_ip = c.peer_text;
   ctx.client_ip = c.peer_text;
@@ -98,7 +95,7 @@ proxy::RequestContext& begin_context(ClientConnection& c, RequestSlot& slot) {
 // From an accepted head: client IP, request id, trace context, what the
 // response writer needs to know; then the hop-by-hop fields go, so stages,
 // cache keys and Vary see the fields the upstream will see.
-ClientRequest begin_request(proxy::RequestContext& ctx, const RequestParser& parser,
+ClientRequest begin_request(stage::RequestContext& ctx, const RequestParser& parser,
                             const config::ServerConfig& server) {
   auto& req = ctx.request;
   ctx.peer_is_trusted_proxy = security::is_trusted_proxy(ctx.peer_address, server.trusted_proxies);
@@ -164,7 +161,7 @@ void assign_new_request_id(stage::RequestContext& ctx) {
 // A head refused before it could be routed: the error, then the close.
 asio::awaitable<Served> refuse(ClientConnection& c, RequestSlot& slot, const config::Limits& limits,
                                const Refusal& refusal, Outcome& outcome) {
-  proxy::RequestContext& ctx = *slot.ctx;
+  stage::RequestContext& ctx = *slot.ctx;
   assign_new_request_id(ctx);
   security::continue_or_start_trace({}, ctx.trace);
   ClientRequest client;
@@ -196,44 +193,13 @@ asio::awaitable<Served> answer(ClientConnection& c, RequestSlot& slot, const con
   co_return served_by(down);
 }
 
-// TEMPORARY, until the cache is a stage (issue 12, b1-cache): a caching
-// route's request through net's old cache path.
-asio::awaitable<Served> serve_through_cache(ClientConnection& c, RequestSlot& slot,
-                                            const proxy::Runtime& runtime, const Accepted& accepted,
-                                            Outcome& outcome) {
-  proxy::RequestContext& ctx = *slot.ctx;
-  Exchange ex{c.worker, runtime,      c.socket, slot.buffer,
-              c.watch,  *slot.parser, ctx,      slot.response_head};
-  ex.request_body = accepted.body;
-  ex.method = outcome.method;
-  ex.path = outcome.path;
-  ex.authority = slot.intake.authority;
-  ex.client_version = accepted.client.version;
-  ex.client_keep_alive = accepted.client.keep_alive;
-  ex.expects_continue = accepted.client.expects_continue;
-  ex.head_request = accepted.client.head_request;
-  if (std::optional<proxy::LocalResponse> local =
-          co_await proxy::run_request_stages(*ctx.route, ctx)) {
-    co_await send_local_response(ex, std::move(*local));
-  } else {
-    co_await serve_with_cache(ex, accepted.host, outcome.query);
-  }
-  outcome.status = ex.status;
-  outcome.bytes_sent = ex.bytes_sent;
-  outcome.upstream = ex.upstream_name;
-  outcome.cache = ex.cache_status;
-  outcome.timings = {ex.upstream_connect_ms, ex.upstream_response_ms, ex.upstream_ms};
-  if (!ex.close_connection && ex.client_keep_alive) co_return Served::keep_alive;
-  co_return ex.request_body.done() ? Served::close : Served::close_after_reading_input;
-}
-
 // A routed request through its route's chain and upstream.
 asio::awaitable<Served> run_route(ClientConnection& c, RequestSlot& slot,
                                   const std::shared_ptr<const proxy::Runtime>& runtime,
                                   const Accepted& accepted, Outcome& outcome) {
   const auto& limits = runtime->config().server.limits;
-  proxy::RequestContext& ctx = *slot.ctx;
-  const proxy::Route& route = *ctx.route;
+  stage::RequestContext& ctx = *slot.ctx;
+  const proxy::Route& route = *slot.route;
   ctx.host = slot.intake.authority;
   ctx.path = outcome.path;
   ctx.query = outcome.query;
@@ -259,23 +225,23 @@ struct Decision {
 
 Decision decide(RequestSlot& slot, const proxy::Runtime& runtime, const wire::VettedRequest& vetted,
                 Accepted& accepted, Outcome& outcome) {
-  proxy::RequestContext& ctx = *slot.ctx;
+  stage::RequestContext& ctx = *slot.ctx;
   if (vetted.target.form == wire::TargetForm::asterisk) {
     return {options_asterisk_response(), &no_stages()};
   }
   accepted.host = std::string_view(slot.intake.authority).substr(0, vetted.host_size);
-  ctx.route = runtime.match(accepted.host, outcome.path, outcome.method);
-  if (ctx.route == nullptr) {
+  slot.route = runtime.match(accepted.host, outcome.path, outcome.method);
+  if (slot.route == nullptr) {
     return {stage::make_error_response(404, "no route matches this request", ctx.request_id),
             &no_stages()};
   }
   if (const Refusal refusal =
-          settle_target(*slot.parser, ctx.route, slot.intake, vetted, outcome.path, outcome.query);
+          settle_target(*slot.parser, slot.route, slot.intake, vetted, outcome.path, outcome.query);
       refusal.refused()) {
     return {stage::make_error_response(refusal.status, refusal.reason, ctx.request_id),
-            &ctx.route->chain()};
+            &slot.route->chain()};
   }
-  return {std::nullopt, &ctx.route->chain()};
+  return {std::nullopt, &slot.route->chain()};
 }
 
 // An accepted head: answered by the gateway, or routed and run.
@@ -289,13 +255,11 @@ asio::awaitable<Served> dispatch(ClientConnection& c, RequestSlot& slot,
   if (decision.answer) {
     return answer(c, slot, limits, accepted, *decision.chain, std::move(*decision.answer), outcome);
   }
-  if (slot.ctx->route->config().cache.enabled) {
-    return serve_through_cache(c, slot, runtime, accepted, outcome);
-  }
   return run_route(c, slot, shared_runtime, accepted, outcome);
 }
 
-observe::AccessLogRecord make_log_record(const proxy::RequestContext& ctx, const Outcome& outcome,
+observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
+                                         const proxy::Route* route, const Outcome& outcome,
                                          std::chrono::system_clock::time_point start_wall,
                                          double duration_ms) {
   observe::AccessLogRecord record;
@@ -308,7 +272,7 @@ observe::AccessLogRecord make_log_record(const proxy::RequestContext& ctx, const
   record.path = outcome.path;
   record.query = outcome.query;
   record.ratelimit = ctx.ratelimit;
-  record.route = ctx.route != nullptr ? std::string_view(ctx.route->name()) : "";
+  record.route = route != nullptr ? std::string_view(route->name()) : "";
   record.upstream = outcome.upstream;
   record.cache = outcome.cache;
   auto ua = ctx.request.find(http::field::user_agent);
@@ -322,17 +286,17 @@ observe::AccessLogRecord make_log_record(const proxy::RequestContext& ctx, const
   return record;
 }
 
-void record(Worker& worker, const proxy::Runtime& runtime, const proxy::RequestContext& ctx,
-            const Outcome& outcome, SteadyTime start,
+void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
+            const proxy::Route* route, const Outcome& outcome, SteadyTime start,
             std::chrono::system_clock::time_point start_wall) {
   const double duration_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  if (ctx.route != nullptr) {
-    ctx.route->metrics().record(outcome.method, outcome.status, duration_s);
+  if (route != nullptr) {
+    route->metrics().record(outcome.method, outcome.status, duration_s);
   } else {
     runtime.unmatched_metrics().record(outcome.method, outcome.status, duration_s);
   }
   if (auto* log = worker.shared().access_log) {
-    log->write(make_log_record(ctx, outcome, start_wall, duration_s * 1000.0));
+    log->write(make_log_record(ctx, route, outcome, start_wall, duration_s * 1000.0));
   }
 }
 
@@ -358,7 +322,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::uint64_t>(server.limits.max_header_bytes + 1, UINT32_MAX)));
   parser.body_limit(server.limits.max_body_bytes);
-  proxy::RequestContext& ctx = begin_context(c, slot);
+  stage::RequestContext& ctx = begin_context(c, slot);
 
   wire::VettedRequest vetted;
   if (!refusal.refused()) refusal = parse_head(parser, slot.buffer, scan);
@@ -376,7 +340,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     outcome.query = vetted.target.query;
     served = co_await dispatch(c, slot, runtime, vetted, accepted, outcome);
   }
-  record(c.worker, *runtime, ctx, outcome, start, start_wall);
+  record(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);
   slot.end_request();
   co_return served;
 }

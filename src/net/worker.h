@@ -14,7 +14,7 @@
 #include "net/deadline.h"
 #include "net/request_slot.h"
 #include "net/upstream_pool.h"
-#include "proxy/worker_resources.h"
+#include "stage/request_context.h"
 
 namespace centinela::observe {
 class AccessLog;
@@ -30,8 +30,6 @@ class Client;
 }
 
 namespace centinela::cache {
-class MemoryStore;
-class Coalescer;
 class RedisCache;
 }  // namespace centinela::cache
 
@@ -42,9 +40,6 @@ struct GatewayShared {
   observe::AccessLog* access_log = nullptr;
   observe::Gauge* connections_gauge = nullptr;
   std::atomic<std::uint64_t> active_connections{0};
-  cache::MemoryStore* cache = nullptr;  // the L1, shared by all workers
-  cache::Coalescer* coalescer = nullptr;
-  std::string instance_id;  // names this process in cache purge messages
 };
 
 class Worker {
@@ -70,7 +65,7 @@ class Worker {
   ChunkPool& chunks() { return chunks_; }
   SlotPool& slots() { return slots_; }
   GatewayShared& shared() { return shared_; }
-  const proxy::WorkerResources& resources() const { return resources_; }
+  const stage::WorkerResources& resources() const { return resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
   bool draining() const { return draining_; }
   // For a response writer that checks it when each response starts.
@@ -101,7 +96,7 @@ class Worker {
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;
-  proxy::WorkerResources resources_;
+  stage::WorkerResources resources_;
   std::unique_ptr<redis::Client> redis_;   // before io_ in destruction order
   std::unique_ptr<cache::RedisCache> l2_;  // uses redis_: destroyed first
   // What reloads replaced: closed, and kept until the worker goes, because a

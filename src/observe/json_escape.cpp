@@ -74,20 +74,14 @@ void append_json_escaped(std::string& out, std::string_view text) {
       ++pos;
       continue;
     }
-    const std::size_t length = utf8_sequence_length(text, pos);
-    if (length == 0) {
-      out.append(kUtf8Replacement);
-      ++pos;
-      continue;
-    }
     // U+2028 / U+2029 (E2 80 A8 / E2 80 A9) are line terminators in JavaScript.
-    if (length == 3 && c == 0xE2 && static_cast<unsigned char>(text[pos + 1]) == 0x80 &&
+    if (c == 0xE2 && text.size() - pos >= 3 && static_cast<unsigned char>(text[pos + 1]) == 0x80 &&
         (static_cast<unsigned char>(text[pos + 2]) & 0xFE) == 0xA8) {
       append_unicode_escape(out, 0x2028 | (static_cast<unsigned char>(text[pos + 2]) & 1));
-    } else {
-      out.append(text.data() + pos, length);
+      pos += 3;
+      continue;
     }
-    pos += length;
+    pos += append_utf8_or_replacement(out, text, pos);
   }
 }
 

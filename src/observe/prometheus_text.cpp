@@ -12,23 +12,25 @@ namespace {
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-template <typename Escape>
-void append_escaped(std::string& out, std::string_view text, Escape escape) {
+// The exposition format escapes backslash and newline, and in label values
+// the double quote too; invalid UTF-8 becomes U+FFFD.
+void append_escaped(std::string& out, std::string_view text, bool escape_quote) {
   for (std::size_t pos = 0; pos < text.size();) {
     const char c = text[pos];
-    if (static_cast<unsigned char>(c) < 0x80) {
-      escape(out, c);
-      ++pos;
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      pos += append_utf8_or_replacement(out, text, pos);
       continue;
     }
-    const std::size_t length = utf8_sequence_length(text, pos);
-    if (length == 0) {
-      out.append(kUtf8Replacement);
-      ++pos;
+    if (c == '\\') {
+      out.append("\\\\");
+    } else if (c == '\n') {
+      out.append("\\n");
+    } else if (c == '"' && escape_quote) {
+      out.append("\\\"");
     } else {
-      out.append(text.data() + pos, length);
-      pos += length;
+      out.push_back(c);
     }
+    ++pos;
   }
 }
 
@@ -51,36 +53,11 @@ bool is_valid_label_name(std::string_view name) {
 }
 
 void append_label_value(std::string& out, std::string_view value) {
-  append_escaped(out, value, [](std::string& o, char c) {
-    switch (c) {
-      case '\\':
-        o.append("\\\\");
-        break;
-      case '"':
-        o.append("\\\"");
-        break;
-      case '\n':
-        o.append("\\n");
-        break;
-      default:
-        o.push_back(c);
-    }
-  });
+  append_escaped(out, value, /*escape_quote=*/true);
 }
 
 void append_help_text(std::string& out, std::string_view help) {
-  append_escaped(out, help, [](std::string& o, char c) {
-    switch (c) {
-      case '\\':
-        o.append("\\\\");
-        break;
-      case '\n':
-        o.append("\\n");
-        break;
-      default:
-        o.push_back(c);
-    }
-  });
+  append_escaped(out, help, /*escape_quote=*/false);
 }
 
 void append_value(std::string& out, double value) {

@@ -35,4 +35,14 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcep
   return length;
 }
 
+std::size_t append_utf8_or_replacement(std::string& out, std::string_view text, std::size_t pos) {
+  const std::size_t length = utf8_sequence_length(text, pos);
+  if (length == 0) {
+    out.append(kUtf8Replacement);
+    return 1;
+  }
+  out.append(text.data() + pos, length);
+  return length;
+}
+
 }  // namespace centinela::observe

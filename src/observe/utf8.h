@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace centinela::observe {
@@ -14,5 +15,9 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcep
 
 // U+FFFD, what an invalid byte is replaced with.
 inline constexpr std::string_view kUtf8Replacement = "\xEF\xBF\xBD";
+
+// Appends the sequence at text[pos] when it is well-formed, else U+FFFD for
+// its first byte; returns how many bytes of `text` that took.
+std::size_t append_utf8_or_replacement(std::string& out, std::string_view text, std::size_t pos);
 
 }  // namespace centinela::observe

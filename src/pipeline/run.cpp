@@ -90,6 +90,9 @@ class Run final : public stage::ResponseSink {
         verdict = co_await s->on_request_head_async(ctx_);
       } else {
         verdict = s->on_request_head(ctx_);
+        if (verdict.kind() == RequestVerdict::Kind::go_async) {
+          verdict = co_await s->on_request_head_async(ctx_);
+        }
       }
       if (verdict.kind() == RequestVerdict::Kind::buffer_body) {
         verdict = co_await buffer_body(*s, verdict.buffer_bound(), body);

@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "cache/cache_stage.h"
 #include "compress/compression_stage.h"
 #include "limit/rate_limit_stage.h"
 #include "security/cors_stage.h"
@@ -23,10 +24,12 @@ void add(Stages& stages, std::unique_ptr<stage::Stage> stage) {
 // src/cache provides the stage. Until then net caches on its own path.
 void add_cache_stage(Stages& stages, const config::Config& config, const config::RouteConfig& route,
                      const ChainServices& services) {
-  (void)stages;
-  (void)config;
-  (void)route;
-  (void)services;
+  // Last in request order: the first to see a response, so it stores the
+  // identity body before compression transforms it.
+  if (services.cache == nullptr) return;
+  if (auto cache = cache::make_cache_stage(config, route, *services.cache)) {
+    stages.push_back(std::move(cache));
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Rewriting of message heads as they cross the gateway: hop-by-hop fields go,
-// forwarding fields (X-Forwarded-*, Via) and ids are added.
+// Message heads as they cross the gateway: hop-by-hop fields go, and the
+// request the upstream receives is written with the forwarding fields
+// (X-Forwarded-*, Via) and ids.
 #pragma once
 
 #include <boost/beast/http/message.hpp>
@@ -31,15 +32,6 @@ struct ForwardingInfo {
   std::string_view host_override;  // upstream `host:`; empty keeps the client's Host
 };
 
-// Turns the client's request head into the one sent upstream: hop-by-hop
-// fields go, and the forwarding fields (X-Forwarded-*, Via, X-Request-ID,
-// traceparent) are appended to `lines` as "Name: value\r\n" for the head
-// writer, rather than stored in `head` (no allocation per field).
-void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info, std::string& lines);
-
-// The same with the forwarding fields set in `head`.
-void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info);
-
 // The head the upstream receives, up to its framing lines (the caller adds
 // those, derived from the body it sends): the request line with the stages'
 // overrides; the client's fields, except the framing, Expect, those the
@@ -49,8 +41,5 @@ void prepare_upstream_request(RequestHead& head, const ForwardingInfo& info);
 // left as it is.
 void append_upstream_head(const RequestHead& request, const stage::UpstreamRequest& edits,
                           const ForwardingInfo& info, std::string& out);
-
-// Prepares an upstream response head for the client (in place).
-void prepare_client_response(ResponseHead& head, std::string_view request_id);
 
 }  // namespace centinela::proxy

@@ -9,9 +9,6 @@ Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipel
       upstream_(&upstream),
       chain_(std::move(chain)),
       metrics_(std::make_unique<RouteMetrics>(config.name, config.cache.enabled)) {
-  for (const stage::Stage* stage : chain_.stages()) {
-    if (const auto* headers = stage->static_response_headers()) static_headers_.add(*headers);
-  }
   if (!config_.match.regex.empty()) {
     // The loader compiled the same pattern with the same engine, so this
     // cannot throw for a loaded config.

@@ -12,7 +12,6 @@
 #include "config/config.h"
 #include "pipeline/chain.h"
 #include "proxy/route_metrics.h"
-#include "proxy/static_header_block.h"
 
 namespace centinela::proxy {
 
@@ -28,9 +27,6 @@ class Route {
   // The stages every request of the route runs through (proxy/build_chain.h).
   const pipeline::Chain& chain() const { return chain_; }
   RouteMetrics& metrics() const { return *metrics_; }
-  // The chain's static response headers for net's own head writer, until net
-  // writes what pipeline::run hands it (issue 12).
-  const StaticHeaderBlock& static_headers() const { return static_headers_; }
 
   bool matches_path(std::string_view path) const;
   bool matches_host(std::string_view host) const;  // host without port, lower-case
@@ -44,7 +40,6 @@ class Route {
   // path cannot overflow the stack, and runaway patterns hit a bound.
   std::optional<boost::regex> regex_;
   std::unique_ptr<RouteMetrics> metrics_;
-  StaticHeaderBlock static_headers_;
 };
 
 }  // namespace centinela::proxy

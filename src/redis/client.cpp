@@ -4,14 +4,12 @@
 #include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <charconv>
 #include <chrono>
@@ -19,29 +17,23 @@
 #include <string_view>
 #include <utility>
 
-#include "observe/event_log.h"
+#include "redis/asio_names.h"
 #include "redis/client_metrics.h"
 #include "redis/command_encoding.h"
+#include "redis/reconnect.h"
 #include "redis/reply_reader.h"
 
 namespace centinela::redis {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
-constexpr auto kMaxBackoff = std::chrono::seconds(2);
 // One timer per client checks every deadline, instead of a timer per command.
 constexpr auto kSweepInterval = std::chrono::milliseconds(50);
 // Commands in flight on one connection beyond this are refused: a Redis that
 // stopped answering must not make a worker queue without bound.
 constexpr std::size_t kMaxPending = 65536;
-
-constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
@@ -49,10 +41,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::io_context& io, const config::RedisConfig& cfg)
       : io_(io),
-        host_(cfg.host),
-        port_(cfg.port),
-        db_(cfg.db),
-        password_(cfg.password),
+        cfg_(cfg),
         timeout_(std::chrono::duration_cast<Clock::duration>(cfg.timeout)),
         connect_timeout_(std::max<Clock::duration>(timeout_, 1s)),
         // A connection whose oldest command is this late is hung (e.g. a
@@ -60,15 +49,18 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
         stall_limit_(std::max<Clock::duration>(4 * timeout_, 1s)),
         socket_(io),
         resolver_(io),
-        reconnect_timer_(io),
         sweep_timer_(io),
+        reconnect_(io, {.endpoint = endpoint_name(cfg_),
+                        .up = "redis connected",
+                        .lost = "redis connection lost",
+                        .failed = "redis unavailable"}),
         metrics_(ClientMetrics::get()) {
     metrics_.client_opened();
   }
 
   void start() {
     asio::co_spawn(io_, sweep(shared_from_this()), asio::detached);
-    start_connect();
+    asio::co_spawn(io_, run(shared_from_this()), asio::detached);
   }
 
   // `args` must stay alive until the returned awaitable completes.
@@ -109,7 +101,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     state_ = State::closed;
     ++generation_;
     shut_socket();
-    reconnect_timer_.cancel();
+    reconnect_.cancel();
     sweep_timer_.cancel();
     fail_pending(metrics_.unavailable);
     connected_.store(false, std::memory_order_relaxed);
@@ -152,104 +144,75 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     write_in_flight_ = false;
   }
 
-  void start_connect() {
-    std::uint64_t generation = ++generation_;
-    state_ = State::connecting;
-    connect_deadline_ = Clock::now() + connect_timeout_;
-    asio::co_spawn(io_, connect(shared_from_this(), generation), asio::detached);
+  static asio::awaitable<void> run(std::shared_ptr<Connection> self) {
+    Connection& c = *self;
+    // Named, not temporaries: GCC 12 destroys a co_await's temporary
+    // arguments twice.
+    std::function<asio::awaitable<std::string>()> next = [self] { return attempt(self); };
+    std::function<bool()> closed = [&c] { return c.state_ == State::closed; };
+    co_await c.reconnect_.run(std::move(next), std::move(closed));
   }
 
-  void schedule_reconnect() {
-    reconnect_timer_.expires_after(backoff_);
-    backoff_ = std::min<Clock::duration>(2 * backoff_, kMaxBackoff);
-    reconnect_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (!ec && self->state_ == State::down) self->start_connect();
-    });
+  // One connection from its first packet to its end; returns why it ended.
+  static asio::awaitable<std::string> attempt(std::shared_ptr<Connection> self) {
+    Connection& c = *self;
+    const std::uint64_t generation = ++c.generation_;
+    c.state_ = State::connecting;
+    c.connect_deadline_ = Clock::now() + c.connect_timeout_;
+    std::function<bool()> abandoned = [&c, generation] { return c.stale(generation); };
+    const std::string failure =
+        co_await open_connection(c.socket_, c.resolver_, c.cfg_, std::move(abandoned));
+    if (!failure.empty()) {
+      c.drop(generation, failure);
+      co_return c.end_reason();
+    }
+    c.reader_ = std::make_unique<ReplyReader>();
+    c.state_ = State::handshaking;
+    asio::co_spawn(c.io_, handshake(self, generation), asio::detached);
+    co_await read_replies(self, generation);
+    co_return c.end_reason();
   }
+
+  bool stale(std::uint64_t generation) const { return generation != generation_; }
+
+  std::string end_reason() const { return state_ == State::closed ? "closed" : dropped_because_; }
 
   // The connection (or the attempt) `generation` failed: answer its pending
-  // commands, and try again later. Later failures of an older generation are
-  // ignored.
+  // commands; the reconnect loop tries again later. Later failures of an
+  // older generation are ignored.
   void drop(std::uint64_t generation, std::string_view reason) {
     if (generation != generation_ || state_ == State::closed || state_ == State::down) return;
     bool was_ready = state_ == State::ready;
     state_ = State::down;
     ++generation_;
+    dropped_because_.assign(reason);
     shut_socket();
     fail_pending(metrics_.error);
     if (was_ready) {
       connected_.store(false, std::memory_order_relaxed);
       metrics_.client_disconnected();
     }
-    if (!outage_logged_) {
-      outage_logged_ = true;
-      observe::log_event(observe::Level::warn,
-                         was_ready ? "redis connection lost" : "redis unavailable",
-                         {{"redis", endpoint_name()}, {"reason", reason}});
-    }
-    schedule_reconnect();
   }
 
   void become_ready() {
     state_ = State::ready;
-    backoff_ = kFirstBackoff;
     connected_.store(true, std::memory_order_relaxed);
     metrics_.client_connected();
-    outage_logged_ = false;
-    observe::log_event(observe::Level::info, "redis connected", {{"redis", endpoint_name()}});
+    reconnect_.up();
   }
 
-  std::string endpoint_name() const { return host_ + ":" + std::to_string(port_); }
-
-  static asio::awaitable<void> connect(std::shared_ptr<Connection> self, std::uint64_t generation) {
+  // AUTH and SELECT through the command queue (their replies come to
+  // read_replies like any other), then the connection is ready.
+  static asio::awaitable<void> handshake(std::shared_ptr<Connection> self,
+                                         std::uint64_t generation) {
     Connection& c = *self;
-    std::vector<tcp::endpoint> endpoints;
-    boost::system::error_code ec;
-    asio::ip::address address = asio::ip::make_address(c.host_, ec);
-    if (!ec) {
-      endpoints.emplace_back(address, c.port_);
-    } else {
-      // Names are resolved off the worker thread (Asio's resolver thread).
-      auto [resolve_ec, results] =
-          co_await c.resolver_.async_resolve(c.host_, std::to_string(c.port_), as_tuple_awaitable);
-      if (generation != c.generation_) co_return;
-      if (resolve_ec) {
-        c.drop(generation, "resolve " + c.host_ + ": " + resolve_ec.message());
-        co_return;
-      }
-      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-    }
-    boost::system::error_code connect_ec = asio::error::host_not_found;
-    for (const tcp::endpoint& endpoint : endpoints) {
-      c.socket_.close(ec);
-      std::tie(connect_ec) = co_await c.socket_.async_connect(endpoint, as_tuple_awaitable);
-      if (generation != c.generation_) co_return;  // timed out (sweep) or closed
-      if (!connect_ec) break;
-    }
-    if (connect_ec) {
-      c.drop(generation, "connect: " + connect_ec.message());
-      co_return;
-    }
-    c.socket_.set_option(tcp::no_delay(true), ec);
-    c.reader_ = std::make_unique<ReplyReader>();
-    c.state_ = State::handshaking;
-    asio::co_spawn(c.io_, read_replies(self, generation), asio::detached);
-
-    if (!c.password_.empty()) {
-      std::vector<std::string> auth{"AUTH", c.password_};
-      auto reply = co_await send(self, auth, /*handshake=*/true);
-      if (generation != c.generation_) co_return;
+    const std::vector<Command> commands = handshake_commands(c.cfg_);
+    for (const Command& command : commands) {
+      auto reply = co_await send(self, command, /*handshake=*/true);
+      if (c.stale(generation)) co_return;
       if (!reply || reply->type != Reply::Type::status) {
-        c.drop(generation, "AUTH failed: " + (reply ? reply->str : std::string("no reply")));
-        co_return;
-      }
-    }
-    if (c.db_ != 0) {
-      std::vector<std::string> select{"SELECT", std::to_string(c.db_)};
-      auto reply = co_await send(self, select, /*handshake=*/true);
-      if (generation != c.generation_) co_return;
-      if (!reply || reply->type != Reply::Type::status) {
-        c.drop(generation, "SELECT failed: " + (reply ? reply->str : std::string("no reply")));
+        c.drop(generation,
+               command[0] + " failed: " + (reply ? reply->str : std::string("no reply")));
         co_return;
       }
     }
@@ -350,18 +313,15 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   }
 
   asio::io_context& io_;
-  const std::string host_;
-  const std::uint16_t port_;
-  const unsigned db_;
-  const std::string password_;
+  const config::RedisConfig cfg_;  // host, port, password, db
   const Clock::duration timeout_;
   const Clock::duration connect_timeout_;
   const Clock::duration stall_limit_;
 
   tcp::socket socket_;
   tcp::resolver resolver_;
-  asio::steady_timer reconnect_timer_;
   asio::steady_timer sweep_timer_;
+  ReconnectLoop reconnect_;
   ClientMetrics& metrics_;
 
   State state_ = State::down;
@@ -370,8 +330,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   // and coroutines of an older connection recognise they are stale.
   std::uint64_t generation_ = 0;
   Clock::time_point connect_deadline_{};
-  Clock::duration backoff_ = kFirstBackoff;
-  bool outage_logged_ = false;
+  std::string dropped_because_;  // why the last connection ended
 
   std::unique_ptr<ReplyReader> reader_;
   std::deque<Pending> pending_;

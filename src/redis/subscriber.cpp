@@ -2,41 +2,33 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "observe/event_log.h"
+#include "redis/asio_names.h"
 #include "redis/command_encoding.h"
+#include "redis/reconnect.h"
 #include "redis/reply_reader.h"
 
 namespace centinela::redis {
 
-namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
-constexpr auto kMaxBackoff = std::chrono::seconds(2);
 // A subscribed connection only ever receives, so a Redis that died without
 // closing it (a stopped host, a lost route) would look quiet forever: ping
 // it, and give up on it when nothing at all came back for a while.
 constexpr auto kPingInterval = std::chrono::seconds(1);
 constexpr auto kSilenceLimit = std::chrono::seconds(3);
 constexpr auto kWatchInterval = std::chrono::milliseconds(100);
-
-constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 bool is_push(const Reply& reply, std::string_view kind) {
   return reply.type == Reply::Type::array && !reply.elements.empty() &&
@@ -50,10 +42,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
   Session(asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
           MessageHandler on_message, ConnectedHandler on_connected)
       : io_(io),
-        host_(cfg.host),
-        port_(cfg.port),
-        db_(cfg.db),
-        password_(cfg.password),
+        cfg_(cfg),
         handshake_limit_(std::max<Clock::duration>(
             std::chrono::duration_cast<Clock::duration>(cfg.timeout), 1s)),
         channel_(std::move(channel)),
@@ -61,8 +50,12 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
         on_connected_(std::move(on_connected)),
         socket_(io),
         resolver_(io),
-        backoff_timer_(io),
-        watch_timer_(io) {}
+        watch_timer_(io),
+        reconnect_(io, {.endpoint = endpoint_name(cfg_),
+                        .channel = channel_,
+                        .up = "redis subscribed",
+                        .lost = "redis subscription lost",
+                        .failed = "redis subscribe failed"}) {}
 
   void start() {
     asio::co_spawn(io_, run(shared_from_this()), asio::detached);
@@ -78,7 +71,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     boost::system::error_code ignored;
     resolver_.cancel();
     socket_.close(ignored);
-    backoff_timer_.cancel();
+    reconnect_.cancel();
     watch_timer_.cancel();
   }
 
@@ -87,27 +80,28 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
 
   static asio::awaitable<void> run(std::shared_ptr<Session> self) {
     Session& s = *self;
-    Clock::duration backoff = kFirstBackoff;
-    while (!s.closed_) {
-      std::string reason = co_await s.session();
-      if (s.closed_) co_return;
-      bool was_subscribed = s.phase_ == Phase::subscribed;
-      s.phase_ = Phase::idle;
-      s.subscribed_.store(false, std::memory_order_relaxed);
-      boost::system::error_code ignored;
-      s.socket_.close(ignored);
-      if (was_subscribed) backoff = kFirstBackoff;
-      if (!s.outage_logged_) {
-        s.outage_logged_ = true;
-        observe::log_event(
-            observe::Level::warn,
-            was_subscribed ? "redis subscription lost" : "redis subscribe failed",
-            {{"redis", s.endpoint_name()}, {"channel", s.channel_}, {"reason", reason}});
-      }
-      s.backoff_timer_.expires_after(backoff);
-      co_await s.backoff_timer_.async_wait(as_tuple_awaitable);
-      backoff = std::min<Clock::duration>(2 * backoff, kMaxBackoff);
-    }
+    // Named, not temporaries: GCC 12 destroys a co_await's temporary
+    // arguments twice.
+    std::function<asio::awaitable<std::string>()> next = [self] { return attempt(self); };
+    std::function<bool()> closed = [&s] { return s.closed_; };
+    co_await s.reconnect_.run(std::move(next), std::move(closed));
+  }
+
+  static asio::awaitable<std::string> attempt(std::shared_ptr<Session> self) {
+    Session& s = *self;
+    std::string reason = co_await s.session();
+    s.phase_ = Phase::idle;
+    s.subscribed_.store(false, std::memory_order_relaxed);
+    boost::system::error_code ignored;
+    s.socket_.close(ignored);
+    co_return reason;
+  }
+
+  // Why the connection ended when watch() cut it, else `otherwise`.
+  std::string end_reason(std::string otherwise) {
+    if (closed_) return "closed";
+    if (!dropped_because_.empty()) return std::exchange(dropped_because_, {});
+    return otherwise;
   }
 
   // One connection, from connecting to its end; returns why it ended.
@@ -115,51 +109,26 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::handshaking;
     dropped_because_.clear();
     deadline_ = Clock::now() + handshake_limit_;
-    std::vector<tcp::endpoint> endpoints;
-    boost::system::error_code ec;
-    asio::ip::address address = asio::ip::make_address(host_, ec);
-    if (!ec) {
-      endpoints.emplace_back(address, port_);
-    } else {
-      auto [resolve_ec, results] =
-          co_await resolver_.async_resolve(host_, std::to_string(port_), as_tuple_awaitable);
-      if (resolve_ec) {
-        if (!dropped_because_.empty()) co_return std::exchange(dropped_because_, {});
-        co_return "resolve " + host_ + ": " + resolve_ec.message();
-      }
-      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
-    }
-    boost::system::error_code connect_ec = asio::error::host_not_found;
-    for (const tcp::endpoint& endpoint : endpoints) {
-      if (closed_) co_return "closed";
-      socket_.close(ec);
-      std::tie(connect_ec) = co_await socket_.async_connect(endpoint, as_tuple_awaitable);
-      if (!connect_ec) break;
-    }
-    if (closed_) co_return "closed";
-    if (connect_ec) {
-      if (!dropped_because_.empty()) co_return std::exchange(dropped_because_, {});
-      co_return "connect: " + connect_ec.message();
-    }
-    socket_.set_option(tcp::no_delay(true), ec);
+    std::function<bool()> abandoned = [this] { return closed_ || !dropped_because_.empty(); };
+    const std::string failure =
+        co_await open_connection(socket_, resolver_, cfg_, std::move(abandoned));
+    if (!failure.empty()) co_return end_reason(failure);
 
     // AUTH, SELECT and SUBSCRIBE in one write; their replies come in order.
     std::string out;
-    std::size_t status_replies = 0;
-    if (!password_.empty()) {
-      append_command(out, {"AUTH", password_});
-      ++status_replies;
-    }
-    if (db_ != 0) {
-      append_command(out, {"SELECT", std::to_string(db_)});
-      ++status_replies;
-    }
+    const std::vector<Command> handshake = handshake_commands(cfg_);
+    for (const Command& command : handshake) append_command(out, command);
     append_command(out, {"SUBSCRIBE", channel_});
     auto [write_ec, written] =
         co_await asio::async_write(socket_, asio::buffer(out), as_tuple_awaitable);
-    if (write_ec) co_return "write: " + write_ec.message();
+    if (write_ec) co_return end_reason("write: " + write_ec.message());
     last_read_ = Clock::now();
+    co_return co_await read_replies(handshake.size());
+  }
 
+  // The handshake's `status_replies`, then SUBSCRIBE's confirmation and the
+  // messages, until the connection ends; returns why it ended.
+  asio::awaitable<std::string> read_replies(std::size_t status_replies) {
     ReplyReader reader;
     Reply reply;
     for (;;) {
@@ -167,8 +136,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
           co_await socket_.async_read_some(asio::buffer(read_buffer_), as_tuple_awaitable);
       if (closed_) co_return "closed";
       if (read_ec) {
-        if (!dropped_because_.empty()) co_return std::exchange(dropped_because_, {});
-        co_return read_ec == asio::error::eof ? "closed by redis" : read_ec.message();
+        co_return end_reason(read_ec == asio::error::eof ? "closed by redis" : read_ec.message());
       }
       last_read_ = Clock::now();
       auto status = reader.feed(std::string_view(read_buffer_.data(), length));
@@ -189,9 +157,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
         } else if (is_push(reply, "subscribe")) {
           phase_ = Phase::subscribed;
           subscribed_.store(true, std::memory_order_relaxed);
-          observe::log_event(observe::Level::info, "redis subscribed",
-                             {{"redis", endpoint_name()}, {"channel", channel_}});
-          outage_logged_ = false;
+          reconnect_.up();
           if (on_connected_) {
             on_connected_();
             if (closed_) co_return "closed";
@@ -246,13 +212,8 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  std::string endpoint_name() const { return host_ + ":" + std::to_string(port_); }
-
   asio::io_context& io_;
-  const std::string host_;
-  const std::uint16_t port_;
-  const unsigned db_;
-  const std::string password_;
+  const config::RedisConfig cfg_;  // host, port, password, db
   const Clock::duration handshake_limit_;
   const std::string channel_;
   const MessageHandler on_message_;
@@ -260,8 +221,8 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
 
   tcp::socket socket_;
   tcp::resolver resolver_;
-  asio::steady_timer backoff_timer_;
   asio::steady_timer watch_timer_;
+  ReconnectLoop reconnect_;
 
   bool closed_ = false;
   std::atomic<bool> subscribed_{false};
@@ -270,7 +231,6 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
   Clock::time_point last_read_{};
   bool ping_in_flight_ = false;
   std::string dropped_because_;  // set by watch() when it cut a connection
-  bool outage_logged_ = false;
   std::array<char, 16 * 1024> read_buffer_{};
 };
 

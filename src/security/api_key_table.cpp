@@ -3,7 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "security/openssl_sha256.h"
+#include "util/sha256.h"
 
 namespace centinela::security {
 
@@ -14,7 +14,8 @@ bool ApiKeyTable::DigestEqual::operator()(const Digest& a, const Digest& b) cons
 std::optional<ApiKeyTable::Digest> ApiKeyTable::digest_of(std::string_view key) {
   Digest digest;
   unsigned size = 0;
-  if (EVP_Digest(key.data(), key.size(), digest.data(), &size, fetched_sha256(), nullptr) != 1 ||
+  if (EVP_Digest(key.data(), key.size(), digest.data(), &size, util::fetched_sha256(), nullptr) !=
+          1 ||
       size != digest.size()) {
     return std::nullopt;
   }

@@ -17,7 +17,7 @@
 #include <optional>
 
 #include "security/base64url.h"
-#include "security/openssl_sha256.h"
+#include "util/sha256.h"
 
 namespace centinela::security {
 namespace {
@@ -226,11 +226,11 @@ JwtError JwtVerifier::verify(std::string_view token, std::int64_t now, std::stri
       return JwtError::bad_signature;
     }
     EVP_MD_CTX* context = EVP_MD_CTX_new();
-    const bool verified =
-        context &&
-        EVP_DigestVerifyInit(context, nullptr, fetched_sha256(), nullptr, rs256_key_.get()) == 1 &&
-        EVP_DigestVerify(context, signature.data(), *signature_size, signed_bytes,
-                         signed_part.size()) == 1;
+    const bool verified = context &&
+                          EVP_DigestVerifyInit(context, nullptr, util::fetched_sha256(), nullptr,
+                                               rs256_key_.get()) == 1 &&
+                          EVP_DigestVerify(context, signature.data(), *signature_size, signed_bytes,
+                                           signed_part.size()) == 1;
     EVP_MD_CTX_free(context);
     if (!verified) {
       ERR_clear_error();

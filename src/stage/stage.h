@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,7 +25,7 @@ namespace centinela::stage {
 // What a stage answers to the request head (or to a body it asked for).
 class RequestVerdict {
  public:
-  enum class Kind { proceed, respond, deliver, buffer_body };
+  enum class Kind { proceed, respond, deliver, buffer_body, go_async };
 
   // On to the next stage, then the upstream.
   static RequestVerdict proceed() { return RequestVerdict(std::monostate{}); }
@@ -37,6 +39,11 @@ class RequestVerdict {
   // on_request_body with it before deciding; the body is then forwarded from
   // that buffer.
   static RequestVerdict buffer_body(std::size_t bound) { return RequestVerdict(BufferBody{bound}); }
+  // The decision needs I/O after all: the pipeline awaits on_request_head_async
+  // next. For a stage that usually decides at once (a cache answering from
+  // memory) and only sometimes must wait (Redis, another request's fetch), so
+  // the common case costs no coroutine frame.
+  static RequestVerdict go_async() { return RequestVerdict(GoAsync{}); }
 
   Kind kind() const { return static_cast<Kind>(value_.index()); }
   LocalResponse& local() { return std::get<LocalResponse>(value_); }
@@ -47,8 +54,14 @@ class RequestVerdict {
   struct BufferBody {
     std::size_t bound;
   };
-  using Value = std::variant<std::monostate, LocalResponse, StoredAnswer, BufferBody>;
-  explicit RequestVerdict(Value value) : value_(std::move(value)) {}
+  struct GoAsync {};
+  using Value = std::variant<std::monostate, LocalResponse, StoredAnswer, BufferBody, GoAsync>;
+  // Each alternative is built in place: a temporary Value would make GCC 12
+  // warn (falsely) that its destructor reads an uninitialised shared_ptr.
+  template <typename T>
+  requires(!std::is_same_v<std::decay_t<T>, RequestVerdict>) explicit RequestVerdict(
+      T&& alternative)
+      : value_(std::in_place_type<std::decay_t<T>>, std::forward<T>(alternative)) {}
   Value value_;
 };
 
@@ -71,7 +84,12 @@ class ResponseVerdict {
 
  private:
   using Value = std::variant<std::monostate, LocalResponse, StoredAnswer>;
-  explicit ResponseVerdict(Value value) : value_(std::move(value)) {}
+  // Each alternative is built in place: a temporary Value would make GCC 12
+  // warn (falsely) that its destructor reads an uninitialised shared_ptr.
+  template <typename T>
+  requires(!std::is_same_v<std::decay_t<T>, ResponseVerdict>) explicit ResponseVerdict(
+      T&& alternative)
+      : value_(std::in_place_type<std::decay_t<T>>, std::forward<T>(alternative)) {}
   Value value_;
 };
 
@@ -102,7 +120,8 @@ class Stage {
 
   // --- request direction, in chain order ---------------------------------
   // A stage whose decision needs I/O (a Redis round trip) returns true here;
-  // the pipeline then awaits on_request_head_async instead.
+  // the pipeline then awaits on_request_head_async instead. (A stage that
+  // needs I/O only sometimes returns RequestVerdict::go_async() instead.)
   virtual bool is_async() const { return false; }
   virtual RequestVerdict on_request_head(RequestContext& ctx) { return RequestVerdict::proceed(); }
   virtual boost::asio::awaitable<RequestVerdict> on_request_head_async(RequestContext& ctx);

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "observe/error_json.h"
 #include "observe/json_escape.h"
 
 namespace centinela::warm {
@@ -20,40 +21,25 @@ class BodyReader {
     bool seen_urls = false;
     bool seen_concurrency = false;
     if (!expect('{')) return fail(error, "expected a JSON object");
-    skip_blanks();
-    if (peek() == '}') {
-      ++pos_;
-    } else {
-      while (true) {
-        std::string key;
-        skip_blanks();
-        if (!read_string(key)) return fail(error, "expected a key string");
-        if (!expect(':')) return fail(error, "expected ':' after a key");
-        if (key == "urls") {
-          if (seen_urls) return fail(error, "\"urls\" given twice");
-          seen_urls = true;
-          if (!read_urls(out.urls, error)) return false;
-        } else if (key == "concurrency") {
-          if (seen_concurrency) return fail(error, "\"concurrency\" given twice");
-          seen_concurrency = true;
-          if (!read_concurrency(out.concurrency, error)) return false;
-        } else {
-          std::string message = "unknown key ";
-          observe::append_json_string(message, key.substr(0, 64));
-          return fail(error, message + " (expected \"urls\" and optionally \"concurrency\")");
-        }
-        skip_blanks();
-        if (peek() == ',') {
-          ++pos_;
-          continue;
-        }
-        if (peek() == '}') {
-          ++pos_;
-          break;
-        }
-        return fail(error, "expected ',' or '}'");
+    const bool members_read = read_sequence('}', error, "expected ',' or '}'", [&] {
+      std::string key;
+      if (!read_string(key)) return fail(error, "expected a key string");
+      if (!expect(':')) return fail(error, "expected ':' after a key");
+      if (key == "urls") {
+        if (seen_urls) return fail(error, "\"urls\" given twice");
+        seen_urls = true;
+        return read_urls(out.urls, error);
       }
-    }
+      if (key == "concurrency") {
+        if (seen_concurrency) return fail(error, "\"concurrency\" given twice");
+        seen_concurrency = true;
+        return read_concurrency(out.concurrency, error);
+      }
+      std::string message = "unknown key ";
+      observe::append_json_string(message, key.substr(0, 64));
+      return fail(error, message + " (expected \"urls\" and optionally \"concurrency\")");
+    });
+    if (!members_read) return false;
     skip_blanks();
     if (pos_ != text_.size()) return fail(error, "unexpected data after the JSON object");
     if (!seen_urls) return fail(error, "\"urls\" is required");
@@ -83,15 +69,36 @@ class BodyReader {
     return true;
   }
 
-  bool read_urls(std::vector<WarmUrl>& urls, std::string& error) {
-    if (!expect('[')) return fail(error, "\"urls\" must be an array of strings");
+  // The items of an object or array whose opening bracket was read, up to
+  // and including `close`: each read by `read_item` (false: it set `error`),
+  // separated by commas.
+  template <typename ReadItem>
+  bool read_sequence(char close, std::string& error, std::string_view bad_separator,
+                     ReadItem read_item) {
     skip_blanks();
-    if (peek() == ']') {
+    if (peek() == close) {
       ++pos_;
       return true;
     }
     while (true) {
       skip_blanks();
+      if (!read_item()) return false;
+      skip_blanks();
+      if (peek() == ',') {
+        ++pos_;
+        continue;
+      }
+      if (peek() == close) {
+        ++pos_;
+        return true;
+      }
+      return fail(error, std::string(bad_separator));
+    }
+  }
+
+  bool read_urls(std::vector<WarmUrl>& urls, std::string& error) {
+    if (!expect('[')) return fail(error, "\"urls\" must be an array of strings");
+    return read_sequence(']', error, "expected ',' or ']' in \"urls\"", [&] {
       std::string text;
       if (!read_string(text)) return fail(error, "\"urls\" must be an array of strings");
       if (urls.size() >= kMaxUrlsPerRequest) {
@@ -101,17 +108,8 @@ class BodyReader {
       auto url = parse_warm_url(text, why);
       if (!url) return fail(error, fmt::format("urls[{}]: {}", urls.size(), why));
       urls.push_back(std::move(*url));
-      skip_blanks();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == ']') {
-        ++pos_;
-        return true;
-      }
-      return fail(error, "expected ',' or ']' in \"urls\"");
-    }
+      return true;
+    });
   }
 
   bool read_concurrency(std::size_t& concurrency, std::string& error) {
@@ -234,10 +232,7 @@ class BodyReader {
 };
 
 WarmAdminAnswer error_answer(unsigned status, std::string_view code, std::string_view message) {
-  std::string body = fmt::format(R"({{"error":{{"status":{},"code":"{}","message":)", status, code);
-  observe::append_json_string(body, message);
-  body += "}}";
-  return WarmAdminAnswer{status, std::move(body)};
+  return WarmAdminAnswer{status, observe::error_json(status, code, message)};
 }
 
 }  // namespace

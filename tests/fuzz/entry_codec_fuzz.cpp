@@ -94,7 +94,7 @@ bool in(std::int64_t value, std::int64_t low, std::int64_t high) {
 }
 
 bool servable(const CacheEntry& e) {
-  if (e.status < 200 || e.status > 599) return false;
+  if (e.status_code < 200 || e.status_code > 599) return false;
   if (!clean_lines(e.header_lines)) return false;
   for (const std::string* value :
        {&e.etag, &e.last_modified, &e.content_type, &e.content_encoding}) {

@@ -110,6 +110,7 @@ boost::asio::awaitable<stage::ForwardResult> FakeUpstream::forward(stage::Reques
   std::uint64_t total = 0;
   for (const auto& piece : scripted.pieces) total += piece.size();
   response.length = scripted.length ? scripted.length : std::optional<std::uint64_t>(total);
+  if (scripted.unknown_length) response.length.reset();
   response.sends_body = stage::response_sends_body(
       scripted.status, ctx.request.method() == boost::beast::http::verb::head);
   last_action = co_await sink.on_upstream_head(response);

@@ -76,6 +76,7 @@ struct ScriptedResponse {
   std::vector<std::string> pieces;      // the body, in pieces
   bool break_after_pieces = false;      // the body breaks off after them
   std::optional<std::uint64_t> length;  // declared length (default: the pieces' total)
+  bool unknown_length = false;          // none declared (chunked): `length` is ignored
 };
 
 // What the upstream received.

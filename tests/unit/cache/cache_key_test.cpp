@@ -55,9 +55,20 @@ struct KeyResult {
   std::string path_and_query;
 };
 
-KeyResult key_of(const config::CacheConfig& route, const KeyInput& in, proxy::RequestContext& ctx) {
+// What the key reads about who asks (a stage's RequestContext has these).
+struct Asker {
+  const RequestHead& request;
+  bool peer_is_trusted_proxy = false;
+  bool tls = false;
+  std::string user;
+  std::string api_key;
+  Requester view() const { return {request, peer_is_trusted_proxy, tls, user, api_key}; }
+};
+
+KeyResult key_of(const config::CacheConfig& route, const KeyInput& in, const Asker& who) {
   KeyResult r;
-  build_primary_key(route, in.route_name, in.host, in.path, in.query, ctx, r.key, r.path_and_query);
+  build_primary_key(route, in.route_name, in.host, in.path, in.query, who.view(), r.key,
+                    r.path_and_query);
   return r;
 }
 
@@ -66,8 +77,8 @@ class CacheKeyBuild : public ::testing::Test {
   std::string key(const KeyInput& in) { return key_of(route_, in, ctx_).key; }
 
   config::CacheConfig route_;
-  proxy::RequestHead request_;
-  proxy::RequestContext ctx_{request_};
+  RequestHead request_;
+  Asker ctx_{request_};
 };
 
 TEST_F(CacheKeyBuild, QueryOrderAndHostCaseDoNotMatter) {
@@ -216,7 +227,7 @@ TEST(CacheKeyBypass, HeadersAndCookies) {
   config::CacheConfig route;
   route.bypass_headers = {"x-no-cache"};
   route.bypass_cookies = {"session"};
-  proxy::RequestHead request;
+  RequestHead request;
   EXPECT_FALSE(should_bypass(route, request));
   request.set(boost::beast::http::field::cookie, "a=1; xsession=2; b=session");
   EXPECT_FALSE(should_bypass(route, request));
@@ -263,7 +274,7 @@ TEST(CacheKeyVary, TooManyFieldsAreRefused) {
 }
 
 TEST(CacheKeyVary, RequestValueJoinsLinesAndDropsSpaceAroundCommas) {
-  proxy::RequestHead request;
+  RequestHead request;
   request.insert("Accept-Language", " fr , en ;q=0.5");
   request.insert("Accept-Language", "de");
   EXPECT_EQ(vary_request_value("accept-language", request), "fr,en ;q=0.5,de");
@@ -271,7 +282,7 @@ TEST(CacheKeyVary, RequestValueJoinsLinesAndDropsSpaceAroundCommas) {
 }
 
 TEST(CacheKeyVary, AcceptEncodingIsTheCodingTheGatewayWouldChoose) {
-  proxy::RequestHead request;
+  RequestHead request;
   EXPECT_EQ(vary_request_value("accept-encoding", request), "identity");
   request.set("Accept-Encoding", "gzip, deflate, br");
   EXPECT_EQ(vary_request_value("accept-encoding", request), "br");
@@ -284,24 +295,24 @@ TEST(CacheKeyVary, AcceptEncodingIsTheCodingTheGatewayWouldChoose) {
 TEST(CacheKeyVary, MatchesEquivalentRequests) {
   CacheEntry entry;
   entry.vary_names = {"accept-encoding", "accept-language"};
-  proxy::RequestHead stored;
+  RequestHead stored;
   stored.set("Accept-Encoding", "gzip, br");
   stored.set("Accept-Language", "fr, en");
   for (const auto& name : entry.vary_names) {
     entry.vary_values.push_back(vary_request_value(name, stored));
   }
 
-  proxy::RequestHead same;
+  RequestHead same;
   same.set("Accept-Encoding", "br;q=1.0, gzip;q=0.8, deflate");  // still chooses br
   same.set("Accept-Language", "fr,en");
   EXPECT_TRUE(vary_matches(entry, same));
 
-  proxy::RequestHead other;
+  RequestHead other;
   other.set("Accept-Encoding", "gzip");
   other.set("Accept-Language", "fr, en");
   EXPECT_FALSE(vary_matches(entry, other));
 
-  proxy::RequestHead absent;
+  RequestHead absent;
   absent.set("Accept-Encoding", "br");
   EXPECT_FALSE(vary_matches(entry, absent));
 
@@ -319,24 +330,24 @@ TEST(CacheKeyVary, AnEntryInACodingTheClientRefusesDoesNotMatch) {
   entry.vary_names = {"accept-encoding"};
   entry.vary_values = {"gzip"};
   entry.content_encoding = "deflate";
-  proxy::RequestHead offered;
+  RequestHead offered;
   offered.set("Accept-Encoding", "gzip, deflate");
   EXPECT_TRUE(vary_matches(entry, offered));
-  proxy::RequestHead gzip_only;
+  RequestHead gzip_only;
   gzip_only.set("Accept-Encoding", "gzip");
   EXPECT_FALSE(vary_matches(entry, gzip_only));
   // Without Accept-Encoding any coding is acceptable (RFC 9110 §12.5.3).
   CacheEntry no_vary;
   no_vary.content_encoding = "gzip";
-  EXPECT_TRUE(vary_matches(no_vary, proxy::RequestHead{}));
-  proxy::RequestHead br_only;
+  EXPECT_TRUE(vary_matches(no_vary, RequestHead{}));
+  RequestHead br_only;
   br_only.set("Accept-Encoding", "br");
   EXPECT_FALSE(vary_matches(no_vary, br_only));
   EXPECT_TRUE(vary_matches(no_vary, gzip_only));
 }
 
 TEST(CacheKeyVary, TheAcceptEncodingValueIsAStaticToken) {
-  proxy::RequestHead request;
+  RequestHead request;
   EXPECT_EQ(accept_encoding_vary_value(request), "identity");
   request.insert("Accept-Encoding", "deflate");
   request.insert("Accept-Encoding", "br;q=0.5, gzip;q=0.4");  // two lines, joined
@@ -359,11 +370,11 @@ TEST(CacheKeyCredentials, EveryCredentialTheGatewayReadsCounts) {
   identity.jwt.emplace();
   identity.jwt->header = "x-auth-token";
   auto with = [](const char* name, const char* value) {
-    proxy::RequestHead request;
+    RequestHead request;
     request.set(name, value);
     return request;
   };
-  EXPECT_FALSE(carries_credentials(&identity, proxy::RequestHead{}));
+  EXPECT_FALSE(carries_credentials(&identity, RequestHead{}));
   EXPECT_FALSE(carries_credentials(nullptr, with("X-Api-Key", "k")));
   EXPECT_TRUE(carries_credentials(nullptr, with("Authorization", "Basic eDp5")));
   EXPECT_TRUE(carries_credentials(nullptr, with("Proxy-Authorization", "Basic eDp5")));
@@ -377,22 +388,22 @@ TEST(CacheKeyCredentials, EveryCredentialTheGatewayReadsCounts) {
 }
 
 TEST(CacheKeyCredentials, PerIdentityOnlyWithTheIdentityTheKeyNames) {
-  proxy::RequestHead request;
-  proxy::RequestContext ctx{request};
+  RequestHead request;
+  Asker ctx{request};
   config::CacheConfig route;
   ctx.user = "alice";
   ctx.api_key = "k";
-  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  EXPECT_FALSE(keyed_per_identity(route, ctx.user, ctx.api_key));
   route.key = {"header:x-api-key"};
-  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  EXPECT_FALSE(keyed_per_identity(route, ctx.user, ctx.api_key));
   route.key = {"user"};
-  EXPECT_TRUE(keyed_per_identity(route, ctx));
+  EXPECT_TRUE(keyed_per_identity(route, ctx.user, ctx.api_key));
   ctx.user.clear();  // a credential that named nobody: the anonymous key
-  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  EXPECT_FALSE(keyed_per_identity(route, ctx.user, ctx.api_key));
   route.key = {"api_key"};
-  EXPECT_TRUE(keyed_per_identity(route, ctx));
+  EXPECT_TRUE(keyed_per_identity(route, ctx.user, ctx.api_key));
   ctx.api_key.clear();
-  EXPECT_FALSE(keyed_per_identity(route, ctx));
+  EXPECT_FALSE(keyed_per_identity(route, ctx.user, ctx.api_key));
 }
 
 }  // namespace

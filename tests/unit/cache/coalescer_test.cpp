@@ -74,7 +74,7 @@ std::future<FollowerOutcome> follow(Worker& worker, Coalescer& coalescer,
 
 EntryPtr make_entry(std::string body) {
   auto entry = std::make_shared<CacheEntry>();
-  entry->body = std::move(body);
+  entry->content = std::move(body);
   return entry;
 }
 

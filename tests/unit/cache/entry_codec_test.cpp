@@ -28,13 +28,13 @@ std::shared_ptr<CacheEntry> sample_entry() {
   entry->tags = {"product", "list", ""};
   entry->vary_names = {"accept-encoding", "accept-language"};
   entry->vary_values = {"gzip", "en"};
-  entry->status = 203;
+  entry->status_code = 203;
   entry->header_lines = "Cache-Control: max-age=3600\r\nX-Origin: caf\xc3\xa9\r\n";
   entry->etag = "\"v1\"";
   entry->last_modified = "Tue, 15 Nov 1994 12:45:26 GMT";
   entry->content_type = "application/octet-stream";
   entry->content_encoding = "gzip";
-  entry->body = std::string("\0\r\n\0binary\xff\xfe", 13);
+  entry->content = std::string("\0\r\n\0binary\xff\xfe", 13);
   entry->request_time = 1'700'000'000;
   entry->response_time = 1'700'000'001;
   entry->date_value = 1'699'999'999;
@@ -56,13 +56,13 @@ void expect_same(const CacheEntry& a, const CacheEntry& b) {
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.vary_names, b.vary_names);
   EXPECT_EQ(a.vary_values, b.vary_values);
-  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.status_code, b.status_code);
   EXPECT_EQ(a.header_lines, b.header_lines);
   EXPECT_EQ(a.etag, b.etag);
   EXPECT_EQ(a.last_modified, b.last_modified);
   EXPECT_EQ(a.content_type, b.content_type);
   EXPECT_EQ(a.content_encoding, b.content_encoding);
-  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(a.content, b.content);
   EXPECT_EQ(a.request_time, b.request_time);
   EXPECT_EQ(a.response_time, b.response_time);
   EXPECT_EQ(a.date_value, b.date_value);
@@ -197,8 +197,8 @@ TEST(EntryCodec, RefusesEntriesNoOriginResponseCouldHaveMade) {
       {"control character in a tag", [](CacheEntry& e) { e.tags.push_back("a\nb"); }},
       {"bad vary name", [](CacheEntry& e) { e.vary_names[0] = "Accept-Encoding"; }},
       {"vary names and values differ", [](CacheEntry& e) { e.vary_values.pop_back(); }},
-      {"bad status", [](CacheEntry& e) { e.status = 101; }},
-      {"bad status", [](CacheEntry& e) { e.status = 600; }},
+      {"bad status", [](CacheEntry& e) { e.status_code = 101; }},
+      {"bad status", [](CacheEntry& e) { e.status_code = 600; }},
       {"response time out of range",
        [](CacheEntry& e) { e.request_time = e.response_time = e.date_value = kNow + 3600; }},
       {"response time out of range",

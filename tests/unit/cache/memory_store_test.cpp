@@ -37,7 +37,7 @@ std::shared_ptr<CacheEntry> make_entry(const EntrySpec& spec) {
   entry->tags = spec.tags;
   entry->vary_names = spec.vary_names;
   entry->vary_values = spec.vary_values;
-  entry->body.assign(spec.body_bytes, 'b');
+  entry->content.assign(spec.body_bytes, 'b');
   return entry;
 }
 
@@ -304,10 +304,10 @@ TEST(MemoryStore, ChargeMoreCountsPublishedCompressedVariants) {
   ASSERT_TRUE(store.insert(entry));
   const std::uint64_t before = store.stats().bytes;
 
-  auto gzip = std::make_unique<EncodedBody>();
-  gzip->coding = compress::Coding::gzip;
+  auto gzip = std::make_unique<stage::Variant>();
+  gzip->id = static_cast<int>(compress::Coding::gzip);
   gzip->body.assign(5000, 'z');
-  ASSERT_NE(entry->publish_encoded(std::move(gzip)), nullptr);
+  ASSERT_NE(entry->publish_variant(std::move(gzip)), nullptr);
   store.charge_more(entry->key, 5000);
   const std::uint64_t after = store.stats().bytes;
   EXPECT_GE(after, before + 5000);
@@ -331,11 +331,11 @@ TEST(MemoryStore, ChargeMoreEvictsWhenTheStoreOverflows) {
     entries.push_back(make_entry("/e/" + std::to_string(i), 2000));
     ASSERT_TRUE(store.insert(entries.back()));
   }
-  auto br = std::make_unique<EncodedBody>();
-  br->coding = compress::Coding::br;
+  auto br = std::make_unique<stage::Variant>();
+  br->id = static_cast<int>(compress::Coding::br);
   br->body.assign(20000, 'z');
   const auto& last = entries.back();
-  ASSERT_NE(last->publish_encoded(std::move(br)), nullptr);
+  ASSERT_NE(last->publish_variant(std::move(br)), nullptr);
   const std::uint64_t evictions = store.stats().evictions;
   store.charge_more(last->key, 20000);
   EXPECT_GT(store.stats().evictions, evictions);

@@ -31,6 +31,9 @@ struct EntrySpec {
   std::string body = "body";
 };
 
+// The entries below arrived at 1'700'000'000; the cache reads them back soon after.
+constexpr std::int64_t kNow = 1'700'000'100;
+
 EntryPtr make_entry(const EntrySpec& spec) {
   auto entry = std::make_shared<CacheEntry>();
   entry->key = spec.key;
@@ -42,10 +45,10 @@ EntryPtr make_entry(const EntrySpec& spec) {
     entry->vary_names = {"accept-encoding"};
     entry->vary_values = {spec.vary_value};
   }
-  entry->status = 200;
+  entry->status_code = 200;
   entry->header_lines = "X-Origin: test\r\n";
   entry->content_type = "text/plain";
-  entry->body = spec.body;
+  entry->content = spec.body;
   entry->response_time = 1'700'000'000;
   entry->freshness_lifetime = 60;
   return entry;
@@ -78,7 +81,7 @@ class RedisCacheTest : public ::testing::Test {
     return stored.value_or(false);
   }
   std::optional<std::vector<EntryPtr>> fetch(std::string_view primary_key) {
-    auto fetched = run(io_, cache_.fetch(primary_key));
+    auto fetched = run(io_, cache_.fetch(primary_key, kNow));
     EXPECT_TRUE(fetched.has_value()) << "fetch did not finish";
     return fetched ? *fetched : std::nullopt;
   }
@@ -135,7 +138,7 @@ TEST_F(RedisCacheTest, StoreThenFetchRoundTripsBinaryBodiesAndVariants) {
     EXPECT_EQ(entry->key, "K");
     EXPECT_EQ(entry->path_and_query, "/x");
     ASSERT_EQ(entry->vary_values.size(), 1u);
-    bodies[entry->vary_values[0]] = entry->body;
+    bodies[entry->vary_values[0]] = entry->content;
   }
   EXPECT_EQ(bodies["gzip"], binary);
   EXPECT_EQ(bodies["br"], "brotli body v2");
@@ -204,7 +207,7 @@ TEST_F(RedisCacheTest, FetchStaysWithinTheReplyLimitsWithManyLargeVariants) {
   ASSERT_TRUE(fetched);
   EXPECT_GE(fetched->size(), 4u);
   EXPECT_LT(fetched->size(), 10u);
-  for (const EntryPtr& entry : *fetched) EXPECT_EQ(entry->body, big);
+  for (const EntryPtr& entry : *fetched) EXPECT_EQ(entry->content, big);
   EXPECT_TRUE(client_.connected());
   EXPECT_EQ(call({"PING"})->str, "PONG");
 }
@@ -230,7 +233,7 @@ TEST_F(RedisCacheTest, UndecodableValuesAreSkipped) {
   auto fetched = fetch("K");
   ASSERT_TRUE(fetched);
   ASSERT_EQ(fetched->size(), 1u);
-  EXPECT_EQ((*fetched)[0]->body, "good");
+  EXPECT_EQ((*fetched)[0]->content, "good");
 }
 
 TEST_F(RedisCacheTest, EraseVariantRemovesOnlyThatVariant) {
@@ -241,7 +244,7 @@ TEST_F(RedisCacheTest, EraseVariantRemovesOnlyThatVariant) {
   auto fetched = fetch("K");
   ASSERT_TRUE(fetched);
   ASSERT_EQ(fetched->size(), 1u);
-  EXPECT_EQ((*fetched)[0]->body, "b");
+  EXPECT_EQ((*fetched)[0]->content, "b");
 }
 
 TEST_F(RedisCacheTest, AKeyOfTheWrongTypeIsAnErrorNotACrash) {
@@ -330,7 +333,7 @@ TEST_F(RedisCacheTest, WithRedisDownEveryCallAnswersNothingQuickly) {
   std::uint64_t errors_before = errors_.value();
 
   auto start = Clock::now();
-  auto fetched = run(io_, cache_.fetch("K"));
+  auto fetched = run(io_, cache_.fetch("K", kNow));
   auto elapsed = Clock::now() - start;
   ASSERT_TRUE(fetched.has_value()) << "fetch did not finish";
   EXPECT_FALSE(*fetched);

@@ -147,6 +147,40 @@ TEST(CompressionStage, StreamsAnUpstreamBodyPieceByPiece) {
   EXPECT_TRUE(body.starts_with(*so_far));
 }
 
+TEST(CompressionStage, AnUpstreamBodyThatBreaksOffAbortsTheCompressedStream) {
+  const pipeline::Chain chain = compression_chain();
+  fake::ScriptedResponse scripted{200, {{"Content-Type", "text/plain"}}, {text(4000), text(4000)}};
+  scripted.break_after_pieces = true;
+  scripted.length = 20000;
+  Exchange run(chain, "GET", {{"Accept-Encoding", "br"}}, scripted);
+  EXPECT_FALSE(run.complete);
+  EXPECT_TRUE(run.client().aborted);
+  EXPECT_FALSE(run.client().finished);
+  EXPECT_EQ(run.client().field("Content-Encoding"), "br");
+}
+
+TEST(CompressionStage, HostileAcceptEncodingCostsBoundedWorkAndStaysCorrect) {
+  const pipeline::Chain chain = compression_chain();
+  const std::string body = text(3000);
+  std::string many;
+  for (int i = 0; i < 2000; ++i) many += "x-unknown;q=0.5, ";
+  many += "gzip";
+  for (const std::string& accept :
+       {many, std::string("gzip;q=2, br;q=-1"), std::string("br;q=0.5;q=0.9"),
+        std::string(",,,;;;===, gzip"), std::string("\x01\x02 gzip\x7f"),
+        std::string(32 * 1024, 'g')}) {
+    Exchange run(chain, "GET", {{"Accept-Encoding", accept}}, text_response(body));
+    const fake::ClientView& client = run.client();
+    EXPECT_TRUE(run.complete);
+    EXPECT_EQ(client.field("Vary"), "Accept-Encoding");
+    // Whatever was chosen, the client can decode what it was told it got.
+    const std::string coding_name = client.field("Content-Encoding").value_or("identity");
+    const std::optional<Coding> coding = coding_from_token(coding_name);
+    ASSERT_TRUE(coding) << coding_name;
+    EXPECT_EQ(testing::decode(*coding, client.body), body) << accept.substr(0, 40);
+  }
+}
+
 TEST(CompressionStage, VaryIsMergedIntoWhatTheUpstreamListed) {
   const pipeline::Chain chain = compression_chain();
   Exchange origin(chain, "GET", {{"Accept-Encoding", "gzip"}},

@@ -122,6 +122,22 @@ TEST(Routes, EmptyCacheMapTurnsCachingOn) {
   EXPECT_FALSE(config.routes[2].cache.enabled);
 }
 
+TEST(Routes, CacheAndCompressionMayBeWrittenAsSwitches) {
+  Config config = load_routes(R"(
+  - {name: a, upstream: app, cache: true, compression: yes}
+  - {name: b, upstream: app, cache: On, compression: "no"}
+  - {name: c, upstream: app, cache: FALSE, compression: on}
+)");
+  EXPECT_TRUE(config.routes[0].cache.enabled);
+  EXPECT_TRUE(config.routes[0].compression.enabled);
+  EXPECT_EQ(config.routes[0].compression.algorithms,
+            (std::vector<std::string>{"br", "zstd", "gzip"}));
+  EXPECT_TRUE(config.routes[1].cache.enabled);
+  EXPECT_FALSE(config.routes[1].compression.enabled);
+  EXPECT_FALSE(config.routes[2].cache.enabled);
+  EXPECT_TRUE(config.routes[2].compression.enabled);
+}
+
 TEST(Routes, RateLimitPolicies) {
   Config config = load_routes(R"(
   - upstream: app

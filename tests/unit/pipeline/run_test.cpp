@@ -358,5 +358,42 @@ TEST_F(RunTest, UpstreamEditsReachTheUpstreamNotTheClientsRequest) {
   EXPECT_EQ(request.head["If-None-Match"], "\"client\"");
 }
 
+TEST_F(RunTest, AStageThatNeedsIoOnlySometimesGoesAsyncWhenItSaysSo) {
+  // Decides at once for /fast; for anything else asks for the async step,
+  // which answers.
+  class Sometimes final : public stage::Stage {
+   public:
+    std::string_view name() const override { return "sometimes"; }
+    RequestVerdict on_request_head(RequestContext& ctx) override {
+      ++sync_calls;
+      if (ctx.path == "/fast") return RequestVerdict::proceed();
+      return RequestVerdict::go_async();
+    }
+    boost::asio::awaitable<RequestVerdict> on_request_head_async(RequestContext& ctx) override {
+      ++async_calls;
+      co_return RequestVerdict::respond(stage::make_error_response(504, "asked", ctx.request_id));
+    }
+    int sync_calls = 0;
+    int async_calls = 0;
+  };
+  std::vector<std::unique_ptr<stage::Stage>> stages;
+  stages.push_back(std::make_unique<Sometimes>());
+  auto& sometimes = static_cast<Sometimes&>(*stages.back());
+  Chain chain(std::move(stages));
+
+  FakeRequest fast("GET", "/fast");
+  EXPECT_TRUE(testing::run_pipeline(chain, fast, down_, up_));
+  EXPECT_EQ(down_.client.status, 200u);
+  EXPECT_EQ(sometimes.async_calls, 0);
+
+  FakeRequest slow("GET", "/slow");
+  FakeDownstream down;
+  EXPECT_TRUE(testing::run_pipeline(chain, slow, down, up_));
+  EXPECT_EQ(down.client.status, 504u);
+  EXPECT_EQ(sometimes.sync_calls, 2);
+  EXPECT_EQ(sometimes.async_calls, 1);
+  EXPECT_EQ(up_.received.size(), 1u) << "the async answer still went upstream";
+}
+
 }  // namespace
 }  // namespace centinela::pipeline

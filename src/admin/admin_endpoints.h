@@ -1,0 +1,35 @@
+// The handlers of admin_routes.cpp's table, one per endpoint (method + path),
+// named after it. The dispatcher has applied the guards and the token before
+// any of them runs.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <string_view>
+
+#include "admin/admin_routes.h"
+
+namespace centinela::admin {
+
+using AdminAnswer = boost::asio::awaitable<AdminResponse>;
+
+// status_endpoints.cpp: /metrics, /health, /ready, /admin/stats (GET).
+AdminAnswer get_metrics(const AdminCall& call);
+AdminAnswer get_health(const AdminCall& call);
+AdminAnswer get_ready(const AdminCall& call);
+AdminAnswer get_stats(const AdminCall& call);
+
+// ratelimit_endpoints.cpp: /admin/ratelimit?policy=NAME&key=KEY (GET, DELETE).
+AdminAnswer get_rate_limit(const AdminCall& call);
+AdminAnswer delete_rate_limit(const AdminCall& call);
+
+// cache_endpoints.cpp: /admin/cache/purge (POST), /admin/cache/warm (POST, GET).
+AdminAnswer post_cache_purge(const AdminCall& call);
+AdminAnswer post_cache_warm(const AdminCall& call);
+AdminAnswer get_cache_warm(const AdminCall& call);
+
+// A name from the config or a client as a JSON string (escaped like every
+// log field).
+std::string quoted(std::string_view text);
+
+}  // namespace centinela::admin

@@ -1,3 +1,0 @@
-// Boost.JSON compiled once, for the whole binary (the JWT verifier parses
-// token headers and claims with it). No other library may include src.hpp.
-#include <boost/json/src.hpp>
