@@ -77,7 +77,7 @@ ClientFraming client_framing(bool sends_body, std::optional<std::uint64_t> lengt
   return {BodyFraming::close, BodyFraming::close};
 }
 
-bool is_framing_field(std::string_view name) {
+bool is_framing_name(std::string_view name) {
   switch (name.size()) {
     case 10:
       return same_name(name, "connection") || same_name(name, "keep-alive");

@@ -46,11 +46,31 @@ ClientFraming client_framing(bool sends_body, std::optional<std::uint64_t> lengt
 
 // True for the field names that frame a message or manage its connection:
 // the writer decides them itself, whatever a response's fields say.
-bool is_framing_field(std::string_view name);
+// (Inline: most names are passed over on their length alone.)
+bool is_framing_name(std::string_view name);  // the comparison itself
+inline bool is_framing_field(std::string_view name) {
+  switch (name.size()) {
+    case 10:
+    case 14:
+    case 17:
+      return is_framing_name(name);
+    default:
+      return false;
+  }
+}
+
+// Whether `value` follows `name` right after ": " (the two views are parts of
+// one "Name: value" line).
+inline bool is_block_line_start(std::string_view name, std::string_view value) {
+  const char* name_end = name.data() + name.size();
+  return value.data() == name_end + 2 && name_end[0] == ':' && name_end[1] == ' ';
+}
 
 // "name: value\r\n" for every field of `fields` (each with .name and
 // .value) but the framing ones: the lines append_field_line writes, with the
-// block sized once rather than grown line by line.
+// block sized once. Fields that are views of consecutive lines of one block
+// ("Name: value\r\n" each: a route's fixed lines, a stored entry's) are
+// copied as one run. (Only bytes between two views are looked at.)
 template <typename Fields>
 void append_field_lines(std::string& out, const Fields& fields) {
   std::size_t size = 0;
@@ -60,14 +80,31 @@ void append_field_lines(std::string& out, const Fields& fields) {
   std::size_t at = out.size();
   out.resize(at + size);
   char* p = out.data();
-  for (const auto& field : fields) {
-    if (is_framing_field(field.name)) continue;
-    std::memcpy(p + at, field.name.data(), field.name.size());
-    at += field.name.size();
-    std::memcpy(p + at, ": ", 2);
-    at += 2;
-    std::memcpy(p + at, field.value.data(), field.value.size());
-    at += field.value.size();
+  const char* run = nullptr;  // where the pending run of block lines starts
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (is_framing_field(it->name)) continue;
+    const char* value_end = it->value.data() + it->value.size();
+    const bool colon = is_block_line_start(it->name, it->value);
+    const auto next = it + 1;
+    const bool joins_next = colon && next != fields.end() && next->name.data() == value_end + 2 &&
+                            value_end[0] == '\r' && value_end[1] == '\n' &&
+                            !is_framing_field(next->name) &&
+                            is_block_line_start(next->name, next->value);
+    if (run == nullptr) run = colon ? it->name.data() : nullptr;
+    if (joins_next) continue;
+    if (run != nullptr) {
+      // The run up to this field's value, then its line end.
+      std::memcpy(p + at, run, static_cast<std::size_t>(value_end - run));
+      at += static_cast<std::size_t>(value_end - run);
+      run = nullptr;
+    } else {
+      std::memcpy(p + at, it->name.data(), it->name.size());
+      at += it->name.size();
+      std::memcpy(p + at, ": ", 2);
+      at += 2;
+      std::memcpy(p + at, it->value.data(), it->value.size());
+      at += it->value.size();
+    }
     std::memcpy(p + at, "\r\n", 2);
     at += 2;
   }

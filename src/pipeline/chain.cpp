@@ -44,9 +44,15 @@ Chain::Chain(std::vector<std::unique_ptr<stage::Stage>> stages) : owned_(std::mo
     static_fields_.push_back(field);
     remember(field.name);
   }
-  for (const auto& name : dropped_names_) {
-    dropped_lengths_ |= std::uint64_t{1} << std::min<std::size_t>(name.size(), 63);
+  std::stable_sort(dropped_names_.begin(), dropped_names_.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  std::size_t at = 0;
+  for (std::size_t length = 0; length <= 64; ++length) {
+    by_length_[length] = static_cast<std::uint16_t>(at);
+    while (at < dropped_names_.size() && (length == 64 || dropped_names_[at].size() == length))
+      ++at;
   }
+  by_length_[65] = static_cast<std::uint16_t>(dropped_names_.size());
 }
 
 Chain Chain::borrowing(stage::Stage& stage) {
@@ -59,14 +65,12 @@ void Chain::drop_replaced_fields(stage::ResponseFields& fields) const {
   if (dropped_names_.empty()) return;
   // One pass over the fields; a name is compared only with dropped names of
   // its length.
-  const auto length_bit = [](std::size_t size) {
-    return std::uint64_t{1} << std::min<std::size_t>(size, 63);
-  };
-  fields.erase_if([&](const stage::Field& field) {
-    if ((dropped_lengths_ & length_bit(field.name.size())) == 0) return false;
-    return std::any_of(dropped_names_.begin(), dropped_names_.end(), [&](const std::string& name) {
-      return stage::ResponseFields::same_name(field.name, name);
-    });
+  fields.erase_if([this](const stage::Field& field) {
+    const std::size_t bucket = std::min<std::size_t>(field.name.size(), 64);
+    for (std::size_t i = by_length_[bucket]; i < by_length_[bucket + 1]; ++i) {
+      if (stage::ResponseFields::same_name(field.name, dropped_names_[i])) return true;
+    }
+    return false;
   });
 }
 

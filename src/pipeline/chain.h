@@ -3,6 +3,7 @@
 // fixed lines merged once.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -40,9 +41,10 @@ class Chain {
   std::unique_ptr<const std::string> static_lines_;
   std::vector<stage::Field> static_fields_;
   std::vector<std::string> dropped_names_;  // static field names and drops, lower-case, once each
-  // Bit n: some dropped name is n bytes long (63: 63 or longer), so most
-  // fields are passed over without a comparison.
-  std::uint64_t dropped_lengths_ = 0;
+  // dropped_names_ sorted by length; those n bytes long (n < 64) are
+  // [by_length_[n], by_length_[n + 1]), longer ones from by_length_[64]: a
+  // field's name is compared only with names of its length.
+  std::array<std::uint16_t, 66> by_length_{};
 };
 
 }  // namespace centinela::pipeline

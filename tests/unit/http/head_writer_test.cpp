@@ -79,5 +79,20 @@ TEST(HeadWriter, FieldLinesSkipFramingAndKeepOrder) {
   EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-A: \r\nVary: Origin\r\n");
 }
 
+TEST(HeadWriter, FieldLinesOfOneBlockAreCopiedAsTheyAre) {
+  // Views into a block of lines, as a route's fixed lines or a stored entry
+  // are held; an odd line (two spaces) and a field from elsewhere between.
+  const std::string block = "A: 1\r\nBb: two\r\nC:  3\r\nD: 4\r\nContent-Length: 9\r\nE: 5\r\n";
+  const std::string_view b = block;
+  const std::vector<NamedValue> fields = {
+      {b.substr(0, 1), b.substr(3, 1)},   {b.substr(6, 2), b.substr(10, 3)},
+      {b.substr(15, 1), b.substr(19, 1)}, {{"X", 1}, {"elsewhere", 9}},
+      {b.substr(22, 1), b.substr(25, 1)}, {b.substr(28, 14), b.substr(44, 1)},
+      {b.substr(47, 1), b.substr(50, 1)}};
+  std::string out;
+  append_field_lines(out, fields);
+  EXPECT_EQ(out, "A: 1\r\nBb: two\r\nC: 3\r\nX: elsewhere\r\nD: 4\r\nE: 5\r\n");
+}
+
 }  // namespace
 }  // namespace centinela::http
