@@ -1,6 +1,8 @@
 // The JSON error envelope of gateway-made errors (CONTRACT "On the wire").
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "stage/local_response.h"
 
 namespace centinela::stage {
@@ -35,6 +37,11 @@ struct StatusCode {
   unsigned status;
   const char* code;
 };
+
+// Test names show "429 RATE_LIMITED", not the bytes of the struct.
+void PrintTo(const StatusCode& value, std::ostream* out) {
+  *out << value.status << ' ' << value.code;
+}
 
 class ErrorCodes : public ::testing::TestWithParam<StatusCode> {};
 
