@@ -1,7 +1,5 @@
 #include "cache/cache_key.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -348,10 +346,7 @@ bool keyed_per_identity(const config::CacheConfig& route, std::string_view user,
 }
 
 void digest_primary_key(std::string_view primary_key, std::string& out) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  EVP_Digest(primary_key.data(), primary_key.size(), digest.data(), &size, util::fetched_sha256(),
-             nullptr);
+  const auto digest = util::sha256(primary_key);
   out.assign(reinterpret_cast<const char*>(digest.data()), kStoredKeyBytes);
 }
 

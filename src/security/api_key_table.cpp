@@ -1,7 +1,6 @@
 #include "security/api_key_table.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "util/sha256.h"
 
@@ -12,14 +11,8 @@ bool ApiKeyTable::DigestEqual::operator()(const Digest& a, const Digest& b) cons
 }
 
 std::optional<ApiKeyTable::Digest> ApiKeyTable::digest_of(std::string_view key) {
-  Digest digest;
-  unsigned size = 0;
-  if (EVP_Digest(key.data(), key.size(), digest.data(), &size, util::fetched_sha256(), nullptr) !=
-          1 ||
-      size != digest.size()) {
-    return std::nullopt;
-  }
-  return digest;
+  static_assert(std::tuple_size_v<Digest> == util::kSha256Bytes);
+  return util::sha256(key);
 }
 
 ApiKeyTable::ApiKeyTable(const std::map<std::string, std::string>& key_to_user) {

@@ -1,6 +1,6 @@
 // SHA-256, for naming what must be told apart but not shown (an API key in a
 // cache or rate-limit key) and for the stored form of cache keys. OpenSSL's
-// implementation, fetched from its provider once per process.
+// implementation, without an allocation per digest.
 #pragma once
 
 #include <array>
