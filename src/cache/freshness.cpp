@@ -120,67 +120,61 @@ std::string_view to_string(StoreVerdict verdict) {
   return "unknown";
 }
 
-StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& route) {
-  StoragePlan plan;
-  const auto refuse = [&plan](StoreVerdict v) {
-    plan.verdict = v;
-    return plan;
-  };
+namespace {
 
-  if (facts.method != "GET" && facts.method != "HEAD") return refuse(StoreVerdict::method);
-  if (facts.status == 206 || facts.has_content_range) return refuse(StoreVerdict::partial);
-
-  const Steering steering = choose_steering(facts.steering);
-  const ResponseDirectives& d = steering.directives;
-  const bool understood = is_understood_status(facts.status);
-  if (!understood) return refuse(StoreVerdict::status);
-
-  if (facts.request_no_store) return refuse(StoreVerdict::no_store);
+// Why a GET or HEAD response, not partial, may not be stored whatever its
+// lifetime, or nullopt.
+std::optional<StoreVerdict> refusal(const ResponseFacts& facts, const ResponseDirectives& d,
+                                    const config::CacheConfig& route) {
+  if (!is_understood_status(facts.status)) return StoreVerdict::status;
+  if (facts.request_no_store) return StoreVerdict::no_store;
   // A field cut short may hide a no-store or private past the limit.
-  if (d.truncated) return refuse(StoreVerdict::no_store);
+  if (d.truncated) return StoreVerdict::no_store;
   // §5.2.2.3: with must-understand, a cache that understands the status
   // ignores no-store (the origin's fallback for caches that do not).
-  if (d.no_store && !d.must_understand) return refuse(StoreVerdict::no_store);
-  if (d.private_) return refuse(StoreVerdict::private_);
+  if (d.no_store && !d.must_understand) return StoreVerdict::no_store;
+  if (d.private_) return StoreVerdict::private_;
   // §3.5: a shared cache stores an answer to an authenticated request only
   // when the response explicitly allows it.
   if (facts.request_has_credentials && !(d.public_ || d.s_maxage || d.must_revalidate)) {
-    return refuse(StoreVerdict::authorization);
+    return StoreVerdict::authorization;
   }
-  if (facts.has_set_cookie && !route.store_set_cookie) return refuse(StoreVerdict::set_cookie);
-  if (facts.vary_star) return refuse(StoreVerdict::vary_star);
+  if (facts.has_set_cookie && !route.store_set_cookie) return StoreVerdict::set_cookie;
+  if (facts.vary_star) return StoreVerdict::vary_star;
+  return std::nullopt;
+}
 
-  // Freshness lifetime (§4.2.1): s-maxage, max-age, Expires - Date; then the
-  // route's ttl, then the Last-Modified heuristic (§4.2.2).
-  std::optional<std::int64_t> lifetime;
-  if (d.s_maxage) {
-    lifetime = *d.s_maxage;
-  } else if (d.max_age) {
-    lifetime = *d.max_age;
-  } else if (!steering.targeted && facts.expires_invalid) {
-    lifetime = 0;  // §5.3: an invalid Expires means already expired
-  } else if (!steering.targeted && facts.expires) {
-    lifetime = *facts.expires - facts.date.value_or(facts.response_time);
-  } else if (route.ttl && is_heuristically_cacheable(facts.status)) {
-    lifetime = whole_seconds(*route.ttl);
-  } else if (facts.last_modified && (is_heuristically_cacheable(facts.status) || d.public_)) {
+// Freshness lifetime (§4.2.1): s-maxage, max-age, Expires - Date; then the
+// route's ttl, then the Last-Modified heuristic (§4.2.2), which sets
+// `heuristic`. nullopt when nothing gives one.
+std::optional<std::int64_t> freshness_lifetime(const ResponseFacts& facts, const Steering& steering,
+                                               const config::CacheConfig& route, bool& heuristic) {
+  const ResponseDirectives& d = steering.directives;
+  if (d.s_maxage) return *d.s_maxage;
+  if (d.max_age) return *d.max_age;
+  if (!steering.targeted && facts.expires_invalid) {
+    return 0;  // §5.3: an invalid Expires means already expired
+  }
+  if (!steering.targeted && facts.expires) {
+    return *facts.expires - facts.date.value_or(facts.response_time);
+  }
+  if (route.ttl && is_heuristically_cacheable(facts.status)) return whole_seconds(*route.ttl);
+  if (facts.last_modified && (is_heuristically_cacheable(facts.status) || d.public_)) {
     const std::int64_t since = facts.date.value_or(facts.response_time) - *facts.last_modified;
     if (since > 0) {
-      lifetime = std::min(since / 10, kMaxHeuristicLifetime);
-      plan.heuristic = true;
+      heuristic = true;
+      return std::min(since / 10, kMaxHeuristicLifetime);
     }
   }
-  plan.freshness_lifetime = clamp_lifetime(lifetime.value_or(0));
+  return std::nullopt;
+}
 
-  plan.no_cache = d.no_cache;
-  plan.immutable = d.immutable;
-  // s-maxage carries proxy-revalidate's meaning for a shared cache (§5.2.2.10).
-  plan.must_revalidate = d.must_revalidate || d.proxy_revalidate || d.s_maxage.has_value();
-
-  // Serving stale: never for no-cache or an explicit must-/proxy-revalidate
-  // (§4.2.4). With s-maxage only the origin's own stale-* directives count
-  // (the common "s-maxage=1, stale-while-revalidate=59" asks for exactly
-  // that); the route's defaults fill in where the origin said nothing.
+// Serving stale: never for no-cache or an explicit must-/proxy-revalidate
+// (§4.2.4). With s-maxage only the origin's own stale-* directives count
+// (the common "s-maxage=1, stale-while-revalidate=59" asks for exactly
+// that); the route's defaults fill in where the origin said nothing.
+void plan_stale_windows(StoragePlan& plan, const ResponseDirectives& d,
+                        const config::CacheConfig& route) {
   const bool stale_forbidden = d.no_cache || d.must_revalidate || d.proxy_revalidate;
   const bool route_defaults_apply = !stale_forbidden && !d.s_maxage;
   const auto stale_window = [&](const std::optional<std::int64_t>& origin,
@@ -193,6 +187,35 @@ StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& 
   plan.stale_while_revalidate =
       stale_window(d.stale_while_revalidate, route.stale_while_revalidate);
   plan.stale_if_error = stale_window(d.stale_if_error, route.stale_if_error);
+}
+
+}  // namespace
+
+StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& route) {
+  StoragePlan plan;
+  const auto refuse = [&plan](StoreVerdict v) {
+    plan.verdict = v;
+    return plan;
+  };
+
+  if (facts.method != "GET" && facts.method != "HEAD") return refuse(StoreVerdict::method);
+  if (facts.status == 206 || facts.has_content_range) return refuse(StoreVerdict::partial);
+
+  const Steering steering = choose_steering(facts.steering);
+  const ResponseDirectives& d = steering.directives;
+  if (const std::optional<StoreVerdict> refused = refusal(facts, d, route)) {
+    return refuse(*refused);
+  }
+
+  const std::optional<std::int64_t> lifetime =
+      freshness_lifetime(facts, steering, route, plan.heuristic);
+  plan.freshness_lifetime = clamp_lifetime(lifetime.value_or(0));
+
+  plan.no_cache = d.no_cache;
+  plan.immutable = d.immutable;
+  // s-maxage carries proxy-revalidate's meaning for a shared cache (§5.2.2.10).
+  plan.must_revalidate = d.must_revalidate || d.proxy_revalidate || d.s_maxage.has_value();
+  plan_stale_windows(plan, d, route);
 
   // Worth storing only if something lets it be reused: freshness, a
   // validator for a conditional request, or a permission to serve it stale.

@@ -15,6 +15,8 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <span>
+#include <string_view>
 
 #include "security/base64url.h"
 #include "util/sha256.h"
@@ -90,6 +92,119 @@ bool audience_matches(const json::value& aud, std::string_view wanted) {
   return false;
 }
 
+// The three dot-separated parts of a compact JWS, and what the signature covers.
+struct TokenParts {
+  std::string_view header;
+  std::string_view payload;
+  std::string_view signature;
+  std::string_view signed_part;  // header.payload
+};
+
+std::optional<TokenParts> split_token(std::string_view token) {
+  const std::size_t first_dot = token.find('.');
+  if (first_dot == std::string_view::npos) return std::nullopt;
+  const std::size_t second_dot = token.find('.', first_dot + 1);
+  if (second_dot == std::string_view::npos) return std::nullopt;
+  if (token.find('.', second_dot + 1) != std::string_view::npos) return std::nullopt;
+  TokenParts parts{token.substr(0, first_dot),
+                   token.substr(first_dot + 1, second_dot - first_dot - 1),
+                   token.substr(second_dot + 1), token.substr(0, second_dot)};
+  if (parts.header.empty() || parts.payload.empty() || parts.signature.empty()) {
+    return std::nullopt;
+  }
+  return parts;
+}
+
+// The header's algorithm, if it is one we hold a key for; nothing else in
+// the header matters.
+std::optional<Algorithm> header_algorithm(const json::object& header, bool accepts_hs256,
+                                          bool accepts_rs256) {
+  // RFC 7515 §4.1.11: extensions we do not understand must be refused.
+  if (header.contains("crit")) return std::nullopt;
+  const json::value* alg_value = header.if_contains("alg");
+  const json::string* alg = alg_value ? alg_value->if_string() : nullptr;
+  if (!alg) return std::nullopt;
+  if (as_view(*alg) == "HS256" && accepts_hs256) return Algorithm::hs256;
+  if (as_view(*alg) == "RS256" && accepts_rs256) return Algorithm::rs256;
+  return std::nullopt;
+}
+
+bool hs256_matches(const EVP_MAC_CTX* key, std::string_view signed_part,
+                   std::span<const unsigned char> signature) {
+  if (signature.size() != kHs256Bytes) return false;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac;
+  std::size_t mac_size = 0;
+  EVP_MAC_CTX* context = EVP_MAC_CTX_dup(key);
+  const bool computed =
+      context &&
+      EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(signed_part.data()),
+                     signed_part.size()) == 1 &&
+      EVP_MAC_final(context, mac.data(), &mac_size, mac.size()) == 1;
+  EVP_MAC_CTX_free(context);
+  if (!computed || mac_size != kHs256Bytes ||
+      CRYPTO_memcmp(mac.data(), signature.data(), kHs256Bytes) != 0) {
+    ERR_clear_error();
+    return false;
+  }
+  return true;
+}
+
+bool rs256_matches(EVP_PKEY* key, std::string_view signed_part,
+                   std::span<const unsigned char> signature) {
+  if (signature.size() != static_cast<std::size_t>(EVP_PKEY_get_size(key))) return false;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  const bool verified =
+      context &&
+      EVP_DigestVerifyInit(context, nullptr, util::fetched_sha256(), nullptr, key) == 1 &&
+      EVP_DigestVerify(context, signature.data(), signature.size(),
+                       reinterpret_cast<const unsigned char*>(signed_part.data()),
+                       signed_part.size()) == 1;
+  EVP_MD_CTX_free(context);
+  if (!verified) {
+    ERR_clear_error();
+    return false;
+  }
+  return true;
+}
+
+// What the claims must say, from the config.
+struct ClaimRules {
+  std::string_view issuer;    // empty: any
+  std::string_view audience;  // empty: any
+  std::int64_t leeway_seconds;
+};
+
+// Checks the claims of a token whose signature holds; on success sets
+// `subject` to `sub`.
+JwtError check_claims(const json::object& claims, std::int64_t now, const ClaimRules& rules,
+                      std::string& subject) {
+  const json::value* exp_value = claims.if_contains("exp");
+  if (!exp_value) return JwtError::bad_time;
+  const std::optional<std::int64_t> exp = numeric_date(*exp_value);
+  if (!exp) return JwtError::bad_time;
+  // Both sides stay far below 2^63: exp <= year 9999, leeway a config duration.
+  if (now >= *exp + rules.leeway_seconds) return JwtError::expired;
+  if (const json::value* nbf_value = claims.if_contains("nbf")) {
+    const std::optional<std::int64_t> nbf = numeric_date(*nbf_value);
+    if (!nbf) return JwtError::bad_time;
+    if (now + rules.leeway_seconds < *nbf) return JwtError::not_yet_valid;
+  }
+  if (!rules.issuer.empty()) {
+    const json::value* iss = claims.if_contains("iss");
+    const json::string* iss_text = iss ? iss->if_string() : nullptr;
+    if (!iss_text || as_view(*iss_text) != rules.issuer) return JwtError::wrong_issuer;
+  }
+  if (!rules.audience.empty()) {
+    const json::value* aud = claims.if_contains("aud");
+    if (!aud || !audience_matches(*aud, rules.audience)) return JwtError::wrong_audience;
+  }
+  const json::value* sub = claims.if_contains("sub");
+  const json::string* sub_text = sub ? sub->if_string() : nullptr;
+  if (!sub_text || !is_valid_subject(as_view(*sub_text))) return JwtError::bad_subject;
+  subject.assign(sub_text->data(), sub_text->size());
+  return JwtError::none;
+}
+
 }  // namespace
 
 std::string_view describe(JwtError error) {
@@ -162,18 +277,8 @@ JwtVerifier::~JwtVerifier() = default;
 
 JwtError JwtVerifier::verify(std::string_view token, std::int64_t now, std::string& subject) const {
   if (token.size() > kMaxTokenBytes) return JwtError::too_large;
-  const std::size_t first_dot = token.find('.');
-  if (first_dot == std::string_view::npos) return JwtError::malformed;
-  const std::size_t second_dot = token.find('.', first_dot + 1);
-  if (second_dot == std::string_view::npos) return JwtError::malformed;
-  if (token.find('.', second_dot + 1) != std::string_view::npos) return JwtError::malformed;
-  const std::string_view header_part = token.substr(0, first_dot);
-  const std::string_view payload_part = token.substr(first_dot + 1, second_dot - first_dot - 1);
-  const std::string_view signature_part = token.substr(second_dot + 1);
-  const std::string_view signed_part = token.substr(0, second_dot);
-  if (header_part.empty() || payload_part.empty() || signature_part.empty()) {
-    return JwtError::malformed;
-  }
+  const std::optional<TokenParts> parts = split_token(token);
+  if (!parts) return JwtError::malformed;
 
   // Decoded parts and their JSON live on the stack; only unusually large
   // claims spill to the heap.
@@ -182,95 +287,35 @@ JwtError JwtVerifier::verify(std::string_view token, std::int64_t now, std::stri
   json::monotonic_resource memory(json_memory.data(), json_memory.size());
 
   // The header: only the algorithm matters, and only ones we hold a key for.
-  auto header_size = decode_base64url(header_part, decoded);
+  auto header_size = decode_base64url(parts->header, decoded);
   if (!header_size) return JwtError::malformed;
   json::value header_holder;
   const json::object* header =
       parse_object(std::span(decoded.data(), *header_size), &memory, header_holder);
   if (!header) return JwtError::malformed;
-  // RFC 7515 §4.1.11: extensions we do not understand must be refused.
-  if (header->contains("crit")) return JwtError::unsupported_algorithm;
-  const json::value* alg_value = header->if_contains("alg");
-  const json::string* alg = alg_value ? alg_value->if_string() : nullptr;
-  if (!alg) return JwtError::unsupported_algorithm;
-  Algorithm algorithm;
-  if (as_view(*alg) == "HS256" && accepts_hs256()) {
-    algorithm = Algorithm::hs256;
-  } else if (as_view(*alg) == "RS256" && accepts_rs256()) {
-    algorithm = Algorithm::rs256;
-  } else {
-    return JwtError::unsupported_algorithm;
-  }
+  const std::optional<Algorithm> algorithm =
+      header_algorithm(*header, accepts_hs256(), accepts_rs256());
+  if (!algorithm) return JwtError::unsupported_algorithm;
 
   // The signature, before anything in the payload is believed.
   std::array<unsigned char, kMaxSignatureBytes> signature;
-  auto signature_size = decode_base64url(signature_part, signature);
+  auto signature_size = decode_base64url(parts->signature, signature);
   if (!signature_size) return JwtError::malformed;
-  const auto* signed_bytes = reinterpret_cast<const unsigned char*>(signed_part.data());
-  if (algorithm == Algorithm::hs256) {
-    if (*signature_size != kHs256Bytes) return JwtError::bad_signature;
-    std::array<unsigned char, EVP_MAX_MD_SIZE> mac;
-    std::size_t mac_size = 0;
-    EVP_MAC_CTX* context = EVP_MAC_CTX_dup(hmac_template_.get());
-    const bool computed = context &&
-                          EVP_MAC_update(context, signed_bytes, signed_part.size()) == 1 &&
-                          EVP_MAC_final(context, mac.data(), &mac_size, mac.size()) == 1;
-    EVP_MAC_CTX_free(context);
-    if (!computed || mac_size != kHs256Bytes ||
-        CRYPTO_memcmp(mac.data(), signature.data(), kHs256Bytes) != 0) {
-      ERR_clear_error();
-      return JwtError::bad_signature;
-    }
-  } else {
-    if (*signature_size != static_cast<std::size_t>(EVP_PKEY_get_size(rs256_key_.get()))) {
-      return JwtError::bad_signature;
-    }
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    const bool verified = context &&
-                          EVP_DigestVerifyInit(context, nullptr, util::fetched_sha256(), nullptr,
-                                               rs256_key_.get()) == 1 &&
-                          EVP_DigestVerify(context, signature.data(), *signature_size, signed_bytes,
-                                           signed_part.size()) == 1;
-    EVP_MD_CTX_free(context);
-    if (!verified) {
-      ERR_clear_error();
-      return JwtError::bad_signature;
-    }
-  }
+  const std::span<const unsigned char> signature_bytes(signature.data(), *signature_size);
+  const bool signed_by_key =
+      *algorithm == Algorithm::hs256
+          ? hs256_matches(hmac_template_.get(), parts->signed_part, signature_bytes)
+          : rs256_matches(rs256_key_.get(), parts->signed_part, signature_bytes);
+  if (!signed_by_key) return JwtError::bad_signature;
 
   // The claims, now known to come from the key holder.
-  auto payload_size = decode_base64url(payload_part, decoded);
+  auto payload_size = decode_base64url(parts->payload, decoded);
   if (!payload_size) return JwtError::malformed;
   json::value claims_holder;
   const json::object* claims =
       parse_object(std::span(decoded.data(), *payload_size), &memory, claims_holder);
   if (!claims) return JwtError::malformed;
-
-  const json::value* exp_value = claims->if_contains("exp");
-  if (!exp_value) return JwtError::bad_time;
-  const std::optional<std::int64_t> exp = numeric_date(*exp_value);
-  if (!exp) return JwtError::bad_time;
-  // Both sides stay far below 2^63: exp <= year 9999, leeway a config duration.
-  if (now >= *exp + leeway_seconds_) return JwtError::expired;
-  if (const json::value* nbf_value = claims->if_contains("nbf")) {
-    const std::optional<std::int64_t> nbf = numeric_date(*nbf_value);
-    if (!nbf) return JwtError::bad_time;
-    if (now + leeway_seconds_ < *nbf) return JwtError::not_yet_valid;
-  }
-  if (!issuer_.empty()) {
-    const json::value* iss = claims->if_contains("iss");
-    const json::string* iss_text = iss ? iss->if_string() : nullptr;
-    if (!iss_text || as_view(*iss_text) != issuer_) return JwtError::wrong_issuer;
-  }
-  if (!audience_.empty()) {
-    const json::value* aud = claims->if_contains("aud");
-    if (!aud || !audience_matches(*aud, audience_)) return JwtError::wrong_audience;
-  }
-  const json::value* sub = claims->if_contains("sub");
-  const json::string* sub_text = sub ? sub->if_string() : nullptr;
-  if (!sub_text || !is_valid_subject(as_view(*sub_text))) return JwtError::bad_subject;
-  subject.assign(sub_text->data(), sub_text->size());
-  return JwtError::none;
+  return check_claims(*claims, now, ClaimRules{issuer_, audience_, leeway_seconds_}, subject);
 }
 
 }  // namespace centinela::security
