@@ -12,7 +12,11 @@ bool ApiKeyTable::DigestEqual::operator()(const Digest& a, const Digest& b) cons
 
 std::optional<ApiKeyTable::Digest> ApiKeyTable::digest_of(std::string_view key) {
   static_assert(std::tuple_size_v<Digest> == util::kSha256Bytes);
-  return util::sha256(key);
+  Digest digest = util::sha256(key);
+  // util::sha256 gives zeros if libcrypto failed: such keys must never match
+  // each other, so a zero digest names no key (no real input hashes to it).
+  if (digest == Digest{}) return std::nullopt;
+  return digest;
 }
 
 ApiKeyTable::ApiKeyTable(const std::map<std::string, std::string>& key_to_user) {
