@@ -8,6 +8,10 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libyaml-cpp-dev libfmt-dev libhiredis-dev libssl-dev zlib1g-dev
   libbrotli-dev libzstd-dev
+  # attack detection (issue 13): Hyperscan for the rule patterns, PCRE2 to confirm the
+  # few it cannot express, Debian's OWASP CRS as the rules, libmodsecurity3 for the
+  # compatibility engine
+  libhyperscan-dev libpcre2-dev modsecurity-crs libmodsecurity-dev
   # tests
   libgtest-dev libgmock-dev redis-server prometheus curl
   # fuzzing (scripts/fuzz.sh): clang's libFuzzer and sanitizers
@@ -16,6 +20,8 @@ packages=(
   python3 python3-fastapi python3-uvicorn
   # benchmark peers and load generator
   nginx-light wrk varnish
+  # the WAF bench's peer: nginx + ModSecurity 3 + CRS
+  libnginx-mod-http-modsecurity
 )
 
 missing=()
