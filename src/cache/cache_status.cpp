@@ -87,12 +87,27 @@ CacheStatusText::CacheStatusText(const StatusReport& report) {
 }
 
 void set_status_fields(stage::ResponseFields& fields, const StatusReport& report) {
-  if (from_entry(report.outcome)) {
+  // One pass removes whatever the response had under the three names (only
+  // the upstream's own Age survives on a response not from an entry).
+  const bool with_age = from_entry(report.outcome);
+  fields.erase_if([with_age](const stage::Field& field) {
+    switch (field.name.size()) {
+      case 3:
+        return with_age && stage::ResponseFields::same_name(field.name, "Age");
+      case 7:
+        return stage::ResponseFields::same_name(field.name, "X-Cache");
+      case 12:
+        return stage::ResponseFields::same_name(field.name, "Cache-Status");
+      default:
+        return false;
+    }
+  });
+  if (with_age) {
     std::array<char, 24> buffer{};
-    fields.set("Age", age_text(report.age, buffer));
+    fields.add("Age", age_text(report.age, buffer));
   }
-  fields.set_view("X-Cache", x_cache_value(report.outcome));
-  fields.set("Cache-Status", CacheStatusText(report).view());
+  fields.add_view("X-Cache", x_cache_value(report.outcome));
+  fields.add("Cache-Status", CacheStatusText(report).view());
 }
 
 void add_status_headers(std::vector<std::pair<std::string, std::string>>& headers,

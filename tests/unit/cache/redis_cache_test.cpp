@@ -117,7 +117,11 @@ class RedisCacheTest : public ::testing::Test {
 
   itest::RedisServer server_;
   asio::io_context io_;
-  redis::Client client_{io_, redis_config(server_.port())};
+  // A timeout far above any reply's time on a loaded machine (ten 1 MiB
+  // entries took more than the default 250 ms under a load average of 17),
+  // so "answers quickly with Redis down" below means "without waiting it out".
+  static constexpr auto kTimeout = 5s;
+  redis::Client client_{io_, redis_config(server_.port(), kTimeout)};
   observe::Histogram latency_{observe::default_latency_buckets()};
   observe::Counter errors_;
   RedisCache cache_{client_, std::string(kPrefix), &latency_, &errors_};
@@ -337,7 +341,7 @@ TEST_F(RedisCacheTest, WithRedisDownEveryCallAnswersNothingQuickly) {
   auto elapsed = Clock::now() - start;
   ASSERT_TRUE(fetched.has_value()) << "fetch did not finish";
   EXPECT_FALSE(*fetched);
-  EXPECT_LT(elapsed, 50ms);
+  EXPECT_LT(elapsed, kTimeout / 5);
 
   EXPECT_FALSE(store({.key = "K", .path = "/x"}));
   PurgeRequest all;
