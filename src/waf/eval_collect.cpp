@@ -1,0 +1,176 @@
+// The values a target names, from the request view, TX and the matched
+// variables.
+#include "pattern/confirmer.h"
+#include "waf/evaluation.h"
+#include "waf/text.h"
+
+namespace centinela::waf {
+
+bool Evaluation::selected(const Target& target, std::string_view name) const {
+  if (target.selector_regex) {
+    return target.selector_regex->match(name, scratch_.confirm) == pattern::Confirm::match;
+  }
+  return target.selector.empty() || iequals(target.selector, name);
+}
+
+void Evaluation::collect(const Target& target, std::vector<Value>& out) {
+  const std::size_t before = out.size();
+  if (target.var == Var::tx) {
+    collect_tx(target, out);
+  } else if (is_collection(target.var)) {
+    collect_collection(target, out);
+  } else {
+    collect_scalar(target, out);
+  }
+  if (out.size() - before > limits_.values_per_target) {
+    out.resize(before + limits_.values_per_target);
+  }
+  if (target.count) {
+    const std::size_t n = out.size() - before;
+    out.resize(before);
+    out.push_back({target.var, {}, keep(std::to_string(n)), false});
+  }
+}
+
+void Evaluation::collect_fields(const Target& target, Var var, const std::vector<Field>& fields,
+                                bool names, std::vector<Value>& out) {
+  for (const Field& f : fields) {
+    if (!selected(target, f.name)) continue;
+    out.push_back({var, f.name, names ? f.name : f.value, true});
+  }
+}
+
+void Evaluation::collect_collection(const Target& target, std::vector<Value>& out) {
+  const Var var = target.var;
+  switch (var) {
+    case Var::args:
+    case Var::args_names:
+      collect_fields(target, var, view_.args_get, var == Var::args_names, out);
+      collect_fields(target, var, view_.args_post, var == Var::args_names, out);
+      break;
+    case Var::args_get:
+    case Var::args_get_names:
+      collect_fields(target, var, view_.args_get, var == Var::args_get_names, out);
+      break;
+    case Var::args_post:
+    case Var::args_post_names:
+      collect_fields(target, var, view_.args_post, var == Var::args_post_names, out);
+      break;
+    case Var::request_headers:
+    case Var::request_headers_names:
+      collect_fields(target, var, view_.headers, var == Var::request_headers_names, out);
+      break;
+    case Var::request_cookies:
+    case Var::request_cookies_names:
+      collect_fields(target, var, view_.cookies, var == Var::request_cookies_names, out);
+      break;
+    case Var::files:
+    case Var::files_names:
+      collect_fields(target, var, view_.files, var == Var::files_names, out);
+      break;
+    case Var::multipart_part_headers:
+      collect_fields(target, var, view_.part_headers, false, out);
+      break;
+    case Var::xml:
+      for (const Field& f : view_.xml) out.push_back({var, f.name, f.value, true});
+      break;
+    case Var::response_headers:
+    case Var::response_headers_names:
+      collect_fields(target, var, view_.response_headers, var == Var::response_headers_names,
+                     out);
+      break;
+    case Var::matched_vars:
+    case Var::matched_vars_names:
+      for (const auto& [name, value] : matched_vars_) {
+        const std::string_view n = keep(name);
+        const std::string_view key = n.substr(n.find(':') == std::string_view::npos
+                                                  ? 0
+                                                  : n.find(':') + 1);
+        if (!selected(target, key)) continue;
+        out.push_back({var, key, var == Var::matched_vars ? keep(value) : n, false});
+      }
+      break;
+    default:
+      break;  // the persistent collections and GEO are not kept
+  }
+}
+
+void Evaluation::collect_tx(const Target& target, std::vector<Value>& out) {
+  const TxNames& names = program_.set->tx;
+  if (target.tx_slot != kNoSlot) {
+    if (tx_.has(target.tx_slot)) {
+      out.push_back({Var::tx, names.name(target.tx_slot), tx_.get(target.tx_slot), false});
+    }
+    return;
+  }
+  if (!target.selector.empty()) {
+    if (const std::string* v = tx_.find_dynamic(target.selector)) {
+      out.push_back({Var::tx, target.selector, *v, false});
+    }
+    return;
+  }
+  for (std::uint32_t s = 0; s < tx_.slots(); ++s) {
+    if (tx_.has(s) && selected(target, names.name(s))) {
+      out.push_back({Var::tx, names.name(s), tx_.get(s), false});
+    }
+  }
+  for (const auto& [name, value] : tx_.dynamic()) {
+    if (selected(target, name)) out.push_back({Var::tx, name, value, false});
+  }
+}
+
+void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
+  std::string_view value;
+  bool stable = true;
+  auto number = [&](std::uint64_t n) {
+    stable = false;
+    return keep(std::to_string(n));
+  };
+  switch (target.var) {
+    case Var::request_filename: value = view_.filename; break;
+    case Var::request_basename: value = view_.basename; break;
+    case Var::request_uri: value = view_.uri; break;
+    case Var::request_uri_raw: value = view_.uri_raw; break;
+    case Var::request_line: value = view_.request_line; break;
+    case Var::request_method: value = view_.method; break;
+    case Var::request_protocol: value = view_.protocol; break;
+    case Var::query_string: value = view_.query; break;
+    case Var::request_body: value = view_.body; break;
+    case Var::remote_addr: value = view_.remote_addr; break;
+    case Var::unique_id: value = view_.unique_id; break;
+    case Var::reqbody_processor: value = body_processor_name(view_.processor); break;
+    case Var::reqbody_error_msg: value = view_.reqbody_error_msg; break;
+    case Var::response_body: value = view_.response_body; break;
+    case Var::request_body_length: value = number(view_.body.size()); break;
+    case Var::reqbody_error: value = number(view_.reqbody_error); break;
+    case Var::multipart_strict_error: value = number(view_.multipart_strict_error); break;
+    case Var::files_combined_size: value = number(view_.files_combined_size); break;
+    case Var::response_status: value = number(static_cast<std::uint64_t>(view_.response_status)); break;
+    case Var::duration: value = number(0); break;
+    case Var::args_combined_size: {
+      std::uint64_t n = 0;
+      for (const Field& f : view_.args_get) n += f.name.size() + f.value.size();
+      for (const Field& f : view_.args_post) n += f.name.size() + f.value.size();
+      value = number(n);
+      break;
+    }
+    case Var::matched_var:
+      if (matched_var_name_.empty()) return;
+      value = keep(matched_var_);
+      stable = false;
+      break;
+    case Var::matched_var_name:
+      if (matched_var_name_.empty()) return;
+      value = keep(matched_var_name_);
+      stable = false;
+      break;
+    default:
+      return;
+  }
+  // An absent value (no query string, no basename of "/") is left out, as
+  // ModSecurity leaves it unset; a present empty one is kept.
+  if (value.data() == nullptr) return;
+  out.push_back({target.var, {}, value, stable});
+}
+
+}  // namespace centinela::waf

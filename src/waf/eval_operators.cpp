@@ -1,0 +1,80 @@
+// Transformation pipelines (each computed once per value) and operators.
+#include "decode/transform.h"
+#include "pattern/confirmer.h"
+#include "pattern/literal_set.h"
+#include "waf/evaluation.h"
+#include "waf/ip_set.h"
+#include "waf/operators.h"
+#include "waf/text.h"
+
+namespace centinela::waf {
+
+std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
+  std::string_view base = v.value.substr(0, limits_.value_bytes);
+  if (node == 0) return base;
+  const CacheKey key{base.data(), base.size(), node};
+  if (v.stable) {
+    if (auto it = transform_cache_.find(key); it != transform_cache_.end()) return it->second;
+  }
+  const PipelineNode& step = program_.set->pipelines[node];
+  const std::string_view input = transformed(v, step.parent);
+  std::string out;
+  std::string_view result = input;
+  if (decode::apply(step.transform, input, out)) result = keep(std::move(out));
+  if (v.stable) transform_cache_.emplace(key, result);
+  return result;
+}
+
+bool Evaluation::run_operator(const Operator& op, std::string_view value, bool capture) {
+  bool match = false;
+  switch (op.kind) {
+    case OpKind::rx: {
+      pattern::Captures captures;
+      const pattern::Confirm c =
+          op.regex->match(value, scratch_.confirm, capture ? &captures : nullptr);
+      if (c == pattern::Confirm::limit) limit_hit_ = true;
+      match = c == pattern::Confirm::match;
+      if (match && capture) {
+        // TX:0..9 are slots 0..9 (compile_rules reserves them first).
+        for (unsigned i = 0; i < captures.count && i < 10; ++i) {
+          if (captures.set[i]) tx_.set(i, captures.group[i]);
+        }
+      }
+      break;
+    }
+    case OpKind::pm:
+      match = op.literals->matches(value, scratch_.scan);
+      break;
+    case OpKind::ip_match:
+      match = op.ips->contains(value);
+      break;
+    case OpKind::validate_byte_range:
+      for (unsigned char c : value) {
+        if (!(*op.allowed)[c]) {
+          match = true;
+          break;
+        }
+      }
+      break;
+    case OpKind::validate_url_encoding:
+      match = !valid_url_encoding(value);
+      break;
+    case OpKind::validate_utf8_encoding:
+      match = !valid_utf8(value);
+      break;
+    case OpKind::unconditional:
+      match = true;
+      break;
+    case OpKind::never:
+      match = false;
+      break;
+    default: {
+      std::string argument;
+      expand(op.argument, argument);
+      match = compare(op.kind, value, argument);
+    }
+  }
+  return match != op.negated;
+}
+
+}  // namespace centinela::waf
