@@ -77,6 +77,10 @@ void Parser::read_file(const std::string& path, const Location* from, bool optio
                                 quote_for_message(path + "/*.conf", 200) + ")");
     return;
   }
+  if (!std::filesystem::is_regular_file(status)) {  // a FIFO would block the reload
+    diagnostics_.add(where, "cannot read " + shown + ": not a regular file");
+    return;
+  }
   const std::string canonical = canonical_path(path);
   if (std::find(reading_.begin(), reading_.end(), canonical) != reading_.end()) {
     diagnostics_.add(where, "Include cycle: " + shown + " is already being read");

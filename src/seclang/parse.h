@@ -6,9 +6,9 @@
 //
 // Read as ModSecurity does: one directive per line, `\` at the end of a line
 // continues it, `#` starts a comment line; an argument is a bare word or
-// "double-quoted" (`\"` inside stands for `"`; every other backslash is kept
-// for the operator, e.g. a regex). Directive, variable, operator, action and
-// transformation names are checked case-insensitively against ModSecurity's.
+// "double-quoted" (`\"` inside stands for `"`, `\\"` ends the argument;
+// every other backslash is kept for the operator, e.g. a regex). Directive, variable, operator,
+// action and transformation names are checked case-insensitively against ModSecurity's.
 #pragma once
 
 #include <cstddef>

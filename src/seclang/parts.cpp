@@ -25,35 +25,20 @@ std::string unknown(NameKind kind, std::string_view name) {
   return message;
 }
 
-// A `'quoted'` value from text[at] (the quote): `\'` and `\\` stand for the
-// character after the backslash, other backslashes are kept. Returns the
-// index after the closing quote, or npos when there is none.
-std::size_t quoted_value(std::string_view text, std::size_t at, std::string& out) {
-  std::size_t i = at + 1;
-  while (i < text.size()) {
-    const char c = text[i];
-    if (c == '\'') return i + 1;
-    if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '\'' || text[i + 1] == '\\')) {
-      out.push_back(text[i + 1]);
-      i += 2;
-      continue;
-    }
-    out.push_back(c);
-    ++i;
-  }
-  return std::string_view::npos;
-}
-
 // The selector after `COLLECTION:` at text[i]; returns the index after it,
 // or npos after reporting an error.
 std::size_t selector(const Word& word, std::size_t i, const LineContext& context, Variable& out) {
   const std::string_view text = word.text;
   if (i < text.size() && text[i] == '\'') {
-    const std::size_t end = quoted_value(text, i, out.selector);
-    if (end == std::string_view::npos) {
+    // Taken verbatim, backslashes and all, as ModSecurity 3 takes it
+    // (CRS 980 has &TX:'/LEAKAGE\\\/ERRORS/').
+    const std::size_t close = text.find('\'', i + 1);
+    if (close == std::string_view::npos) {
       context.error(word, i, "unterminated quote in the selector of " + out.collection);
-      return end;
+      return close;
     }
+    out.selector.assign(text.substr(i + 1, close - i - 1));
+    const std::size_t end = close + 1;
     if (out.selector.size() >= 3 && out.selector.front() == '/' && out.selector.back() == '/') {
       out.selector = out.selector.substr(1, out.selector.size() - 2);
       out.selector_is_regex = true;

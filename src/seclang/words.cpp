@@ -15,23 +15,30 @@ namespace {
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
-// A quoted word from line[at] (the opening quote); returns the offset after it.
+// A quoted word from line[at] (the opening quote); returns the offset after
+// it. As ModSecurity reads it: a quote after an odd run of backslashes is
+// part of the word (the last backslash dropped), after an even run it
+// closes the word; every other backslash stays.
 std::size_t quoted_word(std::string_view line, std::size_t at, Word& word,
                         std::vector<WordError>& errors) {
   std::size_t i = at + 1;
   std::size_t run = i;  // start of the bytes not yet copied
-  while (i < line.size()) {
-    const char c = line[i];
-    if (c == '"') break;
-    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '"') {
-      word.text.append(line.data() + run, i - run);
-      word.dropped.push_back(static_cast<std::uint32_t>(word.text.size()));
-      word.text.push_back('"');
-      i += 2;
-      run = i;
+  while (i < line.size() && line[i] != '"') {
+    if (line[i] != '\\') {
+      ++i;
       continue;
     }
-    ++i;
+    std::size_t j = i;
+    while (j < line.size() && line[j] == '\\') ++j;
+    if (j < line.size() && line[j] == '"' && (j - i) % 2 == 1) {
+      word.text.append(line.data() + run, j - 1 - run);
+      word.dropped.push_back(static_cast<std::uint32_t>(word.text.size()));
+      word.text.push_back('"');
+      run = j + 1;
+      i = j + 1;
+    } else {
+      i = j;
+    }
   }
   word.text.append(line.data() + run, i - run);
   if (i >= line.size()) {

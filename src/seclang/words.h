@@ -1,6 +1,6 @@
 // A directive line cut into its words: bare (up to the next blank) or
-// "double-quoted" (`\"` inside stands for `"`; other backslashes are kept,
-// as ModSecurity keeps them for the operator's regex). Each word remembers
+// "double-quoted" (`\"` inside stands for `"`, `\\"` ends the word; other
+// backslashes are kept, as ModSecurity keeps them for the operator's regex). Each word remembers
 // where its characters were, for errors inside it.
 #pragma once
 

@@ -133,7 +133,10 @@ TEST_F(CrsTest, ActionsAndVariablesAsTheSurveyCounted) {
   for (const Rule* link : links()) {
     for (const Action& a : link->actions) {
       ++actions[a.name];
-      if (a.name == "t") ++transformations, nones += a.value == "none";
+      if (a.name == "t") {
+        ++transformations;
+        nones += a.value == "none" ? 1 : 0;
+      }
     }
     for (const Ctl& ctl : link->ctls()) ++ctls[std::string(ctl.name)];
     for (const Variable& v : link->variables) {
@@ -246,11 +249,26 @@ TEST_F(CrsTest, BackportedRule920620) {
   EXPECT_EQ(rule.severity(), 2);
 }
 
+TEST_F(CrsTest, QuotedRegexSelectorsAreVerbatim) {
+  const Rule& rule = rule_with_id(980100);
+  ASSERT_EQ(rule.variables.size(), 1u);
+  EXPECT_TRUE(rule.variables[0].count);
+  EXPECT_TRUE(rule.variables[0].selector_is_regex);
+  EXPECT_EQ(rule.variables[0].selector, R"(LEAKAGE\\\/ERRORS)");
+  ASSERT_EQ(rule.chain.size(), 1u);
+  EXPECT_EQ(rule.chain[0].variables[0].selector, "WEB_ATTACK");
+  EXPECT_EQ(rule.phase(), 5);
+  EXPECT_EQ(rule.find("skipAfter")->value, "END-CORRELATION");
+}
+
 TEST_F(CrsTest, AChainKeepsItsLinksInOrder) {
   std::size_t longest = 0;
   const Rule* five = nullptr;
   for (const Rule* rule : rules()) {
-    if (rule->chain.size() > longest) longest = rule->chain.size(), five = rule;
+    if (rule->chain.size() > longest) {
+      longest = rule->chain.size();
+      five = rule;
+    }
   }
   ASSERT_NE(five, nullptr);
   EXPECT_EQ(longest, 4u);

@@ -60,6 +60,12 @@ TEST(ParseTest, EscapedQuotesInsideADoubleQuotedArgument) {
   EXPECT_EQ(rule.msg(), R"(it's "x")");
 }
 
+TEST(ParseTest, AnEvenRunOfBackslashesBeforeAQuoteClosesTheArgument) {
+  const Rule rule = only_rule(R"(SecRule ARGS "@rx a\\" "id:1,msg:'x'")");
+  EXPECT_EQ(rule.op.argument, R"(a\\)");
+  EXPECT_EQ(only_rule(R"(SecRule ARGS "@rx a\\\"b" id:1)").op.argument, R"(a\\"b)");
+}
+
 TEST(ParseTest, BareArgumentsAndABareOperatorIsRx) {
   const Rule rule = only_rule("SecRule REQUEST_URI ^/admin id:3,deny");
   EXPECT_EQ(rule.op.name, "rx");
