@@ -67,6 +67,7 @@ class Evaluation {
   Step run_rule(std::uint32_t index);
 
   TxState& tx() { return tx_; }
+  const TxState& tx() const { return tx_; }
   const std::vector<Finding>& findings() const { return findings_; }
   std::int64_t anomaly_score() const;  // TX:anomaly_score
   bool disrupted() const { return disruptive_ != Disruptive::none; }
