@@ -1,4 +1,5 @@
 // Operators and macros of a rule, compiled at load.
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -171,6 +172,10 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
       out.allowed = std::move(allowed);
       break;
     }
+    case OpKind::detect_sqli:
+    case OpKind::detect_xss:
+      ctx.not_honoured.push_back("@" + op.name + " needs the native detectors (not linked yet)");
+      break;
     default:
       out.argument = parse_macro(op.argument, ctx, rule);
   }

@@ -17,6 +17,24 @@ std::string scalar(const YAML::Node& node, const std::string& fallback = "") {
   return node && node.IsScalar() ? node.as<std::string>() : fallback;
 }
 
+std::string base64_decode(std::string_view in) {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned bits = 0, count = 0;
+  for (char c : in) {
+    const std::size_t v = kAlphabet.find(c);
+    if (v == std::string_view::npos) continue;
+    bits = (bits << 6) | static_cast<unsigned>(v);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xFF));
+    }
+  }
+  return out;
+}
+
 StageInput read_input(const YAML::Node& in) {
   StageInput input;
   input.method = scalar(in["method"], "GET");
@@ -39,6 +57,9 @@ StageInput read_input(const YAML::Node& in) {
   }
   input.stop_magic = in["stop_magic"] && in["stop_magic"].as<bool>();
   input.raw_request = scalar(in["raw_request"]);
+  if (const std::string encoded = scalar(in["encoded_request"]); !encoded.empty()) {
+    input.raw_request = base64_decode(encoded);
+  }
   return input;
 }
 
