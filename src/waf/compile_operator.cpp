@@ -156,6 +156,7 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
         ctx.partial.push_back("macros in an @rx pattern are not expanded");
       }
       out.regex = regex(op.argument, ctx);
+      out.source = op.argument;
       break;
     case OpKind::pm:
       compile_pm(out, op, rule, ctx);

@@ -165,6 +165,9 @@ std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed) {
     set->rules.push_back(std::move(*compiled));
   }
   for (const auto& [key, literals] : ctx.literal_sets) set->literal_sets.push_back(literals);
+  std::string error;
+  set->rx = RxMatcher::build(*set, error);
+  if (!set->rx) set->report.notes.push_back("Hyperscan: " + error + "; every @rx runs in PCRE2");
   static std::atomic<std::uint64_t> generations{0};
   set->generation = ++generations;
   return set;

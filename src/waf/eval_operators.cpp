@@ -2,6 +2,7 @@
 #include "decode/transform.h"
 #include "pattern/confirmer.h"
 #include "pattern/literal_set.h"
+#include "pattern/matcher.h"
 #include "waf/evaluation.h"
 #include "waf/ip_set.h"
 #include "waf/operators.h"
@@ -25,10 +26,40 @@ std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   return result;
 }
 
-bool Evaluation::run_operator(const Operator& op, std::string_view value, bool capture) {
+Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {
+  const RxMatcher* matcher = program_.set->rx.get();
+  const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
+  if (db == nullptr) return Hit::unknown;
+  const CacheKey key{value.data(), value.size(), plan.db};
+  if (cacheable) {
+    if (auto it = rx_hits_.find(key); it != rx_hits_.end()) {
+      return (it->second[plan.entry / 64] >> (plan.entry % 64)) & 1 ? Hit::yes : Hit::no;
+    }
+  }
+  std::vector<std::uint64_t> bits((matcher->entries(plan.db) + 63) / 64);
+  const pattern::ScanStatus status = db->scan(value, scratch_.scan, [&](unsigned id, std::size_t) {
+    if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+  });
+  if (status == pattern::ScanStatus::error) return Hit::unknown;
+  const bool hit = (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
+  if (cacheable) rx_hits_.emplace(key, std::move(bits));
+  return hit ? Hit::yes : Hit::no;
+}
+
+bool Evaluation::run_operator(const Operator& op, std::string_view value, bool capture,
+                              bool cacheable) {
   bool match = false;
   switch (op.kind) {
     case OpKind::rx: {
+      const RxPlan& plan = op.rx_plan;
+      if (plan.form != RxPlan::Form::pcre_only) {
+        const Hit hit = rx_hit(plan, value, cacheable);
+        if (hit == Hit::no) break;
+        if (hit == Hit::yes && plan.form == RxPlan::Form::hyperscan_exact && !capture) {
+          match = true;
+          break;
+        }
+      }
       pattern::Captures captures;
       const pattern::Confirm c =
           op.regex->match(value, scratch_.confirm, capture ? &captures : nullptr);

@@ -105,7 +105,7 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     const std::string_view value = transformed(v, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
-    if (!run_operator(link.op, value, link.capture)) continue;
+    if (!run_operator(link.op, value, link.capture, v.stable)) continue;
     matched = true;
     matched_var_.assign(value.substr(0, limits_.value_bytes));
     matched_var_name_ = key_of(v);

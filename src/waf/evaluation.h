@@ -88,7 +88,9 @@ class Evaluation {
  private:
   bool eval_link(const Rule& rule, std::size_t link_index);
   bool eval_value(const Rule& rule, const Link& link, const Value& v);
-  bool run_operator(const Operator& op, std::string_view value, bool capture);
+  bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
+  enum class Hit : std::uint8_t { no, yes, unknown };
+  Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
   void after_full_match(const Rule& rule, std::uint32_t index);
   void run_setvar(const SetVar& sv);
   void run_ctl(const Ctl& ctl);
@@ -138,6 +140,8 @@ class Evaluation {
     }
   };
   std::unordered_map<CacheKey, std::string_view, CacheHash> transform_cache_;
+  // Hyperscan hits per (value, database): one scan serves every rule.
+  std::unordered_map<CacheKey, std::vector<std::uint64_t>, CacheHash> rx_hits_;
   std::deque<std::string> owned_;
 
   std::vector<Finding> findings_;

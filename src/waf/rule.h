@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "decode/transform.h"
+#include "waf/rx_matcher.h"
 #include "waf/variables.h"
 
 namespace centinela::pattern {
@@ -90,7 +91,9 @@ struct Operator {
   OpKind kind = OpKind::unconditional;
   bool negated = false;
   Macro argument;
-  std::shared_ptr<const pattern::Confirmer> regex;      // rx
+  std::shared_ptr<const pattern::Confirmer> regex;      // rx (PCRE2: confirmation, capture)
+  std::string source;                                   // rx: the pattern as written
+  RxPlan rx_plan;                                       // rx: how the matcher runs it
   std::shared_ptr<const pattern::LiteralSet> literals;  // pm, pmFromFile
   std::shared_ptr<const IpSet> ips;                     // ipMatch
   std::shared_ptr<const std::array<bool, 256>> allowed;  // validateByteRange

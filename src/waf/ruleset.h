@@ -67,6 +67,7 @@ struct RuleSet {
   // Every @pm word list, for the per-thread Hyperscan scratch.
   std::vector<std::shared_ptr<const pattern::LiteralSet>> literal_sets;
   std::uint64_t generation = 0;  // unique per compiled rule set (scratch.h)
+  std::shared_ptr<const RxMatcher> rx;  // null: every @rx runs in PCRE2
 
   std::uint16_t tag_index(std::string_view tag);  // adds a new tag
   std::uint32_t find_tag(std::string_view tag) const;  // kNoSlot when unknown

@@ -4,6 +4,7 @@
 #include "pattern/literal_set.h"
 #include "pattern/matcher.h"
 #include "waf/ruleset.h"
+#include "waf/rx_matcher.h"
 
 namespace centinela::waf {
 
@@ -25,6 +26,11 @@ EvalScratch thread_scratch(const RuleSet& set) {
       // On failure the scan reports an error and @pm does not match; the
       // rule set's load already reserved the same databases once.
       scratch.scan.reserve(literals->database(), error);
+    }
+    if (set.rx) {
+      for (std::uint32_t db = 0; db < set.rx->databases(); ++db) {
+        scratch.scan.reserve(*set.rx->database(db), error);
+      }
     }
     scratch.generation = set.generation;
   }
