@@ -95,6 +95,8 @@ void set_request_head(RequestView& view, std::string_view method, std::string_vi
     view.headers.push_back({view.keep(h.name), view.keep(h.value)});
     if (iequals(h.name, "cookie")) add_cookies(view, view.headers.back().value, limits);
   }
+  // ModSecurity knows the body processor from the head (phase 1 rules read it).
+  view.processor = processor_for(header_value(view, "content-type"));
 }
 
 void set_request_body(RequestView& view, std::string_view body, bool truncated,
