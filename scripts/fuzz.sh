@@ -4,7 +4,7 @@
 # traceparent, the configuration file, request heads (pre-scan, request line,
 # Transfer-Encoding, vetting), Host / request-target normalisation, chunked
 # request and response bodies, the L2 cache entry codec, Redis replies and
-# SecLang rule files.
+# SecLang rule files and @rx patterns (the pattern library's PCRE reader).
 # ctest already replays each target's seeds and 20,000 mutations of them on
 # every `make test`; this goes further.
 #
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply seclang"
+ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply seclang pattern_parse"
 TARGETS=${*:-$ALL}
 
 bash scripts/install-deps.sh
