@@ -21,9 +21,8 @@ class JsonReader {
 
  private:
   void skip_space() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' ||
-            text_[pos_] == '\r')) {
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r')) {
       ++pos_;
     }
   }
@@ -38,8 +37,8 @@ class JsonReader {
       if (!string(scalar)) return false;
     } else {
       const std::size_t start = pos_;
-      while (pos_ < text_.size() && std::string_view(",]} \t\r\n").find(text_[pos_]) ==
-                                        std::string_view::npos) {
+      while (pos_ < text_.size() &&
+             std::string_view(",]} \t\r\n").find(text_[pos_]) == std::string_view::npos) {
         ++pos_;
       }
       if (pos_ == start) return false;
@@ -104,11 +103,21 @@ class JsonReader {
       if (pos_ >= text_.size()) return false;
       const char e = text_[pos_++];
       switch (e) {
-        case 'n': out.push_back('\n'); break;
-        case 't': out.push_back('\t'); break;
-        case 'r': out.push_back('\r'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
         case 'u': {
           if (pos_ + 4 > text_.size()) return false;
           const unsigned code = std::stoul(std::string(text_.substr(pos_, 4)), nullptr, 16);
@@ -116,7 +125,8 @@ class JsonReader {
           append_utf8(out, code);
           break;
         }
-        default: out.push_back(e);
+        default:
+          out.push_back(e);
       }
     }
     return false;

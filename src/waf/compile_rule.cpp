@@ -44,8 +44,7 @@ bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
 }
 
 // `tx.name=value`, `tx.name=+n`, `tx.name=-n`, `!tx.name`, `tx.name`.
-void add_setvar(std::string_view text, const seclang::Rule& rule, Link& link,
-                CompileContext& ctx) {
+void add_setvar(std::string_view text, const seclang::Rule& rule, Link& link, CompileContext& ctx) {
   SetVar sv;
   if (!text.empty() && text.front() == '!') {
     sv.op = SetVar::Op::unset;
@@ -126,9 +125,9 @@ bool link_actions(const seclang::Rule& rule, Link& link, Rule& out, CompileConte
   for (std::string_view sv : rule.setvars()) add_setvar(sv, rule, link, ctx);
   for (const seclang::Ctl& c : rule.ctls()) add_ctl(c, out, ctx);
   for (const seclang::Action& a : rule.actions) {
-    if (a.name == "initcol" || a.name == "expirevar" || a.name == "setuid" ||
-        a.name == "setsid" || a.name == "exec" || a.name == "deprecatevar" ||
-        a.name == "setenv" || a.name == "sanitiseMatched" || a.name == "sanitiseArg") {
+    if (a.name == "initcol" || a.name == "expirevar" || a.name == "setuid" || a.name == "setsid" ||
+        a.name == "exec" || a.name == "deprecatevar" || a.name == "setenv" ||
+        a.name == "sanitiseMatched" || a.name == "sanitiseArg") {
       ctx.partial.push_back(a.name + " is not supported");
     }
     if (a.name == "msg") out.msg = parse_macro(a.value, ctx, rule);

@@ -76,16 +76,14 @@ void Evaluation::collect_collection(const Target& target, std::vector<Value>& ou
       break;
     case Var::response_headers:
     case Var::response_headers_names:
-      collect_fields(target, var, view_.response_headers, var == Var::response_headers_names,
-                     out);
+      collect_fields(target, var, view_.response_headers, var == Var::response_headers_names, out);
       break;
     case Var::matched_vars:
     case Var::matched_vars_names:
       for (const auto& [name, value] : matched_vars_) {
         const std::string_view n = keep(name);
-        const std::string_view key = n.substr(n.find(':') == std::string_view::npos
-                                                  ? 0
-                                                  : n.find(':') + 1);
+        const std::string_view key =
+            n.substr(n.find(':') == std::string_view::npos ? 0 : n.find(':') + 1);
         if (!selected(target, key)) continue;
         out.push_back({var, key, var == Var::matched_vars ? keep(value) : n, false});
       }
@@ -127,26 +125,66 @@ void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
     return keep(std::to_string(n));
   };
   switch (target.var) {
-    case Var::request_filename: value = view_.filename; break;
-    case Var::request_basename: value = view_.basename; break;
-    case Var::request_uri: value = view_.uri; break;
-    case Var::request_uri_raw: value = view_.uri_raw; break;
-    case Var::request_line: value = view_.request_line; break;
-    case Var::request_method: value = view_.method; break;
-    case Var::request_protocol: value = view_.protocol; break;
-    case Var::query_string: value = view_.query; break;
-    case Var::request_body: value = view_.body; break;
-    case Var::remote_addr: value = view_.remote_addr; break;
-    case Var::unique_id: value = view_.unique_id; break;
-    case Var::reqbody_processor: value = body_processor_name(view_.processor); break;
-    case Var::reqbody_error_msg: value = view_.reqbody_error_msg; break;
-    case Var::response_body: value = view_.response_body; break;
-    case Var::request_body_length: value = number(view_.body.size()); break;
-    case Var::reqbody_error: value = number(view_.reqbody_error); break;
-    case Var::multipart_strict_error: value = number(view_.multipart_strict_error); break;
-    case Var::files_combined_size: value = number(view_.files_combined_size); break;
-    case Var::response_status: value = number(static_cast<std::uint64_t>(view_.response_status)); break;
-    case Var::duration: value = number(0); break;
+    case Var::request_filename:
+      value = view_.filename;
+      break;
+    case Var::request_basename:
+      value = view_.basename;
+      break;
+    case Var::request_uri:
+      value = view_.uri;
+      break;
+    case Var::request_uri_raw:
+      value = view_.uri_raw;
+      break;
+    case Var::request_line:
+      value = view_.request_line;
+      break;
+    case Var::request_method:
+      value = view_.method;
+      break;
+    case Var::request_protocol:
+      value = view_.protocol;
+      break;
+    case Var::query_string:
+      value = view_.query;
+      break;
+    case Var::request_body:
+      value = view_.body;
+      break;
+    case Var::remote_addr:
+      value = view_.remote_addr;
+      break;
+    case Var::unique_id:
+      value = view_.unique_id;
+      break;
+    case Var::reqbody_processor:
+      value = body_processor_name(view_.processor);
+      break;
+    case Var::reqbody_error_msg:
+      value = view_.reqbody_error_msg;
+      break;
+    case Var::response_body:
+      value = view_.response_body;
+      break;
+    case Var::request_body_length:
+      value = number(view_.body.size());
+      break;
+    case Var::reqbody_error:
+      value = number(view_.reqbody_error);
+      break;
+    case Var::multipart_strict_error:
+      value = number(view_.multipart_strict_error);
+      break;
+    case Var::files_combined_size:
+      value = number(view_.files_combined_size);
+      break;
+    case Var::response_status:
+      value = number(static_cast<std::uint64_t>(view_.response_status));
+      break;
+    case Var::duration:
+      value = number(0);
+      break;
     case Var::args_combined_size: {
       std::uint64_t n = 0;
       for (const Field& f : view_.args_get) n += f.name.size() + f.value.size();

@@ -232,7 +232,9 @@ void Evaluation::run_ctl(const Ctl& ctl) {
   }
 }
 
-std::string_view Evaluation::keep(std::string value) { return owned_.emplace_back(std::move(value)); }
+std::string_view Evaluation::keep(std::string value) {
+  return owned_.emplace_back(std::move(value));
+}
 
 void Evaluation::expand(const Macro& macro, std::string& out) {
   std::vector<Value> values;

@@ -79,9 +79,9 @@ class Evaluation {
   // A target's values (public for tests and the macro expander).
   struct Value {
     Var var;
-    std::string_view name;   // key within the collection ("" for a scalar)
+    std::string_view name;  // key within the collection ("" for a scalar)
     std::string_view value;
-    bool stable;             // a view value: its transformations may be cached
+    bool stable;  // a view value: its transformations may be cached
   };
   void collect(const Target& target, std::vector<Value>& out);
 
@@ -103,8 +103,8 @@ class Evaluation {
   void collect_collection(const Target& target, std::vector<Value>& out);
   void collect_scalar(const Target& target, std::vector<Value>& out);
   void collect_tx(const Target& target, std::vector<Value>& out);
-  void collect_fields(const Target& target, Var var, const std::vector<Field>& fields,
-                      bool names, std::vector<Value>& out);
+  void collect_fields(const Target& target, Var var, const std::vector<Field>& fields, bool names,
+                      std::vector<Value>& out);
   bool selected(const Target& target, std::string_view name) const;
 
   const Program& program_;

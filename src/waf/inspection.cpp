@@ -25,7 +25,7 @@ bool Inspection::head(const RequestHead& head) {
   view_.remote_addr = view_.keep(head.client_ip);
   view_.unique_id = view_.keep(head.request_id);
   set_request_head(view_, head.method, head.target, head.version, head.headers, limits_);
-  const EngineMode mode = mode_ == WafMode::block ? EngineMode::on
+  const EngineMode mode = mode_ == WafMode::block    ? EngineMode::on
                           : mode_ == WafMode::detect ? EngineMode::detection_only
                                                      : EngineMode::off;
   eval_.emplace(*program_, view_, thread_scratch(*program_->set), mode);

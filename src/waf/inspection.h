@@ -39,8 +39,7 @@ struct RequestHead {
 
 class Inspection {
  public:
-  Inspection(std::shared_ptr<const Program> program, WafMode mode,
-             const ViewLimits& limits = {});
+  Inspection(std::shared_ptr<const Program> program, WafMode mode, const ViewLimits& limits = {});
   Inspection(const Inspection&) = delete;
   Inspection& operator=(const Inspection&) = delete;
 

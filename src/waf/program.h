@@ -27,9 +27,9 @@ struct RouteExclusion {
 };
 
 struct ProgramOptions {
-  int paranoia = 1;                // 1..4
-  int anomaly_threshold = 0;       // inbound; 0: the rules' default (CRS: 5)
-  bool inspect_response = false;   // phases 3 and 4
+  int paranoia = 1;               // 1..4
+  int anomaly_threshold = 0;      // inbound; 0: the rules' default (CRS: 5)
+  bool inspect_response = false;  // phases 3 and 4
   std::vector<RouteExclusion> exclusions;
   // TX values set before any rule, as a SecAction in crs-setup would.
   std::vector<std::pair<std::string, std::string>> tx;
@@ -42,7 +42,7 @@ struct Program {
   std::array<std::uint32_t, 7> phase_begin{};
   TxState tx_initial;  // after the folded rules
   int paranoia = 1;
-  std::size_t folded = 0;   // rules decided at load
+  std::size_t folded = 0;    // rules decided at load
   std::size_t excluded = 0;  // rules removed by exclusions or SecRuleRemove*
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };

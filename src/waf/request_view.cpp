@@ -87,8 +87,8 @@ void set_request_head(RequestView& view, std::string_view method, std::string_vi
                       ? std::string_view{}
                       : view.filename.substr(slash + 1);
   view.protocol = view.keep("HTTP/" + std::string(version));
-  view.request_line = view.keep(std::string(method) + " " + std::string(target) + " " +
-                                std::string(view.protocol));
+  view.request_line =
+      view.keep(std::string(method) + " " + std::string(target) + " " + std::string(view.protocol));
   parse_urlencoded(view, view.query, view.args_get, limits);
   for (const Field& h : headers) {
     if (view.headers.size() >= limits.max_fields) break;

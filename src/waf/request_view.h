@@ -40,9 +40,9 @@ struct RequestView {
   std::string_view method, uri_raw, uri, filename, basename, query, protocol, request_line;
   std::string_view remote_addr, unique_id;
   std::vector<Field> headers, cookies, args_get, args_post;
-  std::vector<Field> files;        // name = form field, value = file name
+  std::vector<Field> files;         // name = form field, value = file name
   std::vector<Field> part_headers;  // name = part's field name, value = "Name: value"
-  std::vector<Field> xml;          // name = "/*", value = the document's text
+  std::vector<Field> xml;           // name = "/*", value = the document's text
   std::string_view body;
   BodyProcessor processor = BodyProcessor::none;
   int reqbody_error = 0;

@@ -30,8 +30,8 @@ inline constexpr std::uint32_t kNoRule = 0xFFFFFFFFu;
 // One target: `ARGS`, `ARGS:q`, `&TX:foo`, `REQUEST_COOKIES:/regex/`.
 struct Target {
   Var var = Var::args;
-  bool count = false;     // `&`
-  std::string selector;   // lower case; "" = every value
+  bool count = false;    // `&`
+  std::string selector;  // lower case; "" = every value
   std::shared_ptr<const pattern::Confirmer> selector_regex;
   std::uint32_t tx_slot = kNoSlot;  // TX:name
 };
@@ -48,9 +48,9 @@ struct Exclusion {
 // `%{tx.name}`, `%{MATCHED_VAR}`, … inside a string, parsed at load.
 struct MacroPart {
   enum class Kind : std::uint8_t { literal, tx, var } kind = Kind::literal;
-  std::string text;                 // literal
-  std::uint32_t slot = kNoSlot;     // tx
-  Target target;                    // var: its first value
+  std::string text;              // literal
+  std::uint32_t slot = kNoSlot;  // tx
+  Target target;                 // var: its first value
 };
 struct Macro {
   std::vector<MacroPart> parts;
@@ -91,11 +91,11 @@ struct Operator {
   OpKind kind = OpKind::unconditional;
   bool negated = false;
   Macro argument;
-  std::shared_ptr<const pattern::Confirmer> regex;      // rx (PCRE2: confirmation, capture)
-  std::string source;                                   // rx: the pattern as written
-  RxPlan rx_plan;                                       // rx: how the matcher runs it
-  std::shared_ptr<const pattern::LiteralSet> literals;  // pm, pmFromFile
-  std::shared_ptr<const IpSet> ips;                     // ipMatch
+  std::shared_ptr<const pattern::Confirmer> regex;       // rx (PCRE2: confirmation, capture)
+  std::string source;                                    // rx: the pattern as written
+  RxPlan rx_plan;                                        // rx: how the matcher runs it
+  std::shared_ptr<const pattern::LiteralSet> literals;   // pm, pmFromFile
+  std::shared_ptr<const IpSet> ips;                      // ipMatch
   std::shared_ptr<const std::array<bool, 256>> allowed;  // validateByteRange
 };
 
@@ -145,10 +145,10 @@ struct Rule {
   std::vector<std::uint16_t> tags;  // RuleSet::tags indices
   Macro msg, logdata;
   std::vector<Ctl> ctls;
-  std::string skip_after;            // the marker, as written
-  std::uint32_t skip_to = kNoRule;   // Program: first rule after the marker
-  std::uint32_t order = 0;           // position in the files (markers included)
-  std::string where;                 // file:line
+  std::string skip_after;           // the marker, as written
+  std::uint32_t skip_to = kNoRule;  // Program: first rule after the marker
+  std::uint32_t order = 0;          // position in the files (markers included)
+  std::string where;                // file:line
 };
 
 // Transformation pipelines interned as a tree: node i = node parent + one

@@ -24,7 +24,7 @@ namespace centinela::waf {
 // TX variable names (lower case) and their slots.
 class TxNames {
  public:
-  std::uint32_t slot(std::string_view lower_name);  // adds a new name
+  std::uint32_t slot(std::string_view lower_name);        // adds a new name
   std::uint32_t find(std::string_view lower_name) const;  // kNoSlot when unknown
   const std::string& name(std::uint32_t slot) const { return names_[slot]; }
   std::size_t size() const { return names_.size(); }
@@ -40,8 +40,8 @@ struct LoadReport {
     std::string where;  // file:line
     std::string why;
   };
-  std::size_t rules = 0;           // SecRule/SecAction statements (chains count once)
-  std::size_t honoured = 0;        // run exactly as ModSecurity would
+  std::size_t rules = 0;            // SecRule/SecAction statements (chains count once)
+  std::size_t honoured = 0;         // run exactly as ModSecurity would
   std::vector<Entry> not_honoured;  // can never match (an operator we lack)
   std::vector<Entry> partial;       // run, but an action is ignored (initcol, expirevar, …)
   std::vector<Entry> not_run;       // left out of every program (response/logging phases off)
@@ -60,17 +60,17 @@ struct RuleSet {
   std::vector<Marker> markers;
   std::vector<std::string> tags;
   TxNames tx;
-  std::vector<PipelineNode> pipelines{PipelineNode{}};  // [0]: no transformation
+  std::vector<PipelineNode> pipelines{PipelineNode{}};               // [0]: no transformation
   std::vector<std::pair<std::uint32_t, std::uint32_t>> removed_ids;  // SecRuleRemoveById
   std::vector<std::string> removed_tags;                             // SecRuleRemoveByTag
   LoadReport report;
   // Every @pm word list, for the per-thread Hyperscan scratch.
   std::vector<std::shared_ptr<const pattern::LiteralSet>> literal_sets;
-  std::uint64_t generation = 0;  // unique per compiled rule set (scratch.h)
+  std::uint64_t generation = 0;         // unique per compiled rule set (scratch.h)
   std::shared_ptr<const RxMatcher> rx;  // null: every @rx runs in PCRE2
 
-  std::uint16_t tag_index(std::string_view tag);  // adds a new tag
-  std::uint32_t find_tag(std::string_view tag) const;  // kNoSlot when unknown
+  std::uint16_t tag_index(std::string_view tag);                      // adds a new tag
+  std::uint32_t find_tag(std::string_view tag) const;                 // kNoSlot when unknown
   std::uint32_t pipeline(std::uint32_t parent, decode::Transform t);  // interns
 };
 

@@ -77,9 +77,10 @@ class WafStage final : public stage::Stage {
     if (settings_.threat && verdict.score > 0) settings_.threat(ctx, verdict.score);
     if (verdict.action == WafAction::pass) return stage::RequestVerdict::proceed();
     ctx.incident_id = new_incident_id();
-    Incident incident{ctx.incident_id, ctx.request_id, ctx.client_ip, ctx.user, settings_.route,
-                      ctx.request.method_string(), ctx.path, settings_.mode,
-                      settings_.program->paranoia, &verdict};
+    Incident incident{ctx.incident_id, ctx.request_id,  ctx.client_ip,
+                      ctx.user,        settings_.route, ctx.request.method_string(),
+                      ctx.path,        settings_.mode,  settings_.program->paranoia,
+                      &verdict};
     if (settings_.incidents) {
       settings_.incidents(incident);
     } else {
@@ -103,12 +104,13 @@ std::unique_ptr<stage::Stage> make_waf_stage(StageSettings settings) {
 std::string new_incident_id() {
   static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   thread_local std::mt19937_64 random{std::random_device{}()};
-  const auto ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   std::string id(26, '0');
-  for (int i = 9; i >= 0; --i) id[static_cast<std::size_t>(i)] = kAlphabet[(ms >> (5 * (9 - i))) & 31];
+  for (int i = 9; i >= 0; --i)
+    id[static_cast<std::size_t>(i)] = kAlphabet[(ms >> (5 * (9 - i))) & 31];
   std::uint64_t bits = random();
   for (std::size_t i = 10; i < 26; ++i) {
     if (i == 22) bits = random();
@@ -138,9 +140,8 @@ std::string incident_json(const Incident& incident, std::size_t max_findings) {
   field("path", incident.path);
   field("action", to_string(v.action));
   field("mode", mode_name(incident.mode));
-  out += ",\"score\":" + std::to_string(v.score) + ",\"threshold\":" +
-         std::to_string(v.threshold) + ",\"paranoia\":" + std::to_string(incident.paranoia) +
-         ",\"findings\":[";
+  out += ",\"score\":" + std::to_string(v.score) + ",\"threshold\":" + std::to_string(v.threshold) +
+         ",\"paranoia\":" + std::to_string(incident.paranoia) + ",\"findings\":[";
   std::size_t n = 0;
   for (const Finding& f : *v.findings) {
     if (n == max_findings) break;

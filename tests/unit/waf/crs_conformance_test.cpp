@@ -34,8 +34,8 @@ TEST(CrsConformance, RegressionSuiteAtParanoia4) {
     Tally& g = groups[c.group];
     ++g.total;
     ++all.total;
-    const bool in_core = std::string("941 942 932 933 930 931 920 921").find(c.group) !=
-                         std::string::npos;
+    const bool in_core =
+        std::string("941 942 932 933 930 931 920 921").find(c.group) != std::string::npos;
     core.total += in_core;
     if (r.passed) {
       ++g.passed;

@@ -29,7 +29,7 @@ struct StageCase {
   std::string group;  // "942"
   StageInput input;
   std::string log_contains, no_log_contains;  // regexes over the log lines
-  bool checkable = true;  // false: status / expect_error only
+  bool checkable = true;                      // false: status / expect_error only
 };
 
 // Every stage of every YAML file under `dir`.

@@ -1,12 +1,13 @@
 // The compiler and evaluator on small rule sets: ModSecurity 3's semantics
 // one feature at a time.
+#include "waf/evaluation.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
 
 #include "seclang/parse.h"
-#include "waf/evaluation.h"
 #include "waf/program.h"
 #include "waf/scratch.h"
 
@@ -19,23 +20,25 @@ std::shared_ptr<const Program> compile(std::string_view text, ProgramOptions opt
   return make_program(set, options);
 }
 
-struct Run {
+struct Outcome {
   std::vector<std::uint32_t> ids;
   std::int64_t score = 0;
-  std::string tx(std::string_view name) const { return values.count(std::string(name)) ? values.at(std::string(name)) : ""; }
+  std::string tx(std::string_view name) const {
+    return values.count(std::string(name)) ? values.at(std::string(name)) : "";
+  }
   std::map<std::string, std::string> values;
   bool disrupted = false;
 };
 
-Run run(const Program& program, std::string_view target,
-        std::vector<Field> headers = {{"Host", "example.com"}}, std::string_view body = {}) {
+Outcome run(const Program& program, std::string_view target,
+            std::vector<Field> headers = {{"Host", "example.com"}}, std::string_view body = {}) {
   RequestView view;
   set_request_head(view, body.empty() ? "GET" : "POST", target, "1.1", headers);
   if (!body.empty()) set_request_body(view, body, false);
   Evaluation ev(program, view, thread_scratch(*program.set), EngineMode::detection_only);
   ev.run_phase(1);
   ev.run_phase(2);
-  Run r;
+  Outcome r;
   for (const Finding& f : ev.findings()) r.ids.push_back(f.rule);
   for (std::uint32_t s = 0; s < program.set->tx.size(); ++s) {
     if (ev.tx().has(s)) r.values[program.set->tx.name(s)] = std::string(ev.tx().get(s));
@@ -44,7 +47,7 @@ Run run(const Program& program, std::string_view target,
   return r;
 }
 
-bool has(const Run& r, std::uint32_t id) {
+bool has(const Outcome& r, std::uint32_t id) {
   return std::find(r.ids.begin(), r.ids.end(), id) != r.ids.end();
 }
 
@@ -107,7 +110,7 @@ SecRule ARGS "@rx ." "id:2,phase:1,pass"
 SecMarker END
 SecRule ARGS "@rx ." "id:3,phase:1,pass"
 )");
-  const Run skipped = run(*p, "/?skip=1");
+  const Outcome skipped = run(*p, "/?skip=1");
   EXPECT_FALSE(has(skipped, 2));
   EXPECT_TRUE(has(skipped, 3));
   EXPECT_TRUE(has(run(*p, "/?skip=0"), 2));
@@ -148,7 +151,7 @@ SecRule REQUEST_FILENAME "@streq /admin" "id:1,phase:1,pass,nolog,ctl:ruleRemove
 SecRule ARGS "@contains x" "id:3,phase:2,pass"
 SecRule ARGS "@contains x" "id:4,phase:2,pass"
 )");
-  const Run admin = run(*p, "/admin?body=x");
+  const Outcome admin = run(*p, "/admin?body=x");
   EXPECT_FALSE(has(admin, 3));
   EXPECT_FALSE(has(admin, 4));
   EXPECT_TRUE(has(run(*p, "/admin?other=x"), 4));
@@ -174,7 +177,7 @@ TEST(Evaluation, MultiMatchSeesEveryStage) {
 SecRule ARGS "@streq %41" "id:10,phase:2,pass,t:none,t:urlDecode,multiMatch"
 SecRule ARGS "@streq %41" "id:11,phase:2,pass,t:none,t:urlDecode"
 )");
-  const Run r = run(*p, "/?q=%2541");
+  const Outcome r = run(*p, "/?q=%2541");
   EXPECT_TRUE(has(r, 10));
   EXPECT_FALSE(has(r, 11));
 }
@@ -204,7 +207,7 @@ SecAction "id:2,phase:1,pass,nolog,initcol:ip=%{remote_addr}"
 SecRule ARGS "@rx a" "id:3,phase:2,pass"
 SecRule RESPONSE_BODY "@rx a" "id:4,phase:4,pass"
 )",
-                                                "test.conf"));
+                                               "test.conf"));
   EXPECT_EQ(set->report.rules, 4u);
   ASSERT_EQ(set->report.not_honoured.size(), 1u);
   EXPECT_EQ(set->report.not_honoured[0].id, 1u);
@@ -220,15 +223,14 @@ SecRule ARGS:json.user.name "@streq bob" "id:10,phase:2,pass"
 SecRule FILES "@endsWith .php" "id:11,phase:2,pass"
 SecRule ARGS:note "@streq hi" "id:12,phase:2,pass"
 )");
-  EXPECT_TRUE(has(run(*p, "/", {{"Content-Type", "application/json"}},
-                      R"({"user":{"name":"bob"},"n":[1,2]})"),
-                  10));
+  EXPECT_TRUE(has(
+      run(*p, "/", {{"Content-Type", "application/json"}}, R"({"user":{"name":"bob"},"n":[1,2]})"),
+      10));
   const std::string multipart =
       "--XX\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
       "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.php\"\r\n"
       "Content-Type: text/plain\r\n\r\n<?php ?>\r\n--XX--\r\n";
-  const Run r =
-      run(*p, "/", {{"Content-Type", "multipart/form-data; boundary=XX"}}, multipart);
+  const Outcome r = run(*p, "/", {{"Content-Type", "multipart/form-data; boundary=XX"}}, multipart);
   EXPECT_TRUE(has(r, 11));
   EXPECT_TRUE(has(r, 12));
 }

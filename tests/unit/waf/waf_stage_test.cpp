@@ -83,9 +83,9 @@ TEST(WafStage, CleanRequestPasses) {
 TEST(WafStage, InspectsAJsonBody) {
   Fixture f(WafMode::block);
   const std::string body = R"({"q":"an attack"})";
-  fake::FakeRequest request("POST", "/search",
-                            {{"Content-Type", "application/json"},
-                             {"Content-Length", std::to_string(body.size())}});
+  fake::FakeRequest request(
+      "POST", "/search",
+      {{"Content-Type", "application/json"}, {"Content-Length", std::to_string(body.size())}});
   stage::RequestVerdict head = f.stage->on_request_head(request.ctx);
   ASSERT_EQ(head.kind(), Kind::buffer_body);
   EXPECT_EQ(head.buffer_bound(), 64u * 1024);
