@@ -162,6 +162,23 @@ void append_entity(std::string& out, std::string_view entity) {
   out.push_back(';');
 }
 
+// XML://@*: the value of every attribute of a tag (`<a x="1" y='2'>`).
+void add_attributes(RequestView& view, std::string_view tag) {
+  std::size_t pos = 0;
+  while ((pos = tag.find('=', pos)) != std::string_view::npos) {
+    std::size_t open = pos + 1;
+    while (open < tag.size() && (tag[open] == ' ' || tag[open] == '\t')) ++open;
+    if (open >= tag.size() || (tag[open] != '"' && tag[open] != '\'')) {
+      ++pos;
+      continue;
+    }
+    const std::size_t close = tag.find(tag[open], open + 1);
+    if (close == std::string_view::npos) return;
+    view.xml.push_back({"//@*", tag.substr(open + 1, close - open - 1)});
+    pos = close + 1;
+  }
+}
+
 }  // namespace
 
 void parse_json(RequestView& view, const ViewLimits& limits) {
@@ -195,7 +212,10 @@ void parse_xml(RequestView& view) {
       const bool comment = body.substr(pos, 4) == "<!--";
       const std::size_t end = body.find(comment ? "-->" : ">", pos);
       if (end == std::string_view::npos) break;
-      saw_element |= !comment && pos + 1 < body.size() && body[pos + 1] != '?';
+      const bool element = !comment && pos + 1 < body.size() && body[pos + 1] != '?' &&
+                           body[pos + 1] != '!' && body[pos + 1] != '/';
+      saw_element |= element;
+      if (element) add_attributes(view, body.substr(pos, end - pos));
       pos = end + (comment ? 3 : 1);
       continue;
     }

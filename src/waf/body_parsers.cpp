@@ -31,8 +31,13 @@ std::string_view parameter(std::string_view header, std::string_view key, bool& 
   found = false;
   std::size_t pos = 0;
   while (pos < header.size()) {
-    std::size_t semi = header.find(';', pos);
-    if (semi == std::string_view::npos) semi = header.size();
+    // The next ';' outside double quotes ends the item (name="a;b" is one).
+    std::size_t semi = pos;
+    bool quoted = false;
+    while (semi < header.size() && (quoted || header[semi] != ';')) {
+      if (header[semi] == '"') quoted = !quoted;
+      ++semi;
+    }
     std::string_view item = trim(header.substr(pos, semi - pos));
     pos = semi + 1;
     const std::size_t eq = item.find('=');

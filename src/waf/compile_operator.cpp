@@ -152,8 +152,10 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
   }
   switch (out.kind) {
     case OpKind::rx:
+      // A pattern with macros (920480's `^%{tx.allowed_request_content_type_charset}$`)
+      // is compiled again by make_program once the TX values are known.
       if (op.argument.find("%{") != std::string::npos) {
-        ctx.partial.push_back("macros in an @rx pattern are not expanded");
+        out.argument = parse_macro(op.argument, ctx, rule);
       }
       out.regex = regex(op.argument, ctx);
       out.source = op.argument;

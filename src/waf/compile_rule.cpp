@@ -37,7 +37,7 @@ bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
   t.var = *var;
   t.count = v.count;
   t.selector_regex = re;
-  if (*var != Var::xml && !regex_selector) t.selector = lower(v.selector);
+  if (!regex_selector) t.selector = lower(v.selector);  // XML: the XPath (/*, //@*)
   if (*var == Var::tx && !t.selector.empty()) t.tx_slot = ctx.set.tx.slot(t.selector);
   link.targets.push_back(std::move(t));
   return true;

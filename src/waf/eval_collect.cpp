@@ -72,7 +72,14 @@ void Evaluation::collect_collection(const Target& target, std::vector<Value>& ou
       collect_fields(target, var, view_.part_headers, false, out);
       break;
     case Var::xml:
-      for (const Field& f : view_.xml) out.push_back({var, f.name, f.value, true});
+      // Two XPaths are kept: /* (the document's text) and //@* (attribute
+      // values); any other path reads the text.
+      for (const Field& f : view_.xml) {
+        const bool attributes = target.selector.find('@') != std::string::npos;
+        if (target.selector.empty() || (f.name == "//@*") == attributes) {
+          out.push_back({var, f.name, f.value, true});
+        }
+      }
       break;
     case Var::response_headers:
     case Var::response_headers_names:
@@ -150,6 +157,12 @@ void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
       value = view_.query;
       break;
     case Var::request_body:
+      // Only for bodies no structured processor parsed (urlencoded, or
+      // none: 901340 forces it): JSON, XML and multipart bodies are
+      // inspected through ARGS, FILES and XML, as CRS's tests expect.
+      if (view_.processor != BodyProcessor::urlencoded && view_.processor != BodyProcessor::none) {
+        return;
+      }
       value = view_.body;
       break;
     case Var::remote_addr:

@@ -146,6 +146,45 @@ bool reclassify(const Program& program, const std::vector<Facts>& facts,
   return changed;
 }
 
+// An @rx pattern with macros of TX values no run-time rule writes becomes
+// a pattern of its own for this program.
+void resolve_pattern_macros(Program& program) {
+  std::vector<std::uint8_t> written(program.set->tx.size(), 0);
+  for (const Rule& rule : program.rules) {
+    Facts f;
+    for (const Link& link : rule.links) link_facts(link, f);
+    for (std::uint32_t w : f.writes) written[w] = 1;
+  }
+  for (Rule& rule : program.rules) {
+    for (Link& link : rule.links) {
+      Operator& op = link.op;
+      if (op.kind != OpKind::rx || op.argument.is_literal()) continue;
+      bool constant = true;
+      std::string pattern;
+      for (const MacroPart& part : op.argument.parts) {
+        if (part.kind == MacroPart::Kind::literal) pattern += part.text;
+        if (part.kind == MacroPart::Kind::tx) {
+          constant &= !written[part.slot];
+          pattern += program.tx_initial.get(part.slot);
+        }
+        constant &= part.kind != MacroPart::Kind::var;
+      }
+      std::string error;
+      std::shared_ptr<const pattern::Confirmer> re =
+          constant ? pattern::Confirmer::compile(pattern, error) : nullptr;
+      if (!re) {
+        program.notes.push_back(
+            rule.where + ": rule " + std::to_string(rule.id) +
+            ": @rx macros not resolved at load; the pattern is used as written");
+        continue;
+      }
+      op.regex = std::move(re);
+      op.source = pattern;
+      op.rx_plan.form = RxPlan::Form::pcre_only;
+    }
+  }
+}
+
 }  // namespace
 
 void fold_constants(Program& program) {
@@ -170,6 +209,7 @@ void fold_constants(Program& program) {
   program.rules = std::move(kept);
   program.tx_initial = std::move(round.tx);
   index_program(program);
+  resolve_pattern_macros(program);
 }
 
 }  // namespace centinela::waf

@@ -42,8 +42,9 @@ struct Program {
   std::array<std::uint32_t, 7> phase_begin{};
   TxState tx_initial;  // after the folded rules
   int paranoia = 1;
-  std::size_t folded = 0;    // rules decided at load
-  std::size_t excluded = 0;  // rules removed by exclusions or SecRuleRemove*
+  std::size_t folded = 0;          // rules decided at load
+  std::size_t excluded = 0;        // rules removed by exclusions or SecRuleRemove*
+  std::vector<std::string> notes;  // what this program could not specialise
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };
 

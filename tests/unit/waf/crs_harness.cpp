@@ -183,7 +183,11 @@ std::shared_ptr<const Program> crs_program_pl4() {
     options.tx = {{"crs_validate_utf8_encoding", "1"},
                   {"arg_name_length", "100"},
                   {"arg_length", "400"},
-                  {"combined_file_sizes", "65535"}};
+                  {"combined_file_sizes", "65535"},
+                  // The CRS test container's defaults (owasp/modsecurity-crs).
+                  {"max_num_args", "255"},
+                  {"total_arg_length", "64000"},
+                  {"max_file_size", "1048576"}};
     return make_program(set, options);
   }();
   return program;
