@@ -177,8 +177,7 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
     }
     case OpKind::detect_sqli:
     case OpKind::detect_xss:
-      ctx.not_honoured.push_back("@" + op.name + " needs the native detectors (not linked yet)");
-      break;
+      break;  // centinela's own detectors (src/detect), in libinjection's place
     default:
       out.argument = parse_macro(op.argument, ctx, rule);
   }

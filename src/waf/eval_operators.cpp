@@ -1,5 +1,8 @@
 // Transformation pipelines (each computed once per value) and operators.
+#include <optional>
+
 #include "decode/transform.h"
+#include "detect/detect.h"
 #include "pattern/confirmer.h"
 #include "pattern/literal_set.h"
 #include "pattern/matcher.h"
@@ -93,6 +96,15 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
     case OpKind::validate_utf8_encoding:
       match = !valid_utf8(value);
       break;
+    case OpKind::detect_sqli:
+    case OpKind::detect_xss: {
+      const std::optional<detect::Detection> d =
+          op.kind == OpKind::detect_sqli ? detect::detect_sql(value) : detect::detect_xss(value);
+      match = d.has_value();
+      // As libinjection's operators do: TX:0 is the evidence (942100's logdata).
+      if (match) tx_.set(0, d->fingerprint);
+      break;
+    }
     case OpKind::unconditional:
       match = true;
       break;

@@ -55,7 +55,9 @@ TEST(CrsConformance, RegressionSuiteAtParanoia4) {
             << "CRS core groups: " << core.passed << "/" << core.total << " (" << core.rate()
             << " %)\n"
             << "load: " << program->set->report.summary() << "\n";
-  EXPECT_GE(core.rate(), 0.0);
+  // What the engine reached when this test was written (README of the report).
+  EXPECT_GE(core.rate(), 99.0);
+  EXPECT_GE(all.rate(), 99.5);
 }
 
 }  // namespace
