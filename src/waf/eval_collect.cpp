@@ -1,5 +1,7 @@
 // The values a target names, from the request view, TX and the matched
 // variables.
+#include <optional>
+
 #include "pattern/confirmer.h"
 #include "waf/evaluation.h"
 #include "waf/text.h"
@@ -124,99 +126,92 @@ void Evaluation::collect_tx(const Target& target, std::vector<Value>& out) {
   }
 }
 
-void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
-  std::string_view value;
-  bool stable = true;
-  auto number = [&](std::uint64_t n) {
-    stable = false;
-    return keep(std::to_string(n));
-  };
-  switch (target.var) {
+namespace {
+
+// The request view's text variables; nullopt for the others.
+std::optional<std::string_view> view_text(const RequestView& view, Var var) {
+  switch (var) {
     case Var::request_filename:
-      value = view_.filename;
-      break;
+      return view.filename;
     case Var::request_basename:
-      value = view_.basename;
-      break;
+      return view.basename;
     case Var::request_uri:
-      value = view_.uri;
-      break;
+      return view.uri;
     case Var::request_uri_raw:
-      value = view_.uri_raw;
-      break;
+      return view.uri_raw;
     case Var::request_line:
-      value = view_.request_line;
-      break;
+      return view.request_line;
     case Var::request_method:
-      value = view_.method;
-      break;
+      return view.method;
     case Var::request_protocol:
-      value = view_.protocol;
-      break;
+      return view.protocol;
     case Var::query_string:
-      value = view_.query;
-      break;
+      return view.query;
     case Var::request_body:
       // Only for bodies no structured processor parsed (urlencoded, or
       // none: 901340 forces it): JSON, XML and multipart bodies are
       // inspected through ARGS, FILES and XML, as CRS's tests expect.
-      if (view_.processor != BodyProcessor::urlencoded && view_.processor != BodyProcessor::none) {
-        return;
+      if (view.processor != BodyProcessor::urlencoded && view.processor != BodyProcessor::none) {
+        return std::string_view{};
       }
-      value = view_.body;
-      break;
+      return view.body;
     case Var::remote_addr:
-      value = view_.remote_addr;
-      break;
+      return view.remote_addr;
     case Var::unique_id:
-      value = view_.unique_id;
-      break;
+      return view.unique_id;
     case Var::reqbody_processor:
-      value = body_processor_name(view_.processor);
-      break;
+      return body_processor_name(view.processor);
     case Var::reqbody_error_msg:
-      value = view_.reqbody_error_msg;
-      break;
+      return view.reqbody_error_msg;
     case Var::response_body:
-      value = view_.response_body;
-      break;
+      return view.response_body;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The numeric variables; nullopt for the others.
+std::optional<std::uint64_t> view_number(const RequestView& view, Var var) {
+  switch (var) {
     case Var::request_body_length:
-      value = number(view_.body.size());
-      break;
+      return view.body.size();
     case Var::reqbody_error:
-      value = number(view_.reqbody_error);
-      break;
+      return view.reqbody_error;
     case Var::multipart_strict_error:
-      value = number(view_.multipart_strict_error);
-      break;
+      return view.multipart_strict_error;
     case Var::files_combined_size:
-      value = number(view_.files_combined_size);
-      break;
+      return view.files_combined_size;
     case Var::response_status:
-      value = number(static_cast<std::uint64_t>(view_.response_status));
-      break;
+      return static_cast<std::uint64_t>(view.response_status);
     case Var::duration:
-      value = number(0);
-      break;
+      return 0;
     case Var::args_combined_size: {
       std::uint64_t n = 0;
-      for (const Field& f : view_.args_get) n += f.name.size() + f.value.size();
-      for (const Field& f : view_.args_post) n += f.name.size() + f.value.size();
-      value = number(n);
-      break;
+      for (const Field& f : view.args_get) n += f.name.size() + f.value.size();
+      for (const Field& f : view.args_post) n += f.name.size() + f.value.size();
+      return n;
     }
-    case Var::matched_var:
-      if (matched_var_name_.empty()) return;
-      value = keep(matched_var_);
-      stable = false;
-      break;
-    case Var::matched_var_name:
-      if (matched_var_name_.empty()) return;
-      value = keep(matched_var_name_);
-      stable = false;
-      break;
     default:
-      return;
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
+  std::string_view value;
+  bool stable = true;
+  if (const auto text = view_text(view_, target.var)) {
+    value = *text;
+  } else if (const auto n = view_number(view_, target.var)) {
+    value = keep(std::to_string(*n));
+    stable = false;
+  } else if (target.var == Var::matched_var || target.var == Var::matched_var_name) {
+    if (matched_var_name_.empty()) return;
+    value = keep(target.var == Var::matched_var ? matched_var_ : matched_var_name_);
+    stable = false;
+  } else {
+    return;
   }
   // An absent value (no query string, no basename of "/") is left out, as
   // ModSecurity leaves it unset; a present empty one is kept.
