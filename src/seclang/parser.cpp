@@ -114,7 +114,9 @@ void Parser::rule(bool is_action, const std::vector<Word>& words, const LineCont
   const bool link = state.chain.open;
   std::vector<std::size_t> offsets;
   parse_rule_words(is_action, words, context, rule, offsets);
-  check_actions(rule, offsets, context, link);
+  // A rule already broken (a missing argument, a quote) needs no more words
+  // about its id.
+  check_actions(rule, offsets, context, link, !link && diagnostics_.count() == errors_before);
   const bool broken = diagnostics_.count() != errors_before;
   place(std::move(rule), link, broken, state);
 }
@@ -146,6 +148,7 @@ void Parser::parse_rule_words(bool is_action, const std::vector<Word>& words,
     context.error(words[4].start,
                   "SecRule takes three arguments (variables, operator, actions), this is a "
                   "fourth; is a quote missing?");
+    return;  // which word is what is anyone's guess
   }
   parse_variables(words[1], context, rule.variables);
   if (words.size() >= 3) parse_operator(words[2], context, rule.op);
@@ -153,7 +156,7 @@ void Parser::parse_rule_words(bool is_action, const std::vector<Word>& words,
 }
 
 void Parser::check_actions(const Rule& rule, const std::vector<std::size_t>& offsets,
-                           const LineContext& context, bool link) {
+                           const LineContext& context, bool link, bool want_id) {
   bool has_id = false;
   for (std::size_t k = 0; k < rule.actions.size(); ++k) {
     const Action& a = rule.actions[k];
@@ -181,7 +184,7 @@ void Parser::check_actions(const Rule& rule, const std::vector<std::size_t>& off
                         quote_for_message(a.value));
     }
   }
-  if (!link && !has_id) {
+  if (want_id && !has_id) {
     diagnostics_.add(rule.where,
                      std::string(rule.is_action ? "SecAction" : "SecRule") +
                          " has no id: every rule needs id:N, except the later rules of a chain");

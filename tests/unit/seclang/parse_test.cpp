@@ -113,6 +113,14 @@ TEST(ParseTest, Variables) {
   EXPECT_EQ(rule.variables[6].collection, "MATCHED_VARS");
 }
 
+TEST(ParseTest, XPathSelectorsAreNotRegexes) {
+  const Rule rule = only_rule("SecRule ARGS|XML:/*|XML://@* \"@rx x\" id:1");
+  ASSERT_EQ(rule.variables.size(), 3u);
+  EXPECT_EQ(rule.variables[1].selector, "/*");
+  EXPECT_EQ(rule.variables[2].selector, "//@*");
+  EXPECT_FALSE(rule.variables[2].selector_is_regex);
+}
+
 TEST(ParseTest, RegexSelectorWithoutPipe) {
   const Rule rule = only_rule("SecRule TX:/^MULTIPART_HEADERS_CONTENT_TYPES_/ \"@rx x\" id:1");
   ASSERT_EQ(rule.variables.size(), 1u);
