@@ -407,6 +407,9 @@ std::string_view closest_name(NameKind kind, std::string_view name) {
   std::string_view best;
   std::size_t best_distance = name.size() <= 4 ? 1 : 2;  // a typo, not another word
   for (const Name& entry : table(kind)) {
+    // The length difference alone rules most names out, cheaply.
+    const std::size_t longer = std::max(entry.spelling.size(), name.size());
+    if (longer - std::min(entry.spelling.size(), name.size()) > best_distance) continue;
     const std::size_t d = distance(entry.spelling, name);
     if (d <= best_distance && (best.empty() || d < best_distance)) {
       best = entry.spelling;

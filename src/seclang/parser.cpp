@@ -61,10 +61,10 @@ void Parser::directive(const LogicalLine& line, FileState& state) {
   const std::string_view name = canonical_name(NameKind::directive, head.text);
   if (name.empty()) {
     std::string message = "unknown directive " + quote_for_message(head.text);
-    if (const std::string_view near = closest_name(NameKind::directive, head.text);
-        !near.empty() && !head.quoted) {
-      message += " (did you mean " + std::string(near) + "?)";
-    }
+    const std::string_view near = diagnostics_.listing() && !head.quoted
+                                      ? closest_name(NameKind::directive, head.text)
+                                      : std::string_view();
+    if (!near.empty()) message += " (did you mean " + std::string(near) + "?)";
     context.error(head.start, std::move(message));
     return;
   }
