@@ -37,6 +37,8 @@ std::string place_name(const Location& where) {
 void Parser::read_text(std::string_view text, const std::string& file) {
   const std::size_t slash = file.rfind('/');
   FileState state{file, slash == std::string::npos ? std::string() : file.substr(0, slash + 1)};
+  // A UTF-8 byte order mark (some editors write one) is not part of the text.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   LineReader reader(text);
   LogicalLine line;
   while (reader.next(line)) directive(line, state);
@@ -213,8 +215,9 @@ void Parser::place(Rule rule, bool link, bool broken, FileState& state) {
     chain.too_long = true;
     return;
   }
-  if (!broken && !chain.discard) {
-    std::get<Rule>(result.items[chain.head]).chain.push_back(std::move(rule));
+  if (broken || chain.discard) return;
+  if (Rule* head = std::get_if<Rule>(&result.items[chain.head])) {
+    head->chain.push_back(std::move(rule));
   }
 }
 

@@ -54,6 +54,12 @@ TEST(ParseTest, CrlfLineEndsAndACommentContinuedIsStillAComment) {
   EXPECT_EQ(std::get<Rule>(result.items[0]).op.argument, "y");
 }
 
+TEST(ParseTest, AByteOrderMarkIsSkipped) {
+  const Rule rule = only_rule("\xEF\xBB\xBFSecRule ARGS x id:1\n");
+  EXPECT_EQ(rule.where.line, 1);
+  EXPECT_EQ(rule.where.column, 1);  // as an editor shows it
+}
+
 TEST(ParseTest, EscapedQuotesInsideADoubleQuotedArgument) {
   const Rule rule = only_rule(R"(SecRule ARGS "@rx a\"b\\c\d" "id:1,msg:'it\'s \"x\"'")");
   EXPECT_EQ(rule.op.argument, R"(a"b\\c\d)");  // only \" is unescaped
