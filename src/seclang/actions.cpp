@@ -1,6 +1,6 @@
 // The actions argument, read as ModSecurity reads it: `name` or
-// `name:value`, separated by commas; a value is bare (up to a blank or a
-// comma) or 'single-quoted', where \' and \\ stand for ' and \.
+// `name:value`, separated by commas; a value is bare (up to the next comma)
+// or 'single-quoted', where \' and \\ stand for ' and \.
 #include <string>
 #include <string_view>
 
@@ -67,9 +67,13 @@ bool value(Cursor& at, const std::string& name, std::string& out) {
     }
     return true;
   }
+  // Bare: up to the next comma, blanks at its end dropped (ModSecurity 3
+  // reads `msg:two words` whole).
   const std::size_t start = at.i;
-  while (at.i < text.size() && !blank(text[at.i]) && text[at.i] != ',') ++at.i;
-  out.assign(text.substr(start, at.i - start));
+  while (at.i < text.size() && text[at.i] != ',') ++at.i;
+  std::size_t end = at.i;
+  while (end > start && blank(text[end - 1])) --end;
+  out.assign(text.substr(start, end - start));
   return true;
 }
 

@@ -434,8 +434,7 @@ bool action_needs_value(std::string_view canonical) {
 }
 
 bool action_only_on_chain_start(std::string_view canonical) {
-  return listed(canonical, {"id", "phase", "allow", "block", "deny", "drop", "pass", "proxy",
-                            "redirect", "skip", "skipAfter"});
+  return listed(canonical, {"allow", "deny", "drop", "pass", "proxy", "redirect"});
 }
 
 std::string_view kind_word(NameKind kind) {

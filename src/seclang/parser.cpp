@@ -164,7 +164,8 @@ void Parser::check_actions(const Rule& rule, const std::vector<std::size_t>& off
     const Action& a = rule.actions[k];
     const std::size_t at = offsets[k];
     if (link && action_only_on_chain_start(a.name)) {
-      context.error(at, "'" + a.name + "' is only allowed on the first rule of a chain");
+      context.error(
+          at, "disruptive action '" + a.name + "' is only allowed on the first rule of a chain");
     }
     if (a.name == "id") {
       has_id = true;

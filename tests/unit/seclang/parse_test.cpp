@@ -42,6 +42,29 @@ TEST(ParseTest, ContinuedLinesAndComments) {
   EXPECT_EQ(rule.actions[2].name, "pass");
 }
 
+TEST(ParseTest, OnlyACommentedOutRuleContinuesOnTheNextLine) {
+  // ModSecurity 3: `# text \` ends with its line, `#SecRule ... \` goes on.
+  const ParseResult result = parse_text(
+      "# a note that ends in a backslash \\\n"
+      "SecRule ARGS x id:1\n"
+      "  #  SecAction \\\n"
+      "  #    \"id:2,\\\n"
+      "SecRule ARGS y id:3\n"
+      "SecRule ARGS z id:4\n",
+      "t.conf");
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  ASSERT_EQ(result.items.size(), 2u);
+  EXPECT_EQ(std::get<Rule>(result.items[0]).id(), 1u);
+  EXPECT_EQ(std::get<Rule>(result.items[1]).id(), 4u);
+  EXPECT_EQ(std::get<Rule>(result.items[1]).where.line, 6);
+}
+
+TEST(ParseTest, BareValuesRunToTheComma) {
+  const Rule rule = only_rule("SecRule ARGS x \"id:1,msg:two words ,pass\"");
+  EXPECT_EQ(rule.msg(), "two words");
+  EXPECT_TRUE(rule.has("pass"));
+}
+
 TEST(ParseTest, CrlfLineEndsAndACommentContinuedIsStillAComment) {
   const ParseResult result = parse_text(
       "#SecRule ARGS \"@rx x\" \\\r\n"
