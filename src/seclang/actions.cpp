@@ -1,6 +1,6 @@
 // The actions argument, read as ModSecurity reads it: `name` or
-// `name:value`, separated by commas; a value is bare (up to a blank or a
-// comma) or 'single-quoted', where \' and \\ stand for ' and \.
+// `name:value`, separated by commas; a value is bare (up to the next comma)
+// or 'single-quoted', where \' and \\ stand for ' and \.
 #include <string>
 #include <string_view>
 
@@ -17,8 +17,9 @@ std::size_t skip_blanks(std::string_view text, std::size_t i) {
   return i;
 }
 
-std::string unknown_action(NameKind kind, std::string_view name) {
+std::string unknown_action(NameKind kind, std::string_view name, const LineContext& context) {
   std::string message = "unknown " + std::string(kind_word(kind)) + " " + quote_for_message(name);
+  if (!context.diagnostics.listing()) return message;
   if (const std::string_view near = closest_name(kind, name); !near.empty()) {
     message += " (did you mean " + std::string(near) + "?)";
   }
@@ -66,9 +67,13 @@ bool value(Cursor& at, const std::string& name, std::string& out) {
     }
     return true;
   }
+  // Bare: up to the next comma, blanks at its end dropped (ModSecurity 3
+  // reads `msg:two words` whole).
   const std::size_t start = at.i;
-  while (at.i < text.size() && !blank(text[at.i]) && text[at.i] != ',') ++at.i;
-  out.assign(text.substr(start, at.i - start));
+  while (at.i < text.size() && text[at.i] != ',') ++at.i;
+  std::size_t end = at.i;
+  while (end > start && blank(text[end - 1])) --end;
+  out.assign(text.substr(start, end - start));
   return true;
 }
 
@@ -76,7 +81,7 @@ bool value(Cursor& at, const std::string& name, std::string& out) {
 void transformation(Cursor& at, std::size_t value_at, Action& action) {
   const std::string_view known = canonical_name(NameKind::transformation, action.value);
   if (known.empty()) {
-    at.error(value_at, unknown_action(NameKind::transformation, action.value));
+    at.error(value_at, unknown_action(NameKind::transformation, action.value, at.context));
   } else {
     action.value.assign(known);
   }
@@ -93,7 +98,7 @@ bool action(Cursor& at, std::vector<Action>& out, std::vector<std::size_t>& offs
   const std::string_view known = canonical_name(NameKind::action, name);
   Action result;
   result.name.assign(known.empty() ? name : known);
-  if (known.empty()) at.error(start, unknown_action(NameKind::action, name));
+  if (known.empty()) at.error(start, unknown_action(NameKind::action, name, at.context));
   const bool has_value = at.i < text.size() && text[at.i] == ':';
   if (has_value) {
     ++at.i;

@@ -16,7 +16,8 @@ class Diagnostics {
  public:
   explicit Diagnostics(std::vector<ParseError>& errors) : errors_(errors) {}
   void add(Location where, std::string message);
-  std::size_t count() const { return count_; }  // every error, kept or not
+  std::size_t count() const { return count_; }                  // every error, kept or not
+  bool listing() const { return errors_.size() < kMaxErrors; }  // else hints are wasted
 
  private:
   std::vector<ParseError>& errors_;

@@ -41,6 +41,17 @@ bool blank_or_comment(std::string_view text) {
   return first == std::string_view::npos || text[first] == '#';
 }
 
+// ModSecurity 3 continues a comment on the next line only when it is a
+// commented-out rule (`#SecRule ... \`); any other comment ends with its line.
+bool continued_comment(std::string_view line) {
+  if (line.empty() || line.back() != '\\') return false;
+  std::size_t i = line.find('#');
+  i = line.find_first_not_of(" \t", i + 1);
+  if (i == std::string_view::npos) return false;
+  const std::string_view rest = line.substr(i);
+  return rest.starts_with("SecRule") || rest.starts_with("SecAction");
+}
+
 }  // namespace
 
 bool LineReader::next(LogicalLine& out) {
@@ -49,8 +60,16 @@ bool LineReader::next(LogicalLine& out) {
     std::size_t start = 0;
     std::string_view line = physical(start);
     out.segments_.push_back({0, line_});
-    if (line.empty() || line.back() != '\\') {
-      if (blank_or_comment(line)) continue;
+    if (blank_or_comment(line)) {
+      if (!line.empty() && continued_comment(line)) {
+        while (pos_ < input_.size()) {
+          line = physical(start);
+          if (line.empty() || line.back() != '\\') break;
+        }
+      }
+      continue;
+    }
+    if (line.back() != '\\') {
       out.text_ = line;
       return true;
     }
@@ -65,7 +84,7 @@ bool LineReader::next(LogicalLine& out) {
       joined_.append(line.data(), more ? line.size() - 1 : line.size());
       if (!more) break;
     }
-    if (blank_or_comment(joined_)) continue;
+    if (joined_.find_first_not_of(" \t\r\f\v") == std::string::npos) continue;
     out.text_ = joined_;
     return true;
   }

@@ -32,7 +32,9 @@ class LogicalLine {
 };
 
 // Yields the logical lines of `input` that are neither blank nor comments
-// (first non-blank character `#`; a comment continued with `\` goes on).
+// (first non-blank character `#`; as ModSecurity 3 reads them, only a
+// commented-out `#SecRule ... \` / `#SecAction ... \` goes on to the next
+// line).
 // Line ends: LF or CRLF. Views stay valid until the next call.
 class LineReader {
  public:

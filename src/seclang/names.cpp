@@ -407,6 +407,9 @@ std::string_view closest_name(NameKind kind, std::string_view name) {
   std::string_view best;
   std::size_t best_distance = name.size() <= 4 ? 1 : 2;  // a typo, not another word
   for (const Name& entry : table(kind)) {
+    // The length difference alone rules most names out, cheaply.
+    const std::size_t longer = std::max(entry.spelling.size(), name.size());
+    if (longer - std::min(entry.spelling.size(), name.size()) > best_distance) continue;
     const std::size_t d = distance(entry.spelling, name);
     if (d <= best_distance && (best.empty() || d < best_distance)) {
       best = entry.spelling;
@@ -431,8 +434,7 @@ bool action_needs_value(std::string_view canonical) {
 }
 
 bool action_only_on_chain_start(std::string_view canonical) {
-  return listed(canonical, {"id", "phase", "allow", "block", "deny", "drop", "pass", "proxy",
-                            "redirect", "skip", "skipAfter"});
+  return listed(canonical, {"allow", "deny", "drop", "pass", "proxy", "redirect"});
 }
 
 std::string_view kind_word(NameKind kind) {

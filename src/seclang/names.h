@@ -23,8 +23,9 @@ bool operator_without_argument(std::string_view canonical);
 // Actions that mean nothing without a value (`id`, `msg`, `t`, …).
 bool action_needs_value(std::string_view canonical);
 
-// Actions a chain's later links may not carry (ModSecurity refuses them
-// there): id, phase, the disruptive ones, skip and skipAfter.
+// Actions a chain's later links may not carry: the disruptive ones but
+// `block` (ModSecurity 3 refuses exactly these there; it lets an id or a
+// phase through, and ignores them).
 bool action_only_on_chain_start(std::string_view canonical);
 
 // "the directive", "the variable", … for messages.

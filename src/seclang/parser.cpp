@@ -37,6 +37,8 @@ std::string place_name(const Location& where) {
 void Parser::read_text(std::string_view text, const std::string& file) {
   const std::size_t slash = file.rfind('/');
   FileState state{file, slash == std::string::npos ? std::string() : file.substr(0, slash + 1)};
+  // A UTF-8 byte order mark (some editors write one) is not part of the text.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   LineReader reader(text);
   LogicalLine line;
   while (reader.next(line)) directive(line, state);
@@ -61,10 +63,10 @@ void Parser::directive(const LogicalLine& line, FileState& state) {
   const std::string_view name = canonical_name(NameKind::directive, head.text);
   if (name.empty()) {
     std::string message = "unknown directive " + quote_for_message(head.text);
-    if (const std::string_view near = closest_name(NameKind::directive, head.text);
-        !near.empty() && !head.quoted) {
-      message += " (did you mean " + std::string(near) + "?)";
-    }
+    const std::string_view near = diagnostics_.listing() && !head.quoted
+                                      ? closest_name(NameKind::directive, head.text)
+                                      : std::string_view();
+    if (!near.empty()) message += " (did you mean " + std::string(near) + "?)";
     context.error(head.start, std::move(message));
     return;
   }
@@ -114,7 +116,9 @@ void Parser::rule(bool is_action, const std::vector<Word>& words, const LineCont
   const bool link = state.chain.open;
   std::vector<std::size_t> offsets;
   parse_rule_words(is_action, words, context, rule, offsets);
-  check_actions(rule, offsets, context, link);
+  // A rule already broken (a missing argument, a quote) needs no more words
+  // about its id.
+  check_actions(rule, offsets, context, link, !link && diagnostics_.count() == errors_before);
   const bool broken = diagnostics_.count() != errors_before;
   place(std::move(rule), link, broken, state);
 }
@@ -146,6 +150,7 @@ void Parser::parse_rule_words(bool is_action, const std::vector<Word>& words,
     context.error(words[4].start,
                   "SecRule takes three arguments (variables, operator, actions), this is a "
                   "fourth; is a quote missing?");
+    return;  // which word is what is anyone's guess
   }
   parse_variables(words[1], context, rule.variables);
   if (words.size() >= 3) parse_operator(words[2], context, rule.op);
@@ -153,13 +158,14 @@ void Parser::parse_rule_words(bool is_action, const std::vector<Word>& words,
 }
 
 void Parser::check_actions(const Rule& rule, const std::vector<std::size_t>& offsets,
-                           const LineContext& context, bool link) {
+                           const LineContext& context, bool link, bool want_id) {
   bool has_id = false;
   for (std::size_t k = 0; k < rule.actions.size(); ++k) {
     const Action& a = rule.actions[k];
     const std::size_t at = offsets[k];
     if (link && action_only_on_chain_start(a.name)) {
-      context.error(at, "'" + a.name + "' is only allowed on the first rule of a chain");
+      context.error(
+          at, "disruptive action '" + a.name + "' is only allowed on the first rule of a chain");
     }
     if (a.name == "id") {
       has_id = true;
@@ -181,7 +187,7 @@ void Parser::check_actions(const Rule& rule, const std::vector<std::size_t>& off
                         quote_for_message(a.value));
     }
   }
-  if (!link && !has_id) {
+  if (want_id && !has_id) {
     diagnostics_.add(rule.where,
                      std::string(rule.is_action ? "SecAction" : "SecRule") +
                          " has no id: every rule needs id:N, except the later rules of a chain");
@@ -210,8 +216,9 @@ void Parser::place(Rule rule, bool link, bool broken, FileState& state) {
     chain.too_long = true;
     return;
   }
-  if (!broken && !chain.discard) {
-    std::get<Rule>(result.items[chain.head]).chain.push_back(std::move(rule));
+  if (broken || chain.discard) return;
+  if (Rule* head = std::get_if<Rule>(&result.items[chain.head])) {
+    head->chain.push_back(std::move(rule));
   }
 }
 

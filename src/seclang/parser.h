@@ -50,7 +50,7 @@ class Parser {
   void parse_rule_words(bool is_action, const std::vector<Word>& words, const LineContext& context,
                         Rule& rule, std::vector<std::size_t>& offsets);
   void check_actions(const Rule& rule, const std::vector<std::size_t>& offsets,
-                     const LineContext& context, bool link);
+                     const LineContext& context, bool link, bool want_id);
   void place(Rule rule, bool link, bool broken, FileState& state);
   void other(std::string_view name, const std::vector<Word>& words, const LineContext& context);
   void interrupt_chain(const Location& where, std::string_view what, Chain& chain);

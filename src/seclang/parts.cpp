@@ -15,8 +15,9 @@ bool name_char(char c) {
 }
 
 // "unknown variable 'ARG' (did you mean ARGS?)"
-std::string unknown(NameKind kind, std::string_view name) {
+std::string unknown(NameKind kind, std::string_view name, const LineContext& context) {
   std::string message = "unknown " + std::string(kind_word(kind)) + " " + quote_for_message(name);
+  if (!context.diagnostics.listing()) return message;
   if (const std::string_view near = closest_name(kind, name); !near.empty()) {
     message += " (did you mean ";
     if (kind == NameKind::op) message += '@';
@@ -85,7 +86,7 @@ std::size_t variable(const Word& word, std::size_t i, const LineContext& context
   }
   const std::string_view known = canonical_name(NameKind::variable, name);
   if (known.empty()) {
-    context.error(word, start, unknown(NameKind::variable, name));
+    context.error(word, start, unknown(NameKind::variable, name, context));
     return std::string_view::npos;
   }
   out.collection.assign(known);
@@ -144,7 +145,7 @@ bool parse_operator(const Word& word, const LineContext& context, Operator& out)
   }
   const std::string_view known = canonical_name(NameKind::op, name);
   if (known.empty()) {
-    context.error(word, start - 1, unknown(NameKind::op, name));
+    context.error(word, start - 1, unknown(NameKind::op, name, context));
     return false;
   }
   out.name.assign(known);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string line = error.to_string();
     fuzz_check(line.size() < 512, "error message too long");
     for (char c : line) fuzz_check(c >= 0x20 && c < 0x7f, "error message not printable ASCII");
-    fuzz_check(error.where.line >= 1, "error without a line");
+    fuzz_check(error.where.line >= 1 && error.where.column >= 1, "error without a place");
   }
   fuzz_check(result.items.size() <= size, "more items than bytes");
   for (const Item& item : result.items) {

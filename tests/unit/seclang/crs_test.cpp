@@ -58,7 +58,7 @@ class CrsTest : public ::testing::Test {
       if (rule->id() == id) return *rule;
     }
     ADD_FAILURE() << "no rule " << id;
-    static const Rule none;
+    static const Rule none{};
     return none;
   }
   static ParseResult* parsed_;
@@ -157,7 +157,9 @@ TEST_F(CrsTest, ActionsAndVariablesAsTheSurveyCounted) {
   EXPECT_EQ(ctls["ruleRemoveTargetById"], 202);
   EXPECT_EQ(ctls["ruleRemoveTargetByTag"], 169);
   EXPECT_EQ(ctls["auditLogParts"], 110);
-  EXPECT_EQ(variables, 1477);
+  // The survey said 1,477: its reader took `XML:/*|XML://@*` (10 rules) for
+  // one regex selector; ModSecurity reads two variables, as this parser does.
+  EXPECT_EQ(variables, 1487);
   EXPECT_EQ(cookie_exclusions, 124);
 }
 

@@ -88,8 +88,10 @@ TEST(ErrorsTest, UnknownNamesWithSuggestions) {
 }
 
 TEST(ErrorsTest, ActionSyntax) {
-  EXPECT_EQ(errors("SecRule ARGS x \"id:1 pass\"\n"),
-            Lines{"r.conf:1:22: expected ',' after action 'id', got 'p'"});
+  EXPECT_EQ(errors("SecRule ARGS x \"id:1,pass nolog\"\n"),
+            Lines{"r.conf:1:27: expected ',' after action 'pass', got 'n'"});
+  EXPECT_EQ(errors("SecRule ARGS x \"id:1 pass\"\n"),  // a bare value runs to the comma
+            Lines{"r.conf:1:17: id must be a whole number from 1 to 4294967295, got '1 pass'"});
   EXPECT_EQ(errors("SecRule ARGS x \"id:1,msg:'a'b\"\n"),
             Lines{"r.conf:1:29: unexpected 'b' after the quoted value of 'msg'"});
   EXPECT_EQ(errors("SecRule ARGS x \"id:1,tag\"\n"),
@@ -140,12 +142,15 @@ TEST(ErrorsTest, ChainInterruptedByAnotherDirective) {
                   "follow, not SecAction"});
 }
 
-TEST(ErrorsTest, ChainStarterOnlyActionsInALink) {
+TEST(ErrorsTest, DisruptiveActionsOnlyOnTheFirstRuleOfAChain) {
+  // As ModSecurity 3: disruptive actions are refused in a later link
+  // (block is not), an id or a phase is let through.
   EXPECT_EQ(errors("SecRule ARGS x \"id:1,chain\"\n"
-                   "SecRule ARGS y \"id:2,phase:2,deny\"\n"),
-            (Lines{"r.conf:2:17: 'id' is only allowed on the first rule of a chain",
-                   "r.conf:2:22: 'phase' is only allowed on the first rule of a chain",
-                   "r.conf:2:30: 'deny' is only allowed on the first rule of a chain"}));
+                   "SecRule ARGS y \"id:2,phase:2,block,deny,t:none,pass\"\n"),
+            (Lines{"r.conf:2:36: disruptive action 'deny' is only allowed on the first rule of a "
+                   "chain",
+                   "r.conf:2:48: disruptive action 'pass' is only allowed on the first rule of a "
+                   "chain"}));
 }
 
 TEST(ErrorsTest, ABrokenRuleIsLeftOutButItsChainIsStillFollowed) {

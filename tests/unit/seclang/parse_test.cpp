@@ -42,6 +42,29 @@ TEST(ParseTest, ContinuedLinesAndComments) {
   EXPECT_EQ(rule.actions[2].name, "pass");
 }
 
+TEST(ParseTest, OnlyACommentedOutRuleContinuesOnTheNextLine) {
+  // ModSecurity 3: `# text \` ends with its line, `#SecRule ... \` goes on.
+  const ParseResult result = parse_text(
+      "# a note that ends in a backslash \\\n"
+      "SecRule ARGS x id:1\n"
+      "  #  SecAction \\\n"
+      "  #    \"id:2,\\\n"
+      "SecRule ARGS y id:3\n"
+      "SecRule ARGS z id:4\n",
+      "t.conf");
+  ASSERT_TRUE(result.ok()) << errors_of(result);
+  ASSERT_EQ(result.items.size(), 2u);
+  EXPECT_EQ(std::get<Rule>(result.items[0]).id(), 1u);
+  EXPECT_EQ(std::get<Rule>(result.items[1]).id(), 4u);
+  EXPECT_EQ(std::get<Rule>(result.items[1]).where.line, 6);
+}
+
+TEST(ParseTest, BareValuesRunToTheComma) {
+  const Rule rule = only_rule("SecRule ARGS x \"id:1,msg:two words ,pass\"");
+  EXPECT_EQ(rule.msg(), "two words");
+  EXPECT_TRUE(rule.has("pass"));
+}
+
 TEST(ParseTest, CrlfLineEndsAndACommentContinuedIsStillAComment) {
   const ParseResult result = parse_text(
       "#SecRule ARGS \"@rx x\" \\\r\n"
@@ -52,6 +75,12 @@ TEST(ParseTest, CrlfLineEndsAndACommentContinuedIsStillAComment) {
   ASSERT_EQ(result.items.size(), 1u);
   EXPECT_EQ(std::get<Rule>(result.items[0]).id(), 2u);
   EXPECT_EQ(std::get<Rule>(result.items[0]).op.argument, "y");
+}
+
+TEST(ParseTest, AByteOrderMarkIsSkipped) {
+  const Rule rule = only_rule("\xEF\xBB\xBFSecRule ARGS x id:1\n");
+  EXPECT_EQ(rule.where.line, 1);
+  EXPECT_EQ(rule.where.column, 1);  // as an editor shows it
 }
 
 TEST(ParseTest, EscapedQuotesInsideADoubleQuotedArgument) {
@@ -111,6 +140,14 @@ TEST(ParseTest, Variables) {
   EXPECT_FALSE(rule.variables[4].selector_is_regex);
   EXPECT_EQ(rule.variables[5].selector, "odd name");
   EXPECT_EQ(rule.variables[6].collection, "MATCHED_VARS");
+}
+
+TEST(ParseTest, XPathSelectorsAreNotRegexes) {
+  const Rule rule = only_rule("SecRule ARGS|XML:/*|XML://@* \"@rx x\" id:1");
+  ASSERT_EQ(rule.variables.size(), 3u);
+  EXPECT_EQ(rule.variables[1].selector, "/*");
+  EXPECT_EQ(rule.variables[2].selector, "//@*");
+  EXPECT_FALSE(rule.variables[2].selector_is_regex);
 }
 
 TEST(ParseTest, RegexSelectorWithoutPipe) {

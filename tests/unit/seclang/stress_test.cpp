@@ -80,7 +80,7 @@ TEST(StressTest, InvalidUtf8IsKeptAsBytes) {
 }
 
 TEST(StressTest, OnlyBackslashesAndQuotes) {
-  for (const std::string text :
+  for (const std::string& text :
        {std::string(100000, '\\'), std::string(100000, '"'), std::string(100000, '\''),
         std::string("SecRule ") + std::string(50000, '|'), std::string("\\\n", 2) + "SecAction"}) {
     const ParseResult result = parse_text(text, "s.conf");
