@@ -105,9 +105,10 @@ TEST(TransformTest, CrsXssPipeline) {
 }
 
 TEST(TransformTest, ModSecurityQuirksAreKept) {
-  EXPECT_EQ(run(Transform::css_decode, "ab\\0cd"), "ab");                // ends at a NUL
-  EXPECT_EQ(run(Transform::css_decode, "ab\0cd"s), "ab");                // raw NUL too
-  EXPECT_EQ(run(Transform::utf8_to_unicode, "a\0b"s), "ab");             // NULs dropped
+  EXPECT_EQ(run(Transform::css_decode, "ab\\0 cd"), "ab");     // ends at a NUL
+  EXPECT_EQ(run(Transform::css_decode, "ab\\0cd"), "ab\xcd");  // the last two of 1-6 digits
+  EXPECT_EQ(run(Transform::css_decode, "ab\0cd"s), "ab");      // raw NUL too
+  EXPECT_EQ(run(Transform::utf8_to_unicode, "a\0b"s), "ab");   // NULs dropped
   EXPECT_EQ(run(Transform::utf8_to_unicode, "\xc0\xaf"), "%u002f\xc0");  // overlong keeps its lead
   EXPECT_EQ(run(Transform::utf8_to_unicode, "x\xc3"), "x");  // a cut sequence loses its lead
   EXPECT_EQ(run(Transform::url_decode_uni, "%u263A"), ":");  // low byte only
