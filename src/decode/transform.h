@@ -58,8 +58,14 @@ std::string_view transform_name(Transform t);
 bool apply(Transform t, std::string_view in, std::string& out);
 
 // The bytes without which `t` leaves a value as it is: a value holding none
-// of them needs no call to apply(). Full for sha1, length and hexEncode;
-// empty for none.
+// of them needs no call to apply(), except for sha1 and length, which change
+// every value, the empty one too (see changes_every_value). Full for sha1,
+// length, hexEncode and base64Decode; empty for none.
 const ByteSet& triggers(Transform t);
+
+// sha1 and length: their output never depends on the bytes being special.
+constexpr bool changes_every_value(Transform t) {
+  return t == Transform::sha1 || t == Transform::length;
+}
 
 }  // namespace centinela::decode
