@@ -26,7 +26,7 @@ constexpr std::array<Layer, 6> kLayers{{
     {layer::hex, layer::TextRule::blob},
 }};
 
-constexpr std::size_t kMinBlobValue = 12;  // shorter values can only hold escapes
+constexpr std::size_t kMinBlobValue = 11;  // shorter values can only hold escapes
 
 constexpr ByteSet escape_signals() {
   ByteSet set{'%', '&', '\\'};

@@ -165,4 +165,18 @@ bool apply(Transform t, std::string_view in, std::string& out) {
 
 const ByteSet& triggers(Transform t) { return kTriggers[static_cast<std::size_t>(t)]; }
 
+std::string_view run_pipeline(std::span<const Transform> steps, std::string_view value,
+                              std::string& a, std::string& b) {
+  std::string_view current = value;
+  std::string* next = &a;
+  for (Transform t : steps) {
+    if (!changes_every_value(t) && !triggers(t).any_in(current)) continue;
+    if (apply(t, current, *next)) {
+      current = *next;
+      next = next == &a ? &b : &a;  // the other one: `current` must not be written over
+    }
+  }
+  return current;
+}
+
 }  // namespace centinela::decode

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -58,8 +59,22 @@ std::string_view transform_name(Transform t);
 bool apply(Transform t, std::string_view in, std::string& out);
 
 // The bytes without which `t` leaves a value as it is: a value holding none
-// of them needs no call to apply(). Full for sha1, length and hexEncode;
-// empty for none.
+// of them needs no call to apply(), except for sha1 and length, which change
+// every value, the empty one too (see changes_every_value). Full for sha1,
+// length, hexEncode and base64Decode; empty for none.
 const ByteSet& triggers(Transform t);
+
+// Runs `steps` in order over `value` (a `t:none` ... list as a rule has it)
+// and returns the result: `value` itself when no step changed it, otherwise
+// a view of `a` or `b`, which the steps take turns to write (no allocation
+// once they are big enough). Steps without a trigger byte in the current
+// value are skipped without a call.
+std::string_view run_pipeline(std::span<const Transform> steps, std::string_view value,
+                              std::string& a, std::string& b);
+
+// sha1 and length: their output never depends on the bytes being special.
+constexpr bool changes_every_value(Transform t) {
+  return t == Transform::sha1 || t == Transform::length;
+}
 
 }  // namespace centinela::decode

@@ -2,7 +2,7 @@
 // (NormalisePath::normalize_path_inplace): "//" collapses, "/./" goes, "x/../"
 // takes its segment with it but never climbs above the root (a relative path
 // keeps the ".." it cannot resolve), and a trailing slash is kept only when
-// the input had one. The Windows form reads every '\' as '/'.
+// the input had one. The Windows form reads '\' as '/' (mostly: see at()).
 #include "decode/output.h"
 #include "decode/transform.h"
 #include "decode/transforms.h"
@@ -20,6 +20,7 @@ class PathNormalizer {
 
   bool run() {
     while (!done_ && src_ <= end_ && o_.size() <= end_) {
+      start_ = src_;
       if (src_ == end_) {
         done_ = true;
       } else if (at(src_ + 1) != '/') {
@@ -34,7 +35,12 @@ class PathNormalizer {
 
  private:
   bool is_slash(char c) const { return c == '/' || (windows_ && c == '\\'); }
-  char at(std::size_t i) const { return is_slash(in_[i]) ? '/' : in_[i]; }
+  // 3.0.9 turns '\\' into '/' in its buffer only where an iteration starts
+  // (src and src + 1); a backslash skipped over in a run of slashes stays one,
+  // and is what gets copied when it ends the run.
+  char at(std::size_t i) const {
+    return (i == start_ || i == start_ + 1) && is_slash(in_[i]) ? '/' : in_[i];
+  }
 
   // At the last byte of a segment (the next one is '/', or the input ends):
   // resolves "." and ".."; false when the byte must not be copied.
@@ -77,7 +83,7 @@ class PathNormalizer {
   // first slash of a relative path is not copied.
   void copy() {
     if (at(src_) == '/') {
-      while (src_ < end_ && at(src_ + 1) == '/') ++src_;
+      while (src_ < end_ && is_slash(in_[src_ + 1])) ++src_;
       if (relative_ && o_.size() == 0) {
         ++src_;
         return;
@@ -92,6 +98,7 @@ class PathNormalizer {
   Output o_;
   std::size_t end_;
   std::size_t src_ = 0;
+  std::size_t start_ = 0;  // src_ when the iteration began
   bool relative_ = false;
   bool trailing_ = false;
   bool hit_root_ = false;

@@ -3,6 +3,7 @@
 // decoder or a back end normalising to NFKC would read them.
 #include <algorithm>
 
+#include "decode/byte_set.h"
 #include "decode/layers.h"
 #include "decode/unicode_tables.h"
 
@@ -82,6 +83,12 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 DecoderSet unicode(std::string_view in, std::string& out) {
+  static constexpr ByteSet kHigh = [] {
+    ByteSet set;
+    set.add_range(0x80, 0xff);
+    return set;
+  }();
+  if (!kHigh.any_in(in)) return 0;  // ASCII: nothing to rewrite
   out.clear();
   DecoderSet used = 0;
   bool visible = false;  // a change beyond spacing (NBSP and the like)

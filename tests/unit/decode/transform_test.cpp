@@ -94,6 +94,18 @@ TEST(TransformTest, AReusedStringIsNotReallocated) {
   EXPECT_EQ(out.data(), buffer);
 }
 
+TEST(TransformTest, RunPipelineSharesTheValueUntilAStepChangesIt) {
+  const Transform steps[] = {Transform::lowercase, Transform::url_decode_uni,
+                             Transform::remove_nulls, Transform::compress_whitespace};
+  std::string a;
+  std::string b;
+  const std::string plain = "nothing to do here";
+  EXPECT_EQ(run_pipeline(steps, plain, a, b).data(), plain.data());
+  EXPECT_EQ(run_pipeline(steps, "%3CSCRIPT%3E%00  x", a, b), "<script> x");
+  const Transform hash[] = {Transform::sha1, Transform::hex_encode};
+  EXPECT_EQ(run_pipeline(hash, "", a, b), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
 TEST(TransformTest, CrsXssPipeline) {
   const auto xss = {Transform::utf8_to_unicode,    Transform::url_decode_uni,
                     Transform::html_entity_decode, Transform::js_decode,
@@ -105,9 +117,10 @@ TEST(TransformTest, CrsXssPipeline) {
 }
 
 TEST(TransformTest, ModSecurityQuirksAreKept) {
-  EXPECT_EQ(run(Transform::css_decode, "ab\\0cd"), "ab");                // ends at a NUL
-  EXPECT_EQ(run(Transform::css_decode, "ab\0cd"s), "ab");                // raw NUL too
-  EXPECT_EQ(run(Transform::utf8_to_unicode, "a\0b"s), "ab");             // NULs dropped
+  EXPECT_EQ(run(Transform::css_decode, "ab\\0 cd"), "ab");     // ends at a NUL
+  EXPECT_EQ(run(Transform::css_decode, "ab\\0cd"), "ab\xcd");  // the last two of 1-6 digits
+  EXPECT_EQ(run(Transform::css_decode, "ab\0cd"s), "ab");      // raw NUL too
+  EXPECT_EQ(run(Transform::utf8_to_unicode, "a\0b"s), "ab");   // NULs dropped
   EXPECT_EQ(run(Transform::utf8_to_unicode, "\xc0\xaf"), "%u002f\xc0");  // overlong keeps its lead
   EXPECT_EQ(run(Transform::utf8_to_unicode, "x\xc3"), "x");  // a cut sequence loses its lead
   EXPECT_EQ(run(Transform::url_decode_uni, "%u263A"), ":");  // low byte only

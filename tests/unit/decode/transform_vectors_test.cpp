@@ -3,7 +3,8 @@
 // tests/data/secrules-language-tests/SOURCES.md), read the way ModSecurity's
 // unit-test runner reads them: "\xHH" and "\uHHHH" in the JSON text become
 // one byte each (test/unit/unit_test.cc json2bin), the output compared byte
-// for byte.
+// for byte. Where libmodsecurity3 3.0.9 itself gives something else than a
+// vector says, 3.0.9 is followed (checked through modsec_oracle).
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -13,8 +14,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "decode/transform.h"
+#include "modsec_oracle.h"
 
 namespace centinela::decode {
 namespace {
@@ -84,6 +87,7 @@ std::string printable(std::string_view bytes) {
 TEST(TransformVectorsTest, EveryVectorOfEveryTransformationCrsUses) {
   std::size_t checked = 0;
   std::size_t files = 0;
+  std::vector<std::string> itself_differs;
   for (const auto& entry : std::filesystem::directory_iterator(kVectors)) {
     ++files;
     const boost::json::value tests = boost::json::parse(read_file(entry.path()));
@@ -98,12 +102,25 @@ TEST(TransformVectorsTest, EveryVectorOfEveryTransformationCrsUses) {
       std::string out = "untouched";
       const bool changed = apply(*transform, input, out);
       const std::string& got = changed ? out : input;
-      EXPECT_EQ(printable(got), printable(expected))
-          << entry.path().filename() << " input " << printable(input);
+      if (got != expected && got == testing::modsec_transform(*transform, input)) {
+        // libmodsecurity3 3.0.9 itself does not give what the vector says.
+        itself_differs.push_back(name + " " + printable(input));
+      } else {
+        EXPECT_EQ(printable(got), printable(expected))
+            << entry.path().filename() << " input " << printable(input);
+      }
       EXPECT_EQ(changed, got != input) << name << " " << printable(input);
-      if (!changed) EXPECT_EQ(out, "untouched");
+      if (!changed) {
+        EXPECT_EQ(out, "untouched");
+      }
       ++checked;
     }
+  }
+  // cssDecode's output ends at a NUL in 3.0.9 (it rebuilds the string from a
+  // C string); two vectors expect the NUL and what follows.
+  EXPECT_EQ(itself_differs.size(), 2u);
+  for (const std::string& vector : itself_differs) {
+    EXPECT_EQ(vector.rfind("cssDecode ", 0), 0u) << vector;
   }
   EXPECT_EQ(files, 18u);
   EXPECT_GT(checked, 200u);
