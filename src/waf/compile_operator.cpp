@@ -121,6 +121,17 @@ bool byte_ranges(std::string_view text, std::array<bool, 256>& allowed) {
 
 }  // namespace
 
+// `\\` read as `\` (see compile_operator).
+static std::string unescape_backslashes(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out.push_back(text[i]);
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '\\') ++i;
+  }
+  return out;
+}
+
 std::shared_ptr<const pattern::Confirmer> regex(std::string_view pattern, CompileContext& ctx) {
   const std::string key(pattern);
   if (auto it = ctx.regexes.find(key); it != ctx.regexes.end()) return it->second;
@@ -157,8 +168,11 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
       if (op.argument.find("%{") != std::string::npos) {
         out.argument = parse_macro(op.argument, ctx, rule);
       }
-      out.regex = regex(op.argument, ctx);
-      out.source = op.argument;
+      // CRS writes @rx for ModSecurity 2's reading of a quoted argument: `\\`
+      // is `\`, so the file's `\\\\` is PCRE's `\\` (one literal backslash);
+      // 920460's and 941330's regression tests rely on it.
+      out.source = unescape_backslashes(op.argument);
+      out.regex = regex(out.source, ctx);
       break;
     case OpKind::pm:
       compile_pm(out, op, rule, ctx);
