@@ -62,3 +62,46 @@ TEST(CrsConformance, RegressionSuiteAtParanoia4) {
 
 }  // namespace
 }  // namespace centinela::waf::test
+
+namespace centinela::waf::test {
+namespace {
+
+// Debian's CRS as a route runs it at PL1: crs-setup, 901 and the paranoia
+// skips are decided at load; a benign API request passes, an injection is
+// blocked by 949110.
+TEST(CrsProgram, ParanoiaOneFoldsAndDecides) {
+  const auto set = crs_rules();
+  ProgramOptions options;
+  const auto pl1 = make_program(set, options);
+  options.paranoia = 4;
+  const auto pl4 = make_program(set, options);
+  std::cout << "PL1: " << pl1->rules.size() << " rules run, " << pl1->folded << " folded at load, "
+            << pl1->excluded << " left out; PL4: " << pl4->rules.size() << " run\n";
+  EXPECT_LT(pl1->rules.size(), pl4->rules.size());
+  EXPECT_GT(pl1->folded, 100u);
+  for (const Rule& rule : pl1->rules) {
+    EXPECT_NE(rule.id, 942013u) << "the PL skip rules are folded";
+    EXPECT_NE(rule.id, 942200u) << "a PL2 rule is not in the PL1 program";
+  }
+
+  StageCase benign;
+  benign.input.method = "POST";
+  benign.input.uri = "/api/orders?page=2";
+  benign.input.headers = {{"Host", "shop.example"},
+                          {"User-Agent", "Mozilla/5.0"},
+                          {"Accept", "application/json"},
+                          {"Content-Type", "application/json"}};
+  benign.input.data = R"({"customer":"O'Brien","note":"leave at the door, please","qty":3})";
+  benign.input.has_data = true;
+  benign.no_log_contains = "id \"949110\"";
+  EXPECT_TRUE(run_case(*pl1, benign).passed) << run_case(*pl1, benign).log;
+
+  StageCase attack = benign;
+  attack.input.data = R"({"customer":"x' UNION SELECT password FROM users--","qty":3})";
+  attack.no_log_contains.clear();
+  attack.log_contains = "id \"949110\"";
+  EXPECT_TRUE(run_case(*pl1, attack).passed) << run_case(*pl1, attack).log;
+}
+
+}  // namespace
+}  // namespace centinela::waf::test

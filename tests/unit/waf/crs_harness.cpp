@@ -174,9 +174,14 @@ StageResult run_case(const Program& program, const StageCase& c) {
   return result;
 }
 
+std::shared_ptr<const RuleSet> crs_rules() {
+  static const std::shared_ptr<const RuleSet> set = load_rules(debian_crs_files());
+  return set;
+}
+
 std::shared_ptr<const Program> crs_program_pl4() {
   static std::shared_ptr<const Program> program = [] {
-    auto set = load_rules(debian_crs_files());
+    auto set = crs_rules();
     ProgramOptions options;
     options.paranoia = 4;
     // The CRS suite's own setup (tests/regression/README.md, docker-compose).

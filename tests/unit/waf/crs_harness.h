@@ -47,6 +47,8 @@ struct StageResult {
 };
 StageResult run_case(const Program& program, const StageCase& c);
 
+// Debian's CRS, compiled once for the test binary.
+std::shared_ptr<const RuleSet> crs_rules();
 std::shared_ptr<const Program> crs_program_pl4();
 
 }  // namespace centinela::waf::test
