@@ -5,6 +5,7 @@
 // when this test was written, so a regression in the engine shows.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -21,7 +22,9 @@ struct Tally {
 };
 
 TEST(CrsConformance, RegressionSuiteAtParanoia4) {
+  const auto load_start = std::chrono::steady_clock::now();
   const auto program = crs_program_pl4();
+  const auto loaded = std::chrono::steady_clock::now();
   ASSERT_TRUE(program->set->report.errors.empty()) << program->set->report.errors.front();
   const auto cases = read_cases(std::string(CENTINELA_TEST_DATA) + "/crs-3.3.4/tests");
   ASSERT_GT(cases.size(), 2000u);
@@ -47,6 +50,11 @@ TEST(CrsConformance, RegressionSuiteAtParanoia4) {
                << r.log << "\n";
     }
   }
+  const auto ran = std::chrono::steady_clock::now();
+  using ms = std::chrono::duration<double, std::milli>;
+  std::cout << "load + PL4 program: " << ms(loaded - load_start).count() << " ms; " << all.total
+            << " stages in " << ms(ran - loaded).count()
+            << " ms (YAML, view and evaluation, debug-info build)\n";
   for (const auto& [group, t] : groups) {
     std::cout << "CRS " << group << ": " << t.passed << "/" << t.total << " (" << t.rate()
               << " %)\n";
