@@ -136,7 +136,8 @@ void report_rule(const seclang::Rule& rule, const CompileContext& ctx, LoadRepor
 
 }  // namespace
 
-std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed) {
+std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed,
+                                       const std::filesystem::path* cache_dir) {
   auto set = std::make_shared<RuleSet>();
   // TX:0..9 (capture) are slots 0..9.
   for (int d = 0; d < 10; ++d) set->tx.slot(std::to_string(d));
@@ -166,15 +167,16 @@ std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed) {
   }
   for (const auto& [key, literals] : ctx.literal_sets) set->literal_sets.push_back(literals);
   std::string error;
-  set->rx = RxMatcher::build(*set, error);
+  set->rx = RxMatcher::build(*set, error, cache_dir);
   if (!set->rx) set->report.notes.push_back("Hyperscan: " + error + "; every @rx runs in PCRE2");
   static std::atomic<std::uint64_t> generations{0};
   set->generation = ++generations;
   return set;
 }
 
-std::shared_ptr<RuleSet> load_rules(std::span<const std::string> files) {
-  return compile_rules(seclang::parse_files(files));
+std::shared_ptr<RuleSet> load_rules(std::span<const std::string> files,
+                                    const std::filesystem::path* cache_dir) {
+  return compile_rules(seclang::parse_files(files), cache_dir);
 }
 
 std::vector<std::string> debian_crs_files() {

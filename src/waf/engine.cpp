@@ -2,11 +2,12 @@
 
 namespace centinela::waf {
 
-std::shared_ptr<Engine> Engine::load(std::span<const std::string> rule_files) {
+std::shared_ptr<Engine> Engine::load(std::span<const std::string> rule_files,
+                                     const std::filesystem::path* cache_dir) {
   const std::vector<std::string> files =
       rule_files.empty() ? debian_crs_files()
                          : std::vector<std::string>(rule_files.begin(), rule_files.end());
-  return std::make_shared<Engine>(load_rules(files));
+  return std::make_shared<Engine>(load_rules(files, cache_dir));
 }
 
 std::shared_ptr<const Program> Engine::program(const ProgramOptions& options) {

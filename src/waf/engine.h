@@ -5,6 +5,7 @@
 // and read by every worker.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,8 +19,10 @@ namespace centinela::waf {
 
 class Engine {
  public:
-  // `rule_files`: paths or globs in order (empty: Debian's CRS).
-  static std::shared_ptr<Engine> load(std::span<const std::string> rule_files);
+  // `rule_files`: paths or globs in order (empty: Debian's CRS);
+  // `cache_dir`: waf.compile_cache (null: no cache).
+  static std::shared_ptr<Engine> load(std::span<const std::string> rule_files,
+                                      const std::filesystem::path* cache_dir = nullptr);
   explicit Engine(std::shared_ptr<const RuleSet> rules) : rules_(std::move(rules)) {}
 
   // The program for these options, compiled on first use.

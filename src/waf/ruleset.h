@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -75,12 +76,16 @@ struct RuleSet {
 };
 
 // Compiles what seclang parsed. Never throws: what cannot be compiled is
-// reported in the result's report. `rules_dir` is where @pmFromFile data
-// files are looked for when the rule's own folder lacks them.
-std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed);
+// reported in the result's report. @pmFromFile data files are read from
+// the rule file's folder. With `cache_dir` (waf.compile_cache), Hyperscan
+// databases are read from and stored there (compiling all of CRS costs
+// seconds of CPU).
+std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed,
+                                       const std::filesystem::path* cache_dir = nullptr);
 
 // Parses and compiles rule files (paths or globs, in order).
-std::shared_ptr<RuleSet> load_rules(std::span<const std::string> files);
+std::shared_ptr<RuleSet> load_rules(std::span<const std::string> files,
+                                    const std::filesystem::path* cache_dir = nullptr);
 
 // Debian's CRS in owasp-crs.load order.
 std::vector<std::string> debian_crs_files();
