@@ -113,3 +113,21 @@ TEST(CrsProgram, ParanoiaOneFoldsAndDecides) {
 
 }  // namespace
 }  // namespace centinela::waf::test
+
+namespace centinela::waf::test {
+namespace {
+
+// The load report names every rule not run exactly as ModSecurity would.
+TEST(CrsProgram, LoadReportListsWhatIsNotHonoured) {
+  const LoadReport& report = crs_rules()->report;
+  for (const auto& e : report.not_honoured) {
+    std::cout << "not honoured " << e.id << " " << e.why << "\n";
+  }
+  for (const auto& e : report.partial) std::cout << "partial " << e.id << " " << e.why << "\n";
+  EXPECT_EQ(report.not_honoured.size(), 2u);  // 910 reputation (@rbl) and GeoIP (@geoLookup)
+  EXPECT_TRUE(report.errors.empty());
+  EXPECT_EQ(report.rules, report.honoured + report.partial.size() + report.not_honoured.size());
+}
+
+}  // namespace
+}  // namespace centinela::waf::test
