@@ -3,7 +3,9 @@
 # AddressSanitizer and UBSan): Cache-Control, JWTs, X-Forwarded-For,
 # traceparent, the configuration file, request heads (pre-scan, request line,
 # Transfer-Encoding, vetting), Host / request-target normalisation, chunked
-# request and response bodies, the L2 cache entry codec and Redis replies.
+# request and response bodies, the L2 cache entry codec, Redis replies,
+# SecLang rule files, @rx patterns (the pattern library's PCRE reader), the
+# ModSecurity transformations, the deep decoders and the attack detectors.
 # ctest already replays each target's seeds and 20,000 mutations of them on
 # every `make test`; this goes further.
 #
@@ -17,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply"
+ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply seclang pattern_parse transform deep_decode detect"
 TARGETS=${*:-$ALL}
 
 bash scripts/install-deps.sh

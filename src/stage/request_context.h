@@ -91,6 +91,11 @@ struct RequestContext {
   // For the access log.
   std::string ratelimit;          // e.g. "allowed", "limited:per_ip"
   std::string_view cache_status;  // HIT, MISS, ...
+  // Attack detection: the inbound anomaly score (-1: not inspected), the
+  // WAF's action ("pass", "detected", "blocked") and the incident's id.
+  std::int64_t waf_score = -1;
+  std::string_view waf_action;
+  std::string incident_id;
 
   // Each stage's own state for this request, in the slot the chain gave it.
   template <typename T>

@@ -1,0 +1,74 @@
+// base64Decode as libmodsecurity3 3.0.9 runs it: the value up to its first NUL
+// through the mbedtls decoder bundled with it. Spaces are allowed at the end
+// of a line, CRLF/LF between lines; anything else outside the alphabet, a
+// space inside a line, a third '=' or data after '=' makes the whole result
+// empty; a last incomplete group of four is dropped.
+#include <cstdint>
+#include <cstring>
+
+#include "decode/transforms.h"
+
+namespace centinela::decode::tfn {
+namespace {
+
+// 0..63 for the alphabet, 64 for '=', 127 for everything else.
+std::uint8_t base64_value(unsigned char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  if (c == '=') return 64;
+  return 127;
+}
+
+// mbedtls_base64_decode's first pass: false when it refuses the input.
+bool valid_base64(std::string_view s) {
+  unsigned padding = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t spaces = 0;
+    while (i < s.size() && s[i] == ' ') {
+      ++i;
+      ++spaces;
+    }
+    if (i == s.size()) break;  // spaces at the end are fine
+    if (s.size() - i >= 2 && s[i] == '\r' && s[i + 1] == '\n') continue;
+    if (s[i] == '\n') continue;
+    if (spaces != 0) return false;
+    const std::uint8_t value = base64_value(static_cast<unsigned char>(s[i]));
+    if (value == 64 && ++padding > 2) return false;
+    if (value == 127) return false;
+    if (value < 64 && padding != 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool base64_decode(std::string_view in, std::string& out) {
+  if (in.empty()) return false;
+  const std::string_view s = in.substr(0, ::strnlen(in.data(), in.size()));
+  if (!valid_base64(s)) {
+    out.clear();
+    return true;
+  }
+  out.clear();
+  unsigned keep = 3;  // bytes of a group still real (less after '=')
+  unsigned count = 0;
+  std::uint32_t bits = 0;
+  for (char ch : s) {
+    if (ch == '\r' || ch == '\n' || ch == ' ') continue;
+    const std::uint8_t value = base64_value(static_cast<unsigned char>(ch));
+    if (value == 64) --keep;
+    bits = (bits << 6) | (value & 0x3F);
+    if (++count == 4) {
+      count = 0;
+      if (keep > 0) out.push_back(static_cast<char>(bits >> 16));
+      if (keep > 1) out.push_back(static_cast<char>(bits >> 8));
+      if (keep > 2) out.push_back(static_cast<char>(bits));
+    }
+  }
+  return true;  // shorter than a non-empty input, always
+}
+
+}  // namespace centinela::decode::tfn

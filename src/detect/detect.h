@@ -1,0 +1,55 @@
+// Tokenising detectors for injected code in one request value (issue 13,
+// docs/plans/waf.md §4.3): SQL, HTML/JavaScript, shell commands and path
+// traversal. Each reads the value as the language it guards against and
+// reports only when it parses into code, so prose that merely mentions
+// "select", "drop" or <b> passes.
+//
+// The caller decodes first (URL, entities, base64 … live in `decode`); a
+// detector reads bytes as they are. Every function is linear in the value's
+// length, allocates nothing, and is safe on any bytes (invalid UTF-8, NULs).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace centinela::detect {
+
+enum class Kind : std::uint8_t { sql, xss, shell, path };
+
+// What a detector found. `fingerprint` names the evidence and points to
+// static storage (never into the value): for SQL the folded token types
+// (e.g. "s&sos" for `' or '1'='1`), for the others a short label such as
+// "tag:script", "cmd:cat" or "traversal". [begin, end) are byte offsets into
+// the value of the code that was recognised.
+struct Detection {
+  Kind kind;
+  std::string_view fingerprint;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+};
+
+// SQL injection: the value read as-is, as the rest of a '…' string and as
+// the rest of a "…" string; the fingerprint of its first tokens is looked
+// up in the set learned from public payload lists (sql_fingerprints.cpp).
+std::optional<Detection> detect_sql(std::string_view value);
+
+// Cross-site scripting: script-capable tags and attributes (event
+// handlers, javascript:/vbscript:/data:text/html URLs after entity
+// decoding, srcdoc, CSS expressions) and breaking out of a JavaScript
+// string (`";alert(1)//`). Plain markup such as <b> or <a href="https://…">
+// passes.
+std::optional<Detection> detect_xss(std::string_view value);
+
+// Shell command injection: a command separator or substitution (`;` `|`
+// `&&` `||` backtick `$(` newline …) followed by a known Unix or Windows
+// command, also when the command word is quoted, escaped or globbed
+// (c''at, c\at, /???/c?t).
+std::optional<Detection> detect_shell(std::string_view value);
+
+// Path traversal: a path that, once `\` is read as `/` and dot segments are
+// resolved, climbs above its start (two levels, or one to reach a known
+// system file), or names a known system file from the root.
+std::optional<Detection> detect_path(std::string_view value);
+
+}  // namespace centinela::detect

@@ -1,0 +1,193 @@
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "detect/detect.h"
+#include "detect/shell_commands.h"
+
+namespace centinela::detect {
+namespace {
+
+constexpr std::size_t kMaxWord = 40;
+// Glob words (/???/c?t) are matched against every command: a few per value
+// keep hostile input linear.
+constexpr int kMaxGlobWords = 8;
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+bool is_separator(char c) { return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r'; }
+bool ends_word(char c) {
+  return is_blank(c) || is_separator(c) || c == '`' || c == '(' || c == ')' || c == '<' ||
+         c == '>' || c == ',' || c == '{' || c == '}' || c == 0;
+}
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+// Blanks as a shell sees them, including the tricks: ${IFS}, $IFS$9, and
+// the '{' of brace expansion ({cat,/etc/passwd}) or a subshell's '('.
+std::size_t skip_blanks(std::string_view text, std::size_t at) {
+  while (at < text.size()) {
+    const std::string_view rest = text.substr(at);
+    if (is_blank(text[at]) || text[at] == '{' || text[at] == '(') {
+      ++at;
+    } else if (rest.starts_with("${IFS}")) {
+      at += 6;
+    } else if (rest.starts_with("$IFS")) {
+      at += 4;
+      if (at + 1 < text.size() && text[at] == '$' && text[at + 1] >= '0' && text[at + 1] <= '9') {
+        at += 2;
+      }
+    } else {
+      break;
+    }
+  }
+  return at;
+}
+
+struct Word {
+  std::array<char, kMaxWord> bytes{};
+  std::size_t size = 0;
+  bool glob = false;
+  std::size_t end = 0;
+  std::string_view view() const { return {bytes.data(), size}; }
+};
+
+// The command word at `at`, as the shell would run it: quotes, '\' and
+// cmd.exe's '^' removed, $@ $* $1 ${x} dropped, the directory cut off.
+bool read_word(std::string_view text, std::size_t at, Word& word) {
+  while (at < text.size() && !ends_word(text[at])) {
+    const char c = text[at];
+    if (c == '\'' || c == '"' || c == '\\' || c == '^') {
+      ++at;
+    } else if (c == '$' && at + 1 < text.size() &&
+               (text[at + 1] == '@' || text[at + 1] == '*' ||
+                (text[at + 1] >= '0' && text[at + 1] <= '9'))) {
+      at += 2;
+    } else if (c == '$' && at + 1 < text.size() && text[at + 1] == '{') {
+      const std::size_t close = text.substr(0, at + 64).find('}', at);
+      if (close == std::string_view::npos) return false;
+      at = close + 1;
+    } else if (c == '/') {
+      word.size = 0;  // /usr/bin/id → id
+      word.glob = false;
+      ++at;
+    } else {
+      if (word.size == kMaxWord) return false;
+      word.glob = word.glob || c == '?' || c == '*';
+      word.bytes[word.size++] = lower(c);
+      ++at;
+    }
+  }
+  word.end = at;
+  const std::string_view exe = ".exe";
+  if (word.view().ends_with(exe)) word.size -= exe.size();
+  return word.size > 0;
+}
+
+// '?' is any byte; a '*' matches the rest (what comes after it is not
+// checked: command names are short and the word is already suspicious).
+bool glob_matches(std::string_view glob, std::string_view name) {
+  std::size_t i = 0;
+  for (; i < glob.size(); ++i) {
+    if (glob[i] == '*') return true;
+    if (i >= name.size() || (glob[i] != '?' && glob[i] != name[i])) return false;
+  }
+  return i == name.size();
+}
+
+std::optional<std::string_view> find_command(std::span<const std::string_view> commands,
+                                             const Word& word, int& globs_left) {
+  if (!word.glob) {
+    const auto it = std::lower_bound(commands.begin(), commands.end(), word.view());
+    if (it != commands.end() && *it == word.view()) return *it;
+    return std::nullopt;
+  }
+  if (globs_left <= 0) return std::nullopt;
+  for (std::string_view command : commands) {
+    if (glob_matches(word.view(), command)) return command;
+  }
+  return std::nullopt;
+}
+
+// Whether what follows a command word reads as its command line: nothing
+// (end, separator, redirection), or an option, a path, a variable, a
+// drive, a URL.
+bool looks_like_arguments(std::string_view text, std::size_t at, bool end_counts) {
+  at = skip_blanks(text, at);
+  if (at >= text.size()) return end_counts;
+  const char c = text[at];
+  if (is_separator(c) || c == '`' || c == ')' || c == '>' || c == '<') return true;
+  if (c == '-' || c == '/' || c == '~' || c == '$' || c == '\\' || c == '"' || c == '\'') {
+    return true;
+  }
+  if (c == '.' && at + 1 < text.size() && (text[at + 1] == '/' || text[at + 1] == '.')) return true;
+  const std::string_view rest = text.substr(at, 64);
+  if (rest.size() >= 3 && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/')) return true;
+  const std::size_t end = std::min(rest.find_first_of(" \t"), rest.size());
+  return rest.substr(0, end).find("://") != std::string_view::npos;
+}
+
+enum class Opening { start, separator, single_ampersand, substitution };
+
+std::optional<Detection> command_at(std::string_view text, std::size_t at, Opening opening,
+                                    std::size_t begin, int& globs_left) {
+  at = skip_blanks(text, at);
+  Word word;
+  if (!read_word(text, at, word)) return std::nullopt;
+  if (word.glob) --globs_left;
+  std::optional<std::string_view> command = find_command(shell_commands(), word, globs_left);
+  bool needs_arguments = opening == Opening::start;
+  if (!command) {
+    command = find_command(shell_word_commands(), word, globs_left);
+    needs_arguments = needs_arguments || opening != Opening::substitution;
+  }
+  if (!command) return std::nullopt;
+  if (needs_arguments && !looks_like_arguments(text, word.end, opening == Opening::separator)) {
+    return std::nullopt;
+  }
+  return Detection{Kind::shell, *command, static_cast<std::uint32_t>(begin),
+                   static_cast<std::uint32_t>(word.end)};
+}
+
+// Whether the line ending at `end` (a newline) is one a command could
+// follow: a single token, not prose and not a markdown fence.
+bool line_is_token(std::string_view text, std::size_t line_start, std::size_t end) {
+  const std::string_view line = text.substr(line_start, end - line_start);
+  return line.find(' ') == std::string_view::npos && !line.starts_with("```");
+}
+
+}  // namespace
+
+std::optional<Detection> detect_shell(std::string_view value) {
+  if (value.size() > UINT32_MAX) return std::nullopt;
+  int globs_left = kMaxGlobWords;
+  if (auto found = command_at(value, 0, Opening::start, 0, globs_left)) return found;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    std::size_t at = i + 1;
+    Opening opening = Opening::separator;
+    if (c == '\n' || c == '\r') {
+      const bool token = line_is_token(value, line_start, i);
+      line_start = i + 1;
+      if (!token) continue;
+    } else if (c == '`') {
+      // `cmd` after a blank is markdown's inline code far more often.
+      if (i > 0 && (is_blank(value[i - 1]) || value[i - 1] == '`')) continue;
+      opening = Opening::substitution;
+    } else if ((c == '$' || c == '<' || c == '>') && i + 1 < value.size() && value[i + 1] == '(') {
+      if (c == '$' && i + 2 < value.size() && value[i + 2] == '(') continue;  // $(( arithmetic
+      at = i + 2;
+      opening = Opening::substitution;
+    } else if (c == ';' || c == '|' || c == '&') {
+      while (at < value.size() && (value[at] == '|' || value[at] == '&')) ++at;
+      if (c == '&' && at == i + 1) opening = Opening::single_ampersand;
+    } else {
+      continue;
+    }
+    if (auto found = command_at(value, at, opening, i, globs_left)) return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace centinela::detect

@@ -1,0 +1,129 @@
+#include <algorithm>
+#include <array>
+#include <optional>
+
+#include "detect/detect.h"
+#include "detect/sql_fingerprint.h"
+#include "detect/sql_lexer.h"
+
+namespace centinela::detect {
+namespace {
+
+bool is_operand(char type) {
+  return type == sql::kNumber || type == sql::kBareword || type == sql::kVariable;
+}
+
+// Folds tokens as they come into at most kSqlFingerprintTokens + 1; every
+// rule changes only the last token or two, so the first ones are final
+// once there is one more.
+class Folder {
+ public:
+  void push(const SqlToken& token) {
+    if (token.type == sql::kComment) {
+      // Inside a query a comment is a blank (union/**/select); only one
+      // that ends the value, cutting off the rest of the query, counts.
+      trailing_comment_ = token;
+      has_trailing_comment_ = true;
+      return;
+    }
+    has_trailing_comment_ = false;
+    if (size_ > 0 && tokens_[size_ - 1].type == sql::kString && token.type == sql::kString) {
+      tokens_[size_ - 1].end = token.end;  // 'a' 'b' is one string
+      return;
+    }
+    if (is_operand(token.type) && size_ > 0 && is_unary(size_ - 1)) {
+      tokens_[size_ - 1].type = token.type;  // -1, !x: still one operand
+      tokens_[size_ - 1].end = token.end;
+      tokens_[size_ - 1].arithmetic = false;
+      return;
+    }
+    if (is_operand(token.type) && size_ >= 2 && tokens_[size_ - 1].arithmetic &&
+        is_operand(tokens_[size_ - 2].type)) {
+      --size_;  // 1+1, a*b: one operand
+      tokens_[size_ - 1].end = token.end;
+      return;
+    }
+    tokens_[size_++] = token;
+  }
+
+  bool full() const { return size_ > kSqlFingerprintTokens; }
+
+  SqlFingerprint finish() {
+    if (has_trailing_comment_ && !full()) tokens_[size_++] = trailing_comment_;
+    SqlFingerprint fingerprint;
+    const std::size_t size = size_ < kSqlFingerprintTokens ? size_ : kSqlFingerprintTokens;
+    for (std::size_t i = 0; i < size; ++i) fingerprint.types[i] = tokens_[i].type;
+    fingerprint.size = static_cast<std::uint8_t>(size);
+    if (size > 0) {
+      fingerprint.begin = tokens_[0].begin;
+      fingerprint.end = tokens_[size - 1].end;
+    }
+    return fingerprint;
+  }
+
+ private:
+  // A sign or negation at the start or after anything but an operand.
+  bool is_unary(std::size_t i) const {
+    const SqlToken& t = tokens_[i];
+    if (t.type != sql::kOperator || (t.op != '-' && t.op != '+' && t.op != '!' && t.op != '~')) {
+      return false;
+    }
+    return i == 0 || (!is_operand(tokens_[i - 1].type) && tokens_[i - 1].type != sql::kString &&
+                      tokens_[i - 1].type != ')');
+  }
+
+  std::array<SqlToken, kSqlFingerprintTokens + 2> tokens_{};
+  std::size_t size_ = 0;
+  SqlToken trailing_comment_{};
+  bool has_trailing_comment_ = false;
+};
+
+// Bytes that can start SQL syntax beyond a single word: without one of
+// them a value is one identifier or number and cannot inject.
+bool may_be_sql(std::string_view value) {
+  for (const char c : value) {
+    const auto b = static_cast<unsigned char>(c);
+    const bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
+                       b == '_' || b == '.' || b >= 0x80;
+    if (!plain) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string_view> known_sql_fingerprint(std::string_view fingerprint) {
+  const auto set = sql_fingerprint_set();
+  const auto it = std::lower_bound(set.begin(), set.end(), fingerprint);
+  if (it == set.end() || *it != fingerprint) return std::nullopt;
+  return *it;
+}
+
+SqlFingerprint sql_fingerprint(std::string_view value, SqlContext context) {
+  const char quote = context == SqlContext::single_quote   ? '\''
+                     : context == SqlContext::double_quote ? '"'
+                                                           : 0;
+  SqlLexer lexer(value, quote);
+  Folder folder;
+  SqlToken token;
+  while (!folder.full() && lexer.next(token)) folder.push(token);
+  return folder.finish();
+}
+
+std::optional<Detection> detect_sql(std::string_view value) {
+  if (value.size() > UINT32_MAX || !may_be_sql(value)) return std::nullopt;
+  for (const SqlContext context :
+       {SqlContext::as_is, SqlContext::single_quote, SqlContext::double_quote}) {
+    // Read as the rest of a string, a value without that quote is all
+    // string: nothing to learn from it.
+    if (context == SqlContext::single_quote && value.find('\'') == std::string_view::npos) continue;
+    if (context == SqlContext::double_quote && value.find('"') == std::string_view::npos) continue;
+    const SqlFingerprint fingerprint = sql_fingerprint(value, context);
+    if (const auto known = known_sql_fingerprint(fingerprint.view())) {
+      return Detection{Kind::sql, *known, fingerprint.begin, fingerprint.end};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace centinela::detect

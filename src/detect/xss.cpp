@@ -1,0 +1,199 @@
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+
+#include "detect/detect.h"
+#include "detect/html_text.h"
+#include "detect/xss_parts.h"
+
+namespace centinela::detect {
+namespace {
+
+// Tags that run script or load a document by themselves; sorted by name.
+constexpr std::string_view kScriptTags[] = {
+    "tag:applet", "tag:base",   "tag:bgsound", "tag:embed",   "tag:frame",    "tag:frameset",
+    "tag:iframe", "tag:ilayer", "tag:import",  "tag:isindex", "tag:layer",    "tag:math",
+    "tag:object", "tag:portal", "tag:script",  "tag:svg",     "tag:vmlframe", "tag:xml",
+};
+
+// Attributes whose value a browser loads or navigates to.
+constexpr std::string_view kUrlAttributes[] = {
+    "action",  "background", "by",     "cite", "classid",  "codebase", "data",       "dynsrc",
+    "folder",  "formaction", "from",   "href", "longdesc", "lowsrc",   "ping",       "poster",
+    "profile", "src",        "srcset", "to",   "usemap",   "values",   "xlink:href",
+};
+
+bool is_blank(char c) { return static_cast<unsigned char>(c) <= 0x20; }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// A name, lower-cased into `buffer`; empty when longer than it.
+template <std::size_t N>
+std::string_view lower_name(std::string_view name, std::array<char, N>& buffer) {
+  if (name.size() > N) return {};
+  for (std::size_t i = 0; i < name.size(); ++i) buffer[i] = lower(name[i]);
+  return {buffer.data(), name.size()};
+}
+
+std::optional<std::string_view> script_tag(std::string_view name) {
+  const std::size_t colon = name.rfind(':');  // <x:script>
+  if (colon != std::string_view::npos) name = name.substr(colon + 1);
+  for (std::string_view tag : kScriptTags) {
+    if (tag.substr(4) == name) return tag;
+  }
+  return std::nullopt;
+}
+
+bool is_url_attribute(std::string_view name) {
+  return std::find(std::begin(kUrlAttributes), std::end(kUrlAttributes), name) !=
+         std::end(kUrlAttributes);
+}
+
+bool contains_lower(std::string_view text, std::string_view lower_word) {
+  return css_contains(text, lower_word);  // case-insensitive, blanks skipped
+}
+
+// What one attribute of tag `tag` makes of it, if it runs script.
+std::optional<std::string_view> check_attribute(std::string_view tag, std::string_view name,
+                                                std::string_view value, bool has_value) {
+  if (!has_value) return std::nullopt;
+  if (name.size() >= 5 && name.starts_with("on") &&
+      std::all_of(name.begin(), name.end(), [](char c) { return is_letter(c); })) {
+    return "attr:on";
+  }
+  if (name == "srcdoc") return "attr:srcdoc";
+  if (name == "style") {
+    for (std::string_view css :
+         {"expression(", "javascript:", "behavior:", "-moz-binding", "@import"}) {
+      if (css_contains(value, css)) return "attr:style";
+    }
+  }
+  if (auto url = scripting_url(value, is_url_attribute(name))) return url;
+  if (tag == "meta" && ((name == "http-equiv" && (contains_lower(value, "refresh") ||
+                                                  contains_lower(value, "set-cookie"))) ||
+                        (name == "content" && (contains_lower(value, "javascript:") ||
+                                               contains_lower(value, "data:"))))) {
+    return "tag:meta";
+  }
+  if (tag == "form" && name == "action") return "tag:form";
+  if (tag == "link" && name == "rel" && contains_lower(value, "import")) return "tag:link";
+  return std::nullopt;
+}
+
+struct TagResult {
+  std::size_t end;  // where scanning goes on
+  std::optional<std::string_view> label;
+};
+
+// The attributes of a tag from `at` (after its name) to its '>' or the end.
+TagResult scan_attributes(std::string_view text, std::size_t at, std::string_view tag) {
+  while (at < text.size()) {
+    while (at < text.size() && (is_blank(text[at]) || text[at] == '/')) ++at;
+    if (at >= text.size()) break;
+    if (text[at] == '>') return {at + 1, std::nullopt};
+    const std::size_t name_start = at++;
+    while (at < text.size() && !is_blank(text[at]) && text[at] != '/' && text[at] != '>' &&
+           text[at] != '=') {
+      ++at;
+    }
+    const std::string_view raw_name = text.substr(name_start, at - name_start);
+    while (at < text.size() && is_blank(text[at])) ++at;
+    bool has_value = false;
+    std::string_view value;
+    if (at < text.size() && text[at] == '=') {
+      has_value = true;
+      ++at;
+      while (at < text.size() && is_blank(text[at])) ++at;
+      const char quote = at < text.size() ? text[at] : 0;
+      if (quote == '"' || quote == '\'' || quote == '`') {
+        const std::size_t close = text.find(quote, at + 1);
+        const std::size_t end = close == std::string_view::npos ? text.size() : close;
+        value = text.substr(at + 1, end - at - 1);
+        at = std::min(end + 1, text.size());
+      } else {
+        const std::size_t start = at;
+        while (at < text.size() && !is_blank(text[at]) && text[at] != '>') ++at;
+        value = text.substr(start, at - start);
+      }
+    }
+    std::array<char, 40> buffer;
+    const std::string_view name = lower_name(raw_name, buffer);
+    if (auto label = check_attribute(tag, name, value, has_value)) return {at, label};
+  }
+  return {text.size(), std::nullopt};
+}
+
+// One tag starting at text[at] == '<'.
+TagResult scan_tag(std::string_view text, std::size_t at, bool& style_checked) {
+  std::size_t i = at + 1;
+  const bool closing = i < text.size() && text[i] == '/';
+  if (closing) ++i;
+  if (i >= text.size() || !is_letter(text[i])) {
+    if (text.substr(at).starts_with("<!--")) {
+      const std::size_t close = text.find("-->", at + 4);
+      return {close == std::string_view::npos ? text.size() : close + 3, std::nullopt};
+    }
+    return {at + 1, std::nullopt};
+  }
+  const std::size_t name_start = i;
+  while (i < text.size() && !is_blank(text[i]) && text[i] != '/' && text[i] != '>') ++i;
+  std::array<char, 16> buffer;
+  const std::string_view name = lower_name(text.substr(name_start, i - name_start), buffer);
+  if (closing) {
+    // </script> in a value closes the page's own script block.
+    return {i, name == "script" ? std::optional<std::string_view>("tag:/script") : std::nullopt};
+  }
+  if (auto tag = script_tag(name)) return {i, tag};
+  TagResult result = scan_attributes(text, i, name);
+  if (!result.label && name == "style" && !style_checked) {
+    style_checked = true;  // the rest of the text once: linear
+    for (std::string_view css :
+         {"expression(", "javascript:", "behavior:", "-moz-binding", "@import"}) {
+      if (css_contains(text.substr(result.end), css)) return {text.size(), "tag:style"};
+    }
+  }
+  return result;
+}
+
+std::optional<XssFinding> scan_markup(std::string_view text) {
+  std::size_t at = text.find('<');
+  bool style_checked = false;
+  while (at != std::string_view::npos && at < text.size()) {
+    TagResult result = scan_tag(text, at, style_checked);
+    if (result.label) return XssFinding{*result.label, at, result.end};
+    at = text.find('<', std::max(result.end, at + 1));
+  }
+  return std::nullopt;
+}
+
+bool may_be_xss(std::string_view value) {
+  for (const char c : value) {
+    if (c == '<' || c == ':' || c == '(' || c == '`' || c == '&' || c == '[' || c == '=') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<Detection> detect_xss(std::string_view value) {
+  if (value.size() > UINT32_MAX || !may_be_xss(value)) return std::nullopt;
+  std::optional<XssFinding> finding = scan_markup(value);
+  if (!finding) {
+    // A whole value that is a script URL (a redirect target, a link).
+    if (auto url = scripting_url(value, false)) {
+      finding = XssFinding{*url, 0, value.size()};
+    } else if (html_starts_with(value, "data:text/html")) {
+      finding = XssFinding{"url:data", 0, value.size()};
+    }
+  }
+  if (!finding) finding = scan_script_text(value);
+  if (!finding) return std::nullopt;
+  return Detection{Kind::xss, finding->label, static_cast<std::uint32_t>(finding->begin),
+                   static_cast<std::uint32_t>(finding->end)};
+}
+
+}  // namespace centinela::detect

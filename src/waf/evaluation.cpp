@@ -1,0 +1,258 @@
+#include "waf/evaluation.h"
+
+#include <algorithm>
+
+#include "pattern/confirmer.h"
+#include "waf/text.h"
+
+namespace centinela::waf {
+
+Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScratch scratch,
+                       EngineMode mode, EvalLimits limits)
+    : program_(program),
+      view_(view),
+      scratch_(scratch),
+      mode_(mode),
+      limits_(limits),
+      tx_(program.tx_initial) {
+  tx_.resize(program.set->tx.size());
+}
+
+std::int64_t Evaluation::anomaly_score() const {
+  const std::uint32_t slot = program_.set->tx.find("anomaly_score");
+  return slot == kNoSlot ? 0 : to_number(tx_.get(slot));
+}
+
+bool Evaluation::run_phase(int phase) {
+  if (stopped_ || mode_ == EngineMode::off || phase < 1 || phase > 5) return !stopped_;
+  const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
+  for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
+    i = run_rule(i).next;
+    if (stopped_ || mode_ == EngineMode::off) break;
+  }
+  return !stopped_;
+}
+
+Evaluation::Step Evaluation::run_rule(std::uint32_t index) {
+  Step step{false, index + 1};
+  if (removed(index)) return step;
+  const Rule& rule = program_.rules[index];
+  step.matched = eval_link(rule, 0);
+  if (!step.matched) return step;
+  after_full_match(rule, index);
+  if (rule.skip_to != kNoRule) step.next = rule.skip_to;
+  return step;
+}
+
+bool Evaluation::removed(std::uint32_t index) const {
+  if (removed_ids_.empty() && removed_tags_.empty()) return false;
+  const Rule& rule = program_.rules[index];
+  for (const auto& [first, last] : removed_ids_) {
+    if (rule.id >= first && rule.id <= last) return true;
+  }
+  for (const std::string& tag : removed_tags_) {
+    if (program_.has_tag(rule, tag)) return true;
+  }
+  return false;
+}
+
+bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
+  const Link& link = rule.links[link_index];
+  bool matched = false;
+  if (link.targets.empty()) {
+    matched = link.op.kind == OpKind::unconditional;  // SecAction
+    if (matched) {
+      for (const SetVar& sv : link.setvars) run_setvar(sv);
+    }
+  } else {
+    std::vector<Value> values;
+    for (const Target& target : link.targets) {
+      values.clear();
+      collect(target, values);
+      for (const Value& v : values) {
+        if (excluded(rule, link, v)) continue;
+        matched |= eval_value(rule, link, v);
+      }
+    }
+  }
+  if (!matched) {
+    matched_var_.clear();
+    matched_var_name_.clear();
+    matched_vars_.clear();
+    return false;
+  }
+  if (link_index + 1 < rule.links.size()) return eval_link(rule, link_index + 1);
+  return true;
+}
+
+bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) {
+  const auto& nodes = program_.set->pipelines;
+  // multiMatch: the operator sees the value after every transformation.
+  std::uint32_t chain[16];
+  std::size_t steps = 0;
+  if (link.multi_match) {
+    for (std::uint32_t n = link.pipeline; n != 0 && steps < 15; n = nodes[n].parent) {
+      chain[steps++] = n;
+    }
+    chain[steps++] = 0;
+    std::reverse(chain, chain + steps);
+  } else {
+    chain[steps++] = link.pipeline;
+  }
+  bool matched = false;
+  std::string_view previous;
+  for (std::size_t s = 0; s < steps; ++s) {
+    const std::string_view value = transformed(v, chain[s]);
+    if (s > 0 && value == previous) continue;
+    previous = value;
+    if (!run_operator(link.op, value, link.capture, v.stable)) continue;
+    matched = true;
+    matched_var_.assign(value.substr(0, limits_.value_bytes));
+    matched_var_name_ = key_of(v);
+    matched_vars_.emplace_back(matched_var_name_, matched_var_);
+    for (const SetVar& sv : link.setvars) run_setvar(sv);
+  }
+  return matched;
+}
+
+std::string Evaluation::key_of(const Value& v) const {
+  std::string key(var_name(v.var));
+  if (!v.name.empty() || is_collection(v.var)) {
+    key.push_back(':');
+    key.append(v.name);
+  }
+  return key;
+}
+
+bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) const {
+  for (const Exclusion& e : link.exclusions) {
+    if (e.regex) {
+      // ModSecurity 3 tries a regex exclusion on the key whatever its collection.
+      if (e.regex->match(v.name, scratch_.confirm) == pattern::Confirm::match) return true;
+    } else if (e.var == v.var && iequals(e.key, v.name)) {
+      return true;
+    }
+  }
+  if (removed_targets_.empty()) return false;
+  const std::string key = lower(key_of(v));
+  for (const TargetRemoval& r : removed_targets_) {
+    if (r.key != key) continue;
+    if (r.tag.empty() ? (rule.id >= r.id_first && rule.id <= r.id_last)
+                      : program_.has_tag(rule, r.tag)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Evaluation::after_full_match(const Rule& rule, std::uint32_t index) {
+  for (const Ctl& ctl : rule.ctls) run_ctl(ctl);
+  if (rule.log) {
+    ++findings_total_;
+    if (findings_.size() < limits_.findings) {
+      Finding f;
+      f.rule = rule.id;
+      f.phase = rule.phase;
+      f.severity = rule.severity;
+      f.index = index;
+      f.target = matched_var_name_;
+      f.value = matched_var_.substr(0, limits_.finding_bytes);
+      expand(rule.msg, f.msg);
+      expand(rule.logdata, f.logdata);
+      if (f.logdata.size() > limits_.finding_bytes) f.logdata.resize(limits_.finding_bytes);
+      findings_.push_back(std::move(f));
+    }
+  }
+  switch (rule.disruptive) {
+    case Disruptive::deny:
+    case Disruptive::drop:
+      if (disruptive_ == Disruptive::none) {
+        disruptive_ = rule.disruptive;
+        disruptive_rule_ = rule.id;
+      }
+      if (mode_ == EngineMode::on) stopped_ = true;
+      break;
+    case Disruptive::allow:
+      stopped_ = true;
+      break;
+    default:
+      break;
+  }
+}
+
+void Evaluation::run_setvar(const SetVar& sv) {
+  std::uint32_t slot = sv.slot;
+  std::string dynamic;
+  if (slot == kNoSlot) {
+    expand(sv.dynamic_name, dynamic);
+    dynamic = lower(dynamic);
+    slot = program_.set->tx.find(dynamic);
+  }
+  if (sv.op == SetVar::Op::unset) {
+    slot == kNoSlot ? tx_.unset_dynamic(dynamic) : tx_.unset(slot);
+    return;
+  }
+  std::string value;
+  expand(sv.value, value);
+  if (sv.op != SetVar::Op::set) {
+    const std::string* old = slot == kNoSlot ? tx_.find_dynamic(dynamic) : nullptr;
+    const std::int64_t current =
+        slot == kNoSlot ? (old ? to_number(*old) : 0) : to_number(tx_.get(slot));
+    const std::int64_t delta = to_number(value);
+    value = std::to_string(sv.op == SetVar::Op::add ? current + delta : current - delta);
+  }
+  slot == kNoSlot ? tx_.set_dynamic(dynamic, value) : tx_.set(slot, value);
+}
+
+void Evaluation::run_ctl(const Ctl& ctl) {
+  switch (ctl.kind) {
+    case Ctl::Kind::remove_by_id:
+      removed_ids_.emplace_back(ctl.id_first, ctl.id_last);
+      break;
+    case Ctl::Kind::remove_by_tag:
+      removed_tags_.push_back(ctl.tag);
+      break;
+    case Ctl::Kind::remove_target_by_id:
+      removed_targets_.push_back({ctl.id_first, ctl.id_last, {}, ctl.target_key});
+      break;
+    case Ctl::Kind::remove_target_by_tag:
+      removed_targets_.push_back({0, 0, ctl.tag, ctl.target_key});
+      break;
+    case Ctl::Kind::engine_off:
+      mode_ = EngineMode::off;
+      break;
+    case Ctl::Kind::engine_detect:
+      mode_ = EngineMode::detection_only;
+      break;
+    case Ctl::Kind::engine_on:
+      if (mode_ != EngineMode::off) mode_ = EngineMode::on;
+      break;
+    case Ctl::Kind::ignored:
+      break;
+  }
+}
+
+std::string_view Evaluation::keep(std::string value) {
+  return owned_.emplace_back(std::move(value));
+}
+
+void Evaluation::expand(const Macro& macro, std::string& out) {
+  std::vector<Value> values;
+  for (const MacroPart& part : macro.parts) {
+    switch (part.kind) {
+      case MacroPart::Kind::literal:
+        out.append(part.text);
+        break;
+      case MacroPart::Kind::tx:
+        out.append(tx_.get(part.slot));
+        break;
+      case MacroPart::Kind::var:
+        values.clear();
+        collect(part.target, values);
+        if (!values.empty()) out.append(values.front().value);
+        break;
+    }
+  }
+}
+
+}  // namespace centinela::waf

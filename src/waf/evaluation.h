@@ -1,0 +1,155 @@
+// One request through a Program, with ModSecurity 3's semantics: rules in
+// phase order; each target's values transformed (each distinct pipeline
+// once per value), the operator run on each; a link's setvars run for every
+// value it matched, whatever the rest of the chain does; on a full match the
+// ctl actions, skipAfter, the disruptive action and a finding for a logged
+// rule. Bounded: values per target, bytes per value, PCRE2 limits.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "waf/program.h"
+#include "waf/request_view.h"
+#include "waf/tx_state.h"
+
+namespace centinela::pattern {
+class ConfirmScratch;
+class Scratch;
+}  // namespace centinela::pattern
+
+namespace centinela::waf {
+
+struct Finding {
+  std::uint32_t rule = 0;
+  std::uint8_t phase = 0;
+  std::uint8_t severity = 0xFF;
+  std::uint32_t index = 0;  // in the program
+  std::string target;       // MATCHED_VAR_NAME, e.g. "ARGS:q"
+  std::string value;        // MATCHED_VAR (bounded)
+  std::string msg, logdata;
+};
+
+enum class EngineMode : std::uint8_t { on, detection_only, off };
+
+struct EvalLimits {
+  std::size_t values_per_target = 1024;
+  std::size_t value_bytes = 1 << 20;  // longer values are inspected in their first bytes
+  std::size_t finding_bytes = 128;
+  std::size_t findings = 64;
+};
+
+// Per-thread scratch an evaluation borrows (PCRE2 match data, Hyperscan).
+struct EvalScratch {
+  pattern::ConfirmScratch& confirm;
+  pattern::Scratch& scan;
+};
+
+class Evaluation {
+ public:
+  Evaluation(const Program& program, const RequestView& view, EvalScratch scratch,
+             EngineMode mode = EngineMode::on, EvalLimits limits = {});
+
+  // Runs the rules of `phase`. False when a disruptive action (deny, drop,
+  // in mode on; or allow) ended the transaction.
+  bool run_phase(int phase);
+
+  // Runs rule `index` alone; answers whether it matched fully and which
+  // rule comes next (skipAfter). For the compiler's load-time folding.
+  struct Step {
+    bool matched = false;
+    std::uint32_t next = 0;
+  };
+  Step run_rule(std::uint32_t index);
+
+  TxState& tx() { return tx_; }
+  const TxState& tx() const { return tx_; }
+  const std::vector<Finding>& findings() const { return findings_; }
+  std::int64_t anomaly_score() const;  // TX:anomaly_score
+  bool disrupted() const { return disruptive_ != Disruptive::none; }
+  Disruptive disruptive() const { return disruptive_; }
+  std::uint32_t disruptive_rule() const { return disruptive_rule_; }
+  bool limit_hit() const { return limit_hit_; }  // a PCRE2 limit stopped a match
+  std::size_t findings_total() const { return findings_total_; }
+
+  // A target's values (public for tests and the macro expander).
+  struct Value {
+    Var var;
+    std::string_view name;  // key within the collection ("" for a scalar)
+    std::string_view value;
+    bool stable;  // a view value: its transformations may be cached
+  };
+  void collect(const Target& target, std::vector<Value>& out);
+
+ private:
+  bool eval_link(const Rule& rule, std::size_t link_index);
+  bool eval_value(const Rule& rule, const Link& link, const Value& v);
+  bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
+  enum class Hit : std::uint8_t { no, yes, unknown };
+  Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
+  void after_full_match(const Rule& rule, std::uint32_t index);
+  void run_setvar(const SetVar& sv);
+  void run_ctl(const Ctl& ctl);
+  bool excluded(const Rule& rule, const Link& link, const Value& v) const;
+  bool removed(std::uint32_t index) const;
+  void expand(const Macro& macro, std::string& out);
+  std::string_view transformed(const Value& v, std::uint32_t node);
+  std::string_view keep(std::string value);
+  std::string key_of(const Value& v) const;
+  void collect_collection(const Target& target, std::vector<Value>& out);
+  void collect_scalar(const Target& target, std::vector<Value>& out);
+  void collect_tx(const Target& target, std::vector<Value>& out);
+  void collect_fields(const Target& target, Var var, const std::vector<Field>& fields, bool names,
+                      std::vector<Value>& out);
+  bool selected(const Target& target, std::string_view name) const;
+
+  const Program& program_;
+  const RequestView& view_;
+  EvalScratch scratch_;
+  EngineMode mode_;
+  EvalLimits limits_;
+  TxState tx_;
+
+  std::string matched_var_, matched_var_name_;
+  std::vector<std::pair<std::string, std::string>> matched_vars_;
+
+  // ctl results for the rest of this request.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> removed_ids_;
+  std::vector<std::string> removed_tags_;
+  struct TargetRemoval {
+    std::uint32_t id_first = 0, id_last = 0;
+    std::string tag;
+    std::string key;  // lower case "args:q"
+  };
+  std::vector<TargetRemoval> removed_targets_;
+
+  struct CacheKey {
+    const char* data;
+    std::size_t size;
+    std::uint32_t node;
+    bool operator==(const CacheKey&) const = default;
+  };
+  struct CacheHash {
+    std::size_t operator()(const CacheKey& k) const {
+      return std::hash<const void*>()(k.data) ^ (k.size * 0x9E3779B97F4A7C15ull) ^
+             (std::size_t{k.node} << 48);
+    }
+  };
+  std::unordered_map<CacheKey, std::string_view, CacheHash> transform_cache_;
+  // Hyperscan hits per (value, database): one scan serves every rule.
+  std::unordered_map<CacheKey, std::vector<std::uint64_t>, CacheHash> rx_hits_;
+  std::deque<std::string> owned_;
+
+  std::vector<Finding> findings_;
+  std::size_t findings_total_ = 0;
+  Disruptive disruptive_ = Disruptive::none;
+  std::uint32_t disruptive_rule_ = 0;
+  bool limit_hit_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace centinela::waf

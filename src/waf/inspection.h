@@ -1,0 +1,70 @@
+// One request's inspection by a route's Program: phase 1 on the head,
+// phase 2 on the body's first bytes (or at once for a request without an
+// inspectable body), then the verdict — the anomaly score against the
+// route's threshold, as CRS's blocking evaluation (949110) decides it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "waf/evaluation.h"
+#include "waf/program.h"
+#include "waf/request_view.h"
+
+namespace centinela::waf {
+
+enum class WafMode : std::uint8_t { off, detect, block };
+enum class WafAction : std::uint8_t { pass, detected, blocked };
+std::string_view to_string(WafAction action);  // "pass", "detected", "blocked"
+
+struct Verdict {
+  WafAction action = WafAction::pass;
+  std::int64_t score = 0;      // TX:anomaly_score (inbound, summed over paranoia levels)
+  std::int64_t threshold = 0;  // TX:inbound_anomaly_score_threshold
+  const std::vector<Finding>* findings = nullptr;
+  std::size_t findings_total = 0;
+  std::uint32_t deciding_rule = 0;  // the rule whose deny decided (949110)
+  bool body_truncated = false;
+  bool limit_hit = false;  // a PCRE2 limit cut a match short
+};
+
+struct RequestHead {
+  std::string_view method, target, version;  // version "1.1"
+  std::vector<Field> headers;
+  std::string_view client_ip, request_id;
+};
+
+class Inspection {
+ public:
+  Inspection(std::shared_ptr<const Program> program, WafMode mode, const ViewLimits& limits = {});
+  Inspection(const Inspection&) = delete;
+  Inspection& operator=(const Inspection&) = delete;
+
+  // Builds the view and runs phase 1. False when phase 1 already decided
+  // to block (block mode).
+  bool head(const RequestHead& head);
+  // The body is worth reading: a body processor knows its Content-Type.
+  bool wants_body() const;
+  // Phase 2 with the body's first bytes (`complete`: the whole body).
+  void body(std::string_view first_bytes, bool complete);
+  // Phase 2 without a body.
+  void no_body();
+
+  Verdict verdict() const;
+  const RequestView& view() const { return view_; }
+
+ private:
+  void phase2();
+
+  std::shared_ptr<const Program> program_;
+  WafMode mode_;
+  ViewLimits limits_;
+  RequestView view_;
+  std::optional<Evaluation> eval_;
+  bool phase2_done_ = false;
+};
+
+}  // namespace centinela::waf

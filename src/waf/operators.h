@@ -1,0 +1,22 @@
+// The operators that compare a value with a (macro-expanded) argument, and
+// the validators, with ModSecurity 3's semantics. Pure functions.
+#pragma once
+
+#include <string_view>
+
+#include "waf/rule.h"
+
+namespace centinela::waf {
+
+// streq, contains, containsWord, beginsWith, endsWith, within, strmatch,
+// eq, ge, gt, lt, le, detectSQLi, detectXSS. False for any other kind.
+bool compare(OpKind kind, std::string_view value, std::string_view argument);
+
+// @validateUrlEncoding's test: every '%' is followed by two hex digits.
+bool valid_url_encoding(std::string_view value);
+
+// @validateUtf8Encoding's test: well-formed UTF-8, no overlong forms, no
+// surrogates, nothing above U+10FFFF.
+bool valid_utf8(std::string_view value);
+
+}  // namespace centinela::waf

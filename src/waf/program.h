@@ -1,0 +1,54 @@
+// What one route runs: the rules of one paranoia level with the route's
+// exclusions applied, ordered by phase, skipAfter resolved to indices, and
+// everything the configuration decides at load folded away — crs-setup's
+// and 901's TX defaults become the initial TX values, the paranoia-level
+// skip rules and the disabled 903 application packages vanish with the
+// rules they skip.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "waf/ruleset.h"
+#include "waf/tx_state.h"
+
+namespace centinela::waf {
+
+// A route's exclusion (ctl:ruleRemove* decided at load). No names: the
+// rules are removed; with names: those targets are removed from the rules.
+struct RouteExclusion {
+  std::vector<std::uint32_t> rules;
+  std::vector<std::string> tags;
+  std::vector<std::string> args, headers, cookies;
+};
+
+struct ProgramOptions {
+  int paranoia = 1;               // 1..4
+  int anomaly_threshold = 0;      // inbound; 0: the rules' default (CRS: 5)
+  bool inspect_response = false;  // phases 3 and 4
+  std::vector<RouteExclusion> exclusions;
+  // TX values set before any rule, as a SecAction in crs-setup would.
+  std::vector<std::pair<std::string, std::string>> tx;
+};
+
+struct Program {
+  std::shared_ptr<const RuleSet> set;
+  std::vector<Rule> rules;  // phase order; skip_to indexes this
+  // Phase p's rules are [phase_begin[p], phase_begin[p + 1]).
+  std::array<std::uint32_t, 7> phase_begin{};
+  TxState tx_initial;  // after the folded rules
+  int paranoia = 1;
+  std::size_t folded = 0;          // rules decided at load
+  std::size_t excluded = 0;        // rules removed by exclusions or SecRuleRemove*
+  std::vector<std::string> notes;  // what this program could not specialise
+  bool has_tag(const Rule& rule, std::string_view tag) const;
+};
+
+std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
+                                            const ProgramOptions& options);
+
+}  // namespace centinela::waf

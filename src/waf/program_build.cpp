@@ -1,0 +1,126 @@
+// make_program: a RuleSet specialised for one route (program.h).
+#include <algorithm>
+
+#include "waf/fold.h"
+#include "waf/program.h"
+#include "waf/text.h"
+
+namespace centinela::waf {
+
+bool Program::has_tag(const Rule& rule, std::string_view tag) const {
+  for (std::uint16_t t : rule.tags) {
+    if (set->tags[t] == tag) return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool rule_has_tag(const RuleSet& set, const Rule& rule, const std::vector<std::string>& tags) {
+  for (std::uint16_t t : rule.tags) {
+    if (std::find(tags.begin(), tags.end(), set.tags[t]) != tags.end()) return true;
+  }
+  return false;
+}
+
+bool in_ranges(std::uint32_t id, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& r) {
+  return std::any_of(r.begin(), r.end(),
+                     [&](const auto& range) { return id >= range.first && id <= range.second; });
+}
+
+bool named_by(const RuleSet& set, const Rule& rule, const RouteExclusion& e) {
+  return std::find(e.rules.begin(), e.rules.end(), rule.id) != e.rules.end() ||
+         rule_has_tag(set, rule, e.tags);
+}
+
+void exclude_targets(Rule& rule, const RouteExclusion& e) {
+  for (Link& link : rule.links) {
+    for (const std::string& name : e.args) {
+      for (Var v : {Var::args, Var::args_get, Var::args_post}) {
+        link.exclusions.push_back(Exclusion{v, lower(name), nullptr});
+      }
+    }
+    for (const std::string& name : e.headers) {
+      link.exclusions.push_back(Exclusion{Var::request_headers, lower(name), nullptr});
+    }
+    for (const std::string& name : e.cookies) {
+      link.exclusions.push_back(Exclusion{Var::request_cookies, lower(name), nullptr});
+    }
+  }
+}
+
+// Whether the route keeps `rule` (and with which targets removed).
+bool keep_rule(const RuleSet& set, Rule& rule, const ProgramOptions& options) {
+  if (rule.phase == 5) return false;
+  if ((rule.phase == 3 || rule.phase == 4) && !options.inspect_response) return false;
+  if (in_ranges(rule.id, set.removed_ids) || rule_has_tag(set, rule, set.removed_tags)) {
+    return false;
+  }
+  for (const RouteExclusion& e : options.exclusions) {
+    if (!named_by(set, rule, e)) continue;
+    if (e.args.empty() && e.headers.empty() && e.cookies.empty()) return false;
+    exclude_targets(rule, e);
+  }
+  return true;
+}
+
+}  // namespace
+
+void index_program(Program& program) {
+  std::stable_sort(program.rules.begin(), program.rules.end(),
+                   [](const Rule& a, const Rule& b) { return a.phase < b.phase; });
+  std::uint32_t i = 0;
+  for (int phase = 0; phase <= 6; ++phase) {
+    while (i < program.rules.size() && program.rules[i].phase < phase) ++i;
+    program.phase_begin[static_cast<std::size_t>(phase)] = i;
+  }
+  const std::vector<Marker>& markers = program.set->markers;
+  for (std::uint32_t r = 0; r < program.rules.size(); ++r) {
+    Rule& rule = program.rules[r];
+    rule.skip_to = kNoRule;
+    if (rule.skip_after.empty()) continue;
+    const std::uint32_t end = program.phase_begin[rule.phase + 1u];
+    std::uint32_t marker = 0xFFFFFFFFu;
+    for (const Marker& m : markers) {
+      if (m.name == rule.skip_after && m.order > rule.order) {
+        marker = std::min(marker, m.order);
+      }
+    }
+    std::uint32_t to = r + 1;
+    while (to < end && program.rules[to].order < marker) ++to;
+    rule.skip_to = to;
+  }
+}
+
+std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
+                                            const ProgramOptions& options) {
+  auto program = std::make_shared<Program>();
+  program->set = set;
+  program->paranoia = options.paranoia;
+  for (const Rule& rule : set->rules) {
+    Rule copy = rule;
+    if (keep_rule(*set, copy, options)) {
+      program->rules.push_back(std::move(copy));
+    } else {
+      ++program->excluded;
+    }
+  }
+  TxState initial;
+  initial.resize(set->tx.size());
+  auto preset = [&](std::string_view name, std::string_view value) {
+    const std::uint32_t slot = set->tx.find(lower(name));
+    if (slot == kNoSlot) return initial.set_dynamic(lower(name), value);
+    initial.set(slot, value);
+  };
+  preset("paranoia_level", std::to_string(options.paranoia));
+  if (options.anomaly_threshold > 0) {
+    preset("inbound_anomaly_score_threshold", std::to_string(options.anomaly_threshold));
+  }
+  for (const auto& [name, value] : options.tx) preset(name, value);
+  program->tx_initial = std::move(initial);
+  index_program(*program);
+  fold_constants(*program);
+  return program;
+}
+
+}  // namespace centinela::waf

@@ -1,0 +1,162 @@
+// A compiled rule: SecLang turned into data the evaluator walks without
+// looking anything up by name. Variables are enums, TX names are slots,
+// macros are pre-parsed, skipAfter becomes a rule index (program.h),
+// transformation pipelines are interned (so each is computed once per
+// value), regexes and word lists are compiled.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decode/transform.h"
+#include "waf/rx_matcher.h"
+#include "waf/variables.h"
+
+namespace centinela::pattern {
+class Confirmer;
+class LiteralSet;
+}  // namespace centinela::pattern
+
+namespace centinela::waf {
+
+class IpSet;
+
+inline constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+inline constexpr std::uint32_t kNoRule = 0xFFFFFFFFu;
+
+// One target: `ARGS`, `ARGS:q`, `&TX:foo`, `REQUEST_COOKIES:/regex/`.
+struct Target {
+  Var var = Var::args;
+  bool count = false;    // `&`
+  std::string selector;  // lower case; "" = every value
+  std::shared_ptr<const pattern::Confirmer> selector_regex;
+  std::uint32_t tx_slot = kNoSlot;  // TX:name
+};
+
+// `!COLLECTION:key` (exact key, any case) or `!COLLECTION:/regex/`. As in
+// ModSecurity 3, a regex exclusion is tried on the key of every value,
+// whatever its collection.
+struct Exclusion {
+  Var var = Var::args;
+  std::string key;  // lower case
+  std::shared_ptr<const pattern::Confirmer> regex;
+};
+
+// `%{tx.name}`, `%{MATCHED_VAR}`, … inside a string, parsed at load.
+struct MacroPart {
+  enum class Kind : std::uint8_t { literal, tx, var } kind = Kind::literal;
+  std::string text;              // literal
+  std::uint32_t slot = kNoSlot;  // tx
+  Target target;                 // var: its first value
+};
+struct Macro {
+  std::vector<MacroPart> parts;
+  bool empty() const { return parts.empty(); }
+  // Holds no macro: the text is known at load.
+  bool is_literal() const {
+    return parts.empty() || (parts.size() == 1 && parts[0].kind == MacroPart::Kind::literal);
+  }
+  std::string_view literal() const { return parts.empty() ? "" : parts[0].text; }
+};
+
+enum class OpKind : std::uint8_t {
+  rx,
+  pm,
+  streq,
+  contains,
+  contains_word,
+  begins_with,
+  ends_with,
+  within,
+  eq,
+  ge,
+  gt,
+  lt,
+  le,
+  str_match,
+  validate_byte_range,
+  validate_url_encoding,
+  validate_utf8_encoding,
+  ip_match,
+  detect_sqli,
+  detect_xss,
+  unconditional,
+  never,  // an operator this engine cannot honour (@rbl, @geoLookup): never matches
+};
+
+struct Operator {
+  OpKind kind = OpKind::unconditional;
+  bool negated = false;
+  Macro argument;
+  std::shared_ptr<const pattern::Confirmer> regex;       // rx (PCRE2: confirmation, capture)
+  std::string source;                                    // rx: the pattern as written
+  RxPlan rx_plan;                                        // rx: how the matcher runs it
+  std::shared_ptr<const pattern::LiteralSet> literals;   // pm, pmFromFile
+  std::shared_ptr<const IpSet> ips;                      // ipMatch
+  std::shared_ptr<const std::array<bool, 256>> allowed;  // validateByteRange
+};
+
+struct SetVar {
+  enum class Op : std::uint8_t { set, add, subtract, unset } op = Op::set;
+  std::uint32_t slot = kNoSlot;  // a static TX name
+  Macro dynamic_name;            // a TX name with a macro in it
+  Macro value;
+};
+
+struct Ctl {
+  enum class Kind : std::uint8_t {
+    remove_by_id,
+    remove_by_tag,
+    remove_target_by_id,
+    remove_target_by_tag,
+    engine_off,
+    engine_detect,
+    engine_on,
+    ignored,  // audit log settings, body processor choice: nothing to do here
+  } kind = Kind::ignored;
+  std::uint32_t id_first = 0, id_last = 0;
+  std::string tag;         // remove_*_by_tag
+  std::string target_key;  // lower case "args:q"; a trailing ":/re/" is not supported
+};
+
+// One link of a chain (a rule without a chain has one).
+struct Link {
+  std::vector<Target> targets;
+  std::vector<Exclusion> exclusions;
+  Operator op;
+  std::uint32_t pipeline = 0;  // Pipelines index (0: no transformation)
+  bool multi_match = false;
+  bool capture = false;
+  std::vector<SetVar> setvars;
+};
+
+enum class Disruptive : std::uint8_t { none, pass, block, deny, drop, allow };
+
+struct Rule {
+  std::uint32_t id = 0;
+  std::uint8_t phase = 2;
+  std::uint8_t severity = 0xFF;  // 0 EMERGENCY .. 7 DEBUG; 0xFF none
+  bool log = true;
+  Disruptive disruptive = Disruptive::pass;
+  std::vector<Link> links;
+  std::vector<std::uint16_t> tags;  // RuleSet::tags indices
+  Macro msg, logdata;
+  std::vector<Ctl> ctls;
+  std::string skip_after;           // the marker, as written
+  std::uint32_t skip_to = kNoRule;  // Program: first rule after the marker
+  std::uint32_t order = 0;          // position in the files (markers included)
+  std::string where;                // file:line
+};
+
+// Transformation pipelines interned as a tree: node i = node parent + one
+// transformation, so pipelines sharing a prefix share its values.
+struct PipelineNode {
+  std::uint32_t parent = 0;
+  decode::Transform transform = decode::Transform::none;
+  std::uint32_t depth = 0;
+};
+
+}  // namespace centinela::waf

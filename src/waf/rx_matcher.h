@@ -1,0 +1,52 @@
+// Every @rx of a rule set, grouped by transformation pipeline into one
+// Hyperscan database each: a value transformed by a pipeline is scanned
+// once against all the patterns rules apply to it with that pipeline, and
+// each rule then looks its own pattern up in the hits. Patterns Hyperscan
+// takes exactly need nothing more; a prefilter hit, a pattern Hyperscan
+// cannot take, or a rule with `capture` goes to PCRE2 (under its limits).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace centinela::pattern {
+class ScanDatabase;
+class Scratch;
+}  // namespace centinela::pattern
+
+namespace centinela::waf {
+
+struct RuleSet;
+
+// How one @rx operator is run (Operator::rx).
+struct RxPlan {
+  enum class Form : std::uint8_t { hyperscan_exact, hyperscan_prefilter, pcre_only };
+  Form form = Form::pcre_only;
+  std::uint32_t db = 0;     // RxMatcher database (the link's pipeline)
+  std::uint32_t entry = 0;  // the pattern's id in it
+};
+
+class RxMatcher {
+ public:
+  // Plans every @rx of `set` (writing Operator::rx_plan) and builds the
+  // databases, through `cache_dir` when given. False with `error` when
+  // Hyperscan fails; the set then runs every @rx with PCRE2.
+  static std::shared_ptr<const RxMatcher> build(RuleSet& set, std::string& error,
+                                                const std::filesystem::path* cache_dir = nullptr);
+
+  const pattern::ScanDatabase* database(std::uint32_t db) const {
+    return db < dbs_.size() ? dbs_[db].get() : nullptr;
+  }
+  std::size_t databases() const { return dbs_.size(); }
+  std::uint32_t entries(std::uint32_t db) const { return db < sizes_.size() ? sizes_[db] : 0; }
+  std::size_t exact = 0, prefilter = 0, pcre_only = 0;  // for the load report
+
+ private:
+  std::vector<std::unique_ptr<pattern::ScanDatabase>> dbs_;
+  std::vector<std::uint32_t> sizes_;
+};
+
+}  // namespace centinela::waf

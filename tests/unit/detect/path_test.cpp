@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "detect/detect.h"
+#include "detect/path_files.h"
+
+namespace centinela::detect {
+namespace {
+
+std::string finding(std::string_view value) {
+  const auto found = detect_path(value);
+  return found ? std::string(found->fingerprint) : std::string();
+}
+
+TEST(PathDetectTest, FileTableIsSorted) {
+  const auto files = system_files();
+  EXPECT_TRUE(std::is_sorted(files.begin(), files.end()));
+}
+
+TEST(PathDetectTest, TraversalAboveTheStart) {
+  EXPECT_EQ(finding("../../../../etc/shadow"), "traversal");
+  EXPECT_EQ(finding("..\\..\\windows\\win.ini"), "traversal");
+  EXPECT_EQ(finding("....//....//etc/hosts"), "traversal");
+  EXPECT_EQ(finding("file=../../x"), "traversal");
+  EXPECT_EQ(finding("..;/..;/admin"), "traversal");
+  EXPECT_EQ(finding("a/b/../../../../c"), "traversal");
+}
+
+TEST(PathDetectTest, SystemFiles) {
+  EXPECT_EQ(finding("/etc/passwd"), "etc/passwd");
+  EXPECT_EQ(finding("../etc/passwd"), "etc/passwd");
+  EXPECT_EQ(finding("/var/www/../../etc/passwd\0.png"), "etc/passwd");
+  EXPECT_EQ(finding("C:\\Windows\\win.ini"), "windows/win.ini");
+  EXPECT_EQ(finding("file:///etc/passwd"), "etc/passwd");
+  EXPECT_EQ(finding("../.htaccess"), ".htaccess");
+}
+
+TEST(PathDetectTest, LetsOrdinaryPathsThrough) {
+  for (const char* benign :
+       {"../README.md", "/api/v1/users/42", "https://example.com/a/b/../c", "./src/main.cpp",
+        "/home/alice/docs/report.pdf", "C:\\Users\\alice\\notes.txt", "1/2 cup of milk", "and/or",
+        "images/../logo.png", "s3://bucket/path/object.json"}) {
+    EXPECT_EQ(finding(benign), "") << benign;
+  }
+}
+
+TEST(PathDetectTest, HostileInputIsReadInBoundedWork) {
+  std::string slashes(1 << 20, '/');
+  EXPECT_FALSE(detect_path(slashes));
+  std::string dots;
+  for (int i = 0; i < 100000; ++i) dots += "a/";
+  dots += "../etc/passwd";
+  EXPECT_FALSE(detect_path(dots));
+}
+
+}  // namespace
+}  // namespace centinela::detect

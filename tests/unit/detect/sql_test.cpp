@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <string>
+
+#include "detect/detect.h"
+#include "detect/sql_fingerprint.h"
+#include "detect/sql_lexer.h"
+
+namespace centinela::detect {
+namespace {
+
+std::string fingerprint(std::string_view value, SqlContext context = SqlContext::as_is) {
+  return std::string(sql_fingerprint(value, context).view());
+}
+
+TEST(SqlLexerTest, TablesAreSortedForTheirBinarySearch) {
+  const auto words = sql_words();
+  EXPECT_TRUE(std::is_sorted(words.begin(), words.end(),
+                             [](const SqlWord& a, const SqlWord& b) { return a.word < b.word; }));
+  const auto set = sql_fingerprint_set();
+  EXPECT_TRUE(std::adjacent_find(set.begin(), set.end(), std::greater_equal<>()) == set.end());
+}
+
+TEST(SqlLexerTest, ReadsTheCommonShapes) {
+  EXPECT_EQ(fingerprint("1 union all select null,null--"), "1UE1,");
+  EXPECT_EQ(fingerprint("' or '1'='1", SqlContext::single_quote), "s&sos");
+  EXPECT_EQ(fingerprint("1; drop table users"), "1;Ekn");
+  EXPECT_EQ(fingerprint("admin'--", SqlContext::single_quote), "snc");
+  EXPECT_EQ(fingerprint("x\" or sleep(5)#", SqlContext::double_quote), "s&f(1");
+  EXPECT_EQ(fingerprint("@@version"), "v");
+  EXPECT_EQ(fingerprint("1 group by 2 order by 3"), "1B1B1");
+}
+
+TEST(SqlLexerTest, FoldsWhatDoesNotChangeTheShape) {
+  // Comments inside are blanks; arithmetic and signs fold into operands.
+  EXPECT_EQ(fingerprint("1/**/union/**/select/**/1"), "1UE1");
+  EXPECT_EQ(fingerprint("-1+2*3 or 1"), "1&1");
+  EXPECT_EQ(fingerprint("'a' 'b' = 'ab'", SqlContext::as_is), "sos");
+  EXPECT_EQ(fingerprint("1 -- rest"), "1c");
+  EXPECT_EQ(fingerprint("1 -- rest\nunion select 2"), "1UE1");
+  // MySQL runs what is inside /*! … */.
+  EXPECT_EQ(fingerprint("1 /*!50000union*/ select 2"), "1UE1");
+}
+
+TEST(SqlLexerTest, KnownFunctionsOnlyWhenCalled) {
+  EXPECT_EQ(fingerprint("char(65)"), "f(1)");
+  EXPECT_EQ(fingerprint("char"), "t");
+  EXPECT_EQ(fingerprint("user name"), "nn");
+  EXPECT_EQ(fingerprint("user()"), "f()");
+}
+
+TEST(SqlDetectTest, FindsInjections) {
+  for (const char* attack :
+       {"1' or '1'='1", "' OR 1=1--", "admin'--", "1 union select username, password from users--",
+        "1; DROP TABLE users--", "\" or \"\"=\"", "1' AND SLEEP(5)#", "1) or (1=1",
+        "' UNION SELECT NULL,NULL,NULL--", "1' and extractvalue(1,concat(0x7e,version()))--",
+        "1;waitfor delay '0:0:5'--", "-1 union select 1,2,3"}) {
+    const auto found = detect_sql(attack);
+    ASSERT_TRUE(found) << attack;
+    EXPECT_EQ(found->kind, Kind::sql);
+    EXPECT_LE(found->begin, found->end);
+    EXPECT_LE(found->end, std::string_view(attack).size());
+  }
+}
+
+TEST(SqlDetectTest, LetsProseThrough) {
+  for (const char* prose :
+       {"O'Brien", "D'Angelo", "Drop me a line", "select your size", "Please select your size.",
+        "Where is my order?", "I'm not sure", "rock 'n' roll", "It's 5 o'clock", "Union Square",
+        "order by phone", "P@ss'w0rd;--", "hello-world", "1/26/11",
+        "550e8400-e29b-41d4-a716-446655440000", "alice@example.com"}) {
+    EXPECT_FALSE(detect_sql(prose)) << prose << ": " << detect_sql(prose)->fingerprint;
+  }
+}
+
+TEST(SqlDetectTest, HostileInputIsReadInBoundedWork) {
+  std::string big(1 << 20, '\'');
+  EXPECT_NO_FATAL_FAILURE(detect_sql(big));
+  std::string comments;
+  for (int i = 0; i < 100000; ++i) comments += "/**/";
+  comments += "1 or 1=1";
+  EXPECT_NO_FATAL_FAILURE(detect_sql(comments));
+  const std::string nuls(
+      "1\0or\0"
+      "1=1\xff\xfe",
+      10);
+  EXPECT_NO_FATAL_FAILURE(detect_sql(nuls));
+  std::string arithmetic = "1";
+  for (int i = 0; i < 100000; ++i) arithmetic += "+1";
+  EXPECT_EQ(fingerprint(arithmetic), "1");
+}
+
+}  // namespace
+}  // namespace centinela::detect

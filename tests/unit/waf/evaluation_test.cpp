@@ -1,0 +1,239 @@
+// The compiler and evaluator on small rule sets: ModSecurity 3's semantics
+// one feature at a time.
+#include "waf/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "seclang/parse.h"
+#include "waf/program.h"
+#include "waf/scratch.h"
+
+namespace centinela::waf {
+namespace {
+
+std::shared_ptr<const Program> compile(std::string_view text, ProgramOptions options = {}) {
+  auto set = compile_rules(seclang::parse_text(text, "test.conf"));
+  EXPECT_TRUE(set->report.errors.empty()) << set->report.errors.front();
+  return make_program(set, options);
+}
+
+struct Outcome {
+  std::vector<std::uint32_t> ids;
+  std::int64_t score = 0;
+  std::string tx(std::string_view name) const {
+    return values.count(std::string(name)) ? values.at(std::string(name)) : "";
+  }
+  std::map<std::string, std::string> values;
+  bool disrupted = false;
+};
+
+Outcome run(const Program& program, std::string_view target,
+            std::vector<Field> headers = {{"Host", "example.com"}}, std::string_view body = {}) {
+  RequestView view;
+  set_request_head(view, body.empty() ? "GET" : "POST", target, "1.1", headers);
+  if (!body.empty()) set_request_body(view, body, false);
+  Evaluation ev(program, view, thread_scratch(*program.set), EngineMode::detection_only);
+  ev.run_phase(1);
+  ev.run_phase(2);
+  Outcome r;
+  for (const Finding& f : ev.findings()) r.ids.push_back(f.rule);
+  for (std::uint32_t s = 0; s < program.set->tx.size(); ++s) {
+    if (ev.tx().has(s)) r.values[program.set->tx.name(s)] = std::string(ev.tx().get(s));
+  }
+  r.disrupted = ev.disrupted();
+  return r;
+}
+
+bool has(const Outcome& r, std::uint32_t id) {
+  return std::find(r.ids.begin(), r.ids.end(), id) != r.ids.end();
+}
+
+TEST(Evaluation, RxOnArgsWithTransformationAndScore) {
+  auto p = compile(R"(
+SecAction "id:1,phase:1,nolog,pass,setvar:tx.critical=5"
+SecRule ARGS "@rx union select" "id:10,phase:2,pass,t:none,t:urlDecodeUni,t:lowercase,setvar:tx.score=+%{tx.critical}"
+)");
+  EXPECT_TRUE(has(run(*p, "/?q=1%20UNION%20SELECT%202"), 10));
+  EXPECT_EQ(run(*p, "/?q=1%20UNION%20SELECT%202").tx("score"), "5");
+  EXPECT_FALSE(has(run(*p, "/?q=hello"), 10));
+}
+
+TEST(Evaluation, SetvarRunsForEveryMatchedValue) {
+  auto p = compile(R"(SecRule ARGS "@contains x" "id:10,phase:2,pass,setvar:tx.n=+1")");
+  EXPECT_EQ(run(*p, "/?a=x&b=x&c=y").tx("n"), "2");
+}
+
+TEST(Evaluation, ChainSeesMatchedVar) {
+  auto p = compile(R"(
+SecRule ARGS "@rx ^a" "id:10,phase:2,pass,chain"
+  SecRule MATCHED_VAR "@endsWith z" "setvar:tx.hit=1"
+)");
+  EXPECT_TRUE(has(run(*p, "/?q=abcz"), 10));
+  EXPECT_FALSE(has(run(*p, "/?q=abc"), 10));
+}
+
+TEST(Evaluation, CountAndNegation) {
+  auto p = compile(R"(
+SecRule &ARGS "@gt 2" "id:10,phase:2,pass"
+SecRule REQUEST_HEADERS:Host "!@streq example.com" "id:11,phase:1,pass"
+)");
+  EXPECT_TRUE(has(run(*p, "/?a=1&b=2&c=3"), 10));
+  EXPECT_FALSE(has(run(*p, "/?a=1&b=2"), 10));
+  EXPECT_FALSE(has(run(*p, "/"), 11));
+  EXPECT_TRUE(has(run(*p, "/", {{"Host", "evil"}}), 11));
+}
+
+TEST(Evaluation, CaptureSetsTx) {
+  auto p = compile(R"(
+SecRule REQUEST_FILENAME "@rx \.([a-z]+)$" "id:10,phase:1,pass,capture,setvar:tx.ext=%{tx.1}"
+)");
+  EXPECT_EQ(run(*p, "/a/b.php").tx("ext"), "php");
+}
+
+TEST(Evaluation, ExclusionsByNameAndRegex) {
+  auto p = compile(R"(
+SecRule ARGS|REQUEST_COOKIES|!ARGS:safe|!REQUEST_COOKIES:/^__utm/ "@contains bad" "id:10,phase:2,pass"
+)");
+  EXPECT_FALSE(has(run(*p, "/?safe=bad"), 10));
+  EXPECT_TRUE(has(run(*p, "/?other=bad"), 10));
+  EXPECT_FALSE(has(run(*p, "/", {{"Cookie", "__utmz=bad"}}), 10));
+  EXPECT_TRUE(has(run(*p, "/", {{"Cookie", "sid=bad"}}), 10));
+}
+
+TEST(Evaluation, SkipAfterJumpsToMarker) {
+  auto p = compile(R"(
+SecRule ARGS:skip "@streq 1" "id:1,phase:1,pass,nolog,skipAfter:END"
+SecRule ARGS "@rx ." "id:2,phase:1,pass"
+SecMarker END
+SecRule ARGS "@rx ." "id:3,phase:1,pass"
+)");
+  const Outcome skipped = run(*p, "/?skip=1");
+  EXPECT_FALSE(has(skipped, 2));
+  EXPECT_TRUE(has(skipped, 3));
+  EXPECT_TRUE(has(run(*p, "/?skip=0"), 2));
+}
+
+TEST(Evaluation, ParanoiaSkipsFoldAtLoad) {
+  const char* rules = R"(
+SecRule &TX:executing_paranoia_level "@eq 0" "id:1,phase:1,pass,nolog,setvar:tx.executing_paranoia_level=%{tx.paranoia_level}"
+SecRule TX:EXECUTING_PARANOIA_LEVEL "@lt 2" "id:2,phase:1,pass,nolog,skipAfter:END-PL2"
+SecRule ARGS "@rx ." "id:3,phase:1,pass"
+SecMarker END-PL2
+SecRule ARGS "@rx ." "id:4,phase:1,pass"
+)";
+  ProgramOptions pl1;
+  auto p1 = compile(rules, pl1);
+  ASSERT_EQ(p1->rules.size(), 1u);  // 1, 2 decided at load; 3 skipped for good
+  EXPECT_EQ(p1->rules[0].id, 4u);
+  EXPECT_FALSE(has(run(*p1, "/?a=1"), 3));
+  ProgramOptions pl2;
+  pl2.paranoia = 2;
+  auto p2 = compile(rules, pl2);
+  EXPECT_EQ(p2->rules.size(), 2u);
+  EXPECT_TRUE(has(run(*p2, "/?a=1"), 3));
+}
+
+TEST(Evaluation, RuntimeTxIsNotFolded) {
+  auto p = compile(R"(
+SecRule ARGS:a "@streq 1" "id:1,phase:1,pass,nolog,setvar:tx.flag=1"
+SecRule TX:flag "@eq 1" "id:2,phase:1,pass"
+)");
+  EXPECT_TRUE(has(run(*p, "/?a=1"), 2));
+  EXPECT_FALSE(has(run(*p, "/?a=2"), 2));
+}
+
+TEST(Evaluation, CtlRemovesRulesAndTargets) {
+  auto p = compile(R"(
+SecRule REQUEST_FILENAME "@streq /admin" "id:1,phase:1,pass,nolog,ctl:ruleRemoveById=3,ctl:ruleRemoveTargetById=4;ARGS:body"
+SecRule ARGS "@contains x" "id:3,phase:2,pass"
+SecRule ARGS "@contains x" "id:4,phase:2,pass"
+)");
+  const Outcome admin = run(*p, "/admin?body=x");
+  EXPECT_FALSE(has(admin, 3));
+  EXPECT_FALSE(has(admin, 4));
+  EXPECT_TRUE(has(run(*p, "/admin?other=x"), 4));
+  EXPECT_TRUE(has(run(*p, "/?body=x"), 3));
+}
+
+TEST(Evaluation, RouteExclusions) {
+  const char* rules = R"(
+SecRule ARGS "@contains x" "id:10,phase:2,pass,tag:'attack-sqli'"
+SecRule ARGS "@contains x" "id:11,phase:2,pass"
+)";
+  ProgramOptions options;
+  options.exclusions.push_back(RouteExclusion{{11}, {}, {}, {}, {}});
+  options.exclusions.push_back(RouteExclusion{{}, {"attack-sqli"}, {"q"}, {}, {}});
+  auto p = compile(rules, options);
+  EXPECT_EQ(p->rules.size(), 1u);
+  EXPECT_FALSE(has(run(*p, "/?q=x"), 10));
+  EXPECT_TRUE(has(run(*p, "/?other=x"), 10));
+}
+
+TEST(Evaluation, MultiMatchSeesEveryStage) {
+  auto p = compile(R"(
+SecRule ARGS "@streq %41" "id:10,phase:2,pass,t:none,t:urlDecode,multiMatch"
+SecRule ARGS "@streq %41" "id:11,phase:2,pass,t:none,t:urlDecode"
+)");
+  const Outcome r = run(*p, "/?q=%2541");
+  EXPECT_TRUE(has(r, 10));
+  EXPECT_FALSE(has(r, 11));
+}
+
+TEST(Evaluation, DenyDisruptsInBlockMode) {
+  auto p = compile(R"(
+SecRule ARGS "@contains attack" "id:10,phase:1,deny"
+SecRule ARGS "@contains attack" "id:11,phase:2,pass"
+)");
+  RequestView view;
+  set_request_head(view, "GET", "/?q=attack", "1.1", {});
+  Evaluation on(*p, view, thread_scratch(*p->set), EngineMode::on);
+  EXPECT_FALSE(on.run_phase(1));
+  EXPECT_TRUE(on.disrupted());
+  EXPECT_EQ(on.disruptive_rule(), 10u);
+  EXPECT_TRUE(on.findings().size() == 1);
+  Evaluation detect(*p, view, thread_scratch(*p->set), EngineMode::detection_only);
+  EXPECT_TRUE(detect.run_phase(1));
+  EXPECT_TRUE(detect.run_phase(2));
+  EXPECT_EQ(detect.findings().size(), 2u);
+}
+
+TEST(Evaluation, ReportNamesWhatIsNotHonoured) {
+  auto set = compile_rules(seclang::parse_text(R"(
+SecRule REMOTE_ADDR "@rbl sbl-xbl.spamhaus.org" "id:1,phase:1,pass"
+SecAction "id:2,phase:1,pass,nolog,initcol:ip=%{remote_addr}"
+SecRule ARGS "@rx a" "id:3,phase:2,pass"
+SecRule RESPONSE_BODY "@rx a" "id:4,phase:4,pass"
+)",
+                                               "test.conf"));
+  EXPECT_EQ(set->report.rules, 4u);
+  ASSERT_EQ(set->report.not_honoured.size(), 1u);
+  EXPECT_EQ(set->report.not_honoured[0].id, 1u);
+  ASSERT_EQ(set->report.partial.size(), 1u);
+  EXPECT_EQ(set->report.partial[0].id, 2u);
+  ASSERT_EQ(set->report.not_run.size(), 1u);
+  EXPECT_EQ(set->report.not_run[0].id, 4u);
+}
+
+TEST(Evaluation, JsonAndMultipartBodies) {
+  auto p = compile(R"(
+SecRule ARGS:json.user.name "@streq bob" "id:10,phase:2,pass"
+SecRule FILES "@endsWith .php" "id:11,phase:2,pass"
+SecRule ARGS:note "@streq hi" "id:12,phase:2,pass"
+)");
+  EXPECT_TRUE(has(
+      run(*p, "/", {{"Content-Type", "application/json"}}, R"({"user":{"name":"bob"},"n":[1,2]})"),
+      10));
+  const std::string multipart =
+      "--XX\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n"
+      "--XX\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.php\"\r\n"
+      "Content-Type: text/plain\r\n\r\n<?php ?>\r\n--XX--\r\n";
+  const Outcome r = run(*p, "/", {{"Content-Type", "multipart/form-data; boundary=XX"}}, multipart);
+  EXPECT_TRUE(has(r, 11));
+  EXPECT_TRUE(has(r, 12));
+}
+
+}  // namespace
+}  // namespace centinela::waf

@@ -1,0 +1,106 @@
+// The WAF stage driven event by event: a blocked request gets the 403
+// envelope with its incident id, detect mode lets it through with an
+// incident, an inspectable body is asked for and inspected.
+#include "waf/waf_stage.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_exchange.h"
+#include "seclang/parse.h"
+
+namespace centinela::waf {
+namespace {
+
+namespace fake = centinela::testing;
+using Kind = stage::RequestVerdict::Kind;
+
+constexpr const char* kRules = R"(
+SecRule ARGS "@contains attack" "id:942100,phase:2,pass,msg:'test attack',severity:CRITICAL,setvar:tx.anomaly_score=+5"
+SecRule TX:ANOMALY_SCORE "@ge 5" "id:949110,phase:2,deny,msg:'Inbound Anomaly Score Exceeded'"
+)";
+
+struct Fixture {
+  explicit Fixture(WafMode mode) {
+    auto set = compile_rules(seclang::parse_text(kRules, "test.conf"));
+    StageSettings settings;
+    settings.mode = mode;
+    settings.route = "api";
+    settings.program = make_program(set, {});
+    settings.incidents = [this](const Incident& i) { incidents.push_back(incident_json(i)); };
+    settings.threat = [this](const stage::RequestContext&, std::int64_t s) { scores.push_back(s); };
+    stage = make_waf_stage(std::move(settings));
+    stage->set_slot(0);
+  }
+  std::unique_ptr<stage::Stage> stage;
+  std::vector<std::string> incidents;
+  std::vector<std::int64_t> scores;
+};
+
+TEST(WafStage, OffMakesNoStage) {
+  StageSettings settings;
+  settings.mode = WafMode::off;
+  EXPECT_EQ(make_waf_stage(std::move(settings)), nullptr);
+}
+
+TEST(WafStage, BlocksWithEnvelopeAndIncidentId) {
+  Fixture f(WafMode::block);
+  fake::FakeRequest request("GET", "/search?q=attack");
+  request.ctx.request_id = "req-1";
+  request.ctx.client_ip = "192.0.2.7";
+  stage::RequestVerdict verdict = f.stage->on_request_head(request.ctx);
+  ASSERT_EQ(verdict.kind(), Kind::respond);
+  EXPECT_EQ(verdict.local().status, 403u);
+  EXPECT_EQ(request.ctx.waf_action, "blocked");
+  EXPECT_EQ(request.ctx.waf_score, 5);
+  EXPECT_EQ(request.ctx.incident_id.size(), 26u);
+  EXPECT_NE(verdict.local().body.find("\"incident_id\":\"" + request.ctx.incident_id + "\""),
+            std::string::npos);
+  EXPECT_NE(verdict.local().body.find("\"code\":\"FORBIDDEN\""), std::string::npos);
+  ASSERT_EQ(f.incidents.size(), 1u);
+  EXPECT_NE(f.incidents[0].find("\"rule\":942100"), std::string::npos);
+  EXPECT_NE(f.incidents[0].find("\"action\":\"blocked\""), std::string::npos);
+  EXPECT_EQ(f.scores, std::vector<std::int64_t>{5});
+}
+
+TEST(WafStage, DetectModeRecordsAndProceeds) {
+  Fixture f(WafMode::detect);
+  fake::FakeRequest request("GET", "/search?q=attack");
+  EXPECT_EQ(f.stage->on_request_head(request.ctx).kind(), Kind::proceed);
+  EXPECT_EQ(request.ctx.waf_action, "detected");
+  EXPECT_EQ(f.incidents.size(), 1u);
+}
+
+TEST(WafStage, CleanRequestPasses) {
+  Fixture f(WafMode::block);
+  fake::FakeRequest request("GET", "/search?q=shoes");
+  EXPECT_EQ(f.stage->on_request_head(request.ctx).kind(), Kind::proceed);
+  EXPECT_EQ(request.ctx.waf_action, "pass");
+  EXPECT_EQ(request.ctx.waf_score, 0);
+  EXPECT_TRUE(request.ctx.incident_id.empty());
+  EXPECT_TRUE(f.incidents.empty());
+}
+
+TEST(WafStage, InspectsAJsonBody) {
+  Fixture f(WafMode::block);
+  const std::string body = R"({"q":"an attack"})";
+  fake::FakeRequest request(
+      "POST", "/search",
+      {{"Content-Type", "application/json"}, {"Content-Length", std::to_string(body.size())}});
+  stage::RequestVerdict head = f.stage->on_request_head(request.ctx);
+  ASSERT_EQ(head.kind(), Kind::buffer_body);
+  EXPECT_EQ(head.buffer_bound(), 64u * 1024);
+  stage::RequestVerdict after = f.stage->on_request_body(request.ctx, body, true);
+  ASSERT_EQ(after.kind(), Kind::respond);
+  EXPECT_EQ(after.local().status, 403u);
+}
+
+TEST(WafStage, IncidentIdsAreTimeOrdered) {
+  const std::string a = new_incident_id();
+  const std::string b = new_incident_id();
+  EXPECT_EQ(a.size(), 26u);
+  EXPECT_LE(a.substr(0, 10), b.substr(0, 10));
+  EXPECT_NE(a, b);
+}
+
+}  // namespace
+}  // namespace centinela::waf
