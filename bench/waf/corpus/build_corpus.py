@@ -57,6 +57,12 @@ class Mirror:
     def show(self, path):
         return self._git("show", self.commit + ":" + path)
 
+    def present(self, path):
+        """False for a file the snapshot lists but does not hold (large blobs may be absent)."""
+        r = subprocess.run(["git", "--git-dir=" + self.gitdir, "cat-file", "-e",
+                            self.commit + ":" + path], capture_output=True)
+        return r.returncode == 0
+
     def ls(self, under):
         out = self._git("ls-tree", "-r", "--name-only", "-z", self.commit, "--", under)
         return sorted(p for p in out.decode().split("\0") if p)
@@ -66,7 +72,8 @@ class Mirror:
 # decode: url_plus = the line is URL-encoded query text (libinjection's data/README.md);
 #         pct_auto = URL-decode once when the line holds %XX (the list means the URL);
 #         raw = the line is the value.
-# quota: payloads sampled in SHA-256 order of the line (None = all).
+# quota: payloads sampled in SHA-256 order of "sample\0" + line (None = all); salted so
+#        that the sample is independent of the split byte.
 def _files(m, under, include=r".", exclude=r"^$"):
     return [p for p in m.ls(under) if re.search(include, p) and not re.search(exclude, p)]
 
@@ -163,6 +170,7 @@ class Corpus:
         self.attacks = []
         self.public_benign = []
         self.pool = {}  # category -> [(line, value str)] for wrapped variants
+        self.missing = []  # (mirror key, path) listed by the snapshot but absent
 
     def mirror(self, key):
         if key not in self.mirrors:
@@ -181,8 +189,11 @@ class Corpus:
             m = self.mirror(key)
             cands = []
             for path in files(m):
+                if not m.present(path):
+                    self.missing.append((m.key, path))
+                    continue
                 for line in read_lines(m, path):
-                    cands.append((L.digest(line), line, path))
+                    cands.append((L.digest("sample\0" + line), line, path))
             cands.sort()
             taken = 0
             for _, line, path in cands:
@@ -270,7 +281,7 @@ class Corpus:
             if r is None or r["_key"] in seen:
                 continue
             seen.add(r["_key"])
-            recs.append((L.digest(r["_key"]), r, path))
+            recs.append((L.digest("sample\0" + r["_key"]), r, path))
         recs.sort(key=lambda x: x[0])
         for _, r, path in recs[:quota] if quota else recs:
             r.update(category=category, source="%s@%s:%s" % (m.slug, m.ref, path),
@@ -481,6 +492,10 @@ def write_sources(c, path):
         ref = "" if m.ref == "HEAD" else " (%s)" % m.ref
         lines.append("| %s | `%s`%s | `%s` | %s | %s | %d |" % (
             m.slug, m.commit[:12], ref, f, m.licence, ", ".join(sorted(cats)), n))
+    if c.missing:
+        lines += ["", "Listed in the snapshot but absent from it (large files the mirror did "
+                  "not hold), so not used:", ""]
+        lines += ["- %s `%s`" % (c.mirrors[k].slug, f) for k, f in c.missing]
     lines += ["", "Full commits:", ""]
     for key in sorted(c.mirrors):
         m = c.mirrors[key]

@@ -109,7 +109,7 @@ def _fold(parts):
 def _quoted(lines, first, quote):
     """first starts with the quote; continues over following lines if needed."""
     close = _find_close(first, quote, 1)
-    parts = [first[1:]]
+    parts = [first]
     while close < 0:
         lines.i += 1
         if lines.i >= len(lines.raw):
@@ -122,6 +122,7 @@ def _quoted(lines, first, quote):
     if rest and not rest.startswith("#"):
         raise ValueError("text after quoted scalar: " + rest)
     parts[-1] = last[:close]
+    parts[0] = parts[0][1:]  # the opening quote
     lines.i += 1
     if quote == "'":
         return _fold(parts).replace("''", "'")
