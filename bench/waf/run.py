@@ -11,7 +11,7 @@ it reads what the system appended to its log, so every request gets the rule ids
 fired. Prints markdown tables (test split first; train split separately) and writes the raw
 results to OUT/results-SYSTEM.jsonl. Not a CPU benchmark: a busy machine changes nothing.
 
-Adding a system: a class with name, available(), start(rundir), stop(), log_path and
+Adding a system: a class with name, port, available(rundir), start(rundir), stop(), log_path and
 rules_in(text) (see NginxSystem, CentinelaSystem), registered in make_system().
 """
 
@@ -82,7 +82,7 @@ class NginxSystem:
         self.proc = None
         self.log_path = None
 
-    def available(self):
+    def available(self, rundir):
         if not os.path.exists(NGINX):
             return "no nginx binary"
         if self.paranoia and not os.path.exists(MODSEC_MODULE):
@@ -143,10 +143,9 @@ class CentinelaSystem:
                            PARANOIA=self.paranoia))
         return path
 
-    def available(self, rundir=None):
+    def available(self, rundir):
         if not self.binary or not os.access(self.binary, os.X_OK):
             return "no centinela binary (--centinela-bin)"
-        rundir = rundir or tempfile.mkdtemp(prefix="centinela-waf-check.")
         chk = subprocess.run([self.binary, "check", "-c", self._config(rundir)],
                              capture_output=True, text=True)
         if chk.returncode:
@@ -419,7 +418,7 @@ def main():
         origin.start(rundir)
         for name in args.systems.split(","):
             s = make_system(name.strip(), args)
-            why = s.available()
+            why = s.available(rundir)
             if why:
                 print("skipping %s: %s" % (s.name, why), file=sys.stderr)
                 head.append("- skipped %s: %s" % (s.name, why))
