@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)rule->transformations();
     (void)rule->ctls();
     for (const Rule& link : rule->chain) {
-      fuzz_check(!link.id().has_value() && link.chain.empty(), "link with id or chain");
+      fuzz_check(link.chain.empty() && !link.is_action, "link with a chain, or a SecAction");
     }
   }
   return 0;
