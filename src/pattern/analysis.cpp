@@ -1,5 +1,6 @@
 #include "pattern/analysis.h"
 
+#include "pattern/analysis_steps.h"
 #include "pattern/confirmer.h"
 #include "pattern/hs_check.h"
 #include "pattern/split.h"
@@ -51,6 +52,7 @@ void describe(const ParseResult& parsed, Analysis& analysis) {
   }
   analysis.required = required_bytes(parsed.ast);
   analysis.may_match_lf = may_match_lf(parsed.ast);
+  analysis.may_match_empty = may_match_empty(parsed.ast);
   analysis.subject_anchors = uses_subject_anchors(parsed.ast);
   analysis.case_insensitive = is_case_insensitive(parsed.ast);
   analysis.ast = std::make_shared<const Ast>(parsed.ast);
@@ -72,36 +74,51 @@ std::string_view form_name(Form form) {
   return "?";
 }
 
-Analysis analyse(std::string_view pcre) {
-  Analysis analysis;
+namespace detail {
+
+bool analyse_syntax(std::string_view pcre, Analysis& analysis, ParseResult& parsed) {
   std::string error;
-  const auto confirmer = Confirmer::compile(pcre, error);
+  // No JIT: only validity and the group count are wanted here.
+  const auto confirmer = Confirmer::compile(pcre, error, /*jit=*/false);
   if (!confirmer) {
     analysis.error = std::move(error);
-    return analysis;
+    return false;
   }
   analysis.captures = confirmer->capture_groups();
-  const ParseResult parsed = parse(pcre);
+  parsed = parse(pcre);
   describe(parsed, analysis);
+  return true;
+}
 
+void decide_form(std::string_view pcre, const ParseResult& parsed, Analysis& analysis) {
+  analysis.pieces.clear();
   const detail::HsCheck exact = detail::hs_check(pcre, /*prefilter=*/false);
   if (exact.ok) {
     analysis.form = Form::exact;
     analysis.pieces.emplace_back(pcre);
-    return analysis;
+    return;
   }
   analysis.hs_error = exact.error;
   int budget = kSplitCompileBudget;
   if (exact.too_large && parsed.ok &&
       split_exact(pcre, parsed.ast, kSplitDepth - 1, budget, analysis.pieces)) {
     analysis.form = Form::split;
-    return analysis;
+    return;
   }
   analysis.pieces.clear();
+  analysis.form = Form::pcre_only;
   if (detail::hs_check(pcre, /*prefilter=*/true).ok) {
     analysis.form = Form::prefilter;
     analysis.pieces.emplace_back(pcre);
   }
+}
+
+}  // namespace detail
+
+Analysis analyse(std::string_view pcre) {
+  Analysis analysis;
+  ParseResult parsed;
+  if (detail::analyse_syntax(pcre, analysis, parsed)) detail::decide_form(pcre, parsed, analysis);
   return analysis;
 }
 

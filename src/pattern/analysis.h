@@ -4,6 +4,7 @@
 // line feeds) so values can be left out of scans that cannot match them.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ struct Analysis {
   // the single value. True when unknown.
   bool may_match_lf = true;
 
+  // The pattern can match an empty string. Hyperscan never reports an empty
+  // match, so such a pattern must be confirmed with PCRE2 on values it did
+  // not report (e.g. ^.*$ matches an empty value). True when unknown.
+  bool may_match_empty = true;
+
   // \A \z \Z or \G: positions of the whole subject, which a scan over
   // joined values does not keep. True when unknown.
   bool subject_anchors = true;
@@ -64,10 +70,19 @@ struct Analysis {
 // that must be split, up to a second): call at load, not per request.
 Analysis analyse(std::string_view pcre);
 
+// analyse() through the compile cache in `dir`: what Hyperscan decided for
+// this pattern (form, pieces, refusal) under this Hyperscan version is read
+// from a file there, or decided and stored; the rest is recomputed (cheap).
+// Deciding all of CRS costs ~10 s of CPU; reading it, milliseconds.
+// `hit` tells whether the file was used. A damaged file is ignored.
+Analysis analyse_cached(std::string_view pcre, const std::filesystem::path& dir,
+                        bool* hit = nullptr);
+
 // What analyse() derives from a parsed pattern alone (exposed for tests and
 // for callers that already hold an AST).
 ByteSet required_bytes(const Ast& ast);
 bool may_match_lf(const Ast& ast);
+bool may_match_empty(const Ast& ast);
 bool uses_subject_anchors(const Ast& ast);
 bool is_case_insensitive(const Ast& ast);
 

@@ -29,7 +29,8 @@ ConfirmScratch::~ConfirmScratch() {
   pcre2_match_data_free(data_);
 }
 
-std::unique_ptr<Confirmer> Confirmer::compile(std::string_view pattern, std::string& error) {
+std::unique_ptr<Confirmer> Confirmer::compile(std::string_view pattern, std::string& error,
+                                              bool jit) {
   int code = 0;
   PCRE2_SIZE offset = 0;
   pcre2_code* compiled = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
@@ -43,7 +44,7 @@ std::unique_ptr<Confirmer> Confirmer::compile(std::string_view pattern, std::str
   std::unique_ptr<Confirmer> confirmer(new Confirmer());
   confirmer->code_ = compiled;
   // Without JIT (an unsupported CPU) the interpreter runs the same pattern.
-  confirmer->jit_ = pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE) == 0;
+  confirmer->jit_ = jit && pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE) == 0;
   std::uint32_t groups = 0;
   pcre2_pattern_info(compiled, PCRE2_INFO_CAPTURECOUNT, &groups);
   confirmer->capture_groups_ = static_cast<int>(groups);

@@ -62,7 +62,9 @@ class ConfirmScratch {
 class Confirmer {
  public:
   // nullptr with `error` ("offset N: message") when PCRE2 refuses it.
-  static std::unique_ptr<Confirmer> compile(std::string_view pattern, std::string& error);
+  // Without `jit` only the interpreter runs it (for a validity check).
+  static std::unique_ptr<Confirmer> compile(std::string_view pattern, std::string& error,
+                                            bool jit = true);
   ~Confirmer();
   Confirmer(const Confirmer&) = delete;
   Confirmer& operator=(const Confirmer&) = delete;

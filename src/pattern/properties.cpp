@@ -67,6 +67,30 @@ bool within(const Ast& ast, std::uint32_t index, const ByteSet& alphabet) {
   }
 }
 
+bool nullable(const Ast& ast, std::uint32_t index) {
+  const Node& node = ast.nodes[index];
+  switch (node.kind) {
+    case NodeKind::bytes:
+      return false;
+    case NodeKind::concat:
+      for (std::uint32_t child : node.children) {
+        if (!nullable(ast, child)) return false;
+      }
+      return true;
+    case NodeKind::alternation:
+      for (std::uint32_t child : node.children) {
+        if (nullable(ast, child)) return true;
+      }
+      return false;
+    case NodeKind::repeat:
+      return node.min == 0 || nullable(ast, node.children[0]);
+    case NodeKind::group:
+      return nullable(ast, node.children[0]);
+    default:
+      return true;  // zero-width, or a back reference to an empty capture
+  }
+}
+
 }  // namespace
 
 ByteSet required_bytes(const Ast& ast) {
@@ -82,6 +106,8 @@ bool may_match_lf(const Ast& ast) {
   }
   return false;
 }
+
+bool may_match_empty(const Ast& ast) { return ast.nodes.empty() || nullable(ast, ast.root); }
 
 bool uses_subject_anchors(const Ast& ast) {
   for (const Node& node : ast.nodes) {

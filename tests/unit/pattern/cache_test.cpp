@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "pattern/analysis.h"
 #include "pattern/literal_set.h"
 #include "pattern/matcher.h"
 
@@ -113,6 +114,31 @@ TEST_F(PatternCache, LiteralSetsGoThroughTheCacheToo) {
     EXPECT_TRUE(set->matches("/etc/SHADOW", scratch));
   }
   EXPECT_EQ(files().size(), 1u);
+}
+
+TEST_F(PatternCache, AnalysesAreStoredAndReadBack) {
+  for (const char* pattern : {"(?i)union\\s+select", "(a)\\1", "^(?:a(?:,|$)){1,7}$"}) {
+    const Analysis direct = analyse(pattern);
+    bool hit = true;
+    const Analysis first = analyse_cached(pattern, dir_, &hit);
+    EXPECT_FALSE(hit);
+    const Analysis second = analyse_cached(pattern, dir_, &hit);
+    EXPECT_TRUE(hit);
+    for (const Analysis* a : {&first, &second}) {
+      EXPECT_EQ(a->form, direct.form);
+      EXPECT_EQ(a->pieces, direct.pieces);
+      EXPECT_EQ(a->hs_error, direct.hs_error);
+      EXPECT_EQ(a->required, direct.required);
+      EXPECT_EQ(a->captures, direct.captures);
+    }
+  }
+  // Damaged files are decided again.
+  for (const auto& file : files()) fs::resize_file(file, fs::file_size(file) - 1);
+  bool hit = true;
+  EXPECT_EQ(analyse_cached("(a)\\1", dir_, &hit).form, Form::prefilter);
+  EXPECT_FALSE(hit);
+  // An invalid pattern is refused, not cached.
+  EXPECT_FALSE(analyse_cached("(a", dir_, &hit).error.empty());
 }
 
 }  // namespace
