@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,7 +38,7 @@ REPOS = {
     "patt": "swisskyrepo+PayloadsAllTheThings",
 }
 DATA_DIR = os.path.join(ROOT, "tests/data/detect")
-CAP_PER_SOURCE = 250  # test-split lines kept per list in the committed data
+SAMPLE = 2000  # test-split lines kept per kind in the committed data
 
 
 def git(repo, *args):
@@ -57,11 +58,27 @@ def decode_url(data, plus):
     return urllib.parse.unquote_to_bytes(data)
 
 
+OVERLONG = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80\x81][\x80-\xbf]|\xf0\x80[\x80\x81][\x80-\xbf]"
+                      rb"|\xf8\x80\x80[\x80\x81][\x80-\xbf]|\xfc\x80\x80\x80[\x80\x81][\x80-\xbf]")
+
+
 def decode_overlong(data):
-    # C0/C1 xx and E0 80-9F xx encode ASCII in too many bytes; decoders
-    # (and some servers) read them as the ASCII byte.
-    data = re.sub(rb"[\xc0\xc1][\x80-\xbf]", lambda m: bytes([((m.group(0)[0] & 0x1f) << 6 | (m.group(0)[1] & 0x3f)) & 0x7f]), data)
-    return re.sub(rb"\xe0[\x80-\x81][\x80-\xbf]", lambda m: bytes([((m.group(0)[1] & 0x3f) << 6 | (m.group(0)[2] & 0x3f)) & 0x7f]), data)
+    # ASCII encoded in 2 to 6 bytes; the gateway's decoders (and some
+    # servers) read it as the ASCII byte.
+    return OVERLONG.sub(lambda m: bytes([((m.group(0)[-2] & 0x3f) << 6 | (m.group(0)[-1] & 0x3f)) & 0x7f]), data)
+
+
+def nfkc_ascii(data):
+    # NFKC where it yields ASCII (fullwidth ．／＜ …), as the decoders do.
+    text = data.decode("utf-8", "surrogateescape")
+    out = []
+    for ch in text:
+        if ord(ch) >= 0x80 and not 0xdc80 <= ord(ch) <= 0xdcff:
+            folded = unicodedata.normalize("NFKC", ch)
+            if folded.isascii():
+                ch = folded
+        out.append(ch)
+    return "".join(out).encode("utf-8", "surrogateescape")
 
 
 ESCAPE = re.compile(rb"%[0-9a-fA-F]{2}|%u[0-9a-fA-F]{4}")
@@ -75,7 +92,7 @@ def caller_decode(raw, plus):
         if round_ == 0 and not plus and not ESCAPE.search(data):
             break
         data = decode_url(data, plus and round_ == 0)
-    return decode_overlong(data).strip(b" \t\r\n")
+    return nfkc_ascii(decode_overlong(data)).strip(b" \t\r\n")
 
 
 def in_train(raw):
@@ -128,6 +145,8 @@ def samples():
         seen = set()
         for raw in lines_of(repo, path):
             payload = caller_decode(raw, plus)
+            if b"{FILE}" in payload:  # a template: the list is meant to be filled in
+                payload = payload.replace(b"{FILE}", b"etc/passwd")
             if not payload or payload in seen:
                 continue
             seen.add(payload)
@@ -173,16 +192,12 @@ def cmd_data(_args):
     os.makedirs(DATA_DIR, exist_ok=True)
     rows = samples()
     for kind in ["sqli", "xss", "shell", "path", "benign"]:
-        chosen = []
-        by_source = {}
-        for row in rows:
-            if row[0] == kind and (kind == "benign" or row[2] == "test"):
-                by_source.setdefault(row[1], []).append(row)
-        for source in sorted(by_source):
-            group = by_source[source]
-            if kind != "benign" and len(group) > CAP_PER_SOURCE:
-                group = sorted(group, key=lambda r: hashlib.sha256(r[3]).digest())[:CAP_PER_SOURCE]
-            chosen += group
+        chosen = [r for r in rows if r[0] == kind and (kind == "benign" or r[2] == "test")]
+        if kind != "benign" and len(chosen) > SAMPLE:
+            # A uniform sample (lowest SHA-256 of the payload first), so that
+            # the rate over it estimates the rate over the whole test split.
+            chosen = sorted(chosen, key=lambda r: hashlib.sha256(r[3]).digest())[:SAMPLE]
+            chosen.sort(key=lambda r: r[1])
         write_tsv(os.path.join(DATA_DIR, kind + ".tsv"), chosen, HEADER)
         print(f"{kind}: {len(chosen)} lines")
     for name, repo in REPOS.items():
@@ -204,20 +219,42 @@ def fingerprints(tool, payloads):
 
 
 def prose_shape(fp):
-    # Words, strings and numbers only: the shape of prose with quotes.
-    return all(c in "ns1v" for c in fp)
+    """Shapes prose has, never learned: words, strings and numbers with
+    parentheses, commas or a ';' ("(see below)", "Hello;", "1),(1"), and a
+    statement word followed by words only ("Update profile", "Drop me a
+    line"), and words closed by a comment with words ("TRUE#LAST", "quote"
+    -- author)."""
+    words = all(c in "ns1v" for c in fp[:-1])
+    return (all(c in "ns1v(),;" for c in fp) or (fp[0] in "Ek" and all(c in "ns1" for c in fp[1:]))
+            or (fp[-1] == "C" and words))
 
 
 def cmd_learn(args):
     rows = samples()
     attacks = sorted({r[3] for r in rows if r[0] == "sqli" and r[2] == "train"})
     benign_train = [r[3] for r in rows if r[0] == "benign" and r[2] == "train"]
-    forbidden = set()
+    benign_counts = {}
     for fps in fingerprints(args.tool, benign_train):
-        forbidden.update(fp for fp in fps if fp not in "-.")
+        for fp in set(fps) - {"-", "."}:
+            benign_counts[fp] = benign_counts.get(fp, 0) + 1
+    attack_fps = fingerprints(args.tool, attacks)
+    attack_counts = {}
+    for fps in attack_fps:
+        for fp in set(fps) - {"-", "."}:
+            attack_counts[fp] = attack_counts.get(fp, 0) + 1
+    # A shape a benign value has is dropped, unless injections have it far
+    # more often than benign values do, counted per value of each list
+    # (there are ~20 times more attacks than benign values): admin'-- and
+    # a search term ending in '# share "sc".
+    scale = len(attacks) / max(1, len(benign_train))
+    forbidden = {fp for fp, n in benign_counts.items()
+                 if attack_counts.get(fp, 0) < args.benign_weight * scale * n}
+    for fp in sorted(benign_counts):
+        if fp not in forbidden:
+            print(f"kept despite benign: {fp} attacks {attack_counts[fp]} benign {benign_counts[fp]}")
     allowed_by_payload = []
     counts = {}
-    for fps in fingerprints(args.tool, attacks):
+    for fps in attack_fps:
         ok = {fp for fp in fps if fp not in ("-", ".") and len(fp) >= 2 and fp not in forbidden
               and not prose_shape(fp)}
         allowed_by_payload.append(ok)
@@ -285,6 +322,8 @@ def main():
     learn = sub.add_parser("learn")
     learn.add_argument("--tool", required=True)
     learn.add_argument("--all", action="store_true", help="every allowed fingerprint, not a cover")
+    learn.add_argument("--benign-weight", type=float, default=1.0,
+                       help="a benign value's weight against an attack's, per list size")
     args = parser.parse_args()
     {"data": cmd_data, "full": cmd_full, "learn": cmd_learn}[args.command](args)
 

@@ -12,22 +12,38 @@ constexpr std::size_t kMaxFileSegments = 10;  // the deepest entry has 10
 constexpr std::size_t kMaxFileBytes = 128;
 
 bool is_separator(char c) { return c == '/' || c == '\\'; }
+
+// The bytes of a separator at text[at]: '/' or '\', or the lookalikes
+// U+2215 and U+2216 that Windows' best-fit mapping turns into them (the
+// fullwidth forms are the caller's NFKC view). 0 for none.
+std::size_t separator_at(std::string_view text, std::size_t at) {
+  if (is_separator(text[at])) return 1;
+  const std::string_view rest = text.substr(at, 3);
+  return rest == "\xe2\x88\x95" || rest == "\xe2\x88\x96" ? 3 : 0;
+}
 // Bytes that end one path and start another inside a value (x=/etc/passwd,
 // two paths in prose, file:, C:).
 bool starts_path(char c) {
   return c == '=' || c == '?' || c == '&' || c == ' ' || c == '"' || c == '\'' || c == '<' ||
-         c == '>' || c == '|' || c == ',' || c == ':' || c == '\n' || c == '\t';
+         c == '>' || c == '|' || c == ',' || c == ':' || c == '\n' || c == '\t' || c == 0;
 }
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
-// "..", "....", "..;", ".. ": a step up (filters that strip "../" once
-// turn "....//" into "../"; Tomcat reads "..;" as "..").
+// "..", "....", "..;", ".. ", "..\xc0": a step up. Filters that strip
+// "../" once turn "....//" into "../"; Tomcat reads "..;" as ".."; bytes
+// that are no ASCII text (broken or overlong UTF-8 left undecoded, control
+// bytes) are dropped by enough decoders that they do not hide one.
 bool is_parent(std::string_view segment) {
-  while (!segment.empty() && (segment.back() == ';' || segment.back() == ' ' ||
-                              segment.back() == 0 || segment.back() == '\t')) {
-    segment.remove_suffix(1);
+  std::size_t dots = 0;
+  for (const char c : segment) {
+    const auto b = static_cast<unsigned char>(c);
+    if (c == '.') {
+      ++dots;
+    } else if (!(b >= 0x80 || b < 0x20 || c == ';' || c == ' ')) {
+      return false;
+    }
   }
-  return segment.size() >= 2 && segment.find_first_not_of('.') == std::string_view::npos;
+  return dots >= 2;
 }
 
 struct Walk {
@@ -36,6 +52,7 @@ struct Walk {
   std::size_t first_parent = std::string_view::npos;
   std::size_t last_parent_end = 0;
   std::size_t tail = std::string_view::npos;  // where a file name may start
+  bool parents = false;                       // any "..", even one that stays inside
 };
 
 Walk walk(std::string_view value) {
@@ -47,10 +64,11 @@ Walk walk(std::string_view value) {
     w.tail = 0;
   }
   for (std::size_t i = 0; i <= value.size(); ++i) {
-    if (i < value.size() && !is_separator(value[i])) continue;
+    const std::size_t separator = i < value.size() ? separator_at(value, i) : 1;
+    if (separator == 0) continue;
     std::string_view segment = value.substr(start, i - start);
     std::size_t segment_start = start;
-    start = i + 1;
+    start = i + separator;
     const auto cut = std::find_if(segment.rbegin(), segment.rend(), starts_path);
     if (cut != segment.rend()) {
       const std::size_t keep = static_cast<std::size_t>(cut - segment.rbegin());
@@ -68,9 +86,11 @@ Walk walk(std::string_view value) {
       if (w.first_parent == std::string_view::npos) w.first_parent = segment_start;
       w.last_parent_end = i;
       w.tail = i;
+      w.parents = true;
     } else {
       ++depth;
     }
+    i += separator - 1;
   }
   return w;
 }
@@ -84,13 +104,15 @@ std::optional<std::string_view> find_file(std::string_view name) {
 }
 
 std::optional<std::string_view> file_at(std::string_view value, std::size_t at, std::size_t& end) {
-  while (at < value.size() && is_separator(value[at])) ++at;
+  while (at < value.size() && separator_at(value, at) != 0) at += separator_at(value, at);
   std::array<char, kMaxFileBytes> name;
   std::size_t n = 0;
   std::size_t segments = 0;
   for (std::size_t i = at; i <= value.size(); ++i) {
-    const bool stop = i == value.size() || value[i] == 0 || value[i] == '?' || value[i] == '#';
-    if (!stop && !is_separator(value[i])) {
+    const bool stop =
+        i == value.size() || value[i] == 0 || value[i] == '?' || value[i] == '#' || value[i] == ';';
+    const std::size_t separator = stop ? 0 : separator_at(value, i);
+    if (!stop && separator == 0) {
       if (n == name.size()) return std::nullopt;
       name[n++] = lower(value[i]);
       continue;
@@ -103,6 +125,7 @@ std::optional<std::string_view> file_at(std::string_view value, std::size_t at, 
       if (auto directory = find_file({name.data(), n})) return directory;
     }
     if (stop || ++segments == kMaxFileSegments) return std::nullopt;
+    i += separator - 1;
   }
   return std::nullopt;
 }
@@ -110,7 +133,8 @@ std::optional<std::string_view> file_at(std::string_view value, std::size_t at, 
 }  // namespace
 
 std::optional<Detection> detect_path(std::string_view value) {
-  if (value.size() > UINT32_MAX || value.find_first_of("/\\") == std::string_view::npos) {
+  // '\xe2' leads U+2215 and U+2216 (separator_at).
+  if (value.size() > UINT32_MAX || value.find_first_of("/\\\xe2") == std::string_view::npos) {
     return std::nullopt;
   }
   const Walk w = walk(value);
@@ -118,7 +142,7 @@ std::optional<Detection> detect_path(std::string_view value) {
     return Detection{Kind::path, "traversal", static_cast<std::uint32_t>(w.first_parent),
                      static_cast<std::uint32_t>(w.last_parent_end)};
   }
-  if ((w.climb >= 1 || w.rooted) && w.tail != std::string_view::npos) {
+  if ((w.parents || w.rooted) && w.tail != std::string_view::npos) {
     std::size_t end = 0;
     if (auto file = file_at(value, w.tail, end)) {
       const std::size_t begin = w.first_parent != std::string_view::npos ? w.first_parent : w.tail;

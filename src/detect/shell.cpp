@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <span>
 
@@ -63,6 +64,8 @@ bool read_word(std::string_view text, std::size_t at, Word& word) {
                (text[at + 1] == '@' || text[at + 1] == '*' ||
                 (text[at + 1] >= '0' && text[at + 1] <= '9'))) {
       at += 2;
+    } else if (text.substr(at).starts_with("${IFS}") || text.substr(at).starts_with("$IFS")) {
+      break;  // a blank once expanded: cat${IFS}/etc/passwd
     } else if (c == '$' && at + 1 < text.size() && text[at + 1] == '{') {
       const std::size_t close = text.substr(0, at + 64).find('}', at);
       if (close == std::string_view::npos) return false;
@@ -102,7 +105,10 @@ std::optional<std::string_view> find_command(std::span<const std::string_view> c
     if (it != commands.end() && *it == word.view()) return *it;
     return std::nullopt;
   }
-  if (globs_left <= 0) return std::nullopt;
+  if (globs_left <= 0 || std::none_of(word.view().begin(), word.view().end(),
+                                      [](char c) { return c >= 'a' && c <= 'z'; })) {
+    return std::nullopt;
+  }
   for (std::string_view command : commands) {
     if (glob_matches(word.view(), command)) return command;
   }
@@ -112,14 +118,17 @@ std::optional<std::string_view> find_command(std::span<const std::string_view> c
 // Whether what follows a command word reads as its command line: nothing
 // (end, separator, redirection), or an option, a path, a variable, a
 // drive, a URL.
-bool looks_like_arguments(std::string_view text, std::size_t at, bool end_counts) {
+// `strict` (a value that starts with the word): an option, a path, a
+// variable, a drive or a URL only.
+bool looks_like_arguments(std::string_view text, std::size_t at, bool end_counts, bool strict) {
   at = skip_blanks(text, at);
-  if (at >= text.size()) return end_counts;
+  if (at >= text.size()) return end_counts && !strict;
   const char c = text[at];
-  if (is_separator(c) || c == '`' || c == ')' || c == '>' || c == '<') return true;
-  if (c == '-' || c == '/' || c == '~' || c == '$' || c == '\\' || c == '"' || c == '\'') {
+  if (!strict &&
+      (is_separator(c) || c == '`' || c == ')' || c == '>' || c == '<' || c == '"' || c == '\'')) {
     return true;
   }
+  if (c == '-' || c == '/' || c == '~' || c == '$' || c == '\\') return true;
   if (c == '.' && at + 1 < text.size() && (text[at + 1] == '/' || text[at + 1] == '.')) return true;
   const std::string_view rest = text.substr(at, 64);
   if (rest.size() >= 3 && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/')) return true;
@@ -129,20 +138,55 @@ bool looks_like_arguments(std::string_view text, std::size_t at, bool end_counts
 
 enum class Opening { start, separator, single_ampersand, substitution };
 
+bool ends_with_lower(std::string_view text, std::string_view lower_suffix) {
+  if (text.size() < lower_suffix.size()) return false;
+  text = text.substr(text.size() - lower_suffix.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (lower(text[i]) != lower_suffix[i]) return false;
+  }
+  return true;
+}
+
+// Where a command starts inside a call that runs one (PHP's system('id'),
+// exec, passthru, shell_exec, popen; SSI's <!--#exec cmd="…"), for the '('
+// or '=' at value[i] followed by a quote; 0 for none.
+std::size_t call_argument(std::string_view value, std::size_t i) {
+  if (i + 1 >= value.size() || (value[i + 1] != '\'' && value[i + 1] != '"')) return 0;
+  const std::string_view before = value.substr(0, i);
+  if (value[i] == '=') return ends_with_lower(before, "#exec cmd") ? i + 2 : 0;
+  for (std::string_view call : {"system", "exec", "passthru", "popen", "proc_open"}) {
+    if (ends_with_lower(before, call)) return i + 2;
+  }
+  return 0;
+}
+
 std::optional<Detection> command_at(std::string_view text, std::size_t at, Opening opening,
                                     std::size_t begin, int& globs_left) {
+  const std::size_t blanks_start = at;
   at = skip_blanks(text, at);
   Word word;
   if (!read_word(text, at, word)) return std::nullopt;
+  // "base64," in a data: URL is no command; {cat,/etc/passwd} is one.
+  const bool in_braces =
+      text.substr(blanks_start, at - blanks_start).find('{') != std::string_view::npos;
+  bool needs_braces_arguments = false;
+  if (word.end < text.size() && text[word.end] == ',') {
+    if (!in_braces) return std::nullopt;
+    needs_braces_arguments = true;
+  }
   if (word.glob) --globs_left;
   std::optional<std::string_view> command = find_command(shell_commands(), word, globs_left);
   bool needs_arguments = opening == Opening::start;
   if (!command) {
     command = find_command(shell_word_commands(), word, globs_left);
-    needs_arguments = needs_arguments || opening != Opening::substitution;
+    needs_arguments = opening != Opening::substitution;
   }
   if (!command) return std::nullopt;
-  if (needs_arguments && !looks_like_arguments(text, word.end, opening == Opening::separator)) {
+  // A value that starts with a command needs its command line to say so
+  // ("cat /etc/hosts", not "cat videos" or "Find \"Nemo\"").
+  if (needs_braces_arguments) needs_arguments = false;  // {cat,/etc/passwd}
+  if (needs_arguments && !looks_like_arguments(text, word.end, opening == Opening::separator,
+                                               opening == Opening::start)) {
     return std::nullopt;
   }
   return Detection{Kind::shell, *command, static_cast<std::uint32_t>(begin),
@@ -156,6 +200,33 @@ bool line_is_token(std::string_view text, std::size_t line_start, std::size_t en
   return line.find(' ') == std::string_view::npos && !line.starts_with("```");
 }
 
+// Markdown code (`…`, ``` fences) holds shell commands that are shown, not
+// run: separators inside open no command. An opening backtick at the start
+// or after a non-blank is a substitution too (1`id`); after a blank it is
+// taken for markdown's inline code (" `make`") and lets its command pass.
+struct Markdown {
+  bool in_span = false;
+  bool in_fence = false;
+
+  // Reads the backticks at value[i]; returns how many, and whether the
+  // first opens a command substitution.
+  std::size_t read(std::string_view value, std::size_t i, bool& substitution) {
+    std::size_t run = 1;
+    while (i + run < value.size() && value[i + run] == '`') ++run;
+    substitution = false;
+    if (run >= 3) {
+      in_fence = !in_fence;
+    } else if (in_span) {
+      in_span = false;
+    } else if (!in_fence) {
+      in_span = true;
+      substitution = i == 0 || !is_blank(value[i - 1]);
+    }
+    return run;
+  }
+  bool inside() const { return in_span || in_fence; }
+};
+
 }  // namespace
 
 std::optional<Detection> detect_shell(std::string_view value) {
@@ -163,22 +234,30 @@ std::optional<Detection> detect_shell(std::string_view value) {
   int globs_left = kMaxGlobWords;
   if (auto found = command_at(value, 0, Opening::start, 0, globs_left)) return found;
   std::size_t line_start = 0;
+  Markdown markdown;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
     std::size_t at = i + 1;
     Opening opening = Opening::separator;
-    if (c == '\n' || c == '\r') {
-      const bool token = line_is_token(value, line_start, i);
-      line_start = i + 1;
-      if (!token) continue;
-    } else if (c == '`') {
-      // `cmd` after a blank is markdown's inline code far more often.
-      if (i > 0 && (is_blank(value[i - 1]) || value[i - 1] == '`')) continue;
+    if (c == '`') {
+      bool substitution;
+      const std::size_t run = markdown.read(value, i, substitution);
+      i += run - 1;
+      if (!substitution) continue;
       opening = Opening::substitution;
     } else if ((c == '$' || c == '<' || c == '>') && i + 1 < value.size() && value[i + 1] == '(') {
       if (c == '$' && i + 2 < value.size() && value[i + 2] == '(') continue;  // $(( arithmetic
       at = i + 2;
       opening = Opening::substitution;
+    } else if ((c == '(' || c == '=') && call_argument(value, i) != 0) {
+      at = call_argument(value, i);
+      opening = Opening::substitution;
+    } else if (markdown.inside()) {
+      continue;
+    } else if (c == '\n' || c == '\r') {
+      const bool token = line_is_token(value, line_start, i);
+      line_start = i + 1;
+      if (!token) continue;
     } else if (c == ';' || c == '|' || c == '&') {
       while (at < value.size() && (value[at] == '|' || value[at] == '&')) ++at;
       if (c == '&' && at == i + 1) opening = Opening::single_ampersand;

@@ -19,7 +19,8 @@ bool is_operand(char type) {
 class Folder {
  public:
   void push(const SqlToken& token) {
-    if (token.type == sql::kComment) {
+    if (token.type == sql::kComment || token.type == sql::kCommentText ||
+        token.type == sql::kHashComment) {
       // Inside a query a comment is a blank (union/**/select); only one
       // that ends the value, cutting off the rest of the query, counts.
       trailing_comment_ = token;

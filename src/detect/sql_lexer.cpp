@@ -107,7 +107,13 @@ bool SqlLexer::lex_comment(SqlToken& token) {
     return false;
   }
   pos_ = end == std::string_view::npos ? text_.size() : end;
-  token.type = sql::kComment;
+  // Injections end with a bare comment to cut the query off; prose and
+  // search terms with one ("quote" -- author, "#2 MOM") have words in it.
+  std::size_t alnum = 0;
+  for (std::size_t i = token.begin; i < pos_ && alnum < 3; ++i) {
+    alnum += std::isalnum(static_cast<unsigned char>(text_[i])) ? 1 : 0;
+  }
+  token.type = alnum >= 3 ? sql::kCommentText : rest[0] == '#' ? sql::kHashComment : sql::kComment;
   token.end = static_cast<std::uint32_t>(pos_);
   return true;
 }

@@ -17,14 +17,16 @@ inline constexpr char kNumber = '1';
 inline constexpr char kBareword = 'n';
 inline constexpr char kVariable = 'v';
 inline constexpr char kOperator = 'o';
-inline constexpr char kLogic = '&';  // and, or, xor, &&, ||
-inline constexpr char kComment = 'c';
-inline constexpr char kKeyword = 'k';    // from, where, into, …
-inline constexpr char kStatement = 'E';  // select, insert, drop, exec, …
-inline constexpr char kUnion = 'U';      // union [all], intersect, except
-inline constexpr char kGroup = 'B';      // group by, order by
-inline constexpr char kFunction = 'f';   // a known function, called
-inline constexpr char kType = 't';       // a type name (cast … as char)
+inline constexpr char kLogic = '&';        // and, or, xor, &&, ||
+inline constexpr char kComment = 'c';      // empty or punctuation: --, #, /**/, -- -
+inline constexpr char kCommentText = 'C';  // with words: -- Robert Frost, #2 MOM
+inline constexpr char kHashComment = '#';  // a bare MySQL # (prose has "#" far more)
+inline constexpr char kKeyword = 'k';      // from, where, into, …
+inline constexpr char kStatement = 'E';    // select, insert, drop, exec, …
+inline constexpr char kUnion = 'U';        // union [all], intersect, except
+inline constexpr char kGroup = 'B';        // group by, order by
+inline constexpr char kFunction = 'f';     // a known function, called
+inline constexpr char kType = 't';         // a type name (cast … as char)
 }  // namespace sql
 
 struct SqlToken {

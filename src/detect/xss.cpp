@@ -51,6 +51,16 @@ bool is_url_attribute(std::string_view name) {
          std::end(kUrlAttributes);
 }
 
+// CSS that runs script or pulls in code (IE's expression() and behaviors,
+// Mozilla's bindings, imported sheets).
+bool has_script_css(std::string_view css) {
+  for (std::string_view word :
+       {"expression(", "javascript:", "behavior", "behaviour", "binding", "@import"}) {
+    if (css_contains(css, word)) return true;
+  }
+  return false;
+}
+
 bool contains_lower(std::string_view text, std::string_view lower_word) {
   return css_contains(text, lower_word);  // case-insensitive, blanks skipped
 }
@@ -71,14 +81,14 @@ std::optional<std::string_view> check_attribute(std::string_view tag, std::strin
     }
   }
   if (auto url = scripting_url(value, is_url_attribute(name))) return url;
-  if (tag == "meta" && ((name == "http-equiv" && (contains_lower(value, "refresh") ||
-                                                  contains_lower(value, "set-cookie"))) ||
-                        (name == "content" && (contains_lower(value, "javascript:") ||
-                                               contains_lower(value, "data:"))))) {
-    return "tag:meta";
-  }
+  // http-equiv: refresh, set-cookie, a Link to a style sheet, a UTF-7
+  // content type: nothing a value should set for the page.
+  if (tag == "meta" && name == "http-equiv") return "tag:meta";
   if (tag == "form" && name == "action") return "tag:form";
-  if (tag == "link" && name == "rel" && contains_lower(value, "import")) return "tag:link";
+  if (tag == "link" && name == "rel" &&
+      (contains_lower(value, "import") || contains_lower(value, "stylesheet"))) {
+    return "tag:link";
+  }
   return std::nullopt;
 }
 
@@ -131,9 +141,21 @@ TagResult scan_tag(std::string_view text, std::size_t at, bool& style_checked) {
   const bool closing = i < text.size() && text[i] == '/';
   if (closing) ++i;
   if (i >= text.size() || !is_letter(text[i])) {
-    if (text.substr(at).starts_with("<!--")) {
+    const std::string_view rest = text.substr(at);
+    if (rest.starts_with("<!-->") || rest.starts_with("<!--->")) {
+      return {at + 4, std::nullopt};  // an empty comment: what follows is markup
+    }
+    if (rest.starts_with("<!--")) {
       const std::size_t close = text.find("-->", at + 4);
       return {close == std::string_view::npos ? text.size() : close + 3, std::nullopt};
+    }
+    // Processing instructions that load code (IE's <?import>, style sheets).
+    if (rest.starts_with("<?")) {
+      std::array<char, 16> buffer;
+      const std::string_view target = lower_name(rest.substr(2, 14), buffer);
+      if (target.starts_with("import") || target.starts_with("xml-stylesheet")) {
+        return {at + 2, "tag:?import"};
+      }
     }
     return {at + 1, std::nullopt};
   }

@@ -26,6 +26,15 @@ bool opens_call(std::string_view text, std::size_t at) {
   return c == '(' || c == '`';
 }
 
+// A function passed around rather than called: a=alert,a(1); (alert)(1);
+// [1].find(alert).
+bool passed_as_value(std::string_view text, std::size_t start, std::size_t after) {
+  const char before = start > 0 ? text[start - 1] : 0;
+  const char next = after < text.size() ? text[after] : 0;
+  return (before == '=' || before == '(' || before == ',' || before == '[') &&
+         (next == ')' || next == ',' || next == ';' || next == ']');
+}
+
 bool assigns(std::string_view text, std::size_t at) {
   while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
   return at < text.size() && text[at] == '=' && (at + 1 >= text.size() || text[at + 1] != '=');
@@ -38,13 +47,13 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 // What the identifier path `name` (lower-case, dotted) followed by
 // text[after] does, if it is script reaching for the page.
 std::optional<std::string_view> classify(std::string_view name, std::string_view text,
-                                         std::size_t after) {
+                                         std::size_t start, std::size_t after) {
   const std::size_t dot = name.rfind('.');
   const std::string_view last = dot == std::string_view::npos ? name : name.substr(dot + 1);
   static constexpr std::string_view kCalled[] = {
       "js:alert",      "js:prompt",      "js:confirm",    "js:eval",
       "js:settimeout", "js:setinterval", "js:execscript", "js:fromcharcode"};
-  if (opens_call(text, after)) {
+  if (opens_call(text, after) || passed_as_value(text, start, after)) {
     for (std::string_view sink : kCalled) {
       if (last == sink.substr(3)) return sink;
     }
@@ -68,7 +77,8 @@ std::optional<std::string_view> classify(std::string_view name, std::string_view
 }  // namespace
 
 std::optional<std::string_view> scripting_url(std::string_view value, bool data_too) {
-  static constexpr std::string_view kSchemes[] = {"javascript:", "vbscript:", "livescript:"};
+  static constexpr std::string_view kSchemes[] = {
+      "javascript:", "vbscript:", "livescript:", "mocha:"};
   for (std::string_view scheme : kSchemes) {
     if (html_starts_with(value, scheme)) return "url:script";
   }
@@ -98,7 +108,7 @@ std::optional<XssFinding> scan_script_text(std::string_view text) {
       ++i;
     }
     if (n > name.size()) continue;
-    if (const auto label = classify({name.data(), n}, text, i)) {
+    if (const auto label = classify({name.data(), n}, text, start, i)) {
       return XssFinding{*label, start, i};
     }
   }

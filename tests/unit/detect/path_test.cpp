@@ -32,7 +32,13 @@ TEST(PathDetectTest, SystemFiles) {
   EXPECT_EQ(finding("/etc/passwd"), "etc/passwd");
   EXPECT_EQ(finding("../etc/passwd"), "etc/passwd");
   EXPECT_EQ(finding("/var/www/../../etc/passwd\0.png"), "etc/passwd");
-  EXPECT_EQ(finding("C:\\Windows\\win.ini"), "windows/win.ini");
+  EXPECT_EQ(finding("C:\\boot.ini"), "boot.ini");
+  EXPECT_EQ(finding("c:\\windows\\system32\\drivers\\etc\\hosts"),
+            "windows/system32/drivers/etc/hosts");
+  EXPECT_EQ(finding("..\xe2\x88\x95..\xe2\x88\x95"
+                    "etc\xe2\x88\x95passwd"),
+            "traversal");                                  // U+2215
+  EXPECT_EQ(finding("AAAA/../etc/passwd"), "etc/passwd");  // a ".." that stays inside
   EXPECT_EQ(finding("file:///etc/passwd"), "etc/passwd");
   EXPECT_EQ(finding("../.htaccess"), ".htaccess");
 }
@@ -49,10 +55,13 @@ TEST(PathDetectTest, LetsOrdinaryPathsThrough) {
 TEST(PathDetectTest, HostileInputIsReadInBoundedWork) {
   std::string slashes(1 << 20, '/');
   EXPECT_FALSE(detect_path(slashes));
-  std::string dots;
-  for (int i = 0; i < 100000; ++i) dots += "a/";
-  dots += "../etc/passwd";
-  EXPECT_FALSE(detect_path(dots));
+  std::string deep;
+  for (int i = 0; i < 100000; ++i) deep += "a/";
+  EXPECT_EQ(finding(deep + "../etc/passwd"), "etc/passwd");
+  EXPECT_FALSE(detect_path(deep + "../b/c"));
+  std::string parents;
+  for (int i = 0; i < 100000; ++i) parents += "../";
+  EXPECT_EQ(finding(parents), "traversal");
 }
 
 }  // namespace
