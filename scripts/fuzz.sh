@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply seclang pattern_parse transform deep_decode detect"
+ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply seclang pattern_parse transform deep_decode detect waf_json waf_urlencoded waf_multipart"
 TARGETS=${*:-$ALL}
 
 bash scripts/install-deps.sh

@@ -28,6 +28,9 @@ AdminAnswer post_cache_purge(const AdminCall& call);
 AdminAnswer post_cache_warm(const AdminCall& call);
 AdminAnswer get_cache_warm(const AdminCall& call);
 
+// waf_endpoints.cpp: /admin/waf/incidents?limit=&ip=&route= (GET).
+AdminAnswer get_waf_incidents(const AdminCall& call);
+
 // A name from the config or a client as a JSON string (escaped like every
 // log field).
 std::string quoted(std::string_view text);

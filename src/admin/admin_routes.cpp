@@ -21,6 +21,7 @@ constexpr std::array kEndpoints = {
     AdminEndpoint{"POST", "/admin/cache/purge", post_cache_purge},
     AdminEndpoint{"POST", "/admin/cache/warm", post_cache_warm},
     AdminEndpoint{"GET", "/admin/cache/warm", get_cache_warm},
+    AdminEndpoint{"GET", "/admin/waf/incidents", get_waf_incidents},
 };
 
 // /admin/* changes or reveals the gateway's state: the token guards it, also

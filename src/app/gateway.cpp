@@ -19,6 +19,7 @@
 #include "net/worker.h"
 #include "observe/access_log.h"
 #include "observe/event_log.h"
+#include "observe/incident_log.h"
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
 #include "redis/client.h"
@@ -121,8 +122,9 @@ Gateway::~Gateway() = default;
 
 int Gateway::run() {
   auto& s = *state_;
-  s.access_log = std::make_unique<observe::AccessLog>(s.config->log);
+  s.access_log = std::make_unique<observe::AccessLog>(s.config->log, s.config->waf.incident_log);
   s.shared.access_log = s.access_log.get();
+  observe::IncidentLog::global().configure(s.config->waf, s.config->log, s.access_log.get());
 
   const unsigned count = worker_count(*s.config);
   try {
@@ -171,6 +173,7 @@ int Gateway::run() {
   for (auto& thread : s.threads) thread.join();
   if (s.health) s.health->stop();
   s.access_log->flush();
+  observe::IncidentLog::global().detach();
   observe::log_event(observe::Level::info, "centinela stopped");
   return 0;
 }
@@ -271,7 +274,8 @@ void Gateway::State::reload() {
   health->stop();
   health = std::make_unique<net::HealthChecker>(io, runtime);
   health->start();
-  access_log->reconfigure(config->log);
+  access_log->reconfigure(config->log, config->waf.incident_log);
+  observe::IncidentLog::global().configure(config->waf, config->log, access_log.get());
   update_redis_parts();
   observe::set_event_log_level(observe::parse_level(config->log.level));
   reload_success->inc();

@@ -57,11 +57,12 @@ const YAML::Node* present(const MapFields& fields, std::string_view key) {
 void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   if (root.IsNull()) {
     config.server.listen.push_back(*parse_endpoint(kDefaultListener).value);
+    read_waf(errors, YAML::Node(YAML::NodeType::Map), config.log, config.waf);
     return;  // an empty file: every default
   }
   MapFields fields(errors, root, "",
                    {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit", "routes",
-                    "identity"});
+                    "identity", "waf"});
   if (!fields.is_map()) return;
   if (const YAML::Node* server = present(fields, "server")) {
     read_server(errors, *server, config.server);
@@ -89,9 +90,14 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   if (const YAML::Node* identity = present(fields, "identity")) {
     read_identity(errors, *identity, config.source_path, config.identity.emplace());
   }
+  // Read even when absent: the incident log's defaults follow the access log.
+  const YAML::Node* waf = present(fields, "waf");
+  read_waf(errors, waf ? *waf : YAML::Node(YAML::NodeType::Map), config.log, config.waf);
   if (const YAML::Node* routes = present(fields, "routes")) {
     read_routes(errors, *routes, config.upstreams, config.routes);
+    apply_waf_defaults(*routes, config);
   }
+  check_waf_rule_files(errors, waf, config);
 }
 
 }  // namespace

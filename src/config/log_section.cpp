@@ -7,14 +7,6 @@
 namespace centinela::config {
 namespace {
 
-void read_rotate(ErrorList& errors, const YAML::Node& node, RotateConfig& out) {
-  MapFields fields(errors, node, "log.access.rotate", {"max_size", "daily", "keep", "compress"});
-  fields.read_size("max_size", out.max_size);
-  fields.read("daily", out.daily);
-  fields.read("keep", out.keep, 0, 10'000);
-  fields.read("compress", out.compress);
-}
-
 // `access` is a map, a path, or off/false.
 void read_access(ErrorList& errors, const YAML::Node& node, AccessLogConfig& out) {
   if (is_switched_off(node)) {
@@ -27,7 +19,7 @@ void read_access(ErrorList& errors, const YAML::Node& node, AccessLogConfig& out
   } else {
     MapFields fields(errors, node, "log.access", {"path", "rotate"});
     fields.read("path", out.path);
-    if (const YAML::Node* rotate = fields.find("rotate")) read_rotate(errors, *rotate, out.rotate);
+    fields.read_section("rotate", read_rotate, out.rotate);
   }
   if (out.path.empty()) errors.add(node, "log.access.path: must not be empty");
   if (out.path == "off") out.enabled = false;
@@ -56,6 +48,15 @@ void read_redact(ErrorList& errors, const YAML::Node& node, RedactConfig& out) {
 }
 
 }  // namespace
+
+void read_rotate(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                 RotateConfig& out) {
+  MapFields fields(errors, node, path, {"max_size", "daily", "keep", "compress"});
+  fields.read_size("max_size", out.max_size);
+  fields.read("daily", out.daily);
+  fields.read("keep", out.keep, 0, 10'000);
+  fields.read("compress", out.compress);
+}
 
 void read_log(ErrorList& errors, const YAML::Node& node, LogConfig& out) {
   MapFields fields(errors, node, "log", {"access", "slow_request", "redact", "level"});

@@ -86,7 +86,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
                 const std::map<std::string, UpstreamConfig>& upstreams, RouteConfig& out) {
   MapFields fields(errors, node, path,
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
-                    "rate_limit", "compression", "normalize_path"});
+                    "rate_limit", "compression", "normalize_path", "waf"});
   if (!fields.is_map()) return;
   fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
@@ -106,6 +106,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   fields.read_section("cache", read_route_cache, out.cache);
   fields.read_section("rate_limit", read_rate_limits, out.rate_limit);
   fields.read_section("compression", read_compression, out.compression);
+  fields.read_section("waf", read_route_waf, out.waf);
 }
 
 }  // namespace

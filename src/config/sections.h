@@ -21,6 +21,9 @@ void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out);
 void read_admin(ErrorList& errors, const YAML::Node& node,
                 const std::vector<Endpoint>& listeners_in_use, AdminConfig& out);
 void read_log(ErrorList& errors, const YAML::Node& node, LogConfig& out);
+// A `rotate:` map (log.access.rotate, waf.incident_log.rotate).
+void read_rotate(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                 RotateConfig& out);
 void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out);
 void read_upstreams(ErrorList& errors, const YAML::Node& node,
                     std::map<std::string, UpstreamConfig>& out);
@@ -47,6 +50,20 @@ void read_rate_limit_settings(ErrorList& errors, const YAML::Node& node, bool ha
                               RateLimitSettings& out);
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CompressionConfig& out);
+
+// The top-level `waf` section; `log` (read before) gives the incident log's
+// default path and rotation.
+void read_waf(ErrorList& errors, const YAML::Node& node, const LogConfig& log, WafConfig& out);
+void read_route_waf(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                    RouteWafConfig& out);
+// `inspect_body_bytes` of `fields` (top level or a route): a size up to 16MiB.
+void read_inspect_body_bytes(MapFields& fields, std::uint64_t& out);
+// Routes that leave anomaly_threshold / inspect_body_bytes out take the
+// top-level values (`routes` is the routes' node).
+void apply_waf_defaults(const YAML::Node& routes, Config& config);
+// With a route inspecting, every rule file (glob) that is not optional must
+// match readable files; `waf_node` is the top-level section, if written.
+void check_waf_rule_files(ErrorList& errors, const YAML::Node* waf_node, const Config& config);
 
 // Key parts for cache keys and rate-limit keys: each one of `plain` ("ip") or
 // KIND:NAME for a kind in `named` ("header:X-Api-Key", NAME lower-cased).

@@ -114,7 +114,9 @@ Refusal settle_target(RequestParser& parser, const proxy::Route* route, IntakeBu
   if (normalize && vetted.path_flags != 0) return {400, flag_reason(vetted.path_flags)};
   const bool unchanged =
       sent.form == centinela::http::TargetForm::origin && (!normalize || sent.path == buffers.path);
+  buffers.sent_target.clear();
   if (!unchanged) {
+    buffers.sent_target.assign(req.target());
     // Built aside first: the views in `vetted` point into the old target.
     if (normalize) {
       buffers.target = buffers.path;

@@ -38,6 +38,7 @@ struct IntakeBuffers {
   std::string path;             // the normalised path
   std::string authority;        // the normalised Host
   std::string target;           // the target sent upstream, when it differs from the client's
+  std::string sent_target;      // then the client's, as sent (attack detection reads it)
   std::string local_authority;  // this listener's "address:port", for HTTP/1.0 without Host
 };
 

@@ -203,6 +203,7 @@ asio::awaitable<Served> run_route(ClientConnection& c, RequestSlot& slot,
   ctx.host = slot.intake.authority;
   ctx.path = outcome.path;
   ctx.query = outcome.query;
+  ctx.target_as_sent = slot.intake.sent_target;
   ctx.background = &slot.background.emplace(c.worker, runtime, route);
   Http1Downstream& down = make_downstream(c, slot, limits, accepted.client, accepted.body);
   UpstreamClient& upstream =
@@ -283,6 +284,9 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.upstream_ms = outcome.timings.total_ms;
   record.upstream_connect_ms = outcome.timings.connect_ms;
   record.upstream_response_ms = outcome.timings.response_ms;
+  record.waf_score = ctx.waf_score;
+  record.waf_action = ctx.waf_action;
+  record.incident_id = ctx.incident_id;
   return record;
 }
 

@@ -33,10 +33,12 @@ constexpr auto kDropReportInterval = 10s;
 struct alignas(64) WorkerBuffer {
   std::mutex mutex;
   std::shared_ptr<const AccessLogFormat> format;
-  std::string lines;     // access log lines
-  std::string warnings;  // event-log lines for slow requests
+  std::string lines;      // access log lines (and incidents sharing its sink)
+  std::string warnings;   // event-log lines for slow requests
+  std::string incidents;  // incident lines for their own sink
   std::uint64_t dropped = 0;
   bool wake_sent = false;
+  bool incidents_with_access = false;
 };
 
 void give_back_if_large(std::string& buffer) {
@@ -46,31 +48,53 @@ void give_back_if_large(std::string& buffer) {
 
 }  // namespace
 
+// The incident log's sink: its own, or none when it shares the access log's.
+config::AccessLogConfig incident_sink_config(const config::LogConfig& cfg,
+                                             const config::IncidentLogConfig& incidents) {
+  config::AccessLogConfig sink{incidents.enabled, incidents.path, incidents.rotate};
+  if (!incidents.enabled || incidents.path.empty() || incidents.path == cfg.access.path) {
+    sink.enabled = false;
+    sink.path = "off";
+  }
+  return sink;
+}
+
+bool incidents_share_access_sink(const config::LogConfig& cfg,
+                                 const config::IncidentLogConfig& incidents) {
+  return incidents.enabled && incidents.path == cfg.access.path && cfg.access.enabled;
+}
+
 struct AccessLog::State {
-  explicit State(const config::LogConfig& cfg)
+  State(const config::LogConfig& cfg, const config::IncidentLogConfig& incidents)
       : dropped_total(Registry::global().counter(
             "centinela_access_log_dropped_total",
             "Access log lines dropped because the log writer could not keep up.")) {
-    set_format(cfg);
-    writer = std::thread([this, initial_sink = cfg.access] {
+    set_format(cfg, incidents);
+    writer = std::thread([this, initial_sink = cfg.access,
+                          initial_incidents = incident_sink_config(cfg, incidents)] {
       sink.open(initial_sink);
+      incident_sink.open(initial_incidents);
       run();
     });
   }
 
-  void set_format(const config::LogConfig& cfg) {
+  void set_format(const config::LogConfig& cfg, const config::IncidentLogConfig& incidents) {
     auto format = std::make_shared<const AccessLogFormat>(make_access_log_format(cfg));
+    const bool share = incidents_share_access_sink(cfg, incidents);
     for (WorkerBuffer& buffer : buffers) {
       std::lock_guard lock(buffer.mutex);
       buffer.format = format;
+      buffer.incidents_with_access = share;
     }
   }
 
   // Asks the writer for one more cycle (with a new sink, if given) and waits
   // until it has completed.
-  void request_cycle_and_wait(std::optional<config::AccessLogConfig> new_sink) {
+  void request_cycle_and_wait(std::optional<config::AccessLogConfig> new_sink,
+                              std::optional<config::AccessLogConfig> new_incident_sink) {
     std::unique_lock lock(control_mutex);
     if (new_sink) pending_sink = std::move(new_sink);
+    if (new_incident_sink) pending_incident_sink = std::move(new_incident_sink);
     const std::uint64_t ticket = ++requested;
     wake.notify_one();
     done.wait(lock, [&] { return completed >= ticket; });
@@ -85,13 +109,16 @@ struct AccessLog::State {
       const std::uint64_t ticket = requested;
       const bool stopping = stop;
       std::optional<config::AccessLogConfig> new_sink = std::move(pending_sink);
+      std::optional<config::AccessLogConfig> new_incident_sink = std::move(pending_incident_sink);
       pending_sink.reset();
+      pending_incident_sink.reset();
       wake_requested.store(false, std::memory_order_relaxed);
       lock.unlock();
 
       // What was formatted under the old configuration goes to the old sink.
       drain_buffers();
       if (new_sink) sink.open(*new_sink);
+      if (new_incident_sink) incident_sink.open(*new_incident_sink);
       report_drops();
 
       lock.lock();
@@ -107,9 +134,13 @@ struct AccessLog::State {
       WorkerBuffer& buffer = buffers[i];
       {
         std::lock_guard lock(buffer.mutex);
-        if (buffer.lines.empty() && buffer.warnings.empty() && buffer.dropped == 0) continue;
+        if (buffer.lines.empty() && buffer.warnings.empty() && buffer.incidents.empty() &&
+            buffer.dropped == 0) {
+          continue;
+        }
         buffer.lines.swap(spare_lines[i]);
         buffer.warnings.swap(spare_warnings[i]);
+        buffer.incidents.swap(spare_incidents[i]);
         unreported_drops += buffer.dropped;
         dropped_total.inc(buffer.dropped);
         buffer.dropped = 0;
@@ -117,8 +148,10 @@ struct AccessLog::State {
       }
       sink.write(spare_lines[i], now);
       if (!spare_warnings[i].empty()) write_event_lines(spare_warnings[i]);
+      if (!spare_incidents[i].empty()) incident_sink.write(spare_incidents[i], now);
       give_back_if_large(spare_lines[i]);
       give_back_if_large(spare_warnings[i]);
+      give_back_if_large(spare_incidents[i]);
     }
   }
 
@@ -141,11 +174,14 @@ struct AccessLog::State {
   std::uint64_t requested = 0;  // cycles asked for by flush/reconfigure
   std::uint64_t completed = 0;
   std::optional<config::AccessLogConfig> pending_sink;
+  std::optional<config::AccessLogConfig> pending_incident_sink;
 
   // Writer thread only.
   LogSink sink;
+  LogSink incident_sink;
   std::array<std::string, kMaxWorkers> spare_lines;
   std::array<std::string, kMaxWorkers> spare_warnings;
+  std::array<std::string, kMaxWorkers> spare_incidents;
   Counter& dropped_total;
   std::uint64_t unreported_drops = 0;
   std::chrono::steady_clock::time_point last_drop_report{};
@@ -153,7 +189,8 @@ struct AccessLog::State {
   std::thread writer;  // last: started once everything above exists
 };
 
-AccessLog::AccessLog(const config::LogConfig& cfg) : state_(std::make_unique<State>(cfg)) {}
+AccessLog::AccessLog(const config::LogConfig& cfg, const config::IncidentLogConfig& incidents)
+    : state_(std::make_unique<State>(cfg, incidents)) {}
 
 AccessLog::~AccessLog() {
   {
@@ -194,11 +231,27 @@ void AccessLog::write(const AccessLogRecord& record) {
   }
 }
 
-void AccessLog::reconfigure(const config::LogConfig& cfg) {
-  state_->set_format(cfg);
-  state_->request_cycle_and_wait(cfg.access);
+void AccessLog::write_incident(std::string_view line) {
+  WorkerBuffer& buffer = state_->buffers[current_worker_index()];
+  std::lock_guard lock(buffer.mutex);
+  std::string& lines = buffer.incidents_with_access ? buffer.lines : buffer.incidents;
+  if (lines.size() >= kMaxBacklog) {
+    ++buffer.dropped;
+    return;
+  }
+  lines.append(line);
 }
 
-void AccessLog::flush() { state_->request_cycle_and_wait(std::nullopt); }
+void AccessLog::reconfigure(const config::LogConfig& cfg) {
+  reconfigure(cfg, config::IncidentLogConfig{false, {}, {}, 0});
+}
+
+void AccessLog::reconfigure(const config::LogConfig& cfg,
+                            const config::IncidentLogConfig& incidents) {
+  state_->set_format(cfg, incidents);
+  state_->request_cycle_and_wait(cfg.access, incident_sink_config(cfg, incidents));
+}
+
+void AccessLog::flush() { state_->request_cycle_and_wait(std::nullopt, std::nullopt); }
 
 }  // namespace centinela::observe

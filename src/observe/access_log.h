@@ -25,6 +25,10 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   // Timing breakdown for slow-request warnings: connecting to the upstream,
   // waiting for its response head (-1: not reached).
   double upstream_connect_ms = -1, upstream_response_ms = -1;
+  // Attack detection (waf_action empty: no WAF on the route, fields left out).
+  int waf_score = 0;
+  std::string_view waf_action;   // "pass", "detected", "blocked"
+  std::string_view incident_id;  // when the request made an incident
 };
 
 enum class Speed { fast, normal, slow, very_slow };
@@ -36,8 +40,10 @@ std::string_view to_string(Speed speed);
 
 class AccessLog {
  public:
-  // Starts the writer thread, which opens the sink.
-  explicit AccessLog(const config::LogConfig& cfg);
+  // Starts the writer thread, which opens the sinks. `incidents`: where the
+  // incident log's lines go (write_incident); its default (no path) is none.
+  explicit AccessLog(const config::LogConfig& cfg,
+                     const config::IncidentLogConfig& incidents = {false, {}, {}, 0});
   // Writes out everything buffered, then joins the writer.
   ~AccessLog();
   AccessLog(const AccessLog&) = delete;
@@ -48,11 +54,17 @@ class AccessLog {
   // (centinela_access_log_dropped_total) rather than growing memory.
   void write(const AccessLogRecord& record);
 
+  // One complete incident line ('\n' included; see observe/incident_log.h),
+  // from any thread: to the incident sink, or among the access lines when
+  // both logs name the same stream or file. Bounded like write().
+  void write_incident(std::string_view line);
+
   // On reload: new redaction and thresholds apply at once; the sink (path,
   // rotation) is switched by the writer before this returns, so lines written
   // afterwards go to the new sink. The file is reopened even when the path is
   // unchanged, which also suits external rotation tools.
   void reconfigure(const config::LogConfig& cfg);
+  void reconfigure(const config::LogConfig& cfg, const config::IncidentLogConfig& incidents);
 
   // Blocks until every line written before the call has been handed to the
   // sink (written to the file / stream).

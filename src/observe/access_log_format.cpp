@@ -175,6 +175,13 @@ void append_access_line(std::string& out, const AccessLogRecord& record,
   append_string_field(
       out, "user_agent",
       format.redact_user_agent && !record.user_agent.empty() ? kRedacted : record.user_agent);
+  if (!record.waf_action.empty()) {
+    append_field_name(out, "waf_score");
+    char text[12];
+    out.append(text, std::to_chars(text, text + sizeof text, record.waf_score).ptr);
+    append_string_field(out, "waf_action", record.waf_action);
+    if (!record.incident_id.empty()) append_string_field(out, "incident_id", record.incident_id);
+  }
   out.append("}\n");
 }
 

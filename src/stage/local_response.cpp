@@ -44,7 +44,7 @@ std::string_view error_code_for(unsigned status) {
 }
 
 LocalResponse make_error_response(unsigned status, std::string_view message,
-                                  std::string_view request_id) {
+                                  std::string_view request_id, std::string_view incident_id) {
   LocalResponse response;
   response.status = status;
   response.headers.set(http::field::content_type, "application/json");
@@ -56,6 +56,10 @@ LocalResponse make_error_response(unsigned status, std::string_view message,
   observe::append_json_escaped(body, message);
   body += R"(","request_id":")";
   observe::append_json_escaped(body, request_id);
+  if (!incident_id.empty()) {
+    body += R"(","incident_id":")";
+    observe::append_json_escaped(body, incident_id);
+  }
   body += "\"}}";
   return response;
 }

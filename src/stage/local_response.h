@@ -15,9 +15,11 @@ struct LocalResponse {
 };
 
 // {"error":{"status":S,"code":C,"message":M,"request_id":R}} with
-// Content-Type: application/json and Cache-Control: no-store.
+// Content-Type: application/json and Cache-Control: no-store; with an
+// incident id (a request the WAF blocked, a banned client) it ends
+// ,"incident_id":I.
 LocalResponse make_error_response(unsigned status, std::string_view message,
-                                  std::string_view request_id);
+                                  std::string_view request_id, std::string_view incident_id = {});
 
 // The contract's code for a status ("RATE_LIMITED" for 429...).
 std::string_view error_code_for(unsigned status);

@@ -39,7 +39,7 @@ using RequestHead = http::request_header<http::fields>;
 struct WorkerResources {
   boost::asio::io_context* io = nullptr;
   unsigned worker_index = 0;
-  redis::Client* redis = nullptr;  // null when no `redis` is configured
+  redis::Client* redis = nullptr;   // null when no `redis` is configured
   cache::RedisCache* l2 = nullptr;  // the worker's L2 cache; null without `cache.shared: redis`
 };
 
@@ -66,6 +66,9 @@ struct RequestContext {
   std::string_view host;   // lower-case authority, as keyed and forwarded
   std::string_view path;   // normalised path
   std::string_view query;  // as received, without '?'
+  // The request-target as the client sent it, when the front door replaced
+  // it (normalised); empty: request.target() is as sent.
+  std::string_view target_as_sent;
 
   std::array<std::uint8_t, 16> peer_address{};  // IPv4 as ::ffff:a.b.c.d
   std::string_view peer_ip;                     // the same as text, formatted once per connection
@@ -91,11 +94,11 @@ struct RequestContext {
   // For the access log.
   std::string ratelimit;          // e.g. "allowed", "limited:per_ip"
   std::string_view cache_status;  // HIT, MISS, ...
-  // Attack detection: the inbound anomaly score (-1: not inspected), the
-  // WAF's action ("pass", "detected", "blocked") and the incident's id.
-  std::int64_t waf_score = -1;
-  std::string_view waf_action;
-  std::string incident_id;
+  // Set by the WAF stage (attack detection); waf_action empty: no WAF on the
+  // route (the access log leaves the fields out).
+  int waf_score = 0;             // the request's inbound anomaly score
+  std::string_view waf_action;   // "pass", "detected" or "blocked"
+  std::string_view incident_id;  // the incident recorded for it, if any
 
   // Each stage's own state for this request, in the slot the chain gave it.
   template <typename T>

@@ -34,58 +34,69 @@ void Evaluation::collect(const Target& target, std::vector<Value>& out) {
   }
 }
 
-void Evaluation::collect_fields(const Target& target, Var var, const std::vector<Field>& fields,
-                                bool names, std::vector<Value>& out) {
-  for (const Field& f : fields) {
-    if (!selected(target, f.name)) continue;
-    out.push_back({var, f.name, names ? f.name : f.value, true});
+void Evaluation::collect_fields(const Target& target, Var var, Collection from,
+                                std::vector<Value>& out) {
+  // The *_NAMES collections hold each name as both name and value.
+  for (const Variable& v : view_.get(from)) {
+    if (!selected(target, v.name)) continue;
+    out.push_back({var, v.name, v.value, true});
   }
 }
 
-void Evaluation::collect_collection(const Target& target, std::vector<Value>& out) {
-  const Var var = target.var;
+namespace {
+
+// The view's collection behind a keyed variable; nullopt for the others.
+std::optional<Collection> keyed_collection(Var var) {
   switch (var) {
     case Var::args:
+      return Collection::args;
     case Var::args_names:
-      collect_fields(target, var, view_.args_get, var == Var::args_names, out);
-      collect_fields(target, var, view_.args_post, var == Var::args_names, out);
-      break;
+      return Collection::args_names;
     case Var::args_get:
+      return Collection::args_get;
     case Var::args_get_names:
-      collect_fields(target, var, view_.args_get, var == Var::args_get_names, out);
-      break;
+      return Collection::args_get_names;
     case Var::args_post:
+      return Collection::args_post;
     case Var::args_post_names:
-      collect_fields(target, var, view_.args_post, var == Var::args_post_names, out);
-      break;
+      return Collection::args_post_names;
     case Var::request_headers:
+      return Collection::request_headers;
     case Var::request_headers_names:
-      collect_fields(target, var, view_.headers, var == Var::request_headers_names, out);
-      break;
+      return Collection::request_headers_names;
     case Var::request_cookies:
+      return Collection::request_cookies;
     case Var::request_cookies_names:
-      collect_fields(target, var, view_.cookies, var == Var::request_cookies_names, out);
-      break;
+      return Collection::request_cookies_names;
     case Var::files:
+      return Collection::files;
     case Var::files_names:
-      collect_fields(target, var, view_.files, var == Var::files_names, out);
-      break;
+      return Collection::files_names;
     case Var::multipart_part_headers:
-      collect_fields(target, var, view_.part_headers, false, out);
-      break;
+      return Collection::multipart_part_headers;
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void Evaluation::collect_collection(const Target& target, std::vector<Value>& out) {
+  const Var var = target.var;
+  if (const auto from = keyed_collection(var)) {
+    collect_fields(target, var, *from, out);
+    return;
+  }
+  switch (var) {
     case Var::xml:
       // Two XPaths are kept: /* (the document's text) and //@* (attribute
       // values); any other path reads the text.
-      for (const Field& f : view_.xml) {
+      for (const Variable& v : view_.get(Collection::xml)) {
         const bool attributes = target.selector.find('@') != std::string::npos;
-        if (target.selector.empty() || (f.name == "//@*") == attributes) {
-          out.push_back({var, f.name, f.value, true});
+        if (target.selector.empty() || (v.name == "//@*") == attributes) {
+          out.push_back({var, v.name, v.value, true});
         }
       }
-      break;
-    case Var::response_headers:
-    case Var::response_headers_names:
-      collect_fields(target, var, view_.response_headers, var == Var::response_headers_names, out);
       break;
     case Var::matched_vars:
     case Var::matched_vars_names:
@@ -128,69 +139,54 @@ void Evaluation::collect_tx(const Target& target, std::vector<Value>& out) {
 
 namespace {
 
-// The request view's text variables; nullopt for the others.
-std::optional<std::string_view> view_text(const RequestView& view, Var var) {
+// The view's single-valued collection behind a variable; nullopt for the
+// others.
+std::optional<Collection> single_collection(Var var) {
   switch (var) {
     case Var::request_filename:
-      return view.filename;
+      return Collection::request_filename;
     case Var::request_basename:
-      return view.basename;
+      return Collection::request_basename;
     case Var::request_uri:
-      return view.uri;
+      return Collection::request_uri;
     case Var::request_uri_raw:
-      return view.uri_raw;
+      return Collection::request_uri_raw;
     case Var::request_line:
-      return view.request_line;
+      return Collection::request_line;
     case Var::request_method:
-      return view.method;
+      return Collection::request_method;
     case Var::request_protocol:
-      return view.protocol;
+      return Collection::request_protocol;
     case Var::query_string:
-      return view.query;
+      return Collection::query_string;
     case Var::request_body:
-      // Only for bodies no structured processor parsed (urlencoded, or
-      // none: 901340 forces it): JSON, XML and multipart bodies are
-      // inspected through ARGS, FILES and XML, as CRS's tests expect.
-      if (view.processor != BodyProcessor::urlencoded && view.processor != BodyProcessor::none) {
-        return std::string_view{};
-      }
-      return view.body;
+      return Collection::request_body;
     case Var::remote_addr:
-      return view.remote_addr;
-    case Var::unique_id:
-      return view.unique_id;
+      return Collection::remote_addr;
     case Var::reqbody_processor:
-      return body_processor_name(view.processor);
+      return Collection::reqbody_processor;
+    case Var::reqbody_error:
+      return Collection::reqbody_error;
     case Var::reqbody_error_msg:
-      return view.reqbody_error_msg;
-    case Var::response_body:
-      return view.response_body;
+      return Collection::reqbody_error_msg;
+    case Var::args_combined_size:
+      return Collection::args_combined_size;
     default:
       return std::nullopt;
   }
 }
 
-// The numeric variables; nullopt for the others.
+// The numeric variables the view does not hold as text; nullopt for the others.
 std::optional<std::uint64_t> view_number(const RequestView& view, Var var) {
   switch (var) {
     case Var::request_body_length:
-      return view.body.size();
-    case Var::reqbody_error:
-      return view.reqbody_error;
+      return view.value(Collection::request_body).size();
     case Var::multipart_strict_error:
-      return view.multipart_strict_error;
+      return view.body_processor() == BodyProcessor::multipart && view.body_error();
     case Var::files_combined_size:
-      return view.files_combined_size;
     case Var::response_status:
-      return static_cast<std::uint64_t>(view.response_status);
     case Var::duration:
-      return 0;
-    case Var::args_combined_size: {
-      std::uint64_t n = 0;
-      for (const Field& f : view.args_get) n += f.name.size() + f.value.size();
-      for (const Field& f : view.args_post) n += f.name.size() + f.value.size();
-      return n;
-    }
+      return 0;  // file contents are not kept; response phases are not run
     default:
       return std::nullopt;
   }
@@ -201,8 +197,30 @@ std::optional<std::uint64_t> view_number(const RequestView& view, Var var) {
 void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
   std::string_view value;
   bool stable = true;
-  if (const auto text = view_text(view_, target.var)) {
-    value = *text;
+  if (const auto from = single_collection(target.var)) {
+    // An unset variable (no query string, no basename of "/", REQBODY_ERROR
+    // before the body phase) is left out, as ModSecurity leaves it unset.
+    const auto values = view_.get(*from);
+    if (values.empty()) {
+      // "/dir/" has an empty basename, present as ModSecurity 2 gives it:
+      // CRS's tests rely on it (920200's chain on REQUEST_BASENAME).
+      if (target.var != Var::request_basename || view_.get(Collection::request_filename).empty()) {
+        return;
+      }
+      out.push_back({target.var, {}, std::string_view{"", 0}, true});
+      return;
+    }
+    // Only bodies no structured processor parsed (urlencoded, or none: 901340
+    // forces it) are matched as REQUEST_BODY: JSON, XML and multipart bodies
+    // are inspected through ARGS, FILES and XML, as CRS's tests expect.
+    if (target.var == Var::request_body && view_.body_processor() != BodyProcessor::urlencoded &&
+        view_.body_processor() != BodyProcessor::none) {
+      value = std::string_view{"", 0};
+    } else {
+      value = values.front().value;
+    }
+  } else if (target.var == Var::unique_id) {
+    value = unique_id_;
   } else if (const auto n = view_number(view_, target.var)) {
     value = keep(std::to_string(*n));
     stable = false;
@@ -213,9 +231,6 @@ void Evaluation::collect_scalar(const Target& target, std::vector<Value>& out) {
   } else {
     return;
   }
-  // An absent value (no query string, no basename of "/") is left out, as
-  // ModSecurity leaves it unset; a present empty one is kept.
-  if (value.data() == nullptr) return;
   out.push_back({target.var, {}, value, stable});
 }
 

@@ -66,6 +66,9 @@ class Evaluation {
   };
   Step run_rule(std::uint32_t index);
 
+  // UNIQUE_ID (the request id).
+  void set_unique_id(std::string_view id) { unique_id_ = id; }
+
   TxState& tx() { return tx_; }
   const TxState& tx() const { return tx_; }
   const std::vector<Finding>& findings() const { return findings_; }
@@ -103,8 +106,7 @@ class Evaluation {
   void collect_collection(const Target& target, std::vector<Value>& out);
   void collect_scalar(const Target& target, std::vector<Value>& out);
   void collect_tx(const Target& target, std::vector<Value>& out);
-  void collect_fields(const Target& target, Var var, const std::vector<Field>& fields, bool names,
-                      std::vector<Value>& out);
+  void collect_fields(const Target& target, Var var, Collection from, std::vector<Value>& out);
   bool selected(const Target& target, std::string_view name) const;
 
   const Program& program_;
@@ -112,6 +114,7 @@ class Evaluation {
   EvalScratch scratch_;
   EngineMode mode_;
   EvalLimits limits_;
+  std::string_view unique_id_;
   TxState tx_;
 
   std::string matched_var_, matched_var_name_;

@@ -2,6 +2,7 @@
 
 #include "pattern/confirmer.h"
 #include "pattern/matcher.h"
+#include "stage/arena.h"
 #include "waf/evaluation.h"
 
 namespace centinela::waf {
@@ -96,7 +97,8 @@ struct Round {
 Round simulate(const Program& program, std::vector<std::uint8_t>& runtime) {
   Round round;
   round.removed.assign(program.rules.size(), 0);
-  RequestView empty;
+  stage::Arena arena;
+  RequestView empty(arena);
   pattern::ConfirmScratch confirm;
   pattern::Scratch scan;
   Evaluation ev(program, empty, {confirm, scan}, EngineMode::detection_only);

@@ -10,15 +10,16 @@
 #include <string_view>
 #include <vector>
 
+#include "waf/action.h"
 #include "waf/evaluation.h"
 #include "waf/program.h"
 #include "waf/request_view.h"
 
-namespace centinela::waf {
+namespace centinela::stage {
+struct RequestContext;
+}
 
-enum class WafMode : std::uint8_t { off, detect, block };
-enum class WafAction : std::uint8_t { pass, detected, blocked };
-std::string_view to_string(WafAction action);  // "pass", "detected", "blocked"
+namespace centinela::waf {
 
 struct Verdict {
   WafAction action = WafAction::pass;
@@ -31,22 +32,19 @@ struct Verdict {
   bool limit_hit = false;  // a PCRE2 limit cut a match short
 };
 
-struct RequestHead {
-  std::string_view method, target, version;  // version "1.1"
-  std::vector<Field> headers;
-  std::string_view client_ip, request_id;
-};
-
 class Inspection {
  public:
-  Inspection(std::shared_ptr<const Program> program, WafMode mode, const ViewLimits& limits = {});
+  // The view is built in `arena` (the request's), which must outlive this.
+  Inspection(std::shared_ptr<const Program> program, WafMode mode, stage::Arena& arena,
+             const ViewLimits& limits = {});
   Inspection(const Inspection&) = delete;
   Inspection& operator=(const Inspection&) = delete;
 
   // Builds the view and runs phase 1. False when phase 1 already decided
   // to block (block mode).
-  bool head(const RequestHead& head);
-  // The body is worth reading: a body processor knows its Content-Type.
+  bool head(const stage::RequestContext& ctx);
+  // The body is worth reading: the request has one and a body processor
+  // knows its Content-Type.
   bool wants_body() const;
   // Phase 2 with the body's first bytes (`complete`: the whole body).
   void body(std::string_view first_bytes, bool complete);
@@ -61,9 +59,9 @@ class Inspection {
 
   std::shared_ptr<const Program> program_;
   WafMode mode_;
-  ViewLimits limits_;
   RequestView view_;
   std::optional<Evaluation> eval_;
+  bool has_body_ = false;
   bool phase2_done_ = false;
 };
 

@@ -1,14 +1,99 @@
 #include "waf/request_view.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string>
 
-#include "waf/body_parsers.h"
-#include "waf/text.h"
+#include "waf/view_sink.h"
 
 namespace centinela::waf {
+namespace {
 
-std::string_view body_processor_name(BodyProcessor p) {
-  switch (p) {
+constexpr std::array<std::string_view, kCollections> kNames = {
+    "ARGS",
+    "ARGS_GET",
+    "ARGS_POST",
+    "ARGS_NAMES",
+    "ARGS_GET_NAMES",
+    "ARGS_POST_NAMES",
+    "REQUEST_HEADERS",
+    "REQUEST_HEADERS_NAMES",
+    "REQUEST_COOKIES",
+    "REQUEST_COOKIES_NAMES",
+    "FILES",
+    "FILES_NAMES",
+    "MULTIPART_PART_HEADERS",
+    "XML",
+    "REQUEST_URI",
+    "REQUEST_URI_RAW",
+    "REQUEST_FILENAME",
+    "REQUEST_BASENAME",
+    "REQUEST_LINE",
+    "REQUEST_METHOD",
+    "REQUEST_PROTOCOL",
+    "QUERY_STRING",
+    "REQUEST_BODY",
+    "ARGS_COMBINED_SIZE",
+    "REQBODY_PROCESSOR",
+    "REQBODY_ERROR",
+    "REQBODY_ERROR_MSG",
+    "URLENCODED_ERROR",
+    "REMOTE_ADDR",
+};
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         equals_ignoring_case(text.substr(0, prefix.size()), prefix);
+}
+
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+}  // namespace
+
+std::optional<Collection> collection_named(std::string_view name) {
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    if (equals_ignoring_case(kNames[i], name)) return static_cast<Collection>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view name_of(Collection collection) {
+  return kNames[static_cast<std::size_t>(collection)];
+}
+
+BodyProcessor body_processor_for(std::string_view content_type) {
+  if (starts_with_ignoring_case(content_type, "multipart/form-data")) {
+    return BodyProcessor::multipart;
+  }
+  if (starts_with_ignoring_case(content_type, "application/x-www-form-urlencoded")) {
+    return BodyProcessor::urlencoded;
+  }
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  std::string_view trimmed = media;
+  while (!trimmed.empty() && is_space(trimmed.back())) trimmed.remove_suffix(1);
+  if (starts_with_ignoring_case(content_type, "application/json") ||
+      (trimmed.size() > 5 && equals_ignoring_case(trimmed.substr(trimmed.size() - 5), "+json"))) {
+    return BodyProcessor::json;
+  }
+  if (starts_with_ignoring_case(content_type, "application/xml") ||
+      starts_with_ignoring_case(content_type, "text/xml") ||
+      starts_with_ignoring_case(content_type, "application/soap+xml") ||
+      (trimmed.size() > 4 && equals_ignoring_case(trimmed.substr(trimmed.size() - 4), "+xml"))) {
+    return BodyProcessor::xml;
+  }
+  return BodyProcessor::none;
+}
+
+std::string_view to_string(BodyProcessor processor) {
+  switch (processor) {
     case BodyProcessor::urlencoded:
       return "URLENCODED";
     case BodyProcessor::multipart:
@@ -20,108 +105,73 @@ std::string_view body_processor_name(BodyProcessor p) {
     case BodyProcessor::none:
       break;
   }
-  return "";
-}
-
-BodyProcessor processor_for(std::string_view content_type) {
-  const std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
-  if (type == "application/x-www-form-urlencoded") return BodyProcessor::urlencoded;
-  if (type == "multipart/form-data") return BodyProcessor::multipart;
-  // The recommended rules' patterns: 200001 (JSON), 200000 (XML).
-  if (type == "application/json" || (type.size() > 5 && type.ends_with("+json"))) {
-    return BodyProcessor::json;
-  }
-  if (type.starts_with("text/xml") || type.starts_with("application/xml") ||
-      type.starts_with("application/soap+xml") || type.ends_with("+xml")) {
-    return BodyProcessor::xml;
-  }
-  return BodyProcessor::none;
-}
-
-std::string_view header_value(const RequestView& view, std::string_view name) {
-  for (const Field& f : view.headers) {
-    if (iequals(f.name, name)) return f.value;
-  }
   return {};
 }
 
-namespace {
+RequestView::RequestView(stage::Arena& arena, ViewLimits limits) : arena_(arena), limits_(limits) {}
 
-// ModSecurity 3 splits a Cookie header on ';', drops the spaces that lead
-// each piece, and keeps values as sent.
-void add_cookies(RequestView& view, std::string_view header, const ViewLimits& limits) {
-  std::size_t pos = 0;
-  while (pos <= header.size() && view.cookies.size() < limits.max_fields) {
-    std::size_t end = header.find(';', pos);
-    if (end == std::string_view::npos) end = header.size();
-    std::string_view piece = header.substr(pos, end - pos);
-    while (!piece.empty() && (piece.front() == ' ' || piece.front() == '\t')) {
-      piece.remove_prefix(1);
-    }
-    if (!piece.empty()) {
-      const std::size_t eq = piece.find('=');
-      if (eq == std::string_view::npos) {
-        view.cookies.push_back({piece, {}});
-      } else {
-        view.cookies.push_back({piece.substr(0, eq), piece.substr(eq + 1)});
-      }
-    }
-    pos = end + 1;
+std::string_view RequestView::value(Collection collection) const {
+  const std::span<const Variable> items = get(collection);
+  return items.empty() ? std::string_view() : items.front().value;
+}
+
+void RequestView::add(Collection collection, std::string_view name, std::string_view value) {
+  Items& items = collections_[static_cast<std::size_t>(collection)];
+  if (items.size == items.capacity) {
+    const std::uint32_t capacity = items.capacity == 0 ? 4 : items.capacity * 2;
+    auto* grown =
+        static_cast<Variable*>(arena_.allocate(sizeof(Variable) * capacity, alignof(Variable)));
+    if (items.size > 0) std::memcpy(grown, items.data, sizeof(Variable) * items.size);
+    items.data = grown;
+    items.capacity = capacity;
+  }
+  items.data[items.size++] = Variable{name, value};
+}
+
+void RequestView::replace(Collection collection, std::string_view value) {
+  Items& items = collections_[static_cast<std::size_t>(collection)];
+  if (items.size == 0) {
+    set(collection, value);
+  } else {
+    items.data[0].value = value;
   }
 }
 
-}  // namespace
-
-void set_request_head(RequestView& view, std::string_view method, std::string_view target,
-                      std::string_view version, const std::vector<Field>& headers,
-                      const ViewLimits& limits) {
-  view.method = view.keep(method);
-  view.uri_raw = view.keep(target);
-  std::string_view no_fragment = view.uri_raw.substr(0, view.uri_raw.find('#'));
-  const std::size_t q = no_fragment.find('?');
-  view.query = q == std::string_view::npos ? std::string_view{} : no_fragment.substr(q + 1);
-  view.uri = view.keep(uri_decode(no_fragment));
-  view.filename = view.uri.substr(0, view.uri.find('?'));
-  const std::size_t slash = view.filename.find_last_of("/\\");
-  // "/dir/" has an empty basename, present (as ModSecurity 2 gives it, on
-  // which CRS's tests rely: 920200's chain on REQUEST_BASENAME).
-  view.basename =
-      slash == std::string_view::npos ? std::string_view{} : view.filename.substr(slash + 1);
-  view.protocol = view.keep("HTTP/" + std::string(version));
-  view.request_line =
-      view.keep(std::string(method) + " " + std::string(target) + " " + std::string(view.protocol));
-  parse_urlencoded(view, view.query, view.args_get, limits);
-  for (const Field& h : headers) {
-    if (view.headers.size() >= limits.max_fields) break;
-    view.headers.push_back({view.keep(h.name), view.keep(h.value)});
-    if (iequals(h.name, "cookie")) add_cookies(view, view.headers.back().value, limits);
-  }
-  // ModSecurity knows the body processor from the head (phase 1 rules read it).
-  view.processor = processor_for(header_value(view, "content-type"));
+std::string_view RequestView::combined_size_text() {
+  // libmodsecurity keeps the sum as a double and prints it with std::to_string.
+  return arena_.copy(std::to_string(static_cast<double>(combined_size_)));
 }
 
-void set_request_body(RequestView& view, std::string_view body, bool truncated,
-                      const ViewLimits& limits) {
-  view.body = view.keep(body);
-  view.body_truncated = truncated;
-  const std::string_view type = header_value(view, "content-type");
-  view.processor = processor_for(type);
-  switch (view.processor) {
-    case BodyProcessor::urlencoded:
-      parse_urlencoded(view, view.body, view.args_post, limits);
-      break;
-    case BodyProcessor::multipart:
-      parse_multipart(view, type, limits);
-      break;
-    case BodyProcessor::json:
-      parse_json(view, limits);
-      break;
-    case BodyProcessor::xml:
-      parse_xml(view);
-      break;
-    case BodyProcessor::none:
-      break;
+std::string_view RequestView::keep(std::string_view text) {
+  const char* body_end = body_.data() + body_.size();
+  if (text.empty() ||
+      (!body_.empty() && text.data() >= body_.data() && text.data() + text.size() <= body_end) ||
+      (!stable_.empty() && text.data() >= stable_.data() &&
+       text.data() + text.size() <= stable_.data() + stable_.size())) {
+    return text;
   }
+  return arena_.copy(text);
+}
+
+bool RequestView::add_argument(std::string_view name, std::string_view value,
+                               ArgumentOrigin origin) {
+  if (arguments_ >= limits_.max_arguments) {
+    arguments_limited_ = true;
+    return false;
+  }
+  ++arguments_;
+  const std::string_view kept_name = keep(name);
+  const std::string_view kept_value = keep(value);
+  add(Collection::args, kept_name, kept_value);
+  add(Collection::args_names, kept_name, kept_name);
+  if (origin == ArgumentOrigin::query) {
+    add(Collection::args_get, kept_name, kept_value);
+    add(Collection::args_get_names, kept_name, kept_name);
+  } else if (origin == ArgumentOrigin::form) {
+    add(Collection::args_post, kept_name, kept_value);
+    add(Collection::args_post_names, kept_name, kept_name);
+  }
+  return true;
 }
 
 }  // namespace centinela::waf

@@ -3,8 +3,8 @@
 // body processor (JSON, urlencoded, multipart, XML), the first
 // inspect_body_bytes of the body (phase 2). Block mode answers 403 with the
 // contract's envelope and an incident id; detect mode records the incident
-// and lets the request through. Every finding's score goes to the threat
-// hook (the client's threat score).
+// and lets the request through. Every request's anomaly score goes to the
+// threat hook (the client's threat score).
 #pragma once
 
 #include <cstdint>
@@ -12,43 +12,40 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "stage/stage.h"
 #include "waf/inspection.h"
 
+namespace centinela::observe {
+struct IncidentRecord;
+}
+
 namespace centinela::waf {
 
-// What an incident record holds (the incident log writes it as a line).
-struct Incident {
-  std::string_view incident_id, request_id, client_ip, user, route, method, path;
-  WafMode mode = WafMode::detect;
-  int paranoia = 1;
-  const Verdict* verdict = nullptr;
-};
+class RouteWafMetrics;
 
-using IncidentSink = std::function<void(const Incident&)>;
+// Where incidents go; empty: observe::IncidentLog::global().
+using IncidentSink = std::function<void(const observe::IncidentRecord&)>;
 // Where a request's anomaly score goes when it had findings (the threat
 // tracker). Called once per inspected request with a non-zero score.
-using ThreatHook = std::function<void(const stage::RequestContext&, std::int64_t score)>;
+using ThreatHook = std::function<void(const stage::RequestContext&, int score)>;
 
 struct StageSettings {
   WafMode mode = WafMode::block;
   std::size_t inspect_body_bytes = 64 * 1024;
-  std::string route;  // for incidents
+  std::string route;  // for incidents and metrics
   std::shared_ptr<const Program> program;
-  IncidentSink incidents;  // empty: incidents go to the event log
-  ThreatHook threat;       // empty: no threat scoring
+  IncidentSink incidents;
+  ThreatHook threat;  // empty: no threat scoring
+  bool metrics = true;
 };
 
 // nullptr for mode off (or no program).
 std::unique_ptr<stage::Stage> make_waf_stage(StageSettings settings);
 
-// A new incident id: 26 characters of Crockford base32, time-ordered (the
-// first ten encode the milliseconds since the epoch, the rest are random).
-std::string new_incident_id();
-
-// The incident as one JSON object (no newline): the incident log's line.
-std::string incident_json(const Incident& incident, std::size_t max_findings = 8);
+// The score CRS adds for a rule of this severity (critical 5, error 4,
+// warning 3, notice 2; 0 for the others).
+int severity_score(std::uint8_t severity);
+std::string_view severity_name(std::uint8_t severity);  // "CRITICAL"...
 
 }  // namespace centinela::waf

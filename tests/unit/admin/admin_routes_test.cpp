@@ -10,6 +10,7 @@
 #include <boost/asio/use_future.hpp>
 #include <set>
 
+#include "observe/incident_log.h"
 #include "proxy/runtime.h"
 
 namespace centinela::admin {
@@ -60,7 +61,7 @@ TEST(AdminEndpointsTest, OneHandlerPerMethodAndPath) {
     EXPECT_TRUE(seen.emplace(endpoint.method, endpoint.path).second)
         << endpoint.method << " " << endpoint.path << " twice";
   }
-  EXPECT_EQ(seen.size(), 9u);
+  EXPECT_EQ(seen.size(), 10u);
 }
 
 TEST_F(AdminRoutesTest, EndpointsAnswerTheirMethodAndHeadAsGet) {
@@ -149,6 +150,30 @@ TEST(QueryParameterTest, DecodesTheNamedParameter) {
   EXPECT_EQ(query_parameter("/x?ab=1", "a"), "");
   EXPECT_EQ(query_parameter("/x", "a"), "");
   EXPECT_EQ(query_parameter("/x?a=%4", "a"), "");  // malformed: as if absent
+}
+
+TEST_F(AdminRoutesTest, RecentIncidentsNewestFirstFilteredAndBounded) {
+  observe::IncidentLog& log = observe::IncidentLog::global();
+  log.clear();
+  observe::IncidentRecord record;
+  record.action = "blocked";
+  for (const char* ip : {"192.0.2.1", "192.0.2.2", "192.0.2.1"}) {
+    record.client_ip = ip;
+    record.route = "api";
+    log.record(record);
+  }
+  const AdminResponse all = call("GET", "/admin/waf/incidents");
+  EXPECT_EQ(all.status, 200u);
+  EXPECT_EQ(all.content_type, "application/json");
+  EXPECT_EQ(all.body.rfind(R"({"incidents":[{"ts":)", 0), 0u) << all.body;
+  const AdminResponse one = call("GET", "/admin/waf/incidents?limit=1&ip=192.0.2.2&route=api");
+  EXPECT_NE(one.body.find(R"("client_ip":"192.0.2.2")"), std::string::npos) << one.body;
+  EXPECT_EQ(one.body.find("192.0.2.1"), std::string::npos) << one.body;
+  EXPECT_EQ(call("GET", "/admin/waf/incidents?route=other").body, R"({"incidents":[]})");
+  EXPECT_EQ(call("GET", "/admin/waf/incidents?limit=0").status, 400u);
+  EXPECT_EQ(call("GET", "/admin/waf/incidents?limit=1001").status, 400u);
+  EXPECT_EQ(call("GET", "/admin/waf/incidents", "").status, 401u);
+  log.clear();
 }
 
 }  // namespace

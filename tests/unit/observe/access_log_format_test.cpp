@@ -198,3 +198,39 @@ TEST(SlowRequestWarning, IsAnEventLineWithTheTimingBreakdown) {
 
 }  // namespace
 }  // namespace centinela::observe
+
+namespace centinela::observe {
+namespace {
+
+TEST(AccessLine, WafFieldsOnlyWithAWaf) {
+  std::string line;
+  append_access_line(line, sample_record(), make_access_log_format(log_config()));
+  json::object o = parse_line(line);
+  EXPECT_FALSE(o.contains("waf_score"));
+  EXPECT_FALSE(o.contains("waf_action"));
+  EXPECT_FALSE(o.contains("incident_id"));
+
+  AccessLogRecord passed = sample_record();
+  passed.waf_score = 3;
+  passed.waf_action = "pass";
+  line.clear();
+  append_access_line(line, passed, make_access_log_format(log_config()));
+  o = parse_line(line);
+  EXPECT_EQ(o.at("waf_score").to_number<int>(), 3);
+  EXPECT_EQ(text_of(o, "waf_action"), "pass");
+  EXPECT_FALSE(o.contains("incident_id"));
+
+  AccessLogRecord blocked = sample_record();
+  blocked.waf_score = 15;
+  blocked.waf_action = "blocked";
+  blocked.incident_id = "inc_01HF0000000000000000000000";
+  line.clear();
+  append_access_line(line, blocked, make_access_log_format(log_config()));
+  o = parse_line(line);
+  EXPECT_EQ(o.at("waf_score").to_number<int>(), 15);
+  EXPECT_EQ(text_of(o, "waf_action"), "blocked");
+  EXPECT_EQ(text_of(o, "incident_id"), "inc_01HF0000000000000000000000");
+}
+
+}  // namespace
+}  // namespace centinela::observe

@@ -89,3 +89,19 @@ TEST(ErrorResponse, RequestIdIsEscapedToo) {
 
 }  // namespace
 }  // namespace centinela::stage
+
+namespace centinela::stage {
+namespace {
+
+TEST(ErrorResponse, IncidentIdEndsTheEnvelopeWhenGiven) {
+  LocalResponse r = make_error_response(403, "request blocked by the web application firewall",
+                                        "req-9", "inc_01HF0000000000000000000000");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"status":403,"code":"FORBIDDEN","message":"request blocked by the web )"
+      R"(application firewall","request_id":"req-9","incident_id":"inc_01HF0000000000000000000000"}})");
+  EXPECT_EQ(make_error_response(403, "m", "r", "").body.find("incident_id"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace centinela::stage

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "test_request.h"
 #include "waf/program.h"
 #include "waf/request_view.h"
 
@@ -35,9 +36,9 @@ struct StageCase {
 // Every stage of every YAML file under `dir`.
 std::vector<StageCase> read_cases(const std::string& dir);
 
-// The request view ftw would have sent (its "magic": Content-Type and
-// Content-Length for data).
-void build_view(const StageInput& input, RequestView& view);
+// The request ftw would have sent (its "magic": Content-Type and
+// Content-Length for data), with its view built.
+std::unique_ptr<TestRequest> build_request(const StageInput& input);
 
 // The log lines ModSecurity would write for the findings:
 // `[id "942100"] [msg "…"] [data "…"]`.

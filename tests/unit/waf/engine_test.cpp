@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "test_request.h"
 #include "waf/evaluation.h"
 #include "waf/scratch.h"
 
@@ -24,9 +25,9 @@ struct TempDir {
 };
 
 std::vector<std::uint32_t> fired(const Program& program, std::string_view target) {
-  RequestView view;
-  set_request_head(view, "GET", target, "1.1", {{"Host", "example.com"}});
-  Evaluation ev(program, view, thread_scratch(*program.set), EngineMode::detection_only);
+  test::TestRequest request("GET", target);
+  request.body();
+  Evaluation ev(program, request.view, thread_scratch(*program.set), EngineMode::detection_only);
   ev.run_phase(1);
   ev.run_phase(2);
   std::vector<std::uint32_t> ids;

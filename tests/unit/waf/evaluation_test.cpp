@@ -8,6 +8,7 @@
 #include <map>
 
 #include "seclang/parse.h"
+#include "test_request.h"
 #include "waf/program.h"
 #include "waf/scratch.h"
 
@@ -31,11 +32,10 @@ struct Outcome {
 };
 
 Outcome run(const Program& program, std::string_view target,
-            std::vector<Field> headers = {{"Host", "example.com"}}, std::string_view body = {}) {
-  RequestView view;
-  set_request_head(view, body.empty() ? "GET" : "POST", target, "1.1", headers);
-  if (!body.empty()) set_request_body(view, body, false);
-  Evaluation ev(program, view, thread_scratch(*program.set), EngineMode::detection_only);
+            test::Headers headers = {{"Host", "example.com"}}, std::string_view body = {}) {
+  test::TestRequest request(body.empty() ? "GET" : "POST", target, std::move(headers));
+  request.body(body);
+  Evaluation ev(program, request.view, thread_scratch(*program.set), EngineMode::detection_only);
   ev.run_phase(1);
   ev.run_phase(2);
   Outcome r;
@@ -187,8 +187,9 @@ TEST(Evaluation, DenyDisruptsInBlockMode) {
 SecRule ARGS "@contains attack" "id:10,phase:1,deny"
 SecRule ARGS "@contains attack" "id:11,phase:2,pass"
 )");
-  RequestView view;
-  set_request_head(view, "GET", "/?q=attack", "1.1", {});
+  test::TestRequest request("GET", "/?q=attack", {});
+  request.body();
+  const RequestView& view = request.view;
   Evaluation on(*p, view, thread_scratch(*p->set), EngineMode::on);
   EXPECT_FALSE(on.run_phase(1));
   EXPECT_TRUE(on.disrupted());

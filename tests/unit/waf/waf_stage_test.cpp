@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_exchange.h"
+#include "observe/incident_log.h"
 #include "seclang/parse.h"
 
 namespace centinela::waf {
@@ -26,14 +27,19 @@ struct Fixture {
     settings.mode = mode;
     settings.route = "api";
     settings.program = make_program(set, {});
-    settings.incidents = [this](const Incident& i) { incidents.push_back(incident_json(i)); };
-    settings.threat = [this](const stage::RequestContext&, std::int64_t s) { scores.push_back(s); };
+    settings.metrics = false;
+    settings.incidents = [this](const observe::IncidentRecord& r) {
+      std::string line;
+      observe::append_incident_line(line, r, observe::IncidentFormat{});
+      incidents.push_back(line);
+    };
+    settings.threat = [this](const stage::RequestContext&, int s) { scores.push_back(s); };
     stage = make_waf_stage(std::move(settings));
     stage->set_slot(0);
   }
   std::unique_ptr<stage::Stage> stage;
   std::vector<std::string> incidents;
-  std::vector<std::int64_t> scores;
+  std::vector<int> scores;
 };
 
 TEST(WafStage, OffMakesNoStage) {
@@ -52,14 +58,16 @@ TEST(WafStage, BlocksWithEnvelopeAndIncidentId) {
   EXPECT_EQ(verdict.local().status, 403u);
   EXPECT_EQ(request.ctx.waf_action, "blocked");
   EXPECT_EQ(request.ctx.waf_score, 5);
-  EXPECT_EQ(request.ctx.incident_id.size(), 26u);
-  EXPECT_NE(verdict.local().body.find("\"incident_id\":\"" + request.ctx.incident_id + "\""),
-            std::string::npos);
+  EXPECT_EQ(request.ctx.incident_id.size(), 30u);
+  EXPECT_TRUE(request.ctx.incident_id.starts_with("inc_"));
+  EXPECT_NE(
+      verdict.local().body.find("\"incident_id\":\"" + std::string(request.ctx.incident_id) + "\""),
+      std::string::npos);
   EXPECT_NE(verdict.local().body.find("\"code\":\"FORBIDDEN\""), std::string::npos);
   ASSERT_EQ(f.incidents.size(), 1u);
   EXPECT_NE(f.incidents[0].find("\"rule\":942100"), std::string::npos);
   EXPECT_NE(f.incidents[0].find("\"action\":\"blocked\""), std::string::npos);
-  EXPECT_EQ(f.scores, std::vector<std::int64_t>{5});
+  EXPECT_EQ(f.scores, std::vector<int>{5});
 }
 
 TEST(WafStage, DetectModeRecordsAndProceeds) {
@@ -92,14 +100,6 @@ TEST(WafStage, InspectsAJsonBody) {
   stage::RequestVerdict after = f.stage->on_request_body(request.ctx, body, true);
   ASSERT_EQ(after.kind(), Kind::respond);
   EXPECT_EQ(after.local().status, 403u);
-}
-
-TEST(WafStage, IncidentIdsAreTimeOrdered) {
-  const std::string a = new_incident_id();
-  const std::string b = new_incident_id();
-  EXPECT_EQ(a.size(), 26u);
-  EXPECT_LE(a.substr(0, 10), b.substr(0, 10));
-  EXPECT_NE(a, b);
 }
 
 }  // namespace
