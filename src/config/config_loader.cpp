@@ -61,7 +61,7 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   }
   MapFields fields(errors, root, "",
                    {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit", "routes",
-                    "identity"});
+                    "identity", "threat"});
   if (!fields.is_map()) return;
   if (const YAML::Node* server = present(fields, "server")) {
     read_server(errors, *server, config.server);
@@ -89,8 +89,16 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   if (const YAML::Node* identity = present(fields, "identity")) {
     read_identity(errors, *identity, config.source_path, config.identity.emplace());
   }
+  if (const YAML::Node* threat = fields.find("threat"); threat && !is_switched_off(*threat)) {
+    read_threat(errors, *threat, config.redis.has_value(), config.threat.emplace());
+    // Clients never rate-limited are never banned either.
+    config.threat->allowlist.insert(config.threat->allowlist.end(),
+                                    config.rate_limit.allowlist.begin(),
+                                    config.rate_limit.allowlist.end());
+  }
   if (const YAML::Node* routes = present(fields, "routes")) {
     read_routes(errors, *routes, config.upstreams, config.routes);
+    check_adaptive_needs_threat(errors, *routes, config);
   }
 }
 

@@ -39,7 +39,7 @@ using RequestHead = http::request_header<http::fields>;
 struct WorkerResources {
   boost::asio::io_context* io = nullptr;
   unsigned worker_index = 0;
-  redis::Client* redis = nullptr;  // null when no `redis` is configured
+  redis::Client* redis = nullptr;   // null when no `redis` is configured
   cache::RedisCache* l2 = nullptr;  // the worker's L2 cache; null without `cache.shared: redis`
 };
 
@@ -91,6 +91,7 @@ struct RequestContext {
   // For the access log.
   std::string ratelimit;          // e.g. "allowed", "limited:per_ip"
   std::string_view cache_status;  // HIT, MISS, ...
+  std::string_view threat;        // "banned:ip", "banned:user" when a ban answered
 
   // Each stage's own state for this request, in the slot the chain gave it.
   template <typename T>
