@@ -80,13 +80,13 @@ TEST(ThreatConfig, ErrorsAtTheirNodes) {
                       "t.yaml:2:32: threat.points.waf (or score): expected a number from 0 to "
                       "1000000, got 'lots'"}));
   EXPECT_EQ(problems("threat:\n  ban: {score: 0, durations: []}\n"),
-            (Problems{"t.yaml:2:17: threat.ban.score: expected a number above 0 to 1000000, "
+            (Problems{"t.yaml:2:16: threat.ban.score: expected a number above 0 to 1000000, "
                       "got '0'",
-                      "t.yaml:2:31: threat.ban.durations: expected a list of durations such as "
+                      "t.yaml:2:30: threat.ban.durations: expected a list of durations such as "
                       "[1m, 10m, 1h], got a list"}));
   EXPECT_EQ(problems("threat:\n  ban: {durations: [1m, soon]}\n"),
             Problems{"t.yaml:2:25: threat.ban.durations: bad duration 'soon': expected a "
-                     "number followed by ms, s, m, h or d"});
+                     "whole number and a unit, e.g. 250ms or 10s"});
   EXPECT_EQ(problems("threat:\n  allowlist: [\"10.0.0.0/33\"]\n"),
             Problems{"t.yaml:2:15: threat.allowlist: bad address range '10.0.0.0/33': prefix "
                      "length must be at most 32"});
@@ -120,15 +120,15 @@ TEST(ThreatConfig, AdaptiveRateLimit) {
                    .adaptive);
   EXPECT_EQ(problems("threat: on\n" + std::string(kRoute) +
                      "    rate_limit: {limit: 1, window: 1s, adaptive: {score: 5, factor: 2}}\n"),
-            Problems{"t.yaml:6:64: routes[0].rate_limit.adaptive.factor: expected a number "
+            Problems{"t.yaml:6:69: routes[0].rate_limit.adaptive.factor: expected a number "
                      "above 0 to 1, got '2'"});
   EXPECT_EQ(problems("threat: on\n" + std::string(kRoute) +
                      "    rate_limit: {limit: 1, window: 1s, adaptive: {factor: 0.5}}\n"),
-            Problems{"t.yaml:6:52: routes[0].rate_limit.adaptive.score: required"});
+            Problems{"t.yaml:6:50: routes[0].rate_limit.adaptive.score: required"});
   EXPECT_EQ(
       problems(std::string(kRoute) +
                "    rate_limit: [{limit: 1, window: 1s, adaptive: {score: 5, factor: 0.5}}]\n"),
-      Problems{"t.yaml:5:53: adaptive rate limits need a top-level `threat` section to "
+      Problems{"t.yaml:5:51: adaptive rate limits need a top-level `threat` section to "
                "score clients"});
 }
 

@@ -75,14 +75,14 @@ TEST(FleetScripts, DeltasAddUpBanEscalateReloadAndLift) {
   run(
       [](redis::Client& client) -> asio::awaitable<void> {
         const std::string ip_ban = "centinela:ban:ip:192.0.2.50";
-        // Two instances' deltas: 6 + 3 stays below 10, one more point bans.
+        // Two instances' deltas: 6 + 3 stays below 10, two more points ban.
         std::vector<std::string> args = deltas({"ip", "192.0.2.50", "6"});
         auto reply = co_await update(client, std::move(args));
         EXPECT_EQ(reply->integer, 0) << reply->str;
         args = deltas({"ip", "192.0.2.50", "3"});
         reply = co_await update(client, std::move(args));
         EXPECT_EQ(reply->integer, 0);
-        args = deltas({"ip", "192.0.2.50", "1", "user", "bob smith", "2"});
+        args = deltas({"ip", "192.0.2.50", "2", "user", "bob smith", "2"});
         reply = co_await update(client, std::move(args));
         EXPECT_EQ(reply->integer, 1);
         args = {"GET", ip_ban};

@@ -51,7 +51,7 @@ TEST(ScoreTable, BanAtTheThresholdResetsTheScore) {
   const ClientKey client = ClientKey::ip("192.0.2.1");
   const auto fp = fingerprint(client);
   EXPECT_FALSE(table.add(client, fp, 6, rules(), true, kT0));
-  auto ban = table.add(client, fp, 4, rules(), true, kT0 + 1);
+  auto ban = table.add(client, fp, 5, rules(), true, kT0 + 1);
   ASSERT_TRUE(ban);
   EXPECT_EQ(ban->level, 1);
   EXPECT_EQ(ban->until_ns, kT0 + 1 + kMinute);
