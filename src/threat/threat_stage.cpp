@@ -27,7 +27,8 @@ class ThreatStage final : public stage::Stage {
     if (auto ban = note_scanner(ctx, ctx.path)) {
       // The scan that crossed the line is refused already.
       ctx.threat = "banned:ip";
-      return RequestVerdict::respond(make_ban_response(*ban, now, ctx.request_id));
+      // Now, not before: the ban was timed after `now`.
+      return RequestVerdict::respond(make_ban_response(*ban, tracker.now_ns(), ctx.request_id));
     }
     return RequestVerdict::proceed();
   }
