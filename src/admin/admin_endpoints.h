@@ -31,6 +31,13 @@ AdminAnswer get_cache_warm(const AdminCall& call);
 // waf_endpoints.cpp: /admin/waf/incidents?limit=&ip=&route= (GET).
 AdminAnswer get_waf_incidents(const AdminCall& call);
 
+// threat_endpoints.cpp: /admin/bans (GET, POST, DELETE ?ip=|user=),
+// /admin/threat/top?limit=N (GET).
+AdminAnswer get_bans(const AdminCall& call);
+AdminAnswer post_ban(const AdminCall& call);
+AdminAnswer delete_ban(const AdminCall& call);
+AdminAnswer get_threat_top(const AdminCall& call);
+
 // A name from the config or a client as a JSON string (escaped like every
 // log field).
 std::string quoted(std::string_view text);

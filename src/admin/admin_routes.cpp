@@ -22,6 +22,10 @@ constexpr std::array kEndpoints = {
     AdminEndpoint{"POST", "/admin/cache/warm", post_cache_warm},
     AdminEndpoint{"GET", "/admin/cache/warm", get_cache_warm},
     AdminEndpoint{"GET", "/admin/waf/incidents", get_waf_incidents},
+    AdminEndpoint{"GET", "/admin/bans", get_bans},
+    AdminEndpoint{"POST", "/admin/bans", post_ban},
+    AdminEndpoint{"DELETE", "/admin/bans", delete_ban},
+    AdminEndpoint{"GET", "/admin/threat/top", get_threat_top},
 };
 
 // /admin/* changes or reveals the gateway's state: the token guards it, also

@@ -25,6 +25,8 @@
 #include "redis/client.h"
 #include "redis/subscriber.h"
 #include "security/request_id.h"
+#include "threat/fleet.h"
+#include "threat/tracker.h"
 
 namespace centinela::app {
 
@@ -53,9 +55,10 @@ struct Gateway::State {
   // The main thread's Redis parts, for the admin endpoints and other
   // instances' purges; remade when a reload changes what they were made for.
   std::unique_ptr<redis::Client> admin_redis;
-  std::unique_ptr<cache::RedisCache> admin_cache_l2;    // on admin_redis
-  std::unique_ptr<redis::Subscriber> purge_subscriber;  // other instances' purges
-  std::string redis_parts_for;  // redis.url and cache.shared they were made for
+  std::unique_ptr<cache::RedisCache> admin_cache_l2;        // on admin_redis
+  std::unique_ptr<redis::Subscriber> purge_subscriber;      // other instances' purges
+  std::unique_ptr<threat::FleetSubscriber> ban_subscriber;  // other instances' bans
+  std::string redis_parts_for;  // redis.url, cache.shared, threat.shared they were made for
   // What reloads replaced: closed, and kept until exit, because an admin
   // request suspended in one of their calls may still use them (one set per
   // reload that changes redis.url or cache.shared). Declared after what they
@@ -63,6 +66,7 @@ struct Gateway::State {
   std::vector<std::unique_ptr<redis::Client>> retired_redis;
   std::vector<std::unique_ptr<cache::RedisCache>> retired_cache_l2;
   std::vector<std::unique_ptr<redis::Subscriber>> retired_subscribers;
+  std::vector<std::unique_ptr<threat::FleetSubscriber>> retired_ban_subscribers;
   std::unique_ptr<admin::AdminServer> admin;
   std::atomic<unsigned> workers_running{0};
   bool draining = false;
@@ -71,6 +75,7 @@ struct Gateway::State {
 
   void wait_for_signal();
   void start_cache();
+  void start_threat();
   void update_redis_parts();
   void reload();
   void begin_drain(int signal_number);
@@ -102,6 +107,7 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   s.config_path = std::move(config_path);
   s.config = std::make_shared<const config::Config>(std::move(initial));
   s.start_cache();  // before the routes' chains, whose cache stages use it
+  s.start_threat();
   s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
@@ -202,14 +208,35 @@ void Gateway::State::start_cache() {
       });
 }
 
+void Gateway::State::start_threat() {
+  threat::Tracker& tracker = threat::Tracker::global();
+  tracker.configure(*config);
+  // Counted at scrape time: a pass over the score table (~10 ms a million clients).
+  observe::Registry::global().add_collector("centinela_threat", [&tracker](std::string& out) {
+    const std::int64_t now = tracker.now_ns();
+    out += fmt::format(
+        "# HELP centinela_threat_bans_active Clients banned now (IPs and users)\n"
+        "# TYPE centinela_threat_bans_active gauge\ncentinela_threat_bans_active {}\n"
+        "# HELP centinela_threat_clients Clients the threat score table holds\n"
+        "# TYPE centinela_threat_clients gauge\ncentinela_threat_clients {}\n",
+        tracker.table().bans_active(now), tracker.table().size());
+  });
+}
+
 void Gateway::State::update_redis_parts() {
-  const std::string wanted =
-      config->redis ? config->redis->url + "\n" + config->cache.shared : std::string();
+  const bool share_bans = config->redis && config->threat && config->threat->shared == "redis";
+  const std::string wanted = config->redis ? config->redis->url + "\n" + config->cache.shared +
+                                                 (share_bans ? "\nthreat" : "")
+                                           : std::string();
   if (wanted == redis_parts_for) return;
   redis_parts_for = wanted;
   if (purge_subscriber) {
     purge_subscriber->close();
     retired_subscribers.push_back(std::move(purge_subscriber));
+  }
+  if (ban_subscriber) {
+    ban_subscriber->close();
+    retired_ban_subscribers.push_back(std::move(ban_subscriber));
   }
   if (admin_cache_l2) retired_cache_l2.push_back(std::move(admin_cache_l2));
   if (admin_redis) {
@@ -218,6 +245,10 @@ void Gateway::State::update_redis_parts() {
   }
   if (!config->redis) return;
   admin_redis = std::make_unique<redis::Client>(io, *config->redis);
+  if (share_bans) {
+    ban_subscriber = std::make_unique<threat::FleetSubscriber>(
+        io, *config->redis, [this] { return admin_redis.get(); });
+  }
   if (config->cache.shared != "redis") return;
   admin_cache_l2 = std::make_unique<cache::RedisCache>(*admin_redis);
   // Purges published by any instance (this one included, already applied)
@@ -276,6 +307,7 @@ void Gateway::State::reload() {
   health->start();
   access_log->reconfigure(config->log, config->waf.incident_log);
   observe::IncidentLog::global().configure(config->waf, config->log, access_log.get());
+  threat::Tracker::global().configure(*config);
   update_redis_parts();
   observe::set_event_log_level(observe::parse_level(config->log.level));
   reload_success->inc();
@@ -296,6 +328,7 @@ void Gateway::State::begin_drain(int signal_number) {
   if (admin) admin->stop();
   if (health) health->stop();
   if (purge_subscriber) purge_subscriber->close();
+  if (ban_subscriber) ban_subscriber->close();
   if (admin_redis) admin_redis->close();
   for (auto& worker : workers) worker->begin_drain();
   drain_deadline.expires_after(timeout);

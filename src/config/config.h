@@ -272,6 +272,13 @@ struct RateLimitPolicyConfig {
   std::string store;                   // "memory" or "redis"
   std::string on_store_error;          // "allow" or "deny"
   std::optional<bool> legacy_headers;  // also send X-RateLimit-Limit/-Remaining/-Reset
+  // Clients whose threat score is at least `score` are limited by a tightened
+  // copy of the policy: limit and burst × factor (at least 1).
+  struct Adaptive {
+    double score = 0;
+    double factor = 1;
+  };
+  std::optional<Adaptive> adaptive;
 };
 
 // The top-level `rate_limit:` section: defaults for every policy.
@@ -313,6 +320,9 @@ struct RouteConfig {
   // still uses the normalised path.
   bool normalize_path = true;
   RouteWafConfig waf;
+  // With a top-level `threat` section: this route's responses and findings
+  // raise the client's threat score (false: not counted here).
+  bool threat = true;
 };
 
 struct CacheStoreConfig {
@@ -343,6 +353,42 @@ struct IdentityConfig {
   std::optional<ApiKeysConfig> api_keys;
 };
 
+// Points a signal adds to a client's threat score.
+struct ThreatPoints {
+  // A WAF finding: nullopt ("score") adds the request's anomaly score;
+  // a number adds that many points per request with findings.
+  std::optional<double> waf;
+  double not_found = 1;     // 404
+  double auth_failure = 2;  // 401
+  double forbidden = 2;     // 403
+  double rate_limited = 1;  // 429 from the gateway's rate limits
+  double scanner = 25;      // a scanner's User-Agent or a restricted file asked for
+};
+
+struct ThreatBanConfig {
+  double score = 100;  // the score at which a client is banned
+  // The n-th ban of a client lasts durations[n-1]; the last one repeats.
+  std::vector<Duration> durations = {std::chrono::minutes(1), std::chrono::minutes(10),
+                                     std::chrono::hours(1)};
+  // How long after its last ban ends a client's ban level is remembered.
+  Duration forget_after = std::chrono::hours(24);
+};
+
+// The top-level `threat:` section: a score per client (IP, and user when
+// identity knows one) that decays, and temporary bans above a threshold.
+struct ThreatConfig {
+  Duration half_life = std::chrono::minutes(10);
+  ThreatPoints points;
+  ThreatBanConfig ban;
+  // Never banned (scored for the admin view only); rate_limit.allowlist is
+  // added to it when the config loads.
+  std::vector<CidrRange> allowlist;
+  std::uint64_t max_clients = 1'000'000;  // the score table's bound
+  std::string shared;                     // "redis" or empty (in-process)
+  // Where CRS's scanners-user-agents.data and restricted-files.data are read.
+  std::string scanner_data = "/usr/share/modsecurity-crs/rules";
+};
+
 struct Config {
   std::string source_path;
   ServerConfig server;
@@ -355,6 +401,7 @@ struct Config {
   std::vector<RouteConfig> routes;         // in match order
   std::optional<IdentityConfig> identity;  // absent: no JWT / API-key identity
   WafConfig waf;                           // used by routes whose waf.mode is not off
+  std::optional<ThreatConfig> threat;      // absent: no threat scores, no bans
 };
 
 // One problem found in a config file, printed as FILE:LINE:COLUMN: message.

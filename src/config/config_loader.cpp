@@ -62,7 +62,7 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   }
   MapFields fields(errors, root, "",
                    {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit", "routes",
-                    "identity", "waf"});
+                    "identity", "waf", "threat"});
   if (!fields.is_map()) return;
   if (const YAML::Node* server = present(fields, "server")) {
     read_server(errors, *server, config.server);
@@ -93,9 +93,17 @@ void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
   // Read even when absent: the incident log's defaults follow the access log.
   const YAML::Node* waf = present(fields, "waf");
   read_waf(errors, waf ? *waf : YAML::Node(YAML::NodeType::Map), config.log, config.waf);
+  if (const YAML::Node* threat = fields.find("threat"); threat && !is_switched_off(*threat)) {
+    read_threat(errors, *threat, config.redis.has_value(), config.threat.emplace());
+    // Clients never rate-limited are never banned either.
+    config.threat->allowlist.insert(config.threat->allowlist.end(),
+                                    config.rate_limit.allowlist.begin(),
+                                    config.rate_limit.allowlist.end());
+  }
   if (const YAML::Node* routes = present(fields, "routes")) {
     read_routes(errors, *routes, config.upstreams, config.routes);
     apply_waf_defaults(*routes, config);
+    check_adaptive_needs_threat(errors, *routes, config);
   }
   check_waf_rule_files(errors, waf, config);
 }

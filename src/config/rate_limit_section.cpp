@@ -35,11 +35,22 @@ void read_choice(MapFields& fields, std::string_view key, std::vector<std::strin
                                  "'" + did_you_mean(value, choices));
 }
 
+// `adaptive: {score: 50, factor: 0.1}`: both required.
+void read_adaptive(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                   std::optional<RateLimitPolicyConfig::Adaptive>& out) {
+  MapFields fields(errors, node, path, {"score", "factor"});
+  if (!fields.is_map()) return;
+  RateLimitPolicyConfig::Adaptive adaptive;
+  bool ok = fields.require("score") && fields.read_number("score", adaptive.score, 0, 1e9, true);
+  ok = fields.require("factor") && fields.read_number("factor", adaptive.factor, 0, 1, true) && ok;
+  if (ok) out = adaptive;
+}
+
 void read_rate_limit(ErrorList& errors, const YAML::Node& node, const std::string& path,
                      std::size_t number, RateLimitPolicyConfig& out) {
   MapFields fields(errors, node, path,
                    {"name", "key", "limit", "window", "burst", "algorithm", "store",
-                    "on_store_error", "legacy_headers"});
+                    "on_store_error", "legacy_headers", "adaptive"});
   if (!fields.is_map()) return;
   out.name = "policy" + std::to_string(number);
   if (fields.read("name", out.name)) {
@@ -76,6 +87,7 @@ void read_rate_limit(ErrorList& errors, const YAML::Node& node, const std::strin
   read_choice(fields, "on_store_error", {"allow", "deny"}, out.on_store_error);
   bool legacy = false;
   if (fields.read("legacy_headers", legacy)) out.legacy_headers = legacy;
+  fields.read_section("adaptive", read_adaptive, out.adaptive);
   if (out.burst && out.algorithm == "sliding_window") {
     errors.add(*fields.find("burst"), fields.path_of("burst") +
                                           ": burst applies to gcra only; sliding_window admits "
@@ -139,32 +151,37 @@ void read_rate_limits(ErrorList& errors, const YAML::Node& node, const std::stri
   }
 }
 
+std::vector<CidrRange> read_cidr_list(ErrorList& errors, const YAML::Node& node,
+                                      const std::string& path) {
+  std::vector<CidrRange> out;
+  std::vector<YAML::Node> items;
+  if (node.IsScalar()) {
+    items.push_back(node);
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) items.push_back(item);
+  } else {
+    errors.add(node, path + ": expected a list of addresses or CIDR ranges, got " + describe(node));
+  }
+  for (const YAML::Node& item : items) {
+    auto text = read_string(errors, item, path);
+    if (!text) continue;
+    auto range = parse_cidr(*text);
+    if (range.value) {
+      out.push_back(*range.value);
+    } else {
+      errors.add(item, path + ": " + range.error);
+    }
+  }
+  return out;
+}
+
 void read_rate_limit_settings(ErrorList& errors, const YAML::Node& node, bool has_redis,
                               RateLimitSettings& out) {
   MapFields fields(errors, node, "rate_limit",
                    {"allowlist", "store", "on_store_error", "legacy_headers"});
   if (!fields.is_map()) return;
   if (const YAML::Node* allowlist = fields.find("allowlist")) {
-    const std::string path = fields.path_of("allowlist");
-    std::vector<YAML::Node> items;
-    if (allowlist->IsScalar()) {
-      items.push_back(*allowlist);
-    } else if (allowlist->IsSequence()) {
-      for (const YAML::Node& item : *allowlist) items.push_back(item);
-    } else {
-      errors.add(*allowlist, path + ": expected a list of addresses or CIDR ranges, got " +
-                                 describe(*allowlist));
-    }
-    for (const YAML::Node& item : items) {
-      auto text = read_string(errors, item, path);
-      if (!text) continue;
-      auto range = parse_cidr(*text);
-      if (range.value) {
-        out.allowlist.push_back(*range.value);
-      } else {
-        errors.add(item, path + ": " + range.error);
-      }
-    }
+    out.allowlist = read_cidr_list(errors, *allowlist, fields.path_of("allowlist"));
   }
   read_choice(fields, "store", {"memory", "redis"}, out.store);
   if (out.store == "redis" && !has_redis) {

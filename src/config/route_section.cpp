@@ -86,7 +86,8 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
                 const std::map<std::string, UpstreamConfig>& upstreams, RouteConfig& out) {
   MapFields fields(errors, node, path,
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
-                    "rate_limit", "compression", "normalize_path", "waf"});
+                    "rate_limit", "compression", "normalize_path", "waf",
+                    "threat"});
   if (!fields.is_map()) return;
   fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
@@ -96,6 +97,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   read_upstream_reference(errors, fields, upstreams, out.upstream);
   fields.read_duration("timeout", out.timeout);
   fields.read("normalize_path", out.normalize_path);
+  fields.read("threat", out.threat);
   if (const YAML::Node* headers = fields.find("security_headers")) {
     read_security_headers(errors, *headers, fields.path_of("security_headers"),
                           out.security_headers);

@@ -48,6 +48,16 @@ void read_rate_limits(ErrorList& errors, const YAML::Node& node, const std::stri
 // The top-level `rate_limit` section; `has_redis`: a `redis` section exists.
 void read_rate_limit_settings(ErrorList& errors, const YAML::Node& node, bool has_redis,
                               RateLimitSettings& out);
+// The top-level `threat` section; `has_redis`: a `redis` section exists.
+void read_threat(ErrorList& errors, const YAML::Node& node, bool has_redis, ThreatConfig& out);
+// Reports rate-limit policies with `adaptive` when there is no `threat`
+// section to score clients (`routes` is the routes' node).
+void check_adaptive_needs_threat(ErrorList& errors, const YAML::Node& routes, const Config& config);
+
+// "10.0.0.0/8", or a list of addresses and CIDR ranges.
+std::vector<CidrRange> read_cidr_list(ErrorList& errors, const YAML::Node& node,
+                                      const std::string& path);
+
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CompressionConfig& out);
 

@@ -1,6 +1,9 @@
 #include "config/yaml_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 
 #include "config/ascii.h"
 #include "config/suggestion.h"
@@ -100,6 +103,25 @@ std::optional<std::uint64_t> read_uint(ErrorList& errors, const YAML::Node& node
   if (!value || *value < min || *value > max) {
     errors.add(node, prefixed(path, "expected a whole number from " + std::to_string(min) + " to " +
                                         std::to_string(max) + ", got " + describe(node)));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> read_number(ErrorList& errors, const YAML::Node& node, std::string_view path,
+                                  double min, double max, bool min_exclusive) {
+  std::optional<double> value;
+  if (node.IsScalar()) {
+    // Plain decimals only: no signs, exponents, "nan" or "inf" (strtod takes them all).
+    const std::string& text = node.Scalar();
+    const bool plain = !text.empty() && text.size() < 32 &&
+                       text.find_first_not_of("0123456789.") == std::string::npos &&
+                       std::count(text.begin(), text.end(), '.') <= 1 && text != ".";
+    if (plain) value = std::strtod(text.c_str(), nullptr);
+  }
+  if (!value || *value < min || *value > max || (min_exclusive && *value == min)) {
+    std::string range = fmt::format("{} {} to {}", min_exclusive ? "above" : "from", min, max);
+    errors.add(node, prefixed(path, "expected a number " + range + ", got " + describe(node)));
     return std::nullopt;
   }
   return value;
@@ -261,6 +283,15 @@ bool MapFields::read_duration(std::string_view key, Duration& out, bool must_be_
   const YAML::Node* value = find(key);
   if (!value) return false;
   auto parsed = config::read_duration(errors_, *value, path_of(key), must_be_positive);
+  if (parsed) out = *parsed;
+  return parsed.has_value();
+}
+
+bool MapFields::read_number(std::string_view key, double& out, double min, double max,
+                            bool min_exclusive) {
+  const YAML::Node* value = find(key);
+  if (!value) return false;
+  auto parsed = config::read_number(errors_, *value, path_of(key), min, max, min_exclusive);
   if (parsed) out = *parsed;
   return parsed.has_value();
 }

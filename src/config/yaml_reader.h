@@ -53,6 +53,9 @@ std::optional<std::uint64_t> read_uint(ErrorList& errors, const YAML::Node& node
                                        std::string_view path, std::uint64_t min, std::uint64_t max);
 std::optional<Duration> read_duration(ErrorList& errors, const YAML::Node& node,
                                       std::string_view path, bool must_be_positive = false);
+// A decimal number (1, 0.5, 25) within [min, max]; `min_exclusive`: above min.
+std::optional<double> read_number(ErrorList& errors, const YAML::Node& node, std::string_view path,
+                                  double min, double max, bool min_exclusive = false);
 std::optional<std::uint64_t> read_size(ErrorList& errors, const YAML::Node& node,
                                        std::string_view path, bool must_be_positive = false);
 // A list of strings, or one string standing for a list of one.
@@ -91,6 +94,8 @@ class MapFields {
   bool read(std::string_view key, std::uint64_t& out, std::uint64_t min, std::uint64_t max);
   bool read(std::string_view key, std::vector<std::string>& out);
   bool read_duration(std::string_view key, Duration& out, bool must_be_positive = false);
+  bool read_number(std::string_view key, double& out, double min, double max,
+                   bool min_exclusive = false);
   bool read_size(std::string_view key, std::uint64_t& out, bool must_be_positive = false);
 
   // A nested section: `read(errors, node, path, out)` on the value under

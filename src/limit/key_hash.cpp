@@ -1,74 +1,10 @@
 #include "limit/key_hash.h"
 
-#include <cstring>
-#include <random>
-
 namespace centinela::limit {
-namespace {
-
-constexpr std::uint64_t rotl(std::uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
-
-struct SipState {
-  std::uint64_t v0, v1, v2, v3;
-  void round() {
-    v0 += v1;
-    v1 = rotl(v1, 13);
-    v1 ^= v0;
-    v0 = rotl(v0, 32);
-    v2 += v3;
-    v3 = rotl(v3, 16);
-    v3 ^= v2;
-    v0 += v3;
-    v3 = rotl(v3, 21);
-    v3 ^= v0;
-    v2 += v1;
-    v1 = rotl(v1, 17);
-    v1 ^= v2;
-    v2 = rotl(v2, 32);
-  }
-};
-
-struct ProcessKey {
-  std::uint64_t k0, k1;
-  ProcessKey() {
-    std::random_device device;
-    k0 = (std::uint64_t{device()} << 32) ^ device();
-    k1 = (std::uint64_t{device()} << 32) ^ device();
-  }
-};
-
-}  // namespace
-
-std::uint64_t siphash13(std::uint64_t k0, std::uint64_t k1, std::string_view data) {
-  SipState s{k0 ^ 0x736f6d6570736575ull, k1 ^ 0x646f72616e646f6dull, k0 ^ 0x6c7967656e657261ull,
-             k1 ^ 0x7465646279746573ull};
-  const std::size_t size = data.size();
-  const char* p = data.data();
-  const std::size_t whole = size & ~std::size_t{7};
-  for (std::size_t i = 0; i < whole; i += 8) {
-    std::uint64_t m;
-    std::memcpy(&m, p + i, 8);  // little-endian hosts (x86-64, aarch64)
-    s.v3 ^= m;
-    s.round();
-    s.v0 ^= m;
-  }
-  std::uint64_t last = std::uint64_t{size & 0xff} << 56;
-  for (std::size_t i = whole; i < size; ++i) {
-    last |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * (i - whole));
-  }
-  s.v3 ^= last;
-  s.round();
-  s.v0 ^= last;
-  s.v2 ^= 0xff;
-  s.round();
-  s.round();
-  s.round();
-  return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
-}
 
 std::uint64_t key_fingerprint(std::string_view full_key) {
-  static const ProcessKey key;
-  const std::uint64_t hash = siphash13(key.k0, key.k1, full_key);
+  static const util::SipKey key = util::SipKey::random();
+  const std::uint64_t hash = util::siphash13(key.k0, key.k1, full_key);
   return hash == 0 ? 1 : hash;
 }
 

@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/siphash.h"
+
 namespace centinela::limit {
 
-std::uint64_t siphash13(std::uint64_t k0, std::uint64_t k1, std::string_view data);
+using util::siphash13;
 
 // The store's fingerprint of a full key (never 0).
 std::uint64_t key_fingerprint(std::string_view full_key);

@@ -84,4 +84,17 @@ Policy make_policy(const config::RateLimitPolicyConfig& config,
   return policy;
 }
 
+Policy make_tightened_policy(const config::RateLimitPolicyConfig& config,
+                             const config::RateLimitSettings& settings, bool has_redis) {
+  config::RateLimitPolicyConfig tight = config;
+  const double factor = config.adaptive ? config.adaptive->factor : 1.0;
+  auto scaled = [factor](std::uint64_t n) {
+    return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(static_cast<double>(n) * factor));
+  };
+  tight.limit = scaled(config.limit);
+  if (config.algorithm != "sliding_window")
+    tight.burst = scaled(config.burst.value_or(config.limit));
+  return make_policy(tight, settings, has_redis);
+}
+
 }  // namespace centinela::limit

@@ -41,6 +41,12 @@ struct Policy {
 Policy make_policy(const config::RateLimitPolicyConfig& config,
                    const config::RateLimitSettings& settings, bool has_redis);
 
+// The policy for clients above its `adaptive.score`: limit and burst scaled
+// by `adaptive.factor` (at least 1 each); same name and key, so a client's
+// state carries over when its score crosses the line.
+Policy make_tightened_policy(const config::RateLimitPolicyConfig& config,
+                             const config::RateLimitSettings& settings, bool has_redis);
+
 // Pure parameters for tests: gcra with the given burst (0: burst = limit).
 Policy make_gcra_policy(std::uint64_t limit, std::int64_t window_ns, std::uint64_t burst = 0);
 Policy make_sliding_policy(std::uint64_t limit, std::int64_t window_ns);

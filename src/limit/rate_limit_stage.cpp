@@ -19,6 +19,7 @@
 #include "observe/event_log.h"
 #include "observe/metrics.h"
 #include "redis/client.h"
+#include "threat/tracker.h"
 
 namespace centinela::limit {
 namespace {
@@ -30,6 +31,9 @@ constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
 struct PolicyState {
   Policy policy;
+  // adaptive: clients scoring at least adaptive_score get `tightened`.
+  std::optional<Policy> tightened;
+  double adaptive_score = 0;
   std::string scope;
   std::string redis_key_prefix;  // for use_redis policies
   observe::Counter* allowed = nullptr;
@@ -45,8 +49,10 @@ using PerPolicy = boost::container::small_vector<T, kInlinePolicies>;
 // What one request's evaluation produced, in policy order.
 struct Evaluation {
   PerPolicy<Decision> decisions;
-  PerPolicy<bool> evaluated;  // decided (spent from when admitted)
-  PerPolicy<bool> known;      // decided, or peeked for the RateLimit field
+  PerPolicy<bool> evaluated;           // decided (spent from when admitted)
+  PerPolicy<bool> known;               // decided, or peeked for the RateLimit field
+  PerPolicy<const Policy*> effective;  // the policy or its tightened copy
+  std::optional<double> score;         // the client's threat score, read once
   std::size_t denied = kNone;
   std::string denied_key;  // key text of the refusing policy
 };
@@ -68,13 +74,17 @@ bool should_warn() {
 class RateLimitStage final : public stage::Stage {
  public:
   RateLimitStage(std::string route, std::vector<Policy> policies,
+                 std::vector<std::optional<Policy>> tightened, std::vector<double> adaptive_scores,
                  std::vector<config::CidrRange> allowlist)
       : route_(std::move(route)), allowlist_(std::move(allowlist)) {
     auto& registry = observe::Registry::global();
     static constexpr std::string_view kHelp = "Rate-limit decisions by route and policy";
     states_.reserve(policies.size());
-    for (Policy& policy : policies) {
+    for (std::size_t i = 0; i < policies.size(); ++i) {
+      Policy& policy = policies[i];
       PolicyState state;
+      state.tightened = std::move(tightened[i]);
+      state.adaptive_score = adaptive_scores[i];
       state.scope = key_scope(route_, policy);
       if (policy.use_redis) state.redis_key_prefix = redis_key_prefix(state.scope);
       state.allowed =
@@ -111,7 +121,7 @@ class RateLimitStage final : public stage::Stage {
     if (allowlisted(ctx)) return RequestVerdict::proceed();
     // Reused: nothing here suspends, so one per thread serves every request.
     thread_local Evaluation eval;
-    start_evaluation(eval);
+    start_evaluation(eval, ctx);
     decide_locally(ctx, eval, /*redis_policies=*/true);
     return finish(ctx, eval, false);
   }
@@ -121,7 +131,7 @@ class RateLimitStage final : public stage::Stage {
     if (client == nullptr) co_return on_request_head(ctx);
     if (allowlisted(ctx)) co_return RequestVerdict::proceed();
     Evaluation eval;
-    start_evaluation(eval);
+    start_evaluation(eval, ctx);
     decide_locally(ctx, eval, /*redis_policies=*/false);
     if (eval.denied != kNone) co_return finish(ctx, eval, false);
 
@@ -142,7 +152,7 @@ class RateLimitStage final : public stage::Stage {
     for (std::size_t j = 0; j < indexes.size(); ++j) {
       const PolicyState& state = states_[indexes[j]];
       queries.push_back(
-          RedisQuery{&state.policy, state.redis_key_prefix,
+          RedisQuery{eval.effective[indexes[j]], state.redis_key_prefix,
                      std::string_view(key_texts).substr(text_start, text_ends[j] - text_start)});
       text_start = text_ends[j];
     }
@@ -190,12 +200,31 @@ class RateLimitStage final : public stage::Stage {
     return false;
   }
 
-  void start_evaluation(Evaluation& eval) const {
+  void start_evaluation(Evaluation& eval, const RequestContext& ctx) const {
     eval.decisions.assign(states_.size(), Decision{});
     eval.evaluated.assign(states_.size(), false);
     eval.known.assign(states_.size(), false);
+    eval.effective.assign(states_.size(), nullptr);
+    eval.score.reset();
     eval.denied = kNone;
     eval.denied_key.clear();
+    for (std::size_t i = 0; i < states_.size(); ++i) {
+      const PolicyState& state = states_[i];
+      eval.effective[i] = &state.policy;
+      if (!state.tightened) continue;
+      if (!eval.score) eval.score = client_score(ctx);
+      if (*eval.score >= state.adaptive_score) eval.effective[i] = &*state.tightened;
+    }
+  }
+
+  // The higher of the client's IP and user threat scores.
+  static double client_score(const RequestContext& ctx) {
+    threat::Tracker& tracker = threat::Tracker::global();
+    double score = tracker.score(threat::ClientKey::ip(ctx.client_ip));
+    if (!ctx.user.empty()) {
+      score = std::max(score, tracker.score(threat::ClientKey::user(ctx.user)));
+    }
+    return score;
   }
 
   // Decides the in-process policies in order, stopping at the first refusal.
@@ -214,13 +243,13 @@ class RateLimitStage final : public stage::Stage {
       append_key_text(key, state.policy, ctx, route_);
       if (eval.denied != kNone) {
         // Refused already: the later policies are only described.
-        if (auto seen = store.peek(key_fingerprint(key), state.policy, now)) {
+        if (auto seen = store.peek(key_fingerprint(key), *eval.effective[i], now)) {
           eval.decisions[i] = *seen;
           eval.known[i] = true;
         }
         continue;
       }
-      const Decision decision = store.decide(key_fingerprint(key), state.policy, now);
+      const Decision decision = store.decide(key_fingerprint(key), *eval.effective[i], now);
       eval.decisions[i] = decision;
       eval.evaluated[i] = true;
       eval.known[i] = true;
@@ -238,7 +267,8 @@ class RateLimitStage final : public stage::Stage {
     const Policy* tightest_policy = nullptr;
     for (std::size_t i = 0; i < states_.size(); ++i) {
       const PolicyState& state = states_[i];
-      if (!eval.known[i]) eval.decisions[i] = fresh_decision(state.policy);
+      const Policy& policy = *eval.effective[i];
+      if (!eval.known[i]) eval.decisions[i] = fresh_decision(policy);
       const Decision& decision = eval.decisions[i];
       if (eval.evaluated[i]) {
         const bool counted_limited = i == eval.denied;
@@ -248,10 +278,10 @@ class RateLimitStage final : public stage::Stage {
         else if (eval.denied == kNone || !all_or_nothing)
           state.allowed->inc();
       }
-      append_limit_member(limits, state.policy, decision);
+      append_limit_member(limits, policy, decision);
       if (!tightest || decision.remaining < tightest->remaining) {
         tightest = &decision;
-        tightest_policy = &state.policy;
+        tightest_policy = &policy;
       }
     }
     ctx.response_headers.emplace_back("RateLimit-Policy", policy_field_);
@@ -291,11 +321,20 @@ std::unique_ptr<stage::Stage> make_rate_limit_stage(const config::Config& config
                                                     const config::RouteConfig& route) {
   if (route.rate_limit.empty()) return nullptr;
   std::vector<Policy> policies;
+  std::vector<std::optional<Policy>> tightened;
+  std::vector<double> adaptive_scores;
   for (const auto& policy_config : route.rate_limit) {
     policies.push_back(make_policy(policy_config, config.rate_limit, config.redis.has_value()));
+    tightened.emplace_back();
+    adaptive_scores.push_back(0);
+    if (policy_config.adaptive && config.threat) {
+      tightened.back() =
+          make_tightened_policy(policy_config, config.rate_limit, config.redis.has_value());
+      adaptive_scores.back() = policy_config.adaptive->score;
+    }
   }
-  return std::make_unique<RateLimitStage>(route.name, std::move(policies),
-                                          config.rate_limit.allowlist);
+  return std::make_unique<RateLimitStage>(route.name, std::move(policies), std::move(tightened),
+                                          std::move(adaptive_scores), config.rate_limit.allowlist);
 }
 
 }  // namespace centinela::limit

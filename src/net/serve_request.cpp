@@ -14,6 +14,7 @@
 #include "security/client_ip.h"
 #include "security/request_id.h"
 #include "security/trace_context.h"
+#include "threat/front_door.h"
 
 namespace centinela::net {
 namespace {
@@ -227,12 +228,17 @@ struct Decision {
 Decision decide(RequestSlot& slot, const proxy::Runtime& runtime, const wire::VettedRequest& vetted,
                 Accepted& accepted, Outcome& outcome) {
   stage::RequestContext& ctx = *slot.ctx;
+  // A banned client gets nothing else, routed or not, before any stage.
+  if (auto banned = threat::front_door_check(ctx)) return {std::move(*banned), &no_stages()};
   if (vetted.target.form == wire::TargetForm::asterisk) {
     return {options_asterisk_response(), &no_stages()};
   }
   accepted.host = std::string_view(slot.intake.authority).substr(0, vetted.host_size);
   slot.route = runtime.match(accepted.host, outcome.path, outcome.method);
   if (slot.route == nullptr) {
+    // Probing paths no route serves is what scanners do.
+    threat::note_scanner(ctx, outcome.path);
+    threat::note_status(ctx, 404);
     return {stage::make_error_response(404, "no route matches this request", ctx.request_id),
             &no_stages()};
   }
@@ -273,6 +279,7 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.path = outcome.path;
   record.query = outcome.query;
   record.ratelimit = ctx.ratelimit;
+  record.threat = ctx.threat;
   record.route = route != nullptr ? std::string_view(route->name()) : "";
   record.upstream = outcome.upstream;
   record.cache = outcome.cache;

@@ -18,6 +18,7 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   std::string_view request_id, trace_id, client_ip, user, method, path;
   std::string_view query;  // raw, without '?'; redacted by the log
   std::string_view route, upstream, cache, ratelimit, user_agent;
+  std::string_view threat;  // "banned:ip" / "banned:user"; the field only when set
   unsigned status = 0;
   std::uint64_t bytes_sent = 0;
   double duration_ms = 0;

@@ -170,6 +170,7 @@ void append_access_line(std::string& out, const AccessLogRecord& record,
   append_string_field(out, "upstream", record.upstream);
   append_string_field(out, "cache", record.cache);
   append_string_field(out, "ratelimit", record.ratelimit);
+  if (!record.threat.empty()) append_string_field(out, "threat", record.threat);
   append_string_field(out, "speed",
                       to_string(classify_speed(record.duration_ms, format.slow_request)));
   append_string_field(

@@ -9,6 +9,7 @@
 #include "security/cors_stage.h"
 #include "security/identity_stage.h"
 #include "security/security_headers_stage.h"
+#include "threat/threat_stage.h"
 
 namespace centinela::proxy {
 namespace {
@@ -38,6 +39,9 @@ pipeline::Chain build_chain(const config::Config& config, const config::RouteCon
                             const ChainServices& services) {
   Stages stages;
   if (config.identity) add(stages, security::make_identity_stage(*config.identity));
+  // After identity (user bans need the user), before everything that may
+  // answer (its response direction sees every answer of the route).
+  add(stages, threat::make_threat_stage(config, route));
   add(stages, security::make_security_headers_stage(route.security_headers));
   add(stages, security::make_cors_stage(route.cors));
   add(stages, limit::make_rate_limit_stage(config, route));

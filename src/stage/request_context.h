@@ -99,6 +99,7 @@ struct RequestContext {
   int waf_score = 0;             // the request's inbound anomaly score
   std::string_view waf_action;   // "pass", "detected" or "blocked"
   std::string_view incident_id;  // the incident recorded for it, if any
+  std::string_view threat;        // "banned:ip", "banned:user" when a ban answered
 
   // Each stage's own state for this request, in the slot the chain gave it.
   template <typename T>
