@@ -14,7 +14,8 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       scratch_(scratch),
       mode_(mode),
       limits_(limits),
-      tx_(program.tx_initial) {
+      tx_(program.tx_initial),
+      buffers_(acquire_buffers()) {
   tx_.resize(program.set->tx.size());
 }
 
@@ -25,6 +26,7 @@ std::int64_t Evaluation::anomaly_score() const {
 
 bool Evaluation::run_phase(int phase) {
   if (stopped_ || mode_ == EngineMode::off || phase < 1 || phase > 5) return !stopped_;
+  new_phase();  // the view may have grown (the body): join its values again
   const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
   for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
     i = run_rule(i).next;
@@ -64,6 +66,8 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
     if (matched) {
       for (const SetVar& sv : link.setvars) run_setvar(sv);
     }
+  } else if (link.joined && !joined_may_match(link)) {
+    matched = false;  // no value can match: its pattern misses them all
   } else {
     std::vector<Value> values;
     for (const Target& target : link.targets) {

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -106,6 +107,10 @@ class Evaluation {
   void collect_fields(const Target& target, Var var, const std::vector<Field>& fields, bool names,
                       std::vector<Value>& out);
   bool selected(const Target& target, std::string_view name) const;
+  // Program::joined (eval_joined.cpp).
+  bool joined_may_match(const Link& link);
+  void new_phase();
+  std::string_view joined_text(std::uint32_t pipeline);
 
   const Program& program_;
   const RequestView& view_;
@@ -143,6 +148,15 @@ class Evaluation {
   // Hyperscan hits per (value, database): one scan serves every rule.
   std::unordered_map<CacheKey, std::vector<std::uint64_t>, CacheHash> rx_hits_;
   std::deque<std::string> owned_;
+
+  // Per-request buffers, reused by the next evaluation on this thread.
+  struct Buffers;
+  struct ReleaseBuffers {
+    void operator()(Buffers* buffers) const;
+  };
+  static std::unique_ptr<Buffers, ReleaseBuffers> acquire_buffers();
+  static std::vector<std::unique_ptr<Buffers>>& buffer_pool();  // this thread's
+  std::unique_ptr<Buffers, ReleaseBuffers> buffers_;
 
   std::vector<Finding> findings_;
   std::size_t findings_total_ = 0;

@@ -26,6 +26,7 @@ RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher
   RxPlan p;
   p.db = db;
   p.entry = group.next;
+  p.joinable = a.parsed && !a.subject_anchors;
   unsigned flags = pattern::kSingleMatch;
   switch (a.form) {
     case pattern::Form::exact:
