@@ -10,27 +10,9 @@
 
 #include "pattern/literal_set.h"
 #include "pattern/matcher.h"
-#include "waf/evaluation.h"
+#include "waf/eval_buffers.h"
 
 namespace centinela::waf {
-
-struct Evaluation::Buffers {
-  // Stamps: an entry belongs to the current phase of the current request
-  // when its stamp equals `epoch`.
-  std::uint64_t epoch = 0;
-  std::vector<std::string> text;  // by pipeline node
-  std::vector<std::uint64_t> text_epoch;
-  std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
-  std::vector<std::uint64_t> rx_epoch;
-  struct WordsHit {
-    const pattern::LiteralSet* words;
-    std::uint32_t pipeline;
-    std::uint64_t epoch;
-    bool hit;
-  };
-  std::vector<WordsHit> words;
-  std::vector<Value> values;
-};
 
 // A few per thread: an evaluation waiting for a body keeps its own while
 // the worker runs others.
@@ -48,7 +30,10 @@ std::unique_ptr<Evaluation::Buffers, Evaluation::ReleaseBuffers> Evaluation::acq
     buffers = std::move(pool.back());
     pool.pop_back();
   }
-  ++buffers->epoch;  // nothing of the previous evaluation is current
+  // Nothing of the previous evaluation is current.
+  ++buffers->request;
+  ++buffers->phase;
+  buffers->strings_used = 0;
   return std::unique_ptr<Buffers, ReleaseBuffers>(buffers.release());
 }
 
@@ -58,16 +43,16 @@ void Evaluation::ReleaseBuffers::operator()(Buffers* buffers) const {
   if (pool.size() < 16) pool.push_back(std::move(owned));
 }
 
-void Evaluation::new_phase() { ++buffers_->epoch; }
+void Evaluation::new_phase() { ++buffers_->phase; }
 
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   Buffers& b = *buffers_;
   if (b.text.size() <= pipeline) {
     b.text.resize(program_.set->pipelines.size());
-    b.text_epoch.resize(program_.set->pipelines.size(), 0);
+    b.text_phase.resize(program_.set->pipelines.size(), 0);
   }
   std::string& out = b.text[pipeline];
-  if (b.text_epoch[pipeline] == b.epoch) return out;
+  if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
   for (const Target& target : program_.joined[pipeline]) {
     b.values.clear();
@@ -77,7 +62,7 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
       out.push_back('\n');
     }
   }
-  b.text_epoch[pipeline] = b.epoch;
+  b.text_phase[pipeline] = b.phase;
   return out;
 }
 
@@ -85,7 +70,7 @@ bool Evaluation::joined_may_match(const Link& link) {
   Buffers& b = *buffers_;
   if (link.op.kind == OpKind::pm) {
     for (const Buffers::WordsHit& w : b.words) {
-      if (w.words == link.op.literals.get() && w.pipeline == link.pipeline && w.epoch == b.epoch) {
+      if (w.words == link.op.literals.get() && w.pipeline == link.pipeline && w.phase == b.phase) {
         return w.hit;
       }
     }
@@ -97,8 +82,8 @@ bool Evaluation::joined_may_match(const Link& link) {
           return false;
         });
     hit |= status == pattern::ScanStatus::error;  // unknown: look at the values
-    std::erase_if(b.words, [&](const Buffers::WordsHit& w) { return w.epoch != b.epoch; });
-    b.words.push_back({link.op.literals.get(), link.pipeline, b.epoch, hit});
+    std::erase_if(b.words, [&](const Buffers::WordsHit& w) { return w.phase != b.phase; });
+    b.words.push_back({link.op.literals.get(), link.pipeline, b.phase, hit});
     return hit;
   }
   const RxPlan& plan = link.op.rx_plan;
@@ -107,17 +92,17 @@ bool Evaluation::joined_may_match(const Link& link) {
   if (db == nullptr) return true;
   if (b.rx_bits.size() <= plan.db) {
     b.rx_bits.resize(matcher->databases());
-    b.rx_epoch.resize(matcher->databases(), 0);
+    b.rx_phase.resize(matcher->databases(), 0);
   }
   std::vector<std::uint64_t>& bits = b.rx_bits[plan.db];
-  if (b.rx_epoch[plan.db] != b.epoch) {
+  if (b.rx_phase[plan.db] != b.phase) {
     const std::string_view text = joined_text(link.pipeline);
     bits.assign((matcher->entries(plan.db) + 63) / 64, 0);
     const pattern::ScanStatus status = db->scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
       if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
     });
     if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
-    b.rx_epoch[plan.db] = b.epoch;
+    b.rx_phase[plan.db] = b.phase;
   }
   return (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
 }

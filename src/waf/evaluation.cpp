@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pattern/confirmer.h"
+#include "waf/eval_buffers.h"
 #include "waf/text.h"
 
 namespace centinela::waf {
@@ -69,7 +70,9 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   } else if (link.joined && !joined_may_match(link)) {
     matched = false;  // no value can match: its pattern misses them all
   } else {
-    std::vector<Value> values;
+    // Not re-entered while in use: a chain's next link runs after the loop,
+    // and macros collect into their own vector.
+    std::vector<Value>& values = buffers_->link_values;
     for (const Target& target : link.targets) {
       values.clear();
       collect(target, values);
@@ -237,7 +240,9 @@ void Evaluation::run_ctl(const Ctl& ctl) {
 }
 
 std::string_view Evaluation::keep(std::string value) {
-  return owned_.emplace_back(std::move(value));
+  Buffers& b = *buffers_;
+  b.next_string() = std::move(value);
+  return b.commit_string();
 }
 
 void Evaluation::expand(const Macro& macro, std::string& out) {

@@ -7,11 +7,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "waf/program.h"
@@ -99,6 +97,7 @@ class Evaluation {
   bool removed(std::uint32_t index) const;
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);
+  std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node);
   std::string_view keep(std::string value);
   std::string key_of(const Value& v) const;
   void collect_collection(const Target& target, std::vector<Value>& out);
@@ -131,23 +130,6 @@ class Evaluation {
     std::string key;  // lower case "args:q"
   };
   std::vector<TargetRemoval> removed_targets_;
-
-  struct CacheKey {
-    const char* data;
-    std::size_t size;
-    std::uint32_t node;
-    bool operator==(const CacheKey&) const = default;
-  };
-  struct CacheHash {
-    std::size_t operator()(const CacheKey& k) const {
-      return std::hash<const void*>()(k.data) ^ (k.size * 0x9E3779B97F4A7C15ull) ^
-             (std::size_t{k.node} << 48);
-    }
-  };
-  std::unordered_map<CacheKey, std::string_view, CacheHash> transform_cache_;
-  // Hyperscan hits per (value, database): one scan serves every rule.
-  std::unordered_map<CacheKey, std::vector<std::uint64_t>, CacheHash> rx_hits_;
-  std::deque<std::string> owned_;
 
   // Per-request buffers, reused by the next evaluation on this thread.
   struct Buffers;
