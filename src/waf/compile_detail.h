@@ -23,6 +23,7 @@ struct Defaults {
 
 struct CompileContext {
   RuleSet& set;
+  const std::filesystem::path* cache_dir = nullptr;  // waf.compile_cache (null: none)
   std::array<Defaults, 6> defaults{};
   // Compiled regexes and word lists by their source, shared by rules.
   std::map<std::string, std::shared_ptr<const pattern::Confirmer>> regexes;

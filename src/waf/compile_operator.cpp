@@ -91,7 +91,8 @@ void compile_pm(Operator& out, const seclang::Operator& op, const seclang::Rule&
     words = split_words(op.argument);
   }
   std::string error;
-  std::shared_ptr<const pattern::LiteralSet> set = pattern::LiteralSet::build(words, error);
+  std::shared_ptr<const pattern::LiteralSet> set =
+      pattern::LiteralSet::build(words, error, ctx.cache_dir);
   if (!set) {
     ctx.error = "@" + op.name + ": " + error;
     return;

@@ -142,7 +142,7 @@ std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed,
   // TX:0..9 (capture) are slots 0..9.
   for (int d = 0; d < 10; ++d) set->tx.slot(std::to_string(d));
   for (const seclang::ParseError& e : parsed.errors) set->report.errors.push_back(e.to_string());
-  CompileContext ctx{*set};
+  CompileContext ctx{*set, cache_dir};
   std::uint32_t order = 0;
   for (const seclang::Item& item : parsed.items) {
     ++order;

@@ -6,6 +6,7 @@
 #include "pattern/confirmer.h"
 #include "pattern/literal_set.h"
 #include "pattern/matcher.h"
+#include "waf/eval_buffers.h"
 #include "waf/evaluation.h"
 #include "waf/ip_set.h"
 #include "waf/operators.h"
@@ -13,39 +14,133 @@
 
 namespace centinela::waf {
 
-std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
-  std::string_view base = v.value.substr(0, limits_.value_bytes);
-  if (node == 0) return base;
-  const CacheKey key{base.data(), base.size(), node};
-  if (v.stable) {
-    if (auto it = transform_cache_.find(key); it != transform_cache_.end()) return it->second;
+namespace {
+
+ByteMask mask_of(std::string_view value) {
+  ByteMask m;
+  for (unsigned char c : value) m.bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+  return m;
+}
+
+// decode::triggers as masks, and whether a step changes every value.
+struct StepMasks {
+  std::array<ByteMask, decode::kTransformCount> triggers{};
+  StepMasks() {
+    for (std::size_t t = 0; t < decode::kTransformCount; ++t) {
+      const auto transform = static_cast<decode::Transform>(t);
+      const decode::ByteSet& set = decode::triggers(transform);
+      for (unsigned c = 0; c < 256; ++c) {
+        if (set.contains(static_cast<unsigned char>(c))) {
+          triggers[t].bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+        }
+      }
+    }
   }
-  const PipelineNode& step = program_.set->pipelines[node];
-  const std::string_view input = transformed(v, step.parent);
-  std::string out;
-  std::string_view result = input;
-  if (decode::apply(step.transform, input, out)) result = keep(std::move(out));
-  if (v.stable) transform_cache_.emplace(key, result);
-  return result;
+};
+
+const StepMasks& step_masks() {
+  static const StepMasks masks;
+  return masks;
+}
+
+}  // namespace
+
+// Each pipeline node once per value: steps whose trigger bytes the value
+// lacks are skipped without a call (most values of a benign request pass
+// most pipelines unchanged), results are kept per (value, node).
+std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
+  const std::string_view base = v.value.substr(0, limits_.value_bytes);
+  if (node == 0) return base;
+  Buffers& b = *buffers_;
+  if (v.stable) {
+    if (const std::string_view* hit =
+            b.transforms.find({base.data(), base.size(), node}, b.request)) {
+      return *hit;
+    }
+  }
+  const std::string_view out = transform_steps(v, base, node);
+  if (v.stable) b.transforms.insert({base.data(), base.size(), node}, b.request) = out;
+  return out;
+}
+
+std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
+                                             std::uint32_t node) {
+  Buffers& b = *buffers_;
+  const auto& nodes = program_.set->pipelines;
+  std::uint32_t chain[32];
+  std::size_t n = 0;
+  for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
+  ByteMask mask;
+  if (v.stable) {
+    const StampedTable<ByteMask>::Key key{base.data(), base.size(), 0};
+    if (const ByteMask* known = b.masks.find(key, b.request)) {
+      mask = *known;
+    } else {
+      mask = b.masks.insert(key, b.request) = mask_of(base);
+    }
+  } else {
+    mask = mask_of(base);
+  }
+  const StepMasks& steps = step_masks();
+  std::string_view current = base;
+  bool unchanged = true;  // `mask` describes `current`
+  for (std::size_t i = n; i-- > 0;) {
+    const decode::Transform t = nodes[chain[i]].transform;
+    if (unchanged && !decode::changes_every_value(t) &&
+        !mask.intersects(steps.triggers[static_cast<std::size_t>(t)])) {
+      continue;
+    }
+    if (v.stable && i > 0) {
+      const StampedTable<std::string_view>::Key key{base.data(), base.size(), chain[i]};
+      if (const std::string_view* hit = b.transforms.find(key, b.request)) {
+        current = *hit;
+        unchanged = false;
+        continue;
+      }
+    }
+    std::string& out = b.next_string();
+    if (decode::apply(t, current, out)) {
+      current = b.commit_string();
+      unchanged = false;
+    }
+    if (v.stable && i > 0) {
+      b.transforms.insert({base.data(), base.size(), chain[i]}, b.request) = current;
+    }
+  }
+  return current;
 }
 
 Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {
   const RxMatcher* matcher = program_.set->rx.get();
   const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
   if (db == nullptr) return Hit::unknown;
-  const CacheKey key{value.data(), value.size(), plan.db};
+  Buffers& b = *buffers_;
+  const StampedTable<std::uint32_t>::Key key{value.data(), value.size(), plan.db};
   if (cacheable) {
-    if (auto it = rx_hits_.find(key); it != rx_hits_.end()) {
-      return (it->second[plan.entry / 64] >> (plan.entry % 64)) & 1 ? Hit::yes : Hit::no;
+    if (const std::uint32_t* at = b.rx_hits.find(key, b.request)) {
+      return (b.bits[*at + plan.entry / 64] >> (plan.entry % 64)) & 1 ? Hit::yes : Hit::no;
     }
   }
-  std::vector<std::uint64_t> bits((matcher->entries(plan.db) + 63) / 64);
+  if (b.bits_request != b.request) {  // the first scan of this request
+    b.bits.clear();
+    b.bits_request = b.request;
+  }
+  const std::size_t words = (matcher->entries(plan.db) + 63) / 64;
+  const auto at = static_cast<std::uint32_t>(b.bits.size());
+  b.bits.resize(b.bits.size() + words, 0);
   const pattern::ScanStatus status = db->scan(value, scratch_.scan, [&](unsigned id, std::size_t) {
-    if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+    if (id / 64 < words) b.bits[at + id / 64] |= std::uint64_t{1} << (id % 64);
   });
-  if (status == pattern::ScanStatus::error) return Hit::unknown;
-  const bool hit = (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
-  if (cacheable) rx_hits_.emplace(key, std::move(bits));
+  if (status == pattern::ScanStatus::error) {
+    b.bits.resize(at);
+    return Hit::unknown;
+  }
+  const bool hit = (b.bits[at + plan.entry / 64] >> (plan.entry % 64)) & 1;
+  if (cacheable) {
+    b.rx_hits.insert(key, b.request) = at;
+  } else {
+    b.bits.resize(at);
+  }
   return hit ? Hit::yes : Hit::no;
 }
 

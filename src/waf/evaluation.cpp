@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pattern/confirmer.h"
+#include "waf/eval_buffers.h"
 #include "waf/text.h"
 
 namespace centinela::waf {
@@ -14,7 +15,8 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       scratch_(scratch),
       mode_(mode),
       limits_(limits),
-      tx_(program.tx_initial) {
+      tx_(program.tx_initial),
+      buffers_(acquire_buffers()) {
   tx_.resize(program.set->tx.size());
 }
 
@@ -25,6 +27,7 @@ std::int64_t Evaluation::anomaly_score() const {
 
 bool Evaluation::run_phase(int phase) {
   if (stopped_ || mode_ == EngineMode::off || phase < 1 || phase > 5) return !stopped_;
+  new_phase();  // the view may have grown (the body): join its values again
   const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
   for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
     i = run_rule(i).next;
@@ -64,8 +67,12 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
     if (matched) {
       for (const SetVar& sv : link.setvars) run_setvar(sv);
     }
+  } else if (link.joined && !joined_may_match(link)) {
+    matched = false;  // no value can match: its pattern misses them all
   } else {
-    std::vector<Value> values;
+    // Not re-entered while in use: a chain's next link runs after the loop,
+    // and macros collect into their own vector.
+    std::vector<Value>& values = buffers_->link_values;
     for (const Target& target : link.targets) {
       values.clear();
       collect(target, values);
@@ -233,7 +240,9 @@ void Evaluation::run_ctl(const Ctl& ctl) {
 }
 
 std::string_view Evaluation::keep(std::string value) {
-  return owned_.emplace_back(std::move(value));
+  Buffers& b = *buffers_;
+  b.next_string() = std::move(value);
+  return b.commit_string();
 }
 
 void Evaluation::expand(const Macro& macro, std::string& out) {

@@ -7,10 +7,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "waf/program.h"
@@ -101,6 +100,7 @@ class Evaluation {
   bool removed(std::uint32_t index) const;
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);
+  std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node);
   std::string_view keep(std::string value);
   std::string key_of(const Value& v) const;
   void collect_collection(const Target& target, std::vector<Value>& out);
@@ -108,6 +108,10 @@ class Evaluation {
   void collect_tx(const Target& target, std::vector<Value>& out);
   void collect_fields(const Target& target, Var var, Collection from, std::vector<Value>& out);
   bool selected(const Target& target, std::string_view name) const;
+  // Program::joined (eval_joined.cpp).
+  bool joined_may_match(const Link& link);
+  void new_phase();
+  std::string_view joined_text(std::uint32_t pipeline);
 
   const Program& program_;
   const RequestView& view_;
@@ -130,22 +134,14 @@ class Evaluation {
   };
   std::vector<TargetRemoval> removed_targets_;
 
-  struct CacheKey {
-    const char* data;
-    std::size_t size;
-    std::uint32_t node;
-    bool operator==(const CacheKey&) const = default;
+  // Per-request buffers, reused by the next evaluation on this thread.
+  struct Buffers;
+  struct ReleaseBuffers {
+    void operator()(Buffers* buffers) const;
   };
-  struct CacheHash {
-    std::size_t operator()(const CacheKey& k) const {
-      return std::hash<const void*>()(k.data) ^ (k.size * 0x9E3779B97F4A7C15ull) ^
-             (std::size_t{k.node} << 48);
-    }
-  };
-  std::unordered_map<CacheKey, std::string_view, CacheHash> transform_cache_;
-  // Hyperscan hits per (value, database): one scan serves every rule.
-  std::unordered_map<CacheKey, std::vector<std::uint64_t>, CacheHash> rx_hits_;
-  std::deque<std::string> owned_;
+  static std::unique_ptr<Buffers, ReleaseBuffers> acquire_buffers();
+  static std::vector<std::unique_ptr<Buffers>>& buffer_pool();  // this thread's
+  std::unique_ptr<Buffers, ReleaseBuffers> buffers_;
 
   std::vector<Finding> findings_;
   std::size_t findings_total_ = 0;

@@ -45,6 +45,12 @@ struct Program {
   std::size_t folded = 0;          // rules decided at load
   std::size_t excluded = 0;        // rules removed by exclusions or SecRuleRemove*
   std::vector<std::string> notes;  // what this program could not specialise
+  // By pipeline node: the view variables (whole collections) read by the
+  // links marked `joined` of that pipeline. A request joins their values,
+  // transformed, with LF and scans the result once per database or word
+  // list: a link whose pattern does not hit it cannot match any single
+  // value, so it is skipped without looking at its targets.
+  std::vector<std::vector<Target>> joined;
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };
 

@@ -1,5 +1,6 @@
 // make_program: a RuleSet specialised for one route (program.h).
 #include <algorithm>
+#include <optional>
 
 #include "waf/fold.h"
 #include "waf/program.h"
@@ -64,6 +65,72 @@ bool keep_rule(const RuleSet& set, Rule& rule, const ProgramOptions& options) {
   return true;
 }
 
+// View variables whose values collect() reads from the request view (so
+// they stay put for a phase); ARGS_GET and ARGS_POST are read as ARGS.
+std::optional<Var> joinable_var(Var var) {
+  switch (var) {
+    case Var::args:
+    case Var::args_get:
+    case Var::args_post:
+      return Var::args;
+    case Var::args_names:
+    case Var::args_get_names:
+    case Var::args_post_names:
+      return Var::args_names;
+    case Var::request_headers:
+    case Var::request_headers_names:
+    case Var::request_cookies:
+    case Var::request_cookies_names:
+    case Var::files:
+    case Var::files_names:
+    case Var::multipart_part_headers:
+    case Var::xml:
+    case Var::request_filename:
+    case Var::request_basename:
+    case Var::request_uri:
+    case Var::request_uri_raw:
+    case Var::request_line:
+    case Var::request_method:
+    case Var::request_protocol:
+    case Var::query_string:
+    case Var::request_body:
+      return var;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Links that can only match a value their operator finds in the joined
+// values: a positive @rx Hyperscan decides (or prefilters) without subject
+// anchors, or a positive @pm, over view variables only, without
+// multiMatch (its intermediate values are not joined).
+bool joinable_link(const Link& link) {
+  if (link.op.negated || link.multi_match || link.targets.empty()) return false;
+  const bool rx = link.op.kind == OpKind::rx && link.op.argument.is_literal() &&
+                  link.op.rx_plan.form != RxPlan::Form::pcre_only && link.op.rx_plan.joinable;
+  const bool pm = link.op.kind == OpKind::pm && link.op.literals;
+  if (!rx && !pm) return false;
+  return std::all_of(link.targets.begin(), link.targets.end(),
+                     [](const Target& t) { return !t.count && joinable_var(t.var).has_value(); });
+}
+
+void plan_joined(Program& program) {
+  program.joined.assign(program.set->pipelines.size(), {});
+  for (Rule& rule : program.rules) {
+    for (Link& link : rule.links) {
+      link.joined = joinable_link(link);
+      if (!link.joined) continue;
+      std::vector<Target>& vars = program.joined[link.pipeline];
+      for (const Target& t : link.targets) {
+        const Var var = *joinable_var(t.var);
+        const bool known = std::any_of(vars.begin(), vars.end(),
+                                       [&](const Target& have) { return have.var == var; });
+        if (!known) vars.push_back(Target{var});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void index_program(Program& program) {
@@ -120,6 +187,7 @@ std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
   program->tx_initial = std::move(initial);
   index_program(*program);
   fold_constants(*program);
+  plan_joined(*program);
   return program;
 }
 

@@ -130,6 +130,9 @@ struct Link {
   std::uint32_t pipeline = 0;  // Pipelines index (0: no transformation)
   bool multi_match = false;
   bool capture = false;
+  // Program::joined: the link can only match when its pattern or word list
+  // hits the joined values of its pipeline (checked once per request).
+  bool joined = false;
   std::vector<SetVar> setvars;
 };
 

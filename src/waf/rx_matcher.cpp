@@ -16,12 +16,17 @@ struct Group {
   std::uint32_t next = 0;
 };
 
-RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher& counts) {
+RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher& counts,
+            const std::filesystem::path* cache_dir) {
   if (auto it = group.planned.find(source); it != group.planned.end()) return it->second;
-  const pattern::Analysis a = pattern::analyse(source);
+  // Deciding Hyperscan's form costs trial compilations (~10 s for all of
+  // CRS): through the cache, a reload reads the decisions instead.
+  const pattern::Analysis a =
+      cache_dir ? pattern::analyse_cached(source, *cache_dir) : pattern::analyse(source);
   RxPlan p;
   p.db = db;
   p.entry = group.next;
+  p.joinable = a.parsed && !a.subject_anchors;
   unsigned flags = pattern::kSingleMatch;
   switch (a.form) {
     case pattern::Form::exact:
@@ -61,7 +66,7 @@ std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& err
       if (link.op.kind != OpKind::rx) continue;
       auto [it, added] = db_of_pipeline.emplace(link.pipeline, groups.size());
       if (added) groups.emplace_back();
-      link.op.rx_plan = plan(link.op.source, it->second, groups[it->second], *matcher);
+      link.op.rx_plan = plan(link.op.source, it->second, groups[it->second], *matcher, cache_dir);
     }
   }
   for (const Group& g : groups) {

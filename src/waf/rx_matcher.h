@@ -27,6 +27,9 @@ struct RxPlan {
   Form form = Form::pcre_only;
   std::uint32_t db = 0;     // RxMatcher database (the link's pipeline)
   std::uint32_t entry = 0;  // the pattern's id in it
+  // No \A \z \Z \G: a scan of values joined with LF reports the pattern
+  // whenever a scan of one of the values would (see Program::joined).
+  bool joinable = false;
 };
 
 class RxMatcher {

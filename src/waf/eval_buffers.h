@@ -1,0 +1,140 @@
+// Internal to the evaluator: what one evaluation keeps per request, in
+// buffers that go back to a per-thread pool when it ends, so a worker in
+// steady state inspects without allocating (the tables and strings keep
+// their capacity; stamps tell the current request's entries from old ones).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "waf/evaluation.h"
+
+namespace centinela::waf {
+
+// Open addressing keyed by (bytes' address, length, tag); an entry is live
+// when its stamp is the current one, so clearing costs nothing.
+template <class T>
+class StampedTable {
+ public:
+  struct Key {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    std::uint32_t tag = 0;
+    bool operator==(const Key&) const = default;
+  };
+
+  T* find(const Key& key, std::uint64_t stamp) {
+    if (slots_.empty()) return nullptr;
+    for (std::size_t i = index(key);; i = (i + 1) & mask()) {
+      Slot& s = slots_[i];
+      if (s.stamp != stamp) return nullptr;
+      if (s.key == key) return &s.value;
+    }
+  }
+
+  // `key` must be absent.
+  T& insert(const Key& key, std::uint64_t stamp) {
+    if (stamp != stamp_) {
+      stamp_ = stamp;
+      used_ = 0;
+    }
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    ++used_;
+    for (std::size_t i = index(key);; i = (i + 1) & mask()) {
+      Slot& s = slots_[i];
+      if (s.stamp == stamp_) continue;
+      s.key = key;
+      s.stamp = stamp_;
+      return s.value;
+    }
+  }
+
+ private:
+  struct Slot {
+    Key key;
+    std::uint64_t stamp = 0;
+    T value{};
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  std::size_t index(const Key& k) const {
+    std::uint64_t h = reinterpret_cast<std::uintptr_t>(k.data) ^ (k.size * 0x9E3779B97F4A7C15ull) ^
+                      (std::uint64_t{k.tag} * 0xC2B2AE3D27D4EB4Full);
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 32;
+    return static_cast<std::size_t>(h) & mask();
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 256 : old.size() * 2, Slot{});
+    used_ = 0;
+    for (Slot& s : old) {
+      if (s.stamp != stamp_) continue;
+      ++used_;
+      for (std::size_t i = index(s.key);; i = (i + 1) & mask()) {
+        if (slots_[i].stamp == stamp_) continue;
+        slots_[i] = std::move(s);
+        break;
+      }
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+  std::uint64_t stamp_ = 0;
+};
+
+// The bytes a value holds, as a bit set, to tell which transformations can
+// change it without running them.
+struct ByteMask {
+  std::array<std::uint64_t, 4> bits{};
+  bool intersects(const ByteMask& other) const {
+    return ((bits[0] & other.bits[0]) | (bits[1] & other.bits[1]) | (bits[2] & other.bits[2]) |
+            (bits[3] & other.bits[3])) != 0;
+  }
+};
+
+struct Evaluation::Buffers {
+  // `request` stamps what lives for the whole request (transformations, hit
+  // bits: the view's values stay put); `phase` what a phase recomputes (the
+  // joined values, which a body adds to).
+  std::uint64_t request = 0, phase = 0;
+
+  StampedTable<std::string_view> transforms;
+  StampedTable<ByteMask> masks;
+  StampedTable<std::uint32_t> rx_hits;  // offset of the bits in `bits`
+  std::vector<std::uint64_t> bits;
+  std::uint64_t bits_request = 0;  // `bits` holds that request's
+
+  // Strings the request owns (transformed values, numbers): a deque keeps
+  // their addresses; `strings_used` of them are this request's.
+  std::deque<std::string> strings;
+  std::size_t strings_used = 0;
+  std::string& next_string() {
+    if (strings_used == strings.size()) strings.emplace_back();
+    return strings[strings_used];
+  }
+  std::string_view commit_string() { return strings[strings_used++]; }
+
+  std::vector<Value> link_values;
+
+  // Program::joined.
+  std::vector<std::string> text;  // by pipeline node
+  std::vector<std::uint64_t> text_phase;
+  std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
+  std::vector<std::uint64_t> rx_phase;
+  struct WordsHit {
+    const void* words;
+    std::uint32_t pipeline;
+    std::uint64_t phase;
+    bool hit;
+  };
+  std::vector<WordsHit> words;
+  std::vector<Value> values;
+};
+
+}  // namespace centinela::waf

@@ -1,0 +1,110 @@
+// Program::joined: per phase, the values of the view variables a pipeline's
+// joinable links read, transformed by that pipeline and joined with LF, are
+// scanned once per Hyperscan database and @pm word list. A pattern that
+// misses the joined text misses every single value in it (LF stands where
+// a value starts or ends: MULTILINE ^ and $ still hold there, and the
+// joinable patterns have no whole-subject anchors), so its links are
+// decided without visiting their values; a hit sends the link the usual
+// way, value by value.
+#include <algorithm>
+
+#include "pattern/literal_set.h"
+#include "pattern/matcher.h"
+#include "waf/eval_buffers.h"
+
+namespace centinela::waf {
+
+// A few per thread: an evaluation waiting for a body keeps its own while
+// the worker runs others.
+std::vector<std::unique_ptr<Evaluation::Buffers>>& Evaluation::buffer_pool() {
+  thread_local std::vector<std::unique_ptr<Buffers>> pool;
+  return pool;
+}
+
+std::unique_ptr<Evaluation::Buffers, Evaluation::ReleaseBuffers> Evaluation::acquire_buffers() {
+  auto& pool = buffer_pool();
+  std::unique_ptr<Buffers> buffers;
+  if (pool.empty()) {
+    buffers = std::make_unique<Buffers>();
+  } else {
+    buffers = std::move(pool.back());
+    pool.pop_back();
+  }
+  // Nothing of the previous evaluation is current.
+  ++buffers->request;
+  ++buffers->phase;
+  buffers->strings_used = 0;
+  return std::unique_ptr<Buffers, ReleaseBuffers>(buffers.release());
+}
+
+void Evaluation::ReleaseBuffers::operator()(Buffers* buffers) const {
+  std::unique_ptr<Buffers> owned(buffers);
+  auto& pool = buffer_pool();
+  if (pool.size() < 16) pool.push_back(std::move(owned));
+}
+
+void Evaluation::new_phase() { ++buffers_->phase; }
+
+std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
+  Buffers& b = *buffers_;
+  if (b.text.size() <= pipeline) {
+    b.text.resize(program_.set->pipelines.size());
+    b.text_phase.resize(program_.set->pipelines.size(), 0);
+  }
+  std::string& out = b.text[pipeline];
+  if (b.text_phase[pipeline] == b.phase) return out;
+  out.clear();
+  for (const Target& target : program_.joined[pipeline]) {
+    b.values.clear();
+    collect(target, b.values);
+    for (const Value& v : b.values) {
+      out.append(transformed(v, pipeline));
+      out.push_back('\n');
+    }
+  }
+  b.text_phase[pipeline] = b.phase;
+  return out;
+}
+
+bool Evaluation::joined_may_match(const Link& link) {
+  Buffers& b = *buffers_;
+  if (link.op.kind == OpKind::pm) {
+    for (const Buffers::WordsHit& w : b.words) {
+      if (w.words == link.op.literals.get() && w.pipeline == link.pipeline && w.phase == b.phase) {
+        return w.hit;
+      }
+    }
+    const std::string_view text = joined_text(link.pipeline);
+    bool hit = false;
+    const pattern::ScanStatus status =
+        link.op.literals->scan(text, scratch_.scan, [&](unsigned, std::size_t) {
+          hit = true;
+          return false;
+        });
+    hit |= status == pattern::ScanStatus::error;  // unknown: look at the values
+    std::erase_if(b.words, [&](const Buffers::WordsHit& w) { return w.phase != b.phase; });
+    b.words.push_back({link.op.literals.get(), link.pipeline, b.phase, hit});
+    return hit;
+  }
+  const RxPlan& plan = link.op.rx_plan;
+  const RxMatcher* matcher = program_.set->rx.get();
+  const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
+  if (db == nullptr) return true;
+  if (b.rx_bits.size() <= plan.db) {
+    b.rx_bits.resize(matcher->databases());
+    b.rx_phase.resize(matcher->databases(), 0);
+  }
+  std::vector<std::uint64_t>& bits = b.rx_bits[plan.db];
+  if (b.rx_phase[plan.db] != b.phase) {
+    const std::string_view text = joined_text(link.pipeline);
+    bits.assign((matcher->entries(plan.db) + 63) / 64, 0);
+    const pattern::ScanStatus status = db->scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
+      if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+    });
+    if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
+    b.rx_phase[plan.db] = b.phase;
+  }
+  return (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
+}
+
+}  // namespace centinela::waf
