@@ -18,7 +18,9 @@
 
 #include "app/gateway.h"
 #include "app/version.h"
+#include "app/waf_loading.h"
 #include "config/config.h"
+#include "waf/engine.h"
 #include "warm/url_list.h"
 #include "warm/warm_report.h"
 #include "warm/warmer.h"
@@ -107,6 +109,20 @@ config::LoadResult load_or_report(const std::string& path) {
 int check_command(const Options& options) {
   const auto result = load_or_report(options.config_path);
   if (!result.config) return 1;
+  // The WAF's rules load as they will at start (through the compile cache):
+  // a rule file that does not parse, or an exclusion naming an unknown rule,
+  // fails the check.
+  if (waf_used(*result.config)) {
+    const WafLoad waf = load_waf(*result.config, {});
+    if (!waf.error.empty()) {
+      std::fprintf(stderr, "%s\n", waf.error.c_str());
+      return 1;
+    }
+    const auto errors = check_exclusions(*result.config, *waf.engine, options.config_path);
+    for (const std::string& error : errors) std::fprintf(stderr, "%s\n", error.c_str());
+    if (!errors.empty()) return 1;
+    std::printf("waf rules: %s\n", waf.engine->report().summary().c_str());
+  }
   std::printf("configuration OK\n");
   return 0;
 }

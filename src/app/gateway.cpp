@@ -11,6 +11,7 @@
 
 #include "admin/admin_server.h"
 #include "app/version.h"
+#include "app/waf_loading.h"
 #include "cache/cache_stage.h"
 #include "cache/coalescer.h"
 #include "cache/memory_store.h"
@@ -48,6 +49,8 @@ struct Gateway::State {
   // What every config generation's routes build their stages with.
   cache::CacheServices cache_services;
   proxy::ChainServices chain_services;
+  WafLoad waf;              // the WAF's rules of the current generation
+  std::string start_error;  // what keeps run() from starting
   std::unique_ptr<observe::AccessLog> access_log;
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
@@ -108,6 +111,9 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   s.config = std::make_shared<const config::Config>(std::move(initial));
   s.start_cache();  // before the routes' chains, whose cache stages use it
   s.start_threat();
+  s.waf = load_waf(*s.config, {});
+  if (!s.waf.error.empty()) s.start_error = "waf rules: " + s.waf.error;
+  s.chain_services.waf = s.waf.engine.get();
   s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
@@ -128,6 +134,10 @@ Gateway::~Gateway() = default;
 
 int Gateway::run() {
   auto& s = *state_;
+  if (!s.start_error.empty()) {
+    observe::log_event(observe::Level::error, "cannot start", {{"error", s.start_error}});
+    return 1;
+  }
   s.access_log = std::make_unique<observe::AccessLog>(s.config->log, s.config->waf.incident_log);
   s.shared.access_log = s.access_log.get();
   observe::IncidentLog::global().configure(s.config->waf, s.config->log, s.access_log.get());
@@ -296,6 +306,17 @@ void Gateway::State::reload() {
     observe::log_event(observe::Level::warn,
                        "server.listen and server.workers changes take effect on restart only");
   }
+  // The WAF's rules again only when they changed (a bad rule file keeps the
+  // running config, as a bad config does).
+  WafLoad next_waf = load_waf(*next, waf);
+  if (!next_waf.error.empty()) {
+    reload_failure->inc();
+    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
+                       {{"error", "waf rules: " + next_waf.error}});
+    return;
+  }
+  waf = std::move(next_waf);
+  chain_services.waf = waf.engine.get();
   // Built here, on the main thread, with the servers' health carried over;
   // workers only swap a pointer between requests.
   auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);

@@ -6,6 +6,10 @@ namespace centinela::cache {
 struct CacheServices;
 }
 
+namespace centinela::waf {
+class Engine;
+}
+
 namespace centinela::proxy {
 
 struct ChainServices {
@@ -13,6 +17,9 @@ struct ChainServices {
   // for purge messages): src/cache/cache_stage.h. Null: no route gets a
   // cache stage.
   cache::CacheServices* cache = nullptr;
+  // The WAF's compiled rules of the current config generation (a reload that
+  // changes them makes a new one). Null: no route runs the WAF.
+  waf::Engine* waf = nullptr;
 };
 
 }  // namespace centinela::proxy

@@ -1,9 +1,11 @@
 #include "bench_requests.h"
 
+#include <utility>
+
 namespace bench {
 namespace {
 
-using centinela::waf::Field;
+using Field = std::pair<const char*, const char*>;
 
 // HS256, {"sub":"user_8f3a2c91","name":"Jane Doe","email":…,"iat":…,"exp":…,"scope":…}
 constexpr const char* kJwt =
@@ -32,36 +34,29 @@ constexpr const char* kOrder =
 
 }  // namespace
 
+Request make_request(const char* name, const char* method, const char* target, std::string body) {
+  Request r;
+  r.name = name;
+  r.head.method_string(method);
+  r.head.target(target);
+  r.head.version(11);
+  for (const auto& [field, value] : browser_headers()) r.head.insert(field, value);
+  if (!body.empty()) {
+    r.head.insert("Content-Type", "application/json");
+    r.head.insert("Content-Length", std::to_string(body.size()));
+  }
+  r.client_ip = "203.0.113.7";
+  r.body = std::move(body);
+  return r;
+}
+
 const std::vector<Request>& requests() {
   static const std::vector<Request> all = [] {
     std::vector<Request> out;
-    Request get;
-    get.name = "get";
-    get.head.method = "GET";
-    get.head.target = "/api/orders?status=shipped&page=2";
-    get.head.version = "1.1";
-    get.head.headers = browser_headers();
-    get.head.client_ip = "203.0.113.7";
-    get.head.request_id = "01JEBZ3K7Q9YV4T2M8N6P5R1SA";
-    out.push_back(get);
-    Request json = get;
-    json.name = "json";
-    json.head.method = "POST";
-    json.head.target = "/api/orders";
-    json.body = kOrder;
-    out.push_back(json);
+    out.push_back(make_request("get", "GET", "/api/orders?status=shipped&page=2", {}));
+    out.push_back(make_request("json", "POST", "/api/orders", kOrder));
     return out;
   }();
-  // Content-Length and Content-Type point into the body's storage, built
-  // once the vector no longer moves.
-  static const bool typed = [] {
-    auto& json = const_cast<Request&>(all[1]);
-    static const std::string length = std::to_string(json.body.size());
-    json.head.headers.push_back({"Content-Type", "application/json"});
-    json.head.headers.push_back({"Content-Length", length});
-    return true;
-  }();
-  (void)typed;
   return all;
 }
 

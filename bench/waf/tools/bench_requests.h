@@ -4,17 +4,18 @@
 #include <string>
 #include <vector>
 
-#include "waf/inspection.h"
+#include "stage/request_context.h"
 
 namespace bench {
 
 struct Request {
   std::string name;  // "get", "json"
-  centinela::waf::RequestHead head;
+  centinela::stage::RequestHead head;
+  std::string client_ip;
   std::string body;
 };
 
-// Built once; the heads' views point into static storage.
+// Built once.
 const std::vector<Request>& requests();
 
 }  // namespace bench

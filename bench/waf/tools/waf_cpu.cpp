@@ -3,7 +3,7 @@
 // over and over. Prints µs per request (thread CPU time); under callgrind,
 // count only the loop:
 //
-//   valgrind --tool=callgrind --toggle-collect=waf_cpu_measure \
+//   valgrind --tool=callgrind --toggle-collect=waf_cpu_measure
 //     waf_cpu --cache DIR --case get --n 2000
 //
 // and divide Ir by N. Not a test: nothing asserts on time. Cases:
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "bench_requests.h"
+#include "stage/request_context.h"
 #include "waf/engine.h"
 #include "waf/inspection.h"
 
@@ -35,15 +36,31 @@ double thread_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-Verdict inspect(const std::shared_ptr<const Program>& program, const bench::Request& request) {
-  Inspection inspection(program, WafMode::block);
-  if (!inspection.head(request.head)) return inspection.verdict();
-  if (inspection.wants_body()) {
-    inspection.body(request.body, true);
-  } else {
-    inspection.no_body();
+// As the gateway runs it: a fresh arena and context per request. `print`:
+// show the verdict (its findings live as long as the inspection).
+Verdict inspect(const std::shared_ptr<const Program>& program, const bench::Request& request,
+                bool print = false) {
+  centinela::stage::Arena arena;
+  centinela::stage::RequestContext ctx(const_cast<centinela::stage::RequestHead&>(request.head),
+                                       arena);
+  ctx.client_ip = request.client_ip;
+  Inspection inspection(program, WafMode::block, arena);
+  if (inspection.head(ctx)) {
+    if (inspection.wants_body()) {
+      inspection.body(request.body, true);
+    } else {
+      inspection.no_body();
+    }
   }
-  return inspection.verdict();
+  const Verdict v = inspection.verdict();
+  if (print) {
+    std::printf("%-5s: action %s, score %lld, findings %zu", request.name.c_str(),
+                std::string(to_string(v.action)).c_str(), static_cast<long long>(v.score),
+                v.findings_total);
+    for (const Finding& f : *v.findings) std::printf(" %u(%s)", f.rule, f.target.c_str());
+    std::printf("\n");
+  }
+  return v;
 }
 
 }  // namespace
@@ -85,12 +102,7 @@ int main(int argc, char** argv) {
   const auto program = engine->program(options);
   for (const bench::Request& request : bench::requests()) {
     if (which != "all" && which != request.name) continue;
-    const Verdict v = inspect(program, request);  // warms the scratch and caches
-    std::printf("%-5s PL%d: action %s, score %lld, findings %zu", request.name.c_str(), paranoia,
-                std::string(to_string(v.action)).c_str(), static_cast<long long>(v.score),
-                v.findings_total);
-    for (const Finding& f : *v.findings) std::printf(" %u(%s)", f.rule, f.target.c_str());
-    std::printf("\n");
+    inspect(program, request, true);  // warms the scratch and caches
     waf_cpu_measure(&program, &request, n / 10 + 1);
     const double start = thread_seconds();
     waf_cpu_measure(&program, &request, n);

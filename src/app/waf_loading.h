@@ -1,0 +1,35 @@
+// The WAF engine of a configuration: its rule files compiled once (with the
+// compile cache, a fraction of a second; cold, seconds of Hyperscan work),
+// made again only when a reload changes the rules or the files changed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace centinela::waf {
+class Engine;
+}
+
+namespace centinela::app {
+
+struct WafLoad {
+  std::shared_ptr<waf::Engine> engine;  // null: no route runs the WAF
+  std::string key;                      // what it was made from (files, mtimes, cache)
+  std::string error;                    // non-empty: the rules did not load
+};
+
+// `previous` is kept when its key matches. Logs the load report.
+WafLoad load_waf(const config::Config& config, const WafLoad& previous);
+
+// What `centinela check` adds once the rules are loaded: exclusions naming a
+// rule id or tag no loaded rule has ("FILE:LINE:COLUMN: message").
+std::vector<std::string> check_exclusions(const config::Config& config, const waf::Engine& engine,
+                                          const std::string& config_path);
+
+// Whether any route runs the WAF.
+bool waf_used(const config::Config& config);
+
+}  // namespace centinela::app

@@ -1,0 +1,27 @@
+// A route's WAF stage: its program from the engine (paranoia, threshold,
+// exclusions), its incidents to the incident log, its scores to the
+// client's threat score when the route counts them.
+#pragma once
+
+#include <memory>
+
+#include "config/config.h"
+#include "stage/stage.h"
+
+namespace centinela::waf {
+class Engine;
+struct ProgramOptions;
+}  // namespace centinela::waf
+
+namespace centinela::proxy {
+
+// Null when the route's WAF is off or there is no engine.
+std::unique_ptr<stage::Stage> make_route_waf_stage(const config::Config& config,
+                                                   const config::RouteConfig& route,
+                                                   waf::Engine* engine);
+
+// The program options a route's `waf:` asks for.
+waf::ProgramOptions program_options(const config::RouteWafConfig& route_waf,
+                                    const waf::Engine& engine);
+
+}  // namespace centinela::proxy
