@@ -30,13 +30,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-wait_for() {  # url, what, pid: poll until the url answers, the process dies, or 15 s pass
-  for _ in $(seq 1 150); do
+wait_for() {  # url, what, pid: poll until the url answers, the process dies, or 60 s pass
+  for _ in $(seq 1 600); do
     curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
     kill -0 "$3" 2>/dev/null || { echo "demo: $2 exited during start-up" >&2; return 1; }
     sleep 0.1
   done
-  echo "demo: $2 did not answer $1 within 15 s" >&2
+  echo "demo: $2 did not answer $1 within 60 s" >&2
   return 1
 }
 
@@ -49,6 +49,9 @@ for port in "$ORIGIN_PORT" 8080 9901; do
   if port_busy "$port"; then echo "demo: port $port is already in use" >&2; exit 1; fi
 done
 
+# The first check on a machine compiles the WAF's rules (~15 s); later loads read
+# them from the compile cache.
+echo "demo: checking $CONFIG"
 "$GATEWAY" check -c "$CONFIG"
 
 echo "demo: starting the origin (FastAPI) on 127.0.0.1:$ORIGIN_PORT"
@@ -88,6 +91,21 @@ cat <<'TEXT'
     curl -s http://127.0.0.1:9901/metrics | grep ^centinela_
     curl -s http://127.0.0.1:9901/health
     curl -s http://127.0.0.1:9901/ready
+
+  Attack detection and bans (X-Forwarded-For plays another client: 127.0.0.1 is trusted):
+    curl -i "http://127.0.0.1:8080/api/search?q=1'%20OR%20'1'='1"   # 403 with an incident_id
+    curl -i http://127.0.0.1:8080/api/articles -H 'Content-Type: application/json' \
+         -d '{"title": "<script>alert(1)</script>"}'             # a JSON body is inspected too
+    curl -s -X POST http://127.0.0.1:8080/api/articles -H 'Content-Type: application/json' \
+         -d '{"title": "Why SELECT * FROM users is slow, and what O'"'"'Brien did"}'  # prose passes
+    for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{http_code} ' -H 'X-Forwarded-For: 203.0.113.9' \
+         "http://127.0.0.1:8080/api/search?q=%3Cscript%3Ealert($i)%3C/script%3E"; done; echo
+                                                         # 403s, then banned: 403 for any path
+    curl -i -H 'X-Forwarded-For: 203.0.113.9' http://127.0.0.1:8080/api/articles  # "client temporarily banned"
+    curl -s http://127.0.0.1:9901/admin/waf/incidents?limit=3
+    curl -s http://127.0.0.1:9901/admin/bans
+    curl -s http://127.0.0.1:9901/admin/threat/top
+    curl -s -X DELETE 'http://127.0.0.1:9901/admin/bans?ip=203.0.113.9'   # lift the ban
 
   Ctrl-C stops both.
 

@@ -64,8 +64,12 @@ class WafStage final : public stage::Stage {
       metrics_->observe_inspection(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - state.started).count());
     }
-    // The one place findings reach the client's threat score.
-    if (settings_.threat && verdict.score > 0) settings_.threat(ctx, ctx.waf_score);
+    // The one place findings reach the client's threat score: only a request
+    // the route counts as an attack (score at its threshold). Below it the
+    // findings are benign by the route's own definition, and some fire on
+    // every request of a client (920350, a Host that is an IP address): they
+    // would ban a well-behaved client over time.
+    if (settings_.threat && verdict.action != WafAction::pass) settings_.threat(ctx, ctx.waf_score);
     if (verdict.action == WafAction::pass) return stage::RequestVerdict::proceed();
     state.incident = observe::new_incident_id();
     ctx.incident_id = state.incident.view();

@@ -17,6 +17,7 @@ using Kind = stage::RequestVerdict::Kind;
 
 constexpr const char* kRules = R"(
 SecRule ARGS "@contains attack" "id:942100,phase:2,pass,msg:'test attack',severity:CRITICAL,setvar:tx.anomaly_score=+5"
+SecRule REQUEST_HEADERS:Host "@rx ^[\d.:]+$" "id:920350,phase:1,pass,msg:'Host header is a numeric IP address',severity:WARNING,setvar:tx.anomaly_score=+3"
 SecRule TX:ANOMALY_SCORE "@ge 5" "id:949110,phase:2,deny,msg:'Inbound Anomaly Score Exceeded'"
 )";
 
@@ -86,6 +87,21 @@ TEST(WafStage, CleanRequestPasses) {
   EXPECT_EQ(request.ctx.waf_score, 0);
   EXPECT_TRUE(request.ctx.incident_id.empty());
   EXPECT_TRUE(f.incidents.empty());
+}
+
+TEST(WafStage, FindingsBelowTheThresholdAddNoThreatPoints) {
+  // 920350 fires on every request of a client that addresses the gateway by
+  // IP: that client must not drift into a ban.
+  Fixture f(WafMode::block);
+  fake::FakeRequest request("GET", "/search?q=shoes", {{"Host", "192.0.2.1:8080"}});
+  EXPECT_EQ(f.stage->on_request_head(request.ctx).kind(), Kind::proceed);
+  EXPECT_EQ(request.ctx.waf_score, 3);
+  EXPECT_EQ(request.ctx.waf_action, "pass");
+  EXPECT_TRUE(f.scores.empty());
+  // With the attack on top it counts, the numeric Host's 3 points included.
+  fake::FakeRequest attack("GET", "/search?q=attack", {{"Host", "192.0.2.1:8080"}});
+  EXPECT_EQ(f.stage->on_request_head(attack.ctx).kind(), Kind::respond);
+  EXPECT_EQ(f.scores, std::vector<int>{8});
 }
 
 TEST(WafStage, InspectsAJsonBody) {
