@@ -137,7 +137,9 @@ void append_incident_line(std::string& out, const IncidentRecord& record,
   if (record.ban) {
     fmt::format_to(std::back_inserter(out), R"(,"ban":{{"level":{},"until":")", record.ban->level);
     append_rfc3339_ms(out, record.ban->until);
-    out.append("\"}");
+    out.push_back('"');
+    append_string(out, "signal", record.ban->signal);
+    out.push_back('}');
   }
   out.append("}\n");
 }

@@ -44,6 +44,7 @@ struct IncidentFinding {
 struct IncidentBan {
   unsigned level = 0;
   std::chrono::system_clock::time_point until;
+  std::string_view signal;  // what tipped the score over ("waf", "not_found", "manual"...)
 };
 
 struct IncidentRecord {  // views need only be valid during IncidentLog::record

@@ -272,7 +272,7 @@ std::optional<BanState> ScoreTable::add(const ClientKey& key, std::uint64_t fp, 
     slot->level = static_cast<std::uint8_t>(level);
     slot->ban_until_ns = now_ns + (step > 0 ? rules.durations_ns[step - 1] : 60'000'000'000);
     slot->score = 0;
-    return BanState{level, slot->ban_until_ns};
+    return BanState{level, slot->ban_until_ns, score};
   }
   slot->score = static_cast<float>(std::min(score, 1e9));
   return std::nullopt;

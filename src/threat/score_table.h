@@ -39,6 +39,7 @@ struct Rules {
 struct BanState {
   int level = 0;
   std::int64_t until_ns = 0;
+  double score = 0;  // the score that made the ban (the table starts it again from 0)
 };
 
 // One client as the admin API shows it.

@@ -7,6 +7,7 @@
 
 #include "observe/event_log.h"
 #include "observe/metrics.h"
+#include "threat/ban_incident.h"
 
 namespace centinela::threat {
 namespace {
@@ -183,6 +184,9 @@ void Tracker::made_ban(const ClientKey& client, Signal signal, const BanState& b
                       {"seconds", std::to_string(seconds)},
                       {"signal", std::string(to_string(signal))}});
   const Settings* settings = this->settings();
+  if (settings != nullptr) {
+    record_ban_incident(client, signal, ban, settings->rules.ban_score);
+  }
   if (settings != nullptr && settings->shared_redis && thread_fleet_sink.ban != nullptr) {
     thread_fleet_sink.ban(client, ban);
   }

@@ -184,6 +184,13 @@ TEST_F(WafTest, RepeatedAttacksBanTheClient) {
   EXPECT_NE(after.body.find("client temporarily banned"), std::string::npos) << after.body;
   // Others are served.
   EXPECT_EQ(get("/public/index.html", from("203.0.113.7")).status, 200);
+  // The ban is an incident of its own, beside the blocks that led to it.
+  const std::string ip(kAttacker);
+  HttpResponse incidents = admin_get("/admin/waf/incidents?ip=" + ip);
+  ASSERT_EQ(incidents.status, 200);
+  EXPECT_NE(incidents.body.find(R"("action":"banned")"), std::string::npos) << incidents.body;
+  EXPECT_NE(incidents.body.find(R"("signal":"waf")"), std::string::npos) << incidents.body;
+  EXPECT_NE(incidents.body.find(R"("action":"blocked")"), std::string::npos) << incidents.body;
 }
 
 TEST_F(WafTest, CheckRefusesAnExclusionOfAnUnknownRule) {

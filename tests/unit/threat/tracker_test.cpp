@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config/address.h"
+#include "observe/incident_log.h"
 
 namespace centinela::threat {
 namespace {
@@ -48,6 +49,27 @@ TEST_F(TrackerTest, ConfiguredPointsPerSignal) {
   EXPECT_TRUE(tracker_.banned(client));
   EXPECT_FALSE(tracker_.banned(ClientKey::ip("192.0.2.2")));
   EXPECT_FALSE(tracker_.banned(ClientKey::user("192.0.2.1")));  // kinds never mix
+}
+
+TEST_F(TrackerTest, EveryBanIsAnIncident) {
+  observe::IncidentLog::global().clear();
+  const ClientKey client = ClientKey::ip("192.0.2.77");
+  tracker_.add(client, Signal::waf, 4);
+  EXPECT_EQ(observe::IncidentLog::global().recent_json(10, "192.0.2.77", ""),
+            R"({"incidents":[]})");
+  ASSERT_TRUE(tracker_.add(client, Signal::waf, 8));
+  const std::string json = observe::IncidentLog::global().recent_json(10, "192.0.2.77", "");
+  EXPECT_NE(json.find(R"("action":"banned")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("client_ip":"192.0.2.77")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("score":12,"threshold":10)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("ban":{"level":1,"until":")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("signal":"waf"})"), std::string::npos) << json;
+  // An operator's ban of a user too.
+  tracker_.ban(ClientKey::user("mallory"), 60 * kSecond);
+  const std::string all = observe::IncidentLog::global().recent_json(10, "", "");
+  EXPECT_NE(all.find(R"("user":"mallory")"), std::string::npos) << all;
+  EXPECT_NE(all.find(R"("signal":"manual"})"), std::string::npos) << all;
+  observe::IncidentLog::global().clear();
 }
 
 TEST_F(TrackerTest, WafPointsAreTheAnomalyScoreUnlessConfigured) {
