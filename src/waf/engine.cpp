@@ -1,5 +1,7 @@
 #include "waf/engine.h"
 
+#include "waf/builtin_rules.h"
+
 namespace centinela::waf {
 
 std::shared_ptr<Engine> Engine::load(std::span<const std::string> rule_files,
@@ -7,7 +9,7 @@ std::shared_ptr<Engine> Engine::load(std::span<const std::string> rule_files,
   const std::vector<std::string> files =
       rule_files.empty() ? debian_crs_files()
                          : std::vector<std::string>(rule_files.begin(), rule_files.end());
-  return std::make_shared<Engine>(load_rules(files, cache_dir));
+  return std::make_shared<Engine>(compile_rules(parse_with_builtin_rules(files), cache_dir));
 }
 
 std::shared_ptr<const Program> Engine::program(const ProgramOptions& options) {
