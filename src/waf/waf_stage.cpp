@@ -8,6 +8,7 @@
 #include "observe/incident_log.h"
 #include "stage/local_response.h"
 #include "stage/request_context.h"
+#include "waf/builtin_rules.h"
 #include "waf/waf_metrics.h"
 
 namespace centinela::waf {
@@ -89,7 +90,7 @@ class WafStage final : public stage::Stage {
       auto& names = tags.emplace_back();
       for (std::uint16_t t : settings_.program->rules[f.index].tags) names.push_back(set.tags[t]);
       findings.push_back({f.rule,
-                          f.rule >= kNativeRules ? "centinela" : "crs",
+                          f.rule >= kNativeRules || is_builtin_rule(f.rule) ? "centinela" : "crs",
                           f.msg,
                           names,
                           severity_name(f.severity),
