@@ -20,6 +20,7 @@
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "config/config.h"
+#include "observe/event_log.h"
 #include "waf/engine.h"
 #include "warm/url_list.h"
 #include "warm/warm_report.h"
@@ -108,6 +109,9 @@ config::LoadResult load_or_report(const std::string& path) {
 
 int check_command(const Options& options) {
   const auto result = load_or_report(options.config_path);
+  for (const auto& warning : result.warnings) {
+    std::fprintf(stderr, "%s\n", warning.to_string().c_str());
+  }
   if (!result.config) return 1;
   // The WAF's rules load as they will at start (through the compile cache):
   // a rule file that does not parse, or an exclusion naming an unknown rule,
@@ -130,6 +134,9 @@ int check_command(const Options& options) {
 int run_command(const Options& options) {
   auto result = load_or_report(options.config_path);
   if (!result.config) return 1;
+  for (const auto& warning : result.warnings) {
+    observe::log_event(observe::Level::warn, "config warning", {{"warning", warning.to_string()}});
+  }
   // Peers vanishing mid-write must be an error code, not a signal.
   ::signal(SIGPIPE, SIG_IGN);
   Gateway gateway(options.config_path, std::move(*result.config));

@@ -300,6 +300,9 @@ void Gateway::State::reload() {
     }
     return;
   }
+  for (const auto& warning : result.warnings) {
+    observe::log_event(observe::Level::warn, "config warning", {{"warning", warning.to_string()}});
+  }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
   if (listen_text(*next) != listen_text(*config) ||
       next->server.workers != config->server.workers) {
