@@ -36,9 +36,9 @@ void read_cache_store(ErrorList& errors, const YAML::Node& node, bool has_redis,
   }
 }
 
-const std::vector<std::string_view> kTopLevelKeys = {
-    "include", "server", "admin", "log", "redis", "upstreams", "cache", "rate_limit", "routes",
-    "identity", "waf", "threat"};
+const std::vector<std::string_view> kTopLevelKeys = {"include", "server",    "admin", "log",
+                                                     "redis",   "upstreams", "cache", "rate_limit",
+                                                     "routes",  "identity",  "waf",   "threat"};
 
 // A top-level section as written in one of the files.
 struct Section {

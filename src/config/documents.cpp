@@ -127,8 +127,8 @@ class DocumentReader {
 
   std::vector<Document>& documents_;
   const Environment& environment_;
-  std::vector<std::string> chain_;                  // the files being read, main first
-  std::map<std::string, std::string> included_;     // file → where it was included
+  std::vector<std::string> chain_;               // the files being read, main first
+  std::map<std::string, std::string> included_;  // file → where it was included
 };
 
 }  // namespace

@@ -10,8 +10,8 @@
 
 #include "config/ascii.h"
 #include "config/secret_file.h"
-#include "config/yaml_document.h"
 #include "config/sections.h"
+#include "config/yaml_document.h"
 
 namespace centinela::config {
 namespace {

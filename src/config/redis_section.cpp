@@ -65,8 +65,9 @@ void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out) {
     }
     if (const YAML::Node* file = fields.find("password_file")) {
       if (!out.password.empty()) {
-        errors.add(*file, "redis.password_file: the url has a password already; give one or the "
-                          "other");
+        errors.add(*file,
+                   "redis.password_file: the url has a password already; give one or the "
+                   "other");
       } else if (auto password = read_secret_file(errors, *file, "redis.password_file")) {
         out.password = std::move(*password);
       }

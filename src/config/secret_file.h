@@ -24,8 +24,7 @@ std::filesystem::path resolve_beside(const std::string& config_path, const std::
 
 // The whole file, or nullopt with `problem` set (naming the path); reads at
 // most kMaxSecretFileBytes + 1 bytes, so a huge file is refused cheaply.
-std::optional<std::string> read_small_file(const std::filesystem::path& path,
-                                           std::string& problem);
+std::optional<std::string> read_small_file(const std::filesystem::path& path, std::string& problem);
 
 // Reads the secret file named by the scalar `node` (the value of
 // `key_path`, e.g. "admin.token_file"), relative to errors.file():

@@ -24,8 +24,8 @@ std::string syntax_message(const std::string& text, const YAML::Exception& error
 }
 
 bool is_document_start(const std::string& line) {
-  return line.starts_with("---") && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
-                                     line[3] == '\r');
+  return line.starts_with("---") &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
 }
 
 // Where the second document begins: the `---` line before its content (or

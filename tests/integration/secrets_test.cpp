@@ -30,8 +30,8 @@ class SecretsTest : public GatewayTest {
     return yaml;
   }
 
-  ::testing::AssertionResult start(const std::string& yaml,
-                                   const std::vector<std::pair<std::string, std::string>>& env = {}) {
+  ::testing::AssertionResult start(
+      const std::string& yaml, const std::vector<std::pair<std::string, std::string>>& env = {}) {
     write_config_file(yaml);
     gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
     for (const auto& [name, value] : env) gateway_->set_environment(name, value);
@@ -77,13 +77,16 @@ TEST_F(SecretsTest, AWorldReadableTokenFileIsLoggedAsAWarning) {
   ASSERT_TRUE(start(with_admin_lines("  token_file: admin-token\n")));
   EXPECT_EQ(admin_stats_status("readable-token-0123"), 200);
   EXPECT_TRUE(eventually(
-      [&] { return gateway_->stderr_text().find("is readable by every user") != std::string::npos; },
+      [&] {
+        return gateway_->stderr_text().find("is readable by every user") != std::string::npos;
+      },
       3000ms))
       << gateway_->stderr_text();
 }
 
 TEST_F(SecretsTest, VariablesComeFromTheGatewaysEnvironment) {
-  config_.upstreams["api"] = R"({servers: ["${ORIGIN_ADDRESS}"], timeout: ${UPSTREAM_TIMEOUT:-5s}})";
+  config_.upstreams["api"] =
+      R"({servers: ["${ORIGIN_ADDRESS}"], timeout: ${UPSTREAM_TIMEOUT:-5s}})";
   ASSERT_TRUE(start(with_admin_lines("  token: \"${ADMIN_TOKEN}\"\n"),
                     {{"ORIGIN_ADDRESS", origin_.address()}, {"ADMIN_TOKEN", "env-token-0123"}}));
   EXPECT_TRUE(serves_normally());
@@ -92,7 +95,8 @@ TEST_F(SecretsTest, VariablesComeFromTheGatewaysEnvironment) {
 }
 
 TEST_F(SecretsTest, AnIncludedFileAddsRoutes) {
-  origin_.on("/extra/thing", [](const ReceivedRequest&) { return OriginReply::text(200, "extra"); });
+  origin_.on("/extra/thing",
+             [](const ReceivedRequest&) { return OriginReply::text(200, "extra"); });
   config_.routes = {R"({name: health, match: {exact: "/health"}, upstream: api})"};
   dir_.write("routes.d/extra.yaml",
              "routes:\n  - {name: extra, match: {prefix: \"/extra/\"}, upstream: api}\n");
@@ -153,8 +157,7 @@ TEST(SecretsCheck, ADirectoryAndTwoDocumentsAreRefused) {
   const std::string path = dir.write("two.yaml", "server: {workers: 2}\n---\nadmin: {}\n");
   CommandResult two = check(path);
   EXPECT_EQ(two.exit_code, 1) << two.output();
-  EXPECT_NE(two.err.find(path + ":2:1: a second YAML document"), std::string::npos)
-      << two.output();
+  EXPECT_NE(two.err.find(path + ":2:1: a second YAML document"), std::string::npos) << two.output();
 }
 
 TEST(SecretsCheck, AWorldReadableSecretIsAWarningAndTheFileIsOk) {

@@ -15,9 +15,9 @@ class ConfigDir {
  public:
   ConfigDir() {
     static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("centinela-config-test-" + std::to_string(::getpid()) + "-" +
-            std::to_string(counter++));
+    dir_ =
+        std::filesystem::temp_directory_path() /
+        ("centinela-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     std::filesystem::create_directories(dir_);
   }
   ~ConfigDir() { std::filesystem::remove_all(dir_); }

@@ -36,13 +36,14 @@ TEST(IncludesTest, RoutesFromIncludedFilesAreAppendedInOrder) {
   dir.write("routes.d/notes.txt", "not yaml: [");
   dir.write("upstreams.yaml", kUpstreams);
   dir.write("last.yaml", "routes:\n  - {name: rest, match: {prefix: /}, upstream: api}\n");
-  const std::string path = dir.write("centinela.yaml",
-                                     "include:\n"
-                                     "  - upstreams.yaml\n"
-                                     "  - routes.d/*.yaml\n"
-                                     "  - last.yaml\n"
-                                     "routes:\n"
-                                     "  - {name: health, match: {exact: /health}, upstream: api}\n");
+  const std::string path =
+      dir.write("centinela.yaml",
+                "include:\n"
+                "  - upstreams.yaml\n"
+                "  - routes.d/*.yaml\n"
+                "  - last.yaml\n"
+                "routes:\n"
+                "  - {name: health, match: {exact: /health}, upstream: api}\n");
   LoadResult result = load_file(path);
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   EXPECT_EQ(route_names(*result.config),
@@ -67,9 +68,9 @@ TEST(IncludesTest, AGlobMatchingNothingIsFineAMissingFileIsAnError) {
   const std::string path = dir.write("centinela.yaml", "include: [routes.d/*.yaml, nope.yaml]\n");
   LoadResult result = load_file(path);
   ASSERT_EQ(result.errors.size(), 1u) << all(result.errors);
-  EXPECT_EQ(result.errors[0].to_string(),
-            path + ":1:28: include: cannot open '" + dir.path("nope.yaml") +
-                "': No such file or directory");
+  EXPECT_EQ(result.errors[0].to_string(), path + ":1:28: include: cannot open '" +
+                                              dir.path("nope.yaml") +
+                                              "': No such file or directory");
 }
 
 TEST(IncludesTest, ErrorsInAnIncludedFilePointIntoIt) {
@@ -104,9 +105,8 @@ TEST(IncludesTest, ASectionWrittenInTwoFilesIsAnErrorNamingBoth) {
   const std::string path = dir.write("centinela.yaml", "admin:\n  token: y\ninclude: other.yaml\n");
   LoadResult result = load_file(path);
   ASSERT_EQ(result.errors.size(), 1u) << all(result.errors);
-  EXPECT_EQ(result.errors[0].to_string(),
-            other + ":2:1: section 'admin' is already written at " + path +
-                ":1; write each section in one file only");
+  EXPECT_EQ(result.errors[0].to_string(), other + ":2:1: section 'admin' is already written at " +
+                                              path + ":1; write each section in one file only");
 }
 
 TEST(IncludesTest, RouteNamesAreUniqueAcrossFiles) {
@@ -119,9 +119,9 @@ TEST(IncludesTest, RouteNamesAreUniqueAcrossFiles) {
                             "routes:\n  - {name: api, match: {prefix: /v1/}, upstream: api}\n");
   LoadResult result = load_file(path);
   ASSERT_EQ(result.errors.size(), 1u) << all(result.errors);
-  EXPECT_EQ(result.errors[0].to_string(),
-            other + ":2:5: duplicate route name 'api' (first used at " + path +
-                ":5); give one of them a different `name`");
+  EXPECT_EQ(result.errors[0].to_string(), other +
+                                              ":2:5: duplicate route name 'api' (first used at " +
+                                              path + ":5); give one of them a different `name`");
 }
 
 TEST(IncludesTest, CyclesAndRepeatsAreErrors) {
@@ -161,8 +161,9 @@ TEST(IncludesTest, ADirectoryIsNotAConfigFile) {
   LoadResult result = load_file(dir.path());
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].to_string(),
-            dir.path() + ": is a directory; give the main config file (its `include:` can name a "
-                         "directory of files)");
+            dir.path() +
+                ": is a directory; give the main config file (its `include:` can name a "
+                "directory of files)");
 }
 
 TEST(IncludesTest, TwoYamlDocumentsAreRefusedAtTheSecond) {

@@ -25,8 +25,9 @@ std::string all(const std::vector<ConfigError>& errors) {
 TEST(SecretsTest, AdminTokenFromAFileWithoutItsTrailingNewline) {
   ConfigDir dir;
   dir.write("secrets/admin-token", "s3cret-token\n");
-  const std::string path = dir.write(
-      "centinela.yaml", "admin:\n  listen: \"127.0.0.1:9901\"\n  token_file: secrets/admin-token\n");
+  const std::string path =
+      dir.write("centinela.yaml",
+                "admin:\n  listen: \"127.0.0.1:9901\"\n  token_file: secrets/admin-token\n");
   LoadResult result = load_file(path);
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   EXPECT_EQ(result.config->admin.token, "s3cret-token");
@@ -56,8 +57,10 @@ TEST(SecretsTest, InlineAndFileTogetherIsAnError) {
                                      "  token_file: token\n"
                                      "identity:\n"
                                      "  jwt:\n"
-                                     "    hs256_secret: \"" + std::string(kSecret) + "\"\n"
-                                     "    hs256_secret_file: jwt\n");
+                                     "    hs256_secret: \"" +
+                                         std::string(kSecret) +
+                                         "\"\n"
+                                         "    hs256_secret_file: jwt\n");
   LoadResult result = load_file(path);
   ASSERT_EQ(result.errors.size(), 2u) << all(result.errors);
   EXPECT_EQ(result.errors[0].to_string(),
@@ -81,22 +84,21 @@ TEST(SecretsTest, MissingEmptyAndDirectoryFilesAreErrorsAtTheKey) {
             path + ":2:15: admin.token_file: cannot open '" + dir.path("nope") + "'");
   EXPECT_EQ(result.errors[1].to_string(),
             path + ":4:18: redis.password_file: '" + dir.path("empty") + "' is empty");
-  EXPECT_EQ(result.errors[2].to_string(),
-            path + ":6:28: identity.jwt.hs256_secret_file: '" + dir.path("sub") +
-                "' is a directory");
+  EXPECT_EQ(result.errors[2].to_string(), path + ":6:28: identity.jwt.hs256_secret_file: '" +
+                                              dir.path("sub") + "' is a directory");
 }
 
 TEST(SecretsTest, Hs256SecretFromAFileIsHeldToTheSameMinimum) {
   ConfigDir dir;
   dir.write("good", std::string(kSecret) + "\n");
   dir.write("short", "too-short\n");
-  LoadResult good = load_file(
-      dir.write("good.yaml", "identity:\n  jwt: {hs256_secret_file: good}\n"));
+  LoadResult good =
+      load_file(dir.write("good.yaml", "identity:\n  jwt: {hs256_secret_file: good}\n"));
   ASSERT_TRUE(good.errors.empty()) << all(good.errors);
   EXPECT_EQ(good.config->identity->jwt->hs256_secret, kSecret);
 
-  LoadResult bad = load_file(
-      dir.write("bad.yaml", "identity:\n  jwt: {hs256_secret_file: short}\n"));
+  LoadResult bad =
+      load_file(dir.write("bad.yaml", "identity:\n  jwt: {hs256_secret_file: short}\n"));
   ASSERT_EQ(bad.errors.size(), 1u) << all(bad.errors);
   EXPECT_NE(bad.errors[0].message.find("must be at least 32 bytes"), std::string::npos);
   EXPECT_EQ(bad.errors[0].message.find("too-short"), std::string::npos);  // never echoed
@@ -123,8 +125,8 @@ TEST(SecretsTest, ApiKeysFromAYamlFileOfKeyToUser) {
             "# rotated by the deploy job\n"
             "k_live_123: alice\n"
             "k_live_456: bob\n");
-  LoadResult result = load_file(
-      dir.write("centinela.yaml", "identity:\n  api_keys: {keys_file: keys.yaml}\n"));
+  LoadResult result =
+      load_file(dir.write("centinela.yaml", "identity:\n  api_keys: {keys_file: keys.yaml}\n"));
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   const auto& keys = result.config->identity->api_keys->keys;
   ASSERT_EQ(keys.size(), 2u);
@@ -143,12 +145,13 @@ TEST(SecretsTest, ProblemsInAKeysFileAreReportedAtItsOwnLines) {
   LoadResult result = load_file(path);
   ASSERT_EQ(result.errors.size(), 2u) << all(result.errors);
   EXPECT_EQ(result.errors[0].to_string(),
-            keys + ":2:1: api keys: a key must be 1 to 1024 visible ASCII characters (no spaces "
-                   "or control characters)");
+            keys +
+                ":2:1: api keys: a key must be 1 to 1024 visible ASCII characters (no spaces "
+                "or control characters)");
   EXPECT_EQ(result.errors[1].to_string(), keys + ":3:1: api keys: this key is listed twice");
 
-  LoadResult both = load_file(dir.write(
-      "both.yaml", "identity:\n  api_keys: {keys: {k1: a}, keys_file: keys.yaml}\n"));
+  LoadResult both = load_file(
+      dir.write("both.yaml", "identity:\n  api_keys: {keys: {k1: a}, keys_file: keys.yaml}\n"));
   ASSERT_EQ(both.errors.size(), 1u) << all(both.errors);
   EXPECT_NE(both.errors[0].message.find("give either keys or keys_file"), std::string::npos);
 }

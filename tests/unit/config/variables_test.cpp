@@ -88,8 +88,8 @@ TEST(VariablesTest, ValuesAreTypedAfterSubstitution) {
 }
 
 TEST(VariablesTest, AnUnsetVariableIsAnErrorAtItsValue) {
-  LoadResult result = load_with("server:\n  workers: 2\nadmin:\n  token: \"${ADMIN_TOKEN}\"\n",
-                                kEnvironment);
+  LoadResult result =
+      load_with("server:\n  workers: 2\nadmin:\n  token: \"${ADMIN_TOKEN}\"\n", kEnvironment);
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_EQ(result.errors[0].to_string(),
             "t.yaml:4:10: admin.token: environment variable ADMIN_TOKEN is not set (give a "
