@@ -1,5 +1,7 @@
 #include "admin/admin_server.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -105,6 +107,10 @@ void AdminServer::listen(const config::Endpoint& endpoint) {
   state_->acceptor = std::make_unique<tcp::acceptor>(state_->io);
   state_->acceptor->open(address.protocol());
   state_->acceptor->set_option(asio::socket_base::reuse_address(true));
+  // As the workers' listeners: a new instance (an upgrade) starts beside the
+  // draining old one with the same configuration (docs/operations.md, Deploy).
+  int one = 1;
+  ::setsockopt(state_->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
   state_->acceptor->bind(address);
   state_->acceptor->listen();
   asio::co_spawn(state_->io, accept_loop(state_), asio::detached);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "admin/admin_server.h"
+#include "app/service_notify.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "cache/cache_stage.h"
@@ -179,6 +180,8 @@ int Gateway::run() {
       asio::post(s.io, [&s] { s.worker_finished(); });
     });
   }
+  // The listeners are bound: systemd (Type=notify) may send traffic now.
+  notify_service_manager("READY=1\nSTATUS=serving");
   observe::log_event(observe::Level::info, "centinela started",
                      {{"version", kVersion},
                       {"listen", listen_text(*s.config)},
@@ -291,6 +294,11 @@ void Gateway::State::wait_for_signal() {
 
 void Gateway::State::reload() {
   if (draining) return;
+  notify_reloading();
+  // Accepted or rejected, the gateway serves when the reload is over.
+  struct ReadyAgain {
+    ~ReadyAgain() { notify_service_manager("READY=1"); }
+  } ready_again;
   auto result = config::load_file(config_path);
   if (!result.config) {
     reload_failure->inc();
@@ -342,6 +350,7 @@ void Gateway::State::begin_drain(int signal_number) {
     return;
   }
   draining = true;
+  notify_service_manager("STOPPING=1");
   const auto timeout = config->server.drain_timeout;
   observe::log_event(observe::Level::info, "draining",
                      {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
