@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "admin/admin_server.h"
+#include "app/restart_keys.h"
 #include "app/service_notify.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
@@ -309,10 +310,10 @@ void Gateway::State::reload() {
     return;
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
-  if (listen_text(*next) != listen_text(*config) ||
-      next->server.workers != config->server.workers) {
+  for (std::string_view key : restart_only_changes(*config, *next)) {
     observe::log_event(observe::Level::warn,
-                       "server.listen and server.workers changes take effect on restart only");
+                       "changed key takes effect on restart only; the old value stays in use",
+                       {{"key", std::string(key)}});
   }
   // The WAF's rules again only when they changed (a bad rule file keeps the
   // running config, as a bad config does).
