@@ -1,5 +1,6 @@
 #include "config/variables.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -126,8 +127,9 @@ class TreeExpander {
   void expand_scalar(YAML::Node& node, const std::string& path) {
     // A YAML alias is the same node seen twice: expanding it again would
     // read a `$$` already turned into `$`.
-    for (const YAML::Node& done : expanded_) {
-      if (done.is(node)) return;
+    if (std::any_of(expanded_.begin(), expanded_.end(),
+                    [&](const YAML::Node& done) { return done.is(node); })) {
+      return;
     }
     expanded_.push_back(node);
     Expanded result = expand_variables(node.Scalar(), environment_);
@@ -155,7 +157,8 @@ Expanded expand_variables(std::string_view text, const Environment& environment)
   return result;
 }
 
-void expand_variables_in(ErrorList& errors, YAML::Node& root, const Environment& environment) {
+void expand_variables_in(ErrorList& errors, const YAML::Node& root,
+                         const Environment& environment) {
   TreeExpander(errors, environment).walk(root, "");
 }
 

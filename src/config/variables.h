@@ -29,9 +29,10 @@ struct Expanded {
 // Defaults may themselves hold ${...}.
 Expanded expand_variables(std::string_view text, const Environment& environment);
 
-// Expands every scalar value under `root` in place (keys stay as written);
-// problems are reported at the value, with its key path.
-void expand_variables_in(ErrorList& errors, YAML::Node& root, const Environment& environment);
+// Expands every scalar value under `root` in place (a YAML::Node is a handle:
+// the tree is changed through it; keys stay as written); problems are
+// reported at the value, with its key path.
+void expand_variables_in(ErrorList& errors, const YAML::Node& root, const Environment& environment);
 
 // The process environment (getenv).
 std::optional<std::string> process_environment(const std::string& name);

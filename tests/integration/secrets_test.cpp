@@ -86,7 +86,7 @@ TEST_F(SecretsTest, AWorldReadableTokenFileIsLoggedAsAWarning) {
 
 TEST_F(SecretsTest, VariablesComeFromTheGatewaysEnvironment) {
   config_.upstreams["api"] =
-      R"({servers: ["${ORIGIN_ADDRESS}"], timeout: ${UPSTREAM_TIMEOUT:-5s}})";
+      R"({servers: ["${ORIGIN_ADDRESS}"], timeout: "${UPSTREAM_TIMEOUT:-5s}"})";
   ASSERT_TRUE(start(with_admin_lines("  token: \"${ADMIN_TOKEN}\"\n"),
                     {{"ORIGIN_ADDRESS", origin_.address()}, {"ADMIN_TOKEN", "env-token-0123"}}));
   EXPECT_TRUE(serves_normally());
