@@ -5,7 +5,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -417,26 +416,12 @@ struct ConfigError {
 struct LoadResult {
   std::optional<Config> config;  // set when errors is empty
   std::vector<ConfigError> errors;
-  // Problems that do not stop the config loading (a secret file others may
-  // read), printed by `check` and logged by the gateway; messages start
-  // with "warning: ".
-  std::vector<ConfigError> warnings;
 };
 
-// The value of an environment variable, nullopt when it is not set.
-using Environment = std::function<std::optional<std::string>(const std::string& name)>;
-
-struct LoadOptions {
-  // Where `${VAR}` in the config is looked up; empty: the process environment.
-  Environment environment;
-};
-
-// Reads and validates a file and the files it includes; never throws.
-LoadResult load_file(const std::string& path, const LoadOptions& options = {});
-// Same from text already in memory; `file` names it in errors, and files it
-// includes are found beside it.
-LoadResult load_string(const std::string& text, const std::string& file,
-                       const LoadOptions& options = {});
+// Reads and validates a file; never throws.
+LoadResult load_file(const std::string& path);
+// Same from text already in memory; `file` names it in errors.
+LoadResult load_string(const std::string& text, const std::string& file);
 
 // The Helmet-equivalent defaults used by `security_headers: default`.
 std::vector<HeaderValue> default_security_headers();

@@ -10,6 +10,7 @@
 
 #include "config/address.h"
 #include "config/documents.h"
+#include "config/loading.h"
 #include "config/sections.h"
 #include "config/variables.h"
 
@@ -188,12 +189,13 @@ void read_config(std::vector<Document>& documents, Config& config) {
                        waf ? &waf->node : nullptr, config);
 }
 
-LoadResult collect_problems(std::vector<Document>& documents, ErrorList& unforeseen) {
+LoadResult collect_problems(std::vector<Document>& documents, ErrorList& unforeseen,
+                            std::vector<ConfigError>& warnings) {
   LoadResult result;
   for (Document& document : documents) {
     for (ConfigError& error : document.errors.take()) result.errors.push_back(std::move(error));
     for (ConfigError& warning : document.errors.take_warnings()) {
-      result.warnings.push_back(std::move(warning));
+      warnings.push_back(std::move(warning));
     }
   }
   for (ConfigError& error : unforeseen.take()) result.errors.push_back(std::move(error));
@@ -208,8 +210,8 @@ std::string ConfigError::to_string() const {
   return out + ": " + message;
 }
 
-LoadResult load_string(const std::string& text, const std::string& file,
-                       const LoadOptions& options) {
+LoadResult load_string(const std::string& text, const std::string& file, const LoadOptions& options,
+                       std::vector<ConfigError>& warnings) {
   const Environment environment =
       options.environment ? options.environment : Environment(process_environment);
   std::vector<Document> documents;
@@ -224,12 +226,13 @@ LoadResult load_string(const std::string& text, const std::string& file,
     // still becomes a message, never a crash of `check` or of a reload.
     unforeseen.add(YAML::Mark::null_mark(), std::string("cannot read config: ") + error.what());
   }
-  LoadResult result = collect_problems(documents, unforeseen);
+  LoadResult result = collect_problems(documents, unforeseen, warnings);
   if (result.errors.empty()) result.config = std::move(config);
   return result;
 }
 
-LoadResult load_file(const std::string& path, const LoadOptions& options) {
+LoadResult load_file(const std::string& path, const LoadOptions& options,
+                     std::vector<ConfigError>& warnings) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     LoadResult result;
@@ -251,7 +254,17 @@ LoadResult load_file(const std::string& path, const LoadOptions& options) {
     result.errors.push_back({path, 0, 0, "cannot read file"});
     return result;
   }
-  return load_string(text.str(), path, options);
+  return load_string(text.str(), path, options, warnings);
+}
+
+LoadResult load_file(const std::string& path) {
+  std::vector<ConfigError> warnings;
+  return load_file(path, {}, warnings);
+}
+
+LoadResult load_string(const std::string& text, const std::string& file) {
+  std::vector<ConfigError> warnings;
+  return load_string(text, file, {}, warnings);
 }
 
 }  // namespace centinela::config

@@ -77,6 +77,10 @@ class DocumentReader {
     std::vector<std::pair<fs::path, YAML::Node>> files;
     for (std::size_t i = 0; i < entries->size(); ++i) {
       const YAML::Node at = list_item(includes, i);
+      if ((*entries)[i].empty()) {
+        errors.add(at, "include: expected a file, glob or directory, got an empty string");
+        continue;
+      }
       std::string problem;
       const fs::path pattern = resolve_beside(errors.file(), (*entries)[i]);
       for (const fs::path& file : files_named(pattern, problem)) files.emplace_back(file, at);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config.h"
+#include "config/loading.h"
 #include "config/yaml_reader.h"
 
 namespace centinela::config {

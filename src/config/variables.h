@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/config.h"
+#include "config/loading.h"
 #include "config/yaml_reader.h"
 
 namespace centinela::config {

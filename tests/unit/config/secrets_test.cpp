@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "config/config.h"
+#include "config/loading.h"
 #include "config_dir.h"
 
 namespace centinela::config {
@@ -15,6 +15,17 @@ namespace {
 using testing::ConfigDir;
 
 constexpr const char* kSecret = "0123456789abcdef0123456789abcdef";  // 32 bytes
+
+// A load and the warnings it found.
+struct Loaded : LoadResult {
+  std::vector<ConfigError> warnings;
+};
+
+Loaded load(const std::string& path, const LoadOptions& options = {}) {
+  Loaded loaded;
+  static_cast<LoadResult&>(loaded) = load_file(path, options, loaded.warnings);
+  return loaded;
+}
 
 std::string all(const std::vector<ConfigError>& errors) {
   std::string out;
@@ -28,7 +39,7 @@ TEST(SecretsTest, AdminTokenFromAFileWithoutItsTrailingNewline) {
   const std::string path =
       dir.write("centinela.yaml",
                 "admin:\n  listen: \"127.0.0.1:9901\"\n  token_file: secrets/admin-token\n");
-  LoadResult result = load_file(path);
+  Loaded result = load(path);
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   EXPECT_EQ(result.config->admin.token, "s3cret-token");
   EXPECT_TRUE(result.warnings.empty()) << all(result.warnings);
@@ -38,7 +49,7 @@ TEST(SecretsTest, AWorldReadableSecretFileIsAWarningNotAnError) {
   ConfigDir dir;
   const std::string token = dir.write("token", "s3cret-token\r\n", 0644);
   const std::string path = dir.write("centinela.yaml", "admin:\n  token_file: token\n");
-  LoadResult result = load_file(path);
+  Loaded result = load(path);
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   EXPECT_EQ(result.config->admin.token, "s3cret-token");
   ASSERT_EQ(result.warnings.size(), 1u);
@@ -61,7 +72,7 @@ TEST(SecretsTest, InlineAndFileTogetherIsAnError) {
                                          std::string(kSecret) +
                                          "\"\n"
                                          "    hs256_secret_file: jwt\n");
-  LoadResult result = load_file(path);
+  Loaded result = load(path);
   ASSERT_EQ(result.errors.size(), 2u) << all(result.errors);
   EXPECT_EQ(result.errors[0].to_string(),
             path + ":3:15: admin.token_file: give either token or token_file, not both");
@@ -78,7 +89,7 @@ TEST(SecretsTest, MissingEmptyAndDirectoryFilesAreErrorsAtTheKey) {
                                      "admin:\n  token_file: nope\n"
                                      "redis:\n  password_file: empty\n"
                                      "identity:\n  jwt: {hs256_secret_file: sub}\n");
-  LoadResult result = load_file(path);
+  Loaded result = load(path);
   ASSERT_EQ(result.errors.size(), 3u) << all(result.errors);
   EXPECT_EQ(result.errors[0].to_string(),
             path + ":2:15: admin.token_file: cannot open '" + dir.path("nope") + "'");
@@ -92,13 +103,11 @@ TEST(SecretsTest, Hs256SecretFromAFileIsHeldToTheSameMinimum) {
   ConfigDir dir;
   dir.write("good", std::string(kSecret) + "\n");
   dir.write("short", "too-short\n");
-  LoadResult good =
-      load_file(dir.write("good.yaml", "identity:\n  jwt: {hs256_secret_file: good}\n"));
+  Loaded good = load(dir.write("good.yaml", "identity:\n  jwt: {hs256_secret_file: good}\n"));
   ASSERT_TRUE(good.errors.empty()) << all(good.errors);
   EXPECT_EQ(good.config->identity->jwt->hs256_secret, kSecret);
 
-  LoadResult bad =
-      load_file(dir.write("bad.yaml", "identity:\n  jwt: {hs256_secret_file: short}\n"));
+  Loaded bad = load(dir.write("bad.yaml", "identity:\n  jwt: {hs256_secret_file: short}\n"));
   ASSERT_EQ(bad.errors.size(), 1u) << all(bad.errors);
   EXPECT_NE(bad.errors[0].message.find("must be at least 32 bytes"), std::string::npos);
   EXPECT_EQ(bad.errors[0].message.find("too-short"), std::string::npos);  // never echoed
@@ -107,13 +116,13 @@ TEST(SecretsTest, Hs256SecretFromAFileIsHeldToTheSameMinimum) {
 TEST(SecretsTest, RedisPasswordFromAFileOrTheUrlNotBoth) {
   ConfigDir dir;
   dir.write("redis-password", "p@ss word\n");
-  LoadResult good = load_file(dir.write(
+  Loaded good = load(dir.write(
       "good.yaml", "redis:\n  url: redis://127.0.0.1:6380/1\n  password_file: redis-password\n"));
   ASSERT_TRUE(good.errors.empty()) << all(good.errors);
   EXPECT_EQ(good.config->redis->password, "p@ss word");
   EXPECT_EQ(good.config->redis->port, 6380);
 
-  LoadResult both = load_file(dir.write(
+  Loaded both = load(dir.write(
       "both.yaml", "redis:\n  url: redis://:pw@127.0.0.1\n  password_file: redis-password\n"));
   ASSERT_EQ(both.errors.size(), 1u) << all(both.errors);
   EXPECT_NE(both.errors[0].message.find("the url has a password already"), std::string::npos);
@@ -125,8 +134,8 @@ TEST(SecretsTest, ApiKeysFromAYamlFileOfKeyToUser) {
             "# rotated by the deploy job\n"
             "k_live_123: alice\n"
             "k_live_456: bob\n");
-  LoadResult result =
-      load_file(dir.write("centinela.yaml", "identity:\n  api_keys: {keys_file: keys.yaml}\n"));
+  Loaded result =
+      load(dir.write("centinela.yaml", "identity:\n  api_keys: {keys_file: keys.yaml}\n"));
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   const auto& keys = result.config->identity->api_keys->keys;
   ASSERT_EQ(keys.size(), 2u);
@@ -142,7 +151,7 @@ TEST(SecretsTest, ProblemsInAKeysFileAreReportedAtItsOwnLines) {
                                      "k_live_123: carol\n");
   const std::string path =
       dir.write("centinela.yaml", "identity:\n  api_keys: {keys_file: keys.yaml}\n");
-  LoadResult result = load_file(path);
+  Loaded result = load(path);
   ASSERT_EQ(result.errors.size(), 2u) << all(result.errors);
   EXPECT_EQ(result.errors[0].to_string(),
             keys +
@@ -150,7 +159,7 @@ TEST(SecretsTest, ProblemsInAKeysFileAreReportedAtItsOwnLines) {
                 "or control characters)");
   EXPECT_EQ(result.errors[1].to_string(), keys + ":3:1: api keys: this key is listed twice");
 
-  LoadResult both = load_file(
+  Loaded both = load(
       dir.write("both.yaml", "identity:\n  api_keys: {keys: {k1: a}, keys_file: keys.yaml}\n"));
   ASSERT_EQ(both.errors.size(), 1u) << all(both.errors);
   EXPECT_NE(both.errors[0].message.find("give either keys or keys_file"), std::string::npos);
@@ -164,8 +173,8 @@ TEST(SecretsTest, FileNamesMayComeFromTheEnvironment) {
     if (name == "TOKEN_FILE") return token;
     return std::nullopt;
   };
-  LoadResult result =
-      load_file(dir.write("centinela.yaml", "admin:\n  token_file: ${TOKEN_FILE}\n"), options);
+  Loaded result =
+      load(dir.write("centinela.yaml", "admin:\n  token_file: ${TOKEN_FILE}\n"), options);
   ASSERT_TRUE(result.errors.empty()) << all(result.errors);
   EXPECT_EQ(result.config->admin.token, "from-env-path");
 }

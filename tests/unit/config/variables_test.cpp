@@ -66,7 +66,8 @@ TEST(VariablesTest, ProblemsNameTheVariable) {
 }
 
 LoadResult load_with(const std::string& yaml, const Environment& environment) {
-  return load_string(yaml, "t.yaml", LoadOptions{environment});
+  std::vector<ConfigError> warnings;
+  return load_string(yaml, "t.yaml", LoadOptions{environment}, warnings);
 }
 
 TEST(VariablesTest, ValuesAreTypedAfterSubstitution) {
