@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "gateway_fixture.h"
 
 namespace itest {
@@ -98,6 +100,7 @@ TEST_F(SecretsTest, AnIncludedFileAddsRoutes) {
   origin_.on("/extra/thing",
              [](const ReceivedRequest&) { return OriginReply::text(200, "extra"); });
   config_.routes = {R"({name: health, match: {exact: "/health"}, upstream: api})"};
+  std::filesystem::create_directory(dir_.file("routes.d"));
   dir_.write("routes.d/extra.yaml",
              "routes:\n  - {name: extra, match: {prefix: \"/extra/\"}, upstream: api}\n");
   ASSERT_TRUE(start(config_.render() + "include: [\"routes.d/*.yaml\"]\n"));
@@ -133,6 +136,7 @@ TEST(SecretsCheck, AnUnsetVariableIsAnErrorNamingItAndItsLine) {
 
 TEST(SecretsCheck, AnErrorInAnIncludedFileNamesThatFile) {
   TempDir dir;
+  std::filesystem::create_directory(dir.file("routes.d"));
   const std::string routes = dir.write("routes.d/api.yaml",
                                        "routes:\n"
                                        "  - match: {prefix: /api/}\n"
