@@ -1,5 +1,8 @@
 #include "config/yaml_document.h"
 
+#include <yaml-cpp/eventhandler.h>
+
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -28,13 +31,13 @@ bool is_document_start(const std::string& line) {
          (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
 }
 
-// Where the second document begins: the `---` line before its content (or
-// the last `---` line when it has none), 0-based; -1 when not found.
-int second_document_line(const std::string& text, const YAML::Node& second) {
+// Where the second document begins: the `---` line before its first event
+// (or the last `---` line when it has none), 0-based; -1 when not found.
+int second_document_line(const std::string& text, const YAML::Mark& second) {
   std::istringstream lines(text);
   std::string line;
   int last_start = -1;
-  const int content_line = second.Mark().is_null() ? -1 : second.Mark().line;
+  const int content_line = second.is_null() ? -1 : second.line;
   for (int number = 0; std::getline(lines, line); ++number) {
     if (content_line >= 0 && number > content_line) break;
     if (is_document_start(line)) last_start = number;
@@ -42,15 +45,58 @@ int second_document_line(const std::string& text, const YAML::Node& second) {
   return last_start >= 0 ? last_start : content_line;
 }
 
+// Notes where a document's content starts, and nothing else.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { first(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { first(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    first(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    first(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    first(mark);
+  }
+  void OnMapEnd() override {}
+
+  YAML::Mark start = YAML::Mark::null_mark();
+  YAML::Mark content = YAML::Mark::null_mark();
+
+ private:
+  void first(const YAML::Mark& mark) {
+    if (content.is_null()) content = mark;
+  }
+};
+
+// Whether `text` holds a second document, and where its content starts.
+// (Not YAML::LoadAll: on some malformed input it never stops adding
+// documents; here the parser is asked for two at most.)
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream input(text);
+  YAML::Parser parser(input);
+  DocumentStart first_document;
+  if (!parser.HandleNextDocument(first_document)) return std::nullopt;
+  DocumentStart second;
+  if (!parser.HandleNextDocument(second)) return std::nullopt;
+  return second.content.is_null() ? second.start : second.content;
+}
+
 }  // namespace
 
 YAML::Node parse_document(const std::string& text, ErrorList& errors) {
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.empty()) return YAML::Node();
-    if (documents.size() > 1) {
+    YAML::Node root = YAML::Load(text);
+    if (std::optional<YAML::Mark> second = second_document(text)) {
       YAML::Mark at = YAML::Mark::null_mark();
-      at.line = second_document_line(text, documents[1]);
+      at.line = second_document_line(text, *second);
       at.column = 0;
       if (at.line < 0) at = YAML::Mark::null_mark();
       errors.add(at,
@@ -58,7 +104,7 @@ YAML::Node parse_document(const std::string& text, ErrorList& errors) {
                  "the `---`, or move the rest to a file named under `include:`)");
       return YAML::Node();
     }
-    return documents.front();
+    return root;
   } catch (const YAML::Exception& error) {
     errors.add(error.mark, syntax_message(text, error));
   }

@@ -2,8 +2,9 @@
 // with errors (file:line: message), never both, never a crash.
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "config/config.h"
+#include "config/loading.h"
 #include "fuzz_target.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -16,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (name == "EMPTY") return "";
     return std::nullopt;
   };
-  const config::LoadResult result = config::load_string(text, "fuzz.yaml", options);
+  std::vector<config::ConfigError> warnings;
+  const config::LoadResult result = config::load_string(text, "fuzz.yaml", options, warnings);
   fuzz_check(result.config.has_value() == result.errors.empty(),
              "a config with errors, or neither a config nor an error");
   for (const auto& error : result.errors) {
