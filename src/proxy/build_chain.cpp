@@ -7,6 +7,7 @@
 #include "compress/compression_stage.h"
 #include "limit/rate_limit_stage.h"
 #include "proxy/waf_route.h"
+#include "rewrite/rewrite_stage.h"
 #include "security/cors_stage.h"
 #include "security/identity_stage.h"
 #include "security/security_headers_stage.h"
@@ -43,6 +44,9 @@ pipeline::Chain build_chain(const config::Config& config, const config::RouteCon
   // After identity (user bans need the user), before everything that may
   // answer (its response direction sees every answer of the route).
   add(stages, threat::make_threat_stage(config, route));
+  // Before the stages that may answer, so its response edits see their
+  // answers too (the response direction runs in reverse).
+  add(stages, rewrite::make_rewrite_stage(route));
   add(stages, security::make_security_headers_stage(route.security_headers));
   add(stages, security::make_cors_stage(route.cors));
   add(stages, limit::make_rate_limit_stage(config, route));
