@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Detection and false-positive run of the WAF corpus against each system (issue 13).
 
-    python3 bench/waf/run.py [--systems nginx,nginx-modsec-pl1,nginx-modsec-pl2,centinela]
+    python3 bench/waf/run.py [--systems nginx,nginx-modsec-pl1,nginx-modsec-pl2,centinela,
+                                        centinela-modsec]
                              [--centinela-bin build/centinela] [--out DIR] [--markdown FILE]
 
 Starts an origin that answers 200 to everything (nginx `return 200`), then each system in
@@ -124,13 +125,18 @@ class NginxSystem:
 
 
 class CentinelaSystem:
-    """centinela with a route `waf: {mode: block, paranoia: N}` (configs/centinela-waf.yaml).
+    """centinela with a route `waf: {mode: block, paranoia: N}` (configs/centinela-waf.yaml),
+    on its own engine or (engine="modsecurity", the centinela-modsec systems) on
+    libmodsecurity3 with the same rules: the compatibility engine, ModSecurity's answers
+    behind centinela's routes and records.
 
     Skipped when the binary is missing or `centinela check` rejects the config (a build
-    without WAF support rejects the `waf:` key). Rule ids come from its incident log."""
+    without WAF support rejects the `waf:` key, one without libmodsecurity the modsecurity
+    engine). Rule ids come from its incident log."""
 
-    def __init__(self, name, port, binary, paranoia=1):
+    def __init__(self, name, port, binary, paranoia=1, engine="centinela"):
         self.name, self.port, self.binary, self.paranoia = name, port, binary, paranoia
+        self.engine = engine
         self.proc = None
         self.log_path = None
         self.rundir = None
@@ -140,7 +146,7 @@ class CentinelaSystem:
         with open(path, "w") as f:
             f.write(render("centinela-waf.yaml", RUNDIR=rundir, PORT=self.port,
                            ADMIN_PORT=ADMIN_PORT, ORIGIN_PORT=ORIGIN_PORT,
-                           PARANOIA=self.paranoia))
+                           PARANOIA=self.paranoia, WAF_ENGINE=self.engine))
         return path
 
     def available(self, rundir):
@@ -186,10 +192,17 @@ def make_system(name, args):
     m = re.fullmatch(r"nginx-modsec-pl([1-4])", name)
     if m:
         return NginxSystem(name, SYSTEM_PORT, paranoia=int(m.group(1)))
-    m = re.fullmatch(r"centinela(?:-pl([1-4]))?", name)
+    m = re.fullmatch(r"centinela(-modsec)?(?:-pl([1-4]))?", name)
     if m:
-        return CentinelaSystem(name, SYSTEM_PORT, args.centinela_bin, int(m.group(1) or 1))
-    raise SystemExit("unknown system %r (nginx, nginx-modsec-pl1..4, centinela[-pl1..4])" % name)
+        return CentinelaSystem(name, SYSTEM_PORT, args.centinela_bin, int(m.group(2) or 1),
+                               engine="modsecurity" if m.group(1) else "centinela")
+    raise SystemExit("unknown system %r (nginx, nginx-modsec-pl1..4, centinela[-pl1..4], "
+                     "centinela-modsec[-pl1..4])" % name)
+
+
+def paranoia_of(system):
+    m = re.search(r"-pl([1-4])$", system)
+    return int(m.group(1)) if m else (1 if system.startswith("centinela") else None)
 
 
 # ---- sending ---------------------------------------------------------------------------
@@ -350,6 +363,36 @@ def other_statuses(records, systems, results):
     return lines + [""]
 
 
+def agreement(records, systems, results):
+    """Each centinela system beside nginx + ModSecurity at the same paranoia level: how often
+    they give the same answer (403 or not) and, on requests both block, the same rule ids
+    (949110 left out). The centinela-modsec systems run the same libmodsecurity and CRS, so
+    what differs there is the gateway around it (parsing, body bounds, normalisation)."""
+    pairs = [(c, n) for c in systems if c.startswith("centinela") for n in systems
+             if n.startswith("nginx-modsec") and paranoia_of(n) == paranoia_of(c)]
+    if not pairs:
+        return []
+    lines = ["### Agreement with nginx + ModSecurity at the same paranoia level (all requests)",
+             "", "| pair | n | same answer | both block | same rules when both block | "
+             "only centinela blocks | only nginx blocks |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for c, n in pairs:
+        same = both = same_rules = only_c = only_n = 0
+        for r in records:
+            rc, rn = results[c][r["id"]], results[n][r["id"]]
+            bc, bn = rc["status"] == 403, rn["status"] == 403
+            same += bc == bn
+            only_c += bc and not bn
+            only_n += bn and not bc
+            if bc and bn:
+                both += 1
+                strip = lambda rules: {x for x in rules if x != 949110}  # noqa: E731
+                same_rules += strip(rc["rules"]) == strip(rn["rules"])
+        total = len(records)
+        lines.append("| %s vs %s | %d | %s | %d | %s | %d | %d |" % (
+            c, n, total, cell(same, total), both, cell(same_rules, both), only_c, only_n))
+    return lines + [""]
+
+
 def report(attacks, benign, systems, results):
     core = lambda c: c in CORE or c.startswith("wrapped-")  # noqa: E731
     rows_attack = [("all core (incl. wrapped)", core), ("core + extra", lambda c: True)]
@@ -371,6 +414,7 @@ def report(attacks, benign, systems, results):
     out += top_rules(attacks, systems, results, "Rules firing on missed attacks (score "
                      "below the threshold; both splits)", blocked=False)
     out += other_statuses(attacks + benign, systems, results)
+    out += agreement(attacks + benign, systems, results)
     return out
 
 
