@@ -147,7 +147,7 @@ class ModsecStage final : public stage::Stage {
   // Whether a rule of the set denied (libmodsecurity's intervention, read
   // once: reading it clears it).
   static bool disrupted(modsecurity::Transaction& t) {
-    ModSecurityIntervention it;
+    modsecurity::ModSecurityIntervention it;
     modsecurity::intervention::clean(&it);
     const bool disruptive = t.intervention(&it) && it.disruptive != 0;
     modsecurity::intervention::free(&it);

@@ -13,12 +13,12 @@ namespace {
 // JSON for application/json and any +json type (as centinela's own engine
 // chooses), XML as libmodsecurity's recommended configuration does;
 // urlencoded and multipart bodies libmodsecurity recognises by itself.
-constexpr const char* kBodyProcessors = R"(
+constexpr const char* kBodyProcessors = R"rules(
 SecRule REQUEST_HEADERS:Content-Type "@rx ^(?:application/json|[^;\s]*\+json)\s*(?:;|$)" \
   "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
 SecRule REQUEST_HEADERS:Content-Type "@rx ^(?:application(?:/soap\+|/)|text/)xml|\+xml\s*(?:;|$)" \
   "id:200000,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"
-)";
+)rules";
 
 // A body longer than the route inspects is read in its first bytes, as
 // centinela's engine reads it: an unfinished JSON or multipart text there
