@@ -24,8 +24,8 @@ struct WafLoad {
   std::shared_ptr<waf::Engine> engine;  // null: no route runs the WAF, or modsec runs it
   // waf.engine: modsecurity — libmodsecurity's rule sets, one per route setting.
   std::shared_ptr<modsec::Engine> modsec;
-  std::string key;    // what it was made from (engine, files, mtimes, cache)
-  std::string error;  // non-empty: the rules did not load
+  std::string key;              // what it was made from (engine, files, mtimes, cache)
+  std::string error;            // non-empty: the rules did not load
   std::string summary() const;  // the load report in one line
 };
 

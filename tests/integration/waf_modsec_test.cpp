@@ -88,9 +88,9 @@ TEST_F(WafModsecTest, BlocksSqlInjectionWithCrsRuleIdsInTheIncident) {
                 .value_or(0),
             1)
       << metrics_text();
-  EXPECT_GE(metric("centinela_waf_findings_total", {{"route", "/api/"}, {"group", "sqli"}})
-                .value_or(0),
-            1)
+  EXPECT_GE(
+      metric("centinela_waf_findings_total", {{"route", "/api/"}, {"group", "sqli"}}).value_or(0),
+      1)
       << metrics_text();
 }
 
@@ -131,9 +131,9 @@ TEST_F(WafModsecTest, BlocksAnInjectionInAJsonBody) {
   ASSERT_TRUE(start_modsec("{mode: block, paranoia: 1}"));
   HttpResponse sqli = post_json("/api/login", R"({"user":"admin' OR 1=1-- ","password":"x"})");
   EXPECT_TRUE(is_waf_block(sqli)) << sqli.status << " " << sqli.body;
-  HttpResponse xss = http_request(port(), "POST", "/api/comments",
-                                  {{"Content-Type", "application/vnd.api+json"}},
-                                  R"({"text":"<script>alert(document.cookie)</script>"})");
+  HttpResponse xss =
+      http_request(port(), "POST", "/api/comments", {{"Content-Type", "application/vnd.api+json"}},
+                   R"({"text":"<script>alert(document.cookie)</script>"})");
   EXPECT_TRUE(is_waf_block(xss)) << xss.status << " " << xss.body;
   EXPECT_EQ(origin_.request_count("/api/comments") + origin_.request_count("/api/login"), 0u);
   auto incident = wait_for_incident(incident_id_of(sqli));
@@ -151,8 +151,8 @@ TEST_F(WafModsecTest, ExclusionByIdLetsTheRequestThrough) {
 }
 
 TEST_F(WafModsecTest, ExclusionOfAnArgumentLetsItThrough) {
-  ASSERT_TRUE(start_modsec(
-      R"({mode: block, paranoia: 1, exclusions: [{tag: attack-sqli, args: [id]}]})"));
+  ASSERT_TRUE(
+      start_modsec(R"({mode: block, paranoia: 1, exclusions: [{tag: attack-sqli, args: [id]}]})"));
   EXPECT_EQ(get(kInjection).status, 200);
   EXPECT_TRUE(is_waf_block(get("/api/users?other=1%27%20OR%20%271%27%3D%271")));
 }
@@ -182,8 +182,8 @@ TEST_F(WafModsecTest, TheRouteThresholdDecidesNotLibmodsecurity) {
 
 TEST_F(WafModsecTest, ReloadSwapsTheRulesAndABadFileKeepsThem) {
   const std::string rules = dir_.write("probe.conf", probe_rules("alpha"));
-  ASSERT_TRUE(start_modsec("{mode: block}",
-                           "waf: {engine: modsecurity, rules: [\"" + rules + "\"]}\n"));
+  ASSERT_TRUE(
+      start_modsec("{mode: block}", "waf: {engine: modsecurity, rules: [\"" + rules + "\"]}\n"));
   EXPECT_TRUE(is_waf_block(get("/api/x?probe=alpha")));
   EXPECT_EQ(get("/api/x?probe=beta").status, 200);
 

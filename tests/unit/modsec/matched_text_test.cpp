@@ -1,8 +1,8 @@
 // Where a libmodsecurity rule message says its rule matched (the incident's
 // target and excerpt), from libmodsecurity 3.0.9's texts as CRS writes them.
-#include <gtest/gtest.h>
-
 #include "modsec/matched_text.h"
+
+#include <gtest/gtest.h>
 
 namespace centinela::modsec {
 namespace {
@@ -15,16 +15,17 @@ TEST(MatchedText, ReadsCrsLogdata) {
 }
 
 TEST(MatchedText, MatchedDataMayContainTheSeparator) {
-  const MatchedText m = matched_text(
-      "Matched Data: x found within y found within ARGS:json.q: x found within y", "");
+  const MatchedText m =
+      matched_text("Matched Data: x found within y found within ARGS:json.q: x found within y", "");
   EXPECT_EQ(m.target, "ARGS:json.q");
   EXPECT_EQ(m.value, "x found within y");
 }
 
 TEST(MatchedText, FallsBackToLibmodsecuritysMatchText) {
-  const MatchedText m = matched_text(
-      "", "Matched \"Operator `Ge' with parameter `5' against variable `TX:ANOMALY_SCORE' "
-          "(Value: `5' )");
+  const MatchedText m =
+      matched_text("",
+                   "Matched \"Operator `Ge' with parameter `5' against variable `TX:ANOMALY_SCORE' "
+                   "(Value: `5' )");
   EXPECT_EQ(m.target, "TX:ANOMALY_SCORE");
   EXPECT_EQ(m.value, "5");
 }

@@ -1,9 +1,9 @@
 // The SecLang a route's libmodsecurity rule set adds around the rule files:
 // the route's paranoia and threshold before CRS reads them, the body bound,
 // and its exclusions in libmodsecurity's directives.
-#include <gtest/gtest.h>
-
 #include "modsec/rules_text.h"
+
+#include <gtest/gtest.h>
 
 namespace centinela::modsec {
 namespace {
@@ -30,8 +30,9 @@ TEST(RulesText, PreambleCarriesTheRouteSettings) {
   EXPECT_TRUE(has(rules.preamble, "SecRequestBodyAccess On\n"));
   EXPECT_TRUE(has(rules.preamble, "SecRequestBodyLimit 4096\n"));
   EXPECT_TRUE(has(rules.preamble, "SecRequestBodyLimitAction ProcessPartial\n"));
-  EXPECT_TRUE(has(rules.preamble, "setvar:tx.paranoia_level=3,setvar:tx.executing_paranoia_level=3"
-                                  ",setvar:tx.inbound_anomaly_score_threshold=12"));
+  EXPECT_TRUE(has(rules.preamble,
+                  "setvar:tx.paranoia_level=3,setvar:tx.executing_paranoia_level=3"
+                  ",setvar:tx.inbound_anomaly_score_threshold=12"));
   EXPECT_TRUE(has(rules.preamble, "ctl:requestBodyProcessor=JSON"));
   EXPECT_TRUE(has(rules.preamble, "id:200002"));
   EXPECT_TRUE(rules.exclusions.empty());
