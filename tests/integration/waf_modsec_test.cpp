@@ -197,7 +197,8 @@ TEST_F(WafModsecTest, ReloadSwapsTheRulesAndABadFileKeepsThem) {
   EXPECT_NE(incident_log_text().find("\"rule\":1000001"), std::string::npos);
   EXPECT_NE(incident_log_text().find("test/probe"), std::string::npos);
 
-  dir_.write("probe.conf", "SecRule ARGS \"@rx (\" \"id:1000002,phase:2,pass,log\n");
+  // An action libmodsecurity does not know: the file does not load.
+  dir_.write("probe.conf", "SecRule ARGS \"@rx x\" \"id:1000002,phase:2,pass,nosuchaction\"\n");
   ASSERT_TRUE(reload_counted("failure"));
   EXPECT_TRUE(is_waf_block(get("/api/x?probe=beta"))) << "the running rules were kept";
 }
@@ -220,7 +221,8 @@ TEST_F(WafModsecTest, CheckLoadsTheRulesWithLibmodsecurity) {
   EXPECT_NE(unknown.err.find(config_path_ + ":"), std::string::npos) << unknown.err;
   EXPECT_NE(unknown.err.find("999999"), std::string::npos) << unknown.err;
 
-  const std::string broken = dir_.write("broken.conf", "SecRule ARGS \"@nosuchop x\" \"id:5\"\n");
+  const std::string broken =
+      dir_.write("broken.conf", "SecRule NOSUCHVAR \"@rx x\" \"id:5,phase:2,pass\"\n");
   config_.routes = {R"({match: {prefix: "/"}, upstream: api, waf: {mode: block}})"};
   write_config_file(config_.render() + "waf: {engine: modsecurity, rules: [\"" + broken + "\"]}\n");
   const CommandResult bad =
