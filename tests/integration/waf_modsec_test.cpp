@@ -141,6 +141,38 @@ TEST_F(WafModsecTest, BlocksAnInjectionInAJsonBody) {
   EXPECT_NE(incident_log_text().find("ARGS:json.user"), std::string::npos) << incident_log_text();
 }
 
+TEST_F(WafModsecTest, ABodyLongerThanTheBoundIsInspectedInItsFirstBytes) {
+  ASSERT_TRUE(start_modsec("{mode: block, paranoia: 1, inspect_body_bytes: 64}"));
+  // Cut inside a string at 64 bytes: an unfinished JSON text, not a malformed body.
+  const std::string long_note =
+      R"({"note":")" + std::string(200, 'a') + R"(","user":"admin' OR 1=1-- "})";
+  HttpResponse cut = post_json("/api/notes", long_note);
+  EXPECT_EQ(cut.status, 200) << cut.body;
+  auto received = origin_.last_request("/api/notes");
+  ASSERT_TRUE(received);
+  EXPECT_EQ(received->body, long_note) << "the rest streamed through unchanged";
+  // A malformed body within the bound is a finding that blocks (rule 200002).
+  EXPECT_TRUE(is_waf_block(post_json("/api/notes", R"({"note": )")));
+  // An injection within the first bytes is still seen.
+  EXPECT_TRUE(is_waf_block(post_json(
+      "/api/notes", R"({"user":"admin' OR 1=1-- ","note":")" + std::string(200, 'a') + R"("})")));
+}
+
+TEST_F(WafModsecTest, RepeatedAttacksBanTheClient) {
+  ASSERT_TRUE(
+      start_modsec("{mode: block, paranoia: 1}",
+                   std::string(kModsecurity) + "threat: {ban: {score: 20, durations: [1m]}}\n"));
+  for (int i = 0; i < 10; ++i) {
+    HttpResponse r =
+        get(fmt::format("/api/users?id={}%27%20OR%20%271%27%3D%271", i), from(kAttacker));
+    if (r.status == 403 && incident_id_of(r).empty()) break;  // the ban answered
+  }
+  HttpResponse after = get("/public/index.html", from(kAttacker));
+  EXPECT_EQ(after.status, 403) << after.body;
+  EXPECT_NE(after.body.find("client temporarily banned"), std::string::npos) << after.body;
+  EXPECT_EQ(get("/public/index.html", from("203.0.113.7")).status, 200);
+}
+
 TEST_F(WafModsecTest, ExclusionByIdLetsTheRequestThrough) {
   // 942100 (libinjection) is the only PL1 rule this request trips.
   ASSERT_TRUE(start_modsec("{mode: block, paranoia: 1, exclusions: [{rule: 942100}]}"));
