@@ -247,7 +247,7 @@ class Client:
         headers = dict(r["headers"])
         headers.setdefault("Host", "api.example.com")
         if self.tag_requests:
-            headers["X-Request-ID"] = r["id"]
+            headers["X-Request-ID"] = r.get("id", "warm-up")
         for k, v in headers.items():
             c.putheader(k, encode_header(v))
         if r["content_type"]:
