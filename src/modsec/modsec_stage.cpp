@@ -14,7 +14,6 @@
 #include "modsec/matched_text.h"
 #include "observe/incident_id.h"
 #include "stage/request_context.h"
-#include "waf/request_view.h"
 
 namespace centinela::modsec {
 
@@ -133,15 +132,14 @@ class ModsecStage final : public stage::Stage {
   }
 
  private:
+  // Every body, whatever its Content-Type, as ModSecurity reads it with
+  // SecRequestBodyAccess On (REQUEST_BODY for the types no processor knows;
+  // centinela's engine reads only those a processor knows).
   bool wants_body(const stage::RequestContext& ctx) const {
     if (settings_.inspect_body_bytes == 0) return false;
     const auto length = ctx.request.find(http::field::content_length);
-    const bool has_body = (length != ctx.request.end() && length->value() != "0") ||
-                          ctx.request.find(http::field::transfer_encoding) != ctx.request.end();
-    if (!has_body) return false;
-    const auto type = ctx.request.find(http::field::content_type);
-    return type != ctx.request.end() &&
-           waf::body_processor_for(type->value()) != waf::BodyProcessor::none;
+    return (length != ctx.request.end() && length->value() != "0") ||
+           ctx.request.find(http::field::transfer_encoding) != ctx.request.end();
   }
 
   // Whether a rule of the set denied (libmodsecurity's intervention, read

@@ -1,6 +1,6 @@
 // The WAF stage of a route on the modsecurity engine: one libmodsecurity
-// Transaction per request (phase 1 on the head, phase 2 on the body's
-// first inspect_body_bytes when a body processor knows its Content-Type),
+// Transaction per request (phase 1 on the head, phase 2 on the first
+// inspect_body_bytes of any body, as ModSecurity reads bodies),
 // then the anomaly score CRS summed (tx.anomaly_score) goes to
 // waf::Outcome, which decides by the route's threshold and mode; the
 // intervention libmodsecurity proposes is never sent as it is.
