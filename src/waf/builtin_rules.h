@@ -6,9 +6,15 @@
 // 200002 and 200003) makes it.
 #pragma once
 
+#include <cstdint>
+
 #include "seclang/parse.h"
 
 namespace centinela::waf {
+
+// Whether `id` is one of the built-in rules (their findings are centinela's,
+// not CRS's, in incidents).
+constexpr bool is_builtin_rule(std::uint32_t id) { return id == 200002 || id == 200003; }
 
 // The built-in rules, parsed ("centinela:builtin.conf:LINE" in reports).
 seclang::ParseResult builtin_rules();

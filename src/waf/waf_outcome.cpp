@@ -4,6 +4,7 @@
 #include "observe/incident_log.h"
 #include "stage/local_response.h"
 #include "stage/request_context.h"
+#include "waf/builtin_rules.h"
 
 namespace centinela::waf {
 
@@ -71,7 +72,7 @@ void Outcome::record(const stage::RequestContext& ctx, const Assessment& assessm
     for (std::size_t i = 0; i < list.size() && findings.size() < observe::kListedFindings; ++i) {
       const FindingView f = list.at(i, tags[findings.size()]);
       findings.push_back({f.rule,
-                          f.rule >= kNativeRules ? "centinela" : "crs",
+                          f.rule >= kNativeRules || is_builtin_rule(f.rule) ? "centinela" : "crs",
                           f.msg,
                           tags[findings.size()],
                           severity_name(f.severity),
