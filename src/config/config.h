@@ -132,6 +132,7 @@ struct IncidentLogConfig {
 
 struct WafConfig {
   WafEngine engine = WafEngine::centinela;
+  unsigned engine_line = 0, engine_column = 0;  // where `engine:` is written (0: not written)
   std::vector<WafRuleFile> rules = default_waf_rules();
   WafNativeDetectors native;
   WafDecodeConfig decode;

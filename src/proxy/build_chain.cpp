@@ -52,7 +52,7 @@ pipeline::Chain build_chain(const config::Config& config, const config::RouteCon
   add(stages, limit::make_rate_limit_stage(config, route));
   // After the limits (a flood is refused before it costs an inspection),
   // before the cache (an attack never gets a stored answer).
-  add(stages, make_route_waf_stage(config, route, services.waf));
+  add(stages, make_route_waf_stage(config, route, services.waf, services.modsec));
   add(stages, compress::make_compression_stage(route.compression));
   add_cache_stage(stages, config, route, services);
   return pipeline::Chain(std::move(stages));

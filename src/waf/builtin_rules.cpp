@@ -26,6 +26,8 @@ SecRule MULTIPART_STRICT_ERROR "!@eq 0" \
 
 }  // namespace
 
+std::string_view builtin_rules_text() { return kBuiltinRules; }
+
 seclang::ParseResult builtin_rules() {
   return seclang::parse_text(kBuiltinRules, "centinela:builtin.conf");
 }
