@@ -102,7 +102,8 @@ void read_edits(ErrorList& errors, const YAML::Node& node, const std::string& pa
   }
 }
 
-// The groups `replacement` names ($0..$9) must exist; "$$" is a '$'.
+// The groups `replacement` names ($0..$9) must exist; "$$" is a '$', and so
+// is a '$' before anything but a digit.
 void check_replacement(ErrorList& errors, const YAML::Node& at, const std::string& path,
                        const std::string& replacement, unsigned groups) {
   for (char c : replacement) {
@@ -111,18 +112,13 @@ void check_replacement(ErrorList& errors, const YAML::Node& at, const std::strin
       return;
     }
   }
-  for (std::size_t i = 0; i < replacement.size(); ++i) {
+  for (std::size_t i = 0; i + 1 < replacement.size(); ++i) {
     if (replacement[i] != '$') continue;
-    if (i + 1 < replacement.size() && replacement[i + 1] == '$') {
+    const char next = replacement[i + 1];
+    if (next == '$') {
       ++i;
-      continue;
-    }
-    if (i + 1 >= replacement.size() || replacement[i + 1] < '0' || replacement[i + 1] > '9') {
-      errors.add(at, path + ": '$' must be followed by a group number 0-9 (or '$$' for a '$')");
-      return;
-    }
-    if (static_cast<unsigned>(replacement[i + 1] - '0') > groups) {
-      errors.add(at, path + ": $" + std::string(1, replacement[i + 1]) +
+    } else if (next >= '0' && next <= '9' && static_cast<unsigned>(next - '0') > groups) {
+      errors.add(at, path + ": $" + std::string(1, next) +
                          " names a group the regex does not have (it has " +
                          std::to_string(groups) + ")");
       return;

@@ -47,6 +47,13 @@ std::optional<ValueTemplate> parse_value_template(std::string_view text, std::st
     std::size_t end = begin;
     while (end < text.size() && is_name_char(text[end])) ++end;
     const std::string_view name = text.substr(begin, end - begin);
+    // A '$' before anything but a name is itself ("$5", "a$"): the config's
+    // environment substitution has already turned "$$" into one.
+    if (name.empty()) {
+      append_literal(out, "$");
+      pos = begin;
+      continue;
+    }
     const auto known = std::find_if(kVariables.begin(), kVariables.end(),
                                     [&](const auto& v) { return v.first == name; });
     if (known == kVariables.end()) {

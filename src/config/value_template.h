@@ -1,8 +1,10 @@
 // A header value written with variables ("$client_ip via $route"), split once
 // at load into literal text and variables, so a request only concatenates.
 // Variables: $client_ip, $request_id, $user, $route (a name ends at the
-// first byte that is not a lower-case letter or '_'); "$$" is a '$'. Braces
-// are not used: ${NAME} is the config file's environment substitution.
+// first byte that is not a lower-case letter or '_'); "$$" is a '$', and so
+// is a '$' before anything but a name. Braces are not used: ${NAME} is the
+// config file's environment substitution, which runs first (and turns "$$"
+// into "$").
 #pragma once
 
 #include <cstdint>

@@ -41,14 +41,18 @@ bool PathRewrite::apply(std::string_view target, std::string& out) const {
   if (regex_ && matches(path, groups)) {
     for (std::size_t i = 0; i < replacement_.size(); ++i) {
       const char c = replacement_[i];
-      if (c == '$' && i + 1 < replacement_.size()) {
-        const char next = replacement_[++i];
-        if (next == '$') {
-          out += '$';
-        } else {
-          const auto& group = groups[next - '0'];
-          if (group.matched) out.append(group.first, group.second);
+      const char next = i + 1 < replacement_.size() ? replacement_[i + 1] : '\0';
+      if (c == '$' && next == '$') {
+        out += '$';
+        ++i;
+      } else if (c == '$' && next >= '0' && next <= '9') {
+        // `check` refused groups the regex does not have; a group that
+        // took no part in the match is empty.
+        const auto index = static_cast<int>(next - '0');
+        if (index < static_cast<int>(groups.size()) && groups[index].matched) {
+          out.append(groups[index].first, groups[index].second);
         }
+        ++i;
       } else {
         out += c;
       }
