@@ -22,6 +22,8 @@
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "config/config.h"
+#include "config/loading.h"
+#include "observe/event_log.h"
 #include "waf/engine.h"
 #include "warm/url_list.h"
 #include "warm/warm_report.h"
@@ -86,14 +88,24 @@ Options parse_options(int argc, char** argv, int first, bool warm_options) {
   return options;
 }
 
-config::LoadResult load_or_report(const std::string& path) {
-  auto result = config::load_file(path);
+// Errors go to stderr; warnings (a secret file every user may read) to
+// `warnings`, each caller reporting them its own way.
+config::LoadResult load_or_report(const std::string& path,
+                                  std::vector<config::ConfigError>& warnings) {
+  auto result = config::load_file(path, {}, warnings);
   for (const auto& error : result.errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
   return result;
 }
 
+config::LoadResult load_or_report(const std::string& path) {
+  std::vector<config::ConfigError> warnings;
+  return load_or_report(path, warnings);
+}
+
 int check_command(const Options& options) {
-  const auto result = load_or_report(options.config_path);
+  std::vector<config::ConfigError> warnings;
+  const auto result = load_or_report(options.config_path, warnings);
+  for (const auto& warning : warnings) std::fprintf(stderr, "%s\n", warning.to_string().c_str());
   if (!result.config) return 1;
   // The WAF's rules load as they will at start (through the compile cache):
   // a rule file that does not parse, or an exclusion naming an unknown rule,
@@ -119,8 +131,12 @@ int check_command(const Options& options) {
 }
 
 int run_command(const Options& options) {
-  auto result = load_or_report(options.config_path);
+  std::vector<config::ConfigError> warnings;
+  auto result = load_or_report(options.config_path, warnings);
   if (!result.config) return 1;
+  for (const auto& warning : warnings) {
+    observe::log_event(observe::Level::warn, "config warning", {{"warning", warning.to_string()}});
+  }
   // Peers vanishing mid-write must be an error code, not a signal.
   ::signal(SIGPIPE, SIG_IGN);
   Gateway gateway(options.config_path, std::move(*result.config));

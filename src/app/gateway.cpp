@@ -18,6 +18,7 @@
 #include "cache/coalescer.h"
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
+#include "config/loading.h"
 #include "net/health_checker.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
@@ -301,7 +302,8 @@ void Gateway::State::reload() {
   struct ReadyAgain {
     ~ReadyAgain() { notify_service_manager("READY=1"); }
   } ready_again;
-  auto result = config::load_file(config_path);
+  std::vector<config::ConfigError> warnings;
+  auto result = config::load_file(config_path, {}, warnings);
   if (!result.config) {
     reload_failure->inc();
     for (const auto& error : result.errors) {
@@ -309,6 +311,9 @@ void Gateway::State::reload() {
                          {{"error", error.to_string()}});
     }
     return;
+  }
+  for (const auto& warning : warnings) {
+    observe::log_event(observe::Level::warn, "config warning", {{"warning", warning.to_string()}});
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
   for (std::string_view key : restart_only_changes(*config, *next)) {
