@@ -77,6 +77,9 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
       values.clear();
       collect(target, values);
       for (const Value& v : values) {
+        // A decoded view counts only for a rule its value did not already
+        // match: one attack, one score.
+        if (v.decoded != 0 && matched) continue;
         if (excluded(rule, link, v)) continue;
         matched |= eval_value(rule, link, v);
       }
@@ -113,7 +116,11 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     if (s > 0 && value == previous) continue;
     previous = value;
     if (!run_operator(link.op, value, link.capture, v.stable)) continue;
+    if (rule.gate != OpKind::unconditional && v.stable && !gate_confirms(rule.gate, v, value)) {
+      continue;
+    }
     matched = true;
+    matched_decoded_ = v.decoded;
     matched_var_.assign(value.substr(0, limits_.value_bytes));
     matched_var_name_ = key_of(v);
     matched_vars_.emplace_back(matched_var_name_, matched_var_);
@@ -164,6 +171,7 @@ void Evaluation::after_full_match(const Rule& rule, std::uint32_t index) {
       f.index = index;
       f.target = matched_var_name_;
       f.value = matched_var_.substr(0, limits_.finding_bytes);
+      f.decoded = matched_decoded_;
       expand(rule.msg, f.msg);
       expand(rule.logdata, f.logdata);
       if (f.logdata.size() > limits_.finding_bytes) f.logdata.resize(limits_.finding_bytes);

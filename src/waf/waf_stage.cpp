@@ -4,6 +4,7 @@
 #include <optional>
 #include <vector>
 
+#include "decode/deep_decode.h"
 #include "observe/incident_id.h"
 #include "observe/incident_log.h"
 #include "stage/local_response.h"
@@ -15,8 +16,6 @@ namespace centinela::waf {
 namespace {
 
 constexpr std::string_view kBlockedMessage = "request blocked by the web application firewall";
-// Rule ids from here on are centinela's native detectors (centinela-native.conf).
-constexpr std::uint32_t kNativeRules = 9'700'000;
 
 // A request's inspection and the id of its incident, in the request's arena.
 struct WafState {
@@ -83,20 +82,24 @@ class WafStage final : public stage::Stage {
     const RuleSet& set = *settings_.program->set;
     std::vector<std::vector<std::string_view>> tags;
     std::vector<observe::IncidentFinding> findings;
+    std::vector<std::string> decoded;  // decode::describe of each finding's view
     tags.reserve(observe::kListedFindings);
+    decoded.reserve(observe::kListedFindings);
     for (const Finding& f : *verdict.findings) {
       if (findings.size() == observe::kListedFindings) break;
       auto& names = tags.emplace_back();
+      const std::string& how =
+          decoded.emplace_back(f.decoded != 0 ? decode::describe(f.decoded) : std::string());
       for (std::uint16_t t : settings_.program->rules[f.index].tags) names.push_back(set.tags[t]);
       findings.push_back({f.rule,
-                          f.rule >= kNativeRules ? "centinela" : "crs",
+                          f.rule >= kFirstNativeRule ? "centinela" : "crs",
                           f.msg,
                           names,
                           severity_name(f.severity),
                           severity_score(f.severity),
                           f.target,
                           f.value,
-                          {}});
+                          how});
     }
     observe::IncidentRecord record;
     record.ts = std::chrono::system_clock::now();
