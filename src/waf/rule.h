@@ -157,6 +157,9 @@ struct Rule {
   // Profile::api: the tokeniser (detect_*) that must confirm a value this
   // rule matched for the match to count; unconditional: none.
   OpKind gate = OpKind::unconditional;
+  // Profile::api: the rule reads values with markdown code fences blanked and
+  // skips image data URIs (the attack families, 930-944).
+  bool hides_code = false;
 };
 
 // Transformation pipelines interned as a tree: node i = node parent + one
