@@ -162,6 +162,7 @@ class RequestView {
   void add_decoded_views();
   void add_views_of(Collection collection, std::uint32_t from);
   void add_views(Collection collection, const Variable& variable);
+  void add_referer_views(const Variable& referer);
 
   stage::Arena& arena_;
   ViewLimits limits_;

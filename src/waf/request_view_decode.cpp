@@ -4,7 +4,9 @@
 // becomes one more value of the same variable, so every rule and tokeniser
 // that reads the variable reads the text too. Most values have nothing to
 // decode: deep_decode's first pass finds no trigger and returns.
+#include <algorithm>
 #include <array>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -56,6 +58,40 @@ struct ThreadDecoding {
   }
 };
 
+bool is_named(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] + 32) : name[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A query parameter's value as an application reads it (%XX, '+' a space).
+std::string form_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out.push_back(' ');
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
+               hex_digit(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
+
 ThreadDecoding& thread_decoding() {
   thread_local ThreadDecoding decoding;
   return decoding;
@@ -82,6 +118,32 @@ void RequestView::add_views_of(Collection collection, std::uint32_t from) {
     if (variable.decoded != 0 || variable.value.empty()) continue;
     if (collection == Collection::request_headers && !is_inspected_header(variable.name)) continue;
     add_views(collection, variable);
+    // The page a Referer names carries its own query: each parameter's
+    // value is a view (what the site's analytics or search reads from it).
+    if (collection == Collection::request_headers && is_named(variable.name, "referer")) {
+      add_referer_views(variable);
+    }
+  }
+}
+
+void RequestView::add_referer_views(const Variable& referer) {
+  const std::string_view url = referer.value.substr(0, limits_.decoding.value_bytes);
+  const std::size_t question = url.find('?');
+  if (question == std::string_view::npos) return;
+  const std::string_view query = url.substr(question + 1, url.find('#', question) - question - 1);
+  std::size_t start = 0;
+  while (start < query.size()) {
+    const std::size_t end = std::min(query.find('&', start), query.size());
+    const std::string_view pair = query.substr(start, end - start);
+    start = end + 1;
+    const std::size_t equals = pair.find('=');
+    if (equals == std::string_view::npos || equals + 1 == pair.size()) continue;
+    const std::string value = form_decode(pair.substr(equals + 1));
+    if (decoded_bytes_ + value.size() > limits_.decoding.request_bytes) return;
+    decoded_bytes_ += value.size();
+    const Variable view{referer.name, arena_.copy(value), decode::bit(decode::Decoder::url)};
+    add(Collection::request_headers, view.name, view.value, view.decoded);
+    add_views(Collection::request_headers, view);
   }
 }
 
