@@ -34,7 +34,20 @@ CORPUS = os.path.join(HERE, "corpus")
 CONFIGS = os.path.join(HERE, "configs")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MODSEC_MODULE = "/usr/lib/nginx/modules/ngx_http_modsecurity_module.so"
-ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = 18790, 18791, 18792
+ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = 18790, 18791, 18792  # --port-base moves them
+
+
+def set_ports(base):
+    global ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT
+    ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = base, base + 1, base + 2
+    for port in (ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT):
+        # centinela listens with SO_REUSEPORT: a second run on the same ports would share
+        # them with the first and count the other run's answers.
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            continue
+        raise SystemExit("port %d is in use (another run?): choose --port-base" % port)
 CORE = ["sqli", "xss", "cmdi", "lfi", "rfi", "php", "java"]
 EXTRA = ["nosql", "ssti", "ldap", "nodejs"]
 GENERATED_BENIGN = ["json-prose", "forum-sql", "code-markdown", "search", "cms-html",
@@ -421,7 +434,10 @@ def main():
     ap.add_argument("--markdown", help="also write the tables to this file")
     ap.add_argument("--limit", type=int, default=0, help="first N requests of each file (a smoke test)")
     ap.add_argument("--keep-rundir", action="store_true")
+    ap.add_argument("--port-base", type=int, default=18790,
+                    help="origin on this port, the system on +1, its admin on +2")
     args = ap.parse_args()
+    set_ports(args.port_base)
 
     attacks = load("attacks.jsonl")
     benign = load("benign_generated.jsonl") + load("benign_public.jsonl")
