@@ -235,9 +235,8 @@ namespace {
 // or field value spells ("ifconfig", "whoami -all"), or `which` asking for a
 // known command ("which gcc"): the first probe of a command injection.
 std::optional<Detection> recon_command(std::string_view value) {
-  static constexpr std::string_view kRecon[] = {"ifconfig", "ipconfig",   "whoami",
-                                                "netstat",  "systeminfo", "nslookup",
-                                                "tasklist", "uname"};
+  static constexpr std::string_view kRecon[] = {"ifconfig",   "ipconfig", "whoami",   "netstat",
+                                                "systeminfo", "nslookup", "tasklist", "uname"};
   std::size_t begin = skip_blanks(value, 0);
   std::size_t end = begin;
   while (end < value.size() && static_cast<unsigned char>(value[end]) > 0x20) ++end;
@@ -267,7 +266,8 @@ std::optional<Detection> recon_command(std::string_view value) {
     return true;
   };
   for (std::string_view command : kRecon) {
-    if (same(first, command)) return Detection{Kind::shell, command, 0, static_cast<std::uint32_t>(end)};
+    if (same(first, command))
+      return Detection{Kind::shell, command, 0, static_cast<std::uint32_t>(end)};
   }
   if (which) {
     Word word;

@@ -206,8 +206,8 @@ bool is_identifier_char(char c) {
 bool reads_as_prose(std::string_view rest) {
   if (rest.find_first_of("\n\r'\"`/") != std::string_view::npos) return false;
   static constexpr std::string_view kKeywords[] = {
-      "await", "case", "const", "delete", "do",  "else", "function", "in",   "instanceof",
-      "let",   "new",  "of",    "return", "throw", "typeof", "var",  "void", "yield"};
+      "await", "case", "const", "delete", "do",    "else",   "function", "in",   "instanceof",
+      "let",   "new",  "of",    "return", "throw", "typeof", "var",      "void", "yield"};
   std::size_t i = 0;
   std::string_view previous;  // the last name, when only spaces followed it
   while (i < rest.size()) {
@@ -215,8 +215,8 @@ bool reads_as_prose(std::string_view rest) {
       const std::size_t start = i;
       while (i < rest.size() && is_identifier_char(rest[i])) ++i;
       const std::string_view word = rest.substr(start, i - start);
-      if (!previous.empty() && std::find(std::begin(kKeywords), std::end(kKeywords), previous) ==
-                                   std::end(kKeywords)) {
+      if (!previous.empty() &&
+          std::find(std::begin(kKeywords), std::end(kKeywords), previous) == std::end(kKeywords)) {
         return true;
       }
       previous = word;

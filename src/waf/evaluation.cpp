@@ -129,7 +129,8 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     if (s > 0 && value == previous) continue;
     previous = value;
     if (!run_operator(link.op, value, link.capture, input->stable)) continue;
-    if (rule.gate != OpKind::unconditional && v.stable && !gate_confirms(rule.gate, *input, value)) {
+    if (rule.gate != OpKind::unconditional && v.stable &&
+        !gate_confirms(rule.gate, *input, value)) {
       continue;
     }
     matched = true;

@@ -84,7 +84,7 @@ class Evaluation {
     Var var;
     std::string_view name;  // key within the collection ("" for a scalar)
     std::string_view value;
-    bool stable;  // a view value: its transformations may be cached
+    bool stable;                // a view value: its transformations may be cached
     std::uint16_t decoded = 0;  // a deep-decoded view (Variable::decoded)
   };
   void collect(const Target& target, std::vector<Value>& out);

@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "detect/detect.h"
-
 #include "waf/rule.h"
 
 namespace centinela::waf {

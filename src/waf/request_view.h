@@ -90,9 +90,9 @@ struct ViewDecoding {
   bool base64 = true;
   bool hex = true;
   bool unicode = true;
-  unsigned max_depth = 0;                   // 0: no deep decoding
-  std::size_t value_bytes = 16 * 1024;      // a value's first bytes are decoded
-  std::size_t request_bytes = 256 * 1024;   // bound of a request's views
+  unsigned max_depth = 0;                  // 0: no deep decoding
+  std::size_t value_bytes = 16 * 1024;     // a value's first bytes are decoded
+  std::size_t request_bytes = 256 * 1024;  // bound of a request's views
 };
 
 struct ViewLimits {

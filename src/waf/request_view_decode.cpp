@@ -6,8 +6,8 @@
 // decode: deep_decode's first pass finds no trigger and returns.
 #include <algorithm>
 #include <array>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "decode/deep_decode.h"
@@ -101,7 +101,8 @@ ThreadDecoding& thread_decoding() {
 
 void RequestView::add_decoded_views() {
   if (limits_.decoding.max_depth == 0) return;
-  for (Collection c : {Collection::args, Collection::request_cookies, Collection::request_headers}) {
+  for (Collection c :
+       {Collection::args, Collection::request_cookies, Collection::request_headers}) {
     const auto i = static_cast<std::size_t>(c);
     const std::uint32_t from = decoded_upto_[i];
     add_views_of(c, from);

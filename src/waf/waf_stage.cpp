@@ -91,14 +91,8 @@ class WafStage final : public stage::Stage {
       const std::string& how =
           decoded.emplace_back(f.decoded != 0 ? decode::describe(f.decoded) : std::string());
       for (std::uint16_t t : settings_.program->rules[f.index].tags) names.push_back(set.tags[t]);
-      findings.push_back({f.rule,
-                          f.rule >= kFirstNativeRule ? "centinela" : "crs",
-                          f.msg,
-                          names,
-                          severity_name(f.severity),
-                          severity_score(f.severity),
-                          f.target,
-                          f.value,
+      findings.push_back({f.rule, f.rule >= kFirstNativeRule ? "centinela" : "crs", f.msg, names,
+                          severity_name(f.severity), severity_score(f.severity), f.target, f.value,
                           how});
     }
     observe::IncidentRecord record;

