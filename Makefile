@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test demo bench bench-reload fuzz format clean
+.PHONY: all deps build test demo bench bench-reload fuzz format clean install deb
 
 all: build
 
@@ -36,6 +36,25 @@ bench-reload: deps
 
 fuzz: deps
 	bash scripts/fuzz.sh
+
+# `make install [PREFIX=/usr/local] [DESTDIR=...]`: the binary, its man page, the
+# systemd unit and an example /etc/centinela/centinela.yaml (never overwritten).
+PREFIX ?= /usr/local
+install: deps
+	if [ ! -f build-release/build.ninja ]; then \
+	  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TESTS=OFF; \
+	fi
+	cmake --build build-release --target centinela
+	cmake --install build-release --prefix $(PREFIX)
+
+# The Debian package: build-release/centinela_VERSION_ARCH.deb (scripts/try-deb.sh
+# installs it into a throw-away root and starts it).
+deb: deps
+	if [ ! -f build-release/build.ninja ]; then \
+	  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TESTS=OFF; \
+	fi
+	cmake --build build-release --target centinela
+	cd build-release && cpack -G DEB
 
 format:
 	command -v clang-format >/dev/null || { echo "clang-format missing: apt-get install clang-format" >&2; exit 1; }

@@ -102,6 +102,9 @@ cat <<'TEXT'
          "http://127.0.0.1:8080/api/search?q=%3Cscript%3Ealert($i)%3C/script%3E"; done; echo
                                                          # 403s, then banned: 403 for any path
     curl -i -H 'X-Forwarded-For: 203.0.113.9' http://127.0.0.1:8080/api/articles  # "client temporarily banned"
+    for p in .env .git/config wp-login.php backup.sql admin.php; do curl -s -o /dev/null \
+         -w '%{http_code} ' -A 'Nikto/2.1.6' -H 'X-Forwarded-For: 203.0.113.10' \
+         "http://127.0.0.1:8080/$p"; done; echo       # a scanner: 404s, then banned (403)
     curl -s http://127.0.0.1:9901/admin/waf/incidents?limit=3
     curl -s http://127.0.0.1:9901/admin/bans
     curl -s http://127.0.0.1:9901/admin/threat/top

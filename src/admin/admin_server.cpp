@@ -1,5 +1,7 @@
 #include "admin/admin_server.h"
 
+#include <sys/socket.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +11,7 @@
 
 #include "admin/admin_routes.h"
 #include "net/asio_fwd.h"
+#include "net/listen_error.h"
 #include "observe/event_log.h"
 
 namespace centinela::admin {
@@ -103,10 +106,18 @@ AdminServer::~AdminServer() { stop(); }
 void AdminServer::listen(const config::Endpoint& endpoint) {
   const tcp::endpoint address(asio::ip::make_address(endpoint.host), endpoint.port);
   state_->acceptor = std::make_unique<tcp::acceptor>(state_->io);
-  state_->acceptor->open(address.protocol());
-  state_->acceptor->set_option(asio::socket_base::reuse_address(true));
-  state_->acceptor->bind(address);
-  state_->acceptor->listen();
+  try {
+    state_->acceptor->open(address.protocol());
+    state_->acceptor->set_option(asio::socket_base::reuse_address(true));
+    // As the workers' listeners: a new instance (an upgrade) starts beside the
+    // draining old one with the same configuration (docs/operations.md, Deploy).
+    int one = 1;
+    ::setsockopt(state_->acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+    state_->acceptor->bind(address);
+    state_->acceptor->listen();
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error(net::listen_error_text(endpoint.text, e.code()));
+  }
   asio::co_spawn(state_->io, accept_loop(state_), asio::detached);
 }
 

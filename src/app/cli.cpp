@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "app/build_info.h"
+#include "app/cli_help.h"
 #include "app/gateway.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
@@ -27,22 +29,6 @@
 
 namespace centinela::app {
 namespace {
-
-constexpr std::string_view kUsage =
-    "usage: centinela <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run -c FILE     serve with the configuration in FILE\n"
-    "  check -c FILE   validate FILE; prints `configuration OK` or FILE:LINE:COLUMN: message\n"
-    "  warm -c FILE --urls LIST [--concurrency N]\n"
-    "                  fill the cache: GET each URL of LIST (a file, or - for stdin; one\n"
-    "                  absolute URL or /path per line, # comments) through the running\n"
-    "                  gateway at FILE's first server.listen address, N at a time\n"
-    "                  (default 8, at most 256); exits 0 when all succeeded, 1 when\n"
-    "                  some failed, 2 for usage or configuration errors\n"
-    "  version         print the version\n"
-    "\n"
-    "signals (run): SIGTERM/SIGINT drain and exit, SIGHUP reloads FILE\n";
 
 struct Options {
   std::string config_path;
@@ -152,7 +138,8 @@ std::optional<std::string> read_url_list(const std::string& path) {
 // errors (nothing was fetched).
 int warm_command(const Options& options) {
   if (options.urls_path.empty()) {
-    std::fprintf(stderr, "centinela warm: --urls LIST is required\n\n%s", kUsage.data());
+    std::fprintf(stderr, "centinela warm: --urls LIST is required\n\n%s",
+                 command_help("warm").data());
     return 2;
   }
   const auto loaded = load_or_report(options.config_path);
@@ -223,12 +210,18 @@ int run_cli(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {
-      std::fputs(kUsage.data(), stdout);
+      std::fputs(command_help(command).data(), stdout);
       return 0;
     }
   }
   if (command == "version" || command == "--version" || command == "-V") {
-    std::printf("centinela %s\n", kVersion);
+    const bool json = argc == 3 && std::string_view(argv[2]) == "--json";
+    if (argc > 2 && !json) {
+      std::fprintf(stderr, "centinela version: unknown option '%s'\n\n%s", argv[2],
+                   command_help("version").data());
+      return 2;
+    }
+    std::fputs((json ? version_json() : version_text()).c_str(), stdout);
     return 0;
   }
   if (command != "run" && command != "check" && command != "warm") {
@@ -238,13 +231,14 @@ int run_cli(int argc, char** argv) {
   }
   const Options options = parse_options(argc, argv, 2, /*warm_options=*/command == "warm");
   if (options.help) {
-    std::fputs(kUsage.data(), stdout);
+    std::fputs(command_help(command).data(), stdout);
     return 0;
   }
   if (!options.error.empty() || options.config_path.empty()) {
-    std::fprintf(
-        stderr, "centinela %.*s: %s\n\n%s", static_cast<int>(command.size()), command.data(),
-        options.error.empty() ? "-c FILE is required" : options.error.c_str(), kUsage.data());
+    std::fprintf(stderr, "centinela %.*s: %s\n\n%s", static_cast<int>(command.size()),
+                 command.data(),
+                 options.error.empty() ? "-c FILE is required" : options.error.c_str(),
+                 command_help(command).data());
     return 2;
   }
   if (command == "warm") return warm_command(options);

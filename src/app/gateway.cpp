@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "admin/admin_server.h"
+#include "app/restart_keys.h"
+#include "app/service_notify.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "cache/cache_stage.h"
@@ -179,6 +181,8 @@ int Gateway::run() {
       asio::post(s.io, [&s] { s.worker_finished(); });
     });
   }
+  // The listeners are bound: systemd (Type=notify) may send traffic now.
+  notify_service_manager("READY=1\nSTATUS=serving");
   observe::log_event(observe::Level::info, "centinela started",
                      {{"version", kVersion},
                       {"listen", listen_text(*s.config)},
@@ -291,6 +295,11 @@ void Gateway::State::wait_for_signal() {
 
 void Gateway::State::reload() {
   if (draining) return;
+  notify_reloading();
+  // Accepted or rejected, the gateway serves when the reload is over.
+  struct ReadyAgain {
+    ~ReadyAgain() { notify_service_manager("READY=1"); }
+  } ready_again;
   auto result = config::load_file(config_path);
   if (!result.config) {
     reload_failure->inc();
@@ -301,10 +310,10 @@ void Gateway::State::reload() {
     return;
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
-  if (listen_text(*next) != listen_text(*config) ||
-      next->server.workers != config->server.workers) {
+  for (std::string_view key : restart_only_changes(*config, *next)) {
     observe::log_event(observe::Level::warn,
-                       "server.listen and server.workers changes take effect on restart only");
+                       "changed key takes effect on restart only; the old value stays in use",
+                       {{"key", std::string(key)}});
   }
   // The WAF's rules again only when they changed (a bad rule file keeps the
   // running config, as a bad config does).
@@ -342,6 +351,7 @@ void Gateway::State::begin_drain(int signal_number) {
     return;
   }
   draining = true;
+  notify_service_manager("STOPPING=1");
   const auto timeout = config->server.drain_timeout;
   observe::log_event(observe::Level::info, "draining",
                      {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},

@@ -5,9 +5,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <ctime>
+#include <stdexcept>
 
 #include "cache/redis_cache.h"
 #include "net/client_connection.h"
+#include "net/listen_error.h"
 #include "observe/event_log.h"
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
@@ -63,13 +65,17 @@ void Worker::listen(const std::vector<config::Endpoint>& endpoints) {
   for (const auto& endpoint : endpoints) {
     const tcp::endpoint address(asio::ip::make_address(endpoint.host), endpoint.port);
     auto acceptor = std::make_unique<tcp::acceptor>(io_);
-    acceptor->open(address.protocol());
-    acceptor->set_option(asio::socket_base::reuse_address(true));
-    // Every worker binds the same address; the kernel spreads connections.
-    int one = 1;
-    ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-    acceptor->bind(address);
-    acceptor->listen(4096);
+    try {
+      acceptor->open(address.protocol());
+      acceptor->set_option(asio::socket_base::reuse_address(true));
+      // Every worker binds the same address; the kernel spreads connections.
+      int one = 1;
+      ::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+      acceptor->bind(address);
+      acceptor->listen(4096);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(listen_error_text(endpoint.text, e.code()));
+    }
     acceptors_.push_back(std::move(acceptor));
   }
 }

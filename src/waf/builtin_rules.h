@@ -27,6 +27,10 @@ inline constexpr NativeSet kNativeSql = 1, kNativeXss = 2, kNativeShell = 4, kNa
 // rule that is not native.
 NativeSet native_rule_family(std::uint32_t id);
 
+// Whether `id` is one of the built-in rules (their findings are centinela's,
+// not CRS's, in incidents).
+constexpr bool is_builtin_rule(std::uint32_t id) { return id == 200002 || id == 200003; }
+
 // The built-in rules, parsed ("centinela:builtin.conf:LINE" in reports).
 seclang::ParseResult builtin_rules();
 

@@ -158,8 +158,13 @@ class Walker {
   }
 
   void add_value(std::string_view value) {
+    // A count bound is an inspection bound, as inspect_body_bytes is: a bulk
+    // upload of many small values is everyday API traffic, and padding a body
+    // past either bound evades the same way. The rest is left uninspected.
     if (++result_.values > limits_.max_values) {
-      fail("more values than the limit");
+      --result_.values;
+      result_.cut = true;
+      stop();
       return;
     }
     name_.clear();
@@ -182,7 +187,10 @@ class Walker {
       fail("argument names longer than the limit");
       return;
     }
-    if (!sink_.argument(name_, value, ArgumentOrigin::json)) fail("more arguments than the limit");
+    if (!sink_.argument(name_, value, ArgumentOrigin::json)) {
+      result_.cut = true;
+      stop();
+    }
   }
 
   Lexed lex_string(std::string_view& out);

@@ -9,6 +9,7 @@
 #include "observe/incident_log.h"
 #include "stage/local_response.h"
 #include "stage/request_context.h"
+#include "waf/builtin_rules.h"
 #include "waf/waf_metrics.h"
 
 namespace centinela::waf {
@@ -91,7 +92,8 @@ class WafStage final : public stage::Stage {
       const std::string& how =
           decoded.emplace_back(f.decoded != 0 ? decode::describe(f.decoded) : std::string());
       for (std::uint16_t t : settings_.program->rules[f.index].tags) names.push_back(set.tags[t]);
-      findings.push_back({f.rule, f.rule >= kFirstNativeRule ? "centinela" : "crs", f.msg, names,
+      const bool ours = f.rule >= kFirstNativeRule || is_builtin_rule(f.rule);
+      findings.push_back({f.rule, ours ? "centinela" : "crs", f.msg, names,
                           severity_name(f.severity), severity_score(f.severity), f.target, f.value,
                           how});
     }

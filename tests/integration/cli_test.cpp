@@ -7,6 +7,7 @@
 #include "gateway_config.h"
 #include "gateway_process.h"
 #include "header_list.h"
+#include "json_value.h"
 #include "temp_dir.h"
 
 namespace itest {
@@ -107,6 +108,37 @@ TEST(CliTest, HelpIsAvailableOnEveryCommand) {
     EXPECT_EQ(result.exit_code, 0) << result.output();
     EXPECT_TRUE(icontains(result.output(), "usage")) << "not a usage text:\n" << result.output();
   }
+}
+
+TEST(CliTest, VersionNamesTheBuild) {
+  CommandResult text = centinela({"version"});
+  ASSERT_EQ(text.exit_code, 0) << text.output();
+  EXPECT_NE(text.out.find("commit "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("features: "), std::string::npos) << text.out;
+
+  CommandResult json = centinela({"version", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.output();
+  auto object = parse_json(json.out);
+  ASSERT_TRUE(object) << json.out;
+  EXPECT_TRUE(std::regex_match(object->string_at("version"), std::regex(R"(\d+\.\d+\.\d+)")))
+      << json.out;
+  // Built from this checkout: a commit id, or "unknown" outside git.
+  EXPECT_TRUE(std::regex_match(object->string_at("commit"),
+                               std::regex(R"([0-9a-f]{7,40}(-dirty)?|unknown)")))
+      << json.out;
+  EXPECT_FALSE(object->string_at("build_type").empty()) << json.out;
+  EXPECT_NE(json.out.find(R"("features":[)"), std::string::npos) << json.out;
+  EXPECT_NE(centinela({"version", "--yaml"}).exit_code, 0);
+}
+
+// Each command has its own page: what it does and its own options.
+TEST(CliTest, EachCommandHasItsOwnHelp) {
+  EXPECT_NE(centinela({"warm", "--help"}).out.find("--concurrency N"), std::string::npos);
+  EXPECT_NE(centinela({"run", "--help"}).out.find("SIGHUP"), std::string::npos);
+  EXPECT_NE(centinela({"version", "--help"}).out.find("--json"), std::string::npos);
+  const std::string check = centinela({"check", "--help"}).out;
+  EXPECT_EQ(check.find("--urls"), std::string::npos) << check;
+  EXPECT_NE(check.find("configuration OK"), std::string::npos) << check;
 }
 
 TEST(CliTest, UnknownCommandFails) {

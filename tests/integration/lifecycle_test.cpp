@@ -1,12 +1,18 @@
 // Signals: SIGTERM drains in-flight requests and exits 0; SIGHUP reloads the
 // file, keeping the old config when the new one is invalid.
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
 
+#include "child_process.h"
 #include "gateway_fixture.h"
 
 namespace itest {
@@ -149,6 +155,51 @@ TEST_F(LifecycleTest, SighupWithInvalidFileKeepsTheOldConfig) {
       2s))
       << "stderr does not say " << where << " ... bogus_key:\n"
       << gateway_->stderr_text();
+}
+
+// A reload cannot move listeners, workers or the cache's size: it applies the
+// rest and names each key it could not apply.
+TEST_F(LifecycleTest, AReloadNamesTheKeysThatNeedARestart) {
+  ASSERT_TRUE(start_gateway());
+  config_.workers = 1;
+  config_.routes.push_back(R"({match: {prefix: "/new/"}, upstream: api})");
+  write_config_file(config_.render() + "cache: {memory: 8MiB}\n");
+  const double before = reloads("success");
+  ASSERT_TRUE(gateway_->send_signal(SIGHUP));
+  ASSERT_TRUE(eventually([&] { return reloads("success") > before; }, 3s))
+      << gateway_->stderr_text();
+  const std::string log = gateway_->stderr_text();
+  EXPECT_NE(log.find(R"("key":"server.workers")"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("key":"cache.memory")"), std::string::npos) << log;
+  EXPECT_EQ(log.find(R"("key":"server.listen")"), std::string::npos) << log;
+  // The rest of the file is in use.
+  EXPECT_EQ(get("/new/x").status, 200);
+}
+
+// A port another process holds (without SO_REUSEPORT): the gateway exits 1
+// and says which address, why, and how to find the holder.
+TEST_F(LifecycleTest, ABindErrorNamesTheAddressAndWhy) {
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;  // a free port, held here
+  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(holder, 1), 0);
+  socklen_t length = sizeof(address);
+  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  config_.listen_port = ntohs(address.sin_port);
+  write_config_file();
+  const CommandResult run =
+      run_command({centinela_binary(), "run", "-c", config_path_}, std::chrono::seconds(30));
+  ::close(holder);
+  EXPECT_EQ(run.exit_code, 1) << run.output();
+  EXPECT_NE(run.err.find(fmt::format("cannot listen on 127.0.0.1:{}: the address is already in use",
+                                     config_.listen_port)),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("ss -ltnp"), std::string::npos) << run.err;
 }
 
 }  // namespace
