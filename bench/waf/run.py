@@ -7,7 +7,7 @@
 
 Starts an origin that answers 200 to everything (nginx `return 200`), then each system in
 turn in front of it, sends every corpus request once (http.client, one keep-alive
-connection, one request at a time) and counts 403 as detected / blocked. After each answer
+connection, one request at a time) and counts 403 (or 400) as detected / blocked. After each answer
 it reads what the system appended to its log, so every request gets the rule ids that
 fired. Prints markdown tables (test split first; train split separately) and writes the raw
 results to OUT/results-SYSTEM.jsonl. Not a CPU benchmark: a busy machine changes nothing.
@@ -35,7 +35,20 @@ CORPUS = os.path.join(HERE, "corpus")
 CONFIGS = os.path.join(HERE, "configs")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MODSEC_MODULE = "/usr/lib/nginx/modules/ngx_http_modsecurity_module.so"
-ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = 18790, 18791, 18792
+ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = 18790, 18791, 18792  # --port-base moves them
+
+
+def set_ports(base):
+    global ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT
+    ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = base, base + 1, base + 2
+    for port in (ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT):
+        # centinela listens with SO_REUSEPORT: a second run on the same ports would share
+        # them with the first and count the other run's answers.
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            continue
+        raise SystemExit("port %d is in use (another run?): choose --port-base" % port)
 CORE = ["sqli", "xss", "cmdi", "lfi", "rfi", "php", "java"]
 EXTRA = ["nosql", "ssti", "ldap", "nodejs"]
 GENERATED_BENIGN = ["json-prose", "forum-sql", "code-markdown", "search", "cms-html",
@@ -190,6 +203,12 @@ class CentinelaSystem:
         return out
 
     @staticmethod
+    def record_of(body):
+        """The incident id of a blocked answer (its incident-log line is awaited)."""
+        m = re.search(rb'"incident_id":"(inc_[0-9A-Za-z]+)"', body or b"")
+        return m.group(1).decode() if m else None
+
+    @staticmethod
     def rules_in(text):
         out = []
         for line in text.splitlines():
@@ -257,7 +276,7 @@ class Client:
             c.putheader("Content-Length", str(len(body or b"")))
         c.endheaders(body)
         resp = c.getresponse()
-        resp.read()
+        self.body = resp.read()
         if resp.will_close:
             self.close()
         return resp.status
@@ -300,8 +319,17 @@ def run_system(system, records, rundir, out_dir):
         results = {}
         t0 = time.time()
         for r in records:
+            client.body = b""
             status = client.send(r)  # the system logs a request's matches before answering
-            results[r["id"]] = {"status": status, "rules": sorted(set(system.rules_in(tail.read())))}
+            text = tail.read()
+            # centinela writes incidents from a writer thread: wait for this answer's one,
+            # so its rules are not counted for the next request.
+            wanted = getattr(system, "record_of", lambda body: None)(client.body)
+            deadline = time.time() + 2
+            while wanted and wanted not in text and time.time() < deadline:
+                time.sleep(0.002)
+                text += tail.read()
+            results[r["id"]] = {"status": status, "rules": sorted(set(system.rules_in(text)))}
         elapsed = time.time() - t0
     finally:
         client.close()
@@ -324,6 +352,13 @@ def cell(n, total):
     return "–" if total == 0 else "%d/%d (%.1f %%)" % (n, total, 100.0 * n / total)
 
 
+def refused(status):
+    """The system kept the request from the origin: 403 (the WAF) or 400 (the front door
+    refusing a malformed request, e.g. a `%u` escape in the target). Counted alike for
+    attacks (detected) and benign requests (false positives)."""
+    return status in (400, 403)
+
+
 def category_order(cats):
     wrapped = sorted(c for c in cats if c.startswith("wrapped-"))
     known = CORE + wrapped + EXTRA + GENERATED_BENIGN + PUBLIC_BENIGN
@@ -336,12 +371,12 @@ def table(title, rows_of, records, systems, results, label=lambda c: c):
              "|---|---:|" + "---:|" * len(systems)]
     for cat in cats:
         rs = [r for r in records if r["category"] == cat]
-        cells = [cell(sum(results[s][r["id"]]["status"] == 403 for r in rs), len(rs))
+        cells = [cell(sum(refused(results[s][r["id"]]["status"]) for r in rs), len(rs))
                  for s in systems]
         lines.append("| %s | %d | %s |" % (label(cat), len(rs), " | ".join(cells)))
     for name, pred in rows_of:
         rs = [r for r in records if pred(r["category"])]
-        cells = [cell(sum(results[s][r["id"]]["status"] == 403 for r in rs), len(rs))
+        cells = [cell(sum(refused(results[s][r["id"]]["status"]) for r in rs), len(rs))
                  for s in systems]
         lines.append("| **%s** | %d | %s |" % (name, len(rs), " | ".join(cells)))
     return lines + [""]
@@ -354,7 +389,7 @@ def by_placement(records, systems, results, title):
     for p in places:
         rs = [r for r in records if r.get("placement", "?") == p]
         lines.append("| %s | %d | %s |" % (p, len(rs), " | ".join(
-            cell(sum(results[s][r["id"]]["status"] == 403 for r in rs), len(rs)) for s in systems)))
+            cell(sum(refused(results[s][r["id"]]["status"]) for r in rs), len(rs)) for s in systems)))
     return lines + [""]
 
 
@@ -364,7 +399,7 @@ def top_rules(records, systems, results, title, blocked=True, n=12):
         c = collections.Counter()
         for r in records:
             res = results[s][r["id"]]
-            if (res["status"] == 403) == blocked:
+            if refused(res["status"]) == blocked:
                 c.update(x for x in res["rules"] if x < 949000 or x > 949999)
         if not c:
             continue
@@ -431,9 +466,9 @@ def report(attacks, benign, systems, results):
     for split in ("test", "train"):
         a = [r for r in attacks if r["split"] == split]
         b = [r for r in benign if r["split"] == split]
-        out += table("Detection, %s split (403 = detected)" % split, rows_attack, a, systems,
+        out += table("Detection, %s split (403/400 = detected)" % split, rows_attack, a, systems,
                      results, extra_label)
-        out += table("False positives, %s split (403 = blocked)" % split, rows_benign, b,
+        out += table("False positives, %s split (403/400 = blocked)" % split, rows_benign, b,
                      systems, results)
     out += by_placement([r for r in attacks if r["split"] == "test"], systems, results,
                         "Detection by placement, test split")
@@ -471,7 +506,10 @@ def main():
     ap.add_argument("--markdown", help="also write the tables to this file")
     ap.add_argument("--limit", type=int, default=0, help="first N requests of each file (a smoke test)")
     ap.add_argument("--keep-rundir", action="store_true")
+    ap.add_argument("--port-base", type=int, default=18790,
+                    help="origin on this port, the system on +1, its admin on +2")
     args = ap.parse_args()
+    set_ports(args.port_base)
 
     attacks = load("attacks.jsonl")
     benign = load("benign_generated.jsonl") + load("benign_public.jsonl")

@@ -130,9 +130,14 @@ struct IncidentLogConfig {
   unsigned excerpt_bytes = 64;  // bound of each finding's excerpt; 0: no excerpts
 };
 
+// How the engine reads requests: `api` (JSON APIs: REST methods, the noisy
+// CRS families confirmed by the tokenisers) or `crs` (CRS as it is).
+enum class WafProfile { api, crs };
+
 struct WafConfig {
   WafEngine engine = WafEngine::centinela;
   unsigned engine_line = 0, engine_column = 0;  // where `engine:` is written (0: not written)
+  WafProfile profile = WafProfile::api;
   std::vector<WafRuleFile> rules = default_waf_rules();
   WafNativeDetectors native;
   WafDecodeConfig decode;

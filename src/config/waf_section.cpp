@@ -69,6 +69,21 @@ void read_engine(MapFields& fields, WafConfig& waf) {
   }
 }
 
+void read_profile(MapFields& fields, WafProfile& out) {
+  const YAML::Node* node = fields.find("profile");
+  if (!node) return;
+  auto text = read_string(fields.errors(), *node, fields.path_of("profile"));
+  if (!text) return;
+  if (*text == "api") {
+    out = WafProfile::api;
+  } else if (*text == "crs") {
+    out = WafProfile::crs;
+  } else {
+    fields.errors().add(*node, fields.path_of("profile") + ": expected api or crs, got '" + *text +
+                                   "'" + did_you_mean(*text, {"api", "crs"}));
+  }
+}
+
 // Each entry: "FILE-OR-GLOB" or {path: FILE-OR-GLOB, optional: true}.
 void read_rule_files(ErrorList& errors, const YAML::Node& node, const std::string& path,
                      std::vector<WafRuleFile>& out) {
@@ -149,10 +164,11 @@ void read_waf(ErrorList& errors, const YAML::Node& node, const LogConfig& log, W
   out.incident_log.rotate = log.access.rotate;  // keys written under incident_log override it
   MapFields fields(
       errors, node, "waf",
-      {"engine", "rules", "native", "decode", "anomaly_threshold", "inspect_body_bytes",
+      {"engine", "profile", "rules", "native", "decode", "anomaly_threshold", "inspect_body_bytes",
        "inspect_response", "pcre", "compile_cache", "incident_log"});
   if (fields.is_map()) {
     read_engine(fields, out);
+    read_profile(fields, out.profile);
     fields.read_section("rules", read_rule_files, out.rules);
     fields.read_section("native", read_native, out.native);
     fields.read_section("decode", read_decode, out.decode);

@@ -26,8 +26,16 @@ void add_rule_ids(const waf::RuleSet& rules, const config::WafRuleRange& range,
 }  // namespace
 
 waf::ProgramOptions program_options(const config::RouteWafConfig& route_waf,
-                                    const waf::Engine& engine) {
+                                    const waf::Engine& engine, const config::WafConfig& waf) {
   waf::ProgramOptions options;
+  options.profile = waf.profile == config::WafProfile::api ? waf::Profile::api : waf::Profile::crs;
+  options.native = static_cast<waf::NativeSet>(
+      (waf.native.sql ? waf::kNativeSql : 0) | (waf.native.xss ? waf::kNativeXss : 0) |
+      (waf.native.shell ? waf::kNativeShell : 0) | (waf.native.path ? waf::kNativePath : 0));
+  options.decode.base64 = waf.decode.base64;
+  options.decode.hex = waf.decode.hex;
+  options.decode.unicode = waf.decode.unicode;
+  options.decode.max_depth = waf.decode.max_depth;
   options.paranoia = static_cast<int>(route_waf.paranoia);
   options.anomaly_threshold = static_cast<int>(route_waf.anomaly_threshold);
   for (const config::WafExclusion& e : route_waf.exclusions) {
@@ -71,7 +79,7 @@ std::unique_ptr<stage::Stage> make_route_waf_stage(const config::Config& config,
   settings.mode = route.waf.mode;
   settings.inspect_body_bytes = route.waf.inspect_body_bytes;
   settings.route = route.name;
-  settings.program = engine->program(program_options(route.waf, *engine));
+  settings.program = engine->program(program_options(route.waf, *engine, config.waf));
   settings.threat = std::move(threat);
   return waf::make_waf_stage(std::move(settings));
 }

@@ -26,8 +26,9 @@ std::unique_ptr<stage::Stage> make_route_waf_stage(const config::Config& config,
                                                    waf::Engine* engine,
                                                    const modsec::Engine* modsec = nullptr);
 
-// The program options a route's `waf:` asks for.
+// The program options a route's `waf:` and the top-level `waf:` (profile,
+// native rules, deep decoding) ask for.
 waf::ProgramOptions program_options(const config::RouteWafConfig& route_waf,
-                                    const waf::Engine& engine);
+                                    const waf::Engine& engine, const config::WafConfig& waf);
 
 }  // namespace centinela::proxy

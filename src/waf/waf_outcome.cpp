@@ -11,8 +11,6 @@ namespace centinela::waf {
 namespace {
 
 constexpr std::string_view kBlockedMessage = "request blocked by the web application firewall";
-// Rule ids from here on are centinela's native detectors (centinela-native.conf).
-constexpr std::uint32_t kNativeRules = 9'700'000;
 
 }  // namespace
 
@@ -72,14 +70,15 @@ void Outcome::record(const stage::RequestContext& ctx, const Assessment& assessm
     for (std::size_t i = 0; i < list.size() && findings.size() < observe::kListedFindings; ++i) {
       const FindingView f = list.at(i, tags[findings.size()]);
       findings.push_back({f.rule,
-                          f.rule >= kNativeRules || is_builtin_rule(f.rule) ? "centinela" : "crs",
+                          f.rule >= kFirstNativeRule || is_builtin_rule(f.rule) ? "centinela"
+                                                                                 : "crs",
                           f.msg,
                           tags[findings.size()],
                           severity_name(f.severity),
                           severity_score(f.severity),
                           f.target,
                           f.excerpt,
-                          {}});
+                          f.decoded});
     }
   }
   observe::IncidentRecord record;

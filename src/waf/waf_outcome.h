@@ -42,6 +42,7 @@ struct FindingView {
   std::uint8_t severity = 0xFF;  // 0 EMERGENCY .. 7 DEBUG; 0xFF none
   std::string_view target;       // "ARGS:q"
   std::string_view excerpt;      // the matched value (bounded by the incident log)
+  std::string_view decoded;      // the deep decoders that revealed it ("base64"), if any
 };
 
 // An engine's findings of one request, read only when they are counted or

@@ -1,7 +1,10 @@
 #include "waf/waf_stage.h"
 
 #include <chrono>
+#include <deque>
+#include <string>
 
+#include "decode/deep_decode.h"
 #include "observe/incident_id.h"
 #include "stage/request_context.h"
 
@@ -28,12 +31,17 @@ class ProgramFindings final : public FindingList {
   FindingView at(std::size_t i, std::vector<std::string_view>& tags) const override {
     const Finding& f = findings_[i];
     for (std::uint16_t t : program_.rules[f.index].tags) tags.push_back(program_.set->tags[t]);
-    return {f.rule, f.msg, tags, f.severity, f.target, f.value};
+    std::string_view how;
+    if (f.decoded != 0) how = decoded_.emplace_back(decode::describe(f.decoded));
+    return {f.rule, f.msg, tags, f.severity, f.target, f.value, how};
   }
 
  private:
   const Program& program_;
   const std::vector<Finding>& findings_;
+  // What revealed each finding that a deep decoder revealed; a deque, so the
+  // views handed out stay valid while more are added.
+  mutable std::deque<std::string> decoded_;
 };
 
 OutcomeSettings outcome_settings(const StageSettings& settings) {
