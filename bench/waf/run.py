@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Detection and false-positive run of the WAF corpus against each system (issue 13).
 
-    python3 bench/waf/run.py [--systems nginx,nginx-modsec-pl1,nginx-modsec-pl2,centinela]
+    python3 bench/waf/run.py [--systems nginx,nginx-modsec-pl1,nginx-modsec-pl2,centinela,
+                                        centinela-modsec]
                              [--centinela-bin build/centinela] [--out DIR] [--markdown FILE]
 
 Starts an origin that answers 200 to everything (nginx `return 200`), then each system in
 turn in front of it, sends every corpus request once (http.client, one keep-alive
-connection, one request at a time) and counts 403 as detected / blocked. After each answer
+connection, one request at a time) and counts 403 (or 400) as detected / blocked. After each answer
 it reads what the system appended to its log, so every request gets the rule ids that
 fired. Prints markdown tables (test split first; train split separately) and writes the raw
 results to OUT/results-SYSTEM.jsonl. Not a CPU benchmark: a busy machine changes nothing.
@@ -34,7 +35,20 @@ CORPUS = os.path.join(HERE, "corpus")
 CONFIGS = os.path.join(HERE, "configs")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MODSEC_MODULE = "/usr/lib/nginx/modules/ngx_http_modsecurity_module.so"
-ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = 18790, 18791, 18792
+ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = 18790, 18791, 18792  # --port-base moves them
+
+
+def set_ports(base):
+    global ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT
+    ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT = base, base + 1, base + 2
+    for port in (ORIGIN_PORT, SYSTEM_PORT, ADMIN_PORT):
+        # centinela listens with SO_REUSEPORT: a second run on the same ports would share
+        # them with the first and count the other run's answers.
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        except OSError:
+            continue
+        raise SystemExit("port %d is in use (another run?): choose --port-base" % port)
 CORE = ["sqli", "xss", "cmdi", "lfi", "rfi", "php", "java"]
 EXTRA = ["nosql", "ssti", "ldap", "nodejs"]
 GENERATED_BENIGN = ["json-prose", "forum-sql", "code-markdown", "search", "cms-html",
@@ -124,13 +138,18 @@ class NginxSystem:
 
 
 class CentinelaSystem:
-    """centinela with a route `waf: {mode: block, paranoia: N}` (configs/centinela-waf.yaml).
+    """centinela with a route `waf: {mode: block, paranoia: N}` (configs/centinela-waf.yaml),
+    on its own engine or (engine="modsecurity", the centinela-modsec systems) on
+    libmodsecurity3 with the same rules: the compatibility engine, ModSecurity's answers
+    behind centinela's routes and records.
 
     Skipped when the binary is missing or `centinela check` rejects the config (a build
-    without WAF support rejects the `waf:` key). Rule ids come from its incident log."""
+    without WAF support rejects the `waf:` key, one without libmodsecurity the modsecurity
+    engine). Rule ids come from its incident log."""
 
-    def __init__(self, name, port, binary, paranoia=1):
+    def __init__(self, name, port, binary, paranoia=1, engine="centinela"):
         self.name, self.port, self.binary, self.paranoia = name, port, binary, paranoia
+        self.engine = engine
         self.proc = None
         self.log_path = None
         self.rundir = None
@@ -140,7 +159,7 @@ class CentinelaSystem:
         with open(path, "w") as f:
             f.write(render("centinela-waf.yaml", RUNDIR=rundir, PORT=self.port,
                            ADMIN_PORT=ADMIN_PORT, ORIGIN_PORT=ORIGIN_PORT,
-                           PARANOIA=self.paranoia))
+                           PARANOIA=self.paranoia, WAF_ENGINE=self.engine))
         return path
 
     def available(self, rundir):
@@ -168,6 +187,27 @@ class CentinelaSystem:
     def stop(self):
         stop_proc(self.proc)
 
+    def rules_by_request(self):
+        """Rule ids by request id (the corpus id, sent as X-Request-ID) from the whole
+        incident log."""
+        out = collections.defaultdict(list)
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                try:
+                    incident = json.loads(line)
+                    out[incident.get("request_id")] += [
+                        int(x["rule"]) for x in incident.get("findings", [])
+                        if str(x.get("rule", "")).isdigit()]
+                except (ValueError, AttributeError, TypeError):
+                    continue
+        return out
+
+    @staticmethod
+    def record_of(body):
+        """The incident id of a blocked answer (its incident-log line is awaited)."""
+        m = re.search(rb'"incident_id":"(inc_[0-9A-Za-z]+)"', body or b"")
+        return m.group(1).decode() if m else None
+
     @staticmethod
     def rules_in(text):
         out = []
@@ -186,10 +226,17 @@ def make_system(name, args):
     m = re.fullmatch(r"nginx-modsec-pl([1-4])", name)
     if m:
         return NginxSystem(name, SYSTEM_PORT, paranoia=int(m.group(1)))
-    m = re.fullmatch(r"centinela(?:-pl([1-4]))?", name)
+    m = re.fullmatch(r"centinela(-modsec)?(?:-pl([1-4]))?", name)
     if m:
-        return CentinelaSystem(name, SYSTEM_PORT, args.centinela_bin, int(m.group(1) or 1))
-    raise SystemExit("unknown system %r (nginx, nginx-modsec-pl1..4, centinela[-pl1..4])" % name)
+        return CentinelaSystem(name, SYSTEM_PORT, args.centinela_bin, int(m.group(2) or 1),
+                               engine="modsecurity" if m.group(1) else "centinela")
+    raise SystemExit("unknown system %r (nginx, nginx-modsec-pl1..4, centinela[-pl1..4], "
+                     "centinela-modsec[-pl1..4])" % name)
+
+
+def paranoia_of(system):
+    m = re.search(r"-pl([1-4])$", system)
+    return int(m.group(1)) if m else (1 if system.startswith("centinela") else None)
 
 
 # ---- sending ---------------------------------------------------------------------------
@@ -205,9 +252,10 @@ def body_bytes(r):
 
 
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, tag_requests=False):
         self.port = port
         self.conn = None
+        self.tag_requests = tag_requests  # send the corpus id as X-Request-ID
 
     def _send(self, r):
         if self.conn is None:
@@ -217,6 +265,8 @@ class Client:
         c.putrequest(r["method"], target, skip_host=True, skip_accept_encoding=True)
         headers = dict(r["headers"])
         headers.setdefault("Host", "api.example.com")
+        if self.tag_requests:
+            headers["X-Request-ID"] = r.get("id", "warm-up")
         for k, v in headers.items():
             c.putheader(k, encode_header(v))
         if r["content_type"]:
@@ -226,7 +276,7 @@ class Client:
             c.putheader("Content-Length", str(len(body or b"")))
         c.endheaders(body)
         resp = c.getresponse()
-        resp.read()
+        self.body = resp.read()
         if resp.will_close:
             self.close()
         return resp.status
@@ -258,7 +308,8 @@ class LogTail:
 
 def run_system(system, records, rundir, out_dir):
     system.start(rundir)
-    client = Client(system.port)
+    by_request = getattr(system, "rules_by_request", None)
+    client = Client(system.port, tag_requests=by_request is not None)
     try:
         warm = {"method": "GET", "path": "/", "query": "", "headers": {}, "content_type": None,
                 "body": None}
@@ -268,12 +319,27 @@ def run_system(system, records, rundir, out_dir):
         results = {}
         t0 = time.time()
         for r in records:
+            client.body = b""
             status = client.send(r)  # the system logs a request's matches before answering
-            results[r["id"]] = {"status": status, "rules": sorted(set(system.rules_in(tail.read())))}
+            text = tail.read()
+            # centinela writes incidents from a writer thread: wait for this answer's one,
+            # so its rules are not counted for the next request.
+            wanted = getattr(system, "record_of", lambda body: None)(client.body)
+            deadline = time.time() + 2
+            while wanted and wanted not in text and time.time() < deadline:
+                time.sleep(0.002)
+                text += tail.read()
+            results[r["id"]] = {"status": status, "rules": sorted(set(system.rules_in(text)))}
         elapsed = time.time() - t0
     finally:
         client.close()
         system.stop()
+    if by_request is not None:
+        # Its log, complete once it stopped, names each incident's request: rules written
+        # after the answer (a log writer thread) cannot land on the next request.
+        rules = by_request()
+        for rid, res in results.items():
+            res["rules"] = sorted(set(rules.get(rid, [])))
     with open(os.path.join(out_dir, "results-%s.jsonl" % system.name), "w") as f:
         for rid, res in results.items():
             f.write(json.dumps(dict(id=rid, **res)) + "\n")
@@ -284,6 +350,13 @@ def run_system(system, records, rundir, out_dir):
 
 def cell(n, total):
     return "–" if total == 0 else "%d/%d (%.1f %%)" % (n, total, 100.0 * n / total)
+
+
+def refused(status):
+    """The system kept the request from the origin: 403 (the WAF) or 400 (the front door
+    refusing a malformed request, e.g. a `%u` escape in the target). Counted alike for
+    attacks (detected) and benign requests (false positives)."""
+    return status in (400, 403)
 
 
 def category_order(cats):
@@ -298,12 +371,12 @@ def table(title, rows_of, records, systems, results, label=lambda c: c):
              "|---|---:|" + "---:|" * len(systems)]
     for cat in cats:
         rs = [r for r in records if r["category"] == cat]
-        cells = [cell(sum(results[s][r["id"]]["status"] == 403 for r in rs), len(rs))
+        cells = [cell(sum(refused(results[s][r["id"]]["status"]) for r in rs), len(rs))
                  for s in systems]
         lines.append("| %s | %d | %s |" % (label(cat), len(rs), " | ".join(cells)))
     for name, pred in rows_of:
         rs = [r for r in records if pred(r["category"])]
-        cells = [cell(sum(results[s][r["id"]]["status"] == 403 for r in rs), len(rs))
+        cells = [cell(sum(refused(results[s][r["id"]]["status"]) for r in rs), len(rs))
                  for s in systems]
         lines.append("| **%s** | %d | %s |" % (name, len(rs), " | ".join(cells)))
     return lines + [""]
@@ -316,7 +389,7 @@ def by_placement(records, systems, results, title):
     for p in places:
         rs = [r for r in records if r.get("placement", "?") == p]
         lines.append("| %s | %d | %s |" % (p, len(rs), " | ".join(
-            cell(sum(results[s][r["id"]]["status"] == 403 for r in rs), len(rs)) for s in systems)))
+            cell(sum(refused(results[s][r["id"]]["status"]) for r in rs), len(rs)) for s in systems)))
     return lines + [""]
 
 
@@ -326,7 +399,7 @@ def top_rules(records, systems, results, title, blocked=True, n=12):
         c = collections.Counter()
         for r in records:
             res = results[s][r["id"]]
-            if (res["status"] == 403) == blocked:
+            if refused(res["status"]) == blocked:
                 c.update(x for x in res["rules"] if x < 949000 or x > 949999)
         if not c:
             continue
@@ -350,6 +423,39 @@ def other_statuses(records, systems, results):
     return lines + [""]
 
 
+def agreement(records, systems, results):
+    """Each centinela system beside nginx + ModSecurity at the same paranoia level: how often
+    they give the same answer (403 or not) and, on requests both block, the same rule ids
+    (949110 left out; centinela's incident lists at most 8 findings, so a full list only has
+    to be among nginx's). The centinela-modsec systems run the same libmodsecurity and CRS, so
+    what differs there is the gateway around it (parsing, body bounds, normalisation)."""
+    pairs = [(c, n) for c in systems if c.startswith("centinela") for n in systems
+             if n.startswith("nginx-modsec") and paranoia_of(n) == paranoia_of(c)]
+    if not pairs:
+        return []
+    lines = ["### Agreement with nginx + ModSecurity at the same paranoia level (all requests)",
+             "", "| pair | n | same answer | both block | same rules when both block | "
+             "only centinela blocks | only nginx blocks |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for c, n in pairs:
+        same = both = same_rules = only_c = only_n = 0
+        for r in records:
+            rc, rn = results[c][r["id"]], results[n][r["id"]]
+            bc, bn = rc["status"] == 403, rn["status"] == 403
+            same += bc == bn
+            only_c += bc and not bn
+            only_n += bn and not bc
+            if bc and bn:
+                both += 1
+                cr = {x for x in rc["rules"] if x != 949110}
+                nr = {x for x in rn["rules"] if x != 949110}
+                # An incident lists at most 8 findings: a full list need only be a subset.
+                same_rules += cr <= nr if len(rc["rules"]) >= 8 else cr == nr
+        total = len(records)
+        lines.append("| %s vs %s | %d | %s | %d | %s | %d | %d |" % (
+            c, n, total, cell(same, total), both, cell(same_rules, both), only_c, only_n))
+    return lines + [""]
+
+
 def report(attacks, benign, systems, results):
     core = lambda c: c in CORE or c.startswith("wrapped-")  # noqa: E731
     rows_attack = [("all core (incl. wrapped)", core), ("core + extra", lambda c: True)]
@@ -360,9 +466,9 @@ def report(attacks, benign, systems, results):
     for split in ("test", "train"):
         a = [r for r in attacks if r["split"] == split]
         b = [r for r in benign if r["split"] == split]
-        out += table("Detection, %s split (403 = detected)" % split, rows_attack, a, systems,
+        out += table("Detection, %s split (403/400 = detected)" % split, rows_attack, a, systems,
                      results, extra_label)
-        out += table("False positives, %s split (403 = blocked)" % split, rows_benign, b,
+        out += table("False positives, %s split (403/400 = blocked)" % split, rows_benign, b,
                      systems, results)
     out += by_placement([r for r in attacks if r["split"] == "test"], systems, results,
                         "Detection by placement, test split")
@@ -371,6 +477,7 @@ def report(attacks, benign, systems, results):
     out += top_rules(attacks, systems, results, "Rules firing on missed attacks (score "
                      "below the threshold; both splits)", blocked=False)
     out += other_statuses(attacks + benign, systems, results)
+    out += agreement(attacks + benign, systems, results)
     return out
 
 
@@ -399,7 +506,10 @@ def main():
     ap.add_argument("--markdown", help="also write the tables to this file")
     ap.add_argument("--limit", type=int, default=0, help="first N requests of each file (a smoke test)")
     ap.add_argument("--keep-rundir", action="store_true")
+    ap.add_argument("--port-base", type=int, default=18790,
+                    help="origin on this port, the system on +1, its admin on +2")
     args = ap.parse_args()
+    set_ports(args.port_base)
 
     attacks = load("attacks.jsonl")
     benign = load("benign_generated.jsonl") + load("benign_public.jsonl")

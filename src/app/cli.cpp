@@ -111,15 +111,20 @@ int check_command(const Options& options) {
   // a rule file that does not parse, or an exclusion naming an unknown rule,
   // fails the check.
   if (waf_used(*result.config)) {
+    if (const std::string engine = check_engine(*result.config, options.config_path);
+        !engine.empty()) {
+      std::fprintf(stderr, "%s\n", engine.c_str());
+      return 1;
+    }
     const WafLoad waf = load_waf(*result.config, {});
     if (!waf.error.empty()) {
       std::fprintf(stderr, "%s\n", waf.error.c_str());
       return 1;
     }
-    const auto errors = check_exclusions(*result.config, *waf.engine, options.config_path);
+    const auto errors = check_exclusions(*result.config, waf, options.config_path);
     for (const std::string& error : errors) std::fprintf(stderr, "%s\n", error.c_str());
     if (!errors.empty()) return 1;
-    std::printf("waf rules: %s\n", waf.engine->report().summary().c_str());
+    std::printf("waf rules: %s\n", waf.summary().c_str());
   }
   std::printf("configuration OK\n");
   return 0;

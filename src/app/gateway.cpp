@@ -117,6 +117,7 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   s.waf = load_waf(*s.config, {});
   if (!s.waf.error.empty()) s.start_error = "waf rules: " + s.waf.error;
   s.chain_services.waf = s.waf.engine.get();
+  s.chain_services.modsec = s.waf.modsec.get();
   s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
@@ -331,6 +332,7 @@ void Gateway::State::reload() {
   }
   waf = std::move(next_waf);
   chain_services.waf = waf.engine.get();
+  chain_services.modsec = waf.modsec.get();
   // Built here, on the main thread, with the servers' health carried over;
   // workers only swap a pointer between requests.
   auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);

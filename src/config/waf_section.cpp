@@ -50,9 +50,12 @@ void read_pcre(ErrorList& errors, const YAML::Node& node, const std::string& pat
   fields.read("depth_limit", out.depth_limit, 1, UINT32_MAX);
 }
 
-void read_engine(MapFields& fields, WafEngine& out) {
+void read_engine(MapFields& fields, WafConfig& waf) {
+  WafEngine& out = waf.engine;
   const YAML::Node* node = fields.find("engine");
   if (!node) return;
+  waf.engine_line = static_cast<unsigned>(node->Mark().line + 1);
+  waf.engine_column = static_cast<unsigned>(node->Mark().column + 1);
   auto text = read_string(fields.errors(), *node, fields.path_of("engine"));
   if (!text) return;
   if (*text == "centinela") {
@@ -63,6 +66,21 @@ void read_engine(MapFields& fields, WafEngine& out) {
     fields.errors().add(*node, fields.path_of("engine") +
                                    ": expected centinela or modsecurity, got '" + *text + "'" +
                                    did_you_mean(*text, {"centinela", "modsecurity"}));
+  }
+}
+
+void read_profile(MapFields& fields, WafProfile& out) {
+  const YAML::Node* node = fields.find("profile");
+  if (!node) return;
+  auto text = read_string(fields.errors(), *node, fields.path_of("profile"));
+  if (!text) return;
+  if (*text == "api") {
+    out = WafProfile::api;
+  } else if (*text == "crs") {
+    out = WafProfile::crs;
+  } else {
+    fields.errors().add(*node, fields.path_of("profile") + ": expected api or crs, got '" + *text +
+                                   "'" + did_you_mean(*text, {"api", "crs"}));
   }
 }
 
@@ -146,10 +164,11 @@ void read_waf(ErrorList& errors, const YAML::Node& node, const LogConfig& log, W
   out.incident_log.rotate = log.access.rotate;  // keys written under incident_log override it
   MapFields fields(
       errors, node, "waf",
-      {"engine", "rules", "native", "decode", "anomaly_threshold", "inspect_body_bytes",
+      {"engine", "profile", "rules", "native", "decode", "anomaly_threshold", "inspect_body_bytes",
        "inspect_response", "pcre", "compile_cache", "incident_log"});
   if (fields.is_map()) {
-    read_engine(fields, out.engine);
+    read_engine(fields, out);
+    read_profile(fields, out.profile);
     fields.read_section("rules", read_rule_files, out.rules);
     fields.read_section("native", read_native, out.native);
     fields.read_section("decode", read_decode, out.decode);

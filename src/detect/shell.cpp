@@ -229,8 +229,64 @@ struct Markdown {
 
 }  // namespace
 
+namespace {
+
+// A whole value that is one of the reconnaissance commands no word of prose
+// or field value spells ("ifconfig", "whoami -all"), or `which` asking for a
+// known command ("which gcc"): the first probe of a command injection.
+std::optional<Detection> recon_command(std::string_view value) {
+  static constexpr std::string_view kRecon[] = {"ifconfig",   "ipconfig", "whoami",   "netstat",
+                                                "systeminfo", "nslookup", "tasklist", "uname"};
+  std::size_t begin = skip_blanks(value, 0);
+  std::size_t end = begin;
+  while (end < value.size() && static_cast<unsigned char>(value[end]) > 0x20) ++end;
+  std::string_view first = value.substr(begin, end - begin);
+  std::size_t rest = skip_blanks(value, end);
+  bool which = false;
+  if (first == "which" && rest < value.size()) {  // which gcc
+    which = true;
+    begin = rest;
+    end = begin;
+    while (end < value.size() && static_cast<unsigned char>(value[end]) > 0x20) ++end;
+    first = value.substr(begin, end - begin);
+    rest = skip_blanks(value, end);
+  }
+  // Nothing after it but flags ("uname -a", "netstat -an").
+  while (rest < value.size() && value[rest] == '-') {
+    while (rest < value.size() && static_cast<unsigned char>(value[rest]) > 0x20) ++rest;
+    rest = skip_blanks(value, rest);
+  }
+  if (rest != value.size() || first.empty()) return std::nullopt;
+  auto same = [](std::string_view a, std::string_view lower_b) {
+    if (a.size() != lower_b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] + 32) : a[i];
+      if (c != lower_b[i]) return false;
+    }
+    return true;
+  };
+  for (std::string_view command : kRecon) {
+    if (same(first, command))
+      return Detection{Kind::shell, command, 0, static_cast<std::uint32_t>(end)};
+  }
+  if (which) {
+    Word word;
+    std::size_t at = begin;
+    int globs = 0;
+    if (read_word(value, at, word)) {
+      if (auto command = find_command(shell_commands(), word, globs)) {
+        return Detection{Kind::shell, *command, 0, static_cast<std::uint32_t>(end)};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Detection> detect_shell(std::string_view value) {
   if (value.size() > UINT32_MAX) return std::nullopt;
+  if (auto found = recon_command(value)) return found;
   int globs_left = kMaxGlobWords;
   if (auto found = command_at(value, 0, Opening::start, 0, globs_left)) return found;
   std::size_t line_start = 0;

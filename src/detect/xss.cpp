@@ -167,6 +167,10 @@ TagResult scan_tag(std::string_view text, std::size_t at, bool& style_checked) {
     // </script> in a value closes the page's own script block.
     return {i, name == "script" ? std::optional<std::string_view>("tag:/script") : std::nullopt};
   }
+  // A frame is another page in its own origin: script only through its
+  // attributes (a javascript: or data: src, srcdoc, handlers), which
+  // scan_attributes reads; an embedded video (https src) is content.
+  if (name == "iframe" || name == "frame") return scan_attributes(text, i, name);
   if (auto tag = script_tag(name)) return {i, tag};
   TagResult result = scan_attributes(text, i, name);
   if (!result.label && name == "style" && !style_checked) {
@@ -190,6 +194,41 @@ std::optional<XssFinding> scan_markup(std::string_view text) {
   return std::nullopt;
 }
 
+bool is_identifier_char(char c) {
+  return is_letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+// Words of a sentence after a script scheme ("javascript: void(0) error
+// chrome", a search for an error message): two names side by side with
+// only spaces between them, the first no JavaScript keyword, are a syntax
+// error as script. Comments, strings and line breaks (where JavaScript
+// inserts semicolons) keep it script.
+bool reads_as_prose(std::string_view rest) {
+  if (rest.find_first_of("\n\r'\"`/") != std::string_view::npos) return false;
+  static constexpr std::string_view kKeywords[] = {
+      "await", "case", "const", "delete", "do",    "else",   "function", "in",   "instanceof",
+      "let",   "new",  "of",    "return", "throw", "typeof", "var",      "void", "yield"};
+  std::size_t i = 0;
+  std::string_view previous;  // the last name, when only spaces followed it
+  while (i < rest.size()) {
+    if (is_identifier_char(rest[i])) {
+      const std::size_t start = i;
+      while (i < rest.size() && is_identifier_char(rest[i])) ++i;
+      const std::string_view word = rest.substr(start, i - start);
+      if (!previous.empty() &&
+          std::find(std::begin(kKeywords), std::end(kKeywords), previous) == std::end(kKeywords)) {
+        return true;
+      }
+      previous = word;
+      while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
+      continue;
+    }
+    previous = {};
+    ++i;
+  }
+  return false;
+}
+
 bool may_be_xss(std::string_view value) {
   for (const char c : value) {
     if (c == '<' || c == ':' || c == '(' || c == '`' || c == '&' || c == '[' || c == '=') {
@@ -206,7 +245,8 @@ std::optional<Detection> detect_xss(std::string_view value) {
   std::optional<XssFinding> finding = scan_markup(value);
   if (!finding) {
     // A whole value that is a script URL (a redirect target, a link).
-    if (auto url = scripting_url(value, false)) {
+    if (auto url = scripting_url(value, false);
+        url && !reads_as_prose(value.substr(std::min(value.find(':') + 1, value.size())))) {
       finding = XssFinding{*url, 0, value.size()};
     } else if (html_starts_with(value, "data:text/html")) {
       finding = XssFinding{"url:data", 0, value.size()};

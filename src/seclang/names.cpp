@@ -214,7 +214,9 @@ constexpr Name kOperators[] = {
     {"beginsWith"},
     {"contains"},
     {"containsWord"},
+    {"detectPath"},
     {"detectSQLi"},
+    {"detectShell"},
     {"detectXSS"},
     {"endsWith"},
     {"eq"},
@@ -420,8 +422,9 @@ std::string_view closest_name(NameKind kind, std::string_view name) {
 }
 
 bool operator_without_argument(std::string_view canonical) {
-  return listed(canonical, {"detectSQLi", "detectXSS", "geoLookup", "noMatch", "unconditionalMatch",
-                            "validateUrlEncoding", "validateUtf8Encoding"});
+  return listed(canonical,
+                {"detectPath", "detectSQLi", "detectShell", "detectXSS", "geoLookup", "noMatch",
+                 "unconditionalMatch", "validateUrlEncoding", "validateUtf8Encoding"});
 }
 
 bool action_needs_value(std::string_view canonical) {

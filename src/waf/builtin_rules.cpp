@@ -24,10 +24,79 @@ SecRule MULTIPART_STRICT_ERROR "!@eq 0" \
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
 )";
 
+// centinela's tokenisers (src/detect) as rules, scored like a CRS critical
+// finding so one of them blocks at the default threshold. Ids 9700000+;
+// a program keeps the ones waf.native enables (ProgramOptions::native).
+// Phase 2, so body arguments are read as well as the head's.
+constexpr const char* kNativeRules = R"rules(
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|XML:/* "@detectSQLi" \
+  "id:9700100,phase:2,pass,t:none,log,\
+  msg:'SQL injection (centinela SQL tokeniser)',\
+  logdata:'fingerprint %{tx.0} in %{matched_var_name}',\
+  tag:'centinela/sqli',tag:'attack-sqli',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@detectXSS" \
+  "id:9700200,phase:2,pass,t:none,log,\
+  msg:'Cross-site scripting (centinela HTML/JavaScript tokeniser)',\
+  logdata:'%{tx.0} in %{matched_var_name}',\
+  tag:'centinela/xss',tag:'attack-xss',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|XML:/* "@detectShell" \
+  "id:9700300,phase:2,pass,t:none,log,\
+  msg:'Shell command injection (centinela shell tokeniser)',\
+  logdata:'%{tx.0} in %{matched_var_name}',\
+  tag:'centinela/shell',tag:'attack-rce',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@detectPath" \
+  "id:9700400,phase:2,pass,t:none,log,\
+  msg:'Path traversal (centinela path tokeniser)',\
+  logdata:'%{tx.0} in %{matched_var_name}',\
+  tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS|REQUEST_FILENAME|\
+XML:/* "@rx (?i)\$\{(?:[^{}]{0,15}\$\{|jndi:|ctx:|java:|env:|sys:|lower:|upper:|::-)" \
+  "id:9700500,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'Log4j lookup (JNDI injection, CVE-2021-44228)',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/log4j',tag:'attack-rce',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+)rules";
+
 }  // namespace
 
+std::string_view builtin_rules_text() { return kBuiltinRules; }
+
 seclang::ParseResult builtin_rules() {
-  return seclang::parse_text(kBuiltinRules, "centinela:builtin.conf");
+  seclang::ParseResult all = seclang::parse_text(kBuiltinRules, "centinela:builtin.conf");
+  seclang::ParseResult native = seclang::parse_text(kNativeRules, "centinela:native.conf");
+  all.items.insert(all.items.end(), std::make_move_iterator(native.items.begin()),
+                   std::make_move_iterator(native.items.end()));
+  all.errors.insert(all.errors.end(), native.errors.begin(), native.errors.end());
+  return all;
+}
+
+NativeSet native_rule_family(std::uint32_t id) {
+  if (id < kFirstNativeRule || id >= kFirstNativeRule + 600) return 0;
+  switch ((id - kFirstNativeRule) / 100) {
+    case 1:
+      return kNativeSql;
+    case 2:
+      return kNativeXss;
+    case 3:
+      return kNativeShell;
+    case 4:
+      return kNativePath;
+    default:
+      return kNativeSql | kNativeXss | kNativeShell | kNativePath;  // log4j: any of them
+  }
 }
 
 seclang::ParseResult parse_with_builtin_rules(std::span<const std::string> files) {

@@ -40,6 +40,8 @@ constexpr OpName kOperators[] = {
     {"ipMatch", OpKind::ip_match},
     {"detectSQLi", OpKind::detect_sqli},
     {"detectXSS", OpKind::detect_xss},
+    {"detectShell", OpKind::detect_shell},
+    {"detectPath", OpKind::detect_path},
     {"unconditionalMatch", OpKind::unconditional},
 };
 
@@ -192,6 +194,8 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
     }
     case OpKind::detect_sqli:
     case OpKind::detect_xss:
+    case OpKind::detect_shell:
+    case OpKind::detect_path:
       break;  // centinela's own detectors (src/detect), in libinjection's place
     default:
       out.argument = parse_macro(op.argument, ctx, rule);

@@ -37,6 +37,11 @@ std::string program_key(const ProgramOptions& options) {
     list('c', e.cookies);
   }
   for (const auto& [name, value] : options.tx) key += "|" + name + "=" + value;
+  key += options.profile == Profile::api ? "|api" : "|crs";
+  key += "|n" + std::to_string(options.native);
+  const DecodeOptions& d = options.decode;
+  key += "|d" + std::to_string(d.max_depth) + (d.base64 ? "b" : "") + (d.hex ? "h" : "") +
+         (d.unicode ? "u" : "");
   return key;
 }
 

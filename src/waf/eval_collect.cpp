@@ -39,7 +39,7 @@ void Evaluation::collect_fields(const Target& target, Var var, Collection from,
   // The *_NAMES collections hold each name as both name and value.
   for (const Variable& v : view_.get(from)) {
     if (!selected(target, v.name)) continue;
-    out.push_back({var, v.name, v.value, true});
+    out.push_back({var, v.name, v.value, true, v.decoded});
   }
 }
 

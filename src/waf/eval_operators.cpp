@@ -45,6 +45,21 @@ const StepMasks& step_masks() {
 
 }  // namespace
 
+std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) {
+  switch (kind) {
+    case OpKind::detect_sqli:
+      return detect::detect_sql(value);
+    case OpKind::detect_xss:
+      return detect::detect_xss(value);
+    case OpKind::detect_shell:
+      return detect::detect_shell(value);
+    case OpKind::detect_path:
+      return detect::detect_path(value);
+    default:
+      return std::nullopt;
+  }
+}
+
 // Each pipeline node once per value: steps whose trigger bytes the value
 // lacks are skipped without a call (most values of a benign request pass
 // most pipelines unchanged), results are kept per (value, node).
@@ -192,9 +207,11 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
       match = !valid_utf8(value);
       break;
     case OpKind::detect_sqli:
-    case OpKind::detect_xss: {
+    case OpKind::detect_xss:
+    case OpKind::detect_shell:
+    case OpKind::detect_path: {
       const std::optional<detect::Detection> d =
-          op.kind == OpKind::detect_sqli ? detect::detect_sql(value) : detect::detect_xss(value);
+          detect_as(op.kind, program_.profile == Profile::api ? tokenised(value) : value);
       match = d.has_value();
       // As libinjection's operators do: TX:0 is the evidence (942100's logdata).
       if (match) tx_.set(0, d->fingerprint);

@@ -77,6 +77,9 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
       values.clear();
       collect(target, values);
       for (const Value& v : values) {
+        // A decoded view counts only for a rule its value did not already
+        // match: one attack, one score.
+        if (v.decoded != 0 && matched) continue;
         if (excluded(rule, link, v)) continue;
         matched |= eval_value(rule, link, v);
       }
@@ -106,14 +109,32 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
   } else {
     chain[steps++] = link.pipeline;
   }
+  // Profile::api: the attack families read a value without what it carries
+  // as data (eval_gate.cpp): markdown code fences blanked, an image data URI
+  // not at all.
+  Value hidden;
+  const Value* input = &v;
+  if (rule.hides_code && v.stable) {
+    const std::string_view seen = tokenised(v.value);
+    if (seen.data() != v.value.data()) {
+      if (seen.empty()) return false;
+      hidden = Value{v.var, v.name, keep(std::string(seen)), false, v.decoded};
+      input = &hidden;
+    }
+  }
   bool matched = false;
   std::string_view previous;
   for (std::size_t s = 0; s < steps; ++s) {
-    const std::string_view value = transformed(v, chain[s]);
+    const std::string_view value = transformed(*input, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
-    if (!run_operator(link.op, value, link.capture, v.stable)) continue;
+    if (!run_operator(link.op, value, link.capture, input->stable)) continue;
+    if (rule.gate != OpKind::unconditional && v.stable &&
+        !gate_confirms(rule.gate, *input, value)) {
+      continue;
+    }
     matched = true;
+    matched_decoded_ = v.decoded;
     matched_var_.assign(value.substr(0, limits_.value_bytes));
     matched_var_name_ = key_of(v);
     matched_vars_.emplace_back(matched_var_name_, matched_var_);
@@ -164,6 +185,7 @@ void Evaluation::after_full_match(const Rule& rule, std::uint32_t index) {
       f.index = index;
       f.target = matched_var_name_;
       f.value = matched_var_.substr(0, limits_.finding_bytes);
+      f.decoded = matched_decoded_;
       expand(rule.msg, f.msg);
       expand(rule.logdata, f.logdata);
       if (f.logdata.size() > limits_.finding_bytes) f.logdata.resize(limits_.finding_bytes);

@@ -31,6 +31,7 @@ struct Finding {
   std::string target;       // MATCHED_VAR_NAME, e.g. "ARGS:q"
   std::string value;        // MATCHED_VAR (bounded)
   std::string msg, logdata;
+  std::uint16_t decoded = 0;  // decode::DecoderSet of the view it matched; 0: the value
 };
 
 enum class EngineMode : std::uint8_t { on, detection_only, off };
@@ -83,7 +84,8 @@ class Evaluation {
     Var var;
     std::string_view name;  // key within the collection ("" for a scalar)
     std::string_view value;
-    bool stable;  // a view value: its transformations may be cached
+    bool stable;                // a view value: its transformations may be cached
+    std::uint16_t decoded = 0;  // a deep-decoded view (Variable::decoded)
   };
   void collect(const Target& target, std::vector<Value>& out);
 
@@ -121,7 +123,13 @@ class Evaluation {
   std::string_view unique_id_;
   TxState tx_;
 
+  // Profile::api: whether the rule's tokeniser confirms the value it matched.
+  bool gate_confirms(OpKind gate, const Value& v, std::string_view transformed);
+  std::string_view tokenised(std::string_view value);
+
   std::string matched_var_, matched_var_name_;
+  std::uint16_t matched_decoded_ = 0;
+  std::string tokenised_;  // tokenised()'s copy
   std::vector<std::pair<std::string, std::string>> matched_vars_;
 
   // ctl results for the rest of this request.

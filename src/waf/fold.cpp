@@ -39,6 +39,8 @@ void link_facts(const Link& link, Facts& f) {
     case OpKind::never:
     case OpKind::detect_sqli:
     case OpKind::detect_xss:
+    case OpKind::detect_shell:
+    case OpKind::detect_path:
       f.constant_shape = false;
       break;
     default:

@@ -8,9 +8,24 @@ namespace centinela::waf {
 
 namespace http = boost::beast::http;
 
+namespace {
+
+// The view's reading of the request as the program's profile and waf.decode
+// ask for it.
+ViewLimits limits_for(const Program& program, ViewLimits limits) {
+  limits.decoding.base64 = program.decode.base64;
+  limits.decoding.hex = program.decode.hex;
+  limits.decoding.unicode = program.decode.unicode;
+  limits.decoding.max_depth = program.decode.max_depth;
+  limits.untyped_body_as_form = program.profile == Profile::api;
+  return limits;
+}
+
+}  // namespace
+
 Inspection::Inspection(std::shared_ptr<const Program> program, WafMode mode, stage::Arena& arena,
                        const ViewLimits& limits)
-    : program_(std::move(program)), mode_(mode), view_(arena, limits) {}
+    : program_(std::move(program)), mode_(mode), view_(arena, limits_for(*program_, limits)) {}
 
 bool Inspection::head(const stage::RequestContext& ctx) {
   view_.add_head(ctx);

@@ -2,15 +2,21 @@
 // the validators, with ModSecurity 3's semantics. Pure functions.
 #pragma once
 
+#include <optional>
 #include <string_view>
 
+#include "detect/detect.h"
 #include "waf/rule.h"
 
 namespace centinela::waf {
 
 // streq, contains, containsWord, beginsWith, endsWith, within, strmatch,
-// eq, ge, gt, lt, le, detectSQLi, detectXSS. False for any other kind.
+// eq, ge, gt, lt, le. False for any other kind.
 bool compare(OpKind kind, std::string_view value, std::string_view argument);
+
+// The tokeniser behind @detectSQLi, @detectXSS, @detectShell, @detectPath;
+// nothing for any other kind.
+std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value);
 
 // @validateUrlEncoding's test: every '%' is followed by two hex digits.
 bool valid_url_encoding(std::string_view value);

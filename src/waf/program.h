@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "waf/builtin_rules.h"
 #include "waf/ruleset.h"
 #include "waf/tx_state.h"
 
@@ -26,6 +27,23 @@ struct RouteExclusion {
   std::vector<std::string> args, headers, cookies;
 };
 
+// How a program reads the request beyond CRS (waf.profile): `crs` is
+// ModSecurity + CRS as they are; `api` is tuned for JSON APIs: REST methods
+// allowed, 921110 off, the noisiest CRS families (930110, 932 RCE, 941 XSS,
+// 942 SQLi) count only where centinela's tokeniser of the same kind
+// confirms the value, and a body without Content-Type is read as a form.
+enum class Profile : std::uint8_t { crs, api };
+
+// waf.decode: the deep decoders whose views the rules also match
+// (decode/deep_decode.h). max_depth 0: none.
+struct DecodeOptions {
+  bool base64 = true;
+  bool hex = true;
+  bool unicode = true;
+  unsigned max_depth = 0;
+  bool operator==(const DecodeOptions&) const = default;
+};
+
 struct ProgramOptions {
   int paranoia = 1;               // 1..4
   int anomaly_threshold = 0;      // inbound; 0: the rules' default (CRS: 5)
@@ -33,6 +51,9 @@ struct ProgramOptions {
   std::vector<RouteExclusion> exclusions;
   // TX values set before any rule, as a SecAction in crs-setup would.
   std::vector<std::pair<std::string, std::string>> tx;
+  Profile profile = Profile::crs;
+  NativeSet native = 0;  // waf.native: the native rules kept (builtin_rules.h)
+  DecodeOptions decode;
 };
 
 struct Program {
@@ -42,6 +63,8 @@ struct Program {
   std::array<std::uint32_t, 7> phase_begin{};
   TxState tx_initial;  // after the folded rules
   int paranoia = 1;
+  Profile profile = Profile::crs;
+  DecodeOptions decode;
   std::size_t folded = 0;          // rules decided at load
   std::size_t excluded = 0;        // rules removed by exclusions or SecRuleRemove*
   std::vector<std::string> notes;  // what this program could not specialise

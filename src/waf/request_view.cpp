@@ -115,7 +115,8 @@ std::string_view RequestView::value(Collection collection) const {
   return items.empty() ? std::string_view() : items.front().value;
 }
 
-void RequestView::add(Collection collection, std::string_view name, std::string_view value) {
+void RequestView::add(Collection collection, std::string_view name, std::string_view value,
+                      std::uint16_t decoded) {
   Items& items = collections_[static_cast<std::size_t>(collection)];
   if (items.size == items.capacity) {
     const std::uint32_t capacity = items.capacity == 0 ? 4 : items.capacity * 2;
@@ -125,7 +126,7 @@ void RequestView::add(Collection collection, std::string_view name, std::string_
     items.data = grown;
     items.capacity = capacity;
   }
-  items.data[items.size++] = Variable{name, value};
+  items.data[items.size++] = Variable{name, value, decoded};
 }
 
 void RequestView::replace(Collection collection, std::string_view value) {

@@ -30,6 +30,9 @@ namespace centinela::waf {
 struct Variable {
   std::string_view name;
   std::string_view value;
+  // A deep-decoded view of the value before it (decode::DecoderSet: the
+  // decoders that revealed it); 0 for a value as the request holds it.
+  std::uint16_t decoded = 0;
 };
 
 enum class Collection : std::uint8_t {
@@ -80,10 +83,26 @@ enum class BodyProcessor : std::uint8_t { none, urlencoded, multipart, json, xml
 BodyProcessor body_processor_for(std::string_view content_type);
 std::string_view to_string(BodyProcessor processor);  // "" for none
 
+// The deep decoding of values (waf.decode; decode/deep_decode.h): each view
+// of an argument, cookie, User-Agent or Referer that decodes to new text is
+// added after the values, under the same name, marked `decoded`.
+struct ViewDecoding {
+  bool base64 = true;
+  bool hex = true;
+  bool unicode = true;
+  unsigned max_depth = 0;                  // 0: no deep decoding
+  std::size_t value_bytes = 16 * 1024;     // a value's first bytes are decoded
+  std::size_t request_bytes = 256 * 1024;  // bound of a request's views
+};
+
 struct ViewLimits {
   unsigned max_arguments = 4096;  // ARGS from query and body together
   JsonLimits json;
   MultipartLimits multipart;
+  ViewDecoding decoding;
+  // A body without Content-Type is read as a form (the api profile: clients
+  // that forget the header still send key=value).
+  bool untyped_body_as_form = false;
 };
 
 class RequestView {
@@ -125,7 +144,8 @@ class RequestView {
     std::uint32_t capacity = 0;
   };
 
-  void add(Collection collection, std::string_view name, std::string_view value);
+  void add(Collection collection, std::string_view name, std::string_view value,
+           std::uint16_t decoded = 0);
   void set(Collection collection, std::string_view value) { add(collection, {}, value); }
   void replace(Collection collection, std::string_view value);
   bool add_argument(std::string_view name, std::string_view value, ArgumentOrigin origin);
@@ -137,6 +157,12 @@ class RequestView {
   void set_body_error(std::string_view message);
   std::string_view combined_size_text();
   void walk_body(std::string_view body, bool complete);
+  // Deep-decoded views of the values added since the last call
+  // (request_view_decode.cpp).
+  void add_decoded_views();
+  void add_views_of(Collection collection, std::uint32_t from);
+  void add_views(Collection collection, const Variable& variable);
+  void add_referer_views(const Variable& referer);
 
   stage::Arena& arena_;
   ViewLimits limits_;
@@ -151,6 +177,10 @@ class RequestView {
   bool body_error_ = false;
   bool body_truncated_ = false;
   bool arguments_limited_ = false;
+  bool has_content_type_ = false;
+  // Per collection: values already given their decoded views.
+  std::array<std::uint32_t, kCollections> decoded_upto_{};
+  std::size_t decoded_bytes_ = 0;
 };
 
 }  // namespace centinela::waf

@@ -13,6 +13,7 @@ void RequestView::add_body(std::string_view body, bool complete) {
   body_ = arena_.copy(body);
   body_truncated_ = !complete;
   walk_body(body_, complete);
+  add_decoded_views();
   // libmodsecurity leaves REQBODY_ERROR unset for urlencoded bodies.
   if (!body_error_ && processor_ != BodyProcessor::urlencoded) {
     set(Collection::reqbody_error, "0");

@@ -82,6 +82,11 @@ void RequestView::add_head(const stage::RequestContext& ctx) {
   stable_ = {};
   add_headers(ctx);
   if (!ctx.client_ip.empty()) set(Collection::remote_addr, ctx.client_ip);
+  if (!has_content_type_ && limits_.untyped_body_as_form) {
+    processor_ = BodyProcessor::urlencoded;
+    replace(Collection::reqbody_processor, to_string(processor_));
+  }
+  add_decoded_views();
 }
 
 void RequestView::add_uri(std::string_view method, std::string_view target, unsigned version) {
@@ -125,6 +130,7 @@ void RequestView::add_headers(const stage::RequestContext& ctx) {
     add(Collection::request_headers_names, name, name);
     if (is_named(name, "cookie")) add_cookies(value);
     if (is_named(name, "content-type")) {
+      has_content_type_ = true;
       const BodyProcessor processor = body_processor_for(value);
       // Like libmodsecurity, a Content-Type it does not know keeps the choice.
       if (processor != BodyProcessor::none) {

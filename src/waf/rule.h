@@ -83,6 +83,8 @@ enum class OpKind : std::uint8_t {
   ip_match,
   detect_sqli,
   detect_xss,
+  detect_shell,  // centinela's: @detectShell (src/detect)
+  detect_path,   // centinela's: @detectPath
   unconditional,
   never,  // an operator this engine cannot honour (@rbl, @geoLookup): never matches
 };
@@ -152,6 +154,12 @@ struct Rule {
   std::uint32_t skip_to = kNoRule;  // Program: first rule after the marker
   std::uint32_t order = 0;          // position in the files (markers included)
   std::string where;                // file:line
+  // Profile::api: the tokeniser (detect_*) that must confirm a value this
+  // rule matched for the match to count; unconditional: none.
+  OpKind gate = OpKind::unconditional;
+  // Profile::api: the rule reads values with markdown code fences blanked and
+  // skips image data URIs (the attack families, 930-944).
+  bool hides_code = false;
 };
 
 // Transformation pipelines interned as a tree: node i = node parent + one

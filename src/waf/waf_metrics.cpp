@@ -22,10 +22,13 @@ std::string_view to_string(FindingGroup group) {
 }
 
 FindingGroup group_of_rule(std::uint32_t rule) {
-  if (rule >= 9'700'000 && rule < 9'700'400) {
+  // Native rules (builtin_rules.h): 9700100 SQL, 9700200 XSS, 9700300 shell,
+  // 9700400 path, 9700500 Log4j.
+  if (rule >= 9'700'100 && rule < 9'700'500) {
     return static_cast<FindingGroup>(static_cast<unsigned>(FindingGroup::native_sql) +
-                                     (rule - 9'700'000) / 100);
+                                     (rule - 9'700'100) / 100);
   }
+  if (rule >= 9'700'500 && rule < 9'700'600) return FindingGroup::java;
   switch (rule / 1000) {
     case 913:
       return FindingGroup::scanner;

@@ -12,7 +12,10 @@
 //   json  the same headers, POST /api/orders with a 4 KiB JSON order
 //         (items, addresses, a prose note)
 //
-//   waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all]
+//   waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all] [--profile api|crs]
+//
+// --profile api (default): the gateway's defaults (waf.profile api, every
+// native rule, deep decoding to depth 3); crs: CRS alone, as before them.
 #include <time.h>
 
 #include <cstdio>
@@ -80,6 +83,7 @@ int main(int argc, char** argv) {
   bool with_cache = false;
   int paranoia = 1, n = 2000;
   std::string which = "all";
+  std::string profile = "api";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--cache" && i + 1 < argc) {
@@ -91,14 +95,22 @@ int main(int argc, char** argv) {
       n = std::atoi(argv[++i]);
     } else if (arg == "--case" && i + 1 < argc) {
       which = argv[++i];
+    } else if (arg == "--profile" && i + 1 < argc) {
+      profile = argv[++i];
     } else {
-      std::puts("waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all]");
+      std::puts(
+          "waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all] [--profile api|crs]");
       return arg == "-h" || arg == "--help" ? 0 : 2;
     }
   }
   auto engine = Engine::load({}, with_cache ? &cache : nullptr);
   ProgramOptions options;
   options.paranoia = paranoia;
+  if (profile == "api") {
+    options.profile = Profile::api;
+    options.native = kNativeSql | kNativeXss | kNativeShell | kNativePath;
+    options.decode.max_depth = 3;
+  }
   const auto program = engine->program(options);
   for (const bench::Request& request : bench::requests()) {
     if (which != "all" && which != request.name) continue;

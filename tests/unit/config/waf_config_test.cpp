@@ -37,6 +37,7 @@ TEST(WafConfig, ARouteAloneWorksWithEveryDefault) {
   EXPECT_EQ(waf.rules[2].path, "/usr/share/modsecurity-crs/rules/*.conf");
   EXPECT_TRUE(waf.rules[1].optional);
   EXPECT_FALSE(waf.rules[2].optional);
+  EXPECT_EQ(waf.profile, WafProfile::api);
   EXPECT_TRUE(waf.native.sql && waf.native.xss && waf.native.shell && waf.native.path);
   EXPECT_EQ(waf.decode.max_depth, 3u);
   EXPECT_FALSE(waf.inspect_response);
@@ -61,6 +62,7 @@ log:
   access: {path: /var/log/centinela/access.log, rotate: {max_size: 10MiB, keep: 3}}
 waf:
   engine: modsecurity
+  profile: crs
   rules: [/etc/x/setup.conf, {path: "/etc/x/rules/*.conf", optional: true}]
   native: {sql: true, xss: false, shell: true, path: false}
   decode: {base64: false, hex: true, unicode: false, max_depth: 5}
@@ -73,6 +75,7 @@ waf:
 )");
   const WafConfig& waf = config.waf;
   EXPECT_EQ(waf.engine, WafEngine::modsecurity);
+  EXPECT_EQ(waf.profile, WafProfile::crs);
   ASSERT_EQ(waf.rules.size(), 2u);
   EXPECT_EQ(waf.rules[0].path, "/etc/x/setup.conf");
   EXPECT_FALSE(waf.rules[0].optional);
@@ -180,6 +183,11 @@ TEST(WafConfigErrors, BadValues) {
   EXPECT_EQ(route_problems("  - {upstream: app, waf: {mode: blok}}\n"),
             Problems{"t.yaml:3:33: routes[0].waf.mode: expected off, detect or block, got 'blok' "
                      "(did you mean 'block'?)"});
+  EXPECT_EQ(problems("waf: {profile: rest}\n"),
+            Problems{"t.yaml:1:16: waf.profile: expected api or crs, got 'rest'"});
+  EXPECT_EQ(problems("waf: {profile: cr}\n"),
+            Problems{"t.yaml:1:16: waf.profile: expected api or crs, got 'cr' (did you mean "
+                     "'crs'?)"});
   EXPECT_EQ(problems("waf: {engine: modsec}\n"),
             Problems{"t.yaml:1:15: waf.engine: expected centinela or modsecurity, got 'modsec' "
                      "(did you mean 'modsecurity'?)"});

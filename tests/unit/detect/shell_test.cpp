@@ -37,6 +37,15 @@ TEST(ShellDetectTest, ObfuscatedCommandWords) {
   EXPECT_EQ(command(";/usr/bin/id"), "id");
 }
 
+TEST(ShellDetectTest, ReconCommandsAlone) {
+  EXPECT_EQ(command("ifconfig"), "ifconfig");
+  EXPECT_EQ(command(" IPCONFIG"), "ipconfig");
+  EXPECT_EQ(command("uname -a"), "uname");
+  EXPECT_EQ(command("which gcc"), "gcc");
+  EXPECT_EQ(command("which one is better"), "");
+  EXPECT_EQ(command("whoami and why"), "");
+}
+
 TEST(ShellDetectTest, LetsProseThrough) {
   for (const char* prose :
        {"Tom & Jerry", "Books, music & more", "Rock & roll; more later", "Home | About | Contact",

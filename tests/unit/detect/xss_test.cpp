@@ -15,7 +15,12 @@ std::string label(std::string_view value) {
 TEST(XssDetectTest, ScriptCapableTags) {
   EXPECT_EQ(label("<script>alert(1)</script>"), "tag:script");
   EXPECT_EQ(label("<ScRiPt src=//evil.example/x.js>"), "tag:script");
-  EXPECT_EQ(label("<iframe src=https://evil.example>"), "tag:iframe");
+  // A frame loads another page in its own origin: script only through a
+  // script URL, srcdoc or a handler (a CMS field embeds videos with https).
+  EXPECT_EQ(label("<iframe src=https://www.youtube.com/embed/x allowfullscreen></iframe>"), "");
+  EXPECT_EQ(label("<iframe src=javascript:alert(1)>"), "url:script");
+  EXPECT_EQ(label("<iframe srcdoc=\"&lt;script&gt;\">"), "attr:srcdoc");
+  EXPECT_EQ(label("<iframe onload=alert(1)>"), "attr:on");
   EXPECT_EQ(label("<svg/onload=alert(1)>"), "tag:svg");
   EXPECT_EQ(label("<object data=x>"), "tag:object");
   EXPECT_EQ(label("<base href=//evil.example/>"), "tag:base");
@@ -37,6 +42,15 @@ TEST(XssDetectTest, ScriptCapableAttributes) {
   EXPECT_EQ(label("<p style=\"background:url(javascript:alert(1))\">"), "attr:style");
   EXPECT_EQ(label("<button formaction=javascript:alert(1)>"), "url:script");
   EXPECT_EQ(label("<img src=x onerror=alert(1)//"), "attr:on");  // never closed
+}
+
+TEST(XssDetectTest, ScriptUrlOrSentence) {
+  EXPECT_EQ(label("javascript:alert(document.cookie)"), "url:script");
+  EXPECT_EQ(label("javascript:void(0);alert(1)"), "url:script");
+  EXPECT_EQ(label("javascript:/*a b*/alert(1)"), "url:script");
+  EXPECT_EQ(label("javascript:typeof alert(1)"), "url:script");
+  // A search for an error message: "error chrome" side by side is no script.
+  EXPECT_EQ(label("javascript: void(0) error chrome"), "");
 }
 
 TEST(XssDetectTest, ScriptStringsAndUrls) {

