@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Detection and false-positive run of the WAF corpus against each system (issue 13).
 
-    python3 bench/waf/run.py [--systems nginx,nginx-modsec-pl1,nginx-modsec-pl2,centinela]
+    python3 bench/waf/run.py [--systems nginx,nginx-modsec-pl1,nginx-modsec-pl2,centinela,
+                                        centinela-modsec]
                              [--centinela-bin build/centinela] [--out DIR] [--markdown FILE]
 
 Starts an origin that answers 200 to everything (nginx `return 200`), then each system in
@@ -137,13 +138,18 @@ class NginxSystem:
 
 
 class CentinelaSystem:
-    """centinela with a route `waf: {mode: block, paranoia: N}` (configs/centinela-waf.yaml).
+    """centinela with a route `waf: {mode: block, paranoia: N}` (configs/centinela-waf.yaml),
+    on its own engine or (engine="modsecurity", the centinela-modsec systems) on
+    libmodsecurity3 with the same rules: the compatibility engine, ModSecurity's answers
+    behind centinela's routes and records.
 
     Skipped when the binary is missing or `centinela check` rejects the config (a build
-    without WAF support rejects the `waf:` key). Rule ids come from its incident log."""
+    without WAF support rejects the `waf:` key, one without libmodsecurity the modsecurity
+    engine). Rule ids come from its incident log."""
 
-    def __init__(self, name, port, binary, paranoia=1):
+    def __init__(self, name, port, binary, paranoia=1, engine="centinela"):
         self.name, self.port, self.binary, self.paranoia = name, port, binary, paranoia
+        self.engine = engine
         self.proc = None
         self.log_path = None
         self.rundir = None
@@ -153,7 +159,7 @@ class CentinelaSystem:
         with open(path, "w") as f:
             f.write(render("centinela-waf.yaml", RUNDIR=rundir, PORT=self.port,
                            ADMIN_PORT=ADMIN_PORT, ORIGIN_PORT=ORIGIN_PORT,
-                           PARANOIA=self.paranoia))
+                           PARANOIA=self.paranoia, WAF_ENGINE=self.engine))
         return path
 
     def available(self, rundir):
@@ -181,6 +187,21 @@ class CentinelaSystem:
     def stop(self):
         stop_proc(self.proc)
 
+    def rules_by_request(self):
+        """Rule ids by request id (the corpus id, sent as X-Request-ID) from the whole
+        incident log."""
+        out = collections.defaultdict(list)
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                try:
+                    incident = json.loads(line)
+                    out[incident.get("request_id")] += [
+                        int(x["rule"]) for x in incident.get("findings", [])
+                        if str(x.get("rule", "")).isdigit()]
+                except (ValueError, AttributeError, TypeError):
+                    continue
+        return out
+
     @staticmethod
     def record_of(body):
         """The incident id of a blocked answer (its incident-log line is awaited)."""
@@ -205,10 +226,17 @@ def make_system(name, args):
     m = re.fullmatch(r"nginx-modsec-pl([1-4])", name)
     if m:
         return NginxSystem(name, SYSTEM_PORT, paranoia=int(m.group(1)))
-    m = re.fullmatch(r"centinela(?:-pl([1-4]))?", name)
+    m = re.fullmatch(r"centinela(-modsec)?(?:-pl([1-4]))?", name)
     if m:
-        return CentinelaSystem(name, SYSTEM_PORT, args.centinela_bin, int(m.group(1) or 1))
-    raise SystemExit("unknown system %r (nginx, nginx-modsec-pl1..4, centinela[-pl1..4])" % name)
+        return CentinelaSystem(name, SYSTEM_PORT, args.centinela_bin, int(m.group(2) or 1),
+                               engine="modsecurity" if m.group(1) else "centinela")
+    raise SystemExit("unknown system %r (nginx, nginx-modsec-pl1..4, centinela[-pl1..4], "
+                     "centinela-modsec[-pl1..4])" % name)
+
+
+def paranoia_of(system):
+    m = re.search(r"-pl([1-4])$", system)
+    return int(m.group(1)) if m else (1 if system.startswith("centinela") else None)
 
 
 # ---- sending ---------------------------------------------------------------------------
@@ -224,9 +252,10 @@ def body_bytes(r):
 
 
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, tag_requests=False):
         self.port = port
         self.conn = None
+        self.tag_requests = tag_requests  # send the corpus id as X-Request-ID
 
     def _send(self, r):
         if self.conn is None:
@@ -236,6 +265,8 @@ class Client:
         c.putrequest(r["method"], target, skip_host=True, skip_accept_encoding=True)
         headers = dict(r["headers"])
         headers.setdefault("Host", "api.example.com")
+        if self.tag_requests:
+            headers["X-Request-ID"] = r.get("id", "warm-up")
         for k, v in headers.items():
             c.putheader(k, encode_header(v))
         if r["content_type"]:
@@ -277,7 +308,8 @@ class LogTail:
 
 def run_system(system, records, rundir, out_dir):
     system.start(rundir)
-    client = Client(system.port)
+    by_request = getattr(system, "rules_by_request", None)
+    client = Client(system.port, tag_requests=by_request is not None)
     try:
         warm = {"method": "GET", "path": "/", "query": "", "headers": {}, "content_type": None,
                 "body": None}
@@ -302,6 +334,12 @@ def run_system(system, records, rundir, out_dir):
     finally:
         client.close()
         system.stop()
+    if by_request is not None:
+        # Its log, complete once it stopped, names each incident's request: rules written
+        # after the answer (a log writer thread) cannot land on the next request.
+        rules = by_request()
+        for rid, res in results.items():
+            res["rules"] = sorted(set(rules.get(rid, [])))
     with open(os.path.join(out_dir, "results-%s.jsonl" % system.name), "w") as f:
         for rid, res in results.items():
             f.write(json.dumps(dict(id=rid, **res)) + "\n")
@@ -385,6 +423,39 @@ def other_statuses(records, systems, results):
     return lines + [""]
 
 
+def agreement(records, systems, results):
+    """Each centinela system beside nginx + ModSecurity at the same paranoia level: how often
+    they give the same answer (403 or not) and, on requests both block, the same rule ids
+    (949110 left out; centinela's incident lists at most 8 findings, so a full list only has
+    to be among nginx's). The centinela-modsec systems run the same libmodsecurity and CRS, so
+    what differs there is the gateway around it (parsing, body bounds, normalisation)."""
+    pairs = [(c, n) for c in systems if c.startswith("centinela") for n in systems
+             if n.startswith("nginx-modsec") and paranoia_of(n) == paranoia_of(c)]
+    if not pairs:
+        return []
+    lines = ["### Agreement with nginx + ModSecurity at the same paranoia level (all requests)",
+             "", "| pair | n | same answer | both block | same rules when both block | "
+             "only centinela blocks | only nginx blocks |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for c, n in pairs:
+        same = both = same_rules = only_c = only_n = 0
+        for r in records:
+            rc, rn = results[c][r["id"]], results[n][r["id"]]
+            bc, bn = rc["status"] == 403, rn["status"] == 403
+            same += bc == bn
+            only_c += bc and not bn
+            only_n += bn and not bc
+            if bc and bn:
+                both += 1
+                cr = {x for x in rc["rules"] if x != 949110}
+                nr = {x for x in rn["rules"] if x != 949110}
+                # An incident lists at most 8 findings: a full list need only be a subset.
+                same_rules += cr <= nr if len(rc["rules"]) >= 8 else cr == nr
+        total = len(records)
+        lines.append("| %s vs %s | %d | %s | %d | %s | %d | %d |" % (
+            c, n, total, cell(same, total), both, cell(same_rules, both), only_c, only_n))
+    return lines + [""]
+
+
 def report(attacks, benign, systems, results):
     core = lambda c: c in CORE or c.startswith("wrapped-")  # noqa: E731
     rows_attack = [("all core (incl. wrapped)", core), ("core + extra", lambda c: True)]
@@ -406,6 +477,7 @@ def report(attacks, benign, systems, results):
     out += top_rules(attacks, systems, results, "Rules firing on missed attacks (score "
                      "below the threshold; both splits)", blocked=False)
     out += other_statuses(attacks + benign, systems, results)
+    out += agreement(attacks + benign, systems, results)
     return out
 
 

@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/version.h"
 #include "centinela_commit.h"
+#include "modsec/modsec_engine.h"
 
 #ifndef CENTINELA_BUILD_TYPE
 #define CENTINELA_BUILD_TYPE "unknown"
@@ -38,6 +41,16 @@ constexpr std::array<std::string_view, 8> kFeatures = {
     "so_reuseport",
 };
 
+// kFeatures and those a build may leave out: `modsecurity` (waf.engine:
+// modsecurity) only with libmodsecurity.
+std::vector<std::string> features() {
+  std::vector<std::string> out(kFeatures.begin(), kFeatures.end());
+  if (modsec::available()) {
+    out.push_back("modsecurity (libmodsecurity " + std::string(modsec::library_version()) + ")");
+  }
+  return out;
+}
+
 std::string json_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
@@ -51,7 +64,7 @@ std::string json_string(std::string_view text) {
 
 std::string version_text() {
   std::string features;
-  for (std::string_view feature : kFeatures) {
+  for (std::string_view feature : app::features()) {
     if (!features.empty()) features += ", ";
     features += feature;
   }
@@ -61,7 +74,7 @@ std::string version_text() {
 
 std::string version_json() {
   std::string features;
-  for (std::string_view feature : kFeatures) {
+  for (std::string_view feature : app::features()) {
     if (!features.empty()) features += ',';
     features += json_string(feature.substr(0, feature.find(' ')));
   }

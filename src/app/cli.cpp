@@ -22,6 +22,8 @@
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "config/config.h"
+#include "config/loading.h"
+#include "observe/event_log.h"
 #include "waf/engine.h"
 #include "warm/url_list.h"
 #include "warm/warm_report.h"
@@ -86,36 +88,55 @@ Options parse_options(int argc, char** argv, int first, bool warm_options) {
   return options;
 }
 
-config::LoadResult load_or_report(const std::string& path) {
-  auto result = config::load_file(path);
+// Errors go to stderr; warnings (a secret file every user may read) to
+// `warnings`, each caller reporting them its own way.
+config::LoadResult load_or_report(const std::string& path,
+                                  std::vector<config::ConfigError>& warnings) {
+  auto result = config::load_file(path, {}, warnings);
   for (const auto& error : result.errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
   return result;
 }
 
+config::LoadResult load_or_report(const std::string& path) {
+  std::vector<config::ConfigError> warnings;
+  return load_or_report(path, warnings);
+}
+
 int check_command(const Options& options) {
-  const auto result = load_or_report(options.config_path);
+  std::vector<config::ConfigError> warnings;
+  const auto result = load_or_report(options.config_path, warnings);
+  for (const auto& warning : warnings) std::fprintf(stderr, "%s\n", warning.to_string().c_str());
   if (!result.config) return 1;
   // The WAF's rules load as they will at start (through the compile cache):
   // a rule file that does not parse, or an exclusion naming an unknown rule,
   // fails the check.
   if (waf_used(*result.config)) {
+    if (const std::string engine = check_engine(*result.config, options.config_path);
+        !engine.empty()) {
+      std::fprintf(stderr, "%s\n", engine.c_str());
+      return 1;
+    }
     const WafLoad waf = load_waf(*result.config, {});
     if (!waf.error.empty()) {
       std::fprintf(stderr, "%s\n", waf.error.c_str());
       return 1;
     }
-    const auto errors = check_exclusions(*result.config, *waf.engine, options.config_path);
+    const auto errors = check_exclusions(*result.config, waf, options.config_path);
     for (const std::string& error : errors) std::fprintf(stderr, "%s\n", error.c_str());
     if (!errors.empty()) return 1;
-    std::printf("waf rules: %s\n", waf.engine->report().summary().c_str());
+    std::printf("waf rules: %s\n", waf.summary().c_str());
   }
   std::printf("configuration OK\n");
   return 0;
 }
 
 int run_command(const Options& options) {
-  auto result = load_or_report(options.config_path);
+  std::vector<config::ConfigError> warnings;
+  auto result = load_or_report(options.config_path, warnings);
   if (!result.config) return 1;
+  for (const auto& warning : warnings) {
+    observe::log_event(observe::Level::warn, "config warning", {{"warning", warning.to_string()}});
+  }
   // Peers vanishing mid-write must be an error code, not a signal.
   ::signal(SIGPIPE, SIG_IGN);
   Gateway gateway(options.config_path, std::move(*result.config));

@@ -18,6 +18,7 @@
 #include "cache/coalescer.h"
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
+#include "config/loading.h"
 #include "net/health_checker.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
@@ -116,6 +117,7 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   s.waf = load_waf(*s.config, {});
   if (!s.waf.error.empty()) s.start_error = "waf rules: " + s.waf.error;
   s.chain_services.waf = s.waf.engine.get();
+  s.chain_services.modsec = s.waf.modsec.get();
   s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
@@ -300,7 +302,8 @@ void Gateway::State::reload() {
   struct ReadyAgain {
     ~ReadyAgain() { notify_service_manager("READY=1"); }
   } ready_again;
-  auto result = config::load_file(config_path);
+  std::vector<config::ConfigError> warnings;
+  auto result = config::load_file(config_path, {}, warnings);
   if (!result.config) {
     reload_failure->inc();
     for (const auto& error : result.errors) {
@@ -308,6 +311,9 @@ void Gateway::State::reload() {
                          {{"error", error.to_string()}});
     }
     return;
+  }
+  for (const auto& warning : warnings) {
+    observe::log_event(observe::Level::warn, "config warning", {{"warning", warning.to_string()}});
   }
   auto next = std::make_shared<const config::Config>(std::move(*result.config));
   for (std::string_view key : restart_only_changes(*config, *next)) {
@@ -326,6 +332,7 @@ void Gateway::State::reload() {
   }
   waf = std::move(next_waf);
   chain_services.waf = waf.engine.get();
+  chain_services.modsec = waf.modsec.get();
   // Built here, on the main thread, with the servers' health carried over;
   // workers only swap a pointer between requests.
   auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);

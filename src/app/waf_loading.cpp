@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "modsec/modsec_engine.h"
 #include "observe/event_log.h"
 #include "waf/engine.h"
 #include "waf/waf_metrics.h"
@@ -69,33 +70,105 @@ void publish_report(const waf::LoadReport& report) {
                         {"not_run", static_cast<double>(report.not_run.size())}});
 }
 
-}  // namespace
-
-std::vector<std::string> check_exclusions(const config::Config& config, const waf::Engine& engine,
-                                          const std::string& config_path) {
+// Exclusions naming a rule id or tag that `has_rule` / `has_tag` do not know.
+template <typename HasRule, typename HasTag>
+std::vector<std::string> unknown_exclusions(const config::Config& config,
+                                            const std::string& config_path, HasRule has_rule,
+                                            HasTag has_tag) {
   std::vector<std::string> errors;
-  const waf::RuleSet& rules = engine.rules();
   auto where = [&](const config::WafExclusion& e) {
     return config_path + ":" + std::to_string(e.line) + ":" + std::to_string(e.column) + ": ";
   };
   for (const auto& route : config.routes) {
     for (const config::WafExclusion& e : route.waf.exclusions) {
       for (const config::WafRuleRange& range : e.rules) {
-        const bool known = std::any_of(rules.rules.begin(), rules.rules.end(),
-                                       [&](const waf::Rule& r) { return range.contains(r.id); });
-        if (!known) {
+        if (!has_rule(range)) {
           errors.push_back(where(e) + "waf exclusion names rule " + std::to_string(range.first) +
                            (range.first == range.last ? "" : "-" + std::to_string(range.last)) +
                            ", which no loaded rule file has");
         }
       }
-      if (!e.tag.empty() && rules.find_tag(e.tag) == waf::kNoSlot) {
+      if (!e.tag.empty() && !has_tag(e.tag)) {
         errors.push_back(where(e) + "waf exclusion names tag '" + e.tag +
                          "', which no loaded rule has");
       }
     }
   }
   return errors;
+}
+
+// waf.engine: modsecurity. The engine (its rule index) is kept while the
+// files are unchanged; the routes' rule sets are made again only for
+// settings it does not have yet. A failure keeps `previous` as it was.
+WafLoad load_modsecurity(const config::Config& config, const std::vector<std::string>& files,
+                         const WafLoad& previous) {
+  WafLoad load;
+  load.key = "modsecurity" + make_key(files, std::nullopt);
+  const auto started = std::chrono::steady_clock::now();
+  load.modsec = previous.modsec && previous.key == load.key
+                    ? previous.modsec
+                    : modsec::Engine::load(files, load.error);
+  if (!load.modsec) return load;
+  load.error = load.modsec->prepare(config);
+  if (!load.error.empty()) {
+    load.modsec.reset();
+    return load;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  observe::log_event(observe::Level::info, "waf rules loaded",
+                     {{"engine", "modsecurity"},
+                      {"report", load.modsec->summary()},
+                      {"files", std::to_string(files.size())},
+                      {"seconds", std::to_string(seconds)}});
+  waf::set_rule_status({{"loaded", static_cast<double>(load.modsec->index().size())}});
+  return load;
+}
+
+}  // namespace
+
+std::vector<std::string> check_exclusions(const config::Config& config, const waf::Engine& engine,
+                                          const std::string& config_path) {
+  const waf::RuleSet& rules = engine.rules();
+  return unknown_exclusions(
+      config, config_path,
+      [&](const config::WafRuleRange& range) {
+        return std::any_of(rules.rules.begin(), rules.rules.end(),
+                           [&](const waf::Rule& r) { return range.contains(r.id); });
+      },
+      [&](const std::string& tag) { return rules.find_tag(tag) != waf::kNoSlot; });
+}
+
+std::vector<std::string> check_exclusions(const config::Config& config,
+                                          const modsec::RuleIndex& rules,
+                                          const std::string& config_path) {
+  return unknown_exclusions(
+      config, config_path, [&](const config::WafRuleRange& range) { return rules.has_rule(range); },
+      [&](const std::string& tag) { return rules.has_tag(tag); });
+}
+
+std::vector<std::string> check_exclusions(const config::Config& config, const WafLoad& load,
+                                          const std::string& config_path) {
+  if (load.modsec) return check_exclusions(config, load.modsec->index(), config_path);
+  if (load.engine) return check_exclusions(config, *load.engine, config_path);
+  return {};
+}
+
+std::string check_engine(const config::Config& config, const std::string& config_path) {
+  if (config.waf.engine != config::WafEngine::modsecurity || modsec::available() ||
+      !waf_used(config)) {
+    return {};
+  }
+  std::string error;
+  modsec::Engine::load({}, error);
+  return config_path + ":" + std::to_string(config.waf.engine_line) + ":" +
+         std::to_string(config.waf.engine_column) + ": " + error;
+}
+
+std::string WafLoad::summary() const {
+  if (modsec) return modsec->summary();
+  if (engine) return engine->report().summary();
+  return {};
 }
 
 bool waf_used(const config::Config& config) {
@@ -111,6 +184,9 @@ WafLoad load_waf(const config::Config& config, const WafLoad& previous) {
   std::vector<std::string> files;
   for (const config::WafRuleFile& file : config.waf.rules) {
     for (std::string& path : expand(file)) files.push_back(std::move(path));
+  }
+  if (config.waf.engine == config::WafEngine::modsecurity) {
+    return load_modsecurity(config, files, previous);
   }
   const std::optional<fs::path> cache = cache_folder(config.waf.compile_cache);
   load.key = make_key(files, cache);

@@ -136,6 +136,7 @@ enum class WafProfile { api, crs };
 
 struct WafConfig {
   WafEngine engine = WafEngine::centinela;
+  unsigned engine_line = 0, engine_column = 0;  // where `engine:` is written (0: not written)
   WafProfile profile = WafProfile::api;
   std::vector<WafRuleFile> rules = default_waf_rules();
   WafNativeDetectors native;
@@ -310,6 +311,26 @@ struct CompressionConfig {
   CompressionLevels levels;
 };
 
+// A route's edits of the request's or the response's header fields. Values
+// may name variables, replaced per request: $client_ip, $request_id, $user,
+// $route ($$ is a '$').
+struct HeaderEditsConfig {
+  std::vector<HeaderValue> set;     // replace the fields of these names
+  std::vector<HeaderValue> add;     // add a line beside those there are
+  std::vector<std::string> remove;  // lower-case names
+  bool empty() const { return set.empty() && add.empty() && remove.empty(); }
+};
+
+// How the path the upstream receives differs from the client's (normalised)
+// path; the query string is kept. Routing, limits, the WAF and the cache key
+// see the client's path.
+struct RewriteConfig {
+  std::string strip_prefix;  // removed from the start of the path
+  std::string regex;         // then matched against the whole path; empty: none
+  std::string replacement;   // the new path when it matches: $0..$9 are its groups
+  bool empty() const { return strip_prefix.empty() && regex.empty(); }
+};
+
 struct RouteConfig {
   std::string name;  // metric/log label; default: the path pattern
   RouteMatch match;
@@ -324,6 +345,9 @@ struct RouteConfig {
   // the cache keys it), %2F, %00 and ".." above the root included; routing
   // still uses the normalised path.
   bool normalize_path = true;
+  RewriteConfig rewrite;
+  HeaderEditsConfig request_headers;
+  HeaderEditsConfig response_headers;
   RouteWafConfig waf;
   // With a top-level `threat` section: this route's responses and findings
   // raise the client's threat score (false: not counted here).

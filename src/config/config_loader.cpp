@@ -2,11 +2,17 @@
 // what spans sections.
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <sstream>
 
 #include "config/address.h"
+#include "config/documents.h"
+#include "config/loading.h"
 #include "config/sections.h"
+#include "config/variables.h"
 
 namespace centinela::config {
 namespace {
@@ -31,81 +37,169 @@ void read_cache_store(ErrorList& errors, const YAML::Node& node, bool has_redis,
   }
 }
 
-// yaml-cpp's messages for tab indentation ("illegal map value") do not say
-// what is wrong; tabs are the usual cause, so name them.
-std::string syntax_message(const std::string& text, const YAML::Exception& error) {
-  std::string message = "YAML syntax error: " + error.msg;
-  if (error.mark.is_null()) return message;
-  std::istringstream lines(text);
-  std::string line;
-  for (int number = 0; number <= error.mark.line; ++number) {
-    if (!std::getline(lines, line)) return message;
+const std::vector<std::string_view> kTopLevelKeys = {"include", "server",    "admin", "log",
+                                                     "redis",   "upstreams", "cache", "rate_limit",
+                                                     "routes",  "identity",  "waf",   "threat"};
+
+// A top-level section as written in one of the files.
+struct Section {
+  YAML::Node node;
+  Document* document = nullptr;
+  YAML::Mark key_mark;  // where its name is written
+  ErrorList& errors() const { return document->errors; }
+};
+
+// The top-level sections of the main file and the files it includes. A
+// section is written in one file only, except `routes`, which each file may
+// add to.
+class Sections {
+ public:
+  explicit Sections(std::vector<Document>& documents) {
+    for (Document& document : documents) collect(document);
   }
-  std::string indent = line.substr(0, line.find_first_not_of(" \t"));
-  if (indent.find('\t') != std::string::npos) {
-    message += " (indent with spaces: YAML does not allow tabs)";
+
+  // The section, or null when absent.
+  const Section* find(std::string_view key) const {
+    auto found = sections_.find(std::string(key));
+    return found == sections_.end() ? nullptr : &found->second;
   }
-  return message;
+  // Same, also null when written with no value (`admin:` means its defaults).
+  const Section* present(std::string_view key) const {
+    const Section* section = find(key);
+    return section && !section->node.IsNull() ? section : nullptr;
+  }
+  const std::vector<Section>& routes() const { return routes_; }
+
+ private:
+  void collect(Document& document) {
+    if (document.root.IsNull()) return;  // an empty file: nothing to add
+    MapFields fields(document.errors, document.root, "", kTopLevelKeys);
+    if (!fields.is_map()) return;
+    for (const auto& entry : document.root) {
+      if (!entry.first.IsScalar()) continue;
+      const std::string& key = entry.first.Scalar();
+      const YAML::Node* value = fields.find(key);
+      if (key == "include" || value == nullptr || !value->is(entry.second)) continue;
+      if (key == "routes") {
+        if (!value->IsNull()) routes_.push_back({*value, &document, entry.first.Mark()});
+        continue;
+      }
+      auto [first, added] = sections_.emplace(key, Section{*value, &document, entry.first.Mark()});
+      if (!added) {
+        const Section& earlier = first->second;
+        document.errors.add(entry.first, "section '" + key + "' is already written at " +
+                                             earlier.errors().file() + ":" +
+                                             std::to_string(earlier.key_mark.line + 1) +
+                                             "; write each section in one file only");
+      }
+    }
+  }
+
+  std::map<std::string, Section> sections_;
+  std::vector<Section> routes_;
+};
+
+// Each file's routes, appended in file order. Route names are unique across
+// all files.
+void read_all_routes(const Sections& sections, Config& config,
+                     std::vector<const Section*>& route_sections) {
+  std::map<std::string, std::string> first_use;  // name → file:line
+  for (const Section& section : sections.routes()) {
+    std::vector<RouteConfig> earlier = std::move(config.routes);
+    config.routes.clear();
+    read_routes(section.errors(), section.node, config.upstreams, config.routes);
+    apply_waf_defaults(section.node, config);
+    check_adaptive_needs_threat(section.errors(), section.node, config);
+    // The routes read are the list's maps, in order.
+    std::size_t index = 0;
+    const YAML::Node items = section.node.IsSequence() ? section.node : YAML::Node();
+    for (const YAML::Node& item : items) {
+      if (!item.IsMap() || index >= config.routes.size()) continue;
+      const std::string& name = config.routes[index++].name;
+      const std::string here = section.errors().file() + ":" + std::to_string(item.Mark().line + 1);
+      auto [first, added] = first_use.emplace(name, here);
+      if (!added && first->second.rfind(section.errors().file() + ":", 0) != 0) {
+        section.errors().add(item, "duplicate route name '" + name + "' (first used at " +
+                                       first->second + "); give one of them a different `name`");
+      }
+    }
+    route_sections.insert(route_sections.end(), config.routes.size(), &section);
+    earlier.insert(earlier.end(), std::make_move_iterator(config.routes.begin()),
+                   std::make_move_iterator(config.routes.end()));
+    config.routes = std::move(earlier);
+  }
 }
 
-// A section written with no value (`admin:`) means its defaults.
-const YAML::Node* present(const MapFields& fields, std::string_view key) {
-  const YAML::Node* node = fields.find(key);
-  return node && !node->IsNull() ? node : nullptr;
+// The file to report a missing WAF rule file in: where `waf` is written, or
+// else the first route that inspects.
+ErrorList& waf_rules_errors(const Sections& sections, const Config& config,
+                            const std::vector<const Section*>& route_sections, Document& main) {
+  if (const Section* waf = sections.present("waf")) return waf->errors();
+  for (std::size_t i = 0; i < config.routes.size() && i < route_sections.size(); ++i) {
+    if (config.routes[i].waf.mode != WafMode::off) return route_sections[i]->errors();
+  }
+  return main.errors;
 }
 
-void read_config(ErrorList& errors, const YAML::Node& root, Config& config) {
-  if (root.IsNull()) {
-    config.server.listen.push_back(*parse_endpoint(kDefaultListener).value);
-    read_waf(errors, YAML::Node(YAML::NodeType::Map), config.log, config.waf);
-    return;  // an empty file: every default
-  }
-  MapFields fields(errors, root, "",
-                   {"server", "admin", "log", "redis", "upstreams", "cache", "rate_limit", "routes",
-                    "identity", "waf", "threat"});
-  if (!fields.is_map()) return;
-  if (const YAML::Node* server = present(fields, "server")) {
-    read_server(errors, *server, config.server);
+void read_config(std::vector<Document>& documents, Config& config) {
+  const Sections sections(documents);
+  if (const Section* server = sections.present("server")) {
+    read_server(server->errors(), server->node, config.server);
   }
   if (config.server.listen.empty()) {
     config.server.listen.push_back(*parse_endpoint(kDefaultListener).value);
   }
-  if (const YAML::Node* admin = present(fields, "admin")) {
-    read_admin(errors, *admin, config.server.listen, config.admin);
+  if (const Section* admin = sections.present("admin")) {
+    read_admin(admin->errors(), admin->node, config.server.listen, config.admin);
   }
-  if (const YAML::Node* log = present(fields, "log")) read_log(errors, *log, config.log);
-  if (const YAML::Node* redis = fields.find("redis")) {
+  if (const Section* log = sections.present("log")) read_log(log->errors(), log->node, config.log);
+  if (const Section* redis = sections.find("redis")) {
     config.redis.emplace();
-    read_redis(errors, *redis, *config.redis);
+    read_redis(redis->errors(), redis->node, *config.redis);
   }
-  if (const YAML::Node* upstreams = present(fields, "upstreams")) {
-    read_upstreams(errors, *upstreams, config.upstreams);
+  if (const Section* upstreams = sections.present("upstreams")) {
+    read_upstreams(upstreams->errors(), upstreams->node, config.upstreams);
   }
-  if (const YAML::Node* cache = present(fields, "cache")) {
-    read_cache_store(errors, *cache, config.redis.has_value(), config.cache);
+  if (const Section* cache = sections.present("cache")) {
+    read_cache_store(cache->errors(), cache->node, config.redis.has_value(), config.cache);
   }
-  if (const YAML::Node* rate_limit = present(fields, "rate_limit")) {
-    read_rate_limit_settings(errors, *rate_limit, config.redis.has_value(), config.rate_limit);
+  if (const Section* rate_limit = sections.present("rate_limit")) {
+    read_rate_limit_settings(rate_limit->errors(), rate_limit->node, config.redis.has_value(),
+                             config.rate_limit);
   }
-  if (const YAML::Node* identity = present(fields, "identity")) {
-    read_identity(errors, *identity, config.source_path, config.identity.emplace());
+  if (const Section* identity = sections.present("identity")) {
+    read_identity(identity->errors(), identity->node, identity->errors().file(),
+                  config.identity.emplace());
   }
   // Read even when absent: the incident log's defaults follow the access log.
-  const YAML::Node* waf = present(fields, "waf");
-  read_waf(errors, waf ? *waf : YAML::Node(YAML::NodeType::Map), config.log, config.waf);
-  if (const YAML::Node* threat = fields.find("threat"); threat && !is_switched_off(*threat)) {
-    read_threat(errors, *threat, config.redis.has_value(), config.threat.emplace());
+  const Section* waf = sections.present("waf");
+  read_waf(waf ? waf->errors() : documents.front().errors,
+           waf ? waf->node : YAML::Node(YAML::NodeType::Map), config.log, config.waf);
+  const Section* threat = sections.find("threat");
+  if (threat && !is_switched_off(threat->node)) {
+    read_threat(threat->errors(), threat->node, config.redis.has_value(), config.threat.emplace());
     // Clients never rate-limited are never banned either.
     config.threat->allowlist.insert(config.threat->allowlist.end(),
                                     config.rate_limit.allowlist.begin(),
                                     config.rate_limit.allowlist.end());
   }
-  if (const YAML::Node* routes = present(fields, "routes")) {
-    read_routes(errors, *routes, config.upstreams, config.routes);
-    apply_waf_defaults(*routes, config);
-    check_adaptive_needs_threat(errors, *routes, config);
+  std::vector<const Section*> route_sections;
+  read_all_routes(sections, config, route_sections);
+  check_waf_rule_files(waf_rules_errors(sections, config, route_sections, documents.front()),
+                       waf ? &waf->node : nullptr, config);
+}
+
+LoadResult collect_problems(std::vector<Document>& documents, ErrorList& unforeseen,
+                            std::vector<ConfigError>& warnings) {
+  LoadResult result;
+  for (Document& document : documents) {
+    for (ConfigError& error : document.errors.take()) result.errors.push_back(std::move(error));
+    for (ConfigError& warning : document.errors.take_warnings()) {
+      warnings.push_back(std::move(warning));
+    }
   }
-  check_waf_rule_files(errors, waf, config);
+  for (ConfigError& error : unforeseen.take()) result.errors.push_back(std::move(error));
+  return result;
 }
 
 }  // namespace
@@ -116,26 +210,37 @@ std::string ConfigError::to_string() const {
   return out + ": " + message;
 }
 
-LoadResult load_string(const std::string& text, const std::string& file) {
-  LoadResult result;
-  ErrorList errors(file);
+LoadResult load_string(const std::string& text, const std::string& file, const LoadOptions& options,
+                       std::vector<ConfigError>& warnings) {
+  const Environment environment =
+      options.environment ? options.environment : Environment(process_environment);
+  std::vector<Document> documents;
+  ErrorList unforeseen(file);
   Config config;
   config.source_path = file;
   try {
-    read_config(errors, YAML::Load(text), config);
-  } catch (const YAML::Exception& error) {
-    errors.add(error.mark, syntax_message(text, error));
+    documents = read_documents(text, file, environment);
+    read_config(documents, config);
   } catch (const std::exception& error) {
     // yaml-cpp or the standard library failing in a way not foreseen here
     // still becomes a message, never a crash of `check` or of a reload.
-    errors.add(YAML::Mark::null_mark(), std::string("cannot read config: ") + error.what());
+    unforeseen.add(YAML::Mark::null_mark(), std::string("cannot read config: ") + error.what());
   }
-  result.errors = errors.take();
+  LoadResult result = collect_problems(documents, unforeseen, warnings);
   if (result.errors.empty()) result.config = std::move(config);
   return result;
 }
 
-LoadResult load_file(const std::string& path) {
+LoadResult load_file(const std::string& path, const LoadOptions& options,
+                     std::vector<ConfigError>& warnings) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    LoadResult result;
+    result.errors.push_back({path, 0, 0,
+                             "is a directory; give the main config file (its `include:` can "
+                             "name a directory of files)"});
+    return result;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;
@@ -149,7 +254,17 @@ LoadResult load_file(const std::string& path) {
     result.errors.push_back({path, 0, 0, "cannot read file"});
     return result;
   }
-  return load_string(text.str(), path);
+  return load_string(text.str(), path, options, warnings);
+}
+
+LoadResult load_file(const std::string& path) {
+  std::vector<ConfigError> warnings;
+  return load_file(path, {}, warnings);
+}
+
+LoadResult load_string(const std::string& text, const std::string& file) {
+  std::vector<ConfigError> warnings;
+  return load_string(text, file, {}, warnings);
 }
 
 }  // namespace centinela::config

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "config/ascii.h"
+#include "config/secret_file.h"
 #include "config/sections.h"
+#include "config/yaml_document.h"
 
 namespace centinela::config {
 namespace {
@@ -19,7 +21,6 @@ constexpr std::size_t kMinHs256SecretBytes = 32;
 // Below this an RSA signature is forgeable with public resources.
 constexpr std::size_t kMinRsaModulusBits = 2048;
 constexpr std::size_t kMaxRsaModulusBits = 16384;
-constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
 constexpr std::size_t kMaxUserBytes = 256;
 constexpr std::size_t kMaxApiKeyBytes = 1024;
 
@@ -195,34 +196,6 @@ std::string check_rsa_public_key_pem(std::string_view pem) {
   return {};
 }
 
-std::filesystem::path resolve_beside(const std::string& config_path, const std::string& file) {
-  std::filesystem::path path(file);
-  if (path.is_absolute()) return path;
-  return std::filesystem::path(config_path).parent_path() / path;
-}
-
-// Reads at most kMaxKeyFileBytes + 1 bytes, so a huge file is refused cheaply.
-std::optional<std::string> read_small_file(const std::filesystem::path& path,
-                                           std::string& problem) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    problem = "cannot open '" + path.string() + "'";
-    return std::nullopt;
-  }
-  std::string text(kMaxKeyFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) {
-    problem = "cannot read '" + path.string() + "'";
-    return std::nullopt;
-  }
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxKeyFileBytes) {
-    problem = "'" + path.string() + "' is larger than 64KiB; not a public key";
-    return std::nullopt;
-  }
-  return text;
-}
-
 void read_header_name(MapFields& fields, std::string_view key, std::string& out) {
   const YAML::Node* node = fields.find(key);
   if (!node) return;
@@ -238,18 +211,17 @@ void read_header_name(MapFields& fields, std::string_view key, std::string& out)
 void read_jwt(ErrorList& errors, const YAML::Node& node, const std::string& config_path,
               JwtConfig& out) {
   MapFields fields(errors, node, "identity.jwt",
-                   {"hs256_secret", "rs256_public_key_file", "issuer", "audience", "leeway",
-                    "header", "cookie", "required"});
+                   {"hs256_secret", "hs256_secret_file", "rs256_public_key_file", "issuer",
+                    "audience", "leeway", "header", "cookie", "required"});
   if (!fields.is_map()) return;
 
-  if (const YAML::Node* secret = fields.find("hs256_secret")) {
-    if (auto text = read_string(errors, *secret, "identity.jwt.hs256_secret")) {
-      if (text->size() < kMinHs256SecretBytes) {
-        errors.add(*secret, "identity.jwt.hs256_secret: must be at least 32 bytes (RFC 7518 " +
-                                std::string("section 3.2), got ") + std::to_string(text->size()));
-      } else {
-        out.hs256_secret = std::move(*text);
-      }
+  std::string secret;
+  if (const YAML::Node* from = read_secret(fields, "hs256_secret", secret)) {
+    if (secret.size() < kMinHs256SecretBytes) {
+      errors.add(*from, "identity.jwt.hs256_secret: must be at least 32 bytes (RFC 7518 " +
+                            std::string("section 3.2), got ") + std::to_string(secret.size()));
+    } else {
+      out.hs256_secret = std::move(secret);
     }
   }
   if (const YAML::Node* file = fields.find("rs256_public_key_file")) {
@@ -264,12 +236,17 @@ void read_jwt(ErrorList& errors, const YAML::Node& node, const std::string& conf
         } else {
           problem = "'" + path.string() + "' " + problem;
         }
+      } else if (problem.ends_with("64KiB")) {
+        problem += "; not a public key";
       }
       if (!problem.empty()) errors.add(*file, "identity.jwt.rs256_public_key_file: " + problem);
     }
   }
-  if (!fields.find("hs256_secret") && !fields.find("rs256_public_key_file")) {
-    errors.add(node, "identity.jwt: needs hs256_secret or rs256_public_key_file (or both)");
+  if (!fields.find("hs256_secret") && !fields.find("hs256_secret_file") &&
+      !fields.find("rs256_public_key_file")) {
+    errors.add(node,
+               "identity.jwt: needs hs256_secret or rs256_public_key_file (or both; "
+               "hs256_secret_file in place of hs256_secret)");
   }
 
   for (std::string_view key : {"issuer", "audience"}) {
@@ -287,41 +264,69 @@ void read_jwt(ErrorList& errors, const YAML::Node& node, const std::string& conf
   fields.read("required", out.required);
 }
 
-void read_api_keys(ErrorList& errors, const YAML::Node& node, ApiKeysConfig& out) {
-  MapFields fields(errors, node, "identity.api_keys", {"header", "keys"});
-  if (!fields.is_map()) return;
-  read_header_name(fields, "header", out.header);
-  if (!fields.require("keys")) return;
-  const YAML::Node& keys = *fields.find("keys");
+// `keys` maps each key to its user; `path` names it in messages
+// ("identity.api_keys.keys"). Messages point at the key's position and never
+// repeat it: it is a secret.
+void read_key_map(ErrorList& errors, const YAML::Node& keys, const std::string& path,
+                  ApiKeysConfig& out) {
   if (!keys.IsMap() || keys.size() == 0) {
-    errors.add(keys, "identity.api_keys.keys: expected a map of key: user, got " + describe(keys));
+    errors.add(keys, path + ": expected a map of key: user, got " +
+                         (keys.IsScalar() ? std::string("a string") : describe(keys)));
     return;
   }
-  // Messages point at the key's position and never repeat it: it is a secret.
   for (const auto& entry : keys) {
     const YAML::Node& key = entry.first;
     const YAML::Node& user = entry.second;
     if (!key.IsScalar() || key.Scalar().empty()) {
-      errors.add(key, "identity.api_keys.keys: expected a key, got " + describe(key));
+      errors.add(key, path + ": expected a key, got " + describe(key));
       continue;
     }
     const std::string& key_text = key.Scalar();
     if (key_text.size() > kMaxApiKeyBytes || !is_visible_ascii(key_text)) {
-      errors.add(key,
-                 "identity.api_keys.keys: a key must be 1 to 1024 visible ASCII characters "
-                 "(no spaces or control characters)");
+      errors.add(key, path +
+                          ": a key must be 1 to 1024 visible ASCII characters "
+                          "(no spaces or control characters)");
       continue;
     }
     if (!user.IsScalar() || user.Scalar().empty() || user.Scalar().size() > kMaxUserBytes ||
         has_control_char(user.Scalar())) {
-      errors.add(user,
-                 "identity.api_keys.keys: the user must be a string of 1 to 256 bytes "
-                 "without control characters");
+      errors.add(user, path +
+                           ": the user must be a string of 1 to 256 bytes "
+                           "without control characters");
       continue;
     }
     if (!out.keys.emplace(key_text, user.Scalar()).second) {
-      errors.add(key, "identity.api_keys.keys: this key is listed twice");
+      errors.add(key, path + ": this key is listed twice");
     }
+  }
+}
+
+// `keys_file`: the same `key: user` map as `keys`, in a YAML file of its
+// own; its problems are reported at its own lines.
+void read_key_file(ErrorList& errors, const YAML::Node& node, ApiKeysConfig& out) {
+  const std::string key_path = "identity.api_keys.keys_file";
+  auto text = read_secret_file(errors, node, key_path);
+  if (!text) return;
+  ErrorList file_errors(resolve_beside(errors.file(), node.Scalar()).string());
+  const YAML::Node keys = parse_document(*text, file_errors);
+  if (file_errors.empty()) read_key_map(file_errors, keys, "api keys", out);
+  errors.append(std::move(file_errors));
+}
+
+void read_api_keys(ErrorList& errors, const YAML::Node& node, ApiKeysConfig& out) {
+  MapFields fields(errors, node, "identity.api_keys", {"header", "keys", "keys_file"});
+  if (!fields.is_map()) return;
+  read_header_name(fields, "header", out.header);
+  const YAML::Node* keys = fields.find("keys");
+  const YAML::Node* keys_file = fields.find("keys_file");
+  if (keys && keys_file) {
+    errors.add(*keys_file, "identity.api_keys.keys_file: give either keys or keys_file, not both");
+  } else if (keys) {
+    read_key_map(errors, *keys, "identity.api_keys.keys", out);
+  } else if (keys_file) {
+    read_key_file(errors, *keys_file, out);
+  } else {
+    errors.add(node, "identity.api_keys.keys: required (or keys_file)");
   }
 }
 

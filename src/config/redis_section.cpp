@@ -1,5 +1,6 @@
 #include "config/address.h"
 #include "config/percent_encoding.h"
+#include "config/secret_file.h"
 #include "config/sections.h"
 #include "config/units.h"
 
@@ -54,12 +55,21 @@ void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out) {
       errors.add(node, "redis: " + problem);
     }
   } else if (!node.IsNull()) {  // `redis:` alone means a local server
-    MapFields fields(errors, node, "redis", {"url", "timeout"});
+    MapFields fields(errors, node, "redis", {"url", "password_file", "timeout"});
     if (const YAML::Node* url = fields.find("url")) {
       if (auto text = read_string(errors, *url, "redis.url")) {
         if (std::string problem = parse_redis_url(*text, out); !problem.empty()) {
           errors.add(*url, "redis.url: " + problem);
         }
+      }
+    }
+    if (const YAML::Node* file = fields.find("password_file")) {
+      if (!out.password.empty()) {
+        errors.add(*file,
+                   "redis.password_file: the url has a password already; give one or the "
+                   "other");
+      } else if (auto password = read_secret_file(errors, *file, "redis.password_file")) {
+        out.password = std::move(*password);
       }
     }
     fields.read_duration("timeout", out.timeout, /*must_be_positive=*/true);

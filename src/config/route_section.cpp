@@ -86,8 +86,8 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
                 const std::map<std::string, UpstreamConfig>& upstreams, RouteConfig& out) {
   MapFields fields(errors, node, path,
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
-                    "rate_limit", "compression", "normalize_path", "waf",
-                    "threat"});
+                    "rate_limit", "compression", "normalize_path", "waf", "threat",
+                    "strip_prefix", "rewrite", "request_headers", "response_headers"});
   if (!fields.is_map()) return;
   fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
@@ -109,6 +109,10 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   fields.read_section("rate_limit", read_rate_limits, out.rate_limit);
   fields.read_section("compression", read_compression, out.compression);
   fields.read_section("waf", read_route_waf, out.waf);
+  read_strip_prefix(errors, fields, out.match, out.rewrite);
+  fields.read_section("rewrite", read_rewrite, out.rewrite);
+  fields.read_section("request_headers", read_request_headers, out.request_headers);
+  fields.read_section("response_headers", read_response_headers, out.response_headers);
 }
 
 }  // namespace

@@ -60,6 +60,15 @@ std::vector<CidrRange> read_cidr_list(ErrorList& errors, const YAML::Node& node,
 
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CompressionConfig& out);
+// rewrite_section.cpp
+void read_request_headers(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                          HeaderEditsConfig& out);
+void read_response_headers(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                           HeaderEditsConfig& out);
+void read_rewrite(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                  RewriteConfig& out);
+void read_strip_prefix(ErrorList& errors, MapFields& fields, const RouteMatch& match,
+                       RewriteConfig& out);
 
 // The top-level `waf` section; `log` (read before) gives the incident log's
 // default path and rotation.

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "config/ascii.h"
+#include "config/header_syntax.h"
 #include "config/sections.h"
 #include "config/suggestion.h"
 
@@ -28,22 +29,6 @@ constexpr HeaderKey kHeaderKeys[] = {
     {"x_permitted_cross_domain_policies", "X-Permitted-Cross-Domain-Policies"},
     {"x_xss_protection", "X-XSS-Protection"},
 };
-
-// A header value must stay one line: CR, LF or NUL would split the response.
-bool is_safe_value(std::string_view value) {
-  return std::none_of(value.begin(), value.end(), [](char c) {
-    auto byte = static_cast<unsigned char>(c);
-    return (byte < 0x20 && c != '\t') || byte == 0x7f;
-  });
-}
-
-bool is_token(std::string_view name) {
-  constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
-  return !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           kSymbols.find(c) != std::string_view::npos;
-  });
-}
 
 // Only an unquoted `false` drops a header: `off` is a real value of
 // X-DNS-Prefetch-Control, and a quoted "false" is text.
@@ -84,7 +69,7 @@ void read_remove_list(ErrorList& errors, MapFields& fields, SecurityHeadersConfi
   if (!names) return;
   out.remove.clear();
   for (const std::string& name : *names) {
-    if (is_token(name)) {
+    if (is_header_name(name)) {
       out.remove.push_back(ascii_lower(name));
     } else {
       errors.add(*remove, fields.path_of("remove") + ": '" + name + "' is not a header name");
@@ -153,7 +138,7 @@ void read_security_headers(ErrorList& errors, const YAML::Node& node, const std:
     } else if (!value->IsScalar()) {
       errors.add(*value,
                  value_path + ": expected a header value or false, got " + describe(*value));
-    } else if (!is_safe_value(value->Scalar())) {
+    } else if (!is_header_value(value->Scalar())) {
       errors.add(*value, value_path + ": header values must not contain control characters");
     } else {
       set_header(out.headers, entry.header, value->Scalar());

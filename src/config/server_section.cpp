@@ -3,6 +3,7 @@
 
 #include "config/address.h"
 #include "config/ascii.h"
+#include "config/secret_file.h"
 #include "config/sections.h"
 
 namespace centinela::config {
@@ -127,18 +128,20 @@ void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
 
 void read_admin(ErrorList& errors, const YAML::Node& node,
                 const std::vector<Endpoint>& listeners_in_use, AdminConfig& out) {
-  MapFields fields(errors, node, "admin", {"listen", "token", "allowed_hosts"});
+  MapFields fields(errors, node, "admin", {"listen", "token", "token_file", "allowed_hosts"});
   const YAML::Node* listen = fields.find("listen");
   if (listen != nullptr) {
     out.listen = read_listener(errors, *listen, "admin.listen", listeners_in_use);
   }
-  fields.read("token", out.token);
+  read_secret(fields, "token", out.token);
   if (const YAML::Node* hosts = fields.find("allowed_hosts")) {
     read_allowed_hosts(errors, *hosts, out.allowed_hosts);
   }
   // Anyone who can reach an open admin API can purge the cache and reset
   // limits: off loopback it must ask for the token.
-  if (out.listen && out.token.empty() && !is_loopback_host(out.listen->host)) {
+  // (A token_file that cannot be read is reported on its own.)
+  if (out.listen && out.token.empty() && !fields.find("token_file") &&
+      !is_loopback_host(out.listen->host)) {
     errors.add(*listen, "admin.listen: '" + out.listen->text +
                             "' is reachable from the network; set admin.token (or listen on "
                             "127.0.0.1)");

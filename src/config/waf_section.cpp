@@ -50,9 +50,12 @@ void read_pcre(ErrorList& errors, const YAML::Node& node, const std::string& pat
   fields.read("depth_limit", out.depth_limit, 1, UINT32_MAX);
 }
 
-void read_engine(MapFields& fields, WafEngine& out) {
+void read_engine(MapFields& fields, WafConfig& waf) {
+  WafEngine& out = waf.engine;
   const YAML::Node* node = fields.find("engine");
   if (!node) return;
+  waf.engine_line = static_cast<unsigned>(node->Mark().line + 1);
+  waf.engine_column = static_cast<unsigned>(node->Mark().column + 1);
   auto text = read_string(fields.errors(), *node, fields.path_of("engine"));
   if (!text) return;
   if (*text == "centinela") {
@@ -164,7 +167,7 @@ void read_waf(ErrorList& errors, const YAML::Node& node, const LogConfig& log, W
       {"engine", "profile", "rules", "native", "decode", "anomaly_threshold", "inspect_body_bytes",
        "inspect_response", "pcre", "compile_cache", "incident_log"});
   if (fields.is_map()) {
-    read_engine(fields, out.engine);
+    read_engine(fields, out);
     read_profile(fields, out.profile);
     fields.read_section("rules", read_rule_files, out.rules);
     fields.read_section("native", read_native, out.native);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 #include "config/ascii.h"
 #include "config/suggestion.h"
@@ -28,7 +29,7 @@ std::string join(const std::vector<std::string_view>& words) {
 
 }  // namespace
 
-void ErrorList::add(const YAML::Mark& mark, std::string message) {
+ConfigError ErrorList::at(const YAML::Mark& mark, std::string message) const {
   ConfigError error;
   error.file = file_;
   if (!mark.is_null()) {
@@ -36,14 +37,46 @@ void ErrorList::add(const YAML::Mark& mark, std::string message) {
     error.column = static_cast<unsigned>(mark.column + 1);
   }
   error.message = std::move(message);
-  errors_.push_back(std::move(error));
+  return error;
 }
 
-std::vector<ConfigError> ErrorList::take() {
-  std::stable_sort(errors_.begin(), errors_.end(), [](const ConfigError& a, const ConfigError& b) {
+void ErrorList::add(const YAML::Mark& mark, std::string message) {
+  errors_.push_back(at(mark, std::move(message)));
+}
+
+void ErrorList::warn(const YAML::Mark& mark, std::string message) {
+  warnings_.push_back(at(mark, "warning: " + std::move(message)));
+}
+
+void ErrorList::append(ErrorList&& other) {
+  for (ConfigError& error : other.take()) appended_.push_back(std::move(error));
+  for (ConfigError& warning : other.take_warnings()) warnings_.push_back(std::move(warning));
+}
+
+namespace {
+
+void sort_by_position(std::vector<ConfigError>& errors) {
+  std::stable_sort(errors.begin(), errors.end(), [](const ConfigError& a, const ConfigError& b) {
     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
   });
-  return std::move(errors_);
+}
+
+}  // namespace
+
+std::vector<ConfigError> ErrorList::take() {
+  sort_by_position(errors_);
+  std::vector<ConfigError> out = std::move(errors_);
+  out.insert(out.end(), std::make_move_iterator(appended_.begin()),
+             std::make_move_iterator(appended_.end()));
+  errors_.clear();
+  appended_.clear();
+  return out;
+}
+
+std::vector<ConfigError> ErrorList::take_warnings() {
+  std::vector<ConfigError> out = std::move(warnings_);
+  warnings_.clear();
+  return out;
 }
 
 std::string describe(const YAML::Node& node) {

@@ -15,19 +15,33 @@
 
 namespace centinela::config {
 
-// Every problem found in one file, in the order the file reads.
+// Every problem found in one file, in the order the file reads, and the
+// warnings (problems that do not stop the file loading).
 class ErrorList {
  public:
   explicit ErrorList(std::string file) : file_(std::move(file)) {}
+  // The file the marks point into; relative paths written in it are taken
+  // from its directory.
+  const std::string& file() const { return file_; }
   void add(const YAML::Mark& mark, std::string message);
   void add(const YAML::Node& at, std::string message) { add(at.Mark(), std::move(message)); }
-  bool empty() const { return errors_.empty(); }
+  void warn(const YAML::Mark& mark, std::string message);
+  void warn(const YAML::Node& at, std::string message) { warn(at.Mark(), std::move(message)); }
+  // Problems found in another file this one names (a secret file that is
+  // YAML): reported after this file's own.
+  void append(ErrorList&& other);
+  bool empty() const { return errors_.empty() && appended_.empty(); }
   // Sorted by line and column; problems found later on one spot stay after.
   std::vector<ConfigError> take();
+  std::vector<ConfigError> take_warnings();
 
  private:
+  ConfigError at(const YAML::Mark& mark, std::string message) const;
+
   std::string file_;
   std::vector<ConfigError> errors_;
+  std::vector<ConfigError> warnings_;
+  std::vector<ConfigError> appended_;
 };
 
 // How a node looks to someone reading the error: "'abc'", "a list", "nothing".

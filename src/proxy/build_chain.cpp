@@ -7,6 +7,7 @@
 #include "compress/compression_stage.h"
 #include "limit/rate_limit_stage.h"
 #include "proxy/waf_route.h"
+#include "rewrite/rewrite_stage.h"
 #include "security/cors_stage.h"
 #include "security/identity_stage.h"
 #include "security/security_headers_stage.h"
@@ -43,12 +44,15 @@ pipeline::Chain build_chain(const config::Config& config, const config::RouteCon
   // After identity (user bans need the user), before everything that may
   // answer (its response direction sees every answer of the route).
   add(stages, threat::make_threat_stage(config, route));
+  // Before the stages that may answer, so its response edits see their
+  // answers too (the response direction runs in reverse).
+  add(stages, rewrite::make_rewrite_stage(route));
   add(stages, security::make_security_headers_stage(route.security_headers));
   add(stages, security::make_cors_stage(route.cors));
   add(stages, limit::make_rate_limit_stage(config, route));
   // After the limits (a flood is refused before it costs an inspection),
   // before the cache (an attack never gets a stored answer).
-  add(stages, make_route_waf_stage(config, route, services.waf));
+  add(stages, make_route_waf_stage(config, route, services.waf, services.modsec));
   add(stages, compress::make_compression_stage(route.compression));
   add_cache_stage(stages, config, route, services);
   return pipeline::Chain(std::move(stages));

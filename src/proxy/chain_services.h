@@ -10,6 +10,10 @@ namespace centinela::waf {
 class Engine;
 }
 
+namespace centinela::modsec {
+class Engine;
+}
+
 namespace centinela::proxy {
 
 struct ChainServices {
@@ -20,6 +24,9 @@ struct ChainServices {
   // The WAF's compiled rules of the current config generation (a reload that
   // changes them makes a new one). Null: no route runs the WAF.
   waf::Engine* waf = nullptr;
+  // The same for `waf.engine: modsecurity` (libmodsecurity's rule sets);
+  // null unless that engine is configured. At most one of the two is set.
+  modsec::Engine* modsec = nullptr;
 };
 
 }  // namespace centinela::proxy

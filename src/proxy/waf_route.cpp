@@ -1,5 +1,6 @@
 #include "proxy/waf_route.h"
 
+#include "modsec/modsec_engine.h"
 #include "threat/client_key.h"
 #include "threat/tracker.h"
 #include "waf/engine.h"
@@ -50,17 +51,14 @@ waf::ProgramOptions program_options(const config::RouteWafConfig& route_waf,
 
 std::unique_ptr<stage::Stage> make_route_waf_stage(const config::Config& config,
                                                    const config::RouteConfig& route,
-                                                   waf::Engine* engine) {
-  if (route.waf.mode == config::WafMode::off || engine == nullptr) return nullptr;
-  waf::StageSettings settings;
-  settings.mode = route.waf.mode;
-  settings.inspect_body_bytes = route.waf.inspect_body_bytes;
-  settings.route = route.name;
-  settings.program = engine->program(program_options(route.waf, *engine, config.waf));
+                                                   waf::Engine* engine,
+                                                   const modsec::Engine* modsec) {
+  if (route.waf.mode == config::WafMode::off) return nullptr;
+  waf::ThreatHook threat;
   if (config.threat && route.threat && route.waf.threat) {
     // The one place findings reach the client's threat score: the IP's and,
     // when identity knows one, the user's.
-    settings.threat = [](const stage::RequestContext& ctx, int score) {
+    threat = [](const stage::RequestContext& ctx, int score) {
       threat::Tracker& tracker = threat::Tracker::global();
       tracker.add(threat::ClientKey::ip(ctx.client_ip), threat::Signal::waf, score);
       if (!ctx.user.empty()) {
@@ -68,6 +66,21 @@ std::unique_ptr<stage::Stage> make_route_waf_stage(const config::Config& config,
       }
     };
   }
+  if (modsec != nullptr) {
+    waf::OutcomeSettings outcome;
+    outcome.mode = route.waf.mode;
+    outcome.route = route.name;
+    outcome.paranoia = route.waf.paranoia;
+    outcome.threat = std::move(threat);
+    return modsec->make_stage(route.waf, std::move(outcome));
+  }
+  if (engine == nullptr) return nullptr;
+  waf::StageSettings settings;
+  settings.mode = route.waf.mode;
+  settings.inspect_body_bytes = route.waf.inspect_body_bytes;
+  settings.route = route.name;
+  settings.program = engine->program(program_options(route.waf, *engine, config.waf));
+  settings.threat = std::move(threat);
   return waf::make_waf_stage(std::move(settings));
 }
 

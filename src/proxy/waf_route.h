@@ -13,12 +13,18 @@ class Engine;
 struct ProgramOptions;
 }  // namespace centinela::waf
 
+namespace centinela::modsec {
+class Engine;
+}
+
 namespace centinela::proxy {
 
-// Null when the route's WAF is off or there is no engine.
+// Null when the route's WAF is off or there is no engine. `modsec`, when
+// set (waf.engine: modsecurity), runs the route instead of `engine`.
 std::unique_ptr<stage::Stage> make_route_waf_stage(const config::Config& config,
                                                    const config::RouteConfig& route,
-                                                   waf::Engine* engine);
+                                                   waf::Engine* engine,
+                                                   const modsec::Engine* modsec = nullptr);
 
 // The program options a route's `waf:` and the top-level `waf:` (profile,
 // native rules, deep decoding) ask for.

@@ -72,6 +72,8 @@ XML:/* "@rx (?i)\$\{(?:[^{}]{0,15}\$\{|jndi:|ctx:|java:|env:|sys:|lower:|upper:|
 
 }  // namespace
 
+std::string_view builtin_rules_text() { return kBuiltinRules; }
+
 seclang::ParseResult builtin_rules() {
   seclang::ParseResult all = seclang::parse_text(kBuiltinRules, "centinela:builtin.conf");
   seclang::ParseResult native = seclang::parse_text(kNativeRules, "centinela:native.conf");

@@ -33,6 +33,8 @@ constexpr bool is_builtin_rule(std::uint32_t id) { return id == 200002 || id == 
 
 // The built-in rules, parsed ("centinela:builtin.conf:LINE" in reports).
 seclang::ParseResult builtin_rules();
+// Their SecLang text (the modsecurity engine loads it into libmodsecurity).
+std::string_view builtin_rules_text();
 
 // `files` parsed, after the built-in rules.
 seclang::ParseResult parse_with_builtin_rules(std::span<const std::string> files);

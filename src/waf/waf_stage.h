@@ -3,8 +3,9 @@
 // body processor (JSON, urlencoded, multipart, XML), the first
 // inspect_body_bytes of the body (phase 2). Block mode answers 403 with the
 // contract's envelope and an incident id; detect mode records the incident
-// and lets the request through. Every request's anomaly score goes to the
-// threat hook (the client's threat score).
+// and lets the request through; a detected or blocked request's anomaly
+// score goes to the threat hook (the client's threat score). What follows
+// the verdict is waf::Outcome's, shared with the modsecurity engine.
 #pragma once
 
 #include <cstdint>
@@ -15,20 +16,9 @@
 
 #include "stage/stage.h"
 #include "waf/inspection.h"
-
-namespace centinela::observe {
-struct IncidentRecord;
-}
+#include "waf/waf_outcome.h"
 
 namespace centinela::waf {
-
-class RouteWafMetrics;
-
-// Where incidents go; empty: observe::IncidentLog::global().
-using IncidentSink = std::function<void(const observe::IncidentRecord&)>;
-// Where a request's anomaly score goes when it had findings (the threat
-// tracker). Called once per inspected request with a non-zero score.
-using ThreatHook = std::function<void(const stage::RequestContext&, int score)>;
 
 struct StageSettings {
   WafMode mode = WafMode::block;
@@ -42,10 +32,5 @@ struct StageSettings {
 
 // nullptr for mode off (or no program).
 std::unique_ptr<stage::Stage> make_waf_stage(StageSettings settings);
-
-// The score CRS adds for a rule of this severity (critical 5, error 4,
-// warning 3, notice 2; 0 for the others).
-int severity_score(std::uint8_t severity);
-std::string_view severity_name(std::uint8_t severity);  // "CRITICAL"...
 
 }  // namespace centinela::waf

@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <thread>
 
 #include "temp_dir.h"
@@ -16,13 +17,38 @@ extern char** environ;
 
 namespace itest {
 
+namespace {
+
+// The test process's environment with `overrides` ("NAME=value") applied.
+std::vector<std::string> merged_environment(const std::vector<std::string>& overrides) {
+  std::vector<std::string> merged;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string_view name = text.substr(0, text.find('='));
+    bool replaced = false;
+    for (const std::string& override : overrides) {
+      replaced = replaced || override.compare(0, name.size() + 1, std::string(name) + "=") == 0;
+    }
+    if (!replaced) merged.emplace_back(text);
+  }
+  merged.insert(merged.end(), overrides.begin(), overrides.end());
+  return merged;
+}
+
+}  // namespace
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& stdout_path,
-                           const std::string& stderr_path) {
+                           const std::string& stderr_path,
+                           const std::vector<std::string>& environment) {
   // Everything the child needs is prepared before fork: after it, in a
   // multi-threaded parent, the child may only make async-signal-safe calls.
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  const std::vector<std::string> env_strings = merged_environment(environment);
+  std::vector<char*> env;
+  for (const std::string& entry : env_strings) env.push_back(const_cast<char*>(entry.c_str()));
+  env.push_back(nullptr);
   const pid_t parent = ::getpid();
 
   pid_t pid = ::fork();
@@ -52,7 +78,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     sigset_t no_signals;
     sigemptyset(&no_signals);
     ::sigprocmask(SIG_SETMASK, &no_signals, nullptr);
-    ::execve(args[0], args.data(), environ);
+    ::execve(args[0], args.data(), env.data());
     ::_exit(127);
   }
   pid_ = pid;
@@ -97,10 +123,11 @@ void ChildProcess::kill_and_reap() {
   }
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                          const std::vector<std::string>& environment) {
   TempDir dir;
   CommandResult result;
-  ChildProcess child(argv, dir.file("stdout"), dir.file("stderr"));
+  ChildProcess child(argv, dir.file("stdout"), dir.file("stderr"), environment);
   if (!child.started()) {
     result.err = child.error();
     return result;

@@ -14,8 +14,10 @@ namespace itest {
 
 class ChildProcess {
  public:
+  // `environment`: "NAME=value" entries set in the child on top of (or
+  // replacing) the test process's own.
   ChildProcess(const std::vector<std::string>& argv, const std::string& stdout_path,
-               const std::string& stderr_path);
+               const std::string& stderr_path, const std::vector<std::string>& environment = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -50,6 +52,7 @@ struct CommandResult {
 
 // Runs a command to completion (killed after `timeout`).
 CommandResult run_command(const std::vector<std::string>& argv,
-                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                          const std::vector<std::string>& environment = {});
 
 }  // namespace itest

@@ -26,7 +26,7 @@ GatewayProcess::GatewayProcess(std::string config_path, std::uint16_t admin_port
   }
   child_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{CENTINELA_BINARY, "run", "-c", config_path_}, stdout_path_,
-      stderr_path_);
+      stderr_path_, environment_);
   if (!child_->started()) return ::testing::AssertionFailure() << child_->error();
 
   auto deadline = Clock::now() + ready_timeout;

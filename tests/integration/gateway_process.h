@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "child_process.h"
 
@@ -21,6 +22,11 @@ class GatewayProcess {
  public:
   // `output_dir` receives gateway.stdout / gateway.stderr.
   GatewayProcess(std::string config_path, std::uint16_t admin_port, std::string output_dir);
+
+  // Sets NAME=value in the environment the binary is started with.
+  void set_environment(const std::string& name, const std::string& value) {
+    environment_.push_back(name + "=" + value);
+  }
 
   // Starts the binary and waits until the admin listener's GET /health
   // answers 200. On failure the result carries the captured stderr.
@@ -47,6 +53,7 @@ class GatewayProcess {
   std::uint16_t admin_port_;
   std::string stdout_path_;
   std::string stderr_path_;
+  std::vector<std::string> environment_;  // "NAME=value"
   std::unique_ptr<ChildProcess> child_;
 };
 

@@ -7,78 +7,11 @@
 // refuses exclusions naming rules that do not exist.
 #include "child_process.h"
 #include "eventually.h"
-#include "gateway_fixture.h"
 #include "temp_dir.h"
+#include "waf_fixture.h"
 
 namespace itest {
 namespace {
-
-constexpr const char* kAttacker = "203.0.113.66";
-
-HeaderList from(const std::string& ip) { return {{"X-Forwarded-For", ip}}; }
-
-class WafTest : public GatewayTest {
- protected:
-  WafTest() { config_.trusted_proxies = {"127.0.0.1/32"}; }
-
-  ::testing::AssertionResult start_with(const std::string& route_waf,
-                                        const std::string& extra_yaml = {}) {
-    config_.routes = {R"({match: {prefix: "/api/"}, upstream: api, waf: )" + route_waf + "}",
-                      R"({match: {prefix: "/"}, upstream: api})"};
-    write_config_file(config_.render() + extra_yaml);
-    gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
-    // A cold compile cache (the first start on a fresh machine) compiles
-    // CRS's databases before the gateway is ready: ~15 s on two cores.
-    return gateway_->start(std::chrono::seconds(120));
-  }
-
-  HttpResponse post_json(const std::string& target, const std::string& body,
-                         const HeaderList& extra = {}) {
-    HeaderList headers = extra;
-    headers.emplace_back("Content-Type", "application/json");
-    return http_request(port(), "POST", target, headers, body);
-  }
-
-  std::string incident_log_text() const { return read_file(dir_.file("incidents.log")); }
-
-  std::optional<JsonValue> wait_for_incident(const std::string& incident_id) {
-    std::optional<JsonValue> found;
-    eventually(
-        [&] {
-          const std::string text = incident_log_text();
-          std::size_t start = 0;
-          while (start < text.size()) {
-            const std::size_t end = text.find('\n', start);
-            auto line = parse_json(text.substr(start, end - start));
-            if (line && line->string_at("incident_id") == incident_id) {
-              found = line;
-              return true;
-            }
-            if (end == std::string::npos) break;
-            start = end + 1;
-          }
-          return false;
-        },
-        std::chrono::seconds(5));
-    return found;
-  }
-};
-
-// The 403 of the WAF: the contract's envelope with an incident id.
-::testing::AssertionResult is_waf_block(const HttpResponse& response) {
-  if (auto error = is_gateway_error(response, 403, "FORBIDDEN"); !error) return error;
-  auto body = parse_json(response.body);
-  const std::string id = body ? body->string_at("error.incident_id") : "";
-  if (id.rfind("inc_", 0) != 0 || id.size() != 30) {
-    return ::testing::AssertionFailure() << "no incident id: " << response.body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-std::string incident_id_of(const HttpResponse& response) {
-  auto body = parse_json(response.body);
-  return body ? body->string_at("error.incident_id") : "";
-}
 
 TEST_F(WafTest, BlocksSqlInjectionAndRecordsTheIncident) {
   ASSERT_TRUE(start_with("{mode: block, paranoia: 1}"));

@@ -24,7 +24,7 @@ TEST(ConfigErrors, UnknownKeySuggestsTheClosestKnownKey) {
 TEST(ConfigErrors, UnknownKeyWithNothingCloseListsTheKeys) {
   EXPECT_EQ(problems("admin:\n  database: x\n"),
             Problems{"t.yaml:2:3: unknown key 'database' in admin (expected one of listen, token, "
-                     "allowed_hosts)"});
+                     "token_file, allowed_hosts)"});
 }
 
 TEST(ConfigErrors, AnOpenAdminListenerOffLoopbackAndBadAllowedHosts) {
