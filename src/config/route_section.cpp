@@ -86,14 +86,21 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
                 const std::map<std::string, UpstreamConfig>& upstreams, RouteConfig& out) {
   MapFields fields(errors, node, path,
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
-                    "rate_limit", "compression", "normalize_path", "waf", "threat",
-                    "strip_prefix", "rewrite", "request_headers", "response_headers"});
+                    "rate_limit", "compression", "normalize_path", "waf", "threat", "strip_prefix",
+                    "rewrite", "request_headers", "response_headers"});
   if (!fields.is_map()) return;
   fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
     errors.add(*fields.find("name"), fields.path_of("name") + ": must not be empty");
   }
   if (out.name.empty()) out.name = default_route_name(out.match);
+  // The metrics' label for requests no route matched: a route named so would
+  // mix its series with theirs.
+  if (out.name == "no_route") {
+    errors.add(fields.find("name") ? *fields.find("name") : node,
+               fields.path_of("name") +
+                   ": 'no_route' is reserved (the metrics' label of unmatched requests)");
+  }
   read_upstream_reference(errors, fields, upstreams, out.upstream);
   fields.read_duration("timeout", out.timeout);
   fields.read("normalize_path", out.normalize_path);

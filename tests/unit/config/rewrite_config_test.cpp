@@ -86,5 +86,11 @@ TEST(RewriteConfig, HeaderEditsRefuseWhatWouldBreakTheMessage) {
   EXPECT_NE(bad[0].find("set"), std::string::npos) << bad[0];
 }
 
+TEST(RouteNames, NoRouteIsReserved) {
+  const auto bad = problems(kHead + "  - {name: no_route, upstream: app}\n");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_NE(bad[0].find("'no_route' is reserved"), std::string::npos) << bad[0];
+}
+
 }  // namespace
 }  // namespace centinela::config
