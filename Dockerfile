@@ -8,7 +8,7 @@ FROM debian:12-slim AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
       build-essential cmake ninja-build pkg-config libboost1.81-dev libyaml-cpp-dev \
       libfmt-dev libhiredis-dev libssl-dev zlib1g-dev libbrotli-dev libzstd-dev \
-      libhyperscan-dev libpcre2-dev \
+      libhyperscan-dev libpcre2-dev libmodsecurity-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -23,12 +23,13 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TE
     && DESTDIR=/out cmake --install build \
     && cp packaging/container.yaml /out/etc/centinela/centinela.yaml
 
-# Run: the libraries, Debian's OWASP CRS (the WAF's default rules), curl for
+# Run: the libraries (libmodsecurity3 for `waf.engine: modsecurity`), Debian's
+# OWASP CRS (the WAF's default rules), curl for
 # the health check, and a user without a shell or a home.
 FROM debian:12-slim
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
       libyaml-cpp0.7 libfmt9 libhiredis0.14 libssl3 zlib1g libbrotli1 libzstd1 \
-      libhyperscan5 libpcre2-8-0 modsecurity-crs curl ca-certificates \
+      libhyperscan5 libpcre2-8-0 libmodsecurity3 modsecurity-crs curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --no-create-home --home-dir /nonexistent \
          --shell /usr/sbin/nologin centinela \
