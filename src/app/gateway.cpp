@@ -36,6 +36,10 @@ namespace centinela::app {
 
 namespace asio = boost::asio;
 
+// After drain_timeout, how long WebSocket tunnels have to finish the frame
+// under way, send their close frames (1001) and hear the peers close.
+constexpr std::chrono::milliseconds kTunnelGoodbyeGrace{1000};
+
 struct Gateway::State {
   std::string instance_id = security::new_request_id();
   std::string config_path;
@@ -374,7 +378,14 @@ void Gateway::State::begin_drain(int signal_number) {
     if (ec) return;
     observe::log_event(observe::Level::warn,
                        "drain timeout reached, closing remaining connections");
-    for (auto& worker : workers) worker->stop();
+    // WebSocket tunnels get a short grace to say goodbye (close 1001); a
+    // worker without tunnels stops at once. Then every worker stops anyway.
+    for (auto& worker : workers) worker->end_drain(kTunnelGoodbyeGrace);
+    drain_deadline.expires_after(kTunnelGoodbyeGrace + std::chrono::milliseconds(500));
+    drain_deadline.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      for (auto& worker : workers) worker->stop();
+    });
   });
 }
 

@@ -331,6 +331,16 @@ struct RewriteConfig {
   bool empty() const { return strip_prefix.empty() && regex.empty(); }
 };
 
+// A route's WebSocket upgrades (`websocket: true|false|{...}`): the handshake
+// runs the route's stages, then the gateway relays bytes both ways.
+struct WebSocketConfig {
+  // Unset in the file: on for routes without a cache (resolved when the
+  // route is read, so `enabled` is final once loaded).
+  bool enabled = true;
+  Duration idle_timeout = std::chrono::hours(1);  // no byte either way → both sides closed
+  std::uint64_t max_tunnels = 10000;              // per route and process; more → 503
+};
+
 struct RouteConfig {
   std::string name;  // metric/log label; default: the path pattern
   RouteMatch match;
@@ -352,6 +362,7 @@ struct RouteConfig {
   // With a top-level `threat` section: this route's responses and findings
   // raise the client's threat score (false: not counted here).
   bool threat = true;
+  WebSocketConfig websocket;
 };
 
 struct CacheStoreConfig {

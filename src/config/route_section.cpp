@@ -87,7 +87,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   MapFields fields(errors, node, path,
                    {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
                     "rate_limit", "compression", "normalize_path", "waf", "threat", "strip_prefix",
-                    "rewrite", "request_headers", "response_headers"});
+                    "rewrite", "request_headers", "response_headers", "websocket"});
   if (!fields.is_map()) return;
   fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
@@ -113,6 +113,9 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   }
   fields.read_section("cors", read_cors, out.cors);
   fields.read_section("cache", read_route_cache, out.cache);
+  // Upgrades default to on only where no cache could meet them.
+  out.websocket.enabled = !out.cache.enabled;
+  fields.read_section("websocket", read_route_websocket, out.websocket);
   fields.read_section("rate_limit", read_rate_limits, out.rate_limit);
   fields.read_section("compression", read_compression, out.compression);
   fields.read_section("waf", read_route_waf, out.waf);

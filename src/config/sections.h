@@ -70,6 +70,11 @@ void read_rewrite(ErrorList& errors, const YAML::Node& node, const std::string& 
 void read_strip_prefix(ErrorList& errors, MapFields& fields, const RouteMatch& match,
                        RewriteConfig& out);
 
+// A route's `websocket`: true / false, or {enabled, idle_timeout, max_tunnels}
+// (websocket_section.cpp). Left out: on unless the route caches.
+void read_route_websocket(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                          WebSocketConfig& out);
+
 // The top-level `waf` section; `log` (read before) gives the incident log's
 // default path and rotation.
 void read_waf(ErrorList& errors, const YAML::Node& node, const LogConfig& log, WafConfig& out);

@@ -5,6 +5,7 @@
 
 #include "net/body_writer.h"
 #include "net/deadline.h"
+#include "proxy/websocket_upgrade.h"
 
 namespace centinela::net {
 namespace {
@@ -70,6 +71,15 @@ asio::awaitable<stage::BodyRead> Http1Downstream::read(std::span<char> into) {
 
 asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response) {
   if (aborted_) co_return false;
+  if (response.status == 101 && request_.websocket) {
+    close_ = true;
+    upgraded_ = true;
+    framing_ = wire::BodyFraming::none;
+    status_ = 101;
+    write_upgrade_head(response);
+    head_pending_ = true;
+    co_return true;
+  }
   const wire::ClientFraming framing =
       wire::client_framing(response.sends_body, response.length, request_.version);
   // A request body left unread makes the connection unusable: its bytes
@@ -82,6 +92,17 @@ asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response
   write_head(response, framing, keep_alive);
   head_pending_ = true;
   co_return true;
+}
+
+// A 101 for the handshake: no framing, and the connection is the tunnel's
+// from here on (never another request).
+void Http1Downstream::write_upgrade_head(const stage::Response& response) {
+  std::string& out = io_.head;
+  out.clear();
+  wire::append_status_line(out, 11, 101, "Switching Protocols");
+  wire::append_field_lines(out, response.fields);
+  out += proxy::kUpgradeLines;
+  out += "\r\n";
 }
 
 void Http1Downstream::write_head(const stage::Response& response, wire::ClientFraming framing,

@@ -30,6 +30,9 @@ struct ClientRequest {
   bool head_request = false;
   bool expects_continue = false;             // Expect: 100-continue
   std::optional<std::uint64_t> body_length;  // its Content-Length, when it has one
+  // A WebSocket handshake the route allows: a 101 is written as the switch
+  // to the tunnel (Connection: Upgrade, Upgrade: websocket, no framing).
+  bool websocket = false;
 };
 
 class Http1Downstream final : public stage::Downstream, public stage::RequestBody {
@@ -74,10 +77,14 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   // Whether bytes of the request body were left unread (the connection then
   // lingers before it closes, so the client sees the answer, not a reset).
   bool body_unread() const { return !decoder_.done(); }
+  // Whether the 101 of a WebSocket handshake went out whole: the connection
+  // now carries the tunnel.
+  bool upgraded() const { return upgraded_ && complete_ && !aborted_; }
 
  private:
   void write_head(const stage::Response& response, centinela::http::ClientFraming framing,
                   bool keep_alive);
+  void write_upgrade_head(const stage::Response& response);
 
   Io io_;
   Timeouts timeouts_;
@@ -97,6 +104,7 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   bool continue_sent_ = false;
   bool body_started_ = false;
   bool body_failed_ = false;
+  bool upgraded_ = false;  // the head written was a 101 switching to WebSocket
 };
 
 }  // namespace centinela::net

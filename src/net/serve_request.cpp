@@ -5,12 +5,14 @@
 
 #include "net/client_connection.h"
 #include "net/request_slot.h"
+#include "net/tunnel.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
 #include "pipeline/run.h"
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
+#include "proxy/websocket_upgrade.h"
 #include "security/client_ip.h"
 #include "security/request_id.h"
 #include "security/trace_context.h"
@@ -34,6 +36,9 @@ struct Outcome {
   std::string_view upstream;
   std::string_view cache;
   UpstreamTimings timings;
+  // A WebSocket tunnel that was opened: when the 101 went out, its bytes.
+  std::optional<SteadyTime> tunnel_opened;
+  TunnelTotals tunnel;
 };
 
 const pipeline::Chain& no_stages() {
@@ -121,6 +126,8 @@ ClientRequest begin_request(stage::RequestContext& ctx, const RequestParser& par
   client.head_request = req.method() == http::verb::head;
   auto expect = req.find(http::field::expect);
   client.expects_continue = expect != req.end() && beast::iequals(expect->value(), "100-continue");
+  // Asked for; granted only where the route allows it (run_route).
+  client.websocket = proxy::is_websocket_handshake(req);
   proxy::strip_hop_by_hop(req);
   return client;
 }
@@ -194,27 +201,78 @@ asio::awaitable<Served> answer(ClientConnection& c, RequestSlot& slot, const con
   co_return served_by(down);
 }
 
-// A routed request through its route's chain and upstream.
+// A place under the route's max_tunnels, held from the handshake until the
+// tunnel closes (or the handshake fails).
+class TunnelPlace {
+ public:
+  explicit TunnelPlace(proxy::TunnelMetrics* metrics) : metrics_(metrics) {}
+  ~TunnelPlace() {
+    if (metrics_ != nullptr) metrics_->release();
+  }
+  TunnelPlace(const TunnelPlace&) = delete;
+  TunnelPlace& operator=(const TunnelPlace&) = delete;
+
+ private:
+  proxy::TunnelMetrics* metrics_;
+};
+
+// After a handshake's exchange: the tunnel, when the upstream accepted it
+// and the client got the 101. The request's slot stays with the tunnel (its
+// buffer holds what the client sent after the head).
+asio::awaitable<void> open_tunnel(ClientConnection& c, RequestSlot& slot, const proxy::Route& route,
+                                  const Http1Downstream& down, UpstreamClient& upstream,
+                                  Outcome& outcome) {
+  proxy::TunnelMetrics& metrics = *route.tunnels();
+  std::unique_ptr<UpstreamConnection> connection = upstream.take_upgraded();
+  if (connection == nullptr || !down.upgraded()) {
+    metrics.count_rejected();
+    co_return;
+  }
+  metrics.count_opened();
+  outcome.tunnel_opened = SteadyClock::now();
+  Tunnel tunnel(c.worker, TunnelSide{c.socket, slot.buffer},
+                TunnelSide{connection->socket(), connection->buffer()},
+                route.config().websocket.idle_timeout);
+  outcome.tunnel = co_await tunnel.run();
+  metrics.count_bytes(outcome.tunnel.client_to_upstream, outcome.tunnel.upstream_to_client);
+}
+
+// A routed request through its route's chain and upstream; a WebSocket
+// handshake the route allows runs through its handshake chain and, once
+// accepted, becomes a tunnel.
 asio::awaitable<Served> run_route(ClientConnection& c, RequestSlot& slot,
                                   const std::shared_ptr<const proxy::Runtime>& runtime,
                                   const Accepted& accepted, Outcome& outcome) {
   const auto& limits = runtime->config().server.limits;
   stage::RequestContext& ctx = *slot.ctx;
   const proxy::Route& route = *slot.route;
+  ClientRequest client = accepted.client;
+  client.websocket = client.websocket && route.tunnels() != nullptr && !c.worker.draining();
+  if (client.websocket && !route.tunnels()->reserve()) {
+    co_return co_await answer(
+        c, slot, limits, accepted, route.handshake_chain(),
+        stage::make_error_response(503, "too many WebSocket tunnels open on this route",
+                                   ctx.request_id),
+        outcome);
+  }
+  TunnelPlace place(client.websocket ? route.tunnels() : nullptr);
+  ctx.websocket = client.websocket;
   ctx.host = slot.intake.authority;
   ctx.path = outcome.path;
   ctx.query = outcome.query;
   ctx.target_as_sent = slot.intake.sent_target;
   ctx.background = &slot.background.emplace(c.worker, runtime, route);
-  Http1Downstream& down = make_downstream(c, slot, limits, accepted.client, accepted.body);
+  Http1Downstream& down = make_downstream(c, slot, limits, client, accepted.body);
   UpstreamClient& upstream =
       slot.upstream.emplace(c.worker, route.upstream(), route.config().timeout,
                             limits.max_chunk_extension_bytes, c.watch, slot.upstream_head);
-  co_await pipeline::run(route.chain(), ctx, down, upstream);
+  co_await pipeline::run(ctx.websocket ? route.handshake_chain() : route.chain(), ctx, down,
+                         upstream);
   take_outcome(down, outcome);
   outcome.upstream = upstream.name();
   outcome.timings = upstream.timings();
   outcome.cache = ctx.cache_status;
+  if (ctx.websocket) co_await open_tunnel(c, slot, route, down, upstream, outcome);
   co_return served_by(down);
 }
 
@@ -294,17 +352,31 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.waf_score = ctx.waf_score;
   record.waf_action = ctx.waf_action;
   record.incident_id = ctx.incident_id;
+  if (outcome.tunnel_opened) {
+    record.tunnel = true;
+    record.handshake_ms = duration_ms - std::chrono::duration<double, std::milli>(
+                                            SteadyClock::now() - *outcome.tunnel_opened)
+                                            .count();
+    record.tunnel_bytes_in = outcome.tunnel.client_to_upstream;
+    record.tunnel_bytes_out = outcome.tunnel.upstream_to_client;
+  }
   return record;
 }
 
 void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
             const proxy::Route* route, const Outcome& outcome, SteadyTime start,
             std::chrono::system_clock::time_point start_wall) {
-  const double duration_s = std::chrono::duration<double>(SteadyClock::now() - start).count();
+  const SteadyTime now = SteadyClock::now();
+  const double duration_s = std::chrono::duration<double>(now - start).count();
+  // A tunnel's lifetime is not a request's latency: the histogram gets its handshake.
+  const double latency_s =
+      outcome.tunnel_opened
+          ? std::chrono::duration<double>(*outcome.tunnel_opened - start).count()
+          : duration_s;
   if (route != nullptr) {
-    route->metrics().record(outcome.method, outcome.status, duration_s);
+    route->metrics().record(outcome.method, outcome.status, latency_s);
   } else {
-    runtime.unmatched_metrics().record(outcome.method, outcome.status, duration_s);
+    runtime.unmatched_metrics().record(outcome.method, outcome.status, latency_s);
   }
   if (auto* log = worker.shared().access_log) {
     log->write(make_log_record(ctx, route, outcome, start_wall, duration_s * 1000.0));

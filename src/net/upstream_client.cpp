@@ -3,6 +3,7 @@
 #include "net/deadline.h"
 #include "proxy/forward_headers.h"
 #include "proxy/upstream_cluster.h"
+#include "proxy/websocket_upgrade.h"
 
 namespace centinela::net {
 namespace {
@@ -112,6 +113,9 @@ wire::BodyFraming UpstreamClient::render_head(const stage::RequestContext& ctx,
   info.host_override = cluster_.config().host;
   head_.clear();
   proxy::append_upstream_head(ctx.request, ctx.upstream, info, head_);
+  // The client's Connection and Upgrade went with the hop-by-hop fields; a
+  // handshake the route allows asks again, in the gateway's words.
+  if (ctx.websocket) head_ += proxy::kUpgradeLines;
   // Framing is re-derived here, never copied from the client's bytes.
   const std::optional<std::uint64_t> length = body.length();
   const wire::BodyFraming framing = !body.present() ? wire::BodyFraming::none
@@ -136,7 +140,8 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
                framing,
                route_timeout_.count() > 0 ? route_timeout_ : config.timeout,
                max_chunk_extensions_,
-               timings_};
+               timings_,
+               upgraded_};
 
   const bool retriable = is_idempotent(ctx.request.method()) && !body.present();
   const unsigned max_attempts = 1 + (retriable ? config.retries : 0);
@@ -155,7 +160,8 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
       ++attempts;
     }
     // A retry opens a fresh connection: the pooled one may be the problem.
-    const bool may_reuse = attempts == 1 && !same_server;
+    // A handshake gets a connection of its own: it becomes the tunnel.
+    const bool may_reuse = attempts == 1 && !same_server && !ctx.websocket;
     same_server = false;
     InFlight in_flight(cluster_.server(index));
     UpstreamTry attempt(plan, index);

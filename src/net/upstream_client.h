@@ -33,6 +33,9 @@ class UpstreamClient final : public stage::Upstream {
   // For the access log.
   std::string_view name() const;
   const UpstreamTimings& timings() const { return timings_; }
+  // The connection of an upstream that accepted a WebSocket handshake (101
+  // relayed to the client); null otherwise.
+  std::unique_ptr<UpstreamConnection> take_upgraded() { return std::move(upgraded_); }
 
  private:
   centinela::http::BodyFraming render_head(const stage::RequestContext& ctx,
@@ -45,6 +48,7 @@ class UpstreamClient final : public stage::Upstream {
   DeadlineWatch& watch_;
   std::string& head_;
   UpstreamTimings timings_;
+  std::unique_ptr<UpstreamConnection> upgraded_;
 };
 
 }  // namespace centinela::net

@@ -7,6 +7,7 @@
 #include "observe/metrics.h"
 #include "proxy/forward_headers.h"
 #include "proxy/upstream_cluster.h"
+#include "proxy/websocket_upgrade.h"
 
 namespace centinela::net {
 namespace {
@@ -147,7 +148,15 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
     }
     if (*head != TryOutcome::done) co_return *head;
     const unsigned status = response_->get().result_int();
-    if (status == 101) co_return TryOutcome::bad_response;  // upgrades are not supported yet
+    if (status == 101) {
+      // Only the handshake the gateway forwarded may be accepted; a 101 to
+      // anything else is an upstream gone wrong.
+      if (!plan_.ctx.websocket || !proxy::accepts_websocket(response_->get())) {
+        co_return TryOutcome::bad_response;
+      }
+      upgrade_accepted_ = true;
+      break;
+    }
     if (status >= 200) break;
     interim_seen_ = true;
     if (!wire::response_framing(head_facts(*response_, head_request)).reusable) unclean_ = true;
@@ -205,9 +214,11 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   stage::Response& response = plan_.ctx.arena.make<stage::Response>(plan_.ctx.arena);
   present(framing, response);
   bool clean = false;
+  bool relayed = false;
   switch (co_await sink.on_upstream_head(response)) {
     case stage::ResponseSink::HeadAction::relay:
       clean = co_await relay_body(reader, decoder, first.size, sink);
+      relayed = true;
       break;
     case stage::ResponseSink::HeadAction::discard:
       clean = co_await drain_body(reader, decoder);
@@ -217,6 +228,14 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   }
 
   plan_.cluster.record_success(server_index());
+  if (upgrade_accepted_) {
+    // The 101 reached the client: what follows on this connection is the
+    // tunnel's (frames may already wait in its buffer).
+    if (relayed && clean) plan_.upgraded = std::move(connection_);
+    co_return TryOutcome::done;
+  }
+  // A handshake's connection carried an Upgrade: never pooled.
+  if (plan_.ctx.websocket) co_return TryOutcome::done;
   // Pooled only when the stream is provably clean: the body ended by its own
   // framing, nothing follows it, and nothing earlier cast doubt on it.
   if (clean && framing.reusable && !unclean_ && decoder.done() &&

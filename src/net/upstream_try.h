@@ -66,6 +66,9 @@ struct TryPlan {
   std::chrono::milliseconds response_timeout;
   std::uint64_t max_chunk_extensions;
   UpstreamTimings& timings;
+  // Where a connection whose upstream accepted a WebSocket handshake (101)
+  // goes: out of the try and never into the pool, for the tunnel.
+  std::unique_ptr<UpstreamConnection>& upgraded;
 };
 
 class UpstreamTry {
@@ -106,6 +109,7 @@ class UpstreamTry {
   bool interim_seen_ = false;
   bool unclean_ = false;  // something already rules out reusing the connection
   bool response_started_ = false;
+  bool upgrade_accepted_ = false;  // a 101 to a WebSocket handshake
   stage::BodyRead client_error_;
 };
 

@@ -134,6 +134,21 @@ void Worker::begin_drain() {
 
 void Worker::stop() { io_.stop(); }
 
+void Worker::end_drain(std::chrono::milliseconds grace) {
+  asio::post(io_, [this, grace] {
+    if (tunnels_.empty()) {
+      io_.stop();
+      return;
+    }
+    tunnels_.go_away(SteadyClock::now() + grace);
+    // A little beyond the tunnels' own deadline: they end by themselves.
+    stop_after_grace_.expires_after(grace + std::chrono::milliseconds(200));
+    stop_after_grace_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) io_.stop();
+    });
+  });
+}
+
 void Worker::connection_closed() {
   if (draining_) finish_if_drained();
 }
@@ -142,6 +157,7 @@ void Worker::finish_if_drained() {
   // With no connection left, nothing keeps the io_context busy and run() returns.
   if (sweeper_.size() == 0) {
     sweeper_.stop();
+    stop_after_grace_.cancel();
     pool_.close();  // no idle connection keeps the io_context running
     if (redis_) redis_->close();
   }

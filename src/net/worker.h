@@ -13,6 +13,7 @@
 #include "net/chunk_pool.h"
 #include "net/deadline.h"
 #include "net/request_slot.h"
+#include "net/tunnel.h"
 #include "net/upstream_pool.h"
 #include "stage/request_context.h"
 
@@ -56,6 +57,10 @@ class Worker {
   void update_runtime(std::shared_ptr<const proxy::Runtime> runtime);
   void begin_drain();
   void stop();
+  // The drain timeout is over: open WebSocket tunnels send their close
+  // frames (1001) and get `grace` to end; then the worker stops. Without
+  // tunnels it stops at once.
+  void end_drain(std::chrono::milliseconds grace);
 
   // For the connections this worker serves (its thread only).
   unsigned index() const { return index_; }
@@ -64,6 +69,7 @@ class Worker {
   UpstreamPool& pool() { return pool_; }
   ChunkPool& chunks() { return chunks_; }
   SlotPool& slots() { return slots_; }
+  TunnelList& tunnels() { return tunnels_; }
   GatewayShared& shared() { return shared_; }
   const stage::WorkerResources& resources() const { return resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
@@ -93,6 +99,8 @@ class Worker {
   DeadlineSweeper sweeper_;
   UpstreamPool pool_;
   ChunkPool chunks_;
+  TunnelList tunnels_;
+  asio::steady_timer stop_after_grace_{io_};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::shared_ptr<const proxy::Runtime> runtime_;
   bool draining_ = false;

@@ -213,7 +213,7 @@ void AccessLog::write(const AccessLogRecord& record) {
       return;
     }
     append_access_line(buffer.lines, record, format);
-    const Speed speed = classify_speed(record.duration_ms, format.slow_request);
+    const Speed speed = classify_speed(speed_basis_ms(record), format.slow_request);
     if (speed >= Speed::slow && buffer.warnings.size() < kMaxBacklog &&
         event_log_enabled(Level::warn)) {
       append_slow_request_warning(buffer.warnings, record, speed, std::chrono::system_clock::now());

@@ -30,7 +30,19 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   int waf_score = 0;
   std::string_view waf_action;   // "pass", "detected", "blocked"
   std::string_view incident_id;  // when the request made an incident
+  // A WebSocket handshake answered 101: the line is written when the tunnel
+  // closes, duration_ms is the whole tunnel's; `speed` and slow-request
+  // warnings go by handshake_ms (request to 101) instead.
+  bool tunnel = false;
+  double handshake_ms = 0;
+  std::uint64_t tunnel_bytes_in = 0;   // client → upstream
+  std::uint64_t tunnel_bytes_out = 0;  // upstream → client
 };
+
+// What `speed` is judged on: the request's duration, a tunnel's handshake.
+inline double speed_basis_ms(const AccessLogRecord& record) {
+  return record.tunnel ? record.handshake_ms : record.duration_ms;
+}
 
 enum class Speed { fast, normal, slow, very_slow };
 

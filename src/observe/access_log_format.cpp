@@ -172,7 +172,7 @@ void append_access_line(std::string& out, const AccessLogRecord& record,
   append_string_field(out, "ratelimit", record.ratelimit);
   if (!record.threat.empty()) append_string_field(out, "threat", record.threat);
   append_string_field(out, "speed",
-                      to_string(classify_speed(record.duration_ms, format.slow_request)));
+                      to_string(classify_speed(speed_basis_ms(record), format.slow_request)));
   append_string_field(
       out, "user_agent",
       format.redact_user_agent && !record.user_agent.empty() ? kRedacted : record.user_agent);
@@ -182,6 +182,11 @@ void append_access_line(std::string& out, const AccessLogRecord& record,
     out.append(text, std::to_chars(text, text + sizeof text, record.waf_score).ptr);
     append_string_field(out, "waf_action", record.waf_action);
     if (!record.incident_id.empty()) append_string_field(out, "incident_id", record.incident_id);
+  }
+  if (record.tunnel) {
+    append_ms_field(out, "handshake_ms", record.handshake_ms);
+    append_uint_field(out, "tunnel_bytes_in", record.tunnel_bytes_in);
+    append_uint_field(out, "tunnel_bytes_out", record.tunnel_bytes_out);
   }
   out.append("}\n");
 }

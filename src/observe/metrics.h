@@ -51,6 +51,15 @@ class Gauge {
   void set(double v) noexcept { value_.store(v, std::memory_order_relaxed); }
   void add(double d) noexcept { value_.fetch_add(d, std::memory_order_relaxed); }
   double value() const { return value_.load(std::memory_order_relaxed); }
+  // Adds 1 unless the value is already `limit` or more: a cap shared by
+  // every worker (open WebSocket tunnels per route).
+  bool add_one_below(double limit) noexcept {
+    double now = value_.load(std::memory_order_relaxed);
+    do {
+      if (now >= limit) return false;
+    } while (!value_.compare_exchange_weak(now, now + 1, std::memory_order_relaxed));
+    return true;
+  }
 
  private:
   std::atomic<double> value_{0.0};

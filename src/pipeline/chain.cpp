@@ -22,6 +22,21 @@ Chain::Chain(std::vector<std::unique_ptr<stage::Stage>> stages) : owned_(std::mo
     owned_[i]->set_slot(i);
     stages_.push_back(owned_[i].get());
   }
+  index_static_headers();
+}
+
+Chain Chain::borrowing_except(const Chain& from, std::span<const std::string_view> left_out) {
+  Chain chain;
+  for (stage::Stage* s : from.stages_) {
+    if (std::find(left_out.begin(), left_out.end(), s->name()) == left_out.end()) {
+      chain.stages_.push_back(s);
+    }
+  }
+  chain.index_static_headers();
+  return chain;
+}
+
+void Chain::index_static_headers() {
   auto remember = [this](std::string_view name) {
     std::string folded = lower(name);
     if (std::find(dropped_names_.begin(), dropped_names_.end(), folded) == dropped_names_.end()) {

@@ -23,6 +23,9 @@ class Chain {
   // One stage of another chain, borrowed: it keeps its slot there (a stage's
   // own request made in the background runs through it alone).
   static Chain borrowing(stage::Stage& stage);
+  // The stages of `from` but those named in `left_out`, borrowed (a
+  // WebSocket handshake's chain: no cache, no compression).
+  static Chain borrowing_except(const Chain& from, std::span<const std::string_view> left_out);
 
   std::span<stage::Stage* const> stages() const { return stages_; }
   bool empty() const { return stages_.empty(); }
@@ -34,6 +37,8 @@ class Chain {
   void drop_replaced_fields(stage::ResponseFields& fields) const;
 
  private:
+  void index_static_headers();
+
   std::vector<std::unique_ptr<stage::Stage>> owned_;
   std::vector<stage::Stage*> stages_;
   // On the heap, so the views into it survive a move of the chain (a short

@@ -9,6 +9,11 @@ Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipel
       upstream_(&upstream),
       chain_(std::move(chain)),
       metrics_(std::make_unique<RouteMetrics>(config.name, config.cache.enabled)) {
+  if (config_.websocket.enabled) {
+    static constexpr std::string_view kNotForTunnels[] = {"cache", "compression"};
+    handshake_chain_ = pipeline::Chain::borrowing_except(chain_, kNotForTunnels);
+    tunnels_ = std::make_unique<TunnelMetrics>(config_.name, config_.websocket.max_tunnels);
+  }
   if (!config_.match.regex.empty()) {
     // The loader compiled the same pattern with the same engine, so this
     // cannot throw for a loaded config.

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "pipeline/chain.h"
 #include "proxy/route_metrics.h"
+#include "proxy/tunnel_metrics.h"
 
 namespace centinela::proxy {
 
@@ -27,6 +28,11 @@ class Route {
   // The stages every request of the route runs through (proxy/build_chain.h).
   const pipeline::Chain& chain() const { return chain_; }
   RouteMetrics& metrics() const { return *metrics_; }
+  // The stages a WebSocket handshake runs through: the chain without the
+  // cache and compression (a tunnel is neither stored nor encoded).
+  const pipeline::Chain& handshake_chain() const { return handshake_chain_; }
+  // Null when the route refuses upgrades (`websocket: false`).
+  TunnelMetrics* tunnels() const { return tunnels_.get(); }
 
   bool matches_path(std::string_view path) const;
   bool matches_host(std::string_view host) const;  // host without port, lower-case
@@ -40,6 +46,8 @@ class Route {
   // path cannot overflow the stack, and runaway patterns hit a bound.
   std::optional<boost::regex> regex_;
   std::unique_ptr<RouteMetrics> metrics_;
+  pipeline::Chain handshake_chain_;  // borrows chain_'s stages
+  std::unique_ptr<TunnelMetrics> tunnels_;
 };
 
 }  // namespace centinela::proxy

@@ -75,6 +75,9 @@ struct RequestContext {
   std::string client_ip{};  // the real client: XFF honoured from trusted peers only
   bool peer_is_trusted_proxy = false;
   bool tls = false;
+  // A WebSocket handshake on a route that allows it: the upstream request
+  // asks to upgrade, and a 101 opens a tunnel (net/tunnel.h).
+  bool websocket = false;
 
   std::string request_id;
   TraceContext trace;

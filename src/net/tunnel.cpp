@@ -1,0 +1,197 @@
+#include "net/tunnel.h"
+
+#include <algorithm>
+#include <array>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/write.hpp>
+
+#include "net/worker.h"
+
+namespace centinela::net {
+namespace {
+
+namespace wire = centinela::http;
+
+// A client's close frame must be masked (RFC 6455 §5.3); a key that is not
+// guessable ahead is enough for the one frame the gateway writes.
+std::uint32_t frame_mask() {
+  const auto ticks = static_cast<std::uint64_t>(SteadyClock::now().time_since_epoch().count());
+  return static_cast<std::uint32_t>((ticks * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+std::string_view as_view(const beast::flat_buffer& buffer) {
+  auto data = buffer.data();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
+}  // namespace
+
+struct Tunnel::Direction {
+  Direction(TunnelSide& source, TunnelSide& sink, bool toward_client, Worker& worker,
+            std::uint64_t& delivered_bytes)
+      : from(source),
+        to(sink),
+        to_client(toward_client),
+        chunk(worker.chunks().take()),
+        read_watch(worker.sweeper()),
+        write_watch(worker.sweeper()),
+        pending(as_view(source.buffered)),
+        delivered(delivered_bytes) {}
+
+  TunnelSide& from;
+  TunnelSide& to;
+  bool to_client;  // the close frame toward the client is unmasked
+  ChunkPool::Lease chunk;
+  DeadlineWatch read_watch;
+  DeadlineWatch write_watch;
+  std::string_view pending;  // read, not yet written: in `chunk`, or what came with the head
+  wire::WebSocketFrameTracker frames;  // of what was written to `to`
+  std::uint64_t& delivered;
+  bool goodbye_said = false;
+};
+
+Tunnel::Tunnel(Worker& worker, TunnelSide client, TunnelSide upstream,
+               std::chrono::milliseconds idle_timeout)
+    : worker_(worker),
+      client_(client),
+      upstream_(upstream),
+      idle_timeout_(idle_timeout),
+      last_activity_(SteadyClock::now()) {
+  worker_.tunnels().add(*this);
+}
+
+Tunnel::~Tunnel() { worker_.tunnels().remove(*this); }
+
+asio::awaitable<TunnelTotals> Tunnel::run() {
+  using namespace asio::experimental::awaitable_operators;
+  Direction inbound(client_, upstream_, false, worker_, totals_.client_to_upstream);
+  Direction outbound(upstream_, client_, true, worker_, totals_.upstream_to_client);
+  co_await (relay(inbound) && relay(outbound));
+  client_.buffered.consume(client_.buffered.size());
+  upstream_.buffered.consume(upstream_.buffered.size());
+  co_return totals_;
+}
+
+void Tunnel::go_away(SteadyTime deadline) {
+  if (going_away_ || stopped_) return;
+  going_away_ = true;
+  going_away_by_ = deadline;
+  // The waits end now; each direction then finishes its frame and says goodbye.
+  boost::system::error_code ignored;
+  client_.socket.cancel(ignored);
+  upstream_.socket.cancel(ignored);
+}
+
+asio::awaitable<void> Tunnel::relay(Direction& d) {
+  for (;;) {
+    if (stopped_) co_return;
+    if (going_away_ && !d.goodbye_said && d.frames.at_boundary()) {
+      co_await say_goodbye(d);
+      d.pending = {};
+    }
+    if (d.pending.empty()) {
+      if (!co_await read_more(d)) co_return;
+      // After its goodbye a direction only reads until the peer closes.
+      if (d.goodbye_said) d.pending = {};
+      continue;
+    }
+    if (!co_await write_pending(d)) co_return;
+  }
+}
+
+// False when this direction has ended (EOF, an error, a deadline).
+asio::awaitable<bool> Tunnel::read_more(Direction& d) {
+  d.read_watch.arm(d.from.socket, deadline());
+  auto [ec, n] =
+      co_await d.from.socket.async_read_some(asio::buffer(d.chunk.data(), d.chunk.size()), use_nothrow);
+  d.read_watch.disarm();
+  if (!ec) {
+    d.pending = {d.chunk.data(), n};
+    last_activity_ = SteadyClock::now();
+    co_return true;
+  }
+  if (ec == asio::error::eof) {
+    // Half-close: the other side hears the end, and may still answer.
+    if (!d.goodbye_said) {
+      boost::system::error_code ignored;
+      d.to.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    co_return false;
+  }
+  if (ec == asio::error::operation_aborted && goes_on()) co_return true;  // read again
+  stop();
+  co_return false;
+}
+
+// Writes what is pending, or while going away only up to the end of the
+// frame under way. False when the tunnel stops.
+asio::awaitable<bool> Tunnel::write_pending(Direction& d) {
+  std::size_t size = d.pending.size();
+  if (going_away_) size = std::min(size, d.frames.until_boundary(d.pending));
+  d.write_watch.arm(d.to.socket, deadline());
+  auto [ec, written] =
+      co_await asio::async_write(d.to.socket, asio::buffer(d.pending.data(), size), use_nothrow);
+  d.write_watch.disarm();
+  d.frames.feed(d.pending.substr(0, written));
+  d.pending.remove_prefix(written);
+  d.delivered += written;
+  if (written != 0) last_activity_ = SteadyClock::now();
+  if (!ec || (ec == asio::error::operation_aborted && goes_on())) co_return true;
+  stop();
+  co_return false;
+}
+
+// The close frame 1001 between two frames, then the end of this direction's
+// writing.
+asio::awaitable<void> Tunnel::say_goodbye(Direction& d) {
+  d.goodbye_said = true;
+  std::array<char, 8> frame{};
+  const std::size_t size = wire::going_away_frame(!d.to_client, frame_mask(), frame);
+  d.write_watch.arm(d.to.socket, going_away_by_);
+  auto [ec, written] =
+      co_await asio::async_write(d.to.socket, asio::buffer(frame.data(), size), use_nothrow);
+  d.write_watch.disarm();
+  boost::system::error_code ignored;
+  d.to.socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+bool Tunnel::goes_on() const {
+  if (stopped_) return false;
+  const SteadyTime now = SteadyClock::now();
+  if (going_away_ && now >= going_away_by_) return false;
+  return now < last_activity_ + idle_timeout_;
+}
+
+SteadyTime Tunnel::deadline() const {
+  const SteadyTime idle = last_activity_ + idle_timeout_;
+  return going_away_ ? std::min(idle, going_away_by_) : idle;
+}
+
+void Tunnel::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  // Whatever the other direction waits for ends now: an error on one side
+  // is never left to the idle timeout of the other.
+  boost::system::error_code ignored;
+  client_.socket.cancel(ignored);
+  upstream_.socket.cancel(ignored);
+}
+
+void TunnelList::add(Tunnel& tunnel) {
+  tunnel.next_ = head_;
+  if (head_ != nullptr) head_->prev_ = &tunnel;
+  head_ = &tunnel;
+}
+
+void TunnelList::remove(Tunnel& tunnel) {
+  if (tunnel.prev_ != nullptr) tunnel.prev_->next_ = tunnel.next_;
+  if (tunnel.next_ != nullptr) tunnel.next_->prev_ = tunnel.prev_;
+  if (head_ == &tunnel) head_ = tunnel.next_;
+  tunnel.prev_ = tunnel.next_ = nullptr;
+}
+
+void TunnelList::go_away(SteadyTime deadline) {
+  for (Tunnel* t = head_; t != nullptr; t = t->next_) t->go_away(deadline);
+}
+
+}  // namespace centinela::net

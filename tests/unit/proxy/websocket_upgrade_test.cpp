@@ -1,0 +1,69 @@
+#include "proxy/websocket_upgrade.h"
+
+#include <gtest/gtest.h>
+
+namespace centinela::proxy {
+namespace {
+
+RequestHead request(http::verb method, unsigned version,
+                    std::initializer_list<std::pair<const char*, const char*>> fields) {
+  RequestHead head;
+  head.method(method);
+  head.target("/chat");
+  head.version(version);
+  for (const auto& [name, value] : fields) head.insert(name, value);
+  return head;
+}
+
+TEST(WebSocketHandshake, AGetWithBothTokensInAnyCase) {
+  EXPECT_TRUE(is_websocket_handshake(
+      request(http::verb::get, 11, {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}})));
+  EXPECT_TRUE(is_websocket_handshake(request(
+      http::verb::get, 11, {{"Connection", "keep-alive, UPGRADE"}, {"Upgrade", "WebSocket"}})));
+  EXPECT_TRUE(is_websocket_handshake(request(
+      http::verb::get, 11,
+      {{"Connection", "keep-alive"}, {"Connection", "upgrade"}, {"Upgrade", "websocket"}})));
+  EXPECT_TRUE(is_websocket_handshake(request(
+      http::verb::get, 11,
+      {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Content-Length", "0"}})));
+}
+
+TEST(WebSocketHandshake, AnythingElseIsNot) {
+  // h2c and other protocols
+  EXPECT_FALSE(is_websocket_handshake(
+      request(http::verb::get, 11, {{"Connection", "Upgrade, HTTP2-Settings"}, {"Upgrade", "h2c"}})));
+  EXPECT_FALSE(is_websocket_handshake(
+      request(http::verb::get, 11, {{"Connection", "Upgrade"}, {"Upgrade", "websocket/13"}})));
+  // no Connection: upgrade, or no Upgrade
+  EXPECT_FALSE(is_websocket_handshake(request(http::verb::get, 11, {{"Upgrade", "websocket"}})));
+  EXPECT_FALSE(is_websocket_handshake(request(http::verb::get, 11, {{"Connection", "upgrade"}})));
+  // HTTP/1.0, another method, a body
+  EXPECT_FALSE(is_websocket_handshake(
+      request(http::verb::get, 10, {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}})));
+  EXPECT_FALSE(is_websocket_handshake(
+      request(http::verb::post, 11, {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}})));
+  EXPECT_FALSE(is_websocket_handshake(request(
+      http::verb::get, 11,
+      {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Content-Length", "5"}})));
+  EXPECT_FALSE(is_websocket_handshake(request(
+      http::verb::get, 11,
+      {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Transfer-Encoding", "chunked"}})));
+}
+
+TEST(WebSocketAccept, OnlyA101ForWebSocket) {
+  ResponseHead accepted;
+  accepted.result(101);
+  accepted.insert("Upgrade", "WebSocket");
+  EXPECT_TRUE(accepts_websocket(accepted));
+  ResponseHead other;
+  other.result(101);
+  other.insert("Upgrade", "h2c");
+  EXPECT_FALSE(accepts_websocket(other));
+  ResponseHead ok;
+  ok.result(200);
+  ok.insert("Upgrade", "websocket");
+  EXPECT_FALSE(accepts_websocket(ok));
+}
+
+}  // namespace
+}  // namespace centinela::proxy
