@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
 #include "net/worker.h"
@@ -63,10 +64,18 @@ Tunnel::Tunnel(Worker& worker, TunnelSide client, TunnelSide upstream,
 Tunnel::~Tunnel() { worker_.tunnels().remove(*this); }
 
 asio::awaitable<TunnelTotals> Tunnel::run() {
-  using namespace asio::experimental::awaitable_operators;
   Direction inbound(client_, upstream_, false, worker_, totals_.client_to_upstream);
   Direction outbound(upstream_, client_, true, worker_, totals_.upstream_to_client);
-  co_await (relay(inbound) && relay(outbound));
+  // The way back runs beside this coroutine; its end is signalled by
+  // cancelling a timer that never expires by itself.
+  bool outbound_done = false;
+  asio::steady_timer outbound_end(worker_.io(), SteadyTime::max());
+  asio::co_spawn(worker_.io(), relay(outbound), [&](const std::exception_ptr&) {
+    outbound_done = true;
+    outbound_end.cancel();
+  });
+  co_await relay(inbound);
+  if (!outbound_done) co_await outbound_end.async_wait(use_nothrow);
   client_.buffered.consume(client_.buffered.size());
   upstream_.buffered.consume(upstream_.buffered.size());
   co_return totals_;
@@ -83,19 +92,21 @@ void Tunnel::go_away(SteadyTime deadline) {
 }
 
 asio::awaitable<void> Tunnel::relay(Direction& d) {
-  for (;;) {
-    if (stopped_) co_return;
+  // (Each co_await on a line of its own: GCC 12 miscompiles some awaits
+  // inside conditions.)
+  bool going_on = true;
+  while (going_on && !stopped_) {
     if (going_away_ && !d.goodbye_said && d.frames.at_boundary()) {
       co_await say_goodbye(d);
       d.pending = {};
     }
     if (d.pending.empty()) {
-      if (!co_await read_more(d)) co_return;
+      going_on = co_await read_more(d);
       // After its goodbye a direction only reads until the peer closes.
       if (d.goodbye_said) d.pending = {};
-      continue;
+    } else {
+      going_on = co_await write_pending(d);
     }
-    if (!co_await write_pending(d)) co_return;
   }
 }
 
@@ -148,8 +159,8 @@ asio::awaitable<void> Tunnel::say_goodbye(Direction& d) {
   std::array<char, 8> frame{};
   const std::size_t size = wire::going_away_frame(!d.to_client, frame_mask(), frame);
   d.write_watch.arm(d.to.socket, going_away_by_);
-  auto [ec, written] =
-      co_await asio::async_write(d.to.socket, asio::buffer(frame.data(), size), use_nothrow);
+  // Written or not, this direction is done writing.
+  co_await asio::async_write(d.to.socket, asio::buffer(frame.data(), size), use_nothrow);
   d.write_watch.disarm();
   boost::system::error_code ignored;
   d.to.socket.shutdown(tcp::socket::shutdown_send, ignored);

@@ -1,15 +1,22 @@
 #include "proxy/websocket_upgrade.h"
 
-#include <boost/beast/http/rfc7230.hpp>
+#include <boost/beast/core/string.hpp>
 
 namespace centinela::proxy {
 namespace {
 
-// Whether a field, over all its lines, lists `token` (comma-separated,
-// case-insensitive; "websocket/13" style versions are not websocket).
+// Whether a field, over all its lines, lists `token` as one whole item of
+// its comma-separated list (case-insensitive; "websocket/13" is another
+// protocol, not websocket).
 bool lists_token(const http::fields& fields, http::field name, std::string_view token) {
   for (auto it = fields.find(name); it != fields.end() && it->name() == name; ++it) {
-    for (const auto item : http::token_list{it->value()}) {
+    std::string_view rest = it->value();
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
       if (boost::beast::iequals(item, token)) return true;
     }
   }

@@ -37,7 +37,7 @@ class WsClient {
  public:
   // The key every handshake sends, and the Sec-WebSocket-Accept it calls for.
   static constexpr std::string_view kKey = "dGhlIHNhbXBsZSBub25jZQ==";
-  static constexpr std::string_view kAccept = "s3pPLMBiTxaQ9kYGzzhZQbK+xOo=";
+  static constexpr std::string_view kAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
 
   // Connects to the gateway, sends a handshake for `target` with `extra`
   // fields, and reads the answer.
