@@ -18,6 +18,8 @@ packages=(
   clang libclang-rt-14-dev
   # demo origin (a FastAPI app, as our users write them)
   python3 python3-fastapi python3-uvicorn
+  # the WebSocket origin of the integration tests (uvicorn serves WebSockets through it)
+  python3-websockets
   # benchmark peers and load generator
   nginx-light wrk varnish
   # the WAF bench's peer: nginx + ModSecurity 3 + CRS

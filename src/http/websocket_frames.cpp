@@ -66,9 +66,9 @@ std::size_t going_away_frame(bool masked, std::uint32_t mask, std::array<char, 8
     return 4;
   }
   out[1] = static_cast<char>(0x82);
-  const std::uint8_t key[4] = {static_cast<std::uint8_t>(mask >> 24),
-                               static_cast<std::uint8_t>(mask >> 16),
-                               static_cast<std::uint8_t>(mask >> 8), static_cast<std::uint8_t>(mask)};
+  const std::uint8_t key[4] = {
+      static_cast<std::uint8_t>(mask >> 24), static_cast<std::uint8_t>(mask >> 16),
+      static_cast<std::uint8_t>(mask >> 8), static_cast<std::uint8_t>(mask)};
   for (std::size_t i = 0; i < 4; ++i) out[2 + i] = static_cast<char>(key[i]);
   out[6] = static_cast<char>(kCode[0] ^ key[0]);
   out[7] = static_cast<char>(kCode[1] ^ key[1]);

@@ -370,9 +370,8 @@ void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestC
   const double duration_s = std::chrono::duration<double>(now - start).count();
   // A tunnel's lifetime is not a request's latency: the histogram gets its handshake.
   const double latency_s =
-      outcome.tunnel_opened
-          ? std::chrono::duration<double>(*outcome.tunnel_opened - start).count()
-          : duration_s;
+      outcome.tunnel_opened ? std::chrono::duration<double>(*outcome.tunnel_opened - start).count()
+                            : duration_s;
   if (route != nullptr) {
     route->metrics().record(outcome.method, outcome.status, latency_s);
   } else {

@@ -113,8 +113,8 @@ asio::awaitable<void> Tunnel::relay(Direction& d) {
 // False when this direction has ended (EOF, an error, a deadline).
 asio::awaitable<bool> Tunnel::read_more(Direction& d) {
   d.read_watch.arm(d.from.socket, deadline());
-  auto [ec, n] =
-      co_await d.from.socket.async_read_some(asio::buffer(d.chunk.data(), d.chunk.size()), use_nothrow);
+  auto [ec, n] = co_await d.from.socket.async_read_some(
+      asio::buffer(d.chunk.data(), d.chunk.size()), use_nothrow);
   d.read_watch.disarm();
   if (!ec) {
     d.pending = {d.chunk.data(), n};

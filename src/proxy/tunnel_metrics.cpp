@@ -23,9 +23,9 @@ observe::Counter& bytes_total(const std::string& route, const char* direction) {
 
 TunnelMetrics::TunnelMetrics(const std::string& route_name, std::uint64_t max_tunnels)
     : max_tunnels_(static_cast<double>(max_tunnels)),
-      active_(&observe::Registry::global().gauge("centinela_websocket_tunnels_active",
-                                                 "WebSocket tunnels open (and handshakes under way)",
-                                                 {{"route", route_name}})),
+      active_(&observe::Registry::global().gauge(
+          "centinela_websocket_tunnels_active", "WebSocket tunnels open (and handshakes under way)",
+          {{"route", route_name}})),
       opened_(&tunnels_total(route_name, "opened")),
       refused_(&tunnels_total(route_name, "refused")),
       rejected_(&tunnels_total(route_name, "rejected")),

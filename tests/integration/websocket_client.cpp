@@ -131,7 +131,8 @@ std::optional<WsFrame> WsClient::read_frame(std::chrono::milliseconds timeout) {
                    static_cast<unsigned char>(buffer_[3]);
         } else if (length == 127) {
           length = 0;
-          for (int i = 2; i < 10; ++i) length = (length << 8) | static_cast<unsigned char>(buffer_[i]);
+          for (int i = 2; i < 10; ++i)
+            length = (length << 8) | static_cast<unsigned char>(buffer_[i]);
         }
         if (buffer_.size() >= header + length) {
           WsFrame frame;

@@ -72,8 +72,8 @@ class WebSocketTest : public GatewayTest {
   }
 
   std::optional<JsonValue> tunnel_log_line() {
-    return wait_for_access_log([](const JsonValue& line) { return line.number_at("status") == 101; },
-                               5s);
+    return wait_for_access_log(
+        [](const JsonValue& line) { return line.number_at("status") == 101; }, 5s);
   }
 
   double tunnels_active() {
@@ -143,9 +143,11 @@ TEST_F(WebSocketTest, ACachingRouteForwardsAPlainRequestUnlessItSaysWebSocketTru
   routes_with("cache: {}, websocket: true");
   write_config_file();
   ASSERT_TRUE(gateway_->send_signal(SIGHUP));
-  ASSERT_TRUE(eventually([&] {
-    return metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0) == 1;
-  }, 5s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0) == 1;
+      },
+      5s));
   WsClient upgraded;
   ASSERT_TRUE(open(upgraded, "/ws/echo"));
   EXPECT_TRUE(echoes(upgraded, 1, "not cached"));
@@ -155,18 +157,18 @@ TEST_F(WebSocketTest, H2cAndOtherUpgradesStayPlainRequests) {
   ASSERT_TRUE(start_gateway());
   for (const char* protocol : {"h2c", "example/1"}) {
     WsClient client;
-    WsHandshake answer = client.open(
-        port(), "/ws/echo",
-        {{"Connection", "Upgrade, HTTP2-Settings"}, {"Upgrade", protocol}, {"HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"}});
+    WsHandshake answer = client.open(port(), "/ws/echo",
+                                     {{"Connection", "Upgrade, HTTP2-Settings"},
+                                      {"Upgrade", protocol},
+                                      {"HTTP2-Settings", "AAMAAABkAARAAAAAAAIAAAAA"}});
     ASSERT_EQ(answer.status, 200) << protocol << ": " << answer.error;
     const JsonValue seen = parse_json(answer.body).value_or(JsonValue{});
     EXPECT_EQ(seen.string_at("headers.upgrade", "(absent)"), "(absent)") << protocol;
     EXPECT_EQ(seen.string_at("headers.http2-settings", "(absent)"), "(absent)") << protocol;
   }
   // A handshake with a body is no handshake either.
-  HttpResponse with_body =
-      http_request(port(), "POST", "/ws/echo",
-                   {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}}, "payload");
+  HttpResponse with_body = http_request(
+      port(), "POST", "/ws/echo", {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}}, "payload");
   EXPECT_NE(with_body.status, 101);
 }
 
@@ -184,7 +186,9 @@ TEST_F(WebSocketTest, TheRateLimitRefusesAHandshakeWith429) {
 
 TEST_F(WebSocketTest, AJwtRequiredRouteRefusesAHandshakeWithoutAToken) {
   std::string yaml = config_.render();
-  yaml += "identity:\n  jwt: {hs256_secret: \"a-secret-of-at-least-32-bytes-long!!\", required: true}\n";
+  yaml +=
+      "identity:\n  jwt: {hs256_secret: \"a-secret-of-at-least-32-bytes-long!!\", required: "
+      "true}\n";
   write_config_file(yaml);
   gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
   ASSERT_TRUE(gateway_->start());
@@ -241,9 +245,10 @@ TEST_F(WebSocketTest, TheAccessLogLineIsWrittenWhenTheTunnelClosesWithBytesEachW
   EXPECT_EQ(line->string_at("route"), "ws");
   EXPECT_EQ(line->string_at("method"), "GET");
   EXPECT_EQ(line->string_at("path"), "/ws/echo");
-  EXPECT_EQ(line->number_at("tunnel_bytes_in"), 11);   // "hello" masked: 2 + 4 + 5
-  EXPECT_EQ(line->number_at("tunnel_bytes_out"), 7);   // "hello": 2 + 5
-  EXPECT_GE(line->number_at("duration_ms").value_or(0), line->number_at("handshake_ms").value_or(1));
+  EXPECT_EQ(line->number_at("tunnel_bytes_in"), 11);  // "hello" masked: 2 + 4 + 5
+  EXPECT_EQ(line->number_at("tunnel_bytes_out"), 7);  // "hello": 2 + 5
+  EXPECT_GE(line->number_at("duration_ms").value_or(0),
+            line->number_at("handshake_ms").value_or(1));
   EXPECT_EQ(line->string_at("speed"), "fast");
 }
 
@@ -258,17 +263,20 @@ TEST_F(WebSocketTest, MetricsCountTunnelsAndTheirBytes) {
     EXPECT_TRUE(client.wait_closed(5s));
   }
   EXPECT_TRUE(eventually([&] { return tunnels_active() == 0; }, 5s));
-  EXPECT_EQ(metric("centinela_websocket_tunnels_total", {{"route", "ws"}, {"result", "opened"}}), 1);
+  EXPECT_EQ(metric("centinela_websocket_tunnels_total", {{"route", "ws"}, {"result", "opened"}}),
+            1);
   EXPECT_EQ(metric("centinela_websocket_bytes_total",
                    {{"route", "ws"}, {"direction", "client_to_upstream"}}),
             11);
   EXPECT_EQ(metric("centinela_websocket_bytes_total",
                    {{"route", "ws"}, {"direction", "upstream_to_client"}}),
             7);
-  EXPECT_TRUE(eventually([&] {
-    return metric("centinela_requests_total",
-                  {{"route", "ws"}, {"method", "GET"}, {"code", "101"}}) == 1;
-  }, 5s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric("centinela_requests_total",
+                      {{"route", "ws"}, {"method", "GET"}, {"code", "101"}}) == 1;
+      },
+      5s));
 }
 
 TEST_F(WebSocketTest, AReloadKeepsAnOpenTunnel) {
@@ -280,9 +288,11 @@ TEST_F(WebSocketTest, AReloadKeepsAnOpenTunnel) {
   routes_with("websocket: {idle_timeout: 5m}");
   write_config_file();
   ASSERT_TRUE(gateway_->send_signal(SIGHUP));
-  ASSERT_TRUE(eventually([&] {
-    return metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0) == 1;
-  }, 5s));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0) == 1;
+      },
+      5s));
   EXPECT_TRUE(echoes(client, 1, "after the reload"));
   EXPECT_TRUE(echoes(client, 2, pattern(100000)));
   WsClient after;
@@ -378,10 +388,12 @@ TEST_F(WebSocketRawOriginTest, ANon101AnswerToAHandshakeIsAnOrdinaryResponse) {
   WsHandshake answer = client.open(port(), "/ws");
   EXPECT_EQ(answer.status, 403) << answer.error;
   EXPECT_EQ(answer.body, "nope");
-  EXPECT_TRUE(eventually([&] {
-    return metric("centinela_websocket_tunnels_total", {{"route", "raw"}, {"result", "rejected"}}) ==
-           1;
-  }, 5s));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric("centinela_websocket_tunnels_total",
+                      {{"route", "raw"}, {"result", "rejected"}}) == 1;
+      },
+      5s));
 }
 
 }  // namespace

@@ -40,8 +40,8 @@ TEST(WebSocketFrameTracker, FindsTheEndOfEachFrameAnyLengthAnySplit) {
             EXPECT_EQ(to_end, first_end - at) << length << " masked " << masked << " step " << step;
           }
           tracker.feed(piece);
-          EXPECT_EQ(tracker.at_boundary(), at + piece.size() == first_end ||
-                                               at + piece.size() >= bytes.size())
+          EXPECT_EQ(tracker.at_boundary(),
+                    at + piece.size() == first_end || at + piece.size() >= bytes.size())
               << length << " masked " << masked << " step " << step << " at " << at;
         }
         EXPECT_TRUE(tracker.at_boundary());

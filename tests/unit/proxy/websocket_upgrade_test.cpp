@@ -23,15 +23,15 @@ TEST(WebSocketHandshake, AGetWithBothTokensInAnyCase) {
   EXPECT_TRUE(is_websocket_handshake(request(
       http::verb::get, 11,
       {{"Connection", "keep-alive"}, {"Connection", "upgrade"}, {"Upgrade", "websocket"}})));
-  EXPECT_TRUE(is_websocket_handshake(request(
-      http::verb::get, 11,
-      {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Content-Length", "0"}})));
+  EXPECT_TRUE(is_websocket_handshake(
+      request(http::verb::get, 11,
+              {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Content-Length", "0"}})));
 }
 
 TEST(WebSocketHandshake, AnythingElseIsNot) {
   // h2c and other protocols
-  EXPECT_FALSE(is_websocket_handshake(
-      request(http::verb::get, 11, {{"Connection", "Upgrade, HTTP2-Settings"}, {"Upgrade", "h2c"}})));
+  EXPECT_FALSE(is_websocket_handshake(request(
+      http::verb::get, 11, {{"Connection", "Upgrade, HTTP2-Settings"}, {"Upgrade", "h2c"}})));
   EXPECT_FALSE(is_websocket_handshake(
       request(http::verb::get, 11, {{"Connection", "Upgrade"}, {"Upgrade", "websocket/13"}})));
   // no Connection: upgrade, or no Upgrade
@@ -42,9 +42,9 @@ TEST(WebSocketHandshake, AnythingElseIsNot) {
       request(http::verb::get, 10, {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}})));
   EXPECT_FALSE(is_websocket_handshake(
       request(http::verb::post, 11, {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}})));
-  EXPECT_FALSE(is_websocket_handshake(request(
-      http::verb::get, 11,
-      {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Content-Length", "5"}})));
+  EXPECT_FALSE(is_websocket_handshake(
+      request(http::verb::get, 11,
+              {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Content-Length", "5"}})));
   EXPECT_FALSE(is_websocket_handshake(request(
       http::verb::get, 11,
       {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Transfer-Encoding", "chunked"}})));
