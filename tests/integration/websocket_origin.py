@@ -18,18 +18,21 @@ app = FastAPI()
 
 @app.websocket("/ws/echo")
 async def echo(ws: WebSocket):
-    """Sends back every message as it came (text as text, bytes as bytes)."""
+    """Sends back every message as it came (text as text, bytes as bytes); prints
+    "echo closed CODE" when the client's side ends (1006: without a close frame)."""
     await ws.accept()
     try:
         while True:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
+                print("echo closed", message.get("code"), flush=True)
                 return
             if message.get("text") is not None:
                 await ws.send_text(message["text"])
             elif message.get("bytes") is not None:
                 await ws.send_bytes(message["bytes"])
-    except WebSocketDisconnect:
+    except WebSocketDisconnect as disconnect:
+        print("echo closed", disconnect.code, flush=True)
         return
 
 

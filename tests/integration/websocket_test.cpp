@@ -318,6 +318,13 @@ TEST_F(WebSocketTest, DrainEndsATunnelWithACloseFrame1001AfterTheDrainTimeout) {
   EXPECT_LT(Clock::now() - signalled, 3s);
   EXPECT_TRUE(client.wait_closed(3s));
   EXPECT_EQ(gateway_->wait_exit(5s), 0);
+  // The origin heard the gateway's close frame (a masked client frame), not a cut.
+  EXPECT_TRUE(eventually(
+      [&] {
+        return read_file(dir_.file("ws_origin.out")).find("echo closed 1001") != std::string::npos;
+      },
+      3s))
+      << read_file(dir_.file("ws_origin.out"));
 }
 
 TEST_F(WebSocketTest, AnOriginThatClosesEndsTheTunnelPromptly) {
