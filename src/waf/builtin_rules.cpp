@@ -61,6 +61,24 @@ REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@detectPath" \
   tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
 
+# A backslash is written \x5c: in @rx, `\\` reads as `\` (ModSecurity 2's quoting,
+# compile_operator.cpp), which would leave `\|`, a literal bar.
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx (?i)(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c)){2,}|(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c))+(?:etc|windows|winnt|boot\.ini|usr|var|proc)\b" \
+  "id:9700410,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'Path traversal spelt to evade decoding (0x2e, half and broken escapes)',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx [\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}|[\xf8-\xfb][\x80-\xbf]{4}|[\xfc\xfd][\x80-\xbf]{5}" \
+  "id:9700420,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'Overlong UTF-8 (RFC 3629 forbids it; a way past decoders that check the short form)',\
+  logdata:'%{matched_var_name}',\
+  tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
 SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS|REQUEST_FILENAME|\
 XML:/* "@rx (?i)\$\{(?:[^{}]{0,15}\$\{|jndi:|ctx:|java:|env:|sys:|lower:|upper:|::-)" \
   "id:9700500,phase:2,pass,t:none,t:urlDecodeUni,log,\

@@ -128,6 +128,25 @@ TEST(NativeRules, NoSqlOperatorsAndServerSideJavaScript) {
                    .fired(9700600));
 }
 
+TEST(NativeRules, TraversalEvasionsAndOverlongUtf8) {
+  for (const char* target :
+       {"/f?p=..2f..2f..2fetc2fpasswd", "/f?p=0x2e0x2e0x2f0x2e0x2e0x2fetc",
+        "/f?p=%25c0.%25c0.%25c0%25afwindows", "/f?p=..%255c..%255cetc", "/f?p=..%5C..%5Cetc"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700410)) << target;
+  }
+  for (const char* target :
+       {"/f?p=%C0%AE%C0%AE%C0%AFetc%C0%AFpasswd", "/f?p=%E0%80%AE%E0%80%AE/x", "/f?name=%C1%9C"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700420)) << target;
+  }
+  // Version numbers, hex in prose, UTF-8 and Latin-1 text are none of it.
+  for (const char* target : {"/f?v=1.2..3&hex=0x2f", "/f?q=caf%C3%A9%20%C3%80%20la%20carte",
+                             "/f?q=caf%E9%20gr%FC%DFe", "/f?q=..%20and%20so%20on"}) {
+    const Outcome out = inspect(api(), "GET", target);
+    EXPECT_FALSE(out.fired(9700410)) << target;
+    EXPECT_FALSE(out.fired(9700420)) << target;
+  }
+}
+
 // {"note": value} with the value's quotes and backslashes escaped.
 std::string json_note(std::string_view value) {
   std::string body = R"({"note":")";
