@@ -103,6 +103,30 @@ TEST_F(CacheOverrideTest, ASetCookieIsNeverReplayedToAnotherUser) {
   EXPECT_EQ(origin_.request_count("/home"), 1u);
 }
 
+TEST_F(CacheOverrideTest, AClientWaitingOnAnotherOnesFetchDoesNotGetItsCookie) {
+  cache_route("{override: {ignore: [set-cookie]}}");
+  auto count = std::make_shared<std::atomic<int>>(0);
+  origin_.on("/slow", [count](const ReceivedRequest&) {
+    const int n = ++*count;
+    OriginReply reply =
+        reply_with("slow-" + std::to_string(n), "max-age=60",
+                   {{"Set-Cookie", "session=secret-of-visitor-" + std::to_string(n)}});
+    reply.delay = 300ms;
+    return reply;
+  });
+  ASSERT_TRUE(start_with());
+  HttpConnection first(port());
+  ASSERT_TRUE(first.send(build_request("GET", "/slow", {{"Cookie", "who=a"}})));
+  ASSERT_TRUE(eventually([&] { return origin_.request_count("/slow") == 1; }, 2000ms, 5ms));
+  const HttpResponse follower = get("/slow", {{"Cookie", "who=b"}});  // joins a's fetch
+  const HttpResponse for_a = first.read_response();
+  EXPECT_EQ(for_a.header("set-cookie").value_or(""), "session=secret-of-visitor-1");
+  EXPECT_EQ(follower.status, 200) << follower.error;
+  EXPECT_EQ(follower.body, "slow-1");
+  EXPECT_FALSE(follower.header("set-cookie").has_value()) << *follower.header("set-cookie");
+  EXPECT_EQ(origin_.request_count("/slow"), 1u);
+}
+
 TEST_F(CacheOverrideTest, TtlByStatusCachesErrorsBrieflyAndNeverWhatItZeroes) {
   cache_route(R"({override: {ttl_by_status: {"404": 1m, "5xx": 0s, "403": 1m}}})");
   origin_.on("/missing", [n = std::make_shared<int>(0)](const ReceivedRequest&) {
@@ -173,6 +197,22 @@ TEST_F(CacheOverrideTest, AForgedTokenNeverReachesTheUsersEntry) {
   EXPECT_EQ(origin_.request_count("/me"), before + 1);
   // Alice's entry is still hers.
   EXPECT_EQ(get("/me", bearer(kAliceToken)).body, alice_answer);
+}
+
+TEST_F(CacheOverrideTest, PerUserKeepsApiKeyUsersApartAndBypassesUnknownKeys) {
+  cache_route("{ttl: 1m, override: {authorization: per_user}}");
+  origin_.on("/me", [n = std::make_shared<std::atomic<int>>(0)](const ReceivedRequest& request) {
+    return reply_with(
+        "for " + request.header("x-api-key").value_or("nobody") + "-" + std::to_string(++*n), "");
+  });
+  ASSERT_TRUE(start_with(api_keys_yaml()));
+  EXPECT_EQ(get("/me", {{"X-Api-Key", "k_live_bob"}}).body, "for k_live_bob-1");
+  EXPECT_EQ(x_cache(get("/me", {{"X-Api-Key", "k_live_bob"}})), "HIT");
+  EXPECT_EQ(get("/me", {{"X-Api-Key", "k_live_carol"}}).body, "for k_live_carol-2");
+  const HttpResponse unknown = get("/me", {{"X-Api-Key", "k_live_mallory"}});
+  EXPECT_EQ(unknown.body, "for k_live_mallory-3");
+  EXPECT_EQ(x_cache(unknown), "BYPASS");
+  EXPECT_EQ(get("/me").body, "for nobody-4");
 }
 
 TEST_F(CacheOverrideTest, WithoutPerUserAnAuthenticatedAnswerIsNotStored) {
