@@ -7,7 +7,9 @@ const std::string_view kUsage =
     "\n"
     "commands:\n"
     "  run -c FILE     serve with the configuration in FILE\n"
-    "  check -c FILE   validate FILE; prints `configuration OK` or FILE:LINE:COLUMN: message\n"
+    "  check -c FILE [-T]\n"
+    "                  validate FILE; prints `configuration OK` or FILE:LINE:COLUMN: message;\n"
+    "                  -T also prints the effective configuration\n"
     "  warm -c FILE --urls LIST [--concurrency N]\n"
     "                  fill the cache through the running gateway\n"
     "  version [--json]\n"
@@ -38,14 +40,18 @@ constexpr std::string_view kRunHelp =
     "$NOTIFY_SOCKET.\n";
 
 constexpr std::string_view kCheckHelp =
-    "usage: centinela check -c FILE\n"
+    "usage: centinela check -c FILE [-T]\n"
     "\n"
     "Validate FILE as `run` would, and load the WAF rules it names (through the\n"
     "compile cache). Prints `configuration OK` and exits 0, or prints one\n"
-    "FILE:LINE:COLUMN: message per problem on stderr and exits 1.\n"
+    "FILE:LINE:COLUMN: message per problem on stderr and exits 1. Warnings\n"
+    "(FILE:LINE:COLUMN: warning: ...) go to stderr and do not fail the check.\n"
     "\n"
     "options:\n"
-    "  -c, --config FILE   the configuration (YAML)\n";
+    "  -c, --config FILE   the configuration (YAML)\n"
+    "  -T, --effective     print the effective configuration on stdout: every key\n"
+    "                      with its default filled in, secrets masked, as YAML that\n"
+    "                      check accepts (`configuration OK` then goes to stderr)\n";
 
 constexpr std::string_view kWarmHelp =
     "usage: centinela warm -c FILE --urls LIST [--concurrency N]\n"

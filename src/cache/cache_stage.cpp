@@ -104,7 +104,12 @@ void CacheStage::count(CacheState& state, CacheResult result) const {
 RequestVerdict CacheStage::on_request_head(RequestContext& ctx) {
   // A background refresh arrives with its state prepared (start_refresh).
   if (auto* prepared = ctx.state<CacheState>(slot())) return begin_refresh(ctx, *prepared);
-  const LookupPlan plan = plan_lookup(policy_, ctx.request);
+  LookupPlan plan = plan_lookup(policy_, ctx.request);
+  if (plan.bypass == Bypass::none &&
+      credential_without_user(policy_, credentials_ ? &*credentials_ : nullptr, ctx.request,
+                              ctx.user)) {
+    plan.bypass = Bypass::unidentified;
+  }
   if (plan.bypass != Bypass::none) return bypass(ctx, plan);
 
   auto& state = ctx.make_state<CacheState>(slot());

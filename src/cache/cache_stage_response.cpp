@@ -64,7 +64,8 @@ ResponseVerdict CacheStage::on_fetched(RequestContext& ctx, CacheState& state, R
   }
   const std::int64_t arrived = now();
   const StorePlan plan = plan_store(response.fields, response.status, ctx.request.method_string(),
-                                    state.identity.shared_credentials, policy_, arrived);
+                                    state.identity.shared_credentials, policy_, arrived,
+                                    user_entry(policy_, state.identity));
   StoreVerdict verdict = plan.verdict();
   // A HEAD response has no body to keep: stored under the key GET shares it
   // would answer GETs with nothing. HEAD is served from entries GET made.
