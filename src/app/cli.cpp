@@ -22,6 +22,7 @@
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "config/config.h"
+#include "config/effective_config.h"
 #include "config/loading.h"
 #include "observe/event_log.h"
 #include "waf/engine.h"
@@ -35,6 +36,7 @@ namespace {
 struct Options {
   std::string config_path;
   bool help = false;
+  bool effective = false;  // check -T
   std::string error;
   // warm only
   std::string urls_path;
@@ -51,7 +53,7 @@ std::optional<std::size_t> parse_concurrency(std::string_view text) {
   return value;
 }
 
-Options parse_options(int argc, char** argv, int first, bool warm_options) {
+Options parse_options(int argc, char** argv, int first, bool warm_options, bool check_options) {
   Options options;
   for (int i = first; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -63,6 +65,8 @@ Options parse_options(int argc, char** argv, int first, bool warm_options) {
     }
     if (arg == "-h" || arg == "--help") {
       options.help = true;
+    } else if (check_options && (arg == "-T" || arg == "--effective")) {
+      options.effective = true;
     } else if (arg == "-c" || arg == "--config") {
       options.config_path = argv[++i];
     } else if (arg.starts_with("--config=")) {
@@ -107,6 +111,8 @@ int check_command(const Options& options) {
   const auto result = load_or_report(options.config_path, warnings);
   for (const auto& warning : warnings) std::fprintf(stderr, "%s\n", warning.to_string().c_str());
   if (!result.config) return 1;
+  // With -T stdout is the effective config alone (YAML); the report goes to stderr.
+  std::FILE* report = options.effective ? stderr : stdout;
   // The WAF's rules load as they will at start (through the compile cache):
   // a rule file that does not parse, or an exclusion naming an unknown rule,
   // fails the check.
@@ -124,9 +130,10 @@ int check_command(const Options& options) {
     const auto errors = check_exclusions(*result.config, waf, options.config_path);
     for (const std::string& error : errors) std::fprintf(stderr, "%s\n", error.c_str());
     if (!errors.empty()) return 1;
-    std::printf("waf rules: %s\n", waf.summary().c_str());
+    std::fprintf(report, "waf rules: %s\n", waf.summary().c_str());
   }
-  std::printf("configuration OK\n");
+  if (options.effective) std::fputs(config::effective_config_yaml(*result.config).c_str(), stdout);
+  std::fprintf(report, "configuration OK\n");
   return 0;
 }
 
@@ -250,7 +257,8 @@ int run_cli(int argc, char** argv) {
                  static_cast<int>(command.size()), command.data(), kUsage.data());
     return 2;
   }
-  const Options options = parse_options(argc, argv, 2, /*warm_options=*/command == "warm");
+  const Options options = parse_options(argc, argv, 2, /*warm_options=*/command == "warm",
+                                        /*check_options=*/command == "check");
   if (options.help) {
     std::fputs(command_help(command).data(), stdout);
     return 0;

@@ -7,14 +7,16 @@ const std::string_view kUsage =
     "\n"
     "commands:\n"
     "  run -c FILE     serve with the configuration in FILE\n"
-    "  check -c FILE   validate FILE; prints `configuration OK` or FILE:LINE:COLUMN: message\n"
+    "  check -c FILE [-T]\n"
+    "                  validate FILE; prints `configuration OK` or FILE:LINE:COLUMN: message;\n"
+    "                  -T also prints the effective configuration\n"
     "  warm -c FILE --urls LIST [--concurrency N]\n"
     "                  fill the cache through the running gateway\n"
     "  version [--json]\n"
     "                  print the version, commit, build type, compiler and features\n"
     "\n"
     "`centinela COMMAND --help` describes one command.\n"
-    "signals (run): SIGTERM/SIGINT drain and exit, SIGHUP reloads FILE\n";
+    "signals (run): SIGTERM/SIGINT drain and exit, SIGHUP reloads FILE, SIGUSR1 reopens logs\n";
 
 namespace {
 
@@ -32,19 +34,24 @@ constexpr std::string_view kRunHelp =
     "  SIGTERM, SIGINT   stop accepting, finish in-flight requests within\n"
     "                    server.drain_timeout, exit 0\n"
     "  SIGHUP            reload FILE; a file that does not load keeps the running one\n"
+    "  SIGUSR1           reopen the log files at their paths (after logrotate moved them)\n"
     "\n"
     "Under systemd (Type=notify), readiness, reloads and stopping are reported to\n"
     "$NOTIFY_SOCKET.\n";
 
 constexpr std::string_view kCheckHelp =
-    "usage: centinela check -c FILE\n"
+    "usage: centinela check -c FILE [-T]\n"
     "\n"
     "Validate FILE as `run` would, and load the WAF rules it names (through the\n"
     "compile cache). Prints `configuration OK` and exits 0, or prints one\n"
-    "FILE:LINE:COLUMN: message per problem on stderr and exits 1.\n"
+    "FILE:LINE:COLUMN: message per problem on stderr and exits 1. Warnings\n"
+    "(FILE:LINE:COLUMN: warning: ...) go to stderr and do not fail the check.\n"
     "\n"
     "options:\n"
-    "  -c, --config FILE   the configuration (YAML)\n";
+    "  -c, --config FILE   the configuration (YAML)\n"
+    "  -T, --effective     print the effective configuration on stdout: every key\n"
+    "                      with its default filled in, secrets masked, as YAML that\n"
+    "                      check accepts (`configuration OK` then goes to stderr)\n";
 
 constexpr std::string_view kWarmHelp =
     "usage: centinela warm -c FILE --urls LIST [--concurrency N]\n"

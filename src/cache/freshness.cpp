@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cache/cache_entry.h"
+#include "cache/status_ttl.h"
 
 namespace centinela::cache {
 namespace {
@@ -77,10 +78,13 @@ struct Steering {
   bool targeted = false;  // a targeted field decides; ignore Expires too
 };
 
-Steering choose_steering(const SteeringFields& fields) {
+// With `override.ignore: [cache-control]` the origin's Cache-Control and
+// CDN-Cache-Control count as absent; Centinela-Cache-Control, written for
+// this cache alone, still steers.
+Steering choose_steering(const SteeringFields& fields, bool ignore_cache_control) {
   Steering s;
-  for (const std::string_view targeted :
-       {fields.centinela_cache_control, fields.cdn_cache_control}) {
+  const std::string_view cdn = ignore_cache_control ? std::string_view() : fields.cdn_cache_control;
+  for (const std::string_view targeted : {fields.centinela_cache_control, cdn}) {
     if (targeted.empty()) continue;
     s.directives = parse_response_directives(targeted);
     if (s.directives.any || s.directives.truncated) {
@@ -88,7 +92,7 @@ Steering choose_steering(const SteeringFields& fields) {
       return s;
     }
   }
-  s.directives = parse_response_directives(fields.cache_control);
+  if (!ignore_cache_control) s.directives = parse_response_directives(fields.cache_control);
   return s;
 }
 
@@ -125,21 +129,29 @@ namespace {
 // Why a GET or HEAD response, not partial, may not be stored whatever its
 // lifetime, or nullopt.
 std::optional<StoreVerdict> refusal(const ResponseFacts& facts, const ResponseDirectives& d,
-                                    const config::CacheConfig& route) {
-  if (!is_understood_status(facts.status)) return StoreVerdict::status;
+                                    const config::CacheConfig& route,
+                                    std::optional<std::int64_t> status_lifetime) {
+  // ttl_by_status: 0 refuses a status, a lifetime makes any final one
+  // storable (304 only ever refreshes an entry).
+  if (status_lifetime && (*status_lifetime == 0 || facts.status == 304)) {
+    return StoreVerdict::status;
+  }
+  if (!status_lifetime && !is_understood_status(facts.status)) return StoreVerdict::status;
   if (facts.request_no_store) return StoreVerdict::no_store;
   // A field cut short may hide a no-store or private past the limit.
   if (d.truncated) return StoreVerdict::no_store;
   // §5.2.2.3: with must-understand, a cache that understands the status
   // ignores no-store (the origin's fallback for caches that do not).
   if (d.no_store && !d.must_understand) return StoreVerdict::no_store;
-  if (d.private_) return StoreVerdict::private_;
+  if (d.private_ && !facts.user_entry) return StoreVerdict::private_;
   // §3.5: a shared cache stores an answer to an authenticated request only
   // when the response explicitly allows it.
   if (facts.request_has_credentials && !(d.public_ || d.s_maxage || d.must_revalidate)) {
     return StoreVerdict::authorization;
   }
-  if (facts.has_set_cookie && !route.store_set_cookie) return StoreVerdict::set_cookie;
+  if (facts.has_set_cookie && !route.store_set_cookie && !route.overrides.ignore_set_cookie) {
+    return StoreVerdict::set_cookie;
+  }
   if (facts.vary_star) return StoreVerdict::vary_star;
   return std::nullopt;
 }
@@ -148,16 +160,20 @@ std::optional<StoreVerdict> refusal(const ResponseFacts& facts, const ResponseDi
 // route's ttl, then the Last-Modified heuristic (§4.2.2), which sets
 // `heuristic`. nullopt when nothing gives one.
 std::optional<std::int64_t> freshness_lifetime(const ResponseFacts& facts, const Steering& steering,
-                                               const config::CacheConfig& route, bool& heuristic) {
+                                               const config::CacheConfig& route,
+                                               std::optional<std::int64_t> status_lifetime,
+                                               bool& heuristic) {
   const ResponseDirectives& d = steering.directives;
   if (d.s_maxage) return *d.s_maxage;
   if (d.max_age) return *d.max_age;
-  if (!steering.targeted && facts.expires_invalid) {
+  const bool expires_counts = !steering.targeted && !route.overrides.ignore_expires;
+  if (expires_counts && facts.expires_invalid) {
     return 0;  // §5.3: an invalid Expires means already expired
   }
-  if (!steering.targeted && facts.expires) {
+  if (expires_counts && facts.expires) {
     return *facts.expires - facts.date.value_or(facts.response_time);
   }
+  if (status_lifetime) return *status_lifetime;
   if (route.ttl && is_heuristically_cacheable(facts.status)) return whole_seconds(*route.ttl);
   if (facts.last_modified && (is_heuristically_cacheable(facts.status) || d.public_)) {
     const std::int64_t since = facts.date.value_or(facts.response_time) - *facts.last_modified;
@@ -201,14 +217,15 @@ StoragePlan plan_storage(const ResponseFacts& facts, const config::CacheConfig& 
   if (facts.method != "GET" && facts.method != "HEAD") return refuse(StoreVerdict::method);
   if (facts.status == 206 || facts.has_content_range) return refuse(StoreVerdict::partial);
 
-  const Steering steering = choose_steering(facts.steering);
+  const Steering steering = choose_steering(facts.steering, route.overrides.ignore_cache_control);
   const ResponseDirectives& d = steering.directives;
-  if (const std::optional<StoreVerdict> refused = refusal(facts, d, route)) {
+  const std::optional<std::int64_t> status_lifetime = status_ttl(route.overrides, facts.status);
+  if (const std::optional<StoreVerdict> refused = refusal(facts, d, route, status_lifetime)) {
     return refuse(*refused);
   }
 
   const std::optional<std::int64_t> lifetime =
-      freshness_lifetime(facts, steering, route, plan.heuristic);
+      freshness_lifetime(facts, steering, route, status_lifetime, plan.heuristic);
   plan.freshness_lifetime = clamp_lifetime(lifetime.value_or(0));
 
   plan.no_cache = d.no_cache;

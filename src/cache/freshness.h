@@ -63,6 +63,9 @@ struct ResponseFacts {
   std::string_view method;  // of the request
   unsigned status = 0;
   bool request_has_credentials = false;
+  // The entry is one user's alone (`authorization: per_user`, a user named):
+  // `private` does not stop it, as it would not stop that user's own cache.
+  bool user_entry = false;
   bool request_no_store = false;  // the request said no-store
   SteeringFields steering;
   bool has_set_cookie = false;
@@ -82,6 +85,11 @@ struct ResponseFacts {
 // day for those statuses or a `public` response. Stored statuses: those and
 // 302 303 307 451. A response with neither a lifetime nor a validator is not
 // stored (no_freshness), nor is a no-cache one without a validator.
+// The route's `override` comes first: `ttl_by_status` stores what it lists
+// with a lifetime (also statuses not stored otherwise) and refuses what it
+// gives 0, and its lifetime stands in for the route's ttl; `ignore` takes
+// Cache-Control and CDN-Cache-Control (no-store and private too), Expires or
+// Set-Cookie as absent (Centinela-Cache-Control still steers).
 // Serving stale: must-revalidate, proxy-revalidate and no-cache forbid it
 // (stale_* are -1); with s-maxage only the origin's own stale-* count;
 // otherwise the origin's stale-*, else the route's defaults.

@@ -34,6 +34,8 @@ std::string_view bypass_detail(Bypass bypass) {
       return "no-store";
     case Bypass::range:
       return "range";
+    case Bypass::unidentified:
+      return "unidentified";
   }
   return {};
 }
@@ -81,6 +83,13 @@ LookupPlan plan_lookup(const config::CacheConfig& policy, const RequestHead& req
     plan.bypass = Bypass::range;
   }
   return plan;
+}
+
+bool credential_without_user(const config::CacheConfig& policy,
+                             const config::IdentityConfig* identity, const RequestHead& request,
+                             std::string_view user) {
+  return policy.overrides.authorization == config::CacheAuthorization::per_user && user.empty() &&
+         carries_credentials(identity, request);
 }
 
 UseDecision use_for(const CacheEntry& entry, const RequestDirectives& directives,

@@ -24,8 +24,12 @@ enum class Bypass : std::uint8_t {
   rule,      // the route's bypass_headers / bypass_cookies
   no_store,  // the request said Cache-Control: no-store
   range,     // a Range request (partial content is not stored or served)
+  // A credential that names no user on an `authorization: per_user` route
+  // (a forged or unknown token): no entry is its own.
+  unidentified,
 };
-// Cache-Status's detail: "method", "bypass-rule", "no-store", "range".
+// Cache-Status's detail: "method", "bypass-rule", "no-store", "range",
+// "unidentified".
 std::string_view bypass_detail(Bypass bypass);
 
 struct LookupPlan {
@@ -36,6 +40,12 @@ struct LookupPlan {
 
 // What the cache does with this request before any lookup.
 LookupPlan plan_lookup(const config::CacheConfig& policy, const RequestHead& request);
+
+// Whether the request carries a credential (carries_credentials) that named
+// no user on a route with `override.authorization: per_user`.
+bool credential_without_user(const config::CacheConfig& policy,
+                             const config::IdentityConfig* identity, const RequestHead& request,
+                             std::string_view user);
 
 // The client's Cache-Control, or Pragma: no-cache when it sent no
 // Cache-Control (RFC 9111 §5.4).

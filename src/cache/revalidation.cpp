@@ -75,7 +75,8 @@ Refreshed merge_not_modified(const CacheEntry& stale, const ResponseFields& not_
     }
   }
   StorePlan plan = plan_store(merged, stale.status_code, source.request.method_string(),
-                              source.identity.shared_credentials, policy, source.now);
+                              source.identity.shared_credentials, policy, source.now,
+                              user_entry(policy, source.identity));
   StoreVerdict verdict = plan.verdict();
   // A Vary other than the stored one selects differently: the entry goes.
   if (verdict == StoreVerdict::ok && merged.contains("Vary") &&

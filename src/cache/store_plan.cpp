@@ -44,12 +44,14 @@ bool read_vary(const ResponseFields& fields, std::vector<std::string>& names) {
 }  // namespace
 
 StorePlan plan_store(const ResponseFields& fields, unsigned status, std::string_view method,
-                     bool shared_credentials, const config::CacheConfig& policy, std::int64_t now) {
+                     bool shared_credentials, const config::CacheConfig& policy, std::int64_t now,
+                     bool user_entry) {
   StorePlan out;
   ResponseFacts facts;
   facts.method = method;
   facts.status = status;
   facts.request_has_credentials = shared_credentials;
+  facts.user_entry = user_entry;
   facts.steering.centinela_cache_control = fields.joined(kSteeringField);
   facts.steering.cdn_cache_control = fields.joined("CDN-Cache-Control");
   facts.steering.cache_control = fields.joined("Cache-Control");
@@ -66,6 +68,11 @@ StorePlan plan_store(const ResponseFields& fields, unsigned status, std::string_
   facts.response_time = now;
   out.plan = plan_storage(facts, policy);
   return out;
+}
+
+bool user_entry(const config::CacheConfig& policy, const EntryIdentity& identity) {
+  return policy.overrides.authorization == config::CacheAuthorization::per_user &&
+         !identity.user.empty();
 }
 
 bool kept_when_stored(std::string_view name, bool store_set_cookie) {

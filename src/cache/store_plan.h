@@ -45,8 +45,14 @@ struct StorePlan {
 // Judges a response to `method` (its fields and status) at `now`. Vary: *,
 // an unreadable Vary and a Vary on a field the gateway writes per request
 // (X-Request-ID...) count as vary_star.
+// `user_entry`: the entry is one user's alone (user_entry below).
 StorePlan plan_store(const stage::ResponseFields& fields, unsigned status, std::string_view method,
-                     bool shared_credentials, const config::CacheConfig& policy, std::int64_t now);
+                     bool shared_credentials, const config::CacheConfig& policy, std::int64_t now,
+                     bool user_entry = false);
+
+// Whether the entry of `identity` is one user's own under the route's
+// `override.authorization: per_user` (then `private` does not stop storing).
+bool user_entry(const config::CacheConfig& policy, const EntryIdentity& identity);
 
 // Whether a field of a response is kept in CacheEntry::header_lines.
 bool kept_when_stored(std::string_view name, bool store_set_cookie);

@@ -249,6 +249,28 @@ struct CorsConfig {
   Duration max_age = std::chrono::minutes(10);
 };
 
+// One entry of a route's `cache.override.ttl_by_status` (nginx
+// proxy_cache_valid): a status ("404"), a class ("4xx") or "any", and the
+// freshness lifetime it gives; 0: responses of that status are never stored.
+struct StatusTtl {
+  std::string status;  // as written, lower-case
+  Duration ttl{};
+};
+
+// How answers to requests with a credential are stored: as RFC 9111 §3.5
+// allows, or (per_user) under the user's own key even without `public`.
+enum class CacheAuthorization { standard, per_user };
+
+// A route's `cache.override`: the operator's word over the origin's (nginx
+// proxy_ignore_headers / proxy_cache_valid). Absent, nothing changes.
+struct CacheOverrideConfig {
+  bool ignore_cache_control = false;  // Cache-Control and CDN-Cache-Control
+  bool ignore_expires = false;
+  bool ignore_set_cookie = false;        // stored without its Set-Cookie
+  std::vector<StatusTtl> ttl_by_status;  // codes first, then classes, then any
+  CacheAuthorization authorization = CacheAuthorization::standard;
+};
+
 // A route's cache policy (see docs/configuration.md, `routes[].cache`).
 struct CacheConfig {
   bool enabled = false;
@@ -265,6 +287,7 @@ struct CacheConfig {
   bool store_set_cookie = false;                       // store responses with Set-Cookie
   std::uint64_t max_object_size = 8ull * 1024 * 1024;  // larger bodies are relayed only
   Duration lock_timeout = std::chrono::seconds(10);    // how long coalesced requests wait
+  CacheOverrideConfig overrides;                       // `override:`
 };
 
 struct RateLimitPolicyConfig {

@@ -110,6 +110,7 @@ void read_all_routes(const Sections& sections, Config& config,
     read_routes(section.errors(), section.node, config.upstreams, config.routes);
     apply_waf_defaults(section.node, config);
     check_adaptive_needs_threat(section.errors(), section.node, config);
+    warn_cache_identity(section.errors(), section.node, config.routes, config);
     // The routes read are the list's maps, in order.
     std::size_t index = 0;
     const YAML::Node items = section.node.IsSequence() ? section.node : YAML::Node();

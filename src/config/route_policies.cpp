@@ -64,7 +64,8 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
   MapFields fields(
       errors, node, path,
       {"ttl", "stale_while_revalidate", "stale_if_error", "key", "ignore_query_params",
-       "vary_query_params", "bypass", "store_set_cookie", "max_object_size", "lock_timeout"});
+       "vary_query_params", "bypass", "store_set_cookie", "max_object_size", "lock_timeout",
+       "override"});
   if (!fields.is_map()) return;
   out.enabled = true;
   Duration value{};
@@ -90,6 +91,7 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
   fields.read("store_set_cookie", out.store_set_cookie);
   fields.read_size("max_object_size", out.max_object_size, true);
   fields.read_duration("lock_timeout", out.lock_timeout, true);
+  fields.read_section("override", read_cache_override, out);
 }
 
 void read_compression(ErrorList& errors, const YAML::Node& node, const std::string& path,

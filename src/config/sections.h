@@ -43,6 +43,15 @@ void read_security_headers(ErrorList& errors, const YAML::Node& node, const std:
 void read_cors(ErrorList& errors, const YAML::Node& node, const std::string& path, CorsConfig& out);
 void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CacheConfig& out);
+// cache_override_section.cpp: a route's `cache.override` (after the rest of
+// its cache: `authorization: per_user` adds `user` to the key); and the
+// warnings for cached routes (`routes` the routes' node, `read` the routes
+// read from it) that key on a user no identity names, or whose clients send
+// credentials nothing lets the cache store answers to.
+void read_cache_override(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                         CacheConfig& out);
+void warn_cache_identity(ErrorList& errors, const YAML::Node& routes,
+                         const std::vector<RouteConfig>& read, const Config& config);
 void read_rate_limits(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       std::vector<RateLimitPolicyConfig>& out);
 // The top-level `rate_limit` section; `has_redis`: a `redis` section exists.
