@@ -226,6 +226,11 @@ void print_route(YamlWriter& w, const RouteConfig& route) {
   print_header_edits(w, "response_headers", route.response_headers);
   print_route_waf(w, route.waf);
   w.field("threat", yaml_bool(route.threat));
+  w.begin("websocket");
+  w.field("enabled", yaml_bool(route.websocket.enabled));
+  w.field("idle_timeout", yaml_duration(route.websocket.idle_timeout));
+  w.field("max_tunnels", std::to_string(route.websocket.max_tunnels));
+  w.end();
   w.end();
 }
 
