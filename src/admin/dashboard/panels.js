@@ -33,7 +33,7 @@ function timeChart(container, lines, { unit = '', t = (store) => store.t } = {})
       label, stroke: palette[i % palette.length], width: 1.5, spanGaps: false,
       value: (u, v) => (v == null ? '–' : `${+v.toFixed(2)}${unit}`),
     }))),
-    axes: [{}, { size: 56, values: (u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${unit}`) }],
+    axes: [{}, { size: 70, values: (u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${unit}`) }],
     scales: { x: { time: true } },
     legend: { live: true },
   }, [[]].concat(lines.map(() => [])), container);
