@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "observe/metrics.h"
 #include "observe/worker_index.h"
 
 namespace centinela::observe {
@@ -15,6 +16,7 @@ void LiveSeries::add(LiveCount what, std::uint64_t n) noexcept {
   slots_[current_worker_index() % slot_count_]
       .counts[static_cast<std::size_t>(what)]
       .fetch_add(n, std::memory_order_relaxed);
+  if (Counter* counter = mirrors_[static_cast<std::size_t>(what)]) counter->inc(n);
 }
 
 void LiveSeries::tick(std::int64_t unix_second, std::uint64_t active_connections) {

@@ -45,11 +45,17 @@ struct LiveSecond {
   std::uint64_t connections = 0;
 };
 
+class Counter;
+
 class LiveSeries {
  public:
   static constexpr std::size_t kSeconds = 900;
 
   explicit LiveSeries(unsigned slots);
+
+  // Also adds to `counter` what is counted as `what` (a Prometheus twin for
+  // the counts no other metric has). Start-up only.
+  void mirror(LiveCount what, Counter& counter) { mirrors_[static_cast<std::size_t>(what)] = &counter; }
 
   // Request path: the calling worker's counter.
   void add(LiveCount what, std::uint64_t n = 1) noexcept;
@@ -66,6 +72,7 @@ class LiveSeries {
 
   std::unique_ptr<Slot[]> slots_;
   unsigned slot_count_;
+  std::array<Counter*, kLiveCounts> mirrors_{};
   mutable std::mutex mutex_;  // admin thread(s) only
   std::unique_ptr<std::array<LiveSecond, kSeconds>> ring_;
 };

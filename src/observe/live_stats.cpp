@@ -3,16 +3,33 @@
 #include <algorithm>
 #include <thread>
 
+#include "observe/metrics.h"
 #include "observe/worker_index.h"
 
 namespace centinela::observe {
 
 LiveStats::LiveStats(unsigned slots) : slots_(slots), series_(slots), slow_(slots) {}
 
+void LiveStats::mirror_to_prometheus(Registry& registry) {
+  series_.mirror(LiveCount::bytes_sent,
+                 registry.counter("centinela_response_bytes_total",
+                                  "Bytes of responses sent to clients (heads and bodies)"));
+  series_.mirror(LiveCount::offloaded_bytes,
+                 registry.counter("centinela_offloaded_bytes_total",
+                                  "Bytes sent to clients from the cache, not from the origin"));
+  series_.mirror(LiveCount::compression_saved_bytes,
+                 registry.counter("centinela_compression_saved_bytes_total",
+                                  "Bytes compression kept off the wire (identity minus sent)"));
+}
+
 LiveStats& LiveStats::global() {
   // Never destroyed: workers may record during static destruction.
-  static LiveStats* const stats = new LiveStats(static_cast<unsigned>(std::clamp<std::size_t>(
-      std::thread::hardware_concurrency(), 1, kMaxWorkers)));
+  static LiveStats* const stats = [] {
+    auto* made = new LiveStats(static_cast<unsigned>(
+        std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxWorkers)));
+    made->mirror_to_prometheus(Registry::global());
+    return made;
+  }();
   return *stats;
 }
 

@@ -21,6 +21,8 @@
 
 namespace centinela::observe {
 
+class Registry;
+
 class LiveStats {
  public:
   // More names than this (over many reloads) share the series "(other)":
@@ -48,6 +50,8 @@ class LiveStats {
   std::vector<std::pair<std::string, const LatencyWindows*>> upstreams() const;
 
  private:
+  void mirror_to_prometheus(Registry& registry);
+
   using Named = std::map<std::string, std::unique_ptr<LatencyWindows>, std::less<>>;
   LatencyWindows& named(Named& kind, std::string_view name);
   std::vector<std::pair<std::string, const LatencyWindows*>> list(const Named& kind) const;
