@@ -20,8 +20,7 @@ std::string window_json(const LatencySketch& sketch) {
   const auto ms = [&sketch](double q) { return sketch.quantile(q) * 1000.0; };
   return fmt::format(R"({{"count":{},"p50":{:.3f},"p90":{:.3f},"p95":{:.3f},"p99":{:.3f},)"
                      R"("max":{:.3f}}})",
-                     sketch.count(), ms(0.50), ms(0.90), ms(0.95), ms(0.99),
-                     sketch.max() * 1000.0);
+                     sketch.count(), ms(0.50), ms(0.90), ms(0.95), ms(0.99), sketch.max() * 1000.0);
 }
 
 // `"name":[v,v,…]` for one field of each element.

@@ -324,13 +324,12 @@ void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
   if (duration_s < std::chrono::duration<double>(runtime.config().log.slow_request.slow).count()) {
     return;
   }
-  const auto unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           start_wall.time_since_epoch())
-                           .count();
+  const auto unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count();
   live.slow_requests().record(observe::make_slow_request(
       unix_ms, ctx.request_id, route != nullptr ? std::string_view(route->name()) : "",
-      outcome.method, outcome.path, outcome.status, duration_s * 1000.0,
-      outcome.timings.connect_ms, outcome.timings.response_ms, outcome.timings.total_ms));
+      outcome.method, outcome.path, outcome.status, duration_s * 1000.0, outcome.timings.connect_ms,
+      outcome.timings.response_ms, outcome.timings.total_ms));
 }
 
 void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,

@@ -31,8 +31,7 @@ void LatencyWindows::tick(std::int64_t unix_second) {
       if (cell.counts[i].load(std::memory_order_relaxed) == 0) continue;
       scratch_.add_bucket(i, cell.counts[i].exchange(0, std::memory_order_relaxed));
     }
-    scratch_.note_max(
-        std::bit_cast<double>(cell.max_bits.exchange(0, std::memory_order_relaxed)));
+    scratch_.note_max(std::bit_cast<double>(cell.max_bits.exchange(0, std::memory_order_relaxed)));
   }
   const std::int64_t minute = unix_second / 60;
   Minute& window = minutes_[static_cast<std::size_t>(minute) % kMinutes];
@@ -54,7 +53,8 @@ LatencySketch LatencyWindows::last_minutes(unsigned minutes, std::int64_t now_se
   LatencySketch merged;
   const std::int64_t now_minute = now_second / 60;
   for (const Minute& window : minutes_) {
-    if (window.minute >= 0 && window.minute <= now_minute && now_minute - window.minute <= minutes) {
+    if (window.minute >= 0 && window.minute <= now_minute &&
+        now_minute - window.minute <= minutes) {
       merged.merge(window.sketch);
     }
   }

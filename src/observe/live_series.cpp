@@ -13,9 +13,8 @@ LiveSeries::LiveSeries(unsigned slots)
       ring_(std::make_unique<std::array<LiveSecond, kSeconds>>()) {}
 
 void LiveSeries::add(LiveCount what, std::uint64_t n) noexcept {
-  slots_[current_worker_index() % slot_count_]
-      .counts[static_cast<std::size_t>(what)]
-      .fetch_add(n, std::memory_order_relaxed);
+  slots_[current_worker_index() % slot_count_].counts[static_cast<std::size_t>(what)].fetch_add(
+      n, std::memory_order_relaxed);
   if (Counter* counter = mirrors_[static_cast<std::size_t>(what)]) counter->inc(n);
 }
 

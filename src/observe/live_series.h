@@ -34,9 +34,10 @@ enum class LiveCount : std::size_t {
 inline constexpr std::size_t kLiveCounts = static_cast<std::size_t>(LiveCount::count_);
 // The JSON names, in enum order.
 inline constexpr std::array<std::string_view, kLiveCounts> kLiveCountNames = {
-    "requests",           "errors_5xx",      "errors_4xx", "cache_hits",
-    "cache_misses",       "offloaded_requests", "offloaded_bytes", "bytes_sent",
-    "compression_saved_bytes", "rate_limited", "waf_blocked"};
+    "requests",        "errors_5xx",   "errors_4xx",
+    "cache_hits",      "cache_misses", "offloaded_requests",
+    "offloaded_bytes", "bytes_sent",   "compression_saved_bytes",
+    "rate_limited",    "waf_blocked"};
 
 // One second of the ring; `connections` is sampled at the tick.
 struct LiveSecond {
@@ -55,7 +56,9 @@ class LiveSeries {
 
   // Also adds to `counter` what is counted as `what` (a Prometheus twin for
   // the counts no other metric has). Start-up only.
-  void mirror(LiveCount what, Counter& counter) { mirrors_[static_cast<std::size_t>(what)] = &counter; }
+  void mirror(LiveCount what, Counter& counter) {
+    mirrors_[static_cast<std::size_t>(what)] = &counter;
+  }
 
   // Request path: the calling worker's counter.
   void add(LiveCount what, std::uint64_t n = 1) noexcept;

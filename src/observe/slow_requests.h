@@ -24,10 +24,10 @@ struct SlowRequest {
   unsigned status = 0;
   float total_ms = 0;
   // -1: the request did not reach the upstream (or not that far).
-  float gateway_ms = -1;      // before and around the upstream exchange (queue)
-  float connect_ms = -1;      // connection taken from the pool or opened
-  float first_byte_ms = -1;   // request sent → response head
-  float transfer_ms = -1;     // response head → last byte
+  float gateway_ms = -1;     // before and around the upstream exchange (queue)
+  float connect_ms = -1;     // connection taken from the pool or opened
+  float first_byte_ms = -1;  // request sent → response head
+  float transfer_ms = -1;    // response head → last byte
 };
 
 // Builds a record from views (truncated to the arrays).

@@ -58,8 +58,8 @@ TEST(SlowRequests, KeepsTheSlowestRecentOnesWithTheirBreakdown) {
   EXPECT_FLOAT_EQ(top[0].transfer_ms, 30);
   EXPECT_FLOAT_EQ(top[0].gateway_ms, 139 - 1 - 90);
   EXPECT_EQ(slow.slowest(100).size(), SlowRequests::kPerWorker);  // bounded
-  const SlowRequest local = make_slow_request(0, std::string(200, 'x'), "r", "GET", "/", 429, 5,
-                                              -1, -1, -1);
+  const SlowRequest local =
+      make_slow_request(0, std::string(200, 'x'), "r", "GET", "/", 429, 5, -1, -1, -1);
   EXPECT_EQ(std::string(local.request_id.data()).size(), local.request_id.size() - 1);
   EXPECT_FLOAT_EQ(local.first_byte_ms, -1);
 }
