@@ -31,6 +31,7 @@ TOKEN = "dashboard-test-token"
 OK_REQUESTS = 40
 ERROR_REQUESTS = 5
 SLOW_REQUESTS = 2
+CACHED_REQUESTS = 10  # of one URL: one miss, then hits
 
 
 def free_port():
@@ -41,6 +42,7 @@ def free_port():
 
 class Origin(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    wbufsize = 1 << 16  # head and body in one write (flushed after each request)
 
     def do_GET(self):
         if self.path.startswith("/api/slow"):
@@ -49,6 +51,8 @@ class Origin(http.server.BaseHTTPRequestHandler):
         body = b'{"ok":true,"padding":"' + b"x" * 2000 + b'"}'
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        if self.path.startswith("/static/"):
+            self.send_header("Cache-Control", "max-age=300")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -100,7 +104,12 @@ admin: {{listen: "127.0.0.1:{admin_port}", token: "{TOKEN}"}}
 log: {{access: {{path: off}}, slow_request: {{normal: 100ms, slow: 500ms, very_slow: 3s}}}}
 upstreams:
   origin: {{servers: ["127.0.0.1:{origin.server_address[1]}"]}}
+cache: {{memory: 16MiB}}
 routes:
+  - name: static
+    match: {{prefix: "/static/"}}
+    upstream: origin
+    cache: {{}}
   - name: api
     match: {{prefix: "/api/"}}
     upstream: origin
@@ -121,7 +130,10 @@ routes:
             check(get(f"{base}/api/fail/{i}")[0] == 500, "the origin's 500 passes through")
         for i in range(SLOW_REQUESTS):
             check(get(f"{base}/api/slow/{i}")[0] == 200, "slow request")
-        sent = OK_REQUESTS + ERROR_REQUESTS + SLOW_REQUESTS
+        for _ in range(CACHED_REQUESTS):
+            check(get(f"{base}/static/logo.svg")[0] == 200, "cached request")
+        api_sent = OK_REQUESTS + ERROR_REQUESTS + SLOW_REQUESTS
+        sent = api_sent + CACHED_REQUESTS
 
         # The data endpoint is behind the token; the page itself holds no data.
         check(get(f"{admin}/admin/dashboard.json")[0] == 401, "dashboard.json without the token")
@@ -166,7 +178,14 @@ routes:
         check(charts["requests"]["sums"]["requests/s"] == sent, f"requests chart: {charts['requests']}")
         check(charts["requests"]["sums"]["5xx/s"] == ERROR_REQUESTS, "5xx in the chart")
         check(charts["requests"]["points"] >= 1, "points drawn")
-        check(state["routes"]["api"]["requests"] == sent, f"route api: {state['routes']}")
+        check(state["routes"]["api"]["requests"] == api_sent, f"route api: {state['routes']}")
+        check(state["routes"]["static"]["requests"] == CACHED_REQUESTS, "route static")
+        check(state["totals"]["cache_hits"] == CACHED_REQUESTS - 1, f"hits: {state['totals']}")
+        check(state["totals"]["cache_misses"] == 1, f"misses: {state['totals']}")
+        check(state["totals"]["offloaded_requests"] == CACHED_REQUESTS - 1, "offloaded")
+        check(charts["offload"]["sums"]["requests/s"] == CACHED_REQUESTS - 1,
+              f"offload chart: {charts['offload']}")
+        check(charts["cache"]["points"] >= 1, "cache chart drawn")
         # The slow requests' p99 is the origin's 600 ms (within 1 %, plus the
         # gateway's own time).
         check(state["routes"]["api"]["p99_max"] >= 600 * 0.99, f"p99: {state['routes']}")

@@ -34,7 +34,8 @@ function timeChart(container, lines, { unit = '', t = (store) => store.t } = {})
       value: (u, v) => (v == null ? '–' : `${+v.toFixed(2)}${unit}`),
     }))),
     axes: [{}, { size: 70, values: (u, ticks) => ticks.map((v) => `${+v.toFixed(2)}${unit}`) }],
-    scales: { x: { time: true } },
+    // A share is drawn on 0–100 %, whatever the data.
+    scales: { x: { time: true }, y: unit === '%' ? { range: [0, 100] } : {} },
     legend: { live: true },
   }, [[]].concat(lines.map(() => [])), container);
   new ResizeObserver(() => chart.setSize({ width: width(), height: 180 })).observe(container);
