@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <iterator>
 
 #include "observe/worker_index.h"
 
@@ -64,9 +65,8 @@ LatencySketch LatencyWindows::last_minutes(unsigned minutes, std::int64_t now_se
 std::vector<SecondLatency> LatencyWindows::seconds_after(std::int64_t since) const {
   const std::lock_guard lock(mutex_);
   std::vector<SecondLatency> out;
-  for (const SecondLatency& summary : seconds_) {
-    if (summary.second > since) out.push_back(summary);
-  }
+  std::copy_if(seconds_.begin(), seconds_.end(), std::back_inserter(out),
+               [since](const SecondLatency& summary) { return summary.second > since; });
   std::sort(out.begin(), out.end(),
             [](const SecondLatency& a, const SecondLatency& b) { return a.second < b.second; });
   return out;

@@ -1,6 +1,7 @@
 #include "observe/live_series.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "observe/metrics.h"
 #include "observe/worker_index.h"
@@ -34,9 +35,8 @@ void LiveSeries::tick(std::int64_t unix_second, std::uint64_t active_connections
 std::vector<LiveSecond> LiveSeries::seconds_after(std::int64_t since) const {
   const std::lock_guard lock(mutex_);
   std::vector<LiveSecond> out;
-  for (const LiveSecond& second : *ring_) {
-    if (second.second > since) out.push_back(second);
-  }
+  std::copy_if(ring_->begin(), ring_->end(), std::back_inserter(out),
+               [since](const LiveSecond& second) { return second.second > since; });
   std::sort(out.begin(), out.end(),
             [](const LiveSecond& a, const LiveSecond& b) { return a.second < b.second; });
   return out;
