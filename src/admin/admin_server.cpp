@@ -70,6 +70,7 @@ asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::sock
     request.origin = field_value(req, http::field::origin);
     request.sec_fetch_site = field_value(req, "Sec-Fetch-Site");
     request.content_type = field_value(req, http::field::content_type);
+    request.accept_encoding = field_value(req, http::field::accept_encoding);
     AdminResponse answer = co_await handle_admin_request(request, state->sources);
 
     http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};

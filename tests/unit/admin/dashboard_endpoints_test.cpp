@@ -2,6 +2,7 @@
 // /dashboard, every embedded file at its path with its type and the strict
 // CSP, and the data behind the token.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,8 +25,10 @@ class DashboardEndpointsTest : public ::testing::Test {
     sources_.active_connections = [] { return std::uint64_t{0}; };
   }
 
-  AdminResponse get(std::string_view target, std::string_view authorization = "") {
+  AdminResponse get(std::string_view target, std::string_view authorization = "",
+                    std::optional<std::string_view> accept_encoding = std::nullopt) {
     AdminRequest request;
+    request.accept_encoding = accept_encoding;
     request.method = "GET";
     request.target = target;
     request.authorization = authorization;
@@ -70,6 +73,34 @@ TEST_F(DashboardEndpointsTest, EveryEmbeddedFileIsAnsweredWithItsType) {
   }
   EXPECT_NE(get("/dashboard/uPlot.iife.min.js").body.find("uPlot"), std::string::npos);
   EXPECT_EQ(get("/dashboard/nothing.js").status, 404u);
+}
+
+std::string gunzip(const std::string& bytes) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  out.resize(stream.total_out);
+  inflateEnd(&stream);
+  return out;
+}
+
+TEST_F(DashboardEndpointsTest, FilesAreGzippedForClientsThatAcceptIt) {
+  const std::string_view path = "/dashboard/uPlot.iife.min.js";
+  const AdminResponse plain = get(path);
+  EXPECT_EQ(header(plain, "Content-Encoding"), "");
+  EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding");
+  const AdminResponse gzipped = get(path, "", "br, gzip;q=0.8, deflate");
+  EXPECT_EQ(header(gzipped, "Content-Encoding"), "gzip");
+  EXPECT_LT(gzipped.body.size(), plain.body.size() / 2);
+  EXPECT_EQ(gunzip(gzipped.body), plain.body);
+  EXPECT_EQ(header(get(path, "", "gzip;q=0"), "Content-Encoding"), "");
+  EXPECT_EQ(header(get(path, "", "identity"), "Content-Encoding"), "");
+  EXPECT_EQ(header(get("/", "", "*"), "Content-Encoding"), "gzip");
 }
 
 TEST_F(DashboardEndpointsTest, TheDataNeedsTheToken) {
