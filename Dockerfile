@@ -13,6 +13,8 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
 WORKDIR /src
 COPY CMakeLists.txt ./
 COPY src src
+# the dashboard's chart library, embedded into the binary
+COPY third_party third_party
 COPY packaging packaging
 COPY docs docs
 COPY examples examples

@@ -68,6 +68,7 @@ wait_for "http://127.0.0.1:9901/health" "centinela" "$gateway_pid"
 cat <<'TEXT'
 
   centinela is listening on http://127.0.0.1:8080 (admin on http://127.0.0.1:9901).
+  Open http://127.0.0.1:9901/ in a browser for the live dashboard.
   Its access log (one JSON line per request) is printed below. Try, from another terminal:
 
     curl -i http://127.0.0.1:8080/api/articles          # proxied; note X-Request-ID, security

@@ -14,6 +14,8 @@ packages=(
   libhyperscan-dev libpcre2-dev modsecurity-crs libmodsecurity-dev
   # tests
   libgtest-dev libgmock-dev redis-server prometheus curl
+  # the dashboard's browser test (tests/browser): headless Chromium
+  chromium
   # fuzzing (scripts/fuzz.sh): clang's libFuzzer and sanitizers
   clang libclang-rt-14-dev
   # demo origin (a FastAPI app, as our users write them)

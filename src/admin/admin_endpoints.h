@@ -38,6 +38,12 @@ AdminAnswer post_ban(const AdminCall& call);
 AdminAnswer delete_ban(const AdminCall& call);
 AdminAnswer get_threat_top(const AdminCall& call);
 
+// dashboard_endpoints.cpp: / and /dashboard (the page), /dashboard/<file>,
+// /admin/dashboard.json?since=UNIX_SECOND (GET).
+AdminAnswer get_dashboard_page(const AdminCall& call);
+AdminAnswer get_dashboard_file(const AdminCall& call);
+AdminAnswer get_dashboard_json(const AdminCall& call);
+
 // A name from the config or a client as a JSON string (escaped like every
 // log field).
 std::string quoted(std::string_view text);

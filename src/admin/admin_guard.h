@@ -29,6 +29,7 @@ struct AdminRequest {
   std::optional<std::string_view> origin;
   std::optional<std::string_view> sec_fetch_site;
   std::optional<std::string_view> content_type;
+  std::optional<std::string_view> accept_encoding;  // the dashboard's files may be gzipped
 };
 
 // Whether the admin listener answers a request whose Host field is `host`.

@@ -26,6 +26,16 @@ constexpr std::array kEndpoints = {
     AdminEndpoint{"POST", "/admin/bans", post_ban},
     AdminEndpoint{"DELETE", "/admin/bans", delete_ban},
     AdminEndpoint{"GET", "/admin/threat/top", get_threat_top},
+    // The dashboard; its files as listed in dashboard/assets.txt.
+    AdminEndpoint{"GET", "/", get_dashboard_page},
+    AdminEndpoint{"GET", "/dashboard", get_dashboard_page},
+    AdminEndpoint{"GET", "/dashboard/dashboard.js", get_dashboard_file},
+    AdminEndpoint{"GET", "/dashboard/panels.js", get_dashboard_file},
+    AdminEndpoint{"GET", "/dashboard/dashboard.css", get_dashboard_file},
+    AdminEndpoint{"GET", "/dashboard/uPlot.iife.min.js", get_dashboard_file},
+    AdminEndpoint{"GET", "/dashboard/uPlot.min.css", get_dashboard_file},
+    AdminEndpoint{"GET", "/dashboard/uPlot.LICENSE", get_dashboard_file},
+    AdminEndpoint{"GET", "/admin/dashboard.json", get_dashboard_json},
 };
 
 // /admin/* changes or reveals the gateway's state: the token guards it, also

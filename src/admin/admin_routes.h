@@ -8,6 +8,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "admin/admin_guard.h"
 #include "admin/admin_server.h"
@@ -18,6 +20,8 @@ struct AdminResponse {
   unsigned status = 200;
   std::string content_type = "application/json";
   std::string body;
+  // Set after the defaults (Cache-Control: no-store), so they may replace them.
+  std::vector<std::pair<std::string, std::string>> headers{};
 };
 
 // What a handler is given. Both outlive the handler's run.

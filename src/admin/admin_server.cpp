@@ -13,6 +13,7 @@
 #include "net/asio_fwd.h"
 #include "net/listen_error.h"
 #include "observe/event_log.h"
+#include "observe/live_stats.h"
 
 namespace centinela::admin {
 
@@ -26,6 +27,7 @@ struct AdminServer::State {
   asio::io_context& io;
   AdminSources sources;
   std::unique_ptr<tcp::acceptor> acceptor;
+  asio::steady_timer ticker{io};
   bool stopped = false;
 };
 
@@ -68,11 +70,13 @@ asio::awaitable<void> serve(std::shared_ptr<AdminServer::State> state, tcp::sock
     request.origin = field_value(req, http::field::origin);
     request.sec_fetch_site = field_value(req, "Sec-Fetch-Site");
     request.content_type = field_value(req, http::field::content_type);
+    request.accept_encoding = field_value(req, http::field::accept_encoding);
     AdminResponse answer = co_await handle_admin_request(request, state->sources);
 
     http::response<http::string_body> res{static_cast<http::status>(answer.status), req.version()};
     res.set(http::field::content_type, answer.content_type);
     res.set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : answer.headers) res.set(name, value);
     res.keep_alive(req.keep_alive() && !state->stopped);
     res.body() = std::move(answer.body);
     res.prepare_payload();
@@ -93,6 +97,21 @@ asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
       continue;
     }
     asio::co_spawn(state->io, serve(state, std::move(socket)), asio::detached);
+  }
+}
+
+// Closes each second of the dashboard's series and latency windows, just
+// after the second ends (by the wall clock: the series are labelled with it).
+asio::awaitable<void> tick_loop(std::shared_ptr<AdminServer::State> state) {
+  using namespace std::chrono;
+  while (!state->stopped) {
+    const auto since_epoch = system_clock::now().time_since_epoch();
+    const auto into_second = since_epoch % seconds(1);
+    state->ticker.expires_after(seconds(1) - into_second + milliseconds(5));
+    auto [ec] = co_await state->ticker.async_wait(use_nothrow);
+    if (ec || state->stopped) co_return;
+    const auto ended = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() - 1;
+    observe::LiveStats::global().tick(ended, state->sources.active_connections());
   }
 }
 
@@ -119,10 +138,12 @@ void AdminServer::listen(const config::Endpoint& endpoint) {
     throw std::runtime_error(net::listen_error_text(endpoint.text, e.code()));
   }
   asio::co_spawn(state_->io, accept_loop(state_), asio::detached);
+  asio::co_spawn(state_->io, tick_loop(state_), asio::detached);
 }
 
 void AdminServer::stop() {
   state_->stopped = true;
+  state_->ticker.cancel();
   if (state_->acceptor) {
     boost::system::error_code ignored;
     state_->acceptor->close(ignored);

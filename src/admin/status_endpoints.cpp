@@ -5,9 +5,11 @@
 #include <chrono>
 
 #include "admin/admin_endpoints.h"
+#include "admin/live_json.h"
 #include "cache/memory_store.h"
 #include "limit/limit_admin.h"
 #include "observe/json_escape.h"
+#include "observe/live_stats.h"
 #include "observe/metrics.h"
 #include "observe/process_metrics.h"
 #include "proxy/runtime.h"
@@ -101,14 +103,15 @@ AdminAnswer get_ready(const AdminCall& call) {
 AdminAnswer get_stats(const AdminCall& call) {
   const AdminSources& sources = call.sources;
   const auto runtime = sources.runtime();
-  bool all_ready = true;
-  const std::string upstreams = upstreams_json(*runtime, all_ready);
+  const std::int64_t now = unix_now();
+  const std::string upstreams = upstreams_live_json(*runtime, now);
   const auto process = observe::read_process_stats();
   std::string routes = "[";
   for (std::size_t i = 0; i < runtime->config().routes.size(); ++i) {
     const auto& route = runtime->config().routes[i];
-    routes += fmt::format(R"({}{{"name":{},"upstream":{}}})", i ? "," : "", quoted(route.name),
-                          quoted(route.upstream));
+    routes += fmt::format(R"({}{{"name":{},"upstream":{},{}}})", i ? "," : "", quoted(route.name),
+                          quoted(route.upstream),
+                          latency_members(observe::LiveStats::global().route(route.name), now));
   }
   routes += "]";
   co_return json_response(

@@ -5,6 +5,7 @@
 
 #include "compress/coding_choice.h"
 #include "compress/encoder.h"
+#include "observe/live_stats.h"
 
 namespace centinela::compress {
 namespace {
@@ -78,6 +79,12 @@ class CompressionStage final : public stage::Stage {
     const bool written = piece.last
                              ? state->encoder->write_last(piece.data, state->out)
                              : piece.data.empty() || state->encoder->write(piece.data, state->out);
+    // The dashboard's compression savings (streamed bodies; stored variants
+    // were counted when they were compressed).
+    if (written && piece.data.size() > state->out.size()) {
+      observe::LiveStats::global().series().add(observe::LiveCount::compression_saved_bytes,
+                                                piece.data.size() - state->out.size());
+    }
     piece.data = state->out;
     if (!written) piece.broken = true;
     if (piece.last || !written) state->encoder.reset();

@@ -8,6 +8,7 @@
 #include "net/tunnel.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
+#include "observe/live_stats.h"
 #include "pipeline/run.h"
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
@@ -363,15 +364,50 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   return record;
 }
 
+// The dashboard's per-second counts, and the request when it was slow.
+void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
+                const proxy::Route* route, const Outcome& outcome,
+                std::chrono::system_clock::time_point start_wall, double duration_s) {
+  using observe::LiveCount;
+  observe::LiveStats& live = observe::LiveStats::global();
+  observe::LiveSeries& series = live.series();
+  series.add(LiveCount::requests);
+  if (outcome.status >= 500) series.add(LiveCount::errors_5xx);
+  if (outcome.status >= 400 && outcome.status < 500) series.add(LiveCount::errors_4xx);
+  series.add(LiveCount::bytes_sent, outcome.bytes_sent);
+  const bool hit = outcome.cache == "HIT" || outcome.cache == "STALE";
+  if (hit) {
+    series.add(LiveCount::cache_hits);
+    series.add(LiveCount::offloaded_requests);
+    series.add(LiveCount::offloaded_bytes, outcome.bytes_sent);
+  } else if (outcome.cache == "MISS") {
+    series.add(LiveCount::cache_misses);
+  }
+  if (outcome.status == 429 && ctx.ratelimit.starts_with("limited")) {
+    series.add(LiveCount::rate_limited);
+  }
+  if (ctx.waf_action == "blocked") series.add(LiveCount::waf_blocked);
+  if (duration_s < std::chrono::duration<double>(runtime.config().log.slow_request.slow).count()) {
+    return;
+  }
+  const auto unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count();
+  live.slow_requests().record(observe::make_slow_request(
+      unix_ms, ctx.request_id, route != nullptr ? std::string_view(route->name()) : "",
+      outcome.method, outcome.path, outcome.status, duration_s * 1000.0, outcome.timings.connect_ms,
+      outcome.timings.response_ms, outcome.timings.total_ms));
+}
+
 void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
             const proxy::Route* route, const Outcome& outcome, SteadyTime start,
             std::chrono::system_clock::time_point start_wall) {
   const SteadyTime now = SteadyClock::now();
   const double duration_s = std::chrono::duration<double>(now - start).count();
-  // A tunnel's lifetime is not a request's latency: the histogram gets its handshake.
+  // A tunnel's lifetime is not a request's latency: the histograms get its handshake.
   const double latency_s =
       outcome.tunnel_opened ? std::chrono::duration<double>(*outcome.tunnel_opened - start).count()
                             : duration_s;
+  count_live(runtime, ctx, route, outcome, start_wall, latency_s);
   if (route != nullptr) {
     route->metrics().record(outcome.method, outcome.status, latency_s);
   } else {

@@ -4,6 +4,7 @@
 #include "net/body_writer.h"
 #include "net/deadline.h"
 #include "net/worker.h"
+#include "observe/live_stats.h"
 #include "observe/metrics.h"
 #include "proxy/forward_headers.h"
 #include "proxy/upstream_cluster.h"
@@ -71,6 +72,7 @@ asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink
   if (result != TryOutcome::done) co_return result;
   plan_.timings.total_ms = ms_since(sent);
   plan_.cluster.duration_histogram().observe(plan_.timings.total_ms / 1000.0);
+  plan_.cluster.latency_windows().observe(plan_.timings.total_ms / 1000.0);
   co_return TryOutcome::done;
 }
 

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "observe/live_stats.h"
 #include "observe/metrics.h"
 
 namespace centinela::proxy {
@@ -24,7 +25,8 @@ RouteMetrics::RouteMetrics(std::string route_name, bool caches)
       duration_(&observe::Registry::global().histogram(
           "centinela_request_duration_seconds",
           "Time from the request's first byte to the end of its response",
-          {{"route", route_name_}})) {
+          {{"route", route_name_}})),
+      latency_(&observe::LiveStats::global().route(route_name_)) {
   if (!caches) return;
   static constexpr std::array<std::string_view, kCacheResults> kResults = {
       "hit", "miss", "stale", "bypass", "revalidated", "coalesced"};
@@ -61,6 +63,7 @@ observe::Counter& RouteMetrics::counter_for(std::size_t method_index, std::strin
 void RouteMetrics::record(std::string_view method, unsigned status, double duration_seconds) {
   counter_for(method_index(method), method, status).inc();
   duration_->observe(duration_seconds);
+  latency_->observe(duration_seconds);
 }
 
 }  // namespace centinela::proxy

@@ -11,6 +11,7 @@
 namespace centinela::observe {
 class Counter;
 class Histogram;
+class LatencyWindows;
 }  // namespace centinela::observe
 
 namespace centinela::proxy {
@@ -35,6 +36,7 @@ class RouteMetrics {
 
   std::string route_name_;
   observe::Histogram* duration_;
+  observe::LatencyWindows* latency_;  // /admin/stats percentiles, the dashboard
   std::array<observe::Counter*, kCacheResults> cache_{};
   std::array<std::array<std::atomic<observe::Counter*>, kStatuses>, kMethods> counters_{};
 };

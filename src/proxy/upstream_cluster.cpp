@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include "observe/event_log.h"
+#include "observe/live_stats.h"
 #include "observe/metrics.h"
 
 namespace centinela::proxy {
@@ -57,6 +58,7 @@ UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config)
   duration_ = &registry.histogram("centinela_upstream_duration_seconds",
                                   "Time from sending a request upstream to its complete response",
                                   {{"upstream", config.name}});
+  latency_ = &observe::LiveStats::global().upstream(config.name);
 }
 
 int UpstreamCluster::pick(std::uint64_t tried, SteadyTime now) {
@@ -97,6 +99,7 @@ void UpstreamCluster::record_success(std::size_t index) {
   auto& s = servers_[index];
   if (s.consecutive_failures.load(std::memory_order_relaxed) != 0) {
     s.consecutive_failures.store(0, std::memory_order_relaxed);
+    s.ejections.fetch_add(1, std::memory_order_relaxed);
   }
 }
 
@@ -125,6 +128,7 @@ void UpstreamCluster::inherit_health(const UpstreamCluster& previous, SteadyTime
     for (std::size_t j = 0; j < previous.server_count_; ++j) {
       const UpstreamServer& old = previous.servers_[j];
       if (old.endpoint.text != server.endpoint.text || old.address != server.address) continue;
+      server.ejections.store(old.ejections.load(std::memory_order_relaxed));
       if (checked) server.active_healthy.store(old.active_healthy.load(std::memory_order_relaxed));
       if (passive) {
         server.consecutive_failures.store(old.consecutive_failures.load(std::memory_order_relaxed));

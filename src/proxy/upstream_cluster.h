@@ -16,6 +16,7 @@
 namespace centinela::observe {
 class Gauge;
 class Histogram;
+class LatencyWindows;
 }  // namespace centinela::observe
 
 namespace centinela::proxy {
@@ -32,6 +33,7 @@ struct UpstreamServer {
   // Passive health: consecutive failures, and until when the server is ejected.
   std::atomic<unsigned> consecutive_failures{0};
   std::atomic<std::int64_t> ejected_until_ns{0};
+  std::atomic<std::uint64_t> ejections{0};  // since start (kept across reloads)
   std::atomic<unsigned> in_flight{0};
   observe::Gauge* healthy_gauge = nullptr;
 
@@ -68,6 +70,8 @@ class UpstreamCluster {
   void publish_availability(SteadyTime now);
 
   observe::Histogram& duration_histogram() { return *duration_; }
+  // The same durations for /admin/stats' percentiles and the dashboard.
+  observe::LatencyWindows& latency_windows() { return *latency_; }
 
  private:
   config::UpstreamConfig config_;
@@ -75,6 +79,7 @@ class UpstreamCluster {
   std::size_t server_count_ = 0;
   std::atomic<std::uint64_t> next_{0};
   observe::Histogram* duration_ = nullptr;
+  observe::LatencyWindows* latency_ = nullptr;
 };
 
 }  // namespace centinela::proxy
