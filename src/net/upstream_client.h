@@ -33,6 +33,7 @@ class UpstreamClient final : public stage::Upstream {
   // For the access log.
   std::string_view name() const;
   const UpstreamTimings& timings() const { return timings_; }
+  const UpstreamReport& report() const { return report_; }
 
  private:
   centinela::http::BodyFraming render_head(const stage::RequestContext& ctx,
@@ -45,6 +46,7 @@ class UpstreamClient final : public stage::Upstream {
   DeadlineWatch& watch_;
   std::string& head_;
   UpstreamTimings timings_;
+  UpstreamReport report_;
 };
 
 }  // namespace centinela::net

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "proxy/upstream_server_metrics.h"
 
 namespace centinela::observe {
 class Gauge;
@@ -34,6 +35,8 @@ struct UpstreamServer {
   std::atomic<std::int64_t> ejected_until_ns{0};
   std::atomic<unsigned> in_flight{0};
   observe::Gauge* healthy_gauge = nullptr;
+  UpstreamServerMetrics metrics;
+  std::string address_text;  // "ip:port" (IPv6 in brackets), for the access log
 
   bool is_available(SteadyTime now) const;
 };
