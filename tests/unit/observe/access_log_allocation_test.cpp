@@ -64,7 +64,7 @@ std::size_t allocations_formatting(config::AccessLogSchema schema) {
   const AccessLogFormat format = make_access_log_format(cfg);
   const AccessLogRecord record = busy_record();
   std::string buffer;
-  buffer.reserve(64 * 1024);
+  buffer.reserve(256 * 1024);
   append_access_line(buffer, record, format);  // warms anything lazily made
   buffer.clear();
   g_allocations = 0;
