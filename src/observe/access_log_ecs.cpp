@@ -1,5 +1,7 @@
 #include "observe/access_log_ecs.h"
 
+#include <cmath>
+
 #include "observe/json_escape.h"
 #include "observe/json_fields.h"
 #include "observe/json_object_writer.h"
@@ -18,7 +20,7 @@ void add_event(JsonObjectWriter& line, const AccessLogRecord& record) {
                         : record.status >= 500 ? "failure"
                                                : "success");
   if (is_measured_ms(record.duration_ms)) {
-    event.number("duration", static_cast<std::uint64_t>(record.duration_ms * 1e6 + 0.5));
+    event.number("duration", static_cast<std::uint64_t>(std::llround(record.duration_ms * 1e6)));
   }
 }
 
