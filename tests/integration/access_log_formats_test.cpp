@@ -1,8 +1,10 @@
 // log.access.format: the same request logged with Elastic Common Schema
 // names (nested objects) and as an OpenTelemetry log record (attributes with
 // the HTTP semantic conventions' names).
+#include <csignal>
 #include <regex>
 
+#include "child_process.h"
 #include "gateway_fixture.h"
 
 namespace itest {
@@ -131,6 +133,54 @@ TEST_F(AccessLogFormatsTest, GatewayErrorIsAnErrorRecordWithItsType) {
   const JsonValue* error_type = entry->get("attributes")->get("error.type");
   ASSERT_TRUE(error_type) << access_log_text();
   EXPECT_EQ(error_type->text, "connect_refused");
+}
+
+TEST_F(AccessLogFormatsTest, ReloadSwitchesTheFormat) {
+  ASSERT_TRUE(start_gateway());
+  HttpResponse before = get("/before");
+  ASSERT_EQ(before.status, 200) << before.error;
+  const std::string before_id = before.header("x-request-id").value_or("?");
+  ASSERT_TRUE(wait_for_access_log([&](const JsonValue& e) {
+    return e.string_at("request_id") == before_id;
+  })) << access_log_text();
+
+  const auto reloads = [&] {
+    return metric("centinela_config_reloads_total", {{"result", "success"}}).value_or(0);
+  };
+  const double reloaded = reloads();
+  config_.access_log_format = "ecs";
+  write_config_file();
+  ASSERT_TRUE(gateway_->send_signal(SIGHUP));
+  ASSERT_TRUE(eventually([&] { return reloads() >= reloaded + 1; }, 3000ms))
+      << gateway_->stderr_text();
+
+  HttpResponse after = get("/after");
+  ASSERT_EQ(after.status, 200) << after.error;
+  const std::string after_id = after.header("x-request-id").value_or("?");
+  auto entry = wait_for_access_log(
+      [&](const JsonValue& e) { return e.string_at("http.request.id") == after_id; });
+  ASSERT_TRUE(entry) << access_log_text();
+  EXPECT_EQ(entry->string_at("url.path"), "/after");
+}
+
+TEST(AccessLogFormatCheck, UnknownFormatIsAFileLineErrorWithASuggestion) {
+  TempDir dir;
+  GatewayConfig config;
+  config.listen_port = 18080;
+  config.admin_port = 19901;
+  config.access_log_path = dir.file("access.log");
+  config.access_log_format = "otlp";
+  config.upstreams["api"] = R"({servers: ["127.0.0.1:9000"]})";
+  config.routes = {R"({match: {prefix: "/"}, upstream: api})"};
+  const std::string path = dir.write("bad.yaml", config.render());
+
+  CommandResult result = run_command({centinela_binary(), "check", "-c", path});
+  EXPECT_EQ(result.exit_code, 1) << result.output();
+  const std::regex kProblem(
+      ":\\d+:\\d+: log\\.access\\.format: unknown format 'otlp'.*did you "
+      "mean 'otel'\\?");
+  EXPECT_NE(result.output().find(path + ":"), std::string::npos) << result.output();
+  EXPECT_TRUE(std::regex_search(result.output(), kProblem)) << result.output();
 }
 
 }  // namespace
