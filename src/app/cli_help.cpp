@@ -14,7 +14,7 @@ const std::string_view kUsage =
     "                  print the version, commit, build type, compiler and features\n"
     "\n"
     "`centinela COMMAND --help` describes one command.\n"
-    "signals (run): SIGTERM/SIGINT drain and exit, SIGHUP reloads FILE\n";
+    "signals (run): SIGTERM/SIGINT drain and exit, SIGHUP reloads FILE, SIGUSR1 reopens logs\n";
 
 namespace {
 
@@ -32,6 +32,7 @@ constexpr std::string_view kRunHelp =
     "  SIGTERM, SIGINT   stop accepting, finish in-flight requests within\n"
     "                    server.drain_timeout, exit 0\n"
     "  SIGHUP            reload FILE; a file that does not load keeps the running one\n"
+    "  SIGUSR1           reopen the log files at their paths (after logrotate moved them)\n"
     "\n"
     "Under systemd (Type=notify), readiness, reloads and stopping are reported to\n"
     "$NOTIFY_SOCKET.\n";

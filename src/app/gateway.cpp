@@ -110,6 +110,7 @@ std::string listen_text(const config::Config& config) {
 Gateway::Gateway(std::string config_path, config::Config initial)
     : state_(std::make_unique<State>()) {
   auto& s = *state_;
+  s.signals.add(SIGUSR1);  // the log files reopened (asio's constructor takes three)
   s.config_path = std::move(config_path);
   s.config = std::make_shared<const config::Config>(std::move(initial));
   s.start_cache();  // before the routes' chains, whose cache stages use it
@@ -288,6 +289,10 @@ void Gateway::State::wait_for_signal() {
     if (ec) return;
     if (signal_number == SIGHUP) {
       reload();
+    } else if (signal_number == SIGUSR1) {
+      // logrotate's postrotate: the files at their paths again, nothing else.
+      access_log->reopen();
+      observe::log_event(observe::Level::info, "log files reopened");
     } else {
       begin_drain(signal_number);
     }

@@ -16,6 +16,8 @@
 #include "cache/l2_ttl.h"
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
+#include "config/ascii.h"
+#include "config/value_template.h"
 #include "observe/metrics.h"
 
 namespace centinela::cache {
@@ -45,6 +47,19 @@ bool keys_on(const config::CacheConfig& policy, std::string_view part) {
   return std::find(policy.key.begin(), policy.key.end(), part) != policy.key.end();
 }
 
+// The fields `edits` fill from per-request variables.
+std::vector<std::string> per_request_fields(const config::HeaderEditsConfig& edits) {
+  std::vector<std::string> names;
+  for (const auto* list : {&edits.set, &edits.add}) {
+    for (const config::HeaderValue& field : *list) {
+      std::string problem;
+      const auto parsed = config::parse_value_template(field.value, problem);
+      if (parsed && parsed->has_variables()) names.push_back(config::ascii_lower(field.name));
+    }
+  }
+  return names;
+}
+
 }  // namespace
 
 std::unique_ptr<stage::Stage> make_cache_stage(const config::Config& config,
@@ -62,6 +77,7 @@ CacheStage::CacheStage(const config::Config& config, const config::RouteConfig& 
       route_name_(route.name),
       credentials_(credential_fields(config)),
       compresses_(route.compression.enabled),
+      per_request_fields_(per_request_fields(route.request_headers)),
       l1_(*services.l1),
       coalescer_(*services.coalescer),
       instance_id_(services.instance_id),

@@ -114,6 +114,10 @@ class CacheStage final : public stage::Stage {
   std::string route_name_;
   std::optional<config::IdentityConfig> credentials_;  // where identity reads credentials from
   bool compresses_ = false;                            // the route compresses for its clients
+  // Lower-case names of the fields the route's request_headers fill per
+  // request ($user, $client_ip...): the origin sees a value the client's
+  // request does not carry, so a Vary on one cannot be keyed.
+  std::vector<std::string> per_request_fields_;
   MemoryStore& l1_;
   Coalescer& coalescer_;
   std::string instance_id_;

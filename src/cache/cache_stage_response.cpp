@@ -1,6 +1,7 @@
 // The cache stage's response direction: storing what the upstream sent, the
 // 304 that refreshes a stale entry, stale-if-error, invalidation after an
 // unsafe method, and the end of the exchange (store, coalescing, charges).
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -69,6 +70,15 @@ ResponseVerdict CacheStage::on_fetched(RequestContext& ctx, CacheState& state, R
   // would answer GETs with nothing. HEAD is served from entries GET made.
   if (verdict == StoreVerdict::ok && ctx.request.method() == stage::http::verb::head) {
     verdict = StoreVerdict::method;
+  }
+  // A choice the origin made by a field the route filled per request: keyed
+  // by the client's value of it, the entry would reach other users.
+  if (verdict == StoreVerdict::ok &&
+      std::any_of(plan.vary_names.begin(), plan.vary_names.end(), [this](const std::string& name) {
+        return std::find(per_request_fields_.begin(), per_request_fields_.end(), name) !=
+               per_request_fields_.end();
+      })) {
+    verdict = StoreVerdict::vary_star;
   }
   const bool fits = !response.length || *response.length <= policy_.max_object_size;
   if (verdict == StoreVerdict::ok && fits) {

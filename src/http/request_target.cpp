@@ -26,13 +26,19 @@ bool is_escape_at(std::string_view text, std::size_t i) {
   return i + 2 < text.size() && is_hex_digit(text[i + 1]) && is_hex_digit(text[i + 2]);
 }
 
-TargetError check_query(std::string_view query) {
+// Sent raw by curl and hand-written scripts, escaped by browsers (WHATWG's
+// query percent-encode set): accepted in a query and escaped on the way.
+constexpr bool is_escaped_in_query(char c) { return c == '"' || c == '<' || c == '>'; }
+
+TargetError check_query(std::string_view query, bool& needs_escapes) {
   for (std::size_t i = 0; i < query.size(); ++i) {
     const char c = query[i];
     if (c == '%') {
       if (!is_escape_at(query, i)) return TargetError::bad_escape;
       i += 2;
-    } else if (!is_pchar(c) && c != '/' && c != '?' && !is_browser_raw(c)) {
+    } else if (is_escaped_in_query(c)) {
+      needs_escapes = true;
+    } else if (!is_pchar(c) && c != '/' && c != '?' && !is_browser_raw(c) && c != '\\') {
       return TargetError::bad_char;
     }
   }
@@ -106,9 +112,19 @@ TargetError parse_request_target(std::string_view target, RequestTarget& out) {
   if (question != std::string_view::npos) {
     out.has_query = true;
     out.query = rest.substr(question + 1);
-    return check_query(out.query);
+    return check_query(out.query, out.query_needs_escapes);
   }
   return TargetError::none;
+}
+
+void append_normal_query(std::string_view query, std::string& out) {
+  for (const char c : query) {
+    if (is_escaped_in_query(c)) {
+      append_escape(out, static_cast<unsigned char>(c));
+    } else {
+      out += c;
+    }
+  }
 }
 
 PathResult normalize_path(std::string_view path, std::string& out) {

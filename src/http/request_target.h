@@ -27,17 +27,24 @@ enum class TargetError {
 
 struct RequestTarget {
   TargetForm form = TargetForm::origin;
-  std::string_view authority;       // absolute-form only, unvalidated (see authority.h)
-  std::string_view path;            // as sent; empty for absolute-form without a path
-  std::string_view query;           // without its '?'
-  bool has_query = false;           // "/a?" has an empty query, "/a" none
-  std::string_view path_and_query;  // from the path on, as sent ("" when the path is empty)
+  std::string_view authority;        // absolute-form only, unvalidated (see authority.h)
+  std::string_view path;             // as sent; empty for absolute-form without a path
+  std::string_view query;            // without its '?'
+  bool has_query = false;            // "/a?" has an empty query, "/a" none
+  std::string_view path_and_query;   // from the path on, as sent ("" when the path is empty)
+  bool query_needs_escapes = false;  // holds a byte append_normal_query escapes
 };
 
 // Splits and checks `target`. The query may hold what RFC 3986 allows plus
-// the bytes browsers leave unencoded there ([ ] { } | ^ `); it is not
-// rewritten. The path is checked by normalize_path.
+// the bytes browsers leave unencoded there ([ ] { } | ^ ` \), kept as sent,
+// and " < > which scripts and typed URLs send raw where browsers escape them
+// (append_normal_query escapes those). The path is checked by normalize_path.
 TargetError parse_request_target(std::string_view target, RequestTarget& out);
+
+// Appends `query` (checked by parse_request_target) with " < > as %22 %3C
+// %3E, the spelling a browser sends: one resource, one spelling, and no
+// quote or angle bracket for an origin's parser or log to trip on.
+void append_normal_query(std::string_view query, std::string& out);
 
 // What normalising a path found that the gateway refuses unless the route
 // says `normalize_path: false`: each could make an origin see another path

@@ -112,8 +112,8 @@ Refusal settle_target(RequestParser& parser, const proxy::Route* route, IntakeBu
   const centinela::http::RequestTarget& sent = vetted.target;
   const bool normalize = route == nullptr || route->config().normalize_path;
   if (normalize && vetted.path_flags != 0) return {400, flag_reason(vetted.path_flags)};
-  const bool unchanged =
-      sent.form == centinela::http::TargetForm::origin && (!normalize || sent.path == buffers.path);
+  const bool unchanged = sent.form == centinela::http::TargetForm::origin &&
+                         (!normalize || (sent.path == buffers.path && !sent.query_needs_escapes));
   buffers.sent_target.clear();
   if (!unchanged) {
     buffers.sent_target.assign(req.target());
@@ -126,7 +126,11 @@ Refusal settle_target(RequestParser& parser, const proxy::Route* route, IntakeBu
     }
     if (sent.has_query) {
       buffers.target += '?';
-      buffers.target += sent.query;
+      if (normalize) {
+        centinela::http::append_normal_query(sent.query, buffers.target);
+      } else {
+        buffers.target += sent.query;
+      }
     }
     req.target(buffers.target);
   }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "observe/access_log_format.h"
 #include "observe/event_log.h"
@@ -110,6 +111,7 @@ struct AccessLog::State {
       const bool stopping = stop;
       std::optional<config::AccessLogConfig> new_sink = std::move(pending_sink);
       std::optional<config::AccessLogConfig> new_incident_sink = std::move(pending_incident_sink);
+      const bool reopen = std::exchange(reopen_requested, false);
       pending_sink.reset();
       pending_incident_sink.reset();
       wake_requested.store(false, std::memory_order_relaxed);
@@ -119,6 +121,10 @@ struct AccessLog::State {
       drain_buffers();
       if (new_sink) sink.open(*new_sink);
       if (new_incident_sink) incident_sink.open(*new_incident_sink);
+      if (reopen) {
+        sink.reopen();
+        incident_sink.reopen();
+      }
       report_drops();
 
       lock.lock();
@@ -174,6 +180,7 @@ struct AccessLog::State {
   std::uint64_t completed = 0;
   std::optional<config::AccessLogConfig> pending_sink;
   std::optional<config::AccessLogConfig> pending_incident_sink;
+  bool reopen_requested = false;  // SIGUSR1: the files again at their paths
 
   // Writer thread only.
   LogSink sink;
@@ -249,6 +256,14 @@ void AccessLog::reconfigure(const config::LogConfig& cfg,
                             const config::IncidentLogConfig& incidents) {
   state_->set_format(cfg, incidents);
   state_->request_cycle_and_wait(cfg.access, incident_sink_config(cfg, incidents));
+}
+
+void AccessLog::reopen() {
+  {
+    std::lock_guard lock(state_->control_mutex);
+    state_->reopen_requested = true;
+  }
+  state_->request_cycle_and_wait(std::nullopt, std::nullopt);
 }
 
 void AccessLog::flush() { state_->request_cycle_and_wait(std::nullopt, std::nullopt); }

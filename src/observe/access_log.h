@@ -76,6 +76,11 @@ class AccessLog {
   void reconfigure(const config::LogConfig& cfg);
   void reconfigure(const config::LogConfig& cfg, const config::IncidentLogConfig& incidents);
 
+  // Reopens the log files at their paths (external rotation moved them
+  // away; SIGUSR1) after writing out what was buffered, and returns when the
+  // writer has done it. The configuration stays as it is.
+  void reopen();
+
   // Blocks until every line written before the call has been handed to the
   // sink (written to the file / stream).
   void flush();

@@ -47,6 +47,14 @@ void LogSink::open(const config::AccessLogConfig& cfg, std::chrono::system_clock
   open_file(now);
 }
 
+void LogSink::reopen(std::chrono::system_clock::time_point now) {
+  if (kind_ != Kind::file) return;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  next_open_attempt_ = {};
+  open_file(now);
+}
+
 bool LogSink::open_file(std::chrono::system_clock::time_point now) {
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) {

@@ -27,6 +27,10 @@ class LogSink {
             std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
   void close();
 
+  // Opens the same file again (a tool moved it away: logrotate's
+  // `postrotate`, SIGUSR1). Streams and "off" are left as they are.
+  void reopen(std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
   // Appends whole lines, rotating the file first when it is due: daily at UTC
   // midnight, or by size so that no file exceeds max_size (a single line
   // longer than max_size gets a file of its own).

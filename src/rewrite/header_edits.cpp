@@ -47,7 +47,8 @@ std::string_view expand(const config::ValueTemplate& value, const stage::Request
   if (value.parts.size() == 1 && value.parts.front().variable == config::TemplateVariable::none) {
     return value.parts.front().literal;  // lives as long as the chain
   }
-  std::string text;
+  thread_local std::string text;  // reused: one arena copy per value
+  text.clear();
   for (const config::TemplatePart& part : value.parts) {
     if (part.variable == config::TemplateVariable::none) {
       text += part.literal;

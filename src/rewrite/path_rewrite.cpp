@@ -26,14 +26,11 @@ bool PathRewrite::apply(std::string_view target, std::string& out) const {
   const std::string_view query =
       query_at == std::string_view::npos ? std::string_view() : target.substr(query_at);
   bool changed = false;
-  std::string stripped;
-  // "/api" strips "/api" and "/api/x", never "/apiary".
-  if (!strip_prefix_.empty() && path.starts_with(strip_prefix_) &&
-      (path.size() == strip_prefix_.size() || path[strip_prefix_.size()] == '/' ||
-       strip_prefix_ == "/")) {
-    path.remove_prefix(strip_prefix_.size());
-    stripped = path.empty() || path.front() != '/' ? "/" + std::string(path) : std::string(path);
-    path = stripped;
+  // "/api" strips "/api" and "/api/x", never "/apiary"; "/" strips nothing.
+  const std::size_t n = strip_prefix_.size();
+  if (n > 1 && path.starts_with(strip_prefix_) && (path.size() == n || path[n] == '/')) {
+    path.remove_prefix(n);
+    if (path.empty()) path = "/";
     changed = true;
   }
   out.clear();

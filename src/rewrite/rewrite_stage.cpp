@@ -43,10 +43,11 @@ class RewriteStage final : public stage::Stage {
                                           stage::Response& response) override {
     for (const std::string& name : response_.remove) response.fields.erase(name);
     for (const TemplatedField& field : response_.set) {
-      response.fields.set(field.name, expand(field.value, ctx, route_));
+      // Views: the value lives in the request's arena or in this stage.
+      response.fields.set_view(field.name, expand(field.value, ctx, route_));
     }
     for (const TemplatedField& field : response_.add) {
-      response.fields.add(field.name, expand(field.value, ctx, route_));
+      response.fields.add_view(field.name, expand(field.value, ctx, route_));
     }
     return stage::ResponseVerdict::proceed();
   }

@@ -61,12 +61,58 @@ REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@detectPath" \
   tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
 
+# A backslash is written \x5c: in @rx, `\\` reads as `\` (ModSecurity 2's quoting,
+# compile_operator.cpp), which would leave `\|`, a literal bar.
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx (?i)(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c)){2,}|(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c))+(?:etc|windows|winnt|boot\.ini|usr|var|proc)\b" \
+  "id:9700410,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'Path traversal spelt to evade decoding (0x2e, half and broken escapes)',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx [\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}|[\xf8-\xfb][\x80-\xbf]{4}|[\xfc\xfd][\x80-\xbf]{5}" \
+  "id:9700420,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'Overlong UTF-8 (RFC 3629 forbids it; a way past decoders that check the short form)',\
+  logdata:'%{matched_var_name}',\
+  tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
 SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS|REQUEST_FILENAME|\
 XML:/* "@rx (?i)\$\{(?:[^{}]{0,15}\$\{|jndi:|ctx:|java:|env:|sys:|lower:|upper:|::-)" \
   "id:9700500,phase:2,pass,t:none,t:urlDecodeUni,log,\
   msg:'Log4j lookup (JNDI injection, CVE-2021-44228)',\
   logdata:'%{matched_var} in %{matched_var_name}',\
   tag:'centinela/log4j',tag:'attack-rce',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+# Query languages and template engines with no tokeniser here: what a value
+# must hold to escape into one (an operator object, a statement after a broken
+# string, a filter closed and another opened, an expression that reaches for
+# the runtime) - never a bare metacharacter. Written on bench/waf's train
+# split, checked against its benign traffic (0 hits).
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|XML:/* "@rx (?i)(?:^|[\[{,.\s\"'])[$](?:ne|eq|gte?|lte?|in|nin|regex|where|exists|expr|or|and|nor|not|elemMatch|size|all|mod|function|accumulator|lookup|jsonSchema)\b(?:\s*[\"'\]]?\s*[:=\]]|$)|[\"'][&](?:ne|eq|gte?|lte?|in|nin|regex|where|exists|expr|or|and|nor|not|elemMatch|size|all|mod|function|accumulator|lookup|jsonSchema)[\"']\s*:|\[\s*[$][a-z]+\s*\]|\bthis\.\w+\.(?:match|constructor|valueOf|toString)\s*\(|\bdb\.\w+\.(?:insert|find|update|remove|drop|mapReduce|aggregate|save|delete\w*)\s*\(|(?:^\s*\d+|[\"'])\s*;\s*(?:return\b|var\s|let\s|const\s|while\s*\(|do\s*\{|for\s*\(|if\s*\(|function\s*\(|sleep\s*\(|\w+\s*=\s*new\s)|\|\|\s*(?:\d+\s*==\s*\d+|true\b|[\"']\w*[\"']\s*==)|[\"']\s*&&\s*this\." \
+  "id:9700600,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'NoSQL injection (MongoDB query operators, server-side JavaScript)',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/nosql',tag:'attack-injection-generic',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|XML:/* "@rx (?:\{\{|\$\{|#\{|\*\{|@\{|<%=?|\{%|\[#|\[\[|\{\$)(?:\s*[\"']?\d+[\"']?\s*[*+/%-]\s*[\"']?\d+[\"']?\s*(?:\}\}?|%>|\]\]|\})|[^\n]{0,200}?(?:__\w+__|\bgetClass\s*\(|\bforName\s*\(|\bT\s*\(\s*java\.|java\.lang\.|\bRuntime\b|\bProcessBuilder\b|\bos\.(?:system|popen|environ)|\bsubprocess\b|\bpopen\s*\(|\bexec\s*\(|\beval\s*\(|\bsystem\s*\(|\|\s*attr\s*\(|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['\"](?:system|exec|passthru|shell_exec|popen)|\bself\.\w+\.|\bconfig\s*\.\s*(?:items|iteritems|from_\w+|__)|\bapp\.request\b|\brequest\.(?:application|args|environ|values)\b|\bdump\s*\(|\bcycler\b|\bjoiner\b|\blipsum\b|\bfreemarker\b|\?new\s*\(|\bgetRuntime\b|\bgetEngineByName\b|\.(?:class|mro|subclasses|bases?|globals|builtins|init)\b\s*[.(\[]|\brequire\s*\(\s*['\"]child_process|\bmainModule\b|\bconstructor\s*\())|\{\{\s*(?:self|request|config|settings|session|app|_self)\s*\}\}|@\(\s*\d+\s*[*+/%-]\s*\d+\s*\)|\{php\}|<#assign\b|\[#assign\b|\{\{\s*[\"'][^\"']*[\"']\s*\.\s*\w+\s*\(" \
+  "id:9700700,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'Server-side template injection',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/ssti',tag:'attack-injection-generic',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|XML:/* "@rx ^[^()]*\)\s*\(\s*(?:[|&!]|[\w.-]+\s*[~<>]?=|\))|^[^()]*\*\s*\)\s*(?:\)|\(|\||&|$)|^\s*[\w.@-]*\*\s*\(\s*[|&!]\s*\(" \
+  "id:9700800,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'LDAP filter injection',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/ldap',tag:'attack-injection-generic',tag:'paranoia-level/1',severity:'CRITICAL',\
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
 )rules";
 
@@ -84,7 +130,7 @@ seclang::ParseResult builtin_rules() {
 }
 
 NativeSet native_rule_family(std::uint32_t id) {
-  if (id < kFirstNativeRule || id >= kFirstNativeRule + 600) return 0;
+  if (id < kFirstNativeRule || id >= kFirstNativeRule + 900) return 0;
   switch ((id - kFirstNativeRule) / 100) {
     case 1:
       return kNativeSql;
@@ -94,6 +140,11 @@ NativeSet native_rule_family(std::uint32_t id) {
       return kNativeShell;
     case 4:
       return kNativePath;
+    case 6:  // NoSQL: an injection into a query, as SQL
+    case 8:  // LDAP filters: likewise
+      return kNativeSql;
+    case 7:  // template expressions run code on the server
+      return kNativeShell;
     default:
       return kNativeSql | kNativeXss | kNativeShell | kNativePath;  // log4j: any of them
   }

@@ -93,7 +93,10 @@ bool keep_rule(const RuleSet& set, Rule& rule, const ProgramOptions& options) {
   if (options.profile == Profile::api) {
     if (api_off(rule.id)) return false;
     rule.gate = api_gate(rule.id);
-    rule.hides_code = rule.id >= 930000 && rule.id < 945000;
+    // The attack families, CRS's and the pattern rules beside the tokenisers
+    // (NoSQL, templates, LDAP: a snippet in a fence is shown, not run).
+    rule.hides_code =
+        (rule.id >= 930000 && rule.id < 945000) || (rule.id >= 9700600 && rule.id < 9700900);
   }
   if ((rule.phase == 3 || rule.phase == 4) && !options.inspect_response) return false;
   if (in_ranges(rule.id, set.removed_ids) || rule_has_tag(set, rule, set.removed_tags)) {

@@ -6,9 +6,9 @@ namespace centinela::waf {
 namespace {
 
 constexpr std::array<std::string_view, kFindingGroups> kGroupNames = {
-    "sqli",    "xss",        "rce",        "lfi",          "rfi",         "php",
-    "java",    "nodejs",     "protocol",   "scanner",      "fixation",    "multipart",
-    "generic", "native_sql", "native_xss", "native_shell", "native_path",
+    "sqli",       "xss",          "rce",         "lfi",      "rfi",       "php",     "java",
+    "nodejs",     "protocol",     "scanner",     "fixation", "multipart", "generic", "native_sql",
+    "native_xss", "native_shell", "native_path", "nosql",    "ssti",      "ldap",
 };
 
 // 1 µs to 10 ms: the stage's budget is tens of microseconds.
@@ -23,12 +23,15 @@ std::string_view to_string(FindingGroup group) {
 
 FindingGroup group_of_rule(std::uint32_t rule) {
   // Native rules (builtin_rules.h): 9700100 SQL, 9700200 XSS, 9700300 shell,
-  // 9700400 path, 9700500 Log4j.
+  // 9700400 path, 9700500 Log4j, 9700600 NoSQL, 9700700 templates, 9700800 LDAP.
   if (rule >= 9'700'100 && rule < 9'700'500) {
     return static_cast<FindingGroup>(static_cast<unsigned>(FindingGroup::native_sql) +
                                      (rule - 9'700'100) / 100);
   }
   if (rule >= 9'700'500 && rule < 9'700'600) return FindingGroup::java;
+  if (rule >= 9'700'600 && rule < 9'700'700) return FindingGroup::nosql;
+  if (rule >= 9'700'700 && rule < 9'700'800) return FindingGroup::ssti;
+  if (rule >= 9'700'800 && rule < 9'700'900) return FindingGroup::ldap;
   switch (rule / 1000) {
     case 913:
       return FindingGroup::scanner;

@@ -44,9 +44,11 @@ enum class FindingGroup : std::uint8_t {
   native_xss,
   native_shell,
   native_path,
+  nosql,
+  ssti,
+  ldap,
 };
-inline constexpr std::size_t kFindingGroups =
-    static_cast<std::size_t>(FindingGroup::native_path) + 1;
+inline constexpr std::size_t kFindingGroups = static_cast<std::size_t>(FindingGroup::ldap) + 1;
 
 std::string_view to_string(FindingGroup group);
 

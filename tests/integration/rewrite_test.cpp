@@ -110,5 +110,27 @@ TEST_F(RewriteTest, AVariableCannotSplitAHeaderLine) {
   EXPECT_TRUE(forwarded == "u=eveX-Injected: 1" || forwarded == "u=") << forwarded;
 }
 
+// The origin chooses its answer by a field the route fills per client and
+// says so with Vary: keyed by the client's request (which does not carry the
+// field), one client's answer would be served to the next. Not stored.
+TEST_F(RewriteTest, AVaryOnAPerClientFieldIsNotShared) {
+  origin_.on("/profile", [](const ReceivedRequest& request) {
+    OriginReply reply = OriginReply::text(200, "for " + request.header("x-client").value_or("?"));
+    reply.headers = {{"Cache-Control", "public, max-age=60"}, {"Vary", "X-Client"}};
+    return reply;
+  });
+  config_.trusted_proxies = {"127.0.0.1/32"};
+  config_.routes = {R"({name: api, match: {prefix: "/"}, upstream: api, cache: {},
+      request_headers: {set: {X-Client: $client_ip}}})"};
+  ASSERT_TRUE(start_gateway());
+  HttpResponse first = get("/profile", {{"X-Forwarded-For", "203.0.113.1"}});
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "for 203.0.113.1");
+  HttpResponse second = get("/profile", {{"X-Forwarded-For", "203.0.113.2"}});
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, "for 203.0.113.2");
+  EXPECT_EQ(origin_.request_count("/profile"), 2u);
+}
+
 }  // namespace
 }  // namespace itest

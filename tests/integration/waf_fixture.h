@@ -1,13 +1,17 @@
 // The WAF's integration fixture, shared by both engines' tests
-// (waf_test.cpp, waf_modsec_test.cpp): a gateway whose "/api/" route runs
-// the WAF as a test writes it and whose "/" route does not, with helpers
-// for JSON posts, the incident log and the WAF's 403.
+// (waf_test.cpp, waf_modsec_test.cpp, waf_profile_test.cpp, waf_hostile_test.cpp): a gateway whose
+// "/api/" route runs the WAF as a test writes it and whose "/" route does not, with helpers for
+// JSON posts, the incident log and the WAF's 403.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
+#include "eventually.h"
 #include "gateway_fixture.h"
+#include "json_value.h"
+#include "temp_dir.h"
 
 namespace itest {
 
@@ -76,6 +80,16 @@ inline ::testing::AssertionResult is_waf_block(const HttpResponse& response) {
 inline std::string incident_id_of(const HttpResponse& response) {
   auto body = parse_json(response.body);
   return body ? body->string_at("error.incident_id") : "";
+}
+
+// Whether an incident lists a finding of `rule`.
+inline bool has_finding(const JsonValue& incident, std::uint32_t rule) {
+  const JsonValue* findings = incident.get("findings");
+  if (findings == nullptr) return false;
+  for (const JsonValue& finding : findings->items) {
+    if (finding.number_at("rule") == static_cast<double>(rule)) return true;
+  }
+  return false;
 }
 
 }  // namespace itest

@@ -7,53 +7,29 @@
 // serving.
 #include <fmt/format.h>
 
-#include "eventually.h"
-#include "gateway_fixture.h"
-#include "json_value.h"
 #include "pattern_body.h"
-#include "temp_dir.h"
+#include "waf_fixture.h"
 
 namespace itest {
 namespace {
 
-class WafHostileTest : public GatewayTest {
+class WafHostileTest : public WafTest {
  protected:
-  void SetUp() override {
-    config_.routes = {R"({match: {prefix: "/api/"}, upstream: api, waf: {mode: block}})"};
-    write_config_file();
-    gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
-    // A cold compile cache compiles CRS's databases first: ~15 s on two cores.
-    ASSERT_TRUE(gateway_->start(std::chrono::seconds(120)));
-  }
+  void SetUp() override { ASSERT_TRUE(start_with("{mode: block}")); }
 
   HttpResponse post(const std::string& content_type, const std::string& body) {
     return http_request(port(), "POST", "/api/items", {{"Content-Type", content_type}}, body,
                         std::chrono::seconds(30));
   }
 
-  // A blocked request whose incident line names this rule.
-  ::testing::AssertionResult blocked_by(const HttpResponse& response, std::string_view rule) {
-    if (auto error = is_gateway_error(response, 403, "FORBIDDEN"); !error) return error;
-    auto body = parse_json(response.body);
-    const std::string id = body ? body->string_at("error.incident_id") : "";
-    if (id.empty()) return ::testing::AssertionFailure() << "no incident id: " << response.body;
-    const std::string wanted = fmt::format("\"rule\":{}", rule);
-    std::string line;
-    eventually(
-        [&] {
-          const std::string log = read_file(dir_.file("incidents.log"));
-          const std::size_t at = log.find(id);
-          if (at == std::string::npos) return false;
-          const std::size_t begin = log.rfind('\n', at);
-          const std::size_t end = log.find('\n', at);
-          line = log.substr(begin == std::string::npos ? 0 : begin + 1,
-                            end == std::string::npos ? std::string::npos : end - begin - 1);
-          return true;
-        },
-        std::chrono::seconds(5));
-    if (line.find(wanted) == std::string::npos) {
+  // A blocked request whose incident lists this rule.
+  ::testing::AssertionResult blocked_by(const HttpResponse& response, std::uint32_t rule) {
+    if (auto error = is_waf_block(response); !error) return error;
+    auto incident = wait_for_incident(incident_id_of(response));
+    if (!incident) return ::testing::AssertionFailure() << "no incident: " << response.body;
+    if (!has_finding(*incident, rule)) {
       return ::testing::AssertionFailure()
-             << "incident " << id << " without " << wanted << ": " << line;
+             << "incident without rule " << rule << ": " << incident_log_text();
     }
     return ::testing::AssertionSuccess();
   }
@@ -65,10 +41,10 @@ class WafHostileTest : public GatewayTest {
 };
 
 TEST_F(WafHostileTest, InvalidJsonIsBlocked) {
-  EXPECT_TRUE(blocked_by(post("application/json", R"({"name": "x", "note": )"), "200002"));
-  EXPECT_TRUE(blocked_by(post("application/json", R"({"a": 1} trailing)"), "200002"));
+  EXPECT_TRUE(blocked_by(post("application/json", R"({"name": "x", "note": )"), 200002));
+  EXPECT_TRUE(blocked_by(post("application/json", R"({"a": 1} trailing)"), 200002));
   // yajl refuses invalid UTF-8 in a string: so does the WAF.
-  EXPECT_TRUE(blocked_by(post("application/json", "{\"name\": \"\xC0\xAF\xFF\"}"), "200002"));
+  EXPECT_TRUE(blocked_by(post("application/json", "{\"name\": \"\xC0\xAF\xFF\"}"), 200002));
   EXPECT_EQ(origin_.request_count("/api/items"), 0u);
   expect_still_serving();
 }
@@ -76,7 +52,7 @@ TEST_F(WafHostileTest, InvalidJsonIsBlocked) {
 TEST_F(WafHostileTest, NestingPastTheBoundIsBlocked) {
   // 100,000 levels: past the bound of 64 within the first bytes.
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  EXPECT_TRUE(blocked_by(post("application/json", deep), "200002"));
+  EXPECT_TRUE(blocked_by(post("application/json", deep), 200002));
   EXPECT_EQ(origin_.request_count("/api/items"), 0u);
   expect_still_serving();
 }
@@ -85,12 +61,12 @@ TEST_F(WafHostileTest, BrokenMultipartIsBlocked) {
   const std::string type = "multipart/form-data; boundary=XyZ";
   // No closing boundary although the body is complete.
   EXPECT_TRUE(blocked_by(post(type, "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"),
-                         "200002"));
+                         200002));
   // A part without Content-Disposition.
-  EXPECT_TRUE(blocked_by(post(type, "--XyZ\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XyZ--\r\n"),
-                         "200002"));
+  EXPECT_TRUE(
+      blocked_by(post(type, "--XyZ\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XyZ--\r\n"), 200002));
   // No boundary at all in the Content-Type.
-  EXPECT_TRUE(blocked_by(post("multipart/form-data", "hello"), "200002"));
+  EXPECT_TRUE(blocked_by(post("multipart/form-data", "hello"), 200002));
   EXPECT_EQ(origin_.request_count("/api/items"), 0u);
   expect_still_serving();
 }

