@@ -97,6 +97,21 @@ TEST_F(AccessLogFieldsTest, ConnectionRefusedIsA502WithItsReason) {
   EXPECT_TRUE(is_null_or_absent(*entry, "upstream_status"));
 }
 
+TEST_F(AccessLogFieldsTest, NoServerLeftIsA503WithNoHealthyUpstream) {
+  const std::string dead = dead_server();
+  config_.upstreams["api"] =
+      upstream_yaml({dead}, "passive_health: {max_failures: 1, ejection_time: 1m}");
+  ASSERT_TRUE(start_gateway());
+  ASSERT_TRUE(is_gateway_error(get("/eject"), 502, "BAD_GATEWAY"));  // ejects the only server
+  HttpResponse response = get("/nobody");
+  ASSERT_TRUE(is_gateway_error(response, 503, "SERVICE_UNAVAILABLE"));
+
+  auto entry = entry_for(response);
+  ASSERT_TRUE(entry) << access_log_text();
+  EXPECT_EQ(entry->string_at("error"), "no_healthy_upstream");
+  EXPECT_TRUE(is_null_or_absent(*entry, "upstream_addr")) << "no server was tried";
+}
+
 TEST_F(AccessLogFieldsTest, SlowUpstreamIsA504WithUpstreamTimeout) {
   config_.upstreams["api"] = upstream_yaml({origin_.address()}, "timeout: 300ms");
   origin_.on("/slow", [](const ReceivedRequest&) {
