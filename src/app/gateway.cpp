@@ -194,7 +194,7 @@ int Gateway::run() {
                      {{"version", kVersion},
                       {"listen", listen_text(*s.config)},
                       {"admin", s.config->admin.listen ? s.config->admin.listen->text : "off"},
-                      {"workers", std::to_string(count)}});
+                      {"workers", count}});
 
   s.io.run();
   for (auto& thread : s.threads) thread.join();
@@ -358,7 +358,7 @@ void Gateway::State::reload() {
   observe::set_event_log_level(observe::parse_level(config->log.level));
   reload_success->inc();
   observe::log_event(observe::Level::info, "configuration reloaded",
-                     {{"routes", std::to_string(config->routes.size())}});
+                     {{"routes", config->routes.size()}});
 }
 
 void Gateway::State::begin_drain(int signal_number) {
@@ -371,7 +371,7 @@ void Gateway::State::begin_drain(int signal_number) {
   const auto timeout = config->server.drain_timeout;
   observe::log_event(observe::Level::info, "draining",
                      {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"},
-                      {"timeout_ms", std::to_string(timeout.count())}});
+                      {"timeout_ms", timeout.count()}});
   if (admin) admin->stop();
   if (health) health->stop();
   if (purge_subscriber) purge_subscriber->close();

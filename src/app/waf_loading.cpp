@@ -119,8 +119,8 @@ WafLoad load_modsecurity(const config::Config& config, const std::vector<std::st
   observe::log_event(observe::Level::info, "waf rules loaded",
                      {{"engine", "modsecurity"},
                       {"report", load.modsec->summary()},
-                      {"files", std::to_string(files.size())},
-                      {"seconds", std::to_string(seconds)}});
+                      {"files", files.size()},
+                      {"seconds", seconds}});
   waf::set_rule_status({{"loaded", static_cast<double>(load.modsec->index().size())}});
   return load;
 }
@@ -205,13 +205,13 @@ WafLoad load_waf(const config::Config& config, const WafLoad& previous) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   observe::log_event(observe::Level::info, "waf rules loaded",
                      {{"report", report.summary()},
-                      {"files", std::to_string(files.size())},
-                      {"seconds", std::to_string(seconds)},
+                      {"files", files.size()},
+                      {"seconds", seconds},
                       {"compile_cache", cache ? cache->string() : std::string("none")}});
   for (const auto& entry : report.not_honoured) {
     observe::log_event(
         observe::Level::warn, "waf rule not honoured",
-        {{"id", std::to_string(entry.id)}, {"where", entry.where}, {"why", entry.why}});
+        {{"id", entry.id}, {"where", entry.where}, {"why", entry.why}});
   }
   publish_report(report);
   load.engine = std::move(engine);

@@ -175,7 +175,7 @@ void log_undecodable(std::string_view key, std::string_view reason) {
     suppressed.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  std::string skipped = std::to_string(suppressed.exchange(0, std::memory_order_relaxed));
+  const std::uint64_t skipped = suppressed.exchange(0, std::memory_order_relaxed);
   observe::log_event(observe::Level::warn, "undecodable cache entry in redis skipped",
                      {{"key", key.substr(0, 256)}, {"reason", reason}, {"suppressed", skipped}});
 }

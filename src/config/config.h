@@ -64,10 +64,16 @@ struct RotateConfig {
   bool compress = false;
 };
 
+// `log.access.format`: the field names of access-log lines — centinela's
+// own, Elastic Common Schema, or OpenTelemetry's log record and semantic
+// conventions.
+enum class AccessLogSchema { centinela, ecs, otel };
+
 struct AccessLogConfig {
   bool enabled = true;
   std::string path = "stdout";  // "stdout", "stderr", "off" or a file path
   RotateConfig rotate;
+  AccessLogSchema format = AccessLogSchema::centinela;
 };
 
 struct SlowRequestConfig {

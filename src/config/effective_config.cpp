@@ -55,6 +55,9 @@ void print_log(YamlWriter& w, const LogConfig& log) {
   w.begin("log");
   w.begin("access");
   w.field("path", yaml_string(log.access.enabled ? log.access.path : "off"));
+  w.field("format", log.access.format == AccessLogSchema::ecs    ? "ecs"
+                    : log.access.format == AccessLogSchema::otel ? "otel"
+                                                                 : "centinela");
   print_rotate(w, log.access.rotate);
   w.end();
   w.begin("slow_request");

@@ -7,6 +7,23 @@
 namespace centinela::config {
 namespace {
 
+void read_format(ErrorList& errors, const YAML::Node& node, AccessLogSchema& out) {
+  static const std::vector<std::string_view> kFormats = {"centinela", "ecs", "otel"};
+  const auto text = read_string(errors, node, "log.access.format");
+  if (!text) return;
+  const std::string name = ascii_lower(*text);
+  if (name == "centinela") {
+    out = AccessLogSchema::centinela;
+  } else if (name == "ecs") {
+    out = AccessLogSchema::ecs;
+  } else if (name == "otel") {
+    out = AccessLogSchema::otel;
+  } else {
+    errors.add(node, "log.access.format: unknown format '" + *text +
+                         "', expected centinela, ecs or otel" + did_you_mean(name, kFormats));
+  }
+}
+
 // `access` is a map, a path, or off/false.
 void read_access(ErrorList& errors, const YAML::Node& node, AccessLogConfig& out) {
   if (is_switched_off(node)) {
@@ -17,9 +34,10 @@ void read_access(ErrorList& errors, const YAML::Node& node, AccessLogConfig& out
     if (is_switched_on(node)) return;
     out.path = node.Scalar();
   } else {
-    MapFields fields(errors, node, "log.access", {"path", "rotate"});
+    MapFields fields(errors, node, "log.access", {"path", "rotate", "format"});
     fields.read("path", out.path);
     fields.read_section("rotate", read_rotate, out.rotate);
+    if (const YAML::Node* format = fields.find("format")) read_format(errors, *format, out.format);
   }
   if (out.path.empty()) errors.add(node, "log.access.path: must not be empty");
   if (out.path == "off") out.enabled = false;

@@ -17,6 +17,7 @@ std::optional<BodyRead> BodyReader::read_buffered(std::span<char> out) {
     const auto step =
         decoder_.decode(std::string_view(static_cast<const char*>(data.data()), data.size()), out);
     buffer_.consume(step.consumed);
+    consumed_ += step.consumed;
     if (decoder_.failed()) return BodyRead{0, BodyReadError::framing};
     if (step.produced != 0) return BodyRead{step.produced, BodyReadError::none};
   }

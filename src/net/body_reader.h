@@ -51,6 +51,10 @@ class BodyReader {
   // without a coroutine; nullopt when a read is needed.
   std::optional<BodyRead> read_buffered(std::span<char> out);
 
+  // Bytes of the message taken from the buffer so far, framing included:
+  // the body's size on the wire.
+  std::uint64_t consumed() const { return consumed_; }
+
  private:
   tcp::socket& socket_;
   beast::flat_buffer& buffer_;
@@ -59,6 +63,7 @@ class BodyReader {
   Timeouts timeouts_;
   bool line_open_ = false;  // a framing line was left unfinished by the last bytes
   SteadyTime line_start_{};
+  std::uint64_t consumed_ = 0;
 };
 
 }  // namespace centinela::net

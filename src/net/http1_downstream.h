@@ -71,6 +71,8 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   // nothing; 0 when nothing was sent otherwise).
   unsigned status() const;
   std::uint64_t bytes_sent() const { return bytes_sent_; }
+  // Request body bytes read from the client, framing included.
+  std::uint64_t body_bytes_received() const { return reader_.consumed(); }
   // Whether another request may follow on the connection: the response went
   // out whole and nothing rules the connection out.
   bool keeps_connection() const { return complete_ && !close_; }

@@ -13,6 +13,7 @@
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
 #include "proxy/runtime.h"
+#include "proxy/upstream_cluster.h"
 #include "proxy/websocket_upgrade.h"
 #include "security/client_ip.h"
 #include "security/request_id.h"
@@ -32,14 +33,18 @@ struct Outcome {
   std::string_view method = "-";
   std::string_view path;
   std::string_view query;
+  std::string_view host;      // the authority, once the head was accepted
+  std::string_view protocol;  // likewise
   unsigned status = 0;
   std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;  // the head, then the body as read
   std::string_view upstream;
   std::string_view cache;
   UpstreamTimings timings;
   // A WebSocket tunnel that was opened: when the 101 went out, its bytes.
   std::optional<SteadyTime> tunnel_opened;
   TunnelTotals tunnel;
+  UpstreamReport upstream_report;
 };
 
 const pipeline::Chain& no_stages() {
@@ -150,6 +155,7 @@ Served served_by(const Http1Downstream& down) {
 void take_outcome(const Http1Downstream& down, Outcome& outcome) {
   outcome.status = down.status();
   outcome.bytes_sent = down.bytes_sent();
+  outcome.bytes_received += down.body_bytes_received();
 }
 
 // OPTIONS * asks about the server, not a resource: the gateway answers it
@@ -272,6 +278,7 @@ asio::awaitable<Served> run_route(ClientConnection& c, RequestSlot& slot,
   take_outcome(down, outcome);
   outcome.upstream = upstream.name();
   outcome.timings = upstream.timings();
+  outcome.upstream_report = upstream.report();
   outcome.cache = ctx.cache_status;
   if (ctx.websocket) co_await open_tunnel(c, slot, route, down, upstream, outcome);
   co_return served_by(down);
@@ -344,8 +351,20 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.cache = outcome.cache;
   auto ua = ctx.request.find(http::field::user_agent);
   if (ua != ctx.request.end()) record.user_agent = ua->value();
+  auto referer = ctx.request.find(http::field::referer);
+  if (referer != ctx.request.end()) record.referer = referer->value();
+  record.host = outcome.host;
+  record.protocol = outcome.protocol;
+  record.tls = ctx.tls;
+  record.span_id = ctx.trace.span_id;
+  if (const proxy::UpstreamServer* server = outcome.upstream_report.server) {
+    record.upstream_addr = server->address_text;
+  }
+  record.upstream_status = outcome.upstream_report.status;
+  record.error = outcome.upstream_report.error;
   record.status = outcome.status;
   record.bytes_sent = outcome.bytes_sent;
+  record.bytes_received = outcome.bytes_received;
   record.duration_ms = duration_ms;
   record.upstream_ms = outcome.timings.total_ms;
   record.upstream_connect_ms = outcome.timings.connect_ms;
@@ -436,6 +455,9 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     co_return Served::close;
   }
   ++c.requests;
+  // What the head took on the wire (or, refused, what was read of it).
+  const std::size_t head_bytes =
+      scan.status == wire::HeaderBlockStatus::complete ? scan.size : slot.buffer.size();
   RequestParser& parser = slot.parser.emplace();
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::uint64_t>(server.limits.max_header_bytes + 1, UINT32_MAX)));
@@ -446,6 +468,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
   if (!refusal.refused()) refusal = parse_head(parser, slot.buffer, scan);
   if (!refusal.refused()) refusal = vet_parsed_request(parser, c.socket, slot.intake, vetted);
   Outcome outcome;
+  outcome.bytes_received = head_bytes;
   Served served = Served::close;
   if (refusal.refused()) {
     served = co_await refuse(c, slot, server.limits, refusal, outcome);
@@ -456,6 +479,8 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     outcome.method = parser.get().method_string();
     outcome.path = slot.intake.path;
     outcome.query = vetted.target.query;
+    outcome.host = slot.intake.authority;
+    outcome.protocol = accepted.client.version == 10 ? "HTTP/1.0" : "HTTP/1.1";
     served = co_await dispatch(c, slot, runtime, vetted, accepted, outcome);
   }
   record(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);

@@ -74,6 +74,25 @@ stage::ForwardResult client_failure(const stage::BodyRead& error, stage::Arena& 
   }
 }
 
+// The access log's `error`: why the last try left the gateway to answer.
+std::string_view failure_reason(unsigned attempts, TryOutcome last) {
+  if (attempts == 0) return "no_healthy_upstream";
+  switch (last) {
+    case TryOutcome::connect_refused:
+      return "connect_refused";
+    case TryOutcome::connect_timeout:
+      return "connect_timeout";
+    case TryOutcome::connect_failed:
+      return "connect_failed";
+    case TryOutcome::response_timeout:
+      return "upstream_timeout";
+    case TryOutcome::bad_response:
+      return "bad_response";
+    default:
+      return "upstream_reset";  // the connection broke before any response
+  }
+}
+
 stage::ForwardResult upstream_failure(unsigned attempts, TryOutcome last) {
   using Kind = stage::ForwardResult::Kind;
   if (attempts == 0) return {Kind::failed, 503, "no healthy upstream server"};
@@ -141,7 +160,8 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
                route_timeout_.count() > 0 ? route_timeout_ : config.timeout,
                max_chunk_extensions_,
                timings_,
-               upgraded_};
+               upgraded_,
+               report_};
 
   const bool retriable = is_idempotent(ctx.request.method()) && !body.present();
   const unsigned max_attempts = 1 + (retriable ? config.retries : 0);
@@ -162,6 +182,7 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
     // A retry opens a fresh connection: the pooled one may be the problem.
     // A handshake gets a connection of its own: it becomes the tunnel.
     const bool may_reuse = attempts == 1 && !same_server && !ctx.websocket;
+    if (attempts > 1 && !same_server) cluster_.server(index).metrics.count_retry();
     same_server = false;
     InFlight in_flight(cluster_.server(index));
     UpstreamTry attempt(plan, index);
@@ -184,6 +205,7 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
     if (attempt.response_started() || body.started()) break;
     if (last == TryOutcome::response_timeout) break;  // it may still be working on it
   }
+  report_.error = failure_reason(attempts, last);
   co_return upstream_failure(attempts, last);
 }
 

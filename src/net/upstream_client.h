@@ -27,7 +27,8 @@ class UpstreamClient final : public stage::Upstream {
                  std::chrono::milliseconds route_timeout, std::uint64_t max_chunk_extensions,
                  DeadlineWatch& watch, std::string& head);
 
-  asio::awaitable<stage::ForwardResult> forward(stage::RequestContext& ctx, stage::RequestBody& body,
+  asio::awaitable<stage::ForwardResult> forward(stage::RequestContext& ctx,
+                                                stage::RequestBody& body,
                                                 stage::ResponseSink& sink) override;
 
   // For the access log.
@@ -36,6 +37,7 @@ class UpstreamClient final : public stage::Upstream {
   // The connection of an upstream that accepted a WebSocket handshake (101
   // relayed to the client); null otherwise.
   std::unique_ptr<UpstreamConnection> take_upgraded() { return std::move(upgraded_); }
+  const UpstreamReport& report() const { return report_; }
 
  private:
   centinela::http::BodyFraming render_head(const stage::RequestContext& ctx,
@@ -49,6 +51,7 @@ class UpstreamClient final : public stage::Upstream {
   std::string& head_;
   UpstreamTimings timings_;
   std::unique_ptr<UpstreamConnection> upgraded_;
+  UpstreamReport report_;
 };
 
 }  // namespace centinela::net

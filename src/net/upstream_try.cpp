@@ -40,6 +40,28 @@ wire::ResponseHeadFacts head_facts(const Parser& parser, bool head_request) {
   return facts;
 }
 
+proxy::ConnectError connect_error_kind(const boost::system::error_code& ec, bool timed_out) {
+  if (timed_out) return proxy::ConnectError::timeout;
+  if (ec == asio::error::connection_refused) return proxy::ConnectError::refused;
+  if (ec == asio::error::network_unreachable || ec == asio::error::host_unreachable) {
+    return proxy::ConnectError::unreachable;
+  }
+  return proxy::ConnectError::other;
+}
+
+// Adds a body's wire bytes to a count however its relay ends.
+class CountConsumed {
+ public:
+  CountConsumed(const BodyReader& reader, std::uint64_t& total) : reader_(reader), total_(total) {}
+  ~CountConsumed() { total_ += reader_.consumed(); }
+  CountConsumed(const CountConsumed&) = delete;
+  CountConsumed& operator=(const CountConsumed&) = delete;
+
+ private:
+  const BodyReader& reader_;
+  std::uint64_t& total_;
+};
+
 }  // namespace
 
 UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
@@ -48,6 +70,16 @@ UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
 std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
 
 asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
+  plan_.report.server = &server_;
+  plan_.report.status = 0;
+  const TryOutcome outcome = co_await exchange(may_reuse, sink);
+  const proxy::UpstreamServerMetrics& metrics = server_.metrics;
+  metrics.count_bytes(bytes_sent_, bytes_received_);
+  if (outcome == TryOutcome::response_timeout) metrics.count_timeout();
+  co_return outcome;
+}
+
+asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::ResponseSink& sink) {
   const auto& config = plan_.cluster.config();
   const SteadyTime begin = SteadyClock::now();
   if (may_reuse) connection_ = plan_.worker.pool().take(server_.endpoint.text, config.idle_timeout);
@@ -79,13 +111,21 @@ asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink
 asio::awaitable<TryOutcome> UpstreamTry::connect() {
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(server_.address, ec);
-  if (ec) co_return TryOutcome::connect_failed;
+  if (ec) {
+    server_.metrics.count_connect_error(proxy::ConnectError::other);
+    co_return TryOutcome::connect_failed;
+  }
   plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().connect_timeout);
   auto [connect_ec] =
       co_await socket().async_connect(tcp::endpoint(address, server_.endpoint.port), use_nothrow);
   plan_.watch.disarm();
-  if (connect_ec)
-    co_return plan_.watch.fired() ? TryOutcome::connect_timeout : TryOutcome::connect_failed;
+  if (connect_ec) {
+    const proxy::ConnectError error = connect_error_kind(connect_ec, plan_.watch.fired());
+    server_.metrics.count_connect_error(error);
+    if (error == proxy::ConnectError::timeout) co_return TryOutcome::connect_timeout;
+    if (error == proxy::ConnectError::refused) co_return TryOutcome::connect_refused;
+    co_return TryOutcome::connect_failed;
+  }
   socket().set_option(tcp::no_delay(true), ec);
   // Room for a head and a full body chunk: a typical response is one read.
   connection_->buffer().reserve(kReadSize + 4096);
@@ -114,6 +154,7 @@ asio::awaitable<TryOutcome> UpstreamTry::send_request() {
       plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
       auto [ec, n] = co_await write.start(socket());
       plan_.watch.disarm();
+      bytes_sent_ += n;
       if (ec) co_return TryOutcome::failed_unsent;
       piece.head = {};
       connection_->request_started();
@@ -150,6 +191,10 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
     }
     if (*head != TryOutcome::done) co_return *head;
     const unsigned status = response_->get().result_int();
+    if (status >= 200 || status == 101) {
+      plan_.report.status = status;
+      server_.metrics.count_response(status);
+    }
     if (status == 101) {
       // Only the handshake the gateway forwarded may be accepted; a 101 to
       // anything else is an upstream gone wrong.
@@ -174,6 +219,7 @@ std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer, st
   const std::size_t used = response_->put(buffer.data(), ec);
   buffer.consume(used);
   parsed += used;
+  bytes_received_ += used;
   if (response_->is_header_done()) {
     head_bytes_ = parsed;
     return TryOutcome::done;
@@ -199,6 +245,7 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   wire::BodyDecoder decoder(framing.framing, framing.length, response_body_limits());
   const auto timeout = plan_.cluster.config().timeout;
   BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout});
+  const CountConsumed count_body(reader, bytes_received_);
 
   // The first piece is read before the sink sees anything: a body broken
   // from its start is still a clean 502.

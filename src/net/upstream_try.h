@@ -37,8 +37,9 @@ namespace http = beast::http;
 
 // How a try on one upstream server went.
 enum class TryOutcome {
-  done,            // a response reached the sink (or the client went away meanwhile)
-  connect_failed,  // nothing was sent: safe to try elsewhere
+  done,             // a response reached the sink (or the client went away meanwhile)
+  connect_failed,   // nothing was sent: safe to try elsewhere
+  connect_refused,  // the same, the server's port being closed
   connect_timeout,
   failed_unsent,     // connection broke before any response byte: retry if idempotent
   stale_connection,  // a reused connection was closed, or spoke, before our request
@@ -52,6 +53,13 @@ struct UpstreamTimings {
   double connect_ms = -1;   // connection taken from the pool or opened
   double response_ms = -1;  // request sent → response head read
   double total_ms = -1;     // request sent → response body ended
+};
+
+// For the access log: what the exchange with the upstream came to.
+struct UpstreamReport {
+  const proxy::UpstreamServer* server = nullptr;  // of the last try
+  unsigned status = 0;                            // the final status the server answered; 0: none
+  std::string_view error;  // why the gateway answered instead; empty: it did not
 };
 
 // What every try of one request shares.
@@ -69,6 +77,7 @@ struct TryPlan {
   // Where a connection whose upstream accepted a WebSocket handshake (101)
   // goes: out of the try and never into the pool, for the tunnel.
   std::unique_ptr<UpstreamConnection>& upgraded;
+  UpstreamReport& report;
 };
 
 class UpstreamTry {
@@ -85,6 +94,7 @@ class UpstreamTry {
  private:
   using ResponseParser = http::response_parser<http::buffer_body>;
 
+  asio::awaitable<TryOutcome> exchange(bool may_reuse, stage::ResponseSink& sink);
   asio::awaitable<TryOutcome> connect();
   asio::awaitable<TryOutcome> send_request();
   asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
@@ -104,7 +114,9 @@ class UpstreamTry {
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<ResponseParser> response_;
   ChunkPool::Lease body_;
-  std::size_t head_bytes_ = 0;  // of the final response head, for the trailer bound
+  std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
+  std::uint64_t bytes_sent_ = 0;      // to the server, for its metrics
+  std::uint64_t bytes_received_ = 0;  // from the server: heads, then the body's wire bytes
   bool reused_ = false;
   bool interim_seen_ = false;
   bool unclean_ = false;  // something already rules out reusing the connection

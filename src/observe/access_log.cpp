@@ -164,8 +164,7 @@ struct AccessLog::State {
   void report_drops() {
     const auto now = std::chrono::steady_clock::now();
     if (unreported_drops == 0 || now - last_drop_report < kDropReportInterval) return;
-    log_event(Level::warn, "access log lines dropped",
-              {{"count", std::to_string(unreported_drops)}});
+    log_event(Level::warn, "access log lines dropped", {{"count", unreported_drops}});
     unreported_drops = 0;
     last_drop_report = now;
   }

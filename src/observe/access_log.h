@@ -18,9 +18,18 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   std::string_view request_id, trace_id, client_ip, user, method, path;
   std::string_view query;  // raw, without '?'; redacted by the log
   std::string_view route, upstream, cache, ratelimit, user_agent;
-  std::string_view threat;  // "banned:ip" / "banned:user"; the field only when set
+  std::string_view threat;         // "banned:ip" / "banned:user"; the field only when set
+  std::string_view host;           // the request's authority as routed (empty: not known)
+  std::string_view protocol;       // "HTTP/1.1", "HTTP/1.0" (empty: the head was refused)
+  std::string_view referer;        // as sent; its query is redacted by the log
+  std::string_view span_id;        // the gateway's span, sent upstream in traceparent
+  std::string_view upstream_addr;  // ip:port of the server of the last try
+  std::string_view error;  // why the gateway's upstream exchange failed (connect_refused, ...)
+  unsigned upstream_status = 0;  // the status the upstream server answered (0: none)
   unsigned status = 0;
   std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;  // the request as read: head and body bytes on the wire
+  bool tls = false;                  // the client connection is TLS (scheme https)
   double duration_ms = 0;
   double upstream_ms = -1;  // -1: no upstream involved
   // Timing breakdown for slow-request warnings: connecting to the upstream,

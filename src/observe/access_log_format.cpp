@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
-#include <cstring>
 
 #include "config/percent_encoding.h"
+#include "observe/access_log_ecs.h"
+#include "observe/access_log_otel.h"
 #include "observe/event_log.h"
 #include "observe/json_escape.h"
+#include "observe/json_fields.h"
 #include "observe/utc_time.h"
 
 namespace centinela::observe {
@@ -40,53 +41,6 @@ bool is_redacted_name(std::string_view name, const std::vector<std::string>& par
   });
 }
 
-void append_field_name(std::string& out, std::string_view name) {
-  // One append per field name: this runs ~18 times per logged request.
-  char text[48];
-  if (name.size() + 4 > sizeof text) {
-    out.append(",\"").append(name).append("\":");
-    return;
-  }
-  text[0] = ',';
-  text[1] = '"';
-  std::memcpy(text + 2, name.data(), name.size());
-  text[name.size() + 2] = '"';
-  text[name.size() + 3] = ':';
-  out.append(text, name.size() + 4);
-}
-
-void append_string_field(std::string& out, std::string_view name, std::string_view value) {
-  append_field_name(out, name);
-  append_json_string_or_null(out, value);
-}
-
-// Milliseconds with microsecond precision; negative (not measured) or
-// non-finite values are null.
-void append_ms_field(std::string& out, std::string_view name, double ms) {
-  append_field_name(out, name);
-  if (!std::isfinite(ms) || ms < 0 || ms > 1e12) {
-    out.append("null");
-    return;
-  }
-  // Integer microseconds printed as ms.mmm: float formatting costs ~10x more.
-  const auto us = static_cast<std::uint64_t>(ms * 1000.0 + 0.5);
-  char text[32];
-  char* end = std::to_chars(text, text + 24, us / 1000).ptr;
-  const auto fraction = static_cast<unsigned>(us % 1000);
-  end[0] = '.';
-  end[1] = static_cast<char>('0' + fraction / 100);
-  end[2] = static_cast<char>('0' + fraction / 10 % 10);
-  end[3] = static_cast<char>('0' + fraction % 10);
-  out.append(text, end + 4);
-}
-
-void append_uint_field(std::string& out, std::string_view name, std::uint64_t value) {
-  append_field_name(out, name);
-  // to_chars and one append: fmt's back_inserter pushes a character at a time.
-  char text[24];
-  out.append(text, std::to_chars(text, text + sizeof text, value).ptr);
-}
-
 }  // namespace
 
 Speed classify_speed(double duration_ms, const config::SlowRequestConfig& thresholds) {
@@ -117,8 +71,13 @@ AccessLogFormat make_access_log_format(const config::LogConfig& cfg) {
   AccessLogFormat format;
   format.enabled = cfg.access.enabled && cfg.access.path != "off";
   format.redact_query_params = cfg.redact.query_params;
-  format.redact_user_agent = std::find(cfg.redact.headers.begin(), cfg.redact.headers.end(),
-                                       "user-agent") != cfg.redact.headers.end();
+  const auto redacts = [&](std::string_view header) {
+    return std::find(cfg.redact.headers.begin(), cfg.redact.headers.end(), header) !=
+           cfg.redact.headers.end();
+  };
+  format.schema = cfg.access.format;
+  format.redact_user_agent = redacts("user-agent");
+  format.redact_referer = redacts("referer");
   format.slow_request = cfg.slow_request;
   return format;
 }
@@ -143,8 +102,59 @@ void append_redacted_query_json(std::string& out, std::string_view query,
   }
 }
 
-void append_access_line(std::string& out, const AccessLogRecord& record,
-                        const AccessLogFormat& format) {
+void append_redacted_referer_json(std::string& out, std::string_view referer,
+                                  const AccessLogFormat& format) {
+  if (format.redact_referer) {
+    out.append(kRedacted);
+    return;
+  }
+  const std::size_t question = referer.find('?');
+  append_json_escaped(out, referer.substr(0, question));
+  if (question == std::string_view::npos) return;
+  out.push_back('?');
+  append_redacted_query_json(out, referer.substr(question + 1), format.redact_query_params);
+}
+
+std::string_view logged_user_agent(const AccessLogRecord& record, const AccessLogFormat& format) {
+  return format.redact_user_agent && !record.user_agent.empty() ? kRedacted : record.user_agent;
+}
+
+HostAndPort split_authority(std::string_view authority) {
+  HostAndPort result{authority, 0};
+  const std::size_t colon = authority.rfind(':');
+  const std::size_t bracket = authority.rfind(']');
+  if (colon == std::string_view::npos || (bracket != std::string_view::npos && bracket > colon)) {
+    if (authority.size() > 2 && authority.front() == '[' && authority.back() == ']') {
+      result.host = authority.substr(1, authority.size() - 2);
+    }
+    return result;
+  }
+  const std::string_view digits = authority.substr(colon + 1);
+  unsigned port = 0;
+  const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (parsed.ec != std::errc() || parsed.ptr != digits.data() + digits.size() || port > 65535) {
+    return result;
+  }
+  std::string_view host = authority.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return result;  // a bare IPv6 address: all of it is the host
+  }
+  return {host, port};
+}
+
+std::string_view protocol_version(std::string_view protocol) {
+  constexpr std::string_view kPrefix = "HTTP/";
+  if (protocol.substr(0, kPrefix.size()) != kPrefix) return {};
+  return protocol.substr(kPrefix.size());
+}
+
+namespace {
+
+// The default schema: the fields of CONTRACT.md, absent values null.
+void append_centinela_line(std::string& out, const AccessLogRecord& record,
+                           const AccessLogFormat& format) {
   out.append("{\"ts\":\"");
   append_rfc3339_ms(out, record.start);
   out.push_back('"');
@@ -168,14 +178,32 @@ void append_access_line(std::string& out, const AccessLogRecord& record,
   append_ms_field(out, "upstream_ms", record.upstream_ms);
   append_string_field(out, "route", record.route);
   append_string_field(out, "upstream", record.upstream);
+  append_string_field(out, "upstream_addr", record.upstream_addr);
+  append_field_name(out, "upstream_status");
+  if (record.upstream_status == 0) {
+    out.append("null");
+  } else {
+    append_uint_value(out, record.upstream_status);
+  }
+  append_string_field(out, "error", record.error);
+  append_string_field(out, "host", record.host);
+  append_string_field(out, "protocol", record.protocol);
+  append_uint_field(out, "bytes_received", record.bytes_received);
+  append_string_field(out, "span_id", record.span_id);
+  append_field_name(out, "referer");
+  if (record.referer.empty()) {
+    out.append("null");
+  } else {
+    out.push_back('"');
+    append_redacted_referer_json(out, record.referer, format);
+    out.push_back('"');
+  }
   append_string_field(out, "cache", record.cache);
   append_string_field(out, "ratelimit", record.ratelimit);
   if (!record.threat.empty()) append_string_field(out, "threat", record.threat);
   append_string_field(out, "speed",
                       to_string(classify_speed(speed_basis_ms(record), format.slow_request)));
-  append_string_field(
-      out, "user_agent",
-      format.redact_user_agent && !record.user_agent.empty() ? kRedacted : record.user_agent);
+  append_string_field(out, "user_agent", logged_user_agent(record, format));
   if (!record.waf_action.empty()) {
     append_field_name(out, "waf_score");
     char text[12];
@@ -189,6 +217,23 @@ void append_access_line(std::string& out, const AccessLogRecord& record,
     append_uint_field(out, "tunnel_bytes_out", record.tunnel_bytes_out);
   }
   out.append("}\n");
+}
+
+}  // namespace
+
+void append_access_line(std::string& out, const AccessLogRecord& record,
+                        const AccessLogFormat& format) {
+  switch (format.schema) {
+    case config::AccessLogSchema::ecs:
+      append_ecs_line(out, record, format);
+      return;
+    case config::AccessLogSchema::otel:
+      append_otel_line(out, record, format);
+      return;
+    case config::AccessLogSchema::centinela:
+      break;
+  }
+  append_centinela_line(out, record, format);
 }
 
 void append_slow_request_warning(std::string& out, const AccessLogRecord& record, Speed speed,

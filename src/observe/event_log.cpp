@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <mutex>
 
 #include "observe/json_escape.h"
@@ -64,17 +66,40 @@ void append_event_prefix(std::string& out, std::chrono::system_clock::time_point
   append_json_string(out, message);
 }
 
-void log_event(Level level, std::string_view message,
-               std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+void EventField::append_value(std::string& out) const {
+  char text[32];
+  std::to_chars_result written{};
+  switch (kind_) {
+    case Kind::text:
+      append_json_string(out, text_);
+      return;
+    case Kind::integer:
+      written = std::to_chars(text, text + sizeof text, integer_);
+      break;
+    case Kind::unsigned_integer:
+      written = std::to_chars(text, text + sizeof text, unsigned_);
+      break;
+    case Kind::real:
+      if (!std::isfinite(real_)) {
+        out.append("null");
+        return;
+      }
+      written = std::to_chars(text, text + sizeof text, real_);
+      break;
+  }
+  out.append(text, written.ptr);
+}
+
+void log_event(Level level, std::string_view message, std::initializer_list<EventField> fields) {
   if (!event_log_enabled(level)) return;
   std::string line;
   line.reserve(128);
   append_event_prefix(line, std::chrono::system_clock::now(), level, message);
-  for (const auto& [name, value] : fields) {
+  for (const EventField& field : fields) {
     line.push_back(',');
-    append_json_string(line, name);
+    append_json_string(line, field.name());
     line.push_back(':');
-    append_json_string(line, value);
+    field.append_value(line);
   }
   line.append("}\n");
   write_event_lines(line);

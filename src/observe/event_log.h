@@ -5,10 +5,11 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace centinela::observe {
 
@@ -22,10 +23,44 @@ bool event_log_enabled(Level level);
 Level parse_level(std::string_view text);
 std::string_view to_string(Level level);
 
+// One field of an event line: text becomes a JSON string, a number a JSON
+// number (so log pipelines can compare and sum it without parsing text).
+// Views: valid for the log_event call that takes the field.
+class EventField {
+ public:
+  EventField(std::string_view name, std::string_view text) : name_(name), text_(text) {}
+  template <std::integral T>
+  requires(!std::same_as<T, bool> && !std::same_as<T, char>)
+      EventField(std::string_view name, T number)
+      : name_(name), kind_(Kind::integer) {
+    if constexpr (std::signed_integral<T>) {
+      integer_ = number;
+    } else {
+      unsigned_ = number;
+      kind_ = Kind::unsigned_integer;
+    }
+  }
+  EventField(std::string_view name, double number)
+      : name_(name), kind_(Kind::real), real_(number) {}
+
+  std::string_view name() const { return name_; }
+  // Appends the value as JSON: a quoted string, or a number (null when not finite).
+  void append_value(std::string& out) const;
+
+ private:
+  enum class Kind : std::uint8_t { text, integer, unsigned_integer, real };
+  std::string_view name_;
+  Kind kind_ = Kind::text;
+  std::string_view text_;
+  std::int64_t integer_ = 0;
+  std::uint64_t unsigned_ = 0;
+  double real_ = 0;
+};
+
 // Thread-safe; each line goes out in a single write(2), so lines from
-// different threads never interleave. Field values are JSON-escaped strings.
+// different threads never interleave.
 void log_event(Level level, std::string_view message,
-               std::initializer_list<std::pair<std::string_view, std::string_view>> fields = {});
+               std::initializer_list<EventField> fields = {});
 
 // Redirects the log (default: 2, stderr), e.g. to a file in tests. Returns the
 // previous descriptor; the caller keeps ownership of both.

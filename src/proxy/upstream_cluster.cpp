@@ -54,6 +54,10 @@ UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config)
         "centinela_upstream_healthy", "1 when the upstream server takes traffic, 0 when not",
         {{"upstream", config.name}, {"server", config.servers[i].text}});
     servers_[i].healthy_gauge->set(1);
+    servers_[i].metrics = UpstreamServerMetrics::make(config.name, config.servers[i].text);
+    const bool ipv6 = servers_[i].address.find(':') != std::string::npos;
+    servers_[i].address_text = (ipv6 ? "[" + servers_[i].address + "]" : servers_[i].address) +
+                               ":" + std::to_string(config.servers[i].port);
   }
   duration_ = &registry.histogram("centinela_upstream_duration_seconds",
                                   "Time from sending a request upstream to its complete response",

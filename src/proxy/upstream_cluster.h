@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "proxy/upstream_server_metrics.h"
 
 namespace centinela::observe {
 class Gauge;
@@ -36,6 +37,8 @@ struct UpstreamServer {
   std::atomic<std::uint64_t> ejections{0};  // since start (kept across reloads)
   std::atomic<unsigned> in_flight{0};
   observe::Gauge* healthy_gauge = nullptr;
+  UpstreamServerMetrics metrics;
+  std::string address_text;  // "ip:port" (IPv6 in brackets), for the access log
 
   bool is_available(SteadyTime now) const;
 };

@@ -180,8 +180,8 @@ void Tracker::made_ban(const ClientKey& client, Signal signal, const BanState& b
   observe::log_event(observe::Level::warn, "client banned",
                      {{"kind", std::string(to_string(client.kind))},
                       {"client", std::string(client.name)},
-                      {"level", std::to_string(ban.level)},
-                      {"seconds", std::to_string(seconds)},
+                      {"level", ban.level},
+                      {"seconds", seconds},
                       {"signal", std::string(to_string(signal))}});
   const Settings* settings = this->settings();
   if (settings != nullptr) {

@@ -23,8 +23,12 @@ std::string GatewayConfig::render() const {
   yaml += fmt::format("admin:\n  listen: \"127.0.0.1:{}\"\n", admin_port);
   if (!access_log_path.empty() || !log_extra.empty()) {
     yaml += "log:\n";
-    if (!access_log_path.empty())
+    if (!access_log_path.empty() && !access_log_format.empty()) {
+      yaml += fmt::format("  access: {{path: \"{}\", format: {}}}\n", access_log_path,
+                          access_log_format);
+    } else if (!access_log_path.empty()) {
       yaml += fmt::format("  access: {{path: \"{}\"}}\n", access_log_path);
+    }
     for (const std::string& line : log_extra) yaml += "  " + line + "\n";
   }
   yaml += "upstreams:\n";

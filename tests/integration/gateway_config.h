@@ -19,6 +19,7 @@ struct GatewayConfig {
   std::string limits;  // flow-mapping body: "max_header_bytes: 4KiB, header_timeout: 1s"
   std::vector<std::string> trusted_proxies;      // CIDRs; empty: key omitted
   std::string access_log_path;                   // empty: key omitted
+  std::string access_log_format;                 // log.access.format; empty: key omitted
   std::vector<std::string> log_extra;            // lines under `log:` ("slow_request: {...}")
   std::map<std::string, std::string> upstreams;  // name -> flow mapping
   std::vector<std::string> routes;               // flow mappings, in match order

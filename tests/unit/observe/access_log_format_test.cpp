@@ -120,6 +120,34 @@ TEST(AccessLine, HasEveryContractFieldWithTheRightValues) {
   EXPECT_EQ(line.find("s3cret"), std::string::npos);
 }
 
+TEST(AccessLine, CarriesHostProtocolRefererBytesAndUpstreamFields) {
+  AccessLogRecord r = sample_record();
+  r.host = "api.example:8080";
+  r.protocol = "HTTP/1.1";
+  r.referer = "https://app.example/p?token=abc&x=1";
+  r.span_id = "00f067aa0ba902b7";
+  r.upstream_addr = "10.0.0.7:9000";
+  r.upstream_status = 503;
+  r.bytes_received = 321;
+  std::string line;
+  append_access_line(line, r, make_access_log_format(log_config()));
+  const json::object o = parse_line(line);
+  EXPECT_EQ(text_of(o, "host"), "api.example:8080");
+  EXPECT_EQ(text_of(o, "protocol"), "HTTP/1.1");
+  EXPECT_EQ(text_of(o, "referer"), "https://app.example/p?token=[REDACTED]&x=1");
+  EXPECT_EQ(text_of(o, "span_id"), "00f067aa0ba902b7");
+  EXPECT_EQ(text_of(o, "upstream_addr"), "10.0.0.7:9000");
+  EXPECT_EQ(o.at("upstream_status").to_number<int>(), 503);
+  EXPECT_EQ(o.at("bytes_received").to_number<int>(), 321);
+  EXPECT_TRUE(o.at("error").is_null());
+
+  config::LogConfig cfg = log_config();
+  cfg.redact.headers.push_back("referer");
+  line.clear();
+  append_access_line(line, r, make_access_log_format(cfg));
+  EXPECT_EQ(text_of(parse_line(line), "referer"), "[REDACTED]");
+}
+
 TEST(AccessLine, EmptyAndUnmeasuredFieldsAreNull) {
   AccessLogRecord r;
   r.method = "GET";
@@ -132,6 +160,10 @@ TEST(AccessLine, EmptyAndUnmeasuredFieldsAreNull) {
   EXPECT_TRUE(o.at("user").is_null());
   EXPECT_TRUE(o.at("upstream_ms").is_null());
   EXPECT_TRUE(o.at("user_agent").is_null());
+  for (const char* field :
+       {"host", "protocol", "referer", "span_id", "upstream_addr", "upstream_status", "error"}) {
+    EXPECT_TRUE(o.at(field).is_null()) << field;
+  }
   EXPECT_EQ(text_of(o, "speed"), "fast");
 }
 
@@ -162,7 +194,7 @@ TEST(AccessLine, HostileStringsCannotInjectFieldsOrLines) {
   EXPECT_EQ(o.at("status").to_number<int>(), 200);
   EXPECT_EQ(text_of(o, "query"), "a=\"b\"&token=[REDACTED]");
   EXPECT_EQ(text_of(o, "user_agent"), "evil\x01\x1b[31m\xEF\xBF\xBD\xEF\xBF\xBD agent\r\n\"");
-  EXPECT_EQ(o.size(), 18u);
+  EXPECT_EQ(o.size(), 26u);
 }
 
 TEST(AccessLine, SpeedFollowsConfiguredThresholds) {

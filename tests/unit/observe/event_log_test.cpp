@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -59,6 +60,26 @@ TEST_F(EventLogTest, WritesOneJsonObjectPerLine) {
   const std::string ts(o.at("ts").as_string());
   EXPECT_EQ(ts.size(), 24u);
   EXPECT_EQ(ts.back(), 'Z');
+}
+
+TEST_F(EventLogTest, NumbersAreJsonNumbers) {
+  const std::size_t routes = 3;
+  const std::int64_t negative = -5;
+  log_event(Level::info, "numbers",
+            {{"routes", routes},
+             {"delta", negative},
+             {"seconds", 0.25},
+             {"nan", std::numeric_limits<double>::quiet_NaN()},
+             {"text", "42"}});
+  const auto written = lines();
+  ASSERT_EQ(written.size(), 1u);
+  const json::object o = json::parse(written[0]).as_object();
+  EXPECT_EQ(o.at("routes").to_number<double>(), 3.0);
+  EXPECT_TRUE(o.at("routes").is_number()) << written[0];
+  EXPECT_EQ(o.at("delta").as_int64(), -5);
+  EXPECT_EQ(o.at("seconds").as_double(), 0.25);
+  EXPECT_TRUE(o.at("nan").is_null());
+  EXPECT_EQ(o.at("text").as_string(), "42");  // text stays text
 }
 
 TEST_F(EventLogTest, MessagesBelowTheLevelAreDropped) {
