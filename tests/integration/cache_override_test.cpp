@@ -4,23 +4,16 @@
 // one user's cookie or answer reaching another user, an anonymous client or
 // a forged token.
 #include "cache_fixture.h"
+#include "test_tokens.h"
 
 namespace itest {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kSecret = "integration-test-secret-0123456789abcdef";
-// HS256 with kSecret, {"sub":"alice@example","exp":4102444800}.
-constexpr const char* kAliceToken =
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-    "eyJzdWIiOiJhbGljZUBleGFtcGxlIiwiZXhwIjo0MTAyNDQ0ODAwfQ."
-    "8NRHiI9f_Be1NW4vw8sY8I8MJzop5B38omn7Uz1OXpQ";
-// HS256 with kSecret, {"sub":"bob@example","exp":4102444800}.
-constexpr const char* kBobToken =
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
-    "eyJzdWIiOiJib2JAZXhhbXBsZSIsImV4cCI6NDEwMjQ0NDgwMH0."
-    "nRbx7gAYuKhH6EZwQuCpaSiN9HZ6qZFTfEYD84a4fsQ";
+using tokens::kAliceToken;
+using tokens::kBobToken;
+using tokens::kSecret;
 // alice's token with its signature's last character changed.
 constexpr const char* kForgedAliceToken =
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
