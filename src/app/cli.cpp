@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -172,9 +173,14 @@ int warm_command(const Options& options) {
   }
   const auto loaded = load_or_report(options.config_path);
   if (!loaded.config) return 2;
-  const auto& listen = loaded.config->server.listen;
-  if (listen.empty()) {
-    std::fprintf(stderr, "centinela warm: %s has no server.listen address to warm through\n",
+  // The warmer speaks cleartext HTTP/1.1: it goes through the first listener
+  // without TLS.
+  const auto& listeners = loaded.config->server.listen;
+  const auto listen = std::find_if(listeners.begin(), listeners.end(),
+                                   [](const config::ListenerConfig& l) { return !l.tls; });
+  if (listen == listeners.end()) {
+    std::fprintf(stderr,
+                 "centinela warm: %s has no cleartext server.listen address to warm through\n",
                  options.config_path.c_str());
     return 2;
   }
@@ -205,7 +211,7 @@ int warm_command(const Options& options) {
   bool progress_shown = false;
   warm::Warmer warmer;
   const warm::WarmSummary summary = warmer.run(
-      listen.front(), list.urls, options.concurrency, [&](const warm::WarmProgress& progress) {
+      listen->endpoint, list.urls, options.concurrency, [&](const warm::WarmProgress& progress) {
         if (progress.done == progress.total || !throttle.due()) return;
         const std::string line = warm::progress_line(progress);
         std::fprintf(stderr, terminal ? "\r%s\x1b[K" : "%s\n", line.c_str());

@@ -102,9 +102,10 @@ unsigned worker_count(const config::Config& config) {
 
 std::string listen_text(const config::Config& config) {
   std::string text;
-  for (const auto& endpoint : config.server.listen) {
+  for (const auto& listener : config.server.listen) {
     if (!text.empty()) text += ",";
-    text += endpoint.text;
+    text += listener.endpoint.text;
+    if (listener.tls) text += " (tls)";
   }
   return text;
 }

@@ -3,11 +3,16 @@
 namespace centinela::app {
 namespace {
 
-std::vector<std::string> endpoint_texts(const std::vector<config::Endpoint>& endpoints) {
-  std::vector<std::string> texts;
-  texts.reserve(endpoints.size());
-  for (const auto& endpoint : endpoints) texts.push_back(endpoint.text);
-  return texts;
+// The listening sockets: their addresses and what each speaks. (Certificates
+// and TLS settings of a listener reload; see net/tls_*.)
+std::vector<std::string> listener_keys(const std::vector<config::ListenerConfig>& listeners) {
+  std::vector<std::string> keys;
+  keys.reserve(listeners.size());
+  for (const auto& listener : listeners) {
+    keys.push_back(listener.endpoint.text + (listener.tls ? " tls" : "") +
+                   (listener.http2 ? " http2" : ""));
+  }
+  return keys;
 }
 
 }  // namespace
@@ -15,7 +20,7 @@ std::vector<std::string> endpoint_texts(const std::vector<config::Endpoint>& end
 std::vector<std::string_view> restart_only_changes(const config::Config& running,
                                                    const config::Config& next) {
   std::vector<std::string_view> changed;
-  if (endpoint_texts(running.server.listen) != endpoint_texts(next.server.listen)) {
+  if (listener_keys(running.server.listen) != listener_keys(next.server.listen)) {
     changed.push_back("server.listen");
   }
   if (running.server.workers != next.server.workers) changed.push_back("server.workers");

@@ -148,7 +148,7 @@ void read_config(std::vector<Document>& documents, Config& config) {
     read_server(server->errors(), server->node, config.server);
   }
   if (config.server.listen.empty()) {
-    config.server.listen.push_back(*parse_endpoint(kDefaultListener).value);
+    config.server.listen.push_back({.endpoint = *parse_endpoint(kDefaultListener).value});
   }
   if (const Section* admin = sections.present("admin")) {
     read_admin(admin->errors(), admin->node, config.server.listen, config.admin);

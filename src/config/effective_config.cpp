@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "config/effective_sections.h"
 #include "config/yaml_writer.h"
 
@@ -26,9 +28,63 @@ void print_rotate(YamlWriter& w, const RotateConfig& rotate) {
   w.end();
 }
 
+std::string_view client_auth_name(ClientAuth auth) {
+  switch (auth) {
+    case ClientAuth::none:
+      return "none";
+    case ClientAuth::optional:
+      return "optional";
+    case ClientAuth::required:
+      return "required";
+  }
+  return "none";
+}
+
+void print_listener_tls(YamlWriter& w, const ListenerTlsConfig& tls) {
+  w.begin("tls");
+  w.begin("certificates");
+  for (const TlsCertificateConfig& certificate : tls.certificates) {
+    w.begin_item();
+    w.field("cert", yaml_string(certificate.cert));
+    w.field("key", yaml_string(certificate.key));
+    w.end();
+  }
+  w.end();
+  w.field("min_version", yaml_string(tls.min_version));
+  if (!tls.ciphers.empty()) w.field("ciphers", yaml_string(tls.ciphers));
+  if (!tls.ciphersuites.empty()) w.field("ciphersuites", yaml_string(tls.ciphersuites));
+  w.field("session_tickets", yaml_bool(tls.session_tickets));
+  w.field("client_auth", std::string(client_auth_name(tls.client_auth)));
+  if (!tls.client_ca.empty()) w.field("client_ca", yaml_string(tls.client_ca));
+  w.end();
+}
+
+// Plain "host:port" entries as a flow list; a list of maps once any listener
+// has TLS or HTTP/2.
+void print_listeners(YamlWriter& w, const std::vector<ListenerConfig>& listeners) {
+  const bool plain = std::all_of(listeners.begin(), listeners.end(), [](const auto& listener) {
+    return !listener.tls && !listener.http2;
+  });
+  if (plain) {
+    std::vector<std::string> texts;
+    for (const ListenerConfig& listener : listeners) texts.push_back(listener.endpoint.text);
+    w.field("listen", yaml_list(texts));
+    return;
+  }
+  w.begin("listen");
+  for (const ListenerConfig& listener : listeners) {
+    w.begin_item();
+    w.field("address", yaml_string(listener.endpoint.text));
+    if (listener.tls) print_listener_tls(w, *listener.tls);
+    w.field("http2", yaml_bool(listener.http2));
+    w.end();
+  }
+  w.end();
+}
+
 void print_server(YamlWriter& w, const ServerConfig& server) {
   w.begin("server");
-  w.field("listen", yaml_list(endpoint_texts(server.listen)));
+  print_listeners(w, server.listen);
   w.field("workers", std::to_string(server.workers));
   w.field("drain_timeout", yaml_duration(server.drain_timeout));
   w.begin("limits");

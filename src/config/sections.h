@@ -19,7 +19,7 @@ namespace centinela::config {
 // checked for duplicates against admin.listen.
 void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out);
 void read_admin(ErrorList& errors, const YAML::Node& node,
-                const std::vector<Endpoint>& listeners_in_use, AdminConfig& out);
+                const std::vector<ListenerConfig>& listeners_in_use, AdminConfig& out);
 void read_log(ErrorList& errors, const YAML::Node& node, LogConfig& out);
 // A `rotate:` map (log.access.rotate, waf.incident_log.rotate).
 void read_rotate(ErrorList& errors, const YAML::Node& node, const std::string& path,

@@ -32,6 +32,104 @@ std::optional<Endpoint> read_listener(ErrorList& errors, const YAML::Node& node,
   return parsed.value;
 }
 
+void read_certificate(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                      TlsCertificateConfig& out) {
+  MapFields fields(errors, node, path, {"cert", "key"});
+  if (!fields.is_map()) return;
+  if (fields.require("cert")) fields.read("cert", out.cert);
+  if (fields.require("key")) fields.read("key", out.key);
+}
+
+void read_listener_tls(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                       ListenerTlsConfig& out) {
+  MapFields fields(errors, node, path,
+                   {"cert", "key", "certificates", "min_version", "ciphers", "ciphersuites",
+                    "session_tickets", "client_auth", "client_ca"});
+  if (!fields.is_map()) return;
+  out.line = node.Mark().line + 1;
+  // `cert`/`key` is the default certificate; `certificates` adds more for SNI.
+  const bool has_cert = fields.find("cert") != nullptr;
+  const bool has_key = fields.find("key") != nullptr;
+  if (has_cert != has_key) {
+    errors.add(node, path + ": `cert` and `key` go together");
+  } else if (has_cert) {
+    TlsCertificateConfig first;
+    fields.read("cert", first.cert);
+    fields.read("key", first.key);
+    out.certificates.push_back(std::move(first));
+  }
+  if (const YAML::Node* list = fields.find("certificates")) {
+    if (!list->IsSequence()) {
+      errors.add(*list,
+                 path + ".certificates: expected a list of {cert, key}, got " + describe(*list));
+    } else {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        TlsCertificateConfig certificate;
+        read_certificate(errors, (*list)[i], path + ".certificates[" + std::to_string(i) + "]",
+                         certificate);
+        out.certificates.push_back(std::move(certificate));
+      }
+    }
+  }
+  if (out.certificates.empty() && has_cert == has_key) {
+    errors.add(node, path + ": a TLS listener needs a certificate: `cert` and `key` (PEM files)");
+  }
+  if (const YAML::Node* version = fields.find("min_version")) {
+    auto text = read_string(errors, *version, path + ".min_version");
+    if (text && *text != "1.2" && *text != "1.3") {
+      errors.add(*version, path + ".min_version: expected \"1.2\" or \"1.3\", got '" + *text + "'");
+    } else if (text) {
+      out.min_version = *text;
+    }
+  }
+  fields.read("ciphers", out.ciphers);
+  fields.read("ciphersuites", out.ciphersuites);
+  fields.read("session_tickets", out.session_tickets);
+  if (const YAML::Node* auth = fields.find("client_auth")) {
+    auto text = read_string(errors, *auth, path + ".client_auth");
+    if (text && *text == "none") {
+      out.client_auth = ClientAuth::none;
+    } else if (text && *text == "optional") {
+      out.client_auth = ClientAuth::optional;
+    } else if (text && *text == "required") {
+      out.client_auth = ClientAuth::required;
+    } else if (text) {
+      errors.add(*auth,
+                 path + ".client_auth: expected none, optional or required, got '" + *text + "'");
+    }
+  }
+  fields.read("client_ca", out.client_ca);
+  if (out.client_auth != ClientAuth::none && out.client_ca.empty()) {
+    errors.add(node,
+               path + ": client_auth " +
+                   std::string(out.client_auth == ClientAuth::required ? "required" : "optional") +
+                   " needs `client_ca`, the PEM bundle client certificates chain to");
+  }
+}
+
+// A `server.listen` entry: "host:port", or {address, tls, http2}.
+std::optional<ListenerConfig> read_listener_entry(ErrorList& errors, const YAML::Node& node,
+                                                  const std::string& path,
+                                                  const std::vector<Endpoint>& in_use) {
+  if (!node.IsMap()) {
+    auto endpoint = read_listener(errors, node, path, in_use);
+    if (!endpoint) return std::nullopt;
+    return ListenerConfig{.endpoint = std::move(*endpoint)};
+  }
+  MapFields fields(errors, node, path, {"address", "tls", "http2"});
+  ListenerConfig out;
+  if (!fields.require("address")) return std::nullopt;
+  auto endpoint = read_listener(errors, *fields.find("address"), path + ".address", in_use);
+  if (!endpoint) return std::nullopt;
+  out.endpoint = std::move(*endpoint);
+  if (const YAML::Node* tls = fields.find("tls"); tls != nullptr && !is_switched_off(*tls)) {
+    out.tls.emplace();
+    read_listener_tls(errors, *tls, path + ".tls", *out.tls);
+  }
+  fields.read("http2", out.http2);
+  return out;
+}
+
 void read_limits(ErrorList& errors, const YAML::Node& node, Limits& out) {
   MapFields fields(errors, node, "server.limits",
                    {"max_header_bytes", "max_body_bytes", "header_timeout", "idle_timeout",
@@ -102,19 +200,20 @@ void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
   MapFields fields(errors, node, "server",
                    {"listen", "workers", "drain_timeout", "limits", "trusted_proxies"});
   if (const YAML::Node* listen = fields.find("listen")) {
-    if (listen->IsScalar()) {
-      if (auto endpoint = read_listener(errors, *listen, "server.listen", out.listen)) {
-        out.listen.push_back(*endpoint);
+    std::vector<Endpoint> in_use;
+    auto add = [&](const YAML::Node& item) {
+      if (auto listener = read_listener_entry(errors, item, "server.listen", in_use)) {
+        in_use.push_back(listener->endpoint);
+        out.listen.push_back(std::move(*listener));
       }
+    };
+    if (listen->IsScalar() || listen->IsMap()) {
+      add(*listen);
     } else if (listen->IsSequence() && listen->size() > 0) {
-      for (const YAML::Node& item : *listen) {
-        if (auto endpoint = read_listener(errors, item, "server.listen", out.listen)) {
-          out.listen.push_back(*endpoint);
-        }
-      }
+      for (const YAML::Node& item : *listen) add(item);
     } else {
       errors.add(*listen,
-                 "server.listen: expected a list of host:port, got " +
+                 "server.listen: expected a list of host:port or {address, tls, http2}, got " +
                      (listen->IsSequence() ? std::string("an empty list") : describe(*listen)));
     }
   }
@@ -127,11 +226,13 @@ void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
 }
 
 void read_admin(ErrorList& errors, const YAML::Node& node,
-                const std::vector<Endpoint>& listeners_in_use, AdminConfig& out) {
+                const std::vector<ListenerConfig>& listeners_in_use, AdminConfig& out) {
   MapFields fields(errors, node, "admin", {"listen", "token", "token_file", "allowed_hosts"});
   const YAML::Node* listen = fields.find("listen");
   if (listen != nullptr) {
-    out.listen = read_listener(errors, *listen, "admin.listen", listeners_in_use);
+    std::vector<Endpoint> in_use;
+    for (const ListenerConfig& listener : listeners_in_use) in_use.push_back(listener.endpoint);
+    out.listen = read_listener(errors, *listen, "admin.listen", in_use);
   }
   read_secret(fields, "token", out.token);
   if (const YAML::Node* hosts = fields.find("allowed_hosts")) {

@@ -61,8 +61,9 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
 
 Worker::~Worker() = default;
 
-void Worker::listen(const std::vector<config::Endpoint>& endpoints) {
-  for (const auto& endpoint : endpoints) {
+void Worker::listen(const std::vector<config::ListenerConfig>& listeners) {
+  for (const auto& listener : listeners) {
+    const config::Endpoint& endpoint = listener.endpoint;
     const tcp::endpoint address(asio::ip::make_address(endpoint.host), endpoint.port);
     auto acceptor = std::make_unique<tcp::acceptor>(io_);
     try {

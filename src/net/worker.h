@@ -49,7 +49,7 @@ class Worker {
   ~Worker();
 
   // Opens the listening sockets; throws std::system_error (start-up only).
-  void listen(const std::vector<config::Endpoint>& endpoints);
+  void listen(const std::vector<config::ListenerConfig>& listeners);
   // The thread body: serves until drained or stopped.
   void run();
 

@@ -57,8 +57,8 @@ TEST(ContractConfig, EveryValueArrives) {
   EXPECT_EQ(config.source_path, "t.yaml");
 
   ASSERT_EQ(config.server.listen.size(), 1u);
-  EXPECT_EQ(config.server.listen[0].host, "127.0.0.1");
-  EXPECT_EQ(config.server.listen[0].port, 8080);
+  EXPECT_EQ(config.server.listen[0].endpoint.host, "127.0.0.1");
+  EXPECT_EQ(config.server.listen[0].endpoint.port, 8080);
   EXPECT_EQ(config.server.workers, 2u);
   EXPECT_EQ(config.server.drain_timeout, milliseconds(10'000));
   EXPECT_EQ(config.server.limits.max_header_bytes, 16u * 1024);

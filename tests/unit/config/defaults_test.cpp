@@ -12,9 +12,9 @@ using testing::problems;
 TEST(Defaults, EmptyFileListensOnLoopback8080) {
   Config config = load_ok("");
   ASSERT_EQ(config.server.listen.size(), 1u);
-  EXPECT_EQ(config.server.listen[0].host, "127.0.0.1");
-  EXPECT_EQ(config.server.listen[0].port, 8080);
-  EXPECT_EQ(config.server.listen[0].text, "127.0.0.1:8080");
+  EXPECT_EQ(config.server.listen[0].endpoint.host, "127.0.0.1");
+  EXPECT_EQ(config.server.listen[0].endpoint.port, 8080);
+  EXPECT_EQ(config.server.listen[0].endpoint.text, "127.0.0.1:8080");
   EXPECT_EQ(config.server.workers, 0u);
   EXPECT_EQ(config.server.drain_timeout, milliseconds(10'000));
   EXPECT_FALSE(config.admin.listen);
@@ -76,8 +76,8 @@ routes:
 TEST(Defaults, ListenAcceptsOneStringAndIpv6) {
   Config config = load_ok("server: {listen: \"[::1]:8443\"}\n");
   ASSERT_EQ(config.server.listen.size(), 1u);
-  EXPECT_EQ(config.server.listen[0].host, "::1");
-  EXPECT_EQ(config.server.listen[0].port, 8443);
+  EXPECT_EQ(config.server.listen[0].endpoint.host, "::1");
+  EXPECT_EQ(config.server.listen[0].endpoint.port, 8443);
 }
 
 TEST(Defaults, TrustedProxiesStoreIpv4Mapped) {

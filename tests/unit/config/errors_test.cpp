@@ -40,8 +40,11 @@ TEST(ConfigErrors, AnOpenAdminListenerOffLoopbackAndBadAllowedHosts) {
 }
 
 TEST(ConfigErrors, WrongTypes) {
-  EXPECT_EQ(problems("server:\n  listen: {a: 1}\n"),
-            Problems{"t.yaml:2:11: server.listen: expected a list of host:port, got a map"});
+  EXPECT_EQ(problems("server:\n  listen: 7\n"),
+            Problems{"t.yaml:2:11: server.listen: bad address '7': missing port (expected "
+                     "host:port, e.g. 127.0.0.1:8080 or [::1]:8080)"});
+  EXPECT_EQ(problems("server:\n  listen: [[a]]\n"),
+            Problems{"t.yaml:2:12: server.listen: expected a string, got a list"});
   EXPECT_EQ(problems("log:\n  access: {rotate: {daily: maybe}}\n"),
             Problems{"t.yaml:2:28: log.access.rotate.daily: expected a boolean (true or false), "
                      "got 'maybe'"});

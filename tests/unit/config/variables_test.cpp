@@ -82,7 +82,7 @@ TEST(VariablesTest, ValuesAreTypedAfterSubstitution) {
       "  - {match: {regex: \"^/v[0-9]+$\"}, upstream: api}\n",
       kEnvironment);
   ASSERT_TRUE(result.errors.empty()) << result.errors.front().to_string();
-  EXPECT_EQ(result.config->server.listen.at(0).text, "10.0.0.7:9000");
+  EXPECT_EQ(result.config->server.listen.at(0).endpoint.text, "10.0.0.7:9000");
   EXPECT_EQ(result.config->server.workers, 3u);
   EXPECT_EQ(result.config->server.drain_timeout, std::chrono::seconds(5));
   EXPECT_EQ(result.config->upstreams.at("api").servers.at(0).text, "127.0.0.1:9000");

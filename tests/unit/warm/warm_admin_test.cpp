@@ -126,7 +126,7 @@ TEST(WarmRequestTest, HostileSizesCostOnePassAndAreBounded) {
 config::Config config_listening_on(std::uint16_t port) {
   config::Config config;
   config.server.listen.push_back(
-      config::Endpoint{"127.0.0.1", port, "127.0.0.1:" + std::to_string(port)});
+      {.endpoint = config::Endpoint{"127.0.0.1", port, "127.0.0.1:" + std::to_string(port)}});
   return config;
 }
 
