@@ -161,7 +161,7 @@ ConnectionCount::~ConnectionCount() {
 ClientConnection::ClientConnection(Worker& owner, tcp::socket accepted)
     : worker(owner), count(owner), socket(std::move(accepted)), watch(owner.sweeper()) {}
 
-void start_client(Worker& worker, tcp::socket socket) {
+void start_client(Worker& worker, tcp::socket socket, std::size_t listener) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   const auto peer = socket.remote_endpoint(ec);
@@ -169,6 +169,7 @@ void start_client(Worker& worker, tcp::socket socket) {
   auto connection = std::make_unique<ClientConnection>(worker, std::move(socket));
   connection->peer = to_v6_bytes(peer.address());
   connection->peer_text = security::format_ip(connection->peer);
+  connection->listener = static_cast<std::uint16_t>(listener);
   asio::co_spawn(worker.io(), serve(std::move(connection)), asio::detached);
 }
 

@@ -44,9 +44,11 @@ struct ClientConnection {
   std::uint32_t requests = 0;           // served on this connection
   bool woken = false;                   // parked at least once
   SteadyTime idle_until{};              // while waiting for the next request
+  std::uint16_t listener = 0;           // its listener's index in server.listen
 };
 
-// Serves a freshly accepted connection until it closes.
-void start_client(Worker& worker, tcp::socket socket);
+// Serves a freshly accepted connection until it closes. `listener`: the
+// index in server.listen of the listener that accepted it.
+void start_client(Worker& worker, tcp::socket socket, std::size_t listener);
 
 }  // namespace centinela::net

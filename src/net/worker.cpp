@@ -83,14 +83,14 @@ void Worker::listen(const std::vector<config::ListenerConfig>& listeners) {
 
 void Worker::run() {
   observe::set_worker_index(index_ + 1);  // slot 0 belongs to non-worker threads
-  for (auto& acceptor : acceptors_) {
-    asio::co_spawn(io_, accept_loop(*acceptor), asio::detached);
+  for (std::size_t i = 0; i < acceptors_.size(); ++i) {
+    asio::co_spawn(io_, accept_loop(*acceptors_[i], i), asio::detached);
   }
   sweeper_.start();
   io_.run();
 }
 
-asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor) {
+asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor, std::size_t listener) {
   while (!draining_) {
     auto [ec, socket] = co_await acceptor.async_accept(use_nothrow);
     if (ec) {
@@ -108,7 +108,7 @@ asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor) {
       socket.close(ignored);
       continue;
     }
-    start_client(*this, std::move(socket));
+    start_client(*this, std::move(socket), listener);
   }
 }
 

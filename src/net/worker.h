@@ -86,7 +86,8 @@ class Worker {
   cache::RedisCache* l2() const { return l2_.get(); }
 
  private:
-  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
+  // `listener`: the acceptor's index in server.listen (and in acceptors_).
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t listener);
   void finish_if_drained();
   void update_redis_client(const proxy::Runtime& runtime);
 
