@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "observe/error_json.h"
@@ -308,11 +309,16 @@ WarmAdminAnswer start_warm(std::string_view body, const config::Config& config, 
   WarmRequest request;
   std::string error;
   if (!parse_warm_request(body, request, error)) return error_answer(400, "BAD_REQUEST", error);
-  if (config.server.listen.empty()) {
-    return error_answer(409, "NO_LISTENER", "server.listen has no address to warm through");
+  // The warmer speaks cleartext HTTP/1.1: it goes through the first listener without TLS.
+  const auto& listeners = config.server.listen;
+  const auto listener = std::find_if(listeners.begin(), listeners.end(),
+                                     [](const config::ListenerConfig& l) { return !l.tls; });
+  if (listener == listeners.end()) {
+    return error_answer(409, "NO_LISTENER",
+                        "server.listen has no cleartext address to warm through");
   }
   const std::size_t count = request.urls.size();
-  if (!job.start(config.server.listen.front(), std::move(request.urls), request.concurrency)) {
+  if (!job.start(listener->endpoint, std::move(request.urls), request.concurrency)) {
     return error_answer(409, "WARM_RUNNING",
                         "a warm is already running; see GET /admin/cache/warm");
   }
