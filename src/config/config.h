@@ -370,6 +370,18 @@ struct WebSocketConfig {
   std::uint64_t max_tunnels = 10000;              // per route and process; more → 503
 };
 
+// A route's handling of the `Server-Timing` response field
+// (`server_timing: {origin: ..., add: ...}`).
+struct ServerTimingConfig {
+  // What clients get of the origin's Server-Timing: `loopback` relays it to
+  // clients on a loopback address only (it names internals: databases,
+  // queries), `pass` to every client, `strip` to none.
+  enum class Origin { loopback, pass, strip };
+  Origin origin = Origin::loopback;
+  // Appends the gateway's own metrics: cache;desc=..., gw;dur=, upstream;dur=.
+  bool add = false;
+};
+
 struct RouteConfig {
   std::string name;  // metric/log label; default: the path pattern
   RouteMatch match;
@@ -392,6 +404,7 @@ struct RouteConfig {
   // raise the client's threat score (false: not counted here).
   bool threat = true;
   WebSocketConfig websocket;
+  ServerTimingConfig server_timing;
 };
 
 struct CacheStoreConfig {

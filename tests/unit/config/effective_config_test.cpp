@@ -61,6 +61,7 @@ TEST(EffectiveConfigTest, EverySectionRoundTrips) {
       "    normalize_path: false\n"
       "    threat: false\n"
       "    websocket: {idle_timeout: 10m, max_tunnels: 7}\n"
+      "    server_timing: {origin: pass, add: true}\n"
       "    rewrite: {regex: \"^/p/([0-9]+)$\", replacement: \"/page?id=$1\"}\n"
       "    request_headers: {add: {X-Via: \"$route\"}, remove: [Cookie]}\n"
       "    response_headers: {set: {X-Served-By: centinela}}\n"
@@ -79,7 +80,7 @@ TEST(EffectiveConfigTest, EverySectionRoundTrips) {
         "replacement: \"/page?id=$$1\"", "cross_origin_embedder_policy: \"require-corp\"",
         "incident_log: off", "compile_cache: off", "rules: [\"942100\", \"920370-920390\"]",
         "waf: 3", "allowlist: [\"2001:db8:0:0:0:0:0:0/32\"]", "\"4xx\": 1m", "\"any\": 10s",
-        "factor: 0.5", "max_tunnels: 7"}) {
+        "factor: 0.5", "max_tunnels: 7", "origin: pass", "add: true"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
   EXPECT_EQ(text.find("t0ps3cret"), std::string::npos);
