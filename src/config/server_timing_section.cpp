@@ -28,8 +28,8 @@ void read_origin(MapFields& fields, ServerTimingConfig& out) {
     out.origin = *mode;
     return;
   }
-  fields.errors().add(*node, fields.path_of("origin") + ": expected loopback, pass or strip, got '" +
-                                 *text + "'" +
+  fields.errors().add(*node, fields.path_of("origin") +
+                                 ": expected loopback, pass or strip, got '" + *text + "'" +
                                  did_you_mean(lower, {kOriginModes.begin(), kOriginModes.end()}));
 }
 

@@ -11,9 +11,9 @@
 namespace centinela::timing {
 
 struct GatewayTiming {
-  std::string_view cache;    // the X-Cache value (HIT, MISS, ...); empty: no cache on the route
-  double gateway_ms = -1;    // time in the gateway up to the response head, the upstream's excluded
-  double upstream_ms = -1;   // connect to the upstream's response head; -1: no upstream head
+  std::string_view cache;   // the X-Cache value (HIT, MISS, ...); empty: no cache on the route
+  double gateway_ms = -1;   // time in the gateway up to the response head, the upstream's excluded
+  double upstream_ms = -1;  // connect to the upstream's response head; -1: no upstream head
 };
 
 inline constexpr std::size_t kGatewayTimingBytes = 96;

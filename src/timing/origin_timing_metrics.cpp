@@ -24,22 +24,24 @@ OriginTimingMetrics::OriginTimingMetrics(std::string route) : route_(std::move(r
 OriginTimingMetrics& OriginTimingMetrics::for_route(std::string_view route) {
   static std::mutex mutex;
   // Never destroyed: workers may record during static destruction.
-  static auto* const tables = new std::map<std::string, std::unique_ptr<OriginTimingMetrics>,
-                                           std::less<>>();
+  static auto* const tables =
+      new std::map<std::string, std::unique_ptr<OriginTimingMetrics>, std::less<>>();
   const std::lock_guard lock(mutex);
   auto found = tables->find(route);
   if (found == tables->end()) {
-    found = tables->emplace(std::string(route), std::make_unique<OriginTimingMetrics>(
-                                                    std::string(route)))
-                .first;
+    found =
+        tables
+            ->emplace(std::string(route), std::make_unique<OriginTimingMetrics>(std::string(route)))
+            .first;
   }
   return *found->second;
 }
 
 OriginTimingMetrics::Series OriginTimingMetrics::make_series(std::string_view label) const {
   Series series;
-  series.histogram = &observe::Registry::global().histogram(
-      "centinela_origin_timing_seconds", kHelp, {{"route", route_}, {"metric", std::string(label)}});
+  series.histogram =
+      &observe::Registry::global().histogram("centinela_origin_timing_seconds", kHelp,
+                                             {{"route", route_}, {"metric", std::string(label)}});
   series.windows = observe::LiveStats::global().origin_timing(route_, label);
   return series;
 }

@@ -24,15 +24,14 @@ class ServerTimingTest : public GatewayTest {
     config_.upstreams["timed"] = upstream_yaml({"127.0.0.1:" + std::to_string(timed_port_.port())});
     config_.trusted_proxies = {"127.0.0.1/32"};
     config_.access_log_path = dir_.file("access.log");
-    config_.routes = {
-        R"({name: loop, match: {prefix: "/loop/"}, upstream: timed})",
-        R"({name: passed, match: {prefix: "/pass/"}, upstream: timed,)"
-        R"( server_timing: {origin: pass, add: true}})",
-        R"({name: stripped, match: {prefix: "/strip/"}, upstream: timed,)"
-        R"( server_timing: {origin: strip}})",
-        R"({name: cached, match: {prefix: "/cached/"}, upstream: timed, cache: {},)"
-        R"( server_timing: {origin: pass, add: true}})",
-        R"({name: api, match: {prefix: "/"}, upstream: api})"};
+    config_.routes = {R"({name: loop, match: {prefix: "/loop/"}, upstream: timed})",
+                      R"({name: passed, match: {prefix: "/pass/"}, upstream: timed,)"
+                      R"( server_timing: {origin: pass, add: true}})",
+                      R"({name: stripped, match: {prefix: "/strip/"}, upstream: timed,)"
+                      R"( server_timing: {origin: strip}})",
+                      R"({name: cached, match: {prefix: "/cached/"}, upstream: timed, cache: {},)"
+                      R"( server_timing: {origin: pass, add: true}})",
+                      R"({name: api, match: {prefix: "/"}, upstream: api})"};
   }
 
   void SetUp() override {
@@ -58,17 +57,17 @@ class ServerTimingTest : public GatewayTest {
   // The `metric` labels of `route`'s centinela_origin_timing_seconds series.
   std::set<std::string> metric_labels(const std::string& route) {
     std::set<std::string> labels;
-    for (const MetricSample& sample : find_samples(parse_metrics(metrics_text()),
-                                                   "centinela_origin_timing_seconds_count",
-                                                   {{"route", route}})) {
+    for (const MetricSample& sample :
+         find_samples(parse_metrics(metrics_text()), "centinela_origin_timing_seconds_count",
+                      {{"route", route}})) {
       labels.insert(sample.labels.at("metric"));
     }
     return labels;
   }
 
   double observed(const std::string& route, const std::string& metric) {
-    return this->metric("centinela_origin_timing_seconds_count",
-                        {{"route", route}, {"metric", metric}})
+    return this
+        ->metric("centinela_origin_timing_seconds_count", {{"route", route}, {"metric", metric}})
         .value_or(0);
   }
 
@@ -118,9 +117,9 @@ TEST_F(ServerTimingTest, HistogramsAndTheAccessLogHoldTheOriginsDurations) {
   EXPECT_EQ(entry->number_at("origin_timing.app"), 4.5);
   EXPECT_EQ(entry->get("origin_timing")->members.size(), 2u);
   EXPECT_EQ(observed("loop", "db"), 1);
-  EXPECT_NEAR(
-      metric("centinela_origin_timing_seconds_sum", {{"route", "loop"}, {"metric", "db"}}).value_or(0),
-      0.020, 1e-9);
+  EXPECT_NEAR(metric("centinela_origin_timing_seconds_sum", {{"route", "loop"}, {"metric", "db"}})
+                  .value_or(0),
+              0.020, 1e-9);
   EXPECT_EQ(metric_labels("loop"), (std::set<std::string>{"app", "db"}));
 
   const HttpResponse plain = get("/loop/plain");
@@ -210,13 +209,13 @@ TEST_F(ServerTimingTest, CheckDashTPrintsEachRoutesSettings) {
   const CommandResult result =
       run_command({centinela_binary(), "check", "-c", config_path(), "-T"});
   ASSERT_EQ(result.exit_code, 0) << result.output();
-  for (const char* expected : {"origin: loopback", "origin: pass", "origin: strip", "add: true",
-                               "add: false"}) {
+  for (const char* expected :
+       {"origin: loopback", "origin: pass", "origin: strip", "add: true", "add: false"}) {
     EXPECT_NE(result.out.find(expected), std::string::npos) << expected << "\n" << result.out;
   }
-  const std::string bad = dir_.write(
-      "bad.yaml", "upstreams: {a: {servers: [\"127.0.0.1:1\"]}}\nroutes:\n"
-                  "  - {upstream: a, server_timing: {origin: everyone}}\n");
+  const std::string bad = dir_.write("bad.yaml",
+                                     "upstreams: {a: {servers: [\"127.0.0.1:1\"]}}\nroutes:\n"
+                                     "  - {upstream: a, server_timing: {origin: everyone}}\n");
   const CommandResult refused = run_command({centinela_binary(), "check", "-c", bad});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.output().find("bad.yaml:3:"), std::string::npos) << refused.output();

@@ -221,7 +221,10 @@ tablePanel('slow', 'Slowest recent requests', 'Slower than log.slow_request.slow
   (s) => ((s.latest && s.latest.slow) || []).map((r) => [
     r.request_id, r.route, `${r.method} ${r.path}`, r.status, ms(r.total_ms), ms(r.gateway_ms),
     ms(r.connect_ms), ms(r.first_byte_ms), ms(r.transfer_ms),
-    (r.origin_timing || []).map(([name, v]) => `${name} ${ms(v)}`).join(', ') || '–']),
+    {
+      text: (r.origin_timing || []).map(([name, v]) => `${name} ${ms(v)}`).join(', ') || '–',
+      class: 'origin-timing',
+    }]),
   'none yet');
 
 window.CentinelaFormat = { bytes, sum };

@@ -35,7 +35,7 @@ TEST(ServerTimingRoutes, EachModeAndAddAreRead) {
 
 TEST(ServerTimingRoutes, BadValuesAreReportedWhereTheyAre) {
   EXPECT_EQ(problems(kPrefix + "  - {name: a, upstream: app, server_timing: {origin: pas}}\n"),
-            std::vector<std::string>{"t.yaml:3:55: routes[0].server_timing.origin: expected "
+            std::vector<std::string>{"t.yaml:3:54: routes[0].server_timing.origin: expected "
                                      "loopback, pass or strip, got 'pas' (did you mean 'pass'?)"});
   const auto bad = problems(kPrefix +
                             "  - {name: a, upstream: app, server_timing: {add: maybe, adds: 1}}\n"

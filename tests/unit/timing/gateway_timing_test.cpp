@@ -33,8 +33,7 @@ TEST(GatewayTiming, UnknownMembersAreLeftOut) {
 TEST(GatewayTiming, TheLongestValueFits) {
   const std::string longest =
       formatted({.cache = "REVALIDATED", .gateway_ms = 86'400'000, .upstream_ms = 86'400'000});
-  EXPECT_EQ(longest,
-            "cache;desc=revalidated, gw;dur=86400000.000, upstream;dur=86400000.000");
+  EXPECT_EQ(longest, "cache;desc=revalidated, gw;dur=86400000.000, upstream;dur=86400000.000");
 }
 
 TEST(GatewayTiming, WhoGetsTheOriginsField) {

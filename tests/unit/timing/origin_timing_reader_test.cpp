@@ -33,8 +33,9 @@ TEST(OriginTimingReader, NothingWithoutTheField) {
   stage::Arena arena;
   stage::ResponseFields fields(arena);
   fields.add("Content-Type", "text/plain");
+  const std::size_t before = arena.used();
   EXPECT_TRUE(read_origin_timing(fields, arena).empty());
-  EXPECT_EQ(arena.used(), 0u);
+  EXPECT_EQ(arena.used(), before);
 }
 
 TEST(OriginTimingReader, HostileValuesYieldFewerMetricsNeverMore) {
@@ -44,9 +45,10 @@ TEST(OriginTimingReader, HostileValuesYieldFewerMetricsNeverMore) {
   EXPECT_EQ(many.size(), kMaxOriginTimings);
   EXPECT_TRUE(many.contains("m0"));
 
-  const auto broken = read({{"Server-Timing", "a;dur=1e9, b;dur=-1, c;dur=NaN, d;dur=inf, "
-                                              "\"e\";dur=1, f;dur=\"2\", g;desc=\"never ends, "
-                                              "h;dur=3"}});
+  const auto broken = read({{"Server-Timing",
+                             "a;dur=1e9, b;dur=-1, c;dur=NaN, d;dur=inf, "
+                             "\"e\";dur=1, f;dur=\"2\", g;desc=\"never ends, "
+                             "h;dur=3"}});
   // `f`'s quoted duration is read as the spec's value; the rest is not.
   EXPECT_EQ(broken, (std::map<std::string, double>{{"f", 2}}));
 

@@ -63,7 +63,8 @@ Exchange run(const pipeline::Chain& chain, const std::string& client_ip,
   };
   testing::run_pipeline(chain, request, downstream, upstream);
   Exchange out{downstream.client, {}};
-  for (const auto& timing : request.ctx.origin_timing) out.kept[std::string(timing.name)] = timing.dur_ms;
+  for (const auto& timing : request.ctx.origin_timing)
+    out.kept[std::string(timing.name)] = timing.dur_ms;
   return out;
 }
 
@@ -112,11 +113,10 @@ TEST(ServerTimingStage, AddAppendsTheGatewaysOwn) {
 
 TEST(ServerTimingStage, AStoredResponseIsServedAsStoredButNotReadAsFresh) {
   auto entry = std::make_shared<testing::FakeStored>(
-      200,
-      std::vector<std::pair<std::string, std::string>>{{"Server-Timing", "db;dur=99"}},
+      200, std::vector<std::pair<std::string, std::string>>{{"Server-Timing", "db;dur=99"}},
       "stored body");
-  const auto chain = chain_of(route(Origin::pass, true),
-                              std::make_unique<testing::StoredAnswerStage>(entry));
+  const auto chain =
+      chain_of(route(Origin::pass, true), std::make_unique<testing::StoredAnswerStage>(entry));
   FakeRequest request("GET", "/");
   request.ctx.client_ip = "203.0.113.9";
   request.ctx.cache_status = "HIT";
