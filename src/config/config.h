@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/server_timing_config.h"
+
 namespace centinela::config {
 
 using Duration = std::chrono::milliseconds;
@@ -363,23 +365,10 @@ struct RewriteConfig {
 // A route's WebSocket upgrades (`websocket: true|false|{...}`): the handshake
 // runs the route's stages, then the gateway relays bytes both ways.
 struct WebSocketConfig {
-  // Unset in the file: on for routes without a cache (resolved when the
-  // route is read, so `enabled` is final once loaded).
+  // Unset in the file: on unless the route caches (resolved when it is read).
   bool enabled = true;
   Duration idle_timeout = std::chrono::hours(1);  // no byte either way → both sides closed
   std::uint64_t max_tunnels = 10000;              // per route and process; more → 503
-};
-
-// A route's handling of the `Server-Timing` response field
-// (`server_timing: {origin: ..., add: ...}`).
-struct ServerTimingConfig {
-  // What clients get of the origin's Server-Timing: `loopback` relays it to
-  // clients on a loopback address only (it names internals: databases,
-  // queries), `pass` to every client, `strip` to none.
-  enum class Origin { loopback, pass, strip };
-  Origin origin = Origin::loopback;
-  // Appends the gateway's own metrics: cache;desc=..., gw;dur=, upstream;dur=.
-  bool add = false;
 };
 
 struct RouteConfig {
