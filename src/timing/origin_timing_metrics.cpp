@@ -67,13 +67,16 @@ OriginTimingMetrics::Series OriginTimingMetrics::series_for(std::string_view met
   }
   std::uint8_t state = other_.state.load(std::memory_order_acquire);
   if (state == ready) return other_.series;
+  // Until "other" is published, racing workers each ask the registry, which
+  // hands them all the same series (as route_metrics' counters): no
+  // observation is lost.
+  const Series series = make_series(kOtherLabel);
   if (state == empty &&
       other_.state.compare_exchange_strong(state, claiming, std::memory_order_acq_rel)) {
-    other_.series = make_series(kOtherLabel);
+    other_.series = series;
     other_.state.store(ready, std::memory_order_release);
-    return other_.series;
   }
-  return {};  // "other" is being made by another worker: this one observation is not counted
+  return series;
 }
 
 void OriginTimingMetrics::record(const Series& series, double ms) {

@@ -2,10 +2,11 @@
 // the origins of a route report in Server-Timing, and the dashboard's
 // windows of it. The names come from the origin, so the label set is
 // bounded: the first kMaxNames distinct names of a route get their own
-// label, every later one counts under metric="other". Claiming a name is
-// lock-free (a compare-and-swap on a slot); only the first observation of a
-// name reaches the metrics registry (a mutex), at most kMaxNames + 1 times
-// per route in the process's life.
+// label, every later one counts under metric="other". Claiming a name is a
+// compare-and-swap on a slot; only the first observations of each of the
+// kMaxNames + 1 series reach the metrics registry (a mutex), once per route
+// in the process's life; after that an observation is a few comparisons and
+// relaxed atomic adds.
 #pragma once
 
 #include <array>
