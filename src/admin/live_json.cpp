@@ -51,6 +51,22 @@ std::string series_json(std::int64_t since) {
   return out + "}";
 }
 
+// A route's origin metrics (Server-Timing) over the last 5 minutes, as the
+// route's own `p95` is: `[{"metric":"db","count":N,"p95":ms},...]`, the
+// metrics with observations only.
+std::string origin_timing_json(std::string_view route, std::int64_t now) {
+  std::string out = "[";
+  bool first = true;
+  for (const auto& [metric, windows] : observe::LiveStats::global().origin_timings(route)) {
+    const LatencySketch five = windows->last_minutes(5, now);
+    if (five.count() == 0) continue;
+    fmt::format_to(std::back_inserter(out), R"({}{{"metric":{},"count":{},"p95":{:.3f}}})",
+                   first ? "" : ",", quoted(metric), five.count(), five.quantile(0.95) * 1000.0);
+    first = false;
+  }
+  return out + "]";
+}
+
 // The configured routes' per-second percentiles (ms) and 1/5/15 m windows.
 std::string routes_json(const proxy::Runtime& runtime, std::int64_t since, std::int64_t now) {
   std::string out = "[";
@@ -73,6 +89,7 @@ std::string routes_json(const proxy::Runtime& runtime, std::int64_t since, std::
         return fmt::format("{:.3f}", s.*field * 1000.0f);
       });
     }
+    out += ",\"origin_timing\":" + origin_timing_json(route.name, now);
     out += ",\"windows\":{" + latency_members(windows, now) + "}}";
   }
   return out + "]";
@@ -115,10 +132,19 @@ std::string slow_json() {
     fmt::format_to(std::back_inserter(out),
                    R"({{"unix_ms":{},"request_id":{},"route":{},"method":{},"path":{},)"
                    R"("status":{},"total_ms":{:.1f},"gateway_ms":{:.1f},"connect_ms":{:.1f},)"
-                   R"("first_byte_ms":{:.1f},"transfer_ms":{:.1f}}})",
+                   R"("first_byte_ms":{:.1f},"transfer_ms":{:.1f},"origin_timing":[)",
                    r.unix_ms, quoted(r.request_id.data()), quoted(r.route.data()),
                    quoted(r.method.data()), quoted(r.path.data()), r.status, r.total_ms,
                    r.gateway_ms, r.connect_ms, r.first_byte_ms, r.transfer_ms);
+    // The origin's own account (Server-Timing), longest first: [name, ms] pairs.
+    bool first_timing = true;
+    for (const observe::SlowOriginTiming& timing : r.origin) {
+      if (timing.name[0] == '\0') break;
+      fmt::format_to(std::back_inserter(out), R"({}[{},{:.1f}])", first_timing ? "" : ",",
+                     quoted(timing.name.data()), timing.dur_ms);
+      first_timing = false;
+    }
+    out += "]}";
   }
   return out + "]";
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/listener_config.h"
+#include "config/server_timing_config.h"
 
 namespace centinela::config {
 
@@ -358,8 +359,7 @@ struct RewriteConfig {
 // A route's WebSocket upgrades (`websocket: true|false|{...}`): the handshake
 // runs the route's stages, then the gateway relays bytes both ways.
 struct WebSocketConfig {
-  // Unset in the file: on for routes without a cache (resolved when the
-  // route is read, so `enabled` is final once loaded).
+  // Unset in the file: on unless the route caches (resolved when it is read).
   bool enabled = true;
   Duration idle_timeout = std::chrono::hours(1);  // no byte either way → both sides closed
   std::uint64_t max_tunnels = 10000;              // per route and process; more → 503
@@ -387,6 +387,7 @@ struct RouteConfig {
   // raise the client's threat score (false: not counted here).
   bool threat = true;
   WebSocketConfig websocket;
+  ServerTimingConfig server_timing;
 };
 
 struct CacheStoreConfig {

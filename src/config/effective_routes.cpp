@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "config/effective_sections.h"
+#include "config/sections.h"
 
 namespace centinela::config {
 namespace {
@@ -230,6 +231,10 @@ void print_route(YamlWriter& w, const RouteConfig& route) {
   w.field("enabled", yaml_bool(route.websocket.enabled));
   w.field("idle_timeout", yaml_duration(route.websocket.idle_timeout));
   w.field("max_tunnels", std::to_string(route.websocket.max_tunnels));
+  w.end();
+  w.begin("server_timing");
+  w.field("origin", std::string(origin_mode_name(route.server_timing.origin)));
+  w.field("add", yaml_bool(route.server_timing.add));
   w.end();
   w.end();
 }

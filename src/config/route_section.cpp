@@ -84,10 +84,11 @@ std::string default_route_name(const RouteMatch& match) {
 
 void read_route(ErrorList& errors, const YAML::Node& node, const std::string& path,
                 const std::map<std::string, UpstreamConfig>& upstreams, RouteConfig& out) {
-  MapFields fields(errors, node, path,
-                   {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache",
-                    "rate_limit", "compression", "normalize_path", "waf", "threat", "strip_prefix",
-                    "rewrite", "request_headers", "response_headers", "websocket"});
+  MapFields fields(
+      errors, node, path,
+      {"name", "match", "upstream", "timeout", "security_headers", "cors", "cache", "rate_limit",
+       "compression", "normalize_path", "waf", "threat", "strip_prefix", "rewrite",
+       "request_headers", "response_headers", "websocket", "server_timing"});
   if (!fields.is_map()) return;
   fields.read_section("match", read_match, out.match);
   if (fields.read("name", out.name) && out.name.empty()) {
@@ -123,6 +124,7 @@ void read_route(ErrorList& errors, const YAML::Node& node, const std::string& pa
   fields.read_section("rewrite", read_rewrite, out.rewrite);
   fields.read_section("request_headers", read_request_headers, out.request_headers);
   fields.read_section("response_headers", read_response_headers, out.response_headers);
+  fields.read_section("server_timing", read_route_server_timing, out.server_timing);
 }
 
 }  // namespace

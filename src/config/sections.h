@@ -84,6 +84,13 @@ void read_strip_prefix(ErrorList& errors, MapFields& fields, const RouteMatch& m
 void read_route_websocket(ErrorList& errors, const YAML::Node& node, const std::string& path,
                           WebSocketConfig& out);
 
+// A route's `server_timing`: {origin: loopback|pass|strip, add: bool}
+// (server_timing_section.cpp). Left out: origin loopback, add false.
+void read_route_server_timing(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                              ServerTimingConfig& out);
+// The name a mode is written as (check -T).
+std::string_view origin_mode_name(ServerTimingConfig::Origin mode);
+
 // The top-level `waf` section; `log` (read before) gives the incident log's
 // default path and rotation.
 void read_waf(ErrorList& errors, const YAML::Node& node, const LogConfig& log, WafConfig& out);

@@ -369,6 +369,7 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.upstream_ms = outcome.timings.total_ms;
   record.upstream_connect_ms = outcome.timings.connect_ms;
   record.upstream_response_ms = outcome.timings.response_ms;
+  record.origin_timing = ctx.origin_timing;
   record.waf_score = ctx.waf_score;
   record.waf_action = ctx.waf_action;
   record.incident_id = ctx.incident_id;
@@ -414,7 +415,7 @@ void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
   live.slow_requests().record(observe::make_slow_request(
       unix_ms, ctx.request_id, route != nullptr ? std::string_view(route->name()) : "",
       outcome.method, outcome.path, outcome.status, duration_s * 1000.0, outcome.timings.connect_ms,
-      outcome.timings.response_ms, outcome.timings.total_ms));
+      outcome.timings.response_ms, outcome.timings.total_ms, ctx.origin_timing));
 }
 
 void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,

@@ -303,6 +303,7 @@ void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response&
   const auto declared = response_->content_length();
   proxy::strip_hop_by_hop(res);
   response.origin = stage::ResponseOrigin::upstream;
+  plan_.ctx.upstream_head_ms = plan_.timings.connect_ms + plan_.timings.response_ms;
   response.status = res.result_int();
   response.reason = res.reason();
   for (const auto& field : res) {

@@ -7,9 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 
 #include "config/config.h"
+#include "observe/origin_timing.h"
 
 namespace centinela::observe {
 
@@ -35,6 +37,8 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   // Timing breakdown for slow-request warnings: connecting to the upstream,
   // waiting for its response head (-1: not reached).
   double upstream_connect_ms = -1, upstream_response_ms = -1;
+  // The origin's Server-Timing durations (`origin_timing`; empty: left out).
+  std::span<const OriginTiming> origin_timing;
   // Attack detection (waf_action empty: no WAF on the route, fields left out).
   int waf_score = 0;
   std::string_view waf_action;   // "pass", "detected", "blocked"

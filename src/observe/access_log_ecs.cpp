@@ -78,6 +78,9 @@ void add_centinela(JsonObjectWriter& line, const AccessLogRecord& record,
     if (record.upstream_status != 0) upstream.number("status_code", record.upstream_status);
     upstream.ms("duration_ms", record.upstream_ms);
   }
+  if (!record.origin_timing.empty()) {
+    append_origin_timing_value(own.member("origin_timing"), record.origin_timing);
+  }
   own.text("cache", record.cache);
   own.text("ratelimit", record.ratelimit);
   own.text("speed", to_string(classify_speed(speed_basis_ms(record), format.slow_request)));

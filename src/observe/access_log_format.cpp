@@ -211,6 +211,10 @@ void append_centinela_line(std::string& out, const AccessLogRecord& record,
     append_string_field(out, "waf_action", record.waf_action);
     if (!record.incident_id.empty()) append_string_field(out, "incident_id", record.incident_id);
   }
+  if (!record.origin_timing.empty()) {
+    append_field_name(out, "origin_timing");
+    append_origin_timing_value(out, record.origin_timing);
+  }
   if (record.tunnel) {
     append_ms_field(out, "handshake_ms", record.handshake_ms);
     append_uint_field(out, "tunnel_bytes_in", record.tunnel_bytes_in);
@@ -251,6 +255,10 @@ void append_slow_request_warning(std::string& out, const AccessLogRecord& record
   append_ms_field(out, "upstream_connect_ms", record.upstream_connect_ms);
   append_ms_field(out, "upstream_response_ms", record.upstream_response_ms);
   append_ms_field(out, "upstream_ms", record.upstream_ms);
+  if (!record.origin_timing.empty()) {
+    append_field_name(out, "origin_timing");
+    append_origin_timing_value(out, record.origin_timing);
+  }
   out.append("}\n");
 }
 

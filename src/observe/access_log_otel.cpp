@@ -70,6 +70,9 @@ void add_centinela_attributes(JsonObjectWriter& attributes, const AccessLogRecor
     attributes.number("centinela.upstream.status_code", record.upstream_status);
   }
   attributes.ms("centinela.upstream.duration_ms", record.upstream_ms);
+  if (!record.origin_timing.empty()) {
+    append_origin_timing_value(attributes.member("centinela.origin_timing"), record.origin_timing);
+  }
   attributes.text("centinela.cache", record.cache);
   attributes.text("centinela.ratelimit", record.ratelimit);
   attributes.text("centinela.speed",

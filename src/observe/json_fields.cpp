@@ -68,4 +68,18 @@ void append_ms_field(std::string& out, std::string_view name, double ms) {
   append_ms_value(out, ms);
 }
 
+void append_origin_timing_value(std::string& out, std::span<const OriginTiming> timings) {
+  out.push_back('{');
+  bool first = true;
+  for (const OriginTiming& timing : timings) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    append_json_escaped(out, timing.name);
+    out.append("\":");
+    append_ms_value(out, timing.dur_ms);
+  }
+  out.push_back('}');
+}
+
 }  // namespace centinela::observe

@@ -5,8 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+
+#include "observe/origin_timing.h"
 
 namespace centinela::observe {
 
@@ -25,6 +28,10 @@ void append_ms_field(std::string& out, std::string_view name, double ms);
 void append_ms_value(std::string& out, double ms);
 // Whether append_ms_value writes a number rather than null.
 bool is_measured_ms(double ms);
+
+// `{"db":12.3,"app":4.5}`: the origin's Server-Timing durations as an
+// object (names escaped; the timing stage keeps them unique).
+void append_origin_timing_value(std::string& out, std::span<const OriginTiming> timings);
 
 void append_uint_value(std::string& out, std::uint64_t value);
 void append_int_value(std::string& out, std::int64_t value);

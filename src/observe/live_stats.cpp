@@ -42,6 +42,20 @@ LatencyWindows& LiveStats::named(Named& kind, std::string_view name) {
   return *slot;
 }
 
+LatencyWindows* LiveStats::origin_timing(std::string_view route, std::string_view metric) {
+  const std::lock_guard lock(mutex_);
+  auto found = origin_.find(route);
+  if (found != origin_.end()) {
+    if (auto it = found->second.find(metric); it != found->second.end()) return it->second.get();
+  }
+  if (origin_series_ >= kMaxOriginSeries) return nullptr;
+  if (found == origin_.end()) found = origin_.emplace(std::string(route), Named()).first;
+  ++origin_series_;
+  auto& slot = found->second[std::string(metric)];
+  slot = std::make_unique<LatencyWindows>(slots_);
+  return slot.get();
+}
+
 LatencyWindows& LiveStats::route(std::string_view name) { return named(routes_, name); }
 LatencyWindows& LiveStats::upstream(std::string_view name) { return named(upstreams_, name); }
 
@@ -50,6 +64,9 @@ void LiveStats::tick(std::int64_t unix_second, std::uint64_t active_connections)
   const std::lock_guard lock(mutex_);
   for (auto& [name, windows] : routes_) windows->tick(unix_second);
   for (auto& [name, windows] : upstreams_) windows->tick(unix_second);
+  for (auto& [route, metrics] : origin_) {
+    for (auto& [name, windows] : metrics) windows->tick(unix_second);
+  }
 }
 
 std::vector<std::pair<std::string, const LatencyWindows*>> LiveStats::list(
@@ -66,6 +83,16 @@ std::vector<std::pair<std::string, const LatencyWindows*>> LiveStats::routes() c
 }
 std::vector<std::pair<std::string, const LatencyWindows*>> LiveStats::upstreams() const {
   return list(upstreams_);
+}
+
+std::vector<std::pair<std::string, const LatencyWindows*>> LiveStats::origin_timings(
+    std::string_view route) const {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, const LatencyWindows*>> out;
+  if (auto found = origin_.find(route); found != origin_.end()) {
+    for (const auto& [name, windows] : found->second) out.emplace_back(name, windows.get());
+  }
+  return out;
 }
 
 }  // namespace centinela::observe

@@ -29,6 +29,11 @@ class LiveStats {
   // memory stays bounded (≈ 170 KiB per series, see latency_windows.h).
   static constexpr std::size_t kMaxSeriesPerKind = 256;
 
+  // Origin timing series (route × Server-Timing metric, see
+  // timing/origin_timing_metrics.h) beyond this many get no dashboard
+  // windows: each costs as much as a route's.
+  static constexpr std::size_t kMaxOriginSeries = 64;
+
   // `slots`: per-worker cells in each part.
   explicit LiveStats(unsigned slots);
 
@@ -38,6 +43,8 @@ class LiveStats {
   // Config load; the reference stays valid for the process's life.
   LatencyWindows& route(std::string_view name);
   LatencyWindows& upstream(std::string_view name);
+  // The windows of one origin metric of a route; null past kMaxOriginSeries.
+  LatencyWindows* origin_timing(std::string_view route, std::string_view metric);
 
   LiveSeries& series() { return series_; }
   SlowRequests& slow_requests() { return slow_; }
@@ -48,6 +55,9 @@ class LiveStats {
   // Name → series, sorted by name.
   std::vector<std::pair<std::string, const LatencyWindows*>> routes() const;
   std::vector<std::pair<std::string, const LatencyWindows*>> upstreams() const;
+  // A route's origin metrics, sorted by metric name.
+  std::vector<std::pair<std::string, const LatencyWindows*>> origin_timings(
+      std::string_view route) const;
 
  private:
   void mirror_to_prometheus(Registry& registry);
@@ -60,6 +70,8 @@ class LiveStats {
   mutable std::mutex mutex_;
   Named routes_;
   Named upstreams_;
+  std::map<std::string, Named, std::less<>> origin_;  // route → metric → windows
+  std::size_t origin_series_ = 0;
   LiveSeries series_;
   SlowRequests slow_;
 };

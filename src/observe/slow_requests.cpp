@@ -15,12 +15,28 @@ void copy_into(std::array<char, N>& to, std::string_view from) {
   to[n] = '\0';
 }
 
+// The longest of `origin` into `out`, longest first (insertion: a handful).
+template <std::size_t N>
+void keep_longest(std::array<SlowOriginTiming, N>& out, std::span<const OriginTiming> origin) {
+  std::size_t kept = 0;
+  for (const OriginTiming& timing : origin) {
+    std::size_t at = kept;
+    while (at > 0 && out[at - 1].dur_ms < timing.dur_ms) --at;
+    if (at >= N) continue;
+    for (std::size_t i = std::min(kept, N - 1); i > at; --i) out[i] = out[i - 1];
+    copy_into(out[at].name, timing.name);
+    out[at].dur_ms = static_cast<float>(timing.dur_ms);
+    kept = std::min(kept + 1, N);
+  }
+}
+
 }  // namespace
 
 SlowRequest make_slow_request(std::int64_t unix_ms, std::string_view request_id,
                               std::string_view route, std::string_view method,
                               std::string_view path, unsigned status, double total_ms,
-                              double connect_ms, double first_byte_ms, double upstream_total_ms) {
+                              double connect_ms, double first_byte_ms, double upstream_total_ms,
+                              std::span<const OriginTiming> origin) {
   SlowRequest out;
   out.unix_ms = unix_ms;
   copy_into(out.request_id, request_id);
@@ -29,6 +45,7 @@ SlowRequest make_slow_request(std::int64_t unix_ms, std::string_view request_id,
   copy_into(out.path, path);
   out.status = status;
   out.total_ms = static_cast<float>(total_ms);
+  keep_longest(out.origin, origin);
   if (upstream_total_ms >= 0) {
     const double connect = std::max(connect_ms, 0.0);
     out.connect_ms = static_cast<float>(connect);

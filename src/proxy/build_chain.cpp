@@ -12,6 +12,7 @@
 #include "security/identity_stage.h"
 #include "security/security_headers_stage.h"
 #include "threat/threat_stage.h"
+#include "timing/server_timing_stage.h"
 
 namespace centinela::proxy {
 namespace {
@@ -40,6 +41,9 @@ void add_cache_stage(Stages& stages, const config::Config& config, const config:
 pipeline::Chain build_chain(const config::Config& config, const config::RouteConfig& route,
                             const ChainServices& services) {
   Stages stages;
+  // First: its response direction runs last, on the response the client
+  // gets, after the cache stored its copy (server_timing_stage.h).
+  add(stages, timing::make_server_timing_stage(route));
   if (config.identity) add(stages, security::make_identity_stage(*config.identity));
   // After identity (user bans need the user), before everything that may
   // answer (its response direction sees every answer of the route).

@@ -7,11 +7,13 @@
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/message.hpp>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "observe/origin_timing.h"
 #include "stage/arena.h"
 #include "stage/upstream_request.h"
 
@@ -103,6 +105,12 @@ struct RequestContext {
   std::string_view waf_action;   // "pass", "detected" or "blocked"
   std::string_view incident_id;  // the incident recorded for it, if any
   std::string_view threat;        // "banned:ip", "banned:user" when a ban answered
+  // The origin's Server-Timing durations of the response relayed from the
+  // upstream (set by the timing stage; empty: none, or not from the origin).
+  std::span<const observe::OriginTiming> origin_timing;
+  // Set by the upstream client when a response head arrives: its try's time
+  // from the connection's start to that head (ms); -1: no upstream head.
+  double upstream_head_ms = -1;
 
   // Each stage's own state for this request, in the slot the chain gave it.
   template <typename T>

@@ -21,6 +21,14 @@ const bytes = (n) => {
   return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
 };
 const ms = (v) => (v == null || v < 0 ? '–' : `${Number(v).toFixed(1)} ms`);
+// "of p95 420.0 ms, 380.0 ms is db, 25.0 ms app": a route's 5-minute p95 and
+// the p95 of each duration its origin reported (Server-Timing), largest first.
+const originShare = (p95, timings) => {
+  if (!timings || !timings.length) return '–';
+  const parts = [...timings].sort((a, b) => b.p95 - a.p95)
+    .map((t, i) => (i === 0 ? `${ms(t.p95)} is ${t.metric}` : `${ms(t.p95)} ${t.metric}`));
+  return `of p95 ${ms(p95)}, ${parts.join(', ')}`;
+};
 const palette = ['#2563eb', '#c0362c', '#b25e09', '#12805c', '#7c3aed', '#0e7490'];
 
 // A time chart over the store's seconds: `lines` are [label, values(store)].
@@ -139,6 +147,7 @@ chartPanel('error_rate', 'Error rate', 'Share of requests answered with 5xx / 4x
       for (const h of ['route', '1m p50', '1m p95', '1m p99', '5m p99', '15m p99', '15m max']) {
         head.append(el('th', h === 'route' ? {} : { class: 'num' }, h));
       }
+      head.append(el('th', {}, 'origin timing (5m p95)'));
       table.append(head);
       for (const r of (store.latest && store.latest.routes) || []) {
         const w = r.windows;
@@ -147,6 +156,7 @@ chartPanel('error_rate', 'Error rate', 'Share of requests answered with 5xx / 4x
         for (const v of [w['1m'].p50, w['1m'].p95, w['1m'].p99, w['5m'].p99, w['15m'].p99, w['15m'].max]) {
           row.append(el('td', { class: 'num' }, ms(v)));
         }
+        row.append(el('td', { class: 'origin-timing' }, originShare(w.p95, r.origin_timing)));
         table.append(row);
       }
     },
@@ -205,12 +215,16 @@ chartPanel('connections', 'Active connections', 'Client connections open at the 
   ['connections', (s) => s.s.connections],
 ]);
 
-tablePanel('slow', 'Slowest recent requests', 'Slower than log.slow_request.slow; time before the upstream (gateway), connect, first byte, transfer.',
+tablePanel('slow', 'Slowest recent requests', 'Slower than log.slow_request.slow; time before the upstream (gateway), connect, first byte, transfer; what the origin said in Server-Timing.',
   [['request id'], ['route'], ['request'], ['status', true], ['total', true], ['gateway', true],
-    ['connect', true], ['first byte', true], ['transfer', true]],
+    ['connect', true], ['first byte', true], ['transfer', true], ['origin said']],
   (s) => ((s.latest && s.latest.slow) || []).map((r) => [
     r.request_id, r.route, `${r.method} ${r.path}`, r.status, ms(r.total_ms), ms(r.gateway_ms),
-    ms(r.connect_ms), ms(r.first_byte_ms), ms(r.transfer_ms)]),
+    ms(r.connect_ms), ms(r.first_byte_ms), ms(r.transfer_ms),
+    {
+      text: (r.origin_timing || []).map(([name, v]) => `${name} ${ms(v)}`).join(', ') || '–',
+      class: 'origin-timing',
+    }]),
   'none yet');
 
 window.CentinelaFormat = { bytes, sum };

@@ -61,6 +61,7 @@ TEST(EffectiveConfigTest, EverySectionRoundTrips) {
       "    normalize_path: false\n"
       "    threat: false\n"
       "    websocket: {idle_timeout: 10m, max_tunnels: 7}\n"
+      "    server_timing: {origin: pass, add: true}\n"
       "    rewrite: {regex: \"^/p/([0-9]+)$\", replacement: \"/page?id=$1\"}\n"
       "    request_headers: {add: {X-Via: \"$route\"}, remove: [Cookie]}\n"
       "    response_headers: {set: {X-Served-By: centinela}}\n"
@@ -82,6 +83,8 @@ TEST(EffectiveConfigTest, EverySectionRoundTrips) {
         "factor: 0.5", "max_tunnels: 7"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
+  EXPECT_NE(text.find("server_timing:\n      origin: pass\n      add: true"), std::string::npos)
+      << text;
   EXPECT_EQ(text.find("t0ps3cret"), std::string::npos);
   EXPECT_EQ(text.find("0123456789abcdef"), std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <string>
 
@@ -226,6 +227,20 @@ TEST(SlowRequestWarning, IsAnEventLineWithTheTimingBreakdown) {
   EXPECT_DOUBLE_EQ(o.at("upstream_connect_ms").to_number<double>(), 3000);
   EXPECT_DOUBLE_EQ(o.at("upstream_response_ms").to_number<double>(), 1100.25);
   EXPECT_FALSE(o.contains("query"));  // the warning carries no secrets
+}
+
+TEST(SlowRequestWarning, SaysWhatTheOriginSaidItsTimeWentOn) {
+  const std::array<OriginTiming, 1> timings = {{{"db", 3800.5}}};
+  AccessLogRecord r = sample_record();
+  r.duration_ms = 4200;
+  r.origin_timing = timings;
+  std::string line;
+  append_slow_request_warning(line, r, Speed::very_slow, r.start);
+  const json::object o = parse_line(line);
+  EXPECT_DOUBLE_EQ(o.at("origin_timing").as_object().at("db").to_number<double>(), 3800.5);
+  std::string without;
+  append_slow_request_warning(without, sample_record(), Speed::slow, r.start);
+  EXPECT_FALSE(parse_line(without).contains("origin_timing"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // values left out.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/json.hpp>
 #include <string>
 
@@ -164,6 +165,34 @@ TEST(OtelLine, HostileStringsStayInsideTheirValues) {
   const json::value v = parse(line);
   EXPECT_EQ(text(at(v, {"attributes", "url.path"})), path);
   EXPECT_EQ(text(at(v, {"body"})), "GET " + path + " 200");
+}
+
+// The origin's Server-Timing durations: an object of name → ms in every
+// format, absent when the origin sent none.
+TEST(OriginTiming, AnObjectInEveryFormatAbsentWithout) {
+  const std::array<OriginTiming, 2> timings = {{{"db", 20.0}, {"app\"x", 4.5}}};
+  AccessLogRecord r = full_record();
+  r.origin_timing = timings;
+  const struct {
+    config::AccessLogSchema schema;
+    std::initializer_list<const char*> path;
+  } formats[] = {{config::AccessLogSchema::centinela, {"origin_timing"}},
+                 {config::AccessLogSchema::ecs, {"centinela", "origin_timing"}},
+                 {config::AccessLogSchema::otel, {"attributes", "centinela.origin_timing"}}};
+  for (const auto& format : formats) {
+    std::string line;
+    append_access_line(line, r, format_of(format.schema));
+    const json::value v = parse(line);
+    const json::value* object = at(v, format.path);
+    ASSERT_TRUE(object && object->is_object()) << line;
+    EXPECT_EQ(object->as_object().size(), 2u) << line;
+    EXPECT_EQ(object->as_object().at("db").to_number<double>(), 20.0) << line;
+    EXPECT_EQ(object->as_object().at("app\"x").to_number<double>(), 4.5) << line;
+
+    std::string without;
+    append_access_line(without, full_record(), format_of(format.schema));
+    EXPECT_EQ(at(parse(without), format.path), nullptr) << without;
+  }
 }
 
 }  // namespace

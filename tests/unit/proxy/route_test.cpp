@@ -229,8 +229,8 @@ routes:
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
   EXPECT_EQ(stage_names(*route),
-            (std::vector<std::string_view>{"identity", "security_headers", "cors", "rate_limit",
-                                           "compression"}));
+            (std::vector<std::string_view>{"server_timing", "identity", "security_headers", "cors",
+                                           "rate_limit", "compression"}));
 }
 
 TEST(BuildChain, SecurityHeadersByDefault) {
@@ -241,7 +241,8 @@ routes:
 )"));
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
-  EXPECT_EQ(stage_names(*route), (std::vector<std::string_view>{"security_headers"}));
+  EXPECT_EQ(stage_names(*route),
+            (std::vector<std::string_view>{"server_timing", "security_headers"}));
   testing::FakeRequest request("GET", "/", {{"Origin", "https://app.example"}});
   const testing::ClientView client = respond_through(*route, request);
   EXPECT_EQ(client.field("X-Frame-Options"), "SAMEORIGIN");
@@ -258,14 +259,15 @@ routes:
 )"));
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
-  EXPECT_EQ(stage_names(*route), (std::vector<std::string_view>{"security_headers", "cors"}));
+  EXPECT_EQ(stage_names(*route),
+            (std::vector<std::string_view>{"server_timing", "security_headers", "cors"}));
   testing::FakeRequest request("GET", "/", {{"Origin", "https://app.example"}});
   const testing::ClientView client = respond_through(*route, request);
   EXPECT_EQ(client.field("Access-Control-Allow-Origin"), "https://app.example");
   EXPECT_EQ(client.field("X-Frame-Options"), "SAMEORIGIN");
 }
 
-TEST(BuildChain, EmptyWhenSecurityHeadersOffAndNoCors) {
+TEST(BuildChain, OnlyServerTimingWhenSecurityHeadersOffAndNoCors) {
   Runtime runtime(load(R"(
 upstreams: {app: {servers: ["127.0.0.1:9000"]}}
 routes:
@@ -273,7 +275,7 @@ routes:
 )"));
   const Route* route = runtime.match("h", "/", "GET");
   ASSERT_NE(route, nullptr);
-  EXPECT_TRUE(route->chain().empty());
+  EXPECT_EQ(stage_names(*route), (std::vector<std::string_view>{"server_timing"}));
   testing::FakeRequest request("GET", "/", {{"Origin", "https://app.example"}});
   const testing::ClientView client = respond_through(*route, request);
   EXPECT_EQ(client.field("Server"), "origin/1.0");  // untouched
@@ -331,8 +333,8 @@ routes:
   const Route* a = first.match("h", "/", "GET");
   const Route* b = reloaded.match("h", "/", "GET");
   ASSERT_TRUE(a && b);
-  ASSERT_EQ(a->chain().stages().size(), 2u);
-  ASSERT_EQ(b->chain().stages().size(), 2u);
+  ASSERT_EQ(a->chain().stages().size(), 3u);
+  ASSERT_EQ(b->chain().stages().size(), 3u);
   EXPECT_NE(a->chain().stages()[0], b->chain().stages()[0]);
   // A route's chain is built once and kept: the same stages for every request.
   EXPECT_EQ(&a->chain(), &first.match("h", "/x", "GET")->chain());
