@@ -458,6 +458,21 @@ struct ThreatConfig {
   std::string scanner_data = "/usr/share/modsecurity-crs/rules";
 };
 
+// The top-level `tracing` section: OpenTelemetry spans of sampled requests,
+// sent as OTLP/HTTP JSON by a background thread (src/tracing/).
+struct TracingConfig {
+  std::string otlp_endpoint = "http://127.0.0.1:4318/v1/traces";
+  Endpoint collector;  // host and port of otlp_endpoint
+  std::string path = "/v1/traces";  // its path (and query), as sent in the POST
+  double sample_ratio = 0.01;       // of traces the client did not mark sampled
+  std::string service_name = "centinela";
+  unsigned batch_max_spans = 512;
+  Duration batch_interval = std::chrono::seconds(5);
+  std::uint64_t max_queue = 2048;  // spans waiting, over all workers
+  Duration timeout = std::chrono::seconds(10);
+  std::vector<HeaderValue> headers;  // sent with every export (e.g. an API key)
+};
+
 struct Config {
   std::string source_path;
   ServerConfig server;
@@ -471,6 +486,7 @@ struct Config {
   std::optional<IdentityConfig> identity;  // absent: no JWT / API-key identity
   WafConfig waf;                           // used by routes whose waf.mode is not off
   std::optional<ThreatConfig> threat;      // absent: no threat scores, no bans
+  std::optional<TracingConfig> tracing;    // absent: no spans exported
 };
 
 // One problem found in a config file, printed as FILE:LINE:COLUMN: message.
