@@ -462,7 +462,7 @@ struct ThreatConfig {
 // sent as OTLP/HTTP JSON by a background thread (src/tracing/).
 struct TracingConfig {
   std::string otlp_endpoint = "http://127.0.0.1:4318/v1/traces";
-  Endpoint collector;  // host and port of otlp_endpoint
+  Endpoint collector;               // host and port of otlp_endpoint
   std::string path = "/v1/traces";  // its path (and query), as sent in the POST
   double sample_ratio = 0.01;       // of traces the client did not mark sampled
   std::string service_name = "centinela";

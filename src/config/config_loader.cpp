@@ -38,7 +38,7 @@ void read_cache_store(ErrorList& errors, const YAML::Node& node, bool has_redis,
 }
 
 const std::vector<std::string_view> kTopLevelKeys = {
-    "include", "server",   "admin", "log",    "redis",  "upstreams", "cache",
+    "include",    "server", "admin",    "log", "redis",  "upstreams", "cache",
     "rate_limit", "routes", "identity", "waf", "threat", "tracing"};
 
 // A top-level section as written in one of the files.

@@ -23,7 +23,8 @@ std::string parse_otlp_endpoint(std::string_view url, TracingConfig& out) {
   }
   auto endpoint = parse_endpoint(authority, std::uint16_t{80});
   if (!endpoint.value) return endpoint.error + example;
-  std::string path = path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
+  std::string path =
+      path_start == std::string_view::npos ? "/" : std::string(rest.substr(path_start));
   if (path.front() == '?') path.insert(0, "/");
   for (char c : path) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {

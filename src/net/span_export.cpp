@@ -12,7 +12,8 @@ void export_spans(Worker& worker, const stage::RequestContext& ctx,
   tracing::SpanExporter* exporter = worker.shared().spans;
   if (!ctx.trace.traced || exporter == nullptr) return;
   const auto wall = [&](SteadyTime at) {
-    return record.start + std::chrono::duration_cast<std::chrono::system_clock::duration>(at - start);
+    return record.start +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(at - start);
   };
   std::optional<tracing::UpstreamCall> call;
   if (upstream.began != SteadyTime{}) {

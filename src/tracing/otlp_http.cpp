@@ -146,11 +146,16 @@ std::string request_head(const config::Endpoint& collector, std::string_view pat
 
 std::string_view failure_reason(PostResult result) {
   switch (result) {
-    case PostResult::ok: return "none";
-    case PostResult::connect_failed: return "connect";
-    case PostResult::timeout: return "timeout";
-    case PostResult::http_error: return "http_status";
-    case PostResult::io_error: return "io";
+    case PostResult::ok:
+      return "none";
+    case PostResult::connect_failed:
+      return "connect";
+    case PostResult::timeout:
+      return "timeout";
+    case PostResult::http_error:
+      return "http_status";
+    case PostResult::io_error:
+      return "io";
   }
   return "io";
 }
@@ -165,8 +170,10 @@ PostOutcome post_json(const config::Endpoint& collector, std::string_view path,
   }
   Socket socket(fd);
   const std::string head = request_head(collector, path, headers, body.size());
-  if (const PostResult sent = send_all(fd, head, deadline); sent != PostResult::ok) return {sent, 0};
-  if (const PostResult sent = send_all(fd, body, deadline); sent != PostResult::ok) return {sent, 0};
+  if (const PostResult sent = send_all(fd, head, deadline); sent != PostResult::ok)
+    return {sent, 0};
+  if (const PostResult sent = send_all(fd, body, deadline); sent != PostResult::ok)
+    return {sent, 0};
   return read_status(fd, deadline);
 }
 

@@ -129,7 +129,9 @@ void add_server_attributes(std::string& out, const SpanRecord& r,
 }
 
 // An upstream answer of 4xx or 5xx, or none at all, is the call's failure.
-bool client_failed(const SpanRecord& r) { return r.upstream_status == 0 || r.upstream_status >= 400; }
+bool client_failed(const SpanRecord& r) {
+  return r.upstream_status == 0 || r.upstream_status >= 400;
+}
 
 void add_client_attributes(std::string& out, const SpanRecord& r) {
   Attributes a(out);
@@ -139,7 +141,7 @@ void add_client_attributes(std::string& out, const SpanRecord& r) {
   if (server.port != 0) a.integer("server.port", server.port);
   if (r.upstream_status != 0) a.integer("http.response.status_code", r.upstream_status);
   if (client_failed(r)) {
-    a.text("error.type", !r.error.empty()       ? r.error.view()
+    a.text("error.type", !r.error.empty()         ? r.error.view()
                          : r.upstream_status != 0 ? std::string_view("http_error")
                                                   : std::string_view("no_response"));
   }
@@ -161,8 +163,9 @@ void append_span_name(std::string& name, const SpanRecord& r) {
 void OtlpJsonEncoder::begin(std::string& out, std::string_view service_name) {
   spans_ = 0;
   out.clear();
-  out.append("{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
-             "\"value\":{\"stringValue\":");
+  out.append(
+      "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\","
+      "\"value\":{\"stringValue\":");
   observe::append_json_string(out, service_name);
   out.append("}}]},\"scopeSpans\":[{\"scope\":{\"name\":\"centinela\"},\"spans\":[");
 }

@@ -43,7 +43,7 @@ void fill_span_record(SpanRecord& out, const stage::TraceContext& trace,
   out.tls = record.tls;
   out.method.assign(record.method);
   out.protocol.assign(record.protocol.starts_with("HTTP/") ? record.protocol.substr(5)
-                                                          : std::string_view());
+                                                           : std::string_view());
   out.host.assign(record.host);
   out.path.assign(record.path);
   out.query.assign(record.query);

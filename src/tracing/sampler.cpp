@@ -31,7 +31,8 @@ bool has_parent(const stage::TraceContext& trace) noexcept { return trace.parent
 
 bool ratio_samples(std::string_view trace_id, double ratio) noexcept {
   if (trace_id.size() != kTraceIdLength || !(ratio > 0.0)) return false;
-  const std::optional<std::uint64_t> random = hex_value(trace_id.substr(kTraceIdLength - kRandomDigits));
+  const std::optional<std::uint64_t> random =
+      hex_value(trace_id.substr(kTraceIdLength - kRandomDigits));
   if (!random) return false;
   if (ratio >= 1.0) return true;
   const auto threshold = static_cast<std::uint64_t>(std::ceil((1.0 - ratio) * kTwoTo56));

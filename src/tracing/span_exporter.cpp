@@ -187,8 +187,9 @@ void SpanExporter::State::run() {
       drop_all(metrics.shutdown);
       return;
     }
-    const bool due = waiting >= current->tracing.batch_max_spans ||
-                     (waiting > 0 && (stop || now - last_export >= current->tracing.batch_interval));
+    const bool due =
+        waiting >= current->tracing.batch_max_spans ||
+        (waiting > 0 && (stop || now - last_export >= current->tracing.batch_interval));
     if (!due) continue;
     Clock::time_point post_deadline = now + current->tracing.timeout;
     if (stop && deadline < post_deadline) post_deadline = deadline;
@@ -209,7 +210,8 @@ void SpanExporter::configure(const std::optional<config::TracingConfig>& tracing
   if (!tracing) return;  // the settings stay: what is queued still goes out
   if (!s.ready.load(std::memory_order_acquire)) {
     const std::size_t per_worker = (tracing->max_queue + s.workers - 1) / s.workers;
-    for (unsigned i = 0; i < s.workers; ++i) s.rings.push_back(std::make_unique<SpanRing>(per_worker));
+    for (unsigned i = 0; i < s.workers; ++i)
+      s.rings.push_back(std::make_unique<SpanRing>(per_worker));
     s.ready.store(true, std::memory_order_release);
   }
   auto next = std::make_shared<Settings>();

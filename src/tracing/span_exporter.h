@@ -29,8 +29,7 @@ class SpanExporter {
   // Absent `tracing`: what is queued is still sent, then nothing more comes.
   // The first call with `tracing` makes the rings (`max_queue` spread over
   // the workers); a later max_queue applies after a restart.
-  void configure(const std::optional<config::TracingConfig>& tracing,
-                 const config::LogConfig& log);
+  void configure(const std::optional<config::TracingConfig>& tracing, const config::LogConfig& log);
 
   // Worker `worker`'s thread: `fill(SpanRecord&)` into a free slot of its
   // ring; when the ring is full, the request's `spans` are counted dropped.

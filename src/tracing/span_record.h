@@ -16,10 +16,10 @@ using SpanId = std::array<char, 16>;  // lower-case hex; all zero: none
 
 struct SpanRecord {
   std::array<char, 32> trace_id{};
-  SpanId span_id{};         // the SERVER span
-  SpanId parent_id{};       // the client's span; zero: a root span
-  SpanId client_span_id{};  // the CLIENT span; zero: no upstream was called
-  std::uint64_t start_ns = 0, end_ns = 0;                // unix nanoseconds
+  SpanId span_id{};                        // the SERVER span
+  SpanId parent_id{};                      // the client's span; zero: a root span
+  SpanId client_span_id{};                 // the CLIENT span; zero: no upstream was called
+  std::uint64_t start_ns = 0, end_ns = 0;  // unix nanoseconds
   std::uint64_t client_start_ns = 0, client_end_ns = 0;  // the upstream call
   std::uint16_t status = 0;                              // what the client got
   std::uint16_t upstream_status = 0;                     // 0: no response

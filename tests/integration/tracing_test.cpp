@@ -47,9 +47,9 @@ class TracingTest : public GatewayTest {
                                  spans_path_, std::to_string(status)},
         dir_.file("receiver.out"), dir_.file("receiver.err"));
     if (!receiver_->started()) return ::testing::AssertionFailure() << receiver_->error();
-    if (!eventually([&] { return read_file(dir_.file("receiver.out")).find("ready") !=
-                                 std::string::npos; },
-                    20s)) {
+    if (!eventually(
+            [&] { return read_file(dir_.file("receiver.out")).find("ready") != std::string::npos; },
+            20s)) {
       return ::testing::AssertionFailure()
              << "the OTLP receiver did not start: " << read_file(dir_.file("receiver.err"));
     }
@@ -170,7 +170,8 @@ TEST_F(TracingTest, AClientsTraceIsContinuedUnderItsSpan) {
   ASSERT_EQ(trace.size(), 2u);
   EXPECT_EQ(trace[0].string_at("parentSpanId"), kClientSpan);
   EXPECT_EQ(trace[1].string_at("parentSpanId"), trace[0].string_at("spanId"));
-  const std::string upstream = origin_.last_request("/continued")->header("traceparent").value_or("");
+  const std::string upstream =
+      origin_.last_request("/continued")->header("traceparent").value_or("");
   EXPECT_EQ(upstream, "00-" + std::string(kTraceId) + "-" + trace[1].string_at("spanId") + "-01");
 }
 
@@ -202,18 +203,17 @@ TEST_F(TracingTest, AtRatioZeroOnlyTracesTheClientSampledAreExported) {
   ASSERT_TRUE(start_traced_gateway("0"));
   const std::string unsampled = "7bf92f3577b34da6a3ce929d0e0e4736";
   ASSERT_EQ(get("/plain", {{"X-Request-ID", "plain-1"}}).status, 200);
-  ASSERT_EQ(get("/declined", {{"X-Request-ID", "declined-1"},
-                              {"traceparent", traceparent(unsampled, "00")}})
+  ASSERT_EQ(get("/declined",
+                {{"X-Request-ID", "declined-1"}, {"traceparent", traceparent(unsampled, "00")}})
                 .status,
             200);
   // The origin hears the decision in the flags.
   EXPECT_EQ(origin_.last_request("/plain")->header("traceparent").value_or("").substr(53), "00");
-  EXPECT_EQ(origin_.last_request("/declined")->header("traceparent").value_or(""),
-            "00-" + unsampled + "-" + origin_.last_request("/declined")
-                                          ->header("traceparent")
-                                          .value_or("")
-                                          .substr(36, 16) +
-                "-00");
+  EXPECT_EQ(
+      origin_.last_request("/declined")->header("traceparent").value_or(""),
+      "00-" + unsampled + "-" +
+          origin_.last_request("/declined")->header("traceparent").value_or("").substr(36, 16) +
+          "-00");
   ASSERT_TRUE(logged("plain-1"));
   ASSERT_TRUE(logged("declined-1"));
 

@@ -39,16 +39,15 @@ TEST(TracingConfigTest, WrittenAloneItTakesTheDefaults) {
 }
 
 TEST(TracingConfigTest, ReadsEveryKey) {
-  const Config config = load_ok(
-      kBase +
-      "tracing:\n"
-      "  otlp_endpoint: http://[::1]:14318/otlp/v1/traces\n"
-      "  sample_ratio: 1\n"
-      "  service_name: edge-gw\n"
-      "  batch: {max_spans: 10, interval: 100ms}\n"
-      "  max_queue: 50\n"
-      "  timeout: 500ms\n"
-      "  headers: {Authorization: \"Bearer abc\", X-Scope: team-a}\n");
+  const Config config = load_ok(kBase +
+                                "tracing:\n"
+                                "  otlp_endpoint: http://[::1]:14318/otlp/v1/traces\n"
+                                "  sample_ratio: 1\n"
+                                "  service_name: edge-gw\n"
+                                "  batch: {max_spans: 10, interval: 100ms}\n"
+                                "  max_queue: 50\n"
+                                "  timeout: 500ms\n"
+                                "  headers: {Authorization: \"Bearer abc\", X-Scope: team-a}\n");
   const TracingConfig& t = *config.tracing;
   EXPECT_EQ(t.collector.host, "::1");
   EXPECT_EQ(t.collector.port, 14318);
@@ -86,10 +85,10 @@ TEST(TracingConfigTest, BadValuesAreReportedWhereWritten) {
     for (const auto& e : errors) text += e + "\n";
     return text;
   }();
-  for (const char* expected :
-       {"t.yaml:4:18: tracing.otlp_endpoint: https is not supported", "t.yaml:5:17:",
-        "t.yaml:6:21:", "every", "t.yaml:7:14:", "t.yaml:8:12:", "t.yaml:9:14: tracing.headers",
-        "tracing.service_name: may not be empty", "sampling"}) {
+  for (const char* expected : {"t.yaml:4:18: tracing.otlp_endpoint: https is not supported",
+                               "t.yaml:5:17:", "t.yaml:6:21:", "every",
+                               "t.yaml:7:14:", "t.yaml:8:12:", "t.yaml:9:14: tracing.headers",
+                               "tracing.service_name: may not be empty", "sampling"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;
   }
 }

@@ -39,7 +39,8 @@ TEST(SamplerTest, RatioSamplingIsDecidedByTheIdsLast56Bits) {
 }
 
 TEST(SamplerTest, ZeroNeverOneAlwaysMalformedNever) {
-  for (std::uint64_t random : {std::uint64_t{0}, std::uint64_t{12345}, (std::uint64_t{1} << 56) - 1}) {
+  for (std::uint64_t random :
+       {std::uint64_t{0}, std::uint64_t{12345}, (std::uint64_t{1} << 56) - 1}) {
     EXPECT_FALSE(ratio_samples(trace_id_with_random(random), 0.0));
     EXPECT_TRUE(ratio_samples(trace_id_with_random(random), 1.0));
   }
