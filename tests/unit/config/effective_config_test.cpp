@@ -122,7 +122,7 @@ TEST(EffectiveConfigTest, TracingRoundTripsWithItsHeadersMasked) {
   for (const char* expected :
        {"otlp_endpoint: \"http://collector.test:4318/v1/traces?x=1\"", "sample_ratio: 0.25",
         "service_name: \"edge\"", "max_spans: 64", "interval: 250ms", "max_queue: 100",
-        "timeout: 2s", "X-Api-Key: \"***\""}) {
+        "timeout: 2s", "\"X-Api-Key\": \"***\""}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
   EXPECT_EQ(text.find("s3cret"), std::string::npos);

@@ -86,8 +86,8 @@ TEST(TracingConfigTest, BadValuesAreReportedWhereWritten) {
     return text;
   }();
   for (const char* expected : {"t.yaml:4:18: tracing.otlp_endpoint: https is not supported",
-                               "t.yaml:5:17:", "t.yaml:6:21:", "every",
-                               "t.yaml:7:14:", "t.yaml:8:12:", "t.yaml:9:14: tracing.headers",
+                               "t.yaml:5:17:", "t.yaml:6:22:", "every",
+                               "t.yaml:7:14:", "t.yaml:8:12:", "t.yaml:9:13: tracing.headers",
                                "tracing.service_name: may not be empty", "sampling"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << "\n" << all;
   }

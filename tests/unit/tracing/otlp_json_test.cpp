@@ -129,7 +129,8 @@ TEST(OtlpJsonTest, ARootSpanWithoutUpstreamHasNoParentAndNoChild) {
   log.cache = "HIT";
   SpanRecord record;
   fill_span_record(record, traced_context(false), log, kStart + 1ms, std::nullopt);
-  const json::array& spans = spans_of(encode(record));
+  const json::object request = encode(record);
+  const json::array& spans = spans_of(request);
   ASSERT_EQ(spans.size(), 1u);
   EXPECT_FALSE(spans[0].as_object().contains("parentSpanId"));
   EXPECT_EQ(text_attribute(spans[0], "centinela.cache"), "HIT");
@@ -143,7 +144,8 @@ TEST(OtlpJsonTest, FiveHundredsAreErrorsAndAFailedCallNamesWhy) {
   SpanRecord record;
   fill_span_record(record, traced_context(true), log, kStart + 2ms,
                    UpstreamCall{kStart, kStart + 1ms});
-  const json::array& spans = spans_of(encode(record));
+  const json::object request = encode(record);
+  const json::array& spans = spans_of(request);
   ASSERT_EQ(spans.size(), 2u);
   EXPECT_EQ(spans[0].at("status").at("code").as_int64(), 2);
   EXPECT_EQ(text_attribute(spans[0], "error.type"), "connect_refused");
@@ -158,7 +160,8 @@ TEST(OtlpJsonTest, TheQueryAndUserAgentAreRedactedAsInTheAccessLog) {
   log.redact.headers = {"user-agent"};
   SpanRecord record;
   fill_span_record(record, traced_context(false), request_record(), kStart, std::nullopt);
-  const json::array& spans = spans_of(encode(record, log));
+  const json::object request = encode(record, log);
+  const json::array& spans = spans_of(request);
   EXPECT_EQ(text_attribute(spans[0], "url.query"), "page=2&token=[REDACTED]");
   EXPECT_EQ(text_attribute(spans[0], "user_agent.original"), "[REDACTED]");
 }
@@ -171,7 +174,8 @@ TEST(OtlpJsonTest, HostileTextStaysValidJsonAndLongTextIsCut) {
   SpanRecord record;
   fill_span_record(record, traced_context(false), log, kStart, std::nullopt);
   EXPECT_EQ(record.path.view().size(), 384u);
-  const json::array& spans = spans_of(encode(record));
+  const json::object request = encode(record);
+  const json::array& spans = spans_of(request);
   EXPECT_EQ(text_attribute(spans[0], "url.path").substr(0, 4), "/\"\\\x01");
 }
 
@@ -188,7 +192,8 @@ TEST(OtlpJsonTest, ABatchHoldsEveryRequestsSpansInOrder) {
   }
   encoder.end(out);
   EXPECT_EQ(encoder.spans(), 4u);
-  EXPECT_EQ(spans_of(json::parse(out).as_object()).size(), 4u);
+  const json::object request = json::parse(out).as_object();
+  EXPECT_EQ(spans_of(request).size(), 4u);
 }
 
 }  // namespace
