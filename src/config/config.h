@@ -1,5 +1,4 @@
-// The typed, validated configuration. Everything the gateway does is decided by
-// one immutable Config; a reload builds a new one and swaps it in.
+// The typed, validated config: one immutable Config decides everything; reloads swap in a new one.
 #pragma once
 
 #include <array>
@@ -10,6 +9,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "config/tracing_config.h"
 
 namespace centinela::config {
 
@@ -456,21 +457,6 @@ struct ThreatConfig {
   std::string shared;                     // "redis" or empty (in-process)
   // Where CRS's scanners-user-agents.data and restricted-files.data are read.
   std::string scanner_data = "/usr/share/modsecurity-crs/rules";
-};
-
-// The top-level `tracing` section: OpenTelemetry spans of sampled requests,
-// sent as OTLP/HTTP JSON by a background thread (src/tracing/).
-struct TracingConfig {
-  std::string otlp_endpoint = "http://127.0.0.1:4318/v1/traces";
-  Endpoint collector;               // host and port of otlp_endpoint
-  std::string path = "/v1/traces";  // its path (and query), as sent in the POST
-  double sample_ratio = 0.01;       // of traces the client did not mark sampled
-  std::string service_name = "centinela";
-  unsigned batch_max_spans = 512;
-  Duration batch_interval = std::chrono::seconds(5);
-  std::uint64_t max_queue = 2048;  // spans waiting, over all workers
-  Duration timeout = std::chrono::seconds(10);
-  std::vector<HeaderValue> headers;  // sent with every export (e.g. an API key)
 };
 
 struct Config {

@@ -185,7 +185,7 @@ void print_tracing(YamlWriter& w, const TracingConfig& tracing) {
     w.field("headers", "{}");
   } else {
     w.begin("headers");
-    for (const HeaderValue& header : tracing.headers) {
+    for (const OtlpHeader& header : tracing.headers) {
       w.field(yaml_key(header.name), yaml_string(kMask));
     }
     w.end();

@@ -32,7 +32,7 @@ std::string parse_otlp_endpoint(std::string_view url, TracingConfig& out) {
     }
   }
   out.otlp_endpoint = std::string(url);
-  out.collector = *endpoint.value;
+  out.collector = {endpoint.value->host, endpoint.value->port, endpoint.value->text};
   out.path = std::move(path);
   return {};
 }
@@ -90,7 +90,6 @@ void read_tracing(ErrorList& errors, const YAML::Node& node, TracingConfig& out)
     fields.read_duration("timeout", out.timeout, /*must_be_positive=*/true);
     fields.read_section("headers", read_headers, out);
   }
-  if (out.collector.text.empty()) parse_otlp_endpoint(out.otlp_endpoint, out);
 }
 
 }  // namespace centinela::config

@@ -44,7 +44,8 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
 }
 
 // A connected non-blocking socket to one of the collector's addresses.
-PostResult connect_to(const config::Endpoint& collector, Clock::time_point deadline, int& out) {
+PostResult connect_to(const config::OtlpCollector& collector, Clock::time_point deadline,
+                      int& out) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -127,15 +128,15 @@ PostOutcome read_status(int fd, Clock::time_point deadline) {
   return {success ? PostResult::ok : PostResult::http_error, status};
 }
 
-std::string request_head(const config::Endpoint& collector, std::string_view path,
-                         const std::vector<config::HeaderValue>& headers, std::size_t length) {
+std::string request_head(const config::OtlpCollector& collector, std::string_view path,
+                         const std::vector<config::OtlpHeader>& headers, std::size_t length) {
   std::string head;
   head.reserve(256);
   head.append("POST ").append(path).append(" HTTP/1.1\r\nHost: ").append(collector.text);
   head.append("\r\nContent-Type: application/json\r\nContent-Length: ");
   head.append(std::to_string(length));
   head.append("\r\nConnection: close\r\nUser-Agent: centinela\r\n");
-  for (const config::HeaderValue& header : headers) {
+  for (const config::OtlpHeader& header : headers) {
     head.append(header.name).append(": ").append(header.value).append("\r\n");
   }
   head.append("\r\n");
@@ -160,8 +161,8 @@ std::string_view failure_reason(PostResult result) {
   return "io";
 }
 
-PostOutcome post_json(const config::Endpoint& collector, std::string_view path,
-                      const std::vector<config::HeaderValue>& headers, std::string_view body,
+PostOutcome post_json(const config::OtlpCollector& collector, std::string_view path,
+                      const std::vector<config::OtlpHeader>& headers, std::string_view body,
                       Clock::time_point deadline) {
   int fd = -1;
   if (const PostResult connected = connect_to(collector, deadline, fd);

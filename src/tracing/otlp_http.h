@@ -22,8 +22,8 @@ struct PostOutcome {
 // The label of a failed export's reason in the metrics.
 std::string_view failure_reason(PostResult result);
 
-PostOutcome post_json(const config::Endpoint& collector, std::string_view path,
-                      const std::vector<config::HeaderValue>& headers, std::string_view body,
+PostOutcome post_json(const config::OtlpCollector& collector, std::string_view path,
+                      const std::vector<config::OtlpHeader>& headers, std::string_view body,
                       std::chrono::steady_clock::time_point deadline);
 
 }  // namespace centinela::tracing
