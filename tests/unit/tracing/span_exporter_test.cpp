@@ -194,6 +194,46 @@ TEST(SpanExporterTest, ACollectorThatIsDownIsCountedAndTheShutdownStillEnds) {
   exporter.shutdown(1s);
 }
 
+TEST(SpanExporterTest, ACollectorThatNeverAnswersTimesOutAndTheShutdownStillEnds) {
+  // Listening, never accepting: the connection and the POST go through the
+  // kernel's queues, the answer never comes.
+  const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(silent, 16), 0);
+  socklen_t size = sizeof address;
+  ::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &size);
+  const std::uint64_t timeout_before = failures("timeout");
+  {
+    SpanExporter exporter(1);
+    config::TracingConfig t = tracing_to(ntohs(address.sin_port));
+    t.timeout = 100ms;
+    exporter.configure(t, {});
+    record(exporter, 2);
+    EXPECT_TRUE(eventually([&] { return failures("timeout") - timeout_before >= 1; }));
+    record(exporter, 1);
+    exporter.shutdown(200ms);
+  }
+  ::close(silent);
+}
+
+TEST(SpanExporterTest, AReconfiguredEndpointGetsTheNextSpans) {
+  Receiver first(200), second(200);
+  SpanExporter exporter(1);
+  exporter.configure(tracing_to(first.port()), {});
+  record(exporter, 2);
+  ASSERT_TRUE(eventually([&] { return span_total(first.bodies()) == 2; }));
+  config::TracingConfig moved = tracing_to(second.port());
+  moved.service_name = "moved";
+  exporter.configure(moved, {});
+  record(exporter, 3);
+  ASSERT_TRUE(eventually([&] { return span_total(second.bodies()) == 3; }));
+  EXPECT_EQ(span_total(first.bodies()), 2u);
+  EXPECT_NE(second.bodies().front().find("\"moved\""), std::string::npos);
+}
+
 TEST(SpanExporterTest, WithoutTracingNothingIsQueued) {
   const std::uint64_t full_before = dropped("queue_full");
   SpanExporter exporter(1);
