@@ -256,6 +256,74 @@ TEST_F(TracingTest, ACollectorAnswering500CostsSpansNotAnswers) {
   EXPECT_TRUE(spans().empty());
 }
 
+// The attribute `key` of a flattened span, or "<absent>".
+std::string attribute(const JsonValue& span, std::string_view key) {
+  const JsonValue* all = span.get("attributes");
+  const JsonValue* value = all ? all->get(key) : nullptr;
+  return value && value->is_string() ? value->text : std::string("<absent>");
+}
+
+TEST_F(TracingTest, AFailedUpstreamCallIsAnErrorOnBothSpans) {
+  ReservedPort dead;
+  config_.upstreams["api"] = upstream_yaml({"127.0.0.1:" + std::to_string(dead.port())});
+  ASSERT_TRUE(start_receiver());
+  ASSERT_TRUE(start_traced_gateway("1"));
+  ASSERT_EQ(get("/refused", {{"traceparent", traceparent(kTraceId, "01")}}).status, 502);
+  const std::vector<JsonValue> trace = wait_for_trace(kTraceId, 2);
+  ASSERT_EQ(trace.size(), 2u);
+  EXPECT_EQ(trace[0].number_at("status"), 2);
+  EXPECT_EQ(attribute(trace[0], "http.response.status_code"), "502");
+  EXPECT_EQ(attribute(trace[0], "error.type"), "connect_refused");
+  EXPECT_EQ(trace[1].number_at("status"), 2);
+  EXPECT_EQ(attribute(trace[1], "error.type"), "connect_refused");
+  EXPECT_EQ(attribute(trace[1], "server.port"), std::to_string(dead.port()));
+  EXPECT_EQ(attribute(trace[1], "http.response.status_code"), "<absent>");
+}
+
+TEST_F(TracingTest, ARetriedCallIsOneClientSpanNamingTheFinalServer) {
+  ReservedPort dead;
+  config_.upstreams["api"] =
+      upstream_yaml({"127.0.0.1:" + std::to_string(dead.port()), origin_.address()}, "retries: 1");
+  ASSERT_TRUE(start_receiver());
+  ASSERT_TRUE(start_traced_gateway("1"));
+  ASSERT_EQ(get("/retried", {{"traceparent", traceparent(kTraceId, "01")}}).status, 200);
+  const std::vector<JsonValue> trace = wait_for_trace(kTraceId, 2);
+  ASSERT_EQ(trace.size(), 2u);
+  EXPECT_EQ(trace[1].number_at("status"), 0);
+  EXPECT_EQ(attribute(trace[1], "server.port"), std::to_string(origin_.port()));
+  EXPECT_EQ(attribute(trace[1], "http.response.status_code"), "200");
+}
+
+TEST_F(TracingTest, AFullQueueDropsSpansNotRequests) {
+  ASSERT_TRUE(start_receiver());
+  // Two workers with two places each; an hour's interval: nothing leaves.
+  write_config_file(config_.render() +
+                    fmt::format("tracing: {{otlp_endpoint: \"http://127.0.0.1:{}/v1/traces\", "
+                                "sample_ratio: 1, max_queue: 4, "
+                                "batch: {{max_spans: 1000, interval: 1h}}}}\n",
+                                collector_.port()));
+  gateway_ = std::make_unique<GatewayProcess>(config_path_, config_.admin_port, dir_.path());
+  ASSERT_TRUE(gateway_->start());
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(get("/many").status, 200);
+  // All 20 recorded (the access log is written just before the spans).
+  ASSERT_TRUE(eventually([&] { return access_log_entries().size() >= 20; }, 3000ms));
+  // At least 16 of the 20 requests found their worker's places taken (exactly
+  // 16 unless one worker got fewer than two): 2 spans each.
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric_or_zero("centinela_tracing_spans_dropped_total",
+                              {{"reason", "queue_full"}}) >= 32;
+      },
+      3000ms))
+      << metrics_text();
+  const double dropped =
+      metric_or_zero("centinela_tracing_spans_dropped_total", {{"reason", "queue_full"}});
+  ASSERT_TRUE(gateway_->send_signal(SIGTERM));
+  EXPECT_EQ(gateway_->wait_exit(10s), 0);
+  // What was queued was sent at exit: every span either arrived or was counted.
+  EXPECT_EQ(static_cast<double>(spans().size()) + dropped, 40);
+}
+
 TEST_F(TracingTest, AReloadTurnsTracingOnAndItsRatioTakesEffect) {
   ASSERT_TRUE(start_receiver());
   ASSERT_TRUE(start_gateway());  // no tracing section
