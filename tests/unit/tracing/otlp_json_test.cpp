@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <random>
 #include <string>
 
 #include "tracing/request_spans.h"
@@ -177,6 +178,39 @@ TEST(OtlpJsonTest, HostileTextStaysValidJsonAndLongTextIsCut) {
   const json::object request = encode(record);
   const json::array& spans = spans_of(request);
   EXPECT_EQ(text_attribute(spans[0], "url.path").substr(0, 4), "/\"\\\x01");
+}
+
+TEST(OtlpJsonTest, RandomBytesInEveryTextStillMakeValidJson) {
+  std::mt19937 random(15);
+  auto bytes = [&](std::size_t max) {
+    std::string text(random() % (max + 1), '\0');
+    for (char& c : text) c = static_cast<char>(random() & 0xff);
+    return text;
+  };
+  const auto format = observe::make_access_log_format({});
+  for (int round = 0; round < 300; ++round) {
+    const std::string method = bytes(20), path = bytes(500), query = bytes(300), agent = bytes(250),
+                      host = bytes(150), route = bytes(80), addr = bytes(80);
+    observe::AccessLogRecord log = request_record();
+    log.method = method;
+    log.path = path;
+    log.query = query;
+    log.user_agent = agent;
+    log.host = host;
+    log.route = route;
+    log.upstream_addr = addr;
+    SpanRecord record;
+    fill_span_record(record, traced_context(round % 2 == 0), log, kStart,
+                     UpstreamCall{kStart, kStart});
+    OtlpJsonEncoder encoder;
+    std::string out;
+    encoder.begin(out, bytes(30));
+    encoder.add(out, record, format);
+    encoder.end(out);
+    boost::system::error_code ec;
+    json::parse(out, ec);
+    ASSERT_FALSE(ec) << out;
+  }
 }
 
 TEST(OtlpJsonTest, ABatchHoldsEveryRequestsSpansInOrder) {
