@@ -1,5 +1,7 @@
 // The top-level `tracing` section: where OTLP/HTTP JSON spans go, how many
 // requests are traced, and the exporter's batching, queue and timeouts.
+#include <algorithm>
+
 #include "config/address.h"
 #include "config/header_syntax.h"
 #include "config/sections.h"
@@ -46,6 +48,21 @@ void read_batch(ErrorList& errors, const YAML::Node& node, const std::string& pa
   fields.read_duration("interval", out.batch_interval, /*must_be_positive=*/true);
 }
 
+// Fields the exporter writes itself: another value would break the request.
+bool is_export_framing_field(std::string_view name) {
+  for (std::string_view own :
+       {"host", "content-length", "content-type", "connection", "transfer-encoding", "te",
+        "trailer", "upgrade", "keep-alive", "expect"}) {
+    if (name.size() == own.size() &&
+        std::equal(name.begin(), name.end(), own.begin(), [](char a, char b) {
+          return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b;
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void read_headers(ErrorList& errors, const YAML::Node& node, const std::string& path,
                   TracingConfig& out) {
   if (!node.IsMap()) {
@@ -56,6 +73,10 @@ void read_headers(ErrorList& errors, const YAML::Node& node, const std::string& 
     const std::string name = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
     if (!is_header_name(name)) {
       errors.add(entry.first, path + ": '" + name + "' is not a header name");
+      continue;
+    }
+    if (is_export_framing_field(name)) {
+      errors.add(entry.first, path + ": '" + name + "' is set by the gateway on every export");
       continue;
     }
     if (!entry.second.IsScalar() || !is_header_value(entry.second.Scalar())) {

@@ -93,6 +93,14 @@ TEST(TracingConfigTest, BadValuesAreReportedWhereWritten) {
   }
 }
 
+TEST(TracingConfigTest, HeadersTheExporterWritesItselfAreRefused) {
+  const auto errors = problems(kBase + "tracing: {headers: {Content-Length: \"5\", HOST: x}}\n");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("'Content-Length' is set by the gateway"), std::string::npos)
+      << errors[0];
+  EXPECT_NE(errors[1].find("'HOST'"), std::string::npos) << errors[1];
+}
+
 TEST(TracingConfigTest, MalformedUrlsAreRefused) {
   for (const char* url : {"ftp://x/v1/traces", "http://", "http://user:pw@host:4318/v1/traces",
                           "http://host:99999/v1/traces", "http://host:4318/a b"}) {
