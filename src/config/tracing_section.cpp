@@ -107,7 +107,7 @@ void read_tracing(ErrorList& errors, const YAML::Node& node, TracingConfig& out)
       errors.add(*fields.find("service_name"), "tracing.service_name: may not be empty");
     }
     fields.read_section("batch", read_batch, out);
-    fields.read("max_queue", out.max_queue, 1, 1'000'000);
+    fields.read("max_queue", out.max_queue, 1, 100'000);
     fields.read_duration("timeout", out.timeout, /*must_be_positive=*/true);
     fields.read_section("headers", read_headers, out);
   }
