@@ -30,7 +30,7 @@ struct TracingConfig {
   std::string service_name = "centinela";
   unsigned batch_max_spans = 512;
   std::chrono::milliseconds batch_interval = std::chrono::seconds(5);
-  std::uint64_t max_queue = 2048;  // spans waiting, over all workers
+  std::uint64_t max_queue = 2048;  // requests whose spans wait, over all workers
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   std::vector<OtlpHeader> headers;  // sent with every export (e.g. an API key)
 };
