@@ -31,6 +31,7 @@
 #include "security/request_id.h"
 #include "threat/fleet.h"
 #include "threat/tracker.h"
+#include "tracing/span_exporter.h"
 
 namespace centinela::app {
 
@@ -39,6 +40,9 @@ namespace asio = boost::asio;
 // After drain_timeout, how long WebSocket tunnels have to finish the frame
 // under way, send their close frames (1001) and hear the peers close.
 constexpr std::chrono::milliseconds kTunnelGoodbyeGrace{1000};
+
+// At exit, how long the spans still queued have to reach the collector.
+constexpr std::chrono::milliseconds kTracingFlushGrace{2000};
 
 struct Gateway::State {
   std::string instance_id = security::new_request_id();
@@ -59,6 +63,7 @@ struct Gateway::State {
   WafLoad waf;              // the WAF's rules of the current generation
   std::string start_error;  // what keeps run() from starting
   std::unique_ptr<observe::AccessLog> access_log;
+  std::unique_ptr<tracing::SpanExporter> spans;  // outlives the workers that fill it
   std::vector<std::unique_ptr<net::Worker>> workers;
   std::vector<std::thread> threads;
   std::unique_ptr<net::HealthChecker> health;
@@ -153,6 +158,9 @@ int Gateway::run() {
   observe::IncidentLog::global().configure(s.config->waf, s.config->log, s.access_log.get());
 
   const unsigned count = worker_count(*s.config);
+  s.spans = std::make_unique<tracing::SpanExporter>(count);
+  s.spans->configure(s.config->tracing, s.config->log);
+  s.shared.spans = s.spans.get();
   try {
     for (unsigned i = 0; i < count; ++i) {
       s.workers.push_back(std::make_unique<net::Worker>(i, s.shared, s.runtime));
@@ -200,6 +208,7 @@ int Gateway::run() {
   s.io.run();
   for (auto& thread : s.threads) thread.join();
   if (s.health) s.health->stop();
+  s.spans->shutdown(kTracingFlushGrace);
   s.access_log->flush();
   observe::IncidentLog::global().detach();
   observe::log_event(observe::Level::info, "centinela stopped");
@@ -348,6 +357,8 @@ void Gateway::State::reload() {
   auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);
   config = next;
   runtime = next_runtime;
+  // Before the workers see the new config: its first traced request may come at once.
+  spans->configure(config->tracing, config->log);
   for (auto& worker : workers) worker->update_runtime(runtime);
   health->stop();
   health = std::make_unique<net::HealthChecker>(io, runtime);

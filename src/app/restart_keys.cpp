@@ -29,6 +29,10 @@ std::vector<std::string_view> restart_only_changes(const config::Config& running
   };
   if (admin_text(running) != admin_text(next)) changed.push_back("admin.listen");
   if (running.cache.memory != next.cache.memory) changed.push_back("cache.memory");
+  // The exporter's rings are made once, when tracing is first on.
+  if (running.tracing && next.tracing && running.tracing->max_queue != next.tracing->max_queue) {
+    changed.push_back("tracing.max_queue");
+  }
   return changed;
 }
 

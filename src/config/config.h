@@ -1,5 +1,4 @@
-// The typed, validated configuration. Everything the gateway does is decided by
-// one immutable Config; a reload builds a new one and swaps it in.
+// The typed, validated config: one immutable Config decides everything; reloads swap in a new one.
 #pragma once
 
 #include <array>
@@ -13,6 +12,7 @@
 
 #include "config/listener_config.h"
 #include "config/server_timing_config.h"
+#include "config/tracing_config.h"
 
 namespace centinela::config {
 
@@ -467,6 +467,7 @@ struct Config {
   std::optional<IdentityConfig> identity;  // absent: no JWT / API-key identity
   WafConfig waf;                           // used by routes whose waf.mode is not off
   std::optional<ThreatConfig> threat;      // absent: no threat scores, no bans
+  std::optional<TracingConfig> tracing;    // absent: no spans exported
 };
 
 // One problem found in a config file, printed as FILE:LINE:COLUMN: message.

@@ -37,9 +37,9 @@ void read_cache_store(ErrorList& errors, const YAML::Node& node, bool has_redis,
   }
 }
 
-const std::vector<std::string_view> kTopLevelKeys = {"include", "server",    "admin", "log",
-                                                     "redis",   "upstreams", "cache", "rate_limit",
-                                                     "routes",  "identity",  "waf",   "threat"};
+const std::vector<std::string_view> kTopLevelKeys = {
+    "include",    "server", "admin",    "log", "redis",  "upstreams", "cache",
+    "rate_limit", "routes", "identity", "waf", "threat", "tracing"};
 
 // A top-level section as written in one of the files.
 struct Section {
@@ -183,6 +183,10 @@ void read_config(std::vector<Document>& documents, Config& config) {
     config.threat->allowlist.insert(config.threat->allowlist.end(),
                                     config.rate_limit.allowlist.begin(),
                                     config.rate_limit.allowlist.end());
+  }
+  const Section* tracing = sections.find("tracing");
+  if (tracing && !is_switched_off(tracing->node)) {
+    read_tracing(tracing->errors(), tracing->node, config.tracing.emplace());
   }
   std::vector<const Section*> route_sections;
   read_all_routes(sections, config, route_sections);

@@ -225,6 +225,30 @@ void print_identity(YamlWriter& w, const IdentityConfig& identity) {
   w.end();
 }
 
+// Header values are often credentials: masked, as admin.token is.
+void print_tracing(YamlWriter& w, const TracingConfig& tracing) {
+  w.begin("tracing");
+  w.field("otlp_endpoint", yaml_string(tracing.otlp_endpoint));
+  w.field("sample_ratio", yaml_number(tracing.sample_ratio));
+  w.field("service_name", yaml_string(tracing.service_name));
+  w.begin("batch");
+  w.field("max_spans", std::to_string(tracing.batch_max_spans));
+  w.field("interval", yaml_duration(tracing.batch_interval));
+  w.end();
+  w.field("max_queue", std::to_string(tracing.max_queue));
+  w.field("timeout", yaml_duration(tracing.timeout));
+  if (tracing.headers.empty()) {
+    w.field("headers", "{}");
+  } else {
+    w.begin("headers");
+    for (const OtlpHeader& header : tracing.headers) {
+      w.field(yaml_key(header.name), yaml_string(kMask));
+    }
+    w.end();
+  }
+  w.end();
+}
+
 }  // namespace
 
 std::string effective_config_yaml(const Config& config) {
@@ -240,6 +264,7 @@ std::string effective_config_yaml(const Config& config) {
   if (config.identity) print_identity(w, *config.identity);
   print_waf(w, config.waf);
   if (config.threat) print_threat(w, *config.threat, config.rate_limit.allowlist);
+  if (config.tracing) print_tracing(w, *config.tracing);
   print_routes(w, config.routes);
   return w.text();
 }

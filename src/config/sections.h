@@ -59,6 +59,10 @@ void read_rate_limit_settings(ErrorList& errors, const YAML::Node& node, bool ha
                               RateLimitSettings& out);
 // The top-level `threat` section; `has_redis`: a `redis` section exists.
 void read_threat(ErrorList& errors, const YAML::Node& node, bool has_redis, ThreatConfig& out);
+// The top-level `tracing` section (tracing_section.cpp); and the parse of
+// its otlp_endpoint ("http://host:port/path") into `out`: the problem, or "".
+void read_tracing(ErrorList& errors, const YAML::Node& node, TracingConfig& out);
+std::string parse_otlp_endpoint(std::string_view url, TracingConfig& out);
 // Reports rate-limit policies with `adaptive` when there is no `threat`
 // section to score clients (`routes` is the routes' node).
 void check_adaptive_needs_threat(ErrorList& errors, const YAML::Node& routes, const Config& config);

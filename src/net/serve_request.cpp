@@ -5,6 +5,7 @@
 
 #include "net/client_connection.h"
 #include "net/request_slot.h"
+#include "net/span_export.h"
 #include "net/tunnel.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
@@ -19,6 +20,7 @@
 #include "security/request_id.h"
 #include "security/trace_context.h"
 #include "threat/front_door.h"
+#include "tracing/sampler.h"
 
 namespace centinela::net {
 namespace {
@@ -433,9 +435,10 @@ void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestC
   } else {
     runtime.unmatched_metrics().record(outcome.method, outcome.status, latency_s);
   }
-  if (auto* log = worker.shared().access_log) {
-    log->write(make_log_record(ctx, route, outcome, start_wall, duration_s * 1000.0));
-  }
+  const observe::AccessLogRecord entry =
+      make_log_record(ctx, route, outcome, start_wall, duration_s * 1000.0);
+  if (auto* log = worker.shared().access_log) log->write(entry);
+  export_spans(worker, ctx, entry, outcome.timings, start, now);
 }
 
 }  // namespace
@@ -476,6 +479,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
   } else {
     Accepted accepted{begin_request(ctx, parser, server),
                       request_body_decoder(parser, server.limits, scan.size - scan.skip)};
+    tracing::decide_sampling(ctx.trace, runtime->config().tracing);
     if (ctx.request_id.empty()) assign_new_request_id(ctx);
     outcome.method = parser.get().method_string();
     outcome.path = slot.intake.path;

@@ -51,7 +51,13 @@ std::string_view format_traceparent(const stage::TraceContext& trace,
   *at++ = '-';
   at = std::copy(trace.trace_id.begin(), trace.trace_id.end(), at);
   *at++ = '-';
-  at = std::copy(trace.span_id.begin(), trace.span_id.end(), at);
+  // A traced request's upstream call is a span of its own: the origin's
+  // spans hang under it.
+  if (trace.upstream_span_id[0] != 0) {
+    at = std::copy(trace.upstream_span_id.begin(), trace.upstream_span_id.end(), at);
+  } else {
+    at = std::copy(trace.span_id.begin(), trace.span_id.end(), at);
+  }
   *at++ = '-';
   *at++ = kHex[trace.flags >> 4];
   *at++ = kHex[trace.flags & 0xf];
@@ -148,6 +154,13 @@ wire::BodyFraming UpstreamClient::render_head(const stage::RequestContext& ctx,
 asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestContext& ctx,
                                                               stage::RequestBody& body,
                                                               stage::ResponseSink& sink) {
+  // The call's end, however forward() returns.
+  struct EndStamp {
+    SteadyTime& ended;
+    ~EndStamp() { ended = SteadyClock::now(); }
+  };
+  timings_.began = SteadyClock::now();
+  const EndStamp end_stamp{timings_.ended};
   const auto& config = cluster_.config();
   const wire::BodyFraming framing = render_head(ctx, body);
   TryPlan plan{worker_,

@@ -50,6 +50,9 @@ enum class TryOutcome {
 
 // For the access log: -1 where a step did not happen.
 struct UpstreamTimings {
+  // forward() called and returned: the upstream call's span (tracing);
+  // the clock's epoch when the upstream was not called.
+  SteadyTime began{}, ended{};
   double connect_ms = -1;   // connection taken from the pool or opened
   double response_ms = -1;  // request sent → response head read
   double total_ms = -1;     // request sent → response body ended

@@ -30,6 +30,10 @@ namespace centinela::redis {
 class Client;
 }
 
+namespace centinela::tracing {
+class SpanExporter;
+}
+
 namespace centinela::cache {
 class RedisCache;
 }  // namespace centinela::cache
@@ -39,6 +43,7 @@ namespace centinela::net {
 // Process-wide state the workers use.
 struct GatewayShared {
   observe::AccessLog* access_log = nullptr;
+  tracing::SpanExporter* spans = nullptr;  // traced requests' spans go here
   observe::Gauge* connections_gauge = nullptr;
   std::atomic<std::uint64_t> active_connections{0};
 };

@@ -24,7 +24,7 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   std::string_view host;           // the request's authority as routed (empty: not known)
   std::string_view protocol;       // "HTTP/1.1", "HTTP/1.0" (empty: the head was refused)
   std::string_view referer;        // as sent; its query is redacted by the log
-  std::string_view span_id;        // the gateway's span, sent upstream in traceparent
+  std::string_view span_id;        // the gateway's span (a traced request's SERVER span)
   std::string_view upstream_addr;  // ip:port of the server of the last try
   std::string_view error;  // why the gateway's upstream exchange failed (connect_refused, ...)
   unsigned upstream_status = 0;  // the status the upstream server answered (0: none)

@@ -1,5 +1,6 @@
 #include "security/trace_context.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "security/fast_random.h"
@@ -92,9 +93,13 @@ std::optional<stage::TraceContext> parse_traceparent(std::string_view header) {
 }
 
 void continue_or_start_trace(std::string_view incoming_traceparent, stage::TraceContext& out) {
+  out.parent_id.fill(0);
+  out.upstream_span_id.fill(0);
+  out.traced = false;
   if (const std::optional<TraceparentFields> incoming = parse_fields(incoming_traceparent)) {
     out.trace_id.assign(incoming->trace_id);
     out.flags = incoming->flags;
+    std::copy(incoming->parent_id.begin(), incoming->parent_id.end(), out.parent_id.begin());
   } else {
     assign_random_id(out.trace_id, kTraceIdLength);
     out.flags = kSampledFlag;

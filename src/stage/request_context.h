@@ -49,8 +49,16 @@ struct WorkerResources {
 // `traceparent` when valid, otherwise new.
 struct TraceContext {
   std::string trace_id;  // 32 lower-case hex
-  std::string span_id;   // 16 hex: the span the gateway sends upstream
+  std::string span_id;   // 16 hex: the gateway's own span (the SERVER span when traced)
   std::uint8_t flags = 1;
+  // The client's span (its traceparent's parent-id), parent of the gateway's;
+  // all zero: the trace starts here.
+  std::array<char, 16> parent_id{};
+  // A request traced under `tracing` (sampled): its spans are exported, and
+  // the upstream call is a CLIENT span of its own, whose id the upstream gets
+  // as parent-id. All zero otherwise: the upstream gets span_id.
+  std::array<char, 16> upstream_span_id{};
+  bool traced = false;
 };
 
 inline constexpr std::size_t kMaxStages = 16;

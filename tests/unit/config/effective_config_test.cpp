@@ -115,5 +115,26 @@ TEST(EffectiveConfigTest, TheThreatAllowlistDoesNotRepeatTheRateLimitOne) {
   EXPECT_NE(text.find("allowlist: [\"10.2.0.0/16\"]"), std::string::npos) << text;
 }
 
+TEST(EffectiveConfigTest, TracingRoundTripsWithItsHeadersMasked) {
+  const std::string text = round_trip(
+      "upstreams: {api: {servers: [\"127.0.0.1:9000\"]}}\n"
+      "tracing: {otlp_endpoint: \"http://collector.test:4318/v1/traces?x=1\", sample_ratio: 0.25,\n"
+      "          service_name: edge, batch: {max_spans: 64, interval: 250ms}, max_queue: 100,\n"
+      "          timeout: 2s, headers: {X-Api-Key: s3cret}}\n"
+      "routes: [{match: {prefix: /}, upstream: api}]\n");
+  for (const char* expected :
+       {"otlp_endpoint: \"http://collector.test:4318/v1/traces?x=1\"", "sample_ratio: 0.25",
+        "service_name: \"edge\"", "max_spans: 64", "interval: 250ms", "max_queue: 100",
+        "timeout: 2s", "\"X-Api-Key\": \"***\""}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+  EXPECT_EQ(text.find("s3cret"), std::string::npos);
+  EXPECT_NE(round_trip("upstreams: {api: {servers: [\"127.0.0.1:9000\"]}}\n"
+                       "tracing: {sample_ratio: 1}\n"
+                       "routes: [{match: {prefix: /}, upstream: api}]\n")
+                .find("headers: {}"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace centinela::config

@@ -158,5 +158,18 @@ TEST(TraceparentFormatTest, WhatTheGatewaySendsParsesBack) {
   EXPECT_EQ(parsed->flags, 1);
 }
 
+TEST(TraceContinuationTest, RemembersTheClientsSpanAsParentAndForgetsTheLastRequests) {
+  stage::TraceContext trace;
+  trace.traced = true;
+  trace.upstream_span_id.fill('a');
+  continue_or_start_trace(kSpecExample, trace);
+  EXPECT_EQ(std::string_view(trace.parent_id.data(), trace.parent_id.size()), kParentId);
+  EXPECT_FALSE(trace.traced);
+  EXPECT_EQ(trace.upstream_span_id[0], 0);
+  continue_or_start_trace("not a traceparent", trace);
+  EXPECT_EQ(trace.parent_id[0], 0);  // a trace of its own: no parent
+  EXPECT_NE(trace.trace_id, kTraceId);
+}
+
 }  // namespace
 }  // namespace centinela::security
