@@ -188,6 +188,36 @@ TEST(SessionBounds, ConsumingTheBodyReopensTheWindow) {
   EXPECT_EQ(goaway_error(more), -1);
 }
 
+// RFC 9113 §8.1.1: DATA that disagrees with content-length is malformed. The
+// session's HTTP messaging checks catch it before the pipeline sees a byte.
+TEST(SessionBounds, DataDisagreeingWithContentLengthIsAStreamError) {
+  // POST with "content-length: 5" (static-table name 28, literal not indexed).
+  const std::string block = std::string("\x83\x86\x84\x41\x01\x61", 6) +
+                            "\x0f\x0d\x01"
+                            "5";
+  for (const std::string body : {"too long body", "abc"}) {
+    Server server(SessionBounds{});
+    const std::string out =
+        server.feed(client_start() + kSettingsAck + frame(kHeaders, kEndHeaders, 1, block) +
+                    frame(kData, kEndStream, 1, body));
+    EXPECT_EQ(error_in(out, kRstStream), NGHTTP2_PROTOCOL_ERROR) << body;
+  }
+}
+
+// An uppercase field name is refused by the session itself (and again by
+// RequestHeadBuilder).
+TEST(SessionBounds, UppercaseFieldNameIsAStreamError) {
+  Server server(SessionBounds{});
+  // Literal without indexing, new name "X-A", value "1".
+  const std::string block = kGetBlock + std::string(
+                                            "\x00\x03X-A\x01"
+                                            "1",
+                                            7);
+  const std::string out = server.feed(client_start() + kSettingsAck +
+                                      frame(kHeaders, kEndHeaders | kEndStream, 1, block));
+  EXPECT_EQ(error_in(out, kRstStream), NGHTTP2_PROTOCOL_ERROR);
+}
+
 TEST(FrameBudget, BurstThenRate) {
   FrameBudget budget(3, 1000);
   EXPECT_TRUE(budget.allow(0));
