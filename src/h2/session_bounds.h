@@ -7,7 +7,7 @@
 // (nghttp2_option_set_max_outbound_ack, which covers SETTINGS and PING floods).
 // It does not bound the header list a client sends (SETTINGS_MAX_HEADER_LIST_SIZE
 // is advisory to nghttp2), nor empty DATA frames, nor PRIORITY or WINDOW_UPDATE
-// frames (the "glitch" limiter came in 1.61): FloodCounters does.
+// frames (the "glitch" limiter came in 1.61): FloodGuard (flood_guard.h) does.
 #pragma once
 
 #include <nghttp2/nghttp2.h>
@@ -29,10 +29,6 @@ struct SessionBounds {
   std::uint64_t reset_rate = 33;
   std::size_t max_settings_entries = 32;
   std::size_t max_outbound_acks = 1000;
-  // Frames that cost us work and carry nothing (empty non-final DATA, PRIORITY,
-  // WINDOW_UPDATE, SETTINGS, PING) per connection: a burst, then per second.
-  std::uint64_t empty_frame_burst = 1000;
-  std::uint64_t empty_frame_rate = 100;
 };
 
 struct SessionDeleter {
@@ -47,8 +43,8 @@ using SessionPtr = std::unique_ptr<nghttp2_session, SessionDeleter>;
 SessionPtr make_server_session(const nghttp2_session_callbacks& callbacks, void* user_data,
                                const SessionBounds& bounds);
 
-// Token bucket for frames nghttp2 does not bound itself. `allow` is called per
-// such frame; false means the client floods and gets GOAWAY(ENHANCE_YOUR_CALM).
+// A token bucket (FloodGuard's, for frames nghttp2 does not bound itself):
+// `allow` is called per frame; false means the client floods.
 class FrameBudget {
  public:
   FrameBudget(std::uint64_t burst, std::uint64_t per_second)
