@@ -8,6 +8,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libyaml-cpp-dev libfmt-dev libhiredis-dev libssl-dev zlib1g-dev
   libbrotli-dev libzstd-dev
+  # HTTP/2 for clients (issue 16): nghttp2's server session
+  libnghttp2-dev
   # attack detection (issue 13): Hyperscan for the rule patterns, PCRE2 to confirm the
   # few it cannot express, Debian's OWASP CRS as the rules, libmodsecurity3 for the
   # compatibility engine
@@ -22,6 +24,8 @@ packages=(
   python3 python3-fastapi python3-uvicorn
   # the WebSocket origin of the integration tests (uvicorn serves WebSockets through it)
   python3-websockets
+  # HTTP/2 tests: nghttp/h2load (clients, bench) and python3-h2 (raw-frame attack tests)
+  nghttp2-client python3-h2
   # benchmark peers and load generator
   nginx-light wrk varnish
   # the WAF bench's peer: nginx + ModSecurity 3 + CRS

@@ -1,0 +1,68 @@
+#include "h2/response_head.h"
+
+#include <array>
+#include <charconv>
+#include <string_view>
+
+namespace centinela::h2 {
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kNotInHttp2 = {
+    "connection", "keep-alive", "proxy-connection", "transfer-encoding",
+    "upgrade",    "te",         "content-length"};  // content-length: written from response.length
+                                                    // only
+
+bool dropped(std::string_view name) {
+  for (auto n : kNotInHttp2) {
+    if (stage::ResponseFields::same_name(name, n)) return true;
+  }
+  return false;
+}
+
+nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
+                   std::size_t value_size) {
+  // NO_COPY_NAME/VALUE: the frame is packed while `out` and the response live.
+  return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
+                    reinterpret_cast<std::uint8_t*>(const_cast<char*>(value)), name_size,
+                    value_size, NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE};
+}
+
+}  // namespace
+
+void make_response_nv(const stage::Response& response, ResponseNv& out) {
+  out.nv.clear();
+  out.text.clear();
+  // Fill the text first, then point into it: it must not grow afterwards.
+  char digits[24];
+  const auto status_end = std::to_chars(digits, digits + 3, response.status % 1000).ptr;
+  out.text.append(digits, status_end);
+  const std::size_t status_size = out.text.size();
+  const bool with_length = response.length && response.status >= 200 && response.status != 204;
+  std::size_t length_size = 0;
+  if (with_length) {
+    const auto end = std::to_chars(digits, digits + sizeof digits, *response.length).ptr;
+    length_size = static_cast<std::size_t>(end - digits);
+    out.text.append(digits, end);
+  }
+  for (const stage::Field& field : response.fields) {
+    if (dropped(field.name)) continue;
+    for (char c : field.name) {
+      out.text += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+  }
+  const char* text = out.text.data();
+  out.nv.push_back(make_nv(":status", 7, text, status_size));
+  text += status_size;
+  if (with_length) {
+    out.nv.push_back(make_nv("content-length", 14, text, length_size));
+    text += length_size;
+  }
+  for (const stage::Field& field : response.fields) {
+    if (dropped(field.name)) continue;
+    out.nv.push_back(make_nv(text, field.name.size(), field.value.data(), field.value.size()));
+    text += field.name.size();
+  }
+}
+
+}  // namespace centinela::h2
