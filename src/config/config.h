@@ -12,6 +12,7 @@
 
 #include "config/listener_config.h"
 #include "config/server_timing_config.h"
+#include "config/tls_client_config.h"
 #include "config/tracing_config.h"
 
 namespace centinela::config {
@@ -189,7 +190,9 @@ struct RedisConfig {
   std::uint16_t port = 6379;
   unsigned db = 0;
   std::string password;
+  std::string username;  // ACL user (redis://user:password@…); empty: AUTH with the password only
   Duration timeout = std::chrono::milliseconds(250);
+  std::optional<TlsClientConfig> tls;  // rediss://, with `redis.tls` (CA, SNI, client cert)
 };
 
 struct HealthCheckConfig {
@@ -219,6 +222,7 @@ struct UpstreamConfig {
   unsigned retries = 1;               // extra attempts for idempotent requests
   unsigned max_idle_per_worker = 64;  // keep-alive pool size per worker
   Duration idle_timeout = std::chrono::seconds(60);
+  std::optional<TlsClientConfig> tls;  // absent: cleartext to the servers
 };
 
 struct RouteMatch {
