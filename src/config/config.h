@@ -52,6 +52,7 @@ struct AdminConfig {
   // Host names (lowercase) the admin listener answers besides loopback names
   // and IP literals; "*" answers any (see admin/admin_guard.h).
   std::vector<std::string> allowed_hosts;
+  bool live_stats = true;  // the dashboard's per-second series and percentile sketches
 };
 
 struct RotateConfig {
