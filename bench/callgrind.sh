@@ -5,14 +5,16 @@
 # requests on one keep-alive connection, and reports (run2 - run1) / (N2 - N1),
 # so start-up and shutdown cancel out.
 #
-#   bench/callgrind.sh [CASE...]   cases: pass small-hit gzip-hit (default: all)
+#   bench/callgrind.sh [CASE...]   cases: pass small-hit gzip-hit pass-nolive (default: all)
+#     pass-nolive: pass with admin.live_stats: false (pass − pass-nolive: what the
+#     dashboard's live statistics cost a request, issue 15)
 #   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=${CENTINELA_BIN:-build/centinela}
 N1=${N1:-200}
 N2=${N2:-1200}
-CASES=${*:-pass small-hit gzip-hit}
+CASES=${*:-pass small-hit gzip-hit pass-nolive}
 command -v valgrind >/dev/null || { echo "valgrind missing" >&2; exit 1; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -28,16 +30,17 @@ sed -e "s#WWWDIR#$RUNDIR/www#g" -e "s#RUNDIR#$RUNDIR#g" \
 sleep 0.5
 
 config() {  # $1 = case
-  local upstream=18800 extra=""
+  local upstream=18800 extra="" live=true
   case $1 in
     pass) ;;
+    pass-nolive) live=false ;;
     small-hit) upstream=18801; extra="    cache: {}" ;;
     gzip-hit) upstream=18801; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
     *) echo "unknown case $1" >&2; exit 1 ;;
   esac
   cat <<YAML
 server: {listen: ["127.0.0.1:18830"], workers: 1}
-admin: {listen: "127.0.0.1:18831"}
+admin: {listen: "127.0.0.1:18831", live_stats: $live}
 log: {access: {path: $RUNDIR/access.json}}
 cache: {memory: 64MiB}
 upstreams:
@@ -117,11 +120,11 @@ measure() {  # $1 case, $2 requests → "instructions allocations"
   count "$out"
 }
 
-printf "%-10s %14s %16s\n" case "instr/request" "allocs/request"
+printf "%-12s %14s %16s\n" case "instr/request" "allocs/request"
 for c in $CASES; do
   r1=$(measure "$c" "$N1")
   r2=$(measure "$c" "$N2")
   python3 -c "
 a, b, n = list(map(int, '$r1'.split())), list(map(int, '$r2'.split())), $N2 - $N1
-print('%-10s %14d %16.2f' % ('$c', (b[0] - a[0]) // n, (b[1] - a[1]) / n))"
+print('%-12s %14d %16.2f' % ('$c', (b[0] - a[0]) // n, (b[1] - a[1]) / n))"
 done

@@ -13,6 +13,8 @@
 # log), nginx-limit-req (+ limit_req, none rejected); centinela (access log, metrics),
 # centinela-limit (+ one in-process rate-limit policy, none rejected), centinela-limit-redis
 # (the policy counted in a redis-server this script starts on core 1, the harness core).
+# centinela-nolive (issue 15; not in the default list): centinela with admin.live_stats: false,
+# so centinela ÷ centinela-nolive is what the dashboard's live statistics cost a request.
 # Cache hits (issue 3; not in the default list, name them in SYSTEMS): nginx-cache
 # (proxy_cache on /dev/shm), nginx-cache-gzip (+ gzip on every hit), varnish-hit (Varnish,
 # builtin VCL), centinela-cache (access log on), centinela-cache-nolog, centinela-cache-gzip
@@ -50,10 +52,12 @@ HARNESS_CORE=1
 declare -A PORT=([origin]=18700 [nginx-proxy]=18710 [nginx-proxy-log]=18711 [nginx-limit-req]=18712
                  [nginx-cache]=18713 [nginx-cache-gzip]=18714 [varnish-hit]=18715
                  [centinela]=18730 [centinela-limit]=18732 [centinela-limit-redis]=18734
-                 [centinela-cache]=18736 [centinela-cache-nolog]=18738 [centinela-cache-gzip]=18744)
+                 [centinela-cache]=18736 [centinela-cache-nolog]=18738 [centinela-cache-gzip]=18744
+                 [centinela-nolive]=18752)
 declare -A ADMIN_PORT=([centinela]=18731 [centinela-limit]=18733 [centinela-limit-redis]=18735
                        [centinela-cache]=18737 [centinela-cache-nolog]=18739 [centinela-cache-gzip]=18745
-                       [centinela-cache-mem]=18751 [centinela-cache-l2a]=18747 [centinela-cache-l2b]=18749)
+                       [centinela-cache-mem]=18751 [centinela-cache-l2a]=18747 [centinela-cache-l2b]=18749
+                       [centinela-nolive]=18753)
 # The modes' own instances, never in SYSTEMS.
 PORT+=([centinela-cache-mem]=18750 [centinela-cache-l2a]=18746 [centinela-cache-l2b]=18748)
 REDIS_PORT=18740     # the redis-server of centinela-limit-redis
@@ -65,7 +69,7 @@ die() { say "$*"; exit 1; }
 MODE_INSTANCES=" centinela-cache-mem centinela-cache-l2a centinela-cache-l2b "
 for name in $SYSTEMS; do
   [ -n "${PORT[$name]:-}" ] && [[ $MODE_INSTANCES != *" $name "* ]] ||
-    die "unknown system '$name' (known: origin nginx-proxy nginx-proxy-log nginx-limit-req nginx-cache nginx-cache-gzip varnish-hit centinela centinela-limit centinela-limit-redis centinela-cache centinela-cache-nolog centinela-cache-gzip)"
+    die "unknown system '$name' (known: origin nginx-proxy nginx-proxy-log nginx-limit-req nginx-cache nginx-cache-gzip varnish-hit centinela centinela-nolive centinela-limit centinela-limit-redis centinela-cache centinela-cache-nolog centinela-cache-gzip)"
 done
 is_centinela() { [[ $1 == centinela* ]]; }
 uses_redis() { [ "$1" = centinela-limit-redis ]; }
@@ -321,6 +325,17 @@ CLK_TCK=$(getconf CLK_TCK)
 core_busy_ticks() {  # busy = every field but idle and iowait; guest time is already in user/nice
   awk -v cpu="cpu$SUT_CORE" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
 }
+# The system under test's own CPU (user + system, its processes: the one started and its
+# children), in clock ticks. Unlike core 0's busy time it leaves out whatever else the
+# machine runs on core 0 (other builds on a shared machine), so it drifts less.
+sut_cpu_ticks() {  # pid
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] || continue
+    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
 to_ms() {  # wrk latency like 812.00us, 1.80ms, 1.02s
   awk -v v="$1" 'BEGIN {
     n = v + 0
@@ -329,21 +344,23 @@ to_ms() {  # wrk latency like 812.00us, 1.80ms, 1.02s
 }
 
 RESULTS=$OUT/results.tsv
-printf 'rep\tsystem\tsize\trps\tp50_ms\tp99_ms\trequests\tcpu_us_per_req\tbad\tload1\n' >"$RESULTS"
+printf 'rep\tsystem\tsize\trps\tp50_ms\tp99_ms\trequests\tcpu_us_per_req\tbad\tload1\tsut_cpu_us_per_req\n' >"$RESULTS"
 
 measure() {  # rep system size
   local rep=$1 name=$2 size=$3 raw=$OUT/wrk-$2-$3-$1.txt
   local url="http://127.0.0.1:${PORT[$name]}/$size"
   if ! kill -0 "${PID[$name]}" 2>/dev/null; then
     say "$name is no longer running"
-    printf '%s\t%s\t%s\tnan\tnan\tnan\t0\tnan\t0\tnan\n' "$rep" "$name" "$size" >>"$RESULTS"
+    printf '%s\t%s\t%s\tnan\tnan\tnan\t0\tnan\t0\tnan\tnan\n' "$rep" "$name" "$size" >>"$RESULTS"
     return
   fi
-  local before after headers
+  local before after headers sut_before sut_after
   mapfile -t headers < <(wrk_headers "$name")
+  sut_before=$(sut_cpu_ticks "${PID[$name]}")
   before=$(core_busy_ticks)
   taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "${headers[@]}" --latency "$url" >"$raw" 2>&1 || true
   after=$(core_busy_ticks)
+  sut_after=$(sut_cpu_ticks "${PID[$name]}")
   local rps p50 p99 requests bad cpu
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$raw")
   p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$raw")")
@@ -356,11 +373,14 @@ measure() {  # rep system size
   }
   cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="${requests:-0}" \
     'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }')
+  local sut_cpu="nan"
+  [ "$name" = origin ] || sut_cpu=$(awk -v t=$((sut_after - sut_before)) -v hz="$CLK_TCK" -v n="${requests:-0}" \
+    'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }')
   local load1
   load1=$(cut -d' ' -f1 /proc/loadavg)  # 1-minute load average as the run ends
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-    "$rep" "$name" "$size" "$rps" "$p50" "$p99" "$requests" "$cpu" "$bad" "$load1" >>"$RESULTS"
-  say "rep $rep $name /$size: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu} µs CPU/req, load $load1$([ "$bad" = 0 ] || echo ", $bad errors or non-2xx")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$rep" "$name" "$size" "$rps" "$p50" "$p99" "$requests" "$cpu" "$bad" "$load1" "$sut_cpu" >>"$RESULTS"
+  say "rep $rep $name /$size: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu} µs CPU/req (own ${sut_cpu}), load $load1$([ "$bad" = 0 ] || echo ", $bad errors or non-2xx")"
 }
 
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -16,6 +16,7 @@ LABELS = {
     "nginx-proxy-log": "nginx proxy + JSON access log",
     "nginx-limit-req": "nginx proxy + JSON log + limit_req (none rejected)",
     "centinela": "centinela (1 worker, access log to file, metrics on)",
+    "centinela-nolive": "centinela, admin.live_stats: false (no dashboard series or sketches)",
     "centinela-limit": "centinela + 1 in-process rate-limit policy (none rejected)",
     "centinela-limit-redis": "centinela + 1 rate-limit policy in Redis (none rejected)",
     "nginx-cache": "nginx proxy_cache hit",
@@ -91,7 +92,7 @@ class Runs:
 
     def median_of(self, system, size, column):
         rows = self.rows.get((system, size))
-        return median([number(r[column]) for r in rows]) if rows else None
+        return median([number(r.get(column)) for r in rows]) if rows else None
 
     def ratios(self, ours, theirs, size):
         """(req/s ratio, p99 ratio, efficiency) of medians; None where a side is missing."""
@@ -214,12 +215,38 @@ def cache_table(runs):
             )
 
 
+def live_table(runs):
+    """Issue 15: CPU per request with the dashboard's live statistics on ÷ off (≤ 1.03)."""
+    on, off = "centinela", "centinela-nolive"
+    if on not in runs.systems or off not in runs.systems:
+        return
+    print("\nDashboard live statistics (issue 15): CPU µs per request, on ÷ off — core 0's busy")
+    print("time (the method's figure) and the gateway process's own user + system time (leaves out")
+    print("other work on core 0); the ratio of the medians and within each repetition (target ≤ 1.03):\n")
+    print("| size | CPU of | on µs/req | off µs/req | on ÷ off | per repetition | met |")
+    print("|---|---|---|---|---|---|---|")
+    for size in runs.sizes:
+        for column, what in (("cpu_us_per_req", "core 0"), ("sut_cpu_us_per_req", "process")):
+            a, b = runs.median_of(on, size, column), runs.median_of(off, size, column)
+            if not a or not b:
+                continue
+            by_rep = {r["rep"]: number(r.get(column)) for r in runs.rows[(off, size)]}
+            per_rep = []
+            for r in runs.rows[(on, size)]:
+                x, y = number(r.get(column)), by_rep.get(r["rep"])
+                if x and y:
+                    per_rep.append(f"{x / y:.3f}")
+            print(f"| /{size} | {what} | {a:.1f} | {b:.1f} | {a / b:.3f} | {', '.join(per_rep)} "
+                  f"| {'yes' if a / b <= 1.03 else 'no'} |")
+
+
 def main(path):
     runs = Runs(path)
     table(runs)
     peer_table(runs)
     limit_table(runs)
     cache_table(runs)
+    live_table(runs)
 
 
 if __name__ == "__main__":

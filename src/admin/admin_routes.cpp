@@ -47,6 +47,13 @@ bool authorized(const AdminCall& call) {
   return token.empty() || bearer_matches(call.request.authorization, token);
 }
 
+// What reads the dashboard's live numbers, which admin.live_stats: false
+// stops collecting: the page, its files, its JSON and /admin/stats.
+bool reads_live_stats(std::string_view path) {
+  return path == "/" || path == "/dashboard" || path.starts_with("/dashboard/") ||
+         path == "/admin/dashboard.json" || path == "/admin/stats";
+}
+
 bool method_matches(std::string_view endpoint_method, std::string_view method) {
   return method == endpoint_method || (endpoint_method == "GET" && method == "HEAD");
 }
@@ -92,7 +99,14 @@ boost::asio::awaitable<AdminResponse> handle_admin_request(const AdminRequest& r
   for (const AdminEndpoint& endpoint : kEndpoints) {
     if (endpoint.path != path) continue;
     path_known = true;
-    if (method_matches(endpoint.method, request.method)) co_return co_await endpoint.handler(call);
+    if (!method_matches(endpoint.method, request.method)) continue;
+    // 404, not 503: nothing will change until the config does, and a
+    // monitor should not read this as the gateway failing.
+    if (reads_live_stats(path) && !sources.runtime()->config().admin.live_stats) {
+      co_return error_response(404, "LIVE_STATS_OFF",
+                               "live stats are off (admin.live_stats: false)");
+    }
+    co_return co_await endpoint.handler(call);
   }
   if (path_known) co_return error_response(405, "METHOD_NOT_ALLOWED", allowed_methods(path));
   co_return error_response(404, "NOT_FOUND", "no such admin endpoint");

@@ -14,6 +14,7 @@
 #include "net/listen_error.h"
 #include "observe/event_log.h"
 #include "observe/live_stats.h"
+#include "proxy/runtime.h"
 
 namespace centinela::admin {
 
@@ -102,6 +103,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<AdminServer::State> state) {
 
 // Closes each second of the dashboard's series and latency windows, just
 // after the second ends (by the wall clock: the series are labelled with it).
+// With admin.live_stats: false nothing is recorded and nothing is closed: the
+// seconds while it was off are missing from the series, not zeros.
 asio::awaitable<void> tick_loop(std::shared_ptr<AdminServer::State> state) {
   using namespace std::chrono;
   while (!state->stopped) {
@@ -110,6 +113,7 @@ asio::awaitable<void> tick_loop(std::shared_ptr<AdminServer::State> state) {
     state->ticker.expires_after(seconds(1) - into_second + milliseconds(5));
     auto [ec] = co_await state->ticker.async_wait(use_nothrow);
     if (ec || state->stopped) co_return;
+    if (!state->sources.runtime()->config().admin.live_stats) continue;
     const auto ended = duration_cast<seconds>(system_clock::now().time_since_epoch()).count() - 1;
     observe::LiveStats::global().tick(ended, state->sources.active_connections());
   }

@@ -116,7 +116,12 @@ std::string upstreams_live_json(const proxy::Runtime& runtime, std::int64_t now)
                      server.in_flight.load(std::memory_order_relaxed),
                      server.ejections.load(std::memory_order_relaxed));
     }
-    out += "]," + latency_members(cluster->latency_windows(), now) + "}";
+    out += ']';
+    // No windows when admin.live_stats is off (then nothing asks for this).
+    if (const observe::LatencyWindows* windows = cluster->latency_windows()) {
+      out += "," + latency_members(*windows, now);
+    }
+    out += '}';
   }
   return out + "]";
 }

@@ -40,7 +40,8 @@ void weaken_etag_field(stage::ResponseFields& fields) {
 
 class CompressionStage final : public stage::Stage {
  public:
-  explicit CompressionStage(const config::CompressionConfig& policy) : policy_(policy) {}
+  CompressionStage(const config::CompressionConfig& policy, bool live_stats)
+      : policy_(policy), live_stats_(live_stats) {}
 
   std::string_view name() const override { return "compression"; }
 
@@ -82,8 +83,13 @@ class CompressionStage final : public stage::Stage {
     // The dashboard's compression savings (streamed bodies; stored variants
     // were counted when they were compressed).
     if (written && piece.data.size() > state->out.size()) {
-      observe::LiveStats::global().series().add(observe::LiveCount::compression_saved_bytes,
-                                                piece.data.size() - state->out.size());
+      observe::LiveSeries& series = observe::LiveStats::global().series();
+      const std::uint64_t saved = piece.data.size() - state->out.size();
+      if (live_stats_) {
+        series.add(observe::LiveCount::compression_saved_bytes, saved);
+      } else {
+        series.add_twin_only(observe::LiveCount::compression_saved_bytes, saved);
+      }
     }
     piece.data = state->out;
     if (!written) piece.broken = true;
@@ -156,13 +162,15 @@ class CompressionStage final : public stage::Stage {
   }
 
   config::CompressionConfig policy_;
+  bool live_stats_;
 };
 
 }  // namespace
 
-std::unique_ptr<stage::Stage> make_compression_stage(const config::CompressionConfig& policy) {
+std::unique_ptr<stage::Stage> make_compression_stage(const config::CompressionConfig& policy,
+                                                     bool live_stats) {
   if (!policy.enabled) return nullptr;
-  return std::make_unique<CompressionStage>(policy);
+  return std::make_unique<CompressionStage>(policy, live_stats);
 }
 
 }  // namespace centinela::compress

@@ -22,7 +22,10 @@
 
 namespace centinela::compress {
 
-// nullptr when the route's compression is off.
-std::unique_ptr<stage::Stage> make_compression_stage(const config::CompressionConfig& policy);
+// nullptr when the route's compression is off. `live_stats` (admin.live_stats):
+// the bytes saved also go to the dashboard's per-second series; without, only
+// to centinela_compression_saved_bytes_total.
+std::unique_ptr<stage::Stage> make_compression_stage(const config::CompressionConfig& policy,
+                                                     bool live_stats = true);
 
 }  // namespace centinela::compress

@@ -104,6 +104,7 @@ void print_admin(YamlWriter& w, const AdminConfig& admin) {
   if (admin.listen) w.field("listen", yaml_string(admin.listen->text));
   if (!admin.token.empty()) w.field("token", yaml_string(kMask));
   w.field("allowed_hosts", yaml_list(admin.allowed_hosts));
+  w.field("live_stats", yaml_bool(admin.live_stats));
   w.end();
 }
 

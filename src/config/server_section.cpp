@@ -233,7 +233,8 @@ void read_server(ErrorList& errors, const YAML::Node& node, ServerConfig& out) {
 
 void read_admin(ErrorList& errors, const YAML::Node& node,
                 const std::vector<ListenerConfig>& listeners_in_use, AdminConfig& out) {
-  MapFields fields(errors, node, "admin", {"listen", "token", "token_file", "allowed_hosts"});
+  MapFields fields(errors, node, "admin",
+                   {"listen", "token", "token_file", "allowed_hosts", "live_stats"});
   const YAML::Node* listen = fields.find("listen");
   if (listen != nullptr) {
     std::vector<Endpoint> in_use;
@@ -244,6 +245,7 @@ void read_admin(ErrorList& errors, const YAML::Node& node,
   if (const YAML::Node* hosts = fields.find("allowed_hosts")) {
     read_allowed_hosts(errors, *hosts, out.allowed_hosts);
   }
+  fields.read("live_stats", out.live_stats);
   // Anyone who can reach an open admin API can purge the cache and reset
   // limits: off loopback it must ask for the token.
   // (A token_file that cannot be read is reported on its own.)

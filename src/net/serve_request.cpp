@@ -393,11 +393,18 @@ void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
   using observe::LiveCount;
   observe::LiveStats& live = observe::LiveStats::global();
   observe::LiveSeries& series = live.series();
+  const bool hit = outcome.cache == "HIT" || outcome.cache == "STALE";
+  if (!runtime.config().admin.live_stats) {
+    // Off: no per-second cells and no slow-request ring, only the Prometheus
+    // counters that have no other source.
+    series.add_twin_only(LiveCount::bytes_sent, outcome.bytes_sent);
+    if (hit) series.add_twin_only(LiveCount::offloaded_bytes, outcome.bytes_sent);
+    return;
+  }
   series.add(LiveCount::requests);
   if (outcome.status >= 500) series.add(LiveCount::errors_5xx);
   if (outcome.status >= 400 && outcome.status < 500) series.add(LiveCount::errors_4xx);
   series.add(LiveCount::bytes_sent, outcome.bytes_sent);
-  const bool hit = outcome.cache == "HIT" || outcome.cache == "STALE";
   if (hit) {
     series.add(LiveCount::cache_hits);
     series.add(LiveCount::offloaded_requests);

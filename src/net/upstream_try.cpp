@@ -104,7 +104,9 @@ asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::Respons
   if (result != TryOutcome::done) co_return result;
   plan_.timings.total_ms = ms_since(sent);
   plan_.cluster.duration_histogram().observe(plan_.timings.total_ms / 1000.0);
-  plan_.cluster.latency_windows().observe(plan_.timings.total_ms / 1000.0);
+  if (observe::LatencyWindows* windows = plan_.cluster.latency_windows()) {
+    windows->observe(plan_.timings.total_ms / 1000.0);
+  }
   co_return TryOutcome::done;
 }
 

@@ -19,6 +19,10 @@ void LiveSeries::add(LiveCount what, std::uint64_t n) noexcept {
   if (Counter* counter = mirrors_[static_cast<std::size_t>(what)]) counter->inc(n);
 }
 
+void LiveSeries::add_twin_only(LiveCount what, std::uint64_t n) noexcept {
+  if (Counter* counter = mirrors_[static_cast<std::size_t>(what)]) counter->inc(n);
+}
+
 void LiveSeries::tick(std::int64_t unix_second, std::uint64_t active_connections) {
   const std::lock_guard lock(mutex_);
   LiveSecond& second = (*ring_)[static_cast<std::size_t>(unix_second) % kSeconds];

@@ -62,6 +62,9 @@ class LiveSeries {
 
   // Request path: the calling worker's counter.
   void add(LiveCount what, std::uint64_t n = 1) noexcept;
+  // Request path with live stats off (admin.live_stats: false): only the
+  // Prometheus twin, if `what` has one; the per-second cells stay untouched.
+  void add_twin_only(LiveCount what, std::uint64_t n) noexcept;
 
   // Admin thread, once a second.
   void tick(std::int64_t unix_second, std::uint64_t active_connections);

@@ -4,11 +4,12 @@
 
 namespace centinela::proxy {
 
-Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipeline::Chain chain)
+Route::Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipeline::Chain chain,
+             bool live_stats)
     : config_(config),
       upstream_(&upstream),
       chain_(std::move(chain)),
-      metrics_(std::make_unique<RouteMetrics>(config.name, config.cache.enabled)) {
+      metrics_(std::make_unique<RouteMetrics>(config.name, config.cache.enabled, live_stats)) {
   if (config_.websocket.enabled) {
     static constexpr std::string_view kNotForTunnels[] = {"cache", "compression"};
     handshake_chain_ = pipeline::Chain::borrowing_except(chain_, kNotForTunnels);

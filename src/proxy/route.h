@@ -20,7 +20,9 @@ class UpstreamCluster;
 
 class Route {
  public:
-  Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipeline::Chain chain);
+  // `live_stats`: admin.live_stats of the config the route belongs to.
+  Route(const config::RouteConfig& config, UpstreamCluster& upstream, pipeline::Chain chain,
+        bool live_stats = true);
 
   const std::string& name() const { return config_.name; }
   const config::RouteConfig& config() const { return config_; }

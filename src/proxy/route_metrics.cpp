@@ -20,13 +20,13 @@ std::size_t method_index(std::string_view method) {
 
 }  // namespace
 
-RouteMetrics::RouteMetrics(std::string route_name, bool caches)
+RouteMetrics::RouteMetrics(std::string route_name, bool caches, bool live_stats)
     : route_name_(std::move(route_name)),
       duration_(&observe::Registry::global().histogram(
           "centinela_request_duration_seconds",
           "Time from the request's first byte to the end of its response",
           {{"route", route_name_}})),
-      latency_(&observe::LiveStats::global().route(route_name_)) {
+      latency_(live_stats ? &observe::LiveStats::global().route(route_name_) : nullptr) {
   if (!caches) return;
   static constexpr std::array<std::string_view, kCacheResults> kResults = {
       "hit", "miss", "stale", "bypass", "revalidated", "coalesced"};
@@ -63,7 +63,7 @@ observe::Counter& RouteMetrics::counter_for(std::size_t method_index, std::strin
 void RouteMetrics::record(std::string_view method, unsigned status, double duration_seconds) {
   counter_for(method_index(method), method, status).inc();
   duration_->observe(duration_seconds);
-  latency_->observe(duration_seconds);
+  if (latency_ != nullptr) latency_->observe(duration_seconds);
 }
 
 }  // namespace centinela::proxy

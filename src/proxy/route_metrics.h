@@ -23,7 +23,9 @@ inline constexpr std::size_t kCacheResults = 6;
 class RouteMetrics {
  public:
   // `caches`: the route has a cache, so its cache counters exist.
-  explicit RouteMetrics(std::string route_name, bool caches = false);
+  // `live_stats`: durations also go to the dashboard's and /admin/stats'
+  // windows (admin.live_stats); without, record() leaves them alone.
+  explicit RouteMetrics(std::string route_name, bool caches = false, bool live_stats = true);
 
   void record(std::string_view method, unsigned status, double duration_seconds);
   void count_cache(CacheResult result);
@@ -36,7 +38,7 @@ class RouteMetrics {
 
   std::string route_name_;
   observe::Histogram* duration_;
-  observe::LatencyWindows* latency_;  // /admin/stats percentiles, the dashboard
+  observe::LatencyWindows* latency_;  // /admin/stats percentiles, the dashboard; null: off
   std::array<observe::Counter*, kCacheResults> cache_{};
   std::array<std::array<std::atomic<observe::Counter*>, kStatuses>, kMethods> counters_{};
 };

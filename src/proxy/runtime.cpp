@@ -6,11 +6,17 @@ namespace centinela::proxy {
 
 Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous,
                  const ChainServices& services)
-    : config_(std::move(config)), unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")) {
+    : config_(std::move(config)),
+      unmatched_metrics_(
+          std::make_unique<RouteMetrics>("no_route", false, config_->admin.live_stats)) {
+  // admin.live_stats is decided here, once per config: with it off, routes,
+  // clusters and stages are built without the dashboard's windows and the
+  // request path never looks at them.
+  const bool live = config_->admin.live_stats;
   std::map<std::string, UpstreamCluster*, std::less<>> by_name;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& [name, upstream] : config_->upstreams) {
-    clusters_.push_back(std::make_unique<UpstreamCluster>(upstream));
+    clusters_.push_back(std::make_unique<UpstreamCluster>(upstream, live));
     by_name[name] = clusters_.back().get();
     if (previous == nullptr) continue;
     for (const auto& old : previous->clusters_) {
@@ -20,7 +26,7 @@ Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* pr
   for (const auto& route : config_->routes) {
     // The loader guarantees every route names a defined upstream.
     routes_.push_back(std::make_unique<Route>(route, *by_name.at(route.upstream),
-                                              build_chain(*config_, route, services)));
+                                              build_chain(*config_, route, services), live));
   }
 }
 

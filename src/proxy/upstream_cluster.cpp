@@ -42,7 +42,7 @@ bool UpstreamServer::is_available(SteadyTime now) const {
          ejected_until_ns.load(std::memory_order_relaxed) <= to_ns(now);
 }
 
-UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config)
+UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config, bool live_stats)
     : config_(config),
       servers_(std::make_unique<UpstreamServer[]>(config.servers.size())),
       server_count_(config.servers.size()) {
@@ -62,7 +62,7 @@ UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config)
   duration_ = &registry.histogram("centinela_upstream_duration_seconds",
                                   "Time from sending a request upstream to its complete response",
                                   {{"upstream", config.name}});
-  latency_ = &observe::LiveStats::global().upstream(config.name);
+  if (live_stats) latency_ = &observe::LiveStats::global().upstream(config.name);
 }
 
 int UpstreamCluster::pick(std::uint64_t tried, SteadyTime now) {

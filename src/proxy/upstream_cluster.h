@@ -45,7 +45,9 @@ struct UpstreamServer {
 
 class UpstreamCluster {
  public:
-  explicit UpstreamCluster(const config::UpstreamConfig& config);
+  // `live_stats`: record durations for the dashboard and /admin/stats too
+  // (admin.live_stats).
+  explicit UpstreamCluster(const config::UpstreamConfig& config, bool live_stats = true);
 
   const config::UpstreamConfig& config() const { return config_; }
   const std::string& name() const { return config_.name; }
@@ -73,8 +75,9 @@ class UpstreamCluster {
   void publish_availability(SteadyTime now);
 
   observe::Histogram& duration_histogram() { return *duration_; }
-  // The same durations for /admin/stats' percentiles and the dashboard.
-  observe::LatencyWindows& latency_windows() { return *latency_; }
+  // The same durations for /admin/stats' percentiles and the dashboard;
+  // null with admin.live_stats: false.
+  observe::LatencyWindows* latency_windows() { return latency_; }
 
  private:
   config::UpstreamConfig config_;

@@ -79,14 +79,14 @@ OriginTimingMetrics::Series OriginTimingMetrics::series_for(std::string_view met
   return series;
 }
 
-void OriginTimingMetrics::record(const Series& series, double ms) {
+void OriginTimingMetrics::record(const Series& series, double ms, bool live_stats) {
   const double seconds = ms / 1000.0;
   if (series.histogram != nullptr) series.histogram->observe(seconds);
-  if (series.windows != nullptr) series.windows->observe(seconds);
+  if (live_stats && series.windows != nullptr) series.windows->observe(seconds);
 }
 
-void OriginTimingMetrics::observe(std::string_view metric, double ms) {
-  record(series_for(metric), ms);
+void OriginTimingMetrics::observe(std::string_view metric, double ms, bool live_stats) {
+  record(series_for(metric), ms, live_stats);
 }
 
 }  // namespace centinela::timing

@@ -38,8 +38,9 @@ class OriginTimingMetrics {
   // across reloads).
   static OriginTimingMetrics& for_route(std::string_view route);
 
-  // One duration the origin reported, from any worker.
-  void observe(std::string_view metric, double ms);
+  // One duration the origin reported, from any worker. `live_stats`
+  // (admin.live_stats): also into the dashboard's windows.
+  void observe(std::string_view metric, double ms, bool live_stats = true);
 
  private:
   struct Series {
@@ -57,7 +58,7 @@ class OriginTimingMetrics {
 
   Series series_for(std::string_view metric);
   Series make_series(std::string_view label) const;
-  static void record(const Series& series, double ms);
+  static void record(const Series& series, double ms, bool live_stats);
 
   std::string route_;
   std::array<Slot, kMaxNames> slots_;

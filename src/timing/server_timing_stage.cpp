@@ -23,8 +23,9 @@ struct Started {
 
 class ServerTimingStage final : public stage::Stage {
  public:
-  ServerTimingStage(const config::ServerTimingConfig& config, OriginTimingMetrics& metrics)
-      : config_(config), metrics_(metrics) {}
+  ServerTimingStage(const config::ServerTimingConfig& config, OriginTimingMetrics& metrics,
+                    bool live_stats)
+      : config_(config), metrics_(metrics), live_stats_(live_stats) {}
 
   std::string_view name() const override { return "server_timing"; }
 
@@ -46,7 +47,7 @@ class ServerTimingStage final : public stage::Stage {
   void read_origin(RequestContext& ctx, const Response& response) {
     ctx.origin_timing = read_origin_timing(response.fields, ctx.arena);
     for (const observe::OriginTiming& timing : ctx.origin_timing) {
-      metrics_.observe(timing.name, timing.dur_ms);
+      metrics_.observe(timing.name, timing.dur_ms, live_stats_);
     }
   }
 
@@ -66,13 +67,15 @@ class ServerTimingStage final : public stage::Stage {
 
   config::ServerTimingConfig config_;
   OriginTimingMetrics& metrics_;
+  bool live_stats_;
 };
 
 }  // namespace
 
-std::unique_ptr<stage::Stage> make_server_timing_stage(const config::RouteConfig& route) {
-  return std::make_unique<ServerTimingStage>(route.server_timing,
-                                             OriginTimingMetrics::for_route(route.name));
+std::unique_ptr<stage::Stage> make_server_timing_stage(const config::RouteConfig& route,
+                                                       bool live_stats) {
+  return std::make_unique<ServerTimingStage>(
+      route.server_timing, OriginTimingMetrics::for_route(route.name), live_stats);
 }
 
 }  // namespace centinela::timing

@@ -18,7 +18,9 @@
 namespace centinela::timing {
 
 // Every route has one: the origin's timings are read (metrics, log)
-// whatever reaches the client.
-std::unique_ptr<stage::Stage> make_server_timing_stage(const config::RouteConfig& route);
+// whatever reaches the client. `live_stats` (admin.live_stats): they also go
+// to the dashboard's windows.
+std::unique_ptr<stage::Stage> make_server_timing_stage(const config::RouteConfig& route,
+                                                       bool live_stats = true);
 
 }  // namespace centinela::timing

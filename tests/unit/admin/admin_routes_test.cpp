@@ -130,6 +130,37 @@ TEST_F(AdminRoutesTest, TheGuardsAnswerBeforeAnything) {
   EXPECT_NE(csrf.body.find("(Origin)"), std::string::npos) << csrf.body;
 }
 
+TEST_F(AdminRoutesTest, WithLiveStatsOffWhatReadsThemSaysSoAndTheRestAnswers) {
+  auto config = std::make_shared<config::Config>();
+  config->admin.token = "t0ken";
+  config->admin.live_stats = false;
+  runtime_ = std::make_shared<proxy::Runtime>(config);
+  const std::string off =
+      envelope(404, "LIVE_STATS_OFF", "live stats are off (admin.live_stats: false)");
+  for (const std::string_view target :
+       {"/", "/dashboard", "/dashboard/dashboard.js", "/dashboard/uPlot.iife.min.js",
+        "/admin/dashboard.json?since=0", "/admin/stats"}) {
+    for (const std::string_view method : {"GET", "HEAD"}) {
+      const AdminResponse response = call(method, target);
+      EXPECT_EQ(response.status, 404u) << method << " " << target;
+      EXPECT_EQ(response.content_type, "application/json") << target;
+      EXPECT_EQ(response.body, off) << method << " " << target;
+    }
+  }
+  // The token, the method and the other endpoints answer as before.
+  EXPECT_EQ(call("GET", "/admin/stats", "Bearer wrong").status, 401u);
+  EXPECT_EQ(call("POST", "/admin/stats").status, 405u);
+  EXPECT_EQ(call("GET", "/health").status, 200u);
+  EXPECT_EQ(call("GET", "/metrics", "").status, 200u);
+  EXPECT_EQ(call("GET", "/dashboard/no-such-file").body,
+            envelope(404, "NOT_FOUND", "no such admin endpoint"));
+
+  // A reload that turns them on again serves them (the runtime is asked per call).
+  runtime_ = std::make_shared<proxy::Runtime>(std::make_shared<config::Config>());
+  EXPECT_EQ(call("GET", "/admin/stats").status, 200u);
+  EXPECT_EQ(call("GET", "/dashboard").status, 200u);
+}
+
 TEST_F(AdminRoutesTest, RateLimitEndpointsReadTheirQueryOneWay) {
   const std::string missing =
       envelope(400, "BAD_REQUEST", "policy and key query parameters are required");

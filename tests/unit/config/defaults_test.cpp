@@ -18,6 +18,7 @@ TEST(Defaults, EmptyFileListensOnLoopback8080) {
   EXPECT_EQ(config.server.workers, 0u);
   EXPECT_EQ(config.server.drain_timeout, milliseconds(10'000));
   EXPECT_FALSE(config.admin.listen);
+  EXPECT_TRUE(config.admin.live_stats);
   EXPECT_FALSE(config.redis);
   EXPECT_TRUE(config.routes.empty());
   EXPECT_EQ(config.cache.memory, 256u * 1024 * 1024);

@@ -44,7 +44,8 @@ TEST(EffectiveConfigTest, ValuesAreWrittenInTheConfigsUnits) {
 TEST(EffectiveConfigTest, EverySectionRoundTrips) {
   const std::string text = round_trip(
       "server: {listen: [\"127.0.0.1:18080\", \"[::1]:18081\"], limits: {max_body_bytes: 3MB}}\n"
-      "admin: {listen: \"0.0.0.0:19901\", token: t0ps3cret, allowed_hosts: [admin.example]}\n"
+      "admin: {listen: \"0.0.0.0:19901\", token: t0ps3cret, allowed_hosts: [admin.example],\n"
+      "        live_stats: false}\n"
       "log: {access: off, level: warn, slow_request: {slow: 750ms}}\n"
       "upstreams:\n"
       "  api: {servers: [\"127.0.0.1:9000\"], load_balancing: least_requests, host: origin.test}\n"
@@ -80,7 +81,7 @@ TEST(EffectiveConfigTest, EverySectionRoundTrips) {
         "replacement: \"/page?id=$$1\"", "cross_origin_embedder_policy: \"require-corp\"",
         "incident_log: off", "compile_cache: off", "rules: [\"942100\", \"920370-920390\"]",
         "waf: 3", "allowlist: [\"2001:db8:0:0:0:0:0:0/32\"]", "\"4xx\": 1m", "\"any\": 10s",
-        "factor: 0.5", "max_tunnels: 7"}) {
+        "factor: 0.5", "max_tunnels: 7", "live_stats: false"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
   }
   EXPECT_NE(text.find("server_timing:\n      origin: pass\n      add: true"), std::string::npos)

@@ -24,7 +24,16 @@ TEST(ConfigErrors, UnknownKeySuggestsTheClosestKnownKey) {
 TEST(ConfigErrors, UnknownKeyWithNothingCloseListsTheKeys) {
   EXPECT_EQ(problems("admin:\n  database: x\n"),
             Problems{"t.yaml:2:3: unknown key 'database' in admin (expected one of listen, token, "
-                     "token_file, allowed_hosts)"});
+                     "token_file, allowed_hosts, live_stats)"});
+}
+
+TEST(ConfigErrors, AdminLiveStatsIsABoolean) {
+  EXPECT_EQ(problems("admin:\n  live_stats: sometimes\n"),
+            Problems{"t.yaml:2:15: admin.live_stats: expected a boolean (true or false), "
+                     "got 'sometimes'"});
+  EXPECT_EQ(problems("admin: {live_stats: [true]}\n"),
+            Problems{"t.yaml:1:21: admin.live_stats: expected a boolean (true or false), "
+                     "got a list"});
 }
 
 TEST(ConfigErrors, AnOpenAdminListenerOffLoopbackAndBadAllowedHosts) {
