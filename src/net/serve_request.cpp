@@ -4,12 +4,10 @@
 #include <chrono>
 
 #include "net/client_connection.h"
+#include "net/request_record.h"
 #include "net/request_slot.h"
-#include "net/span_export.h"
 #include "net/tunnel.h"
 #include "net/worker.h"
-#include "observe/access_log.h"
-#include "observe/live_stats.h"
 #include "pipeline/run.h"
 #include "proxy/forward_headers.h"
 #include "proxy/route.h"
@@ -28,26 +26,6 @@ namespace {
 namespace wire = centinela::http;
 
 constexpr std::size_t kReadChunk = 4096;
-
-// What the access log and the route metrics record of a request, however it
-// was answered. Views into the request's slot.
-struct Outcome {
-  std::string_view method = "-";
-  std::string_view path;
-  std::string_view query;
-  std::string_view host;      // the authority, once the head was accepted
-  std::string_view protocol;  // likewise
-  unsigned status = 0;
-  std::uint64_t bytes_sent = 0;
-  std::uint64_t bytes_received = 0;  // the head, then the body as read
-  std::string_view upstream;
-  std::string_view cache;
-  UpstreamTimings timings;
-  // A WebSocket tunnel that was opened: when the 101 went out, its bytes.
-  std::optional<SteadyTime> tunnel_opened;
-  TunnelTotals tunnel;
-  UpstreamReport upstream_report;
-};
 
 const pipeline::Chain& no_stages() {
   static const pipeline::Chain chain;
@@ -154,7 +132,7 @@ Served served_by(const Http1Downstream& down) {
   return down.body_unread() ? Served::close_after_reading_input : Served::close;
 }
 
-void take_outcome(const Http1Downstream& down, Outcome& outcome) {
+void take_outcome(const Http1Downstream& down, RequestOutcome& outcome) {
   outcome.status = down.status();
   outcome.bytes_sent = down.bytes_sent();
   outcome.bytes_received += down.body_bytes_received();
@@ -177,7 +155,7 @@ void assign_new_request_id(stage::RequestContext& ctx) {
 
 // A head refused before it could be routed: the error, then the close.
 asio::awaitable<Served> refuse(ClientConnection& c, RequestSlot& slot, const config::Limits& limits,
-                               const Refusal& refusal, Outcome& outcome) {
+                               const Refusal& refusal, RequestOutcome& outcome) {
   stage::RequestContext& ctx = *slot.ctx;
   assign_new_request_id(ctx);
   security::continue_or_start_trace({}, ctx.trace);
@@ -203,7 +181,7 @@ struct Accepted {
 // through `chain`'s response direction.
 asio::awaitable<Served> answer(ClientConnection& c, RequestSlot& slot, const config::Limits& limits,
                                const Accepted& accepted, const pipeline::Chain& chain,
-                               stage::LocalResponse response, Outcome& outcome) {
+                               stage::LocalResponse response, RequestOutcome& outcome) {
   Http1Downstream& down = make_downstream(c, slot, limits, accepted.client, accepted.body);
   co_await pipeline::respond(chain, *slot.ctx, down, std::move(response));
   take_outcome(down, outcome);
@@ -230,7 +208,7 @@ class TunnelPlace {
 // buffer holds what the client sent after the head).
 asio::awaitable<void> open_tunnel(ClientConnection& c, RequestSlot& slot, const proxy::Route& route,
                                   const Http1Downstream& down, UpstreamClient& upstream,
-                                  Outcome& outcome) {
+                                  RequestOutcome& outcome) {
   proxy::TunnelMetrics& metrics = *route.tunnels();
   std::unique_ptr<UpstreamConnection> connection = upstream.take_upgraded();
   if (connection == nullptr || !down.upgraded()) {
@@ -251,7 +229,7 @@ asio::awaitable<void> open_tunnel(ClientConnection& c, RequestSlot& slot, const 
 // accepted, becomes a tunnel.
 asio::awaitable<Served> run_route(ClientConnection& c, RequestSlot& slot,
                                   const std::shared_ptr<const proxy::Runtime>& runtime,
-                                  const Accepted& accepted, Outcome& outcome) {
+                                  const Accepted& accepted, RequestOutcome& outcome) {
   const auto& limits = runtime->config().server.limits;
   stage::RequestContext& ctx = *slot.ctx;
   const proxy::Route& route = *slot.route;
@@ -294,7 +272,7 @@ struct Decision {
 };
 
 Decision decide(RequestSlot& slot, const proxy::Runtime& runtime, const wire::VettedRequest& vetted,
-                Accepted& accepted, Outcome& outcome) {
+                Accepted& accepted, RequestOutcome& outcome) {
   stage::RequestContext& ctx = *slot.ctx;
   // A banned client gets nothing else, routed or not, before any stage.
   if (auto banned = threat::front_door_check(ctx)) return {std::move(*banned), &no_stages()};
@@ -323,7 +301,7 @@ Decision decide(RequestSlot& slot, const proxy::Runtime& runtime, const wire::Ve
 asio::awaitable<Served> dispatch(ClientConnection& c, RequestSlot& slot,
                                  const std::shared_ptr<const proxy::Runtime>& shared_runtime,
                                  const wire::VettedRequest& vetted, Accepted& accepted,
-                                 Outcome& outcome) {
+                                 RequestOutcome& outcome) {
   const proxy::Runtime& runtime = *shared_runtime;
   const auto& limits = runtime.config().server.limits;
   Decision decision = decide(slot, runtime, vetted, accepted, outcome);
@@ -331,121 +309,6 @@ asio::awaitable<Served> dispatch(ClientConnection& c, RequestSlot& slot,
     return answer(c, slot, limits, accepted, *decision.chain, std::move(*decision.answer), outcome);
   }
   return run_route(c, slot, shared_runtime, accepted, outcome);
-}
-
-observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
-                                         const proxy::Route* route, const Outcome& outcome,
-                                         std::chrono::system_clock::time_point start_wall,
-                                         double duration_ms) {
-  observe::AccessLogRecord record;
-  record.start = start_wall;
-  record.request_id = ctx.request_id;
-  record.trace_id = ctx.trace.trace_id;
-  record.client_ip = ctx.client_ip;
-  record.user = ctx.user;
-  record.method = outcome.method;
-  record.path = outcome.path;
-  record.query = outcome.query;
-  record.ratelimit = ctx.ratelimit;
-  record.threat = ctx.threat;
-  record.route = route != nullptr ? std::string_view(route->name()) : "";
-  record.upstream = outcome.upstream;
-  record.cache = outcome.cache;
-  auto ua = ctx.request.find(http::field::user_agent);
-  if (ua != ctx.request.end()) record.user_agent = ua->value();
-  auto referer = ctx.request.find(http::field::referer);
-  if (referer != ctx.request.end()) record.referer = referer->value();
-  record.host = outcome.host;
-  record.protocol = outcome.protocol;
-  record.tls = ctx.tls;
-  record.span_id = ctx.trace.span_id;
-  if (const proxy::UpstreamServer* server = outcome.upstream_report.server) {
-    record.upstream_addr = server->address_text;
-  }
-  record.upstream_status = outcome.upstream_report.status;
-  record.error = outcome.upstream_report.error;
-  record.status = outcome.status;
-  record.bytes_sent = outcome.bytes_sent;
-  record.bytes_received = outcome.bytes_received;
-  record.duration_ms = duration_ms;
-  record.upstream_ms = outcome.timings.total_ms;
-  record.upstream_connect_ms = outcome.timings.connect_ms;
-  record.upstream_response_ms = outcome.timings.response_ms;
-  record.origin_timing = ctx.origin_timing;
-  record.waf_score = ctx.waf_score;
-  record.waf_action = ctx.waf_action;
-  record.incident_id = ctx.incident_id;
-  if (outcome.tunnel_opened) {
-    record.tunnel = true;
-    record.handshake_ms = duration_ms - std::chrono::duration<double, std::milli>(
-                                            SteadyClock::now() - *outcome.tunnel_opened)
-                                            .count();
-    record.tunnel_bytes_in = outcome.tunnel.client_to_upstream;
-    record.tunnel_bytes_out = outcome.tunnel.upstream_to_client;
-  }
-  return record;
-}
-
-// The dashboard's per-second counts, and the request when it was slow.
-void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
-                const proxy::Route* route, const Outcome& outcome,
-                std::chrono::system_clock::time_point start_wall, double duration_s) {
-  using observe::LiveCount;
-  observe::LiveStats& live = observe::LiveStats::global();
-  observe::LiveSeries& series = live.series();
-  const bool hit = outcome.cache == "HIT" || outcome.cache == "STALE";
-  if (!runtime.config().admin.live_stats) {
-    // Off: no per-second cells and no slow-request ring, only the Prometheus
-    // counters that have no other source.
-    series.add_twin_only(LiveCount::bytes_sent, outcome.bytes_sent);
-    if (hit) series.add_twin_only(LiveCount::offloaded_bytes, outcome.bytes_sent);
-    return;
-  }
-  series.add(LiveCount::requests);
-  if (outcome.status >= 500) series.add(LiveCount::errors_5xx);
-  if (outcome.status >= 400 && outcome.status < 500) series.add(LiveCount::errors_4xx);
-  series.add(LiveCount::bytes_sent, outcome.bytes_sent);
-  if (hit) {
-    series.add(LiveCount::cache_hits);
-    series.add(LiveCount::offloaded_requests);
-    series.add(LiveCount::offloaded_bytes, outcome.bytes_sent);
-  } else if (outcome.cache == "MISS") {
-    series.add(LiveCount::cache_misses);
-  }
-  if (outcome.status == 429 && ctx.ratelimit.starts_with("limited")) {
-    series.add(LiveCount::rate_limited);
-  }
-  if (ctx.waf_action == "blocked") series.add(LiveCount::waf_blocked);
-  if (duration_s < std::chrono::duration<double>(runtime.config().log.slow_request.slow).count()) {
-    return;
-  }
-  const auto unix_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(start_wall.time_since_epoch()).count();
-  live.slow_requests().record(observe::make_slow_request(
-      unix_ms, ctx.request_id, route != nullptr ? std::string_view(route->name()) : "",
-      outcome.method, outcome.path, outcome.status, duration_s * 1000.0, outcome.timings.connect_ms,
-      outcome.timings.response_ms, outcome.timings.total_ms, ctx.origin_timing));
-}
-
-void record(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
-            const proxy::Route* route, const Outcome& outcome, SteadyTime start,
-            std::chrono::system_clock::time_point start_wall) {
-  const SteadyTime now = SteadyClock::now();
-  const double duration_s = std::chrono::duration<double>(now - start).count();
-  // A tunnel's lifetime is not a request's latency: the histograms get its handshake.
-  const double latency_s =
-      outcome.tunnel_opened ? std::chrono::duration<double>(*outcome.tunnel_opened - start).count()
-                            : duration_s;
-  count_live(runtime, ctx, route, outcome, start_wall, latency_s);
-  if (route != nullptr) {
-    route->metrics().record(outcome.method, outcome.status, latency_s);
-  } else {
-    runtime.unmatched_metrics().record(outcome.method, outcome.status, latency_s);
-  }
-  const observe::AccessLogRecord entry =
-      make_log_record(ctx, route, outcome, start_wall, duration_s * 1000.0);
-  if (auto* log = worker.shared().access_log) log->write(entry);
-  export_spans(worker, ctx, entry, outcome.timings, start, now);
 }
 
 }  // namespace
@@ -478,7 +341,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
   wire::VettedRequest vetted;
   if (!refusal.refused()) refusal = parse_head(parser, slot.buffer, scan);
   if (!refusal.refused()) refusal = vet_parsed_request(parser, c.socket, slot.intake, vetted);
-  Outcome outcome;
+  RequestOutcome outcome;
   outcome.bytes_received = head_bytes;
   Served served = Served::close;
   if (refusal.refused()) {
@@ -495,7 +358,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     outcome.protocol = accepted.client.version == 10 ? "HTTP/1.0" : "HTTP/1.1";
     served = co_await dispatch(c, slot, runtime, vetted, accepted, outcome);
   }
-  record(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);
+  record_request(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);
   slot.end_request();
   co_return served;
 }

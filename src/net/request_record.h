@@ -1,0 +1,53 @@
+// What is kept of a request once it is answered, however it was answered:
+// the route's metrics, the dashboard's live numbers (admin.live_stats), the
+// access-log line and the trace spans.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "net/asio_fwd.h"
+#include "net/tunnel.h"
+#include "net/upstream_try.h"
+
+namespace centinela::proxy {
+class Route;
+class Runtime;
+}  // namespace centinela::proxy
+
+namespace centinela::stage {
+struct RequestContext;
+}  // namespace centinela::stage
+
+namespace centinela::net {
+
+class Worker;
+
+// What the access log and the route metrics record of a request, however it
+// was answered. Views into the request's slot.
+struct RequestOutcome {
+  std::string_view method = "-";
+  std::string_view path;
+  std::string_view query;
+  std::string_view host;      // the authority, once the head was accepted
+  std::string_view protocol;  // likewise
+  unsigned status = 0;
+  std::uint64_t bytes_sent = 0;
+  std::uint64_t bytes_received = 0;  // the head, then the body as read
+  std::string_view upstream;
+  std::string_view cache;
+  UpstreamTimings timings;
+  // A WebSocket tunnel that was opened: when the 101 went out, its bytes.
+  std::optional<SteadyTime> tunnel_opened;
+  TunnelTotals tunnel;
+  UpstreamReport upstream_report;
+};
+
+// `route`: null when none matched. `start`, `start_wall`: the request's first byte.
+void record_request(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
+                    const proxy::Route* route, const RequestOutcome& outcome, SteadyTime start,
+                    std::chrono::system_clock::time_point start_wall);
+
+}  // namespace centinela::net
