@@ -1,0 +1,248 @@
+// HTTPS for clients (a `server.listen` entry with `tls:`), seen from a real
+// TLS client: requests proxied over keep-alive, request bodies, certificates
+// chosen by SNI, versions and ALPN, what a non-TLS or stalling client gets,
+// parked connections waking, session resumption, and what the origin, the
+// access log and the metrics learn.
+#include <sys/socket.h>
+
+#include "https_fixture.h"
+
+namespace itest {
+namespace {
+
+bool ok(const JsonValue& answer) {
+  const JsonValue* value = answer.get("ok");
+  return value != nullptr && value->kind == JsonValue::Kind::boolean && value->boolean;
+}
+
+std::string describe(const JsonValue& answer) { return answer.string_at("error", "(ok)"); }
+
+const JsonValue* response(const JsonValue& answer, std::size_t index) {
+  const JsonValue* responses = answer.get("responses");
+  if (responses == nullptr || responses->items.size() <= index) return nullptr;
+  return &responses->items[index];
+}
+
+double status(const JsonValue& answer, std::size_t index) {
+  const JsonValue* r = response(answer, index);
+  return r == nullptr ? -1 : r->number_at("status").value_or(-1);
+}
+
+TEST_F(HttpsTest, ProxiesManyRequestsOnOneConnection) {
+  ASSERT_TRUE(start_https());
+  std::string requests;
+  for (int i = 0; i < 20; ++i) {
+    if (i != 0) requests += ", ";
+    requests += i % 2 == 0 ? fmt::format("{{\"path\": \"/get/{}\"}}", i)
+                           : fmt::format(
+                                 "{{\"method\": \"POST\", \"path\": \"/post/{}\", "
+                                 "\"body\": \"payload number {}\"}}",
+                                 i, i);
+  }
+  const JsonValue answer =
+      client(fmt::format("\"sni\": \"localhost\", \"requests\": [{}]", requests));
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  for (std::size_t i = 0; i < 20; ++i) EXPECT_EQ(status(answer, i), 200) << i;
+  EXPECT_EQ(answer.string_at("alpn", "none"), "none");  // none asked, none answered
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 20u);
+  EXPECT_EQ(received[1].method, "POST");
+  EXPECT_EQ(received[1].body, "payload number 1");
+  EXPECT_EQ(received[19].body, "payload number 19");
+  // The origin hears the client came over HTTPS.
+  EXPECT_EQ(received[0].header("X-Forwarded-Proto").value_or(""), "https");
+}
+
+TEST_F(HttpsTest, ChunkedRequestBodyPasses) {
+  ASSERT_TRUE(start_https());
+  std::string body(5000, 'x');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
+  const JsonValue answer = client(fmt::format(
+      "\"sni\": \"localhost\", \"requests\": [{{\"method\": \"POST\", \"path\": \"/up\", "
+      "\"chunked\": true, \"body\": \"{}\"}}, {{\"path\": \"/after\"}}]",
+      body));
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  EXPECT_EQ(status(answer, 0), 200);
+  EXPECT_EQ(status(answer, 1), 200);
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0].body, body);
+}
+
+TEST_F(HttpsTest, SniPicksExactWildcardOrDefaultCertificate) {
+  extra_certs_.push_back(certs_.leaf("exact", {"api.example.test"}));
+  extra_certs_.push_back(certs_.leaf("wild", {"*.wild.test"}));
+  extra_certs_.push_back(certs_.leaf("cn-only", {}, 30, "cn.test"));
+  ASSERT_TRUE(start_https());
+  const auto san_of = [&](const std::string& sni) {
+    const JsonValue answer = client(fmt::format(
+        "\"sni\": \"{}\", \"check_hostname\": false, \"requests\": [{{\"path\": \"/\"}}]", sni));
+    if (!ok(answer)) return "error: " + describe(answer);
+    const JsonValue* san = answer.at("san");
+    if (san != nullptr && !san->items.empty()) return san->items[0].text;
+    return "cn:" + answer.string_at("subject.commonName");
+  };
+  EXPECT_EQ(san_of("api.example.test"), "api.example.test");
+  EXPECT_EQ(san_of("API.Example.Test"), "api.example.test");
+  EXPECT_EQ(san_of("x.wild.test"), "*.wild.test");
+  EXPECT_EQ(san_of("a.b.wild.test"), "localhost");  // a wildcard is one label
+  EXPECT_EQ(san_of("cn.test"), "cn:cn.test");
+  EXPECT_EQ(san_of("unknown.test"), "localhost");
+}
+
+TEST_F(HttpsTest, Tls11IsRefusedAndTls12And13Served) {
+  ASSERT_TRUE(start_https());
+  const JsonValue old = client("\"sni\": \"localhost\", \"min\": \"1.1\", \"max\": \"1.1\"");
+  EXPECT_FALSE(ok(old));
+  const JsonValue v12 =
+      client("\"sni\": \"localhost\", \"max\": \"1.2\", \"requests\": [{\"path\": \"/\"}]");
+  ASSERT_TRUE(ok(v12)) << describe(v12);
+  EXPECT_EQ(v12.string_at("version"), "TLSv1.2");
+  EXPECT_EQ(v12.string_at("cipher"), "ECDHE-ECDSA-AES128-GCM-SHA256");
+  const JsonValue v13 = client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]");
+  ASSERT_TRUE(ok(v13)) << describe(v13);
+  EXPECT_EQ(v13.string_at("version"), "TLSv1.3");
+  EXPECT_EQ(metric("centinela_tls_handshake_failures_total",
+                   {{"listener", fmt::format("127.0.0.1:{}", port())}, {"reason", "version"}}),
+            1);
+  EXPECT_EQ(metric("centinela_tls_handshakes_total",
+                   {{"listener", fmt::format("127.0.0.1:{}", port())}, {"version", "TLSv1.2"}}),
+            1);
+}
+
+TEST_F(HttpsTest, MinVersion13RefusesTls12) {
+  tls_extra_ = "min_version: \"1.3\"";
+  ASSERT_TRUE(start_https());
+  EXPECT_FALSE(ok(client("\"sni\": \"localhost\", \"max\": \"1.2\"")));
+  const JsonValue v13 = client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]");
+  EXPECT_TRUE(ok(v13)) << describe(v13);
+}
+
+TEST_F(HttpsTest, CipherOverrideIsHonoured) {
+  tls_extra_ = "ciphers: \"ECDHE-ECDSA-CHACHA20-POLY1305\"";
+  ASSERT_TRUE(start_https());
+  const JsonValue v12 =
+      client("\"sni\": \"localhost\", \"max\": \"1.2\", \"requests\": [{\"path\": \"/\"}]");
+  ASSERT_TRUE(ok(v12)) << describe(v12);
+  EXPECT_EQ(v12.string_at("cipher"), "ECDHE-ECDSA-CHACHA20-POLY1305");
+  EXPECT_FALSE(
+      ok(client("\"sni\": \"localhost\", \"max\": \"1.2\", "
+                "\"ciphers\": \"ECDHE-ECDSA-AES128-GCM-SHA256\"")));
+}
+
+TEST_F(HttpsTest, AlpnAnswersHttp11Only) {
+  ASSERT_TRUE(start_https());
+  const JsonValue both = client(
+      "\"sni\": \"localhost\", \"alpn\": [\"h2\", \"http/1.1\"], \"requests\": [{\"path\": "
+      "\"/\"}]");
+  ASSERT_TRUE(ok(both)) << describe(both);
+  EXPECT_EQ(both.string_at("alpn"), "http/1.1");
+  EXPECT_EQ(status(both, 0), 200);
+  // Only h2 offered: no protocol is agreed on, h2 is never claimed.
+  const JsonValue h2 = client("\"sni\": \"localhost\", \"alpn\": [\"h2\"]");
+  if (ok(h2)) {
+    EXPECT_NE(h2.string_at("alpn", "none"), "h2");
+  }
+}
+
+// Reads until the peer closes; false if it did not within `timeout`.
+bool closed_within(int fd, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  char buffer[4096];
+  for (;;) {
+    const long n = recv_some(fd, buffer, sizeof buffer, deadline);
+    if (n == 0) return true;
+    if (n < 0) return errno != ETIMEDOUT;  // a reset is a close too
+  }
+}
+
+TEST_F(HttpsTest, PlaintextHttpToTheTlsPortClosesAtOnce) {
+  config_.limits = "header_timeout: 60s";
+  ASSERT_TRUE(start_https());
+  Socket socket = connect_loopback(port(), 2000ms);
+  ASSERT_TRUE(socket.valid());
+  ASSERT_TRUE(
+      send_all(socket.fd(), "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", Clock::now() + 2000ms));
+  // Far sooner than the header timeout: the handshake fails on the first bytes.
+  EXPECT_TRUE(closed_within(socket.fd(), 20000ms));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric("centinela_tls_handshake_failures_total",
+                      {{"listener", fmt::format("127.0.0.1:{}", port())},
+                       {"reason", "plaintext_http"}}) == 1;
+      },
+      3000ms));
+}
+
+TEST_F(HttpsTest, StalledHandshakeIsClosedByTheTimeout) {
+  config_.limits = "header_timeout: 1s";
+  ASSERT_TRUE(start_https());
+  Socket silent = connect_loopback(port(), 2000ms);
+  ASSERT_TRUE(silent.valid());
+  // Half a ClientHello record header, then nothing.
+  ASSERT_TRUE(send_all(silent.fd(), std::string("\x16\x03\x01", 3), Clock::now() + 2000ms));
+  EXPECT_TRUE(closed_within(silent.fd(), 20000ms));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric("centinela_tls_handshake_failures_total",
+                      {{"listener", fmt::format("127.0.0.1:{}", port())}, {"reason", "timeout"}}) ==
+               1;
+      },
+      3000ms));
+  EXPECT_TRUE(ok(client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]")));
+}
+
+// After its first request a connection parks (a readiness wait on the
+// socket); the next request, seconds later, wakes it and is served.
+TEST_F(HttpsTest, ParkedConnectionWakesAndServes) {
+  ASSERT_TRUE(start_https());
+  const JsonValue answer = client(
+      "\"sni\": \"localhost\", \"pause\": 1.5, \"requests\": [{\"path\": \"/1\"}, "
+      "{\"path\": \"/2\"}, {\"path\": \"/3\"}]");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  EXPECT_EQ(status(answer, 0), 200);
+  EXPECT_EQ(status(answer, 1), 200);
+  EXPECT_EQ(status(answer, 2), 200);
+}
+
+TEST_F(HttpsTest, AccessLogRecordsVersionCipherAndSni) {
+  ASSERT_TRUE(start_https());
+  const JsonValue answer =
+      client("\"sni\": \"default.test\", \"requests\": [{\"path\": \"/logged\"}]");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  const auto entry =
+      wait_for_access_log([](const JsonValue& e) { return e.string_at("path") == "/logged"; });
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->string_at("tls_version"), "TLSv1.3");
+  EXPECT_EQ(entry->string_at("tls_cipher"), answer.string_at("cipher"));
+  EXPECT_EQ(entry->string_at("tls_sni"), "default.test");
+}
+
+TEST_F(HttpsTest, SessionsResumeWithTickets) {
+  ASSERT_TRUE(start_https());
+  for (const char* version : {"1.2", "1.3"}) {
+    const JsonValue answer =
+        client(fmt::format("\"sni\": \"localhost\", \"max\": \"{}\", \"resume\": true, "
+                           "\"requests\": [{{\"path\": \"/\"}}]",
+                           version));
+    ASSERT_TRUE(ok(answer)) << describe(answer);
+    const JsonValue* reused = answer.get("reused");
+    ASSERT_NE(reused, nullptr);
+    EXPECT_TRUE(reused->boolean) << version;
+    EXPECT_EQ(status(answer, 1), 200);
+  }
+}
+
+TEST_F(HttpsTest, SessionTicketsCanBeTurnedOff) {
+  tls_extra_ = "session_tickets: false";
+  ASSERT_TRUE(start_https());
+  const JsonValue answer =
+      client("\"sni\": \"localhost\", \"resume\": true, \"requests\": [{\"path\": \"/\"}]");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  const JsonValue* reused = answer.get("reused");
+  ASSERT_NE(reused, nullptr);
+  EXPECT_FALSE(reused->boolean);
+}
+
+}  // namespace
+}  // namespace itest
