@@ -102,7 +102,8 @@ TEST_F(HttpsTest, ReloadServesTheNewCertificateWhileOpenConnectionsGoOn) {
   const std::string out = dir_.file("long.out");
   {
     const std::string json = fmt::format(
-        "{{\"port\": {}, \"ca\": {}, \"sni\": \"localhost\", \"pause\": 1.0, \"requests\": "
+        "{{\"port\": {}, \"ca\": {}, \"sni\": \"localhost\", \"pause\": 1.0, \"resume\": true, "
+        "\"requests\": "
         "[{{\"path\": \"/1\"}}, {{\"path\": \"/2\"}}, {{\"path\": \"/3\"}}, {{\"path\": "
         "\"/4\"}}]}}",
         port(), json_quote(certs_.ca()));
@@ -124,7 +125,12 @@ TEST_F(HttpsTest, ReloadServesTheNewCertificateWhileOpenConnectionsGoOn) {
   const auto answer = parse_json(read_file(out));
   ASSERT_TRUE(answer) << read_file(out);
   ASSERT_TRUE(ok(*answer)) << answer->string_at("error");
-  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(status(*answer, i), 200) << i;
+  for (std::size_t i = 0; i < 8; ++i) EXPECT_EQ(status(*answer, i), 200) << i;
+  // Its session, from before the reload, resumes after it: the ticket keys
+  // outlive reloads.
+  const JsonValue* reused = answer->get("reused");
+  ASSERT_NE(reused, nullptr);
+  EXPECT_TRUE(reused->boolean);
 }
 
 TEST_F(HttpsTest, ReloadWithABrokenCertificateKeepsTheOldOne) {

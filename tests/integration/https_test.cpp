@@ -192,6 +192,20 @@ TEST_F(HttpsTest, StalledHandshakeIsClosedByTheTimeout) {
   EXPECT_TRUE(ok(client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]")));
 }
 
+// A ClientHello dripped a byte at a time does not hold the connection:
+// the handshake has one deadline, not one per read.
+TEST_F(HttpsTest, DrippedClientHelloIsClosedByTheTimeout) {
+  config_.limits = "header_timeout: 1s";
+  ASSERT_TRUE(start_https());
+  const JsonValue answer = client("\"sni\": \"localhost\", \"drip\": 0.1");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  const JsonValue* closed = answer.get("closed");
+  ASSERT_NE(closed, nullptr);
+  EXPECT_TRUE(closed->boolean) << "sent " << json_number(answer, "sent") << " of "
+                               << json_number(answer, "of");
+  EXPECT_LT(json_number(answer, "sent"), json_number(answer, "of"));
+}
+
 // After its first request a connection parks (a readiness wait on the
 // socket); the next request, seconds later, wakes it and is served.
 TEST_F(HttpsTest, ParkedConnectionWakesAndServes) {

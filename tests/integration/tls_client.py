@@ -147,8 +147,42 @@ def converse(ctx, args, session=None):
     return out, session
 
 
+def drip(args):
+    """A real ClientHello sent a byte at a time every `drip` seconds: whether
+    the server closed before it was all sent."""
+    ctx = make_context(args)
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = ctx.wrap_bio(incoming, outgoing, server_hostname=args.get("sni"))
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    hello = outgoing.read()
+    sock = socket.create_connection(("127.0.0.1", args["port"]), timeout=args.get("timeout", 10))
+    sent = 0
+    try:
+        for byte in hello:
+            sock.sendall(bytes([byte]))
+            sent += 1
+            time.sleep(args["drip"])
+            sock.setblocking(False)
+            try:
+                if sock.recv(65536) == b"":
+                    return {"ok": True, "closed": True, "sent": sent, "of": len(hello)}
+            except BlockingIOError:
+                pass
+            finally:
+                sock.setblocking(True)
+    except OSError:
+        return {"ok": True, "closed": True, "sent": sent, "of": len(hello)}
+    return {"ok": True, "closed": False, "sent": sent, "of": len(hello)}
+
+
 def main():
     args = json.loads(sys.argv[1])
+    if "drip" in args:
+        print(json.dumps(drip(args)))
+        return
     try:
         ctx = make_context(args)
         out, session = converse(ctx, args)
