@@ -5,6 +5,7 @@
 // access log and the metrics learn.
 #include <sys/socket.h>
 
+#include "child_process.h"
 #include "https_fixture.h"
 
 namespace itest {
@@ -217,6 +218,29 @@ TEST_F(HttpsTest, ParkedConnectionWakesAndServes) {
   EXPECT_EQ(status(answer, 0), 200);
   EXPECT_EQ(status(answer, 1), 200);
   EXPECT_EQ(status(answer, 2), 200);
+}
+
+// An idle TLS connection gives OpenSSL's record buffers back: hundreds of
+// parked connections cost far less than their 2 x 16 KiB buffers would.
+TEST_F(HttpsTest, IdleConnectionsKeepLittleMemory) {
+  ASSERT_TRUE(start_https());
+  ASSERT_TRUE(ok(client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]")));
+  constexpr int kConnections = 400;
+  const std::uint64_t before = gateway_->rss_bytes();
+  const std::string out = dir_.file("hold.out");
+  ChildProcess holder({"/usr/bin/python3", CENTINELA_SOURCE_DIR "/tests/integration/tls_client.py",
+                       fmt::format("{{\"port\": {}, \"ca\": {}, \"sni\": \"localhost\", "
+                                   "\"hold\": {}, \"seconds\": 30}}",
+                                   port(), json_quote(certs_.ca()), kConnections)},
+                      out, dir_.file("hold.err"));
+  ASSERT_TRUE(eventually([&] { return read_file(out).find("open") != std::string::npos; }, 60s))
+      << read_file(dir_.file("hold.err"));
+  // Every connection parked after its request.
+  ASSERT_TRUE(eventually(
+      [&] { return metric("centinela_connections_active").value_or(0) >= kConnections; }, 5s));
+  const std::uint64_t after = gateway_->rss_bytes();
+  const std::uint64_t per_connection = (after > before ? after - before : 0) / kConnections;
+  EXPECT_LT(per_connection, 16u * 1024) << "RSS grew by " << after - before;
 }
 
 TEST_F(HttpsTest, AccessLogRecordsVersionCipherAndSni) {

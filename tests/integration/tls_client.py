@@ -178,8 +178,26 @@ def drip(args):
     return {"ok": True, "closed": False, "sent": sent, "of": len(hello)}
 
 
+def hold(args):
+    """`hold` connections, each after one request, kept open (idle) for
+    `seconds`; prints "open" once they all are."""
+    ctx = make_context(args)
+    kept = []
+    for _ in range(args["hold"]):
+        sock = ctx.wrap_socket(socket.create_connection(("127.0.0.1", args["port"])),
+                               server_hostname=args.get("sni"))
+        sock.sendall(request_bytes({"path": "/"}, "localhost"))
+        read_response(sock, b"")
+        kept.append(sock)
+    print("open", flush=True)
+    time.sleep(args["seconds"])
+
+
 def main():
     args = json.loads(sys.argv[1])
+    if "hold" in args:
+        hold(args)
+        return
     if "drip" in args:
         print(json.dumps(drip(args)))
         return
