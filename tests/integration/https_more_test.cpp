@@ -62,6 +62,27 @@ TEST_F(MutualTlsTest, NoCertificateIsRefusedAGoodOneServed) {
             1);
 }
 
+// `optional`: a client without a certificate is served (no subject), one
+// with a good certificate is known by it.
+TEST_F(MutualTlsTest, OptionalServesWithOrWithoutACertificate) {
+  tls_extra_ = fmt::format("client_auth: optional, client_ca: \"{}\"", certs_.ca());
+  config_.routes = {
+      R"({match: {prefix: "/"}, upstream: api, request_headers: {set: {X-Client-Subject: "$client_cert"}}})"};
+  ASSERT_TRUE(start_https());
+  const JsonValue anonymous =
+      client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/anonymous\"}]");
+  ASSERT_TRUE(ok(anonymous)) << anonymous.string_at("error");
+  EXPECT_EQ(status(anonymous, 0), 200);
+  const JsonValue known = client(fmt::format(
+      "\"sni\": \"localhost\", \"cert\": {}, \"key\": {}, \"requests\": [{{\"path\": \"/known\"}}]",
+      json_quote(client_cert_.cert), json_quote(client_cert_.key)));
+  ASSERT_TRUE(ok(known)) << known.string_at("error");
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[0].header("X-Client-Subject").value_or("(absent)"), "");
+  EXPECT_EQ(received[1].header("X-Client-Subject").value_or(""), "CN=alice");
+}
+
 TEST_F(MutualTlsTest, CertificateFromAnotherCaIsRefused) {
   ASSERT_TRUE(start_https());
   TestCertificates other(dir_.path() + "/other");

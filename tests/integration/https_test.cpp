@@ -256,6 +256,46 @@ TEST_F(HttpsTest, AccessLogRecordsVersionCipherAndSni) {
   EXPECT_EQ(entry->string_at("tls_sni"), "default.test");
 }
 
+TEST_F(HttpsTest, EcsAccessLogHasTlsFields) {
+  config_.access_log_format = "ecs";
+  ASSERT_TRUE(start_https());
+  const JsonValue answer =
+      client("\"sni\": \"default.test\", \"requests\": [{\"path\": \"/ecs\"}]");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  const auto entry =
+      wait_for_access_log([](const JsonValue& e) { return e.string_at("url.path") == "/ecs"; });
+  ASSERT_TRUE(entry) << access_log_text();
+  EXPECT_EQ(entry->string_at("url.scheme"), "https");
+  EXPECT_EQ(entry->string_at("tls.version"), "1.3");
+  EXPECT_EQ(entry->string_at("tls.version_protocol"), "tls");
+  EXPECT_EQ(entry->string_at("tls.cipher"), answer.string_at("cipher"));
+  EXPECT_EQ(entry->string_at("tls.client.server_name"), "default.test");
+}
+
+TEST_F(HttpsTest, OtelAccessLogHasTlsAttributes) {
+  config_.access_log_format = "otel";
+  ASSERT_TRUE(start_https());
+  const JsonValue answer =
+      client("\"sni\": \"default.test\", \"max\": \"1.2\", \"requests\": [{\"path\": \"/otel\"}]");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  const auto entry = wait_for_access_log([](const JsonValue& e) {
+    const JsonValue* attributes = e.get("attributes");
+    const JsonValue* path = attributes ? attributes->get("url.path") : nullptr;
+    return path != nullptr && path->text == "/otel";
+  });
+  ASSERT_TRUE(entry) << access_log_text();
+  const JsonValue& attributes = *entry->get("attributes");
+  const auto text = [&](const char* name) {
+    const JsonValue* value = attributes.get(name);
+    return value != nullptr ? value->text : std::string("(absent)");
+  };
+  EXPECT_EQ(text("url.scheme"), "https");
+  EXPECT_EQ(text("tls.protocol.name"), "tls");
+  EXPECT_EQ(text("tls.protocol.version"), "1.2");
+  EXPECT_EQ(text("tls.cipher"), "ECDHE-ECDSA-AES128-GCM-SHA256");
+  EXPECT_EQ(text("tls.client.server_name"), "default.test");
+}
+
 TEST_F(HttpsTest, SessionsResumeWithTickets) {
   ASSERT_TRUE(start_https());
   for (const char* version : {"1.2", "1.3"}) {
