@@ -4,9 +4,11 @@
 // parked connections waking, session resumption, and what the origin, the
 // access log and the metrics learn.
 #include <sys/socket.h>
+#include <zlib.h>
 
 #include "child_process.h"
 #include "https_fixture.h"
+#include "pattern_body.h"
 
 namespace itest {
 namespace {
@@ -52,6 +54,45 @@ TEST_F(HttpsTest, ProxiesManyRequestsOnOneConnection) {
   EXPECT_EQ(received[19].body, "payload number 19");
   // The origin hears the client came over HTTPS.
   EXPECT_EQ(received[0].header("X-Forwarded-Proto").value_or(""), "https");
+}
+
+// Bodies much larger than a TLS record both ways: partial writes and
+// readiness waits on a busy socket, the bytes intact.
+TEST_F(HttpsTest, LargeBodiesPassBothWays) {
+  constexpr std::uint64_t kDown = 8u << 20;
+  constexpr std::uint64_t kUp = 3u << 20;
+  origin_.on("/big", [](const ReceivedRequest&) {
+    OriginReply reply;
+    reply.pattern_body_bytes = kDown;
+    return reply;
+  });
+  ASSERT_TRUE(start_https());
+  const JsonValue answer = client(fmt::format(
+      "\"sni\": \"localhost\", \"requests\": [{{\"method\": \"POST\", \"path\": \"/up\", "
+      "\"body_bytes\": {}}}, {{\"path\": \"/big\"}}, {{\"method\": \"POST\", \"path\": "
+      "\"/up-chunked\", \"chunked\": true, \"body_bytes\": 100000}}]",
+      kUp));
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  EXPECT_EQ(status(answer, 0), 200);
+  EXPECT_EQ(status(answer, 1), 200);
+  EXPECT_EQ(status(answer, 2), 200);
+  const JsonValue* big = response(answer, 1);
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->number_at("body_len"), static_cast<double>(kDown));
+  EXPECT_EQ(big->number_at("body_crc"), static_cast<double>(pattern_crc32(kDown)));
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 3u);
+  EXPECT_EQ(received[0].body_bytes, kUp);
+  EXPECT_EQ(received[2].body_bytes, 100000u);
+  const auto sent_crc = [](std::uint64_t size) {  // what tls_client.py sends: 0..250 repeated
+    std::string bytes(size, '\0');
+    for (std::uint64_t i = 0; i < size; ++i) bytes[i] = static_cast<char>(i % 251);
+    return static_cast<std::uint32_t>(::crc32(::crc32(0L, Z_NULL, 0),
+                                              reinterpret_cast<const Bytef*>(bytes.data()),
+                                              static_cast<uInt>(bytes.size())));
+  };
+  EXPECT_EQ(received[0].body_crc32, sent_crc(kUp));
+  EXPECT_EQ(received[2].body_crc32, sent_crc(100000));
 }
 
 TEST_F(HttpsTest, ChunkedRequestBodyPasses) {

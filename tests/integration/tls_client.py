@@ -13,6 +13,7 @@ import socket
 import ssl
 import sys
 import time
+import zlib
 
 VERSIONS = {"1.1": ssl.TLSVersion.TLSv1_1, "1.2": ssl.TLSVersion.TLSv1_2,
             "1.3": ssl.TLSVersion.TLSv1_3}
@@ -86,12 +87,15 @@ def read_response(sock, buffer, head_request=False):
             body += chunk[:-2]
     elif "content-length" in headers:
         body, buffer = read_exactly(sock, buffer, int(headers["content-length"]))
-    return {"status": status, "headers": headers, "body": body.decode("latin-1")}, buffer
+    return {"status": status, "headers": headers, "body": body[:4096].decode("latin-1"),
+            "body_len": len(body), "body_crc": zlib.crc32(body)}, buffer
 
 
 def request_bytes(request, host):
     method = request.get("method", "GET")
     body = request.get("body", "").encode()
+    if "body_bytes" in request:  # a large body: bytes 0..250 over and over
+        body = bytes(i % 251 for i in range(request["body_bytes"]))
     lines = [f"{method} {request.get('path', '/')} HTTP/1.1", f"Host: {host}"]
     for name, value in request.get("headers", {}).items():
         lines.append(f"{name}: {value}")
