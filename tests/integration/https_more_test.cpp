@@ -115,6 +115,37 @@ TEST_F(MutualTlsTest, LimitsKeyOnTheCertificateSubject) {
   EXPECT_EQ(status(other, 0), 200);
 }
 
+// A cached route keyed on the certificate keeps one entry per client
+// certificate: bob never gets alice's.
+TEST_F(MutualTlsTest, CacheEntriesKeyOnTheCertificateSubject) {
+  const CertificateFiles bob = certs_.leaf("bob", {"bob.client.test"}, 30, "bob");
+  int served = 0;
+  origin_.on("/mine", [&served](const ReceivedRequest& request) {
+    OriginReply reply =
+        OriginReply::text(200, "for " + request.header("X-Client-Subject").value_or("?") + " #" +
+                                   std::to_string(++served));
+    reply.headers.push_back({"Cache-Control", "max-age=60"});
+    return reply;
+  });
+  config_.routes = {
+      R"({match: {prefix: "/"}, upstream: api, cache: {ttl: 60s, key: [client_cert]}, request_headers: {set: {X-Client-Subject: "$client_cert"}}})"};
+  ASSERT_TRUE(start_https());
+  const auto body_for = [&](const CertificateFiles& who) {
+    const JsonValue answer = client(
+        fmt::format("\"sni\": \"localhost\", \"cert\": {}, \"key\": {}, \"requests\": [{{\"path\": "
+                    "\"/mine\"}}]",
+                    json_quote(who.cert), json_quote(who.key)));
+    const JsonValue* responses = answer.get("responses");
+    if (responses == nullptr || responses->items.empty())
+      return "error: " + answer.string_at("error");
+    return responses->items[0].string_at("body");
+  };
+  EXPECT_EQ(body_for(client_cert_), "for CN=alice #1");
+  EXPECT_EQ(body_for(client_cert_), "for CN=alice #1");  // a hit
+  EXPECT_EQ(body_for(bob), "for CN=bob #2");
+  EXPECT_EQ(body_for(client_cert_), "for CN=alice #1");
+}
+
 TEST_F(HttpsTest, ReloadServesTheNewCertificateWhileOpenConnectionsGoOn) {
   ASSERT_TRUE(start_https());
   // A connection opened before the reload keeps being served after it
