@@ -229,6 +229,17 @@ TEST_F(HttpsTest, CheckReportsKeyMismatchExpiryAndExpired) {
   EXPECT_NE(mismatch.output().find("server.listen[0].tls"), std::string::npos) << mismatch.output();
 }
 
+// A listener whose key is not its certificate's never starts in any form.
+TEST_F(HttpsTest, RunRefusesToStartWithAMismatchedKey) {
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  default_cert_.key = certs_.leaf("stranger", {"localhost"}).key;
+  write_config_file(render());
+  const CommandResult run =
+      run_command({centinela_binary(), "run", "-c", config_path()}, std::chrono::seconds(20));
+  EXPECT_EQ(run.exit_code, 1) << run.output();
+  EXPECT_NE(run.output().find("does not match certificate"), std::string::npos) << run.output();
+}
+
 TEST_F(HttpsTest, WebSocketTunnelOverTls) {
   ReservedPort ws_port;
   config_.upstreams["ws"] = upstream_yaml({"127.0.0.1:" + std::to_string(ws_port.port())});
