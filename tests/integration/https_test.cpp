@@ -95,6 +95,30 @@ TEST_F(HttpsTest, LargeBodiesPassBothWays) {
   EXPECT_EQ(received[2].body_crc32, sent_crc(100000));
 }
 
+TEST_F(HttpsTest, CurlWithTheCaIsServed) {
+  ASSERT_TRUE(start_https());
+  const CommandResult curl =
+      run_command({"/usr/bin/curl", "-sS", "--cacert", certs_.ca(), "--resolve",
+                   fmt::format("localhost:{}:127.0.0.1", port()), "-o", "/dev/null", "-w",
+                   "%{http_code}", fmt::format("https://localhost:{}/curl", port())});
+  EXPECT_EQ(curl.out, "200") << "exit " << curl.exit_code << ": " << curl.output();
+}
+
+// Client-initiated renegotiation (TLS 1.2), a classic CPU drain, is refused.
+TEST_F(HttpsTest, RenegotiationIsRefused) {
+  ASSERT_TRUE(start_https());
+  const CommandResult renegotiate = run_command(
+      {"/bin/sh", "-c",
+       fmt::format("(printf 'R\\n'; sleep 1) | openssl s_client -connect 127.0.0.1:{} -tls1_2 "
+                   "-servername localhost -CAfile {} 2>&1",
+                   port(), certs_.ca())},
+      std::chrono::seconds(15));
+  EXPECT_NE(renegotiate.output().find("RENEGOTIATING"), std::string::npos) << renegotiate.output();
+  EXPECT_NE(renegotiate.output().find("no renegotiation"), std::string::npos)
+      << renegotiate.output();
+  EXPECT_TRUE(ok(client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]")));
+}
+
 TEST_F(HttpsTest, ChunkedRequestBodyPasses) {
   ASSERT_TRUE(start_https());
   std::string body(5000, 'x');
