@@ -113,10 +113,11 @@ bool configure(SSL_CTX* ctx, const config::ListenerTlsConfig& cfg, std::string& 
   SSL_CTX_set_min_proto_version(ctx, cfg.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_CIPHER_SERVER_PREFERENCE);
-  // An idle connection gives back OpenSSL's buffers; writes may be partial
-  // and resumed from a copy (net/stream.h).
-  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Writes may be partial and resumed from a copy (net/stream.h). (Not
+  // SSL_MODE_RELEASE_BUFFERS: it frees and allocates the record buffers
+  // around every record; a parking connection frees them once instead,
+  // tls::Session::release_idle_memory.)
+  SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   const std::string ciphers = cfg.ciphers.empty() ? kDefaultCiphers : cfg.ciphers;
   if (SSL_CTX_set_cipher_list(ctx, ciphers.c_str()) != 1) {
     error = "ciphers: no usable cipher in '" + ciphers + "': " + last_openssl_error();

@@ -38,6 +38,11 @@ void Session::learn_facts() {
   }
 }
 
+void Session::release_idle_memory() {
+  std::vector<char>().swap(scratch_);
+  SSL_free_buffers(ssl_.get());  // refused (harmlessly) while bytes are buffered
+}
+
 void Session::close_notify() {
   ERR_clear_error();
   if (SSL_is_init_finished(ssl_.get()) == 1) SSL_shutdown(ssl_.get());

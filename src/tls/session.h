@@ -41,9 +41,10 @@ class Session {
   // Gather writes are copied here (up to one record) so that several small
   // buffers leave as one record; kept unchanged while a write is retried.
   std::vector<char>& scratch() { return scratch_; }
-  // A connection going idle gives the scratch back (OpenSSL gives its own
-  // buffers back by itself: SSL_MODE_RELEASE_BUFFERS).
-  void release_idle_memory() { std::vector<char>().swap(scratch_); }
+  // A connection going idle (parking) gives back the scratch and OpenSSL's
+  // record buffers (SSL_free_buffers; they come back with the next read).
+  // Busy connections keep theirs: no allocation per request.
+  void release_idle_memory();
 
   // After the handshake: what it settled.
   void learn_facts();
