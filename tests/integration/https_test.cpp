@@ -54,6 +54,10 @@ TEST_F(HttpsTest, ProxiesManyRequestsOnOneConnection) {
   EXPECT_EQ(received[19].body, "payload number 19");
   // The origin hears the client came over HTTPS.
   EXPECT_EQ(received[0].header("X-Forwarded-Proto").value_or(""), "https");
+  // All of them on one TLS connection: one handshake.
+  EXPECT_EQ(metric("centinela_tls_handshakes_total",
+                   {{"listener", fmt::format("127.0.0.1:{}", port())}, {"version", "TLSv1.3"}}),
+            1);
 }
 
 // Bodies much larger than a TLS record both ways: partial writes and
