@@ -5,16 +5,18 @@
 # requests on one keep-alive connection, and reports (run2 - run1) / (N2 - N1),
 # so start-up and shutdown cancel out.
 #
-#   bench/callgrind.sh [CASE...]   cases: pass small-hit gzip-hit pass-nolive (default: all)
+#   bench/callgrind.sh [CASE...]   cases: pass small-hit gzip-hit pass-nolive pass-tls (default: all)
 #     pass-nolive: pass with admin.live_stats: false (pass − pass-nolive: what the
 #     dashboard's live statistics cost a request, issue 15)
+#     pass-tls: pass over HTTPS, TLS 1.3 with an ECDSA P-256 certificate made here;
+#     the one handshake cancels out with start-up
 #   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=${CENTINELA_BIN:-build/centinela}
 N1=${N1:-200}
 N2=${N2:-1200}
-CASES=${*:-pass small-hit gzip-hit pass-nolive}
+CASES=${*:-pass small-hit gzip-hit pass-nolive pass-tls}
 command -v valgrind >/dev/null || { echo "valgrind missing" >&2; exit 1; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -29,17 +31,21 @@ sed -e "s#WWWDIR#$RUNDIR/www#g" -e "s#RUNDIR#$RUNDIR#g" \
 "$NGINX" -p "$RUNDIR" -e "$RUNDIR/origin.err" -c "$RUNDIR/origin.conf" &
 sleep 0.5
 
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+  -subj /CN=bench -keyout "$RUNDIR/tls.key" -out "$RUNDIR/tls.pem" 2>/dev/null
+
 config() {  # $1 = case
-  local upstream=18800 extra="" live=true
+  local upstream=18800 extra="" live=true listen='"127.0.0.1:18830"'
   case $1 in
     pass) ;;
     pass-nolive) live=false ;;
+    pass-tls) listen="{address: \"127.0.0.1:18830\", tls: {cert: $RUNDIR/tls.pem, key: $RUNDIR/tls.key}}" ;;
     small-hit) upstream=18801; extra="    cache: {}" ;;
     gzip-hit) upstream=18801; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
     *) echo "unknown case $1" >&2; exit 1 ;;
   esac
   cat <<YAML
-server: {listen: ["127.0.0.1:18830"], workers: 1}
+server: {listen: [$listen], workers: 1}
 admin: {listen: "127.0.0.1:18831", live_stats: $live}
 log: {access: {path: $RUNDIR/access.json}}
 cache: {memory: 64MiB}
@@ -57,9 +63,11 @@ YAML
 # one keep-alive connection.
 drive() {
   python3 - "$@" <<'PY'
-import socket, sys
+import socket, ssl, sys
 port, n, path, gzip = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
 s = socket.create_connection(("127.0.0.1", port))
+if sys.argv[5] == "1":
+    s = ssl._create_unverified_context().wrap_socket(s)
 req = (f"GET {path} HTTP/1.1\r\nHost: bench\r\n"
        + ("Accept-Encoding: gzip\r\n" if gzip else "") + "\r\n").encode()
 buf = b""
@@ -107,14 +115,15 @@ PY
 }
 
 measure() {  # $1 case, $2 requests → "instructions allocations"
-  local out="$RUNDIR/cg.$1.$2" gz=0
+  local out="$RUNDIR/cg.$1.$2" gz=0 tls=0
   [ "$1" = gzip-hit ] && gz=1
+  [ "$1" = pass-tls ] && tls=1
   config "$1" >"$RUNDIR/$1.yaml"
   valgrind --tool=callgrind --callgrind-out-file="$out" "$BIN" run -c "$RUNDIR/$1.yaml" \
     >"$RUNDIR/$1.$2.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:18831/health" && break; sleep 0.2; done
-  drive 18830 "$2" /small "$gz"
+  drive 18830 "$2" /small "$gz" "$tls"
   kill -TERM "$pid"
   wait "$pid" || true
   count "$out"

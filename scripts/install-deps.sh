@@ -16,6 +16,8 @@ packages=(
   libhyperscan-dev libpcre2-dev modsecurity-crs libmodsecurity-dev
   # tests
   libgtest-dev libgmock-dev redis-server prometheus curl
+  # the HTTPS tests make their CA and certificates with the openssl CLI
+  openssl
   # the dashboard's browser test (tests/browser): headless Chromium
   chromium
   # fuzzing (scripts/fuzz.sh): clang's libFuzzer and sanitizers

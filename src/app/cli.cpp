@@ -20,6 +20,7 @@
 #include "app/build_info.h"
 #include "app/cli_help.h"
 #include "app/gateway.h"
+#include "app/tls_listeners.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "config/config.h"
@@ -133,6 +134,11 @@ int check_command(const Options& options) {
     if (!errors.empty()) return 1;
     std::fprintf(report, "waf rules: %s\n", waf.summary().c_str());
   }
+  const TlsCheck tls = check_tls_listeners(*result.config, options.config_path, std::time(nullptr));
+  for (const std::string& warning : tls.warnings)
+    std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  for (const std::string& error : tls.errors) std::fprintf(stderr, "%s\n", error.c_str());
+  if (!tls.errors.empty()) return 1;
   if (options.effective) std::fputs(config::effective_config_yaml(*result.config).c_str(), stdout);
   std::fprintf(report, "configuration OK\n");
   return 0;

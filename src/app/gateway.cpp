@@ -12,6 +12,7 @@
 #include "admin/admin_server.h"
 #include "app/restart_keys.h"
 #include "app/service_notify.h"
+#include "app/tls_listeners.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
 #include "cache/cache_stage.h"
@@ -61,6 +62,7 @@ struct Gateway::State {
   cache::CacheServices cache_services;
   proxy::ChainServices chain_services;
   WafLoad waf;              // the WAF's rules of the current generation
+  TlsListeners tls;         // the listeners' TLS contexts of the current generation
   std::string start_error;  // what keeps run() from starting
   std::unique_ptr<observe::AccessLog> access_log;
   std::unique_ptr<tracing::SpanExporter> spans;  // outlives the workers that fill it
@@ -161,9 +163,15 @@ int Gateway::run() {
   s.spans = std::make_unique<tracing::SpanExporter>(count);
   s.spans->configure(s.config->tracing, s.config->log);
   s.shared.spans = s.spans.get();
+  s.tls = build_tls_listeners(*s.config);
+  if (!s.tls.error.empty()) {
+    observe::log_event(observe::Level::error, "cannot start", {{"error", s.tls.error}});
+    return 1;
+  }
   try {
     for (unsigned i = 0; i < count; ++i) {
       s.workers.push_back(std::make_unique<net::Worker>(i, s.shared, s.runtime));
+      s.workers.back()->update_tls(s.tls.contexts);
       s.workers.back()->listen(s.config->server.listen);
     }
     admin::AdminSources sources;
@@ -349,6 +357,18 @@ void Gateway::State::reload() {
                        {{"error", "waf rules: " + next_waf.error}});
     return;
   }
+  // New certificates from their files; a bad one keeps the running config
+  // (and its certificates), as a bad config does. Listeners that changed
+  // wait for a restart, with their certificates.
+  const bool listeners_kept = same_listener_layout(*config, *next);
+  TlsListeners next_tls = listeners_kept ? build_tls_listeners(*next) : tls;
+  if (!next_tls.error.empty()) {
+    reload_failure->inc();
+    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
+                       {{"error", next_tls.error}});
+    return;
+  }
+  tls = std::move(next_tls);
   waf = std::move(next_waf);
   chain_services.waf = waf.engine.get();
   chain_services.modsec = waf.modsec.get();
@@ -359,7 +379,10 @@ void Gateway::State::reload() {
   runtime = next_runtime;
   // Before the workers see the new config: its first traced request may come at once.
   spans->configure(config->tracing, config->log);
-  for (auto& worker : workers) worker->update_runtime(runtime);
+  for (auto& worker : workers) {
+    worker->update_runtime(runtime);
+    worker->update_tls(tls.contexts);
+  }
   health->stop();
   health = std::make_unique<net::HealthChecker>(io, runtime);
   health->start();

@@ -29,6 +29,7 @@ struct Requester {
   bool tls = false;
   std::string_view user;
   std::string_view api_key;
+  std::string_view client_cert;  // the verified mTLS client certificate's subject
 };
 
 // At most this many Vary field names are honoured; a response varying on more

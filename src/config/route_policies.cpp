@@ -61,11 +61,10 @@ void read_cors(ErrorList& errors, const YAML::Node& node, const std::string& pat
 void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::string& path,
                       CacheConfig& out) {
   if (read_switch(node, out.enabled)) return;
-  MapFields fields(
-      errors, node, path,
-      {"ttl", "stale_while_revalidate", "stale_if_error", "key", "ignore_query_params",
-       "vary_query_params", "bypass", "store_set_cookie", "max_object_size", "lock_timeout",
-       "override"});
+  MapFields fields(errors, node, path,
+                   {"ttl", "stale_while_revalidate", "stale_if_error", "key", "ignore_query_params",
+                    "vary_query_params", "bypass", "store_set_cookie", "max_object_size",
+                    "lock_timeout", "override"});
   if (!fields.is_map()) return;
   out.enabled = true;
   Duration value{};
@@ -75,8 +74,9 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
   if (const YAML::Node* key = fields.find("key")) {
     // Host, path and query are always part of the key; "query" and "host"
     // are accepted for clarity.
-    out.key = read_key_parts(errors, *key, fields.path_of("key"),
-                             {"user", "api_key", "query", "host"}, {"header", "cookie"});
+    out.key =
+        read_key_parts(errors, *key, fields.path_of("key"),
+                       {"user", "api_key", "client_cert", "query", "host"}, {"header", "cookie"});
   }
   fields.read("ignore_query_params", out.ignore_query_params);
   fields.read("vary_query_params", out.vary_query_params);

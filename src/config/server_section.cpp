@@ -125,12 +125,6 @@ std::optional<ListenerConfig> read_listener_entry(ErrorList& errors, const YAML:
   if (const YAML::Node* tls = fields.find("tls"); tls != nullptr && !is_switched_off(*tls)) {
     out.tls.emplace();
     read_listener_tls(errors, *tls, path + ".tls", *out.tls);
-    // Read and checked so configs can be written against it, but refused:
-    // a listener that would take `tls:` and serve cleartext must never start.
-    errors.add(*tls, path +
-                         ".tls: TLS termination is not available in this version yet; "
-                         "terminate TLS in front of centinela (the keys are documented "
-                         "for the version that serves them)");
   }
   fields.read("http2", out.http2);
   return out;

@@ -7,11 +7,13 @@
 namespace centinela::config {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, TemplateVariable>, 4> kVariables = {{
+constexpr std::array<std::pair<std::string_view, TemplateVariable>, 5> kVariables = {{
     {"client_ip", TemplateVariable::client_ip},
     {"request_id", TemplateVariable::request_id},
     {"user", TemplateVariable::user},
     {"route", TemplateVariable::route},
+    // The verified client certificate's subject (mTLS); empty without one.
+    {"client_cert", TemplateVariable::client_cert},
 }};
 
 bool is_name_char(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
@@ -58,7 +60,7 @@ std::optional<ValueTemplate> parse_value_template(std::string_view text, std::st
                                     [&](const auto& v) { return v.first == name; });
     if (known == kVariables.end()) {
       problem = "unknown variable '$" + std::string(name) +
-                "' (known: $client_ip, $request_id, $user, $route; $$ for a '$')";
+                "' (known: $client_ip, $request_id, $user, $route, $client_cert; $$ for a '$')";
       return std::nullopt;
     }
     out.parts.push_back({{}, known->second});

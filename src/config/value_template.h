@@ -15,7 +15,14 @@
 
 namespace centinela::config {
 
-enum class TemplateVariable : std::uint8_t { none, client_ip, request_id, user, route };
+enum class TemplateVariable : std::uint8_t {
+  none,
+  client_ip,
+  request_id,
+  user,
+  route,
+  client_cert
+};
 
 struct TemplatePart {
   std::string literal;  // used when variable is none

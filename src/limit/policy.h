@@ -14,7 +14,7 @@ enum class Algorithm : std::uint8_t { gcra, sliding_window };
 
 // One part of a policy's key.
 struct KeyPart {
-  enum class Kind : std::uint8_t { ip, user, api_key, header, route, global };
+  enum class Kind : std::uint8_t { ip, user, api_key, header, route, global, client_cert };
   Kind kind = Kind::ip;
   std::string header;  // lower-case name, for Kind::header
 };

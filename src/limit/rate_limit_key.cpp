@@ -83,6 +83,10 @@ void append_key_text(std::string& out, const Policy& policy, const stage::Reques
       case KeyPart::Kind::header:
         append_sourced_or_ip(out, "header:", header_value(ctx, part.header), ctx);
         break;
+      case KeyPart::Kind::client_cert:
+        // The verified subject of an mTLS client certificate (none: the IP).
+        append_sourced_or_ip(out, "cert:", ctx.tls_client_subject, ctx);
+        break;
       case KeyPart::Kind::route:
         append_key_part(out, route_name);
         break;

@@ -41,8 +41,8 @@ asio::awaitable<BodyRead> BodyReader::read(std::span<char> out) {
     } else {
       line_open_ = false;
     }
-    watch_.arm(socket_, deadline);
-    auto [ec, n] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), use_nothrow);
+    watch_.arm(stream_.socket(), deadline);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadSize), use_nothrow);
     watch_.disarm();
     buffer_.commit(n);
     if (ec == asio::error::eof) {

@@ -14,6 +14,7 @@
 
 #include "http/body_decoder.h"
 #include "net/asio_fwd.h"
+#include "net/stream.h"
 
 namespace centinela::net {
 
@@ -39,9 +40,10 @@ class BodyReader {
     std::chrono::milliseconds line;
   };
 
-  BodyReader(tcp::socket& socket, beast::flat_buffer& buffer, centinela::http::BodyDecoder& decoder,
+  // `stream`: a socket, or a client's TLS stream.
+  BodyReader(Stream stream, beast::flat_buffer& buffer, centinela::http::BodyDecoder& decoder,
              DeadlineWatch& watch, Timeouts timeouts)
-      : socket_(socket), buffer_(buffer), decoder_(decoder), watch_(watch), timeouts_(timeouts) {}
+      : stream_(stream), buffer_(buffer), decoder_(decoder), watch_(watch), timeouts_(timeouts) {}
 
   // The next body bytes into `out`: at least one, unless the body is done or
   // an error ends it. What follows the body stays in the buffer.
@@ -56,7 +58,7 @@ class BodyReader {
   std::uint64_t consumed() const { return consumed_; }
 
  private:
-  tcp::socket& socket_;
+  Stream stream_;
   beast::flat_buffer& buffer_;
   centinela::http::BodyDecoder& decoder_;
   DeadlineWatch& watch_;

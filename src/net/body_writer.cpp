@@ -27,6 +27,12 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::
                            use_nothrow);
 }
 
+asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::start(
+    Stream& stream) const {
+  return asio::async_write(stream, std::span<const asio::const_buffer>(buffers_.data(), count_),
+                           use_nothrow);
+}
+
 asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_body_piece(
     tcp::socket& socket, BodyFraming framing, const BodyPiece& piece) {
   PieceWrite write(framing, piece);

@@ -10,6 +10,7 @@
 
 #include "http/head_writer.h"
 #include "net/asio_fwd.h"
+#include "net/stream.h"
 
 namespace centinela::net {
 
@@ -34,6 +35,8 @@ class PieceWrite {
   // The write; it starts when awaited. (No coroutine of its own.)
   asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(
       tcp::socket& socket) const;
+  // The same to a client's stream (cleartext or TLS).
+  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(Stream& stream) const;
 
  private:
   std::array<asio::const_buffer, 5> buffers_;

@@ -6,10 +6,13 @@
 
 #include "net/request_slot.h"
 #include "net/serve_request.h"
+#include "net/tls_accept.h"
 #include "net/worker.h"
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
 #include "security/client_ip.h"
+#include "stage/request_context.h"
+#include "tls/server_context.h"
 
 namespace centinela::net {
 namespace {
@@ -54,6 +57,7 @@ struct ExactAllocator {
 void park(std::unique_ptr<ClientConnection> connection) {
   ClientConnection& c = *connection;
   c.woken = true;
+  if (c.tls != nullptr) c.tls->release_idle_memory();
   c.watch.set_idle(true);
   c.watch.arm(c.socket, c.idle_until);
   auto wake = [connection = std::move(connection)](boost::system::error_code ec) mutable {
@@ -61,7 +65,7 @@ void park(std::unique_ptr<ClientConnection> connection) {
     c.watch.disarm();
     c.watch.set_idle(false);
     if (ec || c.worker.draining()) {
-      c.socket.shutdown(tcp::socket::shutdown_send, ec);
+      c.stream().shutdown_send();
       return;  // closed as the connection goes
     }
     asio::co_spawn(c.worker.io(), serve(std::move(connection)), asio::detached);
@@ -80,7 +84,8 @@ asio::awaitable<void> discard_until_eof(ClientConnection& c, beast::flat_buffer&
   while (discarded < kMaxDiscard) {
     buffer.clear();
     c.watch.arm(c.socket, until);
-    auto [ec, n] = co_await c.socket.async_read_some(buffer.prepare(8192), use_nothrow);
+    Stream stream = c.stream();
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), use_nothrow);
     c.watch.disarm();
     if (ec) break;
     discarded += n;
@@ -97,7 +102,8 @@ Wait begin_wait(ClientConnection& c) {
   // After its first request a connection is as likely to stay idle as not
   // (a browser's spare, a health check): it parks at once. One that comes
   // back is kept busy from then on.
-  if (c.requests == 1 && !c.woken) return Wait::park;
+  // (Not while OpenSSL holds bytes: the socket may never wake for them.)
+  if (c.requests == 1 && !c.woken && !c.tls_pending()) return Wait::park;
   c.watch.set_idle(true);
   c.watch.arm(c.socket, std::min(c.idle_until, now + kParkAfter));
   return Wait::read;
@@ -126,11 +132,15 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
       if (c.worker.draining()) break;
       Wait wait = begin_wait(c);
       if (wait == Wait::read) {
+        Stream stream = c.stream();
         auto [ec, n] =
-            co_await c.socket.async_read_some(slot->buffer.prepare(kReadChunk), use_nothrow);
+            co_await stream.async_read_some(slot->buffer.prepare(kReadChunk), use_nothrow);
         wait = end_wait(c, slot->buffer, ec, n);
       }
       if (wait == Wait::close) break;
+      // A part of a TLS record came and then nothing: no parking on it; the
+      // reads go on until the idle timeout.
+      if (wait == Wait::park && c.tls_pending()) continue;
       if (wait == Wait::park) {
         slot.release();
         park(std::move(connection));
@@ -140,9 +150,23 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
     served = co_await serve_request(c, *slot);
     if (served != Served::keep_alive) break;
   }
-  boost::system::error_code ignored;
-  c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  c.stream().shutdown_send();
   if (served == Served::close_after_reading_input) co_await discard_until_eof(c, slot->buffer);
+}
+
+// A TLS connection's handshake, bounded by the header timeout, before its
+// first request; a failed one closes at once.
+asio::awaitable<void> accept_tls_then_serve(std::unique_ptr<ClientConnection> connection) {
+  ClientConnection& c = *connection;
+  const SteadyTime deadline =
+      SteadyClock::now() + c.worker.runtime()->config().server.limits.header_timeout;
+  const bool accepted = co_await tls_accept(c.socket, *c.tls, c.watch, deadline);
+  if (!accepted) {
+    boost::system::error_code ignored;
+    c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
+  co_await serve(std::move(connection));
 }
 
 }  // namespace
@@ -161,6 +185,16 @@ ConnectionCount::~ConnectionCount() {
 ClientConnection::ClientConnection(Worker& owner, tcp::socket accepted)
     : worker(owner), count(owner), socket(std::move(accepted)), watch(owner.sweeper()) {}
 
+void describe_tls(const ClientConnection& connection, stage::RequestContext& ctx) {
+  if (connection.tls == nullptr) return;
+  const tls::SessionFacts& facts = connection.tls->facts();
+  ctx.tls = true;
+  ctx.tls_version = facts.version;
+  ctx.tls_cipher = facts.cipher;
+  ctx.tls_sni = facts.sni;
+  ctx.tls_client_subject = facts.client_subject;
+}
+
 void start_client(Worker& worker, tcp::socket socket, std::size_t listener) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
@@ -170,6 +204,15 @@ void start_client(Worker& worker, tcp::socket socket, std::size_t listener) {
   connection->peer = to_v6_bytes(peer.address());
   connection->peer_text = security::format_ip(connection->peer);
   connection->listener = static_cast<std::uint16_t>(listener);
+  if (const std::shared_ptr<const tls::ServerContext>& context = worker.tls_context(listener)) {
+    // OpenSSL reads and writes the socket itself: it must never block.
+    connection->socket.non_blocking(true, ec);
+    if (!ec)
+      connection->tls = tls::ServerContext::accept(context, connection->socket.native_handle());
+    if (connection->tls == nullptr) return;
+    asio::co_spawn(worker.io(), accept_tls_then_serve(std::move(connection)), asio::detached);
+    return;
+  }
   asio::co_spawn(worker.io(), serve(std::move(connection)), asio::detached);
 }
 

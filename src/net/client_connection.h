@@ -8,10 +8,17 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "net/asio_fwd.h"
 #include "net/deadline.h"
+#include "net/stream.h"
+#include "tls/session.h"
+
+namespace centinela::stage {
+struct RequestContext;
+}
 
 namespace centinela::net {
 
@@ -45,7 +52,17 @@ struct ClientConnection {
   bool woken = false;                   // parked at least once
   SteadyTime idle_until{};              // while waiting for the next request
   std::uint16_t listener = 0;           // its listener's index in server.listen
+  std::unique_ptr<tls::Session> tls;    // on a TLS listener; null for cleartext
+
+  // What requests are read from and answers written to.
+  Stream stream() { return Stream(socket, tls.get()); }
+  // OpenSSL holds bytes no read has taken: a readiness wait could sleep on them.
+  bool tls_pending() const { return tls != nullptr && tls->has_pending(); }
 };
+
+// A TLS connection's facts (version, cipher, SNI, client certificate) in
+// the request's context; nothing for cleartext.
+void describe_tls(const ClientConnection& connection, stage::RequestContext& ctx);
 
 // Serves a freshly accepted connection until it closes. `listener`: the
 // index in server.listen of the listener that accepted it.

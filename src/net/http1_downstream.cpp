@@ -38,7 +38,7 @@ Http1Downstream::Http1Downstream(Io io, Timeouts timeouts, const bool& draining,
       draining_(draining),
       request_(request),
       decoder_(body),
-      reader_(io.socket, io.buffer, decoder_, io.watch, timeouts),
+      reader_(io.stream, io.buffer, decoder_, io.watch, timeouts),
       length_(decoder_.framing() == wire::Framing::length ? request.body_length : std::nullopt) {}
 
 unsigned Http1Downstream::status() const {
@@ -53,8 +53,8 @@ asio::awaitable<stage::BodyRead> Http1Downstream::read(std::span<char> into) {
     // when someone first wants it.
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     continue_sent_ = true;
-    io_.watch.arm(io_.socket, SteadyClock::now() + timeouts_.idle);
-    auto [ec, n] = co_await asio::async_write(io_.socket, asio::buffer(kContinue), use_nothrow);
+    io_.watch.arm(io_.stream.socket(), SteadyClock::now() + timeouts_.idle);
+    auto [ec, n] = co_await asio::async_write(io_.stream, asio::buffer(kContinue), use_nothrow);
     io_.watch.disarm();
     if (ec) {
       body_failed_ = true;
@@ -131,8 +131,8 @@ asio::awaitable<bool> Http1Downstream::send_body(std::string_view piece, bool la
   out.last = last;
   const PieceWrite write(framing_, out);
   if (!write.empty()) {
-    io_.watch.arm(io_.socket, SteadyClock::now() + timeouts_.idle);
-    auto [ec, n] = co_await write.start(io_.socket);
+    io_.watch.arm(io_.stream.socket(), SteadyClock::now() + timeouts_.idle);
+    auto [ec, n] = co_await write.start(io_.stream);
     io_.watch.disarm();
     bytes_sent_ += n;
     head_pending_ = false;

@@ -39,7 +39,7 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
  public:
   // The connection's parts this request uses.
   struct Io {
-    tcp::socket& socket;
+    Stream stream;               // the client's: cleartext or TLS
     beast::flat_buffer& buffer;  // read buffer: the body's first bytes follow the head in it
     DeadlineWatch& watch;
     std::string& head;  // where response heads are written (reused)

@@ -50,7 +50,8 @@ asio::awaitable<bool> read_head(ClientConnection& c, beast::flat_buffer& buffer,
     early = refuse_first_line(as_view(buffer));
     if (early.refused()) co_return true;
     c.watch.arm(c.socket, start + limits.header_timeout);
-    auto [read_ec, n] = co_await c.socket.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
+    Stream stream = c.stream();
+    auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
     c.watch.disarm();
     if (read_ec) co_return false;
     buffer.commit(n);
@@ -81,6 +82,7 @@ stage::RequestContext& begin_context(ClientConnection& c, RequestSlot& slot) {
   ctx.client_ip = c.peer_text;
   ctx.worker = &c.worker.resources();
   ctx.http_date = c.worker.http_date();
+  describe_tls(c, ctx);
   return ctx;
 }
 
@@ -122,7 +124,7 @@ Http1Downstream& make_downstream(ClientConnection& c, RequestSlot& slot,
                                  const config::Limits& limits, const ClientRequest& client,
                                  const wire::BodyDecoder& body) {
   return slot.downstream.emplace(
-      Http1Downstream::Io{c.socket, slot.buffer, c.watch, slot.response_head},
+      Http1Downstream::Io{c.stream(), slot.buffer, c.watch, slot.response_head},
       Http1Downstream::Timeouts{limits.idle_timeout, limits.header_timeout},
       c.worker.draining_flag(), client, body);
 }
@@ -217,7 +219,7 @@ asio::awaitable<void> open_tunnel(ClientConnection& c, RequestSlot& slot, const 
   }
   metrics.count_opened();
   outcome.tunnel_opened = SteadyClock::now();
-  Tunnel tunnel(c.worker, TunnelSide{c.socket, slot.buffer},
+  Tunnel tunnel(c.worker, TunnelSide{c.stream(), slot.buffer},
                 TunnelSide{connection->socket(), connection->buffer()},
                 route.config().websocket.idle_timeout);
   outcome.tunnel = co_await tunnel.run();

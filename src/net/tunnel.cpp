@@ -87,8 +87,8 @@ void Tunnel::go_away(SteadyTime deadline) {
   going_away_by_ = deadline;
   // The waits end now; each direction then finishes its frame and says goodbye.
   boost::system::error_code ignored;
-  client_.socket.cancel(ignored);
-  upstream_.socket.cancel(ignored);
+  client_.stream.socket().cancel(ignored);
+  upstream_.stream.socket().cancel(ignored);
 }
 
 asio::awaitable<void> Tunnel::relay(Direction& d) {
@@ -112,8 +112,8 @@ asio::awaitable<void> Tunnel::relay(Direction& d) {
 
 // False when this direction has ended (EOF, an error, a deadline).
 asio::awaitable<bool> Tunnel::read_more(Direction& d) {
-  d.read_watch.arm(d.from.socket, deadline());
-  auto [ec, n] = co_await d.from.socket.async_read_some(
+  d.read_watch.arm(d.from.stream.socket(), deadline());
+  auto [ec, n] = co_await d.from.stream.async_read_some(
       asio::buffer(d.chunk.data(), d.chunk.size()), use_nothrow);
   d.read_watch.disarm();
   if (!ec) {
@@ -124,8 +124,7 @@ asio::awaitable<bool> Tunnel::read_more(Direction& d) {
   if (ec == asio::error::eof) {
     // Half-close: the other side hears the end, and may still answer.
     if (!d.goodbye_said) {
-      boost::system::error_code ignored;
-      d.to.socket.shutdown(tcp::socket::shutdown_send, ignored);
+      d.to.stream.shutdown_send();
     }
     co_return false;
   }
@@ -139,9 +138,9 @@ asio::awaitable<bool> Tunnel::read_more(Direction& d) {
 asio::awaitable<bool> Tunnel::write_pending(Direction& d) {
   std::size_t size = d.pending.size();
   if (going_away_) size = std::min(size, d.frames.until_boundary(d.pending));
-  d.write_watch.arm(d.to.socket, deadline());
+  d.write_watch.arm(d.to.stream.socket(), deadline());
   auto [ec, written] =
-      co_await asio::async_write(d.to.socket, asio::buffer(d.pending.data(), size), use_nothrow);
+      co_await asio::async_write(d.to.stream, asio::buffer(d.pending.data(), size), use_nothrow);
   d.write_watch.disarm();
   d.frames.feed(d.pending.substr(0, written));
   d.pending.remove_prefix(written);
@@ -158,12 +157,11 @@ asio::awaitable<void> Tunnel::say_goodbye(Direction& d) {
   d.goodbye_said = true;
   std::array<char, 8> frame{};
   const std::size_t size = wire::going_away_frame(!d.to_client, frame_mask(), frame);
-  d.write_watch.arm(d.to.socket, going_away_by_);
+  d.write_watch.arm(d.to.stream.socket(), going_away_by_);
   // Written or not, this direction is done writing.
-  co_await asio::async_write(d.to.socket, asio::buffer(frame.data(), size), use_nothrow);
+  co_await asio::async_write(d.to.stream, asio::buffer(frame.data(), size), use_nothrow);
   d.write_watch.disarm();
-  boost::system::error_code ignored;
-  d.to.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  d.to.stream.shutdown_send();
 }
 
 bool Tunnel::goes_on() const {
@@ -184,8 +182,8 @@ void Tunnel::stop() {
   // Whatever the other direction waits for ends now: an error on one side
   // is never left to the idle timeout of the other.
   boost::system::error_code ignored;
-  client_.socket.cancel(ignored);
-  upstream_.socket.cancel(ignored);
+  client_.stream.socket().cancel(ignored);
+  upstream_.stream.socket().cancel(ignored);
 }
 
 void TunnelList::add(Tunnel& tunnel) {

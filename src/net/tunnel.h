@@ -22,15 +22,17 @@
 #include "net/asio_fwd.h"
 #include "net/chunk_pool.h"
 #include "net/deadline.h"
+#include "net/stream.h"
 
 namespace centinela::net {
 
 class Worker;
 
-// One side of the tunnel: its socket and the bytes already read from it
-// (after the handshake's head) that belong to the tunnel.
+// One side of the tunnel: its stream (the client's may be TLS) and the
+// bytes already read from it (after the handshake's head) that belong to the
+// tunnel.
 struct TunnelSide {
-  tcp::socket& socket;
+  Stream stream;
   beast::flat_buffer& buffered;
 };
 

@@ -133,6 +133,7 @@ wire::BodyFraming UpstreamClient::render_head(const stage::RequestContext& ctx,
   // The connecting peer (not the resolved client) is the hop this proxy adds.
   info.peer_ip = ctx.peer_ip;
   info.peer_is_trusted = ctx.peer_is_trusted_proxy;
+  info.proto = ctx.tls ? "https" : "http";
   info.request_id = ctx.request_id;
   info.traceparent = format_traceparent(ctx.trace, traceparent);
   info.host_override = cluster_.config().host;

@@ -14,6 +14,7 @@
 #include "observe/metrics.h"
 #include "proxy/runtime.h"
 #include "redis/client.h"
+#include "tls/server_context.h"
 
 namespace centinela::net {
 
@@ -110,6 +111,17 @@ asio::awaitable<void> Worker::accept_loop(tcp::acceptor& acceptor, std::size_t l
     }
     start_client(*this, std::move(socket), listener);
   }
+}
+
+void Worker::update_tls(TlsContexts contexts) {
+  asio::post(io_, [this, contexts = std::move(contexts)]() mutable {
+    tls_contexts_ = std::move(contexts);
+  });
+}
+
+const std::shared_ptr<const tls::ServerContext>& Worker::tls_context(std::size_t listener) const {
+  static const std::shared_ptr<const tls::ServerContext> none;
+  return listener < tls_contexts_.size() ? tls_contexts_[listener] : none;
 }
 
 void Worker::update_runtime(std::shared_ptr<const proxy::Runtime> runtime) {

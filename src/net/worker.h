@@ -34,6 +34,10 @@ namespace centinela::tracing {
 class SpanExporter;
 }
 
+namespace centinela::tls {
+class ServerContext;
+}
+
 namespace centinela::cache {
 class RedisCache;
 }  // namespace centinela::cache
@@ -60,6 +64,10 @@ class Worker {
 
   // Thread-safe: take effect on the worker's own thread.
   void update_runtime(std::shared_ptr<const proxy::Runtime> runtime);
+  // The TLS contexts of the listeners, by index in server.listen (null for
+  // a cleartext listener); connections accepted afterwards use them.
+  using TlsContexts = std::vector<std::shared_ptr<const tls::ServerContext>>;
+  void update_tls(TlsContexts contexts);
   void begin_drain();
   void stop();
   // The drain timeout is over: open WebSocket tunnels send their close
@@ -78,6 +86,8 @@ class Worker {
   GatewayShared& shared() { return shared_; }
   const stage::WorkerResources& resources() const { return resources_; }
   const std::shared_ptr<const proxy::Runtime>& runtime() const { return runtime_; }
+  // Null when the listener is cleartext.
+  const std::shared_ptr<const tls::ServerContext>& tls_context(std::size_t listener) const;
   bool draining() const { return draining_; }
   // For a response writer that checks it when each response starts.
   const bool& draining_flag() const { return draining_; }
@@ -109,6 +119,7 @@ class Worker {
   asio::steady_timer stop_after_grace_{io_};
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
   std::shared_ptr<const proxy::Runtime> runtime_;
+  TlsContexts tls_contexts_;
   bool draining_ = false;
   stage::WorkerResources resources_;
   std::unique_ptr<redis::Client> redis_;   // before io_ in destruction order

@@ -32,6 +32,9 @@ struct AccessLogRecord {  // string_views need only be valid during write()
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_received = 0;  // the request as read: head and body bytes on the wire
   bool tls = false;                  // the client connection is TLS (scheme https)
+  std::string_view tls_version;      // "TLSv1.3"; empty for cleartext
+  std::string_view tls_cipher;       // the negotiated cipher suite (OpenSSL's name)
+  std::string_view tls_sni;          // the server name the client asked for, if any
   double duration_ms = 0;
   double upstream_ms = -1;  // -1: no upstream involved
   // Timing breakdown for slow-request warnings: connecting to the upstream,

@@ -60,6 +60,21 @@ void add_url(JsonObjectWriter& line, const AccessLogRecord& record, const Access
   }
 }
 
+// ECS `tls.*`: the version as a number ("1.3") with its protocol ("tls").
+void add_tls(JsonObjectWriter& line, const AccessLogRecord& record) {
+  if (record.tls_version.empty()) return;
+  JsonObjectWriter tls(line, "tls");
+  std::string_view version = record.tls_version;
+  if (version.starts_with("TLSv")) version.remove_prefix(4);
+  tls.text("version", version);
+  tls.text("version_protocol", "tls");
+  tls.text("cipher", record.tls_cipher);
+  if (!record.tls_sni.empty()) {
+    JsonObjectWriter client(tls, "client");
+    client.text("server_name", record.tls_sni);
+  }
+}
+
 void add_one(JsonObjectWriter& line, std::string_view object, std::string_view name,
              std::string_view value) {
   JsonObjectWriter member(line, object);
@@ -113,6 +128,7 @@ void append_ecs_line(std::string& out, const AccessLogRecord& record,
     add_event(line, record);
     add_http(line, record, format);
     add_url(line, record, format);
+    add_tls(line, record);
     add_one(line, "client", "ip", record.client_ip);
     add_one(line, "user", "name", record.user);
     add_one(line, "user_agent", "original", logged_user_agent(record, format));

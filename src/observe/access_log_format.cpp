@@ -188,6 +188,11 @@ void append_centinela_line(std::string& out, const AccessLogRecord& record,
   append_string_field(out, "error", record.error);
   append_string_field(out, "host", record.host);
   append_string_field(out, "protocol", record.protocol);
+  if (!record.tls_version.empty()) {
+    append_string_field(out, "tls_version", record.tls_version);
+    append_string_field(out, "tls_cipher", record.tls_cipher);
+    if (!record.tls_sni.empty()) append_string_field(out, "tls_sni", record.tls_sni);
+  }
   append_uint_field(out, "bytes_received", record.bytes_received);
   append_string_field(out, "span_id", record.span_id);
   append_field_name(out, "referer");

@@ -44,6 +44,14 @@ void add_request_attributes(JsonObjectWriter& attributes, const AccessLogRecord&
     attributes.text("network.protocol.name", "http");
     attributes.text("network.protocol.version", protocol_version(record.protocol));
   }
+  if (!record.tls_version.empty()) {
+    std::string_view version = record.tls_version;
+    if (version.starts_with("TLSv")) version.remove_prefix(4);
+    attributes.text("tls.protocol.name", "tls");
+    attributes.text("tls.protocol.version", version);
+    attributes.text("tls.cipher", record.tls_cipher);
+    if (!record.tls_sni.empty()) attributes.text("tls.client.server_name", record.tls_sni);
+  }
   attributes.text("user_agent.original", logged_user_agent(record, format));
   if (!record.referer.empty()) {
     // Header attributes are string arrays: a field may come more than once.

@@ -26,6 +26,8 @@ std::string_view variable_value(config::TemplateVariable variable, const stage::
       return ctx.user;
     case config::TemplateVariable::route:
       return route;
+    case config::TemplateVariable::client_cert:
+      return ctx.tls_client_subject;
     case config::TemplateVariable::none:
       break;
   }

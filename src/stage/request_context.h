@@ -85,6 +85,13 @@ struct RequestContext {
   std::string client_ip{};  // the real client: XFF honoured from trusted peers only
   bool peer_is_trusted_proxy = false;
   bool tls = false;
+  // The client connection's TLS (empty for cleartext), held by the
+  // connection: what the access log records and, with mTLS, the verified
+  // client certificate's subject (RFC 2253) that identity can key on.
+  std::string_view tls_version;
+  std::string_view tls_cipher;
+  std::string_view tls_sni;
+  std::string_view tls_client_subject;
   // A WebSocket handshake on a route that allows it: the upstream request
   // asks to upgrade, and a 101 opens a tunnel (net/tunnel.h).
   bool websocket = false;
@@ -112,7 +119,7 @@ struct RequestContext {
   int waf_score = 0;             // the request's inbound anomaly score
   std::string_view waf_action;   // "pass", "detected" or "blocked"
   std::string_view incident_id;  // the incident recorded for it, if any
-  std::string_view threat;        // "banned:ip", "banned:user" when a ban answered
+  std::string_view threat;       // "banned:ip", "banned:user" when a ban answered
   // The origin's Server-Timing durations of the response relayed from the
   // upstream (set by the timing stage; empty: none, or not from the origin).
   std::span<const observe::OriginTiming> origin_timing;

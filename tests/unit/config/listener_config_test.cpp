@@ -28,17 +28,40 @@ server:
   EXPECT_TRUE(config.server.listen[1].http2);
 }
 
-// TLS termination is not served yet: a `tls:` listener is refused rather
-// than started in cleartext.
-TEST(ListenerConfig, TlsIsRefusedUntilItIsServed) {
-  EXPECT_EQ(problems("server:\n  listen: {address: \"127.0.0.1:1\", tls: {cert: a, key: b}}\n"),
-            (std::vector<std::string>{
-                "t.yaml:2:41: server.listen.tls: TLS termination is not available in this "
-                "version yet; terminate TLS in front of centinela (the keys are documented for "
-                "the version that serves them)"}));
+// A TLS listener's settings are read as written (the files are read when
+// the listener's context is built: at start, on reload and by check).
+TEST(ListenerConfig, TlsSettingsAreRead) {
+  Config config = load_ok(R"(
+server:
+  listen:
+    - address: "127.0.0.1:8443"
+      tls:
+        cert: a.pem
+        key: a.key
+        certificates: [{cert: b.pem, key: b.key}]
+        min_version: "1.3"
+        ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256"
+        ciphersuites: "TLS_AES_128_GCM_SHA256"
+        session_tickets: false
+        client_auth: optional
+        client_ca: ca.pem
+)");
+  ASSERT_EQ(config.server.listen.size(), 1u);
+  ASSERT_TRUE(config.server.listen[0].tls);
+  const ListenerTlsConfig& tls = *config.server.listen[0].tls;
+  ASSERT_EQ(tls.certificates.size(), 2u);
+  EXPECT_EQ(tls.certificates[0].cert, "a.pem");
+  EXPECT_EQ(tls.certificates[1].key, "b.key");
+  EXPECT_EQ(tls.min_version, "1.3");
+  EXPECT_EQ(tls.ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256");
+  EXPECT_EQ(tls.ciphersuites, "TLS_AES_128_GCM_SHA256");
+  EXPECT_FALSE(tls.session_tickets);
+  EXPECT_EQ(tls.client_auth, ClientAuth::optional);
+  EXPECT_EQ(tls.client_ca, "ca.pem");
+  EXPECT_EQ(tls.line, 6u);  // where its map starts: `cert:`
 }
 
-// Besides the refusal, each mistake in `tls:` is reported where it is.
+// Each mistake in `tls:` is reported where it is.
 TEST(ListenerConfig, MistakesAreReportedWhereTheyAre) {
   auto reported = [](const std::string& yaml, const std::string& expected) {
     const auto found = problems(yaml);

@@ -28,6 +28,9 @@ std::string shape(std::string_view text) {
       case TemplateVariable::route:
         out += "{route}";
         break;
+      case TemplateVariable::client_cert:
+        out += "{client_cert}";
+        break;
     }
   }
   return out;
@@ -36,6 +39,7 @@ std::string shape(std::string_view text) {
 TEST(ValueTemplate, VariablesAndLiteralDollars) {
   EXPECT_EQ(shape("$client_ip via $route"), "{client_ip} via {route}");
   EXPECT_EQ(shape("u=$user;id=$request_id"), "u={user};id={request_id}");
+  EXPECT_EQ(shape("subject=$client_cert"), "subject={client_cert}");
   EXPECT_EQ(shape("$$user"), "$user");
   EXPECT_EQ(shape("cost: $5, total$"), "cost: $5, total$");
   EXPECT_EQ(shape("plain"), "plain");
@@ -44,7 +48,8 @@ TEST(ValueTemplate, VariablesAndLiteralDollars) {
 
 TEST(ValueTemplate, UnknownNamesAreErrors) {
   EXPECT_EQ(shape("$clientip"),
-            "error: unknown variable '$clientip' (known: $client_ip, $request_id, $user, $route; "
+            "error: unknown variable '$clientip' (known: $client_ip, $request_id, $user, $route, "
+            "$client_cert; "
             "$$ for a '$')");
   EXPECT_EQ(shape("$User"), "$User") << "upper case starts no name: a literal";
 }

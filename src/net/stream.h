@@ -1,0 +1,192 @@
+// A connection's byte stream: the socket itself, or TLS over it. A small
+// handle (two pointers) that Asio's algorithms take as an AsyncStream; on a
+// cleartext connection each operation is the socket's own, behind one
+// branch. TLS is OpenSSL reading and writing the non-blocking socket itself
+// (tls/session.h): an operation tries SSL_read / SSL_write and, when OpenSSL
+// wants the socket, waits for readiness and tries again. Deadlines work as
+// for the socket (a DeadlineWatch cancels the socket's wait).
+#pragma once
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <boost/asio/append.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "net/asio_fwd.h"
+#include "tls/session.h"
+
+namespace centinela::net {
+
+namespace stream_detail {
+
+// The most a gather write copies into one TLS record.
+constexpr std::size_t kRecordSize = 16384;
+
+template <typename Buffer, typename Buffers>
+Buffer first_nonempty(const Buffers& buffers) {
+  for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+       ++it) {
+    Buffer buffer(*it);
+    if (buffer.size() != 0) return buffer;
+  }
+  return Buffer();
+}
+
+inline boost::system::error_code failure_code() {
+  const int saved = errno;
+  ERR_clear_error();
+  return {saved != 0 && saved != EAGAIN ? saved : ECONNRESET, boost::system::system_category()};
+}
+
+// What both operations share: completing, never from inside the initiation
+// (an answer OpenSSL had at once is posted, as Asio does for a socket).
+struct TlsOpBase {
+  tcp::socket& socket;
+  tls::Session& session;
+  bool waited = false;
+
+  // Waits for what OpenSSL asked for; false: it failed for good.
+  template <typename Self>
+  bool wait_for(Self& self, int ssl_error) {
+    if (ssl_error != SSL_ERROR_WANT_READ && ssl_error != SSL_ERROR_WANT_WRITE) return false;
+    waited = true;
+    socket.async_wait(
+        ssl_error == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
+        std::move(self));
+    return true;
+  }
+
+  template <typename Self>
+  void finish(Self& self, boost::system::error_code ec, std::size_t n) {
+    if (waited) {
+      self.complete(ec, n);
+    } else {
+      asio::post(asio::append(std::move(self), ec, n));
+    }
+  }
+};
+
+template <typename Buffers>
+struct TlsReadOp : TlsOpBase {
+  Buffers buffers;
+
+  template <typename Self>
+  void operator()(Self& self, boost::system::error_code ec = {}) {
+    if (ec) {
+      self.complete(ec, 0);
+      return;
+    }
+    const auto into = first_nonempty<asio::mutable_buffer>(buffers);
+    if (into.size() == 0) return finish(self, {}, 0);
+    std::size_t n = 0;
+    ERR_clear_error();
+    errno = 0;
+    const int result = SSL_read_ex(session.ssl(), into.data(), into.size(), &n);
+    if (result == 1) return finish(self, {}, n);
+    const int error = SSL_get_error(session.ssl(), result);
+    if (wait_for(self, error)) return;
+    if (error == SSL_ERROR_ZERO_RETURN) return finish(self, asio::error::eof, 0);
+    finish(self, failure_code(), 0);
+  }
+
+  // A posted completion.
+  template <typename Self>
+  void operator()(Self& self, boost::system::error_code ec, std::size_t n) {
+    self.complete(ec, n);
+  }
+};
+
+template <typename Buffers>
+struct TlsWriteOp : TlsOpBase {
+  Buffers buffers;
+  const void* data = nullptr;  // what SSL_write is given, the same on every retry
+  std::size_t size = 0;
+  bool prepared = false;
+
+  // One buffer goes as it is; several small ones are gathered into the
+  // session's scratch, up to a record, so a head and its body leave as one.
+  void prepare() {
+    prepared = true;
+    const auto first = first_nonempty<asio::const_buffer>(buffers);
+    if (first.size() >= kRecordSize || asio::buffer_size(buffers) == first.size()) {
+      data = first.data();
+      size = first.size();
+      return;
+    }
+    std::vector<char>& scratch = session.scratch();
+    scratch.resize(std::min(asio::buffer_size(buffers), kRecordSize));
+    size = asio::buffer_copy(asio::buffer(scratch), buffers);
+    data = scratch.data();
+  }
+
+  template <typename Self>
+  void operator()(Self& self, boost::system::error_code ec = {}) {
+    if (ec) {
+      self.complete(ec, 0);
+      return;
+    }
+    if (!prepared) prepare();
+    if (size == 0) return finish(self, {}, 0);
+    std::size_t n = 0;
+    ERR_clear_error();
+    errno = 0;
+    const int result = SSL_write_ex(session.ssl(), data, size, &n);
+    if (result == 1) return finish(self, {}, n);
+    const int error = SSL_get_error(session.ssl(), result);
+    if (wait_for(self, error)) return;
+    finish(self, failure_code(), 0);
+  }
+
+  template <typename Self>
+  void operator()(Self& self, boost::system::error_code ec, std::size_t n) {
+    self.complete(ec, n);
+  }
+};
+
+}  // namespace stream_detail
+
+class Stream {
+ public:
+  // Cleartext: the socket's own operations.
+  Stream(tcp::socket& socket) noexcept : socket_(&socket) {}  // NOLINT(google-explicit-constructor)
+  // TLS over `socket` when `tls` is not null.
+  Stream(tcp::socket& socket, tls::Session* tls) noexcept : socket_(&socket), tls_(tls) {}
+
+  using executor_type = tcp::socket::executor_type;
+  executor_type get_executor() const { return socket_->get_executor(); }
+
+  tcp::socket& socket() const { return *socket_; }
+  tls::Session* tls() const { return tls_; }
+
+  template <typename MutableBuffers, typename Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    if (tls_ == nullptr) return socket_->async_read_some(buffers, std::forward<Token>(token));
+    return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+        stream_detail::TlsReadOp<MutableBuffers>{{*socket_, *tls_}, buffers}, token, *socket_);
+  }
+
+  template <typename ConstBuffers, typename Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    if (tls_ == nullptr) return socket_->async_write_some(buffers, std::forward<Token>(token));
+    return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+        stream_detail::TlsWriteOp<ConstBuffers>{{*socket_, *tls_}, buffers}, token, *socket_);
+  }
+
+  // No more writes: TLS says close_notify first (when it can go at once).
+  void shutdown_send() const {
+    if (tls_ != nullptr) tls_->close_notify();
+    boost::system::error_code ignored;
+    socket_->shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+ private:
+  tcp::socket* socket_;
+  tls::Session* tls_ = nullptr;
+};
+
+}  // namespace centinela::net
