@@ -1,5 +1,7 @@
 #include "net/request_record.h"
 
+#include <tuple>
+
 #include "net/span_export.h"
 #include "net/worker.h"
 #include "observe/access_log.h"
@@ -37,6 +39,8 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.host = outcome.host;
   record.protocol = outcome.protocol;
   record.tls = ctx.tls;
+  std::tie(record.tls_version, record.tls_cipher, record.tls_sni) =
+      std::tie(ctx.tls_version, ctx.tls_cipher, ctx.tls_sni);
   record.span_id = ctx.trace.span_id;
   if (const proxy::UpstreamServer* server = outcome.upstream_report.server) {
     record.upstream_addr = server->address_text;
