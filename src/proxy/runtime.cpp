@@ -6,7 +6,9 @@ namespace centinela::proxy {
 
 Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous,
                  const ChainServices& services)
-    : config_(std::move(config)), unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")) {
+    : config_(std::move(config)),
+      unmatched_metrics_(std::make_unique<RouteMetrics>("no_route")),
+      redis_tls_(services.redis_tls) {
   std::map<std::string, UpstreamCluster*, std::less<>> by_name;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& [name, upstream] : config_->upstreams) {
