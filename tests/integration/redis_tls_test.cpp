@@ -4,6 +4,8 @@
 // client certificate Redis requires, a Redis restart, and `check`'s errors.
 // Redis down for any TLS reason is an outage like a refused connection: the
 // gateway keeps serving, /ready says why, the reason is logged once.
+#include <signal.h>
+
 #include <functional>
 #include <thread>
 
@@ -251,6 +253,37 @@ TEST_F(RedisTlsTest, ARestartedRedisIsReconnectedOverTls) {
   // The subscriber resubscribed too.
   auto metrics = http_get(other_admin(0), "/metrics").body;
   EXPECT_EQ(metric_value(metrics, "centinela_redis_connected", {}), 1.0);
+}
+
+TEST_F(RedisTlsTest, AReloadKeepsAnUnchangedConnectionAndRejectsAnUnusableCa) {
+  RedisServer redis({}, server_files());
+  ASSERT_TRUE(redis.running()) << redis.error();
+  const std::string ca = dir_.write("redis-ca.pem", read_file(pki_.ca()));
+  ASSERT_TRUE(start_with(redis_yaml(redis.tls_url(), "ca: \"" + ca + "\"")));
+  ASSERT_TRUE(redis_becomes(admin_port(), "connected"));
+  const auto count_connected = [&] { return count_of(gateway_->stderr_text(), "redis connected"); };
+  const std::size_t connected_before = count_connected();
+
+  // Same settings, same file bytes: the connections stay.
+  ASSERT_TRUE(gateway_->send_signal(SIGHUP));
+  ASSERT_TRUE(eventually(
+      [&] { return gateway_->stderr_text().find("configuration reloaded") != std::string::npos; },
+      5000ms));
+  // A replaced client would connect (and log it) within a few milliseconds.
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(redis_state(admin_port()), "connected");
+  EXPECT_EQ(count_connected(), connected_before) << gateway_->stderr_text();
+
+  // A CA file that is no longer PEM: the reload is refused, Redis stays up.
+  dir_.write("redis-ca.pem", "garbage\n");
+  ASSERT_TRUE(gateway_->send_signal(SIGHUP));
+  ASSERT_TRUE(eventually(
+      [&] { return gateway_->stderr_text().find("reload rejected") != std::string::npos; }, 5000ms))
+      << gateway_->stderr_text();
+  EXPECT_NE(gateway_->stderr_text().find("redis.tls: cannot load CA file"), std::string::npos)
+      << gateway_->stderr_text();
+  EXPECT_EQ(redis_state(admin_port()), "connected");
+  EXPECT_TRUE(serves_normally());
 }
 
 // `centinela check` on a config whose TLS files are there but unusable.
