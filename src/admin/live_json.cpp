@@ -178,11 +178,13 @@ std::string dashboard_json(const AdminSources& sources, std::int64_t since, std:
   const std::string_view redis = !runtime->config().redis                   ? "not_configured"
                                  : client != nullptr && client->connected() ? "connected"
                                                                             : "disconnected";
+  const std::string redis_error = client != nullptr ? client->down_reason() : std::string();
   return fmt::format(R"({{"now":{},"since":{},"series":{},"routes":{},"upstreams":{},)"
-                     R"("redis":"{}","connections_active":{},"top_limited_keys":{},"slow":{}}})",
+                     R"("redis":"{}","redis_error":{},"connections_active":{},)"
+                     R"("top_limited_keys":{},"slow":{}}})",
                      now, since, series_json(since), routes_json(*runtime, since, now),
-                     upstreams_live_json(*runtime, now), redis, sources.active_connections(),
-                     limit::top_limited_keys_json(10), slow_json());
+                     upstreams_live_json(*runtime, now), redis, quoted(redis_error),
+                     sources.active_connections(), limit::top_limited_keys_json(10), slow_json());
 }
 
 }  // namespace centinela::admin

@@ -95,9 +95,14 @@ AdminAnswer get_ready(const AdminCall& call) {
   const std::string_view redis = !runtime->config().redis                   ? R"("not_configured")"
                                  : client != nullptr && client->connected() ? R"("connected")"
                                                                             : R"("disconnected")";
-  co_return json_response(all_ready ? 200 : 503,
-                          fmt::format(R"({{"status":"{}","upstreams":{},"redis":{}}})",
-                                      all_ready ? "ready" : "not_ready", upstreams, redis));
+  // Why it is down ("tls handshake: certificate verify failed: …"), when known.
+  const std::string reason = client != nullptr ? client->down_reason() : std::string();
+  const std::string redis_error =
+      reason.empty() ? std::string() : R"(,"redis_error":)" + quoted(reason);
+  co_return json_response(
+      all_ready ? 200 : 503,
+      fmt::format(R"({{"status":"{}","upstreams":{},"redis":{}{}}})",
+                  all_ready ? "ready" : "not_ready", upstreams, redis, redis_error));
 }
 
 AdminAnswer get_stats(const AdminCall& call) {

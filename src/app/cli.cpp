@@ -20,6 +20,7 @@
 #include "app/build_info.h"
 #include "app/cli_help.h"
 #include "app/gateway.h"
+#include "app/redis_tls_loading.h"
 #include "app/tls_listeners.h"
 #include "app/version.h"
 #include "app/waf_loading.h"
@@ -115,6 +116,14 @@ int check_command(const Options& options) {
   if (!result.config) return 1;
   // With -T stdout is the effective config alone (YAML); the report goes to stderr.
   std::FILE* report = options.effective ? stderr : stdout;
+  // The Redis TLS files load as they will at start: a CA, certificate or key
+  // OpenSSL cannot use fails the check.
+  std::string redis_tls_error;
+  load_redis_tls(*result.config, options.config_path, nullptr, redis_tls_error);
+  if (!redis_tls_error.empty()) {
+    std::fprintf(stderr, "%s\n", redis_tls_error.c_str());
+    return 1;
+  }
   // The WAF's rules load as they will at start (through the compile cache):
   // a rule file that does not parse, or an exclusion naming an unknown rule,
   // fails the check.

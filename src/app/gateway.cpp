@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "admin/admin_server.h"
+#include "app/redis_tls_loading.h"
 #include "app/restart_keys.h"
 #include "app/service_notify.h"
 #include "app/tls_listeners.h"
@@ -131,6 +132,9 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   if (!s.waf.error.empty()) s.start_error = "waf rules: " + s.waf.error;
   s.chain_services.waf = s.waf.engine.get();
   s.chain_services.modsec = s.waf.modsec.get();
+  std::string redis_tls_error;
+  s.chain_services.redis_tls = load_redis_tls(*s.config, s.config_path, nullptr, redis_tls_error);
+  if (!redis_tls_error.empty() && s.start_error.empty()) s.start_error = redis_tls_error;
   s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
@@ -264,8 +268,10 @@ void Gateway::State::start_threat() {
 
 void Gateway::State::update_redis_parts() {
   const bool share_bans = config->redis && config->threat && config->threat->shared == "redis";
+  const auto& tls = runtime->redis_tls();
   const std::string wanted = config->redis ? config->redis->url + "\n" + config->cache.shared +
-                                                 (share_bans ? "\nthreat" : "")
+                                                 (share_bans ? "\nthreat" : "") + "\n" +
+                                                 (tls ? tls->fingerprint : std::string())
                                            : std::string();
   if (wanted == redis_parts_for) return;
   redis_parts_for = wanted;
@@ -283,17 +289,18 @@ void Gateway::State::update_redis_parts() {
     retired_redis.push_back(std::move(admin_redis));
   }
   if (!config->redis) return;
-  admin_redis = std::make_unique<redis::Client>(io, *config->redis);
+  admin_redis = std::make_unique<redis::Client>(io, *config->redis, tls);
   if (share_bans) {
     ban_subscriber = std::make_unique<threat::FleetSubscriber>(
-        io, *config->redis, [this] { return admin_redis.get(); });
+        io, *config->redis, [this] { return admin_redis.get(); }, tls);
   }
   if (config->cache.shared != "redis") return;
   admin_cache_l2 = std::make_unique<cache::RedisCache>(*admin_redis);
   // Purges published by any instance (this one included, already applied)
   // reach this L1 here.
   purge_subscriber = std::make_unique<redis::Subscriber>(
-      io, *config->redis, std::string(cache::kPurgeChannel), [this](std::string_view message) {
+      io, *config->redis, std::string(cache::kPurgeChannel),
+      [this](std::string_view message) {
         cache::PurgeRequest request;
         std::string from;
         std::string problem;
@@ -303,7 +310,8 @@ void Gateway::State::update_redis_parts() {
           return;
         }
         if (from != instance_id) cache->purge(request);
-      });
+      },
+      redis::Subscriber::ConnectedHandler(), tls);
 }
 
 void Gateway::State::wait_for_signal() {
@@ -368,10 +376,21 @@ void Gateway::State::reload() {
                        {{"error", next_tls.error}});
     return;
   }
+  // The Redis TLS files again (kept when unchanged); one OpenSSL cannot use
+  // keeps the running config.
+  std::string redis_tls_error;
+  auto next_redis_tls = load_redis_tls(*next, config_path, runtime->redis_tls(), redis_tls_error);
+  if (!redis_tls_error.empty()) {
+    reload_failure->inc();
+    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
+                       {{"error", redis_tls_error}});
+    return;
+  }
   tls = std::move(next_tls);
   waf = std::move(next_waf);
   chain_services.waf = waf.engine.get();
   chain_services.modsec = waf.modsec.get();
+  chain_services.redis_tls = std::move(next_redis_tls);
   // Built here, on the main thread, with the servers' health carried over;
   // workers only swap a pointer between requests.
   auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);

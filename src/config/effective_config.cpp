@@ -133,11 +133,25 @@ void print_log(YamlWriter& w, const LogConfig& log) {
 void print_redis(YamlWriter& w, const RedisConfig& redis) {
   const std::string host =
       redis.host.find(':') != std::string::npos ? "[" + redis.host + "]" : redis.host;
-  const std::string password = redis.password.empty() ? "" : ":" + std::string(kMask) + "@";
+  // The user is masked like the password: neither belongs in a shared report.
+  const std::string user = redis.username.empty() ? "" : std::string(kMask);
+  const std::string password = redis.password.empty() ? "" : user + ":" + std::string(kMask) + "@";
   w.begin("redis");
-  w.field("url",
-          yaml_string(fmt::format("redis://{}{}:{}/{}", password, host, redis.port, redis.db)));
+  w.field("url", yaml_string(fmt::format("{}://{}{}:{}/{}", redis.tls ? "rediss" : "redis",
+                                         password, host, redis.port, redis.db)));
   w.field("timeout", yaml_duration(redis.timeout));
+  if (redis.tls) {
+    const TlsClientConfig& tls = *redis.tls;
+    w.begin("tls");
+    w.field("verify", tls.verify ? "true" : "false");
+    if (!tls.ca.empty()) w.field("ca", yaml_string(tls.ca));  // absent: the system's CAs
+    if (!tls.sni.empty()) w.field("sni", yaml_string(tls.sni));
+    if (!tls.client_cert.empty()) {
+      w.field("client_cert", yaml_string(tls.client_cert));
+      w.field("client_key", yaml_string(tls.client_key));
+    }
+    w.end();
+  }
   w.end();
 }
 

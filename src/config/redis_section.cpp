@@ -1,3 +1,7 @@
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
 #include "config/address.h"
 #include "config/percent_encoding.h"
 #include "config/secret_file.h"
@@ -5,30 +9,89 @@
 #include "config/units.h"
 
 namespace centinela::config {
+namespace {
+
+constexpr std::string_view kExample = " (expected redis[s]://[[user]:password@]host[:port][/db])";
+
+// "user:password" (or "user" alone, its password in redis.password_file)
+// from a URL's user-info part, both %-decoded. "default" is Redis's implicit
+// user: AUTH with the password alone means the same and works on servers
+// older than ACLs.
+std::string parse_user_info(std::string_view user_info, RedisConfig& out) {
+  const auto colon = user_info.find(':');
+  auto user = percent_decode(user_info.substr(0, colon));
+  auto password = percent_decode(colon == std::string_view::npos ? std::string_view()
+                                                                 : user_info.substr(colon + 1));
+  if (!user || !password) return "bad %-escape in the redis user or password";
+  if (colon != std::string_view::npos && password->empty()) {
+    return "empty password in the redis url" + std::string(kExample);
+  }
+  out.username = *user == "default" ? std::string() : std::move(*user);
+  out.password = std::move(*password);
+  return {};
+}
+
+// `redis.tls`: how to verify the server and what to present to it. Paths are
+// taken from the config file's directory and must be readable; whether they
+// hold what they should is checked when the TLS context is built (check,
+// start, reload), reported at the `tls:` line.
+void read_redis_tls(ErrorList& errors, const YAML::Node& node, TlsClientConfig& out) {
+  out.line = node.Mark().line + 1;
+  MapFields fields(errors, node, "redis.tls", {"verify", "ca", "sni", "client_cert", "client_key"});
+  fields.read("verify", out.verify);
+  fields.read("sni", out.sni);
+  for (auto [key, path] : {std::pair{"ca", &out.ca}, std::pair{"client_cert", &out.client_cert},
+                           std::pair{"client_key", &out.client_key}}) {
+    const YAML::Node* value = fields.find(key);
+    if (value == nullptr) continue;
+    auto text = read_string(errors, *value, fields.path_of(key));
+    if (!text) continue;
+    if (text->empty()) {
+      errors.add(*value, fields.path_of(key) + ": empty path");
+      continue;
+    }
+    *path = resolve_beside(errors.file(), *text).string();
+    std::error_code ec;
+    if (std::filesystem::is_directory(*path, ec)) {
+      errors.add(*value, fields.path_of(key) + ": '" + *path + "' is a directory");
+    } else if (!std::ifstream(*path)) {
+      errors.add(*value, fields.path_of(key) + ": cannot open '" + *path + "'");
+    }
+  }
+  if (out.client_cert.empty() != out.client_key.empty() && fields.is_map()) {
+    errors.add(node, out.client_cert.empty() ? "redis.tls: client_key needs client_cert"
+                                             : "redis.tls: client_cert needs client_key");
+  }
+  if (!out.verify && !out.ca.empty()) {
+    errors.add(node, "redis.tls: ca is unused with verify: false");
+  }
+}
+
+}  // namespace
+
 std::string parse_redis_url(std::string_view url, RedisConfig& out) {
-  constexpr std::string_view kScheme = "redis://";
-  const std::string example = " (expected redis://[:password@]host:port/db)";
-  if (!url.starts_with(kScheme)) {
+  const std::string example(kExample);
+  bool tls = false;
+  std::string_view rest;
+  if (url.starts_with("redis://")) {
+    rest = url.substr(8);
+  } else if (url.starts_with("rediss://")) {
+    rest = url.substr(9);
+    tls = true;
+  } else {
     auto scheme_end = url.find("://");
     if (scheme_end == std::string_view::npos)
       return "bad redis url '" + std::string(url) + "'" + example;
     return "unsupported scheme '" + std::string(url.substr(0, scheme_end)) + "'" + example;
   }
-  std::string_view rest = url.substr(kScheme.size());
   if (rest.find_first_of("?#") != std::string_view::npos) {
     return "query strings and fragments are not supported in the redis url" + example;
   }
   if (auto at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view user_info = rest.substr(0, at);
-    rest = rest.substr(at + 1);
-    auto colon = user_info.find(':');
-    std::string_view user = user_info.substr(0, colon);
-    if (colon == std::string_view::npos || (!user.empty() && user != "default")) {
-      return "only a password is supported in the redis url, as redis://:password@host" + example;
+    if (std::string problem = parse_user_info(rest.substr(0, at), out); !problem.empty()) {
+      return problem;
     }
-    auto password = percent_decode(user_info.substr(colon + 1));
-    if (!password) return "bad %-escape in the redis password";
-    out.password = *password;
+    rest = rest.substr(at + 1);
   }
   std::string_view authority = rest.substr(0, rest.find('/'));
   if (authority.size() < rest.size()) {
@@ -45,6 +108,8 @@ std::string parse_redis_url(std::string_view url, RedisConfig& out) {
   out.host = endpoint.value->host;
   out.port = endpoint.value->port;
   out.url = std::string(url);
+  // rediss:// alone: TLS with the defaults (system CAs, verified, SNI = host).
+  if (tls && !out.tls) out.tls.emplace();
   return {};
 }
 
@@ -54,13 +119,25 @@ void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out) {
     if (std::string problem = parse_redis_url(node.Scalar(), out); !problem.empty()) {
       errors.add(node, "redis: " + problem);
     }
+    if (out.tls) out.tls->line = node.Mark().line + 1;
   } else if (!node.IsNull()) {  // `redis:` alone means a local server
-    MapFields fields(errors, node, "redis", {"url", "password_file", "timeout"});
-    if (const YAML::Node* url = fields.find("url")) {
+    MapFields fields(errors, node, "redis", {"url", "password_file", "timeout", "tls"});
+    const YAML::Node* url = fields.find("url");
+    if (url != nullptr) {
       if (auto text = read_string(errors, *url, "redis.url")) {
         if (std::string problem = parse_redis_url(*text, out); !problem.empty()) {
           errors.add(*url, "redis.url: " + problem);
         }
+      }
+      if (out.tls) out.tls->line = url->Mark().line + 1;
+    }
+    if (const YAML::Node* tls = fields.find("tls")) {
+      // TLS is asked for by the scheme alone, so a url that says redis:// is
+      // never quietly encrypted (or the reverse).
+      if (!out.tls) {
+        errors.add(*tls, "redis.tls: needs a rediss:// url (redis.url: rediss://host:port)");
+      } else {
+        read_redis_tls(errors, *tls, *out.tls);
       }
     }
     if (const YAML::Node* file = fields.find("password_file")) {
@@ -73,6 +150,11 @@ void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out) {
       }
     }
     fields.read_duration("timeout", out.timeout, /*must_be_positive=*/true);
+  }
+  if (!out.username.empty() && out.password.empty()) {
+    errors.add(node,
+               "redis: a user needs a password (redis://user:password@host, or "
+               "redis.password_file)");
   }
   if (out.url.empty()) {
     out.url = "redis://" + out.host + ":" + std::to_string(out.port) + "/" + std::to_string(out.db);

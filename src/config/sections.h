@@ -120,8 +120,8 @@ std::vector<std::string> read_key_parts(ErrorList& errors, const YAML::Node& nod
 std::vector<std::string> read_methods(ErrorList& errors, const YAML::Node& node,
                                       const std::string& path);
 
-// Parses "redis://[:password@]host[:port][/db]" into `out`; returns the
-// problem, or an empty string.
+// Parses "redis[s]://[[user]:password@]host[:port][/db]" into `out` (rediss:
+// `out.tls` with its defaults); returns the problem, or an empty string.
 std::string parse_redis_url(std::string_view url, RedisConfig& out);
 
 }  // namespace centinela::config

@@ -34,14 +34,17 @@ void Worker::update_redis_client(const proxy::Runtime& runtime) {
   const auto& redis = runtime.config().redis;
   const std::string url = redis ? redis->url : std::string();
   const bool wants_l2 = redis && runtime.config().cache.shared == "redis";
-  if (url != redis_url_) {
+  // A reload keeps the TLS setup when neither its settings nor its files
+  // changed (redis/tls_setup.h): then the connection stays too.
+  if (url != redis_url_ || runtime.redis_tls() != redis_tls_) {
     if (l2_) retired_l2_.push_back(std::move(l2_));
     if (redis_) {
       redis_->close();
       retired_redis_.push_back(std::move(redis_));
     }
-    if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis);
+    if (redis) redis_ = std::make_unique<redis::Client>(io_, *redis, runtime.redis_tls());
     redis_url_ = url;
+    redis_tls_ = runtime.redis_tls();
     resources_.redis = redis_.get();
   }
   if (!wants_l2 && l2_) retired_l2_.push_back(std::move(l2_));

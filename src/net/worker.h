@@ -28,7 +28,8 @@ class Runtime;
 
 namespace centinela::redis {
 class Client;
-}
+struct TlsSetup;
+}  // namespace centinela::redis
 
 namespace centinela::tracing {
 class SpanExporter;
@@ -131,6 +132,7 @@ class Worker {
   std::vector<std::unique_ptr<redis::Client>> retired_redis_;
   std::vector<std::unique_ptr<cache::RedisCache>> retired_l2_;
   std::string redis_url_;
+  std::shared_ptr<const redis::TlsSetup> redis_tls_;  // what redis_ was made with
   std::string date_;
   std::int64_t date_second_ = -1;
 };

@@ -2,6 +2,8 @@
 // (one set per process, shared by every config generation).
 #pragma once
 
+#include <memory>
+
 namespace centinela::cache {
 struct CacheServices;
 }
@@ -12,6 +14,10 @@ class Engine;
 
 namespace centinela::modsec {
 class Engine;
+}
+
+namespace centinela::redis {
+struct TlsSetup;
 }
 
 namespace centinela::proxy {
@@ -27,6 +33,10 @@ struct ChainServices {
   // The same for `waf.engine: modsecurity` (libmodsecurity's rule sets);
   // null unless that engine is configured. At most one of the two is set.
   modsec::Engine* modsec = nullptr;
+  // The TLS context of Redis connections (rediss://) of the current config
+  // generation, built on the main thread when it loaded; null for cleartext.
+  // The runtime keeps it for the workers' Redis clients.
+  std::shared_ptr<const redis::TlsSetup> redis_tls;
 };
 
 }  // namespace centinela::proxy

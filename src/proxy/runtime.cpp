@@ -8,7 +8,8 @@ Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* pr
                  const ChainServices& services)
     : config_(std::move(config)),
       unmatched_metrics_(
-          std::make_unique<RouteMetrics>("no_route", false, config_->admin.live_stats)) {
+          std::make_unique<RouteMetrics>("no_route", false, config_->admin.live_stats)),
+      redis_tls_(services.redis_tls) {
   // admin.live_stats is decided here, once per config: with it off, routes,
   // clusters and stages are built without the dashboard's windows and the
   // request path never looks at them.

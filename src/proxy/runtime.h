@@ -34,11 +34,16 @@ class Runtime {
 
   const std::vector<std::unique_ptr<UpstreamCluster>>& clusters() const { return clusters_; }
 
+  // The TLS setup of this generation's Redis connections (ChainServices);
+  // null without rediss://. Reloads that change nothing keep the same one.
+  const std::shared_ptr<const redis::TlsSetup>& redis_tls() const { return redis_tls_; }
+
  private:
   std::shared_ptr<const config::Config> config_;
   std::vector<std::unique_ptr<UpstreamCluster>> clusters_;
   std::vector<std::unique_ptr<Route>> routes_;
   std::unique_ptr<RouteMetrics> unmatched_metrics_;
+  std::shared_ptr<const redis::TlsSetup> redis_tls_;
 };
 
 }  // namespace centinela::proxy

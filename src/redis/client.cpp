@@ -22,6 +22,7 @@
 #include "redis/command_encoding.h"
 #include "redis/reconnect.h"
 #include "redis/reply_reader.h"
+#include "redis/stream.h"
 
 namespace centinela::redis {
 
@@ -39,7 +40,8 @@ constexpr std::size_t kMaxPending = 65536;
 
 class Client::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::io_context& io, const config::RedisConfig& cfg)
+  Connection(asio::io_context& io, const config::RedisConfig& cfg,
+             std::shared_ptr<const TlsSetup> tls)
       : io_(io),
         cfg_(cfg),
         timeout_(std::chrono::duration_cast<Clock::duration>(cfg.timeout)),
@@ -47,7 +49,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
         // A connection whose oldest command is this late is hung (e.g. a
         // stopped server): drop it and let reconnecting find out.
         stall_limit_(std::max<Clock::duration>(4 * timeout_, 1s)),
-        socket_(io),
+        stream_(io, cfg, std::move(tls)),
         resolver_(io),
         sweep_timer_(io),
         reconnect_(io, {.endpoint = endpoint_name(cfg_),
@@ -94,6 +96,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   }
 
   bool connected() const { return connected_.load(std::memory_order_relaxed); }
+  std::string down_reason() const { return connected() ? std::string() : dropped_because_; }
 
   void close() {
     if (state_ == State::closed) return;
@@ -136,9 +139,8 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void shut_socket() {
-    boost::system::error_code ignored;
     resolver_.cancel();
-    socket_.close(ignored);
+    stream_.close();
     reader_.reset();
     out_.clear();
     write_in_flight_ = false;
@@ -160,8 +162,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     c.state_ = State::connecting;
     c.connect_deadline_ = Clock::now() + c.connect_timeout_;
     std::function<bool()> abandoned = [&c, generation] { return c.stale(generation); };
-    const std::string failure =
-        co_await open_connection(c.socket_, c.resolver_, c.cfg_, std::move(abandoned));
+    const std::string failure = co_await c.stream_.open(c.resolver_, c.cfg_, std::move(abandoned));
     if (!failure.empty()) {
       c.drop(generation, failure);
       co_return c.end_reason();
@@ -225,7 +226,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     Reply reply;
     for (;;) {
       auto [ec, length] =
-          co_await c.socket_.async_read_some(asio::buffer(c.read_buffer_), as_tuple_awaitable);
+          co_await c.stream_.async_read_some(asio::buffer(c.read_buffer_), as_tuple_awaitable);
       if (generation != c.generation_) co_return;
       if (ec) {
         c.drop(generation, ec == asio::error::eof ? "closed by redis" : ec.message());
@@ -271,17 +272,17 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
     std::swap(out_, writing_);
     out_.clear();
     write_in_flight_ = true;
-    asio::async_write(socket_, asio::buffer(writing_),
-                      [self = shared_from_this(), generation = generation_](
-                          boost::system::error_code ec, std::size_t) {
-                        if (generation != self->generation_) return;
-                        self->write_in_flight_ = false;
-                        if (ec) {
-                          self->drop(generation, "write: " + ec.message());
-                          return;
-                        }
-                        self->flush();
-                      });
+    stream_.async_write(asio::buffer(writing_),
+                        [self = shared_from_this(), generation = generation_](
+                            boost::system::error_code ec, std::size_t) {
+                          if (generation != self->generation_) return;
+                          self->write_in_flight_ = false;
+                          if (ec) {
+                            self->drop(generation, "write: " + ec.message());
+                            return;
+                          }
+                          self->flush();
+                        });
   }
 
   static asio::awaitable<void> sweep(std::shared_ptr<Connection> self) {
@@ -318,7 +319,7 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   const Clock::duration connect_timeout_;
   const Clock::duration stall_limit_;
 
-  tcp::socket socket_;
+  Stream stream_;
   tcp::resolver resolver_;
   asio::steady_timer sweep_timer_;
   ReconnectLoop reconnect_;
@@ -340,8 +341,9 @@ class Client::Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, 16 * 1024> read_buffer_{};
 };
 
-Client::Client(asio::io_context& io, const config::RedisConfig& cfg)
-    : connection_(std::make_shared<Connection>(io, cfg)) {
+Client::Client(asio::io_context& io, const config::RedisConfig& cfg,
+               std::shared_ptr<const TlsSetup> tls)
+    : connection_(std::make_shared<Connection>(io, cfg, std::move(tls))) {
   connection_->start();
 }
 
@@ -391,6 +393,8 @@ asio::awaitable<std::optional<Reply>> Client::eval_encoded(const Script& script,
 }
 
 bool Client::connected() const { return connection_->connected(); }
+
+std::string Client::down_reason() const { return connection_->down_reason(); }
 
 void Client::close() { connection_->close(); }
 

@@ -17,14 +17,18 @@
 #include "redis/command_encoding.h"
 #include "redis/reply.h"
 #include "redis/script.h"
+#include "redis/tls_setup.h"
 
 namespace centinela::redis {
 
 class Client {
  public:
-  // Starts connecting in the background (host, port, password, db and timeout
-  // from `cfg`); the constructor itself does no I/O.
-  Client(boost::asio::io_context& io, const config::RedisConfig& cfg);
+  // Starts connecting in the background (host, port, user, password, db,
+  // timeout and TLS from `cfg`); the constructor itself does no network I/O.
+  // With `cfg.tls`, `tls` is the setup built when the config loaded; left
+  // null, it is built here from the files (see Stream).
+  Client(boost::asio::io_context& io, const config::RedisConfig& cfg,
+         std::shared_ptr<const TlsSetup> tls = nullptr);
   // Closes (see close()). Commands still pending answer nullopt once the
   // io_context runs again. Destroy the Client before its io_context.
   ~Client();
@@ -53,6 +57,10 @@ class Client {
   // True once connected (and authenticated, database selected) until the
   // connection drops.
   bool connected() const;
+  // Why the last connection (or attempt) ended, such as "connect: Connection
+  // refused" or "tls handshake: certificate verify failed: …"; empty while
+  // connected or before the first attempt ended. On the client's thread.
+  std::string down_reason() const;
 
   // For shutdown: pending commands answer nullopt, the connection closes and
   // is not reopened; later commands answer nullopt at once. Idempotent.

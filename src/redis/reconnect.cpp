@@ -15,8 +15,17 @@ std::string endpoint_name(const config::RedisConfig& cfg) {
 
 std::vector<Command> handshake_commands(const config::RedisConfig& cfg) {
   std::vector<Command> commands;
-  if (!cfg.password.empty()) commands.push_back({"AUTH", cfg.password});
+  if (!cfg.username.empty()) {
+    commands.push_back({"AUTH", cfg.username, cfg.password});
+  } else if (!cfg.password.empty()) {
+    commands.push_back({"AUTH", cfg.password});
+  }
   if (cfg.db != 0) commands.push_back({"SELECT", std::to_string(cfg.db)});
+  // A TLS 1.3 client finishes its handshake before the server has checked
+  // the client's certificate: a refusal only shows on the first read. A round
+  // trip before the connection counts as up keeps a refused client from
+  // looking connected for an instant on every attempt.
+  if (cfg.tls && commands.empty()) commands.push_back({"PING"});
   return commands;
 }
 

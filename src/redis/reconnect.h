@@ -54,7 +54,8 @@ boost::asio::awaitable<std::string> open_connection(boost::asio::ip::tcp::socket
 using Command = std::vector<std::string>;
 
 // What a new connection sends before anything else: AUTH when there is a
-// password, SELECT for a database other than 0. Each answers a status reply.
+// password (AUTH user password for an ACL user), SELECT for a database other
+// than 0; over TLS at least one of them, or PING. Each answers a status reply.
 std::vector<Command> handshake_commands(const config::RedisConfig& cfg);
 
 class ReconnectLoop {

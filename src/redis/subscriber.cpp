@@ -16,6 +16,7 @@
 #include "redis/command_encoding.h"
 #include "redis/reconnect.h"
 #include "redis/reply_reader.h"
+#include "redis/stream.h"
 
 namespace centinela::redis {
 
@@ -39,8 +40,8 @@ bool is_push(const Reply& reply, std::string_view kind) {
 
 class Subscriber::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
-          MessageHandler on_message, ConnectedHandler on_connected)
+  Session(asio::io_context& io, const config::RedisConfig& cfg, std::shared_ptr<const TlsSetup> tls,
+          std::string channel, MessageHandler on_message, ConnectedHandler on_connected)
       : io_(io),
         cfg_(cfg),
         handshake_limit_(std::max<Clock::duration>(
@@ -48,7 +49,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
         channel_(std::move(channel)),
         on_message_(std::move(on_message)),
         on_connected_(std::move(on_connected)),
-        socket_(io),
+        stream_(io, cfg, std::move(tls)),
         resolver_(io),
         watch_timer_(io),
         reconnect_(io, {.endpoint = endpoint_name(cfg_),
@@ -68,9 +69,8 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     if (closed_) return;
     closed_ = true;
     subscribed_.store(false, std::memory_order_relaxed);
-    boost::system::error_code ignored;
     resolver_.cancel();
-    socket_.close(ignored);
+    stream_.close();
     reconnect_.cancel();
     watch_timer_.cancel();
   }
@@ -92,8 +92,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     std::string reason = co_await s.session();
     s.phase_ = Phase::idle;
     s.subscribed_.store(false, std::memory_order_relaxed);
-    boost::system::error_code ignored;
-    s.socket_.close(ignored);
+    s.stream_.close();
     co_return reason;
   }
 
@@ -110,8 +109,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     dropped_because_.clear();
     deadline_ = Clock::now() + handshake_limit_;
     std::function<bool()> abandoned = [this] { return closed_ || !dropped_because_.empty(); };
-    const std::string failure =
-        co_await open_connection(socket_, resolver_, cfg_, std::move(abandoned));
+    const std::string failure = co_await stream_.open(resolver_, cfg_, std::move(abandoned));
     if (!failure.empty()) co_return end_reason(failure);
 
     // AUTH, SELECT and SUBSCRIBE in one write; their replies come in order.
@@ -119,8 +117,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     const std::vector<Command> handshake = handshake_commands(cfg_);
     for (const Command& command : handshake) append_command(out, command);
     append_command(out, {"SUBSCRIBE", channel_});
-    auto [write_ec, written] =
-        co_await asio::async_write(socket_, asio::buffer(out), as_tuple_awaitable);
+    auto [write_ec, written] = co_await stream_.async_write(asio::buffer(out), as_tuple_awaitable);
     if (write_ec) co_return end_reason("write: " + write_ec.message());
     last_read_ = Clock::now();
     co_return co_await read_replies(handshake.size());
@@ -133,7 +130,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
     Reply reply;
     for (;;) {
       auto [read_ec, length] =
-          co_await socket_.async_read_some(asio::buffer(read_buffer_), as_tuple_awaitable);
+          co_await stream_.async_read_some(asio::buffer(read_buffer_), as_tuple_awaitable);
       if (closed_) co_return "closed";
       if (read_ec) {
         co_return end_reason(read_ec == asio::error::eof ? "closed by redis" : read_ec.message());
@@ -145,7 +142,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
         if (status_replies > 0) {
           --status_replies;
           if (reply.type != Reply::Type::status) {
-            co_return "AUTH/SELECT failed: " + reply.str;
+            co_return "AUTH/SELECT/PING failed: " + reply.str;
           }
         } else if (is_push(reply, "message")) {
           if (reply.elements.size() == 3 && reply.elements[1].str == channel_ &&
@@ -192,20 +189,19 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
       co_await s.watch_timer_.async_wait(as_tuple_awaitable);
       if (s.closed_) co_return;
       Clock::time_point now = Clock::now();
-      boost::system::error_code ignored;
       if (s.phase_ == Phase::handshaking && now >= s.deadline_) {
         s.dropped_because_ = "no answer within the timeout";
         s.resolver_.cancel();
-        s.socket_.close(ignored);
+        s.stream_.close();
       } else if (s.phase_ == Phase::subscribed) {
         if (now - s.last_read_ >= kSilenceLimit) {
           s.dropped_because_ = "silent (no answer to PING)";
-          s.socket_.close(ignored);
+          s.stream_.close();
         } else if (now - last_ping >= kPingInterval && !s.ping_in_flight_) {
           last_ping = now;
           s.ping_in_flight_ = true;
-          asio::async_write(
-              s.socket_, asio::buffer(kPing),
+          s.stream_.async_write(
+              asio::buffer(kPing),
               [self](boost::system::error_code, std::size_t) { self->ping_in_flight_ = false; });
         }
       }
@@ -219,7 +215,7 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
   const MessageHandler on_message_;
   const ConnectedHandler on_connected_;
 
-  tcp::socket socket_;
+  Stream stream_;
   tcp::resolver resolver_;
   asio::steady_timer watch_timer_;
   ReconnectLoop reconnect_;
@@ -235,9 +231,10 @@ class Subscriber::Session : public std::enable_shared_from_this<Session> {
 };
 
 Subscriber::Subscriber(asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
-                       MessageHandler on_message, ConnectedHandler on_connected)
-    : session_(std::make_shared<Session>(io, cfg, std::move(channel), std::move(on_message),
-                                         std::move(on_connected))) {
+                       MessageHandler on_message, ConnectedHandler on_connected,
+                       std::shared_ptr<const TlsSetup> tls)
+    : session_(std::make_shared<Session>(io, cfg, std::move(tls), std::move(channel),
+                                         std::move(on_message), std::move(on_connected))) {
   session_->start();
 }
 

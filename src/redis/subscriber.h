@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "config/config.h"
+#include "redis/tls_setup.h"
 
 namespace centinela::redis {
 
@@ -21,9 +22,11 @@ class Subscriber {
   using MessageHandler = std::function<void(std::string_view message)>;
   using ConnectedHandler = std::function<void()>;
 
-  // Starts connecting in the background; the constructor does no I/O.
+  // Starts connecting in the background; the constructor does no network
+  // I/O. `tls` as for Client.
   Subscriber(boost::asio::io_context& io, const config::RedisConfig& cfg, std::string channel,
-             MessageHandler on_message, ConnectedHandler on_connected = {});
+             MessageHandler on_message, ConnectedHandler on_connected = {},
+             std::shared_ptr<const TlsSetup> tls = nullptr);
   ~Subscriber();  // closes
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;

@@ -167,7 +167,8 @@ asio::awaitable<std::optional<std::size_t>> sync_bans(redis::Client& client) {
 }
 
 FleetSubscriber::FleetSubscriber(asio::io_context& io, const config::RedisConfig& cfg,
-                                 std::function<redis::Client*()> client) {
+                                 std::function<redis::Client*()> client,
+                                 std::shared_ptr<const redis::TlsSetup> tls) {
   auto on_message = [](std::string_view message) {
     if (!Tracker::global().apply_remote(message)) {
       observe::log_event(observe::Level::warn, "ignoring a malformed threat ban message",
@@ -192,7 +193,7 @@ FleetSubscriber::FleetSubscriber(asio::io_context& io, const config::RedisConfig
         asio::detached);
   };
   subscriber_ = std::make_unique<redis::Subscriber>(io, cfg, std::string(kBanChannel), on_message,
-                                                    on_connected);
+                                                    on_connected, std::move(tls));
 }
 
 FleetSubscriber::~FleetSubscriber() = default;

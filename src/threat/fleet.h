@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "config/config.h"
+#include "redis/tls_setup.h"
 #include "stage/request_context.h"
 #include "threat/client_key.h"
 #include "threat/score_table.h"
@@ -49,8 +50,10 @@ boost::asio::awaitable<std::optional<std::size_t>> sync_bans(redis::Client& clie
 // every (re)connect.
 class FleetSubscriber {
  public:
+  // `tls`: as for redis::Subscriber.
   FleetSubscriber(boost::asio::io_context& io, const config::RedisConfig& cfg,
-                  std::function<redis::Client*()> client);
+                  std::function<redis::Client*()> client,
+                  std::shared_ptr<const redis::TlsSetup> tls = nullptr);
   ~FleetSubscriber();
   FleetSubscriber(const FleetSubscriber&) = delete;
   FleetSubscriber& operator=(const FleetSubscriber&) = delete;

@@ -15,6 +15,17 @@ constexpr const char* kRedisServer = "/usr/bin/redis-server";
 
 RedisServer::RedisServer(std::string password) : password_(std::move(password)) { start(); }
 
+RedisServer::RedisServer(std::string password, RedisTlsFiles tls,
+                         std::vector<std::string> extra_args)
+    : password_(std::move(password)), tls_(std::move(tls)), extra_args_(std::move(extra_args)) {
+  start();
+}
+
+std::string RedisServer::tls_url(const std::string& user_info, const std::string& host) const {
+  return "rediss://" + (user_info.empty() ? "" : user_info + "@") + host + ":" +
+         std::to_string(tls_port()) + "/0";
+}
+
 RedisServer::~RedisServer() { stop(); }
 
 std::string RedisServer::url() const {
@@ -34,6 +45,16 @@ bool RedisServer::start() {
     argv.push_back("--requirepass");
     argv.push_back(password_);
   }
+  if (tls_) {
+    const std::vector<std::string> tls{
+        "--tls-port",         std::to_string(tls_port()),
+        "--tls-cert-file",    tls_->cert,
+        "--tls-key-file",     tls_->key,
+        "--tls-ca-cert-file", tls_->ca,
+        "--tls-auth-clients", tls_->require_client_cert ? "yes" : "no"};
+    argv.insert(argv.end(), tls.begin(), tls.end());
+  }
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<ChildProcess>(argv, dir_.file("stdout"), dir_.file("stderr"));
   if (!process_->started()) {
     error_ = process_->error();

@@ -207,6 +207,8 @@ tablePanel('upstreams', 'Upstream servers', 'Health, in-flight requests, ejectio
       const state = (store.latest && store.latest.redis) || '–';
       value.textContent = state.replace('_', ' ');
       value.className = `big ${state}`;
+      // Why it is down (a refused connection, a TLS certificate problem), on hover.
+      value.title = (store.latest && store.latest.redis_error) || '';
     },
   });
 })();

@@ -168,7 +168,7 @@ TEST(ConfigErrors, CrossSectionRules) {
                      "< slow (500ms) < very_slow (3000ms)"});
   EXPECT_EQ(problems("redis: {url: \"http://127.0.0.1:6379\"}\n"),
             Problems{"t.yaml:1:14: redis.url: unsupported scheme 'http' "
-                     "(expected redis://[:password@]host:port/db)"});
+                     "(expected redis[s]://[[user]:password@]host[:port][/db])"});
   EXPECT_EQ(problems("redis: {url: \"redis://127.0.0.1:99999\"}\n"),
             Problems{"t.yaml:1:14: redis.url: bad address '127.0.0.1:99999': port must be a "
                      "number from 1 to 65535"});

@@ -49,6 +49,21 @@ TEST(HandshakeTest, AuthWithAPasswordThenSelectForAnotherDatabase) {
   EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"AUTH", "s3cret"}}));
 }
 
+TEST(HandshakeTest, AnAclUserAuthenticatesWithTwoArguments) {
+  config::RedisConfig cfg;
+  cfg.username = "app";
+  cfg.password = "s3cret";
+  EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"AUTH", "app", "s3cret"}}));
+}
+
+TEST(HandshakeTest, OverTlsThereIsAlwaysARoundTripBeforeUp) {
+  config::RedisConfig cfg;
+  cfg.tls.emplace();
+  EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"PING"}}));
+  cfg.db = 2;  // SELECT is a round trip already
+  EXPECT_EQ(handshake_commands(cfg), (std::vector<Command>{{"SELECT", "2"}}));
+}
+
 // The event log, written to a file of the test's.
 class EventLines {
  public:
