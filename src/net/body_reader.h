@@ -14,6 +14,7 @@
 
 #include "http/body_decoder.h"
 #include "net/asio_fwd.h"
+#include "net/stream_io.h"
 
 namespace centinela::net {
 
@@ -39,9 +40,15 @@ class BodyReader {
     std::chrono::milliseconds line;
   };
 
+  // `tls`: the TLS layer over `socket` to read through; null for cleartext.
   BodyReader(tcp::socket& socket, beast::flat_buffer& buffer, centinela::http::BodyDecoder& decoder,
-             DeadlineWatch& watch, Timeouts timeouts)
-      : socket_(socket), buffer_(buffer), decoder_(decoder), watch_(watch), timeouts_(timeouts) {}
+             DeadlineWatch& watch, Timeouts timeouts, TlsStream* tls = nullptr)
+      : socket_(socket),
+        tls_(tls),
+        buffer_(buffer),
+        decoder_(decoder),
+        watch_(watch),
+        timeouts_(timeouts) {}
 
   // The next body bytes into `out`: at least one, unless the body is done or
   // an error ends it. What follows the body stays in the buffer.
@@ -57,6 +64,7 @@ class BodyReader {
 
  private:
   tcp::socket& socket_;
+  TlsStream* tls_;
   beast::flat_buffer& buffer_;
   centinela::http::BodyDecoder& decoder_;
   DeadlineWatch& watch_;

@@ -10,6 +10,7 @@
 
 #include "http/head_writer.h"
 #include "net/asio_fwd.h"
+#include "net/stream_io.h"
 
 namespace centinela::net {
 
@@ -34,6 +35,8 @@ class PieceWrite {
   // The write; it starts when awaited. (No coroutine of its own.)
   asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(
       tcp::socket& socket) const;
+  // The same through `tls` over the socket when it is not null.
+  asio::awaitable<IoResult> start(tcp::socket& socket, TlsStream* tls) const;
 
  private:
   std::array<asio::const_buffer, 5> buffers_;

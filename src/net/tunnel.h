@@ -22,16 +22,20 @@
 #include "net/asio_fwd.h"
 #include "net/chunk_pool.h"
 #include "net/deadline.h"
+#include "net/stream_io.h"
 
 namespace centinela::net {
 
 class Worker;
 
 // One side of the tunnel: its socket and the bytes already read from it
-// (after the handshake's head) that belong to the tunnel.
+// (after the handshake's head) that belong to the tunnel; `tls`, the TLS
+// layer over the socket of a TLS upstream (null: cleartext). Over TLS the
+// half-close is the socket's (no close_notify is waited for).
 struct TunnelSide {
   tcp::socket& socket;
   beast::flat_buffer& buffered;
+  TlsStream* tls = nullptr;
 };
 
 // What the access log and the metrics learn when a tunnel ends.
