@@ -4,6 +4,7 @@
 // and resumed sessions, handshake failures as upstream failures, health
 // checks over TLS, and the config's errors.
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -270,6 +271,26 @@ TEST_F(UpstreamTlsTest, HealthChecksSpeakTlsAndVerify) {
   EXPECT_EQ(
       metric("centinela_upstream_healthy", {{"upstream", "api"}, {"server", nginx_address()}}),
       1.0);
+}
+
+// A reload reads the TLS files again: a CA file that no longer loads keeps
+// the running config (and its TLS contexts) serving.
+TEST_F(UpstreamTlsTest, AReloadWithACaThatDoesNotLoadKeepsTheRunningConfig) {
+  ASSERT_TRUE(start_nginx());
+  const std::string ca = dir_.write("reloaded-ca.pem", read_file(pki_.ca));
+  use_tls("{ca: \"" + ca + "\"}");
+  ASSERT_TRUE(start_gateway());
+  ASSERT_EQ(get("/before").status, 200);
+  dir_.write("reloaded-ca.pem", "no longer a certificate\n");
+  ASSERT_TRUE(gateway_->send_signal(SIGHUP));
+  EXPECT_TRUE(eventually(
+      [&] {
+        return metric("centinela_config_reloads_total", {{"result", "failure"}}).value_or(0) == 1;
+      },
+      5s));
+  EXPECT_NE(gateway_->stderr_text().find("cannot load CA file"), std::string::npos);
+  const HttpResponse after = get("/after");
+  EXPECT_EQ(after.status, 200) << after.error << after.body;
 }
 
 TEST_F(UpstreamTlsTest, CheckReportsTlsSettingsThatCannotWork) {

@@ -83,23 +83,25 @@ TEST(UpstreamTlsConfig, MistakesAreReportedWhereTheyAre) {
     return false;
   };
   EXPECT_TRUE(reported("{servers: [\"a:1\"], tls: {verfy: false}}",
-                       "2:35: upstreams.api.tls: unknown key 'verfy' (did you mean 'verify'?)"));
+                       "2:33: unknown key 'verfy' in upstreams.api.tls (did you mean 'verify'?)"));
   EXPECT_TRUE(reported("{servers: [\"a:1\"], tls: {client_cert: client.pem}}",
-                       "2:30: upstreams.api.tls: `client_cert` and `client_key` go together "
+                       "2:32: upstreams.api.tls: `client_cert` and `client_key` go together "
                        "(PEM files)"));
   EXPECT_TRUE(
       reported("{servers: [\"a:1\"], tls: {ca: missing.pem}}",
-               "2:35: upstreams.api.tls.ca: cannot open '" + dir.path("missing.pem") + "'"));
+               "2:37: upstreams.api.tls.ca: cannot open '" + dir.path("missing.pem") + "'"));
   EXPECT_TRUE(reported("{servers: [\"a:1\"], tls: {ca: client.pem, verify: false}}",
-                       "2:35: upstreams.api.tls.ca: has no use with `verify: false` (nothing is "
+                       "2:37: upstreams.api.tls.ca: has no use with `verify: false` (nothing is "
                        "verified)"));
   EXPECT_TRUE(reported("{servers: [\"a:1\"], tls: {sni: \"10.0.0.1\"}}",
-                       "2:36: upstreams.api.tls.sni: '10.0.0.1' is not a host name (SNI carries "
+                       "2:38: upstreams.api.tls.sni: '10.0.0.1' is not a host name (SNI carries "
                        "names, not addresses)"));
-  EXPECT_TRUE(reported("{servers: [\"a:1\"], tls: {verify: maybe}}",
-                       "2:39: upstreams.api.tls.verify: expected true or false, got 'maybe'"));
+  EXPECT_TRUE(
+      reported("{servers: [\"a:1\"], tls: {verify: maybe}}",
+               "2:41: upstreams.api.tls.verify: expected a boolean (true or false), got 'maybe'"));
   EXPECT_TRUE(reported("{servers: [\"a:1\"], tls: [1]}",
-                       "2:30: upstreams.api.tls: expected a map, got a list"));
+                       "2:32: upstreams.api.tls: expected a map of keys (one of verify, ca, sni, "
+                       "client_cert, client_key), got a list"));
 }
 
 }  // namespace
