@@ -9,7 +9,7 @@ namespace itest {
 namespace {
 
 bool openssl(const std::vector<std::string>& args, std::string& error) {
-  std::vector<std::string> argv = {"openssl"};
+  std::vector<std::string> argv = {"/usr/bin/openssl"};
   argv.insert(argv.end(), args.begin(), args.end());
   const CommandResult result = run_command(argv, std::chrono::seconds(30));
   if (result.exit_code == 0) return true;
