@@ -119,7 +119,14 @@ UpstreamConnection::~UpstreamConnection() {
   watch_->connection = nullptr;
   watch_->pool = nullptr;
   // Sessions still arriving have no slot to go to once the worker moves on.
-  if (tls_ != nullptr) tls::SessionSlot::forget(tls_->native_handle());
+  if (tls_ != nullptr) {
+    SSL* ssl = tls_->native_handle();
+    tls::SessionSlot::forget(ssl);
+    // Closed on purpose, not broken: OpenSSL marks the session of a
+    // connection freed without a shutdown as not resumable, which would
+    // spoil the session the worker keeps for the next connection.
+    SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+  }
   boost::system::error_code ignored;
   socket_.close(ignored);
 }
