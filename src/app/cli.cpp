@@ -28,6 +28,7 @@
 #include "config/effective_config.h"
 #include "config/loading.h"
 #include "observe/event_log.h"
+#include "tls/upstream_contexts.h"
 #include "waf/engine.h"
 #include "warm/url_list.h"
 #include "warm/warm_report.h"
@@ -124,6 +125,12 @@ int check_command(const Options& options) {
     std::fprintf(stderr, "%s\n", redis_tls_error.c_str());
     return 1;
   }
+  // Upstream TLS contexts are built as at start: a CA bundle, certificate or
+  // key that OpenSSL does not take fails the check at its `tls:` line.
+  std::vector<config::ConfigError> tls_errors;
+  tls::make_upstream_contexts(*result.config, options.config_path, tls_errors);
+  for (const auto& error : tls_errors) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+  if (!tls_errors.empty()) return 1;
   // The WAF's rules load as they will at start (through the compile cache):
   // a rule file that does not parse, or an exclusion naming an unknown rule,
   // fails the check.

@@ -33,6 +33,7 @@
 #include "security/request_id.h"
 #include "threat/fleet.h"
 #include "threat/tracker.h"
+#include "tls/upstream_contexts.h"
 #include "tracing/span_exporter.h"
 
 namespace centinela::app {
@@ -135,7 +136,14 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   std::string redis_tls_error;
   s.chain_services.redis_tls = load_redis_tls(*s.config, s.config_path, nullptr, redis_tls_error);
   if (!redis_tls_error.empty() && s.start_error.empty()) s.start_error = redis_tls_error;
-  s.runtime = std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services);
+  // Upstream TLS contexts are made here, on the main thread; a CA or key
+  // that does not load keeps the gateway from starting.
+  std::vector<config::ConfigError> tls_errors;
+  const tls::UpstreamContexts upstream_tls =
+      tls::make_upstream_contexts(*s.config, s.config_path, tls_errors);
+  if (!tls_errors.empty() && s.start_error.empty()) s.start_error = tls_errors.front().to_string();
+  s.runtime =
+      std::make_shared<const proxy::Runtime>(s.config, nullptr, s.chain_services, upstream_tls);
   observe::set_event_log_level(observe::parse_level(s.config->log.level));
 
   auto& registry = observe::Registry::global();
@@ -356,6 +364,17 @@ void Gateway::State::reload() {
                        "changed key takes effect on restart only; the old value stays in use",
                        {{"key", std::string(key)}});
   }
+  // Upstream TLS contexts are made anew (CA, certificates and keys read
+  // again); one that does not load keeps the running config.
+  std::vector<config::ConfigError> tls_errors;
+  const tls::UpstreamContexts upstream_tls =
+      tls::make_upstream_contexts(*next, config_path, tls_errors);
+  if (!tls_errors.empty()) {
+    reload_failure->inc();
+    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
+                       {{"error", tls_errors.front().to_string()}});
+    return;
+  }
   // The WAF's rules again only when they changed (a bad rule file keeps the
   // running config, as a bad config does).
   WafLoad next_waf = load_waf(*next, waf);
@@ -393,7 +412,8 @@ void Gateway::State::reload() {
   chain_services.redis_tls = std::move(next_redis_tls);
   // Built here, on the main thread, with the servers' health carried over;
   // workers only swap a pointer between requests.
-  auto next_runtime = std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services);
+  auto next_runtime =
+      std::make_shared<const proxy::Runtime>(next, runtime.get(), chain_services, upstream_tls);
   config = next;
   runtime = next_runtime;
   // Before the workers see the new config: its first traced request may come at once.

@@ -181,6 +181,16 @@ void print_upstream(YamlWriter& w, const UpstreamConfig& upstream) {
   w.field("retries", std::to_string(upstream.retries));
   w.field("max_idle_per_worker", std::to_string(upstream.max_idle_per_worker));
   w.field("idle_timeout", yaml_duration(upstream.idle_timeout));
+  if (upstream.tls) {
+    const TlsClientConfig& tls = *upstream.tls;
+    w.begin("tls");
+    w.field("verify", yaml_bool(tls.verify));
+    if (!tls.ca.empty()) w.field("ca", yaml_string(tls.ca));
+    if (!tls.sni.empty()) w.field("sni", yaml_string(tls.sni));
+    if (!tls.client_cert.empty()) w.field("client_cert", yaml_string(tls.client_cert));
+    if (!tls.client_key.empty()) w.field("client_key", yaml_string(tls.client_key));
+    w.end();
+  }
   w.end();
 }
 

@@ -42,7 +42,7 @@ asio::awaitable<BodyRead> BodyReader::read(std::span<char> out) {
       line_open_ = false;
     }
     watch_.arm(stream_.socket(), deadline);
-    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kReadSize), use_nothrow);
+    auto [ec, n] = co_await read_some(stream_, tls_, buffer_.prepare(kReadSize));
     watch_.disarm();
     buffer_.commit(n);
     if (ec == asio::error::eof) {

@@ -15,6 +15,7 @@
 #include "http/body_decoder.h"
 #include "net/asio_fwd.h"
 #include "net/stream.h"
+#include "net/stream_io.h"
 
 namespace centinela::net {
 
@@ -40,10 +41,16 @@ class BodyReader {
     std::chrono::milliseconds line;
   };
 
-  // `stream`: a socket, or a client's TLS stream.
+  // `stream`: a socket, or a client's TLS stream; `tls`: an upstream's TLS
+  // layer over the socket to read through instead (null: none).
   BodyReader(Stream stream, beast::flat_buffer& buffer, centinela::http::BodyDecoder& decoder,
-             DeadlineWatch& watch, Timeouts timeouts)
-      : stream_(stream), buffer_(buffer), decoder_(decoder), watch_(watch), timeouts_(timeouts) {}
+             DeadlineWatch& watch, Timeouts timeouts, TlsStream* tls = nullptr)
+      : stream_(stream),
+        tls_(tls),
+        buffer_(buffer),
+        decoder_(decoder),
+        watch_(watch),
+        timeouts_(timeouts) {}
 
   // The next body bytes into `out`: at least one, unless the body is done or
   // an error ends it. What follows the body stays in the buffer.
@@ -59,6 +66,7 @@ class BodyReader {
 
  private:
   Stream stream_;
+  TlsStream* tls_;
   beast::flat_buffer& buffer_;
   centinela::http::BodyDecoder& decoder_;
   DeadlineWatch& watch_;

@@ -33,6 +33,10 @@ asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::
                            use_nothrow);
 }
 
+asio::awaitable<IoResult> PieceWrite::start(tcp::socket& socket, TlsStream* tls) const {
+  return write_all(socket, tls, std::span<const asio::const_buffer>(buffers_.data(), count_));
+}
+
 asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_body_piece(
     tcp::socket& socket, BodyFraming framing, const BodyPiece& piece) {
   PieceWrite write(framing, piece);

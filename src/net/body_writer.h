@@ -11,6 +11,7 @@
 #include "http/head_writer.h"
 #include "net/asio_fwd.h"
 #include "net/stream.h"
+#include "net/stream_io.h"
 
 namespace centinela::net {
 
@@ -37,6 +38,8 @@ class PieceWrite {
       tcp::socket& socket) const;
   // The same to a client's stream (cleartext or TLS).
   asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(Stream& stream) const;
+  // The same through `tls` over the socket when it is not null.
+  asio::awaitable<IoResult> start(tcp::socket& socket, TlsStream* tls) const;
 
  private:
   std::array<asio::const_buffer, 5> buffers_;

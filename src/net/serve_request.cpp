@@ -220,7 +220,7 @@ asio::awaitable<void> open_tunnel(ClientConnection& c, RequestSlot& slot, const 
   metrics.count_opened();
   outcome.tunnel_opened = SteadyClock::now();
   Tunnel tunnel(c.worker, TunnelSide{c.stream(), slot.buffer},
-                TunnelSide{connection->socket(), connection->buffer()},
+                TunnelSide{connection->socket(), connection->buffer(), connection->tls()},
                 route.config().websocket.idle_timeout);
   outcome.tunnel = co_await tunnel.run();
   metrics.count_bytes(outcome.tunnel.client_to_upstream, outcome.tunnel.upstream_to_client);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
@@ -113,15 +114,16 @@ asio::awaitable<void> Tunnel::relay(Direction& d) {
 // False when this direction has ended (EOF, an error, a deadline).
 asio::awaitable<bool> Tunnel::read_more(Direction& d) {
   d.read_watch.arm(d.from.stream.socket(), deadline());
-  auto [ec, n] = co_await d.from.stream.async_read_some(
-      asio::buffer(d.chunk.data(), d.chunk.size()), use_nothrow);
+  auto [ec, n] =
+      co_await read_some(d.from.stream, d.from.tls, asio::buffer(d.chunk.data(), d.chunk.size()));
   d.read_watch.disarm();
   if (!ec) {
     d.pending = {d.chunk.data(), n};
     last_activity_ = SteadyClock::now();
     co_return true;
   }
-  if (ec == asio::error::eof) {
+  // A TLS peer that closes without close_notify ends its side all the same.
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     // Half-close: the other side hears the end, and may still answer.
     if (!d.goodbye_said) {
       d.to.stream.shutdown_send();
@@ -140,7 +142,7 @@ asio::awaitable<bool> Tunnel::write_pending(Direction& d) {
   if (going_away_) size = std::min(size, d.frames.until_boundary(d.pending));
   d.write_watch.arm(d.to.stream.socket(), deadline());
   auto [ec, written] =
-      co_await asio::async_write(d.to.stream, asio::buffer(d.pending.data(), size), use_nothrow);
+      co_await write_all(d.to.stream, d.to.tls, asio::buffer(d.pending.data(), size));
   d.write_watch.disarm();
   d.frames.feed(d.pending.substr(0, written));
   d.pending.remove_prefix(written);
@@ -159,7 +161,7 @@ asio::awaitable<void> Tunnel::say_goodbye(Direction& d) {
   const std::size_t size = wire::going_away_frame(!d.to_client, frame_mask(), frame);
   d.write_watch.arm(d.to.stream.socket(), going_away_by_);
   // Written or not, this direction is done writing.
-  co_await asio::async_write(d.to.stream, asio::buffer(frame.data(), size), use_nothrow);
+  co_await write_all(d.to.stream, d.to.tls, asio::buffer(frame.data(), size));
   d.write_watch.disarm();
   d.to.stream.shutdown_send();
 }

@@ -23,17 +23,21 @@
 #include "net/chunk_pool.h"
 #include "net/deadline.h"
 #include "net/stream.h"
+#include "net/stream_io.h"
 
 namespace centinela::net {
 
 class Worker;
 
-// One side of the tunnel: its stream (the client's may be TLS) and the
-// bytes already read from it (after the handshake's head) that belong to the
-// tunnel.
+// One side of the tunnel: its stream (the client's may be TLS), the bytes
+// already read from it (after the handshake's head) that belong to the
+// tunnel, and `tls`, the Asio TLS layer over the socket of a TLS upstream
+// (null: none). Over an upstream's TLS the half-close is the socket's (no
+// close_notify is waited for).
 struct TunnelSide {
   Stream stream;
   beast::flat_buffer& buffered;
+  TlsStream* tls = nullptr;
 };
 
 // What the access log and the metrics learn when a tunnel ends.

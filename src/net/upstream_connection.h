@@ -11,14 +11,33 @@
 // watching costs a busy connection no system call. Bytes heard after the
 // connection was taken but before its request started to go out are still
 // unsolicited: the exchange sees heard_early() and does not trust them.
+//
+// A connection to a TLS upstream speaks TLS over its socket from its
+// handshake on, and its watching read goes through TLS too: what TLS 1.3
+// servers send after the handshake (session tickets, key updates) is taken
+// in by OpenSSL and never completes the read, while application data, a
+// close_notify or EOF still do. The socket and the TLS state live in the
+// part shared with the pending read, so that read may end after the
+// connection is gone.
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <tuple>
 
 #include "net/asio_fwd.h"
+#include "net/stream_io.h"
+#include "proxy/upstream_server_metrics.h"
+
+namespace centinela::tls {
+class ClientContext;
+class SessionSlot;
+}  // namespace centinela::tls
 
 namespace centinela::net {
+
+using proxy::TlsFailure;
 
 class UpstreamPool;
 
@@ -32,6 +51,22 @@ class UpstreamConnection {
 
   tcp::socket& socket() { return socket_; }
   beast::flat_buffer& buffer() { return buffer_; }
+  // The TLS layer over socket(); null while (or when) it speaks cleartext.
+  TlsStream* tls() { return tls_; }
+
+  // After the TCP connect: the TLS layer for a server named `host` (SNI and
+  // name verification: tls::ClientContext::prepare), offered the session
+  // kept in `sessions`, which keeps the ones it is given. Returns why the
+  // layer could not be set up, or "". Then handshake() runs it.
+  std::string start_tls(tls::ClientContext& context, std::string_view host,
+                        tls::SessionSlot& sessions);
+  asio::awaitable<std::tuple<boost::system::error_code>> handshake();
+  // Why the handshake that ended with `ec` failed; `detail` gets OpenSSL's
+  // words for the log. `timed_out`: it was cut by connect_timeout.
+  TlsFailure handshake_failure(const boost::system::error_code& ec, bool timed_out,
+                               std::string& detail);
+  // Whether the last handshake resumed a kept session.
+  bool resumed() const;
 
   // Idle in `pool` from now on: the watching read starts (if none is pending).
   void watch(UpstreamPool& pool);
@@ -50,9 +85,10 @@ class UpstreamConnection {
   struct Watch;
   class WatchHandler;
 
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
   std::shared_ptr<Watch> watch_;  // shared with the pending read's handler
+  tcp::socket& socket_;           // in *watch_
+  beast::flat_buffer buffer_;
+  TlsStream* tls_ = nullptr;  // in *watch_
 };
 
 }  // namespace centinela::net

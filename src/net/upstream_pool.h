@@ -13,6 +13,7 @@
 
 #include "net/asio_fwd.h"
 #include "net/upstream_connection.h"
+#include "tls/session_slot.h"
 
 namespace centinela::net {
 
@@ -41,11 +42,17 @@ class UpstreamPool {
   // For a connection's watch: it heard something while idle. Destroys it.
   void evict(const UpstreamConnection& connection);
 
+  // The TLS session kept for the server of this pool key (TLS upstreams),
+  // offered to the next connection to it. Lives as long as the pool.
+  tls::SessionSlot& sessions(const std::string& server) { return sessions_[server]; }
+
  private:
   struct Idle {
     std::unique_ptr<UpstreamConnection> connection;
     SteadyTime since;
   };
+  // Before idle_: outlives the connections whose sessions it receives.
+  std::unordered_map<std::string, tls::SessionSlot> sessions_;
   std::unordered_map<std::string, std::vector<Idle>> idle_;
   bool closed_ = false;
 };

@@ -1,5 +1,7 @@
 #include "net/upstream_try.h"
 
+#include <boost/asio/ssl/error.hpp>
+
 #include "http/response_framing.h"
 #include "net/body_writer.h"
 #include "net/deadline.h"
@@ -9,6 +11,7 @@
 #include "proxy/forward_headers.h"
 #include "proxy/upstream_cluster.h"
 #include "proxy/websocket_upgrade.h"
+#include "tls/client_context.h"
 
 namespace centinela::net {
 namespace {
@@ -22,9 +25,10 @@ double ms_since(SteadyTime t) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count();
 }
 
+// A TLS server that closes without close_notify reads as a truncated stream.
 bool is_disconnect(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe;
+         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
 }
 
 template <typename Parser>
@@ -82,7 +86,7 @@ asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink
 asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::ResponseSink& sink) {
   const auto& config = plan_.cluster.config();
   const SteadyTime begin = SteadyClock::now();
-  if (may_reuse) connection_ = plan_.worker.pool().take(server_.endpoint.text, config.idle_timeout);
+  if (may_reuse) connection_ = plan_.worker.pool().take(server_.pool_key, config.idle_timeout);
   reused_ = connection_ != nullptr;
   if (!reused_) {
     connection_ = std::make_unique<UpstreamConnection>(plan_.worker.io());
@@ -117,7 +121,8 @@ asio::awaitable<TryOutcome> UpstreamTry::connect() {
     server_.metrics.count_connect_error(proxy::ConnectError::other);
     co_return TryOutcome::connect_failed;
   }
-  plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().connect_timeout);
+  const SteadyTime deadline = SteadyClock::now() + plan_.cluster.config().connect_timeout;
+  plan_.watch.arm(socket(), deadline);
   auto [connect_ec] =
       co_await socket().async_connect(tcp::endpoint(address, server_.endpoint.port), use_nothrow);
   plan_.watch.disarm();
@@ -131,7 +136,44 @@ asio::awaitable<TryOutcome> UpstreamTry::connect() {
   socket().set_option(tcp::no_delay(true), ec);
   // Room for a head and a full body chunk: a typical response is one read.
   connection_->buffer().reserve(kReadSize + 4096);
+  if (plan_.cluster.config().tls) {
+    // Without its context (never built) the server is not spoken to at all.
+    tls::ClientContext* context = plan_.cluster.tls();
+    if (context == nullptr) co_return TryOutcome::connect_failed;
+    const TryOutcome shaken = co_await handshake(*context, deadline);
+    co_return shaken;
+  }
   co_return TryOutcome::done;
+}
+
+// The TLS handshake, within what is left of connect_timeout. A failure is
+// the server's, as a refused connection is: counted by reason, logged once
+// per server and reason, and tried elsewhere.
+asio::awaitable<TryOutcome> UpstreamTry::handshake(tls::ClientContext& context,
+                                                   SteadyTime deadline) {
+  tls::SessionSlot& sessions = plan_.worker.pool().sessions(server_.pool_key);
+  const std::string problem = connection_->start_tls(context, server_.endpoint.host, sessions);
+  if (!problem.empty()) {
+    plan_.cluster.count_tls_failure(server_index(), TlsFailure::protocol, problem);
+    co_return TryOutcome::connect_failed;
+  }
+  plan_.watch.arm(socket(), deadline);
+  auto [ec] = co_await connection_->handshake();
+  plan_.watch.disarm();
+  if (!ec) {
+    plan_.cluster.tls_succeeded(server_index());
+    co_return TryOutcome::done;
+  }
+  std::string detail;
+  const TlsFailure failure = connection_->handshake_failure(ec, plan_.watch.fired(), detail);
+  // A session the server would not take is not offered again.
+  sessions.clear();
+  plan_.cluster.count_tls_failure(server_index(), failure, detail);
+  if (failure == TlsFailure::timeout) {
+    server_.metrics.count_connect_error(proxy::ConnectError::timeout);
+    co_return TryOutcome::connect_timeout;
+  }
+  co_return TryOutcome::connect_failed;
 }
 
 // The head goes out with the body's first piece; each piece is read from the
@@ -154,7 +196,7 @@ asio::awaitable<TryOutcome> UpstreamTry::send_request() {
     if (piece.size != 0 || piece.last || !piece.head.empty()) {
       const PieceWrite write(plan_.framing, piece);
       plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
-      auto [ec, n] = co_await write.start(socket());
+      auto [ec, n] = co_await write.start(socket(), tls());
       plan_.watch.disarm();
       bytes_sent_ += n;
       if (ec) co_return TryOutcome::failed_unsent;
@@ -246,7 +288,8 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
       wire::response_framing(head_facts(*response_, head_request));
   wire::BodyDecoder decoder(framing.framing, framing.length, response_body_limits());
   const auto timeout = plan_.cluster.config().timeout;
-  BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout});
+  BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout},
+                    tls());
   const CountConsumed count_body(reader, bytes_received_);
 
   // The first piece is read before the sink sees anything: a body broken
@@ -292,7 +335,7 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   if (clean && framing.reusable && !unclean_ && decoder.done() &&
       connection_->buffer().size() == 0) {
     const auto& config = plan_.cluster.config();
-    plan_.worker.pool().give_back(server_.endpoint.text, std::move(connection_),
+    plan_.worker.pool().give_back(server_.pool_key, std::move(connection_),
                                   config.max_idle_per_worker, config.idle_timeout);
   }
   co_return TryOutcome::done;

@@ -28,6 +28,10 @@ class UpstreamCluster;
 struct UpstreamServer;
 }  // namespace centinela::proxy
 
+namespace centinela::tls {
+class ClientContext;
+}
+
 namespace centinela::net {
 
 class DeadlineWatch;
@@ -99,6 +103,7 @@ class UpstreamTry {
 
   asio::awaitable<TryOutcome> exchange(bool may_reuse, stage::ResponseSink& sink);
   asio::awaitable<TryOutcome> connect();
+  asio::awaitable<TryOutcome> handshake(tls::ClientContext& context, SteadyTime deadline);
   asio::awaitable<TryOutcome> send_request();
   asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
   std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer, std::size_t& parsed);
@@ -110,6 +115,7 @@ class UpstreamTry {
   centinela::http::BodyLimits response_body_limits() const;
   std::span<char> body_space() const { return {body_.data(), body_.size()}; }
   tcp::socket& socket() { return connection_->socket(); }
+  TlsStream* tls() { return connection_->tls(); }
   std::size_t server_index() const;
 
   TryPlan& plan_;

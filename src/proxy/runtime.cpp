@@ -4,8 +4,10 @@
 
 namespace centinela::proxy {
 
-Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous,
-                 const ChainServices& services)
+Runtime::Runtime(
+    std::shared_ptr<const config::Config> config, const Runtime* previous,
+    const ChainServices& services,
+    const std::map<std::string, std::shared_ptr<tls::ClientContext>, std::less<>>& upstream_tls)
     : config_(std::move(config)),
       unmatched_metrics_(
           std::make_unique<RouteMetrics>("no_route", false, config_->admin.live_stats)),
@@ -17,7 +19,9 @@ Runtime::Runtime(std::shared_ptr<const config::Config> config, const Runtime* pr
   std::map<std::string, UpstreamCluster*, std::less<>> by_name;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& [name, upstream] : config_->upstreams) {
-    clusters_.push_back(std::make_unique<UpstreamCluster>(upstream, live));
+    const auto tls = upstream_tls.find(name);
+    clusters_.push_back(std::make_unique<UpstreamCluster>(
+        upstream, live, tls == upstream_tls.end() ? nullptr : tls->second));
     by_name[name] = clusters_.back().get();
     if (previous == nullptr) continue;
     for (const auto& old : previous->clusters_) {

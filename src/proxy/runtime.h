@@ -14,15 +14,24 @@
 #include "proxy/route.h"
 #include "proxy/upstream_cluster.h"
 
+namespace centinela::tls {
+class ClientContext;
+}
+
 namespace centinela::proxy {
 
 class Runtime {
  public:
   // `previous`: the runtime a reload replaces, whose upstream servers' health
   // the new clusters take over (nullptr at start). `services`: what the
-  // routes' stages are built with (proxy/build_chain.h).
+  // routes' stages are built with (proxy/build_chain.h). `upstream_tls`:
+  // the TLS context of each upstream with `tls`, by name
+  // (tls/upstream_contexts.h). An upstream with `tls` left out of it gets
+  // no connection at all, never a cleartext one.
   explicit Runtime(std::shared_ptr<const config::Config> config, const Runtime* previous = nullptr,
-                   const ChainServices& services = {});
+                   const ChainServices& services = {},
+                   const std::map<std::string, std::shared_ptr<tls::ClientContext>, std::less<>>&
+                       upstream_tls = {});
 
   const config::Config& config() const { return *config_; }
 

@@ -31,21 +31,49 @@ std::string resolve_host(const std::string& host) {
   return address;
 }
 
+// Everything a TLS connection was made with, beside the server.
+std::string tls_pool_key(const std::string& server, const config::TlsClientConfig& tls) {
+  std::string key = "tls ";
+  key += server;
+  for (const std::string* part : {&tls.ca, &tls.sni, &tls.client_cert, &tls.client_key}) {
+    key += '\n';
+    key += *part;
+  }
+  key += tls.verify ? "\nverify" : "\nno-verify";
+  return key;
+}
+
 std::int64_t to_ns(SteadyTime t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
 
+void UpstreamCluster::count_tls_failure(std::size_t index, TlsFailure failure,
+                                        std::string_view detail) {
+  const auto kind = static_cast<std::size_t>(failure);
+  if (tls_failures_[kind] != nullptr) tls_failures_[kind]->inc();
+  UpstreamServer& server = servers_[index];
+  const auto logged = static_cast<std::uint8_t>(kind + 1);
+  if (server.tls_failure_logged.exchange(logged, std::memory_order_relaxed) == logged) return;
+  observe::log_event(observe::Level::warn, "TLS handshake with upstream server failed",
+                     {{"upstream", config_.name},
+                      {"server", server.endpoint.text},
+                      {"reason", std::string(tls_failure_name(failure))},
+                      {"detail", std::string(detail)}});
+}
+
 bool UpstreamServer::is_available(SteadyTime now) const {
   return active_healthy.load(std::memory_order_relaxed) &&
          ejected_until_ns.load(std::memory_order_relaxed) <= to_ns(now);
 }
 
-UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config, bool live_stats)
+UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config, bool live_stats,
+                                 std::shared_ptr<tls::ClientContext> tls)
     : config_(config),
       servers_(std::make_unique<UpstreamServer[]>(config.servers.size())),
-      server_count_(config.servers.size()) {
+      server_count_(config.servers.size()),
+      tls_(std::move(tls)) {
   auto& registry = observe::Registry::global();
   for (std::size_t i = 0; i < server_count_; ++i) {
     servers_[i].endpoint = config.servers[i];
@@ -58,6 +86,18 @@ UpstreamCluster::UpstreamCluster(const config::UpstreamConfig& config, bool live
     const bool ipv6 = servers_[i].address.find(':') != std::string::npos;
     servers_[i].address_text = (ipv6 ? "[" + servers_[i].address + "]" : servers_[i].address) +
                                ":" + std::to_string(config.servers[i].port);
+    servers_[i].pool_key = tls_ == nullptr || !config.tls
+                               ? config.servers[i].text
+                               : tls_pool_key(config.servers[i].text, *config.tls);
+  }
+  if (tls_ != nullptr) {
+    for (std::size_t i = 0; i < kTlsFailureKinds; ++i) {
+      tls_failures_[i] = &registry.counter(
+          "centinela_upstream_tls_handshake_failures_total",
+          "TLS handshakes with the upstream's servers that failed, by reason",
+          {{"upstream", config.name},
+           {"reason", std::string(tls_failure_name(static_cast<TlsFailure>(i)))}});
+    }
   }
   duration_ = &registry.histogram("centinela_upstream_duration_seconds",
                                   "Time from sending a request upstream to its complete response",

@@ -15,10 +15,15 @@
 #include "proxy/upstream_server_metrics.h"
 
 namespace centinela::observe {
+class Counter;
 class Gauge;
 class Histogram;
 class LatencyWindows;
 }  // namespace centinela::observe
+
+namespace centinela::tls {
+class ClientContext;
+}
 
 namespace centinela::proxy {
 
@@ -39,6 +44,13 @@ struct UpstreamServer {
   observe::Gauge* healthy_gauge = nullptr;
   UpstreamServerMetrics metrics;
   std::string address_text;  // "ip:port" (IPv6 in brackets), for the access log
+  // What a worker's idle connections to this server are kept under: the
+  // endpoint, plus the TLS settings for a TLS upstream, so that a reload
+  // never hands a connection made under other settings (or in cleartext).
+  std::string pool_key;
+  // The TLS failure last logged for this server (1 + TlsFailure; 0: none
+  // since the last success), so a failing server logs once, not per request.
+  std::atomic<std::uint8_t> tls_failure_logged{0};
 
   bool is_available(SteadyTime now) const;
 };
@@ -46,8 +58,10 @@ struct UpstreamServer {
 class UpstreamCluster {
  public:
   // `live_stats`: record durations for the dashboard and /admin/stats too
-  // (admin.live_stats).
-  explicit UpstreamCluster(const config::UpstreamConfig& config, bool live_stats = true);
+  // (admin.live_stats). `tls`: the context of an upstream with `tls`
+  // (tls/upstream_contexts.h); null for cleartext.
+  explicit UpstreamCluster(const config::UpstreamConfig& config, bool live_stats = true,
+                           std::shared_ptr<tls::ClientContext> tls = nullptr);
 
   const config::UpstreamConfig& config() const { return config_; }
   const std::string& name() const { return config_.name; }
@@ -74,6 +88,18 @@ class UpstreamCluster {
   // the metrics endpoint calls this before it renders.
   void publish_availability(SteadyTime now);
 
+  // The TLS context connections to the servers use; null: cleartext.
+  tls::ClientContext* tls() const { return tls_.get(); }
+  // A handshake with server `index` failed: counted by reason, and logged
+  // unless the last failure logged for it was the same.
+  void count_tls_failure(std::size_t index, TlsFailure failure, std::string_view detail);
+  // A handshake succeeded: the next failure is logged again.
+  void tls_succeeded(std::size_t index) {
+    if (servers_[index].tls_failure_logged.load(std::memory_order_relaxed) != 0) {
+      servers_[index].tls_failure_logged.store(0, std::memory_order_relaxed);
+    }
+  }
+
   observe::Histogram& duration_histogram() { return *duration_; }
   // The same durations for /admin/stats' percentiles and the dashboard;
   // null with admin.live_stats: false.
@@ -86,6 +112,8 @@ class UpstreamCluster {
   std::atomic<std::uint64_t> next_{0};
   observe::Histogram* duration_ = nullptr;
   observe::LatencyWindows* latency_ = nullptr;
+  std::shared_ptr<tls::ClientContext> tls_;
+  observe::Counter* tls_failures_[kTlsFailureKinds] = {};
 };
 
 }  // namespace centinela::proxy

@@ -6,6 +6,22 @@
 
 namespace centinela::proxy {
 
+std::string_view tls_failure_name(TlsFailure failure) {
+  switch (failure) {
+    case TlsFailure::certificate:
+      return "certificate";
+    case TlsFailure::name:
+      return "name";
+    case TlsFailure::protocol:
+      return "protocol";
+    case TlsFailure::closed:
+      return "closed";
+    case TlsFailure::timeout:
+      return "timeout";
+  }
+  return "protocol";
+}
+
 UpstreamServerMetrics UpstreamServerMetrics::make(std::string_view upstream,
                                                   std::string_view server) {
   auto& registry = observe::Registry::global();

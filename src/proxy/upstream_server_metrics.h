@@ -16,6 +16,18 @@ namespace centinela::proxy {
 
 enum class ConnectError : std::uint8_t { refused, timeout, unreachable, other };
 
+// Why a TLS handshake with an upstream server failed (a bounded set, for
+// centinela_upstream_tls_handshake_failures_total's `reason`).
+enum class TlsFailure : std::uint8_t {
+  certificate,  // the chain does not verify (unknown CA, expired, ...)
+  name,         // the certificate is not for the name (or address) asked for
+  protocol,     // no common protocol, a fatal alert, not TLS at all
+  closed,       // the server closed or reset the connection mid-handshake
+  timeout,      // not done within connect_timeout
+};
+inline constexpr std::size_t kTlsFailureKinds = 5;
+std::string_view tls_failure_name(TlsFailure failure);
+
 struct UpstreamServerMetrics {
   observe::Counter* responses[5] = {};       // 1xx .. 5xx
   observe::Counter* connect_errors[4] = {};  // by ConnectError

@@ -1,0 +1,32 @@
+// Reads and writes on a connection that speaks either cleartext or TLS over
+// its socket: `tls` null means the socket itself. Each call returns the
+// operation's awaitable directly (no coroutine frame of its own), so a
+// cleartext connection pays one test of a pointer for TLS being possible.
+#pragma once
+
+#include <span>
+#include <tuple>
+
+#include "net/asio_fwd.h"
+
+namespace boost::asio::ssl {
+template <typename Stream>
+class stream;
+}  // namespace boost::asio::ssl
+
+namespace centinela::net {
+
+// TLS over a socket owned elsewhere (the connection's).
+using TlsStream = asio::ssl::stream<tcp::socket&>;
+
+using IoResult = std::tuple<boost::system::error_code, std::size_t>;
+
+// At least one byte (or an error) into `buffer`.
+asio::awaitable<IoResult> read_some(tcp::socket& socket, TlsStream* tls,
+                                    asio::mutable_buffer buffer);
+// All of `buffers`, in order (TLS puts them into as few records as it can).
+asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls,
+                                    std::span<const asio::const_buffer> buffers);
+asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls, asio::const_buffer buffer);
+
+}  // namespace centinela::net
