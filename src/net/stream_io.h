@@ -1,5 +1,6 @@
 // Reads and writes on a connection that speaks either cleartext or TLS over
-// its socket: `tls` null means the socket itself. Each call returns the
+// its socket: `tls` (an upstream's Asio TLS stream) null means `stream` itself
+// (a socket, or a client's TLS stream). Each call returns the
 // operation's awaitable directly (no coroutine frame of its own), so a
 // cleartext connection pays one test of a pointer for TLS being possible.
 #pragma once
@@ -8,6 +9,7 @@
 #include <tuple>
 
 #include "net/asio_fwd.h"
+#include "net/stream.h"
 
 namespace boost::asio::ssl {
 template <typename Stream>
@@ -22,11 +24,10 @@ using TlsStream = asio::ssl::stream<tcp::socket&>;
 using IoResult = std::tuple<boost::system::error_code, std::size_t>;
 
 // At least one byte (or an error) into `buffer`.
-asio::awaitable<IoResult> read_some(tcp::socket& socket, TlsStream* tls,
-                                    asio::mutable_buffer buffer);
+asio::awaitable<IoResult> read_some(Stream stream, TlsStream* tls, asio::mutable_buffer buffer);
 // All of `buffers`, in order (TLS puts them into as few records as it can).
-asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls,
+asio::awaitable<IoResult> write_all(Stream stream, TlsStream* tls,
                                     std::span<const asio::const_buffer> buffers);
-asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls, asio::const_buffer buffer);
+asio::awaitable<IoResult> write_all(Stream stream, TlsStream* tls, asio::const_buffer buffer);
 
 }  // namespace centinela::net
