@@ -103,6 +103,13 @@ struct Gateway::State {
 
 namespace {
 
+// A reload that cannot go through: counted and logged; the running config stays.
+void reject_reload(observe::Counter& failures, const std::string& error) {
+  failures.inc();
+  observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
+                     {{"error", error}});
+}
+
 unsigned worker_count(const config::Config& config) {
   if (config.server.workers != 0) return config.server.workers;
   const unsigned cores = std::thread::hardware_concurrency();
@@ -348,11 +355,7 @@ void Gateway::State::reload() {
   std::vector<config::ConfigError> warnings;
   auto result = config::load_file(config_path, {}, warnings);
   if (!result.config) {
-    reload_failure->inc();
-    for (const auto& error : result.errors) {
-      observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
-                         {{"error", error.to_string()}});
-    }
+    for (const auto& error : result.errors) reject_reload(*reload_failure, error.to_string());
     return;
   }
   for (const auto& warning : warnings) {
@@ -369,42 +372,23 @@ void Gateway::State::reload() {
   std::vector<config::ConfigError> tls_errors;
   const tls::UpstreamContexts upstream_tls =
       tls::make_upstream_contexts(*next, config_path, tls_errors);
-  if (!tls_errors.empty()) {
-    reload_failure->inc();
-    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
-                       {{"error", tls_errors.front().to_string()}});
-    return;
-  }
+  if (!tls_errors.empty()) return reject_reload(*reload_failure, tls_errors.front().to_string());
   // The WAF's rules again only when they changed (a bad rule file keeps the
   // running config, as a bad config does).
   WafLoad next_waf = load_waf(*next, waf);
-  if (!next_waf.error.empty()) {
-    reload_failure->inc();
-    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
-                       {{"error", "waf rules: " + next_waf.error}});
-    return;
-  }
+  if (!next_waf.error.empty())
+    return reject_reload(*reload_failure, "waf rules: " + next_waf.error);
   // New certificates from their files; a bad one keeps the running config
   // (and its certificates), as a bad config does. Listeners that changed
   // wait for a restart, with their certificates.
   const bool listeners_kept = same_listener_layout(*config, *next);
   TlsListeners next_tls = listeners_kept ? build_tls_listeners(*next) : tls;
-  if (!next_tls.error.empty()) {
-    reload_failure->inc();
-    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
-                       {{"error", next_tls.error}});
-    return;
-  }
+  if (!next_tls.error.empty()) return reject_reload(*reload_failure, next_tls.error);
   // The Redis TLS files again (kept when unchanged); one OpenSSL cannot use
   // keeps the running config.
   std::string redis_tls_error;
   auto next_redis_tls = load_redis_tls(*next, config_path, runtime->redis_tls(), redis_tls_error);
-  if (!redis_tls_error.empty()) {
-    reload_failure->inc();
-    observe::log_event(observe::Level::error, "reload rejected, keeping the running config",
-                       {{"error", redis_tls_error}});
-    return;
-  }
+  if (!redis_tls_error.empty()) return reject_reload(*reload_failure, redis_tls_error);
   tls = std::move(next_tls);
   waf = std::move(next_waf);
   chain_services.waf = waf.engine.get();

@@ -23,11 +23,15 @@ using TlsStream = asio::ssl::stream<tcp::socket&>;
 
 using IoResult = std::tuple<boost::system::error_code, std::size_t>;
 
-// At least one byte (or an error) into `buffer`.
+// At least one byte (or an error) into `buffer`. (`stream` by value: its
+// operations hold the socket and the TLS session, never the handle itself.)
 asio::awaitable<IoResult> read_some(Stream stream, TlsStream* tls, asio::mutable_buffer buffer);
 // All of `buffers`, in order (TLS puts them into as few records as it can).
-asio::awaitable<IoResult> write_all(Stream stream, TlsStream* tls,
+// The write keeps a reference to what it writes to until it completes: a
+// socket, or a Stream that outlives the write (never a temporary).
+asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls,
                                     std::span<const asio::const_buffer> buffers);
-asio::awaitable<IoResult> write_all(Stream stream, TlsStream* tls, asio::const_buffer buffer);
+asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls, asio::const_buffer buffer);
+asio::awaitable<IoResult> write_all(Stream& stream, TlsStream* tls, asio::const_buffer buffer);
 
 }  // namespace centinela::net
