@@ -66,7 +66,7 @@ std::string ClientContext::prepare(SSL* ssl, std::string_view host) const {
   boost::system::error_code ec;
   boost::asio::ip::make_address(std::string(host), ec);
   const bool host_is_ip = !ec;
-  const std::string& name = config_.sni.empty() ? std::string(host) : config_.sni;
+  const std::string name = config_.sni.empty() ? std::string(host) : config_.sni;
   // SNI carries names only (RFC 6066 §3).
   if (!config_.sni.empty() || !host_is_ip) {
     if (SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
