@@ -1,5 +1,5 @@
 // TLS to upstream servers (issue 16, point 4), against nginx speaking TLS 1.3
-// with certificates the test makes (test_pki.h): verification by CA, name and
+// with certificates the test makes (openssl_pki.h): verification by CA, name and
 // address, the system CAs by default, client certificates, pooled connections
 // and resumed sessions, handshake failures as upstream failures, health
 // checks over TLS, and the config's errors.
@@ -14,8 +14,8 @@
 #include "child_process.h"
 #include "gateway_fixture.h"
 #include "nginx_tls_origin.h"
+#include "openssl_pki.h"
 #include "raw_origin.h"
-#include "test_pki.h"
 
 namespace itest {
 namespace {
@@ -68,10 +68,7 @@ std::string address_of(const RawOrigin& origin) {
 
 class UpstreamTlsTest : public GatewayTest {
  protected:
-  void SetUp() override {
-    pki_ = make_test_pki(dir_);
-    ASSERT_TRUE(pki_.error.empty()) << pki_.error;
-  }
+  void SetUp() override { ASSERT_TRUE(pki_.ok()) << pki_.error(); }
 
   void TearDown() override {
     if (HasFailure() && nginx_)
@@ -82,7 +79,7 @@ class UpstreamTlsTest : public GatewayTest {
   ::testing::AssertionResult start_nginx(const std::string& client_ca = "") {
     nginx_ = std::make_unique<NginxTlsOrigin>(
         dir_, nginx_port_.port(),
-        NginxTlsOptions{pki_.server_cert, pki_.server_key, "TLSv1.3", client_ca});
+        NginxTlsOptions{pki_.server_cert(), pki_.server_key(), "TLSv1.3", client_ca});
     return nginx_->start();
   }
 
@@ -94,7 +91,7 @@ class UpstreamTlsTest : public GatewayTest {
         upstream_yaml({nginx_address()}, "tls: " + tls + (extra.empty() ? "" : ", " + extra));
   }
 
-  std::string ca_only() const { return "{ca: \"" + pki_.ca + "\"}"; }
+  std::string ca_only() const { return "{ca: \"" + pki_.ca() + "\"}"; }
 
   double tls_failures(const std::string& reason, const std::string& upstream = "api") {
     return metric("centinela_upstream_tls_handshake_failures_total",
@@ -103,7 +100,7 @@ class UpstreamTlsTest : public GatewayTest {
   }
 
   ReservedPort nginx_port_;
-  TestPki pki_;
+  OpensslPki pki_;
   std::unique_ptr<NginxTlsOrigin> nginx_;
 };
 
@@ -120,7 +117,7 @@ TEST_F(UpstreamTlsTest, TheConfiguredCaVerifiesTheServerByAddress) {
 
 TEST_F(UpstreamTlsTest, TheConfiguredCaVerifiesTheServerBySni) {
   ASSERT_TRUE(start_nginx());
-  use_tls("{ca: \"" + pki_.ca + "\", sni: localhost}");
+  use_tls("{ca: \"" + pki_.ca() + "\", sni: localhost}");
   ASSERT_TRUE(start_gateway());
   const HttpResponse response = get("/hello");
   ASSERT_EQ(response.status, 200) << response.error << response.body;
@@ -150,7 +147,7 @@ TEST_F(UpstreamTlsTest, TheSystemCasRefuseAPrivateCaAndTheReasonIsLoggedOnce) {
 
 TEST_F(UpstreamTlsTest, ACertificateForAnotherNameIsRefused) {
   ASSERT_TRUE(start_nginx());
-  use_tls("{ca: \"" + pki_.ca + "\", sni: other.example}");
+  use_tls("{ca: \"" + pki_.ca() + "\", sni: other.example}");
   ASSERT_TRUE(start_gateway());
   EXPECT_TRUE(is_gateway_error(get("/hello"), 502, "BAD_GATEWAY"));
   EXPECT_EQ(tls_failures("name"), 1);
@@ -167,10 +164,10 @@ TEST_F(UpstreamTlsTest, VerifyFalseTakesAnyCertificate) {
 }
 
 TEST_F(UpstreamTlsTest, AClientCertificateIsPresentedToAnOriginThatRequiresOne) {
-  ASSERT_TRUE(start_nginx(pki_.ca));
+  ASSERT_TRUE(start_nginx(pki_.ca()));
   config_.upstreams["with_cert"] = upstream_yaml(
-      {nginx_address()}, "tls: {ca: \"" + pki_.ca + "\", client_cert: \"" + pki_.client_cert +
-                             "\", client_key: \"" + pki_.client_key + "\"}");
+      {nginx_address()}, "tls: {ca: \"" + pki_.ca() + "\", client_cert: \"" + pki_.client_cert() +
+                             "\", client_key: \"" + pki_.client_key() + "\"}");
   use_tls(ca_only());
   config_.routes = {R"({match: {prefix: "/with"}, upstream: with_cert})",
                     R"({match: {prefix: "/"}, upstream: api})"};
@@ -283,7 +280,7 @@ TEST_F(UpstreamTlsTest, HealthChecksSpeakTlsAndVerify) {
 // the running config (and its TLS contexts) serving.
 TEST_F(UpstreamTlsTest, AReloadWithACaThatDoesNotLoadKeepsTheRunningConfig) {
   ASSERT_TRUE(start_nginx());
-  const std::string ca = dir_.write("reloaded-ca.pem", read_file(pki_.ca));
+  const std::string ca = dir_.write("reloaded-ca.pem", read_file(pki_.ca()));
   use_tls("{ca: \"" + ca + "\"}");
   ASSERT_TRUE(start_gateway());
   ASSERT_EQ(get("/before").status, 200);
@@ -307,7 +304,7 @@ TEST_F(UpstreamTlsTest, CheckReportsTlsSettingsThatCannotWork) {
   };
   const std::string at = config_path() + ":";
 
-  CommandResult result = check_with("{client_cert: \"" + pki_.client_cert + "\"}");
+  CommandResult result = check_with("{client_cert: \"" + pki_.client_cert() + "\"}");
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.output().find(at), std::string::npos) << result.output();
   EXPECT_NE(result.output().find("`client_cert` and `client_key` go together"), std::string::npos)
@@ -328,12 +325,12 @@ TEST_F(UpstreamTlsTest, CheckReportsTlsSettingsThatCannotWork) {
   EXPECT_NE(result.output().find(at), std::string::npos) << result.output();
   EXPECT_NE(result.output().find("cannot load CA file"), std::string::npos) << result.output();
 
-  result = check_with("{client_cert: \"" + pki_.client_cert + "\", client_key: \"" +
-                      pki_.server_key + "\"}");
+  result = check_with("{client_cert: \"" + pki_.client_cert() + "\", client_key: \"" +
+                      pki_.server_key() + "\"}");
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.output().find("cannot load client key"), std::string::npos) << result.output();
 
-  result = check_with("{ca: \"" + pki_.ca + "\", sni: \"127.0.0.1\"}");
+  result = check_with("{ca: \"" + pki_.ca() + "\", sni: \"127.0.0.1\"}");
   EXPECT_NE(result.exit_code, 0);
   EXPECT_NE(result.output().find("is not a host name"), std::string::npos) << result.output();
 
