@@ -1,5 +1,3 @@
-#include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include "config/address.h"
@@ -29,42 +27,6 @@ std::string parse_user_info(std::string_view user_info, RedisConfig& out) {
   out.username = *user == "default" ? std::string() : std::move(*user);
   out.password = std::move(*password);
   return {};
-}
-
-// `redis.tls`: how to verify the server and what to present to it. Paths are
-// taken from the config file's directory and must be readable; whether they
-// hold what they should is checked when the TLS context is built (check,
-// start, reload), reported at the `tls:` line.
-void read_redis_tls(ErrorList& errors, const YAML::Node& node, TlsClientConfig& out) {
-  out.line = node.Mark().line + 1;
-  MapFields fields(errors, node, "redis.tls", {"verify", "ca", "sni", "client_cert", "client_key"});
-  fields.read("verify", out.verify);
-  fields.read("sni", out.sni);
-  for (auto [key, path] : {std::pair{"ca", &out.ca}, std::pair{"client_cert", &out.client_cert},
-                           std::pair{"client_key", &out.client_key}}) {
-    const YAML::Node* value = fields.find(key);
-    if (value == nullptr) continue;
-    auto text = read_string(errors, *value, fields.path_of(key));
-    if (!text) continue;
-    if (text->empty()) {
-      errors.add(*value, fields.path_of(key) + ": empty path");
-      continue;
-    }
-    *path = resolve_beside(errors.file(), *text).string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(*path, ec)) {
-      errors.add(*value, fields.path_of(key) + ": '" + *path + "' is a directory");
-    } else if (!std::ifstream(*path)) {
-      errors.add(*value, fields.path_of(key) + ": cannot open '" + *path + "'");
-    }
-  }
-  if (out.client_cert.empty() != out.client_key.empty() && fields.is_map()) {
-    errors.add(node, out.client_cert.empty() ? "redis.tls: client_key needs client_cert"
-                                             : "redis.tls: client_cert needs client_key");
-  }
-  if (!out.verify && !out.ca.empty()) {
-    errors.add(node, "redis.tls: ca is unused with verify: false");
-  }
 }
 
 }  // namespace
@@ -136,8 +98,10 @@ void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out) {
       // never quietly encrypted (or the reverse).
       if (!out.tls) {
         errors.add(*tls, "redis.tls: needs a rediss:// url (redis.url: rediss://host:port)");
+      } else if (is_switched_off(*tls)) {
+        errors.add(*tls, "redis.tls: false contradicts the rediss:// url");
       } else {
-        read_redis_tls(errors, *tls, *out.tls);
+        read_tls_client(errors, *tls, "redis.tls", out.tls);
       }
     }
     if (const YAML::Node* file = fields.find("password_file")) {

@@ -25,6 +25,10 @@ void read_log(ErrorList& errors, const YAML::Node& node, LogConfig& out);
 void read_rotate(ErrorList& errors, const YAML::Node& node, const std::string& path,
                  RotateConfig& out);
 void read_redis(ErrorList& errors, const YAML::Node& node, RedisConfig& out);
+// `tls: true` (every default), `tls: false` (none), or {verify, ca, sni,
+// client_cert, client_key}; files resolved beside the config and readable.
+void read_tls_client(ErrorList& errors, const YAML::Node& node, const std::string& path,
+                     std::optional<TlsClientConfig>& out);
 void read_upstreams(ErrorList& errors, const YAML::Node& node,
                     std::map<std::string, UpstreamConfig>& out);
 // Route upstreams must name one of `upstreams`.

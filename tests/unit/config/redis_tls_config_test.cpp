@@ -101,10 +101,12 @@ TEST(RedisTlsConfig, ErrorsNameTheLine) {
             Problems{"t.yaml:3:13: redis.tls.ca: cannot open '/nonexistent/ca.pem'"});
   EXPECT_EQ(problems("redis:\n  url: rediss://127.0.0.1\n  tls: {ca: /}\n"),
             Problems{"t.yaml:3:13: redis.tls.ca: '/' is a directory"});
-  EXPECT_EQ(problems("redis:\n  url: rediss://127.0.0.1\n  tls: {client_cert: /dev/null}\n"),
-            Problems{"t.yaml:3:8: redis.tls: client_cert needs client_key"});
-  EXPECT_EQ(problems("redis:\n  url: rediss://127.0.0.1\n  tls: {client_key: /dev/null}\n"),
-            Problems{"t.yaml:3:8: redis.tls: client_key needs client_cert"});
+  EXPECT_EQ(
+      problems("redis:\n  url: rediss://127.0.0.1\n  tls: {client_cert: /dev/null}\n"),
+      Problems{"t.yaml:3:8: redis.tls: `client_cert` and `client_key` go together (PEM files)"});
+  EXPECT_EQ(
+      problems("redis:\n  url: rediss://127.0.0.1\n  tls: {client_key: /dev/null}\n"),
+      Problems{"t.yaml:3:8: redis.tls: `client_cert` and `client_key` go together (PEM files)"});
   EXPECT_EQ(
       problems("redis:\n  url: rediss://127.0.0.1\n  tls: {verify: maybe}\n"),
       Problems{"t.yaml:3:17: redis.tls.verify: expected a boolean (true or false), got 'maybe'"});
@@ -134,6 +136,17 @@ TEST(RedisTlsConfig, EffectiveConfigMasksTheUserAndPassword) {
   EXPECT_NE(yaml.find("rediss://***:***@127.0.0.1:6390/1"), std::string::npos) << yaml;
   EXPECT_NE(yaml.find(dir.path("ca.pem")), std::string::npos) << yaml;
   EXPECT_NE(yaml.find("redis.internal"), std::string::npos) << yaml;
+}
+
+// redis.tls is read like upstreams.NAME.tls: `true` for the defaults, SNI a
+// host name; `false` cannot turn off what the rediss:// scheme asked for.
+TEST(RedisTlsConfig, ReadLikeUpstreamTls) {
+  EXPECT_EQ(problems("redis:\n  url: rediss://127.0.0.1\n  tls: true\n"), Problems{});
+  EXPECT_EQ(problems("redis:\n  url: rediss://127.0.0.1\n  tls: false\n"),
+            Problems{"t.yaml:3:8: redis.tls: false contradicts the rediss:// url"});
+  EXPECT_EQ(problems("redis:\n  url: rediss://127.0.0.1\n  tls: {sni: 10.0.0.1}\n"),
+            Problems{"t.yaml:3:14: redis.tls.sni: '10.0.0.1' is not a host name (SNI carries "
+                     "names, not addresses)"});
 }
 
 }  // namespace
