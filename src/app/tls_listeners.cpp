@@ -12,7 +12,8 @@ TlsListeners build_tls_listeners(const config::Config& config) {
       continue;
     }
     std::string error;
-    auto context = tls::ServerContext::make(*listener.tls, listener.endpoint.text, error);
+    auto context =
+        tls::ServerContext::make(*listener.tls, listener.endpoint.text, listener.http2, error);
     if (!context) {
       out.error =
           "server.listen[" + std::to_string(i) + "] (" + listener.endpoint.text + ") tls: " + error;
@@ -48,7 +49,8 @@ TlsCheck check_tls_listeners(const config::Config& config, const std::string& co
     const std::string where = config_path + ":" + std::to_string(tls.line) + ": server.listen[" +
                               std::to_string(i) + "].tls: ";
     std::string error;
-    const auto context = tls::ServerContext::make(tls, listeners[i].endpoint.text, error);
+    const auto context =
+        tls::ServerContext::make(tls, listeners[i].endpoint.text, listeners[i].http2, error);
     if (!context) {
       out.errors.push_back(where + error);
       continue;

@@ -22,10 +22,11 @@ bool dropped(std::string_view name) {
 
 nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
                    std::size_t value_size) {
-  // NO_COPY_NAME/VALUE: the frame is packed while `out` and the response live.
+  // Copied by nghttp2 when the response is submitted: the HEADERS frame may
+  // be packed after the request's arena, which holds the values, is gone.
   return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
                     reinterpret_cast<std::uint8_t*>(const_cast<char*>(value)), name_size,
-                    value_size, NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE};
+                    value_size, NGHTTP2_NV_FLAG_NONE};
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // A response head as the stages left it, made into the name/value list of an
 // HTTP/2 HEADERS frame: :status first, names lower-cased (RFC 9113 §8.2.1),
 // connection-specific fields dropped (§8.2.2), content-length from the known
-// length. The list points into `ResponseNv`'s own storage and the response's.
+// length. The list points into `ResponseNv`'s own storage and the response's,
+// valid until nghttp2_submit_response copies it.
 #pragma once
 
 #include <nghttp2/nghttp2.h>

@@ -4,6 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "http/http2_preface.h"
+#include "net/h2_connection.h"
 #include "net/request_slot.h"
 #include "net/serve_request.h"
 #include "net/tls_accept.h"
@@ -123,6 +125,30 @@ Wait end_wait(ClientConnection& c, beast::flat_buffer& buffer, boost::system::er
   return quiet && !c.worker.draining() ? Wait::park : Wait::close;
 }
 
+std::string_view as_view(const beast::flat_buffer& buffer) {
+  auto data = buffer.data();
+  return {static_cast<const char*>(data.data()), data.size()};
+}
+
+// On a cleartext listener with http2: whether the client opened with the
+// HTTP/2 preface (prior knowledge). The first byte that differs settles it;
+// the head's timeout bounds the wait for the rest. Null: the connection
+// failed meanwhile.
+asio::awaitable<std::optional<centinela::http::PrefaceMatch>> sniff_preface(
+    ClientConnection& c, beast::flat_buffer& buffer) {
+  const SteadyTime deadline =
+      SteadyClock::now() + c.worker.runtime()->config().server.limits.header_timeout;
+  for (;;) {
+    const centinela::http::PrefaceMatch match = centinela::http::classify_preface(as_view(buffer));
+    if (match != centinela::http::PrefaceMatch::need_more) co_return match;
+    c.watch.arm(c.socket, deadline);
+    auto [ec, n] = co_await c.socket.async_read_some(buffer.prepare(kReadChunk), use_nothrow);
+    c.watch.disarm();
+    if (ec) co_return std::nullopt;
+    buffer.commit(n);
+  }
+}
+
 asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
   ClientConnection& c = *connection;
   SlotPool::Lease slot = c.worker.slots().take();
@@ -147,6 +173,18 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
         co_return;
       }
     }
+    if (c.h2c && c.requests == 0) {
+      const auto match = co_await sniff_preface(c, slot->buffer);
+      if (!match) break;
+      if (*match == centinela::http::PrefaceMatch::http2) {
+        std::string received(as_view(slot->buffer));
+        slot->buffer.clear();
+        slot.release();
+        co_await serve_h2(std::move(connection), std::move(received));
+        co_return;
+      }
+      c.h2c = false;  // HTTP/1.1 on this connection from now on
+    }
     served = co_await serve_request(c, *slot);
     if (served != Served::keep_alive) break;
   }
@@ -164,6 +202,10 @@ asio::awaitable<void> accept_tls_then_serve(std::unique_ptr<ClientConnection> co
   if (!accepted) {
     boost::system::error_code ignored;
     c.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
+  if (c.tls->facts().h2) {
+    co_await serve_h2(std::move(connection), {});
     co_return;
   }
   co_await serve(std::move(connection));
@@ -204,6 +246,8 @@ void start_client(Worker& worker, tcp::socket socket, std::size_t listener) {
   connection->peer = to_v6_bytes(peer.address());
   connection->peer_text = security::format_ip(connection->peer);
   connection->listener = static_cast<std::uint16_t>(listener);
+  const auto& listeners = worker.runtime()->config().server.listen;
+  const bool http2 = listener < listeners.size() && listeners[listener].http2;
   if (const std::shared_ptr<const tls::ServerContext>& context = worker.tls_context(listener)) {
     // OpenSSL reads and writes the socket itself: it must never block.
     connection->socket.non_blocking(true, ec);
@@ -213,6 +257,7 @@ void start_client(Worker& worker, tcp::socket socket, std::size_t listener) {
     asio::co_spawn(worker.io(), accept_tls_then_serve(std::move(connection)), asio::detached);
     return;
   }
+  connection->h2c = http2;
   asio::co_spawn(worker.io(), serve(std::move(connection)), asio::detached);
 }
 

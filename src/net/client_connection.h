@@ -52,7 +52,8 @@ struct ClientConnection {
   bool woken = false;                   // parked at least once
   SteadyTime idle_until{};              // while waiting for the next request
   std::uint16_t listener = 0;           // its listener's index in server.listen
-  std::unique_ptr<tls::Session> tls;    // on a TLS listener; null for cleartext
+  bool h2c = false;  // a cleartext listener with http2: prior knowledge is served as HTTP/2
+  std::unique_ptr<tls::Session> tls;  // on a TLS listener; null for cleartext
 
   // What requests are read from and answers written to.
   Stream stream() { return Stream(socket, tls.get()); }

@@ -86,18 +86,15 @@ std::time_t not_after(X509* certificate) {
   return timegm(&when);
 }
 
-// ALPN: http/1.1 for now. HTTP/2 is offered here (first, when the client
-// offers it) once it is served: never announce a protocol the listener
-// does not speak.
-constexpr bool kOfferH2 = false;
-
+// ALPN: h2 first on a listener with `http2: true` (its argument non-null),
+// then http/1.1: never announce a protocol the listener does not speak.
 int select_alpn(SSL*, const unsigned char** out, unsigned char* out_size, const unsigned char* in,
-                unsigned int in_size, void*) {
+                unsigned int in_size, void* offer_h2) {
   static constexpr unsigned char kH2[] = {2, 'h', '2'};
   static constexpr unsigned char kHttp11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
   unsigned char* selected = nullptr;
-  if (kOfferH2 && SSL_select_next_proto(&selected, out_size, kH2, sizeof kH2, in, in_size) ==
-                      OPENSSL_NPN_NEGOTIATED) {
+  if (offer_h2 != nullptr && SSL_select_next_proto(&selected, out_size, kH2, sizeof kH2, in,
+                                                   in_size) == OPENSSL_NPN_NEGOTIATED) {
     *out = selected;
     return SSL_TLSEXT_ERR_OK;
   }
@@ -109,7 +106,8 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_size, const 
   return SSL_TLSEXT_ERR_NOACK;  // nothing in common: go on without ALPN
 }
 
-bool configure(SSL_CTX* ctx, const config::ListenerTlsConfig& cfg, std::string& error) {
+bool configure(SSL_CTX* ctx, const config::ListenerTlsConfig& cfg, bool offer_h2,
+               std::string& error) {
   SSL_CTX_set_min_proto_version(ctx, cfg.min_version == "1.3" ? TLS1_3_VERSION : TLS1_2_VERSION);
   SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -137,7 +135,8 @@ bool configure(SSL_CTX* ctx, const config::ListenerTlsConfig& cfg, std::string& 
     SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
     SSL_CTX_set_num_tickets(ctx, 0);
   }
-  SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
+  // Any non-null argument means "offer h2".
+  SSL_CTX_set_alpn_select_cb(ctx, select_alpn, offer_h2 ? ctx : nullptr);
   if (cfg.client_auth != config::ClientAuth::none) {
     if (SSL_CTX_load_verify_locations(ctx, cfg.client_ca.c_str(), nullptr) != 1) {
       error = "cannot load client_ca " + cfg.client_ca + ": " + last_openssl_error();
@@ -208,7 +207,7 @@ HandshakeFailure classify_failure(int ssl_error) {
 ServerContext::~ServerContext() { SSL_CTX_free(ctx_); }
 
 std::shared_ptr<ServerContext> ServerContext::make(const config::ListenerTlsConfig& cfg,
-                                                   const std::string& listener,
+                                                   const std::string& listener, bool offer_h2,
                                                    std::string& error) {
   std::shared_ptr<ServerContext> made(new ServerContext());
   ERR_clear_error();
@@ -232,7 +231,7 @@ std::shared_ptr<ServerContext> ServerContext::make(const config::ListenerTlsConf
     error = "cannot use certificate " + cfg.certificates.front().cert + ": " + last_openssl_error();
     return nullptr;
   }
-  if (!configure(made->ctx_, cfg, error)) return nullptr;
+  if (!configure(made->ctx_, cfg, offer_h2, error)) return nullptr;
   SSL_CTX_set_cert_cb(made->ctx_, select_certificate, made.get());
 
   auto& registry = observe::Registry::global();

@@ -52,9 +52,10 @@ class ServerContext {
  public:
   // The context for a listener (`listener` names it in metrics: its
   // address as written), or null with `error` saying which file or setting is
-  // wrong and why.
+  // wrong and why. `offer_h2`: ALPN offers h2 before http/1.1.
   static std::shared_ptr<ServerContext> make(const config::ListenerTlsConfig& cfg,
-                                             const std::string& listener, std::string& error);
+                                             const std::string& listener, bool offer_h2,
+                                             std::string& error);
   ~ServerContext();
   ServerContext(const ServerContext&) = delete;
   ServerContext& operator=(const ServerContext&) = delete;

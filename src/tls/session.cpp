@@ -30,6 +30,10 @@ void Session::learn_facts() {
   }
   if (const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) facts_.sni = name;
   facts_.resumed = SSL_session_reused(ssl) == 1;
+  const unsigned char* alpn = nullptr;
+  unsigned int alpn_size = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_size);
+  facts_.h2 = alpn_size == 2 && alpn[0] == 'h' && alpn[1] == '2';
   // Only a certificate that verified: with client_auth the handshake fails
   // otherwise, so one present here is one the client_ca vouches for.
   if (X509* peer = SSL_get0_peer_certificate(ssl);

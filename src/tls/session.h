@@ -25,6 +25,7 @@ struct SessionFacts {
   std::string sni;             // the server name the client asked for ("" when none)
   std::string client_subject;  // the verified client certificate's subject (RFC 2253), mTLS
   bool resumed = false;
+  bool h2 = false;  // ALPN chose HTTP/2
 };
 
 class Session {

@@ -1,0 +1,377 @@
+#include "net/h2_connection.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/write.hpp>
+#include <vector>
+
+#include "config/config.h"
+#include "http/http2_fields.h"
+#include "net/client_connection.h"
+#include "net/h2_stream.h"
+#include "net/worker.h"
+#include "proxy/runtime.h"
+
+namespace centinela::net {
+namespace {
+
+constexpr std::size_t kReadSize = 16 * 1024;
+// What the writer gathers from nghttp2 before a write: frames are small, a
+// system call each would cost more than the copy.
+constexpr std::size_t kWriteBatch = 64 * 1024;
+// The connection's receive window (the streams' is SessionBounds'): what a
+// client may have sent of all its request bodies before the pipeline read it.
+constexpr std::int32_t kConnectionWindow = 1024 * 1024;
+
+const h2::SessionBounds& bounds() {
+  static const h2::SessionBounds defaults;
+  return defaults;
+}
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now().time_since_epoch())
+          .count());
+}
+
+std::string_view as_view(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+// Hands `size` bytes of DATA back to the windows: the stream's while it is
+// open, the connection's in any case.
+void give_back(nghttp2_session* session, std::int32_t id, std::size_t size) {
+  if (size == 0) return;
+  if (nghttp2_session_consume(session, id, size) != 0) {
+    nghttp2_session_consume_connection(session, size);
+  }
+}
+
+}  // namespace
+
+// nghttp2's callbacks, with the connection as user data.
+struct H2Callbacks {
+  static H2Connection& self(void* user_data) { return *static_cast<H2Connection*>(user_data); }
+
+  static H2Stream* stream_of(nghttp2_session* session, std::int32_t id) {
+    return static_cast<H2Stream*>(nghttp2_session_get_stream_user_data(session, id));
+  }
+
+  static int on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame,
+                              void* user_data) {
+    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+    H2Connection& h2 = self(user_data);
+    // A stream the client reset still runs until its upstream answers: those
+    // count against the bound too.
+    if (h2.running_ >= bounds().max_concurrent_streams) {
+      nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
+                                NGHTTP2_REFUSED_STREAM);
+      return 0;
+    }
+    h2.start_stream(frame->hd.stream_id);
+    return 0;
+  }
+
+  static int on_header(nghttp2_session* session, const nghttp2_frame* frame,
+                       const std::uint8_t* name, std::size_t name_size, const std::uint8_t* value,
+                       std::size_t value_size, std::uint8_t /*flags*/, void* /*user_data*/) {
+    H2Stream* stream = stream_of(session, frame->hd.stream_id);
+    if (stream == nullptr || frame->hd.type != NGHTTP2_HEADERS) return 0;
+    const std::string_view n = as_view(name, name_size);
+    const std::string_view v = as_view(value, value_size);
+    if (frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+      stream->head_bytes += name_size + value_size + 4;
+      stream->builder.add(n, v);  // a malformed block is refused when it ends
+      return 0;
+    }
+    // Trailers: vetted like any field, then dropped (the upstream request's
+    // body is framed by length or chunks without them).
+    if (!n.empty() && n.front() == ':') return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    if (centinela::http::check_http2_field(n, v) != centinela::http::Http2FieldVerdict::ok) {
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    }
+    return 0;
+  }
+
+  static int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
+    H2Connection& h2 = self(user_data);
+    if (!h2.flood_.on_frame(*frame, now_ms())) return h2::FloodGuard::refuse(session);
+    if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
+    H2Stream* stream = stream_of(session, frame->hd.stream_id);
+    if (stream == nullptr) return 0;
+    const bool ends = (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+    if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
+      stream->body_ended = ends;
+      stream->body_absent = ends;
+      h2.spawn_stream(*stream);
+      return 0;
+    }
+    if (ends) {
+      stream->body_ended = true;
+      stream->notify();
+    }
+    return 0;
+  }
+
+  static int on_data_chunk(nghttp2_session* session, std::uint8_t /*flags*/, std::int32_t id,
+                           const std::uint8_t* data, std::size_t size, void* /*user_data*/) {
+    H2Stream* stream = stream_of(session, id);
+    if (stream == nullptr || !stream->running) {
+      give_back(session, id, size);  // nobody will read it
+      return 0;
+    }
+    stream->body.append(reinterpret_cast<const char*>(data), size);
+    stream->body_received += size;
+    stream->notify();
+    return 0;
+  }
+
+  static int on_stream_close(nghttp2_session* /*session*/, std::int32_t id,
+                             std::uint32_t /*error_code*/, void* user_data) {
+    H2Connection& h2 = self(user_data);
+    auto it = h2.streams_.find(id);
+    if (it == h2.streams_.end()) return 0;
+    H2Stream& stream = *it->second;
+    stream.closed = true;
+    stream.released = true;
+    if (stream.running) {
+      stream.notify();
+    } else {
+      h2.erase_stream(id);
+    }
+    h2.stream_closed();
+    return 0;
+  }
+
+  static nghttp2_session_callbacks* make() {
+    nghttp2_session_callbacks* callbacks = nullptr;
+    if (nghttp2_session_callbacks_new(&callbacks) != 0) throw std::bad_alloc();
+    nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks, on_begin_headers);
+    nghttp2_session_callbacks_set_on_header_callback(callbacks, on_header);
+    nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
+    nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+    return callbacks;
+  }
+
+  // Made once: the callbacks are the same for every connection.
+  static const nghttp2_session_callbacks& all() {
+    static const std::unique_ptr<nghttp2_session_callbacks, void (*)(nghttp2_session_callbacks*)>
+        callbacks(make(), nghttp2_session_callbacks_del);
+    return *callbacks;
+  }
+};
+
+H2Connection::H2Connection(ClientConnection& connection)
+    : c_(connection),
+      flood_(h2::FloodBounds{}),
+      write_wake_(connection.worker.io()),
+      done_wake_(connection.worker.io()),
+      write_watch_(connection.worker.sweeper()) {
+  session_ = h2::make_server_session(H2Callbacks::all(), this, bounds());
+  nghttp2_session_set_local_window_size(session_.get(), NGHTTP2_FLAG_NONE, 0, kConnectionWindow);
+}
+
+H2Connection::~H2Connection() {
+  // The streams first: the session's deletion finds none to call back about.
+  streams_.clear();
+  session_.reset();
+}
+
+const config::Limits& H2Connection::limits() const {
+  return c_.worker.runtime()->config().server.limits;
+}
+
+H2Stream* H2Connection::start_stream(std::int32_t id) {
+  auto stream = std::make_unique<H2Stream>(*this, id, bounds().max_header_list_size);
+  H2Stream* raw = stream.get();
+  streams_.emplace(id, std::move(stream));
+  nghttp2_session_set_stream_user_data(session_.get(), id, raw);
+  ++open_streams_;
+  // A draining worker takes this stream and tells the client it takes no
+  // more (the reader may not have been woken by the drain yet).
+  if (c_.worker.draining()) go_away(NGHTTP2_NO_ERROR);
+  return raw;
+}
+
+void H2Connection::spawn_stream(H2Stream& stream) {
+  const h2::HeadResult verdict = stream.builder.finish();
+  stream.verdict = verdict;
+  if (verdict.verdict == h2::HeadVerdict::malformed) {
+    // A stream error (RFC 9113 §8.1.1): nothing is answered.
+    nghttp2_submit_rst_stream(session_.get(), NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_PROTOCOL_ERROR);
+    return;
+  }
+  stream.running = true;
+  ++running_;
+  asio::co_spawn(c_.worker.io(), serve_h2_stream(stream), asio::detached);
+}
+
+void H2Connection::stream_served(H2Stream& stream) {
+  stream.running = false;
+  --running_;
+  if (stream.released) {
+    erase_stream(stream.id);
+  } else if (!stream.closed) {
+    give_back(session_.get(), stream.id, stream.unread_body());
+    stream.body.clear();
+    stream.body_read = 0;
+    // The response is whole (or was reset) while the client still sends:
+    // it may stop (RFC 9113 §8.1).
+    if (!stream.body_ended) {
+      nghttp2_submit_rst_stream(session_.get(), NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_NO_ERROR);
+    }
+  }
+  flush_soon();
+  became_idle_maybe();
+  if (running_ == 0) done_wake_.cancel();
+}
+
+void H2Connection::stream_closed() {
+  --open_streams_;
+  became_idle_maybe();
+}
+
+void H2Connection::became_idle_maybe() {
+  if (running_ != 0 || open_streams_ != 0) return;
+  if (goaway_sent_) {
+    // Drained: every stream GOAWAY let finish is done.
+    stopping_ = true;
+    boost::system::error_code ignored;
+    c_.socket.cancel(ignored);
+    return;
+  }
+  // The reader waits for the next stream from now on with the idle timeout.
+  last_activity_ = SteadyClock::now();
+  c_.watch.arm(c_.socket, last_activity_ + limits().idle_timeout);
+}
+
+void H2Connection::erase_stream(std::int32_t id) { streams_.erase(id); }
+
+void H2Connection::go_away(std::uint32_t error_code) {
+  if (goaway_sent_) return;
+  goaway_sent_ = true;
+  nghttp2_submit_goaway(session_.get(), NGHTTP2_FLAG_NONE,
+                        nghttp2_session_get_last_proc_stream_id(session_.get()), error_code,
+                        nullptr, 0);
+  flush_soon();
+}
+
+// The streams' coroutines learn the client is gone; the streams themselves
+// go with the connection (nghttp2 may still hold pointers to them).
+void H2Connection::end_all_streams() {
+  for (auto& [id, stream] : streams_) {
+    stream->closed = true;
+    if (stream->running) stream->notify();
+  }
+}
+
+bool H2Connection::receive(const std::uint8_t* data, std::size_t size) {
+  const auto consumed = nghttp2_session_mem_recv(session_.get(), data, size);
+  if (consumed < 0) {
+    // A connection error nghttp2 could not answer itself (a bad preface,
+    // a flood it bounds): GOAWAY, then the close.
+    nghttp2_session_terminate_session(session_.get(), NGHTTP2_PROTOCOL_ERROR);
+    goaway_sent_ = true;
+    return false;
+  }
+  return nghttp2_session_want_read(session_.get()) != 0;
+}
+
+asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
+  last_activity_ = SteadyClock::now();
+  if (!received.empty() &&
+      !receive(reinterpret_cast<const std::uint8_t*>(received.data()), received.size())) {
+    co_return;
+  }
+  flush_soon();
+  std::vector<std::uint8_t> buffer(kReadSize);
+  while (!dead_ && !stopping_) {
+    const bool idle = running_ == 0 && open_streams_ == 0;
+    // Waiting for frames is "idle" for the drain: it cancels the read, and
+    // the connection answers with GOAWAY.
+    c_.watch.set_idle(!goaway_sent_);
+    c_.watch.arm(c_.socket, idle ? last_activity_ + limits().idle_timeout : SteadyTime::max());
+    Stream stream = c_.stream();
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), use_nothrow);
+    const bool fired = c_.watch.fired();
+    c_.watch.disarm();
+    c_.watch.set_idle(false);
+    if (dead_ || stopping_) break;
+    if (ec && !fired) {
+      dead_ = true;  // closed, reset, or the writer failed
+      break;
+    }
+    if (ec) {
+      // The drain, or the idle deadline: no more streams, finish those open.
+      go_away(NGHTTP2_NO_ERROR);
+      if (running_ == 0 && open_streams_ == 0) break;
+      continue;
+    }
+    last_activity_ = SteadyClock::now();
+    const bool goes_on = receive(buffer.data(), n);
+    flush_soon();
+    if (!goes_on) break;
+  }
+  stopping_ = true;
+}
+
+asio::awaitable<void> H2Connection::write_loop() {
+  while (!dead_) {
+    while (out_.size() < kWriteBatch) {
+      const std::uint8_t* data = nullptr;
+      const auto n = nghttp2_session_mem_send(session_.get(), &data);
+      if (n < 0) dead_ = true;
+      if (n <= 0) break;
+      out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
+    }
+    if (dead_) break;
+    if (out_.empty()) {
+      if (stopping_) break;
+      write_wake_.expires_at(SteadyTime::max());
+      co_await write_wake_.async_wait(use_nothrow);
+      continue;
+    }
+    write_watch_.arm(c_.socket, SteadyClock::now() + limits().idle_timeout);
+    Stream stream = c_.stream();
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(out_), use_nothrow);
+    const bool timed_out = write_watch_.fired();
+    write_watch_.disarm();
+    out_.erase(0, n);
+    // The drain's cancel of the reader's wait hits a write under way too:
+    // it goes on.
+    if (ec == asio::error::operation_aborted && !timed_out && !dead_) continue;
+    if (ec) {
+      dead_ = true;
+      boost::system::error_code ignored;
+      c_.socket.cancel(ignored);  // the reader ends too
+    }
+  }
+  writer_running_ = false;
+  done_wake_.cancel();
+}
+
+asio::awaitable<void> H2Connection::run(std::string_view received) {
+  writer_running_ = true;
+  asio::co_spawn(c_.worker.io(), write_loop(), asio::detached);
+  co_await read_loop(received);
+  // Whatever is still open ends here; the writer sends what is left (a
+  // GOAWAY) and stops.
+  end_all_streams();
+  flush_soon();
+  while (writer_running_ || running_ != 0) {
+    done_wake_.expires_at(SteadyTime::max());
+    co_await done_wake_.async_wait(use_nothrow);
+  }
+}
+
+asio::awaitable<void> serve_h2(std::unique_ptr<ClientConnection> connection, std::string received) {
+  ClientConnection& c = *connection;
+  {
+    H2Connection h2(c);
+    co_await h2.run(received);
+  }
+  c.stream().shutdown_send();
+}
+
+}  // namespace centinela::net

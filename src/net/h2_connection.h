@@ -1,0 +1,98 @@
+// A client connection speaking HTTP/2 (RFC 9113), over TLS after ALPN chose
+// `h2`, or cleartext with prior knowledge on a listener with `http2: true`.
+// nghttp2 does the framing, HPACK and flow control with the gateway's bounds
+// (h2/session_bounds.h) and per-connection budgets for frames that cost
+// nothing to send (h2/flood_guard.h). Two coroutines share the connection: the
+// reader feeds what arrives to nghttp2, whose callbacks start one coroutine
+// per request stream (serve_h2_stream); the writer sends whatever nghttp2 has
+// to say, woken by anyone who gave it something.
+//
+// Bounds: the header block of a stream (SETTINGS_MAX_HEADER_LIST_SIZE), the
+// streams served at once (SETTINGS_MAX_CONCURRENT_STREAMS; a stream the client
+// reset still counts while its coroutine finishes), one stream window of
+// unread request body per stream and one connection window in all, one read
+// buffer and one write batch per connection.
+#pragma once
+
+#include <nghttp2/nghttp2.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "h2/flood_guard.h"
+#include "h2/session_bounds.h"
+#include "net/asio_fwd.h"
+#include "net/deadline.h"
+
+namespace centinela::config {
+struct Limits;
+}
+
+namespace centinela::net {
+
+struct ClientConnection;
+struct H2Stream;
+
+class H2Connection {
+ public:
+  explicit H2Connection(ClientConnection& connection);
+  ~H2Connection();
+  H2Connection(const H2Connection&) = delete;
+  H2Connection& operator=(const H2Connection&) = delete;
+
+  // Serves the connection until it ends. `received`: bytes already read
+  // from it (the preface the listener sniffed, or nothing after ALPN).
+  asio::awaitable<void> run(std::string_view received);
+
+  ClientConnection& client() { return c_; }
+  nghttp2_session* session() { return session_.get(); }
+  const config::Limits& limits() const;
+  // nghttp2 has something to send: the writer wakes.
+  void flush_soon() { write_wake_.cancel(); }
+  // A stream's coroutine ended.
+  void stream_served(H2Stream& stream);
+
+ private:
+  friend struct H2Callbacks;
+
+  asio::awaitable<void> read_loop(std::string_view received);
+  asio::awaitable<void> write_loop();
+  // Feeds bytes to nghttp2; false when the connection must end.
+  bool receive(const std::uint8_t* data, std::size_t size);
+  // The client may send no more streams: GOAWAY with the last one we took.
+  void go_away(std::uint32_t error_code);
+  void end_all_streams();
+  void erase_stream(std::int32_t id);
+  // nghttp2 closed a stream of ours.
+  void stream_closed();
+  // With no stream left: after GOAWAY the connection ends; otherwise the
+  // reader's wait gets the idle timeout.
+  void became_idle_maybe();
+  H2Stream* start_stream(std::int32_t id);
+  void spawn_stream(H2Stream& stream);
+
+  ClientConnection& c_;
+  h2::SessionPtr session_;
+  h2::FloodGuard flood_;
+  std::unordered_map<std::int32_t, std::unique_ptr<H2Stream>> streams_;
+  std::size_t running_ = 0;       // stream coroutines alive
+  std::size_t open_streams_ = 0;  // streams nghttp2 has not closed
+  std::string out_;               // the batch being written
+  asio::steady_timer write_wake_;
+  asio::steady_timer done_wake_;  // run() waits here for the writer and the streams
+  DeadlineWatch write_watch_;
+  SteadyTime last_activity_{};
+  bool writer_running_ = false;
+  bool dead_ = false;      // the socket failed: nothing more is read or written
+  bool stopping_ = false;  // no more reads: the writer flushes what is left and ends
+  bool goaway_sent_ = false;
+};
+
+// Serves `connection` as HTTP/2 until it closes; `received` as in run().
+asio::awaitable<void> serve_h2(std::unique_ptr<ClientConnection> connection, std::string received);
+
+}  // namespace centinela::net

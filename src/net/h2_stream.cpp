@@ -1,0 +1,151 @@
+#include "net/h2_stream.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "net/client_connection.h"
+#include "net/h2_connection.h"
+#include "net/worker.h"
+
+namespace centinela::net {
+namespace {
+
+constexpr std::size_t kCompactAfter = 64 * 1024;
+
+}  // namespace
+
+H2Stream::H2Stream(H2Connection& owner, std::int32_t stream_id, std::size_t max_header_list)
+    : connection(owner),
+      id(stream_id),
+      start(SteadyClock::now()),
+      builder(head, max_header_list),
+      wake(owner.client().worker.io()),
+      watch(owner.client().worker.sweeper()) {}
+
+H2Downstream::H2Downstream(H2Stream& stream, std::chrono::milliseconds idle, std::uint64_t max_body,
+                           std::optional<std::uint64_t> declared_length, bool body_present)
+    : stream_(stream),
+      idle_(idle),
+      max_body_(max_body),
+      length_(declared_length),
+      present_(body_present) {}
+
+asio::awaitable<bool> H2Downstream::wait(SteadyTime deadline) {
+  stream_.wake.expires_at(deadline);
+  auto [ec] = co_await stream_.wake.async_wait(use_nothrow);
+  co_return ec == asio::error::operation_aborted || SteadyClock::now() < deadline;
+}
+
+bool H2Downstream::done() const { return stream_.body_ended && stream_.unread_body() == 0; }
+
+asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
+  started_ = true;
+  nghttp2_session* session = stream_.connection.session();
+  for (;;) {
+    if (stream_.body_received > max_body_) {
+      co_return stage::BodyRead{0, stage::BodyError::too_large, "request body too large"};
+    }
+    if (const std::size_t unread = stream_.unread_body(); unread > 0) {
+      const std::size_t n = std::min(unread, into.size());
+      std::memcpy(into.data(), stream_.body.data() + stream_.body_read, n);
+      stream_.body_read += n;
+      // What was read goes, now and then: the buffer stays within a window
+      // or two however long the body.
+      if (stream_.body_read == stream_.body.size() || stream_.body_read >= kCompactAfter) {
+        stream_.body.erase(0, stream_.body_read);
+        stream_.body_read = 0;
+      }
+      // Read: the client may send as much more (WINDOW_UPDATE).
+      if (!stream_.closed) nghttp2_session_consume(session, stream_.id, n);
+      stream_.connection.flush_soon();
+      co_return stage::BodyRead{n};
+    }
+    if (stream_.body_ended) co_return stage::BodyRead{};
+    if (stream_.closed) co_return stage::BodyRead{0, stage::BodyError::client_gone};
+    const bool news = co_await wait(SteadyClock::now() + idle_);
+    if (!news) co_return stage::BodyRead{0, stage::BodyError::timeout};
+  }
+}
+
+asio::awaitable<bool> H2Downstream::send_head(const stage::Response& response) {
+  if (aborted_ || stream_.closed) co_return false;
+  status_ = response.status;
+  h2::make_response_nv(response, nv_);
+  with_body_ = response.sends_body;
+  nghttp2_data_provider provider{};
+  provider.source.ptr = &stream_;
+  provider.read_callback = read_response_body;
+  const int rv = nghttp2_submit_response(stream_.connection.session(), stream_.id, nv_.nv.data(),
+                                         nv_.nv.size(), with_body_ ? &provider : nullptr);
+  if (rv != 0) {
+    abort();
+    co_return false;
+  }
+  head_sent_ = true;
+  // Without a body the HEADERS frame carries END_STREAM.
+  complete_ = !with_body_;
+  stream_.connection.flush_soon();
+  co_return true;
+}
+
+asio::awaitable<bool> H2Downstream::send_body(std::string_view piece, bool last) {
+  if (aborted_ || !head_sent_) co_return false;
+  if (!with_body_) co_return true;  // HEAD, 204, 304: whatever comes is not sent
+  if (stream_.end_sent || stream_.closed) co_return false;
+  stream_.pending = piece;
+  stream_.pending_is_last = last;
+  nghttp2_session_resume_data(stream_.connection.session(), stream_.id);
+  stream_.connection.flush_soon();
+  // The piece goes as fast as the client's windows let it; a client that
+  // lets nothing through for `idle_` loses the stream.
+  std::size_t left = piece.size();
+  SteadyTime deadline = SteadyClock::now() + idle_;
+  while (!stream_.pending.empty() || (last && !stream_.end_sent)) {
+    if (stream_.closed) break;
+    if (stream_.pending.size() < left) {
+      left = stream_.pending.size();
+      deadline = SteadyClock::now() + idle_;
+    }
+    if (!co_await wait(deadline)) break;
+  }
+  const bool whole = stream_.pending.empty() && (!last || stream_.end_sent);
+  bytes_sent_ += piece.size() - stream_.pending.size();
+  stream_.pending = {};
+  if (!whole) {
+    abort();
+    co_return false;
+  }
+  complete_ = last;
+  co_return true;
+}
+
+void H2Downstream::abort() {
+  if (aborted_) return;
+  aborted_ = true;
+  stream_.pending = {};
+  stream_.pending_is_last = false;
+  if (stream_.closed) return;
+  nghttp2_submit_rst_stream(stream_.connection.session(), NGHTTP2_FLAG_NONE, stream_.id,
+                            NGHTTP2_INTERNAL_ERROR);
+  stream_.connection.flush_soon();
+}
+
+ssize_t read_response_body(nghttp2_session* /*session*/, std::int32_t /*stream_id*/,
+                           std::uint8_t* buf, std::size_t length, std::uint32_t* data_flags,
+                           nghttp2_data_source* source, void* /*user_data*/) {
+  H2Stream& stream = *static_cast<H2Stream*>(source->ptr);
+  if (stream.pending.empty() && !stream.pending_is_last) return NGHTTP2_ERR_DEFERRED;
+  const std::size_t n = std::min(length, stream.pending.size());
+  std::memcpy(buf, stream.pending.data(), n);
+  stream.pending.remove_prefix(n);
+  if (stream.pending.empty()) {
+    if (stream.pending_is_last) {
+      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+      stream.end_sent = true;
+    }
+    stream.notify();
+  }
+  return static_cast<ssize_t>(n);
+}
+
+}  // namespace centinela::net

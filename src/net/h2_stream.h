@@ -1,0 +1,126 @@
+// One HTTP/2 stream of a client connection (h2_connection.h): what nghttp2's
+// callbacks learn of it (the request head, its DATA), and the downstream the
+// pipeline answers it through. A stream is served by its own coroutine
+// (serve_h2_stream) with a request slot from the worker's pool, exactly like
+// an HTTP/1.1 request (exchange.h).
+//
+// Flow control ties both bodies to the pace of their reader: the request body
+// is acknowledged (WINDOW_UPDATE) only as the pipeline reads it, so a client
+// can buffer at most one stream window in the gateway; a response piece is
+// handed to nghttp2 only as the client's window admits it, and send_body
+// returns only once nghttp2 took all of it, so a slow client slows the
+// upstream instead of filling the gateway's memory.
+#pragma once
+
+#include <nghttp2/nghttp2.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "h2/request_head.h"
+#include "h2/response_head.h"
+#include "net/asio_fwd.h"
+#include "net/deadline.h"
+#include "stage/downstream.h"
+
+namespace centinela::net {
+
+class H2Connection;
+
+struct H2Stream {
+  H2Stream(H2Connection& connection, std::int32_t id, std::size_t max_header_list);
+
+  H2Connection& connection;
+  const std::int32_t id;
+  const SteadyTime start;
+  h2::RequestHead head;
+  h2::RequestHeadBuilder builder;
+  std::size_t head_bytes = 0;  // the header block as decoded, for the access log
+  h2::HeadResult verdict;      // the builder's, once the block ended
+
+  // The request body: received and not yet read (at most a stream window).
+  std::string body;
+  std::size_t body_read = 0;        // of `body`
+  std::uint64_t body_received = 0;  // DATA payload in all
+  bool body_ended = false;          // END_STREAM came
+  bool body_absent = false;         // END_STREAM came with the head
+
+  // The response piece being handed to nghttp2 (a view of the caller's
+  // bytes, valid while send_body waits).
+  std::string_view pending;
+  bool pending_is_last = false;
+  bool end_sent = false;  // nghttp2 took the last byte and END_STREAM
+
+  bool closed = false;    // done, reset by either side, or the connection ends
+  bool released = false;  // nghttp2 closed it and holds no pointer to it any more
+  bool running = false;   // a coroutine serves it
+  bool served = false;    // its coroutine ran and ended
+  // Wakes the stream's coroutine: a timer that never expires by itself,
+  // cancelled when there is news (DATA, window, close).
+  asio::steady_timer wake;
+  DeadlineWatch watch;  // the upstream's waits
+
+  void notify() { wake.cancel(); }
+  // Unread request body bytes, handed back to the flow-control windows.
+  std::size_t unread_body() const { return body.size() - body_read; }
+};
+
+// The stream as the pipeline's downstream and request body.
+class H2Downstream final : public stage::Downstream, public stage::RequestBody {
+ public:
+  // `idle`: how long one read or one piece may wait for the client.
+  H2Downstream(H2Stream& stream, std::chrono::milliseconds idle, std::uint64_t max_body,
+               std::optional<std::uint64_t> declared_length, bool body_present);
+
+  // --- stage::Downstream ---------------------------------------------------
+  stage::RequestBody& request_body() override { return *this; }
+  asio::awaitable<bool> send_head(const stage::Response& response) override;
+  asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
+  void abort() override;
+  bool head_sent() const override { return head_sent_; }
+
+  // --- stage::RequestBody --------------------------------------------------
+  bool present() const override { return present_; }
+  std::optional<std::uint64_t> length() const override { return length_; }
+  bool done() const override;
+  bool started() const override { return started_; }
+  asio::awaitable<stage::BodyRead> read(std::span<char> into) override;
+
+  // --- after the exchange ---------------------------------------------------
+  unsigned status() const { return status_; }
+  std::uint64_t bytes_sent() const { return bytes_sent_; }
+  // Whether the response went out whole (END_STREAM, or a head without body).
+  bool complete() const { return complete_; }
+
+ private:
+  // Waits for news on the stream until `deadline`; false when it passed.
+  asio::awaitable<bool> wait(SteadyTime deadline);
+
+  H2Stream& stream_;
+  std::chrono::milliseconds idle_;
+  std::uint64_t max_body_;
+  std::optional<std::uint64_t> length_;
+  bool present_;
+  h2::ResponseNv nv_;
+  unsigned status_ = 0;
+  std::uint64_t bytes_sent_ = 0;
+  bool head_sent_ = false;
+  bool with_body_ = false;  // a data provider follows the head
+  bool complete_ = false;
+  bool aborted_ = false;
+  bool started_ = false;
+};
+
+// Serves the stream's request through the pipeline (exchange.h), with a
+// request slot from the worker's pool; tells the connection when it ends.
+asio::awaitable<void> serve_h2_stream(H2Stream& stream);
+
+// nghttp2's data source for a response body: the stream's pending piece.
+ssize_t read_response_body(nghttp2_session* session, std::int32_t stream_id, std::uint8_t* buf,
+                           std::size_t length, std::uint32_t* data_flags,
+                           nghttp2_data_source* source, void* user_data);
+
+}  // namespace centinela::net
