@@ -22,9 +22,11 @@ H2Stream::H2Stream(H2Connection& owner, std::int32_t stream_id, std::size_t max_
       wake(owner.client().worker.io()),
       watch(owner.client().worker.sweeper()) {}
 
-H2Downstream::H2Downstream(H2Stream& stream, std::chrono::milliseconds idle, std::uint64_t max_body,
-                           std::optional<std::uint64_t> declared_length, bool body_present)
+H2Downstream::H2Downstream(H2Stream& stream, h2::ResponseNv& nv, std::chrono::milliseconds idle,
+                           std::uint64_t max_body, std::optional<std::uint64_t> declared_length,
+                           bool body_present)
     : stream_(stream),
+      nv_(nv),
       idle_(idle),
       max_body_(max_body),
       length_(declared_length),

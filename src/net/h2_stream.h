@@ -71,9 +71,11 @@ struct H2Stream {
 // The stream as the pipeline's downstream and request body.
 class H2Downstream final : public stage::Downstream, public stage::RequestBody {
  public:
-  // `idle`: how long one read or one piece may wait for the client.
-  H2Downstream(H2Stream& stream, std::chrono::milliseconds idle, std::uint64_t max_body,
-               std::optional<std::uint64_t> declared_length, bool body_present);
+  // `idle`: how long one read or one piece may wait for the client. `nv`:
+  // where response heads are made (the request slot's, reused).
+  H2Downstream(H2Stream& stream, h2::ResponseNv& nv, std::chrono::milliseconds idle,
+               std::uint64_t max_body, std::optional<std::uint64_t> declared_length,
+               bool body_present);
 
   // --- stage::Downstream ---------------------------------------------------
   stage::RequestBody& request_body() override { return *this; }
@@ -100,11 +102,11 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   asio::awaitable<bool> wait(SteadyTime deadline);
 
   H2Stream& stream_;
+  h2::ResponseNv& nv_;
   std::chrono::milliseconds idle_;
   std::uint64_t max_body_;
   std::optional<std::uint64_t> length_;
   bool present_;
-  h2::ResponseNv nv_;
   unsigned status_ = 0;
   std::uint64_t bytes_sent_ = 0;
   bool head_sent_ = false;

@@ -45,6 +45,8 @@ TEST(ResponseHead, ConnectionSpecificFieldsNeverReachHttp2) {
   response.fields.add("Keep-Alive", "timeout=5");
   response.fields.add("Transfer-Encoding", "chunked");
   response.fields.add("Upgrade", "h2c");
+  response.fields.add("Proxy-Connection", "keep-alive");
+  response.fields.add("TE", "trailers");
   response.fields.add("Content-Length", "99");  // a stale one: the response's length rules
   response.fields.add("Vary", "Accept-Encoding");
   ResponseNv out;
