@@ -1,0 +1,327 @@
+// HTTP/2 from the client's side: h2c with prior knowledge and h2 by ALPN on
+// the same pipeline as HTTP/1.1 (the origin sees HTTP/1.1, routes, cache and
+// limits apply), malformed requests as stream errors that leave the
+// connection usable, the server's SETTINGS, flow control, idle close and the
+// drain. The floods are in h2_flood_test.cpp.
+#include <signal.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "h2_fixture.h"
+#include "pattern_body.h"
+#include "test_certificates.h"
+
+namespace itest {
+namespace {
+
+// Fields that only mean something on one HTTP/1.1 connection (RFC 9113 §8.2.2).
+const std::vector<std::string> kConnectionSpecific = {
+    "connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"};
+
+::testing::AssertionResult is_http2_head(const HttpResponse& response) {
+  for (const auto& [name, value] : response.headers) {
+    if (name != to_lower(name)) return ::testing::AssertionFailure() << "field " << name;
+    for (const std::string& banned : kConnectionSpecific) {
+      if (name == banned) return ::testing::AssertionFailure() << "field " << name << ": " << value;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+std::string post_body(int i) { return fmt::format("post-{}:", i) + std::string(300, 'a' + i); }
+
+TEST_F(Http2Test, PriorKnowledgeStreamsReachTheOriginAsHttp11) {
+  origin_.on("/shaped", [](const ReceivedRequest&) {
+    OriginReply reply = OriginReply::text(201, "shaped body");
+    reply.headers.emplace_back("X-Mixed-Case", "Value");
+    reply.headers.emplace_back("Keep-Alive", "timeout=5");
+    reply.headers.emplace_back("Connection", "keep-alive");
+    return reply;
+  });
+  ASSERT_TRUE(start_h2());
+
+  // 12 GETs, 12 POSTs whose bodies come in 4 DATA frames each, and one more:
+  // all opened at once on one connection.
+  std::string requests = "\"requests\": [";
+  for (int i = 0; i < 12; ++i) {
+    requests += fmt::format(
+        R"({{"path": "/get/{0}", "authority": "h2.example.test"}}, {{"method": "POST",)"
+        R"( "path": "/post/{0}", "authority": "h2.example.test", "body": {1}, "pieces": 4}}, )",
+        i, json_quote(post_body(i)));
+  }
+  requests += R"({"path": "/shaped"}])";
+  const H2Answer answer = h2(requests);
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 25u) << answer.raw;
+
+  for (int i = 0; i < 12; ++i) {
+    SCOPED_TRACE(i);
+    const HttpResponse& get = streams[2 * i].response;
+    const HttpResponse& post = streams[2 * i + 1].response;
+    ASSERT_EQ(get.status, 200) << get.error;
+    ASSERT_EQ(post.status, 200) << post.error;
+    auto echoed = parse_json(post.body);
+    ASSERT_TRUE(echoed) << post.body;
+    EXPECT_EQ(echoed->string_at("method"), "POST");
+    EXPECT_EQ(echoed->string_at("target"), fmt::format("/post/{}", i));
+    EXPECT_TRUE(is_http2_head(get));
+    EXPECT_TRUE(is_http2_head(post));
+
+    auto received = origin_.last_request(fmt::format("/post/{}", i));
+    ASSERT_TRUE(received) << "POST " << i << " never reached the origin";
+    EXPECT_EQ(received->version, "HTTP/1.1");
+    EXPECT_EQ(received->header("host").value_or("(none)"), "h2.example.test");
+    EXPECT_EQ(received->header("x-forwarded-proto").value_or("(none)"), "http");
+    EXPECT_EQ(received->body, post_body(i)) << "the body arrived in pieces or partly";
+    EXPECT_EQ(origin_.request_count(fmt::format("/get/{}", i)), 1u);
+  }
+
+  const HttpResponse& shaped = streams[24].response;
+  EXPECT_EQ(shaped.status, 201);
+  EXPECT_EQ(shaped.body, "shaped body");
+  EXPECT_EQ(shaped.header("x-mixed-case").value_or("(none)"), "Value");
+  EXPECT_TRUE(is_http2_head(shaped));
+
+  // The same listener still speaks HTTP/1.1 to a client that does.
+  EXPECT_TRUE(serves_normally());
+}
+
+TEST_F(Http2Test, AccessLogLineSaysHttp2) {
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer = h2(h2_gets({"/logged-h2"}));
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  ASSERT_EQ(answer.streams().at(0).response.status, 200) << answer.raw;
+  auto entry = wait_for_access_log(
+      [](const JsonValue& line) { return line.string_at("path") == "/logged-h2"; });
+  ASSERT_TRUE(entry) << access_log_text();
+  EXPECT_EQ(entry->string_at("protocol"), "HTTP/2.0");
+  EXPECT_EQ(entry->string_at("method"), "GET");
+  EXPECT_EQ(entry->number_at("status"), 200);
+}
+
+TEST_F(Http2Test, MalformedRequestsAreStreamErrorsAndTheConnectionGoesOn) {
+  ASSERT_TRUE(start_h2());
+  // One stream each, one after another on one connection; the last is fine.
+  const std::vector<std::pair<std::string, std::string>> malformed = {
+      {"upper-case name", R"({"path": "/m/upper", "headers": [["X-Upper", "1"]]})"},
+      {"connection", R"({"path": "/m/connection", "headers": [["connection", "keep-alive"]]})"},
+      {"transfer-encoding",
+       R"({"path": "/m/te-chunked", "headers": [["transfer-encoding", "chunked"]]})"},
+      {"te: gzip", R"({"path": "/m/te-gzip", "headers": [["te", "gzip"]]})"},
+      {"CR LF in a value", R"({"path": "/m/crlf", "headers": [["x-a", "a\r\nb: c"]]})"},
+      {"LF in a value", R"({"path": "/m/lf", "headers": [["x-a", "a\nb"]]})"},
+      {"NUL in a value", R"({"path": "/m/nul", "headers": [["x-a", "a\u0000b"]]})"},
+      {"content-length 10, 5 bytes",
+       R"({"method": "POST", "path": "/m/length", "headers": [["content-length", "10"]],)"
+       R"( "body": "12345"})"},
+  };
+  std::string requests = R"("raw_headers": true, "sequential": true, "requests": [)";
+  for (const auto& [why, request] : malformed) requests += request + ", ";
+  requests += R"({"path": "/after-malformed"}])";
+  const H2Answer answer = h2(requests);
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), malformed.size() + 1) << answer.raw;
+  for (std::size_t i = 0; i < malformed.size(); ++i) {
+    SCOPED_TRACE(malformed[i].first);
+    EXPECT_EQ(streams[i].reset, kProtocolError) << "status " << streams[i].response.status;
+    EXPECT_EQ(streams[i].response.status, 0) << streams[i].response.body.substr(0, 200);
+  }
+  EXPECT_EQ(streams.back().response.status, 200) << "the connection did not survive";
+  EXPECT_FALSE(answer.goaway_code()) << answer.raw;
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 1u) << "a malformed request reached the origin";
+  EXPECT_EQ(received[0].path(), "/after-malformed");
+}
+
+TEST_F(Http2Test, AuthorityAndPathAreVettedAsForHttp11) {
+  ASSERT_TRUE(start_h2());
+  const std::vector<std::string> bad_authorities = {"user@victim.com", "victim.com:@evil.com",
+                                                    "victim.com:99999", "victim.com:8a",
+                                                    "victim.com:80:80"};
+  const std::vector<std::string> bad_paths = {"/../etc", "/a/../..", "/a%2Fb", "/a%00b"};
+  std::string requests = R"("raw_headers": true, "sequential": true, "requests": [)";
+  for (const std::string& authority : bad_authorities) {
+    requests += fmt::format(R"({{"path": "/vet", "authority": {}}}, )", json_quote(authority));
+  }
+  for (const std::string& path : bad_paths) {
+    requests += fmt::format(R"({{"path": {}}}, )", json_quote(path));
+  }
+  requests += R"({"path": "/vet", "authority": "bad host"}, {"path": "/after-vetting"}])";
+  const H2Answer answer = h2(requests);
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), bad_authorities.size() + bad_paths.size() + 2) << answer.raw;
+
+  std::size_t at = 0;
+  for (const std::string& authority : bad_authorities) {
+    SCOPED_TRACE(":authority " + authority);
+    EXPECT_TRUE(is_gateway_error(streams[at++].response, 400, "BAD_REQUEST"));
+  }
+  for (const std::string& path : bad_paths) {
+    SCOPED_TRACE(":path " + path);
+    const HttpResponse& h2_answer = streams[at++].response;
+    EXPECT_TRUE(is_gateway_error(h2_answer, 400, "BAD_REQUEST"));
+    EXPECT_EQ(h2_answer.status, http_get(port(), path).status) << "HTTP/1.1 answers otherwise";
+  }
+  // A space is outside what nghttp2 itself accepts in :authority: a stream
+  // error before the gateway sees it is as good as a 400.
+  const H2Stream& space = streams[at++];
+  EXPECT_TRUE(space.reset == kProtocolError || is_gateway_error(space.response, 400, "BAD_REQUEST"))
+      << "status " << space.response.status << " " << space.response.error;
+  EXPECT_EQ(streams[at].response.status, 200);
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 1u) << "a refused request reached the origin";
+  EXPECT_EQ(received[0].path(), "/after-vetting");
+}
+
+TEST_F(Http2Test, SettingsBoundStreamsAndTheHeaderList) {
+  ASSERT_TRUE(start_h2());
+  // About 80 KB of fields (10 × 8000 bytes): past the advertised 64 KiB.
+  const H2Answer answer =
+      h2(R"("sequential": true, "requests": [{"path": "/big-head", "big_headers": 81920},)"
+         R"( {"path": "/after-big-head"}])");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  EXPECT_EQ(answer.setting("MAX_CONCURRENT_STREAMS"), 128);
+  EXPECT_EQ(answer.setting("MAX_HEADER_LIST_SIZE"), 65536);
+
+  const auto streams = answer.streams();
+  ASSERT_GE(streams.size(), 1u) << answer.raw;
+  const H2Stream& big = streams[0];
+  EXPECT_TRUE(big.response.status == 431 || big.reset || answer.goaway_code())
+      << "an over-long header list was accepted: " << answer.raw.substr(0, 600);
+  EXPECT_EQ(origin_.request_count("/big-head"), 0u);
+  if (!answer.goaway_code() && !answer.closed()) {
+    ASSERT_EQ(streams.size(), 2u) << answer.raw;
+    EXPECT_EQ(streams[1].response.status, 200) << "the connection did not survive";
+  }
+  EXPECT_TRUE(h2_serves_normally());
+}
+
+TEST_F(Http2Test, SmallStreamWindowStillGetsALargeBodyWhole) {
+  constexpr std::uint64_t kBody = (1u << 20) + 123;
+  OriginReply large;
+  large.pattern_body_bytes = kBody;
+  origin_.reply("/large", large);
+  ASSERT_TRUE(start_h2());
+  // A 1 KiB stream window, each DATA frame's bytes given back a little late.
+  const H2Answer answer = h2(R"("settings": {"INITIAL_WINDOW_SIZE": 1024}, "ack_delay": 0.003,)"
+                             R"( "requests": [{"path": "/large"}])");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 1u) << answer.raw;
+  EXPECT_EQ(streams[0].response.status, 200) << streams[0].response.error;
+  EXPECT_TRUE(streams[0].ended);
+  EXPECT_EQ(streams[0].response.body_bytes, kBody);
+  EXPECT_EQ(streams[0].response.body_crc32, pattern_crc32(kBody));
+  EXPECT_FALSE(answer.goaway_code()) << "a slow reader was taken for a flood";
+}
+
+TEST_F(Http2Test, IdleConnectionGetsGoawayAndIsClosed) {
+  config_.limits = "idle_timeout: 1s";
+  ASSERT_TRUE(start_h2());
+  // No stream at all; the client only waits (far longer than idle_timeout).
+  const H2Answer answer = h2(R"("requests": [], "wait_close": 10)");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  EXPECT_TRUE(answer.closed()) << "still open 10 s after idle_timeout 1s";
+  EXPECT_TRUE(answer.goaway_code()) << "closed without GOAWAY";
+}
+
+TEST_F(Http2Test, SigtermSendsGoawayAndTheStreamInFlightCompletes) {
+  origin_.on("/slow", [](const ReceivedRequest&) {
+    OriginReply reply = OriginReply::text(200, "finished");
+    reply.delay = 1s;
+    return reply;
+  });
+  ASSERT_TRUE(start_h2());
+  H2Answer answer;
+  std::thread client([&] { answer = h2(R"("requests": [{"path": "/slow"}], "wait_close": 10)"); });
+  const bool arrived = origin_.wait_for_requests("/slow", 1, 5s);
+  if (arrived) gateway_->send_signal(SIGTERM);
+  client.join();
+  ASSERT_TRUE(arrived) << "the slow request never reached the origin";
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 1u) << answer.raw;
+  EXPECT_EQ(streams[0].response.status, 200) << streams[0].response.error;
+  EXPECT_EQ(streams[0].response.body, "finished");
+  EXPECT_TRUE(streams[0].ended);
+  ASSERT_TRUE(answer.goaway_code()) << "no GOAWAY while draining: " << answer.raw;
+  EXPECT_LT(answer.event_index("goaway"), answer.event_index("end"))
+      << "GOAWAY came only after the stream ended: " << answer.raw;
+  EXPECT_TRUE(answer.closed());
+  EXPECT_EQ(gateway_->wait_exit(8s), 0);
+}
+
+TEST_F(Http2Test, TlsListenerOffersH2ThenHttp11ByAlpn) {
+  TestCertificates certs(dir_.path());
+  const CertificateFiles leaf = certs.leaf("h2", {"localhost"});
+  ASSERT_TRUE(certs.ok()) << certs.error();
+  listener_tls_ = fmt::format("cert: \"{}\", key: \"{}\"", leaf.cert, leaf.key);
+  ASSERT_TRUE(start_h2());
+  const std::string tls =
+      fmt::format(R"("tls": {{"ca": {}, "sni": "localhost", "alpn": )", json_quote(certs.ca()));
+
+  const H2Answer both = h2(tls + R"(["h2", "http/1.1"]}, "requests": [{"path": "/alpn-h2"}])");
+  ASSERT_TRUE(both.ok()) << both.raw;
+  EXPECT_EQ(both.json.string_at("alpn"), "h2");
+  ASSERT_EQ(both.streams().size(), 1u) << both.raw;
+  EXPECT_EQ(both.streams()[0].response.status, 200);
+  auto received = origin_.last_request("/alpn-h2");
+  ASSERT_TRUE(received);
+  EXPECT_EQ(received->version, "HTTP/1.1");
+  EXPECT_EQ(received->header("x-forwarded-proto").value_or("(none)"), "https");
+
+  const H2Answer http11 = h2(tls + R"(["http/1.1"]}, "requests": [{"path": "/alpn-h1"}])");
+  ASSERT_TRUE(http11.ok()) << http11.raw;
+  EXPECT_EQ(http11.json.string_at("alpn"), "http/1.1");
+  ASSERT_EQ(http11.streams().size(), 1u) << http11.raw;
+  EXPECT_EQ(http11.streams()[0].response.status, 200);
+  EXPECT_EQ(origin_.request_count("/alpn-h1"), 1u);
+}
+
+TEST_F(Http2Test, CacheAnswersTheSecondIdenticalStream) {
+  config_.routes = {R"({match: {prefix: "/"}, upstream: api, cache: {}})"};
+  auto count = std::make_shared<std::atomic<int>>(0);
+  origin_.on("/doc", [count](const ReceivedRequest&) {
+    OriginReply reply = OriginReply::text(200, fmt::format("doc-{}", ++*count));
+    reply.headers.emplace_back("Cache-Control", "max-age=60");
+    return reply;
+  });
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer = h2(std::string(R"("sequential": true, )") + h2_gets({"/doc", "/doc"}));
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 2u) << answer.raw;
+  EXPECT_EQ(streams[0].response.body, "doc-1");
+  EXPECT_EQ(streams[0].response.header("x-cache").value_or("(none)"), "MISS");
+  EXPECT_EQ(streams[1].response.status, 200);
+  EXPECT_EQ(streams[1].response.body, "doc-1");
+  EXPECT_EQ(streams[1].response.header("x-cache").value_or("(none)"), "HIT");
+  EXPECT_EQ(origin_.request_count("/doc"), 1u);
+}
+
+TEST_F(Http2Test, RateLimitAnswersTheThirdStream429) {
+  config_.routes = {R"({match: {prefix: "/"}, upstream: api,)"
+                    R"( rate_limit: [{name: per_ip, key: ip, limit: 2, window: 1m}]})"};
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer =
+      h2(std::string(R"("sequential": true, )") + h2_gets({"/limited", "/limited", "/limited"}));
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 3u) << answer.raw;
+  EXPECT_EQ(streams[0].response.status, 200);
+  EXPECT_EQ(streams[1].response.status, 200);
+  const HttpResponse& refused = streams[2].response;
+  EXPECT_TRUE(is_gateway_error(refused, 429, "RATE_LIMITED"));
+  EXPECT_EQ(refused.header("ratelimit-policy").value_or("(none)"), R"("per_ip";q=2;w=60)");
+  EXPECT_TRUE(refused.has_header("ratelimit"));
+  EXPECT_TRUE(refused.has_header("retry-after"));
+  EXPECT_EQ(origin_.request_count("/limited"), 2u);
+}
+
+}  // namespace
+}  // namespace itest
