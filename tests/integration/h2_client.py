@@ -29,7 +29,8 @@ Prints {"ok": true, "protocol", "alpn", "settings": {NAME: value}, "responses":
 [{"stream", "status", "headers": [[n, v]..], "body" (first 4 KiB), "body_len",
 "body_crc", "reset" (error code or null), "ended"}], "goaway": {"error_code",
 "last_stream_id"} | null, "events": [...], "closed": bool, "close_how": "eof" |
-"reset" | "send_failed" | null, "sent": frames} or {"ok": false, "error": "..."}.
+"reset" | null, "write_failed": a write found the connection closed, "sent": frames}
+or {"ok": false, "error": "..."}.
 """
 import json
 import socket
@@ -128,7 +129,9 @@ class H2Client:
         self.events = []
         self.closed = False
         self.close_how = None
+        self.write_failed = False
         self.settings_acked = False
+        self.settings_received = False
         self.connection_unacked = 0  # bytes received, not yet given back (manual mode)
 
     def note(self, event):
@@ -137,11 +140,14 @@ class H2Client:
 
     def flush(self):
         data = self.conn.data_to_send()
-        if data and not self.closed:
+        if data and not self.closed and not self.write_failed:
             try:
                 self.sock.sendall(data)
+            except socket.timeout:
+                raise
             except OSError:
-                self.closed, self.close_how = True, "send_failed"
+                # What the server sent before it closed is still to be read.
+                self.write_failed = True
 
     def read_once(self):
         """One read and its events; False once the connection is gone."""
@@ -165,6 +171,7 @@ class H2Client:
     def on_event(self, event):
         ex = self.exchanges.get(getattr(event, "stream_id", None))
         if isinstance(event, h2.events.RemoteSettingsChanged):
+            self.settings_received = True
             for code, change in event.changed_settings.items():
                 try:
                     name = h2.settings.SettingCodes(code).name
@@ -219,7 +226,7 @@ class H2Client:
     def handshake(self):
         self.conn.initiate_connection()
         self.flush()
-        while not (self.settings_acked and self.server_settings) and self.read_once():
+        while not (self.settings_acked and self.settings_received) and self.read_once():
             pass
 
     def open_stream(self, request):
@@ -333,7 +340,8 @@ def requests_scenario(args):
     return {"ok": True, "protocol": "h2", "alpn": alpn, "settings": client.server_settings,
             "responses": [ex.report() for ex in client.exchanges.values()],
             "skipped": len(skipped), "goaway": client.goaway, "events": client.events,
-            "closed": client.closed, "close_how": client.close_how, "timed_out": timed_out}
+            "closed": client.closed, "close_how": client.close_how,
+            "write_failed": client.write_failed, "timed_out": timed_out}
 
 
 class RawClient:
@@ -353,6 +361,7 @@ class RawClient:
         self.statuses = {}
         self.closed = False
         self.close_how = None
+        self.write_failed = False
         self.sent = 0
 
     def frame(self, kind, flags, stream_id, payload=b""):
@@ -361,14 +370,15 @@ class RawClient:
         self.sent += 1
 
     def flush(self):
-        if self.outbuf and not self.closed:
+        if self.outbuf and not self.closed and not self.write_failed:
             try:
                 self.sock.sendall(self.outbuf)
             except socket.timeout:
                 self.close_how = "send_timeout"
                 raise
             except OSError:
-                self.closed, self.close_how = True, "send_failed"
+                # The server closed; what it sent before (GOAWAY) is still to be read.
+                self.write_failed = True
         self.outbuf = bytearray()
 
     def start(self):
@@ -443,7 +453,8 @@ class RawClient:
         except socket.timeout:
             pass
         return {"ok": True, "goaway": self.goaway, "closed": self.closed,
-                "close_how": self.close_how, "sent": self.sent, "rst_received": self.resets,
+                "close_how": self.close_how, "write_failed": self.write_failed,
+                "sent": self.sent, "rst_received": self.resets,
                 "responses_received": self.responses, "statuses": self.statuses}
 
 
@@ -460,7 +471,7 @@ def flood(args, write_one, read_during=True):
                 client.flush()
                 if read_during:
                     client.poll(False)
-            if client.closed or client.goaway:
+            if client.closed or client.goaway or client.write_failed:
                 break
     except socket.timeout:
         pass
@@ -496,7 +507,7 @@ def continuation_flood(args):
             if len(client.outbuf) >= 16384:
                 client.flush()
                 client.poll(False)
-            if client.closed or client.goaway:
+            if client.closed or client.goaway or client.write_failed:
                 break
     except socket.timeout:
         pass
