@@ -1,7 +1,8 @@
 // A gateway whose listener speaks HTTP/2 — h2c with prior knowledge, or TLS
 // with ALPN — and a Python HTTP/2 client (h2_client.py: python3-h2, and
-// h2_floods.py: frames built by hand for the attacks) that tells what a client sees: the server's
-// SETTINGS, each stream's response or reset, GOAWAY, the connection's close.
+// h2_floods.py: frames built by hand for the attacks) that tells what a
+// client sees: the server's SETTINGS, each stream's response or reset,
+// GOAWAY, the connection's close.
 #pragma once
 
 #include <chrono>

@@ -1,5 +1,5 @@
 // HTTP/2 floods a client can send for free, each on one connection, as fast
-// as the client writes (h2_client.py builds the frames by hand): Rapid Reset
+// as the client writes (h2_floods.py builds the frames by hand): Rapid Reset
 // (CVE-2023-44487), a CONTINUATION flood (CVE-2024-27316 class), SETTINGS,
 // PING and empty-DATA floods. Each must end in GOAWAY and/or the connection's
 // close, not in work for the origin or memory, and leave everyone else served.
