@@ -6,7 +6,9 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "h2_fixture.h"
@@ -87,6 +89,40 @@ TEST_F(Http2Test, PriorKnowledgeStreamsReachTheOriginAsHttp11) {
 
   // The same listener still speaks HTTP/1.1 to a client that does.
   EXPECT_TRUE(serves_normally());
+}
+
+// Answers once `n` requests wait at the origin together (or after 5 s,
+// "alone"): streams served one after another cannot all say "together".
+OriginHandler rendezvous(std::size_t n) {
+  struct State {
+    std::mutex mutex;
+    std::condition_variable arrived_changed;
+    std::size_t arrived = 0;
+  };
+  auto state = std::make_shared<State>();
+  return [state, n](const ReceivedRequest&) {
+    std::unique_lock lock(state->mutex);
+    ++state->arrived;
+    state->arrived_changed.notify_all();
+    const bool together =
+        state->arrived_changed.wait_for(lock, 5s, [&] { return state->arrived >= n; });
+    return OriginReply::text(200, together ? "together" : "alone");
+  };
+}
+
+TEST_F(Http2Test, StreamsOfOneConnectionAreServedConcurrently) {
+  origin_.on("/together", rendezvous(8));
+  ASSERT_TRUE(start_h2());
+  std::vector<std::string> paths;
+  for (int i = 0; i < 8; ++i) paths.push_back(fmt::format("/together?i={}", i));
+  const H2Answer answer = h2(h2_gets(paths));
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 8u) << answer.raw;
+  for (const H2Stream& stream : streams) {
+    EXPECT_EQ(stream.response.status, 200) << stream.response.error;
+    EXPECT_EQ(stream.response.body, "together") << "streams waited for one another";
+  }
 }
 
 TEST_F(Http2Test, AccessLogLineSaysHttp2) {
