@@ -38,9 +38,14 @@ class Http2FloodRun {
   RssSampler sampler_;
 };
 
-// Whether the gateway ended the connection: GOAWAY, then EOF or a reset.
+// Whether the gateway spoke HTTP/2 (its SETTINGS came) and then ended the
+// connection: EOF or a reset, GOAWAY or not.
 ::testing::AssertionResult closed_by_gateway(const H2Answer& answer) {
   if (!answer.ok()) return ::testing::AssertionFailure() << answer.raw;
+  const JsonValue* settings = answer.json.get("server_settings");
+  if (settings == nullptr || !settings->boolean) {
+    return ::testing::AssertionFailure() << "no SETTINGS from the gateway: " << answer.raw;
+  }
   if (!answer.closed()) {
     return ::testing::AssertionFailure() << "the connection is still open: " << answer.raw;
   }

@@ -39,6 +39,7 @@ class RawClient:
         self.closed = False
         self.close_how = None
         self.write_failed = False
+        self.server_settings = False  # the server spoke HTTP/2 at all
         self.sent = 0
 
     def frame(self, kind, flags, stream_id, payload=b""):
@@ -102,6 +103,7 @@ class RawClient:
 
     def on_frame(self, kind, flags, stream_id, payload):
         if kind == SETTINGS and not flags & ACK:
+            self.server_settings = True
             self.frame(SETTINGS, ACK, 0)
         elif kind == GOAWAY and self.goaway is None:
             last, code = struct.unpack(">II", payload[:8])
@@ -131,6 +133,7 @@ class RawClient:
             pass
         return {"ok": True, "goaway": self.goaway, "closed": self.closed,
                 "close_how": self.close_how, "write_failed": self.write_failed,
+                "server_settings": self.server_settings,
                 "sent": self.sent, "rst_received": self.resets,
                 "responses_received": self.responses, "statuses": self.statuses}
 
