@@ -69,6 +69,24 @@ TEST_F(Http2Test, RapidResetEndsInGoawayAndSparesTheOrigin) {
   EXPECT_LT(growth, kFloodGrowthLimit);
 }
 
+// The streams the client cancelled have no one to answer: after the flood's
+// GOAWAY the connection closes without waiting for their upstream exchanges
+// (an origin slower than the client's 10 s read timeout would otherwise keep
+// it, and them, open: Rapid Reset's amplification, per connection).
+TEST_F(Http2Test, RapidResetClosesWithoutWaitingForASlowOrigin) {
+  config_.limits = kLongTimers;
+  origin_.on("/rapid-reset", [](const ReceivedRequest&) {
+    OriginReply reply = OriginReply::text(200, "late");
+    reply.delay = 30s;
+    return reply;
+  });
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer = h2(R"("scenario": "rapid_reset", "count": 5000)");
+  EXPECT_TRUE(closed_by_gateway(answer)) << "cancelled streams kept the connection open";
+  EXPECT_TRUE(answer.goaway_code()) << answer.raw;
+  EXPECT_TRUE(h2_serves_normally());
+}
+
 TEST_F(Http2Test, ContinuationFloodClosesTheConnection) {
   config_.limits = kLongTimers;
   ASSERT_TRUE(start_h2());
