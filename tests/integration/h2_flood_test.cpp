@@ -102,6 +102,17 @@ TEST_F(Http2Test, ContinuationFloodClosesTheConnection) {
   EXPECT_LT(growth, kFloodGrowthLimit);
 }
 
+// The same, all of it in the client's first write: the gateway's first read
+// (the one that finds the preface) already holds the 9th CONTINUATION.
+TEST_F(Http2Test, ContinuationFloodInTheFirstReadClosesTheConnection) {
+  config_.limits = kLongTimers;
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer =
+      h2(R"("scenario": "continuation_flood", "count": 20, "piece": 4, "together": true)");
+  EXPECT_TRUE(closed_by_gateway(answer)) << "a connection that broke the protocol stays open";
+  EXPECT_TRUE(h2_serves_normally());
+}
+
 TEST_F(Http2Test, SettingsFloodEndsTheConnection) {
   config_.limits = kLongTimers;
   ASSERT_TRUE(start_h2());

@@ -59,10 +59,14 @@ class RawClient:
                 self.write_failed = True
         self.outbuf = bytearray()
 
-    def start(self):
+    def start(self, args):
         self.outbuf += PREFACE
         self.frame(SETTINGS, 0, 0)
-        self.flush()
+        # "together": the preface and the whole flood in one write, so the
+        # server's first read (the one that finds the preface) holds it all.
+        self.batch = float("inf") if args.get("together") else 16384
+        if not args.get("together"):
+            self.flush()
 
     def headers_block(self, path, method="GET"):
         return self.encoder.encode([(":method", method), (":scheme", "http"),
@@ -143,11 +147,11 @@ def flood(args, write_one, read_during=True):
     the server said between batches (unless it must never be read); stops
     writing once the server sent GOAWAY or closed."""
     client = RawClient(args)
-    client.start()
+    client.start(args)
     try:
         for i in range(args.get("count", 5000)):
             write_one(client, i)
-            if len(client.outbuf) >= 16384:
+            if len(client.outbuf) >= client.batch:
                 client.flush()
                 if read_during:
                     client.poll(False)
@@ -168,7 +172,7 @@ def continuation_flood(args):
     piece = args.get("piece", 4)
     count = args.get("count", 5000)
     client = RawClient(args)
-    client.start()
+    client.start(args)
     # One literal field (never indexed, RFC 7541 §6.2.3) whose value runs
     # through every CONTINUATION frame: the block never ends by itself.
     value_size = piece * count
@@ -184,7 +188,7 @@ def continuation_flood(args):
     try:
         for i in range(count + 1):
             write_one(client, i)
-            if len(client.outbuf) >= 16384:
+            if len(client.outbuf) >= client.batch:
                 client.flush()
                 client.poll(False)
             if client.closed or client.goaway or client.write_failed:
