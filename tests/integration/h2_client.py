@@ -8,6 +8,7 @@ Common members: {"port": P, "timeout": seconds (every socket read/write, 10),
 Scenarios:
   requests   python3-h2 drives the connection. {"requests": [{"method", "path",
              "authority", "scheme", "headers": [[n, v]..], "body": str,
+             "body_bytes": n (instead of body: n bytes 0..250 over and over),
              "pieces": n (DATA frames the body is sent in), "big_headers": bytes
              (x-big-N fields adding up to about that many bytes)}],
              "sequential": false (all streams at once) | true (one after another),
@@ -234,6 +235,8 @@ class H2Client:
             headers.append((f"x-big-{i}", "b" * 8000))
         headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in headers]
         body = request.get("body", "").encode("latin-1")
+        if "body_bytes" in request:  # a large body: bytes 0..250 over and over
+            body = bytes(i % 251 for i in range(request["body_bytes"]))
         stream_id = self.conn.get_next_available_stream_id()
         self.conn.send_headers(stream_id, headers, end_stream=not body)
         ex = Exchange(request, stream_id)
@@ -251,10 +254,16 @@ class H2Client:
                 if not ex.pending or ex.done():
                     ex.pending = [] if ex.done() else ex.pending
                     continue
-                piece = ex.pending[0]
-                if self.conn.local_flow_control_window(ex.stream) < len(piece):
+                # A piece goes in one DATA frame when window and frame size
+                # allow, else in as many as they do.
+                allowed = min(self.conn.local_flow_control_window(ex.stream),
+                              self.conn.max_outbound_frame_size)
+                if allowed <= 0:
                     continue
-                ex.pending.pop(0)
+                piece = ex.pending.pop(0)
+                if len(piece) > allowed:
+                    piece, rest = piece[:allowed], piece[allowed:]
+                    ex.pending.insert(0, rest)
                 self.conn.send_data(ex.stream, piece, end_stream=not ex.pending)
                 progressed = True
             self.flush()

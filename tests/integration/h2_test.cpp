@@ -4,6 +4,7 @@
 // connection usable, the server's SETTINGS, flow control, idle close and the
 // drain. The floods are in h2_flood_test.cpp.
 #include <signal.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -30,6 +31,14 @@ const std::vector<std::string> kConnectionSpecific = {
     }
   }
   return ::testing::AssertionSuccess();
+}
+
+// CRC-32 of h2_client.py's "body_bytes" body: bytes 0..250 over and over.
+std::uint32_t upload_crc32(std::uint64_t length) {
+  std::string body(length, '\0');
+  for (std::uint64_t i = 0; i < length; ++i) body[i] = static_cast<char>(i % 251);
+  return static_cast<std::uint32_t>(
+      ::crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size())));
 }
 
 std::string post_body(int i) { return fmt::format("post-{}:", i) + std::string(300, 'a' + i); }
@@ -157,21 +166,25 @@ TEST_F(Http2Test, MalformedRequestsAreStreamErrorsAndTheConnectionGoesOn) {
   };
   std::string requests = R"("raw_headers": true, "sequential": true, "requests": [)";
   for (const auto& [why, request] : malformed) requests += request + ", ";
-  requests += R"({"path": "/after-malformed"}])";
+  // `te: trailers` is the one TE allowed (RFC 9113 §8.2.2).
+  requests += R"({"path": "/te-trailers", "headers": [["te", "trailers"]]},)"
+              R"( {"path": "/after-malformed"}])";
   const H2Answer answer = h2(requests);
   ASSERT_TRUE(answer.ok()) << answer.raw;
   const auto streams = answer.streams();
-  ASSERT_EQ(streams.size(), malformed.size() + 1) << answer.raw;
+  ASSERT_EQ(streams.size(), malformed.size() + 2) << answer.raw;
   for (std::size_t i = 0; i < malformed.size(); ++i) {
     SCOPED_TRACE(malformed[i].first);
     EXPECT_EQ(streams[i].reset, kProtocolError) << "status " << streams[i].response.status;
     EXPECT_EQ(streams[i].response.status, 0) << streams[i].response.body.substr(0, 200);
   }
+  EXPECT_EQ(streams[malformed.size()].response.status, 200) << "te: trailers was refused";
   EXPECT_EQ(streams.back().response.status, 200) << "the connection did not survive";
   EXPECT_FALSE(answer.goaway_code()) << answer.raw;
   const auto received = origin_.requests();
-  ASSERT_EQ(received.size(), 1u) << "a malformed request reached the origin";
-  EXPECT_EQ(received[0].path(), "/after-malformed");
+  ASSERT_EQ(received.size(), 2u) << "a malformed request reached the origin";
+  EXPECT_EQ(received[0].path(), "/te-trailers");
+  EXPECT_EQ(received[1].path(), "/after-malformed");
 }
 
 TEST_F(Http2Test, AuthorityAndPathAreVettedAsForHttp11) {
@@ -255,6 +268,29 @@ TEST_F(Http2Test, SmallStreamWindowStillGetsALargeBodyWhole) {
   EXPECT_EQ(streams[0].response.body_bytes, kBody);
   EXPECT_EQ(streams[0].response.body_crc32, pattern_crc32(kBody));
   EXPECT_FALSE(answer.goaway_code()) << "a slow reader was taken for a flood";
+}
+
+TEST_F(Http2Test, LargeUploadsOnTwoStreamsArriveWhole) {
+  ASSERT_TRUE(start_h2());
+  // 3 MiB each, two at once: far past the stream (64 KiB) and connection
+  // windows, which open only as the upstream takes the bodies.
+  constexpr std::uint64_t kBody = 3 * 1024 * 1024;
+  const H2Answer answer = h2(fmt::format(
+      R"("requests": [{{"method": "POST", "path": "/upload/1", "body_bytes": {0}, "pieces": 3}},)"
+      R"( {{"method": "PUT", "path": "/upload/2", "body_bytes": {0}, "pieces": 5}}])",
+      kBody));
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 2u) << answer.raw;
+  for (const char* path : {"/upload/1", "/upload/2"}) {
+    SCOPED_TRACE(path);
+    auto received = origin_.last_request(path);
+    ASSERT_TRUE(received) << answer.raw.substr(0, 1000);
+    EXPECT_EQ(received->body_bytes, kBody);
+    EXPECT_EQ(received->body_crc32, upload_crc32(kBody));
+  }
+  EXPECT_EQ(streams[0].response.status, 200) << streams[0].response.error;
+  EXPECT_EQ(streams[1].response.status, 200) << streams[1].response.error;
 }
 
 TEST_F(Http2Test, IdleConnectionGetsGoawayAndIsClosed) {
