@@ -16,6 +16,8 @@ Scenarios:
              "ack_delay": seconds (manual flow control: each DATA frame's bytes are
              given back in a WINDOW_UPDATE this long after it arrived),
              "raw_headers": true (no h2 validation or normalisation of what we send),
+             "stall": true (no window is ever given back),
+             "ping_flood": n (n PINGs once the responses' heads came),
              "wait_close": seconds (afterwards, read until the server closes)}
              Over TLS with ALPN other than h2, each request is HTTP/1.1 on its
              own connection ("protocol": "http/1.1").
@@ -204,6 +206,8 @@ class H2Client:
             if len(ex.body) < 4096:
                 ex.body += event.data[:4096 - len(ex.body)]
         length = event.flow_controlled_length
+        if self.args.get("stall"):
+            return  # never gives a byte of window back
         if "ack_delay" not in self.args:
             self.conn.acknowledge_received_data(length, event.stream_id)
             return
@@ -280,9 +284,22 @@ class H2Client:
             opened = [self.open_stream(r) for r in batch]
             self.flush()
             self.send_bodies(opened)
+            if "ping_flood" in self.args:
+                self.ping_flood(opened, self.args["ping_flood"])
             while not all(ex.done() for ex in opened) and self.read_once():
                 pass
         return skipped
+
+    def ping_flood(self, opened, count):
+        """Once every stream has its response head: `count` PINGs, as fast as
+        they can be written (a flood, with responses in flight)."""
+        while not all(ex.status or ex.done() for ex in opened) and self.read_once():
+            pass
+        for i in range(count):
+            self.conn.ping(i.to_bytes(8, "big"))
+            if i % 500 == 499:
+                self.flush()
+        self.flush()
 
 
 def http1_request(args, request):

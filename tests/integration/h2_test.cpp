@@ -270,6 +270,32 @@ TEST_F(Http2Test, SmallStreamWindowStillGetsALargeBodyWhole) {
   EXPECT_FALSE(answer.goaway_code()) << "a slow reader was taken for a flood";
 }
 
+// The same window, each frame's bytes given back at once: a WINDOW_UPDATE
+// per DATA frame, about 1,000 of them. The gateway may serve that, or take
+// it for a flood; either way the client is never left with a stream that
+// neither ends nor closes.
+TEST_F(Http2Test, FastSmallWindowClientGetsTheBodyOrTheClose) {
+  constexpr std::uint64_t kBody = (1u << 20) + 123;
+  OriginReply large;
+  large.pattern_body_bytes = kBody;
+  origin_.reply("/large", large);
+  config_.limits = "idle_timeout: 60s";
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer = h2(R"("settings": {"INITIAL_WINDOW_SIZE": 1024}, "ack_delay": 0,)"
+                             R"( "requests": [{"path": "/large"}], "wait_close": 5)");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 1u) << answer.raw;
+  if (answer.goaway_code() && !streams[0].ended) {
+    EXPECT_TRUE(answer.closed()) << "GOAWAY, then neither the body nor the close: "
+                                 << answer.raw.substr(0, 600);
+  } else {
+    EXPECT_TRUE(streams[0].ended) << answer.raw.substr(0, 600);
+    EXPECT_EQ(streams[0].response.body_bytes, kBody);
+    EXPECT_EQ(streams[0].response.body_crc32, pattern_crc32(kBody));
+  }
+}
+
 TEST_F(Http2Test, LargeUploadsOnTwoStreamsArriveWhole) {
   ASSERT_TRUE(start_h2());
   // 3 MiB each, two at once: far past the stream (64 KiB) and connection
