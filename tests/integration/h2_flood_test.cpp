@@ -136,6 +136,25 @@ TEST_F(Http2Test, PingFloodEndsTheConnection) {
   EXPECT_LT(growth, kFloodGrowthLimit);
 }
 
+// A flood on a connection whose stream is mid-response (the client's window
+// shut at 1 KiB): the connection still closes, not kept for that stream.
+TEST_F(Http2Test, PingFloodWithAResponseInFlightEndsTheConnection) {
+  config_.limits = kLongTimers;
+  OriginReply large;
+  large.pattern_body_bytes = 4 * kMiB;
+  origin_.reply("/large", large);
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer =
+      h2(R"("settings": {"INITIAL_WINDOW_SIZE": 1024}, "stall": true, "ping_flood": 5000,)"
+         R"( "requests": [{"path": "/large"}], "wait_close": 10)");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  ASSERT_EQ(answer.streams().size(), 1u) << answer.raw;
+  EXPECT_EQ(answer.streams()[0].response.status, 200);
+  EXPECT_EQ(answer.goaway_code(), kEnhanceYourCalm) << answer.raw.substr(0, 600);
+  EXPECT_TRUE(answer.closed()) << answer.raw.substr(0, 600);
+  EXPECT_TRUE(h2_serves_normally());
+}
+
 TEST_F(Http2Test, EmptyDataFloodEndsInGoawayEnhanceYourCalm) {
   config_.limits = kLongTimers;
   ASSERT_TRUE(start_h2());
