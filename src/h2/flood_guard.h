@@ -31,8 +31,16 @@ class FloodGuard {
   // False: the client floods. `now_ms` is a steady clock in milliseconds.
   bool on_frame(const nghttp2_frame& frame, std::uint64_t now_ms);
 
-  // on_frame's false made into the answer: GOAWAY(ENHANCE_YOUR_CALM) queued,
-  // the session reads nothing more. Returns the callback's result.
+  // A DATA frame went to the client: the WINDOW_UPDATE that will answer it
+  // is flow control doing its job, not a free frame. One frame's worth of
+  // budget comes back (never beyond the burst), so a client with a small
+  // window can download for ever while a flood of updates with nothing to
+  // let through still runs out.
+  void on_data_sent() { free_frames_.credit(1); }
+
+  // on_frame's false made into the answer: GOAWAY(ENHANCE_YOUR_CALM) queued.
+  // nghttp2 goes on reading while streams are open: the caller stops
+  // reading. Returns the callback's result.
   static int refuse(nghttp2_session* session);
 
  private:

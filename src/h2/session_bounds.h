@@ -52,6 +52,10 @@ class FrameBudget {
   // `now_ms`: a steady clock in milliseconds (passed in: testable, one clock read
   // per frame batch rather than per frame).
   bool allow(std::uint64_t now_ms);
+  // Tokens given back (capped at the burst).
+  void credit(std::uint64_t tokens) {
+    tokens_ = tokens_ + tokens > burst_ ? burst_ : tokens_ + tokens;
+  }
 
  private:
   std::uint64_t burst_;

@@ -95,7 +95,10 @@ struct H2Callbacks {
 
   static int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
     H2Connection& h2 = self(user_data);
-    if (!h2.flood_.on_frame(*frame, now_ms())) return h2::FloodGuard::refuse(session);
+    if (!h2.flood_.on_frame(*frame, now_ms())) {
+      h2.stopping_ = true;  // nothing more is read: GOAWAY goes out, then the close
+      return h2::FloodGuard::refuse(session);
+    }
     if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
     H2Stream* stream = stream_of(session, frame->hd.stream_id);
     if (stream == nullptr) return 0;
@@ -282,6 +285,7 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
   last_activity_ = SteadyClock::now();
   if (!received.empty() &&
       !receive(reinterpret_cast<const std::uint8_t*>(received.data()), received.size())) {
+    stopping_ = true;
     co_return;
   }
   flush_soon();
@@ -311,7 +315,7 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
     last_activity_ = SteadyClock::now();
     const bool goes_on = receive(buffer.data(), n);
     flush_soon();
-    if (!goes_on) break;
+    if (!goes_on || stopping_) break;
   }
   stopping_ = true;
 }
@@ -359,7 +363,15 @@ asio::awaitable<void> H2Connection::run(std::string_view received) {
   // GOAWAY) and stops.
   end_all_streams();
   flush_soon();
-  while (writer_running_ || running_ != 0) {
+  while (writer_running_) {
+    done_wake_.expires_at(SteadyTime::max());
+    co_await done_wake_.async_wait(use_nothrow);
+  }
+  // The client sees the end now. Streams it reset or left behind may still
+  // wait for their upstream (bounded by its timeout): they finish without
+  // holding the client up.
+  c_.stream().shutdown_send();
+  while (running_ != 0) {
     done_wake_.expires_at(SteadyTime::max());
     co_await done_wake_.async_wait(use_nothrow);
   }
@@ -367,11 +379,8 @@ asio::awaitable<void> H2Connection::run(std::string_view received) {
 
 asio::awaitable<void> serve_h2(std::unique_ptr<ClientConnection> connection, std::string received) {
   ClientConnection& c = *connection;
-  {
-    H2Connection h2(c);
-    co_await h2.run(received);
-  }
-  c.stream().shutdown_send();
+  H2Connection h2(c);
+  co_await h2.run(received);
 }
 
 }  // namespace centinela::net

@@ -53,6 +53,8 @@ class H2Connection {
   const config::Limits& limits() const;
   // nghttp2 has something to send: the writer wakes.
   void flush_soon() { write_wake_.cancel(); }
+  // A DATA frame of a response was packed (the flood budget's credit).
+  void data_sent() { flood_.on_data_sent(); }
   // A stream's coroutine ended.
   void stream_served(H2Stream& stream);
 

@@ -140,6 +140,7 @@ ssize_t read_response_body(nghttp2_session* /*session*/, std::int32_t /*stream_i
   const std::size_t n = std::min(length, stream.pending.size());
   std::memcpy(buf, stream.pending.data(), n);
   stream.pending.remove_prefix(n);
+  stream.connection.data_sent();
   if (stream.pending.empty()) {
     if (stream.pending_is_last) {
       *data_flags |= NGHTTP2_DATA_FLAG_EOF;
