@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "http/http2_fields.h"
+#include "net/chunk_pool.h"
 #include "net/client_connection.h"
 #include "net/h2_stream.h"
 #include "net/worker.h"
@@ -15,7 +16,6 @@
 namespace centinela::net {
 namespace {
 
-constexpr std::size_t kReadSize = 16 * 1024;
 // What the writer gathers from nghttp2 before a write: frames are small, a
 // system call each would cost more than the copy.
 constexpr std::size_t kWriteBatch = 64 * 1024;
@@ -289,15 +289,24 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
     co_return;
   }
   flush_soon();
-  std::vector<std::uint8_t> buffer(kReadSize);
   while (!dead_ && !stopping_) {
     const bool idle = running_ == 0 && open_streams_ == 0;
     // Waiting for frames is "idle" for the drain: it cancels the read, and
     // the connection answers with GOAWAY.
     c_.watch.set_idle(!goaway_sent_);
     c_.watch.arm(c_.socket, idle ? last_activity_ + limits().idle_timeout : SteadyTime::max());
-    Stream stream = c_.stream();
-    auto [ec, n] = co_await stream.async_read_some(asio::buffer(buffer), use_nothrow);
+    boost::system::error_code ec;
+    if (idle && !c_.tls_pending()) ec = co_await wait_idle();
+    // The read buffer is the worker's, taken only for the read.
+    ChunkPool::Lease chunk = c_.worker.chunks().take();
+    std::size_t n = 0;
+    if (!ec) {
+      Stream stream = c_.stream();
+      auto [read_ec, got] =
+          co_await stream.async_read_some(asio::buffer(chunk.data(), chunk.size()), use_nothrow);
+      ec = read_ec;
+      n = got;
+    }
     const bool fired = c_.watch.fired();
     c_.watch.disarm();
     c_.watch.set_idle(false);
@@ -313,11 +322,21 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
       continue;
     }
     last_activity_ = SteadyClock::now();
-    const bool goes_on = receive(buffer.data(), n);
+    const bool goes_on = receive(reinterpret_cast<const std::uint8_t*>(chunk.data()), n);
     flush_soon();
     if (!goes_on || stopping_) break;
   }
   stopping_ = true;
+}
+
+asio::awaitable<boost::system::error_code> H2Connection::wait_idle() {
+  // An idle connection keeps nothing it can give back: no read buffer, no
+  // write batch, none of OpenSSL's record buffers (they come back with the
+  // next read), only nghttp2's session (its HPACK tables and frame buffer).
+  if (c_.tls != nullptr) c_.tls->release_idle_memory();
+  if (out_.empty()) std::string().swap(out_);
+  auto [ec] = co_await c_.socket.async_wait(tcp::socket::wait_read, use_nothrow);
+  co_return ec;
 }
 
 asio::awaitable<void> H2Connection::write_loop() {

@@ -11,7 +11,8 @@
 // streams served at once (SETTINGS_MAX_CONCURRENT_STREAMS; a stream the client
 // reset still counts while its coroutine finishes), one stream window of
 // unread request body per stream and one connection window in all, one read
-// buffer and one write batch per connection.
+// buffer (the worker's, only while reading) and one write batch per
+// connection; an idle connection holds neither.
 #pragma once
 
 #include <nghttp2/nghttp2.h>
@@ -63,6 +64,8 @@ class H2Connection {
 
   asio::awaitable<void> read_loop(std::string_view received);
   asio::awaitable<void> write_loop();
+  // Waits for the client's next bytes with nothing held that can go back.
+  asio::awaitable<boost::system::error_code> wait_idle();
   // Feeds bytes to nghttp2; false when the connection must end.
   bool receive(const std::uint8_t* data, std::size_t size);
   // The client may send no more streams: GOAWAY with the last one we took.
