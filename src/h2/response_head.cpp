@@ -25,13 +25,22 @@ bool dropped(std::string_view name) {
   return false;
 }
 
+// Values that differ in every response (or every second): indexed, each
+// would push the stable fields (the security headers) out of the HPACK
+// table, and they would be encoded in full again. nghttp2 already leaves
+// content-length, etag, last-modified and set-cookie out of the table.
+bool changes_every_response(std::string_view lower_name) {
+  return lower_name == "x-request-id" || lower_name == "date" || lower_name == "traceparent" ||
+         lower_name == "server-timing";
+}
+
 nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
-                   std::size_t value_size) {
+                   std::size_t value_size, std::uint8_t flags = NGHTTP2_NV_FLAG_NONE) {
   // Copied by nghttp2 when the response is submitted: the HEADERS frame may
   // be packed after the request's arena, which holds the values, is gone.
   return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
                     reinterpret_cast<std::uint8_t*>(const_cast<char*>(value)), name_size,
-                    value_size, NGHTTP2_NV_FLAG_NONE};
+                    value_size, flags};
 }
 
 }  // namespace
@@ -75,7 +84,9 @@ void make_response_nv(const stage::Response& response, ResponseNv& out) {
     for (std::size_t i = 0; i < field.name.size(); ++i) {
       if (name[i] >= 'A' && name[i] <= 'Z') name[i] = static_cast<char>(name[i] - 'A' + 'a');
     }
-    out.nv.push_back(make_nv(name, field.name.size(), field.value.data(), field.value.size()));
+    const bool no_index = changes_every_response({name, field.name.size()});
+    out.nv.push_back(make_nv(name, field.name.size(), field.value.data(), field.value.size(),
+                             no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE));
   }
 }
 
