@@ -70,6 +70,20 @@ class RedisTlsTest : public CacheTest {
                                          << redis_error(admin) << "), not " << state;
   }
 
+  // /ready reports one connection; each worker has its own, and a request a
+  // worker takes before its connection is up is decided in-process. Waits
+  // until the two workers and the admin client have each logged theirs.
+  static ::testing::AssertionResult all_connected(const GatewayProcess& process) {
+    constexpr std::size_t kConnections = 3;
+    if (eventually(
+            [&] { return count_of(process.stderr_text(), "redis connected") >= kConnections; },
+            8000ms, 20ms)) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << "not every connection is up:\n"
+                                         << process.stderr_text();
+  }
+
   std::uint16_t other_port(std::size_t i) const { return others_.at(i)->port(); }
   std::uint16_t other_admin(std::size_t i) const { return others_.at(i)->admin_port(); }
 
@@ -85,6 +99,8 @@ TEST_F(RedisTlsTest, RateLimitsAreSharedByTwoGatewaysOverTls) {
   ASSERT_TRUE(start_other_gateway(yaml));
   ASSERT_TRUE(redis_becomes(other_admin(0), "connected"));
   ASSERT_TRUE(redis_becomes(other_admin(1), "connected"));
+  ASSERT_TRUE(all_connected(*others_[0]->process));
+  ASSERT_TRUE(all_connected(*others_[1]->process));
 
   for (int i = 0; i < 3; ++i) EXPECT_EQ(http_get(other_port(0), "/x").status, 200);
   // The other gateway sees the three spent: two left, then refused.
@@ -261,6 +277,7 @@ TEST_F(RedisTlsTest, AReloadKeepsAnUnchangedConnectionAndRejectsAnUnusableCa) {
   const std::string ca = dir_.write("redis-ca.pem", read_file(pki_.ca()));
   ASSERT_TRUE(start_with(redis_yaml(redis.tls_url(), "ca: \"" + ca + "\"")));
   ASSERT_TRUE(redis_becomes(admin_port(), "connected"));
+  ASSERT_TRUE(all_connected(*gateway_));
   const auto count_connected = [&] { return count_of(gateway_->stderr_text(), "redis connected"); };
   const std::size_t connected_before = count_connected();
 
