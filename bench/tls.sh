@@ -20,6 +20,8 @@
 #                  allows it, so the servers must not (see bench/README.md).
 # A system that does not start, does not serve the origin's bytes, or (h2) does not
 # negotiate h2 is reported as failed in summary.md; the others are measured regardless.
+# (h2load falls back to HTTP/1.1 with pipelining when the server's ALPN answer is
+# http/1.1: without the check a "h2" figure could be HTTP/1.1's.)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -127,11 +129,11 @@ render() {  # name → RUNDIR/name.conf or .yaml from its template
   if is_centinela "$name"; then
     local ctickets=true
     [ "$tickets" = off ] && ctickets=false
-    sed "${subst[@]}" -e "s#MIN_VERSION#$minv#g" -e "s#TICKETS#$ctickets#g" \
+    sed -e '/^#/d' "${subst[@]}" -e "s#MIN_VERSION#$minv#g" -e "s#TICKETS#$ctickets#g" \
       bench/configs/centinela-tls.yaml >"$RUNDIR/$name.yaml"
     [ "$cache" = off ] || echo "    cache: {}" >>"$RUNDIR/$name.yaml"
   else
-    sed "${subst[@]}" -e "s#PROTOCOLS#$protocols#g" -e "s#TICKETS#$tickets#g" \
+    sed -e '/^#/d' "${subst[@]}" -e "s#PROTOCOLS#$protocols#g" -e "s#TICKETS#$tickets#g" \
       -e "s#PROXY_CACHE#$cache#g" bench/configs/nginx-tls.conf >"$RUNDIR/$name.conf"
   fi
 }
@@ -200,7 +202,7 @@ check_system() {  # name
     echo "$answer" >"$RUNDIR/$name.h2check.log"
     echo "$answer" | grep -q '^Application protocol: h2$' &&
       echo "$answer" | grep -q '1 succeeded' || {
-      FAILED[$name]="no HTTP/2: h2load says '$(echo "$answer" | grep -m1 -iE 'protocol|abort|error' || echo "$answer" | tail -n 1)'"
+      FAILED[$name]="no HTTP/2: h2load says '$(echo "$answer" | grep -m1 -E '^Application protocol|No protocol|Abort|rror' || echo "$answer" | tail -n 1)'"
       return
     }
   fi
