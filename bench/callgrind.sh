@@ -11,7 +11,9 @@
 #     pass-tls: pass over HTTPS, TLS 1.3 with an ECDSA P-256 certificate made here;
 #     the one handshake cancels out with start-up
 #     pass-tls-nolog: pass-tls without the access log, like the nginx cases
-#     nginx-pass, nginx-pass-tls (not in the default list): Debian's nginx (one process,
+#     pass-h2 (not in the default list): pass-tls-nolog over h2 (ALPN), driven by
+#     h2load -c1 -m10 (ten streams at a time on one connection)
+#     nginx-pass, nginx-pass-tls, nginx-pass-h2 (not in the default list): Debian's nginx (one process,
 #     master_process off) proxying the same way as bench/configs/nginx-tls.conf, no log;
 #     its instructions, for comparison (its allocations are its malloc calls: pools, mostly)
 #   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
@@ -49,6 +51,7 @@ config() {  # $1 = case
     pass-nolive) live=false ;;
     pass-tls) listen=$tls ;;
     pass-tls-nolog) listen=$tls log="{access: off}" ;;
+    pass-h2) listen="${tls%\}}, http2: true}" log="{access: off}" ;;
     small-hit) upstream=18801; extra="    cache: {}" ;;
     gzip-hit) upstream=18801; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
     *) echo "unknown case $1" >&2; exit 1 ;;
@@ -127,6 +130,7 @@ PY
 nginx_config() {  # $1 = case
   local listen="127.0.0.1:18830"
   [ "$1" = nginx-pass-tls ] && listen="127.0.0.1:18830 ssl"
+  [ "$1" = nginx-pass-h2 ] && listen="127.0.0.1:18830 ssl http2"
   cat <<NGINX
 worker_processes 1; daemon off; master_process off; pid $RUNDIR/nginx.pid;
 error_log $RUNDIR/nginx.err warn;
@@ -163,7 +167,12 @@ measure() {  # $1 case, $2 requests → "instructions allocations"
   fi
   local pid=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:18831/health" && break; sleep 0.2; done
-  drive 18830 "$2" "/$SIZE" "$gz" "$tls"
+  if [[ $1 == *-h2 ]]; then  # +1 request, as drive sends
+    h2load -n "$(($2 + 1))" -c1 -m10 "https://127.0.0.1:18830/$SIZE" >"$RUNDIR/$1.$2.h2load" 2>&1
+    grep -q '^Application protocol: h2$' "$RUNDIR/$1.$2.h2load" || { echo "$1: no h2" >&2; exit 1; }
+  else
+    drive 18830 "$2" "/$SIZE" "$gz" "$tls"
+  fi
   kill -TERM "$pid"
   wait "$pid" || true
   count "$out"
