@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by bench/run.sh and bench/tls.sh (sourced, not run): messages, the JSON bodies
 # the origin serves, and the CPU accounting of the method (/work/shared/bench/README.md).
 # The sourcing script sets SUT_CORE and PYTHON first.

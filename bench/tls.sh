@@ -41,7 +41,7 @@ HS_SIZE=small  # a handshake's cost does not depend on the body: one size is eno
 ALL_SYSTEMS="nginx-https centinela-https nginx-https-cache centinela-https-cache
   nginx-h2 centinela-h2 nginx-h2-cache centinela-h2-cache
   nginx-hs-ecdsa centinela-hs-ecdsa nginx-hs-rsa centinela-hs-rsa"
-SYSTEMS=$(echo ${SYSTEMS:-$ALL_SYSTEMS})
+SYSTEMS=$(echo "${SYSTEMS:-$ALL_SYSTEMS}" | xargs)
 
 # Ports 18770-18799 (run.sh uses 18700-18753, reload_under_load.sh 18760-18764); a
 # centinela's admin listener is its port + 10 (the /metrics the handshake check reads).
@@ -51,7 +51,7 @@ declare -A PORT=([nginx-https]=18770 [centinela-https]=18771
                  [nginx-hs-ecdsa]=18778 [centinela-hs-ecdsa]=18779
                  [nginx-hs-rsa]=18796 [centinela-hs-rsa]=18797)
 for name in $SYSTEMS; do
-  [ -n "${PORT[$name]:-}" ] || die "unknown system '$name' (known: $(echo $ALL_SYSTEMS))"
+  [ -n "${PORT[$name]:-}" ] || die "unknown system '$name' (known: $(echo "$ALL_SYSTEMS" | xargs))"
 done
 admin_port() { echo $((${PORT[$1]} + 10)); }
 is_centinela() { [[ $1 == centinela* ]]; }
@@ -200,11 +200,11 @@ check_system() {  # name
   if is_h2 "$name"; then
     answer=$(taskset -c "$HARNESS_CORE" h2load -n 1 -c 1 "$(url_of "$name" small)" 2>&1 || true)
     echo "$answer" >"$RUNDIR/$name.h2check.log"
-    echo "$answer" | grep -q '^Application protocol: h2$' &&
-      echo "$answer" | grep -q '1 succeeded' || {
+    if ! echo "$answer" | grep -q '^Application protocol: h2$' ||
+      ! echo "$answer" | grep -q '1 succeeded'; then
       FAILED[$name]="no HTTP/2: h2load says '$(echo "$answer" | grep -m1 -E '^Application protocol|No protocol|Abort|rror' || echo "$answer" | tail -n 1)'"
       return
-    }
+    fi
   fi
   if is_cache "$name"; then
     for size in $(sizes_of "$name"); do
@@ -240,9 +240,9 @@ load() {
   if is_h2 "$1"; then
     taskset -c "$HARNESS_CORE" h2load -t1 -c"$CONNECTIONS" -m"$H2_STREAMS" -D "$2" "$url"
   elif is_handshake "$1"; then
-    taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$2" $4 -H 'Connection: close' "$url"
+    taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$2" ${4:+"$4"} -H 'Connection: close' "$url"
   else
-    taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$2" $4 "$url"
+    taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$2" ${4:+"$4"} "$url"
   fi
 }
 # centinela counts its handshakes (centinela_tls_handshakes_total): with one request per
