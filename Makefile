@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test demo bench bench-reload fuzz format clean install deb
+.PHONY: all deps build test demo bench bench-reload bench-tls fuzz format clean install deb
 
 all: build
 
@@ -33,6 +33,9 @@ bench: deps
 
 bench-reload: deps
 	bash bench/reload_under_load.sh
+
+bench-tls: deps
+	bash bench/tls.sh
 
 fuzz: deps
 	bash scripts/fuzz.sh

@@ -10,7 +10,14 @@
 #     dashboard's live statistics cost a request, issue 15)
 #     pass-tls: pass over HTTPS, TLS 1.3 with an ECDSA P-256 certificate made here;
 #     the one handshake cancels out with start-up
+#     pass-tls-nolog: pass-tls without the access log, like the nginx cases
+#     pass-h2 (not in the default list): pass-tls-nolog over h2 (ALPN), driven by
+#     h2load -c1 -m10 (ten streams at a time on one connection)
+#     nginx-pass, nginx-pass-tls, nginx-pass-h2 (not in the default list): Debian's nginx (one process,
+#     master_process off) proxying the same way as bench/configs/nginx-tls.conf, no log;
+#     its instructions, for comparison (its allocations are its malloc calls: pools, mostly)
 #   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
+#   SIZE=small|large (the 100 B or 16 KiB body; default small)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=${CENTINELA_BIN:-build/centinela}
@@ -26,6 +33,8 @@ trap 'kill $(jobs -p) 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$RUND
 mkdir -p "$RUNDIR/www" "$RUNDIR/tmp"
 python3 -c 'import json; print(json.dumps({"items": ["x" * 20] * 3})[:100].ljust(99))' \
   >"$RUNDIR/www/small"
+python3 -c 'print("y" * 16383)' >"$RUNDIR/www/large"
+SIZE=${SIZE:-small}
 sed -e "s#WWWDIR#$RUNDIR/www#g" -e "s#RUNDIR#$RUNDIR#g" \
   -e 's/18700/18800/; s/18701/18801/' bench/configs/origin.conf >"$RUNDIR/origin.conf"
 "$NGINX" -p "$RUNDIR" -e "$RUNDIR/origin.err" -c "$RUNDIR/origin.conf" &
@@ -35,11 +44,14 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -subj /CN=bench -keyout "$RUNDIR/tls.key" -out "$RUNDIR/tls.pem" 2>/dev/null
 
 config() {  # $1 = case
-  local upstream=18800 extra="" live=true listen='"127.0.0.1:18830"'
+  local upstream=18800 extra="" live=true listen='"127.0.0.1:18830"' log="{access: {path: $RUNDIR/access.json}}"
+  local tls="{address: \"127.0.0.1:18830\", tls: {cert: $RUNDIR/tls.pem, key: $RUNDIR/tls.key}}"
   case $1 in
     pass) ;;
     pass-nolive) live=false ;;
-    pass-tls) listen="{address: \"127.0.0.1:18830\", tls: {cert: $RUNDIR/tls.pem, key: $RUNDIR/tls.key}}" ;;
+    pass-tls) listen=$tls ;;
+    pass-tls-nolog) listen=$tls log="{access: off}" ;;
+    pass-h2) listen="${tls%\}}, http2: true}" log="{access: off}" ;;
     small-hit) upstream=18801; extra="    cache: {}" ;;
     gzip-hit) upstream=18801; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
     *) echo "unknown case $1" >&2; exit 1 ;;
@@ -47,7 +59,7 @@ config() {  # $1 = case
   cat <<YAML
 server: {listen: [$listen], workers: 1}
 admin: {listen: "127.0.0.1:18831", live_stats: $live}
-log: {access: {path: $RUNDIR/access.json}}
+log: $log
 cache: {memory: 64MiB}
 upstreams:
   origin: {servers: ["127.0.0.1:$upstream"], max_idle_per_worker: 64}
@@ -114,16 +126,53 @@ print(total, allocs)
 PY
 }
 
+# The nginx peer: one process (no master), the proxying of bench/configs/nginx-tls.conf.
+nginx_config() {  # $1 = case
+  local listen="127.0.0.1:18830"
+  [ "$1" = nginx-pass-tls ] && listen="127.0.0.1:18830 ssl"
+  [ "$1" = nginx-pass-h2 ] && listen="127.0.0.1:18830 ssl http2"
+  cat <<NGINX
+worker_processes 1; daemon off; master_process off; pid $RUNDIR/nginx.pid;
+error_log $RUNDIR/nginx.err warn;
+events {}
+http {
+  access_log off; sendfile on; keepalive_timeout 75s; keepalive_requests 1000000;
+  client_body_temp_path $RUNDIR/tmp/b; proxy_temp_path $RUNDIR/tmp/p;
+  fastcgi_temp_path $RUNDIR/tmp/f; uwsgi_temp_path $RUNDIR/tmp/u; scgi_temp_path $RUNDIR/tmp/s;
+  types {} default_type application/octet-stream;
+  upstream origin { server 127.0.0.1:18800; keepalive 64; }
+  server {
+    listen $listen; listen 127.0.0.1:18831;
+    ssl_certificate $RUNDIR/tls.pem; ssl_certificate_key $RUNDIR/tls.key;
+    ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache off;
+    location /health { return 200; }
+    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+NGINX
+}
+
 measure() {  # $1 case, $2 requests → "instructions allocations"
   local out="$RUNDIR/cg.$1.$2" gz=0 tls=0
   [ "$1" = gzip-hit ] && gz=1
-  [ "$1" = pass-tls ] && tls=1
-  config "$1" >"$RUNDIR/$1.yaml"
-  valgrind --tool=callgrind --callgrind-out-file="$out" "$BIN" run -c "$RUNDIR/$1.yaml" \
-    >"$RUNDIR/$1.$2.log" 2>&1 &
+  [[ $1 == *pass-tls* ]] && tls=1
+  if [[ $1 == nginx-* ]]; then
+    nginx_config "$1" >"$RUNDIR/$1.conf"
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$NGINX" -p "$RUNDIR" -e "$RUNDIR/nginx.err" \
+      -c "$RUNDIR/$1.conf" >"$RUNDIR/$1.$2.log" 2>&1 &
+  else
+    config "$1" >"$RUNDIR/$1.yaml"
+    valgrind --tool=callgrind --callgrind-out-file="$out" "$BIN" run -c "$RUNDIR/$1.yaml" \
+      >"$RUNDIR/$1.$2.log" 2>&1 &
+  fi
   local pid=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:18831/health" && break; sleep 0.2; done
-  drive 18830 "$2" /small "$gz" "$tls"
+  if [[ $1 == *-h2 ]]; then  # +1 request, as drive sends
+    h2load -n "$(($2 + 1))" -c1 -m10 "https://127.0.0.1:18830/$SIZE" >"$RUNDIR/$1.$2.h2load" 2>&1
+    grep -q '^Application protocol: h2$' "$RUNDIR/$1.$2.h2load" || { echo "$1: no h2" >&2; exit 1; }
+  else
+    drive 18830 "$2" "/$SIZE" "$gz" "$tls"
+  fi
   kill -TERM "$pid"
   wait "$pid" || true
   count "$out"

@@ -48,6 +48,9 @@ fi
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
 SUT_CORE=0
 HARNESS_CORE=1
+PYTHON=python3  # only the standard library is used
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 declare -A PORT=([origin]=18700 [nginx-proxy]=18710 [nginx-proxy-log]=18711 [nginx-limit-req]=18712
                  [nginx-cache]=18713 [nginx-cache-gzip]=18714 [varnish-hit]=18715
@@ -93,7 +96,6 @@ if [[ " $SYSTEMS " == *" varnish-hit "* ]]; then
 fi
 [ "$(nproc)" -ge 2 ] || die "needs 2 cores (system under test on core 0, harness on core 1)"
 NGINX=$(command -v nginx)
-PYTHON=python3  # only the standard library is used
 
 # --- centinela, built for speed in its own tree --------------------------------------
 want_centinela=0
@@ -140,14 +142,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # JSON bodies of exactly 100 B and 16 KiB.
-json_of_size() {  # bytes
-  "$PYTHON" - "$1" <<'PY'
-import sys
-size = int(sys.argv[1])
-head, tail = '{"ok":true,"pad":"', '"}\n'
-sys.stdout.write(head + "x" * (size - len(head) - len(tail)) + tail)
-PY
-}
 json_of_size 100 >"$WWWDIR/small"
 json_of_size 16384 >"$WWWDIR/large"
 
@@ -321,28 +315,6 @@ for name in $SYSTEMS; do
 done
 
 # --- measuring --------------------------------------------------------------------------
-CLK_TCK=$(getconf CLK_TCK)
-core_busy_ticks() {  # busy = every field but idle and iowait; guest time is already in user/nice
-  awk -v cpu="cpu$SUT_CORE" '$1 == cpu { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat
-}
-# The system under test's own CPU (user + system, its processes: the one started and its
-# children), in clock ticks. Unlike core 0's busy time it leaves out whatever else the
-# machine runs on core 0 (other builds on a shared machine), so it drifts less.
-sut_cpu_ticks() {  # pid
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$p/stat" ] || continue
-    total=$((total + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
-  done
-  echo "$total"
-}
-to_ms() {  # wrk latency like 812.00us, 1.80ms, 1.02s
-  awk -v v="$1" 'BEGIN {
-    n = v + 0
-    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
-    printf "%.3f", n }'
-}
-
 RESULTS=$OUT/results.tsv
 printf 'rep\tsystem\tsize\trps\tp50_ms\tp99_ms\trequests\tcpu_us_per_req\tbad\tload1\tsut_cpu_us_per_req\n' >"$RESULTS"
 
@@ -371,11 +343,9 @@ measure() {  # rep system size
     say "wrk failed against $name: $(tail -n 3 "$raw" | tr '\n' ' ')"
     rps=nan p50=nan p99=nan requests=0
   }
-  cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="${requests:-0}" \
-    'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }')
+  cpu=$(us_per_request $((after - before)) "${requests:-0}")
   local sut_cpu="nan"
-  [ "$name" = origin ] || sut_cpu=$(awk -v t=$((sut_after - sut_before)) -v hz="$CLK_TCK" -v n="${requests:-0}" \
-    'BEGIN { if (n > 0) printf "%.2f", t * 1e6 / hz / n; else print "nan" }')
+  [ "$name" = origin ] || sut_cpu=$(us_per_request $((sut_after - sut_before)) "${requests:-0}")
   local load1
   load1=$(cut -d' ' -f1 /proc/loadavg)  # 1-minute load average as the run ends
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
