@@ -106,6 +106,12 @@ struct Evaluation::Buffers {
 
   StampedTable<std::string_view> transforms;
   StampedTable<ByteMask> masks;
+  // By pipeline node: the trigger bytes of every step from the root, and
+  // whether a step changes every value; for RuleSet::generation
+  // `chain_generation` (0: recomputed per request).
+  std::vector<ByteMask> chain_triggers;
+  std::vector<char> chain_every;
+  std::uint64_t chain_generation = 0;
   StampedTable<std::uint32_t> rx_hits;  // offset of the bits in `bits`
   std::vector<std::uint64_t> bits;
   std::uint64_t bits_request = 0;  // `bits` holds that request's
@@ -125,8 +131,20 @@ struct Evaluation::Buffers {
   // Program::joined.
   std::vector<std::string> text;  // by pipeline node
   std::vector<std::uint64_t> text_phase;
+  // By pipeline node: the offset of the LF after each joined value (its
+  // segment's end), and (transformed value, node) → its first segment,
+  // stamped by phase.
+  std::vector<std::vector<std::uint32_t>> text_ends;
+  StampedTable<std::uint32_t> segments;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
+  // By database: the segment of each entry's first hit in the joined text
+  // (entry << 32 | segment, sorted); not `known` when the scan failed.
+  struct JoinedHits {
+    bool known = false;
+    std::vector<std::uint64_t> first;
+  };
+  std::vector<JoinedHits> rx_segments;
   struct WordsHit {
     const void* words;
     std::uint32_t pipeline;

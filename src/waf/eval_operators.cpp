@@ -65,7 +65,7 @@ std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) 
 // most pipelines unchanged), results are kept per (value, node).
 std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   const std::string_view base = v.value.substr(0, limits_.value_bytes);
-  if (node == 0) return base;
+  if (node == 0 || !may_change(v, base, node)) return base;
   Buffers& b = *buffers_;
   if (v.stable) {
     if (const std::string_view* hit =
@@ -76,6 +76,42 @@ std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   const std::string_view out = transform_steps(v, base, node);
   if (v.stable) b.transforms.insert({base.data(), base.size(), node}, b.request) = out;
   return out;
+}
+
+// The union of the trigger bytes along each pipeline, so a value holding
+// none of them skips the pipeline with one mask test (no table entry).
+void Evaluation::plan_chains() {
+  Buffers& b = *buffers_;
+  const auto& nodes = program_.set->pipelines;
+  const std::uint64_t generation = program_.set->generation;
+  if (generation != 0 && b.chain_generation == generation &&
+      b.chain_triggers.size() == nodes.size()) {
+    return;
+  }
+  const StepMasks& steps = step_masks();
+  b.chain_triggers.assign(nodes.size(), ByteMask{});
+  b.chain_every.assign(nodes.size(), 0);
+  // A parent is interned before its children: its index is lower.
+  for (std::size_t n = 1; n < nodes.size(); ++n) {
+    const std::uint32_t parent = nodes[n].parent;
+    const auto t = static_cast<std::size_t>(nodes[n].transform);
+    ByteMask m = b.chain_triggers[parent];
+    for (std::size_t w = 0; w < m.bits.size(); ++w) m.bits[w] |= steps.triggers[t].bits[w];
+    b.chain_triggers[n] = m;
+    b.chain_every[n] = b.chain_every[parent] || decode::changes_every_value(nodes[n].transform);
+  }
+  b.chain_generation = generation;
+}
+
+bool Evaluation::may_change(const Value& v, std::string_view base, std::uint32_t node) {
+  Buffers& b = *buffers_;
+  if (node >= b.chain_triggers.size()) return true;
+  if (b.chain_every[node]) return true;
+  if (!v.stable) return mask_of(base).intersects(b.chain_triggers[node]);
+  const StampedTable<ByteMask>::Key key{base.data(), base.size(), 0};
+  const ByteMask* known = b.masks.find(key, b.request);
+  if (known == nullptr) known = &(b.masks.insert(key, b.request) = mask_of(base));
+  return known->intersects(b.chain_triggers[node]);
 }
 
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,

@@ -18,6 +18,7 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       tx_(program.tx_initial),
       buffers_(acquire_buffers()) {
   tx_.resize(program.set->tx.size());
+  plan_chains();
 }
 
 std::int64_t Evaluation::anomaly_score() const {
@@ -27,7 +28,7 @@ std::int64_t Evaluation::anomaly_score() const {
 
 bool Evaluation::run_phase(int phase) {
   if (stopped_ || mode_ == EngineMode::off || phase < 1 || phase > 5) return !stopped_;
-  new_phase();  // the view may have grown (the body): join its values again
+  new_phase();  // when the view has grown (the body): join its values again
   const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
   for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
     i = run_rule(i).next;
@@ -128,6 +129,9 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     const std::string_view value = transformed(*input, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
+    // A joined link's pattern hit the joined text: a value joined before
+    // its first hit cannot match (eval_joined.cpp).
+    if (link.joined && input == &v && !joined_value_may_match(link, value)) continue;
     if (!run_operator(link.op, value, link.capture, input->stable)) continue;
     if (rule.gate != OpKind::unconditional && v.stable &&
         !gate_confirms(rule.gate, *input, value)) {

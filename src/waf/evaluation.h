@@ -6,6 +6,7 @@
 // rule. Bounded: values per target, bytes per value, PCRE2 limits.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 
 namespace centinela::pattern {
 class ConfirmScratch;
+class ScanDatabase;
 class Scratch;
 }  // namespace centinela::pattern
 
@@ -103,6 +105,9 @@ class Evaluation {
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);
   std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node);
+  // False when no step of pipeline `node` can change `base` (v's bytes).
+  bool may_change(const Value& v, std::string_view base, std::uint32_t node);
+  void plan_chains();
   std::string_view keep(std::string value);
   std::string key_of(const Value& v) const;
   void collect_collection(const Target& target, std::vector<Value>& out);
@@ -112,11 +117,19 @@ class Evaluation {
   bool selected(const Target& target, std::string_view name) const;
   // Program::joined (eval_joined.cpp).
   bool joined_may_match(const Link& link);
+  void scan_joined(const Link& link, const pattern::ScanDatabase& db);
+  // After joined_may_match(link): whether `value`, one of the link's values
+  // transformed by its pipeline, can match alone.
+  bool joined_value_may_match(const Link& link, std::string_view value);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
 
   const Program& program_;
   const RequestView& view_;
+  // new_phase(): the view's collection sizes and body processor when the
+  // joined values were last made.
+  std::array<std::uint32_t, kCollections + 1> view_sizes_{};
+  bool view_known_ = false;
   EvalScratch scratch_;
   EngineMode mode_;
   EvalLimits limits_;
