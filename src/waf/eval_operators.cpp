@@ -161,6 +161,20 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
   return current;
 }
 
+bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool cacheable) {
+  ByteMask required;
+  required.bits = plan.required;
+  if ((required.bits[0] | required.bits[1] | required.bits[2] | required.bits[3]) == 0) {
+    return false;  // unknown
+  }
+  if (!cacheable) return !mask_of(value).intersects(required);
+  Buffers& b = *buffers_;
+  const StampedTable<ByteMask>::Key key{value.data(), value.size(), 0};
+  const ByteMask* known = b.masks.find(key, b.request);
+  if (known == nullptr) known = &(b.masks.insert(key, b.request) = mask_of(value));
+  return !known->intersects(required);
+}
+
 Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {
   const RxMatcher* matcher = program_.set->rx.get();
   const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
@@ -172,6 +186,9 @@ Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, b
       return (b.bits[*at + plan.entry / 64] >> (plan.entry % 64)) & 1 ? Hit::yes : Hit::no;
     }
   }
+  // A value without any byte the pattern requires needs no scan ([\n\r]
+  // on a JSON field).
+  if (lacks_required(plan, value, cacheable)) return Hit::no;
   if (b.bits_request != b.request) {  // the first scan of this request
     b.bits.clear();
     b.bits_request = b.request;

@@ -97,6 +97,8 @@ class Evaluation {
   bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
   enum class Hit : std::uint8_t { no, yes, unknown };
   Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
+  // The value holds none of the bytes every match of the pattern needs.
+  bool lacks_required(const RxPlan& plan, std::string_view value, bool cacheable);
   void after_full_match(const Rule& rule, std::uint32_t index);
   void run_setvar(const SetVar& sv);
   void run_ctl(const Ctl& ctl);
