@@ -131,20 +131,8 @@ struct Evaluation::Buffers {
   // Program::joined.
   std::vector<std::string> text;  // by pipeline node
   std::vector<std::uint64_t> text_phase;
-  // By pipeline node: the offset of the LF after each joined value (its
-  // segment's end), and (transformed value, node) → its first segment,
-  // stamped by phase.
-  std::vector<std::vector<std::uint32_t>> text_ends;
-  StampedTable<std::uint32_t> segments;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
-  // By database: the segment of each entry's first hit in the joined text
-  // (entry << 32 | segment, sorted); not `known` when the scan failed.
-  struct JoinedHits {
-    bool known = false;
-    std::vector<std::uint64_t> first;
-  };
-  std::vector<JoinedHits> rx_segments;
   struct WordsHit {
     const void* words;
     std::uint32_t pipeline;

@@ -5,9 +5,8 @@
 // a value starts or ends: MULTILINE ^ and $ still hold there, and the
 // joinable patterns have no whole-subject anchors), so its links are
 // decided without visiting their values; a hit sends the link the usual
-// way, value by value, but for the values joined before the first hit
-// (scan_joined). Between phases the joined state stays while the view
-// does (new_phase).
+// way, value by value. Between phases the joined state stays while the
+// view does (new_phase).
 #include <algorithm>
 
 #include "pattern/literal_set.h"
@@ -45,11 +44,11 @@ void Evaluation::ReleaseBuffers::operator()(Buffers* buffers) const {
   if (pool.size() < 16) pool.push_back(std::move(owned));
 }
 
-// The joined texts, their scans and segments hold while the view holds the
-// same values: collections only grow (the few values replaced in place,
-// ARGS_COMBINED_SIZE and the like, are never joined), so equal sizes and the
-// same body processor (REQUEST_BODY's reading) mean an equal view. A GET's
-// body phase reuses what its head phase scanned.
+// The joined texts, their scans and word-list hits hold while the view
+// holds the same values: collections only grow (the few values replaced in
+// place, ARGS_COMBINED_SIZE and the like, are never joined), so equal sizes
+// and the same body processor (REQUEST_BODY's reading) mean an equal view.
+// A GET's body phase reuses what its head phase scanned.
 void Evaluation::new_phase() {
   std::array<std::uint32_t, kCollections + 1> sizes{};
   for (std::size_t c = 0; c < kCollections; ++c) {
@@ -71,67 +70,16 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
-  if (b.text_ends.size() <= pipeline) b.text_ends.resize(program_.set->pipelines.size());
-  std::vector<std::uint32_t>& ends = b.text_ends[pipeline];
-  ends.clear();
   for (const Target& target : program_.joined[pipeline]) {
     b.values.clear();
     collect(target, b.values);
     for (const Value& v : b.values) {
-      const std::string_view value = transformed(v, pipeline);
-      out.append(value);
-      // The first segment holding these bytes stands for all of them: a
-      // value that matches alone matches in every copy.
-      const StampedTable<std::uint32_t>::Key key{value.data(), value.size(), pipeline};
-      if (b.segments.find(key, b.phase) == nullptr) {
-        b.segments.insert(key, b.phase) = static_cast<std::uint32_t>(ends.size());
-      }
-      ends.push_back(static_cast<std::uint32_t>(out.size()));
+      out.append(transformed(v, pipeline));
       out.push_back('\n');
     }
   }
   b.text_phase[pipeline] = b.phase;
   return out;
-}
-
-// A match within segment k's value ends after its first byte and at the
-// latest at its LF. The databases report an entry once per scan
-// (HS_FLAG_SINGLEMATCH), at its first end: no value before that segment can
-// match it alone, and those values skip their own scan.
-void Evaluation::scan_joined(const Link& link, const pattern::ScanDatabase& db) {
-  Buffers& b = *buffers_;
-  const std::uint32_t index = link.op.rx_plan.db;
-  const std::string_view text = joined_text(link.pipeline);
-  const std::vector<std::uint32_t>& ends = b.text_ends[link.pipeline];
-  std::vector<std::uint64_t>& bits = b.rx_bits[index];
-  Buffers::JoinedHits& hits = b.rx_segments[index];
-  bits.assign((program_.set->rx->entries(index) + 63) / 64, 0);
-  hits.first.clear();
-  const pattern::ScanStatus status = db.scan(text, scratch_.scan, [&](unsigned id, std::size_t to) {
-    if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
-    const auto segment = std::lower_bound(ends.begin(), ends.end(), to) - ends.begin();
-    hits.first.push_back((std::uint64_t{id} << 32) | static_cast<std::uint64_t>(segment));
-  });
-  hits.known = status != pattern::ScanStatus::error;
-  if (!hits.known) std::fill(bits.begin(), bits.end(), ~0ull);
-  // Entries split in pieces report once per piece: the lowest counts.
-  std::sort(hits.first.begin(), hits.first.end());
-  b.rx_phase[index] = b.phase;
-}
-
-bool Evaluation::joined_value_may_match(const Link& link, std::string_view value) {
-  if (link.op.kind != OpKind::rx) return true;
-  Buffers& b = *buffers_;
-  const std::uint32_t index = link.op.rx_plan.db;
-  if (index >= b.rx_phase.size() || b.rx_phase[index] != b.phase) return true;
-  const Buffers::JoinedHits& hits = b.rx_segments[index];
-  if (!hits.known) return true;
-  const std::uint32_t* segment =
-      b.segments.find({value.data(), value.size(), link.pipeline}, b.phase);
-  if (segment == nullptr) return true;  // not joined (a value with code hidden)
-  const std::uint64_t entry = link.op.rx_plan.entry;
-  const auto first = std::lower_bound(hits.first.begin(), hits.first.end(), entry << 32);
-  return first != hits.first.end() && (*first >> 32) == entry && (*first & 0xFFFFFFFFu) <= *segment;
 }
 
 bool Evaluation::joined_may_match(const Link& link) {
@@ -161,10 +109,17 @@ bool Evaluation::joined_may_match(const Link& link) {
   if (b.rx_bits.size() <= plan.db) {
     b.rx_bits.resize(matcher->databases());
     b.rx_phase.resize(matcher->databases(), 0);
-    b.rx_segments.resize(matcher->databases());
   }
-  if (b.rx_phase[plan.db] != b.phase) scan_joined(link, *db);
-  const std::vector<std::uint64_t>& bits = b.rx_bits[plan.db];
+  std::vector<std::uint64_t>& bits = b.rx_bits[plan.db];
+  if (b.rx_phase[plan.db] != b.phase) {
+    const std::string_view text = joined_text(link.pipeline);
+    bits.assign((matcher->entries(plan.db) + 63) / 64, 0);
+    const pattern::ScanStatus status = db->scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
+      if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+    });
+    if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
+    b.rx_phase[plan.db] = b.phase;
+  }
   return (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
 }
 

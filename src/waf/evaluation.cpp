@@ -129,9 +129,6 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     const std::string_view value = transformed(*input, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
-    // A joined link's pattern hit the joined text: a value joined before
-    // its first hit cannot match (eval_joined.cpp).
-    if (link.joined && input == &v && !joined_value_may_match(link, value)) continue;
     if (!run_operator(link.op, value, link.capture, input->stable)) continue;
     if (rule.gate != OpKind::unconditional && v.stable &&
         !gate_confirms(rule.gate, *input, value)) {

@@ -19,7 +19,6 @@
 
 namespace centinela::pattern {
 class ConfirmScratch;
-class ScanDatabase;
 class Scratch;
 }  // namespace centinela::pattern
 
@@ -119,10 +118,6 @@ class Evaluation {
   bool selected(const Target& target, std::string_view name) const;
   // Program::joined (eval_joined.cpp).
   bool joined_may_match(const Link& link);
-  void scan_joined(const Link& link, const pattern::ScanDatabase& db);
-  // After joined_may_match(link): whether `value`, one of the link's values
-  // transformed by its pipeline, can match alone.
-  bool joined_value_may_match(const Link& link, std::string_view value);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
 
