@@ -61,6 +61,24 @@ void Evaluation::new_phase() {
   ++buffers_->phase;
 }
 
+// A joined variable's values and masks, in Buffers::joined_vars.
+std::size_t Evaluation::joined_var(const Target& target) {
+  Buffers& b = *buffers_;
+  std::size_t index = 0;
+  while (index < b.joined_vars.size() && b.joined_vars[index].var != target.var) ++index;
+  if (index == b.joined_vars.size()) b.joined_vars.push_back(Buffers::JoinedVar{target.var});
+  Buffers::JoinedVar& joined = b.joined_vars[index];
+  if (joined.phase == b.phase) return index;
+  joined.values.clear();
+  collect(target, joined.values);
+  joined.masks.clear();
+  for (const Value& v : joined.values) {
+    joined.masks.push_back(b.mask(v.value.substr(0, limits_.value_bytes)));
+  }
+  joined.phase = b.phase;
+  return index;
+}
+
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   Buffers& b = *buffers_;
   if (b.text.size() <= pipeline) {
@@ -70,11 +88,15 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
+  const ByteMask& triggers = b.chain_triggers[pipeline];
+  const bool every = b.chain_every[pipeline] != 0;
   for (const Target& target : program_.joined[pipeline]) {
-    b.values.clear();
-    collect(target, b.values);
-    for (const Value& v : b.values) {
-      out.append(transformed(v, pipeline));
+    const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+    for (std::size_t i = 0; i < joined.values.size(); ++i) {
+      const Value& v = joined.values[i];
+      // As transformed() decides it, with the mask already at hand.
+      const bool same = !every && !joined.masks[i].intersects(triggers);
+      out.append(same ? v.value.substr(0, limits_.value_bytes) : transformed(v, pipeline));
       out.push_back('\n');
     }
   }

@@ -16,12 +16,6 @@ namespace centinela::waf {
 
 namespace {
 
-ByteMask mask_of(std::string_view value) {
-  ByteMask m;
-  for (unsigned char c : value) m.bits[c >> 6] |= std::uint64_t{1} << (c & 63);
-  return m;
-}
-
 // decode::triggers as masks, and whether a step changes every value.
 struct StepMasks {
   std::array<ByteMask, decode::kTransformCount> triggers{};
@@ -107,11 +101,8 @@ bool Evaluation::may_change(const Value& v, std::string_view base, std::uint32_t
   Buffers& b = *buffers_;
   if (node >= b.chain_triggers.size()) return true;
   if (b.chain_every[node]) return true;
-  if (!v.stable) return mask_of(base).intersects(b.chain_triggers[node]);
-  const StampedTable<ByteMask>::Key key{base.data(), base.size(), 0};
-  const ByteMask* known = b.masks.find(key, b.request);
-  if (known == nullptr) known = &(b.masks.insert(key, b.request) = mask_of(base));
-  return known->intersects(b.chain_triggers[node]);
+  const ByteMask& mask = v.stable ? b.mask(base) : mask_of(base);
+  return mask.intersects(b.chain_triggers[node]);
 }
 
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
@@ -121,17 +112,7 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
   std::uint32_t chain[32];
   std::size_t n = 0;
   for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
-  ByteMask mask;
-  if (v.stable) {
-    const StampedTable<ByteMask>::Key key{base.data(), base.size(), 0};
-    if (const ByteMask* known = b.masks.find(key, b.request)) {
-      mask = *known;
-    } else {
-      mask = b.masks.insert(key, b.request) = mask_of(base);
-    }
-  } else {
-    mask = mask_of(base);
-  }
+  const ByteMask mask = v.stable ? b.mask(base) : mask_of(base);
   const StepMasks& steps = step_masks();
   std::string_view current = base;
   bool unchanged = true;  // `mask` describes `current`
@@ -167,12 +148,7 @@ bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool
   if ((required.bits[0] | required.bits[1] | required.bits[2] | required.bits[3]) == 0) {
     return false;  // unknown
   }
-  if (!cacheable) return !mask_of(value).intersects(required);
-  Buffers& b = *buffers_;
-  const StampedTable<ByteMask>::Key key{value.data(), value.size(), 0};
-  const ByteMask* known = b.masks.find(key, b.request);
-  if (known == nullptr) known = &(b.masks.insert(key, b.request) = mask_of(value));
-  return !known->intersects(required);
+  return !(cacheable ? buffers_->mask(value) : mask_of(value)).intersects(required);
 }
 
 Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {

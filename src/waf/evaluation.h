@@ -120,6 +120,7 @@ class Evaluation {
   bool joined_may_match(const Link& link);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
+  std::size_t joined_var(const Target& target);
 
   const Program& program_;
   const RequestView& view_;
