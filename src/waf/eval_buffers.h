@@ -146,6 +146,13 @@ struct Evaluation::Buffers {
   std::vector<std::uint64_t> text_phase;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
+  // A multiMatch link's database over an earlier step's joined text.
+  struct StepScan {
+    std::uint32_t db = 0, pipeline = 0;
+    std::uint64_t phase = 0;
+    std::vector<std::uint64_t> bits;
+  };
+  std::vector<StepScan> step_scans;
   struct WordsHit {
     const void* words;
     std::uint32_t pipeline;

@@ -124,25 +124,57 @@ bool Evaluation::joined_may_match(const Link& link) {
     b.words.push_back({link.op.literals.get(), link.pipeline, b.phase, hit});
     return hit;
   }
-  const RxPlan& plan = link.op.rx_plan;
   const RxMatcher* matcher = program_.set->rx.get();
-  const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
-  if (db == nullptr) return true;
-  if (b.rx_bits.size() <= plan.db) {
-    b.rx_bits.resize(matcher->databases());
-    b.rx_phase.resize(matcher->databases(), 0);
+  if (matcher == nullptr || matcher->database(link.op.rx_plan.db) == nullptr) return true;
+  if (!link.multi_match) return joined_rx_hit(link, link.pipeline);
+  // multiMatch: the pattern runs on the value after every step.
+  for (std::uint32_t node = link.pipeline;; node = program_.set->pipelines[node].parent) {
+    if (joined_rx_hit(link, node)) return true;
+    if (node == 0) return false;
   }
-  std::vector<std::uint64_t>& bits = b.rx_bits[plan.db];
-  if (b.rx_phase[plan.db] != b.phase) {
-    const std::string_view text = joined_text(link.pipeline);
-    bits.assign((matcher->entries(plan.db) + 63) / 64, 0);
-    const pattern::ScanStatus status = db->scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
-      if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
-    });
-    if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
-    b.rx_phase[plan.db] = b.phase;
+}
+
+// The link's database over the joined text of `pipeline`: its own
+// pipeline's (one scan per database and phase), or for a multiMatch link an
+// earlier step's (Buffers::step_scans).
+bool Evaluation::joined_rx_hit(const Link& link, std::uint32_t pipeline) {
+  Buffers& b = *buffers_;
+  const RxPlan& plan = link.op.rx_plan;
+  const RxMatcher& matcher = *program_.set->rx;
+  std::vector<std::uint64_t>* bits = nullptr;
+  if (pipeline == link.pipeline) {
+    if (b.rx_bits.size() <= plan.db) {
+      b.rx_bits.resize(matcher.databases());
+      b.rx_phase.resize(matcher.databases(), 0);
+    }
+    bits = &b.rx_bits[plan.db];
+    if (b.rx_phase[plan.db] != b.phase) {
+      b.rx_phase[plan.db] = b.phase;
+      scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+    }
+  } else {
+    Buffers::StepScan* found = nullptr;
+    for (Buffers::StepScan& s : b.step_scans) {
+      if (s.db == plan.db && s.pipeline == pipeline) found = &s;
+    }
+    if (found == nullptr) found = &b.step_scans.emplace_back(Buffers::StepScan{plan.db, pipeline});
+    bits = &found->bits;
+    if (found->phase != b.phase) {
+      found->phase = b.phase;
+      scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+    }
   }
-  return (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
+  return ((*bits)[plan.entry / 64] >> (plan.entry % 64)) & 1;
+}
+
+void Evaluation::scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries,
+                             std::uint32_t pipeline, std::vector<std::uint64_t>& bits) {
+  const std::string_view text = joined_text(pipeline);
+  bits.assign((entries + 63) / 64, 0);
+  const pattern::ScanStatus status = db.scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
+    if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+  });
+  if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
 }
 
 }  // namespace centinela::waf

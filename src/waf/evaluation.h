@@ -19,6 +19,7 @@
 
 namespace centinela::pattern {
 class ConfirmScratch;
+class ScanDatabase;
 class Scratch;
 }  // namespace centinela::pattern
 
@@ -118,6 +119,9 @@ class Evaluation {
   bool selected(const Target& target, std::string_view name) const;
   // Program::joined (eval_joined.cpp).
   bool joined_may_match(const Link& link);
+  bool joined_rx_hit(const Link& link, std::uint32_t pipeline);
+  void scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries, std::uint32_t pipeline,
+                   std::vector<std::uint64_t>& bits);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
   std::size_t joined_var(const Target& target);
