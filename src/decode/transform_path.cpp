@@ -112,6 +112,11 @@ bool normalize_path(std::string_view in, std::string& out, bool windows) {
   const ByteSet& special =
       windows ? triggers(Transform::normalize_path_win) : triggers(Transform::normalize_path);
   if (!special.any_in(in)) return false;
+  // Without a slash every byte is copied as it is, except a lone "." and a
+  // final ".." (segment_end): prose with full stops needs no pass.
+  const bool slash = in.find('/') != std::string_view::npos ||
+                     (windows && in.find('\\') != std::string_view::npos);
+  if (!slash && in != "." && !in.ends_with("..")) return false;
   return PathNormalizer(in, out, windows).run();
 }
 

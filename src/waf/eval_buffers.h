@@ -98,6 +98,12 @@ struct ByteMask {
   }
 };
 
+inline ByteMask mask_of(std::string_view value) {
+  ByteMask m;
+  for (unsigned char c : value) m.bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+  return m;
+}
+
 struct Evaluation::Buffers {
   // `request` stamps what lives for the whole request (transformations, hit
   // bits: the view's values stay put); `phase` what a phase recomputes (the
@@ -106,6 +112,19 @@ struct Evaluation::Buffers {
 
   StampedTable<std::string_view> transforms;
   StampedTable<ByteMask> masks;
+  // The byte mask of bytes that stay put for the request (a view value, a
+  // kept transformation), computed once; valid until the next call.
+  const ByteMask& mask(std::string_view value) {
+    const StampedTable<ByteMask>::Key key{value.data(), value.size(), 0};
+    if (const ByteMask* known = masks.find(key, request)) return *known;
+    return masks.insert(key, request) = mask_of(value);
+  }
+  // By pipeline node: the trigger bytes of every step from the root, and
+  // whether a step changes every value; for RuleSet::generation
+  // `chain_generation` (0: recomputed per request).
+  std::vector<ByteMask> chain_triggers;
+  std::vector<char> chain_every;
+  std::uint64_t chain_generation = 0;
   StampedTable<std::uint32_t> rx_hits;  // offset of the bits in `bits`
   std::vector<std::uint64_t> bits;
   std::uint64_t bits_request = 0;  // `bits` holds that request's
@@ -127,6 +146,13 @@ struct Evaluation::Buffers {
   std::vector<std::uint64_t> text_phase;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
+  // A multiMatch link's database over an earlier step's joined text.
+  struct StepScan {
+    std::uint32_t db = 0, pipeline = 0;
+    std::uint64_t phase = 0;
+    std::vector<std::uint64_t> bits;
+  };
+  std::vector<StepScan> step_scans;
   struct WordsHit {
     const void* words;
     std::uint32_t pipeline;
@@ -134,7 +160,15 @@ struct Evaluation::Buffers {
     bool hit;
   };
   std::vector<WordsHit> words;
-  std::vector<Value> values;
+  // A joined variable's values with their byte masks, collected once per
+  // phase for all the pipelines that join it.
+  struct JoinedVar {
+    Var var = Var::args;
+    std::uint64_t phase = 0;
+    std::vector<Value> values;
+    std::vector<ByteMask> masks;
+  };
+  std::vector<JoinedVar> joined_vars;
 };
 
 }  // namespace centinela::waf

@@ -5,7 +5,8 @@
 // a value starts or ends: MULTILINE ^ and $ still hold there, and the
 // joinable patterns have no whole-subject anchors), so its links are
 // decided without visiting their values; a hit sends the link the usual
-// way, value by value.
+// way, value by value. Between phases the joined state stays while the
+// view does (new_phase).
 #include <algorithm>
 
 #include "pattern/literal_set.h"
@@ -43,7 +44,40 @@ void Evaluation::ReleaseBuffers::operator()(Buffers* buffers) const {
   if (pool.size() < 16) pool.push_back(std::move(owned));
 }
 
-void Evaluation::new_phase() { ++buffers_->phase; }
+// The joined texts, their scans and word-list hits hold while the view
+// holds the same values: collections only grow (the few values replaced in
+// place, ARGS_COMBINED_SIZE and the like, are never joined), so equal sizes
+// and the same body processor (REQUEST_BODY's reading) mean an equal view.
+// A GET's body phase reuses what its head phase scanned.
+void Evaluation::new_phase() {
+  std::array<std::uint32_t, kCollections + 1> sizes{};
+  for (std::size_t c = 0; c < kCollections; ++c) {
+    sizes[c] = static_cast<std::uint32_t>(view_.get(static_cast<Collection>(c)).size());
+  }
+  sizes[kCollections] = static_cast<std::uint32_t>(view_.body_processor());
+  if (view_known_ && sizes == view_sizes_) return;
+  view_sizes_ = sizes;
+  view_known_ = true;
+  ++buffers_->phase;
+}
+
+// A joined variable's values and masks, in Buffers::joined_vars.
+std::size_t Evaluation::joined_var(const Target& target) {
+  Buffers& b = *buffers_;
+  std::size_t index = 0;
+  while (index < b.joined_vars.size() && b.joined_vars[index].var != target.var) ++index;
+  if (index == b.joined_vars.size()) b.joined_vars.push_back(Buffers::JoinedVar{target.var});
+  Buffers::JoinedVar& joined = b.joined_vars[index];
+  if (joined.phase == b.phase) return index;
+  joined.values.clear();
+  collect(target, joined.values);
+  joined.masks.clear();
+  for (const Value& v : joined.values) {
+    joined.masks.push_back(b.mask(v.value.substr(0, limits_.value_bytes)));
+  }
+  joined.phase = b.phase;
+  return index;
+}
 
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   Buffers& b = *buffers_;
@@ -54,11 +88,15 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
+  const ByteMask& triggers = b.chain_triggers[pipeline];
+  const bool every = b.chain_every[pipeline] != 0;
   for (const Target& target : program_.joined[pipeline]) {
-    b.values.clear();
-    collect(target, b.values);
-    for (const Value& v : b.values) {
-      out.append(transformed(v, pipeline));
+    const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+    for (std::size_t i = 0; i < joined.values.size(); ++i) {
+      const Value& v = joined.values[i];
+      // As transformed() decides it, with the mask already at hand.
+      const bool same = !every && !joined.masks[i].intersects(triggers);
+      out.append(same ? v.value.substr(0, limits_.value_bytes) : transformed(v, pipeline));
       out.push_back('\n');
     }
   }
@@ -86,25 +124,57 @@ bool Evaluation::joined_may_match(const Link& link) {
     b.words.push_back({link.op.literals.get(), link.pipeline, b.phase, hit});
     return hit;
   }
-  const RxPlan& plan = link.op.rx_plan;
   const RxMatcher* matcher = program_.set->rx.get();
-  const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
-  if (db == nullptr) return true;
-  if (b.rx_bits.size() <= plan.db) {
-    b.rx_bits.resize(matcher->databases());
-    b.rx_phase.resize(matcher->databases(), 0);
+  if (matcher == nullptr || matcher->database(link.op.rx_plan.db) == nullptr) return true;
+  if (!link.multi_match) return joined_rx_hit(link, link.pipeline);
+  // multiMatch: the pattern runs on the value after every step.
+  for (std::uint32_t node = link.pipeline;; node = program_.set->pipelines[node].parent) {
+    if (joined_rx_hit(link, node)) return true;
+    if (node == 0) return false;
   }
-  std::vector<std::uint64_t>& bits = b.rx_bits[plan.db];
-  if (b.rx_phase[plan.db] != b.phase) {
-    const std::string_view text = joined_text(link.pipeline);
-    bits.assign((matcher->entries(plan.db) + 63) / 64, 0);
-    const pattern::ScanStatus status = db->scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
-      if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
-    });
-    if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
-    b.rx_phase[plan.db] = b.phase;
+}
+
+// The link's database over the joined text of `pipeline`: its own
+// pipeline's (one scan per database and phase), or for a multiMatch link an
+// earlier step's (Buffers::step_scans).
+bool Evaluation::joined_rx_hit(const Link& link, std::uint32_t pipeline) {
+  Buffers& b = *buffers_;
+  const RxPlan& plan = link.op.rx_plan;
+  const RxMatcher& matcher = *program_.set->rx;
+  std::vector<std::uint64_t>* bits = nullptr;
+  if (pipeline == link.pipeline) {
+    if (b.rx_bits.size() <= plan.db) {
+      b.rx_bits.resize(matcher.databases());
+      b.rx_phase.resize(matcher.databases(), 0);
+    }
+    bits = &b.rx_bits[plan.db];
+    if (b.rx_phase[plan.db] != b.phase) {
+      b.rx_phase[plan.db] = b.phase;
+      scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+    }
+  } else {
+    Buffers::StepScan* found = nullptr;
+    for (Buffers::StepScan& s : b.step_scans) {
+      if (s.db == plan.db && s.pipeline == pipeline) found = &s;
+    }
+    if (found == nullptr) found = &b.step_scans.emplace_back(Buffers::StepScan{plan.db, pipeline});
+    bits = &found->bits;
+    if (found->phase != b.phase) {
+      found->phase = b.phase;
+      scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+    }
   }
-  return (bits[plan.entry / 64] >> (plan.entry % 64)) & 1;
+  return ((*bits)[plan.entry / 64] >> (plan.entry % 64)) & 1;
+}
+
+void Evaluation::scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries,
+                             std::uint32_t pipeline, std::vector<std::uint64_t>& bits) {
+  const std::string_view text = joined_text(pipeline);
+  bits.assign((entries + 63) / 64, 0);
+  const pattern::ScanStatus status = db.scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
+    if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+  });
+  if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
 }
 
 }  // namespace centinela::waf

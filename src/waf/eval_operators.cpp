@@ -16,12 +16,6 @@ namespace centinela::waf {
 
 namespace {
 
-ByteMask mask_of(std::string_view value) {
-  ByteMask m;
-  for (unsigned char c : value) m.bits[c >> 6] |= std::uint64_t{1} << (c & 63);
-  return m;
-}
-
 // decode::triggers as masks, and whether a step changes every value.
 struct StepMasks {
   std::array<ByteMask, decode::kTransformCount> triggers{};
@@ -65,7 +59,7 @@ std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) 
 // most pipelines unchanged), results are kept per (value, node).
 std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   const std::string_view base = v.value.substr(0, limits_.value_bytes);
-  if (node == 0) return base;
+  if (node == 0 || !may_change(v, base, node)) return base;
   Buffers& b = *buffers_;
   if (v.stable) {
     if (const std::string_view* hit =
@@ -78,6 +72,39 @@ std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   return out;
 }
 
+// The union of the trigger bytes along each pipeline, so a value holding
+// none of them skips the pipeline with one mask test (no table entry).
+void Evaluation::plan_chains() {
+  Buffers& b = *buffers_;
+  const auto& nodes = program_.set->pipelines;
+  const std::uint64_t generation = program_.set->generation;
+  if (generation != 0 && b.chain_generation == generation &&
+      b.chain_triggers.size() == nodes.size()) {
+    return;
+  }
+  const StepMasks& steps = step_masks();
+  b.chain_triggers.assign(nodes.size(), ByteMask{});
+  b.chain_every.assign(nodes.size(), 0);
+  // A parent is interned before its children: its index is lower.
+  for (std::size_t n = 1; n < nodes.size(); ++n) {
+    const std::uint32_t parent = nodes[n].parent;
+    const auto t = static_cast<std::size_t>(nodes[n].transform);
+    ByteMask m = b.chain_triggers[parent];
+    for (std::size_t w = 0; w < m.bits.size(); ++w) m.bits[w] |= steps.triggers[t].bits[w];
+    b.chain_triggers[n] = m;
+    b.chain_every[n] = b.chain_every[parent] || decode::changes_every_value(nodes[n].transform);
+  }
+  b.chain_generation = generation;
+}
+
+bool Evaluation::may_change(const Value& v, std::string_view base, std::uint32_t node) {
+  Buffers& b = *buffers_;
+  if (node >= b.chain_triggers.size()) return true;
+  if (b.chain_every[node]) return true;
+  const ByteMask& mask = v.stable ? b.mask(base) : mask_of(base);
+  return mask.intersects(b.chain_triggers[node]);
+}
+
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
                                              std::uint32_t node) {
   Buffers& b = *buffers_;
@@ -85,17 +112,7 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
   std::uint32_t chain[32];
   std::size_t n = 0;
   for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
-  ByteMask mask;
-  if (v.stable) {
-    const StampedTable<ByteMask>::Key key{base.data(), base.size(), 0};
-    if (const ByteMask* known = b.masks.find(key, b.request)) {
-      mask = *known;
-    } else {
-      mask = b.masks.insert(key, b.request) = mask_of(base);
-    }
-  } else {
-    mask = mask_of(base);
-  }
+  const ByteMask mask = v.stable ? b.mask(base) : mask_of(base);
   const StepMasks& steps = step_masks();
   std::string_view current = base;
   bool unchanged = true;  // `mask` describes `current`
@@ -125,6 +142,15 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
   return current;
 }
 
+bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool cacheable) {
+  ByteMask required;
+  required.bits = plan.required;
+  if ((required.bits[0] | required.bits[1] | required.bits[2] | required.bits[3]) == 0) {
+    return false;  // unknown
+  }
+  return !(cacheable ? buffers_->mask(value) : mask_of(value)).intersects(required);
+}
+
 Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {
   const RxMatcher* matcher = program_.set->rx.get();
   const pattern::ScanDatabase* db = matcher ? matcher->database(plan.db) : nullptr;
@@ -136,6 +162,9 @@ Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, b
       return (b.bits[*at + plan.entry / 64] >> (plan.entry % 64)) & 1 ? Hit::yes : Hit::no;
     }
   }
+  // A value without any byte the pattern requires needs no scan ([\n\r]
+  // on a JSON field).
+  if (lacks_required(plan, value, cacheable)) return Hit::no;
   if (b.bits_request != b.request) {  // the first scan of this request
     b.bits.clear();
     b.bits_request = b.request;

@@ -18,6 +18,7 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       tx_(program.tx_initial),
       buffers_(acquire_buffers()) {
   tx_.resize(program.set->tx.size());
+  plan_chains();
 }
 
 std::int64_t Evaluation::anomaly_score() const {
@@ -27,7 +28,7 @@ std::int64_t Evaluation::anomaly_score() const {
 
 bool Evaluation::run_phase(int phase) {
   if (stopped_ || mode_ == EngineMode::off || phase < 1 || phase > 5) return !stopped_;
-  new_phase();  // the view may have grown (the body): join its values again
+  new_phase();  // when the view has grown (the body): join its values again
   const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
   for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
     i = run_rule(i).next;

@@ -6,6 +6,7 @@
 // rule. Bounded: values per target, bytes per value, PCRE2 limits.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,7 @@
 
 namespace centinela::pattern {
 class ConfirmScratch;
+class ScanDatabase;
 class Scratch;
 }  // namespace centinela::pattern
 
@@ -95,6 +97,8 @@ class Evaluation {
   bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
   enum class Hit : std::uint8_t { no, yes, unknown };
   Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
+  // The value holds none of the bytes every match of the pattern needs.
+  bool lacks_required(const RxPlan& plan, std::string_view value, bool cacheable);
   void after_full_match(const Rule& rule, std::uint32_t index);
   void run_setvar(const SetVar& sv);
   void run_ctl(const Ctl& ctl);
@@ -103,6 +107,9 @@ class Evaluation {
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);
   std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node);
+  // False when no step of pipeline `node` can change `base` (v's bytes).
+  bool may_change(const Value& v, std::string_view base, std::uint32_t node);
+  void plan_chains();
   std::string_view keep(std::string value);
   std::string key_of(const Value& v) const;
   void collect_collection(const Target& target, std::vector<Value>& out);
@@ -112,11 +119,19 @@ class Evaluation {
   bool selected(const Target& target, std::string_view name) const;
   // Program::joined (eval_joined.cpp).
   bool joined_may_match(const Link& link);
+  bool joined_rx_hit(const Link& link, std::uint32_t pipeline);
+  void scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries, std::uint32_t pipeline,
+                   std::vector<std::uint64_t>& bits);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
+  std::size_t joined_var(const Target& target);
 
   const Program& program_;
   const RequestView& view_;
+  // new_phase(): the view's collection sizes and body processor when the
+  // joined values were last made.
+  std::array<std::uint32_t, kCollections + 1> view_sizes_{};
+  bool view_known_ = false;
   EvalScratch scratch_;
   EngineMode mode_;
   EvalLimits limits_;

@@ -147,10 +147,12 @@ std::optional<Var> joinable_var(Var var) {
 
 // Links that can only match a value their operator finds in the joined
 // values: a positive @rx Hyperscan decides (or prefilters) without subject
-// anchors, or a positive @pm, over view variables only, without
-// multiMatch (its intermediate values are not joined).
+// anchors, or a positive @pm without multiMatch, over view variables only.
+// A multiMatch @rx is looked for in the joined values of every step of its
+// pipeline (plan_joined joins them).
 bool joinable_link(const Link& link) {
-  if (link.op.negated || link.multi_match || link.targets.empty()) return false;
+  if (link.op.negated || link.targets.empty()) return false;
+  if (link.multi_match && link.op.kind != OpKind::rx) return false;
   const bool rx = link.op.kind == OpKind::rx && link.op.argument.is_literal() &&
                   link.op.rx_plan.form != RxPlan::Form::pcre_only && link.op.rx_plan.joinable;
   const bool pm = link.op.kind == OpKind::pm && link.op.literals;
@@ -165,12 +167,15 @@ void plan_joined(Program& program) {
     for (Link& link : rule.links) {
       link.joined = joinable_link(link);
       if (!link.joined) continue;
-      std::vector<Target>& vars = program.joined[link.pipeline];
-      for (const Target& t : link.targets) {
-        const Var var = *joinable_var(t.var);
-        const bool known = std::any_of(vars.begin(), vars.end(),
-                                       [&](const Target& have) { return have.var == var; });
-        if (!known) vars.push_back(Target{var});
+      for (std::uint32_t node = link.pipeline;; node = program.set->pipelines[node].parent) {
+        std::vector<Target>& vars = program.joined[node];
+        for (const Target& t : link.targets) {
+          const Var var = *joinable_var(t.var);
+          const bool known = std::any_of(vars.begin(), vars.end(),
+                                         [&](const Target& have) { return have.var == var; });
+          if (!known) vars.push_back(Target{var});
+        }
+        if (!link.multi_match || node == 0) break;
       }
     }
   }

@@ -27,6 +27,11 @@ RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher
   p.db = db;
   p.entry = group.next;
   p.joinable = a.parsed && !a.subject_anchors;
+  if (a.parsed && a.error.empty()) {
+    for (unsigned b = 0; b < 256; ++b) {
+      if (a.required.test(b)) p.required[b / 64] |= std::uint64_t{1} << (b % 64);
+    }
+  }
   unsigned flags = pattern::kSingleMatch;
   switch (a.form) {
     case pattern::Form::exact:

@@ -6,6 +6,7 @@
 // cannot take, or a rule with `capture` goes to PCRE2 (under its limits).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -30,6 +31,10 @@ struct RxPlan {
   // No \A \z \Z \G: a scan of values joined with LF reports the pattern
   // whenever a scan of one of the values would (see Program::joined).
   bool joinable = false;
+  // pattern::Analysis::required as bits (byte b: bit b % 64 of word b / 64):
+  // every match holds one of these bytes, so a value without any cannot
+  // match. All zero: unknown.
+  std::array<std::uint64_t, 4> required{};
 };
 
 class RxMatcher {
