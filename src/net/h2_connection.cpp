@@ -22,6 +22,10 @@ constexpr std::size_t kWriteBatch = 64 * 1024;
 // The connection's receive window (the streams' is SessionBounds'): what a
 // client may have sent of all its request bodies before the pipeline read it.
 constexpr std::int32_t kConnectionWindow = 1024 * 1024;
+// How long a connection without streams keeps its read buffer, write batch
+// and OpenSSL's record buffers before it gives them back (as an HTTP/1.1
+// connection parks after ~1 s).
+constexpr std::chrono::milliseconds kQuietAfter{1000};
 
 const h2::SessionBounds& bounds() {
   static const h2::SessionBounds defaults;
@@ -291,12 +295,18 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
   flush_soon();
   while (!dead_ && !stopping_) {
     const bool idle = running_ == 0 && open_streams_ == 0;
+    const SteadyTime idle_until = last_activity_ + limits().idle_timeout;
+    // A connection quiet for a while gives its buffers back and waits for
+    // readiness; one between requests keeps them (no churn per request).
+    const bool quiet = idle && SteadyClock::now() >= last_activity_ + kQuietAfter;
     // Waiting for frames is "idle" for the drain: it cancels the read, and
     // the connection answers with GOAWAY.
     c_.watch.set_idle(!goaway_sent_);
-    c_.watch.arm(c_.socket, idle ? last_activity_ + limits().idle_timeout : SteadyTime::max());
+    SteadyTime deadline = SteadyTime::max();
+    if (idle) deadline = quiet ? idle_until : std::min(idle_until, last_activity_ + kQuietAfter);
+    c_.watch.arm(c_.socket, deadline);
     boost::system::error_code ec;
-    if (idle && !c_.tls_pending()) ec = co_await wait_idle();
+    if (quiet && !c_.tls_pending()) ec = co_await wait_idle();
     // The read buffer is the worker's, taken only for the read.
     ChunkPool::Lease chunk = c_.worker.chunks().take();
     std::size_t n = 0;
@@ -314,6 +324,9 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
     if (ec && !fired) {
       dead_ = true;  // closed, reset, or the writer failed
       break;
+    }
+    if (ec && !c_.worker.draining() && idle && !quiet && SteadyClock::now() < idle_until) {
+      continue;  // quiet for kQuietAfter: the next wait holds nothing
     }
     if (ec) {
       // The drain, or the idle deadline: no more streams, finish those open.
