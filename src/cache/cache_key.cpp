@@ -243,6 +243,8 @@ void build_primary_key(const config::CacheConfig& route, std::string_view route_
       append_hashed_part(out, 'v', who.api_key);
     } else if (part == "client_cert") {
       append_part(out, 'v', who.client_cert);
+    } else if (part == "client_cert_sha256") {
+      append_part(out, 'v', who.client_cert_sha256);
     } else if (part.starts_with("header:")) {
       const std::string_view name = std::string_view(part).substr(7);
       if (joined_field(who.request, name, scratch)) {

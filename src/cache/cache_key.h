@@ -29,7 +29,8 @@ struct Requester {
   bool tls = false;
   std::string_view user;
   std::string_view api_key;
-  std::string_view client_cert;  // the verified mTLS client certificate's subject
+  std::string_view client_cert;         // the verified mTLS client certificate's subject
+  std::string_view client_cert_sha256;  // its SHA-256 fingerprint (lower-case hex)
 };
 
 // At most this many Vary field names are honoured; a response varying on more

@@ -119,8 +119,13 @@ RequestVerdict CacheStage::on_request_head(RequestContext& ctx) {
   // it; the readable path is copied out only when an entry may be stored.
   thread_local std::string primary_key;
   thread_local std::string path_and_query;
-  const Requester who{ctx.request, ctx.peer_is_trusted_proxy, ctx.tls, ctx.user,
-                      ctx.api_key, ctx.tls_client_subject};
+  const Requester who{ctx.request,
+                      ctx.peer_is_trusted_proxy,
+                      ctx.tls,
+                      ctx.user,
+                      ctx.api_key,
+                      ctx.tls_client_subject,
+                      ctx.tls_client_fingerprint};
   build_primary_key(policy_, route_name_, ctx.host, ctx.path, ctx.query, who, primary_key,
                     path_and_query);
   digest_primary_key(primary_key, state.identity.key);

@@ -65,9 +65,10 @@ void read_rate_limit(ErrorList& errors, const YAML::Node& node, const std::strin
   }
   out.key = {"ip"};
   if (const YAML::Node* key = fields.find("key")) {
-    out.key =
-        read_key_parts(errors, *key, fields.path_of("key"),
-                       {"ip", "user", "api_key", "client_cert", "route", "global"}, {"header"});
+    out.key = read_key_parts(
+        errors, *key, fields.path_of("key"),
+        {"ip", "user", "api_key", "client_cert", "client_cert_sha256", "route", "global"},
+        {"header"});
   }
   if (fields.require("limit")) fields.read("limit", out.limit, 1, UINT32_MAX);
   if (fields.require("window")) fields.read_duration("window", out.window, true);

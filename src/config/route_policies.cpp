@@ -76,7 +76,8 @@ void read_route_cache(ErrorList& errors, const YAML::Node& node, const std::stri
     // are accepted for clarity.
     out.key =
         read_key_parts(errors, *key, fields.path_of("key"),
-                       {"user", "api_key", "client_cert", "query", "host"}, {"header", "cookie"});
+                       {"user", "api_key", "client_cert", "client_cert_sha256", "query", "host"},
+                       {"header", "cookie"});
   }
   fields.read("ignore_query_params", out.ignore_query_params);
   fields.read("vary_query_params", out.vary_query_params);

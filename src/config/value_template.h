@@ -21,7 +21,8 @@ enum class TemplateVariable : std::uint8_t {
   request_id,
   user,
   route,
-  client_cert
+  client_cert,
+  client_cert_sha256
 };
 
 struct TemplatePart {

@@ -31,6 +31,8 @@ KeyPart parse_part(const std::string& text) {
     part.kind = KeyPart::Kind::api_key;
   else if (text == "client_cert")
     part.kind = KeyPart::Kind::client_cert;
+  else if (text == "client_cert_sha256")
+    part.kind = KeyPart::Kind::client_cert_sha256;
   else if (text == "route")
     part.kind = KeyPart::Kind::route;
   else if (text == "global")

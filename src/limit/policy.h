@@ -14,7 +14,16 @@ enum class Algorithm : std::uint8_t { gcra, sliding_window };
 
 // One part of a policy's key.
 struct KeyPart {
-  enum class Kind : std::uint8_t { ip, user, api_key, header, route, global, client_cert };
+  enum class Kind : std::uint8_t {
+    ip,
+    user,
+    api_key,
+    header,
+    route,
+    global,
+    client_cert,
+    client_cert_sha256
+  };
   Kind kind = Kind::ip;
   std::string header;  // lower-case name, for Kind::header
 };

@@ -87,6 +87,10 @@ void append_key_text(std::string& out, const Policy& policy, const stage::Reques
         // The verified subject of an mTLS client certificate (none: the IP).
         append_sourced_or_ip(out, "cert:", ctx.tls_client_subject, ctx);
         break;
+      case KeyPart::Kind::client_cert_sha256:
+        // Its fingerprint: two CAs' certificates may share a subject, never this.
+        append_sourced_or_ip(out, "certsha256:", ctx.tls_client_fingerprint, ctx);
+        break;
       case KeyPart::Kind::route:
         append_key_part(out, route_name);
         break;

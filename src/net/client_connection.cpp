@@ -235,6 +235,7 @@ void describe_tls(const ClientConnection& connection, stage::RequestContext& ctx
   ctx.tls_cipher = facts.cipher;
   ctx.tls_sni = facts.sni;
   ctx.tls_client_subject = facts.client_subject;
+  ctx.tls_client_fingerprint = facts.client_fingerprint;
 }
 
 void start_client(Worker& worker, tcp::socket socket, std::size_t listener) {

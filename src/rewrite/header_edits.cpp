@@ -28,6 +28,8 @@ std::string_view variable_value(config::TemplateVariable variable, const stage::
       return route;
     case config::TemplateVariable::client_cert:
       return ctx.tls_client_subject;
+    case config::TemplateVariable::client_cert_sha256:
+      return ctx.tls_client_fingerprint;
     case config::TemplateVariable::none:
       break;
   }

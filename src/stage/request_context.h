@@ -87,11 +87,13 @@ struct RequestContext {
   bool tls = false;
   // The client connection's TLS (empty for cleartext), held by the
   // connection: what the access log records and, with mTLS, the verified
-  // client certificate's subject (RFC 2253) that identity can key on.
+  // client certificate's subject (RFC 2253) that identity can key on and its
+  // SHA-256 fingerprint (lower-case hex), unique where subjects may collide.
   std::string_view tls_version;
   std::string_view tls_cipher;
   std::string_view tls_sni;
   std::string_view tls_client_subject;
+  std::string_view tls_client_fingerprint;
   // A WebSocket handshake on a route that allows it: the upstream request
   // asks to upgrade, and a 101 opens a tunnel (net/tunnel.h).
   bool websocket = false;

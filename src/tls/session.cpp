@@ -1,6 +1,8 @@
 #include "tls/session.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 namespace centinela::tls {
 namespace {
@@ -14,6 +16,22 @@ std::string subject_of(X509* certificate) {
   const long size = BIO_get_mem_data(bio, &data);
   std::string text(data, static_cast<std::size_t>(size > 0 ? size : 0));
   BIO_free(bio);
+  return text;
+}
+
+// Lower-case hex SHA-256 of the DER: unlike the subject, it cannot be shared
+// by two certificates (two CAs may issue the same subject).
+std::string fingerprint_of(X509* certificate) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (X509_digest(certificate, EVP_sha256(), digest, &size) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(size * 2);
+  for (unsigned int i = 0; i < size; ++i) {
+    text += kHex[digest[i] >> 4];
+    text += kHex[digest[i] & 0x0f];
+  }
   return text;
 }
 
@@ -39,6 +57,7 @@ void Session::learn_facts() {
   if (X509* peer = SSL_get0_peer_certificate(ssl);
       peer != nullptr && SSL_get_verify_result(ssl) == X509_V_OK) {
     facts_.client_subject = subject_of(peer);
+    facts_.client_fingerprint = fingerprint_of(peer);
   }
 }
 

@@ -20,10 +20,11 @@ struct SslFree {
 
 // What the handshake settled, kept for the access log and identity.
 struct SessionFacts {
-  std::string version;         // "TLSv1.3"
-  std::string cipher;          // OpenSSL's name of the cipher suite
-  std::string sni;             // the server name the client asked for ("" when none)
-  std::string client_subject;  // the verified client certificate's subject (RFC 2253), mTLS
+  std::string version;             // "TLSv1.3"
+  std::string cipher;              // OpenSSL's name of the cipher suite
+  std::string sni;                 // the server name the client asked for ("" when none)
+  std::string client_subject;      // the verified client certificate's subject (RFC 2253), mTLS
+  std::string client_fingerprint;  // its SHA-256 over the DER, lower-case hex (64 chars)
   bool resumed = false;
   bool h2 = false;  // ALPN chose HTTP/2
 };

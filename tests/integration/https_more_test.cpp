@@ -1,7 +1,8 @@
 // HTTPS beyond one listener's basics: client certificates (mTLS) and their
-// subject reaching identity, certificates reloaded on SIGHUP (a broken one
+// subject and fingerprint reaching identity, certificates reloaded on SIGHUP (a broken one
 // keeps the old), `centinela check` on keys and expiry, and a WebSocket
 // tunnel over TLS.
+#include <cctype>
 #include <memory>
 
 #include "child_process.h"
@@ -144,6 +145,70 @@ TEST_F(MutualTlsTest, CacheEntriesKeyOnTheCertificateSubject) {
   EXPECT_EQ(body_for(client_cert_), "for CN=alice #1");  // a hit
   EXPECT_EQ(body_for(bob), "for CN=bob #2");
   EXPECT_EQ(body_for(client_cert_), "for CN=alice #1");
+}
+
+// The fingerprint `openssl x509 -fingerprint -sha256` prints for the first
+// certificate in `pem`, as 64 lower-case hex digits ("" when it fails).
+std::string openssl_sha256_fingerprint(const std::string& pem) {
+  const CommandResult printed =
+      run_command({"/usr/bin/openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", pem});
+  const std::size_t equals = printed.out.find('=');
+  if (printed.exit_code != 0 || equals == std::string::npos) return "";
+  std::string hex;
+  for (char c : printed.out.substr(equals + 1)) {
+    if (std::isxdigit(static_cast<unsigned char>(c))) {
+      hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return hex;
+}
+
+// Two CAs the listener trusts both issue a certificate for CN=alice: the
+// subject cannot tell them apart, the SHA-256 fingerprint can. A limit keyed
+// on it counts each certificate apart, and `$client_cert_sha256` reaches the
+// origin as openssl prints the fingerprint.
+TEST_F(MutualTlsTest, FingerprintSeparatesCertificatesWithTheSameSubject) {
+  TestCertificates other(dir_.path() + "/other");
+  const CertificateFiles twin = other.leaf("alice-twin", {"alice.client.test"}, 30, "alice");
+  ASSERT_TRUE(other.ok()) << other.error();
+  ASSERT_TRUE(certs_.ok()) << certs_.error();
+  const std::string both_cas =
+      dir_.write("both_cas.pem", read_file(certs_.ca()) + read_file(other.ca()));
+  tls_extra_ = fmt::format("client_auth: required, client_ca: \"{}\"", both_cas);
+  config_.routes = {
+      R"({match: {prefix: "/"}, upstream: api, rate_limit: [{name: per_cert, key: client_cert_sha256, limit: 2, window: 1h}], request_headers: {set: {X-Client-Subject: "$client_cert", X-Client-Fingerprint: "$client_cert_sha256"}}})"};
+  ASSERT_TRUE(start_https());
+  const auto three_requests = [&](const CertificateFiles& who) {
+    return client(fmt::format(
+        "\"sni\": \"localhost\", \"cert\": {}, \"key\": {}, \"requests\": [{{\"path\": \"/a\"}}, "
+        "{{\"path\": \"/b\"}}, {{\"path\": \"/c\"}}]",
+        json_quote(who.cert), json_quote(who.key)));
+  };
+  const JsonValue alice = three_requests(client_cert_);
+  ASSERT_TRUE(ok(alice)) << alice.string_at("error");
+  EXPECT_EQ(status(alice, 0), 200);
+  EXPECT_EQ(status(alice, 1), 200);
+  EXPECT_EQ(status(alice, 2), 429);
+  // Same subject, another certificate: a budget of its own (keyed on
+  // client_cert it would be alice's, already spent).
+  const JsonValue alice_twin = three_requests(twin);
+  ASSERT_TRUE(ok(alice_twin)) << alice_twin.string_at("error");
+  EXPECT_EQ(status(alice_twin, 0), 200);
+  EXPECT_EQ(status(alice_twin, 1), 200);
+  EXPECT_EQ(status(alice_twin, 2), 429);
+
+  const std::string alice_fp = openssl_sha256_fingerprint(client_cert_.cert);
+  const std::string twin_fp = openssl_sha256_fingerprint(twin.cert);
+  ASSERT_EQ(alice_fp.size(), 64u);
+  ASSERT_EQ(twin_fp.size(), 64u);
+  EXPECT_NE(alice_fp, twin_fp);
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 4u);  // the 429s never reach it
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    EXPECT_EQ(received[i].header("X-Client-Subject").value_or(""), "CN=alice") << i;
+    EXPECT_EQ(received[i].header("X-Client-Fingerprint").value_or(""), i < 2 ? alice_fp : twin_fp)
+        << i;
+  }
 }
 
 TEST_F(HttpsTest, ReloadServesTheNewCertificateWhileOpenConnectionsGoOn) {

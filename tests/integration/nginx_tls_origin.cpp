@@ -31,6 +31,17 @@ NginxTlsOrigin::~NginxTlsOrigin() {
           ? ""
           : fmt::format("    ssl_client_certificate {};\n    ssl_verify_client on;\n",
                         options_.client_ca);
+  // nginx forwards an upgrade only when told to send Upgrade and Connection
+  // on, over HTTP/1.1; it then relays the tunnel's bytes both ways.
+  const std::string ws_proxy =
+      options_.ws_proxy_port == 0
+          ? ""
+          : fmt::format(
+                "    location /ws/ {{\n      proxy_pass http://127.0.0.1:{};\n"
+                "      proxy_http_version 1.1;\n      proxy_set_header Upgrade $http_upgrade;\n"
+                "      proxy_set_header Connection \"upgrade\";\n"
+                "      proxy_set_header Host $host;\n    }}\n",
+                options_.ws_proxy_port);
   // reuseport: the test holds the port reserved with SO_REUSEPORT.
   const std::string conf = fmt::format(
       R"(daemon off;
@@ -56,7 +67,7 @@ http {{
     ssl_certificate {cert};
     ssl_certificate_key {key};
     ssl_protocols {protocols};
-{client_auth}    location / {{
+{client_auth}{ws_proxy}    location / {{
       add_header X-Connection $connection always;
       add_header X-Session-Reused $ssl_session_reused always;
       add_header X-Tls-Protocol $ssl_protocol always;
@@ -68,7 +79,7 @@ http {{
 )",
       fmt::arg("root", root_), fmt::arg("port", port_), fmt::arg("cert", options_.cert),
       fmt::arg("key", options_.key), fmt::arg("protocols", options_.protocols),
-      fmt::arg("client_auth", client_auth));
+      fmt::arg("client_auth", client_auth), fmt::arg("ws_proxy", ws_proxy));
   const std::string conf_path = root_ + "/nginx.conf";
   {
     std::FILE* file = std::fopen(conf_path.c_str(), "w");

@@ -3,7 +3,9 @@
 // with the test's certificate. Every answer carries what tells a test how
 // the gateway connected: X-Connection ($connection, nginx's connection
 // serial), X-Session-Reused ($ssl_session_reused: "r" when the TLS session
-// was resumed), X-Tls-Protocol and X-Client-Verify.
+// was resumed), X-Tls-Protocol and X-Client-Verify. With `ws_proxy_port`,
+// /ws/ is proxied (Upgrade and Connection passed on) to a cleartext origin on
+// that port: a WebSocket server behind TLS.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -22,6 +24,7 @@ struct NginxTlsOptions {
   std::string key;
   std::string protocols = "TLSv1.3";  // ssl_protocols
   std::string client_ca;              // non-empty: a client certificate is required
+  std::uint16_t ws_proxy_port = 0;    // non-zero: /ws/ goes to 127.0.0.1:port, upgrades too
 };
 
 class NginxTlsOrigin {

@@ -2,7 +2,7 @@
 // with certificates the test makes (openssl_pki.h): verification by CA, name and
 // address, the system CAs by default, client certificates, pooled connections
 // and resumed sessions, handshake failures as upstream failures, health
-// checks over TLS, and the config's errors.
+// checks over TLS, WebSocket tunnels over TLS, and the config's errors.
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -16,9 +16,13 @@
 #include "nginx_tls_origin.h"
 #include "openssl_pki.h"
 #include "raw_origin.h"
+#include "websocket_client.h"
 
 namespace itest {
 namespace {
+
+constexpr const char* kWsOriginScript =
+    CENTINELA_SOURCE_DIR "/tests/integration/websocket_origin.py";
 
 std::size_t count_of(const std::string& text, const std::string& needle) {
   std::size_t n = 0;
@@ -181,6 +185,52 @@ TEST_F(UpstreamTlsTest, AClientCertificateIsPresentedToAnOriginThatRequiresOne) 
   EXPECT_EQ(without.status, 400) << without.error;
   EXPECT_NE(without.body.find("No required SSL certificate was sent"), std::string::npos)
       << without.body;
+}
+
+// A WebSocket upgrade to an upstream with `tls:`: nginx terminates TLS in
+// front of the FastAPI origin (websocket_origin.py) and relays the upgrade,
+// so every frame crosses the gateway's upstream TLS both ways.
+TEST_F(UpstreamTlsTest, AWebSocketTunnelRunsOverTls) {
+  ReservedPort ws_port;
+  const std::string out = dir_.file("ws_origin.out");
+  const std::string err = dir_.file("ws_origin.err");
+  ChildProcess ws_origin({"/usr/bin/python3", kWsOriginScript, std::to_string(ws_port.port())}, out,
+                         err);
+  ASSERT_TRUE(ws_origin.started()) << ws_origin.error();
+  ASSERT_TRUE(eventually([&] { return read_file(out).find("ready") != std::string::npos; }, 20s))
+      << "the WebSocket origin did not start: " << read_file(err);
+  nginx_ = std::make_unique<NginxTlsOrigin>(
+      dir_, nginx_port_.port(),
+      NginxTlsOptions{pki_.server_cert(), pki_.server_key(), "TLSv1.3", "", ws_port.port()});
+  ASSERT_TRUE(nginx_->start());
+  use_tls(ca_only());
+  config_.routes = {R"({name: ws, match: {prefix: "/ws/"}, upstream: api})"};
+  ASSERT_TRUE(start_gateway());
+
+  WsClient client;
+  const WsHandshake answer = client.open(port(), "/ws/echo");
+  ASSERT_EQ(answer.status, 101) << answer.error << answer.body;
+  EXPECT_EQ(answer.header("Sec-WebSocket-Accept").value_or(""), WsClient::kAccept);
+  std::string large(100 * 1024, '\0');  // several TLS records each way
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>((i * 31 + 7) & 0xff);
+  const std::vector<std::pair<int, std::string>> messages = {
+      {1, "hello over tls"}, {2, std::string("\x00\x01\xfe\xff", 4)}, {2, large}, {1, "bye"}};
+  for (const auto& [opcode, payload] : messages) {
+    ASSERT_TRUE(client.send(opcode, payload));
+    const std::optional<WsFrame> frame = client.read_frame(10s);
+    ASSERT_TRUE(frame) << "no echo of " << payload.size() << " bytes (eof: " << client.eof() << ")";
+    EXPECT_EQ(frame->opcode, opcode);
+    EXPECT_TRUE(frame->payload == payload) << "echo of " << payload.size() << " bytes differs";
+  }
+  // The close handshake goes through too: the origin answers 1000.
+  ASSERT_TRUE(client.send(8, std::string("\x03\xe8", 2)));
+  const std::optional<WsFrame> closing = client.read_frame(10s);
+  ASSERT_TRUE(closing);
+  EXPECT_EQ(closing->opcode, 8);
+  EXPECT_EQ(closing->close_code(), 1000);
+  EXPECT_TRUE(
+      eventually([&] { return read_file(out).find("echo closed 1000") != std::string::npos; }, 10s))
+      << read_file(out);
 }
 
 TEST_F(UpstreamTlsTest, KeepAliveReusesOneTls13Connection) {

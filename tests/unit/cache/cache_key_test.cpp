@@ -62,7 +62,11 @@ struct Asker {
   bool tls = false;
   std::string user;
   std::string api_key;
-  Requester view() const { return {request, peer_is_trusted_proxy, tls, user, api_key}; }
+  std::string client_cert;
+  std::string client_cert_sha256;
+  Requester view() const {
+    return {request, peer_is_trusted_proxy, tls, user, api_key, client_cert, client_cert_sha256};
+  }
 };
 
 KeyResult key_of(const config::CacheConfig& route, const KeyInput& in, const Asker& who) {
@@ -180,6 +184,24 @@ TEST_F(CacheKeyBuild, ApiKeyIsKeyedButNeverInClear) {
   EXPECT_EQ(a.find("sk_live_secret"), std::string::npos);
   ctx_.api_key = "sk_live_other";
   EXPECT_NE(a, key({}));
+}
+
+// Two CAs may issue the same subject: keyed on the subject their clients
+// share an entry, keyed on the fingerprint they never do.
+TEST_F(CacheKeyBuild, TheCertificateFingerprintTellsSameSubjectsApart) {
+  ctx_.client_cert = "CN=alice";
+  ctx_.client_cert_sha256 = std::string(64, 'a');
+  route_.key = {"client_cert"};
+  const auto by_subject = key({});
+  route_.key = {"client_cert_sha256"};
+  const auto by_fingerprint = key({});
+  ctx_.client_cert_sha256 = std::string(64, 'b');
+  route_.key = {"client_cert"};
+  EXPECT_EQ(by_subject, key({}));
+  route_.key = {"client_cert_sha256"};
+  EXPECT_NE(by_fingerprint, key({}));
+  ctx_.client_cert_sha256.clear();  // no certificate
+  EXPECT_NE(by_fingerprint, key({}));
 }
 
 TEST_F(CacheKeyBuild, HeaderAndCookieParts) {

@@ -187,11 +187,13 @@ TEST(ConfigErrors, RouteRules) {
                      "allow_origins \"*\"; list the allowed origins"});
   EXPECT_EQ(
       problems(head + "  - upstream: api\n    rate_limit: [{key: ipp, limit: 0}]\n"),
-      (Problems{"t.yaml:5:18: routes[0].rate_limit[0].window: required",
-                "t.yaml:5:24: routes[0].rate_limit[0].key: unknown key part 'ipp' "
-                "(expected one of ip, user, api_key, client_cert, route, global, header:NAME)",
-                "t.yaml:5:36: routes[0].rate_limit[0].limit: expected a whole number "
-                "from 1 to 4294967295, got '0'"}));
+      (Problems{
+          "t.yaml:5:18: routes[0].rate_limit[0].window: required",
+          "t.yaml:5:24: routes[0].rate_limit[0].key: unknown key part 'ipp' "
+          "(expected one of ip, user, api_key, client_cert, client_cert_sha256, route, global, "
+          "header:NAME)",
+          "t.yaml:5:36: routes[0].rate_limit[0].limit: expected a whole number "
+          "from 1 to 4294967295, got '0'"}));
   EXPECT_EQ(problems(head + "  - upstream: api\n    security_headers: {x_frame_option: DENY}\n"),
             Problems{"t.yaml:5:24: unknown key 'x_frame_option' in routes[0].security_headers "
                      "(did you mean 'x_frame_options'?)"});

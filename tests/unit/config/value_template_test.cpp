@@ -31,6 +31,9 @@ std::string shape(std::string_view text) {
       case TemplateVariable::client_cert:
         out += "{client_cert}";
         break;
+      case TemplateVariable::client_cert_sha256:
+        out += "{client_cert_sha256}";
+        break;
     }
   }
   return out;
@@ -40,6 +43,10 @@ TEST(ValueTemplate, VariablesAndLiteralDollars) {
   EXPECT_EQ(shape("$client_ip via $route"), "{client_ip} via {route}");
   EXPECT_EQ(shape("u=$user;id=$request_id"), "u={user};id={request_id}");
   EXPECT_EQ(shape("subject=$client_cert"), "subject={client_cert}");
+  EXPECT_EQ(shape("fp=$client_cert_sha256;s=$client_cert"),
+            "fp={client_cert_sha256};s={client_cert}");
+  EXPECT_EQ(shape("$user1 via $route"), "{user}1 via {route}")
+      << "digits continue a name only into a known one";
   EXPECT_EQ(shape("$$user"), "$user");
   EXPECT_EQ(shape("cost: $5, total$"), "cost: $5, total$");
   EXPECT_EQ(shape("plain"), "plain");
@@ -49,8 +56,8 @@ TEST(ValueTemplate, VariablesAndLiteralDollars) {
 TEST(ValueTemplate, UnknownNamesAreErrors) {
   EXPECT_EQ(shape("$clientip"),
             "error: unknown variable '$clientip' (known: $client_ip, $request_id, $user, $route, "
-            "$client_cert; "
-            "$$ for a '$')");
+            "$client_cert, $client_cert_sha256; $$ for a '$')");
+  EXPECT_EQ(shape("$client_cert_sha1").substr(0, 42), "error: unknown variable '$client_cert_sha'");
   EXPECT_EQ(shape("$User"), "$User") << "upper case starts no name: a literal";
 }
 
