@@ -73,6 +73,7 @@ cat <<'TEXT'
 
     curl -i http://127.0.0.1:8080/api/articles          # proxied; note X-Request-ID, security
                                                          # headers, and no Server/X-Powered-By
+    curl -i --http2-prior-knowledge http://127.0.0.1:8080/api/articles   # the same over HTTP/2
     curl -i http://127.0.0.1:8080/api/articles/42       # the origin's own 404
     curl -i http://127.0.0.1:8080/nope                  # no route: centinela's JSON 404
     curl -i http://127.0.0.1:8080/api/slow              # 2 s: logged with "speed":"slow"
