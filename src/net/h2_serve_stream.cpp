@@ -89,6 +89,10 @@ asio::awaitable<void> serve(H2Stream& stream) {
     co_await refuse(exchange, refusal.status, refusal.reason, outcome);
   } else {
     identify_request(ctx, *runtime);
+    if (const auto expect = ctx.request.find(beast::http::field::expect);
+        expect != ctx.request.end() && beast::iequals(expect->value(), "100-continue")) {
+      down.expect_continue();
+    }
     proxy::strip_hop_by_hop(ctx.request);
     Accepted accepted{client_request(ctx, stream), wire::BodyDecoder()};
     outcome.method = parser.get().method_string();

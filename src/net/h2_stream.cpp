@@ -64,6 +64,16 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
     }
     if (stream_.body_ended) co_return stage::BodyRead{};
     if (stream_.closed) co_return stage::BodyRead{0, stage::BodyError::client_gone};
+    if (expects_continue_ && !head_sent_) {
+      expects_continue_ = false;
+      static const nghttp2_nv kContinue = {
+          const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>(":status")),
+          const_cast<std::uint8_t*>(reinterpret_cast<const std::uint8_t*>("100")), 7, 3,
+          NGHTTP2_NV_FLAG_NONE};
+      nghttp2_submit_headers(session, NGHTTP2_FLAG_NONE, stream_.id, nullptr, &kContinue, 1,
+                             nullptr);
+      stream_.connection.flush_soon();
+    }
     const bool news = co_await wait(SteadyClock::now() + idle_);
     if (!news) co_return stage::BodyRead{0, stage::BodyError::timeout};
   }

@@ -91,6 +91,10 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   bool started() const override { return started_; }
   asio::awaitable<stage::BodyRead> read(std::span<char> into) override;
 
+  // The client sent `expect: 100-continue`: the first read of the body
+  // invites it with a 100 (the upstream never sees Expect).
+  void expect_continue() { expects_continue_ = true; }
+
   // --- after the exchange ---------------------------------------------------
   unsigned status() const { return status_; }
   std::uint64_t bytes_sent() const { return bytes_sent_; }
@@ -114,6 +118,7 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   bool complete_ = false;
   bool aborted_ = false;
   bool started_ = false;
+  bool expects_continue_ = false;
 };
 
 // Serves the stream's request through the pipeline (exchange.h), with a

@@ -95,6 +95,9 @@ class Exchange:
         self.body_crc = 0
         self.reset = None
         self.ended = False
+        self.informational = []  # 1xx statuses, in order
+        # With "expect_continue", the body waits for the server's 100.
+        self.wait_continue = bool(request.get("expect_continue"))
 
     def done(self):
         return self.ended or self.reset is not None
@@ -102,7 +105,8 @@ class Exchange:
     def report(self):
         return {"stream": self.stream, "status": self.status, "headers": self.headers,
                 "body": bytes(self.body[:4096]).decode("latin-1"), "body_len": self.body_len,
-                "body_crc": self.body_crc, "reset": self.reset, "ended": self.ended}
+                "body_crc": self.body_crc, "reset": self.reset, "ended": self.ended,
+                "informational": self.informational}
 
 
 class H2Client:
@@ -183,6 +187,10 @@ class H2Client:
             for name, value in ex.headers:
                 if name == ":status":
                     ex.status = int(value)
+        elif isinstance(event, h2.events.InformationalResponseReceived) and ex:
+            for name, value in event.headers:
+                if text(name) == ":status":
+                    ex.informational.append(int(text(value)))
         elif isinstance(event, h2.events.TrailersReceived) and ex:
             ex.headers += [[text(n), text(v)] for n, v in event.headers]
         elif isinstance(event, h2.events.DataReceived):
@@ -235,6 +243,8 @@ class H2Client:
                    (":authority", request.get("authority", "localhost")),
                    (":path", request.get("path", "/"))]
         headers += [tuple(h) for h in request.get("headers", [])]
+        if request.get("expect_continue"):
+            headers.append(("expect", "100-continue"))
         for i in range(request.get("big_headers", 0) // 8000):
             headers.append((f"x-big-{i}", "b" * 8000))
         headers = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in headers]
@@ -258,6 +268,8 @@ class H2Client:
                 if not ex.pending or ex.done():
                     ex.pending = [] if ex.done() else ex.pending
                     continue
+                if ex.wait_continue and 100 not in ex.informational:
+                    continue
                 # A piece goes in one DATA frame when window and frame size
                 # allow, else in as many as they do.
                 allowed = min(self.conn.local_flow_control_window(ex.stream),
@@ -271,7 +283,9 @@ class H2Client:
                 self.conn.send_data(ex.stream, piece, end_stream=not ex.pending)
                 progressed = True
             self.flush()
-            if not progressed and not self.read_once():
+            # (A stream that ended above dropped its pending body: nothing to wait for.)
+            waiting = any(ex.pending for ex in exchanges)
+            if waiting and not progressed and not self.read_once():
                 break
 
     def run(self, requests, sequential):

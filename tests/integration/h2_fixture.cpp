@@ -24,6 +24,11 @@ H2Stream to_stream(const JsonValue& item) {
     stream.response.error = fmt::format("RST_STREAM {}", *stream.reset);
   }
   stream.ended = item.get("ended") && item.get("ended")->boolean;
+  if (const JsonValue* statuses = item.get("informational")) {
+    for (const JsonValue& status : statuses->items) {
+      stream.informational.push_back(static_cast<int>(status.number));
+    }
+  }
   return stream;
 }
 

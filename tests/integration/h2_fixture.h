@@ -20,9 +20,10 @@ inline constexpr int kEnhanceYourCalm = 0xb;
 
 // One stream as the client saw it.
 struct H2Stream {
-  HttpResponse response;     // status 0 when no response head came
-  std::optional<int> reset;  // the RST_STREAM's error code
-  bool ended = false;        // END_STREAM received
+  HttpResponse response;           // status 0 when no response head came
+  std::optional<int> reset;        // the RST_STREAM's error code
+  bool ended = false;              // END_STREAM received
+  std::vector<int> informational;  // 1xx statuses before the response
 };
 
 // What h2_client.py printed.

@@ -319,6 +319,30 @@ TEST_F(Http2Test, LargeUploadsOnTwoStreamsArriveWhole) {
   EXPECT_EQ(streams[1].response.status, 200) << streams[1].response.error;
 }
 
+// A client that asks to be invited (expect: 100-continue) gets the 100 when
+// the body is first wanted, and no 100 when the answer needs no body.
+TEST_F(Http2Test, ExpectContinueIsAnsweredWhenTheBodyIsWanted) {
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer =
+      h2(R"("sequential": true, "requests": [)"
+         R"({"method": "POST", "path": "/invited", "body": "the body", "expect_continue": true},)"
+         R"( {"method": "POST", "path": "/x", "authority": "a:1:2", "body": "never sent", )"
+         R"("expect_continue": true}])");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  EXPECT_FALSE(answer.json.get("timed_out")->boolean) << "a stream waited for ever: " << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 2u) << answer.raw;
+  EXPECT_EQ(streams[0].informational, std::vector<int>{100}) << answer.raw;
+  EXPECT_EQ(streams[0].response.status, 200) << answer.raw;
+  auto received = origin_.last_request("/invited");
+  ASSERT_TRUE(received);
+  EXPECT_EQ(received->body, "the body");
+  EXPECT_FALSE(received->header("Expect")) << "the upstream is never asked to invite";
+  // Refused before the body matters: a 400 and no invitation.
+  EXPECT_TRUE(streams[1].informational.empty()) << answer.raw;
+  EXPECT_EQ(streams[1].response.status, 400) << answer.raw;
+}
+
 TEST_F(Http2Test, IdleConnectionGetsGoawayAndIsClosed) {
   config_.limits = "idle_timeout: 1s";
   ASSERT_TRUE(start_h2());
