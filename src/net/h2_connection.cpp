@@ -42,15 +42,6 @@ std::string_view as_view(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-// Hands `size` bytes of DATA back to the windows: the stream's while it is
-// open, the connection's in any case.
-void give_back(nghttp2_session* session, std::int32_t id, std::size_t size) {
-  if (size == 0) return;
-  if (nghttp2_session_consume(session, id, size) != 0) {
-    nghttp2_session_consume_connection(session, size);
-  }
-}
-
 }  // namespace
 
 // nghttp2's callbacks, with the connection as user data.
@@ -121,10 +112,10 @@ struct H2Callbacks {
   }
 
   static int on_data_chunk(nghttp2_session* session, std::uint8_t /*flags*/, std::int32_t id,
-                           const std::uint8_t* data, std::size_t size, void* /*user_data*/) {
+                           const std::uint8_t* data, std::size_t size, void* user_data) {
     H2Stream* stream = stream_of(session, id);
     if (stream == nullptr || !stream->running) {
-      give_back(session, id, size);  // nobody will read it
+      self(user_data).give_back(id, size);  // nobody will read it
       return 0;
     }
     stream->body.append(reinterpret_cast<const char*>(data), size);
@@ -217,12 +208,15 @@ void H2Connection::spawn_stream(H2Stream& stream) {
 void H2Connection::stream_served(H2Stream& stream) {
   stream.running = false;
   --running_;
+  // What nobody read goes back to the windows, whatever ended the stream: a
+  // cancelled upload's bytes would otherwise shrink the connection's window
+  // for good.
+  give_back(stream.id, stream.unread_body());
+  stream.body.clear();
+  stream.body_read = 0;
   if (stream.released) {
     erase_stream(stream.id);
   } else if (!stream.closed) {
-    give_back(session_.get(), stream.id, stream.unread_body());
-    stream.body.clear();
-    stream.body_read = 0;
     // The response is whole (or was reset) while the client still sends:
     // it may stop (RFC 9113 §8.1).
     if (!stream.body_ended) {
@@ -232,6 +226,15 @@ void H2Connection::stream_served(H2Stream& stream) {
   flush_soon();
   became_idle_maybe();
   if (running_ == 0) done_wake_.cancel();
+}
+
+void H2Connection::give_back(std::int32_t id, std::size_t size) {
+  if (size == 0) return;
+  // The stream's window and the connection's while nghttp2 knows the
+  // stream; only the connection's once it is gone.
+  if (nghttp2_session_consume(session_.get(), id, size) != 0) {
+    nghttp2_session_consume_connection(session_.get(), size);
+  }
 }
 
 void H2Connection::stream_closed() {

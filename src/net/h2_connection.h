@@ -54,6 +54,9 @@ class H2Connection {
   const config::Limits& limits() const;
   // nghttp2 has something to send: the writer wakes.
   void flush_soon() { write_wake_.cancel(); }
+  // `size` bytes of a stream's DATA were read (or will never be): the
+  // client may send as much more.
+  void give_back(std::int32_t id, std::size_t size);
   // A DATA frame of a response was packed (the flood budget's credit).
   void data_sent() { flood_.on_data_sent(); }
   // A stream's coroutine ended.

@@ -57,8 +57,7 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
         stream_.body.erase(0, stream_.body_read);
         stream_.body_read = 0;
       }
-      // Read: the client may send as much more (WINDOW_UPDATE).
-      if (!stream_.closed) nghttp2_session_consume(session, stream_.id, n);
+      stream_.connection.give_back(stream_.id, n);
       stream_.connection.flush_soon();
       co_return stage::BodyRead{n};
     }

@@ -10,7 +10,8 @@ import struct
 import hpack
 
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, CONTINUATION = 0, 1, 3, 4, 6, 7, 9
+DATA, HEADERS, RST_STREAM, SETTINGS, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION = (
+    0, 1, 3, 4, 6, 7, 8, 9)
 END_STREAM, ACK, END_HEADERS, PADDED, PRIORITY_FLAG = 0x1, 0x1, 0x4, 0x8, 0x20
 CANCEL = 0x8
 
@@ -41,6 +42,8 @@ class RawClient:
         self.write_failed = False
         self.server_settings = False  # the server spoke HTTP/2 at all
         self.sent = 0
+        self.conn_window = 65535  # what the server's connection window lets us send
+        self.stream_status = {}   # stream id -> its response's :status
 
     def frame(self, kind, flags, stream_id, payload=b""):
         self.outbuf += struct.pack(">I", len(payload))[1:] + struct.pack(">BBI", kind, flags,
@@ -114,6 +117,8 @@ class RawClient:
             self.goaway = {"error_code": code, "last_stream_id": last & 0x7FFFFFFF}
         elif kind == RST_STREAM:
             self.resets += 1
+        elif kind == WINDOW_UPDATE and stream_id == 0:
+            self.conn_window += struct.unpack(">I", payload[:4])[0] & 0x7FFFFFFF
         elif kind in (HEADERS, CONTINUATION):
             if kind == HEADERS:
                 pad = payload[0] if flags & PADDED else 0
@@ -125,6 +130,7 @@ class RawClient:
                 for name, value in self.decoder.decode(self.block):
                     if name == ":status":
                         self.statuses[value] = self.statuses.get(value, 0) + 1
+                        self.stream_status[stream_id] = int(value)
                 self.block = b""
 
     def finish(self):
@@ -217,6 +223,48 @@ def empty_data(client, i):
     client.frame(DATA, 0, 1)
 
 
+def cancelled_uploads(args):
+    """`count` uploads of 60,000 bytes, each cancelled (RST_STREAM) once sent,
+    then one more upload: it goes through only if the bytes of the cancelled
+    ones came back to the connection's window. Sends only what the window
+    allows, as a client must."""
+    client = RawClient(args)
+    client.start(args)
+    count = args.get("count", 40)
+    piece = 15000
+    stalled = False
+
+    def send_data(stream_id, size, flags=0):
+        client.flush()
+        while client.conn_window < size and client.poll(True):
+            pass
+        client.frame(DATA, flags, stream_id, b"u" * size)
+        client.conn_window -= size
+
+    final = 2 * count + 1
+    try:
+        for i in range(count):
+            stream_id = 2 * i + 1
+            client.frame(HEADERS, END_HEADERS, stream_id,
+                         client.headers_block("/cancelled", "POST"))
+            for _ in range(4):
+                send_data(stream_id, piece)
+            client.frame(RST_STREAM, 0, stream_id, struct.pack(">I", CANCEL))
+            client.flush()
+            client.poll(False)
+        client.frame(HEADERS, END_HEADERS, final, client.headers_block("/after-cancels", "POST"))
+        send_data(final, 1000, END_STREAM)
+        client.flush()
+        while final not in client.stream_status and client.poll(True):
+            pass
+    except socket.timeout:
+        stalled = True
+    out = client.finish() if client.closed else {"ok": True, "goaway": client.goaway}
+    out["stalled"] = stalled
+    out["final_status"] = client.stream_status.get(final)
+    return out
+
+
 SCENARIOS = {
     "rapid_reset": lambda a: flood(a, rapid_reset),
     "continuation_flood": continuation_flood,
@@ -224,4 +272,5 @@ SCENARIOS = {
     "ping_flood": lambda a: flood(a, lambda c, i: c.frame(PING, 0, 0, struct.pack(">Q", i)),
                                   False),
     "empty_data_flood": lambda a: flood(a, empty_data),
+    "cancelled_uploads": cancelled_uploads,
 }

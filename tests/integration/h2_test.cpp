@@ -343,6 +343,18 @@ TEST_F(Http2Test, ExpectContinueIsAnsweredWhenTheBodyIsWanted) {
   EXPECT_EQ(streams[1].response.status, 400) << answer.raw;
 }
 
+// Uploads the client cancels leave their unread bytes behind: those must go
+// back to the connection's window, or a browser that aborts uploads starves
+// its own connection (1 MiB in all) — 40 × 60,000 bytes here.
+TEST_F(Http2Test, CancelledUploadsGiveTheirWindowBack) {
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer = h2(R"("scenario": "cancelled_uploads", "count": 40)");
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  EXPECT_FALSE(answer.json.get("stalled")->boolean) << "the connection's window ran dry";
+  EXPECT_EQ(answer.json.number_at("final_status").value_or(0), 200) << answer.raw;
+  EXPECT_FALSE(answer.goaway_code()) << answer.raw;
+}
+
 TEST_F(Http2Test, IdleConnectionGetsGoawayAndIsClosed) {
   config_.limits = "idle_timeout: 1s";
   ASSERT_TRUE(start_h2());
