@@ -130,6 +130,35 @@ std::optional<std::string_view> file_at(std::string_view value, std::size_t at, 
   return std::nullopt;
 }
 
+// Directories that hold only the system's own files (configuration, logs,
+// process state, the web server's tree): a value that is itself an absolute
+// path into one names a file no API parameter serves, whatever the file
+// (the file table cannot list every log and .ini). Only a value that starts
+// at the root: a path inside prose or a URL is not the value's meaning.
+constexpr std::string_view kSystemDirectories[] = {
+    "etc/",     "proc/",  "var/log/",  "var/www/", "usr/local/apache",
+    "windows/", "winnt/", "system32/", "inetpub/", "boot/",
+};
+
+std::optional<std::string_view> system_directory(std::string_view value) {
+  std::size_t at = 0;
+  if (value.size() >= 3 && value[1] == ':' && lower(value[0]) >= 'a' && lower(value[0]) <= 'z') {
+    at = 2;  // C:\windows
+  }
+  if (at >= value.size() || !is_separator(value[at])) return std::nullopt;
+  ++at;
+  for (std::string_view directory : kSystemDirectories) {
+    if (value.size() - at < directory.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < directory.size() && same; ++i) {
+      const char c = value[at + i];
+      same = directory[i] == '/' ? is_separator(c) : lower(c) == directory[i];
+    }
+    if (same) return directory;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Detection> detect_path(std::string_view value) {
@@ -149,6 +178,9 @@ std::optional<Detection> detect_path(std::string_view value) {
       return Detection{Kind::path, *file, static_cast<std::uint32_t>(begin),
                        static_cast<std::uint32_t>(end)};
     }
+  }
+  if (auto directory = system_directory(value)) {
+    return Detection{Kind::path, *directory, 0, static_cast<std::uint32_t>(value.size())};
   }
   return std::nullopt;
 }
