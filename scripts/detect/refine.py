@@ -31,9 +31,10 @@ ATTACK_RATIO = 3
 # regression requests of the train split (issue 13, 2026-12-07): a function
 # opened and left open ("COS(", "select char("), a select list's tail
 # (") AS x FROM", ") AS 'x' FROM"), a string closed before a statement or a
-# list (`" ALTER A`, "' alter/", "' ', 10"). Shorter than the greedy cover
-# takes (3 tokens), so listed; none is the shape of a benign value of either
-# split (checked with detect_eval over every value and argument name).
+# list (`" ALTER A`, "' alter/", "' ', 10"). The cover below misses them:
+# two tokens are shorter than it takes, and a body without '=' is an
+# argument name, which values_of() does not read. None is the shape of a
+# benign value or argument name of either split (checked with detect_eval).
 FRAGMENTS = {"f(", "Ef(", ")knk", ")ksk", "sEn", "sEo", "s,1"}
 
 
