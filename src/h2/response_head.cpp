@@ -48,23 +48,34 @@ nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
 
 }  // namespace
 
-void lower_ascii(char* text, std::size_t size) {
+namespace {
+
+// The eight bytes at `at`, upper-case ASCII letters made lower-case.
+void lower_word(char* at) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= size; i += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, text + i, 8);
-    // Per byte, 0x80 where the byte is 'A'..'Z': at least 'A' once 0x3f is
-    // added, not past 'Z' once 0x25 is, and ASCII.
-    const std::uint64_t low7 = word & (0x7f * kOnes);
-    const std::uint64_t upper =
-        (low7 + 0x3f * kOnes) & ~(low7 + 0x25 * kOnes) & ~word & (0x80 * kOnes);
-    word |= upper >> 2;  // 0x80 >> 2 is the case bit, 0x20
-    std::memcpy(text + i, &word, 8);
+  std::uint64_t word;
+  std::memcpy(&word, at, 8);
+  // Per byte, 0x80 where the byte is 'A'..'Z': at least 'A' once 0x3f is
+  // added, not past 'Z' once 0x25 is, and ASCII.
+  const std::uint64_t low7 = word & (0x7f * kOnes);
+  const std::uint64_t upper =
+      (low7 + 0x3f * kOnes) & ~(low7 + 0x25 * kOnes) & ~word & (0x80 * kOnes);
+  word |= upper >> 2;  // 0x80 >> 2 is the case bit, 0x20
+  std::memcpy(at, &word, 8);
+}
+
+}  // namespace
+
+void lower_ascii(char* text, std::size_t size) {
+  if (size < 8) {
+    for (std::size_t i = 0; i < size; ++i) {
+      if (text[i] >= 'A' && text[i] <= 'Z') text[i] = static_cast<char>(text[i] + ('a' - 'A'));
+    }
+    return;
   }
-  for (; i < size; ++i) {
-    if (text[i] >= 'A' && text[i] <= 'Z') text[i] = static_cast<char>(text[i] + ('a' - 'A'));
-  }
+  for (std::size_t i = 0; i + 8 <= size; i += 8) lower_word(text + i);
+  // The tail as the last eight bytes, overlapping: lowering twice is harmless.
+  if (size % 8 != 0) lower_word(text + size - 8);
 }
 
 void make_response_nv(const stage::Response& response, ResponseNv& out) {
