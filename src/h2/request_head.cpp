@@ -11,6 +11,20 @@ namespace centinela::h2 {
 namespace http = boost::beast::http;
 namespace wire = centinela::http;
 
+void RequestHeadBuilder::reset() {
+  list_bytes_ = 0;
+  too_large_ = false;
+  for (std::string* text :
+       {&method_, &scheme_, &path_, &authority_in_, &host_in_, &cookie_, &authority_}) {
+    text->clear();
+  }
+  have_method_ = have_scheme_ = have_path_ = have_authority_ = have_host_ = false;
+  regular_seen_ = false;
+  content_length_.reset();
+  host_size_ = 0;
+  malformed_ = {};
+}
+
 bool RequestHeadBuilder::malformed(std::string_view why) {
   if (malformed_.empty()) malformed_ = why;
   return false;

@@ -39,6 +39,9 @@ class RequestHeadBuilder {
   RequestHeadBuilder(RequestHead& head, std::size_t max_list_bytes)
       : head_(head), max_list_bytes_(max_list_bytes) {}
 
+  // Ready for another block into the same head (emptied by the caller).
+  void reset();
+
   // False once the block is malformed (further fields are ignored).
   bool add(std::string_view name, std::string_view value);
   HeadResult finish();

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace centinela::h2 {
@@ -34,28 +35,60 @@ bool changes_every_response(std::string_view lower_name) {
          lower_name == "server-timing";
 }
 
+// Neither copied nor lower-cased again by nghttp2: both are in ResponseNv's
+// text, already lower-cased.
+constexpr std::uint8_t kNoCopy = NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE;
+
 nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
-                   std::size_t value_size, std::uint8_t flags = NGHTTP2_NV_FLAG_NONE) {
-  // Copied by nghttp2 when the response is submitted: the HEADERS frame may
-  // be packed after the request's arena, which holds the values, is gone.
+                   std::size_t value_size, std::uint8_t flags) {
   return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name)),
                     reinterpret_cast<std::uint8_t*>(const_cast<char*>(value)), name_size,
-                    value_size, flags};
+                    value_size, static_cast<std::uint8_t>(flags | kNoCopy)};
 }
 
 }  // namespace
+
+namespace {
+
+// The eight bytes at `at`, upper-case ASCII letters made lower-case.
+void lower_word(char* at) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  std::uint64_t word;
+  std::memcpy(&word, at, 8);
+  // Per byte, 0x80 where the byte is 'A'..'Z': at least 'A' once 0x3f is
+  // added, not past 'Z' once 0x25 is, and ASCII.
+  const std::uint64_t low7 = word & (0x7f * kOnes);
+  const std::uint64_t upper =
+      (low7 + 0x3f * kOnes) & ~(low7 + 0x25 * kOnes) & ~word & (0x80 * kOnes);
+  word |= upper >> 2;  // 0x80 >> 2 is the case bit, 0x20
+  std::memcpy(at, &word, 8);
+}
+
+}  // namespace
+
+void lower_ascii(char* text, std::size_t size) {
+  if (size < 8) {
+    for (std::size_t i = 0; i < size; ++i) {
+      if (text[i] >= 'A' && text[i] <= 'Z') text[i] = static_cast<char>(text[i] + ('a' - 'A'));
+    }
+    return;
+  }
+  for (std::size_t i = 0; i + 8 <= size; i += 8) lower_word(text + i);
+  // The tail as the last eight bytes, overlapping: lowering twice is harmless.
+  if (size % 8 != 0) lower_word(text + size - 8);
+}
 
 void make_response_nv(const stage::Response& response, ResponseNv& out) {
   out.nv.clear();
   out.text.clear();
   // Fill the text first, then point into it: it must not grow afterwards.
-  std::size_t names = 0;
+  std::size_t bytes = 0;
   std::size_t count = 2;
   for (const stage::Field& field : response.fields) {
-    names += field.name.size();
+    bytes += field.name.size() + field.value.size();
     ++count;
   }
-  out.text.reserve(names + 24);
+  out.text.reserve(bytes + 24);
   out.nv.reserve(count);
   char digits[24];
   const auto status_end = std::to_chars(digits, digits + 3, response.status % 1000).ptr;
@@ -69,23 +102,21 @@ void make_response_nv(const stage::Response& response, ResponseNv& out) {
     out.text.append(digits, end);
   }
   const char* text = out.text.data();
-  out.nv.push_back(make_nv(":status", 7, text, status_size));
+  out.nv.push_back(make_nv(":status", 7, text, status_size, NGHTTP2_NV_FLAG_NONE));
   text += status_size;
   if (with_length) {
-    out.nv.push_back(make_nv("content-length", 14, text, length_size));
+    out.nv.push_back(make_nv("content-length", 14, text, length_size, NGHTTP2_NV_FLAG_NONE));
     text += length_size;
   }
   for (const stage::Field& field : response.fields) {
     if (dropped(field.name)) continue;
-    // Lower-cased into the reserved text: it does not move.
+    // Both copied into the reserved text: it does not move.
     const std::size_t at = out.text.size();
-    out.text.append(field.name);
+    out.text.append(field.name).append(field.value);
     char* name = out.text.data() + at;
-    for (std::size_t i = 0; i < field.name.size(); ++i) {
-      if (name[i] >= 'A' && name[i] <= 'Z') name[i] = static_cast<char>(name[i] - 'A' + 'a');
-    }
+    lower_ascii(name, field.name.size());
     const bool no_index = changes_every_response({name, field.name.size()});
-    out.nv.push_back(make_nv(name, field.name.size(), field.value.data(), field.value.size(),
+    out.nv.push_back(make_nv(name, field.name.size(), name + field.name.size(), field.value.size(),
                              no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE));
   }
 }

@@ -1,13 +1,17 @@
 // A response head as the stages left it, made into the name/value list of an
 // HTTP/2 HEADERS frame: :status first, names lower-cased (RFC 9113 §8.2.1),
 // connection-specific fields dropped (§8.2.2), content-length from the known
-// length. The list points into `ResponseNv`'s own storage and the response's,
-// valid until nghttp2_submit_response copies it.
+// length. Names and values are copied into `ResponseNv`'s own storage and the
+// list is flagged so that nghttp2 does not copy them again (its copy
+// lower-cased every name once more and took a large block per response):
+// the storage must stay unchanged until nghttp2 packed the HEADERS frame or
+// dropped it, which the stream that owns it guarantees (h2_stream.h).
 #pragma once
 
 #include <nghttp2/nghttp2.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stage/response.h"
@@ -16,11 +20,15 @@ namespace centinela::h2 {
 
 struct ResponseNv {
   std::vector<nghttp2_nv> nv;
-  // Lower-cased names, :status's digits and the length's, back to back. Kept
-  // between responses of a stream so its capacity is reused.
+  // Lower-cased names, values, :status's digits and the length's, back to
+  // back. Kept between responses so its capacity is reused.
   std::string text;
 };
 
 void make_response_nv(const stage::Response& response, ResponseNv& out);
+
+// ASCII upper case to lower case, in place (8 bytes at a time: response heads
+// are made for every h2 response).
+void lower_ascii(char* text, std::size_t size);
 
 }  // namespace centinela::h2

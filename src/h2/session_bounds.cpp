@@ -4,6 +4,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "h2/session_memory.h"
+
 namespace centinela::h2 {
 
 namespace {
@@ -31,7 +33,9 @@ SessionPtr make_server_session(const nghttp2_session_callbacks& callbacks, void*
   nghttp2_option_set_max_deflate_dynamic_table_size(raw_option, bounds.header_table_size);
 
   nghttp2_session* raw = nullptr;
-  if (nghttp2_session_server_new2(&raw, &callbacks, user_data, raw_option) != 0) {
+  // nghttp2 copies the allocator's struct; its functions keep no state in it.
+  auto* memory = const_cast<nghttp2_mem*>(&session_memory());
+  if (nghttp2_session_server_new3(&raw, &callbacks, user_data, raw_option, memory) != 0) {
     throw std::bad_alloc();
   }
   SessionPtr session(raw);

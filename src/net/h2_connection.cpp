@@ -26,6 +26,9 @@ constexpr std::int32_t kConnectionWindow = 1024 * 1024;
 // and OpenSSL's record buffers before it gives them back (as an HTTP/1.1
 // connection parks after ~1 s).
 constexpr std::chrono::milliseconds kQuietAfter{1000};
+// Finished streams kept for reuse: h2load -m10 or a browser's page load
+// has a few dozen at a time at most.
+constexpr std::size_t kSpareStreams = 32;
 
 const h2::SessionBounds& bounds() {
   static const h2::SessionBounds defaults;
@@ -124,18 +127,17 @@ struct H2Callbacks {
     return 0;
   }
 
-  static int on_stream_close(nghttp2_session* /*session*/, std::int32_t id,
+  static int on_stream_close(nghttp2_session* session, std::int32_t id,
                              std::uint32_t /*error_code*/, void* user_data) {
     H2Connection& h2 = self(user_data);
-    auto it = h2.streams_.find(id);
-    if (it == h2.streams_.end()) return 0;
-    H2Stream& stream = *it->second;
-    stream.closed = true;
-    stream.released = true;
-    if (stream.running) {
-      stream.notify();
+    H2Stream* const stream = stream_of(session, id);
+    if (stream == nullptr) return 0;
+    stream->closed = true;
+    stream->released = true;
+    if (stream->running) {
+      stream->notify();
     } else {
-      h2.erase_stream(id);
+      h2.erase_stream(*stream);
     }
     h2.stream_closed();
     return 0;
@@ -173,6 +175,7 @@ H2Connection::H2Connection(ClientConnection& connection)
 H2Connection::~H2Connection() {
   // The streams first: the session's deletion finds none to call back about.
   streams_.clear();
+  spare_.clear();
   session_.reset();
 }
 
@@ -181,9 +184,17 @@ const config::Limits& H2Connection::limits() const {
 }
 
 H2Stream* H2Connection::start_stream(std::int32_t id) {
-  auto stream = std::make_unique<H2Stream>(*this, id, bounds().max_header_list_size);
+  std::unique_ptr<H2Stream> stream;
+  if (spare_.empty()) {
+    stream = std::make_unique<H2Stream>(*this, id, bounds().max_header_list_size);
+  } else {
+    stream = std::move(spare_.back());
+    spare_.pop_back();
+    stream->reuse(id);
+  }
   H2Stream* raw = stream.get();
-  streams_.emplace(id, std::move(stream));
+  raw->index = streams_.size();
+  streams_.push_back(std::move(stream));
   nghttp2_session_set_stream_user_data(session_.get(), id, raw);
   ++open_streams_;
   // A draining worker takes this stream and tells the client it takes no
@@ -215,7 +226,7 @@ void H2Connection::stream_served(H2Stream& stream) {
   stream.body.clear();
   stream.body_read = 0;
   if (stream.released) {
-    erase_stream(stream.id);
+    erase_stream(stream);
   } else if (!stream.closed) {
     // The response is whole (or was reset) while the client still sends:
     // it may stop (RFC 9113 §8.1).
@@ -256,7 +267,17 @@ void H2Connection::became_idle_maybe() {
   c_.watch.arm(c_.socket, last_activity_ + limits().idle_timeout);
 }
 
-void H2Connection::erase_stream(std::int32_t id) { streams_.erase(id); }
+void H2Connection::erase_stream(H2Stream& stream) {
+  // Swapped with the last one: the list's order means nothing.
+  const std::size_t at = stream.index;
+  std::unique_ptr<H2Stream> done = std::move(streams_[at]);
+  if (at + 1 != streams_.size()) {
+    streams_[at] = std::move(streams_.back());
+    streams_[at]->index = at;
+  }
+  streams_.pop_back();
+  if (spare_.size() < kSpareStreams) spare_.push_back(std::move(done));
+}
 
 void H2Connection::go_away(std::uint32_t error_code) {
   if (goaway_sent_) return;
@@ -270,7 +291,7 @@ void H2Connection::go_away(std::uint32_t error_code) {
 // The streams' coroutines learn the client is gone; the streams themselves
 // go with the connection (nghttp2 may still hold pointers to them).
 void H2Connection::end_all_streams() {
-  for (auto& [id, stream] : streams_) {
+  for (const auto& stream : streams_) {
     stream->closed = true;
     if (stream->running) stream->notify();
   }
@@ -351,6 +372,7 @@ asio::awaitable<boost::system::error_code> H2Connection::wait_idle() {
   // next read), only nghttp2's session (its HPACK tables and frame buffer).
   if (c_.tls != nullptr) c_.tls->release_idle_memory();
   if (out_.empty()) std::string().swap(out_);
+  spare_.clear();
   auto [ec] = co_await c_.socket.async_wait(tcp::socket::wait_read, use_nothrow);
   co_return ec;
 }

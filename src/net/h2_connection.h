@@ -22,7 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "h2/flood_guard.h"
 #include "h2/session_bounds.h"
@@ -74,7 +74,8 @@ class H2Connection {
   // The client may send no more streams: GOAWAY with the last one we took.
   void go_away(std::uint32_t error_code);
   void end_all_streams();
-  void erase_stream(std::int32_t id);
+  // The stream is done for nghttp2 and its coroutine: kept for reuse.
+  void erase_stream(H2Stream& stream);
   // nghttp2 closed a stream of ours.
   void stream_closed();
   // With no stream left: after GOAWAY the connection ends; otherwise the
@@ -86,7 +87,12 @@ class H2Connection {
   ClientConnection& c_;
   h2::SessionPtr session_;
   h2::FloodGuard flood_;
-  std::unordered_map<std::int32_t, std::unique_ptr<H2Stream>> streams_;
+  // The streams nghttp2 or a coroutine still use (H2Stream::index), and
+  // finished ones kept for the next streams: their timers and buffers are
+  // made once per connection, not per request. A quiet connection keeps
+  // none.
+  std::vector<std::unique_ptr<H2Stream>> streams_;
+  std::vector<std::unique_ptr<H2Stream>> spare_;
   std::size_t running_ = 0;       // stream coroutines alive
   std::size_t open_streams_ = 0;  // streams nghttp2 has not closed
   std::string out_;               // the batch being written

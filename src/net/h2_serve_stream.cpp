@@ -70,7 +70,7 @@ asio::awaitable<void> serve(H2Stream& stream) {
   RequestParser& parser = slot->parser.emplace();
   parser.get().base() = std::move(stream.head);
   stage::RequestContext& ctx = begin_context(c, *slot);
-  H2Downstream down(stream, slot->h2_head, limits.idle_timeout, limits.max_body_bytes,
+  H2Downstream down(stream, stream.response_nv, limits.idle_timeout, limits.max_body_bytes,
                     stream.builder.content_length(), !stream.body_absent);
   H2Side side(down);
   Exchange exchange{c.worker, *slot, stream.watch, side};

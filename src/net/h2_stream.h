@@ -33,9 +33,15 @@ class H2Connection;
 struct H2Stream {
   H2Stream(H2Connection& connection, std::int32_t id, std::size_t max_header_list);
 
+  // The object serves the connection's next stream: as new, but with its
+  // timer, watch and buffers kept (made once per connection, not per
+  // stream). Every per-stream field below is reset here.
+  void reuse(std::int32_t next_id);
+
   H2Connection& connection;
-  const std::int32_t id;
-  const SteadyTime start;
+  std::int32_t id;
+  SteadyTime start;
+  std::size_t index = 0;  // in the connection's list of streams
   h2::RequestHead head;
   h2::RequestHeadBuilder builder;
   std::size_t head_bytes = 0;  // the header block as decoded, for the access log
@@ -47,6 +53,11 @@ struct H2Stream {
   std::uint64_t body_received = 0;  // DATA payload in all
   bool body_ended = false;          // END_STREAM came
   bool body_absent = false;         // END_STREAM came with the head
+
+  // The response head as nghttp2 sends it, which it does not copy: kept
+  // with the stream, which is reused only once nghttp2 closed it (a closed
+  // stream's queued HEADERS are dropped unread).
+  h2::ResponseNv response_nv;
 
   // The response piece being handed to nghttp2 (a view of the caller's
   // bytes, valid while send_body waits).
@@ -72,7 +83,7 @@ struct H2Stream {
 class H2Downstream final : public stage::Downstream, public stage::RequestBody {
  public:
   // `idle`: how long one read or one piece may wait for the client. `nv`:
-  // where response heads are made (the request slot's, reused).
+  // where the response head is made (the stream's, see H2Stream).
   H2Downstream(H2Stream& stream, h2::ResponseNv& nv, std::chrono::milliseconds idle,
                std::uint64_t max_body, std::optional<std::uint64_t> declared_length,
                bool body_present);

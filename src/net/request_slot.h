@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "h2/response_head.h"
 #include "net/background_requests.h"
 #include "net/http1_downstream.h"
 #include "net/request_intake.h"
@@ -28,7 +27,6 @@ struct RequestSlot {
   beast::flat_buffer buffer;  // the connection's reads: a head, then one body read at a time
   std::string response_head;  // the response head being written
   std::string upstream_head;  // the request head sent upstream
-  h2::ResponseNv h2_head;     // an HTTP/2 response head's fields, for nghttp2
   IntakeBuffers intake;       // normalised path and Host, the target sent upstream
   stage::Arena arena;         // the request's stage state and the fields stages make
 

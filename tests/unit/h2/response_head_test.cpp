@@ -69,5 +69,70 @@ TEST(ResponseHead, NoContentLengthOn204AndReuseKeepsNothingStale) {
   EXPECT_EQ(pairs(out), (P{{":status", "304"}, {"content-length", "10"}, {"etag", "\"x\""}}));
 }
 
+// nghttp2 is told not to copy the list (NGHTTP2_NV_FLAG_NO_COPY_*): names
+// and values must then live in the list's own storage, not in the response's
+// (its arena, a parsed upstream head) which may be gone before the HEADERS
+// frame is packed.
+TEST(ResponseHead, NamesAndValuesLiveInTheListsOwnStorage) {
+  ResponseNv out;
+  {
+    stage::Arena arena;
+    stage::Response response(arena);
+    response.status = 200;
+    response.length = 5;
+    std::string name = "X-Long-Header-Name-Over-Eight";
+    std::string value = "some value";
+    response.fields.add_view(name, value);
+    make_response_nv(response, out);
+    name.assign(name.size(), '#');
+    value.assign(value.size(), '#');
+  }
+  EXPECT_EQ(pairs(out), (P{{":status", "200"},
+                           {"content-length", "5"},
+                           {"x-long-header-name-over-eight", "some value"}}));
+  const char* begin = out.text.data();
+  const char* end = begin + out.text.size();
+  for (const nghttp2_nv& nv : out.nv) {
+    EXPECT_TRUE(nv.flags & NGHTTP2_NV_FLAG_NO_COPY_NAME);
+    EXPECT_TRUE(nv.flags & NGHTTP2_NV_FLAG_NO_COPY_VALUE);
+    const char* value = reinterpret_cast<const char*>(nv.value);
+    EXPECT_TRUE(value >= begin && value + nv.valuelen <= end);
+  }
+}
+
+TEST(ResponseHead, VolatileFieldsAreNeverIndexed) {
+  stage::Arena arena;
+  stage::Response response(arena);
+  response.status = 200;
+  response.fields.add("X-Request-ID", "abc");
+  response.fields.add("Server", "x");
+  ResponseNv out;
+  make_response_nv(response, out);
+  ASSERT_EQ(out.nv.size(), 3u);
+  EXPECT_TRUE(out.nv[1].flags & NGHTTP2_NV_FLAG_NO_INDEX);
+  EXPECT_FALSE(out.nv[2].flags & NGHTTP2_NV_FLAG_NO_INDEX);
+}
+
+// Eight bytes at a time must agree with one at a time for every byte value
+// (non-ASCII bytes and the neighbours of 'A' and 'Z' included) at every
+// offset and length.
+TEST(ResponseHead, LowerAsciiMatchesTheByteByByteRule) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  all += "@AZ[`az{";
+  for (std::size_t start = 0; start < 9; ++start) {
+    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8},
+                             std::size_t{9}, std::size_t{17}, all.size() - start}) {
+      std::string text = all.substr(start, size);
+      std::string expected = text;
+      for (char& c : expected) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      lower_ascii(text.data(), text.size());
+      EXPECT_EQ(text, expected) << start << " " << size;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace centinela::h2
