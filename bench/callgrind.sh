@@ -155,7 +155,10 @@ http {
     ssl_certificate $RUNDIR/tls.pem; ssl_certificate_key $RUNDIR/tls.key;
     ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache off;
     location /health { return 200; }
-    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    location / {
+      proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection "";
+      include $PWD/bench/configs/nginx-security-headers.conf;  # centinela's default fields
+    }
   }
 }
 NGINX

@@ -112,7 +112,8 @@ render() {  # name → RUNDIR/name.conf or .yaml from its template
     [ "$cache" = off ] || echo "    cache: {}" >>"$RUNDIR/$name.yaml"
   else
     sed -e '/^#/d' "${subst[@]}" -e "s#PROTOCOLS#$protocols#g" -e "s#TICKETS#$tickets#g" \
-      -e "s#PROXY_CACHE#$cache#g" bench/configs/nginx-tls.conf >"$RUNDIR/$name.conf"
+      -e "s#PROXY_CACHE#$cache#g" \
+      -e "s#SECURITY_HEADERS#$ROOT/bench/configs/nginx-security-headers.conf#g" bench/configs/nginx-tls.conf >"$RUNDIR/$name.conf"
   fi
 }
 sed -e "s#WWWDIR#$WWWDIR#g" -e "s#RUNDIR#$RUNDIR#g" bench/configs/origin.conf >"$RUNDIR/origin.conf"
