@@ -2,6 +2,8 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "http/field_lines.h"
+
 namespace centinela::proxy {
 namespace {
 
@@ -37,8 +39,17 @@ bool is_websocket_handshake(const RequestHead& request) {
          lists_token(request, http::field::upgrade, "websocket");
 }
 
-bool accepts_websocket(const ResponseHead& response) {
-  return response.result_int() == 101 && lists_token(response, http::field::upgrade, "websocket");
+bool accepts_websocket(const centinela::http::ResponseHead& response) {
+  if (response.status != 101) return false;
+  centinela::http::FieldLineReader reader(response.fields);
+  centinela::http::FieldLine line;
+  while (reader.next(line)) {
+    if (boost::beast::iequals(line.name, "upgrade") &&
+        centinela::http::list_has_token(line.value, "websocket")) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace centinela::proxy
