@@ -1,5 +1,7 @@
 #include "http/response_head.h"
 
+#include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "http/chars.h"
@@ -37,7 +39,7 @@ void for_each_item(std::string_view value, F&& f) {
 
 // "HTTP/1.x SP 3DIGIT [SP reason-phrase]" (RFC 9112 §4); the reason may be
 // absent, as some servers send it, but may hold no control character.
-bool parse_status_line(std::string_view line, ResponseHead& head) {
+bool read_status_line(std::string_view line, ResponseHead& head) {
   constexpr std::string_view kPrefix = "HTTP/1.";
   if (line.size() < 12 || !line.starts_with(kPrefix) || !is_digit(line[7]) || line[8] != ' ' ||
       !is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11])) {
@@ -78,6 +80,25 @@ bool add_content_length(std::string_view value, std::optional<std::uint64_t>& le
   return valid;
 }
 
+// is_field_value over [first, last), eight bytes at a time: a word with no
+// byte below 0x20 nor 0x7F is fine as it is (a tab, or a false alarm from
+// a borrow, is looked at byte by byte).
+bool is_plain_value(const char* first, const char* last) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHigh = 0x8080808080808080;
+  while (last - first >= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, first, sizeof word);
+    const std::uint64_t del = word ^ (0x7F * kOnes);
+    if ((((word - 0x20 * kOnes) & ~word) | ((del - kOnes) & ~del)) & kHigh) break;
+    first += 8;
+  }
+  for (; first != last; ++first) {
+    if (!is_field_value_char(*first)) return false;
+  }
+  return true;
+}
+
 ResponseHeadError add_field(const FieldLine& line, ResponseHead& head) {
   if (is_named(line.name, "content-length")) {
     if (head.chunked || !add_content_length(line.value, head.content_length)) {
@@ -101,8 +122,14 @@ ResponseHeadError add_field(const FieldLine& line, ResponseHead& head) {
     bool valid = true;
     for_each_item(line.value, [&](std::string_view item) {
       for (const char c : item) valid = valid && is_tchar(c);
-      if (is_named(item, "close")) head.connection_close = true;
-      if (is_named(item, "keep-alive")) head.connection_keep_alive = true;
+      if (is_named(item, "close")) {
+        head.connection_close = true;
+      } else if (is_named(item, "keep-alive")) {
+        head.connection_keep_alive = true;
+      } else if (!item.empty()) {
+        head.connection_names_fields = true;
+        valid = valid && ++head.connection_names <= kMaxConnectionNames;
+      }
     });
     if (!valid) return ResponseHeadError::connection;
   }
@@ -131,20 +158,60 @@ void ResponseHead::move_to(std::string_view block, std::string_view copy) {
   fields = moved(fields);
 }
 
-ResponseHeadError parse_response_head(std::string_view block, ResponseHead& head) {
+ResponseHeadError parse_status_line(std::string_view block, ResponseHead& head) {
   head = ResponseHead{};
   const std::size_t eol = block.find("\r\n");
-  if (eol == std::string_view::npos || !parse_status_line(block.substr(0, eol), head)) {
+  if (eol == std::string_view::npos || !read_status_line(block.substr(0, eol), head)) {
     return ResponseHeadError::status_line;
   }
   head.fields = block.substr(eol + 2);
-  FieldLineReader reader(head.fields);
-  FieldLine line;
-  while (reader.next(line)) {
+  return ResponseHeadError::none;
+}
+
+std::size_t count_field_lines(const ResponseHead& head) {
+  std::size_t lines = 0;
+  for (std::size_t i = head.fields.find('\n'); i != std::string_view::npos;
+       i = head.fields.find('\n', i + 1)) {
+    ++lines;
+  }
+  return lines;
+}
+
+// One pass over the lines: name ":" OWS value OWS CRLF, every byte checked
+// once (a bare CR or LF, NUL or another control byte is refused here too).
+ResponseHeadError parse_field_lines(ResponseHead& head, std::span<FieldLine> room) {
+  const char* p = head.fields.data();
+  const char* const end = p + head.fields.size();
+  std::size_t count = 0;
+  while (p != end) {
+    const char* const name = p;
+    while (p != end && is_tchar(*p)) ++p;
+    if (p == name || p == end || *p != ':') return ResponseHeadError::field_line;
+    ++p;
+    const auto* eol =
+        static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
+    if (eol == nullptr || end - eol < 2 || eol[1] != '\n') return ResponseHeadError::field_line;
+    const char* first = p;
+    const char* last = eol;
+    if (!is_plain_value(first, last)) return ResponseHeadError::field_line;
+    while (first != last && (*first == ' ' || *first == '\t')) ++first;
+    while (last != first && (last[-1] == ' ' || last[-1] == '\t')) --last;
+    const FieldLine line{std::string_view(name, static_cast<std::size_t>(p - 1 - name)),
+                         std::string_view(first, static_cast<std::size_t>(last - first))};
     const ResponseHeadError error = add_field(line, head);
     if (error != ResponseHeadError::none) return error;
+    if (count < room.size()) room[count] = line;
+    ++count;
+    p = eol + 2;
   }
-  return reader.malformed() ? ResponseHeadError::field_line : ResponseHeadError::none;
+  head.lines = room.first(std::min(count, room.size()));
+  return ResponseHeadError::none;
+}
+
+ResponseHeadError parse_response_head(std::string_view block, ResponseHead& head) {
+  const ResponseHeadError error = parse_status_line(block, head);
+  if (error != ResponseHeadError::none) return error;
+  return parse_field_lines(head, {});
 }
 
 bool list_has_token(std::string_view value, std::string_view token) {

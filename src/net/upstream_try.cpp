@@ -1,6 +1,7 @@
 #include "net/upstream_try.h"
 
 #include <boost/asio/ssl/error.hpp>
+#include <memory>
 
 #include "http/header_block.h"
 #include "http/response_framing.h"
@@ -256,11 +257,21 @@ std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer) {
     return TryOutcome::bad_response;
   }
   const std::string_view block = data.substr(0, scan.size - 2);
-  if (wire::parse_response_head(block, head_) != wire::ResponseHeadError::none) {
+  if (wire::parse_status_line(block, head_) != wire::ResponseHeadError::none) {
     return TryOutcome::bad_response;
   }
+  std::span<wire::FieldLine> room;
   if (head_.status >= 200 || head_.status == 101) {
-    head_.move_to(block, plan_.ctx.arena.copy(block));
+    stage::Arena& arena = plan_.ctx.arena;
+    head_.move_to(block, arena.copy(block));
+    const std::size_t lines = wire::count_field_lines(head_);
+    auto* first = static_cast<wire::FieldLine*>(
+        arena.allocate(lines * sizeof(wire::FieldLine), alignof(wire::FieldLine)));
+    std::uninitialized_default_construct_n(first, lines);
+    room = {first, lines};
+  }
+  if (wire::parse_field_lines(head_, room) != wire::ResponseHeadError::none) {
+    return TryOutcome::bad_response;
   }
   buffer.consume(scan.size);
   bytes_received_ += scan.size;

@@ -3,7 +3,6 @@
 #include <array>
 #include <string_view>
 
-#include "http/field_lines.h"
 #include "proxy/forward_headers.h"
 
 namespace centinela::proxy {
@@ -22,61 +21,53 @@ bool is_hop_by_hop(std::string_view name) {
   return false;
 }
 
-// The values of a head's Connection lines: a few, kept here; more (a
-// hostile origin's) are read again from the head for every field.
-class ConnectionItems {
+// The field names a head's Connection items list (the parse bounds them
+// at kMaxConnectionNames), but those no Connection may remove.
+class ConnectionNames {
  public:
-  explicit ConnectionItems(const wire::ResponseHead& head) : head_(head) {
-    if (!head.has_connection) return;
-    wire::FieldLineReader reader(head.fields);
-    wire::FieldLine line;
-    while (reader.next(line)) {
+  explicit ConnectionNames(const wire::ResponseHead& head) {
+    if (!head.connection_names_fields) return;
+    for (const wire::FieldLine& line : head.lines) {
       if (!stage::ResponseFields::same_name(line.name, "connection")) continue;
-      if (count_ == values_.size()) {
-        overflow_ = true;
-        return;
+      std::string_view rest = line.value;
+      for (;;) {
+        const std::size_t comma = rest.find(',');
+        add(rest.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
       }
-      values_[count_++] = line.value;
     }
   }
 
-  // Whether a Connection item names the field `name` as hop-by-hop.
-  bool name(std::string_view name) const {
-    if (count_ == 0 || is_protected_from_connection(name)) return false;
-    if (overflow_) return names_again(name);
+  bool lists(std::string_view name) const {
     for (std::size_t i = 0; i < count_; ++i) {
-      if (wire::list_has_token(values_[i], name)) return true;
+      if (stage::ResponseFields::same_name(names_[i], name)) return true;
     }
     return false;
   }
 
  private:
-  bool names_again(std::string_view name) const {
-    wire::FieldLineReader reader(head_.fields);
-    wire::FieldLine line;
-    while (reader.next(line)) {
-      if (stage::ResponseFields::same_name(line.name, "connection") &&
-          wire::list_has_token(line.value, name)) {
-        return true;
-      }
+  void add(std::string_view item) {
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.empty() || stage::ResponseFields::same_name(item, "close") ||
+        stage::ResponseFields::same_name(item, "keep-alive") ||
+        is_protected_from_connection(item) || count_ == names_.size()) {
+      return;
     }
-    return false;
+    names_[count_++] = item;
   }
 
-  const wire::ResponseHead& head_;
-  std::array<std::string_view, 4> values_{};
+  std::array<std::string_view, wire::kMaxConnectionNames> names_{};
   std::size_t count_ = 0;
-  bool overflow_ = false;
 };
 
 }  // namespace
 
 void add_end_to_end_fields(const wire::ResponseHead& head, stage::ResponseFields& out) {
-  const ConnectionItems connection(head);
-  wire::FieldLineReader reader(head.fields);
-  wire::FieldLine line;
-  while (reader.next(line)) {
-    if (is_hop_by_hop(line.name) || connection.name(line.name)) continue;
+  const ConnectionNames connection(head);
+  for (const wire::FieldLine& line : head.lines) {
+    if (is_hop_by_hop(line.name) || connection.lists(line.name)) continue;
     out.add_view(line.name, line.value);
   }
 }

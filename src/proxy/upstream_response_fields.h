@@ -9,8 +9,8 @@
 
 namespace centinela::proxy {
 
-// Adds the end-to-end fields of `head` to `out`, in order, as views into
-// the block `head` was parsed from.
+// Adds the end-to-end fields of `head` (its lines, as parse_field_lines
+// kept them) to `out`, in order, as views into the block it was parsed from.
 void add_end_to_end_fields(const centinela::http::ResponseHead& head, stage::ResponseFields& out);
 
 }  // namespace centinela::proxy

@@ -2,8 +2,6 @@
 
 #include <boost/beast/core/string.hpp>
 
-#include "http/field_lines.h"
-
 namespace centinela::proxy {
 namespace {
 
@@ -41,9 +39,7 @@ bool is_websocket_handshake(const RequestHead& request) {
 
 bool accepts_websocket(const centinela::http::ResponseHead& response) {
   if (response.status != 101) return false;
-  centinela::http::FieldLineReader reader(response.fields);
-  centinela::http::FieldLine line;
-  while (reader.next(line)) {
+  for (const centinela::http::FieldLine& line : response.lines) {
     if (boost::beast::iequals(line.name, "upgrade") &&
         centinela::http::list_has_token(line.value, "websocket")) {
       return true;

@@ -14,7 +14,7 @@ namespace centinela::proxy {
 // the hop-by-hop fields are removed.
 bool is_websocket_handshake(const RequestHead& request);
 
-// A 101 whose Upgrade lists `websocket`, before the hop-by-hop fields are removed.
+// A 101 whose Upgrade lists `websocket` (among the lines the parse kept).
 bool accepts_websocket(const centinela::http::ResponseHead& response);
 
 // The lines the upstream request carries instead of the client's

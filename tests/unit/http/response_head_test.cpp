@@ -240,5 +240,37 @@ TEST(ResponseHead, MovesItsViewsToACopy) {
   EXPECT_EQ(head.reason.data(), copy.data() + 13);
 }
 
+TEST(ResponseHead, KeepsItsLinesInTheRoomGiven) {
+  const std::string raw = "HTTP/1.1 200 OK\r\nA: 1\r\nB:2 \r\nC:\r\n";
+  ResponseHead head;
+  ASSERT_EQ(parse_status_line(raw, head), ResponseHeadError::none);
+  std::vector<FieldLine> room(count_field_lines(head));
+  ASSERT_EQ(room.size(), 3u);
+  ASSERT_EQ(parse_field_lines(head, room), ResponseHeadError::none);
+  ASSERT_EQ(head.lines.size(), 3u);
+  EXPECT_EQ(head.lines[0].name, "A");
+  EXPECT_EQ(head.lines[1].value, "2");
+  EXPECT_EQ(head.lines[2].name, "C");
+  EXPECT_TRUE(head.lines[2].value.empty());
+  // Without room the lines are checked, not kept.
+  ASSERT_EQ(parse_response_head(raw, head), ResponseHeadError::none);
+  EXPECT_TRUE(head.lines.empty());
+}
+
+TEST(ResponseHead, ControlBytesAnywhereInALongValueAreRefused) {
+  const std::string value = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (const char bad : {'\x01', '\x1f', '\x7f', '\x0b'}) {
+    for (std::size_t at = 0; at < value.size(); at += 5) {
+      std::string raw = "HTTP/1.1 200 OK\r\nX-Long: " + value + "\r\n\r\n";
+      raw[25 + at] = bad;  // value[at]
+      SCOPED_TRACE(at);
+      EXPECT_EQ(error_of(raw), ResponseHeadError::field_line);
+    }
+  }
+  ResponseHead head;
+  ASSERT_EQ(parse("HTTP/1.1 200 OK\r\nX-Long: \t" + value + "\tend \xff\x80\r\n\r\n", head),
+            ResponseHeadError::none);
+}
+
 }  // namespace
 }  // namespace centinela::http

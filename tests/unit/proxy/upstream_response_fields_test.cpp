@@ -16,7 +16,10 @@ namespace wire = centinela::http;
 // (status line and field lines, each ending in CRLF).
 std::vector<std::string> end_to_end(const std::string& block) {
   wire::ResponseHead head;
-  EXPECT_EQ(wire::parse_response_head(block, head), wire::ResponseHeadError::none);
+  EXPECT_EQ(wire::parse_status_line(block, head), wire::ResponseHeadError::none);
+  std::vector<wire::FieldLine> room(wire::count_field_lines(head));
+  EXPECT_EQ(wire::parse_field_lines(head, room), wire::ResponseHeadError::none);
+  EXPECT_EQ(head.lines.size(), room.size());
   stage::Arena arena;
   stage::ResponseFields fields(arena);
   add_end_to_end_fields(head, fields);
@@ -45,9 +48,18 @@ TEST(UpstreamResponseFields, FieldsNamedInAnyConnectionLineGo) {
 
 TEST(UpstreamResponseFields, ManyConnectionLinesAreAllHonoured) {
   std::string block = "HTTP/1.1 200 OK\r\n";
-  for (int i = 0; i < 6; ++i) block += "Connection: X-" + std::to_string(i) + "\r\n";
+  for (int i = 0; i < 6; ++i) block += "Connection: X-" + std::to_string(i) + ", close\r\n";
   for (int i = 0; i < 7; ++i) block += "X-" + std::to_string(i) + ": v\r\n";
   EXPECT_EQ(end_to_end(block), (std::vector<std::string>{"X-6=v"}));
+}
+
+TEST(UpstreamResponseFields, MoreConnectionNamesThanTheBoundAreRefused) {
+  std::string block = "HTTP/1.1 200 OK\r\nConnection: close";
+  for (std::size_t i = 0; i < wire::kMaxConnectionNames; ++i) block += ", X-" + std::to_string(i);
+  wire::ResponseHead head;
+  EXPECT_EQ(wire::parse_response_head(block + "\r\n", head), wire::ResponseHeadError::none);
+  EXPECT_EQ(wire::parse_response_head(block + ", one-more\r\n", head),
+            wire::ResponseHeadError::connection);
 }
 
 TEST(UpstreamResponseFields, ConnectionCannotRemoveProtectedFields) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace centinela::proxy {
 namespace {
 
@@ -50,10 +52,13 @@ TEST(WebSocketHandshake, AnythingElseIsNot) {
       {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Transfer-Encoding", "chunked"}})));
 }
 
-// A head as the upstream sends it, parsed.
+// A head as the upstream sends it, parsed (its lines kept in `room`).
+std::vector<centinela::http::FieldLine> room(16);
 centinela::http::ResponseHead parsed(const char* block) {
   centinela::http::ResponseHead head;
-  EXPECT_EQ(centinela::http::parse_response_head(block, head),
+  EXPECT_EQ(centinela::http::parse_status_line(block, head),
+            centinela::http::ResponseHeadError::none);
+  EXPECT_EQ(centinela::http::parse_field_lines(head, room),
             centinela::http::ResponseHeadError::none);
   return head;
 }
