@@ -11,6 +11,7 @@
 #     pass-tls: pass over HTTPS, TLS 1.3 with an ECDSA P-256 certificate made here;
 #     the one handshake cancels out with start-up
 #     pass-tls-nolog: pass-tls without the access log, like the nginx cases
+#     pass-nolog: pass without the access log (against nginx-pass)
 #     pass-h2 (not in the default list): pass-tls-nolog over h2 (ALPN), driven by
 #     h2load -c1 -m10 (ten streams at a time on one connection)
 #     hit-tls-nolog, hit-h2 (not in the default list): cache hits over HTTPS and h2, no log
@@ -51,6 +52,7 @@ config() {  # $1 = case
   case $1 in
     pass) ;;
     pass-nolive) live=false ;;
+    pass-nolog) log="{access: off}" ;;
     pass-tls) listen=$tls ;;
     pass-tls-nolog) listen=$tls log="{access: off}" ;;
     pass-h2) listen="${tls%\}}, http2: true}" log="{access: off}" ;;

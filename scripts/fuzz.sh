@@ -2,10 +2,10 @@
 # Fuzzes centinela's parsers of hostile input with libFuzzer (clang, with
 # AddressSanitizer and UBSan): Cache-Control, JWTs, X-Forwarded-For,
 # traceparent, the configuration file, request heads (pre-scan, request line,
-# Transfer-Encoding, vetting), Host / request-target normalisation, chunked
-# request and response bodies, the L2 cache entry codec, Redis replies,
-# SecLang rule files, @rx patterns (the pattern library's PCRE reader), the
-# ModSecurity transformations, the deep decoders and the attack detectors.
+# Transfer-Encoding, vetting), upstream response heads, Host / request-target
+# normalisation, chunked request and response bodies, the L2 cache entry
+# codec, Redis replies, SecLang rule files, @rx patterns (the pattern
+# library's PCRE reader), the ModSecurity transformations, the deep decoders and the attack detectors.
 # ctest already replays each target's seeds and 20,000 mutations of them on
 # every `make test`; this goes further.
 #
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
-ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body entry_codec redis_reply seclang pattern_parse transform deep_decode detect waf_json waf_urlencoded waf_multipart"
+ALL="cache_control jwt client_ip traceparent config request_head request_target chunked_body response_body response_head entry_codec redis_reply seclang pattern_parse transform deep_decode detect waf_json waf_urlencoded waf_multipart"
 TARGETS=${*:-$ALL}
 
 bash scripts/install-deps.sh

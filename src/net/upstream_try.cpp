@@ -1,7 +1,9 @@
 #include "net/upstream_try.h"
 
 #include <boost/asio/ssl/error.hpp>
+#include <memory>
 
+#include "http/header_block.h"
 #include "http/response_framing.h"
 #include "net/body_writer.h"
 #include "net/deadline.h"
@@ -10,6 +12,7 @@
 #include "observe/metrics.h"
 #include "proxy/forward_headers.h"
 #include "proxy/upstream_cluster.h"
+#include "proxy/upstream_response_fields.h"
 #include "proxy/websocket_upgrade.h"
 #include "tls/client_context.h"
 
@@ -29,19 +32,6 @@ double ms_since(SteadyTime t) {
 bool is_disconnect(const boost::system::error_code& ec) {
   return ec == asio::error::eof || ec == asio::error::connection_reset ||
          ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
-}
-
-template <typename Parser>
-wire::ResponseHeadFacts head_facts(const Parser& parser, bool head_request) {
-  const auto& res = parser.get();
-  wire::ResponseHeadFacts facts;
-  facts.status = res.result_int();
-  facts.head_request = head_request;
-  facts.has_transfer_encoding = res.find(http::field::transfer_encoding) != res.end();
-  facts.chunked = parser.chunked();
-  if (const auto length = parser.content_length()) facts.content_length = *length;
-  facts.keep_alive = res.keep_alive();
-  return facts;
 }
 
 proxy::ConnectError connect_error_kind(const boost::system::error_code& ec, bool timed_out) {
@@ -215,26 +205,21 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
   const SteadyTime deadline = sent + plan_.response_timeout;
   auto& buffer = connection_->buffer();
   for (;;) {
-    response_.emplace();
-    response_->header_limit(kUpstreamHeaderLimit);
-    response_->body_limit(boost::none);
-    if (head_request) response_->skip(true);
-    std::size_t parsed = 0;
     std::optional<TryOutcome> head;
-    while (!(head = parse_head(buffer, parsed))) {
+    while (!(head = parse_head(buffer))) {
       plan_.watch.arm(socket(), deadline);
       auto [ec, n] = co_await connection_->read_some(kReadSize);
       plan_.watch.disarm();
       if (connection_->heard_early()) co_return TryOutcome::stale_connection;
       if (!ec) continue;
       if (plan_.watch.fired()) co_return TryOutcome::response_timeout;
-      if (buffer.size() == 0 && parsed == 0 && !interim_seen_ && is_disconnect(ec)) {
+      if (buffer.size() == 0 && !interim_seen_ && is_disconnect(ec)) {
         co_return TryOutcome::failed_unsent;
       }
       co_return TryOutcome::bad_response;
     }
     if (*head != TryOutcome::done) co_return *head;
-    const unsigned status = response_->get().result_int();
+    const unsigned status = head_.status;
     if (status >= 200 || status == 101) {
       plan_.report.status = status;
       server_.metrics.count_response(status);
@@ -242,7 +227,7 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
     if (status == 101) {
       // Only the handshake the gateway forwarded may be accepted; a 101 to
       // anything else is an upstream gone wrong.
-      if (!plan_.ctx.websocket || !proxy::accepts_websocket(response_->get())) {
+      if (!plan_.ctx.websocket || !proxy::accepts_websocket(head_)) {
         co_return TryOutcome::bad_response;
       }
       upgrade_accepted_ = true;
@@ -250,27 +235,48 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
     }
     if (status >= 200) break;
     interim_seen_ = true;
-    if (!wire::response_framing(head_facts(*response_, head_request)).reusable) unclean_ = true;
+    if (!wire::response_framing(head_.facts(head_request)).reusable) unclean_ = true;
   }
   response_started_ = true;
   co_return TryOutcome::done;
 }
 
 // One head parsed from what the buffer holds: nullopt when more is needed.
-std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer, std::size_t& parsed) {
+// The stages keep views into the final head until the response is sent,
+// and the body will reuse the buffer: that head moves to the request's
+// arena (interim ones do not, however many an origin sends).
+std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer) {
   if (buffer.size() == 0) return std::nullopt;
-  beast::error_code ec;
-  const std::size_t used = response_->put(buffer.data(), ec);
-  buffer.consume(used);
-  parsed += used;
-  bytes_received_ += used;
-  if (response_->is_header_done()) {
-    head_bytes_ = parsed;
-    return TryOutcome::done;
+  const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+  // The size bound holds before the head is complete: the buffer stays bounded.
+  const wire::HeaderBlockScan scan = wire::scan_header_block(data, kUpstreamHeaderLimit);
+  if (scan.status == wire::HeaderBlockStatus::incomplete) return std::nullopt;
+  // A response may not start with empty lines, and obs-fold, bare CR or LF
+  // and NUL are refused (RFC 9112 §5.2 lets a proxy answer 502 for them).
+  if (scan.status != wire::HeaderBlockStatus::complete || scan.skip != 0) {
+    return TryOutcome::bad_response;
   }
-  // Beast refuses a head over the header limit, so the buffer stays bounded.
-  if (ec && ec != http::error::need_more) return TryOutcome::bad_response;
-  return std::nullopt;
+  const std::string_view block = data.substr(0, scan.size - 2);
+  if (wire::parse_status_line(block, head_) != wire::ResponseHeadError::none) {
+    return TryOutcome::bad_response;
+  }
+  std::span<wire::FieldLine> room;
+  if (head_.status >= 200 || head_.status == 101) {
+    stage::Arena& arena = plan_.ctx.arena;
+    head_.move_to(block, arena.copy(block));
+    const std::size_t lines = wire::count_field_lines(head_);
+    auto* first = static_cast<wire::FieldLine*>(
+        arena.allocate(lines * sizeof(wire::FieldLine), alignof(wire::FieldLine)));
+    std::uninitialized_default_construct_n(first, lines);
+    room = {first, lines};
+  }
+  if (wire::parse_field_lines(head_, room) != wire::ResponseHeadError::none) {
+    return TryOutcome::bad_response;
+  }
+  buffer.consume(scan.size);
+  bytes_received_ += scan.size;
+  head_bytes_ = scan.size;
+  return TryOutcome::done;
 }
 
 wire::BodyLimits UpstreamTry::response_body_limits() const {
@@ -284,8 +290,7 @@ wire::BodyLimits UpstreamTry::response_body_limits() const {
 
 asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sink) {
   const bool head_request = plan_.ctx.request.method() == http::verb::head;
-  const wire::ResponseFraming framing =
-      wire::response_framing(head_facts(*response_, head_request));
+  const wire::ResponseFraming framing = wire::response_framing(head_.facts(head_request));
   wire::BodyDecoder decoder(framing.framing, framing.length, response_body_limits());
   const auto timeout = plan_.cluster.config().timeout;
   BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout},
@@ -344,23 +349,17 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
 // The head as the stages see it: hop-by-hop fields gone, the framing left
 // to the downstream, every field a view into the parsed head.
 void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response& response) {
-  auto& res = response_->get();
-  const auto declared = response_->content_length();
-  proxy::strip_hop_by_hop(res);
   response.origin = stage::ResponseOrigin::upstream;
   plan_.ctx.upstream_head_ms = plan_.timings.connect_ms + plan_.timings.response_ms;
-  response.status = res.result_int();
-  response.reason = res.reason();
-  for (const auto& field : res) {
-    if (field.name() == http::field::content_length) continue;
-    response.fields.add_view(field.name_string(), field.value());
-  }
+  response.status = head_.status;
+  response.reason = head_.reason;
+  proxy::add_end_to_end_fields(head_, response.fields);
   response.sends_body = framing.framing != wire::Framing::none;
   // A response without a body (HEAD, 304) keeps the length a GET would get.
   if (framing.framing == wire::Framing::length) {
     response.length = framing.length;
-  } else if (framing.framing == wire::Framing::none && declared) {
-    response.length = *declared;
+  } else if (framing.framing == wire::Framing::none && head_.content_length) {
+    response.length = *head_.content_length;
   }
 }
 

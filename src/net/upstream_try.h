@@ -8,8 +8,6 @@
 // UpstreamClient (upstream_client.h) decides what to try.
 #pragma once
 
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -18,6 +16,7 @@
 
 #include "http/head_writer.h"
 #include "http/response_framing.h"
+#include "http/response_head.h"
 #include "net/body_reader.h"
 #include "net/chunk_pool.h"
 #include "net/upstream_connection.h"
@@ -99,14 +98,12 @@ class UpstreamTry {
   const stage::BodyRead& client_error() const { return client_error_; }
 
  private:
-  using ResponseParser = http::response_parser<http::buffer_body>;
-
   asio::awaitable<TryOutcome> exchange(bool may_reuse, stage::ResponseSink& sink);
   asio::awaitable<TryOutcome> connect();
   asio::awaitable<TryOutcome> handshake(tls::ClientContext& context, SteadyTime deadline);
   asio::awaitable<TryOutcome> send_request();
   asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
-  std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer, std::size_t& parsed);
+  std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer);
   asio::awaitable<TryOutcome> relay_response(stage::ResponseSink& sink);
   asio::awaitable<bool> relay_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder,
                                    std::size_t first, stage::ResponseSink& sink);
@@ -121,7 +118,8 @@ class UpstreamTry {
   TryPlan& plan_;
   proxy::UpstreamServer& server_;
   std::unique_ptr<UpstreamConnection> connection_;
-  std::optional<ResponseParser> response_;
+  // The last head read: views into its copy in the request's arena.
+  centinela::http::ResponseHead head_;
   ChunkPool::Lease body_;
   std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
   std::uint64_t bytes_sent_ = 0;      // to the server, for its metrics

@@ -21,6 +21,8 @@ constexpr std::array<http::field, 8> kHopByHop = {
 
 constexpr std::string_view kVia = "1.1 centinela";
 
+}  // namespace
+
 // Fields a `Connection` option may not remove: the message's own framing
 // and target host, and the fields the gateway writes itself (RFC 9110 §7.6.1
 // lets an intermediary refuse to remove what it must forward). Otherwise
@@ -38,8 +40,6 @@ bool is_protected_from_connection(std::string_view name) {
   return name.size() >= kForwardedPrefix.size() &&
          boost::beast::iequals(name.substr(0, kForwardedPrefix.size()), kForwardedPrefix);
 }
-
-}  // namespace
 
 void strip_hop_by_hop(http::fields& fields) {
   // Fields listed in Connection are hop-by-hop too. The tokens are views

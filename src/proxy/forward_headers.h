@@ -23,6 +23,10 @@ using ResponseHead = http::response_header<http::fields>;
 // `Connection`.
 void strip_hop_by_hop(http::fields& fields);
 
+// Whether a field named in `Connection` must be kept all the same: the
+// message's framing and target host, and the fields the gateway writes.
+bool is_protected_from_connection(std::string_view name);
+
 struct ForwardingInfo {
   std::string_view peer_ip;      // the address that connected to us
   bool peer_is_trusted = false;  // may it tell us about earlier hops?

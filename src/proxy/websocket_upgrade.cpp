@@ -37,8 +37,15 @@ bool is_websocket_handshake(const RequestHead& request) {
          lists_token(request, http::field::upgrade, "websocket");
 }
 
-bool accepts_websocket(const ResponseHead& response) {
-  return response.result_int() == 101 && lists_token(response, http::field::upgrade, "websocket");
+bool accepts_websocket(const centinela::http::ResponseHead& response) {
+  if (response.status != 101) return false;
+  for (const centinela::http::FieldLine& line : response.lines) {
+    if (boost::beast::iequals(line.name, "upgrade") &&
+        centinela::http::list_has_token(line.value, "websocket")) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace centinela::proxy

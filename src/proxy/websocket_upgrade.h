@@ -4,6 +4,7 @@
 // whose Upgrade the hop-by-hop filter drops.
 #pragma once
 
+#include "http/response_head.h"
 #include "proxy/forward_headers.h"
 
 namespace centinela::proxy {
@@ -13,8 +14,8 @@ namespace centinela::proxy {
 // the hop-by-hop fields are removed.
 bool is_websocket_handshake(const RequestHead& request);
 
-// A 101 whose Upgrade lists `websocket`, before the hop-by-hop fields are removed.
-bool accepts_websocket(const ResponseHead& response);
+// A 101 whose Upgrade lists `websocket` (among the lines the parse kept).
+bool accepts_websocket(const centinela::http::ResponseHead& response);
 
 // The lines the upstream request carries instead of the client's
 // hop-by-hop Connection and Upgrade.

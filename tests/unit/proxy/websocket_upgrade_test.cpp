@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace centinela::proxy {
 namespace {
 
@@ -50,19 +52,24 @@ TEST(WebSocketHandshake, AnythingElseIsNot) {
       {{"Connection", "Upgrade"}, {"Upgrade", "websocket"}, {"Transfer-Encoding", "chunked"}})));
 }
 
+// A head as the upstream sends it, parsed (its lines kept in `room`).
+std::vector<centinela::http::FieldLine> room(16);
+centinela::http::ResponseHead parsed(const char* block) {
+  centinela::http::ResponseHead head;
+  EXPECT_EQ(centinela::http::parse_status_line(block, head),
+            centinela::http::ResponseHeadError::none);
+  EXPECT_EQ(centinela::http::parse_field_lines(head, room),
+            centinela::http::ResponseHeadError::none);
+  return head;
+}
+
 TEST(WebSocketAccept, OnlyA101ForWebSocket) {
-  ResponseHead accepted;
-  accepted.result(101);
-  accepted.insert("Upgrade", "WebSocket");
-  EXPECT_TRUE(accepts_websocket(accepted));
-  ResponseHead other;
-  other.result(101);
-  other.insert("Upgrade", "h2c");
-  EXPECT_FALSE(accepts_websocket(other));
-  ResponseHead ok;
-  ok.result(200);
-  ok.insert("Upgrade", "websocket");
-  EXPECT_FALSE(accepts_websocket(ok));
+  EXPECT_TRUE(accepts_websocket(parsed("HTTP/1.1 101 Switching\r\nUpgrade: WebSocket\r\n")));
+  EXPECT_TRUE(accepts_websocket(
+      parsed("HTTP/1.1 101 Switching\r\nUpgrade: h2c\r\nupgrade: foo, websocket\r\n")));
+  EXPECT_FALSE(accepts_websocket(parsed("HTTP/1.1 101 Switching\r\nUpgrade: h2c\r\n")));
+  EXPECT_FALSE(accepts_websocket(parsed("HTTP/1.1 101 Switching\r\nUpgrade: websocket/13\r\n")));
+  EXPECT_FALSE(accepts_websocket(parsed("HTTP/1.1 200 OK\r\nUpgrade: websocket\r\n")));
 }
 
 }  // namespace
