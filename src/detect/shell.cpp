@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/shell_commands.h"
 
@@ -64,7 +65,8 @@ bool read_word(std::string_view text, std::size_t at, Word& word) {
                (text[at + 1] == '@' || text[at + 1] == '*' ||
                 (text[at + 1] >= '0' && text[at + 1] <= '9'))) {
       at += 2;
-    } else if (text.substr(at).starts_with("${IFS}") || text.substr(at).starts_with("$IFS")) {
+    } else if (c == '$' &&
+               (text.substr(at).starts_with("${IFS}") || text.substr(at).starts_with("$IFS"))) {
       break;  // a blank once expanded: cat${IFS}/etc/passwd
     } else if (c == '$' && at + 1 < text.size() && text[at + 1] == '{') {
       const std::size_t close = text.substr(0, at + 64).find('}', at);
@@ -289,6 +291,8 @@ std::optional<Detection> detect_shell(std::string_view value) {
   if (auto found = recon_command(value)) return found;
   int globs_left = kMaxGlobWords;
   if (auto found = command_at(value, 0, Opening::start, 0, globs_left)) return found;
+  // The loop below opens a command only at one of these bytes.
+  if (!kShellOpenings.any_in(value)) return std::nullopt;
   std::size_t line_start = 0;
   Markdown markdown;
   for (std::size_t i = 0; i < value.size(); ++i) {
