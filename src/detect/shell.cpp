@@ -100,9 +100,36 @@ bool glob_matches(std::string_view glob, std::string_view name) {
   return i == name.size();
 }
 
+// Which (first byte, length) pairs the names of a command list have: a
+// word with a pair no name has is none of them, without a binary search.
+class FirstAndLength {
+ public:
+  explicit FirstAndLength(std::span<const std::string_view> names) {
+    for (std::string_view name : names) {
+      if (name.empty() || name.size() > kMaxWord) continue;
+      const auto first = static_cast<unsigned char>(name[0]);
+      lengths_[first] |= std::uint64_t{1} << name.size();
+    }
+  }
+  bool may_hold(std::string_view word) const {
+    if (word.empty() || word.size() > kMaxWord) return true;  // let the search decide
+    return (lengths_[static_cast<unsigned char>(word[0])] >> word.size()) & 1;
+  }
+
+ private:
+  std::array<std::uint64_t, 256> lengths_{};
+};
+
 std::optional<std::string_view> find_command(std::span<const std::string_view> commands,
                                              const Word& word, int& globs_left) {
   if (!word.glob) {
+    // The two lists are static: one filter each, built on first use.
+    static const FirstAndLength main_list(shell_commands());
+    static const FirstAndLength word_list(shell_word_commands());
+    const FirstAndLength* filter = commands.data() == shell_commands().data()        ? &main_list
+                                   : commands.data() == shell_word_commands().data() ? &word_list
+                                                                                     : nullptr;
+    if (filter != nullptr && !filter->may_hold(word.view())) return std::nullopt;
     const auto it = std::lower_bound(commands.begin(), commands.end(), word.view());
     if (it != commands.end() && *it == word.view()) return *it;
     return std::nullopt;

@@ -10,6 +10,7 @@
 
 #include "corpus.h"
 #include "detect/detect.h"
+#include "detect/shell_commands.h"
 
 namespace centinela::detect {
 namespace {
@@ -112,6 +113,24 @@ TEST(DetectGateTest, OneGateByteAwayIsStillCaught) {
   EXPECT_TRUE(detect_shell("whoami"));
   EXPECT_TRUE(detect_shell("cat /etc/passwd"));
   EXPECT_FALSE(detect_shell("report id"));
+}
+
+// The shell's first-byte-and-length filter before its command search: every
+// listed command, whatever its first byte and length, is still found.
+TEST(DetectGateTest, EveryListedCommandPassesTheWordFilter) {
+  std::size_t commands = 0;
+  for (const auto list : {shell_commands(), shell_word_commands()}) {
+    for (const std::string_view name : list) {
+      ++commands;
+      const std::string value = "report;" + std::string(name) + " /etc/passwd";
+      const auto found = detect_shell(value);
+      // "cmd.exe" reads as cmd: read_word drops ".exe".
+      EXPECT_TRUE(found &&
+                  (found->fingerprint == name || std::string(found->fingerprint) + ".exe" == name))
+          << value;
+    }
+  }
+  EXPECT_GT(commands, 100u);
 }
 
 }  // namespace
