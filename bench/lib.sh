@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared by bench/run.sh and bench/tls.sh (sourced, not run): messages, the JSON bodies
+# Shared by bench/run.sh and bench/tls.sh (sourced, not run): messages, the run directory, the JSON bodies
 # the origin serves, and the CPU accounting of the method (/work/shared/bench/README.md).
 # The sourcing script sets SUT_CORE and PYTHON first.
 
@@ -42,4 +42,33 @@ to_ms() {  # wrk latency like 812.00us, 1.80ms, 1.02s
     n = v + 0
     if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000
     printf "%.3f", n }'
+}
+
+# The run's scratch directory (configs, content, caches), the systems' processes and
+# their cleanup on exit. Sets RUNDIR, WWWDIR, SHMDIR (nginx's proxy_cache on tmpfs, as
+# in the anchors), OUT (bench/out/PREFIX<time>) and `pids` (the caller appends each
+# process it starts); writes the 100 B and 16 KiB bodies into WWWDIR.
+start_run_dir() {  # mktemp-name out-prefix
+  RUNDIR=$(mktemp -d "/tmp/$1.XXXXXX")
+  chmod 755 "$RUNDIR"  # nginx workers run as nobody and must read the content
+  WWWDIR=$RUNDIR/www
+  SHMDIR=/dev/shm/$(basename "$RUNDIR")
+  mkdir -p "$WWWDIR" "$RUNDIR/tmp" "$SHMDIR"
+  OUT=$ROOT/bench/out/$2$(date +%Y%m%d-%H%M%S)
+  mkdir -p "$OUT"
+  pids=()
+  trap stop_run EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  json_of_size 100 >"$WWWDIR/small"
+  json_of_size 16384 >"$WWWDIR/large"
+}
+stop_run() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$SHMDIR"
+  if [ "${KEEP_RUNDIR:-0}" = 1 ]; then say "kept $RUNDIR"; else rm -rf "$RUNDIR"; fi
+  exit "$status"
 }

@@ -119,31 +119,7 @@ if [ "$want_centinela" = 0 ]; then
 fi
 
 # --- run directory, configs, content --------------------------------------------------
-RUNDIR=$(mktemp -d /tmp/centinela-bench.XXXXXX)
-chmod 755 "$RUNDIR"  # nginx workers run as nobody and must read the content
-WWWDIR=$RUNDIR/www
-SHMDIR=/dev/shm/$(basename "$RUNDIR")  # nginx's proxy_cache on tmpfs, as in the anchors
-mkdir -p "$WWWDIR" "$RUNDIR/tmp" "$SHMDIR"
-OUT=$ROOT/bench/out/$(date +%Y%m%d-%H%M%S)
-mkdir -p "$OUT"
-
-pids=()
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$SHMDIR"
-  if [ "${KEEP_RUNDIR:-0}" = 1 ]; then say "kept $RUNDIR"; else rm -rf "$RUNDIR"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# JSON bodies of exactly 100 B and 16 KiB.
-json_of_size 100 >"$WWWDIR/small"
-json_of_size 16384 >"$WWWDIR/large"
+start_run_dir centinela-bench ''
 
 # cache.memory of the memory mode: room for every object (and headers) without eviction.
 CACHE_MEMORY="$(( (CACHE_OBJECTS * 16 * 3 / 2 / 1024) > 256 ? (CACHE_OBJECTS * 16 * 3 / 2 / 1024) : 256 ))MiB"

@@ -159,6 +159,16 @@ def peer_table(runs):
             print(f"| {peer} | /{size} | {shown(rps)} | {shown(p99)} | {shown(efficiency)} | {met} |")
 
 
+def compared_pairs(runs, wanted):
+    """(ours, theirs, target, note, size, rps, p99, efficiency) for each comparison
+    both of whose systems ran at that size."""
+    for ours, theirs, target, note in wanted:
+        for size in runs.sizes:
+            if not runs.rows.get((ours, size)) or not runs.rows.get((theirs, size)):
+                continue
+            yield (ours, theirs, target, note, size, *runs.ratios(ours, theirs, size))
+
+
 def limit_table(runs):
     wanted = [c for c in LIMIT_COMPARISONS if c[0] in runs.systems and c[1] in runs.systems]
     if not wanted:
@@ -168,24 +178,20 @@ def limit_table(runs):
     print("efficiency alike:\n")
     print("| A ÷ B | what | size | req/s ratio | p99 ratio | efficiency | target | met |")
     print("|---|---|---|---|---|---|---|---|")
-    for ours, theirs, target, note in wanted:
-        for size in runs.sizes:
-            if not runs.rows.get((ours, size)) or not runs.rows.get((theirs, size)):
-                continue
-            rps, p99, efficiency = runs.ratios(ours, theirs, size)
-            if target is None:
-                goal, met = "–", "–"
-            else:
-                goal = f"≥ {target:.2f}"
-                checks = {"req/s": rps is not None and rps >= target,
-                          "efficiency": efficiency is not None and efficiency >= target}
-                met = ("yes" if all(checks.values()) else
-                       "no" if not any(checks.values()) else
-                       "only " + next(k for k, ok in checks.items() if ok))
-            print(
-                f"| {ours} ÷ {theirs} | {note} | /{size} | {shown(rps)} | {shown(p99)} "
-                f"| {shown(efficiency)} | {goal} | {met} |"
-            )
+    for ours, theirs, target, note, size, rps, p99, efficiency in compared_pairs(runs, wanted):
+        if target is None:
+            goal, met = "–", "–"
+        else:
+            goal = f"≥ {target:.2f}"
+            checks = {"req/s": rps is not None and rps >= target,
+                      "efficiency": efficiency is not None and efficiency >= target}
+            met = ("yes" if all(checks.values()) else
+                   "no" if not any(checks.values()) else
+                   "only " + next(k for k, ok in checks.items() if ok))
+        print(
+            f"| {ours} ÷ {theirs} | {note} | /{size} | {shown(rps)} | {shown(p99)} "
+            f"| {shown(efficiency)} | {goal} | {met} |"
+        )
 
 
 def cache_table(runs):
@@ -197,22 +203,18 @@ def cache_table(runs):
     print("and p99 ≤ 1.0 against nginx proxy_cache and Varnish:\n")
     print("| A ÷ B | what | size | req/s ratio | p99 ratio | efficiency | target met |")
     print("|---|---|---|---|---|---|---|")
-    for ours, theirs, target, note in wanted:
-        for size in runs.sizes:
-            if not runs.rows.get((ours, size)) or not runs.rows.get((theirs, size)):
-                continue
-            rps, p99, efficiency = runs.ratios(ours, theirs, size)
-            if target is None:
-                met = "–"
-            elif rps is None or p99 is None:
-                met = "–"
-            else:
-                misses = [what for what, ok in (("req/s", rps >= target), ("p99", p99 <= 1.0)) if not ok]
-                met = "yes" if not misses else "no (" + ", ".join(misses) + ")"
-            print(
-                f"| {ours} ÷ {theirs} | {note} | /{size} | {shown(rps)} | {shown(p99)} "
-                f"| {shown(efficiency)} | {met} |"
-            )
+    for ours, theirs, target, note, size, rps, p99, efficiency in compared_pairs(runs, wanted):
+        if target is None:
+            met = "–"
+        elif rps is None or p99 is None:
+            met = "–"
+        else:
+            misses = [what for what, ok in (("req/s", rps >= target), ("p99", p99 <= 1.0)) if not ok]
+            met = "yes" if not misses else "no (" + ", ".join(misses) + ")"
+        print(
+            f"| {ours} ÷ {theirs} | {note} | /{size} | {shown(rps)} | {shown(p99)} "
+            f"| {shown(efficiency)} | {met} |"
+        )
 
 
 def live_table(runs):

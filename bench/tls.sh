@@ -87,29 +87,7 @@ if [ "$want_centinela" = 0 ]; then
 fi
 
 # --- run directory, certificates, configs, content ----------------------------------------
-RUNDIR=$(mktemp -d /tmp/centinela-tlsbench.XXXXXX)
-chmod 755 "$RUNDIR"  # nginx workers run as nobody and read the content and certificates
-WWWDIR=$RUNDIR/www
-SHMDIR=/dev/shm/$(basename "$RUNDIR")
-mkdir -p "$WWWDIR" "$RUNDIR/tmp" "$SHMDIR"
-OUT=$ROOT/bench/out/tls-$(date +%Y%m%d-%H%M%S)
-mkdir -p "$OUT"
-pids=()
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$SHMDIR"
-  if [ "${KEEP_RUNDIR:-0}" = 1 ]; then say "kept $RUNDIR"; else rm -rf "$RUNDIR"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-json_of_size 100 >"$WWWDIR/small"
-json_of_size 16384 >"$WWWDIR/large"
+start_run_dir centinela-tlsbench tls-
 
 # Self-signed, for 2 days, never kept: ECDSA P-256 (every system but *-hs-rsa) and RSA 2048.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \

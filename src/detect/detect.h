@@ -43,14 +43,17 @@ std::optional<Detection> detect_sql(std::string_view value);
 std::optional<Detection> detect_xss(std::string_view value);
 
 // Shell command injection: a command separator or substitution (`;` `|`
-// `&&` `||` backtick `$(` newline …) followed by a known Unix or Windows
-// command, also when the command word is quoted, escaped or globbed
-// (c''at, c\at, /???/c?t).
+// `&&` `||` backtick `$(` newline, also written `\n` …) followed by a known
+// Unix or Windows command, also when the command word is quoted, escaped or
+// globbed (c''at, c\at, /???/c?t); or a whole value that is a command no
+// field holds (`whoami`, `sleep 10`, `net user x y /add`).
 std::optional<Detection> detect_shell(std::string_view value);
 
 // Path traversal: a path that, once `\` is read as `/` and dot segments are
 // resolved, climbs above its start (two levels, or one to reach a known
-// system file), or names a known system file from the root.
+// system file), names a known system file from the root or behind padding
+// (`./\/./boot.ini`), or is itself an absolute path into a system directory
+// (`/etc/…`, `/var/log/…`, `C:\Windows\…`).
 std::optional<Detection> detect_path(std::string_view value);
 
 // False when no value holding only the bytes in `bytes` (bit c % 64 of word

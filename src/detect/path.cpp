@@ -52,8 +52,10 @@ struct Walk {
   bool rooted = false;  // the path starts at a root (/, C:, file:)
   std::size_t first_parent = std::string_view::npos;
   std::size_t last_parent_end = 0;
-  std::size_t tail = std::string_view::npos;  // where a file name may start
-  bool parents = false;                       // any "..", even one that stays inside
+  std::size_t tail = std::string_view::npos;         // where a file name may start
+  bool parents = false;                              // any "..", even one that stays inside
+  int padding = 0;                                   // "." and empty segments ("./\/./")
+  std::size_t padded_tail = std::string_view::npos;  // after the last of them
 };
 
 Walk walk(std::string_view value) {
@@ -71,7 +73,8 @@ Walk walk(std::string_view value) {
     std::size_t segment_start = start;
     start = i + separator;
     const auto cut = std::find_if(segment.rbegin(), segment.rend(), starts_path);
-    if (cut != segment.rend()) {
+    const bool cut_here = cut != segment.rend();
+    if (cut_here) {
       const std::size_t keep = static_cast<std::size_t>(cut - segment.rbegin());
       segment_start += segment.size() - keep;
       segment = segment.substr(segment.size() - keep);
@@ -81,7 +84,14 @@ Walk walk(std::string_view value) {
         w.tail = i;
       }
     }
-    if (segment.empty() || segment == ".") continue;
+    if (segment.empty() || segment == ".") {
+      // "./\/./": steps that go nowhere, only past a filter's pattern.
+      if (!cut_here && i < value.size()) {
+        ++w.padding;
+        w.padded_tail = i;
+      }
+      continue;
+    }
     if (is_parent(segment)) {
       if (--depth < 0) w.climb = std::max(w.climb, -depth);
       if (w.first_parent == std::string_view::npos) w.first_parent = segment_start;
@@ -131,6 +141,48 @@ std::optional<std::string_view> file_at(std::string_view value, std::size_t at, 
   return std::nullopt;
 }
 
+// Directories that hold only the system's own files (configuration, logs,
+// process state, the web server's tree): a value that is itself an absolute
+// path into one names a file no API parameter serves, whatever the file
+// (the file table cannot list every log and .ini). Only a value that starts
+// at the root: a path inside prose or a URL is not the value's meaning.
+constexpr std::string_view kSystemDirectories[] = {
+    "etc/",
+    "proc/",
+    "var/log/",
+    "var/www/",
+    "usr/local/apache",
+    "windows/",
+    "winnt/",
+    "system32/",
+    "inetpub/",
+    "boot/",
+    // A home directory's files that grant or forward access (the table has
+    // the shells' histories and keys, not these).
+    ".forward",
+    ".rhosts",
+    ".netrc",
+};
+
+std::optional<std::string_view> system_directory(std::string_view value) {
+  std::size_t at = 0;
+  if (value.size() >= 3 && value[1] == ':' && lower(value[0]) >= 'a' && lower(value[0]) <= 'z') {
+    at = 2;  // C:\windows
+  }
+  if (at >= value.size() || !is_separator(value[at])) return std::nullopt;
+  ++at;
+  for (std::string_view directory : kSystemDirectories) {
+    if (value.size() - at < directory.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < directory.size() && same; ++i) {
+      const char c = value[at + i];
+      same = directory[i] == '/' ? is_separator(c) : lower(c) == directory[i];
+    }
+    if (same) return directory;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Detection> detect_path(std::string_view value) {
@@ -147,6 +199,17 @@ std::optional<Detection> detect_path(std::string_view value) {
       return Detection{Kind::path, *file, static_cast<std::uint32_t>(begin),
                        static_cast<std::uint32_t>(end)};
     }
+  }
+  // Padding that leads to a system file ("./\/././\/./boot.ini") hides it
+  // as a ".." would; two steps of it are no typing slip.
+  if (w.padding >= 2 && w.padded_tail != std::string_view::npos) {
+    std::size_t end = 0;
+    if (auto file = file_at(value, w.padded_tail, end)) {
+      return Detection{Kind::path, *file, 0, static_cast<std::uint32_t>(end)};
+    }
+  }
+  if (auto directory = system_directory(value)) {
+    return Detection{Kind::path, *directory, 0, static_cast<std::uint32_t>(value.size())};
   }
   return std::nullopt;
 }

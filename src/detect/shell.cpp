@@ -59,6 +59,10 @@ struct Word {
 bool read_word(std::string_view text, std::size_t at, Word& word) {
   while (at < text.size() && !ends_word(text[at])) {
     const char c = text[at];
+    if (c == '\\' && word.size > 0 && at + 1 < text.size() &&
+        (text[at + 1] == 'n' || text[at + 1] == 'r')) {
+      break;  // ";id\n": a newline as fuzz lists write it (see escaped_newline)
+    }
     if (c == '\'' || c == '"' || c == '\\' || c == '^') {
       ++at;
     } else if (c == '$' && at + 1 < text.size() &&
@@ -158,6 +162,14 @@ bool looks_like_arguments(std::string_view text, std::size_t at, bool end_counts
     return true;
   }
   if (c == '-' || c == '/' || c == '~' || c == '$' || c == '\\') return true;
+  if (c == '%') {  // a Windows variable: type %SYSTEMROOT%\win.ini
+    std::size_t end = at + 1;
+    while (end < text.size() && end - at < 32 &&
+           ((lower(text[end]) >= 'a' && lower(text[end]) <= 'z') || text[end] == '_')) {
+      ++end;
+    }
+    if (end > at + 1 && end < text.size() && text[end] == '%') return true;
+  }
   if (c == '.' && at + 1 < text.size() && (text[at + 1] == '/' || text[at + 1] == '.')) return true;
   const std::string_view rest = text.substr(at, 64);
   if (rest.size() >= 3 && rest[1] == ':' && (rest[2] == '\\' || rest[2] == '/')) return true;
@@ -311,11 +323,65 @@ std::optional<Detection> recon_command(std::string_view value) {
   return std::nullopt;
 }
 
+// "\n" or "\r" written out, as fuzz lists spell a newline (";id\n",
+// "\nid|"), at the start or after a blank or separator: never inside a word
+// or a Windows path ("C:\new"), nor in code ("printf(\"a\\n\")").
+bool escaped_newline(std::string_view value, std::size_t i) {
+  if (i + 1 >= value.size() || (value[i + 1] != 'n' && value[i + 1] != 'r')) return false;
+  return i == 0 || is_blank(value[i - 1]) || is_separator(value[i - 1]);
+}
+
+// Whether a Windows switch ("/add", "/v") follows `at`: what tells "net user
+// x y /add" from "Net user growth".
+bool has_switch(std::string_view value, std::size_t at) {
+  for (std::size_t i = value.find(" /", at); i != std::string_view::npos;
+       i = value.find(" /", i + 2)) {
+    if (i + 2 < value.size() && lower(value[i + 2]) >= 'a' && lower(value[i + 2]) <= 'z')
+      return true;
+  }
+  return false;
+}
+
+// A whole value that is a command no field holds: "sleep 10" (the probe of
+// a blind injection: nothing but a number after it), Windows' net and reg
+// with a subcommand and a switch ("net localgroup Administrators x /add").
+std::optional<Detection> lone_command(std::string_view value) {
+  struct Subcommands {
+    std::string_view command;
+    std::initializer_list<std::string_view> words;
+  };
+  static const Subcommands kSubcommands[] = {
+      {"net", {"user", "localgroup", "group", "view", "share", "use", "accounts", "session"}},
+      {"reg", {"add", "query", "delete", "export", "import", "save", "load"}},
+  };
+  Word word;
+  if (!read_word(value, skip_blanks(value, 0), word)) return std::nullopt;
+  const std::size_t at = skip_blanks(value, word.end);
+  if (word.view() == "sleep") {
+    std::size_t end = at;
+    while (end < value.size() && value[end] >= '0' && value[end] <= '9') ++end;
+    if (end == at || skip_blanks(value, end) != value.size()) return std::nullopt;
+    return Detection{Kind::shell, "sleep", 0, static_cast<std::uint32_t>(end)};
+  }
+  for (const Subcommands& entry : kSubcommands) {
+    if (word.view() != entry.command) continue;
+    Word sub;
+    if (!read_word(value, at, sub)) return std::nullopt;
+    for (std::string_view name : entry.words) {
+      if (sub.view() == name && has_switch(value, sub.end)) {
+        return Detection{Kind::shell, entry.command, 0, static_cast<std::uint32_t>(sub.end)};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Detection> detect_shell(std::string_view value) {
   if (value.size() > UINT32_MAX) return std::nullopt;
   if (auto found = recon_command(value)) return found;
+  if (auto found = lone_command(value)) return found;
   int globs_left = kMaxGlobWords;
   if (auto found = command_at(value, 0, Opening::start, 0, globs_left)) return found;
   // The loop below opens a command only at one of these bytes.
@@ -341,6 +407,8 @@ std::optional<Detection> detect_shell(std::string_view value) {
       opening = Opening::substitution;
     } else if (markdown.inside()) {
       continue;
+    } else if (c == '\\' && escaped_newline(value, i)) {
+      at = i + 2;
     } else if (c == '\n' || c == '\r') {
       const bool token = line_is_token(value, line_start, i);
       line_start = i + 1;

@@ -64,7 +64,7 @@ REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@detectPath" \
 # A backslash is written \x5c: in @rx, `\\` reads as `\` (ModSecurity 2's quoting,
 # compile_operator.cpp), which would leave `\|`, a literal bar.
 SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
-REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx (?i)(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c)){2,}|(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c))+(?:etc|windows|winnt|boot\.ini|usr|var|proc)\b" \
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx (?i)(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c)){2,}|(?:(?:\.|%2e|0x2e|%c0\.|%c0%ae|%e0%80%ae|%uff0e|\xc0\.|\xc0\xae){2}[^\w\s]{0,3}(?:/|\x5c|%2f|%5c|0x2f|0x5c|2f|5c|%c0%af|%c1%1c|%c1%9c|%c0%9v|%c0%qf|%qf|%8s|%2%f|%5%c|%bg|\xc0\xaf|\xc1\x1c|\xc1\x9c))+(?:(?:etc|windows|winnt|boot\.ini|usr|var|proc)\b|apache|httpd|nginx|inetpub|system32)" \
   "id:9700410,phase:2,pass,t:none,t:urlDecodeUni,log,\
   msg:'Path traversal spelt to evade decoding (0x2e, half and broken escapes)',\
   logdata:'%{matched_var} in %{matched_var_name}',\

@@ -3,7 +3,10 @@
 // deep decoding blocks a base64-wrapped injection (the incident says which
 // decoder revealed it) and a Log4j lookup, lets a forum post that discusses
 // SQL through, and allows PUT; `waf.profile: crs` answers that PUT with 403
-// as CRS's method policy does.
+// as CRS's method policy does. A value that is code alone (a blind
+// injection's `sleep 10`, an absolute path into /var/log, the tail of a
+// select list) is blocked by the native rule that reads it; the same words
+// in prose or an application's own path pass.
 #include "waf_fixture.h"
 
 namespace itest {
@@ -58,6 +61,39 @@ TEST_F(WafProfileTest, Log4jLookupIsBlocked) {
   auto incident = wait_for_incident(incident_id_of(blocked));
   ASSERT_TRUE(incident);
   EXPECT_TRUE(has_finding(*incident, 9700500)) << incident_log_text();
+}
+
+TEST_F(WafProfileTest, ValuesThatAreCodeAloneAreBlocked) {
+  ASSERT_TRUE(start_with("{mode: block}"));
+  struct Case {
+    std::string method, target, json;
+    std::uint32_t rule;
+  };
+  const Case cases[] = {
+      {"GET", "/api/search?q=sleep%2010", "", 9700300},
+      {"POST", "/api/files", R"({"id":3,"path":"/var/log/auth.log"})", 9700400},
+      {"POST", "/api/report", R"({"id":3,"column":") AS total FROM"})", 9700100},
+  };
+  for (const Case& c : cases) {
+    HttpResponse blocked = send(c.method, c.target, c.json);
+    ASSERT_TRUE(is_waf_block(blocked)) << c.target << " " << c.json;
+    auto incident = wait_for_incident(incident_id_of(blocked));
+    ASSERT_TRUE(incident);
+    EXPECT_TRUE(has_finding(*incident, c.rule)) << c.json << incident_log_text();
+  }
+  EXPECT_EQ(origin_.request_count("/api/search"), 0u);
+  EXPECT_EQ(origin_.request_count("/api/files"), 0u);
+}
+
+TEST_F(WafProfileTest, TheSameWordsInProseAndAppPathsPass) {
+  ASSERT_TRUE(start_with("{mode: block}"));
+  HttpResponse response =
+      send("POST", "/api/notes",
+           R"({"note":"I sleep 8 hours a night, as for me, from now on","file":)"
+           R"("/var/lib/app/data.db","backup":"/usr/local/bin/backup.sh","q":"sleep"})");
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(send("GET", "/api/search?q=sleep%20well").status, 200);
+  EXPECT_EQ(origin_.request_count("/api/notes"), 1u);
 }
 
 TEST_F(WafProfileTest, PutIsAllowedInTheApiProfile) {

@@ -43,6 +43,23 @@ TEST(PathDetectTest, SystemFiles) {
   EXPECT_EQ(finding("../.htaccess"), ".htaccess");
 }
 
+// A value that is itself an absolute path into a system directory, or a
+// padded path to a system file; the application's own paths pass.
+TEST(PathDetectTest, SystemDirectoriesAndPadding) {
+  EXPECT_EQ(finding("/var/log/yum.log"), "var/log/");
+  EXPECT_EQ(finding("/etc/php.d/xmlwriter.ini"), "etc/");
+  EXPECT_EQ(finding("c:\\System32\\Inetsrv\\metabase.xml"), "system32/");
+  EXPECT_EQ(finding("/usr/local/apache/logs"), "usr/local/apache");
+  EXPECT_EQ(finding("/.forward"), ".forward");
+  EXPECT_EQ(finding("./\\/././\\/././\\/./boot.ini"), "boot.ini");
+  for (const char* benign :
+       {"/var/lib/app/data.db", "/usr/local/bin/backup.sh", "/srv/www/uploads/report.pdf",
+        "/tmp/export.csv", "https://example.com/etc/about", "see the /var/log/ folder",
+        "./././README.md", "etc/", "/etcetera/notes.txt", "C:\\Users\\Public\\notes.txt"}) {
+    EXPECT_EQ(finding(benign), "") << benign;
+  }
+}
+
 TEST(PathDetectTest, LetsOrdinaryPathsThrough) {
   for (const char* benign :
        {"../README.md", "/api/v1/users/42", "https://example.com/a/b/../c", "./src/main.cpp",

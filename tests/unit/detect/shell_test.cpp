@@ -46,6 +46,35 @@ TEST(ShellDetectTest, ReconCommandsAlone) {
   EXPECT_EQ(command("whoami and why"), "");
 }
 
+// A whole value that is a command no field holds, and its neighbours.
+TEST(ShellDetectTest, LoneCommands) {
+  EXPECT_EQ(command("sleep 10"), "sleep");
+  EXPECT_EQ(command(" sleep 1 "), "sleep");
+  EXPECT_EQ(command("net localgroup Administrators hacker /ADD"), "net");
+  EXPECT_EQ(command("net user hacker Password1 /add"), "net");
+  EXPECT_EQ(command("reg add \"HKLM\\System\\Terminal Server\" /v fDeny /t REG_DWORD /d 0 /f"),
+            "reg");
+  EXPECT_EQ(command("type %SYSTEMROOT%\\repair\\SYSTEM"), "type");
+  for (const char* neighbour :
+       {"sleep", "sleep 8 hours a night", "sleep well", "10 sleep", "Net user growth was 5% / year",
+        "net user growth / Year", "net profit", "reg add-on", "type %d", "type 50%",
+        "Type your name"}) {
+    EXPECT_EQ(command(neighbour), "") << neighbour;
+  }
+}
+
+// Fuzz lists write a newline as "\n": read so at the start or after a blank
+// or separator, never inside a word, a Windows path or code.
+TEST(ShellDetectTest, NewlinesWrittenOut) {
+  EXPECT_EQ(command("\\nid\\n"), "id");
+  EXPECT_EQ(command("\\nid|"), "id");
+  EXPECT_EQ(command("a;id\\n"), "id");
+  for (const char* neighbour :
+       {"C:\\new\\id", "printf(\"a\\nid\")", "x\\nid", "line one\\nline two"}) {
+    EXPECT_EQ(command(neighbour), "") << neighbour;
+  }
+}
+
 TEST(ShellDetectTest, LetsProseThrough) {
   for (const char* prose :
        {"Tom & Jerry", "Books, music & more", "Rock & roll; more later", "Home | About | Contact",

@@ -78,6 +78,28 @@ TEST(SqlDetectTest, LetsProseThrough) {
   }
 }
 
+// A value that is a query fragment on its own: a function left open, the
+// tail of a select list, a string closed before a statement (CRS regression
+// requests; the fragment shapes of refine.py).
+TEST(SqlDetectTest, FindsFragmentsAlone) {
+  for (const char* fragment : {"COS(", "Rand (", "user(", "select load_file(", "SELECT CHAR(",
+                               ")      AS schlagwoerter      FROM", ") AS 'x' FROM",
+                               ") AS `carrier_id` from", "\" ALTER A", "' alter/", "' ', 10"}) {
+    EXPECT_TRUE(detect_sql(fragment)) << fragment;
+  }
+}
+
+TEST(SqlDetectTest, LetsTheFragmentsNeighboursThrough) {
+  // Prose and code with the same words, O'Brien in a form, SQL discussed in
+  // a forum post: more tokens or other shapes than a fragment alone.
+  for (const char* neighbour :
+       {"cos(x) is periodic", "Call count() on it", "(see below)", "as seen from the street",
+        ") as for me, from now on", "O'Brien, 10 Main St", "\"Alter ego\" is a film",
+        "'Tis the season", "The cast (2019) was great", "sin", "user", "COS"}) {
+    EXPECT_FALSE(detect_sql(neighbour)) << neighbour << ": " << detect_sql(neighbour)->fingerprint;
+  }
+}
+
 TEST(SqlDetectTest, HostileInputIsReadInBoundedWork) {
   std::string big(1 << 20, '\'');
   EXPECT_NO_FATAL_FAILURE(detect_sql(big));
