@@ -62,11 +62,12 @@ inline constexpr ByteGate kXssGate([](unsigned char b) { return is_one_of(b, "<:
 inline constexpr ByteGate kPathGate([](unsigned char b) { return is_one_of(b, "/\\\xe2"); });
 
 // Shell, after the value's first word: what opens a command inside a value
-// (a separator, a line break, a backtick, the '(' of $( <( >( and of
-// system('…'), the '=' of <!--#exec cmd="…">). The first word itself (a
-// recon command, "cat /etc/passwd") needs none of them.
+// (a separator, a line break or one written out as "\n", a backtick, the '('
+// of $( <( >( and of system('…'), the '=' of <!--#exec cmd="…">). The first
+// word itself (a recon command, "cat /etc/passwd") needs none of them.
+// detect_shell's loop must open nowhere else: a new opening goes here too.
 inline constexpr ByteGate kShellOpenings([](unsigned char b) {
-  return is_one_of(b, "`(=;|&\n\r");
+  return is_one_of(b, "`(=;|&\n\r\\");
 });
 
 }  // namespace centinela::detect

@@ -109,6 +109,7 @@ TEST(DetectGateTest, OneGateByteAwayIsStillCaught) {
   EXPECT_TRUE(detect_shell("report`id`"));
   EXPECT_TRUE(detect_shell("report$(id)"));
   EXPECT_TRUE(detect_shell("system('id')"));
+  EXPECT_TRUE(detect_shell("report \\nid"));  // a newline written out: '\' only
   // The first word alone, no opening at all.
   EXPECT_TRUE(detect_shell("whoami"));
   EXPECT_TRUE(detect_shell("cat /etc/passwd"));
