@@ -36,16 +36,13 @@ bool lowercase(std::string_view in, std::string& out) {
   const ByteSet& upper = triggers(Transform::lowercase);
   std::size_t i = upper.find(in);
   if (i == in.size()) return false;
-  Output o(in, out);
-  std::size_t kept = 0;
-  while (i < in.size()) {
-    o.keep(kept, i);
-    o.put(static_cast<char>(in[i] + 32));
-    kept = i + 1;
-    i = upper.find(in, kept);
+  // A copy mapped in place: prose has an upper-case letter every few bytes,
+  // where keeping stretches between them cost more than the bytes.
+  out.assign(in);
+  for (; i < out.size(); ++i) {
+    if (upper.contains(static_cast<unsigned char>(out[i]))) out[i] = static_cast<char>(out[i] + 32);
   }
-  o.keep(kept, in.size());
-  return o.finish();
+  return true;
 }
 
 bool remove_nulls(std::string_view in, std::string& out) {

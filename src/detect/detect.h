@@ -9,6 +9,7 @@
 // length, allocates nothing, and is safe on any bytes (invalid UTF-8, NULs).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -54,5 +55,12 @@ std::optional<Detection> detect_shell(std::string_view value);
 // (`./\/./boot.ini`), or is itself an absolute path into a system directory
 // (`/etc/…`, `/var/log/…`, `C:\Windows\…`).
 std::optional<Detection> detect_path(std::string_view value);
+
+// False when no value holding only the bytes in `bytes` (bit c % 64 of word
+// c / 64 for each byte c) can be reported as `kind`, whatever their order:
+// each detector's first test reads the same byte set (byte_gate.h), so a
+// caller that already holds a value's byte set skips the call exactly.
+// Always true for shell (a value's first word alone can be a command).
+bool may_detect(Kind kind, const std::array<std::uint64_t, 4>& bytes);
 
 }  // namespace centinela::detect

@@ -2,6 +2,7 @@
 #include <array>
 #include <optional>
 
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/path_files.h"
 
@@ -185,10 +186,7 @@ std::optional<std::string_view> system_directory(std::string_view value) {
 }  // namespace
 
 std::optional<Detection> detect_path(std::string_view value) {
-  // '\xe2' leads U+2215 and U+2216 (separator_at).
-  if (value.size() > UINT32_MAX || value.find_first_of("/\\\xe2") == std::string_view::npos) {
-    return std::nullopt;
-  }
+  if (value.size() > UINT32_MAX || !kPathGate.any_in(value)) return std::nullopt;
   const Walk w = walk(value);
   if (w.climb >= 2) {
     return Detection{Kind::path, "traversal", static_cast<std::uint32_t>(w.first_parent),

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/shell_commands.h"
 
@@ -68,7 +69,8 @@ bool read_word(std::string_view text, std::size_t at, Word& word) {
                (text[at + 1] == '@' || text[at + 1] == '*' ||
                 (text[at + 1] >= '0' && text[at + 1] <= '9'))) {
       at += 2;
-    } else if (text.substr(at).starts_with("${IFS}") || text.substr(at).starts_with("$IFS")) {
+    } else if (c == '$' &&
+               (text.substr(at).starts_with("${IFS}") || text.substr(at).starts_with("$IFS"))) {
       break;  // a blank once expanded: cat${IFS}/etc/passwd
     } else if (c == '$' && at + 1 < text.size() && text[at + 1] == '{') {
       const std::size_t close = text.substr(0, at + 64).find('}', at);
@@ -102,9 +104,36 @@ bool glob_matches(std::string_view glob, std::string_view name) {
   return i == name.size();
 }
 
+// Which (first byte, length) pairs the names of a command list have: a
+// word with a pair no name has is none of them, without a binary search.
+class FirstAndLength {
+ public:
+  explicit FirstAndLength(std::span<const std::string_view> names) {
+    for (std::string_view name : names) {
+      if (name.empty() || name.size() > kMaxWord) continue;
+      const auto first = static_cast<unsigned char>(name[0]);
+      lengths_[first] |= std::uint64_t{1} << name.size();
+    }
+  }
+  bool may_hold(std::string_view word) const {
+    if (word.empty() || word.size() > kMaxWord) return true;  // let the search decide
+    return (lengths_[static_cast<unsigned char>(word[0])] >> word.size()) & 1;
+  }
+
+ private:
+  std::array<std::uint64_t, 256> lengths_{};
+};
+
 std::optional<std::string_view> find_command(std::span<const std::string_view> commands,
                                              const Word& word, int& globs_left) {
   if (!word.glob) {
+    // The two lists are static: one filter each, built on first use.
+    static const FirstAndLength main_list(shell_commands());
+    static const FirstAndLength word_list(shell_word_commands());
+    const FirstAndLength* filter = commands.data() == shell_commands().data()        ? &main_list
+                                   : commands.data() == shell_word_commands().data() ? &word_list
+                                                                                     : nullptr;
+    if (filter != nullptr && !filter->may_hold(word.view())) return std::nullopt;
     const auto it = std::lower_bound(commands.begin(), commands.end(), word.view());
     if (it != commands.end() && *it == word.view()) return *it;
     return std::nullopt;
@@ -355,6 +384,8 @@ std::optional<Detection> detect_shell(std::string_view value) {
   if (auto found = lone_command(value)) return found;
   int globs_left = kMaxGlobWords;
   if (auto found = command_at(value, 0, Opening::start, 0, globs_left)) return found;
+  // The loop below opens a command only at one of these bytes.
+  if (!kShellOpenings.any_in(value)) return std::nullopt;
   std::size_t line_start = 0;
   Markdown markdown;
   for (std::size_t i = 0; i < value.size(); ++i) {

@@ -2,6 +2,7 @@
 #include <array>
 #include <optional>
 
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/sql_fingerprint.h"
 #include "detect/sql_lexer.h"
@@ -79,18 +80,6 @@ class Folder {
   bool has_trailing_comment_ = false;
 };
 
-// Bytes that can start SQL syntax beyond a single word: without one of
-// them a value is one identifier or number and cannot inject.
-bool may_be_sql(std::string_view value) {
-  for (const char c : value) {
-    const auto b = static_cast<unsigned char>(c);
-    const bool plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') ||
-                       b == '_' || b == '.' || b >= 0x80;
-    if (!plain) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<std::string_view> known_sql_fingerprint(std::string_view fingerprint) {
@@ -112,7 +101,7 @@ SqlFingerprint sql_fingerprint(std::string_view value, SqlContext context) {
 }
 
 std::optional<Detection> detect_sql(std::string_view value) {
-  if (value.size() > UINT32_MAX || !may_be_sql(value)) return std::nullopt;
+  if (value.size() > UINT32_MAX || !kSqlGate.any_in(value)) return std::nullopt;
   for (const SqlContext context :
        {SqlContext::as_is, SqlContext::single_quote, SqlContext::double_quote}) {
     // Read as the rest of a string, a value without that quote is all

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <optional>
 
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/html_text.h"
 #include "detect/xss_parts.h"
@@ -229,19 +230,10 @@ bool reads_as_prose(std::string_view rest) {
   return false;
 }
 
-bool may_be_xss(std::string_view value) {
-  for (const char c : value) {
-    if (c == '<' || c == ':' || c == '(' || c == '`' || c == '&' || c == '[' || c == '=') {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<Detection> detect_xss(std::string_view value) {
-  if (value.size() > UINT32_MAX || !may_be_xss(value)) return std::nullopt;
+  if (value.size() > UINT32_MAX || !kXssGate.any_in(value)) return std::nullopt;
   std::optional<XssFinding> finding = scan_markup(value);
   if (!finding) {
     // A whole value that is a script URL (a redirect target, a link).

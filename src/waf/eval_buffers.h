@@ -169,6 +169,12 @@ struct Evaluation::Buffers {
     std::vector<ByteMask> masks;
   };
   std::vector<JoinedVar> joined_vars;
+
+  // Regex exclusions' verdicts by (key's bytes, regex), for the request;
+  // the tag is the regex's index in `exclusion_regexes`.
+  std::vector<const void*> exclusion_regexes;
+  std::uint64_t exclusion_request = 0;
+  StampedTable<bool> excluded_keys;
 };
 
 }  // namespace centinela::waf

@@ -54,6 +54,28 @@ std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) 
   }
 }
 
+// The value's byte set (kept per value) against the tokeniser's gate
+// (detect::may_detect, exact): most values of an API request hold no byte
+// that can start SQL, markup or a path. tokenised() may blank a fenced
+// block with spaces, so a value holding '`' is tested as if it held ' '.
+bool Evaluation::may_detect(OpKind kind, std::string_view value) {
+  ByteMask bytes = buffers_->mask(value);
+  if (bytes.bits['`' >> 6] >> ('`' & 63) & 1)
+    bytes.bits[' ' >> 6] |= std::uint64_t{1} << (' ' & 63);
+  switch (kind) {
+    case OpKind::detect_sqli:
+      return detect::may_detect(detect::Kind::sql, bytes.bits);
+    case OpKind::detect_xss:
+      return detect::may_detect(detect::Kind::xss, bytes.bits);
+    case OpKind::detect_shell:
+      return detect::may_detect(detect::Kind::shell, bytes.bits);
+    case OpKind::detect_path:
+      return detect::may_detect(detect::Kind::path, bytes.bits);
+    default:
+      return true;
+  }
+}
+
 // Each pipeline node once per value: steps whose trigger bytes the value
 // lacks are skipped without a call (most values of a benign request pass
 // most pipelines unchanged), results are kept per (value, node).
@@ -239,6 +261,7 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
     case OpKind::detect_xss:
     case OpKind::detect_shell:
     case OpKind::detect_path: {
+      if (cacheable && !may_detect(op.kind, value)) break;
       const std::optional<detect::Detection> d =
           detect_as(op.kind, program_.profile == Profile::api ? tokenised(value) : value);
       match = d.has_value();

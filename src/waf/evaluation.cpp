@@ -153,11 +153,11 @@ std::string Evaluation::key_of(const Value& v) const {
   return key;
 }
 
-bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) const {
+bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) {
   for (const Exclusion& e : link.exclusions) {
     if (e.regex) {
       // ModSecurity 3 tries a regex exclusion on the key whatever its collection.
-      if (e.regex->match(v.name, scratch_.confirm) == pattern::Confirm::match) return true;
+      if (excluded_by(*e.regex, v)) return true;
     } else if (e.var == v.var && iequals(e.key, v.name)) {
       return true;
     }
@@ -172,6 +172,27 @@ bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) co
     }
   }
   return false;
+}
+
+// CRS repeats a few regex exclusions (!REQUEST_COOKIES:/__utm/) on
+// hundreds of rules, each tried on every key: once per (regex, key) and
+// request here. The compiler shares one Confirmer per source, so its
+// address names the regex.
+bool Evaluation::excluded_by(const pattern::Confirmer& regex, const Value& v) {
+  if (!v.stable) return regex.match(v.name, scratch_.confirm) == pattern::Confirm::match;
+  Buffers& b = *buffers_;
+  if (b.exclusion_request != b.request) {
+    b.exclusion_regexes.clear();
+    b.exclusion_request = b.request;
+  }
+  const auto at = std::find(b.exclusion_regexes.begin(), b.exclusion_regexes.end(), &regex);
+  const auto id = static_cast<std::uint32_t>(at - b.exclusion_regexes.begin());
+  if (at == b.exclusion_regexes.end()) b.exclusion_regexes.push_back(&regex);
+  const StampedTable<bool>::Key key{v.name.data(), v.name.size(), id};
+  if (const bool* known = b.excluded_keys.find(key, b.request)) return *known;
+  const bool match = regex.match(v.name, scratch_.confirm) == pattern::Confirm::match;
+  b.excluded_keys.insert(key, b.request) = match;
+  return match;
 }
 
 void Evaluation::after_full_match(const Rule& rule, std::uint32_t index) {

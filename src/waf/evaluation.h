@@ -19,6 +19,7 @@
 
 namespace centinela::pattern {
 class ConfirmScratch;
+class Confirmer;
 class ScanDatabase;
 class Scratch;
 }  // namespace centinela::pattern
@@ -99,10 +100,13 @@ class Evaluation {
   Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
   // The value holds none of the bytes every match of the pattern needs.
   bool lacks_required(const RxPlan& plan, std::string_view value, bool cacheable);
+  // False when the tokeniser of `kind` cannot report `value` (a view value).
+  bool may_detect(OpKind kind, std::string_view value);
   void after_full_match(const Rule& rule, std::uint32_t index);
   void run_setvar(const SetVar& sv);
   void run_ctl(const Ctl& ctl);
-  bool excluded(const Rule& rule, const Link& link, const Value& v) const;
+  bool excluded(const Rule& rule, const Link& link, const Value& v);
+  bool excluded_by(const pattern::Confirmer& regex, const Value& v);
   bool removed(std::uint32_t index) const;
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);

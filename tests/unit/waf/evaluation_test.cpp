@@ -103,6 +103,28 @@ SecRule ARGS|REQUEST_COOKIES|!ARGS:safe|!REQUEST_COOKIES:/^__utm/ "@contains bad
   EXPECT_TRUE(has(run(*p, "/", {{"Cookie", "sid=bad"}}), 10));
 }
 
+// A regex exclusion's verdict is kept per (regex, key) for the request:
+// rules sharing one regex agree, a rule with another regex on the same key
+// decides for itself, and the next request starts afresh.
+TEST(Evaluation, RegexExclusionsSharedAcrossRules) {
+  auto p = compile(R"(
+SecRule ARGS|!ARGS:/^__utm/ "@contains bad" "id:10,phase:2,pass"
+SecRule ARGS|!ARGS:/^__utm/ "@contains bad" "id:11,phase:2,pass"
+SecRule ARGS|!ARGS:/^sid/ "@contains bad" "id:12,phase:2,pass"
+)");
+  const Outcome utm = run(*p, "/?__utmz=bad&sid=bad");
+  EXPECT_TRUE(has(utm, 10)) << "sid is read";
+  EXPECT_TRUE(has(utm, 11));
+  EXPECT_TRUE(has(utm, 12)) << "__utmz is read by the rule excluding sid";
+  const Outcome only_utm = run(*p, "/?__utmz=bad");
+  EXPECT_FALSE(has(only_utm, 10));
+  EXPECT_FALSE(has(only_utm, 11));
+  EXPECT_TRUE(has(only_utm, 12));
+  const Outcome only_sid = run(*p, "/?sid=bad");
+  EXPECT_TRUE(has(only_sid, 10));
+  EXPECT_FALSE(has(only_sid, 12));
+}
+
 TEST(Evaluation, SkipAfterJumpsToMarker) {
   auto p = compile(R"(
 SecRule ARGS:skip "@streq 1" "id:1,phase:1,pass,nolog,skipAfter:END"

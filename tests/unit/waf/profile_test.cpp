@@ -104,6 +104,30 @@ TEST(NativeRules, OnlyTheEnabledTokenisersRun) {
       << "no native rule without waf.native";
 }
 
+// The tokenisers skip a value whose bytes cannot start their language
+// (detect::may_detect on the value's byte set): among plain JSON fields,
+// payloads with a single byte past each gate are still read and caught,
+// in values and in names.
+TEST(NativeRules, ValuesOneByteInsideTheGatesAreStillRead) {
+  const auto fired = [](std::string_view field, std::uint32_t rule) {
+    const std::string body = R"({"status":"shipped","page":2,"city":"Dublin",)" +
+                             std::string(field) + R"(,"sku":"TSH_ORG.M"})";
+    return inspect(api(), "POST", "/api/orders", "application/json", body).fired(rule);
+  };
+  EXPECT_TRUE(fired(R"("p":"../../../etc/passwd")", 9700400));                 // '/' only
+  EXPECT_TRUE(fired(R"("p":"..\\..\\..\\windows\\win.ini")", 9700400));        // '\' only
+  EXPECT_TRUE(fired(R"("q":"1 union select password from users")", 9700100));  // ' ' only
+  EXPECT_TRUE(fired(R"("c":"report;id")", 9700300));                           // ';' only
+  EXPECT_TRUE(fired(R"("c":"whoami")", 9700300));  // no opening at all: the first word
+  EXPECT_TRUE(fired(R"("u":"javascript:alert`1`")", 9700200));
+  EXPECT_TRUE(fired(R"("../../../etc/passwd":"x")", 9700400));  // a name
+  EXPECT_FALSE(fired(R"("note":"leave it with the concierge")", 9700100));
+  EXPECT_EQ(inspect(api(), "POST", "/api/orders", "application/json",
+                    R"({"status":"shipped","page":2,"city":"Dublin","sku":"TSH_ORG.M"})")
+                .rules,
+            std::vector<std::uint32_t>{});
+}
+
 // What has no tokeniser: each pattern rule fires on the ways into its
 // language and stays quiet on the everyday values that look nearest.
 TEST(NativeRules, NoSqlOperatorsAndServerSideJavaScript) {

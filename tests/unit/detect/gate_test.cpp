@@ -1,0 +1,138 @@
+// detect::may_detect, the byte gates a caller holding a value's byte set
+// tests instead of calling a detector (the WAF's native rules): no payload
+// a detector reports may fail its gate, each gate byte alone lets a value
+// through, and a value one gate byte away from plain text is still caught.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "corpus.h"
+#include "detect/detect.h"
+#include "detect/shell_commands.h"
+
+namespace centinela::detect {
+namespace {
+
+using Bytes = std::array<std::uint64_t, 4>;
+
+Bytes bytes_of(std::string_view value) {
+  Bytes bytes{};
+  for (const unsigned char c : value) bytes[c >> 6] |= std::uint64_t{1} << (c & 63);
+  return bytes;
+}
+
+std::optional<Detection> run(Kind kind, std::string_view value) {
+  switch (kind) {
+    case Kind::sql:
+      return detect_sql(value);
+    case Kind::xss:
+      return detect_xss(value);
+    case Kind::shell:
+      return detect_shell(value);
+    case Kind::path:
+      return detect_path(value);
+  }
+  return std::nullopt;
+}
+
+constexpr Kind kKinds[] = {Kind::sql, Kind::xss, Kind::shell, Kind::path};
+
+// Every payload of the corpus (attacks and benign values), and each with a
+// few bytes replaced (seeded: the same run every time), read by every
+// detector: a report implies an open gate.
+TEST(DetectGateTest, NoReportedValueFailsItsGate) {
+  std::size_t reported = 0;
+  std::uint32_t seed = 1;
+  auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+  for (const char* file : {"sqli", "xss", "shell", "path", "benign"}) {
+    for (const corpus::Sample& s :
+         corpus::load(std::string(CENTINELA_DETECT_DATA) + "/" + file + ".tsv")) {
+      for (int variant = 0; variant < 4; ++variant) {
+        std::string value = s.payload;
+        for (int i = 0; i < variant && !value.empty(); ++i) {
+          value[next() % value.size()] = static_cast<char>(next() >> 24);
+        }
+        for (const Kind kind : kKinds) {
+          if (!run(kind, value)) continue;
+          ++reported;
+          EXPECT_TRUE(may_detect(kind, bytes_of(value)))
+              << static_cast<int>(kind) << " reports " << value << " past its gate";
+        }
+      }
+    }
+  }
+  EXPECT_GT(reported, 5000u);
+}
+
+// Plain words, digits and the bytes of names and dates pass no gate but
+// the shell's (whose first word alone can be a command).
+TEST(DetectGateTest, PlainTextIsGatedOut) {
+  const Bytes plain = bytes_of("Siobhan OBrien 2024 ORD_118734 v5.12.3");
+  const Bytes word = bytes_of("Siobhan_OBrien_2024.12");
+  EXPECT_FALSE(may_detect(Kind::sql, word));
+  EXPECT_TRUE(may_detect(Kind::sql, plain));  // a blank separates SQL words
+  EXPECT_FALSE(may_detect(Kind::xss, plain));
+  EXPECT_FALSE(may_detect(Kind::path, plain));
+  EXPECT_TRUE(may_detect(Kind::shell, word));
+}
+
+// Each gate byte alone, added to plain text, opens its gate.
+TEST(DetectGateTest, EachGateByteOpensItsGate) {
+  const std::string word = "Dublin_D02.H529";
+  for (const char c : std::string_view("<:(`&[=")) {
+    EXPECT_TRUE(may_detect(Kind::xss, bytes_of(word + c))) << c;
+  }
+  for (const char c : std::string_view("/\\\xe2")) {
+    EXPECT_TRUE(may_detect(Kind::path, bytes_of(word + c))) << c;
+  }
+  for (const char c : std::string_view(" '\"-#;()=,@`\t\n")) {
+    EXPECT_TRUE(may_detect(Kind::sql, bytes_of(word + c))) << c;
+  }
+}
+
+// Values whose only byte outside plain text is the one their detector
+// needs are still read and caught.
+TEST(DetectGateTest, OneGateByteAwayIsStillCaught) {
+  EXPECT_TRUE(detect_path("..\\..\\..\\windows\\win.ini"));
+  EXPECT_TRUE(detect_path("../../../etc/passwd"));
+  EXPECT_TRUE(
+      detect_path("..\xe2\x88\x95..\xe2\x88\x95..\xe2\x88\x95"
+                  "etc\xe2\x88\x95passwd"));
+  EXPECT_TRUE(detect_sql("1 union select password from users"));
+  // Shell: one opening after a plain first word.
+  EXPECT_TRUE(detect_shell("report;id"));
+  EXPECT_TRUE(detect_shell("report|id"));
+  EXPECT_TRUE(detect_shell("report&&id"));
+  EXPECT_TRUE(detect_shell("report\nid"));
+  EXPECT_TRUE(detect_shell("report`id`"));
+  EXPECT_TRUE(detect_shell("report$(id)"));
+  EXPECT_TRUE(detect_shell("system('id')"));
+  EXPECT_TRUE(detect_shell("report \\nid"));  // a newline written out: '\' only
+  // The first word alone, no opening at all.
+  EXPECT_TRUE(detect_shell("whoami"));
+  EXPECT_TRUE(detect_shell("cat /etc/passwd"));
+  EXPECT_FALSE(detect_shell("report id"));
+}
+
+// The shell's first-byte-and-length filter before its command search: every
+// listed command, whatever its first byte and length, is still found.
+TEST(DetectGateTest, EveryListedCommandPassesTheWordFilter) {
+  std::size_t commands = 0;
+  for (const auto list : {shell_commands(), shell_word_commands()}) {
+    for (const std::string_view name : list) {
+      ++commands;
+      const std::string value = "report;" + std::string(name) + " /etc/passwd";
+      const auto found = detect_shell(value);
+      // "cmd.exe" reads as cmd: read_word drops ".exe".
+      EXPECT_TRUE(found &&
+                  (found->fingerprint == name || std::string(found->fingerprint) + ".exe" == name))
+          << value;
+    }
+  }
+  EXPECT_GT(commands, 100u);
+}
+
+}  // namespace
+}  // namespace centinela::detect
