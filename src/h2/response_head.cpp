@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "http/trailer_fields.h"
+
 namespace centinela::h2 {
 
 namespace {
@@ -88,6 +90,22 @@ void make_response_nv(const stage::Response& response, ResponseNv& out) {
     out.nv.push_back(make_nv(name, field.name.size(), field.value.data(), field.value.size(),
                              no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE));
   }
+}
+
+void make_trailer_nv(std::string_view lines, ResponseNv& out) {
+  out.nv.clear();
+  out.text.clear();
+  // The names first, then views of them: the text must not grow afterwards.
+  out.text.reserve(lines.size());
+  centinela::http::for_each_trailer(lines, [&](std::string_view name, std::string_view) {
+    for (const char c : name)
+      out.text.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  });
+  const char* name = out.text.data();
+  centinela::http::for_each_trailer(lines, [&](std::string_view field, std::string_view value) {
+    out.nv.push_back(make_nv(name, field.size(), value.data(), value.size()));
+    name += field.size();
+  });
 }
 
 }  // namespace centinela::h2

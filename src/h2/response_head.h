@@ -8,6 +8,7 @@
 #include <nghttp2/nghttp2.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stage/response.h"
@@ -22,5 +23,10 @@ struct ResponseNv {
 };
 
 void make_response_nv(const stage::Response& response, ResponseNv& out);
+
+// Trailer fields ("name: value\r\n" lines, vetted and allowed as trailers)
+// as the list of a trailing HEADERS frame, names lower-cased. The values
+// point into `lines`, valid until nghttp2_submit_trailer copies them.
+void make_trailer_nv(std::string_view lines, ResponseNv& out);
 
 }  // namespace centinela::h2

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "http/head_writer.h"
@@ -123,6 +124,7 @@ class UpstreamTry {
   std::unique_ptr<UpstreamConnection> connection_;
   std::optional<ResponseParser> response_;
   ChunkPool::Lease body_;
+  std::string trailers_;              // the response's relayed trailer fields; empty without any
   std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
   std::uint64_t bytes_sent_ = 0;      // to the server, for its metrics
   std::uint64_t bytes_received_ = 0;  // from the server: heads, then the body's wire bytes

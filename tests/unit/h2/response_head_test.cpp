@@ -69,5 +69,14 @@ TEST(ResponseHead, NoContentLengthOn204AndReuseKeepsNothingStale) {
   EXPECT_EQ(pairs(out), (P{{":status", "304"}, {"content-length", "10"}, {"etag", "\"x\""}}));
 }
 
+TEST(ResponseHead, TrailersBecomeALowerCasedList) {
+  ResponseNv out;
+  out.text = "left from the head";
+  make_trailer_nv("Grpc-Status: 0\r\nX-Empty:\r\nGrpc-Message: a: b\r\n", out);
+  EXPECT_EQ(pairs(out), (P{{"grpc-status", "0"}, {"x-empty", ""}, {"grpc-message", "a: b"}}));
+  make_trailer_nv("", out);
+  EXPECT_TRUE(out.nv.empty());
+}
+
 }  // namespace
 }  // namespace centinela::h2
