@@ -189,6 +189,12 @@ void CacheStage::invalidate(RequestContext& ctx, const Response& response) {
 void CacheStage::on_response_body(RequestContext& ctx, stage::BodyPiece& piece) {
   CacheState* state = ctx.state<CacheState>(slot());
   if (state == nullptr || state->building == nullptr) return;
+  // A stored copy would answer without the trailers (grpc-status, a digest):
+  // a different response. Such responses are relayed, never stored.
+  if (!piece.trailers.empty()) {
+    state->building.reset();
+    return;
+  }
   if (!append_body(*state->building, piece.data, policy_.max_object_size)) {
     state->building.reset();  // too large to keep: relayed only
     return;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "http/trailer_fields.h"
+
 namespace centinela::h2 {
 
 namespace {
@@ -119,6 +121,22 @@ void make_response_nv(const stage::Response& response, ResponseNv& out) {
     out.nv.push_back(make_nv(name, field.name.size(), name + field.name.size(), field.value.size(),
                              no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE));
   }
+}
+
+void make_trailer_nv(std::string_view lines, ResponseNv& out) {
+  out.nv.clear();
+  out.text.clear();
+  // Names and values copied once: the lines are the caller's and may be gone
+  // before nghttp2 packs the frame. Reserved first: the text must not move.
+  out.text.reserve(lines.size());
+  centinela::http::for_each_trailer(lines, [&](std::string_view name, std::string_view value) {
+    const std::size_t at = out.text.size();
+    out.text.append(name).append(value);
+    char* copy = out.text.data() + at;
+    lower_ascii(copy, name.size());
+    out.nv.push_back(
+        make_nv(copy, name.size(), copy + name.size(), value.size(), NGHTTP2_NV_FLAG_NONE));
+  });
 }
 
 }  // namespace centinela::h2

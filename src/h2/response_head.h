@@ -31,4 +31,10 @@ void make_response_nv(const stage::Response& response, ResponseNv& out);
 // are made for every h2 response).
 void lower_ascii(char* text, std::size_t size);
 
+// Trailer fields ("name: value\r\n" lines, vetted and allowed as trailers)
+// as the list of a trailing HEADERS frame, names lower-cased. Names and values
+// are copied into `out.text` and handed over uncopied (as a response head's
+// are): `out` must live until nghttp2 closed the stream.
+void make_trailer_nv(std::string_view lines, ResponseNv& out);
+
 }  // namespace centinela::h2

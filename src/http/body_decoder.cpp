@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "http/chars.h"
+#include "http/trailer_fields.h"
 
 namespace centinela::http {
 namespace {
@@ -237,6 +238,8 @@ void BodyDecoder::advance_trailer(char c) {
         state_ = State::final_lf;
       } else if (is_tchar(c)) {
         state_ = State::trailer_name;
+        if (trailers_ != nullptr) trailer_line_ = trailers_->size();
+        keep_trailer_byte(c);
       } else {
         fail(c == '\n' ? BodyError::bad_line_ending : BodyError::bad_trailer);
       }
@@ -244,8 +247,11 @@ void BodyDecoder::advance_trailer(char c) {
     case State::trailer_name:
       if (c == ':') {
         state_ = State::trailer_value;
+        keep_trailer_byte(c);
       } else if (!is_tchar(c)) {
         fail(c == '\n' ? BodyError::bad_line_ending : BodyError::bad_trailer);
+      } else {
+        keep_trailer_byte(c);
       }
       return;
     case State::trailer_value:
@@ -253,10 +259,15 @@ void BodyDecoder::advance_trailer(char c) {
         state_ = State::trailer_lf;
       } else if (!is_field_value_char(c)) {
         fail(c == '\n' ? BodyError::bad_line_ending : BodyError::bad_trailer);
+      } else {
+        keep_trailer_byte(c);
       }
       return;
     case State::trailer_lf:
-      return c == '\n' ? void(state_ = State::trailer_start) : fail(BodyError::bad_line_ending);
+      if (c != '\n') return fail(BodyError::bad_line_ending);
+      end_trailer_line();
+      state_ = State::trailer_start;
+      return;
     case State::final_lf:
       if (c != '\n') return fail(BodyError::bad_line_ending);
       status_ = Status::done;
@@ -265,6 +276,37 @@ void BodyDecoder::advance_trailer(char c) {
     default:
       return;
   }
+}
+
+// A byte of a trailer line, kept as "name: value" without the value's
+// leading whitespace (the trailing is cut when the line ends).
+void BodyDecoder::keep_trailer_byte(char c) {
+  if (trailers_ == nullptr) return;
+  if (state_ == State::trailer_value) {
+    if (c == ':' && trailer_name_ == 0) {
+      trailer_name_ = trailers_->size() - trailer_line_;
+      trailers_->append(": ");
+      trailer_value_begun_ = false;
+      return;
+    }
+    if (!trailer_value_begun_ && is_ws(c)) return;
+    trailer_value_begun_ = true;
+  } else {
+    trailer_name_ = 0;
+  }
+  trailers_->push_back(c);
+}
+
+void BodyDecoder::end_trailer_line() {
+  if (trailers_ == nullptr) return;
+  std::string& out = *trailers_;
+  const std::string_view name(out.data() + trailer_line_, trailer_name_);
+  if (!may_relay_trailer(name)) {
+    out.resize(trailer_line_);
+    return;
+  }
+  while (out.size() > trailer_line_ + trailer_name_ + 1 && is_ws(out.back())) out.pop_back();
+  out.append("\r\n");
 }
 
 }  // namespace centinela::http

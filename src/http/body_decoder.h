@@ -3,14 +3,16 @@
 // until the peer closes. The chunked grammar is read exactly — hex chunk sizes
 // of at most 16 digits, chunk extensions as tokens and quoted-strings, CRLF
 // everywhere (a bare CR or LF is an error at once), trailer fields as field
-// lines — and the parts that carry no body are bounded, then dropped. Nothing
-// is buffered: framing is validated byte by byte, body bytes are copied out.
+// lines — and the parts that carry no body are bounded, then dropped, except
+// the trailer fields a caller asks to keep (keep_trailers). Nothing is
+// buffered: framing is validated byte by byte, body bytes are copied out.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace centinela::http {
@@ -68,6 +70,15 @@ class BodyDecoder {
   // The peer closed the connection: an until-close body ends here, any other
   // unfinished body is truncated.
   void finish();
+  // Keeps the trailer section's fields that may be relayed
+  // (http/trailer_fields.h) in `out` as "name: value\r\n" lines, their
+  // values without surrounding whitespace; the others are dropped. `out` is
+  // cleared now and written only when trailers come (no allocation without
+  // them); its size stays within max_trailers plus a byte per line.
+  void keep_trailers(std::string& out) {
+    out.clear();
+    trailers_ = &out;
+  }
 
   Status status() const { return status_; }
   bool done() const { return status_ == Status::done; }
@@ -109,6 +120,8 @@ class BodyDecoder {
   void advance_trailer(char c);
   void end_size_line();
   void fail(BodyError error);
+  void keep_trailer_byte(char c);
+  void end_trailer_line();
 
   Framing framing_ = Framing::none;
   Status status_ = Status::done;
@@ -120,6 +133,10 @@ class BodyDecoder {
   std::uint64_t extension_bytes_ = 0;
   std::uint64_t trailer_bytes_ = 0;
   unsigned size_digits_ = 0;
+  std::string* trailers_ = nullptr;  // where kept trailers go; null: none are kept
+  std::size_t trailer_line_ = 0;     // where the current line starts in *trailers_
+  std::size_t trailer_name_ = 0;     // its name's length
+  bool trailer_value_begun_ = false;
 };
 
 }  // namespace centinela::http

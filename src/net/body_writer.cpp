@@ -18,7 +18,15 @@ PieceWrite::PieceWrite(BodyFraming framing, const BodyPiece& piece) {
     buffers_[count_++] = asio::buffer(piece.data, piece.size);
     if (chunked) buffers_[count_++] = asio::buffer(kCrlf);
   }
-  if (piece.last && chunked) buffers_[count_++] = asio::buffer(kLastChunk);
+  if (piece.last && chunked) {
+    if (piece.trailers.empty()) {
+      buffers_[count_++] = asio::buffer(kLastChunk);
+    } else {
+      buffers_[count_++] = asio::buffer(kLastChunk.substr(0, 3));  // "0\r\n"
+      buffers_[count_++] = asio::buffer(piece.trailers);
+      buffers_[count_++] = asio::buffer(kCrlf);
+    }
+  }
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::start(

@@ -1,6 +1,6 @@
 // One gather write of whatever is due next on an outgoing message: its head
 // (the first time), a piece of body in the message's framing, and the final
-// chunk when the body ends.
+// chunk with its trailer section when the body ends.
 #pragma once
 
 #include <array>
@@ -22,6 +22,9 @@ struct BodyPiece {
   const char* data = nullptr;
   std::size_t size = 0;
   bool last = false;  // the body ends with this piece
+  // With `last`: trailer fields ("name: value\r\n" lines) after the last
+  // chunk. Only chunked framing carries them; any other drops them.
+  std::string_view trailers;
 };
 
 // The buffers of one such write, laid out once; the caller keeps this object
@@ -42,7 +45,7 @@ class PieceWrite {
   asio::awaitable<IoResult> start(tcp::socket& socket, TlsStream* tls) const;
 
  private:
-  std::array<asio::const_buffer, 5> buffers_;
+  std::array<asio::const_buffer, 7> buffers_;
   std::size_t count_ = 0;
   char size_line_[20];
 };

@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "http/http2_fields.h"
+#include "http/trailer_fields.h"
 #include "net/chunk_pool.h"
 #include "net/client_connection.h"
 #include "net/h2_stream.h"
@@ -82,11 +83,16 @@ struct H2Callbacks {
       stream->builder.add(n, v);  // a malformed block is refused when it ends
       return 0;
     }
-    // Trailers: vetted like any field, then dropped (the upstream request's
-    // body is framed by length or chunks without them).
+    // Trailers: vetted like any field, bounded; those that may be relayed
+    // are kept for the upstream request (chunked when it has no length).
     if (!n.empty() && n.front() == ':') return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     if (centinela::http::check_http2_field(n, v) != centinela::http::Http2FieldVerdict::ok) {
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    }
+    stream->trailer_bytes += name_size + value_size + 4;
+    if (stream->trailer_bytes > kMaxTrailerBytes) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    if (stream->running && centinela::http::may_relay_trailer(n)) {
+      stream->trailers.append(n).append(": ").append(v).append("\r\n");
     }
     return 0;
   }

@@ -35,6 +35,12 @@ void H2Stream::reuse(std::int32_t next_id) {
   verdict = {};
   if (body.capacity() > kKeptBuffer) std::string().swap(body);
   if (response_nv.text.capacity() > kKeptBuffer) std::string().swap(response_nv.text);
+  if (trailer_fields.text.capacity() > kKeptBuffer) std::string().swap(trailer_fields.text);
+  if (trailers.capacity() > kKeptBuffer) std::string().swap(trailers);
+  trailers.clear();
+  trailer_bytes = 0;
+  trailer_fields.nv.clear();
+  trailer_nv = nullptr;
   body.clear();
   body_read = 0;
   body_received = 0;
@@ -158,19 +164,31 @@ asio::awaitable<bool> H2Downstream::send_body(std::string_view piece, bool last)
   co_return true;
 }
 
+asio::awaitable<bool> H2Downstream::send_last(std::string_view piece, std::string_view trailers) {
+  // Not in the head's list: nghttp2 may not have packed the HEADERS yet.
+  if (with_body_ && head_sent_ && !aborted_) {
+    h2::make_trailer_nv(trailers, stream_.trailer_fields);
+    if (!stream_.trailer_fields.nv.empty()) stream_.trailer_nv = &stream_.trailer_fields;
+  }
+  const bool sent = co_await send_body(piece, true);
+  stream_.trailer_nv = nullptr;
+  co_return sent;
+}
+
 void H2Downstream::abort() {
   if (aborted_) return;
   aborted_ = true;
   stream_.pending = {};
   stream_.pending_is_last = false;
+  stream_.trailer_nv = nullptr;
   if (stream_.closed) return;
   nghttp2_submit_rst_stream(stream_.connection.session(), NGHTTP2_FLAG_NONE, stream_.id,
                             NGHTTP2_INTERNAL_ERROR);
   stream_.connection.flush_soon();
 }
 
-ssize_t read_response_body(nghttp2_session* /*session*/, std::int32_t /*stream_id*/,
-                           std::uint8_t* buf, std::size_t length, std::uint32_t* data_flags,
+ssize_t read_response_body(nghttp2_session* session, std::int32_t stream_id, std::uint8_t* buf,
+                           std::size_t length, std::uint32_t* data_flags,
                            nghttp2_data_source* source, void* /*user_data*/) {
   H2Stream& stream = *static_cast<H2Stream*>(source->ptr);
   if (stream.pending.empty() && !stream.pending_is_last) return NGHTTP2_ERR_DEFERRED;
@@ -181,6 +199,14 @@ ssize_t read_response_body(nghttp2_session* /*session*/, std::int32_t /*stream_i
   if (stream.pending.empty()) {
     if (stream.pending_is_last) {
       *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+      // Trailers end the stream instead of this DATA (submitted from here,
+      // as nghttp2 asks, so they follow every byte of the body).
+      const h2::ResponseNv* trailers = stream.trailer_nv;
+      if (trailers != nullptr && nghttp2_submit_trailer(session, stream_id, trailers->nv.data(),
+                                                        trailers->nv.size()) == 0) {
+        *data_flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
+      }
+      stream.trailer_nv = nullptr;
       stream.end_sent = true;
     }
     stream.notify();

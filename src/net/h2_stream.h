@@ -30,6 +30,10 @@ namespace centinela::net {
 
 class H2Connection;
 
+// A request's trailer section beyond this is a stream error (as the
+// HTTP/1.1 trailer section is bounded by max_header_bytes).
+inline constexpr std::size_t kMaxTrailerBytes = 16 * 1024;
+
 struct H2Stream {
   H2Stream(H2Connection& connection, std::int32_t id, std::size_t max_header_list);
 
@@ -53,16 +57,25 @@ struct H2Stream {
   std::uint64_t body_received = 0;  // DATA payload in all
   bool body_ended = false;          // END_STREAM came
   bool body_absent = false;         // END_STREAM came with the head
+  // The request's trailer fields that may be relayed, as "name: value\r\n"
+  // lines, and the bytes of all it sent (bounded: kMaxTrailerBytes).
+  std::string trailers;
+  std::size_t trailer_bytes = 0;
 
   // The response head as nghttp2 sends it, which it does not copy: kept
   // with the stream, which is reused only once nghttp2 closed it (a closed
   // stream's queued HEADERS are dropped unread).
   h2::ResponseNv response_nv;
+  // The response's trailers as nghttp2 sends them (uncopied too, kept alike).
+  h2::ResponseNv trailer_fields;
 
   // The response piece being handed to nghttp2 (a view of the caller's
   // bytes, valid while send_body waits).
   std::string_view pending;
   bool pending_is_last = false;
+  // With the last piece: the trailers that end the response (a HEADERS
+  // frame with END_STREAM after the DATA); null: DATA ends it.
+  const h2::ResponseNv* trailer_nv = nullptr;
   bool end_sent = false;  // nghttp2 took the last byte and END_STREAM
 
   bool closed = false;    // done, reset by either side, or the connection ends
@@ -92,6 +105,9 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   stage::RequestBody& request_body() override { return *this; }
   asio::awaitable<bool> send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
+  // The last piece's DATA without END_STREAM, then the trailers in a HEADERS
+  // frame that ends the stream.
+  asio::awaitable<bool> send_last(std::string_view piece, std::string_view trailers) override;
   void abort() override;
   bool head_sent() const override { return head_sent_; }
 
@@ -101,6 +117,9 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   bool done() const override;
   bool started() const override { return started_; }
   asio::awaitable<stage::BodyRead> read(std::span<char> into) override;
+  std::string_view trailers() const override {
+    return done() ? std::string_view(stream_.trailers) : std::string_view{};
+  }
 
   // The client sent `expect: 100-continue`: the first read of the body
   // invites it with a 100 (the upstream never sees Expect).

@@ -120,6 +120,16 @@ void Http1Downstream::write_head(const stage::Response& response, wire::ClientFr
 }
 
 asio::awaitable<bool> Http1Downstream::send_body(std::string_view piece, bool last) {
+  return write_piece(piece, last, {});
+}
+
+asio::awaitable<bool> Http1Downstream::send_last(std::string_view piece,
+                                                 std::string_view trailers) {
+  return write_piece(piece, true, trailers);
+}
+
+asio::awaitable<bool> Http1Downstream::write_piece(std::string_view piece, bool last,
+                                                   std::string_view trailers) {
   if (aborted_ || complete_) co_return false;
   BodyPiece out;
   if (head_pending_) out.head = io_.head;
@@ -129,6 +139,7 @@ asio::awaitable<bool> Http1Downstream::send_body(std::string_view piece, bool la
     out.size = piece.size();
   }
   out.last = last;
+  out.trailers = trailers;
   const PieceWrite write(framing_, out);
   if (!write.empty()) {
     io_.watch.arm(io_.stream.socket(), SteadyClock::now() + timeouts_.idle);

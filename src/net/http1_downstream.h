@@ -56,6 +56,9 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   stage::RequestBody& request_body() override { return *this; }
   asio::awaitable<bool> send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
+  // The trailers follow the last chunk; a response with a length or an
+  // HTTP/1.0 close has no place for them and drops them.
+  asio::awaitable<bool> send_last(std::string_view piece, std::string_view trailers) override;
   void abort() override;
   bool head_sent() const override { return head_written_ || head_pending_; }
 
@@ -65,6 +68,16 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   bool done() const override { return decoder_.done(); }
   bool started() const override { return body_started_; }
   asio::awaitable<stage::BodyRead> read(std::span<char> into) override;
+  std::string_view trailers() const override {
+    return request_trailers_ != nullptr && decoder_.done() ? std::string_view(*request_trailers_)
+                                                           : std::string_view{};
+  }
+  // A chunked request body's trailer fields are kept in `out` (the slot's,
+  // reused), so the upstream request can carry them.
+  void keep_request_trailers(std::string& out) {
+    decoder_.keep_trailers(out);
+    request_trailers_ = &out;
+  }
 
   // --- after the exchange ---------------------------------------------------
   // The status sent (400 when the client broke off its body and got
@@ -87,6 +100,7 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   void write_head(const stage::Response& response, centinela::http::ClientFraming framing,
                   bool keep_alive);
   void write_upgrade_head(const stage::Response& response);
+  asio::awaitable<bool> write_piece(std::string_view piece, bool last, std::string_view trailers);
 
   Io io_;
   Timeouts timeouts_;
@@ -95,6 +109,7 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
   centinela::http::BodyDecoder decoder_;
   BodyReader reader_;
   std::optional<std::uint64_t> length_;
+  const std::string* request_trailers_ = nullptr;
   centinela::http::BodyFraming framing_ = centinela::http::BodyFraming::none;
   unsigned status_ = 0;
   std::uint64_t bytes_sent_ = 0;

@@ -27,8 +27,10 @@ struct RequestSlot {
   beast::flat_buffer buffer;  // the connection's reads: a head, then one body read at a time
   std::string response_head;  // the response head being written
   std::string upstream_head;  // the request head sent upstream
-  IntakeBuffers intake;       // normalised path and Host, the target sent upstream
-  stage::Arena arena;         // the request's stage state and the fields stages make
+  // A chunked request body's trailer fields (written only when it has some).
+  std::string request_trailers;
+  IntakeBuffers intake;  // normalised path and Host, the target sent upstream
+  stage::Arena arena;    // the request's stage state and the fields stages make
 
   // This request's objects, made when it starts and destroyed when it ends
   // (in reverse order: they refer to each other).

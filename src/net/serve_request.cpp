@@ -97,10 +97,12 @@ class Http1Side final : public ClientSide {
 
   stage::Downstream& downstream(const ClientRequest& client) override {
     if (slot_.downstream) return *slot_.downstream;
-    return slot_.downstream.emplace(
+    Http1Downstream& down = slot_.downstream.emplace(
         Http1Downstream::Io{c_.stream(), slot_.buffer, c_.watch, slot_.response_head},
         Http1Downstream::Timeouts{limits_.idle_timeout, limits_.header_timeout},
         c_.worker.draining_flag(), client, body_);
+    down.keep_request_trailers(slot_.request_trailers);
+    return down;
   }
 
   void report(RequestOutcome& outcome) const override {

@@ -183,6 +183,9 @@ asio::awaitable<TryOutcome> UpstreamTry::send_request() {
       piece.size = got.size;
     }
     piece.last = body.done();
+    // The client's trailers follow the last chunk (a body sent with a
+    // length has no place for them).
+    if (piece.last) piece.trailers = body.trailers();
     if (piece.size != 0 || piece.last || !piece.head.empty()) {
       const PieceWrite write(plan_.framing, piece);
       plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
@@ -292,6 +295,7 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   const bool head_request = plan_.ctx.request.method() == http::verb::head;
   const wire::ResponseFraming framing = wire::response_framing(head_.facts(head_request));
   wire::BodyDecoder decoder(framing.framing, framing.length, response_body_limits());
+  decoder.keep_trailers(trailers_);
   const auto timeout = plan_.cluster.config().timeout;
   BodyReader reader(socket(), connection_->buffer(), decoder, plan_.watch, {timeout, timeout},
                     tls());
@@ -379,9 +383,14 @@ asio::awaitable<bool> UpstreamTry::relay_body(BodyReader& reader, const wire::Bo
       size = got->size;
     }
     const bool last = decoder.done();
-    if (!co_await sink.on_upstream_body(std::string_view(body_.data(), size), last)) {
-      co_return false;
+    const std::string_view piece(body_.data(), size);
+    bool sent = false;
+    if (last && !trailers_.empty()) {
+      sent = co_await sink.on_upstream_last(piece, trailers_);
+    } else {
+      sent = co_await sink.on_upstream_body(piece, last);
     }
+    if (!sent) co_return false;
     if (last) co_return true;
   }
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "http/head_writer.h"
@@ -121,6 +122,7 @@ class UpstreamTry {
   // The last head read: views into its copy in the request's arena.
   centinela::http::ResponseHead head_;
   ChunkPool::Lease body_;
+  std::string trailers_;              // the response's relayed trailer fields; empty without any
   std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
   std::uint64_t bytes_sent_ = 0;      // to the server, for its metrics
   std::uint64_t bytes_received_ = 0;  // from the server: heads, then the body's wire bytes

@@ -19,6 +19,7 @@ class BufferedBody final : public stage::RequestBody {
   bool done() const override { return buffered_.empty() && source_.done(); }
   bool started() const override { return source_.started(); }
   boost::asio::awaitable<stage::BodyRead> read(std::span<char> into) override;
+  std::string_view trailers() const override { return source_.trailers(); }
 
  private:
   stage::RequestBody& source_;

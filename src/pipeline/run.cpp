@@ -70,6 +70,11 @@ class Run final : public stage::ResponseSink {
     return send_body(piece, last, 0);
   }
 
+  boost::asio::awaitable<bool> on_upstream_last(std::string_view piece,
+                                                std::string_view trailers) override {
+    return send_body(piece, true, 0, trailers);
+  }
+
   void on_upstream_broken() override {
     complete_ = false;
     down_.abort();
@@ -207,9 +212,11 @@ class Run final : public stage::ResponseSink {
     co_await send_body(response.sends_body ? response.whole_body : std::string_view{}, true, from);
   }
 
-  // One piece through the response stages' body hooks, then to the client.
-  boost::asio::awaitable<bool> send_body(std::string_view data, bool last, std::size_t from) {
-    stage::BodyPiece piece{data, last};
+  // One piece through the response stages' body hooks, then to the client;
+  // the last one with the trailers that follow it.
+  boost::asio::awaitable<bool> send_body(std::string_view data, bool last, std::size_t from,
+                                         std::string_view trailers = {}) {
+    stage::BodyPiece piece{data, last, trailers};
     for (std::size_t position = from; position < stages_.size(); ++position) {
       response_stage(position).on_response_body(ctx_, piece);
       if (piece.broken) {
@@ -218,7 +225,12 @@ class Run final : public stage::ResponseSink {
         co_return false;
       }
     }
-    const bool sent = co_await down_.send_body(piece.data, last);
+    bool sent = false;
+    if (last && !piece.trailers.empty()) {
+      sent = co_await down_.send_last(piece.data, piece.trailers);
+    } else {
+      sent = co_await down_.send_body(piece.data, last);
+    }
     if (sent && last) complete_ = true;
     co_return sent;
   }

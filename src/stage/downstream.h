@@ -24,6 +24,14 @@ class Downstream {
   virtual boost::asio::awaitable<bool> send_head(const Response& response) = 0;
   // A piece of the body; `last` ends the response. False when the client is gone.
   virtual boost::asio::awaitable<bool> send_body(std::string_view piece, bool last) = 0;
+  // The body's last piece, then trailer fields ("name: value\r\n" lines,
+  // vetted and allowed as trailers) that end the response. A response framed
+  // so that it cannot carry them (a length, an HTTP/1.0 close) drops them:
+  // the default. False when the client is gone.
+  virtual boost::asio::awaitable<bool> send_last(std::string_view piece,
+                                                 std::string_view /*trailers*/) {
+    return send_body(piece, true);
+  }
   // The response cannot be completed (its source broke off after the head
   // went out): the client must not take what it got for the whole.
   virtual void abort() = 0;

@@ -40,6 +40,10 @@ class RequestBody {
   virtual bool started() const = 0;
   // The next bytes, at most into.size(); size 0 and done() at the end.
   virtual boost::asio::awaitable<BodyRead> read(std::span<char> into) = 0;
+  // Once done(): the trailer fields that followed the body, as
+  // "name: value\r\n" lines, each vetted and allowed as a trailer
+  // (http/trailer_fields.h); empty when there were none.
+  virtual std::string_view trailers() const { return {}; }
 };
 
 }  // namespace centinela::stage

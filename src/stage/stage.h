@@ -98,6 +98,10 @@ class ResponseVerdict {
 struct BodyPiece {
   std::string_view data;
   bool last = false;
+  // On the last piece: the trailer fields that follow the body
+  // ("name: value\r\n" lines, vetted and allowed as trailers; empty: none).
+  // A transforming stage leaves them as they are.
+  std::string_view trailers;
   // Set by a transforming stage that cannot produce its output (a codec
   // error): the response cannot be completed, and the client must not take
   // what it got for the whole.

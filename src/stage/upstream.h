@@ -25,6 +25,12 @@ class ResponseSink {
   virtual boost::asio::awaitable<HeadAction> on_upstream_head(Response& response) = 0;
   // A piece of its body; false stops the relay (the client is gone).
   virtual boost::asio::awaitable<bool> on_upstream_body(std::string_view piece, bool last) = 0;
+  // The last piece when trailer fields followed it ("name: value\r\n"
+  // lines, vetted and allowed as trailers).
+  virtual boost::asio::awaitable<bool> on_upstream_last(std::string_view piece,
+                                                        std::string_view /*trailers*/) {
+    return on_upstream_body(piece, true);
+  }
   // The body broke off before its end.
   virtual void on_upstream_broken() = 0;
 };

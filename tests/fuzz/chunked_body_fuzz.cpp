@@ -10,6 +10,7 @@
 #include "body_decoding.h"
 #include "fuzz_target.h"
 #include "http/body_decoder.h"
+#include "http/trailer_fields.h"
 
 namespace {
 
@@ -58,9 +59,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const DecodeOutcome split = decode_in_pieces(BodyDecoder(Framing::chunked, 0, limits), input,
                                                input.substr(0, 16), room, true);
   check_same(whole, split);
-  const DecodeOutcome bytewise = decode_in_pieces(BodyDecoder(Framing::chunked, 0, limits), input,
-                                                  std::string_view("\0", 1), 1, true);
+  // Byte by byte, keeping the trailers: the same verdict, and what is kept
+  // does not depend on the split either.
+  std::string kept_bytewise;
+  std::string kept_whole;
+  BodyDecoder keeping(Framing::chunked, 0, limits);
+  keeping.keep_trailers(kept_bytewise);
+  const DecodeOutcome bytewise =
+      decode_in_pieces(keeping, input, std::string_view("\0", 1), 1, true);
   check_same(whole, bytewise);
+  BodyDecoder keeping_whole(Framing::chunked, 0, limits);
+  keeping_whole.keep_trailers(kept_whole);
+  decode_in_pieces(keeping_whole, input, {}, 1 << 16, true);
+  if (whole.status == BodyDecoder::Status::done) {
+    fuzz_check(kept_whole == kept_bytewise, "kept trailers depend on the split");
+    // Each kept line is its wire line with ": " for ":" and less whitespace.
+    fuzz_check(kept_whole.size() <= limits.max_trailers + limits.max_trailers / 3 + 1,
+               "kept trailers over their bound");
+    for_each_trailer(kept_whole, [](std::string_view name, std::string_view value) {
+      fuzz_check(may_relay_trailer(name), "a field that is never a trailer was kept");
+      fuzz_check(value.find_first_of("\r\n") == std::string_view::npos, "CR or LF in a value");
+      fuzz_check(value.empty() || (value.front() != ' ' && value.back() != ' '),
+                 "a value kept its surrounding whitespace");
+    });
+  }
 
   fuzz_check(whole.body.size() <= limits.max_body, "body over max_body");
   if (whole.status == BodyDecoder::Status::done) {

@@ -73,7 +73,8 @@ TEST_F(FramingLimitsTest, ValidExtensionsAndTrailersStillPass) {
   auto received = origin_.last_request("/chunks");
   ASSERT_TRUE(received);
   EXPECT_EQ(received->body, "hello world");
-  EXPECT_FALSE(received->header("X-Trailer")) << "trailers are dropped, not forwarded";
+  EXPECT_FALSE(received->header("X-Trailer")) << "trailers stay trailers";
+  EXPECT_EQ(received->trailers, "X-Trailer: v\r\nX-Other:\r\n");
   // The body ended exactly where the framing said: the next request follows.
   EXPECT_EQ(client.read_response().status, 200);
   EXPECT_EQ(origin_.request_count("/after-trailers"), 1u);

@@ -9,7 +9,8 @@ Scenarios:
   requests   python3-h2 drives the connection. {"requests": [{"method", "path",
              "authority", "scheme", "headers": [[n, v]..], "body": str,
              "body_bytes": n (instead of body: n bytes 0..250 over and over),
-             "pieces": n (DATA frames the body is sent in), "big_headers": bytes
+             "pieces": n (DATA frames the body is sent in), "trailers": [[n, v]..]
+             (a HEADERS frame ending the stream after the body), "big_headers": bytes
              (x-big-N fields adding up to about that many bytes)}],
              "sequential": false (all streams at once) | true (one after another),
              "settings": {"INITIAL_WINDOW_SIZE": 1024, ...},
@@ -29,7 +30,7 @@ Scenarios:
   The floods are in h2_floods.py (h2c only): h2 refuses to send them.
 
 Prints {"ok": true, "protocol", "alpn", "settings": {NAME: value}, "responses":
-[{"stream", "status", "headers": [[n, v]..], "body" (first 4 KiB), "body_len",
+[{"stream", "status", "headers": [[n, v]..], "trailers": [[n, v]..], "body" (first 4 KiB), "body_len",
 "body_crc", "reset" (error code or null), "ended"}], "goaway": {"error_code",
 "last_stream_id"} | null, "events": [...], "closed": bool, "close_how": "eof" |
 "reset" | null, "write_failed": a write found the connection closed, "sent": frames}
@@ -90,6 +91,8 @@ class Exchange:
         self.stream = stream_id
         self.status = None
         self.headers = []
+        self.trailers = []
+        self.trailers_to_send = []
         self.body = bytearray()
         self.body_len = 0
         self.body_crc = 0
@@ -104,6 +107,7 @@ class Exchange:
 
     def report(self):
         return {"stream": self.stream, "status": self.status, "headers": self.headers,
+                "trailers": self.trailers,
                 "body": bytes(self.body[:4096]).decode("latin-1"), "body_len": self.body_len,
                 "body_crc": self.body_crc, "reset": self.reset, "ended": self.ended,
                 "informational": self.informational}
@@ -192,7 +196,7 @@ class H2Client:
                 if text(name) == ":status":
                     ex.informational.append(int(text(value)))
         elif isinstance(event, h2.events.TrailersReceived) and ex:
-            ex.headers += [[text(n), text(v)] for n, v in event.headers]
+            ex.trailers += [[text(n), text(v)] for n, v in event.headers]
         elif isinstance(event, h2.events.DataReceived):
             self.on_data(event, ex)
         elif isinstance(event, h2.events.StreamEnded) and ex:
@@ -251,14 +255,24 @@ class H2Client:
         body = request.get("body", "").encode("latin-1")
         if "body_bytes" in request:  # a large body: bytes 0..250 over and over
             body = bytes(i % 251 for i in range(request["body_bytes"]))
+        trailers = [(n.encode("latin-1"), v.encode("latin-1"))
+                    for n, v in request.get("trailers", [])]
         stream_id = self.conn.get_next_available_stream_id()
-        self.conn.send_headers(stream_id, headers, end_stream=not body)
+        self.conn.send_headers(stream_id, headers, end_stream=not body and not trailers)
         ex = Exchange(request, stream_id)
+        ex.trailers_to_send = trailers
         self.exchanges[stream_id] = ex
         pieces = max(1, request.get("pieces", 1))
         size = -(-len(body) // pieces) if body else 0
         ex.pending = [body[i:i + size] for i in range(0, len(body), size)] if body else []
+        if not ex.pending and trailers:
+            self.send_trailers(ex)
         return ex
+
+    def send_trailers(self, ex):
+        if ex.trailers_to_send:
+            self.conn.send_headers(ex.stream, ex.trailers_to_send, end_stream=True)
+            ex.trailers_to_send = []
 
     def send_bodies(self, exchanges):
         """Round-robin, a piece per stream per turn, as flow control allows."""
@@ -280,7 +294,10 @@ class H2Client:
                 if len(piece) > allowed:
                     piece, rest = piece[:allowed], piece[allowed:]
                     ex.pending.insert(0, rest)
-                self.conn.send_data(ex.stream, piece, end_stream=not ex.pending)
+                self.conn.send_data(ex.stream, piece,
+                                    end_stream=not ex.pending and not ex.trailers_to_send)
+                if not ex.pending:
+                    self.send_trailers(ex)
                 progressed = True
             self.flush()
             # (A stream that ended above dropped its pending body: nothing to wait for.)

@@ -16,6 +16,12 @@ H2Stream to_stream(const JsonValue& item) {
         stream.response.headers.emplace_back(pair.items[0].text, pair.items[1].text);
     }
   }
+  if (const JsonValue* trailers = item.get("trailers")) {
+    for (const JsonValue& pair : trailers->items) {
+      if (pair.items.size() == 2)
+        stream.response.trailers += pair.items[0].text + ": " + pair.items[1].text + "\r\n";
+    }
+  }
   stream.response.body = item.string_at("body");
   stream.response.body_bytes = static_cast<std::uint64_t>(item.number_at("body_len").value_or(0));
   stream.response.body_crc32 = static_cast<std::uint32_t>(item.number_at("body_crc").value_or(0));

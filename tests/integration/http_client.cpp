@@ -157,10 +157,12 @@ HttpResponse HttpConnection::read_response(const ReadOptions& options) {
         return finish();
       }
       if (size == 0) {
-        std::string trailer;
-        do {
+        for (;;) {
+          std::string trailer;
           if (!read_line(trailer, deadline, response.error)) return finish();
-        } while (!trailer.empty());
+          if (trailer.empty()) break;
+          response.trailers += trailer + "\r\n";
+        }
         return finish();
       }
       while (size > 0) {

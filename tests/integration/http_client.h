@@ -22,6 +22,7 @@ struct HttpResponse {
   std::uint64_t body_bytes = 0;
   std::uint32_t body_crc32 = 0;
   bool chunked = false;
+  std::string trailers;               // a chunked body's trailer lines, each ending in CRLF
   std::vector<int> interim_statuses;  // 1xx responses skipped before this one
   std::string error;                  // why status is 0, or what went wrong mid-body
 

@@ -127,10 +127,12 @@ std::optional<RawRequest> RawConnection::read_request(std::chrono::milliseconds 
       if (!read_line(size_line, deadline)) return std::nullopt;
       const std::size_t size = std::strtoull(size_line.c_str(), nullptr, 16);
       if (size == 0) {
-        std::string trailer;
-        do {
+        for (;;) {
+          std::string trailer;
           if (!read_line(trailer, deadline)) return std::nullopt;
-        } while (!trailer.empty());
+          if (trailer.empty()) break;
+          request.trailers += trailer + "\r\n";
+        }
         break;
       }
       std::string crlf;

@@ -28,8 +28,9 @@ class RawOrigin;
 struct RawRequest {
   std::string method;
   std::string target;
-  std::string head;  // request line and fields, through the blank line
-  std::string body;  // decoded (Content-Length or chunked)
+  std::string head;      // request line and fields, through the blank line
+  std::string body;      // decoded (Content-Length or chunked)
+  std::string trailers;  // a chunked body's trailer lines, each ending in CRLF
 };
 
 // The accepted connection a script drives.

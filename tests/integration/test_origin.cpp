@@ -162,7 +162,7 @@ bool parse_head(const std::string& head, ReceivedRequest& request) {
   return true;
 }
 
-bool read_chunked_body(BlockingReader& reader, BodyDigest& digest) {
+bool read_chunked_body(BlockingReader& reader, BodyDigest& digest, std::string& trailers) {
   for (;;) {
     std::string size_line;
     if (!reader.read_line(size_line)) return false;
@@ -173,11 +173,12 @@ bool read_chunked_body(BlockingReader& reader, BodyDigest& digest) {
     unsigned long long size = std::strtoull(digits_text.c_str(), &end, 16);
     if (end != digits_text.c_str() + digits_text.size()) return false;
     if (size == 0) {
-      std::string trailer;
-      do {
+      for (;;) {
+        std::string trailer;
         if (!reader.read_line(trailer)) return false;
-      } while (!trailer.empty());
-      return true;
+        if (trailer.empty()) return true;
+        trailers += trailer + "\r\n";
+      }
     }
     std::string crlf;
     if (!reader.read_body(size, digest) || !reader.read_line(crlf) || !crlf.empty()) return false;
@@ -389,7 +390,7 @@ void TestOrigin::serve_connection(int fd, std::uint64_t connection_id) {
     bool body_ok = true;
     if (header_has_token(request.headers, "transfer-encoding", "chunked")) {
       request.chunked = true;
-      body_ok = read_chunked_body(reader, digest);
+      body_ok = read_chunked_body(reader, digest, request.trailers);
     } else if (auto length = request.header("content-length")) {
       body_ok = reader.read_body(std::strtoull(length->c_str(), nullptr, 10), digest);
     }
@@ -444,7 +445,7 @@ void TestOrigin::serve_connection(int fd, std::uint64_t connection_id) {
         sent = write_all(fd, fmt::format("{:x}\r\n", data.size())) && write_all(fd, data) &&
                write_all(fd, "\r\n");
       }
-      sent = sent && write_all(fd, "0\r\n\r\n");
+      sent = sent && write_all(fd, "0\r\n" + reply.trailers + "\r\n");
     } else if (reply.pattern_body_bytes > 0) {
       sent = write_all(fd, out);
       for (std::uint64_t offset = 0; sent && offset < length;) {

@@ -30,6 +30,7 @@ struct ReceivedRequest {
   std::uint64_t body_bytes = 0;
   std::uint32_t body_crc32 = 0;
   bool chunked = false;  // arrived with Transfer-Encoding: chunked
+  std::string trailers;  // a chunked body's trailer lines, each ending in CRLF
   std::uint64_t connection_id = 0;
 
   std::string path() const;  // target without the query
@@ -44,6 +45,7 @@ struct OriginReply {
   HeaderList headers;  // Content-Length / Transfer-Encoding are added as framing requires
   std::string body;
   bool chunked = false;  // send the body as chunks of chunk_size bytes
+  std::string trailers;  // with chunked: trailer lines ("Name: v\r\n" each) after the body
   std::size_t chunk_size = 1000;
   std::uint64_t pattern_body_bytes = 0;  // > 0: the body is that many pattern bytes, streamed
   std::chrono::milliseconds delay{0};    // wait this long before answering

@@ -71,6 +71,13 @@ boost::asio::awaitable<bool> FakeDownstream::send_body(std::string_view piece, b
   co_return true;
 }
 
+boost::asio::awaitable<bool> FakeDownstream::send_last(std::string_view piece,
+                                                       std::string_view trailers) {
+  if (gone) co_return false;
+  client.trailers = trailers;
+  co_return co_await send_body(piece, true);
+}
+
 boost::asio::awaitable<stage::ForwardResult> FakeUpstream::forward(stage::RequestContext& ctx,
                                                                    stage::RequestBody& body,
                                                                    stage::ResponseSink& sink) {
@@ -97,6 +104,7 @@ boost::asio::awaitable<stage::ForwardResult> FakeUpstream::forward(stage::Reques
     }
     view.body.append(buffer, read.size);
   }
+  view.trailers = body.trailers();
   received.push_back(view);
   if (fail) co_return *fail;
 
@@ -123,7 +131,13 @@ boost::asio::awaitable<stage::ForwardResult> FakeUpstream::forward(stage::Reques
   for (std::size_t i = 0; i < scripted.pieces.size(); ++i) {
     const bool last = !scripted.break_after_pieces && i + 1 == scripted.pieces.size();
     ++pieces_relayed;
-    if (!co_await sink.on_upstream_body(scripted.pieces[i], last)) co_return stage::ForwardResult{};
+    bool sent = false;
+    if (last && !scripted.trailers.empty()) {
+      sent = co_await sink.on_upstream_last(scripted.pieces[i], scripted.trailers);
+    } else {
+      sent = co_await sink.on_upstream_body(scripted.pieces[i], last);
+    }
+    if (!sent) co_return stage::ForwardResult{};
   }
   if (scripted.break_after_pieces) {
     sink.on_upstream_broken();

@@ -28,7 +28,11 @@ class MemoryBody final : public stage::RequestBody {
   bool done() const override { return offset_ == body_.size(); }
   bool started() const override { return offset_ != 0; }
   boost::asio::awaitable<stage::BodyRead> read(std::span<char> into) override;
+  std::string_view trailers() const override {
+    return done() ? std::string_view(trailer_lines) : std::string_view{};
+  }
   std::optional<stage::BodyError> error;  // returned by the next read when set
+  std::string trailer_lines;              // "name: value\r\n" lines after the body
 
  private:
   std::string body_;
@@ -45,6 +49,7 @@ struct ClientView {
   std::optional<std::uint64_t> length;
   std::string body;
   bool finished = false;  // the last piece arrived
+  std::string trailers;   // what came with the last piece
   bool aborted = false;
   std::vector<std::string> pieces;
 
@@ -58,6 +63,8 @@ class FakeDownstream final : public stage::Downstream {
   stage::RequestBody& request_body() override { return body_; }
   boost::asio::awaitable<bool> send_head(const stage::Response& response) override;
   boost::asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
+  boost::asio::awaitable<bool> send_last(std::string_view piece,
+                                         std::string_view trailers) override;
   void abort() override { client.aborted = true; }
   bool head_sent() const override { return client.head_sent; }
 
@@ -77,6 +84,7 @@ struct ScriptedResponse {
   bool break_after_pieces = false;      // the body breaks off after them
   std::optional<std::uint64_t> length;  // declared length (default: the pieces' total)
   bool unknown_length = false;          // none declared (chunked): `length` is ignored
+  std::string trailers;                 // after the last piece ("name: value\r\n" lines)
 };
 
 // What the upstream received.
@@ -86,6 +94,7 @@ struct UpstreamView {
   std::vector<std::pair<std::string, std::string>>
       fields;  // the client's, with ctx.upstream's edits
   std::string body;
+  std::string trailers;
   std::optional<std::string> field(std::string_view name) const;
 };
 

@@ -42,6 +42,24 @@ TEST_F(CacheStageBasics, AMissIsStoredAndTheNextRequestIsAHit) {
   EXPECT_EQ(counted("hit"), 1u);
 }
 
+TEST_F(CacheStageBasics, AResponseWithTrailersIsRelayedButNotStored) {
+  upstream_.respond = [](const UpstreamView&) {
+    ScriptedResponse r{200, {{"Cache-Control", "max-age=60"}}, {"with ", "trailers"}};
+    r.unknown_length = true;
+    r.trailers = "grpc-status: 0\r\n";
+    return r;
+  };
+  for (int i = 0; i < 2; ++i) {
+    const Exchanged miss = get("/trailed");
+    EXPECT_TRUE(miss.complete);
+    EXPECT_EQ(miss.client.body, "with trailers");
+    EXPECT_EQ(miss.client.trailers, "grpc-status: 0\r\n");
+    EXPECT_EQ(miss.client.field("X-Cache"), "MISS");
+  }
+  EXPECT_EQ(upstream_requests(), 2u);
+  EXPECT_EQ(l1_.stats().entries, 0u);
+}
+
 TEST_F(CacheStageBasics, AnEntryExpiresWithTheClockNotTheWallClock) {
   answer("doc", {{"Cache-Control", "max-age=60"}});
   get("/doc");

@@ -134,5 +134,29 @@ TEST(ResponseHead, LowerAsciiMatchesTheByteByByteRule) {
   }
 }
 
+TEST(ResponseHead, TrailersBecomeALowerCasedList) {
+  ResponseNv out;
+  out.text = "left from the head";
+  make_trailer_nv("Grpc-Status: 0\r\nX-Empty:\r\nGrpc-Message: a: b\r\n", out);
+  EXPECT_EQ(pairs(out), (P{{"grpc-status", "0"}, {"x-empty", ""}, {"grpc-message", "a: b"}}));
+  make_trailer_nv("", out);
+  EXPECT_TRUE(out.nv.empty());
+}
+
+// Handed to nghttp2 uncopied, like the head: the caller's lines may be gone
+// before the HEADERS frame is packed.
+TEST(ResponseHead, TrailersLiveInTheListsOwnStorage) {
+  ResponseNv out;
+  {
+    std::string lines = "Grpc-Status: 0\r\nGrpc-Message: all good\r\n";
+    make_trailer_nv(lines, out);
+    lines.assign(lines.size(), '#');
+  }
+  EXPECT_EQ(pairs(out), (P{{"grpc-status", "0"}, {"grpc-message", "all good"}}));
+  for (const nghttp2_nv& nv : out.nv) {
+    EXPECT_TRUE(nv.flags & NGHTTP2_NV_FLAG_NO_COPY_VALUE);
+  }
+}
+
 }  // namespace
 }  // namespace centinela::h2

@@ -251,5 +251,53 @@ TEST(BodyDecoder, EverySplitGivesTheSameBodyAndVerdict) {
   }
 }
 
+// The trailers a decoder keeps when `input` is fed in pieces of `piece` bytes.
+std::string kept_trailers(std::string_view input, std::size_t piece = 1 << 20,
+                          BodyLimits limits = {}) {
+  BodyDecoder decoder = chunked(limits);
+  std::string kept = "left over";
+  decoder.keep_trailers(kept);
+  EXPECT_TRUE(kept.empty()) << "cleared when asked";
+  std::vector<char> out(64);
+  while (!input.empty() && decoder.status() == BodyDecoder::Status::need_more) {
+    const auto step = decoder.decode(input.substr(0, piece), out);
+    input.remove_prefix(step.consumed);
+  }
+  EXPECT_EQ(decoder.status(), BodyDecoder::Status::done) << describe(decoder.error());
+  return kept;
+}
+
+TEST(BodyDecoderTrailers, RelayableFieldsAreKeptTrimmedOthersDropped) {
+  const std::string input =
+      "3\r\nabc\r\n0\r\nGrpc-Status:0\r\nContent-Length: 3\r\nX-Digest: \t sha=1 2 \t\r\n"
+      "set-cookie: a=b\r\nX-Empty:\r\nX-Blank:   \r\nHOST: evil\r\nX-Colon: a:b\r\n\r\n";
+  const std::string expected =
+      "Grpc-Status: 0\r\nX-Digest: sha=1 2\r\nX-Empty:\r\nX-Blank:\r\nX-Colon: a:b\r\n";
+  EXPECT_EQ(kept_trailers(input), expected);
+  // Byte by byte, the same.
+  EXPECT_EQ(kept_trailers(input, 1), expected);
+}
+
+TEST(BodyDecoderTrailers, NothingIsKeptWithoutTrailersOrWithoutAsking) {
+  EXPECT_EQ(kept_trailers("3\r\nabc\r\n0\r\n\r\n"), "");
+  EXPECT_EQ(kept_trailers("0\r\nContent-Type: a\r\nTrailer: x\r\n\r\n"), "");
+  // Without keep_trailers the decoder only validates them.
+  expect_body("3\r\nabc\r\n0\r\nX-A: 1\r\n\r\n", "abc");
+}
+
+TEST(BodyDecoderTrailers, KeptTrailersStayWithinTheBound) {
+  BodyLimits limits;
+  limits.max_trailers = 64;
+  BodyDecoder decoder = chunked(limits);
+  std::string kept;
+  decoder.keep_trailers(kept);
+  std::vector<char> out(64);
+  std::string input = "0\r\n";
+  for (int i = 0; i < 100; ++i) input += "X-A: 1\r\n";
+  decoder.decode(input, out);
+  EXPECT_EQ(decoder.error(), BodyError::trailers_too_large);
+  EXPECT_LE(kept.size(), 64u + 64u / 8u);
+}
+
 }  // namespace
 }  // namespace centinela::http

@@ -228,6 +228,51 @@ TEST_F(Http1DownstreamTest, AbortedResponseHasNoFinalChunkAndCloses) {
   EXPECT_TRUE(down.head_sent());
 }
 
+TEST_F(Http1DownstreamTest, TrailersFollowTheLastChunk) {
+  Http1Downstream& down = make(http11());
+  stage::Response r = response(200, std::nullopt);
+  run([&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await down.send_head(r));
+    EXPECT_TRUE(co_await down.send_last("abc", "Grpc-Status: 0\r\nX-Sum: 1\r\n"));
+  });
+  EXPECT_EQ(received(),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "3\r\nabc\r\n0\r\nGrpc-Status: 0\r\nX-Sum: 1\r\n\r\n");
+  EXPECT_TRUE(down.keeps_connection());
+}
+
+TEST_F(Http1DownstreamTest, TrailersHaveNoPlaceInALengthOrAClose) {
+  make(http11());
+  stage::Response known = response(200, 3);
+  run([&]() -> asio::awaitable<void> {
+    EXPECT_TRUE(co_await downstream_->send_head(known));
+    EXPECT_TRUE(co_await downstream_->send_last("abc", "X-Sum: 1\r\n"));
+  });
+  EXPECT_EQ(received(),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc");
+}
+
+TEST_F(Http1DownstreamTest, AChunkedRequestBodysTrailersAreKept) {
+  Http1Downstream& down = make(http11(), wire::BodyDecoder(wire::Framing::chunked, 0, {}));
+  std::string kept;
+  down.keep_request_trailers(kept);
+  asio::write(client_,
+              asio::buffer(std::string_view("3\r\nabc\r\n0\r\nX-Sum: 1\r\nHost: evil\r\n\r\n")));
+  run([&]() -> asio::awaitable<void> {
+    char into[16];
+    std::string body;
+    while (!down.done()) {
+      EXPECT_TRUE(down.trailers().empty()) << "not before the body ends";
+      const stage::BodyRead read = co_await down.read(into);
+      EXPECT_EQ(read.error, stage::BodyError::none);
+      if (read.error != stage::BodyError::none) break;
+      body.append(into, read.size);
+    }
+    EXPECT_EQ(body, "abc");
+  });
+  EXPECT_EQ(down.trailers(), "X-Sum: 1\r\n");
+}
+
 TEST_F(Http1DownstreamTest, TheHeadWaitsForTheFirstPiece) {
   Http1Downstream& down = make(http11());
   stage::Response r = response(200, 5);

@@ -294,6 +294,42 @@ TEST_F(RunTest, BodyPiecesAreTransformedInOrder) {
   EXPECT_EQ(down_.client.pieces, (std::vector<std::string>{"ONE ", "TWO"}));
 }
 
+TEST_F(RunTest, TrailersFollowTheTransformedLastPieceToTheClient) {
+  Chain chain = chain_of({"a", "b"});
+  probe(1).uppercase = true;
+  up_.respond = [](const testing::UpstreamView&) {
+    ScriptedResponse r{200, {}, {"one ", "two"}};
+    r.unknown_length = true;
+    r.trailers = "grpc-status: 0\r\n";
+    return r;
+  };
+  EXPECT_TRUE(testing::run_pipeline(chain, request_, down_, up_));
+  EXPECT_EQ(down_.client.pieces, (std::vector<std::string>{"ONE ", "TWO"}));
+  EXPECT_EQ(down_.client.trailers, "grpc-status: 0\r\n");
+  EXPECT_TRUE(down_.client.finished);
+}
+
+TEST_F(RunTest, ABufferedRequestBodyKeepsItsTrailers) {
+  Chain chain = chain_of({"a"});
+  probe(0).buffer_bound = 4;
+  FakeDownstream down("a body longer than the bound");
+  down.body().trailer_lines = "x-checksum: 1\r\n";
+  EXPECT_TRUE(testing::run_pipeline(chain, request_, down, up_));
+  ASSERT_EQ(up_.received.size(), 1u);
+  EXPECT_EQ(up_.received[0].body, "a body longer than the bound");
+  EXPECT_EQ(up_.received[0].trailers, "x-checksum: 1\r\n");
+
+  // Read ahead whole, too.
+  FakeRequest again{"POST", "/"};
+  FakeDownstream whole("tiny");
+  whole.body().trailer_lines = "x-checksum: 2\r\n";
+  probe(0).buffer_bound = 1024;
+  EXPECT_TRUE(testing::run_pipeline(chain, again, whole, up_));
+  ASSERT_EQ(up_.received.size(), 2u);
+  EXPECT_EQ(up_.received[1].body, "tiny");
+  EXPECT_EQ(up_.received[1].trailers, "x-checksum: 2\r\n");
+}
+
 TEST_F(RunTest, BrokenUpstreamBodyAbortsTheClientAndFinishesIncomplete) {
   Chain chain = chain_of({"a"});
   up_.respond = [](const testing::UpstreamView&) {
