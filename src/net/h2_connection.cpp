@@ -73,7 +73,7 @@ struct H2Callbacks {
 
   static int on_header(nghttp2_session* session, const nghttp2_frame* frame,
                        const std::uint8_t* name, std::size_t name_size, const std::uint8_t* value,
-                       std::size_t value_size, std::uint8_t /*flags*/, void* /*user_data*/) {
+                       std::size_t value_size, std::uint8_t /*flags*/, void* user_data) {
     H2Stream* stream = stream_of(session, frame->hd.stream_id);
     if (stream == nullptr || frame->hd.type != NGHTTP2_HEADERS) return 0;
     const std::string_view n = as_view(name, name_size);
@@ -89,8 +89,11 @@ struct H2Callbacks {
     if (centinela::http::check_http2_field(n, v) != centinela::http::Http2FieldVerdict::ok) {
       return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
     }
+    // Head and trailers together within max_header_bytes, as on HTTP/1.1.
     stream->trailer_bytes += name_size + value_size + 4;
-    if (stream->trailer_bytes > kMaxTrailerBytes) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    if (stream->head_bytes + stream->trailer_bytes > self(user_data).limits().max_header_bytes) {
+      return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+    }
     if (stream->running && centinela::http::may_relay_trailer(n)) {
       stream->trailers.append(n).append(": ").append(v).append("\r\n");
     }

@@ -30,10 +30,6 @@ namespace centinela::net {
 
 class H2Connection;
 
-// A request's trailer section beyond this is a stream error (as the
-// HTTP/1.1 trailer section is bounded by max_header_bytes).
-inline constexpr std::size_t kMaxTrailerBytes = 16 * 1024;
-
 struct H2Stream {
   H2Stream(H2Connection& connection, std::int32_t id, std::size_t max_header_list);
 
@@ -58,7 +54,8 @@ struct H2Stream {
   bool body_ended = false;          // END_STREAM came
   bool body_absent = false;         // END_STREAM came with the head
   // The request's trailer fields that may be relayed, as "name: value\r\n"
-  // lines, and the bytes of all it sent (bounded: kMaxTrailerBytes).
+  // lines, and the bytes of all it sent (with head_bytes, at most
+  // server.limits.max_header_bytes).
   std::string trailers;
   std::size_t trailer_bytes = 0;
 

@@ -150,16 +150,20 @@ TEST_F(TrailersTest, Http2RequestTrailersThatBreakTheRulesResetTheStream) {
          R"({"method": "POST", "path": "/bad/4", "body": "a", "trailers": [["x-big-1", ")" +
          big + R"("], ["x-big-2", ")" + big +
          R"("]]},)"
+         // Head and trailers together over max_header_bytes (16 KiB), each alone under it.
+         R"({"method": "POST", "path": "/bad/5", "body": "a", "headers": [["x-pad", ")" +
+         big + R"("]], "trailers": [["x-big", ")" + big +
+         R"("]]},)"
          R"({"method": "POST", "path": "/fine", "body": "a", "trailers": [["x-ok", "1"]]}])");
   ASSERT_TRUE(answer.ok()) << answer.raw;
   const auto streams = answer.streams();
-  ASSERT_EQ(streams.size(), 5u) << answer.raw;
-  for (int i = 0; i < 4; ++i) {
+  ASSERT_EQ(streams.size(), 6u) << answer.raw;
+  for (int i = 0; i < 5; ++i) {
     SCOPED_TRACE(i);
     EXPECT_TRUE(streams[i].reset) << answer.raw;
     EXPECT_EQ(origin_.request_count(fmt::format("/bad/{}", i + 1)), 0u);
   }
-  EXPECT_EQ(streams[4].response.status, 200) << "the connection goes on: " << answer.raw;
+  EXPECT_EQ(streams[5].response.status, 200) << "the connection goes on: " << answer.raw;
   const auto fine = origin_.last_request("/fine");
   ASSERT_TRUE(fine);
   EXPECT_EQ(fine->trailers, "x-ok: 1\r\n");
