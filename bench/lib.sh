@@ -72,3 +72,19 @@ stop_run() {
   if [ "${KEEP_RUNDIR:-0}" = 1 ]; then say "kept $RUNDIR"; else rm -rf "$RUNDIR"; fi
   exit "$status"
 }
+
+# The Release build the runs measure, in build-release/ (unless CENTINELA_BIN names a
+# binary): sets CENTINELA_BIN, or want_centinela=0 when it does not build.
+build_centinela() {
+  [ "$want_centinela" = 1 ] && [ -z "${CENTINELA_BIN:-}" ] || return 0
+  say "building centinela (Release) in build-release/"
+  if { [ -f build-release/build.ninja ] ||
+       cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
+         -DCENTINELA_BUILD_TESTS=OFF >/dev/null; } &&
+     cmake --build build-release --target centinela; then
+    CENTINELA_BIN=$ROOT/build-release/centinela
+  else
+    say "WARNING: centinela did not build; measuring the others only"
+    want_centinela=0
+  fi
+}

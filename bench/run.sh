@@ -101,18 +101,7 @@ NGINX=$(command -v nginx)
 want_centinela=0
 for name in $SYSTEMS; do is_centinela "$name" && want_centinela=1; done
 [ "$CACHE_OBJECTS" -gt 0 ] || [ "$L2_LATENCY" = 1 ] && want_centinela=1
-if [ "$want_centinela" = 1 ] && [ -z "${CENTINELA_BIN:-}" ]; then
-  say "building centinela (Release) in build-release/"
-  if { [ -f build-release/build.ninja ] ||
-       cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
-         -DCENTINELA_BUILD_TESTS=OFF >/dev/null; } &&
-     cmake --build build-release --target centinela; then
-    CENTINELA_BIN=$ROOT/build-release/centinela
-  else
-    say "WARNING: centinela did not build; measuring the peers only"
-    want_centinela=0
-  fi
-fi
+build_centinela
 if [ "$want_centinela" = 0 ]; then
   SYSTEMS=$(echo "$SYSTEMS" | tr ' ' '\n' | grep -v '^centinela' | xargs)
   CACHE_OBJECTS=0 L2_LATENCY=0

@@ -110,26 +110,32 @@ def shown(value):
     return "–" if value is None else f"{value:.3f}"
 
 
-def table(runs):
-    print("| system | size | req/s | p50 ms | p99 ms | µs CPU / req (core 0) | runs |")
-    print("|---|---|---|---|---|---|---|")
+def measured(runs):
+    """(system, size, rows, note) for each system and size that has runs; the note
+    counts them and flags errors."""
     for system in runs.systems:
         for size in runs.sizes:
             rows = runs.rows.get((system, size), [])
             if not rows:
                 continue
             bad = sum(int(r["bad"]) for r in rows if r["bad"].isdigit())
-            note = f"{len(rows)}" + (f" ⚠ {bad} errors/non-2xx" if bad else "")
-            cpu = spread([number(r["cpu_us_per_req"]) for r in rows], "{:.1f}")
-            if system == "origin":
-                cpu = "– (on core 1)"
-            print(
-                f"| {LABELS.get(system, system)} | /{size} "
-                f"| {spread([number(r['rps']) for r in rows], '{:,.0f}')} "
-                f"| {spread([number(r['p50_ms']) for r in rows], '{:.2f}')} "
-                f"| {spread([number(r['p99_ms']) for r in rows], '{:.2f}')} "
-                f"| {cpu} | {note} |"
-            )
+            yield system, size, rows, f"{len(rows)}" + (f" ⚠ {bad} errors/non-2xx" if bad else "")
+
+
+def table(runs):
+    print("| system | size | req/s | p50 ms | p99 ms | µs CPU / req (core 0) | runs |")
+    print("|---|---|---|---|---|---|---|")
+    for system, size, rows, note in measured(runs):
+        cpu = spread([number(r["cpu_us_per_req"]) for r in rows], "{:.1f}")
+        if system == "origin":
+            cpu = "– (on core 1)"
+        print(
+            f"| {LABELS.get(system, system)} | /{size} "
+            f"| {spread([number(r['rps']) for r in rows], '{:,.0f}')} "
+            f"| {spread([number(r['p50_ms']) for r in rows], '{:.2f}')} "
+            f"| {spread([number(r['p99_ms']) for r in rows], '{:.2f}')} "
+            f"| {cpu} | {note} |"
+        )
     if runs.loads:
         print(
             f"\nLoad average (1 min) as each measurement ended: median {statistics.median(runs.loads):.2f}, "

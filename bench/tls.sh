@@ -69,18 +69,7 @@ NGINX=$(command -v nginx)
 # --- centinela: the Release build run.sh makes, unless CENTINELA_BIN names one ------------
 want_centinela=0
 for name in $SYSTEMS; do is_centinela "$name" && want_centinela=1; done
-if [ "$want_centinela" = 1 ] && [ -z "${CENTINELA_BIN:-}" ]; then
-  say "building centinela (Release) in build-release/"
-  if { [ -f build-release/build.ninja ] ||
-       cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
-         -DCENTINELA_BUILD_TESTS=OFF >/dev/null; } &&
-     cmake --build build-release --target centinela; then
-    CENTINELA_BIN=$ROOT/build-release/centinela
-  else
-    say "WARNING: centinela did not build; measuring nginx only"
-    want_centinela=0
-  fi
-fi
+build_centinela
 declare -A FAILED  # system → why it is not measured
 if [ "$want_centinela" = 0 ]; then
   for name in $SYSTEMS; do is_centinela "$name" && FAILED[$name]="centinela not built"; done

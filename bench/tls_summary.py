@@ -10,7 +10,7 @@ HTTPS (pass-through and hits), ≤ 0.8× nginx's over h2, handshakes per second 
 import csv
 import sys
 
-from summarize import Runs, number, spread
+from summarize import Runs, measured, number, spread
 
 LABELS = {
     "nginx-https": "nginx, HTTPS pass-through",
@@ -49,21 +49,14 @@ def table(runs, failed):
     print("| system | size | req/s (handshakes/s) | p50 ms | p99 ms | mean ms "
           "| µs CPU / req, core 0 | µs CPU / req, own | handshakes / req | runs |")
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for system in runs.systems:
-        for size in runs.sizes:
-            rows = runs.rows.get((system, size), [])
-            if not rows:
-                continue
-            bad = sum(int(r["bad"]) for r in rows if r["bad"].isdigit())
-            note = f"{len(rows)}" + (f" ⚠ {bad} errors/non-2xx" if bad else "")
+    for system, size, rows, note in measured(runs):
+        def col(name, fmt):
+            return spread([number(r.get(name)) for r in rows], fmt)
 
-            def col(name, fmt):
-                return spread([number(r.get(name)) for r in rows], fmt)
-
-            print(f"| {LABELS.get(system, system)} | /{size} | {col('rps', '{:,.0f}')} "
-                  f"| {col('p50_ms', '{:.2f}')} | {col('p99_ms', '{:.2f}')} | {col('mean_ms', '{:.2f}')} "
-                  f"| {col('cpu_us_per_req', '{:.1f}')} | {col('sut_cpu_us_per_req', '{:.1f}')} "
-                  f"| {col('handshakes_per_req', '{:.3f}')} | {note} |")
+        print(f"| {LABELS.get(system, system)} | /{size} | {col('rps', '{:,.0f}')} "
+              f"| {col('p50_ms', '{:.2f}')} | {col('p99_ms', '{:.2f}')} | {col('mean_ms', '{:.2f}')} "
+              f"| {col('cpu_us_per_req', '{:.1f}')} | {col('sut_cpu_us_per_req', '{:.1f}')} "
+              f"| {col('handshakes_per_req', '{:.3f}')} | {note} |")
     for system, reason in failed.items():
         print(f"| {LABELS.get(system, system)} | – | **failed**: {reason} | | | | | | | 0 |")
 
