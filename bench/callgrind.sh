@@ -21,6 +21,8 @@
 #     its instructions, for comparison (its allocations are its malloc calls: pools, mostly)
 #   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
 #   SIZE=small|large (the 100 B or 16 KiB body; default small)
+#   PORT_BASE=18800: the origins listen on it and +1, the proxy on +30, its admin on +31
+#     (another number lets two runs share the machine)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BIN=${CENTINELA_BIN:-build/centinela}
@@ -38,8 +40,10 @@ python3 -c 'import json; print(json.dumps({"items": ["x" * 20] * 3})[:100].ljust
   >"$RUNDIR/www/small"
 python3 -c 'print("y" * 16383)' >"$RUNDIR/www/large"
 SIZE=${SIZE:-small}
+B=${PORT_BASE:-18800}
+ORIGIN=$B ORIGIN_CACHED=$((B + 1)) PROXY=$((B + 30)) PROXY_ADMIN=$((B + 31))
 sed -e "s#WWWDIR#$RUNDIR/www#g" -e "s#RUNDIR#$RUNDIR#g" \
-  -e 's/18700/18800/; s/18701/18801/' bench/configs/origin.conf >"$RUNDIR/origin.conf"
+  -e "s/18700/$ORIGIN/; s/18701/$ORIGIN_CACHED/" bench/configs/origin.conf >"$RUNDIR/origin.conf"
 "$NGINX" -p "$RUNDIR" -e "$RUNDIR/origin.err" -c "$RUNDIR/origin.conf" &
 sleep 0.5
 
@@ -47,8 +51,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
   -subj /CN=bench -keyout "$RUNDIR/tls.key" -out "$RUNDIR/tls.pem" 2>/dev/null
 
 config() {  # $1 = case
-  local upstream=18800 extra="" live=true listen='"127.0.0.1:18830"' log="{access: {path: $RUNDIR/access.json}}"
-  local tls="{address: \"127.0.0.1:18830\", tls: {cert: $RUNDIR/tls.pem, key: $RUNDIR/tls.key}}"
+  local upstream=$ORIGIN extra="" live=true listen="\"127.0.0.1:$PROXY\"" log="{access: {path: $RUNDIR/access.json}}"
+  local tls="{address: \"127.0.0.1:$PROXY\", tls: {cert: $RUNDIR/tls.pem, key: $RUNDIR/tls.key}}"
   case $1 in
     pass) ;;
     pass-nolive) live=false ;;
@@ -56,15 +60,15 @@ config() {  # $1 = case
     pass-tls) listen=$tls ;;
     pass-tls-nolog) listen=$tls log="{access: off}" ;;
     pass-h2) listen="${tls%\}}, http2: true}" log="{access: off}" ;;
-    small-hit) upstream=18801; extra="    cache: {}" ;;
-    gzip-hit) upstream=18801; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
-    hit-tls-nolog) listen=$tls log="{access: off}" upstream=18801 extra="    cache: {}" ;;
-    hit-h2) listen="${tls%\}}, http2: true}" log="{access: off}" upstream=18801 extra="    cache: {}" ;;
+    small-hit) upstream=$ORIGIN_CACHED; extra="    cache: {}" ;;
+    gzip-hit) upstream=$ORIGIN_CACHED; extra=$'    cache: {}\n    compression: {min_size: 64}' ;;
+    hit-tls-nolog) listen=$tls log="{access: off}" upstream=$ORIGIN_CACHED extra="    cache: {}" ;;
+    hit-h2) listen="${tls%\}}, http2: true}" log="{access: off}" upstream=$ORIGIN_CACHED extra="    cache: {}" ;;
     *) echo "unknown case $1" >&2; exit 1 ;;
   esac
   cat <<YAML
 server: {listen: [$listen], workers: 1}
-admin: {listen: "127.0.0.1:18831", live_stats: $live}
+admin: {listen: "127.0.0.1:$PROXY_ADMIN", live_stats: $live}
 log: $log
 cache: {memory: 64MiB}
 upstreams:
@@ -134,11 +138,11 @@ PY
 
 # The nginx peer: one process (no master), the proxying of bench/configs/nginx-tls.conf.
 nginx_config() {  # $1 = case
-  local listen="127.0.0.1:18830" upstream=18800 cache=""
-  [[ $1 == *-tls ]] && listen="127.0.0.1:18830 ssl"
-  [[ $1 == *-h2 ]] && listen="127.0.0.1:18830 ssl http2"
+  local listen="127.0.0.1:$PROXY" upstream=$ORIGIN cache=""
+  [[ $1 == *-tls ]] && listen="127.0.0.1:$PROXY ssl"
+  [[ $1 == *-h2 ]] && listen="127.0.0.1:$PROXY ssl http2"
   if [[ $1 == nginx-hit* ]]; then  # proxy_cache in memory-backed files, as in bench/configs
-    upstream=18801
+    upstream=$ORIGIN_CACHED
     cache="proxy_cache_path $RUNDIR/tmp/cache keys_zone=hits:10m; proxy_cache hits;"
   fi
   cat <<NGINX
@@ -153,7 +157,7 @@ http {
   upstream origin { server 127.0.0.1:$upstream; keepalive 64; }
   $cache
   server {
-    listen $listen; listen 127.0.0.1:18831;
+    listen $listen; listen 127.0.0.1:$PROXY_ADMIN;
     ssl_certificate $RUNDIR/tls.pem; ssl_certificate_key $RUNDIR/tls.key;
     ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache off;
     location /health { return 200; }
@@ -180,12 +184,12 @@ measure() {  # $1 case, $2 requests → "instructions allocations"
       >"$RUNDIR/$1.$2.log" 2>&1 &
   fi
   local pid=$!
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:18831/health" && break; sleep 0.2; done
+  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PROXY_ADMIN/health" && break; sleep 0.2; done
   if [[ $1 == *-h2 ]]; then  # +1 request, as drive sends
-    h2load -n "$(($2 + 1))" -c1 -m10 "https://127.0.0.1:18830/$SIZE" >"$RUNDIR/$1.$2.h2load" 2>&1
+    h2load -n "$(($2 + 1))" -c1 -m10 "https://127.0.0.1:$PROXY/$SIZE" >"$RUNDIR/$1.$2.h2load" 2>&1
     grep -q '^Application protocol: h2$' "$RUNDIR/$1.$2.h2load" || { echo "$1: no h2" >&2; exit 1; }
   else
-    drive 18830 "$2" "/$SIZE" "$gz" "$tls"
+    drive $PROXY "$2" "/$SIZE" "$gz" "$tls"
   fi
   kill -TERM "$pid"
   # nginx under valgrind with an h2 connection has been seen to miss the TERM; INT is its
