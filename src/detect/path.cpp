@@ -151,7 +151,14 @@ constexpr std::string_view kSystemDirectories[] = {
     "proc/",
     "var/log/",
     "var/www/",
+    "var/adm/",
+    "var/run/",
+    "var/spool/",
+    "var/lock/",
+    "var/mail/",
+    "var/apache/",
     "usr/local/apache",
+    "usr/local/cpanel/",
     "windows/",
     "winnt/",
     "system32/",
@@ -164,21 +171,44 @@ constexpr std::string_view kSystemDirectories[] = {
     ".netrc",
 };
 
+// On a drive only (C:\xampp\…): the Windows web stacks' own trees and the
+// installer's answer files, names a Unix URL path may hold (/php/…).
+constexpr std::string_view kDriveDirectories[] = {
+    "xampp/",
+    "apache/",
+    "apache2/",
+    "php/",
+    "php4/",
+    "php5/",
+    "mysql/",
+    "sysprep",
+    "unattend",
+    "$recycle.bin/",
+    "documents and settings/",
+    "users/administrator/",
+};
+
 std::optional<std::string_view> system_directory(std::string_view value) {
   std::size_t at = 0;
   if (value.size() >= 3 && value[1] == ':' && lower(value[0]) >= 'a' && lower(value[0]) <= 'z') {
     at = 2;  // C:\windows
   }
   if (at >= value.size() || !is_separator(value[at])) return std::nullopt;
+  const bool drive = at == 2;
   ++at;
-  for (std::string_view directory : kSystemDirectories) {
-    if (value.size() - at < directory.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < directory.size() && same; ++i) {
+  auto under = [&](std::string_view directory) {
+    if (value.size() - at < directory.size()) return false;
+    for (std::size_t i = 0; i < directory.size(); ++i) {
       const char c = value[at + i];
-      same = directory[i] == '/' ? is_separator(c) : lower(c) == directory[i];
+      if (directory[i] == '/' ? !is_separator(c) : lower(c) != directory[i]) return false;
     }
-    if (same) return directory;
+    return true;
+  };
+  for (std::string_view directory : kSystemDirectories) {
+    if (under(directory)) return directory;
+  }
+  for (std::string_view directory : kDriveDirectories) {
+    if (drive && under(directory)) return directory;
   }
   return std::nullopt;
 }

@@ -100,6 +100,23 @@ TEST(SqlDetectTest, LetsTheFragmentsNeighboursThrough) {
   }
 }
 
+// A login name closed by its quote and cut off by MySQL's '#', and a
+// number cut off by a bare comment: the endings of an injection into a
+// string or a numeric parameter. Titles end with "'#", ids and tokens
+// fold to a number and a comment, notes have words in theirs.
+TEST(SqlDetectTest, FindsCutOffEndings) {
+  for (const char* attack : {"admin' #", "'#", "\" #", "admin\"#", "1--", "1 /*", "1*1--",
+                             "1 * 1  /*", "( ( 1 ) )  --", "-1 -- -"}) {
+    EXPECT_TRUE(detect_sql(attack)) << attack;
+  }
+  for (const char* neighbour :
+       {"BAMBOO CHARCOAL SOAP 1 '#", "it's#", "Zoë!it's#", "O'Brien #1", "1611-IioXXIG1ti8rspL2v--",
+        "1-- foo sp_password", "10 -- 20 items", "5 /* approx */", "--", "# 1", "1 - 2",
+        "2024-03-01", "#hashtag", "we're #1"}) {
+    EXPECT_FALSE(detect_sql(neighbour)) << neighbour << ": " << detect_sql(neighbour)->fingerprint;
+  }
+}
+
 TEST(SqlDetectTest, HostileInputIsReadInBoundedWork) {
   std::string big(1 << 20, '\'');
   EXPECT_NO_FATAL_FAILURE(detect_sql(big));
