@@ -213,6 +213,30 @@ std::optional<std::string_view> system_directory(std::string_view value) {
   return std::nullopt;
 }
 
+// A whole value that makes the server read a file by URL: a file: URL
+// (file://host/x, file:///etc/x), or a UNC path to a share on an IP
+// address (\\10.0.0.1\share\x.php), which Windows fetches over SMB. A
+// share named by host (\\fileserver\…) is an intranet's ordinary path.
+std::optional<std::string_view> remote_file(std::string_view value) {
+  if (value.size() > 7 && lower(value[0]) == 'f' && lower(value[1]) == 'i' &&
+      lower(value[2]) == 'l' && lower(value[3]) == 'e' && value[4] == ':' && value[5] == '/' &&
+      value[6] == '/') {
+    return "url:file";
+  }
+  if (value.size() < 4 || value[0] != '\\' || value[1] != '\\') return std::nullopt;
+  std::size_t at = 2;
+  int parts = 0;
+  while (parts < 4) {
+    const std::size_t start = at;
+    while (at < value.size() && at - start < 3 && value[at] >= '0' && value[at] <= '9') ++at;
+    if (at == start) return std::nullopt;
+    ++parts;
+    if (parts < 4 && (at >= value.size() || value[at++] != '.')) return std::nullopt;
+  }
+  return at < value.size() && value[at] == '\\' ? std::optional<std::string_view>("unc:ip")
+                                                : std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Detection> detect_path(std::string_view value) {
@@ -240,6 +264,9 @@ std::optional<Detection> detect_path(std::string_view value) {
   }
   if (auto directory = system_directory(value)) {
     return Detection{Kind::path, *directory, 0, static_cast<std::uint32_t>(value.size())};
+  }
+  if (auto remote = remote_file(value)) {
+    return Detection{Kind::path, *remote, 0, static_cast<std::uint32_t>(value.size())};
   }
   return std::nullopt;
 }

@@ -67,6 +67,19 @@ TEST(PathDetectTest, SystemDirectoriesAndPadding) {
   }
 }
 
+// A value that makes the server fetch a file by URL or from a share on an
+// address; links, shares named by host and prose pass.
+TEST(PathDetectTest, RemoteFiles) {
+  EXPECT_EQ(finding("file://foo.bar"), "url:file");
+  EXPECT_EQ(finding("FILE:///c:/boot.txt"), "url:file");
+  EXPECT_EQ(finding("\\\\10.0.0.1\\share\\shell.php"), "unc:ip");
+  for (const char* benign :
+       {"\\\\fileserver\\share\\report.xlsx", "\\\\10.0.0.1", "\\\\1.2.3\\x",
+        "https://example.com/file://x", "file: see attached", "profile://x", "file:"}) {
+    EXPECT_EQ(finding(benign), "") << benign;
+  }
+}
+
 TEST(PathDetectTest, LetsOrdinaryPathsThrough) {
   for (const char* benign :
        {"../README.md", "/api/v1/users/42", "https://example.com/a/b/../c", "./src/main.cpp",
