@@ -42,9 +42,8 @@ std::optional<Detection> detect_sql(std::string_view value);
 // handlers, javascript:/vbscript:/mhtml:/data:text/html URLs after entity
 // decoding, srcdoc, CSS expressions and behaviours, IE's data binding, a
 // link to an IPv4 address spelt as one integer or in hex or octal) and
-// breaking out of a JavaScript
-// string (`";alert(1)//`). Plain markup such as <b> or <a href="https://…">
-// passes.
+// breaking out of a JavaScript string (`";alert(1)//`). Plain markup such
+// as <b> or <a href="https://…"> passes.
 std::optional<Detection> detect_xss(std::string_view value);
 
 // Shell command injection: a command separator or substitution (`;` `|`
