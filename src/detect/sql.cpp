@@ -83,6 +83,8 @@ class Folder {
   bool has_trailing_comment_ = false;
 };
 
+constexpr std::string_view kEndings[] = {"s#", "1c"};
+
 // A login name closed by the quote and the rest of the query cut off by a
 // MySQL '#' (`admin' #`, `'#`): the learned set leaves "s#" out because a
 // product title ends that way (`SOAP 1 '#`), but a title has words before
@@ -166,6 +168,8 @@ bool number_cut_by_comment(std::string_view value) {
 
 }  // namespace
 
+std::span<const std::string_view> sql_ending_fingerprints() { return kEndings; }
+
 std::optional<std::string_view> known_sql_fingerprint(std::string_view fingerprint) {
   const auto set = sql_fingerprint_set();
   const auto it = std::lower_bound(set.begin(), set.end(), fingerprint);
@@ -187,7 +191,7 @@ SqlFingerprint sql_fingerprint(std::string_view value, SqlContext context) {
 std::optional<Detection> detect_sql(std::string_view value) {
   if (value.size() > UINT32_MAX || !kSqlGate.any_in(value)) return std::nullopt;
   if (number_cut_by_comment(value)) {
-    return Detection{Kind::sql, "1c", 0, static_cast<std::uint32_t>(value.size())};
+    return Detection{Kind::sql, kEndings[1], 0, static_cast<std::uint32_t>(value.size())};
   }
   if (function_left_open(value)) {
     return Detection{Kind::sql, "f(", 0, static_cast<std::uint32_t>(value.size())};
@@ -204,7 +208,7 @@ std::optional<Detection> detect_sql(std::string_view value) {
     }
     const char quote = context == SqlContext::single_quote ? '\'' : '"';
     if (context != SqlContext::as_is && closes_single_word(value, fingerprint, quote)) {
-      return Detection{Kind::sql, "s#", fingerprint.begin, fingerprint.end};
+      return Detection{Kind::sql, kEndings[0], fingerprint.begin, fingerprint.end};
     }
   }
   return std::nullopt;
