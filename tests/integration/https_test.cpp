@@ -290,7 +290,10 @@ TEST_F(HttpsTest, ParkedConnectionWakesAndServes) {
 }
 
 // An idle TLS connection gives OpenSSL's record buffers back: hundreds of
-// parked connections cost far less than their 2 x 16 KiB buffers would.
+// parked connections cost far less than their 2 x 16 KiB buffers would. What
+// is left (the SSL state and its ciphers, the socket, the parked wait) is
+// ~16 KiB under glibc's malloc and ~17.4 KiB under mimalloc's size classes
+// (2026-12-07); a connection that kept even one buffer would pass 32 KiB.
 TEST_F(HttpsTest, IdleConnectionsKeepLittleMemory) {
   ASSERT_TRUE(start_https());
   ASSERT_TRUE(ok(client("\"sni\": \"localhost\", \"requests\": [{\"path\": \"/\"}]")));
@@ -309,7 +312,8 @@ TEST_F(HttpsTest, IdleConnectionsKeepLittleMemory) {
       [&] { return metric("centinela_connections_active").value_or(0) >= kConnections; }, 5s));
   const std::uint64_t after = gateway_->rss_bytes();
   const std::uint64_t per_connection = (after > before ? after - before : 0) / kConnections;
-  EXPECT_LT(per_connection, 16u * 1024) << "RSS grew by " << after - before;
+  RecordProperty("rss_per_connection", std::to_string(per_connection));
+  EXPECT_LT(per_connection, 20u * 1024) << "RSS grew by " << after - before;
 }
 
 TEST_F(HttpsTest, AccessLogRecordsVersionCipherAndSni) {
