@@ -110,7 +110,8 @@ struct Evaluation::Buffers {
   // joined values, which a body adds to).
   std::uint64_t request = 0, phase = 0;
 
-  StampedTable<std::string_view> transforms;
+  StampedTable<std::string_view> transforms;  // by (value, pipeline node)
+  StampedTable<std::string_view> applied;     // by (input, decode::Transform)
   StampedTable<ByteMask> masks;
   // The byte mask of bytes that stay put for the request (a view value, a
   // kept transformation), computed once; valid until the next call.
@@ -164,6 +165,7 @@ struct Evaluation::Buffers {
   // phase for all the pipelines that join it.
   struct JoinedVar {
     Var var = Var::args;
+    std::string selector;  // Program::joined's: "" or a header's name
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;

@@ -152,16 +152,32 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
         continue;
       }
     }
-    std::string& out = b.next_string();
-    if (decode::apply(t, current, out)) {
-      current = b.commit_string();
-      unchanged = false;
-    }
+    const std::string_view out = apply_step(t, current, v.stable);
+    if (out.data() != current.data()) unchanged = false;
+    current = out;
     if (v.stable && i > 0) {
       b.transforms.insert({base.data(), base.size(), chain[i]}, b.request) = current;
     }
   }
   return current;
+}
+
+// One step over one input, once per request: nodes reach the same input by
+// different paths (urlDecodeUni, htmlEntityDecode... leave a plain value as
+// it is, so lowercase sees the same bytes after each of them). `stable`: the
+// input stays put for the request (a view value or a kept output), so its
+// address and length name its bytes.
+std::string_view Evaluation::apply_step(decode::Transform t, std::string_view in, bool stable) {
+  Buffers& b = *buffers_;
+  const StampedTable<std::string_view>::Key key{in.data(), in.size(),
+                                                static_cast<std::uint32_t>(t)};
+  if (stable) {
+    if (const std::string_view* hit = b.applied.find(key, b.request)) return *hit;
+  }
+  std::string& out = b.next_string();
+  const std::string_view result = decode::apply(t, in, out) ? b.commit_string() : in;
+  if (stable) b.applied.insert(key, b.request) = result;
+  return result;
 }
 
 bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool cacheable) {

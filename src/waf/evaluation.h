@@ -111,6 +111,7 @@ class Evaluation {
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);
   std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node);
+  std::string_view apply_step(decode::Transform t, std::string_view in, bool stable);
   // False when no step of pipeline `node` can change `base` (v's bytes).
   bool may_change(const Value& v, std::string_view base, std::uint32_t node);
   void plan_chains();
