@@ -93,15 +93,10 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
-  const ByteMask& triggers = b.chain_triggers[pipeline];
-  const bool every = b.chain_every[pipeline] != 0;
   for (const Target& target : program_.joined[pipeline]) {
     const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      const Value& v = joined.values[i];
-      // As transformed() decides it, with the mask already at hand.
-      const bool same = !every && !joined.masks[i].intersects(triggers);
-      out.append(same ? v.value.substr(0, limits_.value_bytes) : transformed(v, pipeline));
+      out.append(transformed(joined.values[i], pipeline, joined.masks[i]));
       out.push_back('\n');
     }
   }

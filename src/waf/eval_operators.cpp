@@ -81,15 +81,27 @@ bool Evaluation::may_detect(OpKind kind, std::string_view value) {
 // most pipelines unchanged), results are kept per (value, node).
 std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   const std::string_view base = v.value.substr(0, limits_.value_bytes);
-  if (node == 0 || !may_change(v, base, node)) return base;
+  if (node == 0) return base;
+  if (v.stable) return transformed(v, node, buffers_->mask(base));
+  return transformed(v, node, mask_of(base));
+}
+
+// `mask`: the byte set of v's (bounded) bytes, when the caller holds it.
+std::string_view Evaluation::transformed(const Value& v, std::uint32_t node, const ByteMask& mask) {
+  const std::string_view base = v.value.substr(0, limits_.value_bytes);
   Buffers& b = *buffers_;
+  if (node == 0) return base;
+  if (node < b.chain_triggers.size() && !b.chain_every[node] &&
+      !mask.intersects(b.chain_triggers[node])) {
+    return base;
+  }
   if (v.stable) {
     if (const std::string_view* hit =
             b.transforms.find({base.data(), base.size(), node}, b.request)) {
       return *hit;
     }
   }
-  const std::string_view out = transform_steps(v, base, node);
+  const std::string_view out = transform_steps(v, base, node, mask);
   if (v.stable) b.transforms.insert({base.data(), base.size(), node}, b.request) = out;
   return out;
 }
@@ -119,22 +131,15 @@ void Evaluation::plan_chains() {
   b.chain_generation = generation;
 }
 
-bool Evaluation::may_change(const Value& v, std::string_view base, std::uint32_t node) {
-  Buffers& b = *buffers_;
-  if (node >= b.chain_triggers.size()) return true;
-  if (b.chain_every[node]) return true;
-  const ByteMask& mask = v.stable ? b.mask(base) : mask_of(base);
-  return mask.intersects(b.chain_triggers[node]);
-}
-
+// The steps from the root: the intermediate outputs are not kept per node
+// but per (input, step) by apply_step, which pipelines sharing a prefix, or
+// reaching the same bytes through steps that changed nothing, share.
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
-                                             std::uint32_t node) {
-  Buffers& b = *buffers_;
+                                             std::uint32_t node, const ByteMask& mask) {
   const auto& nodes = program_.set->pipelines;
   std::uint32_t chain[32];
   std::size_t n = 0;
   for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
-  const ByteMask mask = v.stable ? b.mask(base) : mask_of(base);
   const StepMasks& steps = step_masks();
   std::string_view current = base;
   bool unchanged = true;  // `mask` describes `current`
@@ -144,20 +149,9 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
         !mask.intersects(steps.triggers[static_cast<std::size_t>(t)])) {
       continue;
     }
-    if (v.stable && i > 0) {
-      const StampedTable<std::string_view>::Key key{base.data(), base.size(), chain[i]};
-      if (const std::string_view* hit = b.transforms.find(key, b.request)) {
-        current = *hit;
-        unchanged = false;
-        continue;
-      }
-    }
     const std::string_view out = apply_step(t, current, v.stable);
     if (out.data() != current.data()) unchanged = false;
     current = out;
-    if (v.stable && i > 0) {
-      b.transforms.insert({base.data(), base.size(), chain[i]}, b.request) = current;
-    }
   }
   return current;
 }
