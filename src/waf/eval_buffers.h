@@ -110,8 +110,10 @@ struct Evaluation::Buffers {
   // joined values, which a body adds to).
   std::uint64_t request = 0, phase = 0;
 
-  StampedTable<std::string_view> transforms;  // by (value, pipeline node)
-  StampedTable<std::string_view> applied;     // by (input, decode::Transform)
+  // Transformation outputs by (input, decode::Transform): a pipeline's
+  // output is its steps' entries, shared by every pipeline that reaches
+  // the same input (Evaluation::apply_step).
+  StampedTable<std::string_view> applied;
   StampedTable<ByteMask> masks;
   // The byte mask of bytes that stay put for the request (a view value, a
   // kept transformation), computed once; valid until the next call.

@@ -76,9 +76,10 @@ bool Evaluation::may_detect(OpKind kind, std::string_view value) {
   }
 }
 
-// Each pipeline node once per value: steps whose trigger bytes the value
+// A value through pipeline node `node`: steps whose trigger bytes the value
 // lacks are skipped without a call (most values of a benign request pass
-// most pipelines unchanged), results are kept per (value, node).
+// most pipelines unchanged); each step's output is kept per (input, step),
+// so no step runs twice on the same bytes in a request.
 std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   const std::string_view base = v.value.substr(0, limits_.value_bytes);
   if (node == 0) return base;
@@ -95,15 +96,7 @@ std::string_view Evaluation::transformed(const Value& v, std::uint32_t node, con
       !mask.intersects(b.chain_triggers[node])) {
     return base;
   }
-  if (v.stable) {
-    if (const std::string_view* hit =
-            b.transforms.find({base.data(), base.size(), node}, b.request)) {
-      return *hit;
-    }
-  }
-  const std::string_view out = transform_steps(v, base, node, mask);
-  if (v.stable) b.transforms.insert({base.data(), base.size(), node}, b.request) = out;
-  return out;
+  return transform_steps(v, base, node, mask);
 }
 
 // The union of the trigger bytes along each pipeline, so a value holding
