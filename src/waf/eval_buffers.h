@@ -110,7 +110,10 @@ struct Evaluation::Buffers {
   // joined values, which a body adds to).
   std::uint64_t request = 0, phase = 0;
 
-  StampedTable<std::string_view> transforms;
+  // Transformation outputs by (input, decode::Transform): a pipeline's
+  // output is its steps' entries, shared by every pipeline that reaches
+  // the same input (Evaluation::apply_step).
+  StampedTable<std::string_view> applied;
   StampedTable<ByteMask> masks;
   // The byte mask of bytes that stay put for the request (a view value, a
   // kept transformation), computed once; valid until the next call.
@@ -164,6 +167,7 @@ struct Evaluation::Buffers {
   // phase for all the pipelines that join it.
   struct JoinedVar {
     Var var = Var::args;
+    std::string selector;  // Program::joined's: "" or a header's name
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;

@@ -65,8 +65,13 @@ void Evaluation::new_phase() {
 std::size_t Evaluation::joined_var(const Target& target) {
   Buffers& b = *buffers_;
   std::size_t index = 0;
-  while (index < b.joined_vars.size() && b.joined_vars[index].var != target.var) ++index;
-  if (index == b.joined_vars.size()) b.joined_vars.push_back(Buffers::JoinedVar{target.var});
+  while (index < b.joined_vars.size() && (b.joined_vars[index].var != target.var ||
+                                          b.joined_vars[index].selector != target.selector)) {
+    ++index;
+  }
+  if (index == b.joined_vars.size()) {
+    b.joined_vars.push_back(Buffers::JoinedVar{target.var, target.selector});
+  }
   Buffers::JoinedVar& joined = b.joined_vars[index];
   if (joined.phase == b.phase) return index;
   joined.values.clear();
@@ -88,15 +93,10 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
-  const ByteMask& triggers = b.chain_triggers[pipeline];
-  const bool every = b.chain_every[pipeline] != 0;
   for (const Target& target : program_.joined[pipeline]) {
     const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      const Value& v = joined.values[i];
-      // As transformed() decides it, with the mask already at hand.
-      const bool same = !every && !joined.masks[i].intersects(triggers);
-      out.append(same ? v.value.substr(0, limits_.value_bytes) : transformed(v, pipeline));
+      out.append(transformed(joined.values[i], pipeline, joined.masks[i]));
       out.push_back('\n');
     }
   }
@@ -127,9 +127,16 @@ bool Evaluation::joined_may_match(const Link& link) {
   const RxMatcher* matcher = program_.set->rx.get();
   if (matcher == nullptr || matcher->database(link.op.rx_plan.db) == nullptr) return true;
   if (!link.multi_match) return joined_rx_hit(link, link.pipeline);
-  // multiMatch: the pattern runs on the value after every step.
+  // multiMatch: the pattern runs on the value after every step. A step that
+  // changed no value leaves the text as the later step saw it: the same
+  // database over the same bytes misses again, so it is not scanned.
+  std::string_view later;
   for (std::uint32_t node = link.pipeline;; node = program_.set->pipelines[node].parent) {
-    if (joined_rx_hit(link, node)) return true;
+    const std::string_view text = joined_text(node);
+    if (node == link.pipeline || text != later) {
+      if (joined_rx_hit(link, node)) return true;
+    }
+    later = text;
     if (node == 0) return false;
   }
 }

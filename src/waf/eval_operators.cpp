@@ -76,22 +76,27 @@ bool Evaluation::may_detect(OpKind kind, std::string_view value) {
   }
 }
 
-// Each pipeline node once per value: steps whose trigger bytes the value
+// A value through pipeline node `node`: steps whose trigger bytes the value
 // lacks are skipped without a call (most values of a benign request pass
-// most pipelines unchanged), results are kept per (value, node).
+// most pipelines unchanged); each step's output is kept per (input, step),
+// so no step runs twice on the same bytes in a request.
 std::string_view Evaluation::transformed(const Value& v, std::uint32_t node) {
   const std::string_view base = v.value.substr(0, limits_.value_bytes);
-  if (node == 0 || !may_change(v, base, node)) return base;
+  if (node == 0) return base;
+  if (v.stable) return transformed(v, node, buffers_->mask(base));
+  return transformed(v, node, mask_of(base));
+}
+
+// `mask`: the byte set of v's (bounded) bytes, when the caller holds it.
+std::string_view Evaluation::transformed(const Value& v, std::uint32_t node, const ByteMask& mask) {
+  const std::string_view base = v.value.substr(0, limits_.value_bytes);
   Buffers& b = *buffers_;
-  if (v.stable) {
-    if (const std::string_view* hit =
-            b.transforms.find({base.data(), base.size(), node}, b.request)) {
-      return *hit;
-    }
+  if (node == 0) return base;
+  if (node < b.chain_triggers.size() && !b.chain_every[node] &&
+      !mask.intersects(b.chain_triggers[node])) {
+    return base;
   }
-  const std::string_view out = transform_steps(v, base, node);
-  if (v.stable) b.transforms.insert({base.data(), base.size(), node}, b.request) = out;
-  return out;
+  return transform_steps(v, base, node, mask);
 }
 
 // The union of the trigger bytes along each pipeline, so a value holding
@@ -119,22 +124,15 @@ void Evaluation::plan_chains() {
   b.chain_generation = generation;
 }
 
-bool Evaluation::may_change(const Value& v, std::string_view base, std::uint32_t node) {
-  Buffers& b = *buffers_;
-  if (node >= b.chain_triggers.size()) return true;
-  if (b.chain_every[node]) return true;
-  const ByteMask& mask = v.stable ? b.mask(base) : mask_of(base);
-  return mask.intersects(b.chain_triggers[node]);
-}
-
+// The steps from the root: the intermediate outputs are not kept per node
+// but per (input, step) by apply_step, which pipelines sharing a prefix, or
+// reaching the same bytes through steps that changed nothing, share.
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
-                                             std::uint32_t node) {
-  Buffers& b = *buffers_;
+                                             std::uint32_t node, const ByteMask& mask) {
   const auto& nodes = program_.set->pipelines;
   std::uint32_t chain[32];
   std::size_t n = 0;
   for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
-  const ByteMask mask = v.stable ? b.mask(base) : mask_of(base);
   const StepMasks& steps = step_masks();
   std::string_view current = base;
   bool unchanged = true;  // `mask` describes `current`
@@ -144,24 +142,29 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
         !mask.intersects(steps.triggers[static_cast<std::size_t>(t)])) {
       continue;
     }
-    if (v.stable && i > 0) {
-      const StampedTable<std::string_view>::Key key{base.data(), base.size(), chain[i]};
-      if (const std::string_view* hit = b.transforms.find(key, b.request)) {
-        current = *hit;
-        unchanged = false;
-        continue;
-      }
-    }
-    std::string& out = b.next_string();
-    if (decode::apply(t, current, out)) {
-      current = b.commit_string();
-      unchanged = false;
-    }
-    if (v.stable && i > 0) {
-      b.transforms.insert({base.data(), base.size(), chain[i]}, b.request) = current;
-    }
+    const std::string_view out = apply_step(t, current, v.stable);
+    if (out.data() != current.data()) unchanged = false;
+    current = out;
   }
   return current;
+}
+
+// One step over one input, once per request: nodes reach the same input by
+// different paths (urlDecodeUni, htmlEntityDecode... leave a plain value as
+// it is, so lowercase sees the same bytes after each of them). `stable`: the
+// input stays put for the request (a view value or a kept output), so its
+// address and length name its bytes.
+std::string_view Evaluation::apply_step(decode::Transform t, std::string_view in, bool stable) {
+  Buffers& b = *buffers_;
+  const StampedTable<std::string_view>::Key key{in.data(), in.size(),
+                                                static_cast<std::uint32_t>(t)};
+  if (stable) {
+    if (const std::string_view* hit = b.applied.find(key, b.request)) return *hit;
+  }
+  std::string& out = b.next_string();
+  const std::string_view result = decode::apply(t, in, out) ? b.commit_string() : in;
+  if (stable) b.applied.insert(key, b.request) = result;
+  return result;
 }
 
 bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool cacheable) {

@@ -26,6 +26,8 @@ class Scratch;
 
 namespace centinela::waf {
 
+struct ByteMask;  // eval_buffers.h
+
 struct Finding {
   std::uint32_t rule = 0;
   std::uint8_t phase = 0;
@@ -110,9 +112,10 @@ class Evaluation {
   bool removed(std::uint32_t index) const;
   void expand(const Macro& macro, std::string& out);
   std::string_view transformed(const Value& v, std::uint32_t node);
-  std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node);
-  // False when no step of pipeline `node` can change `base` (v's bytes).
-  bool may_change(const Value& v, std::string_view base, std::uint32_t node);
+  std::string_view transformed(const Value& v, std::uint32_t node, const ByteMask& mask);
+  std::string_view transform_steps(const Value& v, std::string_view base, std::uint32_t node,
+                                   const ByteMask& mask);
+  std::string_view apply_step(decode::Transform t, std::string_view in, bool stable);
   void plan_chains();
   std::string_view keep(std::string value);
   std::string key_of(const Value& v) const;

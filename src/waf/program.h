@@ -68,8 +68,9 @@ struct Program {
   std::size_t folded = 0;          // rules decided at load
   std::size_t excluded = 0;        // rules removed by exclusions or SecRuleRemove*
   std::vector<std::string> notes;  // what this program could not specialise
-  // By pipeline node: the view variables (whole collections) read by the
-  // links marked `joined` of that pipeline. A request joins their values,
+  // By pipeline node: the view variables read by the links marked `joined`
+  // of that pipeline (whole collections, but for REQUEST_HEADERS the headers
+  // named, when every such link names its headers). A request joins their values,
   // transformed, with LF and scans the result once per database or word
   // list: a link whose pattern does not hit it cannot match any single
   // value, so it is skipped without looking at its targets.

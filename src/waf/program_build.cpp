@@ -161,6 +161,22 @@ bool joinable_link(const Link& link) {
                      [](const Target& t) { return !t.count && joinable_var(t.var).has_value(); });
 }
 
+// What a pipeline joins of `t`: the whole collection, except for a header
+// named by a literal selector (REQUEST_HEADERS:User-Agent): the SQLi and
+// XSS pipelines read two headers, and the others (a bearer token, cookies)
+// would only lengthen their text and bring spurious hits.
+void join_target(std::vector<Target>& vars, const Target& t) {
+  Target joined{*joinable_var(t.var)};
+  if (joined.var == Var::request_headers && !t.selector_regex) joined.selector = t.selector;
+  const auto same_var = [&](const Target& have) { return have.var == joined.var; };
+  const auto covers = [&](const Target& have) {
+    return have.var == joined.var && (have.selector.empty() || have.selector == joined.selector);
+  };
+  if (std::any_of(vars.begin(), vars.end(), covers)) return;
+  if (joined.selector.empty()) std::erase_if(vars, same_var);
+  vars.push_back(std::move(joined));
+}
+
 void plan_joined(Program& program) {
   program.joined.assign(program.set->pipelines.size(), {});
   for (Rule& rule : program.rules) {
@@ -168,13 +184,7 @@ void plan_joined(Program& program) {
       link.joined = joinable_link(link);
       if (!link.joined) continue;
       for (std::uint32_t node = link.pipeline;; node = program.set->pipelines[node].parent) {
-        std::vector<Target>& vars = program.joined[node];
-        for (const Target& t : link.targets) {
-          const Var var = *joinable_var(t.var);
-          const bool known = std::any_of(vars.begin(), vars.end(),
-                                         [&](const Target& have) { return have.var == var; });
-          if (!known) vars.push_back(Target{var});
-        }
+        for (const Target& t : link.targets) join_target(program.joined[node], t);
         if (!link.multi_match || node == 0) break;
       }
     }
