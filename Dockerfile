@@ -8,7 +8,7 @@ FROM debian:12-slim AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
       build-essential cmake ninja-build pkg-config libboost1.81-dev libyaml-cpp-dev \
       libfmt-dev libhiredis-dev libssl-dev zlib1g-dev libbrotli-dev libzstd-dev \
-      libhyperscan-dev libpcre2-dev libmodsecurity-dev \
+      libhyperscan-dev libpcre2-dev libmodsecurity-dev libmimalloc-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -31,7 +31,8 @@ RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TE
 FROM debian:12-slim
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
       libyaml-cpp0.7 libfmt9 libhiredis0.14 libssl3 zlib1g libbrotli1 libzstd1 \
-      libhyperscan5 libpcre2-8-0 libmodsecurity3 modsecurity-crs curl ca-certificates \
+      libhyperscan5 libpcre2-8-0 libmodsecurity3 libmimalloc2.0 modsecurity-crs curl \
+      ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --user-group --no-create-home --home-dir /nonexistent \
          --shell /usr/sbin/nologin centinela \

@@ -21,6 +21,9 @@
 #     its instructions, for comparison (its allocations are its malloc calls: pools, mostly)
 #   CENTINELA_BIN=path (default build/centinela)  N1=200 N2=1200  KEEP=1 (keep outputs)
 #   SIZE=small|large (the 100 B or 16 KiB body; default small)
+#   CLIENTS=1: with more, h2load drives the requests over that many connections at once
+#     (--h1 for HTTP/1.1 cases; h2 cases keep -m10 a connection), so per-request costs that
+#     depend on concurrency (Asio's frame recycling, batching) show
 #   PORT_BASE=18800: the origins listen on it and +1, the proxy on +30, its admin on +31
 #     (another number lets two runs share the machine)
 set -euo pipefail
@@ -185,9 +188,17 @@ measure() {  # $1 case, $2 requests → "instructions allocations"
   fi
   local pid=$!
   for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PROXY_ADMIN/health" && break; sleep 0.2; done
+  local clients=${CLIENTS:-1} scheme=http
+  [[ $1 == *-tls* || $1 == *-h2 ]] && scheme=https
   if [[ $1 == *-h2 ]]; then  # +1 request, as drive sends
-    h2load -n "$(($2 + 1))" -c1 -m10 "https://127.0.0.1:$PROXY/$SIZE" >"$RUNDIR/$1.$2.h2load" 2>&1
+    h2load -n "$(($2 + 1))" -c"$clients" -m10 "https://127.0.0.1:$PROXY/$SIZE" >"$RUNDIR/$1.$2.h2load" 2>&1
     grep -q '^Application protocol: h2$' "$RUNDIR/$1.$2.h2load" || { echo "$1: no h2" >&2; exit 1; }
+  elif [ "$clients" -gt 1 ]; then
+    local accept=()
+    [ "$gz" = 1 ] && accept=(-H "accept-encoding: gzip")
+    h2load --h1 -n "$(($2 + clients))" -c"$clients" "${accept[@]}" "$scheme://127.0.0.1:$PROXY/$SIZE" \
+      >"$RUNDIR/$1.$2.h2load" 2>&1
+    grep -q "succeeded, 0 failed" "$RUNDIR/$1.$2.h2load" || { echo "$1: failed requests" >&2; exit 1; }
   else
     drive $PROXY "$2" "/$SIZE" "$gz" "$tls"
   fi

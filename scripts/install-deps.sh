@@ -8,6 +8,8 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libyaml-cpp-dev libfmt-dev libhiredis-dev libssl-dev zlib1g-dev
   libbrotli-dev libzstd-dev
+  # the allocator linked into the binary
+  libmimalloc-dev
   # HTTP/2 for clients (issue 16): nghttp2's server session
   libnghttp2-dev
   # attack detection (issue 13): Hyperscan for the rule patterns, PCRE2 to confirm the

@@ -33,13 +33,17 @@ struct Detection {
 // SQL injection: the value read as-is, as the rest of a '…' string and as
 // the rest of a "…" string; the fingerprint of its first tokens is looked
 // up in the set learned from public payload lists (sql_fingerprints.cpp).
+// A few endings too short for the set count alone: a name closed by its
+// quote and cut off by '#' (`admin' #`), a number cut off by a bare comment
+// (`1--`), a MySQL function left open (`date(`).
 std::optional<Detection> detect_sql(std::string_view value);
 
 // Cross-site scripting: script-capable tags and attributes (event
-// handlers, javascript:/vbscript:/data:text/html URLs after entity
-// decoding, srcdoc, CSS expressions) and breaking out of a JavaScript
-// string (`";alert(1)//`). Plain markup such as <b> or <a href="https://…">
-// passes.
+// handlers, javascript:/vbscript:/mhtml:/data:text/html URLs after entity
+// decoding, srcdoc, CSS expressions and behaviours, IE's data binding, a
+// link to an IPv4 address spelt as one integer or in hex or octal) and
+// breaking out of a JavaScript string (`";alert(1)//`). Plain markup such
+// as <b> or <a href="https://…"> passes.
 std::optional<Detection> detect_xss(std::string_view value);
 
 // Shell command injection: a command separator or substitution (`;` `|`
@@ -53,7 +57,8 @@ std::optional<Detection> detect_shell(std::string_view value);
 // resolved, climbs above its start (two levels, or one to reach a known
 // system file), names a known system file from the root or behind padding
 // (`./\/./boot.ini`), or is itself an absolute path into a system directory
-// (`/etc/…`, `/var/log/…`, `C:\Windows\…`).
+// (`/etc/…`, `/var/log/…`, `C:\Windows\…`), or a file the server would
+// fetch: a file: URL, a UNC path to a share on an IP address.
 std::optional<Detection> detect_path(std::string_view value);
 
 // False when no value holding only the bytes in `bytes` (bit c % 64 of word

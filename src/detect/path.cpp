@@ -151,7 +151,14 @@ constexpr std::string_view kSystemDirectories[] = {
     "proc/",
     "var/log/",
     "var/www/",
+    "var/adm/",
+    "var/run/",
+    "var/spool/",
+    "var/lock/",
+    "var/mail/",
+    "var/apache/",
     "usr/local/apache",
+    "usr/local/cpanel/",
     "windows/",
     "winnt/",
     "system32/",
@@ -164,23 +171,70 @@ constexpr std::string_view kSystemDirectories[] = {
     ".netrc",
 };
 
+// On a drive only (C:\xampp\…): the Windows web stacks' own trees and the
+// installer's answer files, names a Unix URL path may hold (/php/…).
+constexpr std::string_view kDriveDirectories[] = {
+    "xampp/",
+    "apache/",
+    "apache2/",
+    "php/",
+    "php4/",
+    "php5/",
+    "mysql/",
+    "sysprep",
+    "unattend",
+    "$recycle.bin/",
+    "documents and settings/",
+    "users/administrator/",
+};
+
 std::optional<std::string_view> system_directory(std::string_view value) {
   std::size_t at = 0;
   if (value.size() >= 3 && value[1] == ':' && lower(value[0]) >= 'a' && lower(value[0]) <= 'z') {
     at = 2;  // C:\windows
   }
   if (at >= value.size() || !is_separator(value[at])) return std::nullopt;
+  const bool drive = at == 2;
   ++at;
-  for (std::string_view directory : kSystemDirectories) {
-    if (value.size() - at < directory.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < directory.size() && same; ++i) {
+  auto under = [&](std::string_view directory) {
+    if (value.size() - at < directory.size()) return false;
+    for (std::size_t i = 0; i < directory.size(); ++i) {
       const char c = value[at + i];
-      same = directory[i] == '/' ? is_separator(c) : lower(c) == directory[i];
+      if (directory[i] == '/' ? !is_separator(c) : lower(c) != directory[i]) return false;
     }
-    if (same) return directory;
+    return true;
+  };
+  for (std::string_view directory : kSystemDirectories) {
+    if (under(directory)) return directory;
+  }
+  for (std::string_view directory : kDriveDirectories) {
+    if (drive && under(directory)) return directory;
   }
   return std::nullopt;
+}
+
+// A whole value that makes the server read a file by URL: a file: URL
+// (file://host/x, file:///etc/x), or a UNC path to a share on an IP
+// address (\\10.0.0.1\share\x.php), which Windows fetches over SMB. A
+// share named by host (\\fileserver\…) is an intranet's ordinary path.
+std::optional<std::string_view> remote_file(std::string_view value) {
+  if (value.size() > 7 && lower(value[0]) == 'f' && lower(value[1]) == 'i' &&
+      lower(value[2]) == 'l' && lower(value[3]) == 'e' && value[4] == ':' && value[5] == '/' &&
+      value[6] == '/') {
+    return "url:file";
+  }
+  if (value.size() < 4 || value[0] != '\\' || value[1] != '\\') return std::nullopt;
+  std::size_t at = 2;
+  int parts = 0;
+  while (parts < 4) {
+    const std::size_t start = at;
+    while (at < value.size() && at - start < 3 && value[at] >= '0' && value[at] <= '9') ++at;
+    if (at == start) return std::nullopt;
+    ++parts;
+    if (parts < 4 && (at >= value.size() || value[at++] != '.')) return std::nullopt;
+  }
+  return at < value.size() && value[at] == '\\' ? std::optional<std::string_view>("unc:ip")
+                                                : std::nullopt;
 }
 
 }  // namespace
@@ -210,6 +264,9 @@ std::optional<Detection> detect_path(std::string_view value) {
   }
   if (auto directory = system_directory(value)) {
     return Detection{Kind::path, *directory, 0, static_cast<std::uint32_t>(value.size())};
+  }
+  if (auto remote = remote_file(value)) {
+    return Detection{Kind::path, *remote, 0, static_cast<std::uint32_t>(value.size())};
   }
   return std::nullopt;
 }

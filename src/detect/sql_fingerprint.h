@@ -36,4 +36,9 @@ SqlFingerprint sql_fingerprint(std::string_view value, SqlContext context);
 std::optional<std::string_view> known_sql_fingerprint(std::string_view fingerprint);
 std::span<const std::string_view> sql_fingerprint_set();  // sorted
 
+// The shapes detect_sql reports beside the learned set: endings the set
+// leaves out because benign values fold to them too, told apart by a check
+// of their own (sql.cpp: `admin' #`, `1--`).
+std::span<const std::string_view> sql_ending_fingerprints();
+
 }  // namespace centinela::detect

@@ -62,6 +62,45 @@ bool has_script_css(std::string_view css) {
   return false;
 }
 
+// A URL whose host is an IPv4 address written so a filter does not read it
+// as one: one integer (http://1113982867/), hexadecimal or octal parts
+// (0x42.0x0000066…, 0102.0146…). Browsers resolve them all; no link
+// written for people spells an address that way.
+bool hides_ip_address(std::string_view url) {
+  std::size_t at = 0;
+  for (std::string_view scheme : {"http://", "https://", "//"}) {
+    if (html_starts_with(url, scheme)) {
+      at = scheme.size();
+      break;
+    }
+  }
+  if (at == 0 || url.substr(0, at).find('&') != std::string_view::npos) return false;
+  std::size_t end = at;
+  while (end < url.size() && url[end] != '/' && url[end] != ':' && url[end] != '?' &&
+         url[end] != '#') {
+    ++end;
+  }
+  const std::string_view host = url.substr(at, end - at);
+  if (host.empty() || host.size() > 40) return false;
+  bool hidden = host.find('.') == std::string_view::npos && host.size() >= 8;  // one integer
+  std::size_t part = 0;
+  for (std::size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') {
+      const char c = lower(host[i]);
+      const bool hex = i > part + 1 && lower(host[part + 1]) == 'x' && host[part] == '0';
+      if (!((c >= '0' && c <= '9') || (c == 'x' && i == part + 1) ||
+            (hex && c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+      continue;
+    }
+    if (i == part) return false;                             // an empty part
+    hidden = hidden || (host[part] == '0' && i > part + 1);  // 0x… or 0…: no decimal
+    part = i + 1;
+  }
+  return hidden;
+}
+
 bool contains_lower(std::string_view text, std::string_view lower_word) {
   return css_contains(text, lower_word);  // case-insensitive, blanks skipped
 }
@@ -75,13 +114,16 @@ std::optional<std::string_view> check_attribute(std::string_view tag, std::strin
     return "attr:on";
   }
   if (name == "srcdoc") return "attr:srcdoc";
+  // IE's data binding renders a data source's field as HTML.
+  if (name == "dataformatas") return "attr:dataformatas";
   if (name == "style") {
     for (std::string_view css :
-         {"expression(", "javascript:", "behavior:", "-moz-binding", "@import"}) {
+         {"expression(", "javascript:", "behavior:", "behaviour:", "binding:", "@import"}) {
       if (css_contains(value, css)) return "attr:style";
     }
   }
   if (auto url = scripting_url(value, is_url_attribute(name))) return url;
+  if (is_url_attribute(name) && hides_ip_address(value)) return "url:ip";
   // http-equiv: refresh, set-cookie, a Link to a style sheet, a UTF-7
   // content type: nothing a value should set for the page.
   if (tag == "meta" && name == "http-equiv") return "tag:meta";

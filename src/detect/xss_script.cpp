@@ -78,7 +78,8 @@ std::optional<std::string_view> classify(std::string_view name, std::string_view
 
 std::optional<std::string_view> scripting_url(std::string_view value, bool data_too) {
   static constexpr std::string_view kSchemes[] = {
-      "javascript:", "vbscript:", "livescript:", "mocha:"};
+      "javascript:", "vbscript:", "livescript:", "mocha:",
+      "mhtml:"};  // IE: a page from a MIME archive, served as HTML from anywhere
   for (std::string_view scheme : kSchemes) {
     if (html_starts_with(value, scheme)) return "url:script";
   }

@@ -141,6 +141,7 @@ asio::awaitable<void> ClientSide::tunnel(const proxy::Route& /*route*/,
 
 stage::RequestContext& begin_context(ClientConnection& c, RequestSlot& slot) {
   stage::RequestContext& ctx = slot.ctx.emplace(slot.parser->get().base(), slot.arena);
+  slot.context_strings.lend(ctx);
   ctx.peer_address = c.peer;
   ctx.peer_ip = c.peer_text;
   ctx.client_ip = c.peer_text;
@@ -162,7 +163,7 @@ void identify_request(stage::RequestContext& ctx, const proxy::Runtime& runtime)
   }
   auto incoming_id = req.find("X-Request-ID");
   if (incoming_id != req.end() && security::is_valid_request_id(incoming_id->value())) {
-    ctx.request_id = std::string(incoming_id->value());
+    ctx.request_id.assign(incoming_id->value());
   }
   auto traceparent = req.find("traceparent");
   security::continue_or_start_trace(

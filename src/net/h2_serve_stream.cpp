@@ -74,7 +74,8 @@ asio::awaitable<void> serve(H2Stream& stream) {
                     stream.builder.content_length(), !stream.body_absent);
   H2Side side(down);
   Exchange exchange{c.worker, *slot, stream.watch, side};
-  RequestOutcome outcome;
+  RequestOutcome& outcome = slot->outcome;
+  outcome = RequestOutcome{};
   outcome.bytes_received = stream.head_bytes;
   outcome.protocol = "HTTP/2.0";
 

@@ -10,7 +10,37 @@ constexpr std::size_t kMaxKept = 32;
 // at that size.
 constexpr std::size_t kMaxKeptBuffer = 64 * 1024;
 
+// Beyond this a string's buffer is not kept (an unusually long user name).
+constexpr std::size_t kMaxKeptString = 256;
+
+void lend_one(std::string& kept, std::string& to) {
+  kept.clear();
+  to = std::move(kept);
+}
+
+void take_one(std::string& from, std::string& kept) {
+  if (from.capacity() <= kMaxKeptString) kept = std::move(from);
+}
+
 }  // namespace
+
+void ContextStrings::lend(stage::RequestContext& ctx) {
+  lend_one(request_id, ctx.request_id);
+  lend_one(trace_id, ctx.trace.trace_id);
+  lend_one(span_id, ctx.trace.span_id);
+  lend_one(user, ctx.user);
+  lend_one(api_key, ctx.api_key);
+  lend_one(client_ip, ctx.client_ip);
+}
+
+void ContextStrings::take_back(stage::RequestContext& ctx) {
+  take_one(ctx.request_id, request_id);
+  take_one(ctx.trace.trace_id, trace_id);
+  take_one(ctx.trace.span_id, span_id);
+  take_one(ctx.user, user);
+  take_one(ctx.api_key, api_key);
+  take_one(ctx.client_ip, client_ip);
+}
 
 SlotPool::Lease SlotPool::take() {
   if (free_.empty()) return Lease(this, std::make_unique<RequestSlot>());

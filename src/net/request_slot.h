@@ -13,6 +13,7 @@
 #include "net/background_requests.h"
 #include "net/http1_downstream.h"
 #include "net/request_intake.h"
+#include "net/request_record.h"
 #include "net/upstream_client.h"
 #include "stage/arena.h"
 #include "stage/request_context.h"
@@ -22,6 +23,23 @@ class Route;
 }
 
 namespace centinela::net {
+
+// The context's strings that outgrow std::string's inline buffer on every
+// request (a request id, a trace id, a span id; often the user and API key,
+// an IPv6 client address):
+// lent to each request's context and taken back when it ends, so their heap
+// buffers serve request after request instead of being allocated anew.
+struct ContextStrings {
+  std::string request_id;
+  std::string trace_id;
+  std::string span_id;
+  std::string user;
+  std::string api_key;
+  std::string client_ip;
+
+  void lend(stage::RequestContext& ctx);
+  void take_back(stage::RequestContext& ctx);
+};
 
 struct RequestSlot {
   beast::flat_buffer buffer;  // the connection's reads: a head, then one body read at a time
@@ -40,12 +58,17 @@ struct RequestSlot {
   std::optional<Http1Downstream> downstream;
   std::optional<UpstreamClient> upstream;
   std::optional<RouteBackground> background;
+  ContextStrings context_strings;
+  // What the log records of the request: here rather than in the serving
+  // coroutine, whose frame must stay under the 1,020 bytes Asio recycles.
+  RequestOutcome outcome;
 
   // Destroys the request's objects; the buffers keep their capacity.
   void end_request() {
     background.reset();
     upstream.reset();
     downstream.reset();
+    if (ctx) context_strings.take_back(*ctx);
     ctx.reset();
     arena.reset();
     parser.reset();

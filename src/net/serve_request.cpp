@@ -175,7 +175,8 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
   wire::VettedRequest vetted;
   if (!refusal.refused()) refusal = parse_head(parser, slot.buffer, scan);
   if (!refusal.refused()) refusal = vet_parsed_request(parser, c.socket, slot.intake, vetted);
-  RequestOutcome outcome;
+  RequestOutcome& outcome = slot.outcome;
+  outcome = RequestOutcome{};
   outcome.bytes_received = head_bytes;
   Served served = Served::close;
   if (refusal.refused()) {

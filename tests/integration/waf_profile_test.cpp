@@ -73,6 +73,8 @@ TEST_F(WafProfileTest, ValuesThatAreCodeAloneAreBlocked) {
       {"GET", "/api/search?q=sleep%2010", "", 9700300},
       {"POST", "/api/files", R"({"id":3,"path":"/var/log/auth.log"})", 9700400},
       {"POST", "/api/report", R"({"id":3,"column":") AS total FROM"})", 9700100},
+      {"GET", "/api/login?user=admin%27%20%23", "", 9700100},
+      {"POST", "/api/files", R"({"id":3,"path":"\\\\10.0.0.1\\share\\shell.php"})", 9700400},
   };
   for (const Case& c : cases) {
     HttpResponse blocked = send(c.method, c.target, c.json);
@@ -90,7 +92,8 @@ TEST_F(WafProfileTest, TheSameWordsInProseAndAppPathsPass) {
   HttpResponse response =
       send("POST", "/api/notes",
            R"({"note":"I sleep 8 hours a night, as for me, from now on","file":)"
-           R"("/var/lib/app/data.db","backup":"/usr/local/bin/backup.sh","q":"sleep"})");
+           R"("/var/lib/app/data.db","backup":"/usr/local/bin/backup.sh","q":"sleep",)"
+           R"("share":"\\\\fileserver\\share\\report.xlsx","title":"SOAP 1 '#"})");
   EXPECT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(send("GET", "/api/search?q=sleep%20well").status, 200);
   EXPECT_EQ(origin_.request_count("/api/notes"), 1u);

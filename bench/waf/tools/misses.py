@@ -46,7 +46,7 @@ def longest(values):
 def payload(r):
     """The attack value itself, whatever its placement: the longest value of
     the query, the JSON object, the form or the cookie, or the header."""
-    placement = r["placement"]
+    placement = r.get("placement")
     try:
         if placement == "query":
             return longest(v for _, v in urllib.parse.parse_qsl(r["query"], keep_blank_values=True))
@@ -76,12 +76,12 @@ def shown_value(r):
         if r.get("content_type", "") and "urlencoded" in r["content_type"]:
             body = urllib.parse.unquote_plus(body)
         parts.append(body)
-    if r["placement"] in ("cookie", "user-agent", "referer", "crs-test"):
+    if r.get("placement") in ("cookie", "user-agent", "referer", "crs-test"):
         for k, v in r["headers"].items():
             if k.lower() in ("cookie", "user-agent", "referer") or r["placement"] == "crs-test":
                 if k.lower() not in ("host", "accept", "accept-language", "connection"):
                     parts.append("%s: %s" % (k, urllib.parse.unquote(v)))
-    if r["placement"] == "crs-test":
+    if r.get("placement") == "crs-test":
         parts.insert(0, r["method"] + " " + urllib.parse.unquote(r["path"]))
     text = " | ".join(parts)
     return text.replace("\n", "\\n").replace("\r", "\\r")
@@ -114,7 +114,7 @@ def main():
         # One payload in several placements is one line.
         value = payload(r)
         value = shown_value(r) if value is None else value.replace("\n", "\\n").replace("\r", "\\r")
-        entry = groups[r["category"]].setdefault(value, [r["id"], r["placement"], findings, 0])
+        entry = groups[r["category"]].setdefault(value, [r["id"], r.get("placement", "-"), findings, 0])
         entry[3] += 1
     for category in sorted(groups):
         entries = groups[category]

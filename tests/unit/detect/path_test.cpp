@@ -52,10 +52,30 @@ TEST(PathDetectTest, SystemDirectoriesAndPadding) {
   EXPECT_EQ(finding("/usr/local/apache/logs"), "usr/local/apache");
   EXPECT_EQ(finding("/.forward"), ".forward");
   EXPECT_EQ(finding("./\\/././\\/././\\/./boot.ini"), "boot.ini");
+  EXPECT_EQ(finding("/var/run/httpd.pid"), "var/run/");
+  EXPECT_EQ(finding("/var/spool/cron/crontabs/root"), "var/spool/");
+  EXPECT_EQ(finding("C:/xampp/tomcat/conf/tomcat-users.xml"), "xampp/");
+  EXPECT_EQ(finding("C:\\sysprep.inf"), "sysprep");
+  EXPECT_EQ(finding("C:/users/administrator/ntuser.dat"), "users/administrator/");
   for (const char* benign :
        {"/var/lib/app/data.db", "/usr/local/bin/backup.sh", "/srv/www/uploads/report.pdf",
         "/tmp/export.csv", "https://example.com/etc/about", "see the /var/log/ folder",
-        "./././README.md", "etc/", "/etcetera/notes.txt", "C:\\Users\\Public\\notes.txt"}) {
+        "./././README.md", "etc/", "/etcetera/notes.txt", "C:\\Users\\Public\\notes.txt",
+        "/php/tutorial", "/mysql/docs", "C:\\Program Files\\MyApp", "C:\\Users\\alice\\x.txt",
+        "/var/lib/runner/x", "/var/running.txt"}) {
+    EXPECT_EQ(finding(benign), "") << benign;
+  }
+}
+
+// A value that makes the server fetch a file by URL or from a share on an
+// address; links, shares named by host and prose pass.
+TEST(PathDetectTest, RemoteFiles) {
+  EXPECT_EQ(finding("file://foo.bar"), "url:file");
+  EXPECT_EQ(finding("FILE:///c:/boot.txt"), "url:file");
+  EXPECT_EQ(finding("\\\\10.0.0.1\\share\\shell.php"), "unc:ip");
+  for (const char* benign :
+       {"\\\\fileserver\\share\\report.xlsx", "\\\\10.0.0.1", "\\\\1.2.3\\x",
+        "https://example.com/file://x", "file: see attached", "profile://x", "file:"}) {
     EXPECT_EQ(finding(benign), "") << benign;
   }
 }

@@ -82,9 +82,10 @@ TEST(SqlDetectTest, LetsProseThrough) {
 // tail of a select list, a string closed before a statement (CRS regression
 // requests; the fragment shapes of refine.py).
 TEST(SqlDetectTest, FindsFragmentsAlone) {
-  for (const char* fragment : {"COS(", "Rand (", "user(", "select load_file(", "SELECT CHAR(",
-                               ")      AS schlagwoerter      FROM", ") AS 'x' FROM",
-                               ") AS `carrier_id` from", "\" ALTER A", "' alter/", "' ', 10"}) {
+  for (const char* fragment :
+       {"COS(", "Rand (", "user(", "select load_file(", "SELECT CHAR(", "date(", "Uncompress (",
+        " from_unixtime( ", ")      AS schlagwoerter      FROM", ") AS 'x' FROM",
+        ") AS `carrier_id` from", "\" ALTER A", "' alter/", "' ', 10"}) {
     EXPECT_TRUE(detect_sql(fragment)) << fragment;
   }
 }
@@ -95,7 +96,25 @@ TEST(SqlDetectTest, LetsTheFragmentsNeighboursThrough) {
   for (const char* neighbour :
        {"cos(x) is periodic", "Call count() on it", "(see below)", "as seen from the street",
         ") as for me, from now on", "O'Brien, 10 Main St", "\"Alter ego\" is a film",
-        "'Tis the season", "The cast (2019) was great", "sin", "user", "COS"}) {
+        "'Tis the season", "The cast (2019) was great", "sin", "user", "COS", "date", "date()",
+        "date (see below)", "Last (but not least)", "year(s)", "times("}) {
+    EXPECT_FALSE(detect_sql(neighbour)) << neighbour << ": " << detect_sql(neighbour)->fingerprint;
+  }
+}
+
+// A login name closed by its quote and cut off by MySQL's '#', and a
+// number cut off by a bare comment: the endings of an injection into a
+// string or a numeric parameter. Titles end with "'#", ids and tokens
+// fold to a number and a comment, notes have words in theirs.
+TEST(SqlDetectTest, FindsCutOffEndings) {
+  for (const char* attack : {"admin' #", "'#", "\" #", "admin\"#", "1--", "1 /*", "1*1--",
+                             "1 * 1  /*", "( ( 1 ) )  --", "-1 -- -"}) {
+    EXPECT_TRUE(detect_sql(attack)) << attack;
+  }
+  for (const char* neighbour :
+       {"BAMBOO CHARCOAL SOAP 1 '#", "it's#", "Zoë!it's#", "O'Brien #1", "1611-IioXXIG1ti8rspL2v--",
+        "1-- foo sp_password", "10 -- 20 items", "5 /* approx */", "--", "# 1", "1 - 2",
+        "2024-03-01", "#hashtag", "we're #1"}) {
     EXPECT_FALSE(detect_sql(neighbour)) << neighbour << ": " << detect_sql(neighbour)->fingerprint;
   }
 }

@@ -44,6 +44,29 @@ TEST(XssDetectTest, ScriptCapableAttributes) {
   EXPECT_EQ(label("<img src=x onerror=alert(1)//"), "attr:on");  // never closed
 }
 
+// IE's ways to script through markup that looks inert: data binding
+// rendered as HTML, behaviours and bindings in CSS, MHTML documents; and
+// links to an address spelt so a filter does not read it as one.
+TEST(XssDetectTest, OldBrowsersAndHiddenAddresses) {
+  EXPECT_EQ(label("<SPAN DATASRC=\"#x\" DATAFLD=\"B\" DATAFORMATAS=\"HTML\"></SPAN>"),
+            "attr:dataformatas");
+  EXPECT_EQ(label("<div style=\"behaviour: url(http://x.example/a.htc);\">"), "attr:style");
+  EXPECT_EQ(label("<div style=\"binding: url(http://x.example/a.xml#x)\">"), "attr:style");
+  EXPECT_EQ(label("<iframe src=mhtml:http://x.example/a.gif!x.html></iframe>"), "url:script");
+  EXPECT_EQ(label("<A HREF=\"http://1113982867/\">XSS</A>"), "url:ip");
+  EXPECT_EQ(label("<A HREF=\"http://0x42.0x0000066.0x7.0x93/\">XSS</A>"), "url:ip");
+  EXPECT_EQ(label("<A HREF=\"http://0102.0146.0007.00000223/\">XSS</A>"), "url:ip");
+  for (const char* benign :
+       {"<a href=\"http://192.168.1.10/admin\">router</a>",
+        "<a href=\"https://example.com/\">x</a>", "<a href=\"https://10.0.0.1:8443/\">x</a>",
+        "<a href=\"https://cafe.example/\">cafe</a>", "<a href=\"https://deadbeef.example/\">x</a>",
+        "<a href=\"https://12345.example.com\">x</a>",
+        "<p style=\"font-family: Bookbinding, serif\">x</p>", "<p data-format=\"html\">x</p>",
+        "mhtml is an archive format"}) {
+    EXPECT_EQ(label(benign), "") << benign;
+  }
+}
+
 TEST(XssDetectTest, ScriptUrlOrSentence) {
   EXPECT_EQ(label("javascript:alert(document.cookie)"), "url:script");
   EXPECT_EQ(label("javascript:void(0);alert(1)"), "url:script");
