@@ -1,10 +1,14 @@
 // A connection's byte stream: the socket itself, or TLS over it. A small
 // handle (two pointers) that Asio's algorithms take as an AsyncStream; on a
 // cleartext connection each operation is the socket's own, behind one
-// branch. TLS is OpenSSL reading and writing the non-blocking socket itself
-// (tls/session.h): an operation tries SSL_read / SSL_write and, when OpenSSL
-// wants the socket, waits for readiness and tries again. Deadlines work as
-// for the socket (a DeadlineWatch cancels the socket's wait).
+// branch. TLS is OpenSSL writing the non-blocking socket itself and reading
+// from the session's input buffer (tls/session.h): an operation tries
+// SSL_read / SSL_write and, when OpenSSL wants more input, reads the socket
+// into that buffer (an ordinary Asio read: a speculative recv, then the
+// reactor's edge-triggered wait — no epoll_ctl, which a readiness wait would
+// cost every time), or, when the socket is full, waits until it can write.
+// Deadlines work as for the socket (a DeadlineWatch cancels the socket's
+// operations).
 #pragma once
 
 #include <openssl/err.h>
@@ -16,6 +20,7 @@
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
+#include <span>
 
 #include "net/asio_fwd.h"
 #include "tls/session.h"
@@ -49,15 +54,33 @@ struct TlsOpBase {
   tcp::socket& socket;
   tls::Session& session;
   bool waited = false;
+  bool receiving = false;  // a socket read into the session's input is under way
 
-  // Waits for what OpenSSL asked for; false: it failed for good.
+  // Gets what OpenSSL asked for: input (a read of the socket, which the
+  // read operation alone does — a write that wants input waits for the
+  // reader's), or room to write. False: it failed for good.
   template <typename Self>
-  bool wait_for(Self& self, int ssl_error) {
+  bool wait_for(Self& self, int ssl_error, bool may_receive) {
     if (ssl_error != SSL_ERROR_WANT_READ && ssl_error != SSL_ERROR_WANT_WRITE) return false;
     waited = true;
+    if (ssl_error == SSL_ERROR_WANT_READ && may_receive) {
+      receiving = true;
+      const std::span<char> space = session.input_space();
+      socket.async_read_some(asio::buffer(space.data(), space.size()), std::move(self));
+      return true;
+    }
     socket.async_wait(
         ssl_error == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write,
         std::move(self));
+    return true;
+  }
+
+  // A socket read's end: its bytes are OpenSSL's input. False: it failed
+  // (the error ends the operation, as the socket's own read would).
+  bool take_received(boost::system::error_code ec, std::size_t n) {
+    receiving = false;
+    if (ec) return false;
+    session.received(n);
     return true;
   }
 
@@ -75,6 +98,7 @@ template <typename Buffers>
 struct TlsReadOp : TlsOpBase {
   Buffers buffers;
 
+  // The start, or the end of a wait for room to write.
   template <typename Self>
   void operator()(Self& self, boost::system::error_code ec = {}) {
     if (ec) {
@@ -89,15 +113,17 @@ struct TlsReadOp : TlsOpBase {
     const int result = SSL_read_ex(session.ssl(), into.data(), into.size(), &n);
     if (result == 1) return finish(self, {}, n);
     const int error = SSL_get_error(session.ssl(), result);
-    if (wait_for(self, error)) return;
+    if (wait_for(self, error, true)) return;
     if (error == SSL_ERROR_ZERO_RETURN) return finish(self, asio::error::eof, 0);
     finish(self, failure_code(), 0);
   }
 
-  // A posted completion.
+  // A socket read's end, or a posted completion.
   template <typename Self>
   void operator()(Self& self, boost::system::error_code ec, std::size_t n) {
-    self.complete(ec, n);
+    if (!receiving) return self.complete(ec, n);
+    if (!take_received(ec, n)) return self.complete(ec, 0);
+    (*this)(self);
   }
 };
 
@@ -138,7 +164,7 @@ struct TlsWriteOp : TlsOpBase {
     const int result = SSL_write_ex(session.ssl(), data, size, &n);
     if (result == 1) return finish(self, {}, n);
     const int error = SSL_get_error(session.ssl(), result);
-    if (wait_for(self, error)) return;
+    if (wait_for(self, error, false)) return;
     finish(self, failure_code(), 0);
   }
 

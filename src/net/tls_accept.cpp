@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 
 #include <cerrno>
+#include <span>
 
 #include "net/deadline.h"
 #include "tls/server_context.h"
@@ -27,10 +28,20 @@ asio::awaitable<bool> tls_accept(tcp::socket& socket, tls::Session& session, Dea
       session.context().count_failure(tls::classify_failure(error));
       co_return false;
     }
-    const auto wait =
-        error == SSL_ERROR_WANT_READ ? tcp::socket::wait_read : tcp::socket::wait_write;
+    // OpenSSL reads from the session's input: a socket read fills it (an
+    // ordinary read, no epoll_ctl as a readiness wait would cost).
     watch.arm(socket, deadline);
-    auto [ec] = co_await socket.async_wait(wait, use_nothrow);
+    boost::system::error_code ec;
+    if (error == SSL_ERROR_WANT_READ) {
+      const std::span<char> space = session.input_space();
+      auto [read_ec, n] =
+          co_await socket.async_read_some(asio::buffer(space.data(), space.size()), use_nothrow);
+      ec = read_ec;
+      if (!ec) session.received(n);
+    } else {
+      auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, use_nothrow);
+      ec = wait_ec;
+    }
     watch.disarm();
     if (ec) {
       session.context().count_failure(watch.fired() ? tls::HandshakeFailure::timeout

@@ -269,12 +269,14 @@ int ServerContext::select_certificate(SSL* ssl, void* self) {
 std::unique_ptr<Session> ServerContext::accept(const std::shared_ptr<const ServerContext>& context,
                                                int fd) {
   std::unique_ptr<SSL, SslFree> ssl(SSL_new(context->ctx_));
-  if (!ssl || SSL_set_fd(ssl.get(), fd) != 1) {
+  if (!ssl) {
     ERR_clear_error();
     return nullptr;
   }
   SSL_set_accept_state(ssl.get());
-  return std::make_unique<Session>(std::move(ssl), context);
+  auto session = std::make_unique<Session>(std::move(ssl), context, fd);
+  if (!session->ok()) return nullptr;
+  return session;
 }
 
 void ServerContext::count_handshake(const SSL* ssl) const {

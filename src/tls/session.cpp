@@ -1,10 +1,84 @@
 #include "tls/session.h"
 
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace centinela::tls {
+
+// A whole record (16 KiB of data, TLS 1.2's largest expansion, its header)
+// and a little more: one socket read takes in what a client sent at once.
+constexpr std::size_t kInputSize = 17 * 1024;
+
+// OpenSSL's BIO over a Session: reads take from its input buffer (empty:
+// "retry", and the stream reads the socket), writes go to the socket.
+struct SocketBio {
+  static Session& session(BIO* bio) { return *static_cast<Session*>(BIO_get_data(bio)); }
+
+  static int read(BIO* bio, char* out, int size) {
+    BIO_clear_retry_flags(bio);
+    Session& s = session(bio);
+    const std::size_t available = s.input_end_ - s.input_begin_;
+    if (available == 0) {
+      BIO_set_retry_read(bio);
+      return -1;
+    }
+    const std::size_t n = std::min(available, static_cast<std::size_t>(std::max(size, 0)));
+    std::memcpy(out, s.input_.get() + s.input_begin_, n);
+    s.input_begin_ += n;
+    return static_cast<int>(n);
+  }
+
+  static int write(BIO* bio, const char* data, int size) {
+    BIO_clear_retry_flags(bio);
+    // MSG_NOSIGNAL: a peer gone is an error here, not a signal.
+    const ssize_t n =
+        ::send(session(bio).fd_, data, static_cast<std::size_t>(std::max(size, 0)), MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<int>(n);
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) BIO_set_retry_write(bio);
+    return -1;  // errno says why (net/stream.h reports it)
+  }
+
+  static long ctrl(BIO* bio, int command, long /*num*/, void* /*ptr*/) {
+    switch (command) {
+      case BIO_CTRL_FLUSH:
+        return 1;
+      case BIO_CTRL_PENDING: {
+        const Session& s = session(bio);
+        return static_cast<long>(s.input_end_ - s.input_begin_);
+      }
+      default:
+        return 0;
+    }
+  }
+
+  static int create(BIO* bio) {
+    BIO_set_init(bio, 1);
+    return 1;
+  }
+
+  // Made once, for every session of every thread (a BIO_METHOD is read-only).
+  static const BIO_METHOD* method() {
+    static BIO_METHOD* const kMethod = [] {
+      BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "centinela");
+      if (m != nullptr) {
+        BIO_meth_set_read(m, read);
+        BIO_meth_set_write(m, write);
+        BIO_meth_set_ctrl(m, ctrl);
+        BIO_meth_set_create(m, create);
+      }
+      return m;
+    }();
+    return kMethod;
+  }
+};
+
 namespace {
 
 std::string subject_of(X509* certificate) {
@@ -37,8 +111,28 @@ std::string fingerprint_of(X509* certificate) {
 
 }  // namespace
 
-Session::Session(std::unique_ptr<SSL, SslFree> ssl, std::shared_ptr<const ServerContext> context)
-    : ssl_(std::move(ssl)), context_(std::move(context)) {}
+Session::Session(std::unique_ptr<SSL, SslFree> ssl, std::shared_ptr<const ServerContext> context,
+                 int fd)
+    : ssl_(std::move(ssl)), context_(std::move(context)), fd_(fd) {
+  const BIO_METHOD* method = SocketBio::method();
+  BIO* bio = method != nullptr ? BIO_new(method) : nullptr;
+  if (bio == nullptr) {
+    ERR_clear_error();
+    ssl_.reset();
+    return;
+  }
+  BIO_set_data(bio, this);
+  SSL_set_bio(ssl_.get(), bio, bio);  // one reference for both directions
+  // Records are taken from the input buffer as far as they go, not a
+  // header and then a body per BIO call.
+  SSL_set_read_ahead(ssl_.get(), 1);
+}
+
+std::span<char> Session::input_space() {
+  if (input_begin_ == input_end_) input_begin_ = input_end_ = 0;
+  if (!input_) input_ = std::make_unique_for_overwrite<char[]>(kInputSize);
+  return {input_.get() + input_end_, kInputSize - input_end_};
+}
 
 void Session::learn_facts() {
   SSL* ssl = ssl_.get();
@@ -63,6 +157,10 @@ void Session::learn_facts() {
 
 void Session::release_idle_memory() {
   std::vector<char>().swap(scratch_);
+  if (input_begin_ == input_end_) {
+    input_.reset();
+    input_begin_ = input_end_ = 0;
+  }
   SSL_free_buffers(ssl_.get());  // refused (harmlessly) while bytes are buffered
 }
 

@@ -276,6 +276,47 @@ TEST_F(HttpsTest, DrippedClientHelloIsClosedByTheTimeout) {
   EXPECT_LT(json_number(answer, "sent"), json_number(answer, "of"));
 }
 
+// Requests whose TLS records reach the gateway a byte at a time: each read
+// brings OpenSSL part of a record (the connection must neither park on it
+// nor take it for a whole one); the second wakes a parked connection.
+TEST_F(HttpsTest, RecordsArrivingAByteAtATimeAreServed) {
+  ASSERT_TRUE(start_https());
+  const JsonValue answer = client(
+      "\"sni\": \"localhost\", \"record_drip\": 0.002, \"requests\": [{\"path\": \"/1\"}, "
+      "{\"method\": \"POST\", \"path\": \"/2\", \"body\": \"dripped body\"}]");
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  EXPECT_EQ(status(answer, 0), 200);
+  EXPECT_EQ(status(answer, 1), 200);
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received[1].body, "dripped body");
+}
+
+// Many requests, some with bodies of several records, sent in one burst:
+// more than one socket read holds, records straddling the reads.
+TEST_F(HttpsTest, PipelinedBurstOfRecordsIsServedInOrder) {
+  ASSERT_TRUE(start_https());
+  std::string requests;
+  for (int i = 0; i < 24; ++i) {
+    if (i != 0) requests += ", ";
+    requests += i % 3 == 1 ? fmt::format(
+                                 "{{\"method\": \"POST\", \"path\": \"/up/{}\", "
+                                 "\"body_bytes\": 40000}}",
+                                 i)
+                           : fmt::format("{{\"path\": \"/get/{}\"}}", i);
+  }
+  const JsonValue answer = client(
+      fmt::format("\"sni\": \"localhost\", \"pipeline\": true, \"requests\": [{}]", requests));
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  for (std::size_t i = 0; i < 24; ++i) EXPECT_EQ(status(answer, i), 200) << i;
+  const auto received = origin_.requests();
+  ASSERT_EQ(received.size(), 24u);
+  EXPECT_EQ(received[1].path(), "/up/1");
+  EXPECT_EQ(received[1].body_bytes, 40000u);
+  EXPECT_EQ(received[22].body_bytes, 40000u);
+  EXPECT_EQ(received[23].path(), "/get/23");
+}
+
 // After its first request a connection parks (a readiness wait on the
 // socket); the next request, seconds later, wakes it and is served.
 TEST_F(HttpsTest, ParkedConnectionWakesAndServes) {

@@ -3,7 +3,10 @@
 
 {"port": P, "ca": FILE, "sni": NAME|null, "requests": [{"method", "path", "body",
  "chunked", "headers"}], "min": "1.2", "max": "1.3", "alpn": ["http/1.1"],
- "cert": FILE, "key": FILE, "resume": true, "ciphers": "...", "pause": seconds}
+ "cert": FILE, "key": FILE, "resume": true, "ciphers": "...", "pause": seconds,
+ "pipeline": true (every request sent in one write, then the responses read),
+ "record_drip": seconds (TLS over memory BIOs: each request's records reach the socket a
+ byte at a time, `record_drip` apart)}
 
 Prints {"ok": true, "version", "cipher", "alpn", "subject", "san", "responses":
 [{"status", "headers", "body"}], "reused"} or {"ok": false, "error": "..."}.
@@ -113,9 +116,65 @@ def request_bytes(request, host):
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
 
 
+class DrippingTls:
+    """TLS over a pair of memory BIOs on a plain socket, so that the records of
+    what is sent can reach the server a byte at a time (a record split over
+    many TCP segments). recv/sendall like an SSLSocket."""
+
+    def __init__(self, ctx, args):
+        self.raw = socket.create_connection(("127.0.0.1", args["port"]),
+                                            timeout=args.get("timeout", 10))
+        self.raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.pause = args["record_drip"]
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = ctx.wrap_bio(self.incoming, self.outgoing, server_hostname=args.get("sni"))
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.raw.sendall(self.outgoing.read())
+                self.fill()
+        self.raw.sendall(self.outgoing.read())
+        self.session_reused = False
+        self.session = None
+
+    def fill(self):
+        data = self.raw.recv(65536)
+        if data:
+            self.incoming.write(data)
+        else:
+            self.incoming.write_eof()
+
+    def sendall(self, data):
+        self.tls.write(data)
+        for byte in self.outgoing.read():
+            self.raw.sendall(bytes([byte]))
+            time.sleep(self.pause)
+
+    def recv(self, size):
+        while True:
+            try:
+                return self.tls.read(size)
+            except ssl.SSLWantReadError:
+                self.fill()
+            except ssl.SSLZeroReturnError:
+                return b""
+
+    def __getattr__(self, name):  # version, cipher, getpeercert, ...
+        return getattr(self.tls, name)
+
+    def close(self):
+        self.raw.close()
+
+
 def converse(ctx, args, session=None):
-    raw = socket.create_connection(("127.0.0.1", args["port"]), timeout=args.get("timeout", 10))
-    sock = ctx.wrap_socket(raw, server_hostname=args.get("sni"), session=session)
+    if "record_drip" in args:
+        sock = DrippingTls(ctx, args)
+    else:
+        raw = socket.create_connection(("127.0.0.1", args["port"]),
+                                       timeout=args.get("timeout", 10))
+        sock = ctx.wrap_socket(raw, server_hostname=args.get("sni"), session=session)
     out = {"ok": True, "version": sock.version(), "cipher": sock.cipher()[0],
            "alpn": sock.selected_alpn_protocol(), "reused": sock.session_reused}
     cert = sock.getpeercert()
@@ -124,8 +183,11 @@ def converse(ctx, args, session=None):
     responses = []
     buffer = b""
     host = args.get("host", args.get("sni") or "localhost")
+    if args.get("pipeline"):
+        sock.sendall(b"".join(request_bytes(r, host) for r in args.get("requests", [])))
     for request in args.get("requests", []):
-        sock.sendall(request_bytes(request, host))
+        if not args.get("pipeline"):
+            sock.sendall(request_bytes(request, host))
         response, buffer = read_response(sock, buffer, request.get("method") == "HEAD")
         responses.append(response)
         if "pause" in args:
