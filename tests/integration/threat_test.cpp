@@ -242,6 +242,7 @@ TEST_F(ThreatTest, TheBanAnswerNamesTheIncidentOfTheBan) {
   ASSERT_TRUE(incident) << read_file(dir_.file("incidents.log"));
   EXPECT_EQ(incident->string_at("action"), "banned");
   EXPECT_EQ(incident->string_at("client_ip"), kScanner);
+  EXPECT_EQ(incident->string_at("ban.signal"), "not_found");
 
   auto logged = wait_for_access_log([](const JsonValue& entry) {
     return entry.number_at("status") == 403.0 && entry.string_at("path") == "/not-routed";
@@ -279,6 +280,7 @@ TEST_F(ThreatTest, GatewaysSharingRedisNameTheSameIncident) {
   auto remote = wait_for_incident_in(other_log, id);
   ASSERT_TRUE(remote) << read_file(other_log);
   EXPECT_EQ(remote->string_at("client_ip"), kScanner);
+  EXPECT_EQ(remote->string_at("ban.signal"), "fleet");
 
   // A ban Redis made from a scan spread over both gateways: one incident,
   // in both logs.
