@@ -52,16 +52,6 @@ bool is_url_attribute(std::string_view name) {
          std::end(kUrlAttributes);
 }
 
-// CSS that runs script or pulls in code (IE's expression() and behaviors,
-// Mozilla's bindings, imported sheets).
-bool has_script_css(std::string_view css) {
-  for (std::string_view word :
-       {"expression(", "javascript:", "behavior", "behaviour", "binding", "@import"}) {
-    if (css_contains(css, word)) return true;
-  }
-  return false;
-}
-
 // A URL whose host is an IPv4 address written so a filter does not read it
 // as one: one integer (http://1113982867/), hexadecimal or octal parts
 // (0x42.0x0000066…, 0102.0146…). Browsers resolve them all; no link
@@ -116,6 +106,8 @@ std::optional<std::string_view> check_attribute(std::string_view tag, std::strin
   if (name == "srcdoc") return "attr:srcdoc";
   // IE's data binding renders a data source's field as HTML.
   if (name == "dataformatas") return "attr:dataformatas";
+  // CSS that runs script or pulls in code (IE's expression() and behaviors,
+  // Mozilla's bindings, imported sheets).
   if (name == "style") {
     for (std::string_view css :
          {"expression(", "javascript:", "behavior:", "behaviour:", "binding:", "@import"}) {

@@ -214,8 +214,9 @@ void append_centinela_line(std::string& out, const AccessLogRecord& record,
     char text[12];
     out.append(text, std::to_chars(text, text + sizeof text, record.waf_score).ptr);
     append_string_field(out, "waf_action", record.waf_action);
-    if (!record.incident_id.empty()) append_string_field(out, "incident_id", record.incident_id);
   }
+  // A WAF block's or detection's, or a ban's (no WAF ran for that request).
+  if (!record.incident_id.empty()) append_string_field(out, "incident_id", record.incident_id);
   if (!record.origin_timing.empty()) {
     append_field_name(out, "origin_timing");
     append_origin_timing_value(out, record.origin_timing);

@@ -25,15 +25,19 @@ int crockford_value(char c) {
 }  // namespace
 
 IncidentId new_incident_id(std::chrono::system_clock::time_point now) {
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  const std::uint64_t high = random_u64();
+  const std::uint64_t low = random_u64();
+  return make_incident_id(ms, high, low);
+}
+
+IncidentId make_incident_id(std::uint64_t ms, std::uint64_t high, std::uint64_t low) {
   IncidentId id;
   char* out = id.text.data();
   for (char c : kIncidentIdPrefix) *out++ = c;
-  const auto ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-  // 10 characters of time (50 bits, the top 2 zero), 16 of randomness (80 bits).
+  // 10 characters of time (50 bits, the top 2 zero), 16 of the rest (80 bits).
   for (int i = 9; i >= 0; --i) out[9 - i] = kCrockford[(ms >> (5 * i)) & 31];
-  const std::uint64_t high = random_u64();
-  const std::uint64_t low = random_u64();
   for (int i = 0; i < 16; ++i) {
     const std::uint64_t bits = i < 8 ? high >> (5 * i) : low >> (5 * (i - 8));
     out[10 + i] = kCrockford[bits & 31];

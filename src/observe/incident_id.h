@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ struct IncidentId {
 
 IncidentId new_incident_id(
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// The id of `ms` (milliseconds since the epoch) and 80 bits: 40 from each of
+// `high` and `low` (for ids derived from something rather than drawn).
+IncidentId make_incident_id(std::uint64_t ms, std::uint64_t high, std::uint64_t low);
 
 // The time an id was made (to the millisecond); nothing when `id` is not one.
 bool incident_id_time(std::string_view id, std::chrono::system_clock::time_point& out);

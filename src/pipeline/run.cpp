@@ -104,9 +104,12 @@ class Run final : public stage::ResponseSink {
       }
       switch (verdict.kind()) {
         case RequestVerdict::Kind::respond:
-          co_return Answer(std::move(verdict.local()));
+          // (The optional is built from the alternative in place: GCC 12
+          // reports a temporary Answer's destructor as reading uninitialised
+          // memory inside a coroutine.)
+          co_return std::move(verdict.local());
         case RequestVerdict::Kind::deliver:
-          co_return Answer(std::move(verdict.stored()));
+          co_return std::move(verdict.stored());
         default:
           break;
       }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "threat/ban_incident.h"
 #include "threat/fleet.h"
 #include "threat/tracker.h"
 
@@ -39,12 +40,13 @@ std::optional<BanState> add_for_client(const stage::RequestContext& ctx, Signal 
 
 }  // namespace
 
-stage::LocalResponse make_ban_response(const BanState& ban, std::int64_t now_ns,
-                                       std::string_view request_id) {
+stage::LocalResponse make_ban_response(stage::RequestContext& ctx, const ClientKey& client,
+                                       const BanState& ban, std::int64_t now_ns) {
   const std::int64_t left = std::max<std::int64_t>(ban.until_ns - now_ns, 0);
   const std::int64_t seconds = std::max<std::int64_t>((left + kNsPerSecond - 1) / kNsPerSecond, 1);
+  ctx.incident_id = ctx.arena.copy(ban_incident_id(client, ban).view());
   stage::LocalResponse response =
-      stage::make_error_response(403, "client temporarily banned", request_id);
+      stage::make_error_response(403, "client temporarily banned", ctx.request_id, ctx.incident_id);
   // make_error_response ends the body with the two closing braces of the
   // error object and the envelope; retry_after_s goes inside the first, as
   // on a 429.
@@ -63,10 +65,11 @@ std::optional<stage::LocalResponse> front_door_check(stage::RequestContext& ctx)
   if (settings == nullptr) return std::nullopt;
   if (settings->shared_redis && ctx.worker != nullptr) join_fleet(*ctx.worker);
   const std::int64_t now = tracker.now_ns();
-  auto ban = tracker.banned(ClientKey::ip(ctx.client_ip), now);
+  const ClientKey client = ClientKey::ip(ctx.client_ip);
+  auto ban = tracker.banned(client, now);
   if (!ban) return std::nullopt;
   ctx.threat = "banned:ip";
-  return make_ban_response(*ban, now, ctx.request_id);
+  return make_ban_response(ctx, client, *ban, now);
 }
 
 std::optional<BanState> note_scanner(const stage::RequestContext& ctx, std::string_view path) {

@@ -14,9 +14,11 @@
 namespace centinela::threat {
 
 // 403 in the contract's envelope, code FORBIDDEN, "client temporarily
-// banned", with Retry-After (and retry_after_s in the body) until it ends.
-stage::LocalResponse make_ban_response(const BanState& ban, std::int64_t now_ns,
-                                       std::string_view request_id);
+// banned", with the ban's incident_id (threat/ban_incident.h; also set in
+// ctx.incident_id for the access log) and Retry-After (and retry_after_s in
+// the body) until it ends.
+stage::LocalResponse make_ban_response(stage::RequestContext& ctx, const ClientKey& client,
+                                       const BanState& ban, std::int64_t now_ns);
 
 // Before routing: the ban answer when the client's IP is banned (and
 // ctx.threat set for the access log); nullopt otherwise or with tracking

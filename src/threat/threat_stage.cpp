@@ -19,16 +19,21 @@ class ThreatStage final : public stage::Stage {
     if (!tracker.enabled()) return RequestVerdict::proceed();
     const std::int64_t now = tracker.now_ns();
     if (!ctx.user.empty()) {
-      if (auto ban = tracker.banned(ClientKey::user(ctx.user), now)) {
+      const ClientKey user = ClientKey::user(ctx.user);
+      if (auto ban = tracker.banned(user, now)) {
         ctx.threat = "banned:user";
-        return RequestVerdict::respond(make_ban_response(*ban, now, ctx.request_id));
+        return RequestVerdict::respond(make_ban_response(ctx, user, *ban, now));
       }
     }
     if (auto ban = note_scanner(ctx, ctx.path)) {
-      // The scan that crossed the line is refused already.
-      ctx.threat = "banned:ip";
-      // Now, not before: the ban was timed after `now`.
-      return RequestVerdict::respond(make_ban_response(*ban, tracker.now_ns(), ctx.request_id));
+      // The scan that crossed the line is refused already. Now, not before:
+      // the ban was timed after `now`. The ban made is the IP's unless only
+      // the user's score crossed.
+      const std::int64_t later = tracker.now_ns();
+      ClientKey who = ClientKey::ip(ctx.client_ip);
+      if (!ctx.user.empty() && !tracker.banned(who, later)) who = ClientKey::user(ctx.user);
+      ctx.threat = who.kind == ClientKind::ip ? "banned:ip" : "banned:user";
+      return RequestVerdict::respond(make_ban_response(ctx, who, *ban, later));
     }
     return RequestVerdict::proceed();
   }

@@ -264,6 +264,8 @@ bool Tracker::apply_remote(std::string_view message) {
   const BanState ban =
       table_.set_ban(client, fingerprint(client), new_level, until_ms * kNsPerMs, rules, now);
   note_ban_until(ban.until_ns);
+  // The ban answer here names this incident: the log here has it too.
+  record_fleet_ban_incident(client, ban, rules.ban_score);
   return true;
 }
 

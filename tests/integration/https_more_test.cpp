@@ -31,12 +31,32 @@ std::string header(const JsonValue& answer, std::size_t index, const std::string
   return responses->items[index].string_at("headers." + name);
 }
 
+// Three requests (/a, /b, /c) on one connection: the first two served, the
+// third refused by a limit of 2.
+::testing::AssertionResult served_twice_then_limited(const JsonValue& answer) {
+  if (!ok(answer)) return ::testing::AssertionFailure() << answer.string_at("error");
+  if (status(answer, 0) != 200 || status(answer, 1) != 200 || status(answer, 2) != 429) {
+    return ::testing::AssertionFailure() << "statuses " << status(answer, 0) << ", "
+                                         << status(answer, 1) << ", " << status(answer, 2);
+  }
+  return ::testing::AssertionSuccess();
+}
+
 class MutualTlsTest : public HttpsTest {
  protected:
   MutualTlsTest() {
     tls_extra_ = fmt::format("client_auth: required, client_ca: \"{}\"", certs_.ca());
     client_cert_ = certs_.leaf("alice", {"alice.client.test"}, 30, "alice");
   }
+
+  // /a, /b and /c on one connection presenting `who`'s certificate.
+  JsonValue three_requests(const CertificateFiles& who) {
+    return client(fmt::format(
+        "\"sni\": \"localhost\", \"cert\": {}, \"key\": {}, \"requests\": [{{\"path\": \"/a\"}}, "
+        "{{\"path\": \"/b\"}}, {{\"path\": \"/c\"}}]",
+        json_quote(who.cert), json_quote(who.key)));
+  }
+
   CertificateFiles client_cert_;
 };
 
@@ -100,17 +120,8 @@ TEST_F(MutualTlsTest, LimitsKeyOnTheCertificateSubject) {
   config_.routes = {
       R"({match: {prefix: "/"}, upstream: api, rate_limit: [{name: per_cert, key: client_cert, limit: 2, window: 1h}]})"};
   ASSERT_TRUE(start_https());
-  const auto three_requests = [&](const CertificateFiles& who) {
-    return client(fmt::format(
-        "\"sni\": \"localhost\", \"cert\": {}, \"key\": {}, \"requests\": [{{\"path\": \"/a\"}}, "
-        "{{\"path\": \"/b\"}}, {{\"path\": \"/c\"}}]",
-        json_quote(who.cert), json_quote(who.key)));
-  };
   const JsonValue alice = three_requests(client_cert_);
-  ASSERT_TRUE(ok(alice)) << alice.string_at("error");
-  EXPECT_EQ(status(alice, 0), 200);
-  EXPECT_EQ(status(alice, 1), 200);
-  EXPECT_EQ(status(alice, 2), 429);
+  EXPECT_TRUE(served_twice_then_limited(alice));
   const JsonValue other = three_requests(bob);
   ASSERT_TRUE(ok(other)) << other.string_at("error");
   EXPECT_EQ(status(other, 0), 200);
@@ -178,24 +189,12 @@ TEST_F(MutualTlsTest, FingerprintSeparatesCertificatesWithTheSameSubject) {
   config_.routes = {
       R"({match: {prefix: "/"}, upstream: api, rate_limit: [{name: per_cert, key: client_cert_sha256, limit: 2, window: 1h}], request_headers: {set: {X-Client-Subject: "$client_cert", X-Client-Fingerprint: "$client_cert_sha256"}}})"};
   ASSERT_TRUE(start_https());
-  const auto three_requests = [&](const CertificateFiles& who) {
-    return client(fmt::format(
-        "\"sni\": \"localhost\", \"cert\": {}, \"key\": {}, \"requests\": [{{\"path\": \"/a\"}}, "
-        "{{\"path\": \"/b\"}}, {{\"path\": \"/c\"}}]",
-        json_quote(who.cert), json_quote(who.key)));
-  };
   const JsonValue alice = three_requests(client_cert_);
-  ASSERT_TRUE(ok(alice)) << alice.string_at("error");
-  EXPECT_EQ(status(alice, 0), 200);
-  EXPECT_EQ(status(alice, 1), 200);
-  EXPECT_EQ(status(alice, 2), 429);
+  EXPECT_TRUE(served_twice_then_limited(alice));
   // Same subject, another certificate: a budget of its own (keyed on
   // client_cert it would be alice's, already spent).
   const JsonValue alice_twin = three_requests(twin);
-  ASSERT_TRUE(ok(alice_twin)) << alice_twin.string_at("error");
-  EXPECT_EQ(status(alice_twin, 0), 200);
-  EXPECT_EQ(status(alice_twin, 1), 200);
-  EXPECT_EQ(status(alice_twin, 2), 429);
+  EXPECT_TRUE(served_twice_then_limited(alice_twin));
 
   const std::string alice_fp = openssl_sha256_fingerprint(client_cert_.cert);
   const std::string twin_fp = openssl_sha256_fingerprint(twin.cert);

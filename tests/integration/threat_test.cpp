@@ -3,18 +3,18 @@
 // others are served; operators list, lift and set bans through the admin API;
 // metrics and the access log show them; allowlisted clients are never
 // banned; risk-adaptive rate limits; and two gateways sharing a real
-// redis-server see each other's bans. Clients are told apart by
+// redis-server see each other's bans. A ban's 403 names the ban's incident
+// (issue 13, point 5): the same on every answer and every gateway of the
+// fleet, each of which logs it. Clients are told apart by
 // X-Forwarded-For from the trusted loopback peer.
-#include "gateway_fixture.h"
 #include "redis_server.h"
+#include "waf_fixture.h"
 
 namespace itest {
 namespace {
 
 constexpr const char* kScanner = "203.0.113.5";
 constexpr const char* kOther = "203.0.113.6";
-
-HeaderList from(const std::string& ip) { return {{"X-Forwarded-For", ip}}; }
 
 class ThreatTest : public GatewayTest {
  protected:
@@ -36,6 +36,18 @@ class ThreatTest : public GatewayTest {
       if (response.status == 403) return;  // banned meanwhile
       EXPECT_EQ(response.status, 404) << response.error;
     }
+  }
+
+  // Bans at 10 points for 5 minutes, shared through `redis`.
+  static std::string fleet_yaml(const RedisServer& redis) {
+    return "redis:\n  url: \"" + redis.url() + "\"\nthreat:\n  ban: {score: 10, durations: [5m]}\n";
+  }
+
+  // This gateway and one other (others_[0]) sharing `redis`.
+  ::testing::AssertionResult start_fleet(const RedisServer& redis) {
+    if (!redis.running()) return ::testing::AssertionFailure() << redis.error();
+    if (auto started = start_with(fleet_yaml(redis)); !started) return started;
+    return start_other_gateway(fleet_yaml(redis));
   }
 
   HttpResponse admin(std::string_view method, const std::string& target,
@@ -164,11 +176,7 @@ TEST_F(ThreatTest, AdaptiveLimitsTightenForSuspectClients) {
 
 TEST_F(ThreatTest, GatewaysSharingRedisSeeEachOthersBans) {
   RedisServer redis;
-  ASSERT_TRUE(redis.running()) << redis.error();
-  const std::string extra =
-      "redis:\n  url: \"" + redis.url() + "\"\nthreat:\n  ban: {score: 10, durations: [5m]}\n";
-  ASSERT_TRUE(start_with(extra));
-  ASSERT_TRUE(start_other_gateway(extra));
+  ASSERT_TRUE(start_fleet(redis));
   const std::uint16_t other = others_[0]->port();
   const std::uint16_t other_admin = others_[0]->admin_port();
 
@@ -193,7 +201,7 @@ TEST_F(ThreatTest, GatewaysSharingRedisSeeEachOthersBans) {
       eventually([&] { return http_get(other, "/app/ok", from(kOther)).status == 403; }, 3000ms));
 
   // A gateway started later loads the bans already in force.
-  ASSERT_TRUE(start_other_gateway(extra));
+  ASSERT_TRUE(start_other_gateway(fleet_yaml(redis)));
   const std::uint16_t late = others_[1]->port();
   EXPECT_TRUE(
       eventually([&] { return http_get(late, "/app/ok", from(kOther)).status == 403; }, 3000ms));
@@ -207,6 +215,84 @@ TEST_F(ThreatTest, RedisDownKeepsBanningInProcess) {
   probe(port(), kScanner, 12);
   EXPECT_TRUE(is_ban(get("/app/ok", from(kScanner)), 60));
   EXPECT_EQ(get("/app/ok", from(kOther)).status, 200);
+}
+
+// Issue 13, point 5: a banned client's 403 names an incident like a WAF block.
+// The ban's incident id, or "" when `response` is not the ban answer.
+std::string ban_incident(const HttpResponse& response) {
+  if (!is_gateway_error(response, 403, "FORBIDDEN")) return "";
+  auto body = parse_json(response.body);
+  if (!body || body->string_at("error.message") != "client temporarily banned") return "";
+  if (body->number_at("error.retry_after_s").value_or(0) < 1) return "";
+  const std::string id = body->string_at("error.incident_id");
+  return id.rfind("inc_", 0) == 0 && id.size() == 30 ? id : "";
+}
+
+TEST_F(ThreatTest, TheBanAnswerNamesTheIncidentOfTheBan) {
+  ASSERT_TRUE(start_with("threat:\n  ban: {score: 10, durations: [1m]}\n"));
+  probe(port(), kScanner, 12);
+
+  const std::string id = ban_incident(get("/app/ok", from(kScanner)));
+  ASSERT_FALSE(id.empty()) << get("/app/ok", from(kScanner)).body;
+  // Every answer of the ban names the same incident, routed or not.
+  EXPECT_EQ(ban_incident(get("/not-routed", from(kScanner))), id);
+  EXPECT_EQ(ban_incident(http_request(port(), "POST", "/app/ok", from(kScanner), "{}")), id);
+
+  auto incident = wait_for_incident_in(dir_.file("incidents.log"), id);
+  ASSERT_TRUE(incident) << read_file(dir_.file("incidents.log"));
+  EXPECT_EQ(incident->string_at("action"), "banned");
+  EXPECT_EQ(incident->string_at("client_ip"), kScanner);
+  EXPECT_EQ(incident->string_at("ban.signal"), "not_found");
+
+  auto logged = wait_for_access_log([](const JsonValue& entry) {
+    return entry.number_at("status") == 403.0 && entry.string_at("path") == "/not-routed";
+  });
+  ASSERT_TRUE(logged);
+  EXPECT_EQ(logged->string_at("incident_id"), id);
+  EXPECT_EQ(logged->string_at("threat"), "banned:ip");
+
+  // A ban lifted and made again is another incident.
+  ASSERT_EQ(http_request(admin_port(), "DELETE", std::string("/admin/bans?ip=") + kScanner).status,
+            200);
+  ASSERT_EQ(get("/app/ok", from(kScanner)).status, 200);
+  probe(port(), kScanner, 12);
+  const std::string again = ban_incident(get("/app/ok", from(kScanner)));
+  ASSERT_FALSE(again.empty());
+  EXPECT_NE(again, id);
+  EXPECT_TRUE(wait_for_incident_in(dir_.file("incidents.log"), again));
+}
+
+TEST_F(ThreatTest, GatewaysSharingRedisNameTheSameIncident) {
+  RedisServer redis;
+  ASSERT_TRUE(start_fleet(redis));
+  const std::uint16_t other = others_[0]->port();
+  const std::string other_log = others_[0]->dir.file("incidents.log");
+
+  // Banned by the first gateway: the second names the same incident and
+  // logs it too.
+  probe(port(), kScanner, 12);
+  const std::string id = ban_incident(get("/app/ok", from(kScanner)));
+  ASSERT_FALSE(id.empty());
+  EXPECT_TRUE(eventually(
+      [&] { return ban_incident(http_get(other, "/app/ok", from(kScanner))) == id; }, 3000ms))
+      << http_get(other, "/app/ok", from(kScanner)).body;
+  EXPECT_TRUE(wait_for_incident_in(dir_.file("incidents.log"), id));
+  auto remote = wait_for_incident_in(other_log, id);
+  ASSERT_TRUE(remote) << read_file(other_log);
+  EXPECT_EQ(remote->string_at("client_ip"), kScanner);
+  EXPECT_EQ(remote->string_at("ban.signal"), "fleet");
+
+  // A ban Redis made from a scan spread over both gateways: one incident,
+  // in both logs.
+  probe(port(), kOther, 6);
+  probe(other, kOther, 6);
+  std::string spread;
+  EXPECT_TRUE(eventually(
+      [&] { return !(spread = ban_incident(get("/app/ok", from(kOther)))).empty(); }, 3000ms));
+  EXPECT_TRUE(eventually(
+      [&] { return ban_incident(http_get(other, "/app/ok", from(kOther))) == spread; }, 3000ms));
+  EXPECT_TRUE(wait_for_incident_in(dir_.file("incidents.log"), spread));
+  EXPECT_TRUE(wait_for_incident_in(other_log, spread));
 }
 
 }  // namespace

@@ -19,6 +19,30 @@ constexpr const char* kAttacker = "203.0.113.66";
 
 inline HeaderList from(const std::string& ip) { return {{"X-Forwarded-For", ip}}; }
 
+// The line of `incident_id` in the incident log at `path`, once it is there.
+inline std::optional<JsonValue> wait_for_incident_in(const std::string& path,
+                                                     const std::string& incident_id) {
+  std::optional<JsonValue> found;
+  eventually(
+      [&] {
+        const std::string text = read_file(path);
+        std::size_t start = 0;
+        while (start < text.size()) {
+          const std::size_t end = text.find('\n', start);
+          auto line = parse_json(text.substr(start, end - start));
+          if (line && line->string_at("incident_id") == incident_id) {
+            found = line;
+            return true;
+          }
+          if (end == std::string::npos) break;
+          start = end + 1;
+        }
+        return false;
+      },
+      std::chrono::seconds(5));
+  return found;
+}
+
 class WafTest : public GatewayTest {
  protected:
   WafTest() { config_.trusted_proxies = {"127.0.0.1/32"}; }
@@ -44,25 +68,7 @@ class WafTest : public GatewayTest {
   std::string incident_log_text() const { return read_file(dir_.file("incidents.log")); }
 
   std::optional<JsonValue> wait_for_incident(const std::string& incident_id) {
-    std::optional<JsonValue> found;
-    eventually(
-        [&] {
-          const std::string text = incident_log_text();
-          std::size_t start = 0;
-          while (start < text.size()) {
-            const std::size_t end = text.find('\n', start);
-            auto line = parse_json(text.substr(start, end - start));
-            if (line && line->string_at("incident_id") == incident_id) {
-              found = line;
-              return true;
-            }
-            if (end == std::string::npos) break;
-            start = end + 1;
-          }
-          return false;
-        },
-        std::chrono::seconds(5));
-    return found;
+    return wait_for_incident_in(dir_.file("incidents.log"), incident_id);
   }
 };
 

@@ -108,7 +108,9 @@ TEST(FleetScripts, DeltasAddUpBanEscalateReloadAndLift) {
         EXPECT_EQ(applied, 2u);
         auto held = Tracker::global().banned(ClientKey::user("mallory"));
         EXPECT_TRUE(held);
-        if (held) EXPECT_EQ(held->level, 3);
+        if (held) {
+          EXPECT_EQ(held->level, 3);
+        }
         EXPECT_TRUE(Tracker::global().banned(ClientKey::ip("192.0.2.50")));
 
         // Lifted: gone from Redis, level and score forgotten.
