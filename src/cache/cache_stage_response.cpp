@@ -220,6 +220,7 @@ void CacheStage::commit(RequestContext& ctx, CacheState& state) const {
   state.drop_stale = false;
   if (state.flight != nullptr) {
     state.flight->finish(stored ? state.result : nullptr);
+    if (ctx.shared_fetch == state.flight.get()) ctx.shared_fetch = nullptr;
     state.flight.reset();
   }
 }

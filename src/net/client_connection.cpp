@@ -168,6 +168,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
       // reads go on until the idle timeout.
       if (wait == Wait::park && c.tls_pending()) continue;
       if (wait == Wait::park) {
+        co_await c.close_watch.settle();
         slot.release();
         park(std::move(connection));
         co_return;
@@ -190,6 +191,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
   }
   c.stream().shutdown_send();
   if (served == Served::close_after_reading_input) co_await discard_until_eof(c, slot->buffer);
+  co_await c.close_watch.settle();
 }
 
 // A TLS connection's handshake, bounded by the header timeout, before its

@@ -61,7 +61,11 @@ class Run final : public stage::ResponseSink {
       co_return HeadAction::discard;
     }
     finish_head(response);
-    if (!co_await down_.send_head(response)) co_return HeadAction::abort;
+    if (co_await down_.send_head(response)) co_return HeadAction::relay;
+    // Nobody takes the answer, but a fetch others wait on still feeds the
+    // stages (the cache stores it for them).
+    if (!ctx_.fetch_awaited()) co_return HeadAction::abort;
+    client_gone_ = true;
     co_return HeadAction::relay;
   }
 
@@ -225,6 +229,7 @@ class Run final : public stage::ResponseSink {
         co_return false;
       }
     }
+    if (client_gone_) co_return true;
     bool sent = false;
     if (last && !piece.trailers.empty()) {
       sent = co_await down_.send_last(piece.data, piece.trailers);
@@ -232,6 +237,10 @@ class Run final : public stage::ResponseSink {
       sent = co_await down_.send_body(piece.data, last);
     }
     if (sent && last) complete_ = true;
+    if (!sent && ctx_.fetch_awaited()) {
+      client_gone_ = true;  // as in on_upstream_head: the rest still feeds the stages
+      co_return true;
+    }
     co_return sent;
   }
 
@@ -242,6 +251,9 @@ class Run final : public stage::ResponseSink {
   std::optional<Answer> replacement_;
   std::size_t replaced_after_ = 0;
   bool complete_ = false;
+  // The client took no more of the response; what is left of it only runs
+  // through the stages, for a fetch others wait on.
+  bool client_gone_ = false;
 };
 
 }  // namespace

@@ -1,0 +1,89 @@
+#include "net/client_close_watch.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/post.hpp>
+#include <cerrno>
+
+#include "net/deadline.h"
+#include "stage/request_context.h"
+
+namespace centinela::net {
+namespace {
+
+// What made the socket readable: the client's end (FIN or reset), or bytes.
+bool client_closed(int fd, bool tls) {
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  if (::poll(&p, 1, 0) <= 0) return false;
+  if ((p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) return true;
+  if ((p.revents & POLLRDHUP) == 0) return false;  // bytes only: a pipelined request
+  // Shut for writing. Over TLS the bytes before the end are its close_notify.
+  // In cleartext, bytes before it are a request still waiting for its turn;
+  // none is the end nginx counts as a client that closed its request.
+  if (tls) return true;
+  char byte = 0;
+  const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+}  // namespace
+
+void ClientCloseWatch::prepare(tcp::socket& socket, bool tls, DeadlineWatch& exchange,
+                               const beast::flat_buffer& unread, const stage::RequestContext& ctx) {
+  socket_ = &socket;
+  tls_ = tls;
+  exchange_ = &exchange;
+  unread_ = &unread;
+  ctx_ = &ctx;
+  prepared_ = true;
+  gone_ = false;
+}
+
+void ClientCloseWatch::start() {
+  if (!prepared_ || watching_ || pending_ || unread_->size() != 0) return;
+  prepared_ = false;
+  watching_ = true;
+  wait();
+}
+
+void ClientCloseWatch::wait() {
+  pending_ = true;
+  socket_->async_wait(
+      tcp::socket::wait_read,
+      asio::bind_cancellation_slot(cancel_.slot(),
+                                   [this](const boost::system::error_code& ec) { on_ready(ec); }));
+}
+
+void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {
+  pending_ = false;
+  if (!watching_ || ec) return;
+  if (!client_closed(socket_->native_handle(), tls_)) {
+    wait();  // bytes: the end may follow them
+    return;
+  }
+  watching_ = false;
+  gone_ = true;
+  // Others waiting on this request's fetch keep it going; the response then
+  // meets the closed connection and goes only to them (pipeline::run).
+  if (!ctx_->fetch_awaited()) exchange_->abandon();
+}
+
+void ClientCloseWatch::stop() {
+  prepared_ = false;
+  watching_ = false;
+  gone_ = false;
+  // The exchange is over: the connection's next waits are its own.
+  if (exchange_ != nullptr) exchange_->clear_abandoned();
+  // Only while a wait is outstanding: the slot's handler refers to the
+  // socket's reactor state.
+  if (pending_) cancel_.emit(asio::cancellation_type::terminal);
+}
+
+asio::awaitable<void> ClientCloseWatch::settle() {
+  stop();
+  while (pending_) co_await asio::post(socket_->get_executor(), use_nothrow);
+}
+
+}  // namespace centinela::net
