@@ -39,6 +39,7 @@ void ClientCloseWatch::prepare(tcp::socket& socket, bool tls, DeadlineWatch& exc
   ctx_ = &ctx;
   prepared_ = true;
   gone_ = false;
+  bytes_came_ = false;
 }
 
 void ClientCloseWatch::start() {
@@ -60,7 +61,8 @@ void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {
   pending_ = false;
   if (!watching_ || ec) return;
   if (!client_closed(socket_->native_handle(), tls_)) {
-    wait();  // bytes: the end may follow them
+    bytes_came_ = true;
+    wait();  // the end may follow them
     return;
   }
   watching_ = false;

@@ -38,8 +38,13 @@ class ClientCloseWatch {
   void stop();
   // Whether the client left while the request was served (until stop()).
   bool gone() const { return gone_; }
-  // A wait's handler has yet to run: the connection must outlive it. Stops
-  // and resumes once it ran.
+  // Whether bytes came while the request was served (until the next
+  // prepare()): the wait took their readiness, so only a read finds them,
+  // not a readiness wait (the reactor's is edge-triggered).
+  bool bytes_came() const { return bytes_came_; }
+  bool pending() const { return pending_; }
+  // Stops, and resumes once the wait's handler ran: the connection must
+  // outlive it.
   asio::awaitable<void> settle();
 
  private:
@@ -56,6 +61,7 @@ class ClientCloseWatch {
   bool watching_ = false;
   bool pending_ = false;  // a wait is outstanding or its handler not yet run
   bool gone_ = false;
+  bool bytes_came_ = false;
 };
 
 }  // namespace centinela::net
