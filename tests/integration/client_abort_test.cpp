@@ -59,10 +59,13 @@ class ClientAbortTest : public Http2Test {
   ::testing::AssertionResult start(bool h2) {
     raw_ = std::make_unique<RawOrigin>(slow_origin);
     // Retries allowed: a client's leaving must not use them.
-    config_.upstreams["raw"] = upstream_yaml({raw_->address()}, "retries: 2, timeout: 60s");
+    config_.upstreams["raw"] =
+        upstream_yaml({raw_->address()}, "retries: 2, timeout: 60s, connect_timeout: 10s");
     config_.routes.insert(config_.routes.begin(),
                           {R"({match: {prefix: "/cached/"}, upstream: raw, cache: {ttl: 1m}})",
-                           R"({match: {prefix: "/"}, upstream: raw})"});
+                           R"({match: {prefix: "/slow/"}, upstream: raw})",
+                           R"({match: {prefix: "/fast/"}, upstream: raw})",
+                           R"({match: {prefix: "/late/"}, upstream: raw})"});
     config_.limits = "header_timeout: 60s, idle_timeout: 60s";
     return h2 ? start_h2() : start_gateway();
   }
