@@ -122,7 +122,7 @@ asio::awaitable<RequestVerdict> CacheStage::fetch_missing(RequestContext& ctx, C
   state.role = Role::fetch;
   if (ticket.lead) {
     state.flight = std::move(ticket.lead);
-    ctx.shared_fetch = state.flight.get();
+    if (ctx.background != nullptr) ctx.background->shared_fetch = state.flight.get();
   }
   // A miss asks for the full response (storable), whatever the client has.
   ctx.upstream.remove("If-None-Match");

@@ -21,7 +21,7 @@
 #include <unordered_map>
 
 #include "cache/cache_entry.h"
-#include "stage/request_context.h"
+#include "stage/background.h"
 
 namespace centinela::cache {
 

@@ -8,7 +8,7 @@
 #include <cerrno>
 
 #include "net/deadline.h"
-#include "stage/request_context.h"
+#include "stage/background.h"
 
 namespace centinela::net {
 namespace {
@@ -69,7 +69,7 @@ void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {
   gone_ = true;
   // Others waiting on this request's fetch keep it going; the response then
   // meets the closed connection and goes only to them (pipeline::run).
-  if (!ctx_->fetch_awaited()) exchange_->abandon();
+  if (!stage::fetch_awaited(*ctx_)) exchange_->abandon();
 }
 
 void ClientCloseWatch::stop() {

@@ -6,7 +6,7 @@
 // sent bytes (a pipelined request: the watch goes on, for the end after it).
 // The client gone, the exchange's waits are abandoned (DeadlineWatch), so its
 // upstream connection closes at once, unless other requests wait on the
-// same fetch (stage::SharedFetch).
+// same fetch (stage::SharedFetch, stage/background.h).
 #pragma once
 
 #include <boost/asio/cancellation_signal.hpp>

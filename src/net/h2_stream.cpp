@@ -6,7 +6,7 @@
 #include "net/client_connection.h"
 #include "net/h2_connection.h"
 #include "net/worker.h"
-#include "stage/request_context.h"
+#include "stage/background.h"
 
 namespace centinela::net {
 namespace {
@@ -64,7 +64,7 @@ void H2Stream::client_left() {
   notify();
   // A response that went out whole needs nothing more from the upstream.
   if (end_sent) return;
-  if (ctx != nullptr && ctx->fetch_awaited()) return;
+  if (ctx != nullptr && stage::fetch_awaited(*ctx)) return;
   watch.abandon();
 }
 

@@ -95,7 +95,7 @@ struct H2Stream {
   // The client reset the stream or its connection ended: the coroutine
   // learns it, and the upstream exchange is abandoned at once (its
   // connection closed, not pooled) unless other requests wait on the same
-  // fetch (stage::SharedFetch).
+  // fetch (stage::SharedFetch, stage/background.h).
   void client_left();
   // Unread request body bytes, handed back to the flow-control windows.
   std::size_t unread_body() const { return body.size() - body_read; }

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "pipeline/buffered_body.h"
+#include "stage/background.h"
 
 namespace centinela::pipeline {
 namespace {
@@ -64,7 +65,7 @@ class Run final : public stage::ResponseSink {
     if (co_await down_.send_head(response)) co_return HeadAction::relay;
     // Nobody takes the answer, but a fetch others wait on still feeds the
     // stages (the cache stores it for them).
-    if (!ctx_.fetch_awaited()) co_return HeadAction::abort;
+    if (!stage::fetch_awaited(ctx_)) co_return HeadAction::abort;
     client_gone_ = true;
     co_return HeadAction::relay;
   }
@@ -237,7 +238,7 @@ class Run final : public stage::ResponseSink {
       sent = co_await down_.send_body(piece.data, last);
     }
     if (sent && last) complete_ = true;
-    if (!sent && ctx_.fetch_awaited()) {
+    if (!sent && stage::fetch_awaited(ctx_)) {
       client_gone_ = true;  // as in on_upstream_head: the rest still feeds the stages
       co_return true;
     }

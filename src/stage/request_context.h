@@ -63,17 +63,6 @@ struct TraceContext {
 
 inline constexpr std::size_t kMaxStages = 16;
 
-// A fetch from the upstream that other requests wait on (the cache's
-// request coalescing): one client's leaving must not end it for the others.
-class SharedFetch {
- public:
-  // Whether another request waits for this fetch's outcome now.
-  virtual bool awaited() const = 0;
-
- protected:
-  ~SharedFetch() = default;
-};
-
 struct RequestContext {
   RequestContext(RequestHead& head, Arena& request_arena)
       : request(head), arena(request_arena), upstream(request_arena) {}
@@ -117,10 +106,6 @@ struct RequestContext {
   const WorkerResources* worker = nullptr;
   std::string_view http_date;                // the worker's Date value for this second
   BackgroundRequests* background = nullptr;  // null where unsupported (tests, subrequests)
-  // The fetch this request leads for others, while it does (the cache's).
-  const SharedFetch* shared_fetch = nullptr;
-  // Whether the upstream exchange must go on without this request's client.
-  bool fetch_awaited() const { return shared_fetch != nullptr && shared_fetch->awaited(); }
 
   // What the upstream receives instead of the client's request.
   UpstreamRequest upstream;
