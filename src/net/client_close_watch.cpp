@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -49,12 +50,44 @@ void ClientCloseWatch::start() {
   wait();
 }
 
+// An allocator for the one wait a watch has at a time: its own bytes (Asio
+// frees an operation's memory before its handler runs, so the next wait
+// finds them free), the heap only if the operation would not fit.
+template <typename T>
+struct ClientCloseWatch::WaitMemory {
+  using value_type = T;
+  explicit WaitMemory(ClientCloseWatch& watch) : watch_(&watch) {}
+  template <typename U>
+  WaitMemory(const WaitMemory<U>& other) noexcept : watch_(other.watch_) {}
+  T* allocate(std::size_t n) {
+    if (!watch_->memory_used_ && n * sizeof(T) <= sizeof watch_->memory_) {
+      watch_->memory_used_ = true;
+      return reinterpret_cast<T*>(watch_->memory_);
+    }
+    return static_cast<T*>(::operator new(n * sizeof(T)));
+  }
+  void deallocate(T* p, std::size_t) noexcept {
+    if (reinterpret_cast<unsigned char*>(p) == watch_->memory_) {
+      watch_->memory_used_ = false;
+    } else {
+      ::operator delete(p);
+    }
+  }
+  template <typename U>
+  bool operator==(const WaitMemory<U>& other) const noexcept {
+    return watch_ == other.watch_;
+  }
+  ClientCloseWatch* watch_;
+};
+
 void ClientCloseWatch::wait() {
   pending_ = true;
   socket_->async_wait(
       tcp::socket::wait_read,
-      asio::bind_cancellation_slot(cancel_.slot(),
-                                   [this](const boost::system::error_code& ec) { on_ready(ec); }));
+      asio::bind_allocator(
+          WaitMemory<void>(*this),
+          asio::bind_cancellation_slot(
+              cancel_.slot(), [this](const boost::system::error_code& ec) { on_ready(ec); })));
 }
 
 void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {

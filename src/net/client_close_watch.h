@@ -10,6 +10,7 @@
 #pragma once
 
 #include <boost/asio/cancellation_signal.hpp>
+#include <cstddef>
 
 #include "net/asio_fwd.h"
 
@@ -50,6 +51,13 @@ class ClientCloseWatch {
  private:
   void wait();
   void on_ready(const boost::system::error_code& ec);
+
+  // The wait's operation lives here, not in Asio's per-thread cache: a
+  // wait per request there takes a block another operation then misses.
+  template <typename T>
+  struct WaitMemory;
+  alignas(std::max_align_t) unsigned char memory_[256];
+  bool memory_used_ = false;
 
   asio::cancellation_signal cancel_;
   tcp::socket* socket_ = nullptr;
