@@ -120,7 +120,10 @@ asio::awaitable<RequestVerdict> CacheStage::fetch_missing(RequestContext& ctx, C
     // Not cacheable (or another variant): this request goes upstream itself.
   }
   state.role = Role::fetch;
-  if (ticket.lead) state.flight = std::move(ticket.lead);
+  if (ticket.lead) {
+    state.flight = std::move(ticket.lead);
+    if (ctx.background != nullptr) ctx.background->shared_fetch = state.flight.get();
+  }
   // A miss asks for the full response (storable), whatever the client has.
   ctx.upstream.remove("If-None-Match");
   ctx.upstream.remove("If-Modified-Since");

@@ -14,6 +14,7 @@
 #include "cache/memory_store.h"
 #include "cache/redis_cache.h"
 #include "cache/revalidation.h"
+#include "stage/background.h"
 
 namespace centinela::cache {
 namespace {
@@ -220,6 +221,9 @@ void CacheStage::commit(RequestContext& ctx, CacheState& state) const {
   state.drop_stale = false;
   if (state.flight != nullptr) {
     state.flight->finish(stored ? state.result : nullptr);
+    if (ctx.background != nullptr && ctx.background->shared_fetch == state.flight.get()) {
+      ctx.background->shared_fetch = nullptr;
+    }
     state.flight.reset();
   }
 }

@@ -67,6 +67,12 @@ void Flight::finish(EntryPtr entry) {
   }
 }
 
+bool Flight::awaited() const {
+  if (finished_) return false;
+  std::lock_guard lock(state_->mutex);
+  return !state_->waiters.empty();
+}
+
 Coalescer::Coalescer() = default;
 
 Coalescer::~Coalescer() = default;

@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "cache/cache_entry.h"
+#include "stage/background.h"
 
 namespace centinela::cache {
 
@@ -29,7 +30,7 @@ class Coalescer;
 // One fetch in progress. The leader must call finish() exactly once (the
 // Flight's destructor finishes with "not cacheable" if it did not, so a
 // leader that fails by exception or cancellation never strands followers).
-class Flight {
+class Flight final : public stage::SharedFetch {
  public:
   ~Flight();
   Flight(const Flight&) = delete;
@@ -38,6 +39,9 @@ class Flight {
   // Leader only: publishes the outcome (the stored entry, or null when the
   // response was not cacheable or the fetch failed) and wakes the followers.
   void finish(EntryPtr entry);
+
+  // Whether followers wait for this flight now.
+  bool awaited() const override;
 
  private:
   friend class Coalescer;

@@ -105,7 +105,10 @@ Wait begin_wait(ClientConnection& c) {
   // (a browser's spare, a health check): it parks at once. One that comes
   // back is kept busy from then on.
   // (Not while OpenSSL holds bytes: the socket may never wake for them.)
-  if (c.requests == 1 && !c.woken && !c.tls_pending()) return Wait::park;
+  // (Nor when bytes came meanwhile: a readiness wait would sleep on them.)
+  if (c.requests == 1 && !c.woken && !c.tls_pending() && !c.close_watch.bytes_came()) {
+    return Wait::park;
+  }
   c.watch.set_idle(true);
   c.watch.arm(c.socket, std::min(c.idle_until, now + kParkAfter));
   return Wait::read;
@@ -168,6 +171,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
       // reads go on until the idle timeout.
       if (wait == Wait::park && c.tls_pending()) continue;
       if (wait == Wait::park) {
+        if (c.close_watch.pending()) co_await c.close_watch.settle();
         slot.release();
         park(std::move(connection));
         co_return;
@@ -190,6 +194,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
   }
   c.stream().shutdown_send();
   if (served == Served::close_after_reading_input) co_await discard_until_eof(c, slot->buffer);
+  if (c.close_watch.pending()) co_await c.close_watch.settle();
 }
 
 // A TLS connection's handshake, bounded by the header timeout, before its

@@ -6,6 +6,15 @@ DeadlineWatch::DeadlineWatch(DeadlineSweeper& sweeper) : sweeper_(sweeper) { swe
 
 DeadlineWatch::~DeadlineWatch() { sweeper_.unlink(*this); }
 
+void DeadlineWatch::abandon() {
+  abandoned_ = true;
+  if (socket_ == nullptr) return;
+  fired_ = true;
+  boost::system::error_code ignored;
+  socket_->cancel(ignored);
+  socket_ = nullptr;
+}
+
 DeadlineSweeper::DeadlineSweeper(asio::io_context& io, std::chrono::milliseconds tick)
     : timer_(io), tick_(tick) {}
 

@@ -19,15 +19,23 @@ class DeadlineWatch {
   DeadlineWatch(const DeadlineWatch&) = delete;
   DeadlineWatch& operator=(const DeadlineWatch&) = delete;
 
-  // The next wait on `socket` is cancelled if still pending at `when`.
+  // The next wait on `socket` is cancelled if still pending at `when`
+  // (after abandon(): at the sweeper's next tick, whatever `when`).
   void arm(tcp::socket& socket, SteadyTime when) {
     socket_ = &socket;
-    deadline_ = when;
+    deadline_ = abandoned_ ? SteadyTime{} : when;
     fired_ = false;
   }
   void disarm() { socket_ = nullptr; }
   // True when the last armed wait was cancelled by its deadline.
   bool fired() const { return fired_; }
+
+  // The client left: the wait under way is cancelled now, and every later
+  // one as soon as it is armed, until clear_abandoned(). The waits' owner
+  // tells this from a deadline by abandoned().
+  void abandon();
+  bool abandoned() const { return abandoned_; }
+  void clear_abandoned() { abandoned_ = false; }
 
   // Drain support: a connection waiting for its next request may be closed.
   void set_idle(bool idle) { idle_ = idle; }
@@ -42,6 +50,7 @@ class DeadlineWatch {
   SteadyTime deadline_{};
   bool fired_ = false;
   bool idle_ = false;
+  bool abandoned_ = false;
 };
 
 class DeadlineSweeper {

@@ -60,8 +60,8 @@ struct H2Callbacks {
                               void* user_data) {
     if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
     H2Connection& h2 = self(user_data);
-    // A stream the client reset still runs until its upstream answers: those
-    // count against the bound too.
+    // A stream the client reset counts until its coroutine ended, which its
+    // abandoned upstream exchange no longer holds up (H2Stream::client_left).
     if (h2.running_ >= bounds().max_concurrent_streams) {
       nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id,
                                 NGHTTP2_REFUSED_STREAM);
@@ -141,11 +141,11 @@ struct H2Callbacks {
     H2Connection& h2 = self(user_data);
     H2Stream* const stream = stream_of(session, id);
     if (stream == nullptr) return 0;
-    stream->closed = true;
     stream->released = true;
     if (stream->running) {
-      stream->notify();
+      stream->client_left();
     } else {
+      stream->closed = true;
       h2.erase_stream(*stream);
     }
     h2.stream_closed();
@@ -301,8 +301,11 @@ void H2Connection::go_away(std::uint32_t error_code) {
 // go with the connection (nghttp2 may still hold pointers to them).
 void H2Connection::end_all_streams() {
   for (const auto& stream : streams_) {
-    stream->closed = true;
-    if (stream->running) stream->notify();
+    if (stream->running) {
+      stream->client_left();
+    } else {
+      stream->closed = true;
+    }
   }
 }
 
@@ -433,9 +436,10 @@ asio::awaitable<void> H2Connection::run(std::string_view received) {
     done_wake_.expires_at(SteadyTime::max());
     co_await done_wake_.async_wait(use_nothrow);
   }
-  // The client sees the end now. Streams it reset or left behind may still
-  // wait for their upstream (bounded by its timeout): they finish without
-  // holding the client up.
+  // The client sees the end now. Its streams' upstream exchanges were
+  // abandoned (end_all_streams); one that leads a fetch other requests wait
+  // on goes on (bounded by the upstream's timeout) without holding the
+  // client up.
   c_.stream().shutdown_send();
   while (running_ != 0) {
     done_wake_.expires_at(SteadyTime::max());

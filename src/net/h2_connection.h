@@ -9,7 +9,8 @@
 //
 // Bounds: the header block of a stream (SETTINGS_MAX_HEADER_LIST_SIZE), the
 // streams served at once (SETTINGS_MAX_CONCURRENT_STREAMS; a stream the client
-// reset still counts while its coroutine finishes), one stream window of
+// reset still counts while its coroutine finishes, which abandoning its
+// upstream exchange makes prompt), one stream window of
 // unread request body per stream and one connection window in all, one read
 // buffer (the worker's, only while reading) and one write batch per
 // connection; an idle connection holds neither.

@@ -31,6 +31,7 @@ class H2Side final : public ClientSide {
 
   void report(RequestOutcome& outcome) const override {
     outcome.status = down_.status();
+    if (outcome.status == 0 && down_.client_gone()) outcome.status = kClientClosedRequest;
     outcome.bytes_sent = down_.bytes_sent();
   }
 
@@ -70,6 +71,7 @@ asio::awaitable<void> serve(H2Stream& stream) {
   RequestParser& parser = slot->parser.emplace();
   parser.get().base() = std::move(stream.head);
   stage::RequestContext& ctx = begin_context(c, *slot);
+  stream.ctx = &ctx;
   H2Downstream down(stream, stream.response_nv, limits.idle_timeout, limits.max_body_bytes,
                     stream.builder.content_length(), !stream.body_absent);
   H2Side side(down);
@@ -106,6 +108,7 @@ asio::awaitable<void> serve(H2Stream& stream) {
   // Nothing was answered (the pipeline gave up): the client must not wait.
   if (!down.head_sent()) down.abort();
   record_request(c.worker, *runtime, ctx, slot->route, outcome, stream.start, start_wall);
+  stream.ctx = nullptr;
   slot->end_request();
 }
 

@@ -6,6 +6,7 @@
 #include "net/client_connection.h"
 #include "net/h2_connection.h"
 #include "net/worker.h"
+#include "stage/background.h"
 
 namespace centinela::net {
 namespace {
@@ -53,7 +54,18 @@ void H2Stream::reuse(std::int32_t next_id) {
   released = false;
   running = false;
   served = false;
+  ctx = nullptr;
   watch.disarm();
+  watch.clear_abandoned();
+}
+
+void H2Stream::client_left() {
+  closed = true;
+  notify();
+  // A response that went out whole needs nothing more from the upstream.
+  if (end_sent) return;
+  if (ctx != nullptr && stage::fetch_awaited(*ctx)) return;
+  watch.abandon();
 }
 
 H2Downstream::H2Downstream(H2Stream& stream, h2::ResponseNv& nv, std::chrono::milliseconds idle,
@@ -129,6 +141,7 @@ asio::awaitable<bool> H2Downstream::send_head(const stage::Response& response) {
   head_sent_ = true;
   // Without a body the HEADERS frame carries END_STREAM.
   complete_ = !with_body_;
+  if (!with_body_) stream_.end_sent = true;
   stream_.connection.flush_soon();
   co_return true;
 }

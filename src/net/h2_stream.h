@@ -26,6 +26,10 @@
 #include "net/deadline.h"
 #include "stage/downstream.h"
 
+namespace centinela::stage {
+struct RequestContext;
+}
+
 namespace centinela::net {
 
 class H2Connection;
@@ -84,7 +88,15 @@ struct H2Stream {
   asio::steady_timer wake;
   DeadlineWatch watch;  // the upstream's waits
 
+  // The request's context while its coroutine serves it (for client_left).
+  stage::RequestContext* ctx = nullptr;
+
   void notify() { wake.cancel(); }
+  // The client reset the stream or its connection ended: the coroutine
+  // learns it, and the upstream exchange is abandoned at once (its
+  // connection closed, not pooled) unless other requests wait on the same
+  // fetch (stage::SharedFetch, stage/background.h).
+  void client_left();
   // Unread request body bytes, handed back to the flow-control windows.
   std::size_t unread_body() const { return body.size() - body_read; }
 };
@@ -127,6 +139,8 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   std::uint64_t bytes_sent() const { return bytes_sent_; }
   // Whether the response went out whole (END_STREAM, or a head without body).
   bool complete() const { return complete_; }
+  // Whether the client reset the stream, or its connection ended.
+  bool client_gone() const { return stream_.closed; }
 
  private:
   // Waits for news on the stream until `deadline`; false when it passed.

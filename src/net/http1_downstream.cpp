@@ -4,6 +4,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include "net/body_writer.h"
+#include "net/client_close_watch.h"
 #include "net/deadline.h"
 #include "proxy/websocket_upgrade.h"
 
@@ -64,7 +65,11 @@ asio::awaitable<stage::BodyRead> Http1Downstream::read(std::span<char> into) {
   body_started_ = true;
   std::optional<BodyRead> got = reader_.read_buffered(into);
   if (!got) got = co_await reader_.read(into);
-  if (got->error == BodyReadError::none) co_return stage::BodyRead{got->size};
+  if (got->error == BodyReadError::none) {
+    // From now on the client's socket is read for its end only.
+    if (decoder_.done() && io_.close_watch != nullptr) io_.close_watch->start();
+    co_return stage::BodyRead{got->size};
+  }
   body_failed_ = true;
   co_return read_error(got->error, decoder_);
 }

@@ -21,6 +21,7 @@
 
 namespace centinela::net {
 
+class ClientCloseWatch;
 class DeadlineWatch;
 
 // What the writer needs to know of the request it answers.
@@ -43,6 +44,8 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
     beast::flat_buffer& buffer;  // read buffer: the body's first bytes follow the head in it
     DeadlineWatch& watch;
     std::string& head;  // where response heads are written (reused)
+    // Started once the request body was read whole (null: none).
+    ClientCloseWatch* close_watch = nullptr;
   };
   // idle: each read and write; line: a chunked body's framing line.
   using Timeouts = BodyReader::Timeouts;

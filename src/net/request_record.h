@@ -25,6 +25,10 @@ namespace centinela::net {
 
 class Worker;
 
+// The status recorded for a request whose client left before any response
+// head was sent to it (nginx's "client closed request"); never sent.
+inline constexpr unsigned kClientClosedRequest = 499;
+
 // What the access log and the route metrics record of a request, however it
 // was answered. Views into the request's slot.
 struct RequestOutcome {

@@ -202,8 +202,12 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
     UpstreamTry attempt(plan, index);
     last = co_await attempt.run(may_reuse, sink);
     if (last == TryOutcome::done) co_return stage::ForwardResult{};
-    if (last == TryOutcome::client_failed)
+    if (last == TryOutcome::client_failed) {
+      if (attempt.client_error().error == stage::BodyError::client_gone) {
+        report_.error = "client_closed";
+      }
       co_return client_failure(attempt.client_error(), ctx.arena);
+    }
     if (last == TryOutcome::stale_connection) {
       // A kept connection its server had closed (or spoiled) while idle says
       // nothing about the server: ask it again, once, on a new connection.

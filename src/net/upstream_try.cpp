@@ -66,7 +66,15 @@ std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster
 asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
   plan_.report.server = &server_;
   plan_.report.status = 0;
-  const TryOutcome outcome = co_await exchange(may_reuse, sink);
+  TryOutcome outcome = TryOutcome::client_failed;
+  if (!plan_.watch.abandoned()) outcome = co_await exchange(may_reuse, sink);
+  if (outcome != TryOutcome::done && plan_.watch.abandoned()) {
+    // The client left (its waits were cancelled for it): not the server's
+    // failure, and nothing to retry. The connection, in whatever state,
+    // goes with this try.
+    client_error_ = stage::BodyRead{0, stage::BodyError::client_gone};
+    outcome = TryOutcome::client_failed;
+  }
   const proxy::UpstreamServerMetrics& metrics = server_.metrics;
   metrics.count_bytes(bytes_sent_, bytes_received_);
   if (outcome == TryOutcome::response_timeout) metrics.count_timeout();
@@ -116,6 +124,7 @@ asio::awaitable<TryOutcome> UpstreamTry::connect() {
   auto [connect_ec] =
       co_await socket().async_connect(tcp::endpoint(address, server_.endpoint.port), use_nothrow);
   plan_.watch.disarm();
+  if (connect_ec && plan_.watch.abandoned()) co_return TryOutcome::client_failed;
   if (connect_ec) {
     const proxy::ConnectError error = connect_error_kind(connect_ec, plan_.watch.fired());
     server_.metrics.count_connect_error(error);
@@ -154,6 +163,7 @@ asio::awaitable<TryOutcome> UpstreamTry::handshake(tls::ClientContext& context,
     plan_.cluster.tls_succeeded(server_index());
     co_return TryOutcome::done;
   }
+  if (plan_.watch.abandoned()) co_return TryOutcome::client_failed;
   std::string detail;
   const TlsFailure failure = connection_->handshake_failure(ec, plan_.watch.fired(), detail);
   // A session the server would not take is not offered again.

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "pipeline/buffered_body.h"
+#include "stage/background.h"
 
 namespace centinela::pipeline {
 namespace {
@@ -61,7 +62,11 @@ class Run final : public stage::ResponseSink {
       co_return HeadAction::discard;
     }
     finish_head(response);
-    if (!co_await down_.send_head(response)) co_return HeadAction::abort;
+    if (co_await down_.send_head(response)) co_return HeadAction::relay;
+    // Nobody takes the answer, but a fetch others wait on still feeds the
+    // stages (the cache stores it for them).
+    if (!stage::fetch_awaited(ctx_)) co_return HeadAction::abort;
+    client_gone_ = true;
     co_return HeadAction::relay;
   }
 
@@ -228,6 +233,7 @@ class Run final : public stage::ResponseSink {
         co_return false;
       }
     }
+    if (client_gone_) co_return true;
     bool sent = false;
     if (last && !piece.trailers.empty()) {
       sent = co_await down_.send_last(piece.data, piece.trailers);
@@ -235,6 +241,10 @@ class Run final : public stage::ResponseSink {
       sent = co_await down_.send_body(piece.data, last);
     }
     if (sent && last) complete_ = true;
+    if (!sent && stage::fetch_awaited(ctx_)) {
+      client_gone_ = true;  // as in on_upstream_head: the rest still feeds the stages
+      co_return true;
+    }
     co_return sent;
   }
 
@@ -245,6 +255,9 @@ class Run final : public stage::ResponseSink {
   std::optional<Answer> replacement_;
   std::size_t replaced_after_ = 0;
   bool complete_ = false;
+  // The client took no more of the response; what is left of it only runs
+  // through the stages, for a fetch others wait on.
+  bool client_gone_ = false;
 };
 
 }  // namespace

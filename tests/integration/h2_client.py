@@ -22,7 +22,11 @@ Scenarios:
              "wait_close": seconds (afterwards, read until the server closes)}
              Over TLS with ALPN other than h2, each request is HTTP/1.1 on its
              own connection ("protocol": "http/1.1").
-  rapid_reset        {"count"}: HEADERS then RST_STREAM(CANCEL), count streams.
+  rapid_reset        {"count", "path", "flush_each"}: HEADERS then RST_STREAM(CANCEL),
+                     count streams (flush_each: each frame its own write).
+  reset_then_fill    {"count", "path", "reset_when", "fill_when", "fill", "fill_path"}:
+                     count GETs, reset once the file reset_when exists, then fill
+                     GETs once fill_when exists (h2_floods.py).
   continuation_flood {"count", "piece"}: HEADERS without END_HEADERS, then count
                      CONTINUATION frames of `piece` bytes of one header's value.
   settings_flood / ping_flood {"count"}: that many frames, never reading.

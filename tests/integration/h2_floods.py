@@ -4,8 +4,10 @@ connection, reads what the server says between batches (unless it must never
 be read), stops writing once the server sent GOAWAY or closed, then reads until
 the server closes or the socket times out, and reports what it saw.
 """
+import os
 import socket
 import struct
+import time
 
 import hpack
 
@@ -26,6 +28,7 @@ class RawClient:
     """Frames written by hand, the server's frames parsed back (HPACK state kept)."""
 
     def __init__(self, args):
+        self.args = args
         self.sock = connect(args)
         self.timeout = args.get("timeout", 10)
         self.encoder = hpack.Encoder()
@@ -44,6 +47,7 @@ class RawClient:
         self.sent = 0
         self.conn_window = 65535  # what the server's connection window lets us send
         self.stream_status = {}   # stream id -> its response's :status
+        self.reset_codes = {}     # stream id -> the server's RST_STREAM error code
 
     def frame(self, kind, flags, stream_id, payload=b""):
         self.outbuf += struct.pack(">I", len(payload))[1:] + struct.pack(">BBI", kind, flags,
@@ -117,6 +121,7 @@ class RawClient:
             self.goaway = {"error_code": code, "last_stream_id": last & 0x7FFFFFFF}
         elif kind == RST_STREAM:
             self.resets += 1
+            self.reset_codes[stream_id] = struct.unpack(">I", payload[:4])[0]
         elif kind == WINDOW_UPDATE and stream_id == 0:
             self.conn_window += struct.unpack(">I", payload[:4])[0] & 0x7FFFFFFF
         elif kind in (HEADERS, CONTINUATION):
@@ -170,8 +175,62 @@ def flood(args, write_one, read_during=True):
 
 def rapid_reset(client, i):
     stream_id = 2 * i + 1
-    client.frame(HEADERS, END_HEADERS | END_STREAM, stream_id, client.headers_block("/rapid-reset"))
+    path = client.args.get("path", "/rapid-reset")
+    client.frame(HEADERS, END_HEADERS | END_STREAM, stream_id, client.headers_block(path))
+    if client.args.get("flush_each"):
+        # Its own segment: the server may start the stream before the reset.
+        client.flush()
+        client.poll(False)
     client.frame(RST_STREAM, 0, stream_id, struct.pack(">I", CANCEL))
+    if client.args.get("flush_each"):
+        client.flush()
+
+
+def wait_for_file(client, path, timeout):
+    """Serves the connection (SETTINGS acks) until the test creates `path`."""
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(path):
+        if time.monotonic() > deadline or client.closed:
+            return False
+        client.flush()
+        client.poll(False)
+        time.sleep(0.01)
+    return True
+
+
+def reset_then_fill(args):
+    """`count` GETs of `path`; once the test creates the file `reset_when`,
+    RST_STREAM(CANCEL) on each; once it creates `fill_when`, `fill` GETs of
+    `fill_path` at once, read until each has a response head or a reset."""
+    client = RawClient(args)
+    client.start(args)
+    count, fill, wait = args["count"], args["fill"], args.get("wait", 60)
+    cancelled = [2 * i + 1 for i in range(count)]
+    filled = [2 * (count + i) + 1 for i in range(fill)]
+    try:
+        for stream_id in cancelled:
+            client.frame(HEADERS, END_HEADERS | END_STREAM, stream_id,
+                         client.headers_block(args["path"]))
+        if not wait_for_file(client, args["reset_when"], wait):
+            return {"ok": False, "error": "no signal to reset", "goaway": client.goaway}
+        for stream_id in cancelled:
+            client.frame(RST_STREAM, 0, stream_id, struct.pack(">I", CANCEL))
+        if not wait_for_file(client, args["fill_when"], wait):
+            return {"ok": False, "error": "no signal to fill", "goaway": client.goaway}
+        for stream_id in filled:
+            client.frame(HEADERS, END_HEADERS | END_STREAM, stream_id,
+                         client.headers_block(args["fill_path"]))
+        client.flush()
+        while client.poll(True) and any(
+                s not in client.stream_status and s not in client.reset_codes for s in filled):
+            pass
+    except socket.timeout:
+        pass
+    statuses = [client.stream_status.get(s) for s in filled]
+    return {"ok": True, "goaway": client.goaway, "closed": client.closed,
+            "fill_ok": sum(1 for status in statuses if status == 200),
+            "fill_refused": sum(1 for s in filled if s in client.reset_codes),
+            "cancelled_answered": sum(1 for s in cancelled if s in client.stream_status)}
 
 
 def continuation_flood(args):
@@ -273,4 +332,5 @@ SCENARIOS = {
                                   False),
     "empty_data_flood": lambda a: flood(a, empty_data),
     "cancelled_uploads": cancelled_uploads,
+    "reset_then_fill": reset_then_fill,
 }

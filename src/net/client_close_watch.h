@@ -1,0 +1,75 @@
+// Whether the client of an HTTP/1.1 request closes its connection while the
+// request waits for the upstream (nginx's proxy_ignore_client_abort off).
+// One readiness wait on the client's socket, which the reactor already
+// watches: the request that ends normally costs no system call. Only when
+// the socket turns readable is it asked (poll) whether the client shut it or
+// sent bytes (a pipelined request: the watch goes on, for the end after it).
+// The client gone, the exchange's waits are abandoned (DeadlineWatch), so its
+// upstream connection closes at once, unless other requests wait on the
+// same fetch (stage::SharedFetch, stage/background.h).
+#pragma once
+
+#include <boost/asio/cancellation_signal.hpp>
+#include <cstddef>
+
+#include "net/asio_fwd.h"
+
+namespace centinela::stage {
+struct RequestContext;
+}
+
+namespace centinela::net {
+
+class DeadlineWatch;
+
+class ClientCloseWatch {
+ public:
+  ClientCloseWatch() = default;
+  ClientCloseWatch(const ClientCloseWatch&) = delete;
+  ClientCloseWatch& operator=(const ClientCloseWatch&) = delete;
+
+  // For the request about to be served: what to watch and what to abandon.
+  // `unread`: the connection's read buffer (bytes in it after the request's
+  // own are a pipelined request: that client is not watched).
+  void prepare(tcp::socket& socket, bool tls, DeadlineWatch& exchange,
+               const beast::flat_buffer& unread, const stage::RequestContext& ctx);
+  // The request has all its bytes: the watch starts (once per request).
+  void start();
+  // The request is over: the wait is cancelled (its handler runs soon).
+  void stop();
+  // Whether the client left while the request was served (until stop()).
+  bool gone() const { return gone_; }
+  // Whether bytes came while the request was served (until the next
+  // prepare()): the wait took their readiness, so only a read finds them,
+  // not a readiness wait (the reactor's is edge-triggered).
+  bool bytes_came() const { return bytes_came_; }
+  bool pending() const { return pending_; }
+  // Stops, and resumes once the wait's handler ran: the connection must
+  // outlive it.
+  asio::awaitable<void> settle();
+
+ private:
+  void wait();
+  void on_ready(const boost::system::error_code& ec);
+
+  // The wait's operation lives here, not in Asio's per-thread cache: a
+  // wait per request there takes a block another operation then misses.
+  template <typename T>
+  struct WaitMemory;
+  alignas(std::max_align_t) unsigned char memory_[256];
+  bool memory_used_ = false;
+
+  asio::cancellation_signal cancel_;
+  tcp::socket* socket_ = nullptr;
+  DeadlineWatch* exchange_ = nullptr;
+  const beast::flat_buffer* unread_ = nullptr;
+  const stage::RequestContext* ctx_ = nullptr;
+  bool tls_ = false;
+  bool prepared_ = false;
+  bool watching_ = false;
+  bool pending_ = false;  // a wait is outstanding or its handler not yet run
+  bool gone_ = false;
+  bool bytes_came_ = false;
+};
+
+}  // namespace centinela::net
