@@ -1,12 +1,11 @@
 #include "net/client_close_watch.h"
 
 #include <poll.h>
-#include <sys/socket.h>
 
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
-#include <cerrno>
 
 #include "net/deadline.h"
 #include "stage/background.h"
@@ -14,19 +13,11 @@
 namespace centinela::net {
 namespace {
 
-// What made the socket readable: the client's end (FIN or reset), or bytes.
-bool client_closed(int fd, bool tls) {
-  pollfd p{fd, POLLIN | POLLRDHUP, 0};
-  if (::poll(&p, 1, 0) <= 0) return false;
-  if ((p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) return true;
-  if ((p.revents & POLLRDHUP) == 0) return false;  // bytes only: a pipelined request
-  // Shut for writing. Over TLS the bytes before the end are its close_notify.
-  // In cleartext, bytes before it are a request still waiting for its turn;
-  // none is the end nginx counts as a client that closed its request.
-  if (tls) return true;
-  char byte = 0;
-  const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+// Over TLS, bytes that came may be the client's close_notify: gone when its
+// FIN (or reset) came with them.
+bool peer_shut(int fd) {
+  pollfd p{fd, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 }  // namespace
@@ -82,23 +73,29 @@ struct ClientCloseWatch::WaitMemory {
 
 void ClientCloseWatch::wait() {
   pending_ = true;
-  socket_->async_wait(
-      tcp::socket::wait_read,
+  // A one-byte peek, not a readiness wait: Asio re-arms the descriptor with
+  // epoll_ctl for every async_wait, but queues a read without a system call
+  // when the last read found the socket drained (the usual case: the head's
+  // read). Peeked bytes stay in the socket for the connection's next read.
+  socket_->async_receive(
+      asio::buffer(&peeked_, 1), tcp::socket::message_peek,
       asio::bind_allocator(
           WaitMemory<void>(*this),
-          asio::bind_cancellation_slot(
-              cancel_.slot(), [this](const boost::system::error_code& ec) { on_ready(ec); })));
+          asio::bind_cancellation_slot(cancel_.slot(), [this](const boost::system::error_code& ec,
+                                                              std::size_t) { on_ready(ec); })));
 }
 
 void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {
   pending_ = false;
-  if (!watching_ || ec) return;
-  if (!client_closed(socket_->native_handle(), tls_)) {
+  if (!watching_ || ec == asio::error::operation_aborted) return;
+  watching_ = false;
+  // Bytes: a pipelined request (or TLS records) — the client is there, and
+  // the watch ends (waiting again on bytes not yet read would wake at once).
+  // The end (0 bytes: eof) or a reset: gone.
+  if (!ec && !(tls_ && peer_shut(socket_->native_handle()))) {
     bytes_came_ = true;
-    wait();  // the end may follow them
     return;
   }
-  watching_ = false;
   gone_ = true;
   // Others waiting on this request's fetch keep it going; the response then
   // meets the closed connection and goes only to them (pipeline::run).

@@ -1,9 +1,10 @@
 // Whether the client of an HTTP/1.1 request closes its connection while the
 // request waits for the upstream (nginx's proxy_ignore_client_abort off).
-// One readiness wait on the client's socket, which the reactor already
-// watches: the request that ends normally costs no system call. Only when
-// the socket turns readable is it asked (poll) whether the client shut it or
-// sent bytes (a pipelined request: the watch goes on, for the end after it).
+// One read on the client's socket that peeks at a byte, queued with the
+// reactor that already watches it: the request that ends normally costs no
+// system call. It completes when the client shut the socket (gone) or sent
+// bytes (a pipelined request: the client is there, the watch ends; over TLS
+// the bytes may be a close_notify, gone if the FIN came with them).
 // The client gone, the exchange's waits are abandoned (DeadlineWatch), so its
 // upstream connection closes at once, unless other requests wait on the
 // same fetch (stage::SharedFetch, stage/background.h).
@@ -40,7 +41,7 @@ class ClientCloseWatch {
   // Whether the client left while the request was served (until stop()).
   bool gone() const { return gone_; }
   // Whether bytes came while the request was served (until the next
-  // prepare()): the wait took their readiness, so only a read finds them,
+  // prepare()): the peek took their readiness, so only a read finds them,
   // not a readiness wait (the reactor's is edge-triggered).
   bool bytes_came() const { return bytes_came_; }
   bool pending() const { return pending_; }
@@ -58,6 +59,7 @@ class ClientCloseWatch {
   struct WaitMemory;
   alignas(std::max_align_t) unsigned char memory_[256];
   bool memory_used_ = false;
+  char peeked_ = 0;  // the peek's byte (left in the socket)
 
   asio::cancellation_signal cancel_;
   tcp::socket* socket_ = nullptr;
