@@ -6,6 +6,7 @@
 #include "admin/admin_endpoints.h"
 #include "config/units.h"
 #include "proxy/runtime.h"
+#include "threat/ban_incident.h"
 #include "threat/fleet.h"
 #include "threat/threat_admin.h"
 #include "threat/tracker.h"
@@ -52,10 +53,16 @@ AdminAnswer post_ban(const AdminCall& call) {
   if (redis::Client* redis = fleet_redis(call)) {
     shared = co_await threat::publish_ban(*redis, request.client.key(), ban);
   }
+  // The incident the ban's 403 answers name (derived from the ban: the same
+  // on every instance that applies it).
+  const observe::IncidentId incident = threat::ban_incident_id(request.client.key(), ban);
   co_return json_response(
-      200, fmt::format(R"({{"banned":true,{},"level":{},"retry_after_s":{},"cluster":{}}})",
-                       threat::client_json(request.client), ban.level,
-                       (ban.until_ns - tracker.now_ns() + 999'999'999) / 1'000'000'000, shared));
+      200,
+      fmt::format(
+          R"({{"banned":true,{},"level":{},"retry_after_s":{},"cluster":{},"incident_id":"{}"}})",
+          threat::client_json(request.client), ban.level,
+          (ban.until_ns - tracker.now_ns() + 999'999'999) / 1'000'000'000, shared,
+          incident.view()));
 }
 
 AdminAnswer delete_ban(const AdminCall& call) {

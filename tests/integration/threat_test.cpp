@@ -228,6 +228,22 @@ std::string ban_incident(const HttpResponse& response) {
   return id.rfind("inc_", 0) == 0 && id.size() == 30 ? id : "";
 }
 
+// An operator's ban answers with the incident its 403s will name, and the
+// incident log has it.
+TEST_F(ThreatTest, AnOperatorsBanNamesItsIncident) {
+  ASSERT_TRUE(start_with("threat:\n  ban: {score: 10}\n"));
+  HttpResponse set = admin("POST", "/admin/bans", R"({"ip":"198.51.100.9","duration":"10m"})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  auto answer = parse_json(set.body);
+  ASSERT_TRUE(answer) << set.body;
+  const std::string id = answer->string_at("incident_id");
+  EXPECT_EQ(ban_incident(get("/app/ok", from("198.51.100.9"))), id) << set.body;
+  auto incident = wait_for_incident_in(dir_.file("incidents.log"), id);
+  ASSERT_TRUE(incident) << read_file(dir_.file("incidents.log"));
+  EXPECT_EQ(incident->string_at("action"), "banned");
+  EXPECT_EQ(incident->string_at("ban.signal"), "manual");
+}
+
 TEST_F(ThreatTest, TheBanAnswerNamesTheIncidentOfTheBan) {
   ASSERT_TRUE(start_with("threat:\n  ban: {score: 10, durations: [1m]}\n"));
   probe(port(), kScanner, 12);
