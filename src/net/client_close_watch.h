@@ -45,6 +45,8 @@ class ClientCloseWatch {
   // not a readiness wait (the reactor's is edge-triggered).
   bool bytes_came() const { return bytes_came_; }
   bool pending() const { return pending_; }
+  // For the next connection that takes the slot: nothing seen yet.
+  void forget() { bytes_came_ = false; }
   // Stops, and resumes once the wait's handler ran: the connection must
   // outlive it.
   asio::awaitable<void> settle();

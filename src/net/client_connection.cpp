@@ -98,7 +98,7 @@ enum class Wait { read, request, park, close };
 
 // Before waiting for the next request: read with the slot's buffer ready
 // (after an exhausted read this costs no system call), or park at once.
-Wait begin_wait(ClientConnection& c) {
+Wait begin_wait(ClientConnection& c, const RequestSlot& slot) {
   const SteadyTime now = SteadyClock::now();
   c.idle_until = now + c.worker.runtime()->config().server.limits.idle_timeout;
   // After its first request a connection is as likely to stay idle as not
@@ -106,7 +106,7 @@ Wait begin_wait(ClientConnection& c) {
   // back is kept busy from then on.
   // (Not while OpenSSL holds bytes: the socket may never wake for them.)
   // (Nor when bytes came meanwhile: a readiness wait would sleep on them.)
-  if (c.requests == 1 && !c.woken && !c.tls_pending() && !c.close_watch.bytes_came()) {
+  if (c.requests == 1 && !c.woken && !c.tls_pending() && !slot.close_watch.bytes_came()) {
     return Wait::park;
   }
   c.watch.set_idle(true);
@@ -159,7 +159,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
   for (;;) {
     if (slot->buffer.size() == 0) {
       if (c.worker.draining()) break;
-      Wait wait = begin_wait(c);
+      Wait wait = begin_wait(c, *slot);
       if (wait == Wait::read) {
         Stream stream = c.stream();
         auto [ec, n] =
@@ -171,7 +171,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
       // reads go on until the idle timeout.
       if (wait == Wait::park && c.tls_pending()) continue;
       if (wait == Wait::park) {
-        if (c.close_watch.pending()) co_await c.close_watch.settle();
+        if (slot->close_watch.pending()) co_await slot->close_watch.settle();
         slot.release();
         park(std::move(connection));
         co_return;
@@ -194,7 +194,7 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
   }
   c.stream().shutdown_send();
   if (served == Served::close_after_reading_input) co_await discard_until_eof(c, slot->buffer);
-  if (c.close_watch.pending()) co_await c.close_watch.settle();
+  if (slot->close_watch.pending()) co_await slot->close_watch.settle();
 }
 
 // A TLS connection's handshake, bounded by the header timeout, before its

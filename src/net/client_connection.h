@@ -12,7 +12,6 @@
 #include <string>
 
 #include "net/asio_fwd.h"
-#include "net/client_close_watch.h"
 #include "net/deadline.h"
 #include "net/stream.h"
 #include "tls/session.h"
@@ -47,7 +46,6 @@ struct ClientConnection {
   ConnectionCount count;  // before the watch: counted until the watch is gone
   tcp::socket socket;
   DeadlineWatch watch;
-  ClientCloseWatch close_watch;         // while a request waits for its answer
   std::array<std::uint8_t, 16> peer{};  // IPv4 as ::ffff:a.b.c.d
   std::string peer_text;                // formatted once
   std::uint32_t requests = 0;           // served on this connection

@@ -51,6 +51,7 @@ SlotPool::Lease SlotPool::take() {
 
 void SlotPool::give_back(std::unique_ptr<RequestSlot> slot) {
   slot->end_request();
+  slot->close_watch.forget();
   if (free_.size() >= kMaxKept) return;
   slot->buffer.clear();
   if (slot->buffer.capacity() > kMaxKeptBuffer) slot->buffer.shrink_to_fit();

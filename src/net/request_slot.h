@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "net/background_requests.h"
+#include "net/client_close_watch.h"
 #include "net/http1_downstream.h"
 #include "net/request_intake.h"
 #include "net/request_record.h"
@@ -62,6 +63,9 @@ struct RequestSlot {
   // What the log records of the request: here rather than in the serving
   // coroutine, whose frame must stay under the 1,020 bytes Asio recycles.
   RequestOutcome outcome;
+  // Whether the client leaves while the request waits for its answer: here,
+  // not in the connection, so a parked connection does not carry it (320 B).
+  ClientCloseWatch close_watch;
 
   // Destroys the request's objects; the buffers keep their capacity.
   void end_request() {

@@ -99,7 +99,7 @@ class Http1Side final : public ClientSide {
     if (slot_.downstream) return *slot_.downstream;
     Http1Downstream& down = slot_.downstream.emplace(
         Http1Downstream::Io{c_.stream(), slot_.buffer, c_.watch, slot_.response_head,
-                            &c_.close_watch},
+                            &slot_.close_watch},
         Http1Downstream::Timeouts{limits_.idle_timeout, limits_.header_timeout},
         c_.worker.draining_flag(), client, body_);
     down.keep_request_trailers(slot_.request_trailers);
@@ -109,7 +109,7 @@ class Http1Side final : public ClientSide {
   void report(RequestOutcome& outcome) const override {
     if (!slot_.downstream) return;
     outcome.status = slot_.downstream->status();
-    if (outcome.status == 0 && c_.close_watch.gone()) outcome.status = kClientClosedRequest;
+    if (outcome.status == 0 && slot_.close_watch.gone()) outcome.status = kClientClosedRequest;
     outcome.bytes_sent = slot_.downstream->bytes_sent();
     outcome.bytes_received += slot_.downstream->body_bytes_received();
   }
@@ -200,11 +200,11 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     Exchange exchange{c.worker, slot, c.watch, side};
     // A client that leaves abandons the exchange (a tunnel reads it itself).
     if (!accepted.client.websocket) {
-      c.close_watch.prepare(c.socket, c.tls != nullptr, c.watch, slot.buffer, ctx);
-      if (accepted.body.done()) c.close_watch.start();
+      slot.close_watch.prepare(c.socket, c.tls != nullptr, c.watch, slot.buffer, ctx);
+      if (accepted.body.done()) slot.close_watch.start();
     }
     co_await dispatch(exchange, runtime, vetted, accepted, outcome);
-    c.close_watch.stop();
+    slot.close_watch.stop();
     served = side.served();
   }
   record_request(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);
