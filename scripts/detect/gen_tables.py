@@ -36,7 +36,7 @@ WINDOWS = """cmd cmd.exe powershell powershell.exe pwsh certutil bitsadmin rundl
 mshta wmic reg sc net net1 systeminfo tasklist taskkill ipconfig nbtstat netsh schtasks
 whoami hostname ver vol type dir copy xcopy robocopy move del erase ren rename md rd mkdir
 rmdir attrib icacls cacls findstr find more cls echo set setx start call runas wscript
-cscript msiexec forfiles pathping tracert nltest dsquery""".split()
+cscript msiexec forfiles pathping tracert nltest dsquery sysinfo""".split()
 # Too common as words, too rare in injections to be worth it.
 NOT_COMMANDS = {"at"}
 

@@ -35,7 +35,10 @@ ATTACK_RATIO = 3
 # two tokens are shorter than it takes, and a body without '=' is an
 # argument name, which values_of() does not read. None is the shape of a
 # benign value or argument name of either split (checked with detect_eval).
-FRAGMENTS = {"f(", "Ef(", ")knk", ")ksk", "sEn", "sEo", "s,1"}
+# "s&n()": a string closed, OR/AND and a call with no arguments — XPath's
+# node functions (`x' or name()='username' or 'x'='y`; bench/waf's ldap
+# train requests), which no SQL list writes; no benign train value has it.
+FRAGMENTS = {"f(", "Ef(", ")knk", ")ksk", "sEn", "sEo", "s,1", "s&n()"}
 
 
 def leaves(node, out):

@@ -35,7 +35,8 @@ struct Detection {
 // up in the set learned from public payload lists (sql_fingerprints.cpp).
 // A few endings too short for the set count alone: a name closed by its
 // quote and cut off by '#' (`admin' #`), a number cut off by a bare comment
-// (`1--`), a MySQL function left open (`date(`).
+// (`1--`), a MySQL function left open (`date(`), an operator alone between
+// two quotes (`'-'`, `"^"`).
 std::optional<Detection> detect_sql(std::string_view value);
 
 // Cross-site scripting: script-capable tags and attributes (event

@@ -276,9 +276,15 @@ namespace {
 // or field value spells ("ifconfig", "whoami -all"), or `which` asking for a
 // known command ("which gcc"): the first probe of a command injection.
 std::optional<Detection> recon_command(std::string_view value) {
-  static constexpr std::string_view kRecon[] = {"ifconfig",   "ipconfig", "whoami",   "netstat",
-                                                "systeminfo", "nslookup", "tasklist", "uname"};
+  static constexpr std::string_view kRecon[] = {"ifconfig", "ipconfig", "whoami",
+                                                "netstat",  "sysinfo",  "systeminfo",
+                                                "nslookup", "tasklist", "uname"};
+  // After a quote that closes an argument ("' whoami"): the value is
+  // the command still.
   std::size_t begin = skip_blanks(value, 0);
+  if (begin < value.size() && (value[begin] == '\'' || value[begin] == '"')) {
+    begin = skip_blanks(value, begin + 1);
+  }
   std::size_t end = begin;
   while (end < value.size() && static_cast<unsigned char>(value[end]) > 0x20) ++end;
   std::string_view first = value.substr(begin, end - begin);

@@ -70,7 +70,7 @@ constexpr std::string_view kCommands[] = {
     "sleep", "socat", "sort-object", "split-path", "spwd.db", "ss", "ssh", "start-bitstransfer",
     "start-job", "start-process", "start-service", "start-sleep", "start-transaction",
     "start-transcript", "stderr", "stdin", "stdout", "stop-computer", "stop-job", "stop-process",
-    "stop-service", "stop-transcript", "sudo", "suspend-bitstransfer", "suspend-service",
+    "stop-service", "stop-transcript", "sudo", "suspend-bitstransfer", "suspend-service", "sysinfo",
     "systemctl", "systeminfo", "tar", "taskkill", "tasklist", "tclsh", "tcsh", "tee-object",
     "telnet", "test-applockerpolicy", "test-computersecurechannel", "test-connection",
     "test-modulemanifest", "test-path", "test-wsman", "tftp", "timeout", "trace-command",

@@ -83,7 +83,7 @@ class Folder {
   bool has_trailing_comment_ = false;
 };
 
-constexpr std::string_view kEndings[] = {"s#", "1c"};
+constexpr std::string_view kEndings[] = {"s#", "1c", "sos"};
 
 // A login name closed by the quote and the rest of the query cut off by a
 // MySQL '#' (`admin' #`, `'#`): the learned set leaves "s#" out because a
@@ -166,6 +166,26 @@ bool number_cut_by_comment(std::string_view value) {
   return false;
 }
 
+// An operator alone between two quotes ('-', "^", '&', '||'): the whole
+// of an authentication bypass through MySQL's implicit conversion
+// (name='' - '' compares 0 with 0). Read as the rest of a string it is
+// "sos", a shape prose has (`it's 5 - that's it`), so only a value that is
+// nothing but the operator counts; "-1", 'a', "N/A" hold more. Not '*': a
+// search for "*" is in libinjection's list of false positives.
+bool quoted_operator(std::string_view value) {
+  while (!value.empty() && is_blank(value.front())) value.remove_prefix(1);
+  while (!value.empty() && is_blank(value.back())) value.remove_suffix(1);
+  if (value.size() < 3 || (value.front() != '\'' && value.front() != '"') ||
+      value.back() != value.front()) {
+    return false;
+  }
+  std::string_view inner = value.substr(1, value.size() - 2);
+  while (!inner.empty() && is_blank(inner.front())) inner.remove_prefix(1);
+  while (!inner.empty() && is_blank(inner.back())) inner.remove_suffix(1);
+  return !inner.empty() && inner.size() <= 3 &&
+         inner.find_first_not_of("&^-|/%+<>=!~") == std::string_view::npos;
+}
+
 }  // namespace
 
 std::span<const std::string_view> sql_ending_fingerprints() { return kEndings; }
@@ -192,6 +212,9 @@ std::optional<Detection> detect_sql(std::string_view value) {
   if (value.size() > UINT32_MAX || !kSqlGate.any_in(value)) return std::nullopt;
   if (number_cut_by_comment(value)) {
     return Detection{Kind::sql, kEndings[1], 0, static_cast<std::uint32_t>(value.size())};
+  }
+  if (quoted_operator(value)) {
+    return Detection{Kind::sql, kEndings[2], 0, static_cast<std::uint32_t>(value.size())};
   }
   if (function_left_open(value)) {
     return Detection{Kind::sql, "f(", 0, static_cast<std::uint32_t>(value.size())};

@@ -100,8 +100,10 @@ REQUEST_HEADERS:Referer|XML:/* "@rx (?i)(?:^|[\[{,.\s\"'])[$](?:ne|eq|gte?|lte?|
   tag:'centinela/nosql',tag:'attack-injection-generic',tag:'paranoia-level/1',severity:'CRITICAL',\
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
 
+# t:urlDecodeUni reads a '+' as a blank, so {{4+4}} arrives as {{4 4}}: two
+# numbers side by side in an expression are that sum.
 SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
-REQUEST_HEADERS:Referer|XML:/* "@rx (?:\{\{|\$\{|#\{|\*\{|@\{|<%=?|\{%|\[#|\[\[|\{\$)(?:\s*[\"']?\d+[\"']?\s*[*+/%-]\s*[\"']?\d+[\"']?\s*(?:\}\}?|%>|\]\]|\})|[^\n]{0,200}?(?:__\w+__|\bgetClass\s*\(|\bforName\s*\(|\bT\s*\(\s*java\.|java\.lang\.|\bRuntime\b|\bProcessBuilder\b|\bos\.(?:system|popen|environ)|\bsubprocess\b|\bpopen\s*\(|\bexec\s*\(|\beval\s*\(|\bsystem\s*\(|\|\s*attr\s*\(|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['\"](?:system|exec|passthru|shell_exec|popen)|\bself\.\w+\.|\bconfig\s*\.\s*(?:items|iteritems|from_\w+|__)|\bapp\.request\b|\brequest\.(?:application|args|environ|values)\b|\bdump\s*\(|\bcycler\b|\bjoiner\b|\blipsum\b|\bfreemarker\b|\?new\s*\(|\bgetRuntime\b|\bgetEngineByName\b|\.(?:class|mro|subclasses|bases?|globals|builtins|init)\b\s*[.(\[]|\brequire\s*\(\s*['\"]child_process|\bmainModule\b|\bconstructor\s*\())|\{\{\s*(?:self|request|config|settings|session|app|_self)\s*\}\}|@\(\s*\d+\s*[*+/%-]\s*\d+\s*\)|\{php\}|<#assign\b|\[#assign\b|\{\{\s*[\"'][^\"']*[\"']\s*\.\s*\w+\s*\(" \
+REQUEST_HEADERS:Referer|XML:/* "@rx (?:\{\{|\$\{|#\{|\*\{|@\{|<%=?|\{%|\[#|\[\[|\{\$)(?:\s*[\"']?\d+[\"']?\s*[*+/%-]\s*[\"']?\d+[\"']?\s*(?:\}\}?|%>|\]\]|\})|[^\n]{0,200}?(?:__\w+__|\bgetClass\s*\(|\bforName\s*\(|\bT\s*\(\s*java\.|java\.lang\.|\bRuntime\b|\bProcessBuilder\b|\bos\.(?:system|popen|environ)|\bsubprocess\b|\bpopen\s*\(|\bexec\s*\(|\beval\s*\(|\bsystem\s*\(|\|\s*attr\s*\(|\|\s*(?:filter|map|reduce|sort)\s*\(\s*['\"](?:system|exec|passthru|shell_exec|popen)|\bself\.\w+\.|\bconfig\s*\.\s*(?:items|iteritems|from_\w+|__)|\bapp\.request\b|\brequest\.(?:application|args|environ|values)\b|\bdump\s*\(|\bcycler\b|\bjoiner\b|\blipsum\b|\bfreemarker\b|\?new\s*\(|\bgetRuntime\b|\bgetEngineByName\b|\.(?:class|mro|subclasses|bases?|globals|builtins|init)\b\s*[.(\[]|\brequire\s*\(\s*['\"]child_process|\bmainModule\b|\bconstructor\s*\())|\{\{\s*(?:self|request|config|settings|session|app|_self)\s*\}\}|\{\{\s*\d+\s+\d+\s*\}\}|@\(\s*\d+\s*[*+/%-]\s*\d+\s*\)|\{php\}|<#assign\b|\[#assign\b|\{\{\s*[\"'][^\"']*[\"']\s*\.\s*\w+\s*\(" \
   "id:9700700,phase:2,pass,t:none,t:urlDecodeUni,log,\
   msg:'Server-side template injection',\
   logdata:'%{matched_var} in %{matched_var_name}',\
@@ -111,6 +113,21 @@ REQUEST_HEADERS:Referer|XML:/* "@rx (?:\{\{|\$\{|#\{|\*\{|@\{|<%=?|\{%|\[#|\[\[|
 SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|XML:/* "@rx ^[^()]*\)\s*\(\s*(?:[|&!]|[\w.-]+\s*[~<>]?=|\))|^[^()]*\*\s*\)\s*(?:\)|\(|\||&|$)|^\s*[\w.@-]*\*\s*\(\s*[|&!]\s*\(" \
   "id:9700800,phase:2,pass,t:none,t:urlDecodeUni,log,\
   msg:'LDAP filter injection',\
+  logdata:'%{matched_var} in %{matched_var_name}',\
+  tag:'centinela/ldap',tag:'attack-injection-generic',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
+# The probes of a filter injection, which hold no word to read: a value that
+# is only query syntax escaped a second time (%28, %7C, %2A%7C after the
+# request's own decoding: a client encodes once, so it is meant for a decoder
+# behind this one), a value of nothing but filter operators with both a
+# parenthesis and a boolean one (*()|&'), and XPath's every-node selector
+# //*. t:none: the escapes are the evidence. A value with any word ("100%",
+# "(a|b)", "Tom & Jerry (2)", "*/*", "//") does not match.
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|XML:/* "@rx ^\s*(?:%(?:25)?(?:2[126-9aA]|3[bBcCdDeE]|5[cC]|60|7[cC]))+\s*$|^[\s*()|&!=']*(?:[()][\s*()|&!=']*[|&]|[|&][\s*()|&!=']*[()])[\s*()|&!=']*$|^\s*//\*\s*$" \
+  "id:9700810,phase:2,pass,t:none,log,\
+  msg:'LDAP/XPath injection probe (filter syntax alone, escaped twice or bare)',\
   logdata:'%{matched_var} in %{matched_var_name}',\
   tag:'centinela/ldap',tag:'attack-injection-generic',tag:'paranoia-level/1',severity:'CRITICAL',\
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"

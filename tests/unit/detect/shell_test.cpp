@@ -44,6 +44,14 @@ TEST(ShellDetectTest, ReconCommandsAlone) {
   EXPECT_EQ(command("which gcc"), "gcc");
   EXPECT_EQ(command("which one is better"), "");
   EXPECT_EQ(command("whoami and why"), "");
+  // A quote that closes the argument before it, as fuzz lists write it.
+  EXPECT_EQ(command("' whoami"), "whoami");
+  EXPECT_EQ(command("\"whoami"), "whoami");
+  EXPECT_EQ(command("'whoami' is a command"), "");
+  // Meterpreter's system probe, alone or after a separator.
+  EXPECT_EQ(command("sysinfo"), "sysinfo");
+  EXPECT_EQ(command("& sysinfo"), "sysinfo");
+  EXPECT_EQ(command("sysinfo page"), "");
 }
 
 // A whole value that is a command no field holds, and its neighbours.

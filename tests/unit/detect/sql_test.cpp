@@ -119,6 +119,30 @@ TEST(SqlDetectTest, FindsCutOffEndings) {
   }
 }
 
+// An operator alone between two quotes bypasses a login through MySQL's
+// implicit conversion (name='' - ''); a quoted word, number or sentence
+// with an operator in it is no such value, nor a search for "*".
+TEST(SqlDetectTest, FindsQuotedOperatorsAlone) {
+  for (const char* attack : {"'-'", "\"^\"", "\"&\"", "' || '", "'<='", " '!=' "}) {
+    EXPECT_TRUE(detect_sql(attack)) << attack;
+  }
+  for (const char* neighbour :
+       {"'a'", "\"-1\"", "\"N/A\"", "'*' marks a required field", "' '", "\"-'", "it's - that's it",
+        "'-' is a dash", "\"*\"", "'*'", "\"*\" and \"-\""}) {
+    EXPECT_FALSE(detect_sql(neighbour)) << neighbour << ": " << detect_sql(neighbour)->fingerprint;
+  }
+}
+
+// XPath's node functions after a closed string: the shape SQL lists never
+// write, so it is a fragment of its own (refine.py's FRAGMENTS).
+TEST(SqlDetectTest, FindsXPathNodeFunctionsAfterAClosedString) {
+  EXPECT_TRUE(detect_sql("x' or name()='username' or 'x'='y"));
+  for (const char* neighbour :
+       {"Rock 'n' roll or name() it", "O'Brien or Smith (2020)", "call name() or last()"}) {
+    EXPECT_FALSE(detect_sql(neighbour)) << neighbour << ": " << detect_sql(neighbour)->fingerprint;
+  }
+}
+
 TEST(SqlDetectTest, HostileInputIsReadInBoundedWork) {
   std::string big(1 << 20, '\'');
   EXPECT_NO_FATAL_FAILURE(detect_sql(big));

@@ -187,14 +187,15 @@ TEST(NativeRules, TemplateExpressionsThatReachForTheRuntime) {
         "{{''.__class__.__mro__[2].__subclasses__()}}",
         "${T(java.lang.Runtime).getRuntime().exec('id')}", "{{request|attr('application')}}",
         "{{config.items()}}", "${self.module.cache.util.os.system(\"id\")}",
-        "{php}echo `id`;{/php}"}) {
+        "{php}echo `id`;{/php}", "{{4+4}}"}) {
     EXPECT_TRUE(
         inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700700))
         << value;
   }
-  for (const char* value : {"Hello {{name}}", "${user.name}", "{{ request.user.username }}",
-                            "{% for x in items %}{{ x.title }}{% endfor %}", "#{order.id}",
-                            "total: {{ price * qty }}", "{{ user.tags|join(', ') }}"}) {
+  for (const char* value :
+       {"Hello {{name}}", "${user.name}", "{{ request.user.username }}",
+        "{% for x in items %}{{ x.title }}{% endfor %}", "#{order.id}", "total: {{ price * qty }}",
+        "{{ user.tags|join(', ') }}", "{{ 2024 }}"}) {
     EXPECT_FALSE(
         inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700700))
         << value;
@@ -215,6 +216,25 @@ TEST(NativeRules, LdapFiltersClosedAndReopened) {
   for (const char* target : {"/users?filter=(%26(objectClass=user)(cn=bob))",
                              "/users?q=smile%20:)%20(really)", "/users?q=a*b"}) {
     EXPECT_FALSE(inspect(api(), "GET", target).fired(9700800)) << target;
+  }
+}
+
+// The probes of a filter injection, which hold no word: query syntax
+// escaped a second time, filter operators alone, XPath's every-node
+// selector. A value with a word, a media range or one escape of a letter or
+// a blank passes.
+TEST(NativeRules, FilterProbesWithoutAWord) {
+  for (const char* target : {"/users?q=%2528", "/users?q=%257C", "/users?q=%252A%257C",
+                             "/users?q=%2A%28%29%7C%26%27", "/users?q=%2F%2F%2A"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700810)) << target;
+  }
+  EXPECT_TRUE(
+      inspect(api(), "POST", "/notes", "application/json", json_note("%21")).fired(9700810));
+  for (const char* value : {"100%", "%20", "%41", "(a|b)", "Tom & Jerry (2)", "*/*", "//", "(*)",
+                            "&&", "50% off (today)", "%28see below%29"}) {
+    EXPECT_FALSE(
+        inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700810))
+        << value;
   }
 }
 
