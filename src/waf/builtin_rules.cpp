@@ -79,6 +79,19 @@ REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx [\xc0\xc1][\x80-\xbf]|\xe0[
   tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
   setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
 
+# A system file whose separators a fuzzer replaced with junk a decoder may
+# drop or map to '/' (etc%c0%qfpasswd, ..%c1%1cboot.ini, etcissue glued,
+# windows0x5csystem32): the name with bytes between or before it that are
+# no separator, no word and no blank. A plain path (/etc/passwd) is 9700400's
+# to judge; prose ("etc. hosts", "windows-system32") has blanks or a dash.
+SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS:User-Agent|\
+REQUEST_HEADERS:Referer|REQUEST_FILENAME|XML:/* "@rx (?i)(?:^|[^a-z]|(?:[^\w\s/\x5c-]|%[0-9a-z]{1,2}|0x(?:2f|5c)|\xe2\x88[\x95\x96]))etc(?:[/\x5c]?(?:[^\w\s/\x5c-]|%[0-9a-z]{1,2}|0x(?:2f|5c)|\xe2\x88[\x95\x96])[/\x5c]?){0,12}(?:passwd|shadow|issue|hosts)\b|(?:[/\x5c]?(?:[^\w\s/\x5c-]|%[0-9a-z]{1,2}|0x(?:2f|5c)|\xe2\x88[\x95\x96])[/\x5c]?)(?:boot|win)\.ini|windows(?:[/\x5c]?(?:[^\w\s/\x5c-]|%[0-9a-z]{1,2}|0x(?:2f|5c)|\xe2\x88[\x95\x96])[/\x5c]?){0,12}system32" \
+  "id:9700430,phase:2,pass,t:none,t:urlDecodeUni,log,\
+  msg:'System file named with junk for separators (a traversal past decoders)',\
+  logdata:'%{matched_var_name}',\
+  tag:'centinela/path',tag:'attack-lfi',tag:'paranoia-level/1',severity:'CRITICAL',\
+  setvar:'tx.anomaly_score_pl1=+%{tx.critical_anomaly_score}'"
+
 SecRule ARGS|ARGS_NAMES|REQUEST_COOKIES|REQUEST_COOKIES_NAMES|REQUEST_HEADERS|REQUEST_FILENAME|\
 XML:/* "@rx (?i)\$\{(?:[^{}]{0,15}\$\{|jndi:|ctx:|java:|env:|sys:|lower:|upper:|::-)" \
   "id:9700500,phase:2,pass,t:none,t:urlDecodeUni,log,\

@@ -7,7 +7,7 @@
 //
 // After them, centinela's native rules (ids 9700000+): the tokenisers of
 // src/detect run as rules (9700100 SQL, 9700200 XSS, 9700300 shell, 9700400
-// path, with 9700410/9700420 for its evasion spellings; 9700500 Log4j
+// path, with 9700410/9700420/9700430 for its evasion spellings; 9700500 Log4j
 // lookups) and patterns for what has no tokeniser
 // (9700600 NoSQL, 9700700 server-side templates, 9700800 LDAP filters and
 // 9700810 their probes),

@@ -162,6 +162,17 @@ TEST(NativeRules, TraversalEvasionsAndOverlongUtf8) {
        {"/f?p=%C0%AE%C0%AE%C0%AFetc%C0%AFpasswd", "/f?p=%E0%80%AE%E0%80%AE/x", "/f?name=%C1%9C"}) {
     EXPECT_TRUE(inspect(api(), "GET", target).fired(9700420)) << target;
   }
+  // A system file whose separators are junk, or glued to its directory.
+  for (const char* target :
+       {"/f?p=..%2525bg%2525qfboot.ini", "/f?p=..%C1%1C..%C1%1Cwindows%C1%1Csystem32",
+        "/f?p=etcissue", "/f?p=%3F.%3F.etc%C0%2Fpasswd", "/f?p=..0x5cetc0x5cpasswd"}) {
+    EXPECT_TRUE(inspect(api(), "GET", target).fired(9700430)) << target;
+  }
+  for (const char* target :
+       {"/f?q=edit%20%2Fetc%2Fhosts%20first", "/f?q=etc.%20hosts", "/f?q=windows-system32%20guide",
+        "/f?q=sketchosts", "/f?q=my%20boot.ini%20file", "/f?q=C%3A%5CWindows%5CSystem32"}) {
+    EXPECT_FALSE(inspect(api(), "GET", target).fired(9700430)) << target;
+  }
   // Version numbers, hex in prose, UTF-8 and Latin-1 text are none of it.
   for (const char* target : {"/f?v=1.2..3&hex=0x2f", "/f?q=caf%C3%A9%20%C3%80%20la%20carte",
                              "/f?q=caf%E9%20gr%FC%DFe", "/f?q=..%20and%20so%20on"}) {
