@@ -128,7 +128,7 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
 asio::awaitable<bool> H2Downstream::send_head(const stage::Response& response) {
   if (aborted_ || stream_.closed) co_return false;
   status_ = response.status;
-  h2::make_response_nv(response, nv_);
+  h2::make_response_nv(response, nv_, &stream_.connection.sent_date());
   with_body_ = response.sends_body;
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream_;
