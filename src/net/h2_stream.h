@@ -8,8 +8,9 @@
 // is acknowledged (WINDOW_UPDATE) only as the pipeline reads it, so a client
 // can buffer at most one stream window in the gateway; a response piece is
 // handed to nghttp2 only as the client's window admits it, and send_body
-// returns only once nghttp2 took all of it, so a slow client slows the
-// upstream instead of filling the gateway's memory.
+// returns only once nghttp2 took all of it (or, for a small last piece the
+// windows admit at once, once it is copied into the stream), so a slow client
+// slows the upstream instead of filling the gateway's memory.
 #pragma once
 
 #include <nghttp2/nghttp2.h>
