@@ -32,27 +32,30 @@ bool RequestHeadBuilder::malformed(std::string_view why) {
 
 bool RequestHeadBuilder::add_pseudo(std::string_view name, std::string_view value) {
   if (regular_seen_) return malformed("pseudo-header after a regular field");
-  struct Slot {
-    std::string_view name;
-    std::string* value;
-    bool* seen;
-  };
-  const Slot slots[] = {{":method", &method_, &have_method_},
-                        {":scheme", &scheme_, &have_scheme_},
-                        {":path", &path_, &have_path_},
-                        {":authority", &authority_in_, &have_authority_}};
-  for (const Slot& slot : slots) {
-    if (name != slot.name) continue;
-    if (*slot.seen) return malformed("repeated pseudo-header");
-    for (char c : value) {
-      if (c == '\0' || c == '\r' || c == '\n')
-        return malformed("control character in a pseudo-header");
-    }
-    *slot.seen = true;
-    slot.value->assign(value);
-    return true;
+  // Plain comparisons (lengths first), no table built per call: every
+  // request has four of these.
+  std::string* slot = &authority_in_;
+  bool* seen = &have_authority_;
+  if (name == ":method") {
+    slot = &method_;
+    seen = &have_method_;
+  } else if (name == ":scheme") {
+    slot = &scheme_;
+    seen = &have_scheme_;
+  } else if (name == ":path") {
+    slot = &path_;
+    seen = &have_path_;
+  } else if (name != ":authority") {
+    return malformed("unknown pseudo-header");
   }
-  return malformed("unknown pseudo-header");
+  if (*seen) return malformed("repeated pseudo-header");
+  for (char c : value) {
+    if (c == '\0' || c == '\r' || c == '\n')
+      return malformed("control character in a pseudo-header");
+  }
+  *seen = true;
+  slot->assign(value);
+  return true;
 }
 
 bool RequestHeadBuilder::add_content_length(std::string_view value) {

@@ -28,13 +28,22 @@ bool dropped(std::string_view name) {
   return false;
 }
 
-// Values that differ in every response (or every second): indexed, each
-// would push the stable fields (the security headers) out of the HPACK
-// table, and they would be encoded in full again. nghttp2 already leaves
-// content-length, etag, last-modified and set-cookie out of the table.
+// Values that differ in every response: indexed, each would push the stable
+// fields (the security headers) out of the HPACK table, and they would be
+// encoded in full again. nghttp2 already leaves content-length, etag,
+// last-modified and set-cookie out of the table. Date is the caller's
+// (SentDate).
 bool changes_every_response(std::string_view lower_name) {
-  return lower_name == "x-request-id" || lower_name == "date" || lower_name == "traceparent" ||
-         lower_name == "server-timing";
+  switch (lower_name.size()) {
+    case 11:
+      return lower_name == "traceparent";
+    case 12:
+      return lower_name == "x-request-id";
+    case 13:
+      return lower_name == "server-timing";
+    default:
+      return false;
+  }
 }
 
 // Neither copied nor lower-cased again by nghttp2: both are in ResponseNv's
@@ -80,47 +89,54 @@ void lower_ascii(char* text, std::size_t size) {
   if (size % 8 != 0) lower_word(text + size - 8);
 }
 
-void make_response_nv(const stage::Response& response, ResponseNv& out) {
-  out.nv.clear();
-  out.text.clear();
-  // Fill the text first, then point into it: it must not grow afterwards.
+bool SentDate::repeats(std::string_view value) {
+  const bool same = value.size() == size_ && std::memcmp(text_, value.data(), size_) == 0;
+  if (!same && value.size() <= sizeof text_) {
+    std::memcpy(text_, value.data(), value.size());
+    size_ = value.size();
+  }
+  return same;
+}
+
+void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate* date) {
+  // Sized first, then filled through a pointer: the text must not move once
+  // the list points into it.
   std::size_t bytes = 0;
   std::size_t count = 2;
   for (const stage::Field& field : response.fields) {
     bytes += field.name.size() + field.value.size();
     ++count;
   }
-  out.text.reserve(bytes + 24);
-  out.nv.reserve(count);
-  char digits[24];
-  const auto status_end = std::to_chars(digits, digits + 3, response.status % 1000).ptr;
-  out.text.append(digits, status_end);
-  const std::size_t status_size = out.text.size();
-  const bool with_length = response.length && response.status >= 200 && response.status != 204;
-  std::size_t length_size = 0;
-  if (with_length) {
-    const auto end = std::to_chars(digits, digits + sizeof digits, *response.length).ptr;
-    length_size = static_cast<std::size_t>(end - digits);
-    out.text.append(digits, end);
-  }
-  const char* text = out.text.data();
-  out.nv.push_back(make_nv(":status", 7, text, status_size, NGHTTP2_NV_FLAG_NONE));
-  text += status_size;
-  if (with_length) {
-    out.nv.push_back(make_nv("content-length", 14, text, length_size, NGHTTP2_NV_FLAG_NONE));
-    text += length_size;
+  out.nv.resize(count);
+  out.text.resize(bytes + 24);
+  char* const begin = out.text.data();
+  char* at = begin;
+  nghttp2_nv* nv = out.nv.data();
+  const auto status_end = std::to_chars(at, at + 3, response.status % 1000).ptr;
+  *nv++ =
+      make_nv(":status", 7, at, static_cast<std::size_t>(status_end - at), NGHTTP2_NV_FLAG_NONE);
+  at = status_end;
+  if (response.length && response.status >= 200 && response.status != 204) {
+    const auto end = std::to_chars(at, at + 20, *response.length).ptr;
+    *nv++ =
+        make_nv("content-length", 14, at, static_cast<std::size_t>(end - at), NGHTTP2_NV_FLAG_NONE);
+    at = end;
   }
   for (const stage::Field& field : response.fields) {
     if (dropped(field.name)) continue;
-    // Both copied into the reserved text: it does not move.
-    const std::size_t at = out.text.size();
-    out.text.append(field.name).append(field.value);
-    char* name = out.text.data() + at;
-    lower_ascii(name, field.name.size());
-    const bool no_index = changes_every_response({name, field.name.size()});
-    out.nv.push_back(make_nv(name, field.name.size(), name + field.name.size(), field.value.size(),
-                             no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE));
+    const std::size_t name_size = field.name.size();
+    std::memcpy(at, field.name.data(), name_size);
+    lower_ascii(at, name_size);
+    std::memcpy(at + name_size, field.value.data(), field.value.size());
+    const std::string_view name(at, name_size);
+    const bool no_index = name == "date" ? date == nullptr || !date->repeats(field.value)
+                                         : changes_every_response(name);
+    *nv++ = make_nv(at, name_size, at + name_size, field.value.size(),
+                    no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE);
+    at += name_size + field.value.size();
   }
+  out.nv.resize(static_cast<std::size_t>(nv - out.nv.data()));
+  out.text.resize(static_cast<std::size_t>(at - begin));
 }
 
 void make_trailer_nv(std::string_view lines, ResponseNv& out) {

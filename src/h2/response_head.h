@@ -25,7 +25,22 @@ struct ResponseNv {
   std::string text;
 };
 
-void make_response_nv(const stage::Response& response, ResponseNv& out);
+// The Date value a connection sent last. Date changes once a second: a
+// value the connection already sent is worth HPACK's dynamic table (the
+// responses of the same second then send it as a one-byte index), a new one
+// is not (each second's first would push the stable fields out sooner).
+class SentDate {
+ public:
+  // Whether `value` is the one sent last; remembers it either way.
+  bool repeats(std::string_view value);
+
+ private:
+  char text_[40] = {};
+  std::size_t size_ = 0;
+};
+
+// `date`: the connection's; null, Date is never indexed.
+void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate* date = nullptr);
 
 // ASCII upper case to lower case, in place (8 bytes at a time: response heads
 // are made for every h2 response).

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "h2/flood_guard.h"
+#include "h2/response_head.h"
 #include "h2/session_bounds.h"
 #include "net/asio_fwd.h"
 #include "net/deadline.h"
@@ -58,6 +59,8 @@ class H2Connection {
   // `size` bytes of a stream's DATA were read (or will never be): the
   // client may send as much more.
   void give_back(std::int32_t id, std::size_t size);
+  // The Date its responses sent last (HPACK indexes a repeated one).
+  h2::SentDate& sent_date() { return sent_date_; }
   // A DATA frame of a response was packed (the flood budget's credit).
   void data_sent() { flood_.on_data_sent(); }
   // A stream's coroutine ended.
@@ -88,6 +91,7 @@ class H2Connection {
   ClientConnection& c_;
   h2::SessionPtr session_;
   h2::FloodGuard flood_;
+  h2::SentDate sent_date_;
   // The streams nghttp2 or a coroutine still use (H2Stream::index), and
   // finished ones kept for the next streams: their timers and buffers are
   // made once per connection, not per request. A quiet connection keeps

@@ -37,6 +37,7 @@ void H2Stream::reuse(std::int32_t next_id) {
   if (body.capacity() > kKeptBuffer) std::string().swap(body);
   if (response_nv.text.capacity() > kKeptBuffer) std::string().swap(response_nv.text);
   if (trailer_fields.text.capacity() > kKeptBuffer) std::string().swap(trailer_fields.text);
+  if (last_piece.capacity() > kKeptBuffer) std::string().swap(last_piece);
   if (trailers.capacity() > kKeptBuffer) std::string().swap(trailers);
   trailers.clear();
   trailer_bytes = 0;
@@ -127,7 +128,7 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
 asio::awaitable<bool> H2Downstream::send_head(const stage::Response& response) {
   if (aborted_ || stream_.closed) co_return false;
   status_ = response.status;
-  h2::make_response_nv(response, nv_);
+  h2::make_response_nv(response, nv_, &stream_.connection.sent_date());
   with_body_ = response.sends_body;
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream_;
@@ -150,6 +151,7 @@ asio::awaitable<bool> H2Downstream::send_body(std::string_view piece, bool last)
   if (aborted_ || !head_sent_) co_return false;
   if (!with_body_) co_return true;  // HEAD, 204, 304: whatever comes is not sent
   if (stream_.end_sent || stream_.closed) co_return false;
+  if (last && keep_last_piece(piece)) co_return true;
   stream_.pending = piece;
   stream_.pending_is_last = last;
   nghttp2_session_resume_data(stream_.connection.session(), stream_.id);
@@ -175,6 +177,31 @@ asio::awaitable<bool> H2Downstream::send_body(std::string_view piece, bool last)
   }
   complete_ = last;
   co_return true;
+}
+
+bool H2Downstream::keep_last_piece(std::string_view piece) {
+  // Only what nghttp2 will take at the writer's next turn: both windows
+  // admit it, no trailers follow, and the client sent its whole request (a
+  // request still arriving gets RST_STREAM(NO_ERROR) when the coroutine
+  // ends, which must not overtake the DATA). The copy is bounded as a reused
+  // stream's buffers are.
+  nghttp2_session* session = stream_.connection.session();
+  if (piece.size() > kKeptBuffer || stream_.trailer_nv != nullptr || !stream_.body_ended) {
+    return false;
+  }
+  const auto size = static_cast<std::int32_t>(piece.size());
+  if (nghttp2_session_get_stream_remote_window_size(session, stream_.id) < size ||
+      nghttp2_session_get_remote_window_size(session) < size) {
+    return false;
+  }
+  stream_.last_piece.assign(piece);
+  stream_.pending = stream_.last_piece;
+  stream_.pending_is_last = true;
+  nghttp2_session_resume_data(session, stream_.id);
+  stream_.connection.flush_soon();
+  bytes_sent_ += piece.size();
+  complete_ = true;
+  return true;
 }
 
 asio::awaitable<bool> H2Downstream::send_last(std::string_view piece, std::string_view trailers) {
@@ -222,7 +249,8 @@ ssize_t read_response_body(nghttp2_session* session, std::int32_t stream_id, std
       stream.trailer_nv = nullptr;
       stream.end_sent = true;
     }
-    stream.notify();
+    // A kept last piece has no coroutine waiting for it.
+    if (stream.running) stream.notify();
   }
   return static_cast<ssize_t>(n);
 }

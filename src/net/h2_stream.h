@@ -8,8 +8,9 @@
 // is acknowledged (WINDOW_UPDATE) only as the pipeline reads it, so a client
 // can buffer at most one stream window in the gateway; a response piece is
 // handed to nghttp2 only as the client's window admits it, and send_body
-// returns only once nghttp2 took all of it, so a slow client slows the
-// upstream instead of filling the gateway's memory.
+// returns only once nghttp2 took all of it (or, for a small last piece the
+// windows admit at once, once it is copied into the stream), so a slow client
+// slows the upstream instead of filling the gateway's memory.
 #pragma once
 
 #include <nghttp2/nghttp2.h>
@@ -70,9 +71,12 @@ struct H2Stream {
   // The response's trailers as nghttp2 sends them (uncopied too, kept alike).
   h2::ResponseNv trailer_fields;
 
-  // The response piece being handed to nghttp2 (a view of the caller's
-  // bytes, valid while send_body waits).
+  // The response piece being handed to nghttp2: a view of the caller's
+  // bytes, valid while send_body waits, or of `last_piece`.
   std::string_view pending;
+  // A small last piece the client's windows admit, copied so that the
+  // stream's coroutine need not wait for the writer to pack it.
+  std::string last_piece;
   bool pending_is_last = false;
   // With the last piece: the trailers that end the response (a HEADERS
   // frame with END_STREAM after the DATA); null: DATA ends it.
@@ -143,6 +147,9 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   bool client_gone() const { return stream_.closed; }
 
  private:
+  // The last piece, copied and handed to nghttp2 without waiting when it
+  // can go at once; false when it must be waited for.
+  bool keep_last_piece(std::string_view piece);
   // Waits for news on the stream until `deadline`; false when it passed.
   asio::awaitable<bool> wait(SteadyTime deadline);
 

@@ -270,6 +270,35 @@ TEST_F(Http2Test, SmallStreamWindowStillGetsALargeBodyWhole) {
   EXPECT_FALSE(answer.goaway_code()) << "a slow reader was taken for a flood";
 }
 
+// A small body goes to nghttp2 at once when the client's windows admit it,
+// and piece by piece as the windows open when they do not: the client gets
+// every stream's own body whole either way, and the log counts its bytes.
+TEST_F(Http2Test, SmallBodiesArriveWholeWhetherTheWindowAdmitsThemOrNot) {
+  origin_.on("/small", [](const ReceivedRequest& request) {
+    return OriginReply::text(200, request.target + std::string(300, 'b'));
+  });
+  ASSERT_TRUE(start_h2());
+  for (const char* window :
+       {"", R"("settings": {"INITIAL_WINDOW_SIZE": 16}, "ack_delay": 0.002,)"}) {
+    std::vector<std::string> paths;
+    for (int i = 0; i < 10; ++i) paths.push_back(fmt::format("/small?w={}&i={}", *window != 0, i));
+    const H2Answer answer = h2(window + h2_gets(paths));
+    ASSERT_TRUE(answer.ok()) << answer.raw;
+    const auto streams = answer.streams();
+    ASSERT_EQ(streams.size(), paths.size()) << answer.raw;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      EXPECT_EQ(streams[i].response.status, 200) << streams[i].response.error;
+      EXPECT_TRUE(streams[i].ended) << paths[i];
+      EXPECT_EQ(streams[i].response.body, paths[i] + std::string(300, 'b'));
+    }
+  }
+  auto entry = wait_for_access_log(
+      [](const JsonValue& line) { return line.string_at("query") == "w=true&i=9"; });
+  ASSERT_TRUE(entry) << access_log_text();
+  EXPECT_EQ(entry->number_at("status"), 200);
+  EXPECT_EQ(entry->number_at("bytes_sent"), 300.0 + std::string("/small?w=true&i=9").size());
+}
+
 // The same window, each frame's bytes given back at once: a WINDOW_UPDATE
 // per DATA frame, about 1,000 of them. The gateway may serve that, or take
 // it for a flood; either way the client is never left with a stream that

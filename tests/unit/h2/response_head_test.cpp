@@ -106,11 +106,43 @@ TEST(ResponseHead, VolatileFieldsAreNeverIndexed) {
   response.status = 200;
   response.fields.add("X-Request-ID", "abc");
   response.fields.add("Server", "x");
+  response.fields.add("Traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  response.fields.add("Server-Timing", "upstream;dur=1.2");
+  response.fields.add("X-Frame-Options", "DENY");
   ResponseNv out;
-  make_response_nv(response, out);
-  ASSERT_EQ(out.nv.size(), 3u);
+  SentDate sent;
+  make_response_nv(response, out, &sent);
+  ASSERT_EQ(out.nv.size(), 6u);
   EXPECT_TRUE(out.nv[1].flags & NGHTTP2_NV_FLAG_NO_INDEX);
   EXPECT_FALSE(out.nv[2].flags & NGHTTP2_NV_FLAG_NO_INDEX);
+  EXPECT_TRUE(out.nv[3].flags & NGHTTP2_NV_FLAG_NO_INDEX);
+  EXPECT_TRUE(out.nv[4].flags & NGHTTP2_NV_FLAG_NO_INDEX);
+  EXPECT_FALSE(out.nv[5].flags & NGHTTP2_NV_FLAG_NO_INDEX);
+}
+
+// Date is indexed once the connection sends the same value a second time (the
+// responses of one second), never when it is new, nor without a memo.
+TEST(ResponseHead, DateIsIndexedWhenItRepeatsOnTheConnection) {
+  stage::Arena arena;
+  stage::Response response(arena);
+  response.status = 200;
+  response.fields.add("Date", "Mon, 07 Dec 2026 07:39:49 GMT");
+  ResponseNv out;
+  SentDate sent;
+  const auto date_indexed = [&](SentDate* memo) {
+    make_response_nv(response, out, memo);
+    EXPECT_EQ(pairs(out), (P{{":status", "200"}, {"date", "Mon, 07 Dec 2026 07:39:49 GMT"}}));
+    return (out.nv[1].flags & NGHTTP2_NV_FLAG_NO_INDEX) == 0;
+  };
+  EXPECT_FALSE(date_indexed(&sent)) << "a new date";
+  EXPECT_TRUE(date_indexed(&sent)) << "the same date again";
+  EXPECT_TRUE(date_indexed(&sent));
+  EXPECT_FALSE(date_indexed(nullptr));
+  response.fields.set("Date", "Mon, 07 Dec 2026 07:39:50 GMT");
+  make_response_nv(response, out, &sent);
+  EXPECT_TRUE(out.nv[1].flags & NGHTTP2_NV_FLAG_NO_INDEX) << "the next second's first";
+  make_response_nv(response, out, &sent);
+  EXPECT_FALSE(out.nv[1].flags & NGHTTP2_NV_FLAG_NO_INDEX);
 }
 
 // Eight bytes at a time must agree with one at a time for every byte value
