@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "pattern/confirmer.h"
 #include "waf/api_gates.h"
 #include "waf/fold.h"
 #include "waf/program.h"
@@ -194,6 +195,27 @@ void plan_joined(Program& program) {
   }
 }
 
+// TX:/regex/ targets read every TX name the rule set knows, per request:
+// which of those names a regex selects is known at load.
+void plan_tx_selectors(Program& program) {
+  const TxNames& names = program.set->tx;
+  pattern::ConfirmScratch scratch;
+  for (Rule& rule : program.rules) {
+    for (Link& link : rule.links) {
+      for (Target& t : link.targets) {
+        if (t.var != Var::tx || !t.selector_regex || t.tx_slot != kNoSlot) continue;
+        t.tx_selected.clear();
+        t.tx_selected_known = true;
+        for (std::uint32_t s = 0; s < names.size() && t.tx_selected_known; ++s) {
+          const pattern::Confirm c = t.selector_regex->match(names.name(s), scratch);
+          if (c == pattern::Confirm::match) t.tx_selected.push_back(s);
+          t.tx_selected_known = c != pattern::Confirm::limit;  // unknown: decide per request
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void index_program(Program& program) {
@@ -257,6 +279,7 @@ std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
   index_program(*program);
   fold_constants(*program);
   plan_joined(*program);
+  plan_tx_selectors(*program);
   return program;
 }
 

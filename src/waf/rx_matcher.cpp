@@ -143,12 +143,12 @@ std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& err
     const Use& use = uses[i];
     Planned p = analyse_one(*use.source, *matcher, cache_dir);
     if (p.plan.form != RxPlan::Form::pcre_only) {
-      const bool gated = !use.multi_match && (use.api_gated || selective(p.plan));
+      const bool is_gated = !use.multi_match && (use.api_gated || selective(p.plan));
       std::string targets;
-      for (const std::string& t : use.targets) targets += gated ? t + "," : "";
-      auto [g, added] = group_of.emplace(std::tuple{use.pipeline, use.level, gated, targets},
+      for (const std::string& t : use.targets) targets += is_gated ? t + "," : "";
+      auto [g, added] = group_of.emplace(std::tuple{use.pipeline, use.level, is_gated, targets},
                                          static_cast<std::uint32_t>(groups.size()));
-      if (added) groups.push_back(Group{{}, 0, gated});
+      if (added) groups.push_back(Group{{}, 0, is_gated});
       Group& group = groups[g->second];
       p.plan.db = g->second;
       p.plan.entry = group.next++;
