@@ -1,7 +1,10 @@
 // The bytes without which a detector cannot report (detect.h, may_detect):
 // each detector tests its gate first, so a caller that already holds a
 // value's byte set skips the call with the same answer. One table per
-// gate, built at compile time.
+// gate, built at compile time. The WAF relies on them being exact: a value
+// whose bytes close a gate is left out of the joined text of a gated Hyperscan
+// database for the rules that detector confirms (waf/eval_gated.cpp), and the
+// detector is not asked about it (Evaluation::detection).
 #pragma once
 
 #include <array>

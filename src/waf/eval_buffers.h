@@ -7,10 +7,12 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detect/detect.h"
 #include "waf/evaluation.h"
 
 namespace centinela::waf {
@@ -173,6 +175,10 @@ struct Evaluation::Buffers {
     std::vector<ByteMask> masks;
   };
   std::vector<JoinedVar> joined_vars;
+  std::string gated_text;  // a gated database's values (Evaluation::scan_gated)
+  // Tokeniser verdicts by (value, OpKind), for the request
+  // (Evaluation::detection).
+  StampedTable<std::optional<detect::Detection>> detections;
 
   // Regex exclusions' verdicts by (key's bytes, regex), for the request;
   // the tag is the regex's index in `exclusion_regexes`.

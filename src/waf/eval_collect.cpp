@@ -127,9 +127,15 @@ void Evaluation::collect_tx(const Target& target, std::vector<Value>& out) {
     }
     return;
   }
-  for (std::uint32_t s = 0; s < tx_.slots(); ++s) {
-    if (tx_.has(s) && selected(target, names.name(s))) {
-      out.push_back({Var::tx, names.name(s), tx_.get(s), false});
+  if (target.tx_selected_known) {
+    for (const std::uint32_t s : target.tx_selected) {
+      if (s < tx_.slots() && tx_.has(s)) out.push_back({Var::tx, names.name(s), tx_.get(s), false});
+    }
+  } else {
+    for (std::uint32_t s = 0; s < tx_.slots(); ++s) {
+      if (tx_.has(s) && selected(target, names.name(s))) {
+        out.push_back({Var::tx, names.name(s), tx_.get(s), false});
+      }
     }
   }
   for (const auto& [name, value] : tx_.dynamic()) {

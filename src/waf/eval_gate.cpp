@@ -66,9 +66,10 @@ std::string_view Evaluation::tokenised(std::string_view value) {
   return tokenised_;
 }
 
+// `transformed` is v through the rule's pipeline: it stays put when v does.
 bool Evaluation::gate_confirms(OpKind gate, const Value& v, std::string_view transformed) {
-  if (detect_as(gate, tokenised(v.value))) return true;
-  return transformed != v.value && detect_as(gate, tokenised(transformed)).has_value();
+  if (detection(gate, v.value, v.stable)) return true;
+  return transformed != v.value && detection(gate, transformed, v.stable).has_value();
 }
 
 }  // namespace centinela::waf

@@ -157,7 +157,11 @@ bool Evaluation::joined_rx_hit(const Link& link, std::uint32_t pipeline) {
     bits = &b.rx_bits[plan.db];
     if (b.rx_phase[plan.db] != b.phase) {
       b.rx_phase[plan.db] = b.phase;
-      scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+      if (plan.db < program_.gated.size() && !program_.gated[plan.db].clauses.empty()) {
+        scan_gated(plan.db, *bits);
+      } else {
+        scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+      }
     }
   } else {
     Buffers::StepScan* found = nullptr;

@@ -264,9 +264,7 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
     case OpKind::detect_xss:
     case OpKind::detect_shell:
     case OpKind::detect_path: {
-      if (cacheable && !may_detect(op.kind, value)) break;
-      const std::optional<detect::Detection> d =
-          detect_as(op.kind, program_.profile == Profile::api ? tokenised(value) : value);
+      const std::optional<detect::Detection> d = detection(op.kind, value, cacheable);
       match = d.has_value();
       // As libinjection's operators do: TX:0 is the evidence (942100's logdata).
       if (match) tx_.set(0, d->fingerprint);

@@ -9,10 +9,12 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detect/detect.h"
 #include "waf/program.h"
 #include "waf/request_view.h"
 #include "waf/tx_state.h"
@@ -129,6 +131,11 @@ class Evaluation {
   bool joined_rx_hit(const Link& link, std::uint32_t pipeline);
   void scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries, std::uint32_t pipeline,
                    std::vector<std::uint64_t>& bits);
+  // Program::gated (eval_gated.cpp).
+  void scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits);
+  bool clause_passes(const ValueClause& c, const Value& v, std::string_view out,
+                     const ByteMask& raw, const ByteMask& out_bytes);
+  std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
   std::size_t joined_var(const Target& target);

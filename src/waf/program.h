@@ -56,6 +56,24 @@ struct ProgramOptions {
   DecodeOptions decode;
 };
 
+// Which values a gated database's links could match and count (one clause
+// per gate and code hiding; Program::gated): the value's output holds one
+// of the required bytes (`any_bytes`: whatever it holds), and for a rule
+// the api profile gates, the tokeniser `gate` confirms the value or its
+// output, as Evaluation::gate_confirms would after a match.
+struct ValueClause {
+  std::array<std::uint64_t, 4> required{};
+  bool any_bytes = false;
+  OpKind gate = OpKind::unconditional;
+  bool hides_code = false;  // Rule::hides_code: a value with '`' always passes
+};
+
+struct GatedJoin {
+  std::uint32_t pipeline = 0;
+  std::vector<Target> targets;
+  std::vector<ValueClause> clauses;  // empty: not a gated database
+};
+
 struct Program {
   std::shared_ptr<const RuleSet> set;
   std::vector<Rule> rules;  // phase order; skip_to indexes this
@@ -75,6 +93,11 @@ struct Program {
   // list: a link whose pattern does not hit it cannot match any single
   // value, so it is skipped without looking at its targets.
   std::vector<std::vector<Target>> joined;
+  // By RxMatcher database: for a gated one (RxMatcher::gated), what its
+  // joined text holds — the values of `targets` transformed by `pipeline`
+  // that pass one of `clauses`. The links of a gated database join there,
+  // not in `joined`.
+  std::vector<GatedJoin> gated;
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };
 

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "pattern/confirmer.h"
+#include "waf/api_gates.h"
 #include "waf/fold.h"
 #include "waf/program.h"
 #include "waf/text.h"
@@ -47,35 +49,6 @@ void exclude_targets(Rule& rule, const RouteExclusion& e) {
     for (const std::string& name : e.cookies) {
       link.exclusions.push_back(Exclusion{Var::request_cookies, lower(name), nullptr});
     }
-  }
-}
-
-// The api profile's gate of a CRS rule (Rule::gate): the rules of the attack
-// families that fire on benign API traffic — prose, search terms, HTML of a
-// CMS field, a shell line in a post — count only where the tokeniser of their
-// kind reads the value as code. Chosen on the train split of bench/waf's
-// corpus: each blocks benign requests there; the other rules of the families
-// block none (with code fences hidden) and keep CRS's semantics.
-OpKind api_gate(std::uint32_t id) {
-  switch (id) {
-    case 930110:  // "../" anywhere: relative links
-      return OpKind::detect_path;
-    case 932100:  // Unix command words after a separator
-    case 932115:  // Windows command words
-    case 932150:  // a bare Unix command at the start ("wget vs curl")
-      return OpKind::detect_shell;
-    case 941100:  // libinjection XSS
-    case 941160:  // HTML tags (iframe, img in a CMS field)
-    case 941170:  // attributes with script-like values
-    case 941210:  // obfuscated javascript: (entities)
-    case 941310:  // US-ASCII malformed encoding (UTF-8 prose)
-      return OpKind::detect_xss;
-    case 942100:  // libinjection SQLi
-    case 942190:  // MSSQL code, "union select" in a sentence
-    case 942360:  // concatenated SQL keywords ("select" + "from" in prose)
-      return OpKind::detect_sqli;
-    default:
-      return OpKind::unconditional;
   }
 }
 
@@ -177,15 +150,67 @@ void join_target(std::vector<Target>& vars, const Target& t) {
   vars.push_back(std::move(joined));
 }
 
+// A link whose pattern is in a gated database (RxMatcher::gated) joins
+// there: its targets, and a clause for the values it could match and count.
+bool gated_link(const Program& program, const Link& link) {
+  const RxMatcher* rx = program.set->rx.get();
+  return link.op.kind == OpKind::rx && !link.multi_match && rx != nullptr &&
+         rx->gated(link.op.rx_plan.db);
+}
+
+void plan_gated(Program& program, const Rule& rule, const Link& link) {
+  GatedJoin& g = program.gated[link.op.rx_plan.db];
+  g.pipeline = link.pipeline;
+  for (const Target& t : link.targets) join_target(g.targets, t);
+  ValueClause c;
+  c.required = link.op.rx_plan.required;
+  c.any_bytes = (c.required[0] | c.required[1] | c.required[2] | c.required[3]) == 0;
+  c.gate = rule.gate;
+  c.hides_code = rule.hides_code;
+  for (ValueClause& have : g.clauses) {
+    if (have.gate != c.gate || have.hides_code != c.hides_code) continue;
+    have.any_bytes |= c.any_bytes;
+    for (std::size_t w = 0; w < c.required.size(); ++w) have.required[w] |= c.required[w];
+    return;
+  }
+  g.clauses.push_back(c);
+}
+
 void plan_joined(Program& program) {
   program.joined.assign(program.set->pipelines.size(), {});
+  program.gated.assign(program.set->rx ? program.set->rx->databases() : 0, {});
   for (Rule& rule : program.rules) {
     for (Link& link : rule.links) {
       link.joined = joinable_link(link);
       if (!link.joined) continue;
+      if (gated_link(program, link)) {
+        plan_gated(program, rule, link);
+        continue;
+      }
       for (std::uint32_t node = link.pipeline;; node = program.set->pipelines[node].parent) {
         for (const Target& t : link.targets) join_target(program.joined[node], t);
         if (!link.multi_match || node == 0) break;
+      }
+    }
+  }
+}
+
+// TX:/regex/ targets read every TX name the rule set knows, per request:
+// which of those names a regex selects is known at load.
+void plan_tx_selectors(Program& program) {
+  const TxNames& names = program.set->tx;
+  pattern::ConfirmScratch scratch;
+  for (Rule& rule : program.rules) {
+    for (Link& link : rule.links) {
+      for (Target& t : link.targets) {
+        if (t.var != Var::tx || !t.selector_regex || t.tx_slot != kNoSlot) continue;
+        t.tx_selected.clear();
+        t.tx_selected_known = true;
+        for (std::uint32_t s = 0; s < names.size() && t.tx_selected_known; ++s) {
+          const pattern::Confirm c = t.selector_regex->match(names.name(s), scratch);
+          if (c == pattern::Confirm::match) t.tx_selected.push_back(s);
+          t.tx_selected_known = c != pattern::Confirm::limit;  // unknown: decide per request
+        }
       }
     }
   }
@@ -254,6 +279,7 @@ std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
   index_program(*program);
   fold_constants(*program);
   plan_joined(*program);
+  plan_tx_selectors(*program);
   return program;
 }
 

@@ -34,6 +34,11 @@ struct Target {
   std::string selector;  // lower case; "" = every value
   std::shared_ptr<const pattern::Confirmer> selector_regex;
   std::uint32_t tx_slot = kNoSlot;  // TX:name
+  // TX:/regex/ in a Program: the TX names of the rule set (slots, ascending)
+  // the regex selects, decided by make_program, so collect_tx runs no regex
+  // on them per request. Not decided: tx_selected_known false.
+  std::vector<std::uint32_t> tx_selected;
+  bool tx_selected_known = false;
 };
 
 // `!COLLECTION:key` (exact key, any case) or `!COLLECTION:/regex/`. As in

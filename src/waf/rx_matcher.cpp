@@ -1,38 +1,80 @@
 #include "waf/rx_matcher.h"
 
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "pattern/analysis.h"
 #include "pattern/matcher.h"
+#include "waf/api_gates.h"
 #include "waf/ruleset.h"
 
 namespace centinela::waf {
 
 namespace {
 
-struct Group {
-  std::vector<pattern::Entry> entries;
-  std::map<std::string, RxPlan> planned;  // by pattern: one entry per pattern and pipeline
-  std::uint32_t next = 0;
+// One pattern of one pipeline, with what the rules using it say about
+// where it belongs.
+struct Use {
+  std::uint32_t pipeline = 0;
+  const std::string* source = nullptr;
+  std::uint8_t level = 4;  // the lowest paranoia level of a rule using it
+  bool api_gated = true;   // every rule using it is gated in the api profile
+  bool multi_match = false;
+  std::set<std::string> targets;  // what its links read (for gated databases)
 };
 
-RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher& counts,
-            const std::filesystem::path* cache_dir) {
-  if (auto it = group.planned.find(source); it != group.planned.end()) return it->second;
+struct Group {
+  std::vector<pattern::Entry> entries;
+  std::uint32_t next = 0;
+  bool gated = false;
+};
+
+struct Planned {
+  RxPlan plan;
+  std::vector<std::string> pieces;
+  unsigned flags = pattern::kSingleMatch;
+};
+
+// A target as a key: a gated database holds the patterns of links reading
+// the same targets, so its text holds no value only other links read (the
+// command lists of 932 read arguments and cookies; 920's byte checks, the
+// headers).
+std::string target_key(const Target& t) {
+  std::string key = std::to_string(static_cast<unsigned>(t.var));
+  key += t.count ? "&" : ":";
+  key += t.selector_regex ? "/" : "";
+  key += t.selector;
+  return key;
+}
+
+// A rule's paranoia level, from CRS's tag; 1 without one.
+std::uint8_t paranoia_level(const RuleSet& set, const Rule& rule) {
+  constexpr std::string_view kTag = "paranoia-level/";
+  for (std::uint16_t t : rule.tags) {
+    const std::string& tag = set.tags[t];
+    if (tag.size() == kTag.size() + 1 && tag.starts_with(kTag) && tag.back() >= '1' &&
+        tag.back() <= '4') {
+      return static_cast<std::uint8_t>(tag.back() - '0');
+    }
+  }
+  return 1;
+}
+
+Planned analyse_one(const std::string& source, RxMatcher& counts,
+                    const std::filesystem::path* cache_dir) {
   // Deciding Hyperscan's form costs trial compilations (~10 s for all of
   // CRS): through the cache, a reload reads the decisions instead.
   const pattern::Analysis a =
       cache_dir ? pattern::analyse_cached(source, *cache_dir) : pattern::analyse(source);
-  RxPlan p;
-  p.db = db;
-  p.entry = group.next;
+  Planned out;
+  RxPlan& p = out.plan;
   p.joinable = a.parsed && !a.subject_anchors;
   if (a.parsed && a.error.empty()) {
     for (unsigned b = 0; b < 256; ++b) {
       if (a.required.test(b)) p.required[b / 64] |= std::uint64_t{1} << (b % 64);
     }
   }
-  unsigned flags = pattern::kSingleMatch;
   switch (a.form) {
     case pattern::Form::exact:
     case pattern::Form::split:
@@ -41,7 +83,7 @@ RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher
       break;
     case pattern::Form::prefilter:
       p.form = RxPlan::Form::hyperscan_prefilter;
-      flags |= pattern::kPrefilter;
+      out.flags |= pattern::kPrefilter;
       ++counts.prefilter;
       break;
     case pattern::Form::pcre_only:
@@ -50,13 +92,23 @@ RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher
       break;
   }
   if (p.form != RxPlan::Form::pcre_only && a.error.empty()) {
-    for (const std::string& piece : a.pieces) group.entries.push_back({p.entry, piece, flags});
-    ++group.next;
+    out.pieces = a.pieces;
   } else {
     p.form = RxPlan::Form::pcre_only;
   }
-  group.planned.emplace(source, p);
-  return p;
+  return out;
+}
+
+// Every match holds a byte no letter or digit is: a value of plain words
+// cannot match, so most values of a request stay out of the scan.
+bool selective(const RxPlan& p) {
+  const std::array<std::uint64_t, 4> alnum = {0x03FF000000000000ull, 0x07FFFFFE07FFFFFEull, 0, 0};
+  bool any = false;
+  for (std::size_t w = 0; w < 4; ++w) {
+    if (p.required[w] & alnum[w]) return false;
+    any |= p.required[w] != 0;
+  }
+  return any;
 }
 
 }  // namespace
@@ -64,14 +116,52 @@ RxPlan plan(const std::string& source, std::uint32_t db, Group& group, RxMatcher
 std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& error,
                                                   const std::filesystem::path* cache_dir) {
   auto matcher = std::make_shared<RxMatcher>();
-  std::map<std::uint32_t, std::uint32_t> db_of_pipeline;
+  // Every (pipeline, pattern) in the order the rules use them.
+  using Key = std::pair<std::uint32_t, std::string_view>;  // into the rules' sources
+  std::map<Key, std::size_t> use_of;
+  std::vector<Use> uses;
+  for (const Rule& rule : set.rules) {
+    for (const Link& link : rule.links) {
+      if (link.op.kind != OpKind::rx) continue;
+      auto [it, added] = use_of.emplace(Key(link.pipeline, link.op.source), uses.size());
+      if (added) uses.push_back(Use{link.pipeline, &link.op.source});
+      Use& use = uses[it->second];
+      use.level = std::min(use.level, paranoia_level(set, rule));
+      use.api_gated &= api_gate(rule.id) != OpKind::unconditional;
+      use.multi_match |= link.multi_match;
+      for (const Target& t : link.targets) use.targets.insert(target_key(t));
+    }
+  }
+  // A database per (pipeline, paranoia level, gated; for a gated one, the
+  // targets): a program scans only the databases of its level's patterns,
+  // and the gated ones only over the values that can match them
+  // (Program::gated).
+  std::map<std::tuple<std::uint32_t, std::uint8_t, bool, std::string>, std::uint32_t> group_of;
   std::vector<Group> groups;
+  std::vector<RxPlan> plans(uses.size());
+  for (std::size_t i = 0; i < uses.size(); ++i) {
+    const Use& use = uses[i];
+    Planned p = analyse_one(*use.source, *matcher, cache_dir);
+    if (p.plan.form != RxPlan::Form::pcre_only) {
+      const bool is_gated = !use.multi_match && (use.api_gated || selective(p.plan));
+      std::string targets;
+      for (const std::string& t : use.targets) targets += is_gated ? t + "," : "";
+      auto [g, added] = group_of.emplace(std::tuple{use.pipeline, use.level, is_gated, targets},
+                                         static_cast<std::uint32_t>(groups.size()));
+      if (added) groups.push_back(Group{{}, 0, is_gated});
+      Group& group = groups[g->second];
+      p.plan.db = g->second;
+      p.plan.entry = group.next++;
+      for (std::string& piece : p.pieces) {
+        group.entries.push_back({p.plan.entry, std::move(piece), p.flags});
+      }
+    }
+    plans[i] = p.plan;
+  }
   for (Rule& rule : set.rules) {
     for (Link& link : rule.links) {
       if (link.op.kind != OpKind::rx) continue;
-      auto [it, added] = db_of_pipeline.emplace(link.pipeline, groups.size());
-      if (added) groups.emplace_back();
-      link.op.rx_plan = plan(link.op.source, it->second, groups[it->second], *matcher, cache_dir);
+      link.op.rx_plan = plans[use_of.at(Key(link.pipeline, link.op.source))];
     }
   }
   for (const Group& g : groups) {
@@ -86,6 +176,7 @@ std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& err
       return nullptr;
     }
     matcher->sizes_.push_back(g.next);
+    matcher->gated_.push_back(g.gated ? 1 : 0);
     matcher->dbs_.push_back(std::move(db));
   }
   return matcher;

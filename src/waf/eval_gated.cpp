@@ -1,0 +1,89 @@
+// Program::gated: a gated database (RxMatcher::gated) is scanned over the
+// joined values its links could match and count, not over every value of
+// its pipeline. A value is left out when it holds none of the bytes its
+// links' patterns require (after the pipeline), or, for a rule the api
+// profile gates, when the rule's tokeniser confirms neither the value nor
+// its output — the test eval_value makes after a match, so a value left out
+// is one no link of the database can count. Most values of an API request
+// hold no separator or quote and read as no code: the text is then empty
+// and the database (CRS 932's command lists, 942's quote-led SQL) costs
+// nothing.
+#include <algorithm>
+
+#include "detect/detect.h"
+#include "pattern/matcher.h"
+#include "waf/eval_buffers.h"
+#include "waf/operators.h"
+
+namespace centinela::waf {
+
+// A tokeniser's verdict on a value (tokenised first in the api profile), once
+// per request for a value that stays put: the native rules, the api gates
+// and the gated joins ask about the same values.
+std::optional<detect::Detection> Evaluation::detection(OpKind kind, std::string_view value,
+                                                       bool stable) {
+  const auto run = [&] {
+    return detect_as(kind, program_.profile == Profile::api ? tokenised(value) : value);
+  };
+  if (!stable) return run();
+  if (!may_detect(kind, value)) return std::nullopt;
+  Buffers& b = *buffers_;
+  const StampedTable<std::optional<detect::Detection>>::Key key{value.data(), value.size(),
+                                                                static_cast<std::uint32_t>(kind)};
+  if (const auto* known = b.detections.find(key, b.request)) return *known;
+  const std::optional<detect::Detection> d = run();
+  b.detections.insert(key, b.request) = d;
+  return d;
+}
+
+// `out`: v through the clause's pipeline; `raw`, `out_bytes`: their bytes.
+bool Evaluation::clause_passes(const ValueClause& c, const Value& v, std::string_view out,
+                               const ByteMask& raw, const ByteMask& out_bytes) {
+  if (!c.any_bytes) {
+    ByteMask required;
+    required.bits = c.required;
+    if (!out_bytes.intersects(required)) return false;
+  }
+  if (c.gate == OpKind::unconditional || !v.stable) return true;
+  // A fenced block is blanked before the operator runs (eval_value): its
+  // output is not `out`, so such a value is not judged here.
+  if (c.hides_code && (raw.bits['`' >> 6] >> ('`' & 63) & 1)) return true;
+  return gate_confirms(c.gate, v, out);
+}
+
+void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) {
+  Buffers& b = *buffers_;
+  const GatedJoin& gated = program_.gated[db];
+  const RxMatcher& matcher = *program_.set->rx;
+  bits.assign((matcher.entries(db) + 63) / 64, 0);
+  std::string& text = b.gated_text;
+  text.clear();
+  for (const Target& target : gated.targets) {
+    const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+    for (std::size_t i = 0; i < joined.values.size(); ++i) {
+      const Value& v = joined.values[i];
+      const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
+      const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
+      // A copy: the mask table may grow while the clauses run.
+      const ByteMask out_bytes = same ? joined.masks[i] : v.stable ? b.mask(out) : mask_of(out);
+      bool passes = false;
+      for (const ValueClause& c : gated.clauses) {
+        if (clause_passes(c, v, out, joined.masks[i], out_bytes)) {
+          passes = true;
+          break;
+        }
+      }
+      if (!passes) continue;
+      text.append(out);
+      text.push_back('\n');
+    }
+  }
+  if (text.empty()) return;
+  const pattern::ScanStatus status =
+      matcher.database(db)->scan(text, scratch_.scan, [&](unsigned id, std::size_t) {
+        if (id / 64 < bits.size()) bits[id / 64] |= std::uint64_t{1} << (id % 64);
+      });
+  if (status == pattern::ScanStatus::error) std::fill(bits.begin(), bits.end(), ~0ull);
+}
+
+}  // namespace centinela::waf

@@ -1,0 +1,61 @@
+// TX:/regex/ targets (Target::tx_selected): the TX names of the rule set a
+// regex selects are decided when the program is made; names made at run time
+// (setvar with a macro) are still matched per request.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "fake_exchange.h"
+#include "seclang/parse.h"
+#include "waf/builtin_rules.h"
+#include "waf/inspection.h"
+#include "waf/program.h"
+
+namespace centinela::waf {
+namespace {
+
+constexpr const char* kRules = R"(
+SecAction "id:1001,phase:1,pass,nolog,setvar:tx.score_sql=0,setvar:tx.score_xss=0,setvar:tx.other=5"
+SecRule ARGS:a "@rx x" "id:1002,phase:1,pass,nolog,setvar:tx.score_xss=+3"
+SecRule ARGS:b "@rx ^\w+$" "id:1003,phase:1,pass,nolog,setvar:'tx.score_%{matched_var}=7'"
+SecRule TX:/^score_/ "@gt 0" "id:1010,phase:2,pass,log,t:none"
+)";
+
+std::shared_ptr<const RuleSet> rule_set() {
+  static const std::shared_ptr<const RuleSet> set = [] {
+    seclang::ParseResult all = builtin_rules();
+    seclang::ParseResult mine = seclang::parse_text(kRules, "tx_selector_test.conf");
+    all.items.insert(all.items.end(), std::make_move_iterator(mine.items.begin()),
+                     std::make_move_iterator(mine.items.end()));
+    EXPECT_TRUE(mine.errors.empty());
+    auto compiled = compile_rules(all);
+    EXPECT_TRUE(compiled->report.errors.empty()) << compiled->report.errors.front();
+    return compiled;
+  }();
+  return set;
+}
+
+// The targets rule 1010 matched, as its findings name them.
+std::vector<std::string> matched(std::string_view target) {
+  testing::FakeRequest request("GET", target, {{"Host", "api.example.com"}});
+  request.ctx.client_ip = "192.0.2.1";
+  Inspection inspection(make_program(rule_set(), {}), WafMode::detect, request.arena);
+  inspection.head(request.ctx);
+  inspection.no_body();
+  const Verdict verdict = inspection.verdict();
+  std::vector<std::string> targets;
+  for (const Finding& f : *verdict.findings) {
+    if (f.rule == 1010) targets.push_back(f.target);
+  }
+  return targets;
+}
+
+TEST(TxSelector, RegexSelectsTheRuleSetsNamesAndRunTimeOnes) {
+  EXPECT_EQ(matched("/orders"), std::vector<std::string>{}) << "tx.other is not selected";
+  EXPECT_EQ(matched("/orders?a=x"), std::vector<std::string>{"TX:score_xss"});
+  EXPECT_EQ(matched("/orders?b=pm"), std::vector<std::string>{"TX:score_pm"});
+}
+
+}  // namespace
+}  // namespace centinela::waf
