@@ -70,8 +70,9 @@ void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
   observe::LiveStats& live = observe::LiveStats::global();
   observe::LiveSeries& series = live.series();
   const bool hit = outcome.cache == "HIT" || outcome.cache == "STALE";
-  if (!runtime.config().admin.live_stats) {
-    // Off: no per-second cells and no slow-request ring, only the Prometheus
+  if (!runtime.live_stats()) {
+    // Off (admin.live_stats: false, or no admin listener to show them): no
+    // per-second cells and no slow-request ring, only the Prometheus
     // counters that have no other source.
     series.add_twin_only(LiveCount::bytes_sent, outcome.bytes_sent);
     if (hit) series.add_twin_only(LiveCount::offloaded_bytes, outcome.bytes_sent);
