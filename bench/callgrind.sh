@@ -8,6 +8,8 @@
 #   bench/callgrind.sh [CASE...]   cases: pass small-hit gzip-hit pass-nolive pass-tls (default: all)
 #     pass-nolive: pass with admin.live_stats: false (pass − pass-nolive: what the
 #     dashboard's live statistics cost a request, issue 15)
+#     pass-noadmin (not in the default list): pass without an admin listener (nothing
+#     could read the live statistics, so none are recorded: ≈ pass-nolive)
 #     pass-tls: pass over HTTPS, TLS 1.3 with an ECDSA P-256 certificate made here;
 #     the one handshake cancels out with start-up
 #     pass-tls-nolog: pass-tls without the access log, like the nginx cases
@@ -55,10 +57,12 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 
 config() {  # $1 = case
   local upstream=$ORIGIN extra="" live=true listen="\"127.0.0.1:$PROXY\"" log="{access: {path: $RUNDIR/access.json}}"
+  local admin=yes
   local tls="{address: \"127.0.0.1:$PROXY\", tls: {cert: $RUNDIR/tls.pem, key: $RUNDIR/tls.key}}"
   case $1 in
     pass) ;;
     pass-nolive) live=false ;;
+    pass-noadmin) admin=no ;;
     pass-nolog) log="{access: off}" ;;
     pass-tls) listen=$tls ;;
     pass-tls-nolog) listen=$tls log="{access: off}" ;;
@@ -71,7 +75,7 @@ config() {  # $1 = case
   esac
   cat <<YAML
 server: {listen: [$listen], workers: 1}
-admin: {listen: "127.0.0.1:$PROXY_ADMIN", live_stats: $live}
+$([ $admin = yes ] && echo "admin: {listen: \"127.0.0.1:$PROXY_ADMIN\", live_stats: $live}" || true)
 log: $log
 cache: {memory: 64MiB}
 upstreams:
@@ -187,7 +191,14 @@ measure() {  # $1 case, $2 requests → "instructions allocations"
       >"$RUNDIR/$1.$2.log" 2>&1 &
   fi
   local pid=$!
-  for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PROXY_ADMIN/health" && break; sleep 0.2; done
+  for _ in $(seq 100); do
+    if [ "$1" = pass-noadmin ]; then  # no admin listener: the proxy's port accepting is enough
+      (exec 3<>"/dev/tcp/127.0.0.1/$PROXY") 2>/dev/null && break
+    else
+      curl -s -o /dev/null "http://127.0.0.1:$PROXY_ADMIN/health" && break
+    fi
+    sleep 0.2
+  done
   local clients=${CLIENTS:-1} scheme=http
   [[ $1 == *-tls* || $1 == *-h2 ]] && scheme=https
   if [[ $1 == *-h2 ]]; then  # +1 request, as drive sends

@@ -148,6 +148,9 @@ int check_command(const Options& options) {
     const auto errors = check_exclusions(*result.config, waf, options.config_path);
     for (const std::string& error : errors) std::fprintf(stderr, "%s\n", error.c_str());
     if (!errors.empty()) return 1;
+    for (const std::string& warning : waf.warnings()) {
+      std::fprintf(stderr, "warning: %s\n", warning.c_str());
+    }
     std::fprintf(report, "waf rules: %s\n", waf.summary().c_str());
   }
   const TlsCheck tls = check_tls_listeners(*result.config, options.config_path, std::time(nullptr));

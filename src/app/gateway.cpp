@@ -140,6 +140,8 @@ Gateway::Gateway(std::string config_path, config::Config initial)
   if (!s.waf.error.empty()) s.start_error = "waf rules: " + s.waf.error;
   s.chain_services.waf = s.waf.engine.get();
   s.chain_services.modsec = s.waf.modsec.get();
+  // The live numbers' only reader; a reload does not add or remove it.
+  s.chain_services.admin_listener = s.config->admin.listen.has_value();
   std::string redis_tls_error;
   s.chain_services.redis_tls = load_redis_tls(*s.config, s.config_path, nullptr, redis_tls_error);
   if (!redis_tls_error.empty() && s.start_error.empty()) s.start_error = redis_tls_error;

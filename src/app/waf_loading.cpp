@@ -62,6 +62,15 @@ std::string make_key(const std::vector<std::string>& files, const std::optional<
   return key;
 }
 
+// Entries of either engine's report: id, where (file:line[:col]) and why.
+template <typename Entries>
+void log_not_honoured(const Entries& entries) {
+  for (const auto& entry : entries) {
+    observe::log_event(observe::Level::warn, "waf rule not honoured",
+                       {{"id", entry.id}, {"where", entry.where}, {"why", entry.why}});
+  }
+}
+
 void publish_report(const waf::LoadReport& report) {
   waf::set_rule_status({{"loaded", static_cast<double>(report.rules)},
                         {"honoured", static_cast<double>(report.honoured)},
@@ -121,7 +130,10 @@ WafLoad load_modsecurity(const config::Config& config, const std::vector<std::st
                       {"report", load.modsec->summary()},
                       {"files", files.size()},
                       {"seconds", seconds}});
-  waf::set_rule_status({{"loaded", static_cast<double>(load.modsec->index().size())}});
+  const modsec::RuleIndex& index = load.modsec->index();
+  log_not_honoured(index.not_honoured());
+  waf::set_rule_status({{"loaded", static_cast<double>(index.size())},
+                        {"not_honoured", static_cast<double>(index.not_honoured().size())}});
   return load;
 }
 
@@ -163,6 +175,16 @@ std::string check_engine(const config::Config& config, const std::string& config
   modsec::Engine::load({}, error);
   return config_path + ":" + std::to_string(config.waf.engine_line) + ":" +
          std::to_string(config.waf.engine_column) + ": " + error;
+}
+
+std::vector<std::string> WafLoad::warnings() const {
+  std::vector<std::string> lines;
+  if (!modsec) return lines;
+  for (const auto& entry : modsec->index().not_honoured()) {
+    lines.push_back(entry.where + ": rule " + std::to_string(entry.id) +
+                    " is not honoured: " + entry.why);
+  }
+  return lines;
 }
 
 std::string WafLoad::summary() const {
@@ -208,11 +230,7 @@ WafLoad load_waf(const config::Config& config, const WafLoad& previous) {
                       {"files", files.size()},
                       {"seconds", seconds},
                       {"compile_cache", cache ? cache->string() : std::string("none")}});
-  for (const auto& entry : report.not_honoured) {
-    observe::log_event(
-        observe::Level::warn, "waf rule not honoured",
-        {{"id", entry.id}, {"where", entry.where}, {"why", entry.why}});
-  }
+  log_not_honoured(report.not_honoured);
   publish_report(report);
   load.engine = std::move(engine);
   return load;

@@ -27,6 +27,9 @@ struct WafLoad {
   std::string key;              // what it was made from (engine, files, mtimes, cache)
   std::string error;            // non-empty: the rules did not load
   std::string summary() const;  // the load report in one line
+  // What `centinela check` prints as warnings ("FILE:LINE:COL: rule N is not
+  // honoured: why"): the rules libmodsecurity loads but cannot honour.
+  std::vector<std::string> warnings() const;
 };
 
 // `previous` is kept when its key matches. Logs the load report.

@@ -92,11 +92,16 @@ ResponseVerdict CacheStage::on_fetched(RequestContext& ctx, CacheState& state, R
   }
   // The steering field is for this cache alone.
   response.fields.erase(kSteeringField);
+  // `stored` goes out in the head, before the body: a claim only a body of
+  // known length can back. One of unknown length (chunked) may yet outgrow
+  // max_object_size or end with trailers (on_response_body: never stored),
+  // so it is kept when it can be but the head does not say so (RFC 9211
+  // §2.5: `stored` says the cache did store the response).
   StatusReport report{.outcome = Outcome::miss,
                       .revalidating = state.role != Role::fetch,
                       .fwd_status = response.status,
-                      .stored = state.building != nullptr};
-  if (!report.stored) {
+                      .stored = state.building != nullptr && response.length.has_value()};
+  if (state.building == nullptr) {
     report.detail = verdict == StoreVerdict::ok ? "too-large" : to_string(verdict);
   }
   set_status_fields(response.fields, report);

@@ -29,7 +29,10 @@ SessionPtr make_server_session(const nghttp2_session_callbacks& callbacks, void*
   // Closed streams are not kept for the priority tree: memory per cancelled
   // stream would otherwise outlive it.
   nghttp2_option_set_no_closed_streams(raw_option, 1);
-  // The HPACK decoder's dynamic table: nghttp2 caps it at what we advertise.
+  // The HPACK *encoder*'s dynamic table (the one our response heads are
+  // compressed against): nghttp2 uses the smaller of this and the client's
+  // SETTINGS_HEADER_TABLE_SIZE. The decoder's table is bounded by the
+  // SETTINGS_HEADER_TABLE_SIZE we advertise below.
   nghttp2_option_set_max_deflate_dynamic_table_size(raw_option, bounds.header_table_size);
 
   nghttp2_session* raw = nullptr;

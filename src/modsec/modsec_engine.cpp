@@ -136,9 +136,14 @@ std::unique_ptr<stage::Stage> Engine::make_stage(const config::RouteWafConfig& r
 const RuleIndex& Engine::index() const { return *impl_->index; }
 
 std::string Engine::summary() const {
-  return std::to_string(impl_->rule_count) + " rules in " + std::to_string(impl_->sets.size()) +
-         " rule set" + (impl_->sets.size() == 1 ? "" : "s") + " (libmodsecurity " +
-         std::string(library_version()) + ")";
+  std::string text = std::to_string(impl_->rule_count) + " rules in " +
+                     std::to_string(impl_->sets.size()) + " rule set" +
+                     (impl_->sets.size() == 1 ? "" : "s") + " (libmodsecurity " +
+                     std::string(library_version()) + ")";
+  if (const std::size_t n = impl_->index->not_honoured().size(); n != 0) {
+    text += ", " + std::to_string(n) + " not honoured";
+  }
+  return text;
 }
 
 }  // namespace centinela::modsec

@@ -45,7 +45,8 @@ class Engine {
                                            waf::OutcomeSettings settings) const;
 
   const RuleIndex& index() const;
-  // "918 rules in 2 rule sets (libmodsecurity 3.0.9)".
+  // "918 rules in 2 rule sets (libmodsecurity 3.0.9)", then ", N not
+  // honoured" when index().not_honoured() lists some.
   std::string summary() const;
 
  private:

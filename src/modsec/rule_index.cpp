@@ -19,6 +19,14 @@ RuleIndex RuleIndex::read(std::span<const std::string> files) {
     for (std::string_view tag : rule->tags()) tags.emplace_back(tag);
     index.add(*id, std::move(tags));
   }
+  for (const seclang::ParseError& error : parsed.errors) {
+    if (error.kind != seclang::ParseError::Kind::unknown_operator) continue;
+    const seclang::Location& at = error.where;
+    index.not_honoured_.push_back(
+        {error.rule_id, at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column),
+         error.message + ": libmodsecurity reads the operator and its argument as one regex "
+                         "of that text, so the rule never matches what it says"});
+  }
   return index;
 }
 

@@ -20,7 +20,10 @@ namespace centinela::modsec {
 class RuleIndex {
  public:
   // `files` resolved, in load order; what does not parse is left out
-  // (libmodsecurity itself reports it when it loads the files).
+  // (libmodsecurity itself reports it when it loads the files) — but for a
+  // rule with an operator ModSecurity does not know, which libmodsecurity
+  // 3.0.9 loads without a word, reading "@name arg" as a regex of that text:
+  // such rules are listed in not_honoured().
   static RuleIndex read(std::span<const std::string> files);
 
   bool has_rule(const config::WafRuleRange& range) const;
@@ -32,8 +35,17 @@ class RuleIndex {
 
   void add(std::uint32_t id, std::vector<std::string> tags);
 
+  // A rule libmodsecurity loads but cannot honour (as waf::LoadReport's).
+  struct NotHonoured {
+    std::uint32_t id = 0;  // 0: none (a chain's later link of an id-less rule)
+    std::string where;     // file:line:col
+    std::string why;
+  };
+  std::span<const NotHonoured> not_honoured() const { return not_honoured_; }
+
  private:
   std::map<std::uint32_t, std::vector<std::string>> tags_;  // by rule id
+  std::vector<NotHonoured> not_honoured_;
 };
 
 }  // namespace centinela::modsec

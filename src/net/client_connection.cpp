@@ -6,6 +6,7 @@
 
 #include "http/http2_preface.h"
 #include "net/h2_connection.h"
+#include "net/open_tunnel.h"
 #include "net/request_slot.h"
 #include "net/serve_request.h"
 #include "net/tls_accept.h"
@@ -189,7 +190,16 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
       }
       c.h2c = false;  // HTTP/1.1 on this connection from now on
     }
-    served = co_await serve_request(c, *slot);
+    std::unique_ptr<OpenTunnel> tunnel;
+    served = co_await serve_request(c, *slot, tunnel);
+    if (tunnel) {
+      // The tunnel holds no request slot: it may stay open for hours.
+      slot.release();
+      co_await run_tunnel(c, *tunnel);
+      tunnel.reset();
+      c.stream().shutdown_send();
+      co_return;
+    }
     if (served != Served::keep_alive) break;
   }
   c.stream().shutdown_send();

@@ -1,6 +1,7 @@
 #include "net/exchange.h"
 
 #include "net/client_connection.h"
+#include "net/open_tunnel.h"
 #include "net/request_intake.h"
 #include "net/request_record.h"
 #include "net/request_slot.h"
@@ -44,21 +45,6 @@ asio::awaitable<void> answer(Exchange& x, const Accepted& accepted, const pipeli
   x.side.report(outcome);
 }
 
-// A place under the route's max_tunnels, held from the handshake until the
-// tunnel closes (or the handshake fails).
-class TunnelPlace {
- public:
-  explicit TunnelPlace(proxy::TunnelMetrics* metrics) : metrics_(metrics) {}
-  ~TunnelPlace() {
-    if (metrics_ != nullptr) metrics_->release();
-  }
-  TunnelPlace(const TunnelPlace&) = delete;
-  TunnelPlace& operator=(const TunnelPlace&) = delete;
-
- private:
-  proxy::TunnelMetrics* metrics_;
-};
-
 // A routed request through its route's chain and upstream; a WebSocket
 // handshake the route allows runs through its handshake chain and, once
 // accepted, becomes a tunnel.
@@ -95,7 +81,7 @@ asio::awaitable<void> run_route(Exchange& x, const std::shared_ptr<const proxy::
   outcome.timings = upstream.timings();
   outcome.upstream_report = upstream.report();
   outcome.cache = ctx.cache_status;
-  if (ctx.websocket) co_await x.side.tunnel(route, upstream, outcome);
+  if (ctx.websocket) x.side.open_tunnel(route, upstream, place, outcome);
 }
 
 // What becomes of an accepted head: an answer of the gateway's own, through
@@ -133,11 +119,8 @@ Decision decide(RequestSlot& slot, const proxy::Runtime& runtime, const wire::Ve
 
 }  // namespace
 
-asio::awaitable<void> ClientSide::tunnel(const proxy::Route& /*route*/,
-                                         UpstreamClient& /*upstream*/,
-                                         RequestOutcome& /*outcome*/) {
-  co_return;
-}
+void ClientSide::open_tunnel(const proxy::Route& /*route*/, UpstreamClient& /*upstream*/,
+                             TunnelPlace& /*place*/, RequestOutcome& /*outcome*/) {}
 
 stage::RequestContext& begin_context(ClientConnection& c, RequestSlot& slot) {
   stage::RequestContext& ctx = slot.ctx.emplace(slot.parser->get().base(), slot.arena);

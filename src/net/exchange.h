@@ -32,6 +32,7 @@ struct ClientConnection;
 class DeadlineWatch;
 struct RequestOutcome;
 struct RequestSlot;
+class TunnelPlace;
 class UpstreamClient;
 class Worker;
 
@@ -45,9 +46,11 @@ class ClientSide {
   // After the exchange: the status sent, bytes sent and received.
   virtual void report(RequestOutcome& outcome) const = 0;
   // A WebSocket handshake the route granted, answered by the upstream: the
-  // tunnel, on the protocols that have one.
-  virtual asio::awaitable<void> tunnel(const proxy::Route& route, UpstreamClient& upstream,
-                                       RequestOutcome& outcome);
+  // tunnel is opened (it runs once the request is recorded and its slot is
+  // back), on the protocols that have one; `place` goes with it. Elsewhere
+  // nothing (the place is given back when the request ends).
+  virtual void open_tunnel(const proxy::Route& route, UpstreamClient& upstream, TunnelPlace& place,
+                           RequestOutcome& outcome);
 };
 
 // One request being served.

@@ -12,7 +12,6 @@
 #include "stage/request_context.h"
 
 namespace centinela::net {
-namespace {
 
 observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
                                          const proxy::Route* route, const RequestOutcome& outcome,
@@ -58,16 +57,10 @@ observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
   record.waf_score = ctx.waf_score;
   record.waf_action = ctx.waf_action;
   record.incident_id = ctx.incident_id;
-  if (outcome.tunnel_opened) {
-    record.tunnel = true;
-    record.handshake_ms = duration_ms - std::chrono::duration<double, std::milli>(
-                                            SteadyClock::now() - *outcome.tunnel_opened)
-                                            .count();
-    record.tunnel_bytes_in = outcome.tunnel.client_to_upstream;
-    record.tunnel_bytes_out = outcome.tunnel.upstream_to_client;
-  }
   return record;
 }
+
+namespace {
 
 // The dashboard's per-second counts, and the request when it was slow.
 void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
@@ -77,8 +70,9 @@ void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
   observe::LiveStats& live = observe::LiveStats::global();
   observe::LiveSeries& series = live.series();
   const bool hit = outcome.cache == "HIT" || outcome.cache == "STALE";
-  if (!runtime.config().admin.live_stats) {
-    // Off: no per-second cells and no slow-request ring, only the Prometheus
+  if (!runtime.live_stats()) {
+    // Off (admin.live_stats: false, or no admin listener to show them): no
+    // per-second cells and no slow-request ring, only the Prometheus
     // counters that have no other source.
     series.add_twin_only(LiveCount::bytes_sent, outcome.bytes_sent);
     if (hit) series.add_twin_only(LiveCount::offloaded_bytes, outcome.bytes_sent);
@@ -112,25 +106,27 @@ void count_live(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
 
 }  // namespace
 
-void record_request(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
-                    const proxy::Route* route, const RequestOutcome& outcome, SteadyTime start,
-                    std::chrono::system_clock::time_point start_wall) {
-  const SteadyTime now = SteadyClock::now();
-  const double duration_s = std::chrono::duration<double>(now - start).count();
-  // A tunnel's lifetime is not a request's latency: the histograms get its handshake.
-  const double latency_s =
-      outcome.tunnel_opened ? std::chrono::duration<double>(*outcome.tunnel_opened - start).count()
-                            : duration_s;
+void count_request(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
+                   const proxy::Route* route, const RequestOutcome& outcome,
+                   std::chrono::system_clock::time_point start_wall, double latency_s) {
   count_live(runtime, ctx, route, outcome, start_wall, latency_s);
   if (route != nullptr) {
     route->metrics().record(outcome.method, outcome.status, latency_s);
   } else {
     runtime.unmatched_metrics().record(outcome.method, outcome.status, latency_s);
   }
+}
+
+void record_request(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
+                    const proxy::Route* route, const RequestOutcome& outcome, SteadyTime start,
+                    std::chrono::system_clock::time_point start_wall) {
+  const SteadyTime now = SteadyClock::now();
+  const double duration_s = std::chrono::duration<double>(now - start).count();
+  count_request(runtime, ctx, route, outcome, start_wall, duration_s);
   const observe::AccessLogRecord entry =
       make_log_record(ctx, route, outcome, start_wall, duration_s * 1000.0);
   if (auto* log = worker.shared().access_log) log->write(entry);
-  export_spans(worker, ctx, entry, outcome.timings, start, now);
+  export_spans(worker, ctx.trace, entry, outcome.timings, start, now);
 }
 
 }  // namespace centinela::net

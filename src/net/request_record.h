@@ -9,7 +9,6 @@
 #include <string_view>
 
 #include "net/asio_fwd.h"
-#include "net/tunnel.h"
 #include "net/upstream_try.h"
 
 namespace centinela::proxy {
@@ -20,6 +19,10 @@ class Runtime;
 namespace centinela::stage {
 struct RequestContext;
 }  // namespace centinela::stage
+
+namespace centinela::observe {
+struct AccessLogRecord;
+}  // namespace centinela::observe
 
 namespace centinela::net {
 
@@ -43,15 +46,26 @@ struct RequestOutcome {
   std::string_view upstream;
   std::string_view cache;
   UpstreamTimings timings;
-  // A WebSocket tunnel that was opened: when the 101 went out, its bytes.
+  // A WebSocket tunnel that was opened: when the 101 went out.
   std::optional<SteadyTime> tunnel_opened;
-  TunnelTotals tunnel;
   UpstreamReport upstream_report;
 };
 
 // `route`: null when none matched. `start`, `start_wall`: the request's first byte.
+// (A request that became a tunnel is recorded by net/tunnel_record.h.)
 void record_request(Worker& worker, const proxy::Runtime& runtime, const stage::RequestContext& ctx,
                     const proxy::Route* route, const RequestOutcome& outcome, SteadyTime start,
                     std::chrono::system_clock::time_point start_wall);
+
+// The parts of record_request: the route's metrics and the dashboard's live
+// numbers, `latency_s` from the request's first byte to its answer;
+void count_request(const proxy::Runtime& runtime, const stage::RequestContext& ctx,
+                   const proxy::Route* route, const RequestOutcome& outcome,
+                   std::chrono::system_clock::time_point start_wall, double latency_s);
+// and the access-log record (views into ctx, route and outcome).
+observe::AccessLogRecord make_log_record(const stage::RequestContext& ctx,
+                                         const proxy::Route* route, const RequestOutcome& outcome,
+                                         std::chrono::system_clock::time_point start_wall,
+                                         double duration_ms);
 
 }  // namespace centinela::net

@@ -5,9 +5,10 @@
 
 #include "net/client_connection.h"
 #include "net/exchange.h"
+#include "net/open_tunnel.h"
 #include "net/request_record.h"
 #include "net/request_slot.h"
-#include "net/tunnel.h"
+#include "net/upstream_connection.h"
 #include "net/worker.h"
 #include "pipeline/run.h"
 #include "proxy/forward_headers.h"
@@ -92,8 +93,8 @@ ClientRequest begin_request(stage::RequestContext& ctx, const RequestParser& par
 class Http1Side final : public ClientSide {
  public:
   Http1Side(ClientConnection& c, RequestSlot& slot, const config::Limits& limits,
-            const wire::BodyDecoder& body)
-      : c_(c), slot_(slot), limits_(limits), body_(body) {}
+            const wire::BodyDecoder& body, std::unique_ptr<OpenTunnel>& tunnel)
+      : c_(c), slot_(slot), limits_(limits), body_(body), tunnel_(tunnel) {}
 
   stage::Downstream& downstream(const ClientRequest& client) override {
     if (slot_.downstream) return *slot_.downstream;
@@ -114,24 +115,20 @@ class Http1Side final : public ClientSide {
     outcome.bytes_received += slot_.downstream->body_bytes_received();
   }
 
-  // After a handshake's exchange: the tunnel, when the upstream accepted it
-  // and the client got the 101. The request's slot stays with the tunnel
-  // (its buffer holds what the client sent after the head).
-  asio::awaitable<void> tunnel(const proxy::Route& route, UpstreamClient& upstream,
-                               RequestOutcome& outcome) override {
+  // After a handshake's exchange: the tunnel is opened when the upstream
+  // accepted it and the client got the 101; it runs after the request
+  // (serve_request hands it to the connection).
+  void open_tunnel(const proxy::Route& route, UpstreamClient& upstream, TunnelPlace& place,
+                   RequestOutcome& outcome) override {
     proxy::TunnelMetrics& metrics = *route.tunnels();
     std::unique_ptr<UpstreamConnection> connection = upstream.take_upgraded();
     if (connection == nullptr || !slot_.downstream || !slot_.downstream->upgraded()) {
       metrics.count_rejected();
-      co_return;
+      return;
     }
     metrics.count_opened();
     outcome.tunnel_opened = SteadyClock::now();
-    Tunnel tunnel(c_.worker, TunnelSide{c_.stream(), slot_.buffer},
-                  TunnelSide{connection->socket(), connection->buffer(), connection->tls()},
-                  route.config().websocket.idle_timeout);
-    outcome.tunnel = co_await tunnel.run();
-    metrics.count_bytes(outcome.tunnel.client_to_upstream, outcome.tunnel.upstream_to_client);
+    tunnel_ = std::make_unique<OpenTunnel>(route, std::move(connection), std::move(place));
   }
 
   Served served() const {
@@ -145,11 +142,25 @@ class Http1Side final : public ClientSide {
   RequestSlot& slot_;
   const config::Limits& limits_;
   wire::BodyDecoder body_;
+  std::unique_ptr<OpenTunnel>& tunnel_;
 };
+
+// A tunnel just opened: what it needs beyond the request is kept (the
+// client's bytes after the head, the log record), the request is counted.
+void keep_for_tunnel(OpenTunnel& tunnel, const std::shared_ptr<const proxy::Runtime>& runtime,
+                     RequestSlot& slot, SteadyTime start,
+                     std::chrono::system_clock::time_point start_wall) {
+  tunnel.runtime = runtime;
+  const auto bytes = slot.buffer.data();
+  tunnel.client_bytes.commit(asio::buffer_copy(tunnel.client_bytes.prepare(bytes.size()), bytes));
+  slot.buffer.consume(bytes.size());
+  tunnel.record.emplace(*runtime, *slot.ctx, tunnel.route, slot.outcome, start, start_wall);
+}
 
 }  // namespace
 
-asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
+asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot,
+                                      std::unique_ptr<OpenTunnel>& tunnel) {
   // Hold this request's config from its first byte on (not from before the
   // wait for it): a reload may swap the worker's meanwhile.
   const std::shared_ptr<const proxy::Runtime> runtime = c.worker.runtime();
@@ -182,7 +193,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
   outcome.bytes_received = head_bytes;
   Served served = Served::close;
   if (refusal.refused()) {
-    Http1Side side(c, slot, server.limits, wire::BodyDecoder());
+    Http1Side side(c, slot, server.limits, wire::BodyDecoder(), tunnel);
     Exchange exchange{c.worker, slot, c.watch, side};
     co_await refuse(exchange, refusal.status, refusal.reason, outcome);
     // Unread bytes: whatever follows a refused head.
@@ -196,7 +207,7 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     outcome.query = vetted.target.query;
     outcome.host = slot.intake.authority;
     outcome.protocol = accepted.client.version == 10 ? "HTTP/1.0" : "HTTP/1.1";
-    Http1Side side(c, slot, server.limits, accepted.body);
+    Http1Side side(c, slot, server.limits, accepted.body, tunnel);
     Exchange exchange{c.worker, slot, c.watch, side};
     // A client that leaves abandons the exchange (a tunnel reads it itself).
     if (!accepted.client.websocket) {
@@ -207,7 +218,11 @@ asio::awaitable<Served> serve_request(ClientConnection& c, RequestSlot& slot) {
     slot.close_watch.stop();
     served = side.served();
   }
-  record_request(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);
+  if (tunnel) {
+    keep_for_tunnel(*tunnel, runtime, slot, start, start_wall);
+  } else {
+    record_request(c.worker, *runtime, ctx, slot.route, outcome, start, start_wall);
+  }
   slot.end_request();
   co_return served;
 }

@@ -5,11 +5,14 @@
 // upstream (UpstreamClient) by pipeline::run.
 #pragma once
 
+#include <memory>
+
 #include "net/asio_fwd.h"
 
 namespace centinela::net {
 
 struct ClientConnection;
+struct OpenTunnel;
 struct RequestSlot;
 
 enum class Served {
@@ -18,7 +21,10 @@ enum class Served {
   close_after_reading_input,  // ends, but unread input is drained first (no RST)
 };
 
-// The slot's buffer holds the request's first bytes (or will).
-asio::awaitable<Served> serve_request(ClientConnection& connection, RequestSlot& slot);
+// The slot's buffer holds the request's first bytes (or will). A WebSocket
+// handshake answered 101 leaves its tunnel in `tunnel`, to run once the
+// slot is back in the pool (the connection then closes).
+asio::awaitable<Served> serve_request(ClientConnection& connection, RequestSlot& slot,
+                                      std::unique_ptr<OpenTunnel>& tunnel);
 
 }  // namespace centinela::net

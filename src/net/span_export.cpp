@@ -6,11 +6,11 @@
 
 namespace centinela::net {
 
-void export_spans(Worker& worker, const stage::RequestContext& ctx,
+void export_spans(Worker& worker, const stage::TraceContext& trace,
                   const observe::AccessLogRecord& record, const UpstreamTimings& upstream,
                   SteadyTime start, SteadyTime end) {
   tracing::SpanExporter* exporter = worker.shared().spans;
-  if (!ctx.trace.traced || exporter == nullptr) return;
+  if (!trace.traced || exporter == nullptr) return;
   const auto wall = [&](SteadyTime at) {
     return record.start +
            std::chrono::duration_cast<std::chrono::system_clock::duration>(at - start);
@@ -21,7 +21,7 @@ void export_spans(Worker& worker, const stage::RequestContext& ctx,
     call = tracing::UpstreamCall{wall(upstream.began), wall(ended)};
   }
   exporter->record(worker.index(), tracing::span_count(call), [&](tracing::SpanRecord& slot) {
-    tracing::fill_span_record(slot, ctx.trace, record, wall(end), call);
+    tracing::fill_span_record(slot, trace, record, wall(end), call);
   });
 }
 

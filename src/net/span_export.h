@@ -13,7 +13,7 @@ namespace centinela::net {
 class Worker;
 
 // Does nothing unless the request is traced and the gateway has an exporter.
-void export_spans(Worker& worker, const stage::RequestContext& ctx,
+void export_spans(Worker& worker, const stage::TraceContext& trace,
                   const observe::AccessLogRecord& record, const UpstreamTimings& upstream,
                   SteadyTime start, SteadyTime end);
 

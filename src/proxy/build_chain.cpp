@@ -38,12 +38,17 @@ void add_cache_stage(Stages& stages, const config::Config& config, const config:
 
 }  // namespace
 
+bool records_live_stats(const config::Config& config, const ChainServices& services) {
+  return config.admin.live_stats && services.admin_listener;
+}
+
 pipeline::Chain build_chain(const config::Config& config, const config::RouteConfig& route,
                             const ChainServices& services) {
   Stages stages;
   // First: its response direction runs last, on the response the client
   // gets, after the cache stored its copy (server_timing_stage.h).
-  add(stages, timing::make_server_timing_stage(route, config.admin.live_stats));
+  const bool live = records_live_stats(config, services);
+  add(stages, timing::make_server_timing_stage(route, live));
   if (config.identity) add(stages, security::make_identity_stage(*config.identity));
   // After identity (user bans need the user), before everything that may
   // answer (its response direction sees every answer of the route).
@@ -57,7 +62,7 @@ pipeline::Chain build_chain(const config::Config& config, const config::RouteCon
   // After the limits (a flood is refused before it costs an inspection),
   // before the cache (an attack never gets a stored answer).
   add(stages, make_route_waf_stage(config, route, services.waf, services.modsec));
-  add(stages, compress::make_compression_stage(route.compression, config.admin.live_stats));
+  add(stages, compress::make_compression_stage(route.compression, live));
   add_cache_stage(stages, config, route, services);
   return pipeline::Chain(std::move(stages));
 }

@@ -4,6 +4,10 @@
 
 #include <memory>
 
+namespace centinela::config {
+struct Config;
+}
+
 namespace centinela::cache {
 struct CacheServices;
 }
@@ -37,6 +41,14 @@ struct ChainServices {
   // generation, built on the main thread when it loaded; null for cleartext.
   // The runtime keeps it for the workers' Redis clients.
   std::shared_ptr<const redis::TlsSetup> redis_tls;
+  // Whether the process has an admin listener: the only reader of the
+  // dashboard's live numbers (its page, /admin/stats). Set from the config
+  // the process started with (admin.listen takes effect on restart only).
+  // Without one, admin.live_stats is off in effect: nothing is recorded.
+  bool admin_listener = true;
 };
+
+// admin.live_stats as the request path applies it: on, and read by someone.
+bool records_live_stats(const config::Config& config, const ChainServices& services);
 
 }  // namespace centinela::proxy

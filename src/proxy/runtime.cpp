@@ -9,13 +9,13 @@ Runtime::Runtime(
     const ChainServices& services,
     const std::map<std::string, std::shared_ptr<tls::ClientContext>, std::less<>>& upstream_tls)
     : config_(std::move(config)),
-      unmatched_metrics_(
-          std::make_unique<RouteMetrics>("no_route", false, config_->admin.live_stats)),
+      live_stats_(records_live_stats(*config_, services)),
+      unmatched_metrics_(std::make_unique<RouteMetrics>("no_route", false, live_stats_)),
       redis_tls_(services.redis_tls) {
-  // admin.live_stats is decided here, once per config: with it off, routes,
-  // clusters and stages are built without the dashboard's windows and the
-  // request path never looks at them.
-  const bool live = config_->admin.live_stats;
+  // admin.live_stats is decided here, once per config: with it off (or no
+  // admin listener to show them), routes, clusters and stages are built
+  // without the dashboard's windows and the request path never looks at them.
+  const bool live = live_stats_;
   std::map<std::string, UpstreamCluster*, std::less<>> by_name;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& [name, upstream] : config_->upstreams) {

@@ -34,6 +34,8 @@ class Runtime {
                        upstream_tls = {});
 
   const config::Config& config() const { return *config_; }
+  // Whether requests record the dashboard's live numbers (records_live_stats).
+  bool live_stats() const { return live_stats_; }
 
   // The first route matching host (lower-case, no port), path and method.
   const Route* match(std::string_view host, std::string_view path, std::string_view method) const;
@@ -49,6 +51,7 @@ class Runtime {
 
  private:
   std::shared_ptr<const config::Config> config_;
+  bool live_stats_;
   std::vector<std::unique_ptr<UpstreamCluster>> clusters_;
   std::vector<std::unique_ptr<Route>> routes_;
   std::unique_ptr<RouteMetrics> unmatched_metrics_;

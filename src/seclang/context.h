@@ -15,7 +15,7 @@ namespace centinela::seclang::detail {
 class Diagnostics {
  public:
   explicit Diagnostics(std::vector<ParseError>& errors) : errors_(errors) {}
-  void add(Location where, std::string message);
+  void add(Location where, std::string message, ParseError::Kind kind = ParseError::Kind::other);
   std::size_t count() const { return count_; }                  // every error, kept or not
   bool listing() const { return errors_.size() < kMaxErrors; }  // else hints are wasted
 
@@ -35,8 +35,9 @@ struct LineContext {
   void error(std::size_t offset, std::string message) const {
     diagnostics.add(at(offset), std::move(message));
   }
-  void error(const Word& word, std::size_t index, std::string message) const {
-    error(word.offset_of(index), std::move(message));
+  void error(const Word& word, std::size_t index, std::string message,
+             ParseError::Kind kind = ParseError::Kind::other) const {
+    diagnostics.add(at(word.offset_of(index)), std::move(message), kind);
   }
 };
 

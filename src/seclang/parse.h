@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,8 +23,18 @@
 namespace centinela::seclang {
 
 struct ParseError {
+  enum class Kind : std::uint8_t {
+    other,
+    // An operator name ModSecurity does not know. libmodsecurity 3 does not
+    // refuse it: it reads "@name arg" as a regex of that text (modsec/).
+    unknown_operator,
+  };
   Location where;
   std::string message;
+  Kind kind = Kind::other;
+  // The id of the rule the error is in (a chain's later link: its first
+  // rule's); 0 when it has none or the error is not in a rule.
+  std::uint32_t rule_id = 0;
   std::string to_string() const;  // "file:line:col: message"
 };
 

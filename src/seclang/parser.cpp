@@ -17,10 +17,10 @@ std::string ParseError::to_string() const {
 
 namespace detail {
 
-void Diagnostics::add(Location where, std::string message) {
+void Diagnostics::add(Location where, std::string message, ParseError::Kind kind) {
   ++count_;
   if (errors_.size() < kMaxErrors) {
-    errors_.push_back({std::move(where), std::move(message)});
+    errors_.push_back({std::move(where), std::move(message), kind});
   } else if (errors_.size() == kMaxErrors) {
     errors_.push_back({std::move(where), "too many errors; the rest are not listed"});
   }
@@ -114,13 +114,28 @@ void Parser::rule(bool is_action, const std::vector<Word>& words, const LineCont
   const std::size_t errors_before = diagnostics_.count();
   if (is_action && state.chain.open) interrupt_chain(rule.where, "SecAction", state.chain);
   const bool link = state.chain.open;
+  const std::size_t listed_before = result.errors.size();
   std::vector<std::size_t> offsets;
   parse_rule_words(is_action, words, context, rule, offsets);
   // A rule already broken (a missing argument, a quote) needs no more words
   // about its id.
   check_actions(rule, offsets, context, link, !link && diagnostics_.count() == errors_before);
   const bool broken = diagnostics_.count() != errors_before;
+  if (broken) name_rule_in_errors(rule, link, listed_before, state.chain);
   place(std::move(rule), link, broken, state);
+}
+
+// What a caller reports a rule by: its id, or a chain link's first rule's.
+void Parser::name_rule_in_errors(const Rule& rule, bool link, std::size_t listed_before,
+                                 const Chain& chain) {
+  std::optional<std::uint32_t> id = rule.id();
+  if (!id && link && !chain.discard && chain.head < result.items.size()) {
+    if (const Rule* head = std::get_if<Rule>(&result.items[chain.head])) id = head->id();
+  }
+  if (!id) return;
+  for (std::size_t i = listed_before; i < result.errors.size(); ++i) {
+    result.errors[i].rule_id = *id;
+  }
 }
 
 void Parser::parse_rule_words(bool is_action, const std::vector<Word>& words,

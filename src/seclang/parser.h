@@ -52,6 +52,8 @@ class Parser {
   void check_actions(const Rule& rule, const std::vector<std::size_t>& offsets,
                      const LineContext& context, bool link, bool want_id);
   void place(Rule rule, bool link, bool broken, FileState& state);
+  void name_rule_in_errors(const Rule& rule, bool link, std::size_t listed_before,
+                           const Chain& chain);
   void other(std::string_view name, const std::vector<Word>& words, const LineContext& context);
   void interrupt_chain(const Location& where, std::string_view what, Chain& chain);
 

@@ -145,7 +145,8 @@ bool parse_operator(const Word& word, const LineContext& context, Operator& out)
   }
   const std::string_view known = canonical_name(NameKind::op, name);
   if (known.empty()) {
-    context.error(word, start - 1, unknown(NameKind::op, name, context));
+    context.error(word, start - 1, unknown(NameKind::op, name, context),
+                  ParseError::Kind::unknown_operator);
     return false;
   }
   out.name.assign(known);

@@ -30,7 +30,8 @@ std::string san_line(const std::vector<std::string>& sans) {
   std::string line = "subjectAltName=";
   for (std::size_t i = 0; i < sans.size(); ++i) {
     if (i != 0) line += ",";
-    line += "DNS:" + sans[i];
+    // "IP:127.0.0.1" as it is; a bare name is a DNS name.
+    line += sans[i].find(':') != std::string::npos ? sans[i] : "DNS:" + sans[i];
   }
   return line;
 }

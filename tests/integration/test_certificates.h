@@ -1,6 +1,7 @@
-// Certificates made at run time with the openssl CLI, for the HTTPS tests:
-// a private CA and ECDSA P-256 leaves signed by it, with the names and
-// validity a test asks for. Nothing is checked in.
+// Certificates made at run time with the openssl CLI, for the TLS tests: a
+// private CA and ECDSA P-256 leaves signed by it, with the names and
+// validity a test asks for (openssl_pki.h: a ready-made set). Nothing is
+// checked in.
 #pragma once
 
 #include <string>
@@ -20,8 +21,8 @@ class TestCertificates {
 
   const std::string& ca() const { return ca_cert_; }
 
-  // A leaf for `names` (DNS SANs; empty: a CN only, `cn`), valid `days` from
-  // now. `name` names its files.
+  // A leaf for `sans` (DNS names, or "IP:ADDRESS"; empty: a CN only, `cn`),
+  // valid `days` from now, for servers and clients. `name` names its files.
   CertificateFiles leaf(const std::string& name, const std::vector<std::string>& sans,
                         int days = 30, const std::string& cn = "centinela test");
   // A leaf whose validity ended a year ago.

@@ -208,11 +208,26 @@ TEST_F(TrailersTest, TheCacheRelaysButNeverStoresAResponseWithTrailers) {
     ASSERT_EQ(response.status, 200) << response.error;
     EXPECT_EQ(response.body, fmt::format("version {}", i)) << "answered from the cache";
     EXPECT_EQ(response.trailers, kRelayedTrailers);
+    // RFC 9211: the head does not claim a store the trailers then prevent.
+    EXPECT_EQ(response.header("cache-status").value_or("(none)"),
+              "centinela; fwd=miss; fwd-status=200");
   }
   EXPECT_EQ(origin_.request_count("/t"), 2u);
-  // A chunked response without trailers is stored as before.
-  EXPECT_EQ(get("/plain").header("x-cache").value_or("(none)"), "MISS");
+  // A chunked response without trailers is stored as before, though its
+  // head could not promise it (its length was unknown); one with a length
+  // says `stored`.
+  const HttpResponse plain = get("/plain");
+  EXPECT_EQ(plain.header("x-cache").value_or("(none)"), "MISS");
+  EXPECT_EQ(plain.header("cache-status").value_or("(none)"), "centinela; fwd=miss; fwd-status=200");
   EXPECT_EQ(get("/plain").header("x-cache").value_or("(none)"), "HIT");
+  origin_.on("/sized", [](const ReceivedRequest&) {
+    OriginReply reply = OriginReply::text(200, "sized");
+    reply.headers.emplace_back("Cache-Control", "max-age=60");
+    return reply;
+  });
+  EXPECT_EQ(get("/sized").header("cache-status").value_or("(none)"),
+            "centinela; fwd=miss; fwd-status=200; stored");
+  EXPECT_EQ(get("/sized").header("x-cache").value_or("(none)"), "HIT");
 }
 
 // An origin that sends a body, then trailer lines until the gateway stops

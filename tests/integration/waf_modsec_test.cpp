@@ -275,5 +275,38 @@ TEST_F(WafModsecTest, CheckLoadsTheRulesWithLibmodsecurity) {
   EXPECT_NE(bad.err.find("broken.conf"), std::string::npos) << bad.err;
 }
 
+// libmodsecurity 3 loads an operator it does not know as a regex of its text
+// (the rule never matches what it says): `check` and the load report it,
+// with the rule's id and place, instead of skipping it in silence.
+TEST_F(WafModsecTest, AnUnknownOperatorIsReportedByCheckAndAtLoad) {
+  const std::string rules =
+      dir_.write("unknown.conf", probe_rules("alpha") +
+                                     "SecRule ARGS:probe \"@containz beta\" "
+                                     "\"id:1000002,phase:2,deny,status:403\"\n");
+  const std::string waf_yaml = "waf: {engine: modsecurity, rules: [\"" + rules + "\"]}\n";
+  config_.routes = {R"({match: {prefix: "/"}, upstream: api, waf: {mode: block}})"};
+  write_config_file(config_.render() + waf_yaml);
+  const CommandResult checked =
+      run_command({centinela_binary(), "check", "-c", config_path_}, std::chrono::seconds(120));
+  EXPECT_EQ(checked.exit_code, 0) << checked.output();
+  EXPECT_NE(checked.err.find("warning: " + rules + ":3:"), std::string::npos) << checked.err;
+  EXPECT_NE(checked.err.find("rule 1000002 is not honoured: unknown operator 'containz'"),
+            std::string::npos)
+      << checked.err;
+  EXPECT_NE(checked.out.find("1 not honoured"), std::string::npos) << checked.out;
+
+  ASSERT_TRUE(start_modsec("{mode: block}", waf_yaml));
+  EXPECT_TRUE(is_waf_block(get("/api/x?probe=alpha"))) << "the other rules run";
+  EXPECT_TRUE(eventually(
+      [&] {
+        const std::string log = gateway_->stderr_text() + gateway_->stdout_text();
+        return log.find("waf rule not honoured") != std::string::npos &&
+               log.find("1000002") != std::string::npos;
+      },
+      std::chrono::seconds(5)))
+      << gateway_->stderr_text();
+  EXPECT_EQ(metric("centinela_waf_rules", {{"status", "not_honoured"}}), 1);
+}
+
 }  // namespace
 }  // namespace itest

@@ -55,6 +55,8 @@ TEST_F(CacheStageBasics, AResponseWithTrailersIsRelayedButNotStored) {
     EXPECT_EQ(miss.client.body, "with trailers");
     EXPECT_EQ(miss.client.trailers, "grpc-status: 0\r\n");
     EXPECT_EQ(miss.client.field("X-Cache"), "MISS");
+    // Not `stored`: the head went out before the trailers showed it could not be.
+    EXPECT_EQ(miss.client.field("Cache-Status"), "centinela; fwd=miss; fwd-status=200");
   }
   EXPECT_EQ(upstream_requests(), 2u);
   EXPECT_EQ(l1_.stats().entries, 0u);
@@ -254,6 +256,7 @@ TEST_F(CacheStageBasics, BodiesOverMaxObjectSizeAreRelayedButNotStored) {
   };
   const Exchanged chunked = get("/big2");
   EXPECT_EQ(chunked.client.body, "0123456789");
+  EXPECT_EQ(chunked.client.field("Cache-Status"), "centinela; fwd=miss; fwd-status=200");
   EXPECT_EQ(get("/big2").client.field("X-Cache"), "MISS");
   EXPECT_EQ(l1_.stats().entries, 0u);
 }

@@ -184,6 +184,20 @@ TEST(Runtime, RouteUsesTheClusterOfItsUpstream) {
   EXPECT_TRUE(owned);
 }
 
+// The dashboard's live numbers are recorded only when admin.live_stats is on
+// and an admin listener can show them.
+TEST(Runtime, RecordsLiveStatsOnlyWithAReader) {
+  const auto config = load(kRoutingConfig);
+  ASSERT_TRUE(config->admin.live_stats);
+  EXPECT_TRUE(Runtime(config).live_stats());
+  ChainServices no_listener;
+  no_listener.admin_listener = false;
+  EXPECT_FALSE(Runtime(config, nullptr, no_listener).live_stats());
+  EXPECT_FALSE(records_live_stats(*config, no_listener));
+  const auto off = load(std::string(kRoutingConfig) + "admin: {live_stats: false}\n");
+  EXPECT_FALSE(Runtime(off).live_stats());
+}
+
 TEST(Runtime, NoMatchingRouteGivesNull) {
   Runtime runtime(load(R"(
 upstreams: {app: {servers: ["127.0.0.1:9000"]}}

@@ -186,3 +186,29 @@ TEST(ErrorsTest, TooManyErrorsAreCut) {
 
 }  // namespace
 }  // namespace centinela::seclang
+
+namespace centinela::seclang {
+namespace {
+
+// libmodsecurity loads an unknown operator without a word (modsec/ reports
+// it), so the error says which kind it is and which rule it is in.
+TEST(ErrorsTest, AnUnknownOperatorNamesItsKindAndRule) {
+  const ParseResult result = parse_text(
+      "SecRule ARGS \"@fooBar x\" \"id:7,phase:2,deny\"\n"
+      "SecRule ARGS \"@rx a\" \"id:8,phase:2,deny,chain\"\n"
+      "  SecRule ARGS \"@rsx b\" \"t:none\"\n"
+      "SecRule NOSUCHVAR \"@rx c\" \"id:9,phase:2,deny\"\n",
+      "r.conf");
+  ASSERT_EQ(result.errors.size(), 3u);
+  EXPECT_EQ(result.errors[0].kind, ParseError::Kind::unknown_operator);
+  EXPECT_EQ(result.errors[0].rule_id, 7u);
+  EXPECT_EQ(result.errors[0].where.line, 1);
+  EXPECT_EQ(result.errors[1].kind, ParseError::Kind::unknown_operator);
+  EXPECT_EQ(result.errors[1].rule_id, 8u) << "a chain link is named by its first rule";
+  EXPECT_EQ(result.errors[1].where.line, 3);
+  EXPECT_EQ(result.errors[2].kind, ParseError::Kind::other);
+  EXPECT_EQ(result.errors[2].rule_id, 9u);
+}
+
+}  // namespace
+}  // namespace centinela::seclang
