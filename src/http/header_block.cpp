@@ -43,4 +43,11 @@ HeaderBlockScan scan_header_block(std::string_view data, std::size_t limit) {
   return {HeaderBlockStatus::complete, start, size};
 }
 
+HeaderBlockScan scan_checked_header_block(std::string_view data, std::size_t limit) {
+  const std::size_t end = data.find("\r\n\r\n");
+  if (end == std::string_view::npos) return scan_header_block(data, limit);
+  if (end + 4 > limit) return {HeaderBlockStatus::too_large, 0, 0};
+  return {HeaderBlockStatus::complete, 0, end + 4};
+}
+
 }  // namespace centinela::http

@@ -18,4 +18,12 @@ struct HeaderBlockScan {
 
 HeaderBlockScan scan_header_block(std::string_view data, std::size_t limit);
 
+// The same for a head whose every byte the caller's parser then checks as
+// strictly (an upstream's response: http/response_head.h refuses each bare
+// CR or LF, NUL, control byte, obs-fold and leading empty line): once the
+// block is complete its bytes are not looked at twice. An incomplete block
+// is vetted as scan_header_block does, so a bare LF is refused at once.
+// `skip` is always 0: leading empty lines stay in the block, refused.
+HeaderBlockScan scan_checked_header_block(std::string_view data, std::size_t limit);
+
 }  // namespace centinela::http

@@ -1,6 +1,7 @@
 #include "http/response_head.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 
@@ -17,6 +18,24 @@ bool is_named(std::string_view name, std::string_view lower) {
     if (ascii_lower(name[i]) != lower[i]) return false;
   }
   return true;
+}
+
+// The same for a field name (tchar only) and a `lower` of letters and '-'
+// of at least eight: a whole word at a time. OR-ing 0x20 lowers a letter
+// and keeps '-'; no other tchar becomes a letter or '-' by it.
+bool is_field_named(std::string_view name, std::string_view lower) {
+  if (name.size() != lower.size()) return false;
+  constexpr std::uint64_t kCase = 0x2020202020202020;
+  const auto word = [](const char* at) {
+    std::uint64_t w;
+    std::memcpy(&w, at, sizeof w);
+    return w;
+  };
+  const std::size_t last = name.size() - 8;
+  for (std::size_t i = 0; i < last; i += 8) {
+    if ((word(name.data() + i) | kCase) != word(lower.data() + i)) return false;
+  }
+  return (word(name.data() + last) | kCase) == word(lower.data() + last);
 }
 
 std::string_view trim(std::string_view value) {
@@ -80,31 +99,55 @@ bool add_content_length(std::string_view value, std::optional<std::uint64_t>& le
   return valid;
 }
 
-// is_field_value over [first, last), eight bytes at a time: a word with no
-// byte below 0x20 nor 0x7F is fine as it is (a tab, or a false alarm from
-// a borrow, is looked at byte by byte).
-bool is_plain_value(const char* first, const char* last) {
+// A byte no field value may hold (a control byte, HTAB aside, or DEL), or
+// the CR that ends the line.
+constexpr bool is_special(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 || u == 0x7F;
+}
+
+// The CR of the CRLF that ends the value starting at `p`, or null when a
+// byte a field value may not hold (RFC 9110 §5.5: a control byte other
+// than HTAB, DEL, a bare CR or LF) comes first. Eight bytes at a time: a
+// word with no byte below 0x20 nor 0x7F is skipped whole, and the lowest
+// flagged byte of another is the first special one (a false alarm from a
+// borrow only ever sits above a true one).
+const char* value_end(const char* p, const char* const end) {
   constexpr std::uint64_t kOnes = 0x0101010101010101;
   constexpr std::uint64_t kHigh = 0x8080808080808080;
-  while (last - first >= 8) {
-    std::uint64_t word;
-    std::memcpy(&word, first, sizeof word);
-    const std::uint64_t del = word ^ (0x7F * kOnes);
-    if ((((word - 0x20 * kOnes) & ~word) | ((del - kOnes) & ~del)) & kHigh) break;
-    first += 8;
+  for (;; ++p) {
+    bool found = false;
+    if constexpr (std::endian::native == std::endian::little) {
+      while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        const std::uint64_t del = word ^ (0x7F * kOnes);
+        const std::uint64_t flags =
+            (((word - 0x20 * kOnes) & ~word) | ((del - kOnes) & ~del)) & kHigh;
+        if (flags != 0) {
+          p += std::countr_zero(flags) / 8;
+          found = true;
+          break;
+        }
+        p += 8;
+      }
+    }
+    if (!found) {
+      while (p != end && !is_special(*p)) ++p;
+      if (p == end) return nullptr;
+    }
+    if (*p == '\t') continue;
+    if (*p == '\r' && end - p >= 2 && p[1] == '\n') return p;
+    return nullptr;
   }
-  for (; first != last; ++first) {
-    if (!is_field_value_char(*first)) return false;
-  }
-  return true;
 }
 
 ResponseHeadError add_field(const FieldLine& line, ResponseHead& head) {
-  if (is_named(line.name, "content-length")) {
+  if (is_field_named(line.name, "content-length")) {
     if (head.chunked || !add_content_length(line.value, head.content_length)) {
       return ResponseHeadError::content_length;
     }
-  } else if (is_named(line.name, "transfer-encoding")) {
+  } else if (is_field_named(line.name, "transfer-encoding")) {
     if (head.chunked || head.content_length) return ResponseHeadError::transfer_encoding;
     head.has_transfer_encoding = true;
     // Chunked frames the body only as the one and last coding; any other
@@ -117,7 +160,7 @@ ResponseHeadError add_field(const FieldLine& line, ResponseHead& head) {
       if (last_chunked) ++chunked_items;
     });
     head.chunked = last_chunked && chunked_items == 1;
-  } else if (is_named(line.name, "connection")) {
+  } else if (is_field_named(line.name, "connection")) {
     head.has_connection = true;
     bool valid = true;
     for_each_item(line.value, [&](std::string_view item) {
@@ -182,18 +225,22 @@ std::size_t count_field_lines(const ResponseHead& head) {
 ResponseHeadError parse_field_lines(ResponseHead& head, std::span<FieldLine> room) {
   const char* p = head.fields.data();
   const char* const end = p + head.fields.size();
+  // Every line ends in LF, which is no tchar: the name scans below stop
+  // inside the block without a test of the end each byte.
+  if (p != end && end[-1] != '\n') return ResponseHeadError::field_line;
   std::size_t count = 0;
   while (p != end) {
     const char* const name = p;
-    while (p != end && is_tchar(*p)) ++p;
-    if (p == name || p == end || *p != ':') return ResponseHeadError::field_line;
+    // Four bytes a step: a byte is read only when those before it were
+    // tchar, so never past the block's final LF.
+    while (is_tchar(p[0]) && is_tchar(p[1]) && is_tchar(p[2]) && is_tchar(p[3])) p += 4;
+    while (is_tchar(*p)) ++p;
+    if (p == name || *p != ':') return ResponseHeadError::field_line;
     ++p;
-    const auto* eol =
-        static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)));
-    if (eol == nullptr || end - eol < 2 || eol[1] != '\n') return ResponseHeadError::field_line;
+    const char* const eol = value_end(p, end);
+    if (eol == nullptr) return ResponseHeadError::field_line;
     const char* first = p;
     const char* last = eol;
-    if (!is_plain_value(first, last)) return ResponseHeadError::field_line;
     while (first != last && (*first == ' ' || *first == '\t')) ++first;
     while (last != first && (last[-1] == ' ' || last[-1] == '\t')) --last;
     const FieldLine line{std::string_view(name, static_cast<std::size_t>(p - 1 - name)),

@@ -61,10 +61,10 @@ asio::awaitable<void> run_in_background(Worker& worker, Origin origin, stage::Re
 
 }  // namespace
 
-asio::awaitable<bool> DiscardingDownstream::send_head(const stage::Response& response) {
+bool DiscardingDownstream::send_head(const stage::Response& response) {
   status_ = response.status;
   head_sent_ = true;
-  co_return true;
+  return true;
 }
 
 asio::awaitable<bool> DiscardingDownstream::send_body(std::string_view, bool) { co_return true; }

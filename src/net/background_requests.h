@@ -25,7 +25,7 @@ class Worker;
 class DiscardingDownstream final : public stage::Downstream, private stage::RequestBody {
  public:
   stage::RequestBody& request_body() override { return *this; }
-  asio::awaitable<bool> send_head(const stage::Response& response) override;
+  bool send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
   void abort() override { aborted_ = true; }
   bool head_sent() const override { return head_sent_; }

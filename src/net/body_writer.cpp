@@ -29,20 +29,26 @@ PieceWrite::PieceWrite(BodyFraming framing, const BodyPiece& piece) {
   }
 }
 
+bool PieceWrite::write_now(Stream stream, boost::system::error_code& ec, std::size_t& written) {
+  std::size_t n = centinela::net::write_now(stream, rest(), ec);
+  written += n;
+  while (first_ != count_ && n >= buffers_[first_].size()) n -= buffers_[first_++].size();
+  if (first_ != count_) buffers_[first_] += n;
+  return ec || first_ == count_;
+}
+
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::start(
     tcp::socket& socket) const {
-  return asio::async_write(socket, std::span<const asio::const_buffer>(buffers_.data(), count_),
-                           use_nothrow);
+  return asio::async_write(socket, rest(), use_nothrow);
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::start(
     Stream& stream) const {
-  return asio::async_write(stream, std::span<const asio::const_buffer>(buffers_.data(), count_),
-                           use_nothrow);
+  return asio::async_write(stream, rest(), use_nothrow);
 }
 
 asio::awaitable<IoResult> PieceWrite::start(tcp::socket& socket, TlsStream* tls) const {
-  return write_all(socket, tls, std::span<const asio::const_buffer>(buffers_.data(), count_));
+  return write_all(socket, tls, rest());
 }
 
 asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_body_piece(

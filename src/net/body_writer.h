@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
 #include <tuple>
 #include <utility>
@@ -35,7 +36,11 @@ class PieceWrite {
   PieceWrite(const PieceWrite&) = delete;
   PieceWrite& operator=(const PieceWrite&) = delete;
 
-  bool empty() const { return count_ == 0; }
+  bool empty() const { return first_ == count_; }
+  // Writes what goes at once (write_now in stream_io.h) and drops it from
+  // this write: true when nothing is left, or when the stream failed for
+  // good (`ec`). Then start() writes what is left. `written` counts.
+  bool write_now(Stream stream, boost::system::error_code& ec, std::size_t& written);
   // The write; it starts when awaited. (No coroutine of its own.)
   asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(
       tcp::socket& socket) const;
@@ -45,8 +50,13 @@ class PieceWrite {
   asio::awaitable<IoResult> start(tcp::socket& socket, TlsStream* tls) const;
 
  private:
+  std::span<const asio::const_buffer> rest() const {
+    return {buffers_.data() + first_, count_ - first_};
+  }
+
   std::array<asio::const_buffer, 7> buffers_;
   std::size_t count_ = 0;
+  std::size_t first_ = 0;  // buffers before it were written by write_now()
   char size_line_[20];
 };
 

@@ -3,6 +3,7 @@
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 
 #include "http/http2_preface.h"
 #include "net/h2_connection.h"
@@ -162,6 +163,11 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
       if (c.worker.draining()) break;
       Wait wait = begin_wait(c, *slot);
       if (wait == Wait::read) {
+        // Behind what else is ready first: the client got its response
+        // only now (written at once, write_now), and by then its next
+        // request has most likely come, so the read finds it instead of
+        // an EAGAIN (a system call more: 0.77 a request over HTTPS).
+        if (c.requests != 0) co_await asio::post(c.socket.get_executor(), asio::use_awaitable);
         Stream stream = c.stream();
         auto [ec, n] =
             co_await stream.async_read_some(slot->buffer.prepare(kReadChunk), use_nothrow);

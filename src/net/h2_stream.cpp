@@ -125,8 +125,8 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
   }
 }
 
-asio::awaitable<bool> H2Downstream::send_head(const stage::Response& response) {
-  if (aborted_ || stream_.closed) co_return false;
+bool H2Downstream::send_head(const stage::Response& response) {
+  if (aborted_ || stream_.closed) return false;
   status_ = response.status;
   h2::make_response_nv(response, nv_, &stream_.connection.sent_date());
   with_body_ = response.sends_body;
@@ -137,14 +137,14 @@ asio::awaitable<bool> H2Downstream::send_head(const stage::Response& response) {
                                          nv_.nv.size(), with_body_ ? &provider : nullptr);
   if (rv != 0) {
     abort();
-    co_return false;
+    return false;
   }
   head_sent_ = true;
   // Without a body the HEADERS frame carries END_STREAM.
   complete_ = !with_body_;
   if (!with_body_) stream_.end_sent = true;
   stream_.connection.flush_soon();
-  co_return true;
+  return true;
 }
 
 asio::awaitable<bool> H2Downstream::send_body(std::string_view piece, bool last) {

@@ -116,7 +116,7 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
 
   // --- stage::Downstream ---------------------------------------------------
   stage::RequestBody& request_body() override { return *this; }
-  asio::awaitable<bool> send_head(const stage::Response& response) override;
+  bool send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
   // The last piece's DATA without END_STREAM, then the trailers in a HEADERS
   // frame that ends the stream.

@@ -74,8 +74,8 @@ asio::awaitable<stage::BodyRead> Http1Downstream::read(std::span<char> into) {
   co_return read_error(got->error, decoder_);
 }
 
-asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response) {
-  if (aborted_) co_return false;
+bool Http1Downstream::send_head(const stage::Response& response) {
+  if (aborted_) return false;
   if (response.status == 101 && request_.websocket) {
     close_ = true;
     upgraded_ = true;
@@ -83,7 +83,7 @@ asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response
     status_ = 101;
     write_upgrade_head(response);
     head_pending_ = true;
-    co_return true;
+    return true;
   }
   const wire::ClientFraming framing =
       wire::client_framing(response.sends_body, response.length, request_.version);
@@ -96,7 +96,7 @@ asio::awaitable<bool> Http1Downstream::send_head(const stage::Response& response
   status_ = response.status;
   write_head(response, framing, keep_alive);
   head_pending_ = true;
-  co_return true;
+  return true;
 }
 
 // A 101 for the handshake: no framing, and the connection is the tunnel's
@@ -145,11 +145,18 @@ asio::awaitable<bool> Http1Downstream::write_piece(std::string_view piece, bool 
   }
   out.last = last;
   out.trailers = trailers;
-  const PieceWrite write(framing_, out);
+  PieceWrite write(framing_, out);
   if (!write.empty()) {
-    io_.watch.arm(io_.stream.socket(), SteadyClock::now() + timeouts_.idle);
-    auto [ec, n] = co_await write.start(io_.stream);
-    io_.watch.disarm();
+    boost::system::error_code ec;
+    std::size_t n = 0;
+    // What the socket takes at once needs no wait (and no deadline).
+    if (!write.write_now(io_.stream, ec, n)) {
+      io_.watch.arm(io_.stream.socket(), SteadyClock::now() + timeouts_.idle);
+      auto [rest_ec, rest] = co_await write.start(io_.stream);
+      io_.watch.disarm();
+      ec = rest_ec;
+      n += rest;
+    }
     bytes_sent_ += n;
     head_pending_ = false;
     head_written_ = true;

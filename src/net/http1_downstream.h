@@ -57,7 +57,7 @@ class Http1Downstream final : public stage::Downstream, public stage::RequestBod
 
   // --- stage::Downstream ---------------------------------------------------
   stage::RequestBody& request_body() override { return *this; }
-  asio::awaitable<bool> send_head(const stage::Response& response) override;
+  bool send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
   // The trailers follow the last chunk; a response with a length or an
   // HTTP/1.0 close has no place for them and drops them.

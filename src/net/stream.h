@@ -42,6 +42,14 @@ Buffer first_nonempty(const Buffers& buffers) {
   return Buffer();
 }
 
+// Before an SSL call whose failure SSL_get_error will read: an error left
+// in the thread's queue would be taken for this call's. Looking costs a
+// tenth of clearing (OpenSSL 3 clears all sixteen slots every time), and
+// the queue is nearly always empty: each failure clears what it left.
+inline void clear_stale_errors() {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
+
 inline boost::system::error_code failure_code() {
   const int saved = errno;
   ERR_clear_error();
@@ -108,7 +116,7 @@ struct TlsReadOp : TlsOpBase {
     const auto into = first_nonempty<asio::mutable_buffer>(buffers);
     if (into.size() == 0) return finish(self, {}, 0);
     std::size_t n = 0;
-    ERR_clear_error();
+    clear_stale_errors();
     errno = 0;
     const int result = SSL_read_ex(session.ssl(), into.data(), into.size(), &n);
     if (result == 1) return finish(self, {}, n);
@@ -127,6 +135,25 @@ struct TlsReadOp : TlsOpBase {
   }
 };
 
+// What one SSL_write is given: one buffer as it is; several small ones
+// gathered into the session's scratch, up to a record, so a head and its
+// body leave as one. The same buffers give the same bytes at the same
+// place: a write OpenSSL asked to retry is retried with them.
+template <typename Buffers>
+void prepare_record(tls::Session& session, const Buffers& buffers, const void*& data,
+                    std::size_t& size) {
+  const auto first = first_nonempty<asio::const_buffer>(buffers);
+  if (first.size() >= kRecordSize || asio::buffer_size(buffers) == first.size()) {
+    data = first.data();
+    size = first.size();
+    return;
+  }
+  std::vector<char>& scratch = session.scratch();
+  scratch.resize(std::min(asio::buffer_size(buffers), kRecordSize));
+  size = asio::buffer_copy(asio::buffer(scratch), buffers);
+  data = scratch.data();
+}
+
 template <typename Buffers>
 struct TlsWriteOp : TlsOpBase {
   Buffers buffers;
@@ -134,20 +161,9 @@ struct TlsWriteOp : TlsOpBase {
   std::size_t size = 0;
   bool prepared = false;
 
-  // One buffer goes as it is; several small ones are gathered into the
-  // session's scratch, up to a record, so a head and its body leave as one.
   void prepare() {
     prepared = true;
-    const auto first = first_nonempty<asio::const_buffer>(buffers);
-    if (first.size() >= kRecordSize || asio::buffer_size(buffers) == first.size()) {
-      data = first.data();
-      size = first.size();
-      return;
-    }
-    std::vector<char>& scratch = session.scratch();
-    scratch.resize(std::min(asio::buffer_size(buffers), kRecordSize));
-    size = asio::buffer_copy(asio::buffer(scratch), buffers);
-    data = scratch.data();
+    prepare_record(session, buffers, data, size);
   }
 
   template <typename Self>
@@ -159,7 +175,7 @@ struct TlsWriteOp : TlsOpBase {
     if (!prepared) prepare();
     if (size == 0) return finish(self, {}, 0);
     std::size_t n = 0;
-    ERR_clear_error();
+    clear_stale_errors();
     errno = 0;
     const int result = SSL_write_ex(session.ssl(), data, size, &n);
     if (result == 1) return finish(self, {}, n);

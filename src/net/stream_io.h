@@ -34,4 +34,15 @@ asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls,
 asio::awaitable<IoResult> write_all(tcp::socket& socket, TlsStream* tls, asio::const_buffer buffer);
 asio::awaitable<IoResult> write_all(Stream& stream, TlsStream* tls, asio::const_buffer buffer);
 
+// What of `buffers` can be written at once, without waiting, on a stream
+// (cleartext or a client's TLS): one non-blocking sendmsg, or SSL_write up
+// to a record at a time. Returns the bytes written: all of them unless the
+// socket's buffer filled (or TLS wants to wait), when the rest needs an
+// asynchronous write; `ec` is set only when the stream failed for good.
+// A write that goes at once then costs no operation of the reactor's, no
+// posted completion and no suspension of the coroutine (most do: a
+// response or a request is small, and the send buffer empty).
+std::size_t write_now(Stream stream, std::span<const asio::const_buffer> buffers,
+                      boost::system::error_code& ec);
+
 }  // namespace centinela::net

@@ -1,5 +1,6 @@
 #include "net/upstream_try.h"
 
+#include <array>
 #include <boost/asio/ssl/error.hpp>
 #include <memory>
 
@@ -94,7 +95,13 @@ asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::Respons
   plan_.timings.connect_ms = ms_since(begin);
 
   const SteadyTime sent = SteadyClock::now();
-  TryOutcome result = co_await send_request();
+  std::optional<TryOutcome> at_once = send_at_once();
+  TryOutcome result = TryOutcome::done;
+  if (at_once) {
+    result = *at_once;
+  } else {
+    result = co_await send_request();
+  }
   if (result == TryOutcome::done) result = co_await read_response_head(sent);
   // A kept connection that fails before any answer most likely was closed
   // by its server while idle: not the server's failure.
@@ -176,11 +183,29 @@ asio::awaitable<TryOutcome> UpstreamTry::handshake(tls::ClientContext& context,
   co_return TryOutcome::connect_failed;
 }
 
-// The head goes out with the body's first piece; each piece is read from the
-// client only when the previous one was written.
+// The usual request, a head without a body on a cleartext connection,
+// written at once when the socket takes it (no coroutine); nullopt when
+// send_request() must send it, or what is left of it.
+std::optional<TryOutcome> UpstreamTry::send_at_once() {
+  if (tls() != nullptr || plan_.body.present() || !plan_.body.done()) return std::nullopt;
+  PieceWrite write(plan_.framing, BodyPiece{plan_.head, nullptr, 0, true, {}});
+  boost::system::error_code ec;
+  std::size_t n = 0;
+  const bool over = write.write_now(socket(), ec, n);
+  bytes_sent_ += n;
+  head_sent_ = n;
+  if (n != 0) connection_->request_started();
+  if (ec) return TryOutcome::failed_unsent;
+  if (over) return TryOutcome::done;
+  return std::nullopt;
+}
+
+// The head (what send_at_once() left of it) goes out with the body's first
+// piece; each piece is read from the client only when the previous one was
+// written.
 asio::awaitable<TryOutcome> UpstreamTry::send_request() {
   stage::RequestBody& body = plan_.body;
-  BodyPiece piece{plan_.head};
+  BodyPiece piece{plan_.head.substr(head_sent_)};
   for (;;) {
     piece.size = 0;
     if (!body.done()) {
@@ -197,10 +222,17 @@ asio::awaitable<TryOutcome> UpstreamTry::send_request() {
     // length has no place for them).
     if (piece.last) piece.trailers = body.trailers();
     if (piece.size != 0 || piece.last || !piece.head.empty()) {
-      const PieceWrite write(plan_.framing, piece);
-      plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
-      auto [ec, n] = co_await write.start(socket(), tls());
-      plan_.watch.disarm();
+      PieceWrite write(plan_.framing, piece);
+      boost::system::error_code ec;
+      std::size_t n = 0;
+      // A cleartext request usually goes at once: no wait, no deadline.
+      if (tls() != nullptr || !write.write_now(socket(), ec, n)) {
+        plan_.watch.arm(socket(), SteadyClock::now() + plan_.cluster.config().timeout);
+        auto [rest_ec, rest] = co_await write.start(socket(), tls());
+        plan_.watch.disarm();
+        ec = rest_ec;
+        n += rest;
+      }
       bytes_sent_ += n;
       if (ec) co_return TryOutcome::failed_unsent;
       piece.head = {};
@@ -261,8 +293,9 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
 std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer) {
   if (buffer.size() == 0) return std::nullopt;
   const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
-  // The size bound holds before the head is complete: the buffer stays bounded.
-  const wire::HeaderBlockScan scan = wire::scan_header_block(data, kUpstreamHeaderLimit);
+  // The size bound holds before the head is complete: the buffer stays
+  // bounded. The parse below checks every byte of a complete head.
+  const wire::HeaderBlockScan scan = wire::scan_checked_header_block(data, kUpstreamHeaderLimit);
   if (scan.status == wire::HeaderBlockStatus::incomplete) return std::nullopt;
   // A response may not start with empty lines, and obs-fold, bare CR or LF
   // and NUL are refused (RFC 9112 §5.2 lets a proxy answer 502 for them).
@@ -273,23 +306,39 @@ std::optional<TryOutcome> UpstreamTry::parse_head(beast::flat_buffer& buffer) {
   if (wire::parse_status_line(block, head_) != wire::ResponseHeadError::none) {
     return TryOutcome::bad_response;
   }
-  std::span<wire::FieldLine> room;
   if (head_.status >= 200 || head_.status == 101) {
-    stage::Arena& arena = plan_.ctx.arena;
-    head_.move_to(block, arena.copy(block));
-    const std::size_t lines = wire::count_field_lines(head_);
-    auto* first = static_cast<wire::FieldLine*>(
-        arena.allocate(lines * sizeof(wire::FieldLine), alignof(wire::FieldLine)));
-    std::uninitialized_default_construct_n(first, lines);
-    room = {first, lines};
-  }
-  if (wire::parse_field_lines(head_, room) != wire::ResponseHeadError::none) {
+    if (!parse_final_fields(block)) return TryOutcome::bad_response;
+  } else if (wire::parse_field_lines(head_, {}) != wire::ResponseHeadError::none) {
     return TryOutcome::bad_response;
   }
   buffer.consume(scan.size);
   bytes_received_ += scan.size;
   head_bytes_ = scan.size;
   return TryOutcome::done;
+}
+
+// A final head's field lines, kept in the request's arena with the head's
+// copy they view: read into room on the stack, then copied (a head with
+// more lines than that is counted and read again).
+bool UpstreamTry::parse_final_fields(std::string_view block) {
+  stage::Arena& arena = plan_.ctx.arena;
+  head_.move_to(block, arena.copy(block));
+  const wire::ResponseHead status_line = head_;  // what a second read starts from
+  std::array<wire::FieldLine, 32> local;
+  if (wire::parse_field_lines(head_, local) != wire::ResponseHeadError::none) return false;
+  std::size_t lines = head_.lines.size();
+  if (lines == local.size()) lines = wire::count_field_lines(head_);
+  auto* first = static_cast<wire::FieldLine*>(
+      arena.allocate(lines * sizeof(wire::FieldLine), alignof(wire::FieldLine)));
+  const std::span<wire::FieldLine> room(first, lines);
+  if (lines > local.size()) {
+    head_ = status_line;
+    std::uninitialized_default_construct_n(first, lines);
+    return wire::parse_field_lines(head_, room) == wire::ResponseHeadError::none;
+  }
+  std::uninitialized_copy_n(local.begin(), lines, first);
+  head_.lines = room;
+  return true;
 }
 
 wire::BodyLimits UpstreamTry::response_body_limits() const {
@@ -328,7 +377,7 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   present(framing, response);
   bool clean = false;
   bool relayed = false;
-  switch (co_await sink.on_upstream_head(response)) {
+  switch (sink.on_upstream_head(response)) {
     case stage::ResponseSink::HeadAction::relay:
       clean = co_await relay_body(reader, decoder, first.size, sink);
       relayed = true;

@@ -102,9 +102,11 @@ class UpstreamTry {
   asio::awaitable<TryOutcome> exchange(bool may_reuse, stage::ResponseSink& sink);
   asio::awaitable<TryOutcome> connect();
   asio::awaitable<TryOutcome> handshake(tls::ClientContext& context, SteadyTime deadline);
+  std::optional<TryOutcome> send_at_once();
   asio::awaitable<TryOutcome> send_request();
   asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
   std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer);
+  bool parse_final_fields(std::string_view block);
   asio::awaitable<TryOutcome> relay_response(stage::ResponseSink& sink);
   asio::awaitable<bool> relay_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder,
                                    std::size_t first, stage::ResponseSink& sink);
@@ -125,6 +127,7 @@ class UpstreamTry {
   std::string trailers_;              // the response's relayed trailer fields; empty without any
   std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
   std::uint64_t bytes_sent_ = 0;      // to the server, for its metrics
+  std::size_t head_sent_ = 0;         // of the request head, by send_at_once()
   std::uint64_t bytes_received_ = 0;  // from the server: heads, then the body's wire bytes
   bool reused_ = false;
   bool interim_seen_ = false;

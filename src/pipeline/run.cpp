@@ -55,19 +55,19 @@ class Run final : public stage::ResponseSink {
   }
 
   // --- the upstream's response --------------------------------------------
-  boost::asio::awaitable<HeadAction> on_upstream_head(Response& response) override {
+  HeadAction on_upstream_head(Response& response) override {
     stamp(response);
     if (auto replacement = run_heads(response, 0, replaced_after_)) {
       replacement_ = std::move(replacement);
-      co_return HeadAction::discard;
+      return HeadAction::discard;
     }
     finish_head(response);
-    if (co_await down_.send_head(response)) co_return HeadAction::relay;
+    if (down_.send_head(response)) return HeadAction::relay;
     // Nobody takes the answer, but a fetch others wait on still feeds the
     // stages (the cache stores it for them).
-    if (!stage::fetch_awaited(ctx_)) co_return HeadAction::abort;
+    if (!stage::fetch_awaited(ctx_)) return HeadAction::abort;
     client_gone_ = true;
-    co_return HeadAction::relay;
+    return HeadAction::relay;
   }
 
   // (Not a coroutine: one frame less per piece.)
@@ -216,7 +216,7 @@ class Run final : public stage::ResponseSink {
       }
     }
     finish_head(response);
-    if (!co_await down_.send_head(response)) co_return;
+    if (!down_.send_head(response)) co_return;
     co_await send_body(response.sends_body ? response.whole_body : std::string_view{}, true, from);
   }
 

@@ -19,9 +19,11 @@ class Downstream {
   virtual RequestBody& request_body() = 0;
 
   // The response head (framing is the downstream's business: it knows the
-  // protocol and whether the connection goes on). May be held back and sent
-  // with the first body piece. False when the client is gone.
-  virtual boost::asio::awaitable<bool> send_head(const Response& response) = 0;
+  // protocol and whether the connection goes on). Never waits: it is held
+  // back and sent with the first body piece (HTTP/1.1), or queued for the
+  // connection's writer (h2). (Not a coroutine: one frame less a response.)
+  // False when the client is gone.
+  virtual bool send_head(const Response& response) = 0;
   // A piece of the body; `last` ends the response. False when the client is gone.
   virtual boost::asio::awaitable<bool> send_body(std::string_view piece, bool last) = 0;
   // The body's last piece, then trailer fields ("name: value\r\n" lines,

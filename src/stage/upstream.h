@@ -21,8 +21,9 @@ class ResponseSink {
   };
   virtual ~ResponseSink() = default;
 
-  // The upstream's final response head (hop-by-hop fields removed).
-  virtual boost::asio::awaitable<HeadAction> on_upstream_head(Response& response) = 0;
+  // The upstream's final response head (hop-by-hop fields removed). Never
+  // waits (Downstream::send_head does not), so it is no coroutine.
+  virtual HeadAction on_upstream_head(Response& response) = 0;
   // A piece of its body; false stops the relay (the client is gone).
   virtual boost::asio::awaitable<bool> on_upstream_body(std::string_view piece, bool last) = 0;
   // The last piece when trailer fields followed it ("name: value\r\n"

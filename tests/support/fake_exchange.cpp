@@ -51,8 +51,8 @@ std::optional<std::string> UpstreamView::field(std::string_view name) const {
   return find_in(fields, name);
 }
 
-boost::asio::awaitable<bool> FakeDownstream::send_head(const stage::Response& response) {
-  if (gone) co_return false;
+bool FakeDownstream::send_head(const stage::Response& response) {
+  if (gone) return false;
   client.head_sent = true;
   client.status = response.status;
   client.sends_body = response.sends_body;
@@ -60,7 +60,7 @@ boost::asio::awaitable<bool> FakeDownstream::send_head(const stage::Response& re
   for (const auto& field : response.fields) {
     client.fields.emplace_back(std::string(field.name), std::string(field.value));
   }
-  co_return true;
+  return true;
 }
 
 boost::asio::awaitable<bool> FakeDownstream::send_body(std::string_view piece, bool last) {
@@ -121,7 +121,7 @@ boost::asio::awaitable<stage::ForwardResult> FakeUpstream::forward(stage::Reques
   if (scripted.unknown_length) response.length.reset();
   response.sends_body = stage::response_sends_body(
       scripted.status, ctx.request.method() == boost::beast::http::verb::head);
-  last_action = co_await sink.on_upstream_head(response);
+  last_action = sink.on_upstream_head(response);
   if (*last_action != stage::ResponseSink::HeadAction::relay || !response.sends_body) {
     if (*last_action == stage::ResponseSink::HeadAction::relay) {
       co_await sink.on_upstream_body({}, true);

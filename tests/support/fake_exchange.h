@@ -61,7 +61,7 @@ class FakeDownstream final : public stage::Downstream {
  public:
   explicit FakeDownstream(std::string request_body = {}) : body_(std::move(request_body)) {}
   stage::RequestBody& request_body() override { return body_; }
-  boost::asio::awaitable<bool> send_head(const stage::Response& response) override;
+  bool send_head(const stage::Response& response) override;
   boost::asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
   boost::asio::awaitable<bool> send_last(std::string_view piece,
                                          std::string_view trailers) override;

@@ -115,6 +115,94 @@ TEST(ResponseHead, ObsFoldBareLineEndsAndNulNeverReachTheParse) {
   }
 }
 
+// The upstream's way: the block's end found without vetting its bytes, then
+// the parse, which must refuse whatever the scan above refuses.
+TEST(ResponseHead, TheParseRefusesWhatTheCheckedScanLeavesToIt) {
+  for (std::string raw : {
+           std::string("HTTP/1.1 200 OK\r\nX-Folded: first\r\n second\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\nX-Folded: first\r\n\tsecond\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\nX-Bare: a\nb\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\nX-Bare: a\rb\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\nX-Bare: a long value with a bare\rCR\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\nX-Bare: a\r\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\nX-A: b\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\r\nX-A: b\r\n\r\n"),
+           std::string("HTTP/1.1 200 OK\r\nX-Nul: a") + '\0' + "b\r\n\r\n",
+           std::string("HTTP/1.1 200 OK\r\nX-Nul") + '\0' + ": b\r\n\r\n",
+           std::string("HTTP/1.1 200 O") + '\0' + "K\r\n\r\n",
+           std::string("\r\nHTTP/1.1 200 OK\r\n\r\n"),
+           std::string("\r\n\r\nHTTP/1.1 200 OK\r\n\r\n"),
+       }) {
+    SCOPED_TRACE(raw);
+    const HeaderBlockScan scan = scan_checked_header_block(raw, 64 * 1024);
+    ASSERT_EQ(scan.status, HeaderBlockStatus::complete);
+    ASSERT_EQ(scan.skip, 0u);
+    ResponseHead head;
+    EXPECT_NE(parse_response_head(std::string_view(raw).substr(0, scan.size - 2), head),
+              ResponseHeadError::none);
+  }
+}
+
+TEST(ResponseHead, TheCheckedScanVetsAnIncompleteBlockAndBoundsIt) {
+  EXPECT_EQ(scan_checked_header_block("HTTP/1.1 200 OK\r\nX: a\nb", 1024).status,
+            HeaderBlockStatus::malformed);
+  EXPECT_EQ(scan_checked_header_block("HTTP/1.1 200 OK\r\nX: a", 1024).status,
+            HeaderBlockStatus::incomplete);
+  EXPECT_EQ(
+      scan_checked_header_block("HTTP/1.1 200 OK\r\nX: a" + std::string(2000, 'a'), 1024).status,
+      HeaderBlockStatus::too_large);
+  const std::string whole = "HTTP/1.1 200 OK\r\nX: " + std::string(2000, 'a') + "\r\n\r\n";
+  EXPECT_EQ(scan_checked_header_block(whole, 1024).status, HeaderBlockStatus::too_large);
+  const HeaderBlockScan scan = scan_checked_header_block("HTTP/1.1 200 OK\r\n\r\nbody", 1024);
+  EXPECT_EQ(scan.status, HeaderBlockStatus::complete);
+  EXPECT_EQ(scan.size, 19u);
+}
+
+// Values are read eight bytes at a time: a byte no value may hold is
+// refused wherever it sits, a tab and obs-text are kept wherever they sit.
+TEST(ResponseHead, EveryByteOfALongValueIsChecked) {
+  for (std::size_t at = 0; at < 20; ++at) {
+    for (const char bad : {'\x01', '\x7f', '\0', '\n', '\x1f'}) {
+      std::string value(20, 'v');
+      value[at] = bad;
+      SCOPED_TRACE(testing::Message() << "at " << at << " byte " << int(bad));
+      EXPECT_NE(error_of("HTTP/1.1 200 OK\r\nX-Long: " + value + "\r\n\r\n"),
+                ResponseHeadError::none);
+      ResponseHead head;
+      const std::string raw = "HTTP/1.1 200 OK\r\nX-Long: " + value + "\r\n";
+      EXPECT_NE(parse_response_head(raw, head), ResponseHeadError::none);
+    }
+    for (const char good : {'\t', '\x80', '\xff', ' ', '~'}) {
+      std::string value(20, 'v');
+      value[at] = good;
+      ResponseHead head;
+      const std::string raw = "HTTP/1.1 200 OK\r\nX-Long: " + value + "\r\nX-B: b\r\n";
+      SCOPED_TRACE(testing::Message() << "at " << at << " byte " << int(good));
+      ASSERT_EQ(parse_response_head(raw, head), ResponseHeadError::none);
+      FieldLineReader reader(head.fields);
+      FieldLine line;
+      ASSERT_TRUE(reader.next(line));
+      std::string_view expected(value);
+      while (!expected.empty() && (expected.front() == ' ' || expected.front() == '\t')) {
+        expected.remove_prefix(1);
+      }
+      while (!expected.empty() && (expected.back() == ' ' || expected.back() == '\t')) {
+        expected.remove_suffix(1);
+      }
+      EXPECT_EQ(line.value, expected);
+    }
+  }
+}
+
+TEST(ResponseHead, FieldLinesWithoutTheirLastLineEndAreRefused) {
+  ResponseHead head;
+  EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nX-A: b", head), ResponseHeadError::field_line);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nX-A", head), ResponseHeadError::field_line);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\nX-A: b\r", head),
+            ResponseHeadError::field_line);
+  EXPECT_EQ(parse_response_head("HTTP/1.1 200 OK\r\n", head), ResponseHeadError::none);
+}
+
 TEST(ResponseHead, RepeatedEqualContentLengthsAreOne) {
   ResponseHead head;
   ASSERT_EQ(parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\ncontent-length: 10\r\n\r\n", head),
