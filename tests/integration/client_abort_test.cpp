@@ -175,8 +175,11 @@ TEST_F(ClientAbortTest, CoalescedFetchOutlivesItsLeadersClient) {
   ASSERT_TRUE(leader.send(build_request("GET", "/cached/shared")));
   ASSERT_TRUE(raw_->wait_for_mark("asked /cached/", 1, kPromptly));
   auto follower = std::async(std::launch::async, [&] { return get("/cached/shared"); });
-  // The follower joins the fetch while the origin works on it (2 s).
-  std::this_thread::sleep_for(500ms);
+  // The follower joins the fetch while the origin works on it (2 s): its
+  // connection is open, then its head is read and it joins within a turn.
+  EXPECT_TRUE(eventually(
+      [&] { return metric("centinela_connections_active", {}).value_or(0) >= 2; }, kPromptly));
+  std::this_thread::sleep_for(300ms);
   leader.close();
   const HttpResponse response = follower.get();
   EXPECT_EQ(response.status, 200) << response.error;
