@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "fake_exchange.h"
+#include "rules_with_builtin.h"
 #include "seclang/parse.h"
 #include "waf/builtin_rules.h"
 #include "waf/inspection.h"
@@ -29,16 +30,8 @@ SecAction "id:949001,phase:2,pass,nolog,setvar:'tx.anomaly_score=+%{tx.anomaly_s
 )";
 
 std::shared_ptr<const RuleSet> rule_set() {
-  static const std::shared_ptr<const RuleSet> set = [] {
-    seclang::ParseResult all = builtin_rules();
-    seclang::ParseResult mine = seclang::parse_text(kRules, "profile_test.conf");
-    all.items.insert(all.items.end(), std::make_move_iterator(mine.items.begin()),
-                     std::make_move_iterator(mine.items.end()));
-    EXPECT_TRUE(mine.errors.empty());
-    auto compiled = compile_rules(all);
-    EXPECT_TRUE(compiled->report.errors.empty()) << compiled->report.errors.front();
-    return compiled;
-  }();
+  static const std::shared_ptr<const RuleSet> set =
+      test::compile_with_builtin(kRules, "profile_test.conf");
   return set;
 }
 

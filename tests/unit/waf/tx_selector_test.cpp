@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "fake_exchange.h"
+#include "rules_with_builtin.h"
 #include "seclang/parse.h"
 #include "waf/builtin_rules.h"
 #include "waf/inspection.h"
@@ -23,16 +24,8 @@ SecRule TX:/^score_/ "@gt 0" "id:1010,phase:2,pass,log,t:none"
 )";
 
 std::shared_ptr<const RuleSet> rule_set() {
-  static const std::shared_ptr<const RuleSet> set = [] {
-    seclang::ParseResult all = builtin_rules();
-    seclang::ParseResult mine = seclang::parse_text(kRules, "tx_selector_test.conf");
-    all.items.insert(all.items.end(), std::make_move_iterator(mine.items.begin()),
-                     std::make_move_iterator(mine.items.end()));
-    EXPECT_TRUE(mine.errors.empty());
-    auto compiled = compile_rules(all);
-    EXPECT_TRUE(compiled->report.errors.empty()) << compiled->report.errors.front();
-    return compiled;
-  }();
+  static const std::shared_ptr<const RuleSet> set =
+      test::compile_with_builtin(kRules, "tx_selector_test.conf");
   return set;
 }
 
