@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <optional>
 
 #include "net/worker.h"
 
@@ -34,7 +35,7 @@ struct Tunnel::Direction {
       : from(source),
         to(sink),
         to_client(toward_client),
-        chunk(worker.chunks().take()),
+        chunks(worker.chunks()),
         read_watch(worker.sweeper()),
         write_watch(worker.sweeper()),
         pending(as_view(source.buffered)),
@@ -43,7 +44,15 @@ struct Tunnel::Direction {
   TunnelSide& from;
   TunnelSide& to;
   bool to_client;  // the close frame toward the client is unmasked
-  ChunkPool::Lease chunk;
+  // Reads wait in `quiet`; one that fills it means more is coming, and the
+  // next reads go into a chunk until one leaves room, when it goes back to
+  // the pool. Most tunnels carry small messages now and then: between them
+  // they hold kQuietRead bytes a direction instead of a chunk.
+  static constexpr std::size_t kQuietRead = 2048;
+  std::array<char, kQuietRead> quiet{};
+  ChunkPool& chunks;
+  std::optional<ChunkPool::Lease> chunk;
+  bool streaming = false;  // the last read filled its buffer
   DeadlineWatch read_watch;
   DeadlineWatch write_watch;
   std::string_view pending;  // read, not yet written: in `chunk`, or what came with the head
@@ -113,12 +122,22 @@ asio::awaitable<void> Tunnel::relay(Direction& d) {
 
 // False when this direction has ended (EOF, an error, a deadline).
 asio::awaitable<bool> Tunnel::read_more(Direction& d) {
+  // What came with the handshake's head has been written: its buffer's
+  // memory (the upstream's is sized for response heads) goes now.
+  if (d.from.buffered.capacity() != 0) {
+    d.from.buffered.clear();
+    d.from.buffered.shrink_to_fit();
+  }
+  if (d.streaming && !d.chunk) d.chunk.emplace(d.chunks.take());
+  if (!d.streaming) d.chunk.reset();
+  char* const into = d.chunk ? d.chunk->data() : d.quiet.data();
+  const std::size_t room = d.chunk ? ChunkPool::Lease::size() : d.quiet.size();
   d.read_watch.arm(d.from.stream.socket(), deadline());
-  auto [ec, n] =
-      co_await read_some(d.from.stream, d.from.tls, asio::buffer(d.chunk.data(), d.chunk.size()));
+  auto [ec, n] = co_await read_some(d.from.stream, d.from.tls, asio::buffer(into, room));
   d.read_watch.disarm();
   if (!ec) {
-    d.pending = {d.chunk.data(), n};
+    d.streaming = n == room;
+    d.pending = {into, n};
     last_activity_ = SteadyClock::now();
     co_return true;
   }

@@ -2,7 +2,9 @@
 // between the client's connection and the upstream's, until both sides have
 // closed, one side fails, or nothing moved for the route's idle timeout.
 //
-// Each direction has one fixed 16 KiB buffer from the worker's ChunkPool and
+// Each direction waits for its peer in a small buffer of its own and reads
+// into a 16 KiB chunk from the worker's ChunkPool only while more is coming
+// than that buffer holds, so a tunnel between messages holds no chunk. Each
 // follows the frame boundaries of what it relays (http::WebSocketFrameTracker),
 // so that when the worker's drain ends (go_away) a close frame 1001 can be put
 // between two frames: each direction finishes the frame under way, sends its
