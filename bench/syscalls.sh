@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System calls per request, centinela against nginx, for HTTPS (HTTP/1.1 keep-alive) and h2
-# pass-through (issue 16): where the kernel time of bench/tls.sh's CPU figures goes.
+# pass-through (issue 16): where the kernel time of bench/tls.sh's CPU figures goes (also
+# page faults and context switches, which are kernel time without a system call).
 # Each system runs alone on core 0 (one worker), the origin and h2load on core 1, as in
 # tls.sh. For each load, `perf stat` counts the system's system calls (tracepoints, every
 # thread) over N1 and then N2 requests on the same number of connections and prints
@@ -60,6 +61,9 @@ events=(-e raw_syscalls:sys_enter)
 for call in $CALLS; do events+=(-e "syscalls:sys_enter_$call"); done
 # The calls that found nothing to do (EAGAIN): a read before there was anything to read.
 events+=(-e raw_syscalls:sys_exit --filter 'ret == -11')
+# Kernel time that is no system call: page faults (an allocator giving memory back and
+# touching it again) and context switches.
+events+=(-e page-faults -e context-switches)
 
 cpu_ticks() {  # pid → "user system" clock ticks of the process (every thread)
   sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12, $13 }'
@@ -82,7 +86,8 @@ count() {  # pid load n → "name count" lines of the system calls made during t
   wait "$perf" 2>/dev/null || true
   cpu_ticks "$pid" | awk -v b="$before" '{ split(b, t, " "); print "~user_ticks", $1 - t[1]; print "~system_ticks", $2 - t[2] }'
   awk -F, '/sys_enter/ { sub(/.*:sys_enter_?/, "", $3); print ($3 == "" ? "all" : $3), $1 }
-    /sys_exit/ { print "EAGAIN", $1 }' "$RUNDIR/perf.out" | sort
+    /sys_exit/ { print "EAGAIN", $1 }
+    $3 == "page-faults" || $3 == "context-switches" { print $3, $1 }' "$RUNDIR/perf.out" | sort
 }
 
 measure() {  # system pid url

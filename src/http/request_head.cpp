@@ -84,7 +84,10 @@ VettedRequest vet_request(const RequestFacts& facts, std::string& path, std::str
   }
   if (facts.host_fields > 1) return refuse(400, "more than one Host header");
   if (facts.host_fields == 0 && facts.version == 11) return refuse(400, "missing Host header");
-  if (facts.host_fields == 1) {
+  if (facts.host_fields == 1 && facts.normal_host_size != 0) {
+    authority.assign(facts.host);  // normalising it again would change nothing
+    vetted.host_size = facts.normal_host_size;
+  } else if (facts.host_fields == 1) {
     // RFC 9112 §3.2: an invalid Host is refused even when an absolute-form
     // target's authority replaces it.
     const AuthorityResult host = normalize_authority(facts.host, authority);

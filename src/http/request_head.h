@@ -35,6 +35,9 @@ struct RequestFacts {
   std::string_view target;
   std::size_t host_fields = 0;  // number of Host field lines
   std::string_view host;        // the Host value when there is one line
+  // Non-zero: `host` is in normal form already (HTTP/2's :authority, which
+  // h2::RequestHeadBuilder normalised) and its host part is this long.
+  std::size_t normal_host_size = 0;
 };
 
 struct VettedRequest {

@@ -74,9 +74,11 @@ struct ClientCloseWatch::WaitMemory {
 void ClientCloseWatch::wait() {
   pending_ = true;
   // A one-byte peek, not a readiness wait: Asio re-arms the descriptor with
-  // epoll_ctl for every async_wait, but queues a read without a system call
-  // when the last read found the socket drained (the usual case: the head's
-  // read). Peeked bytes stay in the socket for the connection's next read.
+  // epoll_ctl for every async_wait. A read it tries at once: one recv that
+  // finds nothing (EAGAIN) a request — Asio 1.81 skips that try only after a
+  // read that returned 0 bytes, not after one that drained the socket
+  // (reactive_socket_recv_op), so this is not free either (strace, 2026-12-07).
+  // Peeked bytes stay in the socket for the connection's next read.
   socket_->async_receive(
       asio::buffer(&peeked_, 1), tcp::socket::message_peek,
       asio::bind_allocator(

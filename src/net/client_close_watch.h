@@ -1,13 +1,13 @@
 // Whether the client of an HTTP/1.1 request closes its connection while the
 // request waits for the upstream (nginx's proxy_ignore_client_abort off).
 // One read on the client's socket that peeks at a byte, queued with the
-// reactor that already watches it: the request that ends normally costs no
-// system call. It completes when the client shut the socket (gone) or sent
-// bytes (a pipelined request: the client is there, the watch ends; over TLS
-// the bytes may be a close_notify, gone if the FIN came with them).
-// The client gone, the exchange's waits are abandoned (DeadlineWatch), so its
-// upstream connection closes at once, unless other requests wait on the
-// same fetch (stage::SharedFetch, stage/background.h).
+// reactor that already watches it: a request that ends normally costs one
+// recv that finds nothing (Asio tries every read at once). It completes when
+// the client shut the socket (gone) or sent bytes (a pipelined request: the
+// client is there, the watch ends; over TLS the bytes may be a close_notify,
+// gone if the FIN came with them). The client gone, the exchange's waits are
+// abandoned (DeadlineWatch), so its upstream connection closes at once,
+// unless other requests wait on the same fetch (stage::SharedFetch).
 #pragma once
 
 #include <boost/asio/cancellation_signal.hpp>

@@ -89,7 +89,10 @@ asio::awaitable<void> serve_h2_stream(H2Stream& stream) {
 
     wire::VettedRequest vetted;
     Refusal refusal = refusal_of(stream.verdict);
-    if (!refusal.refused()) refusal = vet_parsed_request(parser, c.socket, slot->intake, vetted);
+    if (!refusal.refused()) {
+      refusal =
+          vet_parsed_request(parser, c.socket, slot->intake, vetted, stream.builder.host_size());
+    }
     const auto declared = stream.builder.content_length();
     if (!refusal.refused() && declared && *declared > limits.max_body_bytes) {
       refusal = {413, "request body too large"};

@@ -79,7 +79,7 @@ Refusal parse_head(RequestParser& parser, beast::flat_buffer& buffer,
 }
 
 Refusal vet_parsed_request(RequestParser& parser, tcp::socket& socket, IntakeBuffers& buffers,
-                           centinela::http::VettedRequest& vetted) {
+                           centinela::http::VettedRequest& vetted, std::size_t normal_host_size) {
   auto& req = parser.get();
   const auto [first_host, last_host] = req.equal_range(http::field::host);
   centinela::http::RequestFacts facts;
@@ -88,7 +88,10 @@ Refusal vet_parsed_request(RequestParser& parser, tcp::socket& socket, IntakeBuf
   facts.version = req.version();
   facts.target = req.target();
   facts.host_fields = static_cast<std::size_t>(std::distance(first_host, last_host));
-  if (facts.host_fields == 1) facts.host = first_host->value();
+  if (facts.host_fields == 1) {
+    facts.host = first_host->value();
+    facts.normal_host_size = normal_host_size;
+  }
   vetted = centinela::http::vet_request(facts, buffers.path, buffers.authority);
   if (!vetted.ok()) return {vetted.status, vetted.reason};
   if (vetted.needs_authority) {

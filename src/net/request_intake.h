@@ -56,9 +56,11 @@ Refusal parse_head(RequestParser& parser, beast::flat_buffer& buffer,
 // `buffers.path` and `buffers.authority` are the normalised path and Host
 // (HTTP/1.0 without Host: the listener's address on `socket`), and the Host
 // field holds that authority, so what routing and the cache read is what the
-// upstream receives.
+// upstream receives. `normal_host_size`: see RequestFacts (HTTP/2 passes its
+// builder's, whose Host is normal already).
 Refusal vet_parsed_request(RequestParser& parser, tcp::socket& socket, IntakeBuffers& buffers,
-                           centinela::http::VettedRequest& vetted);
+                           centinela::http::VettedRequest& vetted,
+                           std::size_t normal_host_size = 0);
 
 // After routing: the target the upstream receives — the normalised one
 // (refused when the path had %2F, %00 or climbed above the root), or, on a

@@ -187,7 +187,8 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
 
   for (bool same_server = false; same_server || attempts < max_attempts;) {
     if (!same_server) {
-      const int picked = cluster_.pick(tried, SteadyClock::now());
+      // The first pick is at the call's start: no clock reading of its own.
+      const int picked = cluster_.pick(tried, attempts == 0 ? timings_.began : SteadyClock::now());
       if (picked < 0) break;
       index = static_cast<std::size_t>(picked);
       tried |= std::uint64_t{1} << (index % 64);

@@ -5,11 +5,11 @@
 namespace centinela::net {
 
 std::unique_ptr<UpstreamConnection> UpstreamPool::take(const std::string& server,
-                                                       std::chrono::milliseconds max_idle_time) {
+                                                       std::chrono::milliseconds max_idle_time,
+                                                       SteadyTime now) {
   auto it = idle_.find(server);
   if (it == idle_.end()) return nullptr;
   auto& list = it->second;
-  const SteadyTime now = SteadyClock::now();
   while (!list.empty()) {
     // Most recently used first: the least likely to be closed by its server.
     Idle idle = std::move(list.back());

@@ -24,9 +24,10 @@ class UpstreamPool {
   UpstreamPool& operator=(const UpstreamPool&) = delete;
 
   // The most recently used idle connection to `server`, or null. Connections
-  // idle for longer than `max_idle_time` are closed instead.
+  // idle for longer than `max_idle_time` at `now` are closed instead.
   std::unique_ptr<UpstreamConnection> take(const std::string& server,
-                                           std::chrono::milliseconds max_idle_time);
+                                           std::chrono::milliseconds max_idle_time,
+                                           SteadyTime now = SteadyClock::now());
 
   // Keeps `connection` (its stream clean, its buffer empty) for reuse unless
   // `max_idle` connections are already kept or the pool is closed; starts its

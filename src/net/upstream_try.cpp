@@ -85,16 +85,20 @@ asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink
 asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::ResponseSink& sink) {
   const auto& config = plan_.cluster.config();
   const SteadyTime begin = SteadyClock::now();
-  if (may_reuse) connection_ = plan_.worker.pool().take(server_.pool_key, config.idle_timeout);
+  if (may_reuse) {
+    connection_ = plan_.worker.pool().take(server_.pool_key, config.idle_timeout, begin);
+  }
   reused_ = connection_ != nullptr;
   if (!reused_) {
     connection_ = std::make_unique<UpstreamConnection>(plan_.worker.io());
     const TryOutcome connected = co_await connect();
     if (connected != TryOutcome::done) co_return connected;
   }
-  plan_.timings.connect_ms = ms_since(begin);
+  // A pooled connection is ready at once: connect time 0 (as nginx's
+  // $upstream_connect_time for a kept one), and no clock reading for it.
+  const SteadyTime sent = reused_ ? begin : SteadyClock::now();
+  plan_.timings.connect_ms = std::chrono::duration<double, std::milli>(sent - begin).count();
 
-  const SteadyTime sent = SteadyClock::now();
   std::optional<TryOutcome> at_once = send_at_once();
   TryOutcome result = TryOutcome::done;
   if (at_once) {

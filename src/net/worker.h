@@ -112,7 +112,11 @@ class Worker {
   // Before io_: what a coroutine destroyed with the io_context gives back
   // must still be there.
   SlotPool slots_;
-  asio::io_context io_{1};
+  // One thread runs it and every socket and timer of it is used on that
+  // thread (other threads only post to it, e.g. update_runtime, or stop it):
+  // the reactor's per-descriptor mutex, locked on every operation and event,
+  // guards nothing. The scheduler keeps its lock for those posts.
+  asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   DeadlineSweeper sweeper_;
   UpstreamPool pool_;
   ChunkPool chunks_;

@@ -87,6 +87,7 @@ struct AccessLog::State {
       buffer.format = format;
       buffer.incidents_with_access = share;
     }
+    access_enabled.store(format->enabled, std::memory_order_relaxed);
   }
 
   // Asks the writer for one more cycle (with a new sink, if given) and waits
@@ -171,6 +172,8 @@ struct AccessLog::State {
 
   std::array<WorkerBuffer, kMaxWorkers> buffers;
   std::atomic<bool> wake_requested{false};
+  // The buffers' format.enabled, for enabled(): read without their locks.
+  std::atomic<bool> access_enabled{false};
 
   std::mutex control_mutex;
   std::condition_variable wake;  // to the writer
@@ -206,6 +209,8 @@ AccessLog::~AccessLog() {
   state_->wake.notify_one();
   state_->writer.join();
 }
+
+bool AccessLog::enabled() const { return state_->access_enabled.load(std::memory_order_relaxed); }
 
 void AccessLog::write(const AccessLogRecord& record) {
   WorkerBuffer& buffer = state_->buffers[current_worker_index()];

@@ -83,6 +83,10 @@ class AccessLog {
   // (centinela_access_log_dropped_total) rather than growing memory.
   void write(const AccessLogRecord& record);
 
+  // Whether write() writes anything (access lines are on): without them a
+  // caller need not build the record. A reload may switch it at any time.
+  bool enabled() const;
+
   // One complete incident line ('\n' included; see observe/incident_log.h),
   // from any thread: to the incident sink, or among the access lines when
   // both logs name the same stream or file. Bounded like write().

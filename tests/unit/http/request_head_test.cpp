@@ -118,6 +118,20 @@ TEST(VetRequest, HostRules) {
   EXPECT_EQ(vet(get("/", "victim.com:@evil.com")).result.status, 400u);
 }
 
+// HTTP/2: h2::RequestHeadBuilder normalised :authority already and says how
+// long its host part is; the Host built from it is taken as it is.
+TEST(VetRequest, HostInNormalFormAlreadyKeepsItsHostSize) {
+  RequestFacts facts = get("/a", "api.example.com:8443");
+  facts.normal_host_size = 15;
+  const Vetted v = vet(facts);
+  ASSERT_TRUE(v.result.ok()) << v.result.reason;
+  EXPECT_EQ(v.authority, "api.example.com:8443");
+  EXPECT_EQ(v.authority.substr(0, v.result.host_size), "api.example.com");
+  // An absolute-form target still replaces it.
+  facts.target = "http://Victim.com:8443/abs";
+  EXPECT_EQ(vet(facts).authority, "victim.com:8443");
+}
+
 TEST(VetRequest, AbsoluteFormAuthorityReplacesHost) {
   Vetted v = vet(get("http://Victim.com:8443/abs?q=1", "other.example"));
   ASSERT_TRUE(v.result.ok());

@@ -174,6 +174,18 @@ TEST_F(AccessLogTest, OffWritesNothing) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);  // events
 }
 
+// The request path builds no record while this says false (request_record.cpp).
+TEST_F(AccessLogTest, EnabledFollowsTheConfigurationAcrossReloads) {
+  config::LogConfig off = config_for("unused.log");
+  off.access.path = "off";
+  AccessLog log(off);
+  EXPECT_FALSE(log.enabled());
+  log.reconfigure(config_for("on.log"));
+  EXPECT_TRUE(log.enabled());
+  log.reconfigure(off);
+  EXPECT_FALSE(log.enabled());
+}
+
 TEST_F(AccessLogTest, RotatesAndCompressesThroughTheWriter) {
   config::LogConfig cfg = config_for("access.log");
   cfg.access.rotate.max_size = 2000;
