@@ -58,8 +58,9 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   bits.assign((matcher.entries(db) + 63) / 64, 0);
   std::string& text = b.gated_text;
   text.clear();
-  for (const Target& target : gated.targets) {
-    const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+  for (const std::uint32_t slot : gated.slots) {
+    joined_var(slot);
+    const Buffers::JoinedVar& joined = b.joined_vars[slot];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
       const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);

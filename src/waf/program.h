@@ -71,6 +71,7 @@ struct ValueClause {
 struct GatedJoin {
   std::uint32_t pipeline = 0;
   std::vector<Target> targets;
+  std::vector<std::uint32_t> slots;  // of each target in Program::joined_vars
   std::vector<ValueClause> clauses;  // empty: not a gated database
 };
 
@@ -93,6 +94,10 @@ struct Program {
   // list: a link whose pattern does not hit it cannot match any single
   // value, so it is skipped without looking at its targets.
   std::vector<std::vector<Target>> joined;
+  std::vector<std::vector<std::uint32_t>> joined_slots;  // of each in joined_vars
+  // Every (variable, selector) that `joined` and `gated` read, once: a
+  // request collects each once per phase, found by its slot.
+  std::vector<Target> joined_vars;
   // By RxMatcher database: for a gated one (RxMatcher::gated), what its
   // joined text holds — the values of `targets` transformed by `pipeline`
   // that pass one of `clauses`. The links of a gated database join there,

@@ -195,6 +195,29 @@ void plan_joined(Program& program) {
   }
 }
 
+// The slot of each joined and gated target in Program::joined_vars.
+std::uint32_t joined_slot(Program& program, const Target& t) {
+  for (std::uint32_t s = 0; s < program.joined_vars.size(); ++s) {
+    const Target& have = program.joined_vars[s];
+    if (have.var == t.var && have.selector == t.selector) return s;
+  }
+  program.joined_vars.push_back(t);
+  return static_cast<std::uint32_t>(program.joined_vars.size() - 1);
+}
+
+void plan_joined_slots(Program& program) {
+  program.joined_slots.assign(program.joined.size(), {});
+  for (std::size_t node = 0; node < program.joined.size(); ++node) {
+    for (const Target& t : program.joined[node]) {
+      program.joined_slots[node].push_back(joined_slot(program, t));
+    }
+  }
+  for (GatedJoin& g : program.gated) {
+    g.slots.clear();
+    for (const Target& t : g.targets) g.slots.push_back(joined_slot(program, t));
+  }
+}
+
 // TX:/regex/ targets read every TX name the rule set knows, per request:
 // which of those names a regex selects is known at load.
 void plan_tx_selectors(Program& program) {
@@ -279,6 +302,7 @@ std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
   index_program(*program);
   fold_constants(*program);
   plan_joined(*program);
+  plan_joined_slots(*program);
   plan_tx_selectors(*program);
   return program;
 }
