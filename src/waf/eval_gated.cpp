@@ -7,7 +7,8 @@
 // is one no link of the database can count. Most values of an API request
 // hold no separator or quote and read as no code: the text is then empty
 // and the database (CRS 932's command lists, 942's quote-led SQL) costs
-// nothing.
+// nothing. The head's open databases (RxMatcher::own_text) are scanned the
+// same way, over their own targets' values.
 #include <algorithm>
 
 #include "detect/detect.h"
@@ -64,6 +65,11 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
       const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
+      if (gated.every_value) {
+        text.append(out);
+        text.push_back('\n');
+        continue;
+      }
       const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
       // A copy: the mask table may grow while the clauses run.
       const ByteMask out_bytes = same ? joined.masks[i] : v.stable ? b.mask(out) : mask_of(out);

@@ -73,6 +73,7 @@ struct GatedJoin {
   std::vector<Target> targets;
   std::vector<std::uint32_t> slots;  // of each target in Program::joined_vars
   std::vector<ValueClause> clauses;  // empty: not a gated database
+  bool every_value = false;          // a clause passes every value
 };
 
 struct Program {
@@ -98,10 +99,10 @@ struct Program {
   // Every (variable, selector) that `joined` and `gated` read, once: a
   // request collects each once per phase, found by its slot.
   std::vector<Target> joined_vars;
-  // By RxMatcher database: for a gated one (RxMatcher::gated), what its
-  // joined text holds — the values of `targets` transformed by `pipeline`
-  // that pass one of `clauses`. The links of a gated database join there,
-  // not in `joined`.
+  // By RxMatcher database: for one with its own text (RxMatcher::own_text:
+  // the gated ones and the head's open ones), what that text holds — the
+  // values of `targets` transformed by `pipeline` that pass one of
+  // `clauses`. The links of such a database join there, not in `joined`.
   std::vector<GatedJoin> gated;
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };

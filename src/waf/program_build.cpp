@@ -150,12 +150,13 @@ void join_target(std::vector<Target>& vars, const Target& t) {
   vars.push_back(std::move(joined));
 }
 
-// A link whose pattern is in a gated database (RxMatcher::gated) joins
-// there: its targets, and a clause for the values it could match and count.
+// A link whose pattern is in a database with its own text
+// (RxMatcher::own_text) joins there: its targets, and a clause for the
+// values it could match and count.
 bool gated_link(const Program& program, const Link& link) {
   const RxMatcher* rx = program.set->rx.get();
   return link.op.kind == OpKind::rx && !link.multi_match && rx != nullptr &&
-         rx->gated(link.op.rx_plan.db);
+         rx->own_text(link.op.rx_plan.db);
 }
 
 void plan_gated(Program& program, const Rule& rule, const Link& link) {
@@ -167,6 +168,7 @@ void plan_gated(Program& program, const Rule& rule, const Link& link) {
   c.any_bytes = (c.required[0] | c.required[1] | c.required[2] | c.required[3]) == 0;
   c.gate = rule.gate;
   c.hides_code = rule.hides_code;
+  g.every_value |= c.any_bytes && c.gate == OpKind::unconditional;
   for (ValueClause& have : g.clauses) {
     if (have.gate != c.gate || have.hides_code != c.hides_code) continue;
     have.any_bytes |= c.any_bytes;
@@ -174,6 +176,7 @@ void plan_gated(Program& program, const Rule& rule, const Link& link) {
     return;
   }
   g.clauses.push_back(c);
+  g.every_value |= c.any_bytes && c.gate == OpKind::unconditional;
 }
 
 void plan_joined(Program& program) {
