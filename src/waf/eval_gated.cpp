@@ -59,6 +59,8 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   bits.assign((matcher.entries(db) + 63) / 64, 0);
   std::string& text = b.gated_text;
   text.clear();
+  ByteMask required;
+  required.bits = gated.required;
   for (const std::uint32_t slot : gated.slots) {
     joined_var(slot);
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
@@ -73,6 +75,8 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
       const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
       // A copy: the mask table may grow while the clauses run.
       const ByteMask out_bytes = same ? joined.masks[i] : v.stable ? b.mask(out) : mask_of(out);
+      // None of the bytes any clause requires: every clause fails.
+      if (!gated.any_bytes && !out_bytes.intersects(required)) continue;
       bool passes = false;
       for (const ValueClause& c : gated.clauses) {
         if (clause_passes(c, v, out, joined.masks[i], out_bytes)) {

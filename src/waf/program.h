@@ -74,6 +74,10 @@ struct GatedJoin {
   std::vector<std::uint32_t> slots;  // of each target in Program::joined_vars
   std::vector<ValueClause> clauses;  // empty: not a gated database
   bool every_value = false;          // a clause passes every value
+  // The clauses' required bytes together; `any_bytes`: a clause passes
+  // whatever bytes the output holds (scan_gated's first test).
+  std::array<std::uint64_t, 4> required{};
+  bool any_bytes = false;
 };
 
 struct Program {

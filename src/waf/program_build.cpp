@@ -169,6 +169,8 @@ void plan_gated(Program& program, const Rule& rule, const Link& link) {
   c.gate = rule.gate;
   c.hides_code = rule.hides_code;
   g.every_value |= c.any_bytes && c.gate == OpKind::unconditional;
+  g.any_bytes |= c.any_bytes;
+  for (std::size_t w = 0; w < c.required.size(); ++w) g.required[w] |= c.required[w];
   for (ValueClause& have : g.clauses) {
     if (have.gate != c.gate || have.hides_code != c.hides_code) continue;
     have.any_bytes |= c.any_bytes;
