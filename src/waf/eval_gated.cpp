@@ -61,11 +61,22 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   text.clear();
   ByteMask required;
   required.bits = gated.required;
+  // A value holding no trigger of the pipeline's steps is its own output:
+  // without a required byte either, it is left out before transformed().
+  ByteMask unchanged_skip = required;
+  const bool may_skip = !gated.any_bytes && gated.pipeline < b.chain_triggers.size() &&
+                        !b.chain_every[gated.pipeline];
+  if (may_skip) {
+    for (std::size_t w = 0; w < 4; ++w) {
+      unchanged_skip.bits[w] |= b.chain_triggers[gated.pipeline].bits[w];
+    }
+  }
   for (const std::uint32_t slot : gated.slots) {
     joined_var(slot);
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
+      if (may_skip && !joined.masks[i].intersects(unchanged_skip)) continue;
       const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
       if (gated.every_value) {
         text.append(out);
