@@ -166,10 +166,8 @@ struct Evaluation::Buffers {
   };
   std::vector<WordsHit> words;
   // A joined variable's values with their byte masks, collected once per
-  // phase for all the pipelines that join it.
+  // phase for all the pipelines that join it; by Program::joined_vars slot.
   struct JoinedVar {
-    Var var = Var::args;
-    std::string selector;  // Program::joined's: "" or a header's name
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;

@@ -219,7 +219,12 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
   switch (op.kind) {
     case OpKind::rx: {
       const RxPlan& plan = op.rx_plan;
-      if (plan.form != RxPlan::Form::pcre_only) {
+      // With capture, PCRE2 runs on every hit anyway; a pattern that needs
+      // no particular byte (920450's `^.*$` on each header name) hits
+      // nearly every value, so a scan of its database would only add to it.
+      const bool any_bytes =
+          (plan.required[0] | plan.required[1] | plan.required[2] | plan.required[3]) == 0;
+      if (plan.form != RxPlan::Form::pcre_only && !(capture && any_bytes)) {
         const Hit hit = rx_hit(plan, value, cacheable);
         if (hit == Hit::no) break;
         if (hit == Hit::yes && plan.form == RxPlan::Form::hyperscan_exact && !capture) {

@@ -138,7 +138,8 @@ class Evaluation {
   std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
-  std::size_t joined_var(const Target& target);
+  // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars).
+  void joined_var(std::uint32_t slot);
 
   const Program& program_;
   const RequestView& view_;
