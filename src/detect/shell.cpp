@@ -108,7 +108,8 @@ bool glob_matches(std::string_view glob, std::string_view name) {
 // word with a pair no name has is none of them, without a binary search.
 class FirstAndLength {
  public:
-  explicit FirstAndLength(std::span<const std::string_view> names) {
+  explicit FirstAndLength(std::span<const std::string_view> names) { add(names); }
+  void add(std::span<const std::string_view> names) {
     for (std::string_view name : names) {
       if (name.empty() || name.size() > kMaxWord) continue;
       const auto first = static_cast<unsigned char>(name[0]);
@@ -272,13 +273,15 @@ struct Markdown {
 
 namespace {
 
+constexpr std::string_view kRecon[] = {"ifconfig",   "ipconfig", "whoami",   "netstat", "sysinfo",
+                                       "systeminfo", "nslookup", "tasklist", "uname"};
+// The first words lone_command and recon_command read besides the lists'.
+constexpr std::string_view kLoneWords[] = {"sleep", "net", "reg", "which"};
+
 // A whole value that is one of the reconnaissance commands no word of prose
 // or field value spells ("ifconfig", "whoami -all"), or `which` asking for a
 // known command ("which gcc"): the first probe of a command injection.
 std::optional<Detection> recon_command(std::string_view value) {
-  static constexpr std::string_view kRecon[] = {"ifconfig", "ipconfig", "whoami",
-                                                "netstat",  "sysinfo",  "systeminfo",
-                                                "nslookup", "tasklist", "uname"};
   // After a quote that closes an argument ("' whoami"): the value is
   // the command still.
   std::size_t begin = skip_blanks(value, 0);
@@ -383,6 +386,45 @@ std::optional<Detection> lone_command(std::string_view value) {
 }
 
 }  // namespace
+
+// Without an opening, detect_shell reads only the value's first word:
+// recon_command, lone_command and command_at(start) each need it to be one
+// of their names (kRecon, kLoneWords, the two lists). The word is read as
+// read_word reads it; a byte read_word treats specially (quotes, escapes,
+// variables, a directory, a glob) and skip_blanks' ${IFS} leave the
+// decision to the detector.
+bool may_start_command(std::string_view value) {
+  static const FirstAndLength names = [] {
+    FirstAndLength all(shell_commands());
+    all.add(shell_word_commands());
+    all.add(kRecon);
+    all.add(kLoneWords);
+    return all;
+  }();
+  std::size_t at = 0;
+  while (at < value.size() && (is_blank(value[at]) || value[at] == '{' || value[at] == '(')) ++at;
+  Word word;
+  for (; at < value.size() && !ends_word(value[at]); ++at) {
+    const char c = value[at];
+    if (c == '\'' || c == '"' || c == '\\' || c == '^' || c == '$' || c == '/' || c == '?' ||
+        c == '*') {
+      return true;
+    }
+    if (word.size == kMaxWord) return false;  // read_word gives up as well
+    word.bytes[word.size++] = lower(c);
+  }
+  const std::string_view exe = ".exe";
+  if (word.view().ends_with(exe)) word.size -= exe.size();
+  if (word.size == 0 || !names.may_hold(word.view())) return false;
+  const auto listed = [&](std::span<const std::string_view> sorted) {
+    return std::binary_search(sorted.begin(), sorted.end(), word.view());
+  };
+  const auto among = [&](std::span<const std::string_view> few) {
+    return std::find(few.begin(), few.end(), word.view()) != few.end();
+  };
+  return listed(shell_commands()) || listed(shell_word_commands()) || among(kRecon) ||
+         among(kLoneWords);
+}
 
 std::optional<Detection> detect_shell(std::string_view value) {
   if (value.size() > UINT32_MAX) return std::nullopt;

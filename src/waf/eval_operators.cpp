@@ -2,6 +2,7 @@
 #include <optional>
 
 #include "decode/transform.h"
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "pattern/confirmer.h"
 #include "pattern/literal_set.h"
@@ -68,7 +69,9 @@ bool Evaluation::may_detect(OpKind kind, std::string_view value) {
     case OpKind::detect_xss:
       return detect::may_detect(detect::Kind::xss, bytes.bits);
     case OpKind::detect_shell:
-      return detect::may_detect(detect::Kind::shell, bytes.bits);
+      // Without an opening only the first word counts (a backtick, which
+      // tokenised() may blank around, is one).
+      return detect::kShellOpenings.meets(bytes.bits) || detect::may_start_command(value);
     case OpKind::detect_path:
       return detect::may_detect(detect::Kind::path, bytes.bits);
     default:
