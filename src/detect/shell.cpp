@@ -17,9 +17,11 @@ constexpr std::size_t kMaxWord = 40;
 // keep hostile input linear.
 constexpr int kMaxGlobWords = 8;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_separator(char c) { return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r'; }
-bool ends_word(char c) {
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+constexpr bool is_separator(char c) {
+  return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r';
+}
+constexpr bool ends_word(char c) {
   return is_blank(c) || is_separator(c) || c == '`' || c == '(' || c == ')' || c == '<' ||
          c == '>' || c == ',' || c == '{' || c == '}' || c == 0;
 }
@@ -401,15 +403,27 @@ bool may_start_command(std::string_view value) {
     all.add(kLoneWords);
     return all;
   }();
+  // Per byte: what read_word does with it (one look-up, not a chain of
+  // tests: most values of a request come here).
+  enum : char { kPlain, kEnds, kSpecial };
+  static constexpr auto kByte = [] {
+    std::array<char, 256> kinds{};
+    for (unsigned c = 0; c < 256; ++c) {
+      const char b = static_cast<char>(c);
+      kinds[c] = ends_word(b)                                             ? kEnds
+                 : is_one_of(static_cast<unsigned char>(c), "'\"\\^$/?*") ? kSpecial
+                                                                          : kPlain;
+    }
+    return kinds;
+  }();
   std::size_t at = 0;
   while (at < value.size() && (is_blank(value[at]) || value[at] == '{' || value[at] == '(')) ++at;
   Word word;
-  for (; at < value.size() && !ends_word(value[at]); ++at) {
+  for (; at < value.size(); ++at) {
     const char c = value[at];
-    if (c == '\'' || c == '"' || c == '\\' || c == '^' || c == '$' || c == '/' || c == '?' ||
-        c == '*') {
-      return true;
-    }
+    const char kind = kByte[static_cast<unsigned char>(c)];
+    if (kind == kEnds) break;
+    if (kind == kSpecial) return true;
     if (word.size == kMaxWord) return false;  // read_word gives up as well
     word.bytes[word.size++] = lower(c);
   }
