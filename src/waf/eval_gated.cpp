@@ -58,9 +58,24 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   bits.assign((matcher.entries(db) + 63) / 64, 0);
   std::string& text = b.gated_text;
   text.clear();
+  // A value the pipeline leaves as it is (none of its steps' trigger bytes)
+  // and that holds none of the bytes every clause requires passes no clause:
+  // two mask tests instead of its output, its mask and the clauses.
+  ByteMask required;
+  bool every_value = false;
+  for (const ValueClause& c : gated.clauses) {
+    every_value |= c.any_bytes;
+    for (std::size_t w = 0; w < required.bits.size(); ++w) required.bits[w] |= c.required[w];
+  }
+  const std::uint32_t node = gated.pipeline;
+  const bool may_skip = !every_value && node < b.chain_triggers.size() && !b.chain_every[node];
   for (const Target& target : gated.targets) {
     const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
+      if (may_skip && !joined.masks[i].intersects(required) &&
+          !joined.masks[i].intersects(b.chain_triggers[node])) {
+        continue;
+      }
       const Value& v = joined.values[i];
       const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
       const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
