@@ -124,6 +124,24 @@ void Evaluation::plan_chains() {
     b.chain_triggers[n] = m;
     b.chain_every[n] = b.chain_every[parent] || decode::changes_every_value(nodes[n].transform);
   }
+  // The steps of each chain, root first (at most 32, the nearest the node,
+  // as a walk up from it would find them).
+  b.chain_steps.clear();
+  b.chain_begin.assign(nodes.size() + 1, 0);
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    b.chain_begin[n] = static_cast<std::uint32_t>(b.chain_steps.size());
+    std::uint32_t chain[32];
+    std::size_t depth = 0;
+    for (auto x = static_cast<std::uint32_t>(n); x != 0 && depth < 32; x = nodes[x].parent) {
+      chain[depth++] = x;
+    }
+    while (depth-- > 0) {
+      const decode::Transform t = nodes[chain[depth]].transform;
+      b.chain_steps.push_back(
+          {steps.triggers[static_cast<std::size_t>(t)], t, decode::changes_every_value(t)});
+    }
+  }
+  b.chain_begin[nodes.size()] = static_cast<std::uint32_t>(b.chain_steps.size());
   b.chain_generation = generation;
 }
 
@@ -132,20 +150,13 @@ void Evaluation::plan_chains() {
 // reaching the same bytes through steps that changed nothing, share.
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
                                              std::uint32_t node, const ByteMask& mask) {
-  const auto& nodes = program_.set->pipelines;
-  std::uint32_t chain[32];
-  std::size_t n = 0;
-  for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
-  const StepMasks& steps = step_masks();
+  const Buffers& b = *buffers_;
   std::string_view current = base;
   bool unchanged = true;  // `mask` describes `current`
-  for (std::size_t i = n; i-- > 0;) {
-    const decode::Transform t = nodes[chain[i]].transform;
-    if (unchanged && !decode::changes_every_value(t) &&
-        !mask.intersects(steps.triggers[static_cast<std::size_t>(t)])) {
-      continue;
-    }
-    const std::string_view out = apply_step(t, current, v.stable);
+  for (std::uint32_t i = b.chain_begin[node]; i < b.chain_begin[node + 1]; ++i) {
+    const Buffers::ChainStep& step = b.chain_steps[i];
+    if (unchanged && !step.every && !mask.intersects(step.triggers)) continue;
+    const std::string_view out = apply_step(step.transform, current, v.stable);
     if (out.data() != current.data()) unchanged = false;
     current = out;
   }
