@@ -60,7 +60,7 @@ std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) 
 // that can start SQL, markup or a path. tokenised() may blank a fenced
 // block with spaces, so a value holding '`' is tested as if it held ' '.
 bool Evaluation::may_detect(OpKind kind, std::string_view value) {
-  ByteMask bytes = buffers_->mask(value);
+  ByteMask bytes = stable_mask(value);
   if (bytes.bits['`' >> 6] >> ('`' & 63) & 1)
     bytes.bits[' ' >> 6] |= std::uint64_t{1} << (' ' & 63);
   switch (kind) {
@@ -163,6 +163,15 @@ std::string_view Evaluation::transform_steps(const Value& v, std::string_view ba
   return current;
 }
 
+// The byte set of bytes that stay put for the request.
+const ByteMask& Evaluation::stable_mask(std::string_view value) {
+  if (known_mask_.mask != nullptr && value.data() == known_mask_.data &&
+      value.size() == known_mask_.size) {
+    return *known_mask_.mask;
+  }
+  return buffers_->mask(value);
+}
+
 // One step over one input, once per request: nodes reach the same input by
 // different paths (urlDecodeUni, htmlEntityDecode... leave a plain value as
 // it is, so lowercase sees the same bytes after each of them). `stable`: the
@@ -187,7 +196,7 @@ bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool
   if ((required.bits[0] | required.bits[1] | required.bits[2] | required.bits[3]) == 0) {
     return false;  // unknown
   }
-  return !(cacheable ? buffers_->mask(value) : mask_of(value)).intersects(required);
+  return !(cacheable ? stable_mask(value) : mask_of(value)).intersects(required);
 }
 
 Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {

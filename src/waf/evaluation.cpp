@@ -19,6 +19,7 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       buffers_(acquire_buffers()) {
   tx_.resize(program.set->tx.size());
   plan_chains();
+  plan_view_vars();
 }
 
 std::int64_t Evaluation::anomaly_score() const {
@@ -71,20 +72,7 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   } else if (link.joined && !joined_may_match(link)) {
     matched = false;  // no value can match: its pattern misses them all
   } else {
-    // Not re-entered while in use: a chain's next link runs after the loop,
-    // and macros collect into their own vector.
-    std::vector<Value>& values = buffers_->link_values;
-    for (const Target& target : link.targets) {
-      values.clear();
-      collect(target, values);
-      for (const Value& v : values) {
-        // A decoded view counts only for a rule its value did not already
-        // match: one attack, one score.
-        if (v.decoded != 0 && matched) continue;
-        if (excluded(rule, link, v)) continue;
-        matched |= eval_value(rule, link, v);
-      }
-    }
+    for (const Target& target : link.targets) matched |= eval_target(rule, link, target, matched);
   }
   if (!matched) {
     matched_var_.clear();
@@ -96,7 +84,63 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   return true;
 }
 
-bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) {
+// `matched`: whether an earlier target of the link matched. A decoded view
+// counts only for a rule its value did not already match: one attack, one
+// score.
+bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& target,
+                             bool matched) {
+  Buffers& b = *buffers_;
+  if (phase_stable(target)) {
+    // A view variable: its values and their byte masks, collected once per
+    // phase for every link (and joined text) that reads it.
+    const std::size_t var = joined_var(target);
+    for (std::size_t i = 0; i < b.joined_vars[var].values.size(); ++i) {
+      const Buffers::JoinedVar& joined = b.joined_vars[var];
+      const Value& v = joined.values[i];
+      if (v.decoded != 0 && matched) continue;
+      if (excluded(rule, link, v)) continue;
+      matched |= eval_value(rule, link, v, &joined.masks[i]);
+    }
+    return matched;
+  }
+  // Not re-entered while in use: a chain's next link runs after the loop,
+  // and macros collect into their own vector.
+  std::vector<Value>& values = b.link_values;
+  values.clear();
+  collect(target, values);
+  for (const Value& v : values) {
+    if (v.decoded != 0 && matched) continue;
+    if (excluded(rule, link, v)) continue;
+    matched |= eval_value(rule, link, v, nullptr);
+  }
+  return matched;
+}
+
+// Whether `target` reads a view variable some joined text reads (so
+// collect() gives the same values all phase long: joined_var keeps them).
+bool Evaluation::phase_stable(const Target& target) const {
+  if (target.count || target.selector_regex || target.var == Var::tx) return false;
+  const auto var = static_cast<std::size_t>(target.var);
+  return (view_vars_[var / 64] >> (var % 64)) & 1;
+}
+
+void Evaluation::plan_view_vars() {
+  static_assert(sizeof(Var) == 1);  // 256 bits
+  const auto mark = [&](const Target& t) {
+    const auto var = static_cast<std::size_t>(t.var);
+    view_vars_[var / 64] |= std::uint64_t{1} << (var % 64);
+  };
+  for (const std::vector<Target>& targets : program_.joined) {
+    for (const Target& t : targets) mark(t);
+  }
+  for (const GatedJoin& g : program_.gated) {
+    for (const Target& t : g.targets) mark(t);
+  }
+}
+
+// `mask`: the byte set of v's (bounded) bytes, when the caller holds it.
+bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v,
+                            const ByteMask* mask) {
   const auto& nodes = program_.set->pipelines;
   // multiMatch: the operator sees the value after every transformation.
   std::uint32_t chain[16];
@@ -123,10 +167,14 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
       input = &hidden;
     }
   }
+  if (input != &v) mask = nullptr;  // the mask is v's
+  const std::string_view base = v.value.substr(0, limits_.value_bytes);
+  if (mask != nullptr) known_mask_ = {base.data(), base.size(), mask};
   bool matched = false;
   std::string_view previous;
   for (std::size_t s = 0; s < steps; ++s) {
-    const std::string_view value = transformed(*input, chain[s]);
+    const std::string_view value =
+        mask != nullptr ? transformed(v, chain[s], *mask) : transformed(*input, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
     if (!run_operator(link.op, value, link.capture, input->stable)) continue;
@@ -141,6 +189,7 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     matched_vars_.emplace_back(matched_var_name_, matched_var_);
     for (const SetVar& sv : link.setvars) run_setvar(sv);
   }
+  known_mask_ = {};
   return matched;
 }
 

@@ -98,7 +98,21 @@ class Evaluation {
 
  private:
   bool eval_link(const Rule& rule, std::size_t link_index);
-  bool eval_value(const Rule& rule, const Link& link, const Value& v);
+  bool eval_target(const Rule& rule, const Link& link, const Target& target, bool matched);
+  bool eval_value(const Rule& rule, const Link& link, const Value& v, const ByteMask* mask);
+  bool phase_stable(const Target& target) const;
+  void plan_view_vars();
+  // Bit Var: read by some joined text or gated database (phase_stable).
+  std::array<std::uint64_t, 4> view_vars_{};
+  // The byte set of the value eval_value is reading, while it reads it: its
+  // operators and tokeniser gates take it instead of a table look-up.
+  struct KnownMask {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    const ByteMask* mask = nullptr;
+  };
+  KnownMask known_mask_;
+  const ByteMask& stable_mask(std::string_view value);
   bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
   enum class Hit : std::uint8_t { no, yes, unknown };
   Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
