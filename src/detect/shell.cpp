@@ -106,36 +106,42 @@ bool glob_matches(std::string_view glob, std::string_view name) {
   return i == name.size();
 }
 
-// Which (first byte, length) pairs the names of a command list have: a
-// word with a pair no name has is none of them, without a binary search.
-class FirstAndLength {
+// Which (first byte, length) and (last byte, length) pairs the names of a
+// command list have: a word with a pair no name has is none of them,
+// without a binary search.
+class EndsAndLength {
  public:
-  explicit FirstAndLength(std::span<const std::string_view> names) { add(names); }
+  explicit EndsAndLength(std::span<const std::string_view> names) { add(names); }
   void add(std::span<const std::string_view> names) {
     for (std::string_view name : names) {
       if (name.empty() || name.size() > kMaxWord) continue;
-      const auto first = static_cast<unsigned char>(name[0]);
-      lengths_[first] |= std::uint64_t{1} << name.size();
+      const std::uint64_t length = std::uint64_t{1} << name.size();
+      by_first_[static_cast<unsigned char>(name.front())] |= length;
+      by_last_[static_cast<unsigned char>(name.back())] |= length;
     }
   }
+  // The last byte too: "card", "city" start and end as no name does.
   bool may_hold(std::string_view word) const {
     if (word.empty() || word.size() > kMaxWord) return true;  // let the search decide
-    return (lengths_[static_cast<unsigned char>(word[0])] >> word.size()) & 1;
+    return (by_first_[static_cast<unsigned char>(word.front())] &
+            by_last_[static_cast<unsigned char>(word.back())]) >>
+               word.size() &
+           1;
   }
 
  private:
-  std::array<std::uint64_t, 256> lengths_{};
+  std::array<std::uint64_t, 256> by_first_{}, by_last_{};
 };
 
 std::optional<std::string_view> find_command(std::span<const std::string_view> commands,
                                              const Word& word, int& globs_left) {
   if (!word.glob) {
     // The two lists are static: one filter each, built on first use.
-    static const FirstAndLength main_list(shell_commands());
-    static const FirstAndLength word_list(shell_word_commands());
-    const FirstAndLength* filter = commands.data() == shell_commands().data()        ? &main_list
-                                   : commands.data() == shell_word_commands().data() ? &word_list
-                                                                                     : nullptr;
+    static const EndsAndLength main_list(shell_commands());
+    static const EndsAndLength word_list(shell_word_commands());
+    const EndsAndLength* filter = commands.data() == shell_commands().data()        ? &main_list
+                                  : commands.data() == shell_word_commands().data() ? &word_list
+                                                                                    : nullptr;
     if (filter != nullptr && !filter->may_hold(word.view())) return std::nullopt;
     const auto it = std::lower_bound(commands.begin(), commands.end(), word.view());
     if (it != commands.end() && *it == word.view()) return *it;
@@ -396,8 +402,8 @@ std::optional<Detection> lone_command(std::string_view value) {
 // variables, a directory, a glob) and skip_blanks' ${IFS} leave the
 // decision to the detector.
 bool may_start_command(std::string_view value) {
-  static const FirstAndLength names = [] {
-    FirstAndLength all(shell_commands());
+  static const EndsAndLength names = [] {
+    EndsAndLength all(shell_commands());
     all.add(shell_word_commands());
     all.add(kRecon);
     all.add(kLoneWords);
@@ -427,8 +433,11 @@ bool may_start_command(std::string_view value) {
     if (word.size == kMaxWord) return false;  // read_word gives up as well
     word.bytes[word.size++] = lower(c);
   }
-  const std::string_view exe = ".exe";
-  if (word.view().ends_with(exe)) word.size -= exe.size();
+  const auto at_end = [&](std::size_t back) { return word.bytes[word.size - back]; };
+  if (word.size >= 4 && at_end(4) == '.' && at_end(3) == 'e' && at_end(2) == 'x' &&
+      at_end(1) == 'e') {
+    word.size -= 4;  // read_word drops ".exe" too
+  }
   if (word.size == 0 || !names.may_hold(word.view())) return false;
   const auto listed = [&](std::span<const std::string_view> sorted) {
     return std::binary_search(sorted.begin(), sorted.end(), word.view());
