@@ -14,6 +14,7 @@
 #include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/shell_commands.h"
+#include "detect/sql_lexer.h"
 
 namespace centinela::detect {
 namespace {
@@ -141,6 +142,17 @@ TEST(DetectGateTest, EveryListedCommandPassesTheWordFilter) {
     }
   }
   EXPECT_GT(commands, 100u);
+}
+
+// The SQL lexer's (first byte, last byte, length) filter before its word
+// search: every word of its table is still found.
+TEST(DetectGateTest, EverySqlWordPassesTheWordFilter) {
+  for (const SqlWord& w : sql_words()) {
+    const SqlWord* found = find_sql_word(w.word);
+    EXPECT_TRUE(found != nullptr && found->word == w.word) << w.word;
+  }
+  EXPECT_EQ(find_sql_word("siobhan"), nullptr);
+  EXPECT_GT(sql_words().size(), 100u);
 }
 
 // The shell's first-word gate (may_start_command) for values without an
