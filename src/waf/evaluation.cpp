@@ -90,6 +90,8 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
 bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& target,
                              bool matched) {
   Buffers& b = *buffers_;
+  // Most links exclude nothing: no call per value for them.
+  const bool may_exclude = !link.exclusions.empty() || !removed_targets_.empty();
   if (phase_stable(target)) {
     // A view variable: its values and their byte masks, collected once per
     // phase for every link (and joined text) that reads it.
@@ -98,7 +100,7 @@ bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& t
       const Buffers::JoinedVar& joined = b.joined_vars[var];
       const Value& v = joined.values[i];
       if (v.decoded != 0 && matched) continue;
-      if (excluded(rule, link, v)) continue;
+      if (may_exclude && excluded(rule, link, v)) continue;
       matched |= eval_value(rule, link, v, &joined.masks[i]);
     }
     return matched;
@@ -110,7 +112,7 @@ bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& t
   collect(target, values);
   for (const Value& v : values) {
     if (v.decoded != 0 && matched) continue;
-    if (excluded(rule, link, v)) continue;
+    if (may_exclude && excluded(rule, link, v)) continue;
     matched |= eval_value(rule, link, v, nullptr);
   }
   return matched;
