@@ -60,7 +60,11 @@ std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) 
 // that can start SQL, markup or a path. tokenised() may blank a fenced
 // block with spaces, so a value holding '`' is tested as if it held ' '.
 bool Evaluation::may_detect(OpKind kind, std::string_view value) {
-  ByteMask bytes = stable_mask(value);
+  return may_detect(kind, value, stable_mask(value));
+}
+
+// `bytes`: value's byte set.
+bool Evaluation::may_detect(OpKind kind, std::string_view value, ByteMask bytes) {
   if (bytes.bits['`' >> 6] >> ('`' & 63) & 1)
     bytes.bits[' ' >> 6] |= std::uint64_t{1} << (' ' & 63);
   switch (kind) {

@@ -94,12 +94,20 @@ bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& t
   const bool may_exclude = !link.exclusions.empty() || !removed_targets_.empty();
   if (phase_stable(target)) {
     // A view variable: its values and their byte masks, collected once per
-    // phase for every link (and joined text) that reads it.
+    // phase for every link (and joined text) that reads it. A tokeniser
+    // reading values as they are matches none its byte gate closes: the
+    // test detection() makes, without the call.
+    const bool tokeniser =
+        is_tokeniser(link.op.kind) && !link.op.negated && link.pipeline == 0 && !link.multi_match;
     const std::size_t var = joined_var(target);
     for (std::size_t i = 0; i < b.joined_vars[var].values.size(); ++i) {
       const Buffers::JoinedVar& joined = b.joined_vars[var];
       const Value& v = joined.values[i];
       if (v.decoded != 0 && matched) continue;
+      if (tokeniser && v.stable &&
+          !may_detect(link.op.kind, v.value.substr(0, limits_.value_bytes), joined.masks[i])) {
+        continue;
+      }
       if (may_exclude && excluded(rule, link, v)) continue;
       matched |= eval_value(rule, link, v, &joined.masks[i]);
     }
@@ -116,6 +124,11 @@ bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& t
     matched |= eval_value(rule, link, v, nullptr);
   }
   return matched;
+}
+
+bool Evaluation::is_tokeniser(OpKind kind) {
+  return kind == OpKind::detect_sqli || kind == OpKind::detect_xss ||
+         kind == OpKind::detect_shell || kind == OpKind::detect_path;
 }
 
 // Whether `target` reads a view variable some joined text reads (so

@@ -101,6 +101,7 @@ class Evaluation {
   bool eval_target(const Rule& rule, const Link& link, const Target& target, bool matched);
   bool eval_value(const Rule& rule, const Link& link, const Value& v, const ByteMask* mask);
   bool phase_stable(const Target& target) const;
+  static bool is_tokeniser(OpKind kind);
   void plan_view_vars();
   // Bit Var: read by some joined text or gated database (phase_stable).
   std::array<std::uint64_t, 4> view_vars_{};
@@ -120,6 +121,7 @@ class Evaluation {
   bool lacks_required(const RxPlan& plan, std::string_view value, bool cacheable);
   // False when the tokeniser of `kind` cannot report `value` (a view value).
   bool may_detect(OpKind kind, std::string_view value);
+  bool may_detect(OpKind kind, std::string_view value, ByteMask bytes);
   void after_full_match(const Rule& rule, std::uint32_t index);
   void run_setvar(const SetVar& sv);
   void run_ctl(const Ctl& ctl);
