@@ -69,13 +69,17 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   }
   const std::uint32_t node = gated.pipeline;
   const bool may_skip = !every_value && node < b.chain_triggers.size() && !b.chain_every[node];
+  // Either kind of byte lets the value through: one test for both.
+  ByteMask wanted = required;
+  if (may_skip) {
+    for (std::size_t w = 0; w < wanted.bits.size(); ++w) {
+      wanted.bits[w] |= b.chain_triggers[node].bits[w];
+    }
+  }
   for (const Target& target : gated.targets) {
     const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      if (may_skip && !joined.masks[i].intersects(required) &&
-          !joined.masks[i].intersects(b.chain_triggers[node])) {
-        continue;
-      }
+      if (may_skip && !joined.masks[i].intersects(wanted)) continue;
       const Value& v = joined.values[i];
       const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
       const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
