@@ -182,8 +182,15 @@ struct Evaluation::Buffers {
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;
+    std::int32_t next_same_var = -1;  // in joined_vars; -1: the last
   };
   std::vector<JoinedVar> joined_vars;
+  // By Var: its first entry in joined_vars, -1 for none.
+  std::array<std::int32_t, 256> first_joined = [] {
+    std::array<std::int32_t, 256> none{};
+    none.fill(-1);
+    return none;
+  }();
   std::string gated_text;  // a gated database's values (Evaluation::scan_gated)
   // Tokeniser verdicts by (value, OpKind), for the request
   // (Evaluation::detection).

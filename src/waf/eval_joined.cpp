@@ -64,16 +64,21 @@ void Evaluation::new_phase() {
 // A joined variable's values and masks, in Buffers::joined_vars.
 std::size_t Evaluation::joined_var(const Target& target) {
   Buffers& b = *buffers_;
-  std::size_t index = 0;
-  while (index < b.joined_vars.size() && (b.joined_vars[index].var != target.var ||
-                                          b.joined_vars[index].selector != target.selector)) {
-    ++index;
+  // The entries of one variable are chained from first_joined (most
+  // variables have one: one comparison, not a walk over all of them).
+  const auto var = static_cast<std::size_t>(target.var);
+  std::int32_t index = b.first_joined[var];
+  while (index >= 0 && b.joined_vars[static_cast<std::size_t>(index)].selector != target.selector) {
+    index = b.joined_vars[static_cast<std::size_t>(index)].next_same_var;
   }
-  if (index == b.joined_vars.size()) {
+  if (index < 0) {
+    index = static_cast<std::int32_t>(b.joined_vars.size());
     b.joined_vars.push_back(Buffers::JoinedVar{target.var, target.selector});
+    b.joined_vars.back().next_same_var = b.first_joined[var];
+    b.first_joined[var] = index;
   }
-  Buffers::JoinedVar& joined = b.joined_vars[index];
-  if (joined.phase == b.phase) return index;
+  Buffers::JoinedVar& joined = b.joined_vars[static_cast<std::size_t>(index)];
+  if (joined.phase == b.phase) return static_cast<std::size_t>(index);
   joined.values.clear();
   collect(target, joined.values);
   joined.masks.clear();
@@ -81,7 +86,7 @@ std::size_t Evaluation::joined_var(const Target& target) {
     joined.masks.push_back(b.mask(v.value.substr(0, limits_.value_bytes)));
   }
   joined.phase = b.phase;
-  return index;
+  return static_cast<std::size_t>(index);
 }
 
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
