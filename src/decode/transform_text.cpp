@@ -76,18 +76,26 @@ bool compress_whitespace(std::string_view in, std::string& out) {
 // Quotes, backslashes and carets dropped; runs of separators (space, comma,
 // semicolon, tab, CR, LF) become one space, and none is left before '/' or
 // '('; ASCII letters lower-cased.
-// Written into a per-thread buffer directly (the output is never longer
-// than the input), copied to `out` only when it differs: nearly every value
-// a cmdLine pipeline reads holds a trigger (a capital, a space), and
-// Output's byte-by-byte put cost ~30 instructions a byte.
 bool cmd_line(std::string_view in, std::string& out) {
   if (!triggers(Transform::cmd_line).any_in(in)) return false;
-  thread_local std::string buffer;
-  buffer.resize(in.size());
-  char* w = buffer.data();
-  std::size_t n = 0;
+  // The bytes the switch acts on: a run of any other is kept whole (prose
+  // and field values are mostly such runs).
+  static constexpr ByteSet kActs = [] {
+    ByteSet set{'"', '\'', '\\', '^', ' ', ',', ';', '\t', '\r', '\n', '/', '('};
+    set.add_range('A', 'Z');
+    return set;
+  }();
+  Output o(in, out);
   bool space = false;
-  for (char c : in) {
+  for (std::size_t at = 0; at < in.size();) {
+    const std::size_t next = kActs.find(in, at);
+    if (next != at) {
+      o.keep(at, next);
+      space = false;
+      at = next;
+      continue;
+    }
+    const char c = in[at++];
     switch (c) {
       case '"':
       case '\'':
@@ -101,26 +109,23 @@ bool cmd_line(std::string_view in, std::string& out) {
       case '\r':
       case '\n':
         if (!space) {
-          w[n++] = ' ';
+          o.put(' ');
           space = true;
         }
         break;
       case '/':
       case '(':
-        if (space) --n;
+        if (space) o.truncate(o.size() - 1);
         space = false;
-        w[n++] = c;
+        o.put(c);
         break;
-      default:
-        w[n++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+      default:  // 'A'..'Z'
+        o.put(static_cast<char>(c + 32));
         space = false;
         break;
     }
   }
-  const std::string_view result(buffer.data(), n);
-  if (result == in) return false;
-  out.assign(result);
-  return true;
+  return o.finish();
 }
 
 // Each /* ... */ becomes one space; an unterminated comment runs to the end

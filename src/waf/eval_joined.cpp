@@ -88,11 +88,21 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
+  // transformed()'s first test, here: most values pass most pipelines as
+  // they are, without a call.
+  const bool may_skip = pipeline < b.chain_triggers.size() && !b.chain_every[pipeline];
+  const ByteMask none;
+  const ByteMask& triggers = may_skip ? b.chain_triggers[pipeline] : none;
   for (const std::uint32_t slot : program_.joined_slots[pipeline]) {
     joined_var(slot);
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      out.append(transformed(joined.values[i], pipeline, joined.masks[i]));
+      const Value& v = joined.values[i];
+      if (may_skip && !joined.masks[i].intersects(triggers)) {
+        out.append(v.value.substr(0, limits_.value_bytes));
+      } else {
+        out.append(transformed(v, pipeline, joined.masks[i]));
+      }
       out.push_back('\n');
     }
   }

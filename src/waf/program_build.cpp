@@ -221,6 +221,21 @@ void plan_joined_slots(Program& program) {
     g.slots.clear();
     for (const Target& t : g.targets) g.slots.push_back(joined_slot(program, t));
   }
+  // The links' own targets of the same variables: one collection a phase
+  // serves the joined texts and every link (not counts, regex selectors or
+  // TX, which the view does not hold as they are).
+  std::array<bool, 256> joined_var{};
+  static_assert(sizeof(Var) == 1);
+  for (const Target& t : program.joined_vars) joined_var[static_cast<std::size_t>(t.var)] = true;
+  for (Rule& rule : program.rules) {
+    for (Link& link : rule.links) {
+      for (Target& t : link.targets) {
+        if (t.count || t.selector_regex || t.var == Var::tx) continue;
+        if (!joined_var[static_cast<std::size_t>(t.var)]) continue;
+        t.view_slot = joined_slot(program, t);
+      }
+    }
+  }
 }
 
 // TX:/regex/ targets read every TX name the rule set knows, per request:
