@@ -182,6 +182,7 @@ struct Evaluation::Buffers {
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;
+    ByteMask any_value;               // the union of `masks`
     std::int32_t next_same_var = -1;  // in joined_vars; -1: the last
   };
   std::vector<JoinedVar> joined_vars;

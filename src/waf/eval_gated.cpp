@@ -78,6 +78,9 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   }
   for (const Target& target : gated.targets) {
     const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+    // The same test for all the variable's values at once (argument names,
+    // cookies: often none holds a separator, a quote or an upper-case letter).
+    if (may_skip && !joined.any_value.intersects(wanted)) continue;
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       if (may_skip && !joined.masks[i].intersects(wanted)) continue;
       const Value& v = joined.values[i];

@@ -82,8 +82,12 @@ std::size_t Evaluation::joined_var(const Target& target) {
   joined.values.clear();
   collect(target, joined.values);
   joined.masks.clear();
+  joined.any_value = ByteMask{};
   for (const Value& v : joined.values) {
     joined.masks.push_back(b.mask(v.value.substr(0, limits_.value_bytes)));
+    for (std::size_t w = 0; w < joined.any_value.bits.size(); ++w) {
+      joined.any_value.bits[w] |= joined.masks.back().bits[w];
+    }
   }
   joined.phase = b.phase;
   return static_cast<std::size_t>(index);
