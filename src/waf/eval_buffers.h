@@ -180,6 +180,7 @@ struct Evaluation::Buffers {
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;
+    ByteMask any_value;  // the union of `masks`
   };
   std::vector<JoinedVar> joined_vars;
   std::string gated_text;  // a gated database's values (Evaluation::scan_gated)

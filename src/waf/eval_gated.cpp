@@ -74,6 +74,9 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   for (const std::uint32_t slot : gated.slots) {
     joined_var(slot);
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
+    // The same test for all the variable's values at once (argument names,
+    // cookies: often none holds a separator, a quote or an upper-case letter).
+    if (may_skip && !joined.any_value.intersects(unchanged_skip)) continue;
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
       if (may_skip && !joined.masks[i].intersects(unchanged_skip)) continue;

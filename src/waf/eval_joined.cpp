@@ -73,8 +73,12 @@ void Evaluation::joined_var(std::uint32_t slot) {
   joined.values.clear();
   collect(program_.joined_vars[slot], joined.values);
   joined.masks.clear();
+  joined.any_value = ByteMask{};
   for (const Value& v : joined.values) {
     joined.masks.push_back(b.mask(v.value.substr(0, limits_.value_bytes)));
+    for (std::size_t w = 0; w < joined.any_value.bits.size(); ++w) {
+      joined.any_value.bits[w] |= joined.masks.back().bits[w];
+    }
   }
   joined.phase = b.phase;
 }

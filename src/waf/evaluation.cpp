@@ -100,6 +100,12 @@ bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& t
         is_tokeniser(link.op.kind) && !link.op.negated && link.pipeline == 0 && !link.multi_match;
     const std::uint32_t var = target.view_slot;
     joined_var(var);
+    // A byte gate closed by all the values' bytes together (argument names
+    // hold no SQL, markup or path byte) closes on each: none is read.
+    if (tokeniser && link.op.kind != OpKind::detect_shell &&
+        !may_detect(link.op.kind, {}, b.joined_vars[var].any_value)) {
+      return matched;
+    }
     for (std::size_t i = 0; i < b.joined_vars[var].values.size(); ++i) {
       const Buffers::JoinedVar& joined = b.joined_vars[var];
       const Value& v = joined.values[i];
