@@ -2,6 +2,8 @@
 // credential) in base64 or base64url, in hex, or a JWT. Only what decodes to
 // text counts; the strict rules (length, alphabet, printable UTF-8) keep ids,
 // numbers and words that happen to be valid base64 out.
+#include <array>
+
 #include "decode/layers.h"
 #include "decode/transforms.h"
 
@@ -38,6 +40,17 @@ int base64_digit(char c, bool url) {
   return -1;
 }
 
+// The bytes of either alphabet and the line breaks: a token holding any
+// other byte decodes in neither.
+constexpr auto kBase64Bytes = [] {
+  std::array<bool, 256> in{};
+  for (unsigned c = 0; c < 256; ++c) {
+    in[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '+' || c == '/' || c == '-' || c == '_' || c == '\r' || c == '\n';
+  }
+  return in;
+}();
+
 // Decodes `token` (line breaks allowed, '=' only at the end); false when it
 // is not base64 of a sane shape in one alphabet.
 bool decode_base64(std::string_view token, std::string& out, std::size_t min_chars) {
@@ -46,8 +59,13 @@ bool decode_base64(std::string_view token, std::string& out, std::size_t min_cha
     token.remove_suffix(1);
     ++padding;
   }
-  const bool url = token.find_first_of("-_") != std::string_view::npos;
   out.clear();
+  // Prose and most field values fail at their first blank: no alphabet
+  // search over the whole value first.
+  for (const char c : token) {
+    if (!kBase64Bytes[static_cast<unsigned char>(c)]) return false;
+  }
+  const bool url = token.find_first_of("-_") != std::string_view::npos;
   std::size_t count = 0;
   bool all_digits = true;
   std::uint32_t bits = 0;

@@ -78,9 +78,24 @@ bool compress_whitespace(std::string_view in, std::string& out) {
 // '('; ASCII letters lower-cased.
 bool cmd_line(std::string_view in, std::string& out) {
   if (!triggers(Transform::cmd_line).any_in(in)) return false;
+  // The bytes the switch acts on: a run of any other is kept whole (prose
+  // and field values are mostly such runs).
+  static constexpr ByteSet kActs = [] {
+    ByteSet set{'"', '\'', '\\', '^', ' ', ',', ';', '\t', '\r', '\n', '/', '('};
+    set.add_range('A', 'Z');
+    return set;
+  }();
   Output o(in, out);
   bool space = false;
-  for (char c : in) {
+  for (std::size_t at = 0; at < in.size();) {
+    const std::size_t next = kActs.find(in, at);
+    if (next != at) {
+      o.keep(at, next);
+      space = false;
+      at = next;
+      continue;
+    }
+    const char c = in[at++];
     switch (c) {
       case '"':
       case '\'':
@@ -104,8 +119,8 @@ bool cmd_line(std::string_view in, std::string& out) {
         space = false;
         o.put(c);
         break;
-      default:
-        o.put(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+      default:  // 'A'..'Z'
+        o.put(static_cast<char>(c + 32));
         space = false;
         break;
     }

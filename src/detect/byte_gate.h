@@ -73,4 +73,10 @@ inline constexpr ByteGate kShellOpenings([](unsigned char b) {
   return is_one_of(b, "`(=;|&\n\r\\");
 });
 
+// Shell, for a value without an opening (kShellOpenings): false when its
+// first word, read as detect_shell reads a command word, is none of the
+// names it looks for there (shell.cpp; a first-byte-and-length filter
+// first). Most field values start with such a word.
+bool may_start_command(std::string_view value);
+
 }  // namespace centinela::detect

@@ -17,9 +17,11 @@ constexpr std::size_t kMaxWord = 40;
 // keep hostile input linear.
 constexpr int kMaxGlobWords = 8;
 
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_separator(char c) { return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r'; }
-bool ends_word(char c) {
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t'; }
+constexpr bool is_separator(char c) {
+  return c == ';' || c == '|' || c == '&' || c == '\n' || c == '\r';
+}
+constexpr bool ends_word(char c) {
   return is_blank(c) || is_separator(c) || c == '`' || c == '(' || c == ')' || c == '<' ||
          c == '>' || c == ',' || c == '{' || c == '}' || c == 0;
 }
@@ -104,35 +106,42 @@ bool glob_matches(std::string_view glob, std::string_view name) {
   return i == name.size();
 }
 
-// Which (first byte, length) pairs the names of a command list have: a
-// word with a pair no name has is none of them, without a binary search.
-class FirstAndLength {
+// Which (first byte, length) and (last byte, length) pairs the names of a
+// command list have: a word with a pair no name has is none of them,
+// without a binary search.
+class EndsAndLength {
  public:
-  explicit FirstAndLength(std::span<const std::string_view> names) {
+  explicit EndsAndLength(std::span<const std::string_view> names) { add(names); }
+  void add(std::span<const std::string_view> names) {
     for (std::string_view name : names) {
       if (name.empty() || name.size() > kMaxWord) continue;
-      const auto first = static_cast<unsigned char>(name[0]);
-      lengths_[first] |= std::uint64_t{1} << name.size();
+      const std::uint64_t length = std::uint64_t{1} << name.size();
+      by_first_[static_cast<unsigned char>(name.front())] |= length;
+      by_last_[static_cast<unsigned char>(name.back())] |= length;
     }
   }
+  // The last byte too: "card", "city" start and end as no name does.
   bool may_hold(std::string_view word) const {
     if (word.empty() || word.size() > kMaxWord) return true;  // let the search decide
-    return (lengths_[static_cast<unsigned char>(word[0])] >> word.size()) & 1;
+    return (by_first_[static_cast<unsigned char>(word.front())] &
+            by_last_[static_cast<unsigned char>(word.back())]) >>
+               word.size() &
+           1;
   }
 
  private:
-  std::array<std::uint64_t, 256> lengths_{};
+  std::array<std::uint64_t, 256> by_first_{}, by_last_{};
 };
 
 std::optional<std::string_view> find_command(std::span<const std::string_view> commands,
                                              const Word& word, int& globs_left) {
   if (!word.glob) {
     // The two lists are static: one filter each, built on first use.
-    static const FirstAndLength main_list(shell_commands());
-    static const FirstAndLength word_list(shell_word_commands());
-    const FirstAndLength* filter = commands.data() == shell_commands().data()        ? &main_list
-                                   : commands.data() == shell_word_commands().data() ? &word_list
-                                                                                     : nullptr;
+    static const EndsAndLength main_list(shell_commands());
+    static const EndsAndLength word_list(shell_word_commands());
+    const EndsAndLength* filter = commands.data() == shell_commands().data()        ? &main_list
+                                  : commands.data() == shell_word_commands().data() ? &word_list
+                                                                                    : nullptr;
     if (filter != nullptr && !filter->may_hold(word.view())) return std::nullopt;
     const auto it = std::lower_bound(commands.begin(), commands.end(), word.view());
     if (it != commands.end() && *it == word.view()) return *it;
@@ -272,13 +281,15 @@ struct Markdown {
 
 namespace {
 
+constexpr std::string_view kRecon[] = {"ifconfig",   "ipconfig", "whoami",   "netstat", "sysinfo",
+                                       "systeminfo", "nslookup", "tasklist", "uname"};
+// The first words lone_command and recon_command read besides the lists'.
+constexpr std::string_view kLoneWords[] = {"sleep", "net", "reg", "which"};
+
 // A whole value that is one of the reconnaissance commands no word of prose
 // or field value spells ("ifconfig", "whoami -all"), or `which` asking for a
 // known command ("which gcc"): the first probe of a command injection.
 std::optional<Detection> recon_command(std::string_view value) {
-  static constexpr std::string_view kRecon[] = {"ifconfig", "ipconfig", "whoami",
-                                                "netstat",  "sysinfo",  "systeminfo",
-                                                "nslookup", "tasklist", "uname"};
   // After a quote that closes an argument ("' whoami"): the value is
   // the command still.
   std::size_t begin = skip_blanks(value, 0);
@@ -383,6 +394,60 @@ std::optional<Detection> lone_command(std::string_view value) {
 }
 
 }  // namespace
+
+// Without an opening, detect_shell reads only the value's first word:
+// recon_command, lone_command and command_at(start) each need it to be one
+// of their names (kRecon, kLoneWords, the two lists). The word is read as
+// read_word reads it; a byte read_word treats specially (quotes, escapes,
+// variables, a directory, a glob) and skip_blanks' ${IFS} leave the
+// decision to the detector.
+bool may_start_command(std::string_view value) {
+  static const EndsAndLength names = [] {
+    EndsAndLength all(shell_commands());
+    all.add(shell_word_commands());
+    all.add(kRecon);
+    all.add(kLoneWords);
+    return all;
+  }();
+  // Per byte: what read_word does with it (one look-up, not a chain of
+  // tests: most values of a request come here).
+  enum : char { kPlain, kEnds, kSpecial };
+  static constexpr auto kByte = [] {
+    std::array<char, 256> kinds{};
+    for (unsigned c = 0; c < 256; ++c) {
+      const char b = static_cast<char>(c);
+      kinds[c] = ends_word(b)                                             ? kEnds
+                 : is_one_of(static_cast<unsigned char>(c), "'\"\\^$/?*") ? kSpecial
+                                                                          : kPlain;
+    }
+    return kinds;
+  }();
+  std::size_t at = 0;
+  while (at < value.size() && (is_blank(value[at]) || value[at] == '{' || value[at] == '(')) ++at;
+  Word word;
+  for (; at < value.size(); ++at) {
+    const char c = value[at];
+    const char kind = kByte[static_cast<unsigned char>(c)];
+    if (kind == kEnds) break;
+    if (kind == kSpecial) return true;
+    if (word.size == kMaxWord) return false;  // read_word gives up as well
+    word.bytes[word.size++] = lower(c);
+  }
+  const auto at_end = [&](std::size_t back) { return word.bytes[word.size - back]; };
+  if (word.size >= 4 && at_end(4) == '.' && at_end(3) == 'e' && at_end(2) == 'x' &&
+      at_end(1) == 'e') {
+    word.size -= 4;  // read_word drops ".exe" too
+  }
+  if (word.size == 0 || !names.may_hold(word.view())) return false;
+  const auto listed = [&](std::span<const std::string_view> sorted) {
+    return std::binary_search(sorted.begin(), sorted.end(), word.view());
+  };
+  const auto among = [&](std::span<const std::string_view> few) {
+    return std::find(few.begin(), few.end(), word.view()) != few.end();
+  };
+  return listed(shell_commands()) || listed(shell_word_commands()) || among(kRecon) ||
+         among(kLoneWords);
+}
 
 std::optional<Detection> detect_shell(std::string_view value) {
   if (value.size() > UINT32_MAX) return std::nullopt;

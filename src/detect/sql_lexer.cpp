@@ -176,7 +176,12 @@ void SqlLexer::lex_operator(SqlToken& token) {
                                               "&&",  "<<", ">>", "->", "!<", "!>", "^="};
   const std::string_view rest = text_.substr(pos_);
   std::size_t length = 1;
+  // Every longer operator's second byte is one of these: the rest of the
+  // prose's '-' and ',' need no comparison.
+  const bool may_be_longer =
+      rest.size() > 1 && std::string_view("=>:|&<").find(rest[1]) != std::string_view::npos;
   for (std::string_view op : kTwo) {
+    if (!may_be_longer) break;
     if (rest.starts_with(op)) {
       length = op.size();
       break;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <iterator>
 #include <span>
@@ -357,7 +358,38 @@ bool any_of_lower(std::string_view word, std::initializer_list<std::string_view>
 
 }  // namespace
 
+namespace {
+
+// Which lengths the words starting, and ending, with each byte have: most
+// words of prose have a (first byte, last byte, length) no SQL word has,
+// and need no binary search.
+class WordShapes {
+ public:
+  WordShapes() {
+    for (const SqlWord& w : kWords) {
+      if (w.word.empty() || w.word.size() > 63) continue;
+      const std::uint64_t length = std::uint64_t{1} << w.word.size();
+      by_first_[static_cast<unsigned char>(w.word.front())] |= length;
+      by_last_[static_cast<unsigned char>(w.word.back())] |= length;
+    }
+  }
+  bool may_hold(std::string_view word) const {
+    if (word.empty() || word.size() > 63) return true;
+    return (by_first_[static_cast<unsigned char>(word.front())] &
+            by_last_[static_cast<unsigned char>(word.back())]) >>
+               word.size() &
+           1;
+  }
+
+ private:
+  std::array<std::uint64_t, 256> by_first_{}, by_last_{};
+};
+
+}  // namespace
+
 const SqlWord* find_sql_word(std::string_view lower_word) {
+  static const WordShapes shapes;
+  if (!shapes.may_hold(lower_word)) return nullptr;
   const auto* end = std::end(kWords);
   const auto* it =
       std::lower_bound(std::begin(kWords), end, lower_word,

@@ -129,6 +129,15 @@ struct Evaluation::Buffers {
   // `chain_generation` (0: recomputed per request).
   std::vector<ByteMask> chain_triggers;
   std::vector<char> chain_every;
+  // Each node's steps from the root, flat: node n's are
+  // [chain_begin[n], chain_begin[n + 1]) of chain_steps.
+  struct ChainStep {
+    ByteMask triggers;
+    decode::Transform transform = decode::Transform::none;
+    bool every = false;  // decode::changes_every_value
+  };
+  std::vector<ChainStep> chain_steps;
+  std::vector<std::uint32_t> chain_begin;
   std::uint64_t chain_generation = 0;
   StampedTable<std::uint32_t> rx_hits;  // offset of the bits in `bits`
   std::vector<std::uint64_t> bits;
@@ -166,13 +175,12 @@ struct Evaluation::Buffers {
   };
   std::vector<WordsHit> words;
   // A joined variable's values with their byte masks, collected once per
-  // phase for all the pipelines that join it.
+  // phase for all the pipelines that join it; by Program::joined_vars slot.
   struct JoinedVar {
-    Var var = Var::args;
-    std::string selector;  // Program::joined's: "" or a header's name
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;
+    ByteMask any_value;  // the union of `masks`
   };
   std::vector<JoinedVar> joined_vars;
   std::string gated_text;  // a gated database's values (Evaluation::scan_gated)

@@ -1,6 +1,7 @@
 // The values a target names, from the request view, TX and the matched
 // variables.
 #include <optional>
+#include <span>
 
 #include "pattern/confirmer.h"
 #include "waf/evaluation.h"
@@ -37,7 +38,20 @@ void Evaluation::collect(const Target& target, std::vector<Value>& out) {
 void Evaluation::collect_fields(const Target& target, Var var, Collection from,
                                 std::vector<Value>& out) {
   // The *_NAMES collections hold each name as both name and value.
-  for (const Variable& v : view_.get(from)) {
+  const std::span<const Variable> values = view_.get(from);
+  if (!target.selector_regex) {
+    // A literal selector (REQUEST_HEADERS:Host) or none, without a call per
+    // value: most rules name one header among many.
+    const std::string_view selector = target.selector;
+    for (const Variable& v : values) {
+      if (!selector.empty() && (v.name.size() != selector.size() || !iequals(selector, v.name))) {
+        continue;
+      }
+      out.push_back({var, v.name, v.value, true, v.decoded});
+    }
+    return;
+  }
+  for (const Variable& v : values) {
     if (!selected(target, v.name)) continue;
     out.push_back({var, v.name, v.value, true, v.decoded});
   }

@@ -7,7 +7,8 @@
 // is one no link of the database can count. Most values of an API request
 // hold no separator or quote and read as no code: the text is then empty
 // and the database (CRS 932's command lists, 942's quote-led SQL) costs
-// nothing.
+// nothing. The head's open databases (RxMatcher::own_text) are scanned the
+// same way, over their own targets' values.
 #include <algorithm>
 
 #include "detect/detect.h"
@@ -58,14 +59,38 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
   bits.assign((matcher.entries(db) + 63) / 64, 0);
   std::string& text = b.gated_text;
   text.clear();
-  for (const Target& target : gated.targets) {
-    const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+  ByteMask required;
+  required.bits = gated.required;
+  // A value holding no trigger of the pipeline's steps is its own output:
+  // without a required byte either, it is left out before transformed().
+  ByteMask unchanged_skip = required;
+  const bool may_skip = !gated.any_bytes && gated.pipeline < b.chain_triggers.size() &&
+                        !b.chain_every[gated.pipeline];
+  if (may_skip) {
+    for (std::size_t w = 0; w < 4; ++w) {
+      unchanged_skip.bits[w] |= b.chain_triggers[gated.pipeline].bits[w];
+    }
+  }
+  for (const std::uint32_t slot : gated.slots) {
+    joined_var(slot);
+    const Buffers::JoinedVar& joined = b.joined_vars[slot];
+    // The same test for all the variable's values at once (argument names,
+    // cookies: often none holds a separator, a quote or an upper-case letter).
+    if (may_skip && !joined.any_value.intersects(unchanged_skip)) continue;
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
+      if (may_skip && !joined.masks[i].intersects(unchanged_skip)) continue;
       const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
+      if (gated.every_value) {
+        text.append(out);
+        text.push_back('\n');
+        continue;
+      }
       const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
       // A copy: the mask table may grow while the clauses run.
       const ByteMask out_bytes = same ? joined.masks[i] : v.stable ? b.mask(out) : mask_of(out);
+      // None of the bytes any clause requires: every clause fails.
+      if (!gated.any_bytes && !out_bytes.intersects(required)) continue;
       bool passes = false;
       for (const ValueClause& c : gated.clauses) {
         if (clause_passes(c, v, out, joined.masks[i], out_bytes)) {

@@ -61,27 +61,26 @@ void Evaluation::new_phase() {
   ++buffers_->phase;
 }
 
-// A joined variable's values and masks, in Buffers::joined_vars.
-std::size_t Evaluation::joined_var(const Target& target) {
+// A joined variable's values and masks, in Buffers::joined_vars, by the
+// slot make_program gave it.
+void Evaluation::joined_var(std::uint32_t slot) {
   Buffers& b = *buffers_;
-  std::size_t index = 0;
-  while (index < b.joined_vars.size() && (b.joined_vars[index].var != target.var ||
-                                          b.joined_vars[index].selector != target.selector)) {
-    ++index;
+  if (b.joined_vars.size() < program_.joined_vars.size()) {
+    b.joined_vars.resize(program_.joined_vars.size());
   }
-  if (index == b.joined_vars.size()) {
-    b.joined_vars.push_back(Buffers::JoinedVar{target.var, target.selector});
-  }
-  Buffers::JoinedVar& joined = b.joined_vars[index];
-  if (joined.phase == b.phase) return index;
+  Buffers::JoinedVar& joined = b.joined_vars[slot];
+  if (joined.phase == b.phase) return;
   joined.values.clear();
-  collect(target, joined.values);
+  collect(program_.joined_vars[slot], joined.values);
   joined.masks.clear();
+  joined.any_value = ByteMask{};
   for (const Value& v : joined.values) {
     joined.masks.push_back(b.mask(v.value.substr(0, limits_.value_bytes)));
+    for (std::size_t w = 0; w < joined.any_value.bits.size(); ++w) {
+      joined.any_value.bits[w] |= joined.masks.back().bits[w];
+    }
   }
   joined.phase = b.phase;
-  return index;
 }
 
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
@@ -93,10 +92,21 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
   out.clear();
-  for (const Target& target : program_.joined[pipeline]) {
-    const Buffers::JoinedVar& joined = b.joined_vars[joined_var(target)];
+  // transformed()'s first test, here: most values pass most pipelines as
+  // they are, without a call.
+  const bool may_skip = pipeline < b.chain_triggers.size() && !b.chain_every[pipeline];
+  const ByteMask none;
+  const ByteMask& triggers = may_skip ? b.chain_triggers[pipeline] : none;
+  for (const std::uint32_t slot : program_.joined_slots[pipeline]) {
+    joined_var(slot);
+    const Buffers::JoinedVar& joined = b.joined_vars[slot];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      out.append(transformed(joined.values[i], pipeline, joined.masks[i]));
+      const Value& v = joined.values[i];
+      if (may_skip && !joined.masks[i].intersects(triggers)) {
+        out.append(v.value.substr(0, limits_.value_bytes));
+      } else {
+        out.append(transformed(v, pipeline, joined.masks[i]));
+      }
       out.push_back('\n');
     }
   }

@@ -2,6 +2,7 @@
 #include <optional>
 
 #include "decode/transform.h"
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "pattern/confirmer.h"
 #include "pattern/literal_set.h"
@@ -59,7 +60,11 @@ std::optional<detect::Detection> detect_as(OpKind kind, std::string_view value) 
 // that can start SQL, markup or a path. tokenised() may blank a fenced
 // block with spaces, so a value holding '`' is tested as if it held ' '.
 bool Evaluation::may_detect(OpKind kind, std::string_view value) {
-  ByteMask bytes = buffers_->mask(value);
+  return may_detect(kind, value, stable_mask(value));
+}
+
+// `bytes`: value's byte set.
+bool Evaluation::may_detect(OpKind kind, std::string_view value, ByteMask bytes) {
   if (bytes.bits['`' >> 6] >> ('`' & 63) & 1)
     bytes.bits[' ' >> 6] |= std::uint64_t{1} << (' ' & 63);
   switch (kind) {
@@ -68,7 +73,9 @@ bool Evaluation::may_detect(OpKind kind, std::string_view value) {
     case OpKind::detect_xss:
       return detect::may_detect(detect::Kind::xss, bytes.bits);
     case OpKind::detect_shell:
-      return detect::may_detect(detect::Kind::shell, bytes.bits);
+      // Without an opening only the first word counts (a backtick, which
+      // tokenised() may blank around, is one).
+      return detect::kShellOpenings.meets(bytes.bits) || detect::may_start_command(value);
     case OpKind::detect_path:
       return detect::may_detect(detect::Kind::path, bytes.bits);
     default:
@@ -121,6 +128,24 @@ void Evaluation::plan_chains() {
     b.chain_triggers[n] = m;
     b.chain_every[n] = b.chain_every[parent] || decode::changes_every_value(nodes[n].transform);
   }
+  // The steps of each chain, root first (at most 32, the nearest the node,
+  // as a walk up from it would find them).
+  b.chain_steps.clear();
+  b.chain_begin.assign(nodes.size() + 1, 0);
+  for (std::size_t n = 0; n < nodes.size(); ++n) {
+    b.chain_begin[n] = static_cast<std::uint32_t>(b.chain_steps.size());
+    std::uint32_t chain[32];
+    std::size_t depth = 0;
+    for (auto x = static_cast<std::uint32_t>(n); x != 0 && depth < 32; x = nodes[x].parent) {
+      chain[depth++] = x;
+    }
+    while (depth-- > 0) {
+      const decode::Transform t = nodes[chain[depth]].transform;
+      b.chain_steps.push_back(
+          {steps.triggers[static_cast<std::size_t>(t)], t, decode::changes_every_value(t)});
+    }
+  }
+  b.chain_begin[nodes.size()] = static_cast<std::uint32_t>(b.chain_steps.size());
   b.chain_generation = generation;
 }
 
@@ -129,24 +154,26 @@ void Evaluation::plan_chains() {
 // reaching the same bytes through steps that changed nothing, share.
 std::string_view Evaluation::transform_steps(const Value& v, std::string_view base,
                                              std::uint32_t node, const ByteMask& mask) {
-  const auto& nodes = program_.set->pipelines;
-  std::uint32_t chain[32];
-  std::size_t n = 0;
-  for (std::uint32_t x = node; x != 0 && n < 32; x = nodes[x].parent) chain[n++] = x;
-  const StepMasks& steps = step_masks();
+  const Buffers& b = *buffers_;
   std::string_view current = base;
   bool unchanged = true;  // `mask` describes `current`
-  for (std::size_t i = n; i-- > 0;) {
-    const decode::Transform t = nodes[chain[i]].transform;
-    if (unchanged && !decode::changes_every_value(t) &&
-        !mask.intersects(steps.triggers[static_cast<std::size_t>(t)])) {
-      continue;
-    }
-    const std::string_view out = apply_step(t, current, v.stable);
+  for (std::uint32_t i = b.chain_begin[node]; i < b.chain_begin[node + 1]; ++i) {
+    const Buffers::ChainStep& step = b.chain_steps[i];
+    if (unchanged && !step.every && !mask.intersects(step.triggers)) continue;
+    const std::string_view out = apply_step(step.transform, current, v.stable);
     if (out.data() != current.data()) unchanged = false;
     current = out;
   }
   return current;
+}
+
+// The byte set of bytes that stay put for the request.
+const ByteMask& Evaluation::stable_mask(std::string_view value) {
+  if (known_mask_.mask != nullptr && value.data() == known_mask_.data &&
+      value.size() == known_mask_.size) {
+    return *known_mask_.mask;
+  }
+  return buffers_->mask(value);
 }
 
 // One step over one input, once per request: nodes reach the same input by
@@ -173,7 +200,7 @@ bool Evaluation::lacks_required(const RxPlan& plan, std::string_view value, bool
   if ((required.bits[0] | required.bits[1] | required.bits[2] | required.bits[3]) == 0) {
     return false;  // unknown
   }
-  return !(cacheable ? buffers_->mask(value) : mask_of(value)).intersects(required);
+  return !(cacheable ? stable_mask(value) : mask_of(value)).intersects(required);
 }
 
 Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, bool cacheable) {
@@ -219,7 +246,12 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
   switch (op.kind) {
     case OpKind::rx: {
       const RxPlan& plan = op.rx_plan;
-      if (plan.form != RxPlan::Form::pcre_only) {
+      // With capture, PCRE2 runs on every hit anyway; a pattern that needs
+      // no particular byte (920450's `^.*$` on each header name) hits
+      // nearly every value, so a scan of its database would only add to it.
+      const bool any_bytes =
+          (plan.required[0] | plan.required[1] | plan.required[2] | plan.required[3]) == 0;
+      if (plan.form != RxPlan::Form::pcre_only && !(capture && any_bytes)) {
         const Hit hit = rx_hit(plan, value, cacheable);
         if (hit == Hit::no) break;
         if (hit == Hit::yes && plan.form == RxPlan::Form::hyperscan_exact && !capture) {

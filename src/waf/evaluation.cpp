@@ -71,20 +71,7 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   } else if (link.joined && !joined_may_match(link)) {
     matched = false;  // no value can match: its pattern misses them all
   } else {
-    // Not re-entered while in use: a chain's next link runs after the loop,
-    // and macros collect into their own vector.
-    std::vector<Value>& values = buffers_->link_values;
-    for (const Target& target : link.targets) {
-      values.clear();
-      collect(target, values);
-      for (const Value& v : values) {
-        // A decoded view counts only for a rule its value did not already
-        // match: one attack, one score.
-        if (v.decoded != 0 && matched) continue;
-        if (excluded(rule, link, v)) continue;
-        matched |= eval_value(rule, link, v);
-      }
-    }
+    for (const Target& target : link.targets) matched |= eval_target(rule, link, target, matched);
   }
   if (!matched) {
     matched_var_.clear();
@@ -96,7 +83,65 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   return true;
 }
 
-bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) {
+// `matched`: whether an earlier target of the link matched. A decoded view
+// counts only for a rule its value did not already match: one attack, one
+// score.
+bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& target,
+                             bool matched) {
+  Buffers& b = *buffers_;
+  // Most links exclude nothing: no call per value for them.
+  const bool may_exclude = !link.exclusions.empty() || !removed_targets_.empty();
+  if (target.view_slot != kNoSlot) {
+    // A view variable: its values and their byte masks, collected once per
+    // phase for every link (and joined text) that reads it. A tokeniser
+    // reading values as they are matches none its byte gate closes: the
+    // test detection() makes, without the call.
+    const bool tokeniser =
+        is_tokeniser(link.op.kind) && !link.op.negated && link.pipeline == 0 && !link.multi_match;
+    const std::uint32_t var = target.view_slot;
+    joined_var(var);
+    // A byte gate closed by all the values' bytes together (argument names
+    // hold no SQL, markup or path byte) closes on each: none is read.
+    if (tokeniser && link.op.kind != OpKind::detect_shell &&
+        !may_detect(link.op.kind, {}, b.joined_vars[var].any_value)) {
+      return matched;
+    }
+    for (std::size_t i = 0; i < b.joined_vars[var].values.size(); ++i) {
+      const Buffers::JoinedVar& joined = b.joined_vars[var];
+      const Value& v = joined.values[i];
+      if (v.decoded != 0 && matched) continue;
+      if (tokeniser && v.stable &&
+          !may_detect(link.op.kind, v.value.substr(0, limits_.value_bytes), joined.masks[i])) {
+        continue;
+      }
+      if (may_exclude && excluded(rule, link, v)) continue;
+      matched |= eval_value(rule, link, v, &joined.masks[i]);
+    }
+    return matched;
+  }
+  // Not re-entered while in use: a chain's next link runs after the loop,
+  // and macros collect into their own vector.
+  std::vector<Value>& values = b.link_values;
+  values.clear();
+  collect(target, values);
+  for (const Value& v : values) {
+    if (v.decoded != 0 && matched) continue;
+    if (may_exclude && excluded(rule, link, v)) continue;
+    matched |= eval_value(rule, link, v, nullptr);
+  }
+  return matched;
+}
+
+bool Evaluation::is_tokeniser(OpKind kind) {
+  return kind == OpKind::detect_sqli || kind == OpKind::detect_xss ||
+         kind == OpKind::detect_shell || kind == OpKind::detect_path;
+}
+
+// Whether `target` reads a view variable some joined text reads (so
+// collect() gives the same values all phase long: joined_var keeps them).
+// `mask`: the byte set of v's (bounded) bytes, when the caller holds it.
+bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v,
+                            const ByteMask* mask) {
   const auto& nodes = program_.set->pipelines;
   // multiMatch: the operator sees the value after every transformation.
   std::uint32_t chain[16];
@@ -123,10 +168,14 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
       input = &hidden;
     }
   }
+  if (input != &v) mask = nullptr;  // the mask is v's
+  const std::string_view base = v.value.substr(0, limits_.value_bytes);
+  if (mask != nullptr) known_mask_ = {base.data(), base.size(), mask};
   bool matched = false;
   std::string_view previous;
   for (std::size_t s = 0; s < steps; ++s) {
-    const std::string_view value = transformed(*input, chain[s]);
+    const std::string_view value =
+        mask != nullptr ? transformed(v, chain[s], *mask) : transformed(*input, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
     if (!run_operator(link.op, value, link.capture, input->stable)) continue;
@@ -141,6 +190,7 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v) 
     matched_vars_.emplace_back(matched_var_name_, matched_var_);
     for (const SetVar& sv : link.setvars) run_setvar(sv);
   }
+  known_mask_ = {};
   return matched;
 }
 

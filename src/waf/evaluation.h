@@ -98,7 +98,18 @@ class Evaluation {
 
  private:
   bool eval_link(const Rule& rule, std::size_t link_index);
-  bool eval_value(const Rule& rule, const Link& link, const Value& v);
+  bool eval_target(const Rule& rule, const Link& link, const Target& target, bool matched);
+  bool eval_value(const Rule& rule, const Link& link, const Value& v, const ByteMask* mask);
+  static bool is_tokeniser(OpKind kind);
+  // The byte set of the value eval_value is reading, while it reads it: its
+  // operators and tokeniser gates take it instead of a table look-up.
+  struct KnownMask {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    const ByteMask* mask = nullptr;
+  };
+  KnownMask known_mask_;
+  const ByteMask& stable_mask(std::string_view value);
   bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
   enum class Hit : std::uint8_t { no, yes, unknown };
   Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
@@ -106,6 +117,7 @@ class Evaluation {
   bool lacks_required(const RxPlan& plan, std::string_view value, bool cacheable);
   // False when the tokeniser of `kind` cannot report `value` (a view value).
   bool may_detect(OpKind kind, std::string_view value);
+  bool may_detect(OpKind kind, std::string_view value, ByteMask bytes);
   void after_full_match(const Rule& rule, std::uint32_t index);
   void run_setvar(const SetVar& sv);
   void run_ctl(const Ctl& ctl);
@@ -138,7 +150,8 @@ class Evaluation {
   std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
-  std::size_t joined_var(const Target& target);
+  // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars).
+  void joined_var(std::uint32_t slot);
 
   const Program& program_;
   const RequestView& view_;

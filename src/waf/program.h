@@ -71,7 +71,13 @@ struct ValueClause {
 struct GatedJoin {
   std::uint32_t pipeline = 0;
   std::vector<Target> targets;
+  std::vector<std::uint32_t> slots;  // of each target in Program::joined_vars
   std::vector<ValueClause> clauses;  // empty: not a gated database
+  bool every_value = false;          // a clause passes every value
+  // The clauses' required bytes together; `any_bytes`: a clause passes
+  // whatever bytes the output holds (scan_gated's first test).
+  std::array<std::uint64_t, 4> required{};
+  bool any_bytes = false;
 };
 
 struct Program {
@@ -93,10 +99,14 @@ struct Program {
   // list: a link whose pattern does not hit it cannot match any single
   // value, so it is skipped without looking at its targets.
   std::vector<std::vector<Target>> joined;
-  // By RxMatcher database: for a gated one (RxMatcher::gated), what its
-  // joined text holds — the values of `targets` transformed by `pipeline`
-  // that pass one of `clauses`. The links of a gated database join there,
-  // not in `joined`.
+  std::vector<std::vector<std::uint32_t>> joined_slots;  // of each in joined_vars
+  // Every (variable, selector) that `joined` and `gated` read, once: a
+  // request collects each once per phase, found by its slot.
+  std::vector<Target> joined_vars;
+  // By RxMatcher database: for one with its own text (RxMatcher::own_text:
+  // the gated ones and the head's open ones), what that text holds — the
+  // values of `targets` transformed by `pipeline` that pass one of
+  // `clauses`. The links of such a database join there, not in `joined`.
   std::vector<GatedJoin> gated;
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };

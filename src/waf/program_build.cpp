@@ -150,12 +150,13 @@ void join_target(std::vector<Target>& vars, const Target& t) {
   vars.push_back(std::move(joined));
 }
 
-// A link whose pattern is in a gated database (RxMatcher::gated) joins
-// there: its targets, and a clause for the values it could match and count.
+// A link whose pattern is in a database with its own text
+// (RxMatcher::own_text) joins there: its targets, and a clause for the
+// values it could match and count.
 bool gated_link(const Program& program, const Link& link) {
   const RxMatcher* rx = program.set->rx.get();
   return link.op.kind == OpKind::rx && !link.multi_match && rx != nullptr &&
-         rx->gated(link.op.rx_plan.db);
+         rx->own_text(link.op.rx_plan.db);
 }
 
 void plan_gated(Program& program, const Rule& rule, const Link& link) {
@@ -167,6 +168,9 @@ void plan_gated(Program& program, const Rule& rule, const Link& link) {
   c.any_bytes = (c.required[0] | c.required[1] | c.required[2] | c.required[3]) == 0;
   c.gate = rule.gate;
   c.hides_code = rule.hides_code;
+  g.every_value |= c.any_bytes && c.gate == OpKind::unconditional;
+  g.any_bytes |= c.any_bytes;
+  for (std::size_t w = 0; w < c.required.size(); ++w) g.required[w] |= c.required[w];
   for (ValueClause& have : g.clauses) {
     if (have.gate != c.gate || have.hides_code != c.hides_code) continue;
     have.any_bytes |= c.any_bytes;
@@ -174,6 +178,7 @@ void plan_gated(Program& program, const Rule& rule, const Link& link) {
     return;
   }
   g.clauses.push_back(c);
+  g.every_value |= c.any_bytes && c.gate == OpKind::unconditional;
 }
 
 void plan_joined(Program& program) {
@@ -190,6 +195,44 @@ void plan_joined(Program& program) {
       for (std::uint32_t node = link.pipeline;; node = program.set->pipelines[node].parent) {
         for (const Target& t : link.targets) join_target(program.joined[node], t);
         if (!link.multi_match || node == 0) break;
+      }
+    }
+  }
+}
+
+// The slot of each joined and gated target in Program::joined_vars.
+std::uint32_t joined_slot(Program& program, const Target& t) {
+  for (std::uint32_t s = 0; s < program.joined_vars.size(); ++s) {
+    const Target& have = program.joined_vars[s];
+    if (have.var == t.var && have.selector == t.selector) return s;
+  }
+  program.joined_vars.push_back(t);
+  return static_cast<std::uint32_t>(program.joined_vars.size() - 1);
+}
+
+void plan_joined_slots(Program& program) {
+  program.joined_slots.assign(program.joined.size(), {});
+  for (std::size_t node = 0; node < program.joined.size(); ++node) {
+    for (const Target& t : program.joined[node]) {
+      program.joined_slots[node].push_back(joined_slot(program, t));
+    }
+  }
+  for (GatedJoin& g : program.gated) {
+    g.slots.clear();
+    for (const Target& t : g.targets) g.slots.push_back(joined_slot(program, t));
+  }
+  // The links' own targets of the same variables: one collection a phase
+  // serves the joined texts and every link (not counts, regex selectors or
+  // TX, which the view does not hold as they are).
+  std::array<bool, 256> joined_var{};
+  static_assert(sizeof(Var) == 1);
+  for (const Target& t : program.joined_vars) joined_var[static_cast<std::size_t>(t.var)] = true;
+  for (Rule& rule : program.rules) {
+    for (Link& link : rule.links) {
+      for (Target& t : link.targets) {
+        if (t.count || t.selector_regex || t.var == Var::tx) continue;
+        if (!joined_var[static_cast<std::size_t>(t.var)]) continue;
+        t.view_slot = joined_slot(program, t);
       }
     }
   }
@@ -279,6 +322,7 @@ std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
   index_program(*program);
   fold_constants(*program);
   plan_joined(*program);
+  plan_joined_slots(*program);
   plan_tx_selectors(*program);
   return program;
 }

@@ -1,7 +1,6 @@
 // The head's variables, as libmodsecurity's processURI and addRequestHeader
 // set them.
-#include <fmt/format.h>
-
+#include <algorithm>
 #include <cctype>
 
 #include "stage/request_context.h"
@@ -92,8 +91,15 @@ void RequestView::add_head(const stage::RequestContext& ctx) {
 void RequestView::add_uri(std::string_view method, std::string_view target, unsigned version) {
   const std::string_view http = http_version(version);
   set(Collection::request_method, method);
-  std::string line = fmt::format("{} {} HTTP/{}", method, target, http);
-  const std::string_view kept_line = arena_.copy(line);
+  // "GET /a?b HTTP/1.1", written straight into the arena.
+  const std::size_t size = method.size() + 1 + target.size() + 6 + http.size();
+  auto* line = static_cast<char*>(arena_.allocate(size, 1));
+  char* at = std::copy(method.begin(), method.end(), line);
+  *at++ = ' ';
+  at = std::copy(target.begin(), target.end(), at);
+  at = std::copy_n(" HTTP/", 6, at);
+  std::copy(http.begin(), http.end(), at);
+  const std::string_view kept_line(line, size);
   set(Collection::request_line, kept_line);
   set(Collection::request_protocol, kept_line.substr(kept_line.size() - 5 - http.size()));
   // A fragment stays only in REQUEST_URI_RAW and REQUEST_LINE.

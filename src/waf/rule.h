@@ -39,6 +39,10 @@ struct Target {
   // on them per request. Not decided: tx_selected_known false.
   std::vector<std::uint32_t> tx_selected;
   bool tx_selected_known = false;
+  // In a Program: a variable of the request view that joined texts read
+  // too has a slot in Program::joined_vars; its values and their byte masks
+  // are collected once per phase for every link and text that reads them.
+  std::uint32_t view_slot = kNoSlot;
 };
 
 // `!COLLECTION:key` (exact key, any case) or `!COLLECTION:/regex/`. As in

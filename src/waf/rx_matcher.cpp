@@ -22,12 +22,14 @@ struct Use {
   bool api_gated = true;   // every rule using it is gated in the api profile
   bool multi_match = false;
   std::set<std::string> targets;  // what its links read (for gated databases)
+  bool reads_body = false;        // a target a body adds values to
 };
 
 struct Group {
   std::vector<pattern::Entry> entries;
   std::uint32_t next = 0;
   bool gated = false;
+  bool own_text = false;
 };
 
 struct Planned {
@@ -46,6 +48,24 @@ std::string target_key(const Target& t) {
   key += t.selector_regex ? "/" : "";
   key += t.selector;
   return key;
+}
+
+// Variables a body adds values to (ARGS of a JSON body: hundreds).
+bool body_var(Var var) {
+  switch (var) {
+    case Var::args:
+    case Var::args_post:
+    case Var::args_names:
+    case Var::args_post_names:
+    case Var::request_body:
+    case Var::xml:
+    case Var::files:
+    case Var::files_names:
+    case Var::multipart_part_headers:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // A rule's paranoia level, from CRS's tag; 1 without one.
@@ -129,13 +149,16 @@ std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& err
       use.level = std::min(use.level, paranoia_level(set, rule));
       use.api_gated &= api_gate(rule.id) != OpKind::unconditional;
       use.multi_match |= link.multi_match;
-      for (const Target& t : link.targets) use.targets.insert(target_key(t));
+      for (const Target& t : link.targets) {
+        use.targets.insert(target_key(t));
+        use.reads_body |= body_var(t.var);
+      }
     }
   }
-  // A database per (pipeline, paranoia level, gated; for a gated one, the
-  // targets): a program scans only the databases of its level's patterns,
-  // and the gated ones only over the values that can match them
-  // (Program::gated).
+  // A database per (pipeline, paranoia level, gated, targets): a program
+  // scans only the databases of its level's patterns, each over its own
+  // targets' values (Program::gated), the gated ones only over the values
+  // that can match them.
   std::map<std::tuple<std::uint32_t, std::uint8_t, bool, std::string>, std::uint32_t> group_of;
   std::vector<Group> groups;
   std::vector<RxPlan> plans(uses.size());
@@ -144,11 +167,18 @@ std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& err
     Planned p = analyse_one(*use.source, *matcher, cache_dir);
     if (p.plan.form != RxPlan::Form::pcre_only) {
       const bool is_gated = !use.multi_match && (use.api_gated || selective(p.plan));
+      // An open pattern of the head (headers, URI, cookies) gets a database
+      // per target list too, so a header's pattern is not scanned over
+      // every other value. Not one read with the body's values: a JSON
+      // body's arguments would then be joined and scanned once per list
+      // (measured: slower), nor a multiMatch one (its links read the
+      // pipeline's text at every step).
+      const bool own_text = is_gated || (!use.multi_match && !use.reads_body);
       std::string targets;
-      for (const std::string& t : use.targets) targets += is_gated ? t + "," : "";
+      for (const std::string& t : use.targets) targets += own_text ? t + "," : "";
       auto [g, added] = group_of.emplace(std::tuple{use.pipeline, use.level, is_gated, targets},
                                          static_cast<std::uint32_t>(groups.size()));
-      if (added) groups.push_back(Group{{}, 0, is_gated});
+      if (added) groups.push_back(Group{{}, 0, is_gated, own_text});
       Group& group = groups[g->second];
       p.plan.db = g->second;
       p.plan.entry = group.next++;
@@ -177,6 +207,7 @@ std::shared_ptr<const RxMatcher> RxMatcher::build(RuleSet& set, std::string& err
     }
     matcher->sizes_.push_back(g.next);
     matcher->gated_.push_back(g.gated ? 1 : 0);
+    matcher->own_text_.push_back(g.own_text ? 1 : 0);
     matcher->dbs_.push_back(std::move(db));
   }
   return matcher;

@@ -58,12 +58,17 @@ class RxMatcher {
   // A database whose links a program joins over filtered values
   // (Program::gated); none of its patterns is read by a multiMatch link.
   bool gated(std::uint32_t db) const { return db < gated_.size() && gated_[db] != 0; }
+  // A database its links join over their own targets' values (gated or
+  // not: Program::gated), not over their pipeline's whole text; none of
+  // its patterns is read by a multiMatch link.
+  bool own_text(std::uint32_t db) const { return db < own_text_.size() && own_text_[db] != 0; }
   std::size_t exact = 0, prefilter = 0, pcre_only = 0;  // for the load report
 
  private:
   std::vector<std::unique_ptr<pattern::ScanDatabase>> dbs_;
   std::vector<std::uint32_t> sizes_;
   std::vector<std::uint8_t> gated_;
+  std::vector<std::uint8_t> own_text_;
 };
 
 }  // namespace centinela::waf

@@ -7,10 +7,14 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "corpus.h"
+#include "detect/byte_gate.h"
 #include "detect/detect.h"
 #include "detect/shell_commands.h"
+#include "detect/sql_lexer.h"
 
 namespace centinela::detect {
 namespace {
@@ -40,11 +44,9 @@ std::optional<Detection> run(Kind kind, std::string_view value) {
 constexpr Kind kKinds[] = {Kind::sql, Kind::xss, Kind::shell, Kind::path};
 
 // Every payload of the corpus (attacks and benign values), and each with a
-// few bytes replaced (seeded: the same run every time), read by every
-// detector: a report implies an open gate.
-TEST(DetectGateTest, NoReportedValueFailsItsGate) {
-  std::size_t reported = 0;
-  std::uint32_t seed = 1;
+// few bytes replaced (seeded: the same run every time).
+template <class Read>
+void for_each_corpus_value(std::uint32_t seed, Read read) {
   auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
   for (const char* file : {"sqli", "xss", "shell", "path", "benign"}) {
     for (const corpus::Sample& s :
@@ -54,15 +56,23 @@ TEST(DetectGateTest, NoReportedValueFailsItsGate) {
         for (int i = 0; i < variant && !value.empty(); ++i) {
           value[next() % value.size()] = static_cast<char>(next() >> 24);
         }
-        for (const Kind kind : kKinds) {
-          if (!run(kind, value)) continue;
-          ++reported;
-          EXPECT_TRUE(may_detect(kind, bytes_of(value)))
-              << static_cast<int>(kind) << " reports " << value << " past its gate";
-        }
+        read(value);
       }
     }
   }
+}
+
+// The corpus read by every detector: a report implies an open gate.
+TEST(DetectGateTest, NoReportedValueFailsItsGate) {
+  std::size_t reported = 0;
+  for_each_corpus_value(1, [&](const std::string& value) {
+    for (const Kind kind : kKinds) {
+      if (!run(kind, value)) continue;
+      ++reported;
+      EXPECT_TRUE(may_detect(kind, bytes_of(value)))
+          << static_cast<int>(kind) << " reports " << value << " past its gate";
+    }
+  });
   EXPECT_GT(reported, 5000u);
 }
 
@@ -132,6 +142,76 @@ TEST(DetectGateTest, EveryListedCommandPassesTheWordFilter) {
     }
   }
   EXPECT_GT(commands, 100u);
+}
+
+// The SQL lexer's (first byte, last byte, length) filter before its word
+// search: every word of its table is still found.
+TEST(DetectGateTest, EverySqlWordPassesTheWordFilter) {
+  for (const SqlWord& w : sql_words()) {
+    const SqlWord* found = find_sql_word(w.word);
+    EXPECT_TRUE(found != nullptr && found->word == w.word) << w.word;
+  }
+  EXPECT_EQ(find_sql_word("siobhan"), nullptr);
+  EXPECT_GT(sql_words().size(), 100u);
+}
+
+// The shell's first-word gate (may_start_command) for values without an
+// opening: every value detect_shell reports either holds an opening or
+// passes it. Read over the corpus with mutations, and over every name it
+// looks for, written as a value in the ways read_word reads a word.
+TEST(DetectGateTest, NoShellReportFailsTheFirstWordGate) {
+  const auto gate_open = [](std::string_view value) {
+    return kShellOpenings.any_in(value) || may_start_command(value);
+  };
+  std::size_t without_opening = 0;
+  for_each_corpus_value(7, [&](const std::string& value) {
+    if (!detect_shell(value)) return;
+    without_opening += !kShellOpenings.any_in(value);
+    EXPECT_TRUE(gate_open(value)) << value;
+  });
+  std::vector<std::string_view> names(shell_commands().begin(), shell_commands().end());
+  names.insert(names.end(), shell_word_commands().begin(), shell_word_commands().end());
+  for (const std::string_view extra :
+       {"ifconfig", "whoami", "uname", "tasklist", "sleep", "net", "reg", "which"}) {
+    names.push_back(extra);
+  }
+  const std::string_view prefixes[] = {"", " ", "\t{ ", "(", "' ", "\"", "/usr/bin/", "${IFS}"};
+  const std::string_view suffixes[] = {"",      " /etc/passwd",   " -a",         " 10",
+                                       " gcc",  " user x y /add", ".exe",        ".EXE /c dir",
+                                       " -an ", "\x01",           ",/etc/passwd"};
+  for (const std::string_view name : names) {
+    std::string upper(name);
+    for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    for (const std::string_view word : {name, std::string_view(upper)}) {
+      for (const std::string_view prefix : prefixes) {
+        for (const std::string_view suffix : suffixes) {
+          for (const std::string_view which : {"", "which "}) {
+            const std::string value =
+                std::string(which) + std::string(prefix) + std::string(word) + std::string(suffix);
+            if (!detect_shell(value)) continue;
+            without_opening += !kShellOpenings.any_in(value);
+            EXPECT_TRUE(gate_open(value)) << value;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(without_opening, 1000u);
+}
+
+// Field values and prose that start with a word no list holds are gated
+// out; a listed first word, or one read_word would rewrite, is not.
+TEST(DetectGateTest, PlainFirstWordsAreGatedOut) {
+  for (const std::string_view value :
+       {"Siobhan O'Brien", "Dublin", "TSH-ORG-M-BLK", "card", "Organic cotton T-shirt, black",
+        "  pending", "{Earl Grey}", "a5 dotted notebook", ""}) {
+    EXPECT_FALSE(may_start_command(value)) << value;
+  }
+  for (const std::string_view value :
+       {"cat videos", "WHOAMI", "sleep 10", " {cat,/etc/passwd}", "c'a't", "/bin/id", "ca\\t",
+        "$IFS", "c?t", "cmd.exe", "Which gcc", "net user"}) {
+    EXPECT_TRUE(may_start_command(value)) << value;
+  }
 }
 
 }  // namespace

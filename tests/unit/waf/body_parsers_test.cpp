@@ -70,6 +70,26 @@ TEST(JsonWalk, ACutBodyIsWalkedAsFarAsItGoes) {
   EXPECT_TRUE(walk_json(R"({"a":"one","b":"tw)", true, {}, complete).error);
 }
 
+// Plain runs around escapes and UTF-8 are kept whole, in order, complete
+// or cut; a control byte inside a string is still an error.
+TEST(JsonWalk, StringsWithEscapesBetweenPlainRuns) {
+  Collected sink;
+  JsonWalk walk = walk_json(
+      "{\"k\":\"a\\\"b c\\\\d\\u00e9 \xc3\xa9 x\\n\", \"plain\":\"O'Brien & co\"}", true, {}, sink);
+  EXPECT_FALSE(walk.error) << walk.message;
+  EXPECT_EQ(sink.arguments,
+            (Pairs{{"json.k", "a\"b c\\d\xc3\xa9 \xc3\xa9 x\n"}, {"json.plain", "O'Brien & co"}}));
+  Collected cut;
+  walk = walk_json("{\"q\":\"x\\ny z", false, {}, cut);
+  EXPECT_FALSE(walk.error);
+  EXPECT_EQ(cut.arguments, (Pairs{{"json.q", "x\ny z"}}));
+  Collected control;
+  EXPECT_TRUE(walk_json("{\"q\":\"ab\x01"
+                        "cd\"}",
+                        true, {}, control)
+                  .error);
+}
+
 TEST(JsonWalk, Bounds) {
   std::string deep;
   for (int i = 0; i < 65; ++i) deep += "[";

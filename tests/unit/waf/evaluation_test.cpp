@@ -258,5 +258,38 @@ SecRule ARGS:note "@streq hi" "id:12,phase:2,pass"
   EXPECT_TRUE(has(r, 12));
 }
 
+// Links reading a variable some joined text reads take its values from the
+// phase's joined copy (Evaluation::eval_target): phase 2 sees the body's
+// arguments as well as the query's, selectors and counts still apply, and a
+// tokeniser reads each value with its own bytes.
+TEST(Evaluation, ViewValuesReadOncePerPhase) {
+  auto p = compile(R"(
+SecRule ARGS "@rx zzz" "id:1,phase:1,pass"
+SecRule ARGS "@streq q1" "id:20,phase:1,pass"
+SecRule ARGS "@streq body1" "id:21,phase:1,pass"
+SecRule &ARGS "@eq 1" "id:22,phase:1,pass"
+SecRule ARGS "@streq body1" "id:23,phase:2,pass"
+SecRule ARGS "@streq q1" "id:24,phase:2,pass"
+SecRule &ARGS "@eq 3" "id:25,phase:2,pass"
+SecRule ARGS:q "@streq q1" "id:26,phase:2,pass"
+SecRule ARGS:q "@streq body1" "id:27,phase:2,pass"
+SecRule ARGS "@detectSQLi" "id:28,phase:2,pass"
+SecRule ARGS "@rx \x27\s*or\b" "id:29,phase:2,pass,t:none,t:lowercase"
+)");
+  // The head's phase, then the body's, as the WAF stage runs them.
+  test::TestRequest request("POST", "/?q=q1",
+                            {{"Host", "example.com"}, {"Content-Type", "application/json"}});
+  Evaluation ev(*p, request.view, thread_scratch(*p->set), EngineMode::detection_only);
+  ev.run_phase(1);
+  request.body(R"({"b":"body1","s":"1' OR '1'='1"})");
+  ev.run_phase(2);
+  Outcome r;
+  for (const Finding& f : ev.findings()) r.ids.push_back(f.rule);
+  for (const std::uint32_t id : {20u, 22u, 23u, 24u, 25u, 26u, 28u, 29u}) {
+    EXPECT_TRUE(has(r, id)) << id;
+  }
+  for (const std::uint32_t id : {1u, 21u, 27u}) EXPECT_FALSE(has(r, id)) << id;
+}
+
 }  // namespace
 }  // namespace centinela::waf

@@ -29,6 +29,10 @@ SecRule ARGS "@rx ;\s*ls\b" "id:1003,phase:2,pass,log,t:none,t:urlDecodeUni,tag:
 SecRule ARGS "@rx (?:^|=)\s*whoami\b" "id:932150,phase:2,pass,log,t:none,tag:'paranoia-level/1'"
 SecRule ARGS "@rx (?i)union\s+select" "id:942190,phase:2,pass,log,t:none,t:urlDecodeUni,tag:'paranoia-level/1'"
 SecRule REQUEST_COOKIES "@rx <\s*script" "id:1004,phase:1,pass,log,t:none,t:lowercase,tag:'paranoia-level/1'"
+SecRule REQUEST_HEADERS:User-Agent "@rx \bcurl\b" "id:1005,phase:1,pass,log,t:none,t:lowercase,tag:'paranoia-level/1'"
+SecRule REQUEST_HEADERS|REQUEST_COOKIES "@rx \bsleep\b" "id:1006,phase:1,pass,log,t:none,t:lowercase,tag:'paranoia-level/1'"
+SecRule REQUEST_HEADERS:X-Flag "@rx ^$" "id:1008,phase:1,pass,log,t:none,t:lowercase,tag:'paranoia-level/1'"
+SecRule ARGS|REQUEST_HEADERS:User-Agent "@rx \bwget\b" "id:1007,phase:2,pass,log,t:none,t:lowercase,tag:'paranoia-level/1'"
 )";
 
 std::shared_ptr<const RuleSet> rule_set() {
@@ -48,10 +52,13 @@ ProgramOptions api() {
   return o;
 }
 
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
 std::vector<std::uint32_t> fired(const ProgramOptions& options, std::string_view target,
-                                 std::string_view cookie = {}) {
-  std::vector<std::pair<std::string, std::string>> fields{{"Host", "api.example.com"}};
+                                 std::string_view cookie = {}, const Fields& headers = {}) {
+  Fields fields{{"Host", "api.example.com"}};
   if (!cookie.empty()) fields.emplace_back("Cookie", std::string(cookie));
+  fields.insert(fields.end(), headers.begin(), headers.end());
   testing::FakeRequest request("GET", target, fields);
   request.ctx.client_ip = "192.0.2.1";
   Inspection inspection(make_program(rule_set(), options), WafMode::detect, request.arena);
@@ -116,6 +123,37 @@ TEST(GatedScan, ApiGatedRulesReadTheValueAndItsOutput) {
             Ids{942190});
   EXPECT_EQ(fired(api(), plain + "&q=union%20select%20your%20size"), Ids{1002});
   EXPECT_EQ(fired(crs(), plain + "&q=union%20select%20your%20size"), (Ids{1002, 942190}));
+}
+
+// An open pattern of the head (headers, cookies) has a database per target
+// list, scanned over those values only; one read with the body's values
+// stays in its pipeline's database, over the pipeline's whole text.
+TEST(GatedScan, HeadPatternsScanTheirOwnTargets) {
+  const RuleSet& set = *rule_set();
+  ASSERT_NE(set.rx, nullptr);
+  const auto db = [&](std::uint32_t id) { return link_of(set, id).op.rx_plan.db; };
+  EXPECT_TRUE(set.rx->own_text(db(1005)));
+  EXPECT_TRUE(set.rx->own_text(db(1006)));
+  EXPECT_NE(db(1005), db(1006)) << "same pipeline, other targets";
+  EXPECT_TRUE(set.rx->own_text(db(1008)));
+  EXPECT_FALSE(set.rx->own_text(db(1007))) << "reads ARGS";
+  const std::string plain = "/orders?status=shipped&page=2";
+  for (const ProgramOptions& options : {crs(), api()}) {
+    const Fields browser{{"User-Agent", "Mozilla/5.0"}, {"Accept", "*/*"}};
+    EXPECT_EQ(fired(options, plain, "a=1", browser), Ids{});
+    EXPECT_EQ(fired(options, plain, "a=1", {{"Accept", "*/*"}, {"User-Agent", "CURL/8.1"}}),
+              Ids{1005})
+        << "after t:lowercase, among other headers";
+    EXPECT_EQ(fired(options, plain + "&q=curl", "a=1", {{"X-Tool", "curl"}}), Ids{})
+        << "curl in an argument and another header: not the User-Agent";
+    EXPECT_EQ(fired(options, plain, "a=1; b=Sleep", browser), Ids{1006});
+    EXPECT_EQ(fired(options, plain, "a=1", {{"X-Delay", "sleep"}}), Ids{1006});
+    EXPECT_EQ(fired(options, plain + "&q=wget", "a=1", browser), Ids{1007});
+    EXPECT_EQ(fired(options, plain, "a=1", {{"User-Agent", "Wget/1.21"}}), Ids{1007});
+    // No byte every match holds: every value of the list is joined.
+    EXPECT_EQ(fired(options, plain, "a=1", {{"X-Flag", "on"}, {"Accept", ""}}), Ids{});
+    EXPECT_EQ(fired(options, plain, "a=1", {{"Accept", "*/*"}, {"X-Flag", ""}}), Ids{1008});
+  }
 }
 
 }  // namespace

@@ -112,6 +112,14 @@ TEST(NativeRules, ValuesOneByteInsideTheGatesAreStillRead) {
   EXPECT_TRUE(fired(R"("q":"1 union select password from users")", 9700100));  // ' ' only
   EXPECT_TRUE(fired(R"("c":"report;id")", 9700300));                           // ';' only
   EXPECT_TRUE(fired(R"("c":"whoami")", 9700300));  // no opening at all: the first word
+  // Without an opening, the first word as the shell reads it
+  // (detect::may_start_command): case, blanks, quotes, a directory, ".exe".
+  for (const char* field : {R"("c":"sleep 10")", R"("c":"  Uname -a")", R"("c":"which gcc")",
+                            R"("c":"c\"a\"t /etc/hosts")", R"("c":"/usr/bin/whoami -a")",
+                            R"("c":"IPCONFIG.EXE /all")", R"("c":"net user x y /add")"}) {
+    EXPECT_TRUE(fired(field, 9700300)) << field;
+  }
+  EXPECT_FALSE(fired(R"("c":"cat videos")", 9700300));  // a listed word, not a command line
   EXPECT_TRUE(fired(R"("u":"javascript:alert`1`")", 9700200));
   EXPECT_TRUE(fired(R"("../../../etc/passwd":"x")", 9700400));  // a name
   EXPECT_FALSE(fired(R"("note":"leave it with the concierge")", 9700100));
