@@ -65,6 +65,51 @@ echo "demo: starting centinela with $CONFIG"
 gateway_pid=$!
 wait_for "http://127.0.0.1:9901/health" "centinela" "$gateway_pid"
 
+# A short tour of attack detection, run before the gateway is handed over:
+# an injection answered 403 with its incident_id and the incident recorded,
+# then a scanner banned. X-Forwarded-For plays other clients (127.0.0.1 is
+# a trusted proxy in demo.yaml), so the address you try things from keeps a
+# clean score. DEMO_TOUR_ONLY=1: check what the tour saw and stop (a test
+# runs it so).
+tour_ok=1
+tour() {
+  local gw=http://127.0.0.1:8080 admin=http://127.0.0.1:9901 answer status body incident incidents codes bans
+  echo
+  echo "demo: tour 1/2 - an SQL injection in a query string, from client 203.0.113.7:"
+  echo "  curl -i -H 'X-Forwarded-For: 203.0.113.7' \"$gw/api/search?q=1'%20OR%20'1'='1\""
+  answer=$(curl -s -i --max-time 5 -H 'X-Forwarded-For: 203.0.113.7' "$gw/api/search?q=1'%20OR%20'1'='1" || true)
+  status=$(printf '%s\n' "$answer" | head -1 | tr -d '\r')
+  body=$(printf '%s\n' "$answer" | tail -1)
+  echo "  -> $status"
+  echo "  -> $body"
+  incident=$(printf '%s' "$body" | sed -n 's/.*"incident_id":"\([^"]*\)".*/\1/p')
+  [ "${status#HTTP/1.1 403}" != "$status" ] && [ -n "$incident" ] || tour_ok=0
+  echo "  the incident, as the admin API lists it (curl -s $admin/admin/waf/incidents?limit=1):"
+  incidents=$(curl -s --max-time 5 "$admin/admin/waf/incidents?limit=1" || true)
+  echo "  -> $incidents"
+  [ -n "$incident" ] && [ "${incidents#*"$incident"}" != "$incidents" ] || tour_ok=0
+
+  echo
+  echo "demo: tour 2/2 - a scanner (Nikto's User-Agent, client 203.0.113.10) probing for files:"
+  codes=""
+  for path in .env .git/config wp-login.php backup.sql admin.php phpinfo.php; do
+    codes+="$(curl -s -o /dev/null --max-time 5 -w '%{http_code}' -A 'Nikto/2.1.6' \
+      -H 'X-Forwarded-For: 203.0.113.10' "$gw/$path" || true) "
+  done
+  echo "  -> status codes: $codes(404s, then 403: banned)"
+  [ "${codes% }" != "${codes% 403 }" ] || tour_ok=0
+  bans=$(curl -s --max-time 5 "$admin/admin/bans" || true)
+  echo "  the bans (curl -s $admin/admin/bans):"
+  echo "  -> $bans"
+  [ "${bans#*203.0.113.10}" != "$bans" ] || tour_ok=0
+  if [ "$tour_ok" = 1 ]; then echo "demo: tour done"; else echo "demo: the tour did not see what it expected" >&2; fi
+}
+tour
+if [ "${DEMO_TOUR_ONLY:-0}" = 1 ]; then
+  [ "$tour_ok" = 1 ] && exit 0
+  exit 1
+fi
+
 cat <<'TEXT'
 
   centinela is listening on http://127.0.0.1:8080 (admin on http://127.0.0.1:9901).
