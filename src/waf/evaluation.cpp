@@ -283,17 +283,20 @@ void Evaluation::after_full_match(const Rule& rule, std::uint32_t index) {
 
 void Evaluation::run_setvar(const SetVar& sv) {
   std::uint32_t slot = sv.slot;
-  std::string dynamic;
+  // The evaluation's buffers: 920450 names a TX variable per header.
+  std::string& dynamic = setvar_name_;
+  dynamic.clear();
   if (slot == kNoSlot) {
     expand(sv.dynamic_name, dynamic);
-    dynamic = lower(dynamic);
+    for (char& c : dynamic) c = lower_byte(c);
     slot = program_.set->tx.find(dynamic);
   }
   if (sv.op == SetVar::Op::unset) {
     slot == kNoSlot ? tx_.unset_dynamic(dynamic) : tx_.unset(slot);
     return;
   }
-  std::string value;
+  std::string& value = setvar_value_;
+  value.clear();
   expand(sv.value, value);
   if (sv.op != SetVar::Op::set) {
     const std::string* old = slot == kNoSlot ? tx_.find_dynamic(dynamic) : nullptr;
@@ -340,7 +343,7 @@ std::string_view Evaluation::keep(std::string value) {
 }
 
 void Evaluation::expand(const Macro& macro, std::string& out) {
-  std::vector<Value> values;
+  std::vector<Value>& values = macro_values_;
   for (const MacroPart& part : macro.parts) {
     switch (part.kind) {
       case MacroPart::Kind::literal:

@@ -173,6 +173,9 @@ class Evaluation {
   std::uint16_t matched_decoded_ = 0;
   std::string tokenised_;  // tokenised()'s copy
   std::vector<std::pair<std::string, std::string>> matched_vars_;
+  // run_setvar()'s and expand()'s, kept for their capacity.
+  std::string setvar_name_, setvar_value_;
+  std::vector<Value> macro_values_;
 
   // ctl results for the rest of this request.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> removed_ids_;
