@@ -13,6 +13,19 @@ std::string location(const seclang::Location& where) {
 
 namespace {
 
+// `^word` of letters, digits, '_' and '-' only: the names the (caseless)
+// regex selects are those starting with `word` in any case; "" otherwise.
+std::string literal_prefix(std::string_view regex) {
+  if (regex.size() < 2 || regex.front() != '^') return {};
+  const std::string_view word = regex.substr(1);
+  for (const char c : word) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '_' || c == '-';
+    if (!plain) return {};
+  }
+  return lower(word);
+}
+
 bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
   const std::optional<Var> var = var_from_name(v.collection);
   if (!var) {
@@ -37,6 +50,7 @@ bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
   t.var = *var;
   t.count = v.count;
   t.selector_regex = re;
+  if (regex_selector) t.selector_prefix = literal_prefix(v.selector);
   if (!regex_selector) t.selector = lower(v.selector);  // XML: the XPath (/*, //@*)
   if (*var == Var::tx && !t.selector.empty()) t.tx_slot = ctx.set.tx.slot(t.selector);
   link.targets.push_back(std::move(t));

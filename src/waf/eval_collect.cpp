@@ -10,6 +10,10 @@
 namespace centinela::waf {
 
 bool Evaluation::selected(const Target& target, std::string_view name) const {
+  if (!target.selector_prefix.empty()) {
+    const std::string_view prefix = target.selector_prefix;
+    return name.size() >= prefix.size() && iequals(prefix, name.substr(0, prefix.size()));
+  }
   if (target.selector_regex) {
     return target.selector_regex->match(name, scratch_.confirm) == pattern::Confirm::match;
   }

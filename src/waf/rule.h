@@ -33,6 +33,10 @@ struct Target {
   bool count = false;    // `&`
   std::string selector;  // lower case; "" = every value
   std::shared_ptr<const pattern::Confirmer> selector_regex;
+  // A regex selector that is `^` and plain word bytes (TX:/^header_name_/):
+  // that word in lower case, which selected() compares instead of running
+  // the regex on every name (920450's per-header TX names).
+  std::string selector_prefix;
   std::uint32_t tx_slot = kNoSlot;  // TX:name
   // TX:/regex/ in a Program: the TX names of the rule set (slots, ascending)
   // the regex selects, decided by make_program, so collect_tx runs no regex

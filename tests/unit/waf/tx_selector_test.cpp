@@ -20,7 +20,8 @@ constexpr const char* kRules = R"(
 SecAction "id:1001,phase:1,pass,nolog,setvar:tx.score_sql=0,setvar:tx.score_xss=0,setvar:tx.other=5"
 SecRule ARGS:a "@rx x" "id:1002,phase:1,pass,nolog,setvar:tx.score_xss=+3"
 SecRule ARGS:b "@rx ^\w+$" "id:1003,phase:1,pass,nolog,setvar:'tx.score_%{matched_var}=7'"
-SecRule TX:/^score_/ "@gt 0" "id:1010,phase:2,pass,log,t:none"
+SecRule ARGS:c "@rx ^\w+$" "id:1004,phase:1,pass,nolog,setvar:'tx.x%{matched_var}=7'"
+SecRule TX:/^Score_/ "@gt 0" "id:1010,phase:2,pass,log,t:none"
 )";
 
 std::shared_ptr<const RuleSet> rule_set() {
@@ -48,6 +49,9 @@ TEST(TxSelector, RegexSelectsTheRuleSetsNamesAndRunTimeOnes) {
   EXPECT_EQ(matched("/orders"), std::vector<std::string>{}) << "tx.other is not selected";
   EXPECT_EQ(matched("/orders?a=x"), std::vector<std::string>{"TX:score_xss"});
   EXPECT_EQ(matched("/orders?b=pm"), std::vector<std::string>{"TX:score_pm"});
+  // Run-time names: caseless, anchored (Target::selector_prefix).
+  EXPECT_EQ(matched("/orders?b=PM"), std::vector<std::string>{"TX:score_pm"});
+  EXPECT_EQ(matched("/orders?c=score_1"), std::vector<std::string>{}) << "xscore_1";
 }
 
 }  // namespace
