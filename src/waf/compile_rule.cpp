@@ -1,4 +1,5 @@
 // One SecRule/SecAction (with its chain) compiled into a waf::Rule.
+#include <algorithm>
 #include <charconv>
 
 #include "pattern/confirmer.h"
@@ -13,17 +14,31 @@ std::string location(const seclang::Location& where) {
 
 namespace {
 
-// `^word` of letters, digits, '_' and '-' only: the names the (caseless)
-// regex selects are those starting with `word` in any case; "" otherwise.
-std::string literal_prefix(std::string_view regex) {
-  if (regex.size() < 2 || regex.front() != '^') return {};
-  const std::string_view word = regex.substr(1);
-  for (const char c : word) {
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                       c == '_' || c == '-';
-    if (!plain) return {};
+bool word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// A regex selector that only asks for a word (letters, digits, '_', '-'):
+// `^word`, `word`, either followed by `.*` or by one of the word's bytes
+// with `*` (MULTIPART_HEADERS_CONTENT_TYPES_*), which match the empty string
+// too. The (caseless) regex selects the names holding the word in any case
+// (at their start with `^`). Nothing for any other regex.
+std::optional<SelectorWord> selector_word(std::string_view regex) {
+  SelectorWord out;
+  if (regex.starts_with('^')) {
+    out.anchored = true;
+    regex.remove_prefix(1);
   }
-  return lower(word);
+  if (regex.ends_with(".*")) {
+    regex.remove_suffix(2);
+  } else if (regex.size() >= 2 && regex.back() == '*' && word_byte(regex[regex.size() - 2])) {
+    regex.remove_suffix(2);  // a byte that may be absent: the word before it
+  }
+  if (regex.empty()) return std::nullopt;
+  if (!std::all_of(regex.begin(), regex.end(), word_byte)) return std::nullopt;
+  out.word = lower(regex);
+  return out;
 }
 
 bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
@@ -50,7 +65,7 @@ bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
   t.var = *var;
   t.count = v.count;
   t.selector_regex = re;
-  if (regex_selector) t.selector_prefix = literal_prefix(v.selector);
+  if (regex_selector) t.selector_word = selector_word(v.selector);
   if (!regex_selector) t.selector = lower(v.selector);  // XML: the XPath (/*, //@*)
   if (*var == Var::tx && !t.selector.empty()) t.tx_slot = ctx.set.tx.slot(t.selector);
   link.targets.push_back(std::move(t));

@@ -10,9 +10,15 @@
 namespace centinela::waf {
 
 bool Evaluation::selected(const Target& target, std::string_view name) const {
-  if (!target.selector_prefix.empty()) {
-    const std::string_view prefix = target.selector_prefix;
-    return name.size() >= prefix.size() && iequals(prefix, name.substr(0, prefix.size()));
+  if (target.selector_word) {
+    // The regex is MULTILINE: `^` holds after a line feed too.
+    const std::string_view word = target.selector_word->word;
+    const bool anchored = target.selector_word->anchored;
+    for (std::size_t at = 0; at + word.size() <= name.size(); ++at) {
+      if (anchored && at > 0 && name[at - 1] != '\n') continue;
+      if (iequals(word, name.substr(at, word.size()))) return true;
+    }
+    return false;
   }
   if (target.selector_regex) {
     return target.selector_regex->match(name, scratch_.confirm) == pattern::Confirm::match;
