@@ -195,4 +195,8 @@ struct Evaluation::Buffers {
   StampedTable<bool> excluded_keys;
 };
 
+inline void Evaluation::joined_var(std::uint32_t slot) {
+  if (buffers_->joined_vars[slot].phase != buffers_->phase) collect_joined_var(slot);
+}
+
 }  // namespace centinela::waf

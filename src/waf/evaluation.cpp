@@ -18,6 +18,9 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       tx_(program.tx_initial),
       buffers_(acquire_buffers()) {
   tx_.resize(program.set->tx.size());
+  if (buffers_->joined_vars.size() < program.joined_vars.size()) {
+    buffers_->joined_vars.resize(program.joined_vars.size());
+  }
   plan_chains();
 }
 

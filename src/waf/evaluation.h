@@ -150,8 +150,11 @@ class Evaluation {
   std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
-  // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars).
+  // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars):
+  // the test inline (eval_buffers.h; ~300 calls a request find it done),
+  // the collection out of line.
   void joined_var(std::uint32_t slot);
+  void collect_joined_var(std::uint32_t slot);
 
   const Program& program_;
   const RequestView& view_;
