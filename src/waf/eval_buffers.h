@@ -111,6 +111,7 @@ struct Evaluation::Buffers {
   // bits: the view's values stay put); `phase` what a phase recomputes (the
   // joined values, which a body adds to).
   std::uint64_t request = 0, phase = 0;
+  TxState tx;  // Evaluation::tx_
 
   // Transformation outputs by (input, decode::Transform): a pipeline's
   // output is its steps' entries, shared by every pipeline that reaches

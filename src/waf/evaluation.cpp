@@ -15,8 +15,9 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       scratch_(scratch),
       mode_(mode),
       limits_(limits),
-      tx_(program.tx_initial),
-      buffers_(acquire_buffers()) {
+      buffers_(acquire_buffers()),
+      tx_(buffers_->tx) {
+  tx_ = program.tx_initial;
   tx_.resize(program.set->tx.size());
   if (buffers_->joined_vars.size() < program.joined_vars.size()) {
     buffers_->joined_vars.resize(program.joined_vars.size());

@@ -166,7 +166,6 @@ class Evaluation {
   EngineMode mode_;
   EvalLimits limits_;
   std::string_view unique_id_;
-  TxState tx_;
 
   // Profile::api: whether the rule's tokeniser confirms the value it matched.
   bool gate_confirms(OpKind gate, const Value& v, std::string_view transformed);
@@ -198,6 +197,9 @@ class Evaluation {
   static std::unique_ptr<Buffers, ReleaseBuffers> acquire_buffers();
   static std::vector<std::unique_ptr<Buffers>>& buffer_pool();  // this thread's
   std::unique_ptr<Buffers, ReleaseBuffers> buffers_;
+  // TX, in the buffers: a copy of Program::tx_initial into strings that keep
+  // their capacity from the evaluation before.
+  TxState& tx_;
 
   std::vector<Finding> findings_;
   std::size_t findings_total_ = 0;
