@@ -124,7 +124,8 @@ void Evaluation::collect_collection(const Target& target, std::vector<Value>& ou
       break;
     case Var::matched_vars:
     case Var::matched_vars_names:
-      for (const auto& [name, value] : matched_vars_) {
+      for (std::size_t i = 0; i < matched_vars_used_; ++i) {
+        const auto& [name, value] = matched_vars_[i];
         const std::string_view n = keep(name);
         const std::string_view key =
             n.substr(n.find(':') == std::string_view::npos ? 0 : n.find(':') + 1);

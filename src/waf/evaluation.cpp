@@ -80,7 +80,7 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   if (!matched) {
     matched_var_.clear();
     matched_var_name_.clear();
-    matched_vars_.clear();
+    matched_vars_used_ = 0;
     return false;
   }
   if (link_index + 1 < rule.links.size()) return eval_link(rule, link_index + 1);
@@ -190,21 +190,24 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v,
     matched = true;
     matched_decoded_ = v.decoded;
     matched_var_.assign(value.substr(0, limits_.value_bytes));
-    matched_var_name_ = key_of(v);
-    matched_vars_.emplace_back(matched_var_name_, matched_var_);
+    key_of(v, matched_var_name_);
+    // The entries past matched_vars_used_ keep their strings' capacity.
+    if (matched_vars_used_ == matched_vars_.size()) matched_vars_.emplace_back();
+    matched_vars_[matched_vars_used_].first.assign(matched_var_name_);
+    matched_vars_[matched_vars_used_].second.assign(matched_var_);
+    ++matched_vars_used_;
     for (const SetVar& sv : link.setvars) run_setvar(sv);
   }
   known_mask_ = {};
   return matched;
 }
 
-std::string Evaluation::key_of(const Value& v) const {
-  std::string key(var_name(v.var));
+void Evaluation::key_of(const Value& v, std::string& key) const {
+  key.assign(var_name(v.var));
   if (!v.name.empty() || is_collection(v.var)) {
     key.push_back(':');
     key.append(v.name);
   }
-  return key;
 }
 
 bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) {
@@ -217,7 +220,9 @@ bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) {
     }
   }
   if (removed_targets_.empty()) return false;
-  const std::string key = lower(key_of(v));
+  std::string key;
+  key_of(v, key);
+  for (char& c : key) c = lower_byte(c);
   for (const TargetRemoval& r : removed_targets_) {
     if (r.key != key) continue;
     if (r.tag.empty() ? (rule.id >= r.id_first && rule.id <= r.id_last)

@@ -132,7 +132,7 @@ class Evaluation {
   std::string_view apply_step(decode::Transform t, std::string_view in, bool stable);
   void plan_chains();
   std::string_view keep(std::string value);
-  std::string key_of(const Value& v) const;
+  void key_of(const Value& v, std::string& key) const;  // "ARGS:q" into `key`
   void collect_collection(const Target& target, std::vector<Value>& out);
   void collect_scalar(const Target& target, std::vector<Value>& out);
   void collect_tx(const Target& target, std::vector<Value>& out);
@@ -174,7 +174,9 @@ class Evaluation {
   std::string matched_var_, matched_var_name_;
   std::uint16_t matched_decoded_ = 0;
   std::string tokenised_;  // tokenised()'s copy
+  // MATCHED_VARS: the first matched_vars_used_ entries.
   std::vector<std::pair<std::string, std::string>> matched_vars_;
+  std::size_t matched_vars_used_ = 0;
   // run_setvar()'s and expand()'s, kept for their capacity.
   std::string setvar_name_, setvar_value_;
   std::vector<Value> macro_values_;
