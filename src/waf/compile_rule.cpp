@@ -1,4 +1,5 @@
 // One SecRule/SecAction (with its chain) compiled into a waf::Rule.
+#include <algorithm>
 #include <charconv>
 
 #include "pattern/confirmer.h"
@@ -12,6 +13,33 @@ std::string location(const seclang::Location& where) {
 }
 
 namespace {
+
+bool word_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// A regex selector that only asks for a word (letters, digits, '_', '-'):
+// `^word`, `word`, either followed by `.*` or by one of the word's bytes
+// with `*` (MULTIPART_HEADERS_CONTENT_TYPES_*), which match the empty string
+// too. The (caseless) regex selects the names holding the word in any case
+// (at their start with `^`). Nothing for any other regex.
+std::optional<SelectorWord> selector_word(std::string_view regex) {
+  SelectorWord out;
+  if (regex.starts_with('^')) {
+    out.anchored = true;
+    regex.remove_prefix(1);
+  }
+  if (regex.ends_with(".*")) {
+    regex.remove_suffix(2);
+  } else if (regex.size() >= 2 && regex.back() == '*' && word_byte(regex[regex.size() - 2])) {
+    regex.remove_suffix(2);  // a byte that may be absent: the word before it
+  }
+  if (regex.empty()) return std::nullopt;
+  if (!std::all_of(regex.begin(), regex.end(), word_byte)) return std::nullopt;
+  out.word = lower(regex);
+  return out;
+}
 
 bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
   const std::optional<Var> var = var_from_name(v.collection);
@@ -37,6 +65,7 @@ bool add_variable(const seclang::Variable& v, Link& link, CompileContext& ctx) {
   t.var = *var;
   t.count = v.count;
   t.selector_regex = re;
+  if (regex_selector) t.selector_word = selector_word(v.selector);
   if (!regex_selector) t.selector = lower(v.selector);  // XML: the XPath (/*, //@*)
   if (*var == Var::tx && !t.selector.empty()) t.tx_slot = ctx.set.tx.slot(t.selector);
   link.targets.push_back(std::move(t));

@@ -18,7 +18,7 @@ std::uint32_t TxNames::slot(std::string_view lower_name) {
 }
 
 std::uint32_t TxNames::find(std::string_view lower_name) const {
-  auto it = slots_.find(std::string(lower_name));
+  auto it = slots_.find(lower_name);
   return it == slots_.end() ? kNoSlot : it->second;
 }
 

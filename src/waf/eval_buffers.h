@@ -111,6 +111,7 @@ struct Evaluation::Buffers {
   // bits: the view's values stay put); `phase` what a phase recomputes (the
   // joined values, which a body adds to).
   std::uint64_t request = 0, phase = 0;
+  TxState tx;  // Evaluation::tx_
 
   // Transformation outputs by (input, decode::Transform): a pipeline's
   // output is its steps' entries, shared by every pipeline that reaches
@@ -194,5 +195,9 @@ struct Evaluation::Buffers {
   std::uint64_t exclusion_request = 0;
   StampedTable<bool> excluded_keys;
 };
+
+inline void Evaluation::joined_var(std::uint32_t slot) {
+  if (buffers_->joined_vars[slot].phase != buffers_->phase) collect_joined_var(slot);
+}
 
 }  // namespace centinela::waf

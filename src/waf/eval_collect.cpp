@@ -10,6 +10,16 @@
 namespace centinela::waf {
 
 bool Evaluation::selected(const Target& target, std::string_view name) const {
+  if (target.selector_word) {
+    // The regex is MULTILINE: `^` holds after a line feed too.
+    const std::string_view word = target.selector_word->word;
+    const bool anchored = target.selector_word->anchored;
+    for (std::size_t at = 0; at + word.size() <= name.size(); ++at) {
+      if (anchored && at > 0 && name[at - 1] != '\n') continue;
+      if (iequals(word, name.substr(at, word.size()))) return true;
+    }
+    return false;
+  }
   if (target.selector_regex) {
     return target.selector_regex->match(name, scratch_.confirm) == pattern::Confirm::match;
   }
@@ -114,7 +124,8 @@ void Evaluation::collect_collection(const Target& target, std::vector<Value>& ou
       break;
     case Var::matched_vars:
     case Var::matched_vars_names:
-      for (const auto& [name, value] : matched_vars_) {
+      for (std::size_t i = 0; i < matched_vars_used_; ++i) {
+        const auto& [name, value] = matched_vars_[i];
         const std::string_view n = keep(name);
         const std::string_view key =
             n.substr(n.find(':') == std::string_view::npos ? 0 : n.find(':') + 1);

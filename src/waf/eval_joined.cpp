@@ -61,15 +61,11 @@ void Evaluation::new_phase() {
   ++buffers_->phase;
 }
 
-// A joined variable's values and masks, in Buffers::joined_vars, by the
-// slot make_program gave it.
-void Evaluation::joined_var(std::uint32_t slot) {
+// A joined variable's values and masks, in Buffers::joined_vars (sized by
+// the constructor), by the slot make_program gave it.
+void Evaluation::collect_joined_var(std::uint32_t slot) {
   Buffers& b = *buffers_;
-  if (b.joined_vars.size() < program_.joined_vars.size()) {
-    b.joined_vars.resize(program_.joined_vars.size());
-  }
   Buffers::JoinedVar& joined = b.joined_vars[slot];
-  if (joined.phase == b.phase) return;
   joined.values.clear();
   collect(program_.joined_vars[slot], joined.values);
   joined.masks.clear();

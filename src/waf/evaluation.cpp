@@ -15,9 +15,13 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       scratch_(scratch),
       mode_(mode),
       limits_(limits),
-      tx_(program.tx_initial),
-      buffers_(acquire_buffers()) {
+      buffers_(acquire_buffers()),
+      tx_(buffers_->tx) {
+  tx_ = program.tx_initial;
   tx_.resize(program.set->tx.size());
+  if (buffers_->joined_vars.size() < program.joined_vars.size()) {
+    buffers_->joined_vars.resize(program.joined_vars.size());
+  }
   plan_chains();
 }
 
@@ -76,7 +80,7 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
   if (!matched) {
     matched_var_.clear();
     matched_var_name_.clear();
-    matched_vars_.clear();
+    matched_vars_used_ = 0;
     return false;
   }
   if (link_index + 1 < rule.links.size()) return eval_link(rule, link_index + 1);
@@ -186,21 +190,24 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v,
     matched = true;
     matched_decoded_ = v.decoded;
     matched_var_.assign(value.substr(0, limits_.value_bytes));
-    matched_var_name_ = key_of(v);
-    matched_vars_.emplace_back(matched_var_name_, matched_var_);
+    key_of(v, matched_var_name_);
+    // The entries past matched_vars_used_ keep their strings' capacity.
+    if (matched_vars_used_ == matched_vars_.size()) matched_vars_.emplace_back();
+    matched_vars_[matched_vars_used_].first.assign(matched_var_name_);
+    matched_vars_[matched_vars_used_].second.assign(matched_var_);
+    ++matched_vars_used_;
     for (const SetVar& sv : link.setvars) run_setvar(sv);
   }
   known_mask_ = {};
   return matched;
 }
 
-std::string Evaluation::key_of(const Value& v) const {
-  std::string key(var_name(v.var));
+void Evaluation::key_of(const Value& v, std::string& key) const {
+  key.assign(var_name(v.var));
   if (!v.name.empty() || is_collection(v.var)) {
     key.push_back(':');
     key.append(v.name);
   }
-  return key;
 }
 
 bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) {
@@ -213,7 +220,9 @@ bool Evaluation::excluded(const Rule& rule, const Link& link, const Value& v) {
     }
   }
   if (removed_targets_.empty()) return false;
-  const std::string key = lower(key_of(v));
+  std::string key;
+  key_of(v, key);
+  for (char& c : key) c = lower_byte(c);
   for (const TargetRemoval& r : removed_targets_) {
     if (r.key != key) continue;
     if (r.tag.empty() ? (rule.id >= r.id_first && rule.id <= r.id_last)
@@ -283,17 +292,20 @@ void Evaluation::after_full_match(const Rule& rule, std::uint32_t index) {
 
 void Evaluation::run_setvar(const SetVar& sv) {
   std::uint32_t slot = sv.slot;
-  std::string dynamic;
+  // The evaluation's buffers: 920450 names a TX variable per header.
+  std::string& dynamic = setvar_name_;
+  dynamic.clear();
   if (slot == kNoSlot) {
     expand(sv.dynamic_name, dynamic);
-    dynamic = lower(dynamic);
+    for (char& c : dynamic) c = lower_byte(c);
     slot = program_.set->tx.find(dynamic);
   }
   if (sv.op == SetVar::Op::unset) {
     slot == kNoSlot ? tx_.unset_dynamic(dynamic) : tx_.unset(slot);
     return;
   }
-  std::string value;
+  std::string& value = setvar_value_;
+  value.clear();
   expand(sv.value, value);
   if (sv.op != SetVar::Op::set) {
     const std::string* old = slot == kNoSlot ? tx_.find_dynamic(dynamic) : nullptr;
@@ -340,7 +352,7 @@ std::string_view Evaluation::keep(std::string value) {
 }
 
 void Evaluation::expand(const Macro& macro, std::string& out) {
-  std::vector<Value> values;
+  std::vector<Value>& values = macro_values_;
   for (const MacroPart& part : macro.parts) {
     switch (part.kind) {
       case MacroPart::Kind::literal:

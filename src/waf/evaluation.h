@@ -132,7 +132,7 @@ class Evaluation {
   std::string_view apply_step(decode::Transform t, std::string_view in, bool stable);
   void plan_chains();
   std::string_view keep(std::string value);
-  std::string key_of(const Value& v) const;
+  void key_of(const Value& v, std::string& key) const;  // "ARGS:q" into `key`
   void collect_collection(const Target& target, std::vector<Value>& out);
   void collect_scalar(const Target& target, std::vector<Value>& out);
   void collect_tx(const Target& target, std::vector<Value>& out);
@@ -150,8 +150,11 @@ class Evaluation {
   std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
-  // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars).
+  // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars):
+  // the test inline (eval_buffers.h; ~300 calls a request find it done),
+  // the collection out of line.
   void joined_var(std::uint32_t slot);
+  void collect_joined_var(std::uint32_t slot);
 
   const Program& program_;
   const RequestView& view_;
@@ -163,7 +166,6 @@ class Evaluation {
   EngineMode mode_;
   EvalLimits limits_;
   std::string_view unique_id_;
-  TxState tx_;
 
   // Profile::api: whether the rule's tokeniser confirms the value it matched.
   bool gate_confirms(OpKind gate, const Value& v, std::string_view transformed);
@@ -172,7 +174,12 @@ class Evaluation {
   std::string matched_var_, matched_var_name_;
   std::uint16_t matched_decoded_ = 0;
   std::string tokenised_;  // tokenised()'s copy
+  // MATCHED_VARS: the first matched_vars_used_ entries.
   std::vector<std::pair<std::string, std::string>> matched_vars_;
+  std::size_t matched_vars_used_ = 0;
+  // run_setvar()'s and expand()'s, kept for their capacity.
+  std::string setvar_name_, setvar_value_;
+  std::vector<Value> macro_values_;
 
   // ctl results for the rest of this request.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> removed_ids_;
@@ -192,6 +199,9 @@ class Evaluation {
   static std::unique_ptr<Buffers, ReleaseBuffers> acquire_buffers();
   static std::vector<std::unique_ptr<Buffers>>& buffer_pool();  // this thread's
   std::unique_ptr<Buffers, ReleaseBuffers> buffers_;
+  // TX, in the buffers: a copy of Program::tx_initial into strings that keep
+  // their capacity from the evaluation before.
+  TxState& tx_;
 
   std::vector<Finding> findings_;
   std::size_t findings_total_ = 0;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,22 @@ class IpSet;
 inline constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 inline constexpr std::uint32_t kNoRule = 0xFFFFFFFFu;
 
+// A word a name holds, caseless (lower case); at its start when `anchored`.
+struct SelectorWord {
+  std::string word;
+  bool anchored = false;
+};
+
 // One target: `ARGS`, `ARGS:q`, `&TX:foo`, `REQUEST_COOKIES:/regex/`.
 struct Target {
   Var var = Var::args;
   bool count = false;    // `&`
   std::string selector;  // lower case; "" = every value
   std::shared_ptr<const pattern::Confirmer> selector_regex;
+  // A regex selector that only asks for a word (TX:/^header_name_/,
+  // TX:/rfi_parameter_.*/): selected() looks for the word instead of running
+  // the regex on every name (920450's per-header TX names, per request).
+  std::optional<SelectorWord> selector_word;
   std::uint32_t tx_slot = kNoSlot;  // TX:name
   // TX:/regex/ in a Program: the TX names of the rule set (slots, ascending)
   // the regex selects, decided by make_program, so collect_tx runs no regex

@@ -31,7 +31,14 @@ class TxNames {
   std::size_t size() const { return names_.size(); }
 
  private:
-  std::unordered_map<std::string, std::uint32_t> slots_;
+  // Looked up by string_view (a dynamic setvar's name, per request): no copy.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  std::unordered_map<std::string, std::uint32_t, NameHash, std::equal_to<>> slots_;
   std::vector<std::string> names_;
 };
 

@@ -20,7 +20,9 @@ constexpr const char* kRules = R"(
 SecAction "id:1001,phase:1,pass,nolog,setvar:tx.score_sql=0,setvar:tx.score_xss=0,setvar:tx.other=5"
 SecRule ARGS:a "@rx x" "id:1002,phase:1,pass,nolog,setvar:tx.score_xss=+3"
 SecRule ARGS:b "@rx ^\w+$" "id:1003,phase:1,pass,nolog,setvar:'tx.score_%{matched_var}=7'"
-SecRule TX:/^score_/ "@gt 0" "id:1010,phase:2,pass,log,t:none"
+SecRule ARGS:c "@rx ^\w+$" "id:1004,phase:1,pass,nolog,setvar:'tx.x%{matched_var}=7'"
+SecRule TX:/^Score_/ "@gt 0" "id:1010,phase:2,pass,log,t:none"
+SecRule TX:/ORE_P.*/ "@gt 0" "id:1011,phase:2,pass,log,t:none"
 )";
 
 std::shared_ptr<const RuleSet> rule_set() {
@@ -29,8 +31,8 @@ std::shared_ptr<const RuleSet> rule_set() {
   return set;
 }
 
-// The targets rule 1010 matched, as its findings name them.
-std::vector<std::string> matched(std::string_view target) {
+// The targets rule `rule` matched, as its findings name them.
+std::vector<std::string> matched(std::string_view target, std::uint32_t rule = 1010) {
   testing::FakeRequest request("GET", target, {{"Host", "api.example.com"}});
   request.ctx.client_ip = "192.0.2.1";
   Inspection inspection(make_program(rule_set(), {}), WafMode::detect, request.arena);
@@ -39,7 +41,7 @@ std::vector<std::string> matched(std::string_view target) {
   const Verdict verdict = inspection.verdict();
   std::vector<std::string> targets;
   for (const Finding& f : *verdict.findings) {
-    if (f.rule == 1010) targets.push_back(f.target);
+    if (f.rule == rule) targets.push_back(f.target);
   }
   return targets;
 }
@@ -48,6 +50,13 @@ TEST(TxSelector, RegexSelectsTheRuleSetsNamesAndRunTimeOnes) {
   EXPECT_EQ(matched("/orders"), std::vector<std::string>{}) << "tx.other is not selected";
   EXPECT_EQ(matched("/orders?a=x"), std::vector<std::string>{"TX:score_xss"});
   EXPECT_EQ(matched("/orders?b=pm"), std::vector<std::string>{"TX:score_pm"});
+  // Run-time names: caseless, anchored (Target::selector_prefix).
+  EXPECT_EQ(matched("/orders?b=PM"), std::vector<std::string>{"TX:score_pm"});
+  EXPECT_EQ(matched("/orders?c=score_1"), std::vector<std::string>{}) << "xscore_1";
+  // An unanchored word: anywhere in the name.
+  EXPECT_EQ(matched("/orders?c=score_p1", 1011), std::vector<std::string>{"TX:xscore_p1"});
+  EXPECT_EQ(matched("/orders?b=pm", 1011), std::vector<std::string>{"TX:score_pm"});
+  EXPECT_EQ(matched("/orders?c=score_1", 1011), std::vector<std::string>{});
 }
 
 }  // namespace
