@@ -79,7 +79,6 @@ struct Macro {
   bool is_literal() const {
     return parts.empty() || (parts.size() == 1 && parts[0].kind == MacroPart::Kind::literal);
   }
-  std::string_view literal() const { return parts.empty() ? "" : parts[0].text; }
 };
 
 enum class OpKind : std::uint8_t {
