@@ -157,7 +157,8 @@ struct Evaluation::Buffers {
   std::vector<Value> link_values;
 
   // Program::joined.
-  std::vector<std::string> text;  // by pipeline node
+  std::vector<std::string> text;             // by pipeline node
+  std::vector<std::string_view> text_parts;  // joined_text's outputs, in order
   std::vector<std::uint64_t> text_phase;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
