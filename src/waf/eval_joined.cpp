@@ -35,7 +35,7 @@ std::unique_ptr<Evaluation::Buffers, Evaluation::ReleaseBuffers> Evaluation::acq
   // Nothing of the previous evaluation is current.
   ++buffers->request;
   ++buffers->phase;
-  buffers->strings_used = 0;
+  buffers->clear_strings();
   return std::unique_ptr<Buffers, ReleaseBuffers>(buffers.release());
 }
 
