@@ -122,11 +122,10 @@ class EndsAndLength {
   }
   // The last byte too: "card", "city" start and end as no name does.
   bool may_hold(std::string_view word) const {
-    if (word.empty()) return true;  // let the search decide
-    return may_hold(word.front(), word.back(), word.size());
+    return word.empty() || may_hold(word.front(), word.back(), word.size());
   }
   bool may_hold(char front, char back, std::size_t size) const {
-    if (size > kMaxWord) return true;  // let the search decide
+    if (size > kMaxWord) return true;  // let the search decide (and for "")
     return (by_first_[static_cast<unsigned char>(front)] &
             by_last_[static_cast<unsigned char>(back)]) >>
                size &
@@ -428,8 +427,7 @@ bool may_start_command(std::string_view value) {
   }();
   std::size_t at = 0;
   while (at < value.size() && (is_blank(value[at]) || value[at] == '{' || value[at] == '(')) ++at;
-  // The word's end first, its bytes lower-cased only when its ends and
-  // length are a listed name's (most values' first word is none).
+  // The word's end first; lower-cased only when its ends and length are a name's.
   const std::size_t start = at;
   for (; at < value.size(); ++at) {
     const char kind = kByte[static_cast<unsigned char>(value[at])];
@@ -438,14 +436,9 @@ bool may_start_command(std::string_view value) {
     if (at - start == kMaxWord) return false;  // read_word gives up as well
   }
   std::string_view raw = value.substr(start, at - start);
-  const auto at_end = [&](std::size_t back) { return lower(raw[raw.size() - back]); };
-  if (raw.size() >= 4 && at_end(4) == '.' && at_end(3) == 'e' && at_end(2) == 'x' &&
-      at_end(1) == 'e') {
-    raw.remove_suffix(4);  // read_word drops ".exe" too
-  }
-  if (raw.empty() || !names.may_hold(lower(raw.front()), lower(raw.back()), raw.size())) {
-    return false;
-  }
+  if (ends_with_lower(raw, ".exe")) raw.remove_suffix(4);  // read_word drops it too
+  if (raw.empty()) return false;
+  if (!names.may_hold(lower(raw.front()), lower(raw.back()), raw.size())) return false;
   Word word;
   for (const char c : raw) word.bytes[word.size++] = lower(c);
   const auto listed = [&](std::span<const std::string_view> sorted) {
