@@ -122,10 +122,13 @@ class EndsAndLength {
   }
   // The last byte too: "card", "city" start and end as no name does.
   bool may_hold(std::string_view word) const {
-    if (word.empty() || word.size() > kMaxWord) return true;  // let the search decide
-    return (by_first_[static_cast<unsigned char>(word.front())] &
-            by_last_[static_cast<unsigned char>(word.back())]) >>
-               word.size() &
+    return word.empty() || may_hold(word.front(), word.back(), word.size());
+  }
+  bool may_hold(char front, char back, std::size_t size) const {
+    if (size > kMaxWord) return true;  // let the search decide (and for "")
+    return (by_first_[static_cast<unsigned char>(front)] &
+            by_last_[static_cast<unsigned char>(back)]) >>
+               size &
            1;
   }
 
@@ -424,21 +427,20 @@ bool may_start_command(std::string_view value) {
   }();
   std::size_t at = 0;
   while (at < value.size() && (is_blank(value[at]) || value[at] == '{' || value[at] == '(')) ++at;
-  Word word;
+  // The word's end first; lower-cased only when its ends and length are a name's.
+  const std::size_t start = at;
   for (; at < value.size(); ++at) {
-    const char c = value[at];
-    const char kind = kByte[static_cast<unsigned char>(c)];
+    const char kind = kByte[static_cast<unsigned char>(value[at])];
     if (kind == kEnds) break;
     if (kind == kSpecial) return true;
-    if (word.size == kMaxWord) return false;  // read_word gives up as well
-    word.bytes[word.size++] = lower(c);
+    if (at - start == kMaxWord) return false;  // read_word gives up as well
   }
-  const auto at_end = [&](std::size_t back) { return word.bytes[word.size - back]; };
-  if (word.size >= 4 && at_end(4) == '.' && at_end(3) == 'e' && at_end(2) == 'x' &&
-      at_end(1) == 'e') {
-    word.size -= 4;  // read_word drops ".exe" too
-  }
-  if (word.size == 0 || !names.may_hold(word.view())) return false;
+  std::string_view raw = value.substr(start, at - start);
+  if (ends_with_lower(raw, ".exe")) raw.remove_suffix(4);  // read_word drops it too
+  if (raw.empty()) return false;
+  if (!names.may_hold(lower(raw.front()), lower(raw.back()), raw.size())) return false;
+  Word word;
+  for (const char c : raw) word.bytes[word.size++] = lower(c);
   const auto listed = [&](std::span<const std::string_view> sorted) {
     return std::binary_search(sorted.begin(), sorted.end(), word.view());
   };

@@ -14,9 +14,11 @@ void* Arena::allocate(std::size_t size, std::size_t align) {
   std::byte* start = aligned(cursor_);
   if (start + size > end_) {
     // A new block for this and what follows; the old block's rest is lost
-    // until reset (rare: only requests with unusually much state).
+    // until reset (rare: only requests with unusually much state, or a
+    // body). Not zeroed: every allocation is written before it is read
+    // (inline_ is not cleared on reset either).
     const std::size_t block = std::max<std::size_t>(size + align, kInlineBytes * 2);
-    extra_.push_back(std::make_unique<std::byte[]>(block));
+    extra_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));
     cursor_ = extra_.back().get();
     end_ = cursor_ + block;
     start = aligned(cursor_);

@@ -148,16 +148,32 @@ struct Evaluation::Buffers {
   // their addresses; `strings_used` of them are this request's.
   std::deque<std::string> strings;
   std::size_t strings_used = 0;
+  // strings[strings_used] once looked up (a deque's index costs a few
+  // divisions; most steps tried leave their input as it is and reuse it).
+  std::string* pending = nullptr;
   std::string& next_string() {
-    if (strings_used == strings.size()) strings.emplace_back();
-    return strings[strings_used];
+    if (pending == nullptr) {
+      if (strings_used == strings.size()) strings.emplace_back();
+      pending = &strings[strings_used];
+    }
+    return *pending;
   }
-  std::string_view commit_string() { return strings[strings_used++]; }
+  std::string_view commit_string() {
+    const std::string_view kept = *pending;
+    ++strings_used;
+    pending = nullptr;
+    return kept;
+  }
+  void clear_strings() {
+    strings_used = 0;
+    pending = nullptr;
+  }
 
   std::vector<Value> link_values;
 
   // Program::joined.
-  std::vector<std::string> text;  // by pipeline node
+  std::vector<std::string> text;             // by pipeline node
+  std::vector<std::string_view> text_parts;  // joined_text's outputs, in order
   std::vector<std::uint64_t> text_phase;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;

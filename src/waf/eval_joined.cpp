@@ -8,6 +8,7 @@
 // way, value by value. Between phases the joined state stays while the
 // view does (new_phase).
 #include <algorithm>
+#include <cstring>
 
 #include "pattern/literal_set.h"
 #include "pattern/matcher.h"
@@ -34,7 +35,7 @@ std::unique_ptr<Evaluation::Buffers, Evaluation::ReleaseBuffers> Evaluation::acq
   // Nothing of the previous evaluation is current.
   ++buffers->request;
   ++buffers->phase;
-  buffers->strings_used = 0;
+  buffers->clear_strings();
   return std::unique_ptr<Buffers, ReleaseBuffers>(buffers.release());
 }
 
@@ -87,7 +88,12 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   }
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
-  out.clear();
+  // The outputs first (they stay put for the request), then copied once
+  // the text's size is known: a body's values are many and short, and an
+  // append per value cost more than its copy.
+  std::vector<std::string_view>& parts = b.text_parts;
+  parts.clear();
+  std::size_t size = 0;
   // transformed()'s first test, here: most values pass most pipelines as
   // they are, without a call.
   const bool may_skip = pipeline < b.chain_triggers.size() && !b.chain_every[pipeline];
@@ -98,13 +104,19 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
-      if (may_skip && !joined.masks[i].intersects(triggers)) {
-        out.append(v.value.substr(0, limits_.value_bytes));
-      } else {
-        out.append(transformed(v, pipeline, joined.masks[i]));
-      }
-      out.push_back('\n');
+      const std::string_view part = may_skip && !joined.masks[i].intersects(triggers)
+                                        ? v.value.substr(0, limits_.value_bytes)
+                                        : transformed(v, pipeline, joined.masks[i]);
+      parts.push_back(part);
+      size += part.size() + 1;
     }
+  }
+  out.resize(size);
+  char* at = out.data();
+  for (const std::string_view part : parts) {
+    if (!part.empty()) std::memcpy(at, part.data(), part.size());
+    at += part.size();
+    *at++ = '\n';
   }
   b.text_phase[pipeline] = b.phase;
   return out;
