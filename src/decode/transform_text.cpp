@@ -5,8 +5,10 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 
 #include "decode/output.h"
 #include "decode/transform.h"
@@ -74,59 +76,81 @@ bool compress_whitespace(std::string_view in, std::string& out) {
   return o.finish();
 }
 
-// Quotes, backslashes and carets dropped; runs of separators (space, comma,
-// semicolon, tab, CR, LF) become one space, and none is left before '/' or
-// '('; ASCII letters lower-cased.
-bool cmd_line(std::string_view in, std::string& out) {
-  if (!triggers(Transform::cmd_line).any_in(in)) return false;
-  // The bytes the switch acts on: a run of any other is kept whole (prose
-  // and field values are mostly such runs).
-  static constexpr ByteSet kActs = [] {
-    ByteSet set{'"', '\'', '\\', '^', ' ', ',', ';', '\t', '\r', '\n', '/', '('};
-    set.add_range('A', 'Z');
-    return set;
-  }();
-  Output o(in, out);
-  bool space = false;
-  for (std::size_t at = 0; at < in.size();) {
-    const std::size_t next = kActs.find(in, at);
-    if (next != at) {
-      o.keep(at, next);
-      space = false;
-      at = next;
-      continue;
-    }
-    const char c = in[at++];
-    switch (c) {
-      case '"':
-      case '\'':
-      case '\\':
-      case '^':
-        break;
-      case ' ':
-      case ',':
-      case ';':
-      case '\t':
-      case '\r':
-      case '\n':
-        if (!space) {
-          o.put(' ');
-          space = true;
-        }
-        break;
-      case '/':
-      case '(':
-        if (space) o.truncate(o.size() - 1);
+namespace {
+
+// What cmdLine does with a byte.
+enum CmdRole : std::uint8_t { kKept, kDropped, kSeparator, kJoins, kUpper };
+
+constexpr std::array<std::uint8_t, 256> cmd_roles() {
+  std::array<std::uint8_t, 256> roles{};
+  for (unsigned char c : {'"', '\'', '\\', '^'}) roles[c] = kDropped;
+  for (unsigned char c : {' ', ',', ';', '\t', '\r', '\n'}) roles[c] = kSeparator;
+  roles['/'] = kJoins;
+  roles['('] = kJoins;
+  for (unsigned c = 'A'; c <= 'Z'; ++c) roles[c] = kUpper;
+  return roles;
+}
+constexpr std::array<std::uint8_t, 256> kCmdRoles = cmd_roles();
+
+// The rest of the input from `at` on, written at `w`; `space` says whether
+// the output so far ends in a separator's space. Returns the output's end.
+char* cmd_line_rest(std::string_view in, std::size_t at, char* w, bool space) {
+  for (; at < in.size(); ++at) {
+    const char c = in[at];
+    switch (kCmdRoles[static_cast<unsigned char>(c)]) {
+      case kKept:
+        *w++ = c;
         space = false;
-        o.put(c);
         break;
-      default:  // 'A'..'Z'
-        o.put(static_cast<char>(c + 32));
+      case kDropped:
+        break;
+      case kSeparator:
+        if (!space) *w++ = ' ';
+        space = true;
+        break;
+      case kJoins:
+        if (space) --w;
+        space = false;
+        *w++ = c;
+        break;
+      default:  // kUpper
+        *w++ = static_cast<char>(c + 32);
         space = false;
         break;
     }
   }
-  return o.finish();
+  return w;
+}
+
+}  // namespace
+
+// Quotes, backslashes and carets dropped; runs of separators (space, comma,
+// semicolon, tab, CR, LF) become one space, and none is left before '/' or
+// '('; ASCII letters lower-cased.
+bool cmd_line(std::string_view in, std::string& out) {
+  // The stretch the output leaves as it is: bytes kept, single spaces not
+  // before '/' or '(' (header values and prose are mostly that). At the first
+  // byte that differs the output is bound to differ: every later step only
+  // appends, drops a space or drops a byte, so it ends shorter or holds a
+  // lower-cased letter or a space where the input has something else.
+  bool space = false;
+  std::size_t at = 0;
+  for (; at < in.size(); ++at) {
+    const char c = in[at];
+    const std::uint8_t role = kCmdRoles[static_cast<unsigned char>(c)];
+    if (role == kKept || (role == kJoins && !space)) {
+      space = false;
+    } else if (c == ' ' && !space) {
+      space = true;
+    } else {
+      break;
+    }
+  }
+  if (at == in.size()) return false;
+  out.resize(in.size());  // the output is never longer than the input
+  std::copy_n(in.data(), at, out.data());
+  out.resize(static_cast<std::size_t>(cmd_line_rest(in, at, out.data() + at, space) - out.data()));
+  return true;
 }
 
 // Each /* ... */ becomes one space; an unterminated comment runs to the end

@@ -52,7 +52,8 @@ TEST(TransformTest, UnchangedLeavesTheOutputUntouched) {
   EXPECT_FALSE(apply(Transform::html_entity_decode, "AT&T & co", out));
   EXPECT_FALSE(apply(Transform::normalize_path, "/api/v1/users", out));
   EXPECT_FALSE(apply(Transform::compress_whitespace, "one space each", out));
-  EXPECT_FALSE(apply(Transform::length, "1", out));  // "1" is one byte long
+  EXPECT_FALSE(apply(Transform::cmd_line, " curl -s host/a(b) ", out));  // single spaces stay
+  EXPECT_FALSE(apply(Transform::length, "1", out));                      // "1" is one byte long
   EXPECT_FALSE(apply(Transform::none, "ANY", out));
   EXPECT_EQ(out, "kept");
 }
@@ -130,6 +131,9 @@ TEST(TransformTest, ModSecurityQuirksAreKept) {
   EXPECT_EQ(run(Transform::remove_whitespace, "a \xc2\xa0 b\xc3\xa9"), "ab\xc3\xa9");
   EXPECT_EQ(run(Transform::cmd_line, "C:\\WINDOWS\\system32\\CMD.exe  /c ,dir"),
             "c:windowssystem32cmd.exe/c dir");
+  EXPECT_EQ(run(Transform::cmd_line, "a (b"), "a(b");       // a space before '(' goes
+  EXPECT_EQ(run(Transform::cmd_line, "a \"\" /b"), "a/b");  // quotes leave the space pending
+  EXPECT_EQ(run(Transform::cmd_line, "a  b\t"), "a b ");
   EXPECT_EQ(run(Transform::base64_decode, "dGVzdA=="), "test");
   EXPECT_EQ(run(Transform::base64_decode, "dGVz dA=="), "");  // a space inside: refused
   EXPECT_EQ(run(Transform::base64_decode, "dGVzdA"), "tes");  // the cut group is dropped
