@@ -60,7 +60,10 @@ bool base64_decode(std::string_view in, std::string& out) {
     out.clear();
     return true;
   }
-  out.clear();
+  // Three bytes for every four of the input at most, written through a
+  // pointer (push_back's capacity check per byte cost more than the decoding).
+  out.resize(s.size() / 4 * 3);
+  char* w = out.data();
   unsigned keep = 3;  // bytes of a group still real (less after '=')
   unsigned count = 0;
   std::uint32_t bits = 0;
@@ -71,11 +74,12 @@ bool base64_decode(std::string_view in, std::string& out) {
     bits = (bits << 6) | (value & 0x3F);
     if (++count == 4) {
       count = 0;
-      if (keep > 0) out.push_back(static_cast<char>(bits >> 16));
-      if (keep > 1) out.push_back(static_cast<char>(bits >> 8));
-      if (keep > 2) out.push_back(static_cast<char>(bits));
+      if (keep > 0) *w++ = static_cast<char>(bits >> 16);
+      if (keep > 1) *w++ = static_cast<char>(bits >> 8);
+      if (keep > 2) *w++ = static_cast<char>(bits);
     }
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
   return true;  // shorter than a non-empty input, always
 }
 
