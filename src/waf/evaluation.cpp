@@ -43,7 +43,9 @@ bool Evaluation::run_phase(int phase) {
 
 Evaluation::Step Evaluation::run_rule(std::uint32_t index) {
   Step step{false, index + 1};
-  if (removed(index)) return step;
+  // Most requests remove no rule at run time: then no call per rule.
+  const bool removes_any = !removed_ids_.empty() || !removed_tags_.empty();
+  if (removes_any && removed(index)) return step;
   const Rule& rule = program_.rules[index];
   step.matched = eval_link(rule, 0);
   if (!step.matched) return step;
@@ -53,7 +55,6 @@ Evaluation::Step Evaluation::run_rule(std::uint32_t index) {
 }
 
 bool Evaluation::removed(std::uint32_t index) const {
-  if (removed_ids_.empty() && removed_tags_.empty()) return false;
   const Rule& rule = program_.rules[index];
   for (const auto& [first, last] : removed_ids_) {
     if (rule.id >= first && rule.id <= last) return true;
