@@ -51,8 +51,14 @@ class Inspection {
   // Phase 2 without a body.
   void no_body();
 
+  // Only before finish(): the findings live in the evaluation.
   Verdict verdict() const;
   const RequestView& view() const { return view_; }
+  // The verdict was read: the evaluation's buffers go back to this thread's
+  // pool now, not when the request ends. A request then waits for its
+  // upstream without them, so a worker with many requests in flight reuses a
+  // few buffers instead of allocating a set per request past the pool's size.
+  void finish() { eval_.reset(); }
 
  private:
   void phase2();

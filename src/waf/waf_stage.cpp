@@ -93,7 +93,11 @@ class WafStage final : public stage::Stage {
     assessment.findings = &findings;
     assessment.findings_total = verdict.findings_total;
     assessment.started = state.started;
-    return outcome_.decide(ctx, assessment, state.incident);
+    const stage::RequestVerdict decided = outcome_.decide(ctx, assessment, state.incident);
+    // Nothing reads the evaluation after its verdict (the incident and the
+    // 403 are copies), and the request may now wait long for its upstream.
+    state.inspection.finish();
+    return decided;
   }
 
   StageSettings settings_;
