@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CTEST_JOBS ?= 2
 
-.PHONY: all deps build test demo bench bench-reload bench-tls fuzz format clean install deb
+.PHONY: all deps build test demo bench bench-reload bench-tls bench-waf fuzz format clean install deb
 
 all: build
 
@@ -36,6 +36,9 @@ bench-reload: deps
 
 bench-tls: deps
 	bash bench/tls.sh
+
+bench-waf: deps
+	bash bench/waf_cost.sh
 
 fuzz: deps
 	bash scripts/fuzz.sh
