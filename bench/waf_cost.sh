@@ -227,7 +227,7 @@ measure() {  # rep system case route(waf|plain)
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$raw")
   requests=$(awk '/requests in/ { print $1 }' "$raw")
   bad=$(awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { for (i = 4; i <= NF; i += 2) n += $i } END { print n + 0 }' "$raw")
-  [ -n "$rps" ] && [ -n "$requests" ] || { rps=nan requests=0; }
+  if [ -z "$rps" ] || [ -z "$requests" ]; then rps=nan requests=0; fi
   local cpu own load1
   cpu=$(us_per_request $((after - before)) "$requests")
   own=$(us_per_request $((own_after - own_before)) "$requests")
