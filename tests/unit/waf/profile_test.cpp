@@ -221,13 +221,34 @@ TEST(NativeRules, TemplateExpressionsThatReachForTheRuntime) {
 TEST(NativeRules, LdapFiltersClosedAndReopened) {
   for (const char* target :
        {"/users?name=*)(uid=*))(|(uid=*", "/users?name=admin*)((|userPassword=*)",
-        "/users?q=*(|(mail=*))", "/users?q=x)(%7C(cn=*)"}) {
+        "/users?q=*(|(mail=*))", "/users?q=x)(%7C(cn=*)", "/users?name=admin))(%7C(password=*",
+        "/users?name=admin)(%26)", "/users?q=*(objectClass=*)"}) {
     EXPECT_TRUE(inspect(api(), "GET", target).fired(9700800)) << target;
   }
-  // A whole filter sent as a value, and prose with parentheses.
-  for (const char* target : {"/users?filter=(%26(objectClass=user)(cn=bob))",
-                             "/users?q=smile%20:)%20(really)", "/users?q=a*b"}) {
+  // A whole filter sent as a value, prose and arithmetic with parentheses, a
+  // wildcard alone in a name.
+  for (const char* target :
+       {"/users?filter=(%26(objectClass=user)(cn=bob))", "/users?q=smile%20:)%20(really)",
+        "/users?q=a*b", "/users?q=admin*", "/users?q=2*(3%2B4)", "/users?q=f(x)%20(y=2)"}) {
     EXPECT_FALSE(inspect(api(), "GET", target).fired(9700800)) << target;
+  }
+}
+
+// A NUL after the filter's closing parenthesis or a wildcard: a C library
+// reads the filter as ended there, whatever the application appends.
+TEST(NativeRules, LdapFiltersCutByANul) {
+  for (const char* value : {"*))%00", "admin)%00", "admin*)\\x00"}) {
+    EXPECT_TRUE(
+        inspect(api(), "POST", "/login", "application/json", json_note(value)).fired(9700800))
+        << value;
+  }
+  EXPECT_TRUE(inspect(api(), "GET", "/users?name=admin%29%2500").fired(9700800));
+  EXPECT_TRUE(inspect(api(), "POST", "/login", "application/json", R"({"note":"*)\u0000"})")
+                  .fired(9700800));
+  for (const char* value : {"100%00 sure", "call f() then %00", "x\\x00"}) {
+    EXPECT_FALSE(
+        inspect(api(), "POST", "/login", "application/json", json_note(value)).fired(9700800))
+        << value;
   }
 }
 
@@ -236,14 +257,18 @@ TEST(NativeRules, LdapFiltersClosedAndReopened) {
 // selector. A value with a word, a media range or one escape of a letter or
 // a blank passes.
 TEST(NativeRules, FilterProbesWithoutAWord) {
-  for (const char* target : {"/users?q=%2528", "/users?q=%257C", "/users?q=%252A%257C",
-                             "/users?q=%2A%28%29%7C%26%27", "/users?q=%2F%2F%2A"}) {
+  for (const char* target :
+       {"/users?q=%2528", "/users?q=%257C", "/users?q=%252A%257C", "/users?q=%2A%28%29%7C%26%27",
+        "/users?q=%2F%2F%2A", "/users?q=%2A%28%29%7C%2526%27", "/users?q=%2A%7C"}) {
     EXPECT_TRUE(inspect(api(), "GET", target).fired(9700810)) << target;
   }
-  EXPECT_TRUE(
-      inspect(api(), "POST", "/notes", "application/json", json_note("%21")).fired(9700810));
+  for (const char* value : {"%21", "*|", "& *", "*()|%26'"}) {
+    EXPECT_TRUE(
+        inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700810))
+        << value;
+  }
   for (const char* value : {"100%", "%20", "%41", "(a|b)", "Tom & Jerry (2)", "*/*", "//", "(*)",
-                            "&&", "50% off (today)", "%28see below%29"}) {
+                            "&&", "||", "*", "a*|b", "50% off (today)", "%28see below%29"}) {
     EXPECT_FALSE(
         inspect(api(), "POST", "/notes", "application/json", json_note(value)).fired(9700810))
         << value;
