@@ -219,7 +219,7 @@ measure() {  # rep system case route(waf|plain)
   local before after own_before own_after
   own_before=$(sut_cpu_ticks "${PID[$name]}")
   before=$(core_busy_ticks)
-  taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -s "$RUNDIR/$case.lua" "$url" \
+  taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --timeout 30s -s "$RUNDIR/$case.lua" "$url" \
     >"$raw" 2>&1 || true
   after=$(core_busy_ticks)
   own_after=$(sut_cpu_ticks "${PID[$name]}")
@@ -240,7 +240,7 @@ measure() {  # rep system case route(waf|plain)
 for name in $SYSTEMS; do
   for case in $CASES; do
     for prefix in "" /waf; do
-      taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s "$RUNDIR/$case.lua" \
+      taskset -c "$HARNESS_CORE" wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" --timeout 30s -s "$RUNDIR/$case.lua" \
         "http://127.0.0.1:${PORT[$name]}$prefix${TARGET[$case]}" >/dev/null 2>&1 || true
     done
   done
