@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "http/chars.h"
 #include "http/trailer_fields.h"
 
 namespace centinela::h2 {
@@ -61,33 +62,47 @@ nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
 
 namespace {
 
-// The eight bytes at `at`, upper-case ASCII letters made lower-case.
-void lower_word(char* at) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  std::uint64_t word;
-  std::memcpy(&word, at, 8);
-  // Per byte, 0x80 where the byte is 'A'..'Z': at least 'A' once 0x3f is
-  // added, not past 'Z' once 0x25 is, and ASCII.
-  const std::uint64_t low7 = word & (0x7f * kOnes);
-  const std::uint64_t upper =
-      (low7 + 0x3f * kOnes) & ~(low7 + 0x25 * kOnes) & ~word & (0x80 * kOnes);
-  word |= upper >> 2;  // 0x80 >> 2 is the case bit, 0x20
-  std::memcpy(at, &word, 8);
+// Per byte of `word`, upper-case ASCII letters made lower-case: 0x80 marks a
+// byte that is 'A'..'Z' (at least 'A' once 0x3f is added, not past 'Z' once
+// 0x25 is, and ASCII; no sum carries into the next byte), and 0x80 >> 2 is
+// the case bit, 0x20.
+template <typename Word>
+Word lowered(Word word) {
+  constexpr Word kOnes = static_cast<Word>(0x0101010101010101ULL);
+  const Word low7 = word & static_cast<Word>(0x7f * kOnes);
+  const Word upper = (low7 + static_cast<Word>(0x3f * kOnes)) &
+                     ~(low7 + static_cast<Word>(0x25 * kOnes)) & ~word &
+                     static_cast<Word>(0x80 * kOnes);
+  return word | (upper >> 2);
+}
+
+template <typename Word>
+void copy_lowered_word(char* to, const char* from) {
+  Word word;
+  std::memcpy(&word, from, sizeof word);
+  word = lowered(word);
+  std::memcpy(to, &word, sizeof word);
 }
 
 }  // namespace
 
-void lower_ascii(char* text, std::size_t size) {
-  if (size < 8) {
-    for (std::size_t i = 0; i < size; ++i) {
-      if (text[i] >= 'A' && text[i] <= 'Z') text[i] = static_cast<char>(text[i] + ('a' - 'A'));
-    }
-    return;
+void copy_lower(char* to, const char* from, std::size_t size) {
+  // Whole words, the tail as the last word overlapping the one before (each
+  // word is read before it is written, so `to` may be `from`; lowering a
+  // byte twice is harmless).
+  if (size >= 8) {
+    for (std::size_t i = 0; i + 8 <= size; i += 8)
+      copy_lowered_word<std::uint64_t>(to + i, from + i);
+    if (size % 8 != 0) copy_lowered_word<std::uint64_t>(to + size - 8, from + size - 8);
+  } else if (size >= 4) {
+    copy_lowered_word<std::uint32_t>(to, from);
+    copy_lowered_word<std::uint32_t>(to + size - 4, from + size - 4);
+  } else {
+    for (std::size_t i = 0; i < size; ++i) to[i] = centinela::http::ascii_lower(from[i]);
   }
-  for (std::size_t i = 0; i + 8 <= size; i += 8) lower_word(text + i);
-  // The tail as the last eight bytes, overlapping: lowering twice is harmless.
-  if (size % 8 != 0) lower_word(text + size - 8);
 }
+
+void lower_ascii(char* text, std::size_t size) { copy_lower(text, text, size); }
 
 bool SentDate::repeats(std::string_view value) {
   const bool same = value.size() == size_ && std::memcmp(text_, value.data(), size_) == 0;
@@ -125,8 +140,7 @@ void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate
   for (const stage::Field& field : response.fields) {
     if (dropped(field.name)) continue;
     const std::size_t name_size = field.name.size();
-    std::memcpy(at, field.name.data(), name_size);
-    lower_ascii(at, name_size);
+    copy_lower(at, field.name.data(), name_size);
     std::memcpy(at + name_size, field.value.data(), field.value.size());
     const std::string_view name(at, name_size);
     const bool no_index = name == "date" ? date == nullptr || !date->repeats(field.value)

@@ -45,6 +45,9 @@ void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate
 // ASCII upper case to lower case, in place (8 bytes at a time: response heads
 // are made for every h2 response).
 void lower_ascii(char* text, std::size_t size);
+// The same while copying `size` bytes from `from` to `to` (one pass, no
+// memcpy call of its own; `to` may be `from`, not otherwise overlap it).
+void copy_lower(char* to, const char* from, std::size_t size);
 
 // Trailer fields ("name: value\r\n" lines, vetted and allowed as trailers)
 // as the list of a trailing HEADERS frame, names lower-cased. Names and values

@@ -48,12 +48,16 @@ std::size_t append_reg_name(std::string_view value, std::string& out) {
     } else {
       return 0;
     }
-    out += ascii_lower(c);
     ++i;
   }
   if (i == 0) return 0;
-  if (out.back() == '.') out.pop_back();  // "example.com." names example.com
-  if (out.size() > kMaxHostBytes) return 0;
+  // "example.com." names example.com.
+  const std::size_t size = value[i - 1] == '.' ? i - 1 : i;
+  const std::size_t at = out.size();
+  if (at + size > kMaxHostBytes) return 0;
+  // Appended whole, then lowered: no growth check a character.
+  out.append(value.data(), size);
+  for (std::size_t k = at; k < out.size(); ++k) out[k] = ascii_lower(out[k]);
   return i;
 }
 
@@ -66,14 +70,15 @@ bool append_port(std::string_view port, std::string& out) {
     value = value * 10 + static_cast<unsigned>(c - '0');
   }
   if (value > 65535) return false;
-  std::array<char, 5> digits{};
-  std::size_t n = 0;
+  // ':' and the digits, written backwards into a small array, appended once.
+  std::array<char, 6> text{};
+  std::size_t first = text.size();
   do {
-    digits[n++] = static_cast<char>('0' + value % 10);
+    text[--first] = static_cast<char>('0' + value % 10);
     value /= 10;
   } while (value != 0);
-  out += ':';
-  while (n != 0) out += digits[--n];
+  text[--first] = ':';
+  out.append(text.data() + first, text.size() - first);
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include "net/open_tunnel.h"
 #include "net/request_slot.h"
 #include "net/serve_request.h"
+#include "net/stream_io.h"
 #include "net/tls_accept.h"
 #include "net/worker.h"
 #include "observe/metrics.h"
@@ -175,10 +176,18 @@ asio::awaitable<void> serve(std::unique_ptr<ClientConnection> connection) {
           auto yield = asio::post(c.socket.get_executor(), asio::deferred);
           co_await std::move(yield);
         }
+        // Deferred operations too (one awaited per kind of stream).
         Stream stream = c.stream();
-        auto [ec, n] =
-            co_await stream.async_read_some(slot->buffer.prepare(kReadChunk), use_nothrow);
-        wait = end_wait(c, slot->buffer, ec, n);
+        const auto space = slot->buffer.prepare(kReadChunk);
+        IoResult got;
+        if (stream.tls() != nullptr) {
+          auto read = stream.async_read_tls(space, asio::as_tuple(asio::deferred));
+          got = co_await std::move(read);
+        } else {
+          auto read = c.socket.async_read_some(space, asio::as_tuple(asio::deferred));
+          got = co_await std::move(read);
+        }
+        wait = end_wait(c, slot->buffer, std::get<0>(got), std::get<1>(got));
       }
       if (wait == Wait::close) break;
       // A part of a TLS record came and then nothing: no parking on it; the

@@ -11,6 +11,8 @@
 #include "net/chunk_pool.h"
 #include "net/client_connection.h"
 #include "net/h2_stream.h"
+#include "net/spawn_now.h"
+#include "net/stream_io.h"
 #include "net/worker.h"
 #include "proxy/runtime.h"
 
@@ -58,8 +60,15 @@ struct H2Callbacks {
 
   static int on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame,
                               void* user_data) {
-    if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
     H2Connection& h2 = self(user_data);
+    // The block's fields come next, all of this stream's (a header block
+    // is never interleaved with another's): looked up once, not per field.
+    h2.receiving_ = nullptr;
+    if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+    if (frame->headers.cat != NGHTTP2_HCAT_REQUEST) {
+      h2.receiving_ = stream_of(session, frame->hd.stream_id);
+      return 0;
+    }
     // A stream the client reset counts until its coroutine ended, which its
     // abandoned upstream exchange no longer holds up (H2Stream::client_left).
     if (h2.running_ >= bounds().max_concurrent_streams) {
@@ -67,14 +76,18 @@ struct H2Callbacks {
                                 NGHTTP2_REFUSED_STREAM);
       return 0;
     }
-    h2.start_stream(frame->hd.stream_id);
+    h2.receiving_ = h2.start_stream(frame->hd.stream_id);
     return 0;
   }
 
   static int on_header(nghttp2_session* session, const nghttp2_frame* frame,
                        const std::uint8_t* name, std::size_t name_size, const std::uint8_t* value,
                        std::size_t value_size, std::uint8_t /*flags*/, void* user_data) {
-    H2Stream* stream = stream_of(session, frame->hd.stream_id);
+    H2Stream* stream = self(user_data).receiving_;
+    if (stream == nullptr || stream->id != frame->hd.stream_id ||
+        frame->hd.type != NGHTTP2_HEADERS) {
+      stream = stream_of(session, frame->hd.stream_id);
+    }
     if (stream == nullptr || frame->hd.type != NGHTTP2_HEADERS) return 0;
     const std::string_view n = as_view(name, name_size);
     const std::string_view v = as_view(value, value_size);
@@ -222,7 +235,9 @@ void H2Connection::spawn_stream(H2Stream& stream) {
   }
   stream.running = true;
   ++running_;
-  asio::co_spawn(c_.worker.io(), serve_h2_stream(stream), asio::detached);
+  // Started at once, inside nghttp2's callback (as co_spawn's dispatch
+  // did), without co_spawn's frame, work guards and handler.
+  spawn_now(c_.worker.io().get_executor(), serve_h2_stream(stream));
 }
 
 void H2Connection::stream_served(H2Stream& stream) {
@@ -277,6 +292,7 @@ void H2Connection::became_idle_maybe() {
 }
 
 void H2Connection::erase_stream(H2Stream& stream) {
+  if (receiving_ == &stream) receiving_ = nullptr;
   // Swapped with the last one: the list's order means nothing.
   const std::size_t at = stream.index;
   std::unique_ptr<H2Stream> done = std::move(streams_[at]);
@@ -402,15 +418,31 @@ asio::awaitable<void> H2Connection::write_loop() {
     if (out_.empty()) {
       if (stopping_) break;
       write_wake_.expires_at(SteadyTime::max());
+      writer_waiting_ = true;
       co_await write_wake_.async_wait(use_nothrow);
+      writer_waiting_ = false;
       continue;
     }
-    write_watch_.arm(c_.socket, SteadyClock::now() + limits().idle_timeout);
     Stream stream = c_.stream();
-    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(out_), use_nothrow);
-    const bool timed_out = write_watch_.fired();
-    write_watch_.disarm();
-    out_.erase(0, n);
+    // Tried at once first (TLS takes a record a call): a batch the socket
+    // takes whole, nearly every one, costs no reactor operation, posted
+    // completion or deadline.
+    boost::system::error_code ec;
+    for (std::size_t sent = 1; sent != 0 && !out_.empty() && !ec;) {
+      const asio::const_buffer rest = asio::buffer(out_);
+      sent = write_now(stream, std::span(&rest, 1), ec);
+      out_.erase(0, sent);
+    }
+    if (out_.empty() && !ec) continue;
+    bool timed_out = false;
+    if (!ec) {
+      write_watch_.arm(c_.socket, SteadyClock::now() + limits().idle_timeout);
+      auto [write_ec, n] = co_await asio::async_write(stream, asio::buffer(out_), use_nothrow);
+      ec = write_ec;
+      timed_out = write_watch_.fired();
+      write_watch_.disarm();
+      out_.erase(0, n);
+    }
     // The drain's cancel of the reader's wait hits a write under way too:
     // it goes on.
     if (ec == asio::error::operation_aborted && !timed_out && !dead_) continue;

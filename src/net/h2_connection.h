@@ -54,8 +54,14 @@ class H2Connection {
   ClientConnection& client() { return c_; }
   nghttp2_session* session() { return session_.get(); }
   const config::Limits& limits() const;
-  // nghttp2 has something to send: the writer wakes.
-  void flush_soon() { write_wake_.cancel(); }
+  // nghttp2 has something to send: the writer wakes (once: a request asks
+  // several times, and a writer that is not waiting looks anyway before it
+  // waits).
+  void flush_soon() {
+    if (!writer_waiting_) return;
+    writer_waiting_ = false;
+    write_wake_.cancel();
+  }
   // `size` bytes of a stream's DATA were read (or will never be): the
   // client may send as much more.
   void give_back(std::int32_t id, std::size_t size);
@@ -98,6 +104,8 @@ class H2Connection {
   // none.
   std::vector<std::unique_ptr<H2Stream>> streams_;
   std::vector<std::unique_ptr<H2Stream>> spare_;
+  // The stream whose header block nghttp2 is decoding (on_begin_headers).
+  H2Stream* receiving_ = nullptr;
   std::size_t running_ = 0;       // stream coroutines alive
   std::size_t open_streams_ = 0;  // streams nghttp2 has not closed
   std::string out_;               // the batch being written
@@ -106,8 +114,9 @@ class H2Connection {
   DeadlineWatch write_watch_;
   SteadyTime last_activity_{};
   bool writer_running_ = false;
-  bool dead_ = false;      // the socket failed: nothing more is read or written
-  bool stopping_ = false;  // no more reads: the writer flushes what is left and ends
+  bool writer_waiting_ = false;  // on write_wake_, not yet woken
+  bool dead_ = false;            // the socket failed: nothing more is read or written
+  bool stopping_ = false;        // no more reads: the writer flushes what is left and ends
   bool goaway_sent_ = false;
 };
 

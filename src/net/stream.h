@@ -208,6 +208,15 @@ class Stream {
   template <typename MutableBuffers, typename Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     if (tls_ == nullptr) return socket_->async_read_some(buffers, std::forward<Token>(token));
+    return async_read_tls(buffers, std::forward<Token>(token));
+  }
+
+  // The TLS read alone (tls() not null). With asio::deferred the two kinds
+  // of read are operations of different types: a coroutine that awaits one
+  // without use_awaitable's frame (Asio 1.81 makes one per operation)
+  // awaits the socket's or this one in a branch of its own.
+  template <typename MutableBuffers, typename Token>
+  auto async_read_tls(const MutableBuffers& buffers, Token&& token) {
     return asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
         stream_detail::TlsReadOp<MutableBuffers>{{*socket_, *tls_}, buffers}, token, *socket_);
   }

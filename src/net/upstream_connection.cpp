@@ -192,29 +192,23 @@ void UpstreamConnection::request_started() {
 
 bool UpstreamConnection::heard_early() const { return watch_->heard_early; }
 
-// Not a coroutine: the awaitable comes straight from async_initiate, so a
-// response read costs no coroutine frame of its own.
-asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> UpstreamConnection::read_some(
-    std::size_t max) {
-  auto initiate = [this, max](auto handler) {
-    Watch& watch = *watch_;
-    if (watch.has_result) {
-      watch.has_result = false;
-      asio::post(socket_.get_executor(), asio::append(std::move(handler), watch.ec, watch.bytes));
-    } else if (watch.pending) {
-      // Swapped in: Boost 1.81's move assignment of any_completion_handler
-      // recurses (it copies its argument as an lvalue).
-      asio::any_completion_handler<ReadSignature>(std::move(handler)).swap(watch.waiter);
-    } else if (tls_ != nullptr) {
-      tls_->async_read_some(buffer_.prepare(max),
+void UpstreamConnection::start_read(std::size_t max,
+                                    asio::any_completion_handler<ReadSignature> handler) {
+  Watch& watch = *watch_;
+  if (watch.has_result) {
+    watch.has_result = false;
+    asio::post(socket_.get_executor(), asio::append(std::move(handler), watch.ec, watch.bytes));
+  } else if (watch.pending) {
+    // Swapped in: Boost 1.81's move assignment of any_completion_handler
+    // recurses (it copies its argument as an lvalue).
+    handler.swap(watch.waiter);
+  } else if (tls_ != nullptr) {
+    tls_->async_read_some(buffer_.prepare(max),
+                          CommitThen<decltype(handler)>{&buffer_, std::move(handler)});
+  } else {
+    socket_.async_read_some(buffer_.prepare(max),
                             CommitThen<decltype(handler)>{&buffer_, std::move(handler)});
-    } else {
-      socket_.async_read_some(buffer_.prepare(max),
-                              CommitThen<decltype(handler)>{&buffer_, std::move(handler)});
-    }
-  };
-  return asio::async_initiate<decltype(use_nothrow), ReadSignature>(std::move(initiate),
-                                                                    use_nothrow);
+  }
 }
 
 }  // namespace centinela::net

@@ -21,6 +21,8 @@
 // connection is gone.
 #pragma once
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/deferred.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -78,10 +80,22 @@ class UpstreamConnection {
   bool heard_early() const;
 
   // Reads the next bytes into buffer(): the pending read's when there is one,
-  // else a new read of at most `max` bytes. Returns the error and the count.
-  asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> read_some(std::size_t max);
+  // else a new read of at most `max` bytes. A deferred operation: co_await
+  // it (held in a local: GCC 12 and temporaries in co_await) for the error
+  // and the count, with no coroutine frame of its own (use_awaitable's
+  // initiation makes one per operation in Asio 1.81).
+  auto read_some(std::size_t max) {
+    return asio::async_initiate<const decltype(asio::as_tuple(asio::deferred)),
+                                void(boost::system::error_code, std::size_t)>(
+        [this, max](auto handler) { start_read(max, std::move(handler)); },
+        asio::as_tuple(asio::deferred));
+  }
 
  private:
+  void start_read(
+      std::size_t max,
+      asio::any_completion_handler<void(boost::system::error_code, std::size_t)> handler);
+
   struct Watch;
   class WatchHandler;
 

@@ -257,7 +257,8 @@ asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
     std::optional<TryOutcome> head;
     while (!(head = parse_head(buffer))) {
       plan_.watch.arm(socket(), deadline);
-      auto [ec, n] = co_await connection_->read_some(kReadSize);
+      auto read = connection_->read_some(kReadSize);
+      auto [ec, n] = co_await std::move(read);
       plan_.watch.disarm();
       if (connection_->heard_early()) co_return TryOutcome::stale_connection;
       if (!ec) continue;

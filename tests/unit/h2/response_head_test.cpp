@@ -153,13 +153,17 @@ TEST(ResponseHead, LowerAsciiMatchesTheByteByByteRule) {
   for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
   all += "@AZ[`az{";
   for (std::size_t start = 0; start < 9; ++start) {
-    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8},
-                             std::size_t{9}, std::size_t{17}, all.size() - start}) {
+    for (std::size_t size :
+         {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{4}, std::size_t{5},
+          std::size_t{7}, std::size_t{8}, std::size_t{9}, std::size_t{17}, all.size() - start}) {
       std::string text = all.substr(start, size);
       std::string expected = text;
       for (char& c : expected) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       }
+      std::string copy(text.size(), '#');
+      copy_lower(copy.data(), text.data(), text.size());
+      EXPECT_EQ(copy, expected) << "copied " << start << " " << size;
       lower_ascii(text.data(), text.size());
       EXPECT_EQ(text, expected) << start << " " << size;
     }

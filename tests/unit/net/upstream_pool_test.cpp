@@ -72,7 +72,8 @@ class UpstreamPoolTest : public ::testing::Test {
     asio::co_spawn(
         io_,
         [&]() -> asio::awaitable<void> {
-          auto [ec, n] = co_await connection.read_some(4096);
+          auto read = connection.read_some(4096);
+          auto [ec, n] = co_await std::move(read);
           read_error_ = ec;
           read_bytes_ = n;
           read_done_ = true;
