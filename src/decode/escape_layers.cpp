@@ -63,7 +63,10 @@ const HtmlEntity* find_entity(std::string_view name) {
 }
 
 // The character reference at in[i] ('&'): appends it and returns its end, or
-// returns i when it is not one.
+// returns i when it is not one. &#0; is a NUL, as %00 and \u0000 are here:
+// browsers and Python's html.unescape read U+FFFD, which harms nothing, but
+// Java's unescapeHtml4 and ModSecurity's htmlEntityDecode hand the origin the
+// NUL a null-byte injection needs, so that is the reading to inspect.
 std::size_t html_reference(std::string_view in, std::size_t i, std::string& out) {
   std::size_t j = i + 1;
   if (j < in.size() && in[j] == '#') {
@@ -71,7 +74,7 @@ std::size_t html_reference(std::string_view in, std::size_t i, std::string& out)
     std::size_t end = 0;
     const std::uint32_t cp = digits_value(in, j + (hex ? 2 : 1), hex, end);
     if (end == j + (hex ? 2 : 1)) return i;  // no digits
-    append_utf8(out, cp == 0 ? 0xFFFD : cp);
+    append_utf8(out, cp);
     return end < in.size() && in[end] == ';' ? end + 1 : end;
   }
   while (j < in.size() && j - i <= 32 && is_alnum(in[j])) ++j;

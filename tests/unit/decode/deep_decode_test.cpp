@@ -76,6 +76,16 @@ TEST(DeepDecodeTest, HtmlEntities) {
   EXPECT_EQ(view_of("&amp;lt;b&amp;gt;", "<b>"), "html");  // two levels
 }
 
+// &#0; reads as the NUL a null-byte injection needs (as %00 and \u0000 do,
+// and as Java's unescapeHtml4 reads it), not as HTML5's inert U+FFFD; alone,
+// like %00, it is no text.
+TEST(DeepDecodeTest, HtmlNumericZeroIsANul) {
+  EXPECT_EQ(view_of("&#46;&#0;&#x2e;&#x2f;etc&#47;passwd", ".\0./etc/passwd"s), "html");
+  EXPECT_EQ(view_of("1&#x0;UNION&#x00;SELECT&#0000;--", "1\0UNION\0SELECT\0--"s), "html");
+  EXPECT_EQ(view_of("a.php&#0;.jpg", "a.php\0.jpg"s), "html");
+  EXPECT_EQ(decode_all("&#0;").texts, std::vector<std::string>{});
+}
+
 TEST(DeepDecodeTest, JsEscapes) {
   EXPECT_EQ(view_of("\\u003cscript\\u003e", "<script>"), "js");
   EXPECT_EQ(view_of("\\x3cscript\\x3e", "<script>"), "js");

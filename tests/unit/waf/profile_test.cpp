@@ -305,6 +305,15 @@ TEST(DecodedViews, DoubleEncodingAndFullWidthAreSeenThrough) {
                   .fired(9700200));
 }
 
+// "1\0UNION\0SELECT\02--" with its NULs and the rest as entities: the view
+// holds the NULs (not U+FFFD), so the tokeniser reads what the bare value gives.
+TEST(DecodedViews, NulsWrittenAsHtmlEntitiesStayNuls) {
+  const Outcome out = inspect(api(), "POST", "/api/notes", "application/json",
+                              R"({"note":"1&#x0;UNION&#0;SELECT&#x0;2&#45;&#x2d;"})");
+  ASSERT_TRUE(out.fired(9700100));
+  EXPECT_NE(out.decoded_of(9700100), 0);
+}
+
 TEST(DecodedViews, PlainValuesGetNoViewsAndAViewDoesNotScoreTwice) {
   ViewLimits limits;
   limits.decoding.max_depth = 3;
