@@ -80,6 +80,60 @@ void Evaluation::collect_joined_var(std::uint32_t slot) {
   joined.phase = b.phase;
 }
 
+// The parent's column first (the root's is the values themselves): a value
+// holding none of the trigger bytes of the steps from the root is its own
+// output without a look at the parent; otherwise the node's step runs only
+// when the parent's output holds one of its triggers (decode::triggers), so
+// the steps after one that changed a value cost a mask test, not a call.
+Evaluation::NodeColumn& Evaluation::column(std::uint32_t slot, std::uint32_t node) {
+  Buffers& b = *buffers_;
+  Buffers::JoinedVar& joined = b.joined_vars[slot];
+  const auto& nodes = program_.set->pipelines;
+  if (joined.columns.size() < nodes.size()) joined.columns.resize(nodes.size());
+  NodeColumn& column = joined.columns[node];
+  if (column.phase == b.phase) return column;
+  const std::size_t n = joined.values.size();
+  column.outs.resize(n);
+  column.masks.resize(n);
+  column.known.assign(n, 0);
+  const ByteMask& chain = b.chain_triggers[node];
+  const bool every = b.chain_every[node] != 0;
+  const std::uint32_t parent = nodes[node].parent;
+  // A chain deeper than transform_steps walks (32 steps) is left to it.
+  const bool deep = nodes[node].depth > 32;
+  NodeColumn* from = nullptr;
+  if (parent != 0 && !deep && (every || joined.any_value.intersects(chain))) {
+    from = &this->column(slot, parent);
+  }
+  const Buffers::ChainStep& step = b.node_step[node];
+  const std::size_t limit = limits_.value_bytes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Value& v = joined.values[i];
+    const std::string_view base(v.value.data(), std::min(v.value.size(), limit));
+    const ByteMask& mask = joined.masks[i];
+    if (!every && !mask.intersects(chain)) {
+      column.outs[i] = base;
+      continue;
+    }
+    if (deep) {
+      column.outs[i] = transformed(v, node, mask);
+      continue;
+    }
+    const std::string_view in = from != nullptr ? from->outs[i] : base;
+    const ByteMask& in_mask = from != nullptr ? from->mask(i, base, mask) : mask;
+    const bool acts = step.every || in_mask.intersects(step.triggers) ||
+                      (step.ends_in_dot && !in.empty() && in.back() == '.');
+    column.outs[i] = acts ? apply_step(step.transform, in, v.stable) : in;
+    // An output the step left as it is has its input's mask.
+    if (column.outs[i].data() == in.data() && in.data() != base.data()) {
+      column.masks[i] = in_mask;
+      column.known[i] = 1;
+    }
+  }
+  column.phase = b.phase;
+  return column;
+}
+
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   Buffers& b = *buffers_;
   if (b.text.size() <= pipeline) {
@@ -94,19 +148,31 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   std::vector<std::string_view>& parts = b.text_parts;
   parts.clear();
   std::size_t size = 0;
-  // transformed()'s first test, here: most values pass most pipelines as
-  // they are, without a call.
-  const bool may_skip = pipeline < b.chain_triggers.size() && !b.chain_every[pipeline];
-  const ByteMask none;
-  const ByteMask& triggers = may_skip ? b.chain_triggers[pipeline] : none;
   for (const std::uint32_t slot : program_.joined_slots[pipeline]) {
     joined_var(slot);
+    if (pipeline == 0) {
+      for (const Value& v : b.joined_vars[slot].values) {
+        parts.push_back(v.value.substr(0, limits_.value_bytes));
+        size += parts.back().size() + 1;
+      }
+      continue;
+    }
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
-    for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      const Value& v = joined.values[i];
-      const std::string_view part = may_skip && !joined.masks[i].intersects(triggers)
-                                        ? v.value.substr(0, limits_.value_bytes)
-                                        : transformed(v, pipeline, joined.masks[i]);
+    if (!Buffers::by_columns(joined)) {
+      // transformed()'s first test, here: most values pass most pipelines
+      // as they are, without a call.
+      const ByteMask& triggers = b.chain_triggers[pipeline];
+      const bool may_skip = !b.chain_every[pipeline];
+      for (std::size_t i = 0; i < joined.values.size(); ++i) {
+        const Value& v = joined.values[i];
+        parts.push_back(may_skip && !joined.masks[i].intersects(triggers)
+                            ? v.value.substr(0, limits_.value_bytes)
+                            : transformed(v, pipeline, joined.masks[i]));
+        size += parts.back().size() + 1;
+      }
+      continue;
+    }
+    for (const std::string_view part : column(slot, pipeline).outs) {
       parts.push_back(part);
       size += part.size() + 1;
     }
