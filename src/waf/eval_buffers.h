@@ -128,6 +128,7 @@ struct Evaluation::NodeColumn {
   // scan, not by a later step or a clause.
   std::vector<ByteMask> masks;
   std::vector<std::uint8_t> known;
+  std::vector<std::uint32_t> changed;  // the i whose outs[i] is not the value
   const ByteMask& mask(std::size_t i, std::string_view base, const ByteMask& base_mask) {
     if (outs[i].data() == base.data()) return base_mask;
     if (known[i] == 0) {
@@ -209,8 +210,11 @@ struct Evaluation::Buffers {
   std::vector<Value> link_values;
 
   // Program::joined.
-  std::vector<std::string> text;             // by pipeline node
-  std::vector<std::string_view> text_parts;  // joined_text's outputs, in order
+  std::vector<std::string> text;  // by pipeline node
+  // joined_text's pieces, in order, each to be followed by a line feed:
+  // outputs, and runs of a variable's joined values (JoinedVar::raw) but
+  // for the run's last line feed.
+  std::vector<std::string_view> text_parts;
   std::vector<std::uint64_t> text_phase;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
@@ -236,6 +240,12 @@ struct Evaluation::Buffers {
     std::vector<ByteMask> masks;
     ByteMask any_value;               // the union of `masks`
     std::vector<NodeColumn> columns;  // by pipeline node (Evaluation::column)
+    // The values joined with LF (value i's line at offsets[i]), made once a
+    // phase for a variable by columns: a joined text copies its runs of
+    // values a pipeline left as they are (Evaluation::joined_text).
+    std::string raw;
+    std::vector<std::uint32_t> offsets;
+    std::uint64_t raw_phase = 0;
   };
   // A variable with few values (a header, the head's arguments) is
   // transformed value by value (transformed()): a column's fixed cost would

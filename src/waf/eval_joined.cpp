@@ -96,6 +96,7 @@ Evaluation::NodeColumn& Evaluation::column(std::uint32_t slot, std::uint32_t nod
   column.outs.resize(n);
   column.masks.resize(n);
   column.known.assign(n, 0);
+  column.changed.clear();
   const ByteMask& chain = b.chain_triggers[node];
   const bool every = b.chain_every[node] != 0;
   const std::uint32_t parent = nodes[node].parent;
@@ -117,6 +118,8 @@ Evaluation::NodeColumn& Evaluation::column(std::uint32_t slot, std::uint32_t nod
     }
     if (deep) {
       column.outs[i] = transformed(v, node, mask);
+      if (column.outs[i].data() != base.data())
+        column.changed.push_back(static_cast<std::uint32_t>(i));
       continue;
     }
     const std::string_view in = from != nullptr ? from->outs[i] : base;
@@ -125,13 +128,31 @@ Evaluation::NodeColumn& Evaluation::column(std::uint32_t slot, std::uint32_t nod
                       (step.ends_in_dot && !in.empty() && in.back() == '.');
     column.outs[i] = acts ? apply_step(step.transform, in, v.stable) : in;
     // An output the step left as it is has its input's mask.
-    if (column.outs[i].data() == in.data() && in.data() != base.data()) {
+    if (column.outs[i].data() == base.data()) continue;
+    column.changed.push_back(static_cast<std::uint32_t>(i));
+    if (column.outs[i].data() == in.data()) {
       column.masks[i] = in_mask;
       column.known[i] = 1;
     }
   }
   column.phase = b.phase;
   return column;
+}
+
+// Buffers::JoinedVar::raw, for this phase.
+const std::string& Evaluation::raw_text(std::uint32_t slot) {
+  Buffers::JoinedVar& joined = buffers_->joined_vars[slot];
+  if (joined.raw_phase == buffers_->phase) return joined.raw;
+  joined.raw.clear();
+  joined.offsets.clear();
+  for (const Value& v : joined.values) {
+    joined.offsets.push_back(static_cast<std::uint32_t>(joined.raw.size()));
+    joined.raw.append(v.value.substr(0, limits_.value_bytes));
+    joined.raw.push_back('\n');
+  }
+  joined.offsets.push_back(static_cast<std::uint32_t>(joined.raw.size()));
+  joined.raw_phase = buffers_->phase;
+  return joined.raw;
 }
 
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
@@ -142,47 +163,57 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   }
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
-  // The outputs first (they stay put for the request), then copied once
-  // the text's size is known: a body's values are many and short, and an
+  // The text's pieces first (they stay put for the request), then copied
+  // once its size is known: a body's values are many and short, and an
   // append per value cost more than its copy.
   std::vector<std::string_view>& parts = b.text_parts;
   parts.clear();
   std::size_t size = 0;
   for (const std::uint32_t slot : program_.joined_slots[pipeline]) {
     joined_var(slot);
-    if (pipeline == 0) {
-      for (const Value& v : b.joined_vars[slot].values) {
-        parts.push_back(v.value.substr(0, limits_.value_bytes));
-        size += parts.back().size() + 1;
-      }
-      continue;
-    }
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
+    const auto n = static_cast<std::uint32_t>(joined.values.size());
     if (!Buffers::by_columns(joined)) {
       // transformed()'s first test, here: most values pass most pipelines
       // as they are, without a call.
       const ByteMask& triggers = b.chain_triggers[pipeline];
       const bool may_skip = !b.chain_every[pipeline];
-      for (std::size_t i = 0; i < joined.values.size(); ++i) {
+      for (std::uint32_t i = 0; i < n; ++i) {
         const Value& v = joined.values[i];
-        parts.push_back(may_skip && !joined.masks[i].intersects(triggers)
-                            ? v.value.substr(0, limits_.value_bytes)
-                            : transformed(v, pipeline, joined.masks[i]));
-        size += parts.back().size() + 1;
+        const std::string_view part = may_skip && !joined.masks[i].intersects(triggers)
+                                          ? v.value.substr(0, limits_.value_bytes)
+                                          : transformed(v, pipeline, joined.masks[i]);
+        parts.push_back(part);
+        size += part.size() + 1;
       }
       continue;
     }
-    for (const std::string_view part : column(slot, pipeline).outs) {
-      parts.push_back(part);
-      size += part.size() + 1;
+    // The values joined as they are, but for the outputs the pipeline
+    // changed: the runs between them are copied whole.
+    const std::string_view raw = raw_text(slot);
+    const std::vector<std::uint32_t>& at = joined.offsets;
+    const auto run = [&](std::uint32_t from, std::uint32_t to) {
+      parts.push_back(raw.substr(at[from], at[to] - at[from] - 1));
+      size += at[to] - at[from];
+    };
+    std::uint32_t from = 0;  // the first value of the run not yet copied
+    if (pipeline != 0) {
+      const NodeColumn& c = column(slot, pipeline);
+      for (const std::uint32_t i : c.changed) {
+        if (i > from) run(from, i);
+        parts.push_back(c.outs[i]);
+        size += c.outs[i].size() + 1;
+        from = i + 1;
+      }
     }
+    if (n > from) run(from, n);
   }
   out.resize(size);
-  char* at = out.data();
+  char* to = out.data();
   for (const std::string_view part : parts) {
-    if (!part.empty()) std::memcpy(at, part.data(), part.size());
-    at += part.size();
-    *at++ = '\n';
+    if (!part.empty()) std::memcpy(to, part.data(), part.size());
+    to += part.size();
+    *to++ = '\n';
   }
   b.text_phase[pipeline] = b.phase;
   return out;

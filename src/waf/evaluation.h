@@ -159,6 +159,7 @@ class Evaluation {
   // the root), for this phase; joined_var(slot) first.
   struct NodeColumn;
   NodeColumn& column(std::uint32_t slot, std::uint32_t node);
+  const std::string& raw_text(std::uint32_t slot);
 
   const Program& program_;
   const RequestView& view_;
