@@ -115,6 +115,30 @@ inline ByteMask mask_of(std::string_view value) {
   return m;
 }
 
+// A joined variable's values through one pipeline node and their byte
+// masks, made from the parent node's column by the node's own step: each
+// (value, node) costs one mask test, and a step runs only on a value whose
+// bytes it acts on (Evaluation::column).
+struct Evaluation::NodeColumn {
+  std::uint64_t phase = 0;
+  std::vector<std::string_view> outs;
+  // The mask of outs[i] where it is not the value itself (`base`, whose
+  // mask is JoinedVar::masks[i]), made when first asked for (known[i]):
+  // most outputs are the value, and most others end a pipeline, read by a
+  // scan, not by a later step or a clause.
+  std::vector<ByteMask> masks;
+  std::vector<std::uint8_t> known;
+  std::vector<std::uint32_t> changed;  // the i whose outs[i] is not the value
+  const ByteMask& mask(std::size_t i, std::string_view base, const ByteMask& base_mask) {
+    if (outs[i].data() == base.data()) return base_mask;
+    if (known[i] == 0) {
+      masks[i] = mask_of(outs[i]);
+      known[i] = 1;
+    }
+    return masks[i];
+  }
+};
+
 struct Evaluation::Buffers {
   // `request` stamps what lives for the whole request (transformations, hit
   // bits: the view's values stay put); `phase` what a phase recomputes (the
@@ -145,9 +169,14 @@ struct Evaluation::Buffers {
     ByteMask triggers;
     decode::Transform transform = decode::Transform::none;
     bool every = false;  // decode::changes_every_value
+    // normalizePath(Win) in node_step: `triggers` are the slashes, and a
+    // value ending in '.' may change too (a lone "." or a final "..";
+    // tfn::normalize_path): names and prose with full stops are left as they are.
+    bool ends_in_dot = false;
   };
   std::vector<ChainStep> chain_steps;
   std::vector<std::uint32_t> chain_begin;
+  std::vector<ChainStep> node_step;  // by node: its own step (none for the root)
   std::uint64_t chain_generation = 0;
   StampedTable<std::uint32_t> rx_hits;  // offset of the bits in `bits`
   std::vector<std::uint64_t> bits;
@@ -181,8 +210,11 @@ struct Evaluation::Buffers {
   std::vector<Value> link_values;
 
   // Program::joined.
-  std::vector<std::string> text;             // by pipeline node
-  std::vector<std::string_view> text_parts;  // joined_text's outputs, in order
+  std::vector<std::string> text;  // by pipeline node
+  // joined_text's pieces, in order, each to be followed by a line feed:
+  // outputs, and runs of a variable's joined values (JoinedVar::raw) but
+  // for the run's last line feed.
+  std::vector<std::string_view> text_parts;
   std::vector<std::uint64_t> text_phase;
   std::vector<std::vector<std::uint64_t>> rx_bits;  // by database
   std::vector<std::uint64_t> rx_phase;
@@ -206,8 +238,19 @@ struct Evaluation::Buffers {
     std::uint64_t phase = 0;
     std::vector<Value> values;
     std::vector<ByteMask> masks;
-    ByteMask any_value;  // the union of `masks`
+    ByteMask any_value;               // the union of `masks`
+    std::vector<NodeColumn> columns;  // by pipeline node (Evaluation::column)
+    // The values joined with LF (value i's line at offsets[i]), made once a
+    // phase for a variable by columns: a joined text copies its runs of
+    // values a pipeline left as they are (Evaluation::joined_text).
+    std::string raw;
+    std::vector<std::uint32_t> offsets;
+    std::uint64_t raw_phase = 0;
   };
+  // A variable with few values (a header, the head's arguments) is
+  // transformed value by value (transformed()): a column's fixed cost would
+  // outweigh what it saves.
+  static bool by_columns(const JoinedVar& joined) { return joined.values.size() >= 16; }
   std::vector<JoinedVar> joined_vars;
   std::string gated_text;  // a gated database's values (Evaluation::scan_gated)
   // Tokeniser verdicts by (value, OpKind), for the request

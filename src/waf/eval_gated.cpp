@@ -77,18 +77,26 @@ void Evaluation::scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits) 
     // The same test for all the variable's values at once (argument names,
     // cookies: often none holds a separator, a quote or an upper-case letter).
     if (may_skip && !joined.any_value.intersects(unchanged_skip)) continue;
+    // The pipeline's outputs, made once the first value needs them.
+    const bool by_columns = gated.pipeline != 0 && Buffers::by_columns(joined);
+    NodeColumn* outputs = nullptr;
     for (std::size_t i = 0; i < joined.values.size(); ++i) {
       const Value& v = joined.values[i];
       if (may_skip && !joined.masks[i].intersects(unchanged_skip)) continue;
-      const std::string_view out = transformed(v, gated.pipeline, joined.masks[i]);
+      if (outputs == nullptr && by_columns) outputs = &column(slot, gated.pipeline);
+      const std::string_view base = v.value.substr(0, limits_.value_bytes);
+      const std::string_view out =
+          outputs != nullptr ? outputs->outs[i] : transformed(v, gated.pipeline, joined.masks[i]);
       if (gated.every_value) {
         text.append(out);
         text.push_back('\n');
         continue;
       }
-      const bool same = out.data() == v.value.data();  // unchanged: a prefix of the value
       // A copy: the mask table may grow while the clauses run.
-      const ByteMask out_bytes = same ? joined.masks[i] : v.stable ? b.mask(out) : mask_of(out);
+      const ByteMask out_bytes = outputs != nullptr ? outputs->mask(i, base, joined.masks[i])
+                                 : out.data() == base.data() ? joined.masks[i]
+                                 : v.stable                  ? b.mask(out)
+                                                             : mask_of(out);
       // None of the bytes any clause requires: every clause fails.
       if (!gated.any_bytes && !out_bytes.intersects(required)) continue;
       bool passes = false;

@@ -80,6 +80,81 @@ void Evaluation::collect_joined_var(std::uint32_t slot) {
   joined.phase = b.phase;
 }
 
+// The parent's column first (the root's is the values themselves): a value
+// holding none of the trigger bytes of the steps from the root is its own
+// output without a look at the parent; otherwise the node's step runs only
+// when the parent's output holds one of its triggers (decode::triggers), so
+// the steps after one that changed a value cost a mask test, not a call.
+Evaluation::NodeColumn& Evaluation::column(std::uint32_t slot, std::uint32_t node) {
+  Buffers& b = *buffers_;
+  Buffers::JoinedVar& joined = b.joined_vars[slot];
+  const auto& nodes = program_.set->pipelines;
+  if (joined.columns.size() < nodes.size()) joined.columns.resize(nodes.size());
+  NodeColumn& column = joined.columns[node];
+  if (column.phase == b.phase) return column;
+  const std::size_t n = joined.values.size();
+  column.outs.resize(n);
+  column.masks.resize(n);
+  column.known.assign(n, 0);
+  column.changed.clear();
+  const ByteMask& chain = b.chain_triggers[node];
+  const bool every = b.chain_every[node] != 0;
+  const std::uint32_t parent = nodes[node].parent;
+  // A chain deeper than transform_steps walks (32 steps) is left to it.
+  const bool deep = nodes[node].depth > 32;
+  NodeColumn* from = nullptr;
+  if (parent != 0 && !deep && (every || joined.any_value.intersects(chain))) {
+    from = &this->column(slot, parent);
+  }
+  const Buffers::ChainStep& step = b.node_step[node];
+  const std::size_t limit = limits_.value_bytes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Value& v = joined.values[i];
+    const std::string_view base(v.value.data(), std::min(v.value.size(), limit));
+    const ByteMask& mask = joined.masks[i];
+    if (!every && !mask.intersects(chain)) {
+      column.outs[i] = base;
+      continue;
+    }
+    if (deep) {
+      column.outs[i] = transformed(v, node, mask);
+      if (column.outs[i].data() != base.data())
+        column.changed.push_back(static_cast<std::uint32_t>(i));
+      continue;
+    }
+    const std::string_view in = from != nullptr ? from->outs[i] : base;
+    const ByteMask& in_mask = from != nullptr ? from->mask(i, base, mask) : mask;
+    const bool acts = step.every || in_mask.intersects(step.triggers) ||
+                      (step.ends_in_dot && !in.empty() && in.back() == '.');
+    column.outs[i] = acts ? apply_step(step.transform, in, v.stable) : in;
+    // An output the step left as it is has its input's mask.
+    if (column.outs[i].data() == base.data()) continue;
+    column.changed.push_back(static_cast<std::uint32_t>(i));
+    if (column.outs[i].data() == in.data()) {
+      column.masks[i] = in_mask;
+      column.known[i] = 1;
+    }
+  }
+  column.phase = b.phase;
+  return column;
+}
+
+// Buffers::JoinedVar::raw, for this phase.
+const std::string& Evaluation::raw_text(std::uint32_t slot) {
+  Buffers::JoinedVar& joined = buffers_->joined_vars[slot];
+  if (joined.raw_phase == buffers_->phase) return joined.raw;
+  joined.raw.clear();
+  joined.offsets.clear();
+  for (const Value& v : joined.values) {
+    joined.offsets.push_back(static_cast<std::uint32_t>(joined.raw.size()));
+    joined.raw.append(v.value.substr(0, limits_.value_bytes));
+    joined.raw.push_back('\n');
+  }
+  joined.offsets.push_back(static_cast<std::uint32_t>(joined.raw.size()));
+  joined.raw_phase = buffers_->phase;
+  return joined.raw;
+}
+
 std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   Buffers& b = *buffers_;
   if (b.text.size() <= pipeline) {
@@ -88,35 +163,57 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   }
   std::string& out = b.text[pipeline];
   if (b.text_phase[pipeline] == b.phase) return out;
-  // The outputs first (they stay put for the request), then copied once
-  // the text's size is known: a body's values are many and short, and an
+  // The text's pieces first (they stay put for the request), then copied
+  // once its size is known: a body's values are many and short, and an
   // append per value cost more than its copy.
   std::vector<std::string_view>& parts = b.text_parts;
   parts.clear();
   std::size_t size = 0;
-  // transformed()'s first test, here: most values pass most pipelines as
-  // they are, without a call.
-  const bool may_skip = pipeline < b.chain_triggers.size() && !b.chain_every[pipeline];
-  const ByteMask none;
-  const ByteMask& triggers = may_skip ? b.chain_triggers[pipeline] : none;
   for (const std::uint32_t slot : program_.joined_slots[pipeline]) {
     joined_var(slot);
     const Buffers::JoinedVar& joined = b.joined_vars[slot];
-    for (std::size_t i = 0; i < joined.values.size(); ++i) {
-      const Value& v = joined.values[i];
-      const std::string_view part = may_skip && !joined.masks[i].intersects(triggers)
-                                        ? v.value.substr(0, limits_.value_bytes)
-                                        : transformed(v, pipeline, joined.masks[i]);
-      parts.push_back(part);
-      size += part.size() + 1;
+    const auto n = static_cast<std::uint32_t>(joined.values.size());
+    if (!Buffers::by_columns(joined)) {
+      // transformed()'s first test, here: most values pass most pipelines
+      // as they are, without a call.
+      const ByteMask& triggers = b.chain_triggers[pipeline];
+      const bool may_skip = !b.chain_every[pipeline];
+      for (std::uint32_t i = 0; i < n; ++i) {
+        const Value& v = joined.values[i];
+        const std::string_view part = may_skip && !joined.masks[i].intersects(triggers)
+                                          ? v.value.substr(0, limits_.value_bytes)
+                                          : transformed(v, pipeline, joined.masks[i]);
+        parts.push_back(part);
+        size += part.size() + 1;
+      }
+      continue;
     }
+    // The values joined as they are, but for the outputs the pipeline
+    // changed: the runs between them are copied whole.
+    const std::string_view raw = raw_text(slot);
+    const std::vector<std::uint32_t>& at = joined.offsets;
+    const auto run = [&](std::uint32_t from, std::uint32_t to) {
+      parts.push_back(raw.substr(at[from], at[to] - at[from] - 1));
+      size += at[to] - at[from];
+    };
+    std::uint32_t from = 0;  // the first value of the run not yet copied
+    if (pipeline != 0) {
+      const NodeColumn& c = column(slot, pipeline);
+      for (const std::uint32_t i : c.changed) {
+        if (i > from) run(from, i);
+        parts.push_back(c.outs[i]);
+        size += c.outs[i].size() + 1;
+        from = i + 1;
+      }
+    }
+    if (n > from) run(from, n);
   }
   out.resize(size);
-  char* at = out.data();
+  char* to = out.data();
   for (const std::string_view part : parts) {
-    if (!part.empty()) std::memcpy(at, part.data(), part.size());
-    at += part.size();
-    *at++ = '\n';
+    if (!part.empty()) std::memcpy(to, part.data(), part.size());
+    to += part.size();
+    *to++ = '\n';
   }
   b.text_phase[pipeline] = b.phase;
   return out;

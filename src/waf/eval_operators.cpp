@@ -146,6 +146,21 @@ void Evaluation::plan_chains() {
     }
   }
   b.chain_begin[nodes.size()] = static_cast<std::uint32_t>(b.chain_steps.size());
+  b.node_step.assign(nodes.size(), Buffers::ChainStep{});
+  for (std::size_t n = 1; n < nodes.size(); ++n) {
+    const decode::Transform t = nodes[n].transform;
+    b.node_step[n] = {steps.triggers[static_cast<std::size_t>(t)], t,
+                      decode::changes_every_value(t)};
+    if (t == decode::Transform::normalize_path || t == decode::Transform::normalize_path_win) {
+      ByteMask slashes;
+      slashes.bits['/' >> 6] |= std::uint64_t{1} << ('/' & 63);
+      if (t == decode::Transform::normalize_path_win) {
+        slashes.bits['\\' >> 6] |= std::uint64_t{1} << ('\\' & 63);
+      }
+      b.node_step[n].triggers = slashes;
+      b.node_step[n].ends_in_dot = true;
+    }
+  }
   b.chain_generation = generation;
 }
 

@@ -155,6 +155,11 @@ class Evaluation {
   // the collection out of line.
   void joined_var(std::uint32_t slot);
   void collect_joined_var(std::uint32_t slot);
+  // Buffers::joined_vars[slot]'s values through pipeline node `node` (not
+  // the root), for this phase; joined_var(slot) first.
+  struct NodeColumn;
+  NodeColumn& column(std::uint32_t slot, std::uint32_t node);
+  const std::string& raw_text(std::uint32_t slot);
 
   const Program& program_;
   const RequestView& view_;

@@ -1,5 +1,7 @@
 #include "waf/json_body.h"
 
+#include <array>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -8,8 +10,10 @@ namespace {
 
 struct Container {
   bool array = false;
-  std::string name;
   std::size_t counter = 0;  // elements seen, in an array
+  // Walker::prefix_: where this container's part starts, and where an
+  // array's element number starts within it.
+  std::size_t start = 0, digits = 0;
 };
 
 enum class Expect { value, value_or_end, key, key_or_end, colon, comma_or_end, nothing };
@@ -55,8 +59,13 @@ int continuation_bytes(unsigned char c) {
 }
 
 // A byte a string holds as it is: printable ASCII but the quote and the
-// backslash.
-bool is_plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+// backslash. A table: one look-up a byte in the strings' loop.
+constexpr std::array<bool, 256> kPlainAscii = [] {
+  std::array<bool, 256> plain{};
+  for (unsigned c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+bool is_plain_ascii(unsigned char c) { return kPlainAscii[c]; }
 
 class Walker {
  public:
@@ -149,15 +158,39 @@ class Walker {
     return key;
   }
 
+  // prefix_ holds every open container's part of a name (its key, then
+  // ".array_N" or '.'), kept as containers open and close and elements go
+  // by, so a value's name is the prefix and its key: no walk of the stack
+  // and no number printed per value.
   void open(bool array) {
-    stack_.push_back(Container{array, take_key(), 0});
+    Container c{array, 0, prefix_.size(), 0};
+    prefix_ += take_key();
+    if (array) {
+      prefix_ += ".array_";
+      c.digits = prefix_.size();
+      prefix_ += '0';
+    } else {
+      prefix_ += '.';
+    }
+    stack_.push_back(c);
     if (stack_.size() > limits_.max_depth) fail("nesting deeper than the limit");
+  }
+
+  // The array on top of the stack goes to its next element.
+  void next_element() {
+    Container& c = stack_.back();
+    ++c.counter;
+    prefix_.resize(c.digits);
+    std::array<char, 24> digits{};
+    char* end = std::to_chars(digits.data(), digits.data() + digits.size(), c.counter).ptr;
+    prefix_.append(digits.data(), static_cast<std::size_t>(end - digits.data()));
   }
 
   Expect close() {
     ++pos_;
+    prefix_.resize(stack_.back().start);
     stack_.pop_back();
-    if (!stack_.empty() && stack_.back().array) ++stack_.back().counter;
+    if (!stack_.empty() && stack_.back().array) next_element();
     return after_value();
   }
 
@@ -171,18 +204,9 @@ class Walker {
       stop();
       return;
     }
-    name_.clear();
-    for (const Container& container : stack_) {
-      name_ += container.name;
-      if (container.array) {
-        name_ += ".array_";
-        name_ += std::to_string(container.counter);
-      } else {
-        name_ += '.';
-      }
-    }
+    name_.assign(prefix_);
     if (!stack_.empty() && stack_.back().array) {
-      ++stack_.back().counter;
+      next_element();
     } else {
       name_ += take_key();
     }
@@ -239,6 +263,7 @@ class Walker {
   std::string current_key_;
   std::string decoded_;
   std::string name_;
+  std::string prefix_;  // the open containers' parts of a name (open())
   std::size_t name_bytes_ = 0;
   bool stopped_ = false;
   JsonWalk result_;

@@ -224,5 +224,67 @@ TEST(SharedSteps, MultiMatchFiresWhenSomeStepOfSomeValueMatches) {
   EXPECT_GT(fired, 1000u);
 }
 
+// A request with many arguments (a JSON body's worth) reads its joined
+// texts through per-node columns of outputs, not value by value
+// (Evaluation::column): every pipeline's link fires exactly when its
+// steps' output of some argument holds the pattern (a column that skipped
+// a step a value needs would leave its pattern out of the joined text).
+// The fixed arguments make normalizePath act on values without a slash
+// ("zq..", "."), and change nothing elsewhere.
+TEST(SharedSteps, ManyArgumentsMatchAsTheirOwnStepsGive) {
+  const auto& chains = pipelines();
+  const std::vector<std::string> words = {"select", "script", "etc/passwd", "<", "a",
+                                          "/x",     "bin",    "/y",         "zq"};
+  std::string rules;
+  for (std::size_t c = 0; c < chains.size(); ++c) {
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      rules += "SecRule ARGS \"@rx " + words[w] +
+               "\" \"id:" + std::to_string(1000 + c * words.size() + w) + ",phase:2,pass,log," +
+               steps_text(chains[c]) + "\"\n";
+    }
+  }
+  const auto program = compile(rules);
+  std::vector<std::string> fixed = {"zq..", "/x/../y", ".", "Q.R", "x/./", "N 1"};
+  for (int i = 0; fixed.size() < 16; ++i) fixed.push_back("n" + std::to_string(i));
+  std::size_t fired = 0, checked = 0;
+  for (const std::string& payload : payloads()) {
+    const std::vector<std::string> m = mutations(payload);
+    for (std::size_t k = 1; k < m.size(); k += 2) {
+      std::vector<std::string> values = fixed;
+      values.push_back(m[0]);
+      values.push_back(m[k]);
+      std::string target = "/?";
+      for (std::size_t v = 0; v < values.size(); ++v) {
+        target +=
+            (v == 0 ? "" : "&") + std::string("p") + std::to_string(v) + "=" + encoded(values[v]);
+      }
+      test::TestRequest request("GET", target);
+      request.body();
+      EvalLimits limits;
+      limits.findings = chains.size() * words.size();  // none dropped
+      Evaluation ev(*program, request.view, thread_scratch(*program->set),
+                    EngineMode::detection_only, limits);
+      ev.run_phase(1);
+      ev.run_phase(2);
+      std::vector<char> got(chains.size() * words.size(), 0);
+      for (const Finding& f : ev.findings()) got[f.rule - 1000] = 1;
+      for (std::size_t c = 0; c < chains.size(); ++c) {
+        for (std::size_t w = 0; w < words.size(); ++w) {
+          bool hit = false;
+          for (const std::string& v : values) {
+            hit |= reference(chains[c], v).find(words[w]) != std::string::npos;
+          }
+          ASSERT_EQ(got[c * words.size() + w] != 0, hit)
+              << steps_text(chains[c]) << " " << words[w] << " on " << m[0] << " / " << m[k];
+          fired += hit;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 50000u);
+  EXPECT_GT(fired, 1000u);
+}
+
 }  // namespace
 }  // namespace centinela::waf
