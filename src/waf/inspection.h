@@ -55,7 +55,8 @@ class Inspection {
   Verdict verdict() const;
   const RequestView& view() const { return view_; }
   // The verdict was read: the evaluation's buffers go back to this thread's
-  // pool now, not when the request ends. A request then waits for its
+  // pool now, not when the request ends (and the view is not read again: its
+  // arena may go back too, waf/view_arena.h). A request then waits for its
   // upstream without them, so a worker with many requests in flight reuses a
   // few buffers instead of allocating a set per request past the pool's size.
   void finish() { eval_.reset(); }

@@ -7,15 +7,18 @@
 #include "decode/deep_decode.h"
 #include "observe/incident_id.h"
 #include "stage/request_context.h"
+#include "waf/view_arena.h"
 
 namespace centinela::waf {
 
 namespace {
 
-// A request's inspection and the id of its incident, in the request's arena.
+// A request's inspection and the id of its incident, in the request's arena;
+// the inspection's view in an arena of its own, given back with the verdict.
 struct WafState {
-  WafState(std::shared_ptr<const Program> program, WafMode mode, stage::Arena& arena)
-      : inspection(std::move(program), mode, arena) {}
+  WafState(std::shared_ptr<const Program> program, WafMode mode)
+      : view_arena(acquire_view_arena()), inspection(std::move(program), mode, *view_arena) {}
+  ViewArena view_arena;  // before the inspection: it outlives the view
   Inspection inspection;
   observe::IncidentId incident;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -62,7 +65,7 @@ class WafStage final : public stage::Stage {
   std::string_view name() const override { return "waf"; }
 
   stage::RequestVerdict on_request_head(stage::RequestContext& ctx) override {
-    auto& state = ctx.make_state<WafState>(slot(), settings_.program, settings_.mode, ctx.arena);
+    auto& state = ctx.make_state<WafState>(slot(), settings_.program, settings_.mode);
     outcome_.count_request();
     if (!state.inspection.head(ctx)) return decide(ctx, state);
     if (state.inspection.wants_body()) {
@@ -97,6 +100,7 @@ class WafStage final : public stage::Stage {
     // Nothing reads the evaluation after its verdict (the incident and the
     // 403 are copies), and the request may now wait long for its upstream.
     state.inspection.finish();
+    state.view_arena.reset();
     return decided;
   }
 
