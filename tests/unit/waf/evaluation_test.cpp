@@ -204,6 +204,29 @@ SecRule ARGS "@streq %41" "id:11,phase:2,pass,t:none,t:urlDecode"
   EXPECT_FALSE(has(r, 11));
 }
 
+// A tokeniser or validateByteRange link judges a value by its own bytes only
+// where its pipeline leaves it as it is: here the values hold no markup
+// byte and no byte outside the range, their decodings do.
+TEST(Evaluation, ByteGatesJudgeTheValueThroughItsPipeline) {
+  auto p = compile(R"(
+SecRule ARGS "@rx qzqzqz" "id:1,phase:2,pass"
+SecRule ARGS "@detectXSS" "id:10,phase:2,pass,t:none,t:urlDecodeUni"
+SecRule ARGS "@detectXSS" "id:11,phase:2,pass,t:none,t:urlDecodeUni,multiMatch"
+SecRule ARGS "@validateByteRange 32-126" "id:12,phase:2,pass,t:none,t:urlDecodeUni"
+)");
+  const Outcome encoded = run(*p, "/?q=%253Cscript%253Ealert%25281%2529%253C%252Fscript%253E");
+  EXPECT_TRUE(has(encoded, 10));
+  EXPECT_TRUE(has(encoded, 11));
+  EXPECT_FALSE(has(encoded, 12));
+  const Outcome control = run(*p, "/?r=a%2501b");
+  EXPECT_TRUE(has(control, 12));
+  EXPECT_FALSE(has(control, 10));
+  const Outcome plain = run(*p, "/?q=script%20alert&r=ab");
+  EXPECT_FALSE(has(plain, 10));
+  EXPECT_FALSE(has(plain, 11));
+  EXPECT_FALSE(has(plain, 12));
+}
+
 TEST(Evaluation, DenyDisruptsInBlockMode) {
   auto p = compile(R"(
 SecRule ARGS "@contains attack" "id:10,phase:1,deny"
