@@ -189,6 +189,9 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
     case OpKind::validate_byte_range: {
       auto allowed = std::make_shared<std::array<bool, 256>>();
       if (!byte_ranges(op.argument, *allowed)) ctx.error = "@validateByteRange: bad range";
+      for (unsigned c = 0; c < 256; ++c) {
+        if (!(*allowed)[c]) out.outside[c >> 6] |= std::uint64_t{1} << (c & 63);
+      }
       out.allowed = std::move(allowed);
       break;
     }

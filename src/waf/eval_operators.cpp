@@ -83,6 +83,42 @@ bool Evaluation::may_detect(OpKind kind, std::string_view value, ByteMask bytes)
   }
 }
 
+// The byte-mask gate eval_target tests a link's values against: none when
+// the operator is negated (a value it cannot match is one the link counts)
+// or the pipeline has a step that changes every value.
+Evaluation::ValueGate Evaluation::value_gate(const Link& link) const {
+  const Buffers& b = *buffers_;
+  const std::uint32_t node = link.pipeline;
+  if (link.op.negated) return ValueGate::none;
+  if (node != 0 && (node >= b.chain_triggers.size() || b.chain_every[node])) {
+    return ValueGate::none;
+  }
+  if (is_tokeniser(link.op.kind)) return ValueGate::tokeniser;
+  if (link.op.kind == OpKind::validate_byte_range) return ValueGate::byte_range;
+  return ValueGate::none;
+}
+
+// Whether the bytes of `value` (`mask`) show that the link's operator
+// cannot match it through the link's pipeline. A value holding none of the
+// pipeline's trigger bytes is every step's output (a multiMatch chain's
+// too: the triggers are the union along it); then a tokeniser reports
+// nothing its byte gate closes (may_detect, exact), and validateByteRange
+// nothing within its ranges. tokenised() may blank a fenced block with
+// spaces: a value holding '`' is tested as if it held ' ' as well.
+bool Evaluation::gate_closes(const Link& link, ValueGate gate, std::string_view value,
+                             const ByteMask& mask) {
+  ByteMask bytes = mask;
+  if (bytes.bits['`' >> 6] >> ('`' & 63) & 1) {
+    bytes.bits[' ' >> 6] |= std::uint64_t{1} << (' ' & 63);
+  }
+  const Buffers& b = *buffers_;
+  if (link.pipeline != 0 && bytes.intersects(b.chain_triggers[link.pipeline])) return false;
+  if (gate == ValueGate::tokeniser) return !may_detect(link.op.kind, value, mask);
+  ByteMask outside;
+  outside.bits = link.op.outside;
+  return !bytes.intersects(outside);
+}
+
 // A value through pipeline node `node`: steps whose trigger bytes the value
 // lacks are skipped without a call (most values of a benign request pass
 // most pipelines unchanged); each step's output is kept per (input, step),

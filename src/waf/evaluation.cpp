@@ -98,25 +98,24 @@ bool Evaluation::eval_target(const Rule& rule, const Link& link, const Target& t
   const bool may_exclude = !link.exclusions.empty() || !removed_targets_.empty();
   if (target.view_slot != kNoSlot) {
     // A view variable: its values and their byte masks, collected once per
-    // phase for every link (and joined text) that reads it. A tokeniser
-    // reading values as they are matches none its byte gate closes: the
-    // test detection() makes, without the call.
-    const bool tokeniser =
-        is_tokeniser(link.op.kind) && !link.op.negated && link.pipeline == 0 && !link.multi_match;
+    // phase for every link (and joined text) that reads it. A value whose
+    // mask closes the link's gate is one the operator cannot match: the
+    // tests run_operator would make, without the framework's calls.
+    const ValueGate gate = value_gate(link);
     const std::uint32_t var = target.view_slot;
     joined_var(var);
-    // A byte gate closed by all the values' bytes together (argument names
-    // hold no SQL, markup or path byte) closes on each: none is read.
-    if (tokeniser && link.op.kind != OpKind::detect_shell &&
-        !may_detect(link.op.kind, {}, b.joined_vars[var].any_value)) {
+    // A gate closed by all the values' bytes together (argument names hold
+    // no SQL, markup or path byte) closes on each: none is read.
+    if (gate != ValueGate::none && link.op.kind != OpKind::detect_shell &&
+        gate_closes(link, gate, {}, b.joined_vars[var].any_value)) {
       return matched;
     }
     for (std::size_t i = 0; i < b.joined_vars[var].values.size(); ++i) {
       const Buffers::JoinedVar& joined = b.joined_vars[var];
       const Value& v = joined.values[i];
       if (v.decoded != 0 && matched) continue;
-      if (tokeniser && v.stable &&
-          !may_detect(link.op.kind, v.value.substr(0, limits_.value_bytes), joined.masks[i])) {
+      if (gate != ValueGate::none && v.stable &&
+          gate_closes(link, gate, v.value.substr(0, limits_.value_bytes), joined.masks[i])) {
         continue;
       }
       if (may_exclude && excluded(rule, link, v)) continue;

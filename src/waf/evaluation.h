@@ -101,6 +101,9 @@ class Evaluation {
   bool eval_target(const Rule& rule, const Link& link, const Target& target, bool matched);
   bool eval_value(const Rule& rule, const Link& link, const Value& v, const ByteMask* mask);
   static bool is_tokeniser(OpKind kind);
+  enum class ValueGate : std::uint8_t { none, tokeniser, byte_range };
+  ValueGate value_gate(const Link& link) const;
+  bool gate_closes(const Link& link, ValueGate gate, std::string_view value, const ByteMask& mask);
   // The byte set of the value eval_value is reading, while it reads it: its
   // operators and tokeniser gates take it instead of a table look-up.
   struct KnownMask {

@@ -118,6 +118,9 @@ struct Operator {
   std::shared_ptr<const pattern::LiteralSet> literals;   // pm, pmFromFile
   std::shared_ptr<const IpSet> ips;                      // ipMatch
   std::shared_ptr<const std::array<bool, 256>> allowed;  // validateByteRange
+  // validateByteRange: the bytes outside its ranges, as a byte mask (bit c of
+  // word c / 64), so a value's mask tells at once that none of them is there.
+  std::array<std::uint64_t, 4> outside{};
 };
 
 struct SetVar {

@@ -204,6 +204,31 @@ SecRule ARGS "@streq %41" "id:11,phase:2,pass,t:none,t:urlDecode"
   EXPECT_FALSE(has(r, 11));
 }
 
+// A tokeniser or validateByteRange link judges a value by its own bytes only
+// where its pipeline leaves it as it is: here the values hold no markup
+// byte and no byte outside the range, their decodings do.
+TEST(Evaluation, ByteGatesJudgeTheValueThroughItsPipeline) {
+  auto p = compile(R"(
+SecRule ARGS "@rx qzqzqz" "id:1,phase:2,pass"
+SecRule ARGS "@detectXSS" "id:10,phase:2,pass,t:none,t:urlDecodeUni"
+SecRule ARGS "@detectXSS" "id:11,phase:2,pass,t:none,t:urlDecodeUni,multiMatch"
+SecRule ARGS "@validateByteRange 32-126" "id:12,phase:2,pass,t:none,t:urlDecodeUni"
+)");
+  struct Case {
+    const char* target;
+    bool markup;        // 10 and 11: the decoded value is a script
+    bool out_of_range;  // 12: the decoded value holds byte 1
+  };
+  for (const Case& c :
+       {Case{"/?q=%253Cscript%253Ealert%25281%2529%253C%252Fscript%253E", true, false},
+        Case{"/?r=a%2501b", false, true}, Case{"/?q=script%20alert&r=ab", false, false}}) {
+    const Outcome r = run(*p, c.target);
+    EXPECT_EQ(has(r, 10), c.markup) << c.target;
+    EXPECT_EQ(has(r, 11), c.markup) << c.target;
+    EXPECT_EQ(has(r, 12), c.out_of_range) << c.target;
+  }
+}
+
 TEST(Evaluation, DenyDisruptsInBlockMode) {
   auto p = compile(R"(
 SecRule ARGS "@contains attack" "id:10,phase:1,deny"
