@@ -17,20 +17,39 @@
 namespace centinela::waf {
 
 // A few per thread: an evaluation waiting for a body keeps its own while
-// the worker runs others.
-std::vector<std::unique_ptr<Evaluation::Buffers>>& Evaluation::buffer_pool() {
-  thread_local std::vector<std::unique_ptr<Buffers>> pool;
+// the worker runs others. Buffers that served a body of many values keep
+// their grown capacity (megabytes: outputs, masks and columns per value and
+// pipeline node); only two such are kept, so that bursts of large bodies
+// waiting at once do not leave a worker holding one per request.
+struct Evaluation::BufferPool {
+  static constexpr std::size_t kKept = 16;
+  static constexpr std::size_t kLargeKept = 2;
+  static constexpr std::size_t kLargeValues = 256;  // a variable's values, by capacity
+  std::vector<std::unique_ptr<Buffers>> small;
+  std::vector<std::unique_ptr<Buffers>> large;
+
+  static bool is_large(const Buffers& b) {
+    return std::any_of(b.joined_vars.begin(), b.joined_vars.end(),
+                       [](const auto& joined) { return joined.values.capacity() > kLargeValues; });
+  }
+};
+
+Evaluation::BufferPool& Evaluation::buffer_pool() {
+  thread_local BufferPool pool;
   return pool;
 }
 
 std::unique_ptr<Evaluation::Buffers, Evaluation::ReleaseBuffers> Evaluation::acquire_buffers() {
-  auto& pool = buffer_pool();
+  BufferPool& pool = buffer_pool();
   std::unique_ptr<Buffers> buffers;
-  if (pool.empty()) {
+  // A large one first: a body of many values finds its capacity there, and a
+  // request without one (the head only, decided at once) gives it straight back.
+  auto& from = pool.large.empty() ? pool.small : pool.large;
+  if (from.empty()) {
     buffers = std::make_unique<Buffers>();
   } else {
-    buffers = std::move(pool.back());
-    pool.pop_back();
+    buffers = std::move(from.back());
+    from.pop_back();
   }
   // Nothing of the previous evaluation is current.
   ++buffers->request;
@@ -41,8 +60,12 @@ std::unique_ptr<Evaluation::Buffers, Evaluation::ReleaseBuffers> Evaluation::acq
 
 void Evaluation::ReleaseBuffers::operator()(Buffers* buffers) const {
   std::unique_ptr<Buffers> owned(buffers);
-  auto& pool = buffer_pool();
-  if (pool.size() < 16) pool.push_back(std::move(owned));
+  BufferPool& pool = buffer_pool();
+  if (BufferPool::is_large(*owned)) {
+    if (pool.large.size() < BufferPool::kLargeKept) pool.large.push_back(std::move(owned));
+  } else if (pool.small.size() < BufferPool::kKept) {
+    pool.small.push_back(std::move(owned));
+  }
 }
 
 // The joined texts, their scans and word-list hits hold while the view

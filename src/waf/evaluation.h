@@ -205,7 +205,8 @@ class Evaluation {
     void operator()(Buffers* buffers) const;
   };
   static std::unique_ptr<Buffers, ReleaseBuffers> acquire_buffers();
-  static std::vector<std::unique_ptr<Buffers>>& buffer_pool();  // this thread's
+  struct BufferPool;
+  static BufferPool& buffer_pool();  // this thread's
   std::unique_ptr<Buffers, ReleaseBuffers> buffers_;
   // TX, in the buffers: a copy of Program::tx_initial into strings that keep
   // their capacity from the evaluation before.
