@@ -139,9 +139,9 @@ TEST_F(WafHostileTest, PathologicalValuesAreAnswered) {
 // What a request keeps of its inspection once the WAF let it through: while
 // it waits for a slow upstream (or a slow client) it holds its body, not the
 // view of it (every argument, name and decoded text: many times a JSON body of
-// small values) nor the evaluation's buffers. 2026-12-07, 4,000 values in 42 KB:
-// ~78 KiB a request; 2.5-3.2 MiB while each request kept both, ~0.7 MiB with
-// the buffers given back but not the view.
+// small values) nor the evaluation's buffers. 2026-12-07, 4,000 values in 42 KB,
+// 60 requests arriving together: ~0.25-0.3 MiB a request; 2.5-3.2 MiB while each
+// request kept both to the end, ~1.2 MiB while the worker kept 16 grown buffers.
 TEST_F(WafHostileTest, RequestsWaitingForTheirUpstreamHoldLittleOfTheirInspection) {
   origin_.reply("/api/slow", [] {
     OriginReply reply = OriginReply::json(200, R"({"ok":true})");
@@ -159,17 +159,22 @@ TEST_F(WafHostileTest, RequestsWaitingForTheirUpstreamHoldLittleOfTheirInspectio
         "POST {} HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: "
         "application/json\r\nContent-Length: {}\r\n\r\n{}",
         target, body.size(), body);
+    // Every connection open first, so that the requests arrive together and
+    // wait for their bodies side by side, as a load generator's do.
+    std::string error;
     for (int i = 0; i < kRequests; ++i) {
-      std::string error;
       Socket client = connect_loopback(port(), 2s, &error);
       ASSERT_TRUE(client.valid()) << error;
-      ASSERT_TRUE(send_all(client.fd(), request, Clock::now() + 5s, &error)) << error;
       clients.push_back(std::move(client));
+    }
+    for (Socket& client : clients) {
+      ASSERT_TRUE(send_all(client.fd(), request, Clock::now() + 5s, &error)) << error;
     }
   };
   // As many at once first, answered at once: the worker's pools (the
   // evaluations' buffers, a few kept per worker at their grown size) and the
   // program's scratch exist before counting.
+  const std::uint64_t at_start = gateway_->rss_bytes();
   {
     std::vector<Socket> warm;
     send_all_at_once("/api/orders", warm);
@@ -181,6 +186,13 @@ TEST_F(WafHostileTest, RequestsWaitingForTheirUpstreamHoldLittleOfTheirInspectio
   }
 
   const std::uint64_t before = gateway_->rss_bytes();
+  // What the burst left behind: the pools, of which only two buffers at the
+  // size such bodies grow them to, and the program's scratch (~40 MiB here,
+  // 2026-12-07; 110 MiB when the worker kept sixteen such buffers).
+  const std::uint64_t kept = before > at_start ? before - at_start : 0;
+  std::printf("rss kept after a burst of large bodies: %llu bytes\n",
+              static_cast<unsigned long long>(kept));
+  EXPECT_LT(kept, 64u << 20);
   std::vector<Socket> clients;
   send_all_at_once("/api/slow", clients);
   // Every one inspected, passed and waiting for the origin.
@@ -191,7 +203,7 @@ TEST_F(WafHostileTest, RequestsWaitingForTheirUpstreamHoldLittleOfTheirInspectio
   RecordProperty("rss_per_waiting_request", std::to_string(per_request));
   std::printf("rss per inspected request waiting for its upstream: %llu bytes\n",
               static_cast<unsigned long long>(per_request));
-  EXPECT_LT(per_request, 512u * 1024) << "RSS grew by " << after - before;
+  EXPECT_LT(per_request, 768u * 1024) << "RSS grew by " << after - before;
   expect_still_serving();
 }
 
