@@ -141,29 +141,31 @@ void Evaluation::collect_collection(const Target& target, std::vector<Value>& ou
 void Evaluation::collect_tx(const Target& target, std::vector<Value>& out) {
   const TxNames& names = program_.set->tx;
   if (target.tx_slot != kNoSlot) {
-    if (tx_.has(target.tx_slot)) {
-      out.push_back({Var::tx, names.name(target.tx_slot), tx_.get(target.tx_slot), false});
+    if (tx_->has(target.tx_slot)) {
+      out.push_back({Var::tx, names.name(target.tx_slot), tx_->get(target.tx_slot), false});
     }
     return;
   }
   if (!target.selector.empty()) {
-    if (const std::string* v = tx_.find_dynamic(target.selector)) {
+    if (const std::string* v = tx_->find_dynamic(target.selector)) {
       out.push_back({Var::tx, target.selector, *v, false});
     }
     return;
   }
   if (target.tx_selected_known) {
     for (const std::uint32_t s : target.tx_selected) {
-      if (s < tx_.slots() && tx_.has(s)) out.push_back({Var::tx, names.name(s), tx_.get(s), false});
+      if (s < tx_->slots() && tx_->has(s)) {
+        out.push_back({Var::tx, names.name(s), tx_->get(s), false});
+      }
     }
   } else {
-    for (std::uint32_t s = 0; s < tx_.slots(); ++s) {
-      if (tx_.has(s) && selected(target, names.name(s))) {
-        out.push_back({Var::tx, names.name(s), tx_.get(s), false});
+    for (std::uint32_t s = 0; s < tx_->slots(); ++s) {
+      if (tx_->has(s) && selected(target, names.name(s))) {
+        out.push_back({Var::tx, names.name(s), tx_->get(s), false});
       }
     }
   }
-  for (const auto& [name, value] : tx_.dynamic()) {
+  for (const auto& [name, value] : tx_->dynamic()) {
     if (selected(target, name)) out.push_back({Var::tx, name, value, false});
   }
 }

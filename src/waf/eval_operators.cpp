@@ -318,7 +318,7 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
       if (match && capture) {
         // TX:0..9 are slots 0..9 (compile_rules reserves them first).
         for (unsigned i = 0; i < captures.count && i < 10; ++i) {
-          if (captures.set[i]) tx_.set(i, captures.group[i]);
+          if (captures.set[i]) tx_->set(i, captures.group[i]);
         }
       }
       break;
@@ -350,7 +350,7 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
       const std::optional<detect::Detection> d = detection(op.kind, value, cacheable);
       match = d.has_value();
       // As libinjection's operators do: TX:0 is the evidence (942100's logdata).
-      if (match) tx_.set(0, d->fingerprint);
+      if (match) tx_->set(0, d->fingerprint);
       break;
     }
     case OpKind::unconditional:

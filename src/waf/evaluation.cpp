@@ -16,22 +16,42 @@ Evaluation::Evaluation(const Program& program, const RequestView& view, EvalScra
       mode_(mode),
       limits_(limits),
       buffers_(acquire_buffers()),
-      tx_(buffers_->tx) {
-  tx_ = program.tx_initial;
-  tx_.resize(program.set->tx.size());
+      tx_(&buffers_->tx) {
+  *tx_ = program.tx_initial;
+  tx_->resize(program.set->tx.size());
   if (buffers_->joined_vars.size() < program.joined_vars.size()) {
     buffers_->joined_vars.resize(program.joined_vars.size());
   }
   plan_chains();
 }
 
+// Nothing in the buffers but TX outlives a phase: the rest are caches
+// stamped with the buffers' own request and phase, which acquiring bumps.
+void Evaluation::suspend() {
+  if (!buffers_) return;
+  std::swap(suspended_tx_, buffers_->tx);
+  tx_ = &suspended_tx_;
+  buffers_.reset();
+}
+
+void Evaluation::resume() {
+  buffers_ = acquire_buffers();
+  std::swap(suspended_tx_, buffers_->tx);
+  tx_ = &buffers_->tx;
+  if (buffers_->joined_vars.size() < program_.joined_vars.size()) {
+    buffers_->joined_vars.resize(program_.joined_vars.size());
+  }
+  plan_chains();
+}
+
 std::int64_t Evaluation::anomaly_score() const {
   const std::uint32_t slot = program_.set->tx.find("anomaly_score");
-  return slot == kNoSlot ? 0 : to_number(tx_.get(slot));
+  return slot == kNoSlot ? 0 : to_number(tx_->get(slot));
 }
 
 bool Evaluation::run_phase(int phase) {
   if (stopped_ || mode_ == EngineMode::off || phase < 1 || phase > 5) return !stopped_;
+  if (!buffers_) resume();
   new_phase();  // when the view has grown (the body): join its values again
   const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
   for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
@@ -301,20 +321,20 @@ void Evaluation::run_setvar(const SetVar& sv) {
     slot = program_.set->tx.find(dynamic);
   }
   if (sv.op == SetVar::Op::unset) {
-    slot == kNoSlot ? tx_.unset_dynamic(dynamic) : tx_.unset(slot);
+    slot == kNoSlot ? tx_->unset_dynamic(dynamic) : tx_->unset(slot);
     return;
   }
   std::string& value = setvar_value_;
   value.clear();
   expand(sv.value, value);
   if (sv.op != SetVar::Op::set) {
-    const std::string* old = slot == kNoSlot ? tx_.find_dynamic(dynamic) : nullptr;
+    const std::string* old = slot == kNoSlot ? tx_->find_dynamic(dynamic) : nullptr;
     const std::int64_t current =
-        slot == kNoSlot ? (old ? to_number(*old) : 0) : to_number(tx_.get(slot));
+        slot == kNoSlot ? (old ? to_number(*old) : 0) : to_number(tx_->get(slot));
     const std::int64_t delta = to_number(value);
     value = std::to_string(sv.op == SetVar::Op::add ? current + delta : current - delta);
   }
-  slot == kNoSlot ? tx_.set_dynamic(dynamic, value) : tx_.set(slot, value);
+  slot == kNoSlot ? tx_->set_dynamic(dynamic, value) : tx_->set(slot, value);
 }
 
 void Evaluation::run_ctl(const Ctl& ctl) {
@@ -359,7 +379,7 @@ void Evaluation::expand(const Macro& macro, std::string& out) {
         out.append(part.text);
         break;
       case MacroPart::Kind::tx:
-        out.append(tx_.get(part.slot));
+        out.append(tx_->get(part.slot));
         break;
       case MacroPart::Kind::var:
         values.clear();

@@ -37,7 +37,9 @@ bool Inspection::head(const stage::RequestContext& ctx) {
                                                      : EngineMode::off;
   eval_.emplace(*program_, view_, thread_scratch(*program_->set), mode);
   eval_->set_unique_id(ctx.request_id);
-  return eval_->run_phase(1);
+  const bool go_on = eval_->run_phase(1);
+  if (go_on && wants_body()) eval_->suspend();
+  return go_on;
 }
 
 bool Inspection::wants_body() const {

@@ -13,14 +13,23 @@
 //         (items, addresses, a prose note)
 //
 //   waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all] [--profile api|crs]
+//           [--evict KIB] [--inflight N]
 //
 // --profile api (default): the gateway's defaults (waf.profile api, every
 // native rule, deep decoding to depth 3); crs: CRS alone, as before them.
+// --evict KIB: between requests, write KIB of other memory, as a gateway's
+// parsing, sockets and kernel do between two inspections; the time of the
+// writes alone is measured apart and subtracted, so the figure is what the
+// inspection costs when it finds its tables out of the caches.
+// --inflight N: N inspections at once, each between its head and its body
+// while the others run, as a gateway's worker holds one a connection.
 #include <time.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,6 +75,52 @@ Verdict inspect(const std::shared_ptr<const Program>& program, const bench::Requ
   return v;
 }
 
+// Writes `bytes` of a buffer of its own: the caches then hold it rather than
+// the inspection's tables.
+struct Evictor {
+  std::vector<unsigned char> memory;
+  unsigned char round = 0;
+  void run() {
+    ++round;
+    for (std::size_t i = 0; i < memory.size(); i += 64) memory[i] = round;
+  }
+};
+
+Evictor* evictor = nullptr;
+
+// One inspection between its head and its body.
+struct InFlight {
+  std::unique_ptr<centinela::stage::Arena> arena;
+  std::unique_ptr<centinela::stage::RequestContext> ctx;
+  std::unique_ptr<Inspection> inspection;
+  bool waiting = false;
+};
+
+std::vector<InFlight>* in_flight = nullptr;
+
+std::int64_t finish(InFlight& f, const bench::Request& request) {
+  if (!f.waiting) return 0;
+  if (f.inspection->wants_body()) f.inspection->body(request.body, true);
+  f.waiting = false;
+  const std::int64_t score = f.inspection->verdict().score;
+  f.inspection.reset();
+  f.ctx.reset();
+  f.arena.reset();
+  return score;
+}
+
+void start(InFlight& f, const std::shared_ptr<const Program>& program,
+           const bench::Request& request) {
+  f.arena = std::make_unique<centinela::stage::Arena>();
+  f.ctx = std::make_unique<centinela::stage::RequestContext>(
+      const_cast<centinela::stage::RequestHead&>(request.head), *f.arena);
+  f.ctx->client_ip = request.client_ip;
+  f.inspection = std::make_unique<Inspection>(program, WafMode::block, *f.arena);
+  // As the stage: a request without a body to read is decided at once.
+  f.waiting = f.inspection->head(*f.ctx);
+  if (f.waiting && !f.inspection->wants_body()) f.inspection->no_body();
+}
+
 }  // namespace
 
 // The measured loop (callgrind --toggle-collect=waf_cpu_measure).
@@ -74,7 +129,16 @@ extern "C" __attribute__((noinline)) std::int64_t waf_cpu_measure(const void* pr
   const auto& p = *static_cast<const std::shared_ptr<const Program>*>(program);
   const auto& r = *static_cast<const bench::Request*>(request);
   std::int64_t score = 0;
-  for (int i = 0; i < n; ++i) score += inspect(p, r).score;
+  for (int i = 0; i < n; ++i) {
+    if (in_flight != nullptr) {
+      InFlight& f = (*in_flight)[static_cast<std::size_t>(i) % in_flight->size()];
+      score += finish(f, r);
+      start(f, p, r);
+      continue;
+    }
+    score += inspect(p, r).score;
+    if (evictor != nullptr) evictor->run();
+  }
   return score;
 }
 
@@ -84,6 +148,8 @@ int main(int argc, char** argv) {
   int paranoia = 1, n = 2000;
   std::string which = "all";
   std::string profile = "api";
+  Evictor evict;
+  std::vector<InFlight> flights;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--cache" && i + 1 < argc) {
@@ -97,9 +163,16 @@ int main(int argc, char** argv) {
       which = argv[++i];
     } else if (arg == "--profile" && i + 1 < argc) {
       profile = argv[++i];
+    } else if (arg == "--evict" && i + 1 < argc) {
+      evict.memory.resize(static_cast<std::size_t>(std::atoi(argv[++i])) * 1024);
+      evictor = &evict;
+    } else if (arg == "--inflight" && i + 1 < argc) {
+      flights.resize(static_cast<std::size_t>(std::max(1, std::atoi(argv[++i]))));
+      in_flight = &flights;
     } else {
       std::puts(
-          "waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all] [--profile api|crs]");
+          "waf_cpu [--cache DIR] [--paranoia N] [--n N] [--case get|json|all] [--profile api|crs] "
+          "[--evict KIB] [--inflight N]");
       return arg == "-h" || arg == "--help" ? 0 : 2;
     }
   }
@@ -116,11 +189,17 @@ int main(int argc, char** argv) {
     if (which != "all" && which != request.name) continue;
     inspect(program, request, true);  // warms the scratch and caches
     waf_cpu_measure(&program, &request, n / 10 + 1);
-    const double start = thread_seconds();
+    const double began = thread_seconds();
     waf_cpu_measure(&program, &request, n);
-    const double seconds = thread_seconds() - start;
+    double seconds = thread_seconds() - began;
+    if (evictor != nullptr) {
+      const double alone = thread_seconds();
+      for (int i = 0; i < n; ++i) evictor->run();
+      seconds -= thread_seconds() - alone;
+    }
     std::printf("%-5s %d requests: %.2f µs CPU per request\n", request.name.c_str(), n,
                 seconds * 1e6 / n);
+    for (InFlight& f : flights) finish(f, request);
   }
   return 0;
 }

@@ -316,5 +316,50 @@ SecRule ARGS "@rx \x27\s*or\b" "id:29,phase:2,pass,t:none,t:lowercase"
   for (const std::uint32_t id : {1u, 21u, 27u}) EXPECT_FALSE(has(r, id)) << id;
 }
 
+// A request waiting for its body gives its buffers back (Evaluation::suspend)
+// and other requests run on the thread meanwhile, taking those very buffers:
+// its TX, its findings and its view stay its own, and theirs theirs.
+TEST(Evaluation, ARequestWaitingForItsBodyKeepsItsStateWhileOthersRun) {
+  auto p = compile(R"(
+SecRule REQUEST_HEADERS:X-Tier "@rx ^(\w+)$" "id:1,phase:1,pass,capture,setvar:tx.tier=%{tx.1}"
+SecRule TX:tier "@streq gold" "id:2,phase:2,pass,setvar:tx.gold=1"
+SecRule ARGS "@contains x" "id:3,phase:2,pass,setvar:tx.n=+1"
+)");
+  auto tx_of = [&](const Evaluation& ev, std::string_view name) {
+    const std::uint32_t slot = p->set->tx.find(name);
+    return slot == kNoSlot ? std::string() : std::string(ev.tx().get(slot));
+  };
+  auto ids_of = [](const Evaluation& ev) {
+    std::vector<std::uint32_t> ids;
+    for (const Finding& f : ev.findings()) ids.push_back(f.rule);
+    return ids;
+  };
+  test::TestRequest waiting("POST", "/?a=x",
+                            {{"Host", "example.com"},
+                             {"X-Tier", "gold"},
+                             {"Content-Type", "application/x-www-form-urlencoded"}});
+  Evaluation ev(*p, waiting.view, thread_scratch(*p->set), EngineMode::detection_only);
+  ev.run_phase(1);
+  ev.suspend();
+  EXPECT_EQ(tx_of(ev, "tier"), "gold");  // read while suspended (the verdict does)
+
+  for (int i = 0; i < 3; ++i) {
+    test::TestRequest other("GET", "/?b=x&c=x&d=y", {{"Host", "example.com"}, {"X-Tier", "tin"}});
+    Evaluation o(*p, other.view, thread_scratch(*p->set), EngineMode::detection_only);
+    o.run_phase(1);
+    o.run_phase(2);
+    EXPECT_EQ(tx_of(o, "tier"), "tin");
+    EXPECT_EQ(tx_of(o, "n"), "2");
+    EXPECT_EQ(ids_of(o), (std::vector<std::uint32_t>{1, 3}));
+  }
+
+  waiting.body("e=x&f=y");
+  ev.run_phase(2);
+  EXPECT_EQ(tx_of(ev, "tier"), "gold");
+  EXPECT_EQ(tx_of(ev, "gold"), "1");
+  EXPECT_EQ(tx_of(ev, "n"), "2");  // a=x from the query, e=x from the body
+  EXPECT_EQ(ids_of(ev), (std::vector<std::uint32_t>{1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace centinela::waf
