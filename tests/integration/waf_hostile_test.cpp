@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "loopback_socket.h"
@@ -204,6 +205,48 @@ TEST_F(WafHostileTest, RequestsWaitingForTheirUpstreamHoldLittleOfTheirInspectio
   std::printf("rss per inspected request waiting for its upstream: %llu bytes\n",
               static_cast<unsigned long long>(per_request));
   EXPECT_LT(per_request, 768u * 1024) << "RSS grew by " << after - before;
+  expect_still_serving();
+}
+
+// A request whose body trickles in waits between its head's inspection and
+// its body's: meanwhile it holds its view of the head and its TX, not the
+// evaluation's buffers (Evaluation::suspend), so a client that opens many
+// such requests makes the gateway keep little for each. 2026-12-07, 200
+// requests: ~26 KiB a request; ~78 KiB while each kept its buffers.
+TEST_F(WafHostileTest, RequestsWaitingForTheirBodyHoldLittleOfTheirInspection) {
+  // The buffers a large body grows, in the worker's pool first: a waiting
+  // request that took one would hold megabytes.
+  std::string large = R"({"items":[)";
+  for (int i = 0; i < 2000; ++i) {
+    large += fmt::format(R"({}{{"k{}":"v{} x"}})", i == 0 ? "" : ",", i, i);
+  }
+  large += "]}";
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(post("application/json", large).status, 200);
+  expect_still_serving();
+
+  constexpr int kRequests = 200;
+  const std::string head =
+      "POST /api/orders HTTP/1.1\r\nHost: api.example.com\r\nContent-Type: "
+      "application/json\r\nContent-Length: 4000\r\n\r\n{\"note\":\"";
+  const std::uint64_t before = gateway_->rss_bytes();
+  std::vector<Socket> clients;
+  std::string error;
+  for (int i = 0; i < kRequests; ++i) {
+    Socket client = connect_loopback(port(), 2s, &error);
+    ASSERT_TRUE(client.valid()) << error;
+    ASSERT_TRUE(send_all(client.fd(), head, Clock::now() + 5s, &error)) << error;
+    clients.push_back(std::move(client));
+  }
+  // The gateway answers others meanwhile; the heads are read and inspected
+  // by then (a moment more for a worker that took them later).
+  expect_still_serving();
+  std::this_thread::sleep_for(300ms);
+  const std::uint64_t after = gateway_->rss_bytes();
+  const std::uint64_t per_request = (after > before ? after - before : 0) / kRequests;
+  RecordProperty("rss_per_request_waiting_for_its_body", std::to_string(per_request));
+  std::printf("rss per request waiting for its body: %llu bytes\n",
+              static_cast<unsigned long long>(per_request));
+  EXPECT_LT(per_request, 48u * 1024) << "RSS grew by " << after - before;
   expect_still_serving();
 }
 
