@@ -31,11 +31,11 @@ struct RuleSet;
 struct RxPlan {
   enum class Form : std::uint8_t { hyperscan_exact, hyperscan_prefilter, pcre_only };
   Form form = Form::pcre_only;
-  std::uint32_t db = 0;     // RxMatcher database (of the link's pipeline)
-  std::uint32_t entry = 0;  // the pattern's id in it
   // No \A \z \Z \G: a scan of values joined with LF reports the pattern
   // whenever a scan of one of the values would (see Program::joined).
   bool joinable = false;
+  std::uint32_t db = 0;     // RxMatcher database (of the link's pipeline)
+  std::uint32_t entry = 0;  // the pattern's id in it
   // pattern::Analysis::required as bits (byte b: bit b % 64 of word b / 64):
   // every match holds one of these bytes, so a value without any cannot
   // match. All zero: unknown.
