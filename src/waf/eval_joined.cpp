@@ -242,37 +242,37 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
   return out;
 }
 
-bool Evaluation::joined_may_match(const Link& link) {
+bool Evaluation::joined_may_match(const JoinGate& gate) {
   Buffers& b = *buffers_;
-  if (link.op.kind == OpKind::pm) {
+  if (gate.kind == OpKind::pm) {
     for (const Buffers::WordsHit& w : b.words) {
-      if (w.words == link.op.literals.get() && w.pipeline == link.pipeline && w.phase == b.phase) {
+      if (w.words == gate.literals && w.pipeline == gate.pipeline && w.phase == b.phase) {
         return w.hit;
       }
     }
-    const std::string_view text = joined_text(link.pipeline);
+    const std::string_view text = joined_text(gate.pipeline);
     bool hit = false;
     const pattern::ScanStatus status =
-        link.op.literals->scan(text, scratch_.scan, [&](unsigned, std::size_t) {
+        gate.literals->scan(text, scratch_.scan, [&](unsigned, std::size_t) {
           hit = true;
           return false;
         });
     hit |= status == pattern::ScanStatus::error;  // unknown: look at the values
     std::erase_if(b.words, [&](const Buffers::WordsHit& w) { return w.phase != b.phase; });
-    b.words.push_back({link.op.literals.get(), link.pipeline, b.phase, hit});
+    b.words.push_back({gate.literals, gate.pipeline, b.phase, hit});
     return hit;
   }
   const RxMatcher* matcher = program_.set->rx.get();
-  if (matcher == nullptr || matcher->database(link.op.rx_plan.db) == nullptr) return true;
-  if (!link.multi_match) return joined_rx_hit(link, link.pipeline);
+  if (matcher == nullptr || matcher->database(gate.db) == nullptr) return true;
+  if (!gate.multi_match) return joined_rx_hit(gate, gate.pipeline);
   // multiMatch: the pattern runs on the value after every step. A step that
   // changed no value leaves the text as the later step saw it: the same
   // database over the same bytes misses again, so it is not scanned.
   std::string_view later;
-  for (std::uint32_t node = link.pipeline;; node = program_.set->pipelines[node].parent) {
+  for (std::uint32_t node = gate.pipeline;; node = program_.set->pipelines[node].parent) {
     const std::string_view text = joined_text(node);
-    if (node == link.pipeline || text != later) {
-      if (joined_rx_hit(link, node)) return true;
+    if (node == gate.pipeline || text != later) {
+      if (joined_rx_hit(gate, node)) return true;
     }
     later = text;
     if (node == 0) return false;
@@ -282,38 +282,37 @@ bool Evaluation::joined_may_match(const Link& link) {
 // The link's database over the joined text of `pipeline`: its own
 // pipeline's (one scan per database and phase), or for a multiMatch link an
 // earlier step's (Buffers::step_scans).
-bool Evaluation::joined_rx_hit(const Link& link, std::uint32_t pipeline) {
+bool Evaluation::joined_rx_hit(const JoinGate& gate, std::uint32_t pipeline) {
   Buffers& b = *buffers_;
-  const RxPlan& plan = link.op.rx_plan;
   const RxMatcher& matcher = *program_.set->rx;
   std::vector<std::uint64_t>* bits = nullptr;
-  if (pipeline == link.pipeline) {
-    if (b.rx_bits.size() <= plan.db) {
+  if (pipeline == gate.pipeline) {
+    if (b.rx_bits.size() <= gate.db) {
       b.rx_bits.resize(matcher.databases());
       b.rx_phase.resize(matcher.databases(), 0);
     }
-    bits = &b.rx_bits[plan.db];
-    if (b.rx_phase[plan.db] != b.phase) {
-      b.rx_phase[plan.db] = b.phase;
-      if (plan.db < program_.gated.size() && !program_.gated[plan.db].clauses.empty()) {
-        scan_gated(plan.db, *bits);
+    bits = &b.rx_bits[gate.db];
+    if (b.rx_phase[gate.db] != b.phase) {
+      b.rx_phase[gate.db] = b.phase;
+      if (gate.db < program_.gated.size() && !program_.gated[gate.db].clauses.empty()) {
+        scan_gated(gate.db, *bits);
       } else {
-        scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+        scan_joined(*matcher.database(gate.db), matcher.entries(gate.db), pipeline, *bits);
       }
     }
   } else {
     Buffers::StepScan* found = nullptr;
     for (Buffers::StepScan& s : b.step_scans) {
-      if (s.db == plan.db && s.pipeline == pipeline) found = &s;
+      if (s.db == gate.db && s.pipeline == pipeline) found = &s;
     }
-    if (found == nullptr) found = &b.step_scans.emplace_back(Buffers::StepScan{plan.db, pipeline});
+    if (found == nullptr) found = &b.step_scans.emplace_back(Buffers::StepScan{gate.db, pipeline});
     bits = &found->bits;
     if (found->phase != b.phase) {
       found->phase = b.phase;
-      scan_joined(*matcher.database(plan.db), matcher.entries(plan.db), pipeline, *bits);
+      scan_joined(*matcher.database(gate.db), matcher.entries(gate.db), pipeline, *bits);
     }
   }
-  return ((*bits)[plan.entry / 64] >> (plan.entry % 64)) & 1;
+  return ((*bits)[gate.entry / 64] >> (gate.entry % 64)) & 1;
 }
 
 void Evaluation::scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries,

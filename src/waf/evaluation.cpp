@@ -54,7 +54,19 @@ bool Evaluation::run_phase(int phase) {
   if (!buffers_) resume();
   new_phase();  // when the view has grown (the body): join its values again
   const std::uint32_t end = program_.phase_begin[static_cast<std::size_t>(phase) + 1];
+  const bool gated = program_.gates.size() == program_.rules.size();
   for (std::uint32_t i = program_.phase_begin[static_cast<std::size_t>(phase)]; i < end;) {
+    // A rule whose first link the joined texts rule out does not match:
+    // what run_rule would do, without reading the rule (a removed one
+    // is left to run_rule, which does not clear MATCHED_VAR for it).
+    if (gated && program_.gates[i].joined && removed_ids_.empty() && removed_tags_.empty() &&
+        !joined_may_match(program_.gates[i])) {
+      matched_var_.clear();
+      matched_var_name_.clear();
+      matched_vars_used_ = 0;
+      ++i;
+      continue;
+    }
     i = run_rule(i).next;
     if (stopped_ || mode_ == EngineMode::off) break;
   }
@@ -93,7 +105,7 @@ bool Evaluation::eval_link(const Rule& rule, std::size_t link_index) {
     if (matched) {
       for (const SetVar& sv : link.setvars) run_setvar(sv);
     }
-  } else if (link.joined && !joined_may_match(link)) {
+  } else if (link.joined && !joined_may_match(join_gate(link))) {
     matched = false;  // no value can match: its pattern misses them all
   } else {
     for (const Target& target : link.targets) matched |= eval_target(rule, link, target, matched);

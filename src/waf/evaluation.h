@@ -150,8 +150,8 @@ class Evaluation {
   void collect_fields(const Target& target, Var var, Collection from, std::vector<Value>& out);
   bool selected(const Target& target, std::string_view name) const;
   // Program::joined (eval_joined.cpp).
-  bool joined_may_match(const Link& link);
-  bool joined_rx_hit(const Link& link, std::uint32_t pipeline);
+  bool joined_may_match(const JoinGate& gate);
+  bool joined_rx_hit(const JoinGate& gate, std::uint32_t pipeline);
   void scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries, std::uint32_t pipeline,
                    std::vector<std::uint64_t>& bits);
   // Program::gated (eval_gated.cpp).

@@ -80,6 +80,21 @@ struct GatedJoin {
   bool any_bytes = false;
 };
 
+// What Evaluation::joined_may_match reads of a joined link (Program::joined),
+// copied out of the link: Program::gates holds one for each rule's first
+// link, in an array a phase's walk reads, so the rules the joined texts rule
+// out are passed over without reading them (a Rule and its Link are a few
+// cache lines each, cold when the gateway's other work ran in between).
+struct JoinGate {
+  bool joined = false;  // false: no gate (the rule runs)
+  bool multi_match = false;
+  OpKind kind = OpKind::unconditional;
+  std::uint32_t pipeline = 0;
+  std::uint32_t db = 0, entry = 0;                // rx
+  const pattern::LiteralSet* literals = nullptr;  // pm
+};
+JoinGate join_gate(const Link& link);
+
 struct Program {
   std::shared_ptr<const RuleSet> set;
   std::vector<Rule> rules;  // phase order; skip_to indexes this
@@ -108,6 +123,7 @@ struct Program {
   // values of `targets` transformed by `pipeline` that pass one of
   // `clauses`. The links of such a database join there, not in `joined`.
   std::vector<GatedJoin> gated;
+  std::vector<JoinGate> gates;  // by rule: its first link's
   bool has_tag(const Rule& rule, std::string_view tag) const;
 };
 

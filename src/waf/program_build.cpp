@@ -287,6 +287,18 @@ void index_program(Program& program) {
   }
 }
 
+JoinGate join_gate(const Link& link) {
+  JoinGate gate;
+  gate.joined = link.joined && !link.targets.empty();
+  gate.multi_match = link.multi_match;
+  gate.kind = link.op.kind;
+  gate.pipeline = link.pipeline;
+  gate.db = link.op.rx_plan.db;
+  gate.entry = link.op.rx_plan.entry;
+  gate.literals = link.op.literals.get();
+  return gate;
+}
+
 std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
                                             const ProgramOptions& options) {
   auto program = std::make_shared<Program>();
@@ -324,6 +336,10 @@ std::shared_ptr<const Program> make_program(std::shared_ptr<const RuleSet> set,
   plan_joined(*program);
   plan_joined_slots(*program);
   plan_tx_selectors(*program);
+  program->gates.reserve(program->rules.size());
+  for (const Rule& rule : program->rules) {
+    program->gates.push_back(rule.links.empty() ? JoinGate{} : join_gate(rule.links.front()));
+  }
   return program;
 }
 

@@ -361,5 +361,30 @@ SecRule ARGS "@contains x" "id:3,phase:2,pass,setvar:tx.n=+1"
   EXPECT_EQ(ids_of(ev), (std::vector<std::uint32_t>{1, 2, 3}));
 }
 
+// A rule the joined texts rule out is passed over without being read
+// (Program::gates): it ends as a rule that did not match, MATCHED_VAR cleared
+// for the rules after it; a rule removed by a ctl is skipped and clears nothing.
+TEST(Evaluation, RulesTheJoinedTextsRuleOutEndAsRulesThatDidNotMatch) {
+  auto p = compile(R"(
+SecRule ARGS "@rx ^seen" "id:1,phase:2,pass,t:none"
+SecRule ARGS "@rx zzqq" "id:2,phase:2,pass,t:none"
+SecRule MATCHED_VAR "@rx ^seen" "id:3,phase:2,pass,t:none"
+SecRule ARGS "@rx ^seen" "id:4,phase:2,pass,t:none,ctl:ruleRemoveById=5"
+SecRule ARGS "@rx zzqq" "id:5,phase:2,pass,t:none"
+SecRule MATCHED_VAR "@rx ^seen" "id:6,phase:2,pass,t:none"
+)");
+  ASSERT_EQ(p->gates.size(), p->rules.size());
+  std::size_t gated = 0;
+  for (const JoinGate& g : p->gates) gated += g.joined ? 1 : 0;
+  EXPECT_GE(gated, 2u);  // 2 and 5 at least: the case under test
+  const Outcome r = run(*p, "/?q=seen%20it");
+  EXPECT_TRUE(has(r, 1));
+  EXPECT_FALSE(has(r, 2));
+  EXPECT_FALSE(has(r, 3)) << "MATCHED_VAR outlived a rule that did not match";
+  EXPECT_TRUE(has(r, 4));
+  EXPECT_FALSE(has(r, 5));
+  EXPECT_TRUE(has(r, 6)) << "a removed rule cleared MATCHED_VAR";
+}
+
 }  // namespace
 }  // namespace centinela::waf
