@@ -37,7 +37,12 @@ struct SelectorWord {
 // One target: `ARGS`, `ARGS:q`, `&TX:foo`, `REQUEST_COOKIES:/regex/`.
 struct Target {
   Var var = Var::args;
-  bool count = false;    // `&`
+  bool count = false;  // `&`
+  // In a Program: a variable of the request view that joined texts read
+  // too has a slot in Program::joined_vars; its values and their byte masks
+  // are collected once per phase for every link and text that reads them.
+  // (With var and count, what a link's walk reads first.)
+  std::uint32_t view_slot = kNoSlot;
   std::string selector;  // lower case; "" = every value
   std::shared_ptr<const pattern::Confirmer> selector_regex;
   // A regex selector that only asks for a word (TX:/^header_name_/,
@@ -50,10 +55,6 @@ struct Target {
   // on them per request. Not decided: tx_selected_known false.
   std::vector<std::uint32_t> tx_selected;
   bool tx_selected_known = false;
-  // In a Program: a variable of the request view that joined texts read
-  // too has a slot in Program::joined_vars; its values and their byte masks
-  // are collected once per phase for every link and text that reads them.
-  std::uint32_t view_slot = kNoSlot;
 };
 
 // `!COLLECTION:key` (exact key, any case) or `!COLLECTION:/regex/`. As in
@@ -159,8 +160,8 @@ struct Link {
   // hits the joined values of its pipeline (checked once per request).
   bool joined = false;
   std::vector<Target> targets;
+  std::vector<Exclusion> exclusions;  // asked for each target read
   Operator op;
-  std::vector<Exclusion> exclusions;
   std::vector<SetVar> setvars;
 };
 
