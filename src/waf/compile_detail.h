@@ -28,6 +28,8 @@ struct CompileContext {
   // Compiled regexes and word lists by their source, shared by rules.
   std::map<std::string, std::shared_ptr<const pattern::Confirmer>> regexes;
   std::map<std::string, std::shared_ptr<const pattern::LiteralSet>> literal_sets;
+  // Each list's words, for the word groups (RuleSet::word_groups).
+  std::map<const pattern::LiteralSet*, std::vector<std::string>> literal_words;
 
   // Problems with the rule being compiled, reported once it is done.
   std::vector<std::string> not_honoured, partial;
@@ -48,5 +50,9 @@ Operator compile_operator(const seclang::Operator& op, const seclang::Rule& rule
 
 // One SecRule/SecAction with its chain (nullopt: ctx.error says why).
 std::optional<Rule> compile_rule(const seclang::Rule& rule, CompileContext& ctx);
+
+// RuleSet::word_groups from the compiled rules' @pm links, and each link's
+// place in them (compile_word_groups.cpp).
+void group_word_lists(CompileContext& ctx);
 
 }  // namespace centinela::waf::detail

@@ -100,6 +100,7 @@ void compile_pm(Operator& out, const seclang::Operator& op, const seclang::Rule&
     return;
   }
   ctx.literal_sets.emplace(key, set);
+  ctx.literal_words.emplace(set.get(), std::move(words));
   out.literals = std::move(set);
 }
 

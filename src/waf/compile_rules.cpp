@@ -166,6 +166,7 @@ std::shared_ptr<RuleSet> compile_rules(const seclang::ParseResult& parsed,
     set->rules.push_back(std::move(*compiled));
   }
   for (const auto& [key, literals] : ctx.literal_sets) set->literal_sets.push_back(literals);
+  detail::group_word_lists(ctx);
   std::string error;
   set->rx = RxMatcher::build(*set, error, cache_dir);
   if (!set->rx) set->report.notes.push_back("Hyperscan: " + error + "; every @rx runs in PCRE2");

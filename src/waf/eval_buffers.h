@@ -232,6 +232,13 @@ struct Evaluation::Buffers {
     bool hit;
   };
   std::vector<WordsHit> words;
+  // By RuleSet::word_groups: which of the group's lists hit the joined text
+  // of its pipeline, scanned once a phase.
+  struct GroupHits {
+    std::uint64_t phase = 0;
+    std::vector<std::uint64_t> members;
+  };
+  std::vector<GroupHits> group_hits;
   // A joined variable's values with their byte masks, collected once per
   // phase for all the pipelines that join it; by Program::joined_vars slot.
   struct JoinedVar {

@@ -244,6 +244,7 @@ std::string_view Evaluation::joined_text(std::uint32_t pipeline) {
 
 bool Evaluation::joined_may_match(const JoinGate& gate) {
   Buffers& b = *buffers_;
+  if (gate.kind == OpKind::pm && gate.word_group != kNoSlot) return group_hit(gate);
   if (gate.kind == OpKind::pm) {
     for (const Buffers::WordsHit& w : b.words) {
       if (w.words == gate.literals && w.pipeline == gate.pipeline && w.phase == b.phase) {
@@ -313,6 +314,30 @@ bool Evaluation::joined_rx_hit(const JoinGate& gate, std::uint32_t pipeline) {
     }
   }
   return ((*bits)[gate.entry / 64] >> (gate.entry % 64)) & 1;
+}
+
+// A list of a word group: the group's database over the joined text, once a
+// phase for all its lists.
+bool Evaluation::group_hit(const JoinGate& gate) {
+  Buffers& b = *buffers_;
+  const RuleSet::WordGroup& group = program_.set->word_groups[gate.word_group];
+  if (b.group_hits.size() < program_.set->word_groups.size()) {
+    b.group_hits.resize(program_.set->word_groups.size());
+  }
+  Buffers::GroupHits& hits = b.group_hits[gate.word_group];
+  if (hits.phase != b.phase) {
+    hits.phase = b.phase;
+    hits.members.assign((group.members + 63) / 64, 0);
+    const pattern::ScanStatus status =
+        group.words->scan(joined_text(gate.pipeline), scratch_.scan, [&](unsigned id, std::size_t) {
+          const std::uint32_t member = id < group.member_of.size() ? group.member_of[id] : 0;
+          hits.members[member / 64] |= std::uint64_t{1} << (member % 64);
+        });
+    // Unknown: look at the values.
+    if (status == pattern::ScanStatus::error)
+      std::fill(hits.members.begin(), hits.members.end(), ~0ull);
+  }
+  return (hits.members[gate.word_member / 64] >> (gate.word_member % 64)) & 1;
 }
 
 void Evaluation::scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries,

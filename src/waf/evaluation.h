@@ -151,6 +151,7 @@ class Evaluation {
   bool selected(const Target& target, std::string_view name) const;
   // Program::joined (eval_joined.cpp).
   bool joined_may_match(const JoinGate& gate);
+  bool group_hit(const JoinGate& gate);
   bool joined_rx_hit(const JoinGate& gate, std::uint32_t pipeline);
   void scan_joined(const pattern::ScanDatabase& db, std::uint32_t entries, std::uint32_t pipeline,
                    std::vector<std::uint64_t>& bits);

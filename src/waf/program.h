@@ -90,8 +90,9 @@ struct JoinGate {
   bool multi_match = false;
   OpKind kind = OpKind::unconditional;
   std::uint32_t pipeline = 0;
-  std::uint32_t db = 0, entry = 0;                // rx
-  const pattern::LiteralSet* literals = nullptr;  // pm
+  std::uint32_t db = 0, entry = 0;                      // rx
+  const pattern::LiteralSet* literals = nullptr;        // pm
+  std::uint32_t word_group = kNoSlot, word_member = 0;  // pm: Operator's
 };
 JoinGate join_gate(const Link& link);
 

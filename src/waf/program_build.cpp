@@ -296,6 +296,8 @@ JoinGate join_gate(const Link& link) {
   gate.db = link.op.rx_plan.db;
   gate.entry = link.op.rx_plan.entry;
   gate.literals = link.op.literals.get();
+  gate.word_group = link.op.word_group;
+  gate.word_member = link.op.word_member;
   return gate;
 }
 

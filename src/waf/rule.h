@@ -114,6 +114,9 @@ struct Operator {
   bool negated = false;
   RxPlan rx_plan;                                       // rx: how the matcher runs it
   std::shared_ptr<const pattern::LiteralSet> literals;  // pm, pmFromFile
+  // pm: RuleSet::word_groups' group of the link's pipeline, and which of
+  // its lists `literals` is (kNoSlot: in no group).
+  std::uint32_t word_group = kNoSlot, word_member = 0;
   Macro argument;
   std::shared_ptr<const pattern::Confirmer> regex;       // rx (PCRE2: confirmation, capture)
   std::string source;                                    // rx: the pattern as written

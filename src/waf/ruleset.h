@@ -72,8 +72,19 @@ struct RuleSet {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> removed_ids;  // SecRuleRemoveById
   std::vector<std::string> removed_tags;                             // SecRuleRemoveByTag
   LoadReport report;
-  // Every @pm word list, for the per-thread Hyperscan scratch.
+  // Every @pm word list, for the per-thread Hyperscan scratch (word groups'
+  // too).
   std::vector<std::shared_ptr<const pattern::LiteralSet>> literal_sets;
+  // The @pm lists that read one pipeline's values, several of them (CRS's
+  // header and user-agent lists): one database of all their words, so a
+  // joined text is scanned once for all (Evaluation::joined_may_match),
+  // `member_of` telling by word which list it came from.
+  struct WordGroup {
+    std::shared_ptr<const pattern::LiteralSet> words;
+    std::vector<std::uint32_t> member_of;  // by word id
+    std::uint32_t members = 0;
+  };
+  std::vector<WordGroup> word_groups;
   std::uint64_t generation = 0;         // unique per compiled rule set (scratch.h)
   std::shared_ptr<const RxMatcher> rx;  // null: every @rx runs in PCRE2
 

@@ -386,5 +386,30 @@ SecRule MATCHED_VAR "@rx ^seen" "id:6,phase:2,pass,t:none"
   EXPECT_TRUE(has(r, 6)) << "a removed rule cleared MATCHED_VAR";
 }
 
+// @pm lists read through one pipeline share one database (RuleSet::
+// word_groups): a word tells which list it came from, so each rule still
+// matches its own words only.
+TEST(Evaluation, WordListsOfOnePipelineScannedTogetherKeepTheirOwnWords) {
+  auto p = compile(R"(
+SecRule ARGS "@pm alpha beta" "id:1,phase:2,pass,t:none,t:lowercase"
+SecRule ARGS "@pm gamma delta" "id:2,phase:2,pass,t:none,t:lowercase"
+SecRule ARGS "@pm zeta" "id:3,phase:2,pass,t:none,t:lowercase"
+SecRule ARGS "@pm epsilon" "id:4,phase:2,pass,t:none"
+)");
+  ASSERT_EQ(p->set->word_groups.size(), 1u);
+  EXPECT_EQ(p->set->word_groups[0].members, 3u);
+  auto ids = [&](std::string_view target) {
+    std::vector<std::uint32_t> out = run(*p, target).ids;
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids("/?q=xxGAMMAyy"), (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(ids("/?q=Alpha"), (std::vector<std::uint32_t>{1}));
+  EXPECT_EQ(ids("/?q=zeta&r=delta"), (std::vector<std::uint32_t>{2, 3}));
+  EXPECT_EQ(ids("/?q=epsilon"), (std::vector<std::uint32_t>{4}));
+  EXPECT_EQ(ids("/?q=EPSILON"), (std::vector<std::uint32_t>{4}));  // @pm ignores case
+  EXPECT_TRUE(ids("/?q=nothing").empty());
+}
+
 }  // namespace
 }  // namespace centinela::waf
