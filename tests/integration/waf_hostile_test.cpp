@@ -39,6 +39,16 @@ class WafHostileTest : public WafTest {
     return ::testing::AssertionSuccess();
   }
 
+  // The gateway's RSS grown since `before`, per request; recorded as the
+  // test's property `name` and printed.
+  std::uint64_t rss_per_request(std::uint64_t before, int requests, const char* name) {
+    const std::uint64_t after = gateway_->rss_bytes();
+    const std::uint64_t per_request = (after > before ? after - before : 0) / requests;
+    RecordProperty(name, std::to_string(per_request));
+    std::printf("%s: %llu bytes\n", name, static_cast<unsigned long long>(per_request));
+    return per_request;
+  }
+
   void expect_still_serving() {
     HttpResponse plain = get("/api/orders?page=2");
     EXPECT_EQ(plain.status, 200) << plain.body;
@@ -199,12 +209,7 @@ TEST_F(WafHostileTest, RequestsWaitingForTheirUpstreamHoldLittleOfTheirInspectio
   // Every one inspected, passed and waiting for the origin.
   ASSERT_TRUE(origin_.wait_for_requests("/api/slow", kRequests, 20s))
       << origin_.request_count("/api/slow");
-  const std::uint64_t after = gateway_->rss_bytes();
-  const std::uint64_t per_request = (after > before ? after - before : 0) / kRequests;
-  RecordProperty("rss_per_waiting_request", std::to_string(per_request));
-  std::printf("rss per inspected request waiting for its upstream: %llu bytes\n",
-              static_cast<unsigned long long>(per_request));
-  EXPECT_LT(per_request, 768u * 1024) << "RSS grew by " << after - before;
+  EXPECT_LT(rss_per_request(before, kRequests, "rss_per_waiting_request"), 768u * 1024);
   expect_still_serving();
 }
 
@@ -241,12 +246,7 @@ TEST_F(WafHostileTest, RequestsWaitingForTheirBodyHoldLittleOfTheirInspection) {
   // by then (a moment more for a worker that took them later).
   expect_still_serving();
   std::this_thread::sleep_for(300ms);
-  const std::uint64_t after = gateway_->rss_bytes();
-  const std::uint64_t per_request = (after > before ? after - before : 0) / kRequests;
-  RecordProperty("rss_per_request_waiting_for_its_body", std::to_string(per_request));
-  std::printf("rss per request waiting for its body: %llu bytes\n",
-              static_cast<unsigned long long>(per_request));
-  EXPECT_LT(per_request, 48u * 1024) << "RSS grew by " << after - before;
+  EXPECT_LT(rss_per_request(before, kRequests, "rss_per_request_waiting_for_its_body"), 48u * 1024);
   expect_still_serving();
 }
 
