@@ -19,8 +19,11 @@ class LiteralSet {
  public:
   // Words are bytes (no escapes); empty words are left out, as @pm never
   // matches on them. With `cache_dir`, the database goes through the cache.
+  // `once`: each word is reported at most once a scan (for a scan that
+  // reads every match, however often a text repeats a word).
   static std::unique_ptr<LiteralSet> build(std::span<const std::string> words, std::string& error,
-                                           const std::filesystem::path* cache_dir = nullptr);
+                                           const std::filesystem::path* cache_dir = nullptr,
+                                           bool once = false);
 
   // Any word occurs in `subject`.
   bool matches(std::string_view subject, Scratch& scratch) const {

@@ -43,7 +43,7 @@ void group_word_lists(CompileContext& ctx) {
       }
     }
     std::string error;
-    group.words = pattern::LiteralSet::build(words, error, ctx.cache_dir);
+    group.words = pattern::LiteralSet::build(words, error, ctx.cache_dir, /*once=*/true);
     if (!group.words) continue;  // the lists are scanned one by one, as without groups
     group.members = static_cast<std::uint32_t>(lists.size());
     const auto index = static_cast<std::uint32_t>(set.word_groups.size());
