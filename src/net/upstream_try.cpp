@@ -64,25 +64,11 @@ UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
 
 std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
 
+// The try, in one frame; settle() counts it once it ended.
 asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
   plan_.report.server = &server_;
   plan_.report.status = 0;
-  TryOutcome outcome = TryOutcome::client_failed;
-  if (!plan_.watch.abandoned()) outcome = co_await exchange(may_reuse, sink);
-  if (outcome != TryOutcome::done && plan_.watch.abandoned()) {
-    // The client left (its waits were cancelled for it): not the server's
-    // failure, and nothing to retry. The connection, in whatever state,
-    // goes with this try.
-    client_error_ = stage::BodyRead{0, stage::BodyError::client_gone};
-    outcome = TryOutcome::client_failed;
-  }
-  const proxy::UpstreamServerMetrics& metrics = server_.metrics;
-  metrics.count_bytes(bytes_sent_, bytes_received_);
-  if (outcome == TryOutcome::response_timeout) metrics.count_timeout();
-  co_return outcome;
-}
-
-asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::ResponseSink& sink) {
+  if (plan_.watch.abandoned()) co_return TryOutcome::client_failed;
   const auto& config = plan_.cluster.config();
   const SteadyTime begin = SteadyClock::now();
   if (may_reuse) {
@@ -121,6 +107,20 @@ asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::Respons
     windows->observe(plan_.timings.total_ms / 1000.0);
   }
   co_return TryOutcome::done;
+}
+
+TryOutcome UpstreamTry::settle(TryOutcome outcome) {
+  if (outcome != TryOutcome::done && plan_.watch.abandoned()) {
+    // The client left (its waits were cancelled for it): not the server's
+    // failure, and nothing to retry. The connection, in whatever state,
+    // goes with this try.
+    client_error_ = stage::BodyRead{0, stage::BodyError::client_gone};
+    outcome = TryOutcome::client_failed;
+  }
+  const proxy::UpstreamServerMetrics& metrics = server_.metrics;
+  metrics.count_bytes(bytes_sent_, bytes_received_);
+  if (outcome == TryOutcome::response_timeout) metrics.count_timeout();
+  return outcome;
 }
 
 asio::awaitable<TryOutcome> UpstreamTry::connect() {

@@ -91,7 +91,11 @@ class UpstreamTry {
  public:
   UpstreamTry(TryPlan& plan, std::size_t server_index);
 
+  // The try itself; its outcome goes through settle() before it is used.
   asio::awaitable<TryOutcome> run(bool may_reuse, stage::ResponseSink& sink);
+  // Counts the try in its server's metrics and returns what `outcome` (run's)
+  // comes to: a client that left meanwhile makes it client_failed.
+  TryOutcome settle(TryOutcome outcome);
 
   // Whether the response head was read: after that, nothing may be retried.
   bool response_started() const { return response_started_; }
@@ -99,7 +103,6 @@ class UpstreamTry {
   const stage::BodyRead& client_error() const { return client_error_; }
 
  private:
-  asio::awaitable<TryOutcome> exchange(bool may_reuse, stage::ResponseSink& sink);
   asio::awaitable<TryOutcome> connect();
   asio::awaitable<TryOutcome> handshake(tls::ClientContext& context, SteadyTime deadline);
   std::optional<TryOutcome> send_at_once();
