@@ -128,7 +128,7 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
 bool H2Downstream::send_head(const stage::Response& response) {
   if (aborted_ || stream_.closed) return false;
   status_ = response.status;
-  h2::make_response_nv(response, nv_, &stream_.connection.sent_date());
+  h2::make_response_nv(response, nv_, &stream_.connection.sent_fields());
   with_body_ = response.sends_body;
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream_;
