@@ -107,7 +107,11 @@ class UpstreamTry {
   asio::awaitable<TryOutcome> handshake(tls::ClientContext& context, SteadyTime deadline);
   std::optional<TryOutcome> send_at_once();
   asio::awaitable<TryOutcome> send_request();
-  asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
+  // A pooled connection (true), or a new one to connect.
+  bool take_pooled(bool may_reuse, SteadyTime now);
+  TryOutcome after_head_read(const boost::system::error_code& ec);
+  TryOutcome take_head();
+  void record_total(SteadyTime sent);
   std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer);
   bool parse_final_fields(std::string_view block);
   asio::awaitable<TryOutcome> relay_response(stage::ResponseSink& sink);
