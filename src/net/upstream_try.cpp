@@ -398,8 +398,31 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   bool relayed = false;
   switch (sink.on_upstream_head(response)) {
     case stage::ResponseSink::HeadAction::relay:
-      clean = co_await relay_body(reader, decoder, first.size, sink);
+      // Piece by piece into the sink, in this frame (no coroutine of its
+      // own); clean when the whole body reached it.
       relayed = true;
+      for (std::size_t size = first.size;;) {
+        const bool last = decoder.done();
+        const std::string_view piece(body_.data(), size);
+        bool sent = false;
+        if (last && !trailers_.empty()) {
+          sent = co_await sink.on_upstream_last(piece, trailers_);
+        } else {
+          sent = co_await sink.on_upstream_body(piece, last);
+        }
+        if (!sent || last) {
+          clean = sent;
+          break;
+        }
+        std::optional<BodyRead> got = reader.read_buffered(body_space());
+        if (!got) got = co_await reader.read(body_space());
+        if (got->error != BodyReadError::none) {
+          // The body broke off: the client cannot be told but by closing.
+          sink.on_upstream_broken();
+          break;
+        }
+        size = got->size;
+      }
       break;
     case stage::ResponseSink::HeadAction::discard:
       clean = co_await drain_body(reader, decoder);
@@ -407,25 +430,30 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
     case stage::ResponseSink::HeadAction::abort:
       break;
   }
-
   plan_.cluster.record_success(server_index());
+  release_connection(clean && relayed, clean && framing.reusable && decoder.done());
+  co_return TryOutcome::done;
+}
+
+// Where the connection goes once the response was relayed, drained or
+// abandoned. `relayed`: the body reached the sink whole; `clean`: the stream
+// ended by its own framing, one that leaves it reusable.
+void UpstreamTry::release_connection(bool relayed, bool clean) {
   if (upgrade_accepted_) {
     // The 101 reached the client: what follows on this connection is the
     // tunnel's (frames may already wait in its buffer).
-    if (relayed && clean) plan_.upgraded = std::move(connection_);
-    co_return TryOutcome::done;
+    if (relayed) plan_.upgraded = std::move(connection_);
+    return;
   }
   // A handshake's connection carried an Upgrade: never pooled.
-  if (plan_.ctx.websocket) co_return TryOutcome::done;
+  if (plan_.ctx.websocket) return;
   // Pooled only when the stream is provably clean: the body ended by its own
   // framing, nothing follows it, and nothing earlier cast doubt on it.
-  if (clean && framing.reusable && !unclean_ && decoder.done() &&
-      connection_->buffer().size() == 0) {
+  if (clean && !unclean_ && connection_->buffer().size() == 0) {
     const auto& config = plan_.cluster.config();
     plan_.worker.pool().give_back(server_.pool_key, std::move(connection_),
                                   config.max_idle_per_worker, config.idle_timeout);
   }
-  co_return TryOutcome::done;
 }
 
 // The head as the stages see it: hop-by-hop fields gone, the framing left
@@ -442,34 +470,6 @@ void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response&
     response.length = framing.length;
   } else if (framing.framing == wire::Framing::none && head_.content_length) {
     response.length = *head_.content_length;
-  }
-}
-
-// True when the whole body reached the sink.
-asio::awaitable<bool> UpstreamTry::relay_body(BodyReader& reader, const wire::BodyDecoder& decoder,
-                                              std::size_t first, stage::ResponseSink& sink) {
-  std::size_t size = first;
-  for (bool first_piece = true;; first_piece = false) {
-    if (!first_piece) {
-      std::optional<BodyRead> got = reader.read_buffered(body_space());
-      if (!got) got = co_await reader.read(body_space());
-      if (got->error != BodyReadError::none) {
-        // The body broke off: the client cannot be told but by closing.
-        sink.on_upstream_broken();
-        co_return false;
-      }
-      size = got->size;
-    }
-    const bool last = decoder.done();
-    const std::string_view piece(body_.data(), size);
-    bool sent = false;
-    if (last && !trailers_.empty()) {
-      sent = co_await sink.on_upstream_last(piece, trailers_);
-    } else {
-      sent = co_await sink.on_upstream_body(piece, last);
-    }
-    if (!sent) co_return false;
-    if (last) co_return true;
   }
 }
 

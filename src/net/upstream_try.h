@@ -115,8 +115,7 @@ class UpstreamTry {
   std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer);
   bool parse_final_fields(std::string_view block);
   asio::awaitable<TryOutcome> relay_response(stage::ResponseSink& sink);
-  asio::awaitable<bool> relay_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder,
-                                   std::size_t first, stage::ResponseSink& sink);
+  void release_connection(bool relayed, bool clean);
   asio::awaitable<bool> drain_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder);
   void present(const centinela::http::ResponseFraming& framing, stage::Response& response);
   centinela::http::BodyLimits response_body_limits() const;
