@@ -119,6 +119,9 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   stage::RequestBody& request_body() override { return *this; }
   bool send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
+  // A piece after which nothing is sent (aborted, HEAD, closed), or a small
+  // last piece the windows admit: settled at once.
+  std::optional<bool> send_body_now(std::string_view piece, bool last) override;
   // The last piece's DATA without END_STREAM, then the trailers in a HEADERS
   // frame that ends the stream.
   asio::awaitable<bool> send_last(std::string_view piece, std::string_view trailers) override;

@@ -237,6 +237,8 @@ class Run final : public stage::ResponseSink {
     bool sent = false;
     if (last && !piece.trailers.empty()) {
       sent = co_await down_.send_last(piece.data, piece.trailers);
+    } else if (const std::optional<bool> now = down_.send_body_now(piece.data, last)) {
+      sent = *now;  // no frame of the downstream's
     } else {
       sent = co_await down_.send_body(piece.data, last);
     }
