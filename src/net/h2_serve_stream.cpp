@@ -68,9 +68,9 @@ ClientRequest client_request(const stage::RequestContext& ctx, const H2Stream& s
 // (spawn_now.h): the request's objects live in the inner block and are gone
 // before the connection hears that the stream was served.
 SpawnedTask serve_h2_stream(H2Stream& stream) {
-  // Reset by the client before it started (Rapid Reset): no work at all.
-  if (!stream.closed) {
-    try {
+  try {
+    // Reset by the client before it started (Rapid Reset): no work at all.
+    if (!stream.closed) {
       ClientConnection& c = stream.connection.client();
       const std::shared_ptr<const proxy::Runtime> runtime = c.worker.runtime();
       const auto& limits = runtime->config().server.limits;
@@ -121,13 +121,12 @@ SpawnedTask serve_h2_stream(H2Stream& stream) {
       record_request(c.worker, *runtime, ctx, slot->route, outcome, stream.start, start_wall);
       stream.ctx = nullptr;
       slot->end_request();
-    } catch (...) {
-      // As `detached` ended it: the exception ends the stream's coroutine
-      // (the bottom frame may let nothing out, spawn_now.h).
-      co_return;
     }
+    stream.connection.stream_served(stream);
+  } catch (...) {
+    // As `detached` ended it: the exception ends the stream's coroutine
+    // (the bottom frame may let nothing out, spawn_now.h).
   }
-  stream.connection.stream_served(stream);
 }
 
 }  // namespace centinela::net
