@@ -33,18 +33,28 @@ bool dropped(std::string_view name) {
 // fields (the security headers) out of the HPACK table, and they would be
 // encoded in full again. nghttp2 already leaves content-length, etag,
 // last-modified and set-cookie out of the table. Date is the caller's
-// (SentDate).
-bool changes_every_response(std::string_view lower_name) {
+// (SentFields). Which of them a name is (SentFields::name_sent's kind), or -1.
+int volatile_kind(std::string_view lower_name) {
   switch (lower_name.size()) {
     case 11:
-      return lower_name == "traceparent";
+      return lower_name == "traceparent" ? 0 : -1;
     case 12:
-      return lower_name == "x-request-id";
+      return lower_name == "x-request-id" ? 1 : -1;
     case 13:
-      return lower_name == "server-timing";
+      return lower_name == "server-timing" ? 2 : -1;
     default:
-      return false;
+      return -1;
   }
+}
+
+// Whether the field goes out as a literal never indexed.
+bool never_indexed(std::string_view lower_name, std::string_view value, SentFields* sent) {
+  if (lower_name == "date") return sent == nullptr || !sent->date_repeats(value);
+  const int kind = volatile_kind(lower_name);
+  if (kind < 0) return false;
+  // The connection's first of the name is indexed (its name then is in the
+  // table for the later ones).
+  return sent == nullptr || sent->name_sent(static_cast<unsigned>(kind));
 }
 
 // Neither copied nor lower-cased again by nghttp2: both are in ResponseNv's
@@ -84,9 +94,10 @@ void copy_lowered_word(char* to, const char* from) {
   std::memcpy(to, &word, sizeof word);
 }
 
-}  // namespace
-
-void copy_lower(char* to, const char* from, std::size_t size) {
+// copy_lower's body, inlined where response heads are made (a call a field
+// name costs as much as lowering a word).
+inline __attribute__((always_inline)) void copy_lowered(char* to, const char* from,
+                                                        std::size_t size) {
   // Whole words, the tail as the last word overlapping the one before (each
   // word is read before it is written, so `to` may be `from`; lowering a
   // byte twice is harmless).
@@ -102,18 +113,22 @@ void copy_lower(char* to, const char* from, std::size_t size) {
   }
 }
 
+}  // namespace
+
+void copy_lower(char* to, const char* from, std::size_t size) { copy_lowered(to, from, size); }
+
 void lower_ascii(char* text, std::size_t size) { copy_lower(text, text, size); }
 
-bool SentDate::repeats(std::string_view value) {
-  const bool same = value.size() == size_ && std::memcmp(text_, value.data(), size_) == 0;
-  if (!same && value.size() <= sizeof text_) {
-    std::memcpy(text_, value.data(), value.size());
-    size_ = value.size();
+bool SentFields::date_repeats(std::string_view value) {
+  const bool same = value.size() == date_size_ && std::memcmp(date_, value.data(), date_size_) == 0;
+  if (!same && value.size() <= sizeof date_) {
+    std::memcpy(date_, value.data(), value.size());
+    date_size_ = value.size();
   }
   return same;
 }
 
-void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate* date) {
+void make_response_nv(const stage::Response& response, ResponseNv& out, SentFields* sent) {
   // Sized first, then filled through a pointer: the text must not move once
   // the list points into it.
   std::size_t bytes = 0;
@@ -140,11 +155,9 @@ void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate
   for (const stage::Field& field : response.fields) {
     if (dropped(field.name)) continue;
     const std::size_t name_size = field.name.size();
-    copy_lower(at, field.name.data(), name_size);
+    copy_lowered(at, field.name.data(), name_size);
     std::memcpy(at + name_size, field.value.data(), field.value.size());
-    const std::string_view name(at, name_size);
-    const bool no_index = name == "date" ? date == nullptr || !date->repeats(field.value)
-                                         : changes_every_response(name);
+    const bool no_index = never_indexed(std::string_view(at, name_size), field.value, sent);
     *nv++ = make_nv(at, name_size, at + name_size, field.value.size(),
                     no_index ? NGHTTP2_NV_FLAG_NO_INDEX : NGHTTP2_NV_FLAG_NONE);
     at += name_size + field.value.size();

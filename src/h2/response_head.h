@@ -10,6 +10,7 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,22 +26,38 @@ struct ResponseNv {
   std::string text;
 };
 
-// The Date value a connection sent last. Date changes once a second: a
-// value the connection already sent is worth HPACK's dynamic table (the
-// responses of the same second then send it as a one-byte index), a new one
-// is not (each second's first would push the stable fields out sooner).
-class SentDate {
+// What a connection's responses sent before, which decides how HPACK is
+// asked to index a field:
+// - Date changes once a second: a value the connection already sent is worth
+//   the dynamic table (the responses of the same second then send it as a
+//   one-byte index), a new one is not (each second's first would push the
+//   stable fields out sooner).
+// - A field whose value changes with every response (x-request-id,
+//   traceparent, server-timing) is never indexed, but for the connection's
+//   first of each name: that entry puts the name in the table, and every
+//   later one sends the name as an index and only its value as a literal.
+class SentFields {
  public:
-  // Whether `value` is the one sent last; remembers it either way.
-  bool repeats(std::string_view value);
+  // Whether `value` is the Date sent last; remembers it either way.
+  bool date_repeats(std::string_view value);
+  // Whether a field of the volatile name `kind` (< 8) was sent before;
+  // remembers it either way.
+  bool name_sent(unsigned kind) {
+    const auto bit = static_cast<std::uint8_t>(1u << kind);
+    const bool sent = (names_ & bit) != 0;
+    names_ |= bit;
+    return sent;
+  }
 
  private:
-  char text_[40] = {};
-  std::size_t size_ = 0;
+  char date_[40] = {};
+  std::size_t date_size_ = 0;
+  std::uint8_t names_ = 0;
 };
 
-// `date`: the connection's; null, Date is never indexed.
-void make_response_nv(const stage::Response& response, ResponseNv& out, SentDate* date = nullptr);
+// `sent`: the connection's; null, Date and the volatile fields are never
+// indexed.
+void make_response_nv(const stage::Response& response, ResponseNv& out, SentFields* sent = nullptr);
 
 // ASCII upper case to lower case, in place (8 bytes at a time: response heads
 // are made for every h2 response).

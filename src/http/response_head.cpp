@@ -142,12 +142,33 @@ const char* value_end(const char* p, const char* const end) {
   }
 }
 
+// The fields that frame a response's body or speak of its connection.
+enum class FramingField { other, content_length, transfer_encoding, connection };
+
+// Most names are none of them: their length says so without a comparison.
+FramingField framing_field(std::string_view name) {
+  switch (name.size()) {
+    case 10:
+      return is_field_named(name, "connection") ? FramingField::connection : FramingField::other;
+    case 14:
+      return is_field_named(name, "content-length") ? FramingField::content_length
+                                                    : FramingField::other;
+    case 17:
+      return is_field_named(name, "transfer-encoding") ? FramingField::transfer_encoding
+                                                       : FramingField::other;
+    default:
+      return FramingField::other;
+  }
+}
+
 ResponseHeadError add_field(const FieldLine& line, ResponseHead& head) {
-  if (is_field_named(line.name, "content-length")) {
+  const FramingField kind = framing_field(line.name);
+  if (kind == FramingField::other) return ResponseHeadError::none;
+  if (kind == FramingField::content_length) {
     if (head.chunked || !add_content_length(line.value, head.content_length)) {
       return ResponseHeadError::content_length;
     }
-  } else if (is_field_named(line.name, "transfer-encoding")) {
+  } else if (kind == FramingField::transfer_encoding) {
     if (head.chunked || head.content_length) return ResponseHeadError::transfer_encoding;
     head.has_transfer_encoding = true;
     // Chunked frames the body only as the one and last coding; any other
@@ -160,7 +181,7 @@ ResponseHeadError add_field(const FieldLine& line, ResponseHead& head) {
       if (last_chunked) ++chunked_items;
     });
     head.chunked = last_chunked && chunked_items == 1;
-  } else if (is_field_named(line.name, "connection")) {
+  } else {
     head.has_connection = true;
     bool valid = true;
     for_each_item(line.value, [&](std::string_view item) {

@@ -162,15 +162,17 @@ void assign_new_request_id(stage::RequestContext& ctx) {
   ctx.request_id.assign(id, sizeof id);
 }
 
+// Not a coroutine: the decision is made at the call (which is awaited at
+// once), and the answer or the route runs in its own frame, the only one.
+// What the coroutine it returns refers to is the caller's.
 asio::awaitable<void> dispatch(Exchange& x, const std::shared_ptr<const proxy::Runtime>& runtime,
                                const wire::VettedRequest& vetted, Accepted& accepted,
                                RequestOutcome& outcome) {
   Decision decision = decide(x.slot, *runtime, vetted, accepted, outcome);
   if (decision.answer) {
-    co_await answer(x, accepted, *decision.chain, std::move(*decision.answer), outcome);
-    co_return;
+    return answer(x, accepted, *decision.chain, std::move(*decision.answer), outcome);
   }
-  co_await run_route(x, runtime, accepted, outcome);
+  return run_route(x, runtime, accepted, outcome);
 }
 
 asio::awaitable<void> refuse(Exchange& x, unsigned status, std::string_view reason,

@@ -80,7 +80,9 @@ void assign_new_request_id(stage::RequestContext& ctx);
 
 // An accepted head: answered by the gateway (a banned client, OPTIONS *, no
 // route, a refused target) or routed and run. `outcome` holds the method,
-// path, query, host and protocol on entry.
+// path, query, host and protocol on entry. To be awaited at once: the
+// decision is taken at the call, and the coroutine returned refers to the
+// arguments (the caller's).
 asio::awaitable<void> dispatch(Exchange& exchange,
                                const std::shared_ptr<const proxy::Runtime>& runtime,
                                const centinela::http::VettedRequest& vetted, Accepted& accepted,

@@ -65,8 +65,9 @@ class H2Connection {
   // `size` bytes of a stream's DATA were read (or will never be): the
   // client may send as much more.
   void give_back(std::int32_t id, std::size_t size);
-  // The Date its responses sent last (HPACK indexes a repeated one).
-  h2::SentDate& sent_date() { return sent_date_; }
+  // What its responses sent before (how HPACK indexes Date and the
+  // volatile fields).
+  h2::SentFields& sent_fields() { return sent_fields_; }
   // A DATA frame of a response was packed (the flood budget's credit).
   void data_sent() { flood_.on_data_sent(); }
   // A stream's coroutine ended.
@@ -97,7 +98,7 @@ class H2Connection {
   ClientConnection& c_;
   h2::SessionPtr session_;
   h2::FloodGuard flood_;
-  h2::SentDate sent_date_;
+  h2::SentFields sent_fields_;
   // The streams nghttp2 or a coroutine still use (H2Stream::index), and
   // finished ones kept for the next streams: their timers and buffers are
   // made once per connection, not per request. A quiet connection keeps

@@ -64,63 +64,69 @@ ClientRequest client_request(const stage::RequestContext& ctx, const H2Stream& s
 
 }  // namespace
 
-// One coroutine frame a stream: the request's objects live in the inner
-// block and are gone before the connection hears that the stream was served.
-asio::awaitable<void> serve_h2_stream(H2Stream& stream) {
-  // Reset by the client before it started (Rapid Reset): no work at all.
-  if (!stream.closed) {
-    ClientConnection& c = stream.connection.client();
-    const std::shared_ptr<const proxy::Runtime> runtime = c.worker.runtime();
-    const auto& limits = runtime->config().server.limits;
-    const auto start_wall = std::chrono::system_clock::now();
-    SlotPool::Lease slot = c.worker.slots().take();
-    RequestParser& parser = slot->parser.emplace();
-    parser.get().base() = std::move(stream.head);
-    stage::RequestContext& ctx = begin_context(c, *slot);
-    stream.ctx = &ctx;
-    H2Downstream down(stream, stream.response_nv, limits.idle_timeout, limits.max_body_bytes,
-                      stream.builder.content_length(), !stream.body_absent);
-    H2Side side(down);
-    Exchange exchange{c.worker, *slot, stream.watch, side};
-    RequestOutcome& outcome = slot->outcome;
-    outcome = RequestOutcome{};
-    outcome.bytes_received = stream.head_bytes;
-    outcome.protocol = "HTTP/2.0";
+// One coroutine frame a stream, the bottom one of its thread of execution
+// (spawn_now.h): the request's objects live in the inner block and are gone
+// before the connection hears that the stream was served.
+SpawnedTask serve_h2_stream(H2Stream& stream) {
+  try {
+    // Reset by the client before it started (Rapid Reset): no work at all.
+    if (!stream.closed) {
+      ClientConnection& c = stream.connection.client();
+      const std::shared_ptr<const proxy::Runtime> runtime = c.worker.runtime();
+      const auto& limits = runtime->config().server.limits;
+      const auto start_wall = std::chrono::system_clock::now();
+      SlotPool::Lease slot = c.worker.slots().take();
+      RequestParser& parser = slot->parser.emplace();
+      parser.get().base() = std::move(stream.head);
+      stage::RequestContext& ctx = begin_context(c, *slot);
+      stream.ctx = &ctx;
+      H2Downstream down(stream, stream.response_nv, limits.idle_timeout, limits.max_body_bytes,
+                        stream.builder.content_length(), !stream.body_absent);
+      H2Side side(down);
+      Exchange exchange{c.worker, *slot, stream.watch, side};
+      RequestOutcome& outcome = slot->outcome;
+      outcome = RequestOutcome{};
+      outcome.bytes_received = stream.head_bytes;
+      outcome.protocol = "HTTP/2.0";
 
-    wire::VettedRequest vetted;
-    Refusal refusal = refusal_of(stream.verdict);
-    if (!refusal.refused()) {
-      refusal =
-          vet_parsed_request(parser, c.socket, slot->intake, vetted, stream.builder.host_size());
-    }
-    const auto declared = stream.builder.content_length();
-    if (!refusal.refused() && declared && *declared > limits.max_body_bytes) {
-      refusal = {413, "request body too large"};
-    }
-    if (refusal.refused()) {
-      co_await refuse(exchange, refusal.status, refusal.reason, outcome);
-    } else {
-      identify_request(ctx, *runtime);
-      if (const auto expect = ctx.request.find(beast::http::field::expect);
-          expect != ctx.request.end() && beast::iequals(expect->value(), "100-continue")) {
-        down.expect_continue();
+      wire::VettedRequest vetted;
+      Refusal refusal = refusal_of(stream.verdict);
+      if (!refusal.refused()) {
+        refusal =
+            vet_parsed_request(parser, c.socket, slot->intake, vetted, stream.builder.host_size());
       }
-      proxy::strip_hop_by_hop(ctx.request);
-      Accepted accepted{client_request(ctx, stream), wire::BodyDecoder()};
-      outcome.method = parser.get().method_string();
-      outcome.path = slot->intake.path;
-      outcome.query = vetted.target.query;
-      outcome.host = slot->intake.authority;
-      co_await dispatch(exchange, runtime, vetted, accepted, outcome);
+      const auto declared = stream.builder.content_length();
+      if (!refusal.refused() && declared && *declared > limits.max_body_bytes) {
+        refusal = {413, "request body too large"};
+      }
+      if (refusal.refused()) {
+        co_await refuse(exchange, refusal.status, refusal.reason, outcome);
+      } else {
+        identify_request(ctx, *runtime);
+        if (const auto expect = ctx.request.find(beast::http::field::expect);
+            expect != ctx.request.end() && beast::iequals(expect->value(), "100-continue")) {
+          down.expect_continue();
+        }
+        proxy::strip_hop_by_hop(ctx.request);
+        Accepted accepted{client_request(ctx, stream), wire::BodyDecoder()};
+        outcome.method = parser.get().method_string();
+        outcome.path = slot->intake.path;
+        outcome.query = vetted.target.query;
+        outcome.host = slot->intake.authority;
+        co_await dispatch(exchange, runtime, vetted, accepted, outcome);
+      }
+      outcome.bytes_received += stream.body_received;
+      // Nothing was answered (the pipeline gave up): the client must not wait.
+      if (!down.head_sent()) down.abort();
+      record_request(c.worker, *runtime, ctx, slot->route, outcome, stream.start, start_wall);
+      stream.ctx = nullptr;
+      slot->end_request();
     }
-    outcome.bytes_received += stream.body_received;
-    // Nothing was answered (the pipeline gave up): the client must not wait.
-    if (!down.head_sent()) down.abort();
-    record_request(c.worker, *runtime, ctx, slot->route, outcome, stream.start, start_wall);
-    stream.ctx = nullptr;
-    slot->end_request();
+    stream.connection.stream_served(stream);
+  } catch (...) {
+    // As `detached` ended it: the exception ends the stream's coroutine
+    // (the bottom frame may let nothing out, spawn_now.h).
   }
-  stream.connection.stream_served(stream);
 }
 
 }  // namespace centinela::net

@@ -128,7 +128,7 @@ asio::awaitable<stage::BodyRead> H2Downstream::read(std::span<char> into) {
 bool H2Downstream::send_head(const stage::Response& response) {
   if (aborted_ || stream_.closed) return false;
   status_ = response.status;
-  h2::make_response_nv(response, nv_, &stream_.connection.sent_date());
+  h2::make_response_nv(response, nv_, &stream_.connection.sent_fields());
   with_body_ = response.sends_body;
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream_;
@@ -147,11 +147,16 @@ bool H2Downstream::send_head(const stage::Response& response) {
   return true;
 }
 
+std::optional<bool> H2Downstream::send_body_now(std::string_view piece, bool last) {
+  if (aborted_ || !head_sent_) return false;
+  if (!with_body_) return true;  // HEAD, 204, 304: whatever comes is not sent
+  if (stream_.end_sent || stream_.closed) return false;
+  if (last && keep_last_piece(piece)) return true;
+  return std::nullopt;
+}
+
 asio::awaitable<bool> H2Downstream::send_body(std::string_view piece, bool last) {
-  if (aborted_ || !head_sent_) co_return false;
-  if (!with_body_) co_return true;  // HEAD, 204, 304: whatever comes is not sent
-  if (stream_.end_sent || stream_.closed) co_return false;
-  if (last && keep_last_piece(piece)) co_return true;
+  if (const std::optional<bool> now = send_body_now(piece, last)) co_return *now;
   stream_.pending = piece;
   stream_.pending_is_last = last;
   nghttp2_session_resume_data(stream_.connection.session(), stream_.id);

@@ -25,6 +25,7 @@
 #include "h2/response_head.h"
 #include "net/asio_fwd.h"
 #include "net/deadline.h"
+#include "net/spawn_now.h"
 #include "stage/downstream.h"
 
 namespace centinela::stage {
@@ -118,6 +119,9 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   stage::RequestBody& request_body() override { return *this; }
   bool send_head(const stage::Response& response) override;
   asio::awaitable<bool> send_body(std::string_view piece, bool last) override;
+  // A piece after which nothing is sent (aborted, HEAD, closed), or a small
+  // last piece the windows admit: settled at once.
+  std::optional<bool> send_body_now(std::string_view piece, bool last) override;
   // The last piece's DATA without END_STREAM, then the trailers in a HEADERS
   // frame that ends the stream.
   asio::awaitable<bool> send_last(std::string_view piece, std::string_view trailers) override;
@@ -171,7 +175,8 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
 
 // Serves the stream's request through the pipeline (exchange.h), with a
 // request slot from the worker's pool; tells the connection when it ends.
-asio::awaitable<void> serve_h2_stream(H2Stream& stream);
+// Started with spawn_now (its own thread of execution).
+SpawnedTask serve_h2_stream(H2Stream& stream);
 
 // nghttp2's data source for a response body: the stream's pending piece.
 ssize_t read_response_body(nghttp2_session* session, std::int32_t stream_id, std::uint8_t* buf,

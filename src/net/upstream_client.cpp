@@ -202,6 +202,7 @@ asio::awaitable<stage::ForwardResult> UpstreamClient::forward(stage::RequestCont
     InFlight in_flight(cluster_.server(index));
     UpstreamTry attempt(plan, index);
     last = co_await attempt.run(may_reuse, sink);
+    last = attempt.settle(last);
     if (last == TryOutcome::done) co_return stage::ForwardResult{};
     if (last == TryOutcome::client_failed) {
       if (attempt.client_error().error == stage::BodyError::client_gone) {

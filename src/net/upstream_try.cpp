@@ -64,33 +64,14 @@ UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
 
 std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
 
+// The try, in one frame (the response head's reads included); settle()
+// counts it once it ended.
 asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink& sink) {
   plan_.report.server = &server_;
   plan_.report.status = 0;
-  TryOutcome outcome = TryOutcome::client_failed;
-  if (!plan_.watch.abandoned()) outcome = co_await exchange(may_reuse, sink);
-  if (outcome != TryOutcome::done && plan_.watch.abandoned()) {
-    // The client left (its waits were cancelled for it): not the server's
-    // failure, and nothing to retry. The connection, in whatever state,
-    // goes with this try.
-    client_error_ = stage::BodyRead{0, stage::BodyError::client_gone};
-    outcome = TryOutcome::client_failed;
-  }
-  const proxy::UpstreamServerMetrics& metrics = server_.metrics;
-  metrics.count_bytes(bytes_sent_, bytes_received_);
-  if (outcome == TryOutcome::response_timeout) metrics.count_timeout();
-  co_return outcome;
-}
-
-asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::ResponseSink& sink) {
-  const auto& config = plan_.cluster.config();
+  if (plan_.watch.abandoned()) co_return TryOutcome::client_failed;
   const SteadyTime begin = SteadyClock::now();
-  if (may_reuse) {
-    connection_ = plan_.worker.pool().take(server_.pool_key, config.idle_timeout, begin);
-  }
-  reused_ = connection_ != nullptr;
-  if (!reused_) {
-    connection_ = std::make_unique<UpstreamConnection>(plan_.worker.io());
+  if (!take_pooled(may_reuse, begin)) {
     const TryOutcome connected = co_await connect();
     if (connected != TryOutcome::done) co_return connected;
   }
@@ -106,7 +87,21 @@ asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::Respons
   } else {
     result = co_await send_request();
   }
-  if (result == TryOutcome::done) result = co_await read_response_head(sent);
+  // Heads are read until a final one: interim responses (100 Continue, 103
+  // Early Hints) are not relayed. What follows the head stays in the
+  // connection's buffer.
+  const SteadyTime deadline = sent + plan_.response_timeout;
+  while (result == TryOutcome::done && !response_started_) {
+    if (const std::optional<TryOutcome> head = parse_head(connection_->buffer())) {
+      result = *head == TryOutcome::done ? take_head() : *head;
+      continue;
+    }
+    plan_.watch.arm(socket(), deadline);
+    auto read = connection_->read_some(kReadSize);
+    auto [ec, n] = co_await std::move(read);
+    plan_.watch.disarm();
+    result = after_head_read(ec);
+  }
   // A kept connection that fails before any answer most likely was closed
   // by its server while idle: not the server's failure.
   if (result == TryOutcome::failed_unsent && reused_) result = TryOutcome::stale_connection;
@@ -114,13 +109,38 @@ asio::awaitable<TryOutcome> UpstreamTry::exchange(bool may_reuse, stage::Respons
   plan_.timings.response_ms = ms_since(sent);
 
   result = co_await relay_response(sink);
-  if (result != TryOutcome::done) co_return result;
+  if (result == TryOutcome::done) record_total(sent);
+  co_return result;
+}
+
+bool UpstreamTry::take_pooled(bool may_reuse, SteadyTime now) {
+  const auto& config = plan_.cluster.config();
+  if (may_reuse) connection_ = plan_.worker.pool().take(server_.pool_key, config.idle_timeout, now);
+  reused_ = connection_ != nullptr;
+  if (!reused_) connection_ = std::make_unique<UpstreamConnection>(plan_.worker.io());
+  return reused_;
+}
+
+void UpstreamTry::record_total(SteadyTime sent) {
   plan_.timings.total_ms = ms_since(sent);
   plan_.cluster.duration_histogram().observe(plan_.timings.total_ms / 1000.0);
   if (observe::LatencyWindows* windows = plan_.cluster.latency_windows()) {
     windows->observe(plan_.timings.total_ms / 1000.0);
   }
-  co_return TryOutcome::done;
+}
+
+TryOutcome UpstreamTry::settle(TryOutcome outcome) {
+  if (outcome != TryOutcome::done && plan_.watch.abandoned()) {
+    // The client left (its waits were cancelled for it): not the server's
+    // failure, and nothing to retry. The connection, in whatever state,
+    // goes with this try.
+    client_error_ = stage::BodyRead{0, stage::BodyError::client_gone};
+    outcome = TryOutcome::client_failed;
+  }
+  const proxy::UpstreamServerMetrics& metrics = server_.metrics;
+  metrics.count_bytes(bytes_sent_, bytes_received_);
+  if (outcome == TryOutcome::response_timeout) metrics.count_timeout();
+  return outcome;
 }
 
 asio::awaitable<TryOutcome> UpstreamTry::connect() {
@@ -246,49 +266,43 @@ asio::awaitable<TryOutcome> UpstreamTry::send_request() {
   }
 }
 
-// Reads heads until a final one: interim responses (100 Continue, 103 Early
-// Hints) are not relayed, and one that announces a body leaves the stream in
-// doubt. What follows the head stays in the connection's buffer.
-asio::awaitable<TryOutcome> UpstreamTry::read_response_head(SteadyTime sent) {
-  const bool head_request = plan_.ctx.request.method() == http::verb::head;
-  const SteadyTime deadline = sent + plan_.response_timeout;
-  auto& buffer = connection_->buffer();
-  for (;;) {
-    std::optional<TryOutcome> head;
-    while (!(head = parse_head(buffer))) {
-      plan_.watch.arm(socket(), deadline);
-      auto read = connection_->read_some(kReadSize);
-      auto [ec, n] = co_await std::move(read);
-      plan_.watch.disarm();
-      if (connection_->heard_early()) co_return TryOutcome::stale_connection;
-      if (!ec) continue;
-      if (plan_.watch.fired()) co_return TryOutcome::response_timeout;
-      if (buffer.size() == 0 && !interim_seen_ && is_disconnect(ec)) {
-        co_return TryOutcome::failed_unsent;
-      }
-      co_return TryOutcome::bad_response;
-    }
-    if (*head != TryOutcome::done) co_return *head;
-    const unsigned status = head_.status;
-    if (status >= 200 || status == 101) {
-      plan_.report.status = status;
-      server_.metrics.count_response(status);
-    }
-    if (status == 101) {
-      // Only the handshake the gateway forwarded may be accepted; a 101 to
-      // anything else is an upstream gone wrong.
-      if (!plan_.ctx.websocket || !proxy::accepts_websocket(head_)) {
-        co_return TryOutcome::bad_response;
-      }
-      upgrade_accepted_ = true;
-      break;
-    }
-    if (status >= 200) break;
-    interim_seen_ = true;
-    if (!wire::response_framing(head_.facts(head_request)).reusable) unclean_ = true;
+// What a read for the response head came to: done when the head may have
+// more to parse.
+TryOutcome UpstreamTry::after_head_read(const boost::system::error_code& ec) {
+  if (connection_->heard_early()) return TryOutcome::stale_connection;
+  if (!ec) return TryOutcome::done;
+  if (plan_.watch.fired()) return TryOutcome::response_timeout;
+  if (connection_->buffer().size() == 0 && !interim_seen_ && is_disconnect(ec)) {
+    return TryOutcome::failed_unsent;
   }
-  response_started_ = true;
-  co_return TryOutcome::done;
+  return TryOutcome::bad_response;
+}
+
+// A head parsed: a final one (or the 101 a WebSocket handshake may get)
+// starts the response; an interim one is skipped, and one that announces a
+// body leaves the stream in doubt.
+TryOutcome UpstreamTry::take_head() {
+  const unsigned status = head_.status;
+  if (status >= 200 || status == 101) {
+    plan_.report.status = status;
+    server_.metrics.count_response(status);
+  }
+  if (status == 101) {
+    // Only the handshake the gateway forwarded may be accepted; a 101 to
+    // anything else is an upstream gone wrong.
+    if (!plan_.ctx.websocket || !proxy::accepts_websocket(head_)) return TryOutcome::bad_response;
+    upgrade_accepted_ = true;
+    response_started_ = true;
+    return TryOutcome::done;
+  }
+  if (status >= 200) {
+    response_started_ = true;
+    return TryOutcome::done;
+  }
+  interim_seen_ = true;
+  const bool head_request = plan_.ctx.request.method() == http::verb::head;
+  if (!wire::response_framing(head_.facts(head_request)).reusable) unclean_ = true;
+  return TryOutcome::done;
 }
 
 // One head parsed from what the buffer holds: nullopt when more is needed.
@@ -384,8 +398,31 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   bool relayed = false;
   switch (sink.on_upstream_head(response)) {
     case stage::ResponseSink::HeadAction::relay:
-      clean = co_await relay_body(reader, decoder, first.size, sink);
+      // Piece by piece into the sink, in this frame (no coroutine of its
+      // own); clean when the whole body reached it.
       relayed = true;
+      for (std::size_t size = first.size;;) {
+        const bool last = decoder.done();
+        const std::string_view piece(body_.data(), size);
+        bool sent = false;
+        if (last && !trailers_.empty()) {
+          sent = co_await sink.on_upstream_last(piece, trailers_);
+        } else {
+          sent = co_await sink.on_upstream_body(piece, last);
+        }
+        if (!sent || last) {
+          clean = sent;
+          break;
+        }
+        std::optional<BodyRead> got = reader.read_buffered(body_space());
+        if (!got) got = co_await reader.read(body_space());
+        if (got->error != BodyReadError::none) {
+          // The body broke off: the client cannot be told but by closing.
+          sink.on_upstream_broken();
+          break;
+        }
+        size = got->size;
+      }
       break;
     case stage::ResponseSink::HeadAction::discard:
       clean = co_await drain_body(reader, decoder);
@@ -393,25 +430,30 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
     case stage::ResponseSink::HeadAction::abort:
       break;
   }
-
   plan_.cluster.record_success(server_index());
+  release_connection(clean && relayed, clean && framing.reusable && decoder.done());
+  co_return TryOutcome::done;
+}
+
+// Where the connection goes once the response was relayed, drained or
+// abandoned. `relayed`: the body reached the sink whole; `clean`: the stream
+// ended by its own framing, one that leaves it reusable.
+void UpstreamTry::release_connection(bool relayed, bool clean) {
   if (upgrade_accepted_) {
     // The 101 reached the client: what follows on this connection is the
     // tunnel's (frames may already wait in its buffer).
-    if (relayed && clean) plan_.upgraded = std::move(connection_);
-    co_return TryOutcome::done;
+    if (relayed) plan_.upgraded = std::move(connection_);
+    return;
   }
   // A handshake's connection carried an Upgrade: never pooled.
-  if (plan_.ctx.websocket) co_return TryOutcome::done;
+  if (plan_.ctx.websocket) return;
   // Pooled only when the stream is provably clean: the body ended by its own
   // framing, nothing follows it, and nothing earlier cast doubt on it.
-  if (clean && framing.reusable && !unclean_ && decoder.done() &&
-      connection_->buffer().size() == 0) {
+  if (clean && !unclean_ && connection_->buffer().size() == 0) {
     const auto& config = plan_.cluster.config();
     plan_.worker.pool().give_back(server_.pool_key, std::move(connection_),
                                   config.max_idle_per_worker, config.idle_timeout);
   }
-  co_return TryOutcome::done;
 }
 
 // The head as the stages see it: hop-by-hop fields gone, the framing left
@@ -428,34 +470,6 @@ void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response&
     response.length = framing.length;
   } else if (framing.framing == wire::Framing::none && head_.content_length) {
     response.length = *head_.content_length;
-  }
-}
-
-// True when the whole body reached the sink.
-asio::awaitable<bool> UpstreamTry::relay_body(BodyReader& reader, const wire::BodyDecoder& decoder,
-                                              std::size_t first, stage::ResponseSink& sink) {
-  std::size_t size = first;
-  for (bool first_piece = true;; first_piece = false) {
-    if (!first_piece) {
-      std::optional<BodyRead> got = reader.read_buffered(body_space());
-      if (!got) got = co_await reader.read(body_space());
-      if (got->error != BodyReadError::none) {
-        // The body broke off: the client cannot be told but by closing.
-        sink.on_upstream_broken();
-        co_return false;
-      }
-      size = got->size;
-    }
-    const bool last = decoder.done();
-    const std::string_view piece(body_.data(), size);
-    bool sent = false;
-    if (last && !trailers_.empty()) {
-      sent = co_await sink.on_upstream_last(piece, trailers_);
-    } else {
-      sent = co_await sink.on_upstream_body(piece, last);
-    }
-    if (!sent) co_return false;
-    if (last) co_return true;
   }
 }
 

@@ -91,7 +91,11 @@ class UpstreamTry {
  public:
   UpstreamTry(TryPlan& plan, std::size_t server_index);
 
+  // The try itself; its outcome goes through settle() before it is used.
   asio::awaitable<TryOutcome> run(bool may_reuse, stage::ResponseSink& sink);
+  // Counts the try in its server's metrics and returns what `outcome` (run's)
+  // comes to: a client that left meanwhile makes it client_failed.
+  TryOutcome settle(TryOutcome outcome);
 
   // Whether the response head was read: after that, nothing may be retried.
   bool response_started() const { return response_started_; }
@@ -99,17 +103,19 @@ class UpstreamTry {
   const stage::BodyRead& client_error() const { return client_error_; }
 
  private:
-  asio::awaitable<TryOutcome> exchange(bool may_reuse, stage::ResponseSink& sink);
   asio::awaitable<TryOutcome> connect();
   asio::awaitable<TryOutcome> handshake(tls::ClientContext& context, SteadyTime deadline);
   std::optional<TryOutcome> send_at_once();
   asio::awaitable<TryOutcome> send_request();
-  asio::awaitable<TryOutcome> read_response_head(SteadyTime sent);
+  // A pooled connection (true), or a new one to connect.
+  bool take_pooled(bool may_reuse, SteadyTime now);
+  TryOutcome after_head_read(const boost::system::error_code& ec);
+  TryOutcome take_head();
+  void record_total(SteadyTime sent);
   std::optional<TryOutcome> parse_head(beast::flat_buffer& buffer);
   bool parse_final_fields(std::string_view block);
   asio::awaitable<TryOutcome> relay_response(stage::ResponseSink& sink);
-  asio::awaitable<bool> relay_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder,
-                                   std::size_t first, stage::ResponseSink& sink);
+  void release_connection(bool relayed, bool clean);
   asio::awaitable<bool> drain_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder);
   void present(const centinela::http::ResponseFraming& framing, stage::Response& response);
   centinela::http::BodyLimits response_body_limits() const;

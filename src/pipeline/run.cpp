@@ -29,7 +29,36 @@ class Run final : public stage::ResponseSink {
 
   boost::asio::awaitable<bool> serve(stage::Upstream& upstream) {
     stage::RequestBody* body = &down_.request_body();
-    std::optional<Answer> answer = co_await request_direction(body);
+    std::optional<Answer> answer;
+    // The request direction, in this frame (no coroutine of its own): a
+    // stage may answer instead of the upstream.
+    for (stage::Stage* s : stages_) {
+      // (Not a conditional expression: GCC 12 destroys a non-trivial result
+      // of `c ? co_await x : y` twice.)
+      RequestVerdict verdict = RequestVerdict::proceed();
+      if (s->is_async()) {
+        verdict = co_await s->on_request_head_async(ctx_);
+      } else {
+        verdict = s->on_request_head(ctx_);
+        if (verdict.kind() == RequestVerdict::Kind::go_async) {
+          verdict = co_await s->on_request_head_async(ctx_);
+        }
+      }
+      if (verdict.kind() == RequestVerdict::Kind::buffer_body) {
+        verdict = co_await buffer_body(*s, verdict.buffer_bound(), body);
+      }
+      // (The answer is built from the alternative in place: GCC 12 reports a
+      // temporary Answer's destructor as reading uninitialised memory inside
+      // a coroutine.)
+      if (verdict.kind() == RequestVerdict::Kind::respond) {
+        answer.emplace(std::move(verdict.local()));
+        break;
+      }
+      if (verdict.kind() == RequestVerdict::Kind::deliver) {
+        answer.emplace(std::move(verdict.stored()));
+        break;
+      }
+    }
     std::size_t from = 0;
     if (!answer) {
       const stage::ForwardResult result = co_await upstream.forward(ctx_, *body, *this);
@@ -89,37 +118,6 @@ class Run final : public stage::ResponseSink {
   // Stage `position` of the response direction (0 is the chain's last).
   stage::Stage& response_stage(std::size_t position) const {
     return *stages_[stages_.size() - 1 - position];
-  }
-
-  boost::asio::awaitable<std::optional<Answer>> request_direction(stage::RequestBody*& body) {
-    for (stage::Stage* s : stages_) {
-      // (Not a conditional expression: GCC 12 destroys a non-trivial result
-      // of `c ? co_await x : y` twice.)
-      RequestVerdict verdict = RequestVerdict::proceed();
-      if (s->is_async()) {
-        verdict = co_await s->on_request_head_async(ctx_);
-      } else {
-        verdict = s->on_request_head(ctx_);
-        if (verdict.kind() == RequestVerdict::Kind::go_async) {
-          verdict = co_await s->on_request_head_async(ctx_);
-        }
-      }
-      if (verdict.kind() == RequestVerdict::Kind::buffer_body) {
-        verdict = co_await buffer_body(*s, verdict.buffer_bound(), body);
-      }
-      switch (verdict.kind()) {
-        case RequestVerdict::Kind::respond:
-          // (The optional is built from the alternative in place: GCC 12
-          // reports a temporary Answer's destructor as reading uninitialised
-          // memory inside a coroutine.)
-          co_return std::move(verdict.local());
-        case RequestVerdict::Kind::deliver:
-          co_return std::move(verdict.stored());
-        default:
-          break;
-      }
-    }
-    co_return std::nullopt;
   }
 
   // Reads the body ahead for a stage that wants to see it; later readers get
@@ -237,6 +235,8 @@ class Run final : public stage::ResponseSink {
     bool sent = false;
     if (last && !piece.trailers.empty()) {
       sent = co_await down_.send_last(piece.data, piece.trailers);
+    } else if (const std::optional<bool> now = down_.send_body_now(piece.data, last)) {
+      sent = *now;  // no frame of the downstream's
     } else {
       sent = co_await down_.send_body(piece.data, last);
     }

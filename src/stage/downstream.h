@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 #include <string_view>
 
 #include "stage/request_body.h"
@@ -26,6 +27,12 @@ class Downstream {
   virtual bool send_head(const Response& response) = 0;
   // A piece of the body; `last` ends the response. False when the client is gone.
   virtual boost::asio::awaitable<bool> send_body(std::string_view piece, bool last) = 0;
+  // What send_body(piece, last) comes to when it is settled without waiting
+  // (no coroutine frame: a small last piece, most responses); nullopt, with
+  // nothing done, when send_body must be awaited. The default never settles.
+  virtual std::optional<bool> send_body_now(std::string_view /*piece*/, bool /*last*/) {
+    return std::nullopt;
+  }
   // The body's last piece, then trailer fields ("name: value\r\n" lines,
   // vetted and allowed as trailers) that end the response. A response framed
   // so that it cannot carry them (a length, an HTTP/1.0 close) drops them:
