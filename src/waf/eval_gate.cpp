@@ -68,8 +68,9 @@ std::string_view Evaluation::tokenised(std::string_view value) {
 
 // `transformed` is v through the rule's pipeline: it stays put when v does.
 bool Evaluation::gate_confirms(OpKind gate, const Value& v, std::string_view transformed) {
-  if (detection(gate, v.value, v.stable)) return true;
-  return transformed != v.value && detection(gate, transformed, v.stable).has_value();
+  const bool shared = shareable(v);
+  if (detection(gate, v.value, v.stable, shared)) return true;
+  return transformed != v.value && detection(gate, transformed, v.stable, shared).has_value();
 }
 
 }  // namespace centinela::waf

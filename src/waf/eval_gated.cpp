@@ -13,8 +13,10 @@
 
 #include "detect/detect.h"
 #include "pattern/matcher.h"
+#include "waf/clean_values.h"
 #include "waf/eval_buffers.h"
 #include "waf/operators.h"
+#include "waf/text.h"
 
 namespace centinela::waf {
 
@@ -22,9 +24,19 @@ namespace centinela::waf {
 // per request for a value that stays put: the native rules, the api gates
 // and the gated joins ask about the same values.
 std::optional<detect::Detection> Evaluation::detection(OpKind kind, std::string_view value,
-                                                       bool stable) {
+                                                       bool stable, bool shared) {
+  // How the value is read: the tokeniser, and in the api profile without its
+  // code fences (tokenised()).
+  const auto reading = static_cast<std::uint8_t>(static_cast<unsigned>(kind) |
+                                                 (program_.profile == Profile::api ? 0x80u : 0u));
   const auto run = [&] {
-    return detect_as(kind, program_.profile == Profile::api ? tokenised(value) : value);
+    if (shared && thread_clean_values().contains(reading, value)) {
+      return std::optional<detect::Detection>();
+    }
+    std::optional<detect::Detection> d =
+        detect_as(kind, program_.profile == Profile::api ? tokenised(value) : value);
+    if (shared && !d) thread_clean_values().add(reading, value);
+    return d;
   };
   if (!stable) return run();
   if (!may_detect(kind, value)) return std::nullopt;
@@ -35,6 +47,16 @@ std::optional<detect::Detection> Evaluation::detection(OpKind kind, std::string_
   const std::optional<detect::Detection> d = run();
   b.detections.insert(key, b.request) = d;
   return d;
+}
+
+// Request headers but credentials: what browsers and API clients repeat on
+// every request (User-Agent, Accept, Accept-Language…), as written (not a
+// deep-decoded view of it). Authorization, Proxy-Authorization and Cookie
+// are never kept beyond their request.
+bool Evaluation::shareable(const Value& v) {
+  if (v.var != Var::request_headers || v.decoded != 0) return false;
+  return !iequals(v.name, "authorization") && !iequals(v.name, "proxy-authorization") &&
+         !iequals(v.name, "cookie");
 }
 
 // `out`: v through the clause's pipeline; `raw`, `out_bytes`: their bytes.

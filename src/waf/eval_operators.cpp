@@ -292,7 +292,7 @@ Evaluation::Hit Evaluation::rx_hit(const RxPlan& plan, std::string_view value, b
 }
 
 bool Evaluation::run_operator(const Operator& op, std::string_view value, bool capture,
-                              bool cacheable) {
+                              bool cacheable, bool shared) {
   bool match = false;
   switch (op.kind) {
     case OpKind::rx: {
@@ -347,7 +347,7 @@ bool Evaluation::run_operator(const Operator& op, std::string_view value, bool c
     case OpKind::detect_xss:
     case OpKind::detect_shell:
     case OpKind::detect_path: {
-      const std::optional<detect::Detection> d = detection(op.kind, value, cacheable);
+      const std::optional<detect::Detection> d = detection(op.kind, value, cacheable, shared);
       match = d.has_value();
       // As libinjection's operators do: TX:0 is the evidence (942100's logdata).
       if (match) tx_->set(0, d->fingerprint);

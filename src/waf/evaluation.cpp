@@ -214,7 +214,7 @@ bool Evaluation::eval_value(const Rule& rule, const Link& link, const Value& v,
         mask != nullptr ? transformed(v, chain[s], *mask) : transformed(*input, chain[s]);
     if (s > 0 && value == previous) continue;
     previous = value;
-    if (!run_operator(link.op, value, link.capture, input->stable)) continue;
+    if (!run_operator(link.op, value, link.capture, input->stable, shareable(*input))) continue;
     if (rule.gate != OpKind::unconditional && v.stable &&
         !gate_confirms(rule.gate, *input, value)) {
       continue;

@@ -121,7 +121,8 @@ class Evaluation {
   };
   KnownMask known_mask_;
   const ByteMask& stable_mask(std::string_view value);
-  bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable);
+  bool run_operator(const Operator& op, std::string_view value, bool capture, bool cacheable,
+                    bool shared = false);
   enum class Hit : std::uint8_t { no, yes, unknown };
   Hit rx_hit(const RxPlan& plan, std::string_view value, bool cacheable);
   // The value holds none of the bytes every match of the pattern needs.
@@ -159,7 +160,11 @@ class Evaluation {
   void scan_gated(std::uint32_t db, std::vector<std::uint64_t>& bits);
   bool clause_passes(const ValueClause& c, const Value& v, std::string_view out,
                      const ByteMask& raw, const ByteMask& out_bytes);
-  std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable);
+  // `shared`: a value clients send on many requests (shareable()): a clean
+  // verdict is remembered across requests (clean_values.h).
+  std::optional<detect::Detection> detection(OpKind kind, std::string_view value, bool stable,
+                                             bool shared = false);
+  static bool shareable(const Value& v);
   void new_phase();
   std::string_view joined_text(std::uint32_t pipeline);
   // Makes Buffers::joined_vars[slot] this phase's (Program::joined_vars):
