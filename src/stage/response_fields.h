@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <string_view>
 
+#include "http/ascii_words.h"
 #include "stage/arena.h"
 
 namespace centinela::stage {
@@ -68,7 +69,11 @@ class ResponseFields {
   auto begin() const { return fields_.begin(); }
   auto end() const { return fields_.end(); }
 
-  static bool same_name(std::string_view a, std::string_view b);
+  // Inline: most calls compare names of different lengths, and a call
+  // would cost more than the answer.
+  static bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && http::equal_ignoring_ascii_case(a.data(), b.data(), a.size());
+  }
 
  private:
   static constexpr std::size_t kInlineFields = 24;
