@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "http/ascii_words.h"
 #include "http/chars.h"
 #include "http/trailer_fields.h"
 
@@ -72,25 +73,9 @@ nghttp2_nv make_nv(const char* name, std::size_t name_size, const char* value,
 
 namespace {
 
-// Per byte of `word`, upper-case ASCII letters made lower-case: 0x80 marks a
-// byte that is 'A'..'Z' (at least 'A' once 0x3f is added, not past 'Z' once
-// 0x25 is, and ASCII; no sum carries into the next byte), and 0x80 >> 2 is
-// the case bit, 0x20.
-template <typename Word>
-Word lowered(Word word) {
-  constexpr Word kOnes = static_cast<Word>(0x0101010101010101ULL);
-  const Word low7 = word & static_cast<Word>(0x7f * kOnes);
-  const Word upper = (low7 + static_cast<Word>(0x3f * kOnes)) &
-                     ~(low7 + static_cast<Word>(0x25 * kOnes)) & ~word &
-                     static_cast<Word>(0x80 * kOnes);
-  return word | (upper >> 2);
-}
-
 template <typename Word>
 void copy_lowered_word(char* to, const char* from) {
-  Word word;
-  std::memcpy(&word, from, sizeof word);
-  word = lowered(word);
+  const Word word = http::lowered_word(http::load_word<Word>(from));
   std::memcpy(to, &word, sizeof word);
 }
 
@@ -109,7 +94,7 @@ inline __attribute__((always_inline)) void copy_lowered(char* to, const char* fr
     copy_lowered_word<std::uint32_t>(to, from);
     copy_lowered_word<std::uint32_t>(to + size - 4, from + size - 4);
   } else {
-    for (std::size_t i = 0; i < size; ++i) to[i] = centinela::http::ascii_lower(from[i]);
+    for (std::size_t i = 0; i < size; ++i) to[i] = http::ascii_lower(from[i]);
   }
 }
 

@@ -169,8 +169,7 @@ class Run final : public stage::ResponseSink {
   void finish_head(Response& response) const {
     for (const auto& [name, value] : ctx_.response_headers) response.fields.erase(name);
     chain_.drop_replaced_fields(response.fields);
-    for (const auto& field : chain_.static_fields())
-      response.fields.add_view(field.name, field.value);
+    response.fields.add_views(chain_.static_fields());
     for (const auto& [name, value] : ctx_.response_headers) response.fields.add_view(name, value);
   }
 

@@ -1,6 +1,5 @@
 #include "security/fast_random.h"
 
-#include <array>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -62,30 +61,30 @@ Xoshiro256StarStar& thread_generator() noexcept {
   return generator;
 }
 
+// Sixteen hex digits from the 16 nibbles of one random word, all bytes at
+// once: a nibble n becomes '0' + n, plus 'a' - '0' - 10 (0x27) where n + 6
+// carries into the fifth bit (n >= 10). No byte's sum passes 0x66, so none
+// carries into the next. Ids are made on every request (request id, trace
+// and span ids): this is about a third of the work of a table lookup a byte.
+void write_hex_word(char* out, std::uint64_t bits) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  const auto digits = [](std::uint64_t nibbles) {
+    const std::uint64_t letters = ((nibbles + 0x06 * kOnes) >> 4) & kOnes;
+    return nibbles + 0x30 * kOnes + letters * 0x27;
+  };
+  const std::uint64_t low = digits(bits & 0x0f * kOnes);
+  const std::uint64_t high = digits((bits >> 4) & 0x0f * kOnes);
+  std::memcpy(out, &low, sizeof low);
+  std::memcpy(out + 8, &high, sizeof high);
+}
+
 }  // namespace
 
 std::uint64_t fast_random_u64() noexcept { return thread_generator().next(); }
 
 void fill_random_hex(char* out, std::size_t count) noexcept {
   Xoshiro256StarStar& generator = thread_generator();
-  // Two digits per table entry: ids are made on every request (request id,
-  // trace and span ids), so this is half the work of one digit at a time.
-  static constexpr auto kPairs = [] {
-    std::array<char, 512> pairs{};
-    for (std::size_t byte = 0; byte < 256; ++byte) {
-      pairs[2 * byte] = kHexDigits[byte >> 4];
-      pairs[2 * byte + 1] = kHexDigits[byte & 0xf];
-    }
-    return pairs;
-  }();
-  while (count >= 16) {
-    std::uint64_t bits = generator.next();
-    for (int byte = 0; byte < 8; ++byte, bits >>= 8) {
-      std::memcpy(out, &kPairs[2 * (bits & 0xff)], 2);
-      out += 2;
-    }
-    count -= 16;
-  }
+  for (; count >= 16; count -= 16, out += 16) write_hex_word(out, generator.next());
   if (count > 0) {
     std::uint64_t bits = generator.next();
     for (; count > 0; --count, bits >>= 4) *out++ = kHexDigits[bits & 0xf];

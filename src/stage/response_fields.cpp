@@ -3,17 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "http/chars.h"
-
 namespace centinela::stage {
-
-bool ResponseFields::same_name(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (http::ascii_lower(a[i]) != http::ascii_lower(b[i])) return false;
-  }
-  return true;
-}
 
 std::string_view ResponseFields::find(std::string_view name) const {
   for (const Field& field : fields_) {

@@ -9,8 +9,10 @@
 #include <boost/container/small_vector.hpp>
 #include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <string_view>
 
+#include "http/ascii_words.h"
 #include "stage/arena.h"
 
 namespace centinela::stage {
@@ -53,6 +55,11 @@ class ResponseFields {
   void add_view(std::string_view name, std::string_view value) {
     fields_.push_back(Field{name, value});
   }
+  // Many at once (one growth check): the chain's fixed fields, on every
+  // response.
+  void add_views(std::span<const Field> fields) {
+    fields_.insert(fields_.end(), fields.begin(), fields.end());
+  }
   void set_view(std::string_view name, std::string_view value) {
     erase(name);
     add_view(name, value);
@@ -68,7 +75,11 @@ class ResponseFields {
   auto begin() const { return fields_.begin(); }
   auto end() const { return fields_.end(); }
 
-  static bool same_name(std::string_view a, std::string_view b);
+  // Inline: most calls compare names of different lengths, and a call
+  // would cost more than the answer.
+  static bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && http::equal_ignoring_ascii_case(a.data(), b.data(), a.size());
+  }
 
  private:
   static constexpr std::size_t kInlineFields = 24;
