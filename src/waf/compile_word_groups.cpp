@@ -19,7 +19,10 @@ void group_word_lists(CompileContext& ctx) {
   std::map<std::uint32_t, std::vector<const pattern::LiteralSet*>> by_pipeline;
   for (const Rule& rule : set.rules) {
     for (const Link& link : rule.links) {
-      if (link.op.kind != OpKind::pm || !link.op.literals) continue;
+      // A list this compile built (its words known) can join a group.
+      if (link.op.kind != OpKind::pm || !ctx.literal_words.contains(link.op.literals.get())) {
+        continue;
+      }
       auto& lists = by_pipeline[link.pipeline];
       if (std::find(lists.begin(), lists.end(), link.op.literals.get()) == lists.end()) {
         lists.push_back(link.op.literals.get());
@@ -35,9 +38,7 @@ void group_word_lists(CompileContext& ctx) {
     RuleSet::WordGroup group;
     std::vector<std::string> words;
     for (std::uint32_t member = 0; member < lists.size(); ++member) {
-      const auto found = ctx.literal_words.find(lists[member]);
-      if (found == ctx.literal_words.end()) return;  // not built here: no groups
-      for (const std::string& word : found->second) {
+      for (const std::string& word : ctx.literal_words.at(lists[member])) {
         words.push_back(word);
         group.member_of.push_back(member);
       }
