@@ -38,7 +38,11 @@ void ClientCloseWatch::start() {
   if (!prepared_ || watching_ || pending_ || unread_->size() != 0) return;
   prepared_ = false;
   watching_ = true;
-  wait();
+  exchange_->run_at_next_tick(*this);
+}
+
+void ClientCloseWatch::on_tick() {
+  if (watching_ && !pending_) wait();
 }
 
 // An allocator for the one wait a watch has at a time: its own bytes (Asio
@@ -75,9 +79,9 @@ void ClientCloseWatch::wait() {
   pending_ = true;
   // A one-byte peek, not a readiness wait: Asio re-arms the descriptor with
   // epoll_ctl for every async_wait. A read it tries at once: one recv that
-  // finds nothing (EAGAIN) a request — Asio 1.81 skips that try only after a
-  // read that returned 0 bytes, not after one that drained the socket
-  // (reactive_socket_recv_op), so this is not free either (strace, 2026-12-07).
+  // finds nothing (EAGAIN) — Asio 1.81 skips that try only after a read that
+  // returned 0 bytes, not after one that drained the socket
+  // (reactive_socket_recv_op), hence the wait for a sweep (start()).
   // Peeked bytes stay in the socket for the connection's next read.
   socket_->async_receive(
       asio::buffer(&peeked_, 1), tcp::socket::message_peek,
@@ -105,6 +109,7 @@ void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {
 }
 
 void ClientCloseWatch::stop() {
+  if (exchange_ != nullptr) exchange_->cancel_tick_task(*this);
   prepared_ = false;
   watching_ = false;
   gone_ = false;

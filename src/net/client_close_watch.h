@@ -1,19 +1,24 @@
 // Whether the client of an HTTP/1.1 request closes its connection while the
 // request waits for the upstream (nginx's proxy_ignore_client_abort off).
 // One read on the client's socket that peeks at a byte, queued with the
-// reactor that already watches it: a request that ends normally costs one
-// recv that finds nothing (Asio tries every read at once). It completes when
-// the client shut the socket (gone) or sent bytes (a pipelined request: the
-// client is there, the watch ends; over TLS the bytes may be a close_notify,
-// gone if the FIN came with them). The client gone, the exchange's waits are
-// abandoned (DeadlineWatch), so its upstream connection closes at once,
-// unless other requests wait on the same fetch (stage::SharedFetch).
+// reactor that already watches it — from the worker's next deadline sweep
+// on (TickTask), not at once: Asio tries every read as it is queued, one
+// recv that finds nothing, and most requests have their response before a
+// sweep comes (a tick is 100 ms), so they cost nothing. A client that left
+// is then noticed within a tick of the request's start or of its leaving.
+// The read completes when the client shut the socket (gone) or sent bytes
+// (a pipelined request: the client is there, the watch ends; over TLS the
+// bytes may be a close_notify, gone if the FIN came with them). The client
+// gone, the exchange's waits are abandoned (DeadlineWatch), so its upstream
+// connection closes at once, unless other requests wait on the same fetch
+// (stage::SharedFetch).
 #pragma once
 
 #include <boost/asio/cancellation_signal.hpp>
 #include <cstddef>
 
 #include "net/asio_fwd.h"
+#include "net/deadline.h"
 
 namespace centinela::stage {
 struct RequestContext;
@@ -21,9 +26,7 @@ struct RequestContext;
 
 namespace centinela::net {
 
-class DeadlineWatch;
-
-class ClientCloseWatch {
+class ClientCloseWatch : private TickTask {
  public:
   ClientCloseWatch() = default;
   ClientCloseWatch(const ClientCloseWatch&) = delete;
@@ -34,7 +37,8 @@ class ClientCloseWatch {
   // own are a pipelined request: that client is not watched).
   void prepare(tcp::socket& socket, bool tls, DeadlineWatch& exchange,
                const beast::flat_buffer& unread, const stage::RequestContext& ctx);
-  // The request has all its bytes: the watch starts (once per request).
+  // The request has all its bytes: the watch starts at the next sweep
+  // (once per request).
   void start();
   // The request is over: the wait is cancelled (its handler runs soon).
   void stop();
@@ -52,6 +56,7 @@ class ClientCloseWatch {
   asio::awaitable<void> settle();
 
  private:
+  void on_tick() override;
   void wait();
   void on_ready(const boost::system::error_code& ec);
 

@@ -1,5 +1,7 @@
 #include "net/deadline.h"
 
+#include <utility>
+
 namespace centinela::net {
 
 DeadlineWatch::DeadlineWatch(DeadlineSweeper& sweeper) : sweeper_(sweeper) { sweeper_.link(*this); }
@@ -40,6 +42,8 @@ void DeadlineSweeper::schedule() {
 void DeadlineSweeper::sweep() {
   const SteadyTime now = SteadyClock::now();
   for (DeadlineWatch* w = head_; w != nullptr; w = w->next_) {
+    // Its completions are posted, never run here: the list stays as it is.
+    if (TickTask* task = std::exchange(w->tick_task_, nullptr)) task->on_tick();
     if (w->socket_ != nullptr && w->deadline_ <= now) {
       w->fired_ = true;
       boost::system::error_code ignored;

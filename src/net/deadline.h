@@ -12,6 +12,17 @@ namespace centinela::net {
 
 class DeadlineSweeper;
 
+// Work worth doing only for a wait that outlasts a sweeper tick: the sweep
+// runs it once (ClientCloseWatch: a client's end is watched for only while
+// the upstream keeps it waiting).
+class TickTask {
+ public:
+  virtual void on_tick() = 0;
+
+ protected:
+  ~TickTask() = default;
+};
+
 class DeadlineWatch {
  public:
   explicit DeadlineWatch(DeadlineSweeper& sweeper);
@@ -37,6 +48,13 @@ class DeadlineWatch {
   bool abandoned() const { return abandoned_; }
   void clear_abandoned() { abandoned_ = false; }
 
+  // `task` runs at the sweeper's next tick, unless cancelled first; one at a
+  // time. Its owner cancels it before it goes away.
+  void run_at_next_tick(TickTask& task) { tick_task_ = &task; }
+  void cancel_tick_task(const TickTask& task) {
+    if (tick_task_ == &task) tick_task_ = nullptr;
+  }
+
   // Drain support: a connection waiting for its next request may be closed.
   void set_idle(bool idle) { idle_ = idle; }
   bool idle() const { return idle_; }
@@ -47,6 +65,7 @@ class DeadlineWatch {
   DeadlineWatch* prev_ = nullptr;
   DeadlineWatch* next_ = nullptr;
   tcp::socket* socket_ = nullptr;
+  TickTask* tick_task_ = nullptr;
   SteadyTime deadline_{};
   bool fired_ = false;
   bool idle_ = false;

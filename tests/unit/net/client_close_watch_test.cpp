@@ -27,6 +27,7 @@ class ClientCloseWatchTest : public ::testing::Test {
     acceptor_.accept(upstream_);
     watch_.prepare(gateway_, false, exchange_, buffer_, ctx_);
     watch_.start();
+    sweeper_.start();
   }
 
   // Runs the io_context until `condition` holds (or 3 s pass).
@@ -106,6 +107,28 @@ TEST_F(ClientCloseWatchTest, PipelinedBytesAreNotTheEnd) {
   // The bytes are still there for the next request's read.
   char got[64];
   EXPECT_GT(gateway_.read_some(asio::buffer(got)), 0u);
+}
+
+TEST_F(ClientCloseWatchTest, TheReadIsQueuedOnlyFromTheNextSweepOn) {
+  // A request answered within a tick costs no read on the client's socket.
+  EXPECT_FALSE(watch_.pending());
+  io_.restart();
+  io_.poll();
+  EXPECT_FALSE(watch_.pending()) << "queued before the sweep";
+  ASSERT_TRUE(run_until([&] { return watch_.pending(); })) << "the sweep started no read";
+  client_.close();
+  ASSERT_TRUE(run_until([&] { return watch_.gone(); }));
+  settle();
+}
+
+TEST_F(ClientCloseWatchTest, StoppedBeforeTheSweepNeverReads) {
+  watch_.stop();
+  client_.close();
+  io_.restart();
+  io_.run_for(milliseconds(250));  // two sweeps
+  EXPECT_FALSE(watch_.pending());
+  EXPECT_FALSE(watch_.gone());
+  EXPECT_FALSE(exchange_.abandoned());
 }
 
 TEST_F(ClientCloseWatchTest, StoppedWatchSeesNothing) {
