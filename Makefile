@@ -47,19 +47,13 @@ fuzz: deps
 # systemd unit and an example /etc/centinela/centinela.yaml (never overwritten).
 PREFIX ?= /usr/local
 install: deps
-	if [ ! -f build-release/build.ninja ]; then \
-	  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TESTS=OFF; \
-	fi
-	cmake --build build-release --target centinela
+	bash scripts/build-release.sh centinela
 	cmake --install build-release --prefix $(PREFIX)
 
 # The Debian package: build-release/centinela_VERSION_ARCH.deb (scripts/try-deb.sh
 # installs it into a throw-away root and starts it).
 deb: deps
-	if [ ! -f build-release/build.ninja ]; then \
-	  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TESTS=OFF; \
-	fi
-	cmake --build build-release --target centinela
+	bash scripts/build-release.sh centinela
 	cd build-release && cpack -G DEB
 
 format:
@@ -67,4 +61,4 @@ format:
 	find src tests -name '*.cpp' -o -name '*.h' | xargs -r clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) build-release build-fuzz bench/out
+	rm -rf $(BUILD_DIR) build-release build-pgo-gen build-fuzz bench/out

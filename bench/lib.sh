@@ -77,11 +77,8 @@ stop_run() {
 # binary): sets CENTINELA_BIN, or want_centinela=0 when it does not build.
 build_centinela() {
   [ "$want_centinela" = 1 ] && [ -z "${CENTINELA_BIN:-}" ] || return 0
-  say "building centinela (Release) in build-release/"
-  if { [ -f build-release/build.ninja ] ||
-       cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release \
-         -DCENTINELA_BUILD_TESTS=OFF >/dev/null; } &&
-     cmake --build build-release --target centinela; then
+  say "building centinela (Release: LTO and PGO, scripts/build-release.sh) in build-release/"
+  if bash scripts/build-release.sh centinela; then
     CENTINELA_BIN=$ROOT/build-release/centinela
   else
     say "WARNING: centinela did not build; measuring the others only"
