@@ -34,6 +34,19 @@ const JsonValue* named(const JsonValue& list, std::string_view name) {
   return ::testing::AssertionSuccess();
 }
 
+// The window's max is the one slowest answer: a single stall of a loaded
+// machine (CI building beside the tests: 213 ms for a 120 ms origin) moves
+// it, where the percentiles of several answers hold. It must still be a slow
+// answer, and a time, not garbage.
+::testing::AssertionResult slowest_answer(std::optional<double> value, double ms) {
+  if (!value) return ::testing::AssertionFailure() << "absent";
+  if (*value < ms * (1 - kAccuracy) || *value > ms * 10) {
+    return ::testing::AssertionFailure()
+           << *value << " ms as the slowest of answers taking " << ms << " ms";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST_F(AdminPercentilesTest, StatsGivePercentilesPerRouteAndUpstreamOverThreeWindows) {
   config_.routes = {R"({name: timed, match: {prefix: "/"}, upstream: api})"};
   ASSERT_TRUE(start_gateway());
@@ -68,7 +81,7 @@ TEST_F(AdminPercentilesTest, StatsGivePercentilesPerRouteAndUpstreamOverThreeWin
       EXPECT_TRUE(near_origin_time(series->number_at(window + ".p90"), kSlowMs));
       EXPECT_TRUE(near_origin_time(series->number_at(window + ".p95"), kSlowMs));
       EXPECT_TRUE(near_origin_time(series->number_at(window + ".p99"), kSlowMs));
-      EXPECT_TRUE(near_origin_time(series->number_at(window + ".max"), kSlowMs));
+      EXPECT_TRUE(slowest_answer(series->number_at(window + ".max"), kSlowMs));
     }
     // The contract's bare p50 / p95 / p99 (the 5m window).
     EXPECT_EQ(series->number_at("p50"), series->number_at("5m.p50"));
