@@ -145,11 +145,15 @@ std::string_view RequestView::combined_size_text() {
   // ("%f"): below 2^53 the double is the integer itself, printed with six
   // zero decimals, which to_chars writes without vsnprintf's cost.
   if (combined_size_ < (std::uint64_t{1} << 53)) {
-    std::array<char, 32> text{};
-    char* end = std::to_chars(text.data(), text.data() + text.size(), combined_size_).ptr;
     constexpr std::string_view kDecimals = ".000000";
-    end = std::copy(kDecimals.begin(), kDecimals.end(), end);
-    return arena_.copy(std::string_view(text.data(), static_cast<std::size_t>(end - text.data())));
+    std::array<char, 32> text{};  // 16 digits at most, then the decimals
+    const auto [end, ec] =
+        std::to_chars(text.data(), text.data() + text.size() - kDecimals.size(), combined_size_);
+    if (ec == std::errc{}) {
+      char* const last = std::copy(kDecimals.begin(), kDecimals.end(), end);
+      return arena_.copy(
+          std::string_view(text.data(), static_cast<std::size_t>(last - text.data())));
+    }
   }
   return arena_.copy(std::to_string(static_cast<double>(combined_size_)));
 }
