@@ -5,7 +5,7 @@
 #   2. bench/pgo-train.sh sends it HTTP/1.1, HTTPS and h2 traffic (pass-through, cache hits,
 #      compression, rate limits, the WAF) and it writes its profile as it exits;
 #   3. build-release/centinela, built with that profile (CENTINELA_PGO=use) and LTO.
-# Step 2 runs again only when step 1's binary changed, and step 3 is then rebuilt from
+# Step 2 runs again only when the sources changed, and step 3 is then rebuilt from
 # scratch (ninja does not know that the profile is an input of every object).
 #
 #   scripts/build-release.sh [TARGET...]   (default: centinela)
@@ -16,7 +16,7 @@ ROOT=$PWD
 GEN=build-pgo-gen
 OUT=build-release
 PROFILE=$ROOT/$GEN/profile
-STAMP=$ROOT/$GEN/profile.stamp  # the instrumented binary the profile was taken from
+STAMP=$ROOT/$GEN/profile.stamp  # the sources the profile was taken from
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(centinela)
 say() { echo "build-release: $*" >&2; }
@@ -25,6 +25,18 @@ configure() {  # dir, then cache settings; re-run each time so a changed setting
   local dir=$1
   shift
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCENTINELA_BUILD_TESTS=OFF "$@" >/dev/null
+}
+
+# What the profile depends on: the sources as committed and as edited. Not the binary:
+# it embeds the commit id, and a commit that changes no source must not cost a training
+# run and a rebuild from scratch. Outside a git checkout: the instrumented binary.
+sources_fingerprint() {
+  if git rev-parse --verify -q HEAD:src >/dev/null 2>&1; then
+    { git rev-parse HEAD:src HEAD:CMakeLists.txt; git diff HEAD -- src CMakeLists.txt; } |
+      sha256sum | cut -d' ' -f1
+  else
+    sha256sum "$GEN/centinela" | cut -d' ' -f1
+  fi
 }
 
 pgo=use
@@ -38,7 +50,7 @@ fi
 if [ "$pgo" = use ]; then
   configure "$GEN" -DCENTINELA_LTO=OFF -DCENTINELA_PGO=generate -DCENTINELA_PGO_DIR="$PROFILE"
   cmake --build "$GEN" --target centinela
-  fingerprint=$(sha256sum "$GEN/centinela" | cut -d' ' -f1)
+  fingerprint=$(sources_fingerprint)
   if [ ! -d "$PROFILE" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$fingerprint" ]; then
     say "training run (bench/pgo-train.sh)"
     rm -rf "$PROFILE" "$STAMP"
