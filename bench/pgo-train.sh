@@ -100,6 +100,8 @@ for _ in $(seq 1 300); do
   kill -0 "$gateway" 2>/dev/null || { cat "$RUNDIR/centinela.out" >&2; exit 1; }
   sleep 0.2
 done
+curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$ADMIN/health" ||
+  { echo "pgo-train: the gateway did not answer in 60 s" >&2; cat "$RUNDIR/centinela.out" >&2; exit 1; }
 
 cat >"$RUNDIR/order.json" <<'EOF'
 {"order_id": "ord_2024_118734", "customer": {"name": "Siobhan O'Brien", "email": "s.obrien@example.com"}, "items": [{"sku": "MUG-CER-350", "name": "Ceramic mug \"Morning person\"", "quantity": 1}], "note": "Please leave it with the concierge - thanks & sorry for the long note; select the quickest carrier."}
