@@ -6,6 +6,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "net/deadline.h"
 #include "stage/background.h"
@@ -109,12 +110,16 @@ void ClientCloseWatch::on_ready(const boost::system::error_code& ec) {
 }
 
 void ClientCloseWatch::stop() {
-  if (exchange_ != nullptr) exchange_->cancel_tick_task(*this);
   prepared_ = false;
   watching_ = false;
   gone_ = false;
-  // The exchange is over: the connection's next waits are its own.
-  if (exchange_ != nullptr) exchange_->clear_abandoned();
+  // The exchange is over: the connection's next waits are its own. And it
+  // is forgotten: the slot's next request may be on another connection and
+  // not watched (no prepare()), while this one's may be gone by its end.
+  if (DeadlineWatch* exchange = std::exchange(exchange_, nullptr)) {
+    exchange->cancel_tick_task(*this);
+    exchange->clear_abandoned();
+  }
   // Only while a wait is outstanding: the slot's handler refers to the
   // socket's reactor state.
   if (pending_) cancel_.emit(asio::cancellation_type::terminal);

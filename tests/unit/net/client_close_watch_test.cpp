@@ -131,6 +131,17 @@ TEST_F(ClientCloseWatchTest, StoppedBeforeTheSweepNeverReads) {
   EXPECT_FALSE(exchange_.abandoned());
 }
 
+TEST_F(ClientCloseWatchTest, ARequestNotWatchedLeavesTheLastRequestsExchangeAlone) {
+  // The slot's next request comes on another connection and is not watched
+  // (a WebSocket handshake: no prepare()), yet its end stops the watch. The
+  // last request's exchange (a connection that may be gone by then) must not
+  // be touched: here it is alive and abandoned, and must stay so.
+  settle();
+  exchange_.abandon();
+  watch_.stop();
+  EXPECT_TRUE(exchange_.abandoned()) << "stop() reached the last request's exchange";
+}
+
 TEST_F(ClientCloseWatchTest, StoppedWatchSeesNothing) {
   settle();
   client_.close();
