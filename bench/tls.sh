@@ -7,6 +7,8 @@
 # Knobs (environment): REPS=5 DURATION=10s WARMUP=2s CONNECTIONS=64 H2_STREAMS=10
 #   SIZES="small large" SYSTEMS="..." (below) CENTINELA_BIN=path (skip the Release build)
 #   KEEP_RUNDIR=1 (keep configs and logs)
+#   CENTINELA_BIN_B=path: an A/B run — every centinela-X system gets a twin centinelab-X
+#   (port + 100) run by that binary, measured interleaved with the rest (bench/README.md)
 #
 # Systems (nginx-X against centinela-X; nginx from bench/configs/nginx-tls.conf, centinela
 # from centinela-tls.yaml, ECDSA P-256 certificate unless named -rsa):
@@ -42,6 +44,13 @@ ALL_SYSTEMS="nginx-https centinela-https nginx-https-cache centinela-https-cache
   nginx-h2 centinela-h2 nginx-h2-cache centinela-h2-cache
   nginx-hs-ecdsa centinela-hs-ecdsa nginx-hs-rsa centinela-hs-rsa"
 SYSTEMS=$(echo "${SYSTEMS:-$ALL_SYSTEMS}" | xargs)
+if [ -n "${CENTINELA_BIN_B:-}" ]; then
+  [ -x "$CENTINELA_BIN_B" ] || die "CENTINELA_BIN_B=$CENTINELA_BIN_B is not an executable"
+  SYSTEMS=$(for name in $SYSTEMS; do
+    echo "$name"
+    [[ $name != centinela-* ]] || echo "centinelab-${name#centinela-}"
+  done | xargs)
+fi
 
 # Ports 18770-18799 (run.sh uses 18700-18753, reload_under_load.sh 18760-18764); a
 # centinela's admin listener is its port + 10 (the /metrics the handshake check reads).
@@ -51,6 +60,7 @@ declare -A PORT=([nginx-https]=18770 [centinela-https]=18771
                  [nginx-hs-ecdsa]=18778 [centinela-hs-ecdsa]=18779
                  [nginx-hs-rsa]=18796 [centinela-hs-rsa]=18797)
 for name in $SYSTEMS; do
+  [[ $name != centinelab-* ]] || PORT[$name]=$((${PORT[centinela-${name#centinelab-}]} + 100))
   [ -n "${PORT[$name]:-}" ] || die "unknown system '$name' (known: $(echo "$ALL_SYSTEMS" | xargs))"
 done
 admin_port() { echo $((${PORT[$1]} + 10)); }
@@ -133,7 +143,9 @@ start_system() {  # name
       FAILED[$name]="centinela check rejected its config: $(tail -n 2 "$RUNDIR/$name.check.log" | tr '\n' ' ')"
       return
     }
-    taskset -c "$SUT_CORE" "$CENTINELA_BIN" run -c "$RUNDIR/$name.yaml" >"$RUNDIR/$name.stdout.log" 2>"$log" &
+    local bin=$CENTINELA_BIN
+    [[ $name != centinelab-* ]] || bin=$CENTINELA_BIN_B
+    taskset -c "$SUT_CORE" "$bin" run -c "$RUNDIR/$name.yaml" >"$RUNDIR/$name.stdout.log" 2>"$log" &
   else
     "$NGINX" -t -q -p "$RUNDIR" -e "$log" -c "$RUNDIR/$name.conf" 2>"$RUNDIR/$name.check.log" || {
       FAILED[$name]="nginx rejected its config: $(tail -n 2 "$RUNDIR/$name.check.log" | tr '\n' ' ')"

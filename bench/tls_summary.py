@@ -25,6 +25,11 @@ LABELS = {
     "centinela-hs-ecdsa": "centinela, full handshakes, ECDSA P-256",
     "nginx-hs-rsa": "nginx, full handshakes, RSA 2048",
     "centinela-hs-rsa": "centinela, full handshakes, RSA 2048",
+    # CENTINELA_BIN_B's twins (an A/B run)
+    "centinelab-https": "centinela B, HTTPS pass-through",
+    "centinelab-https-cache": "centinela B, HTTPS cache hit",
+    "centinelab-h2": "centinela B, h2 pass-through",
+    "centinelab-h2-cache": "centinela B, h2 cache hit",
 }
 # (ours, theirs, what is compared, target, note): "cpu" targets ours ÷ theirs ≤ target on
 # CPU per request; "rps" targets ours ÷ theirs ≥ target on requests (handshakes) per second.
@@ -35,6 +40,14 @@ COMPARISONS = [
     ("centinela-h2-cache", "nginx-h2-cache", "cpu", 0.8, "h2 cache hit"),
     ("centinela-hs-ecdsa", "nginx-hs-ecdsa", "rps", 1.0, "handshakes/s, ECDSA P-256"),
     ("centinela-hs-rsa", "nginx-hs-rsa", "rps", 1.0, "handshakes/s, RSA 2048"),
+    ("centinelab-https", "nginx-https", "cpu", 1.0, "B: HTTPS pass-through"),
+    ("centinelab-https-cache", "nginx-https-cache", "cpu", 1.0, "B: HTTPS cache hit"),
+    ("centinelab-h2", "nginx-h2", "cpu", 0.8, "B: h2 pass-through"),
+    ("centinelab-h2-cache", "nginx-h2-cache", "cpu", 0.8, "B: h2 cache hit"),
+    ("centinelab-h2", "centinela-h2", "cpu", None, "A/B: B ÷ A, h2 pass-through"),
+    ("centinelab-https", "centinela-https", "cpu", None, "A/B: B ÷ A, HTTPS pass-through"),
+    ("centinelab-h2-cache", "centinela-h2-cache", "cpu", None, "A/B: B ÷ A, h2 cache hit"),
+    ("centinelab-https-cache", "centinela-https-cache", "cpu", None, "A/B: B ÷ A, HTTPS cache hit"),
     ("nginx-h2", "nginx-https", "cpu", None, "for reference: nginx h2 ÷ nginx HTTPS"),
     ("nginx-h2-cache", "nginx-https-cache", "cpu", None, "for reference: nginx h2 hit ÷ HTTPS hit"),
 ]
