@@ -17,10 +17,6 @@
 namespace centinela::net {
 namespace {
 
-// The pending read is the first read of the next response: room for a head
-// and a body chunk, as a direct read would have.
-constexpr std::size_t kWatchRead = 16 * 1024;
-
 using ReadSignature = void(boost::system::error_code, std::size_t);
 
 // A direct read's handler: the bytes join the buffer, then the reader resumes.
@@ -175,9 +171,9 @@ void UpstreamConnection::watch(UpstreamPool& pool) {
   if (watch_->pending) return;
   watch_->pending = true;
   if (tls_ != nullptr) {
-    tls_->async_read_some(buffer_.prepare(kWatchRead), WatchHandler(watch_));
+    tls_->async_read_some(buffer_.prepare(kFirstResponseRead), WatchHandler(watch_));
   } else {
-    socket_.async_read_some(buffer_.prepare(kWatchRead), WatchHandler(watch_));
+    socket_.async_read_some(buffer_.prepare(kFirstResponseRead), WatchHandler(watch_));
   }
 }
 

@@ -43,6 +43,11 @@ using proxy::TlsFailure;
 
 class UpstreamPool;
 
+// A response's first read, pending or direct: room for a head and a whole body
+// chunk (ChunkPool::kChunkSize), so a 16 KiB answer arrives in one read and
+// leaves in one write, not two.
+constexpr std::size_t kFirstResponseRead = 20 * 1024;
+
 class UpstreamConnection {
  public:
   explicit UpstreamConnection(asio::io_context& io);
