@@ -2,7 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/write.hpp>
 #include <vector>
 
 #include "config/config.h"
@@ -19,9 +18,6 @@
 namespace centinela::net {
 namespace {
 
-// What the writer gathers from nghttp2 before a write: frames are small, a
-// system call each would cost more than the copy.
-constexpr std::size_t kWriteBatch = 64 * 1024;
 // The connection's receive window (the streams' is SessionBounds'): what a
 // client may have sent of all its request bodies before the pipeline read it.
 constexpr std::int32_t kConnectionWindow = 1024 * 1024;
@@ -165,6 +161,23 @@ struct H2Callbacks {
     return 0;
   }
 
+  // A DATA frame read_response_body left uncopied: its header and the bytes
+  // it took go straight into the write batch.
+  static int send_data(nghttp2_session* /*session*/, nghttp2_frame* /*frame*/,
+                       const std::uint8_t* framehd, std::size_t length, nghttp2_data_source* source,
+                       void* user_data) {
+    static constexpr std::size_t kFrameHeader = 9;
+    H2Stream& stream = *static_cast<H2Stream*>(source->ptr);
+    // The frame's length is what the read callback returned (no padding is
+    // ever asked for); anything else would put the connection out of step.
+    if (length != stream.packed.size()) return NGHTTP2_ERR_CALLBACK_FAILURE;
+    std::string& out = self(user_data).out_;
+    out.append(reinterpret_cast<const char*>(framehd), kFrameHeader);
+    out.append(stream.packed);
+    stream.packed = {};
+    return 0;
+  }
+
   static nghttp2_session_callbacks* make() {
     nghttp2_session_callbacks* callbacks = nullptr;
     if (nghttp2_session_callbacks_new(&callbacks) != 0) throw std::bad_alloc();
@@ -173,6 +186,7 @@ struct H2Callbacks {
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data_chunk);
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, on_stream_close);
+    nghttp2_session_callbacks_set_send_data_callback(callbacks, send_data);
     return callbacks;
   }
 
@@ -403,57 +417,6 @@ asio::awaitable<boost::system::error_code> H2Connection::wait_idle() {
   spare_.clear();
   auto [ec] = co_await c_.socket.async_wait(tcp::socket::wait_read, use_nothrow);
   co_return ec;
-}
-
-asio::awaitable<void> H2Connection::write_loop() {
-  while (!dead_) {
-    while (out_.size() < kWriteBatch) {
-      const std::uint8_t* data = nullptr;
-      const auto n = nghttp2_session_mem_send(session_.get(), &data);
-      if (n < 0) dead_ = true;
-      if (n <= 0) break;
-      out_.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(n));
-    }
-    if (dead_) break;
-    if (out_.empty()) {
-      if (stopping_) break;
-      write_wake_.expires_at(SteadyTime::max());
-      writer_waiting_ = true;
-      co_await write_wake_.async_wait(use_nothrow);
-      writer_waiting_ = false;
-      continue;
-    }
-    Stream stream = c_.stream();
-    // Tried at once first (TLS takes a record a call): a batch the socket
-    // takes whole, nearly every one, costs no reactor operation, posted
-    // completion or deadline.
-    boost::system::error_code ec;
-    for (std::size_t sent = 1; sent != 0 && !out_.empty() && !ec;) {
-      const asio::const_buffer rest = asio::buffer(out_);
-      sent = write_now(stream, std::span(&rest, 1), ec);
-      out_.erase(0, sent);
-    }
-    if (out_.empty() && !ec) continue;
-    bool timed_out = false;
-    if (!ec) {
-      write_watch_.arm(c_.socket, SteadyClock::now() + limits().idle_timeout);
-      auto [write_ec, n] = co_await asio::async_write(stream, asio::buffer(out_), use_nothrow);
-      ec = write_ec;
-      timed_out = write_watch_.fired();
-      write_watch_.disarm();
-      out_.erase(0, n);
-    }
-    // The drain's cancel of the reader's wait hits a write under way too:
-    // it goes on.
-    if (ec == asio::error::operation_aborted && !timed_out && !dead_) continue;
-    if (ec) {
-      dead_ = true;
-      boost::system::error_code ignored;
-      c_.socket.cancel(ignored);  // the reader ends too
-    }
-  }
-  writer_running_ = false;
-  done_wake_.cancel();
 }
 
 asio::awaitable<void> H2Connection::run(std::string_view received) {

@@ -78,6 +78,10 @@ struct H2Stream {
   // A small last piece the client's windows admit, copied so that the
   // stream's coroutine need not wait for the writer to pack it.
   std::string last_piece;
+  // What read_response_body took of `pending` for the DATA frame nghttp2 is
+  // packing: the send_data callback appends it to the batch, in the same
+  // nghttp2_session_mem_send call, so it is still valid there.
+  std::string_view packed;
   bool pending_is_last = false;
   // With the last piece: the trailers that end the response (a HEADERS
   // frame with END_STREAM after the DATA); null: DATA ends it.
