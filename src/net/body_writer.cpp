@@ -30,11 +30,17 @@ PieceWrite::PieceWrite(BodyFraming framing, const BodyPiece& piece) {
 }
 
 bool PieceWrite::write_now(Stream stream, boost::system::error_code& ec, std::size_t& written) {
-  std::size_t n = centinela::net::write_now(stream, rest(), ec);
-  written += n;
-  while (first_ != count_ && n >= buffers_[first_].size()) n -= buffers_[first_++].size();
-  if (first_ != count_) buffers_[first_] += n;
-  return ec || first_ == count_;
+  for (;;) {
+    const std::size_t sent = centinela::net::write_now(stream, rest(), ec);
+    written += sent;
+    std::size_t n = sent;
+    while (first_ != count_ && n >= buffers_[first_].size()) n -= buffers_[first_++].size();
+    if (first_ != count_) buffers_[first_] += n;
+    if (ec || first_ == count_) return true;
+    // TLS takes a record a call: the next may go too. A socket took what it
+    // could: the rest waits for it to drain.
+    if (sent == 0 || stream.tls() == nullptr) return false;
+  }
 }
 
 asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> PieceWrite::start(

@@ -37,9 +37,10 @@ class PieceWrite {
   PieceWrite& operator=(const PieceWrite&) = delete;
 
   bool empty() const { return first_ == count_; }
-  // Writes what goes at once (write_now in stream_io.h) and drops it from
-  // this write: true when nothing is left, or when the stream failed for
-  // good (`ec`). Then start() writes what is left. `written` counts.
+  // Writes what goes at once (write_now in stream_io.h; over TLS, record
+  // after record while the socket takes them) and drops it from this write:
+  // true when nothing is left, or when the stream failed for good (`ec`).
+  // Then start() writes what is left. `written` counts.
   bool write_now(Stream stream, boost::system::error_code& ec, std::size_t& written);
   // The write; it starts when awaited. (No coroutine of its own.)
   asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> start(

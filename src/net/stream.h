@@ -135,21 +135,51 @@ struct TlsReadOp : TlsOpBase {
   }
 };
 
+template <typename Buffers>
+asio::const_buffer last_nonempty(const Buffers& buffers) {
+  asio::const_buffer last;
+  for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers);
+       ++it) {
+    if (asio::const_buffer(*it).size() != 0) last = *it;
+  }
+  return last;
+}
+
+constexpr std::size_t records_for(std::size_t bytes) {
+  return (bytes + kRecordSize - 1) / kRecordSize;
+}
+
+// How many of the buffers' first bytes one SSL_write is given when several
+// small ones lead: all of them up to a record, so that a head and its body
+// leave as one — unless what precedes the last buffer can go as a record of
+// its own with no more records in all (a head and a whole 16 KiB body: two
+// records either way), when copying the body would buy nothing.
+template <typename Buffers>
+std::size_t gathered_size(const Buffers& buffers) {
+  const std::size_t total = asio::buffer_size(buffers);
+  if (total <= kRecordSize) return total;
+  const std::size_t last = last_nonempty(buffers).size();
+  const std::size_t lead = total - last;
+  if (lead <= kRecordSize && 1 + records_for(last) <= records_for(total)) return lead;
+  return kRecordSize;
+}
+
 // What one SSL_write is given: one buffer as it is; several small ones
-// gathered into the session's scratch, up to a record, so a head and its
-// body leave as one. The same buffers give the same bytes at the same
-// place: a write OpenSSL asked to retry is retried with them.
+// gathered into the session's scratch (gathered_size). The same buffers give
+// the same bytes at the same place: a write OpenSSL asked to retry is
+// retried with them.
 template <typename Buffers>
 void prepare_record(tls::Session& session, const Buffers& buffers, const void*& data,
                     std::size_t& size) {
   const auto first = first_nonempty<asio::const_buffer>(buffers);
-  if (first.size() >= kRecordSize || asio::buffer_size(buffers) == first.size()) {
+  const std::size_t gathered = first.size() >= kRecordSize ? first.size() : gathered_size(buffers);
+  if (gathered == first.size()) {
     data = first.data();
     size = first.size();
     return;
   }
   std::vector<char>& scratch = session.scratch();
-  scratch.resize(std::min(asio::buffer_size(buffers), kRecordSize));
+  scratch.resize(gathered);
   size = asio::buffer_copy(asio::buffer(scratch), buffers);
   data = scratch.data();
 }
