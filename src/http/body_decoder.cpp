@@ -74,28 +74,56 @@ BodyDecoder::Step BodyDecoder::decode(std::string_view input, std::span<char> ou
     }
     std::size_t n = std::min(input.size() - step.consumed, out.size() - step.produced);
     if (n == 0) break;  // out is full and body bytes come next
-    if (framing_ == Framing::until_close) {
-      n = static_cast<std::size_t>(std::min<std::uint64_t>(n, limits_.max_body - body_bytes_));
-      if (n == 0) {
-        fail(BodyError::body_too_large);
-        break;
-      }
-    } else {
-      n = static_cast<std::size_t>(std::min<std::uint64_t>(n, remaining_));
-      remaining_ -= n;
-    }
-    std::memcpy(out.data() + step.produced, input.data() + step.consumed, n);
+    const std::size_t start = step.consumed;
+    n = take_data(n);
+    if (n == 0) break;
+    std::memcpy(out.data() + step.produced, input.data() + start, n);
     step.produced += n;
     step.consumed += n;
-    body_bytes_ += n;
-    if (framing_ == Framing::length && remaining_ == 0) {
-      status_ = Status::done;
-      state_ = State::end;
-    } else if (framing_ == Framing::chunked && remaining_ == 0) {
-      state_ = State::data_cr;
-    }
   }
   return step;
+}
+
+BodyDecoder::Step BodyDecoder::decode_in_place(std::string_view input, std::size_t max,
+                                               std::string_view& piece) {
+  Step step;
+  piece = {};
+  while (status_ == Status::need_more && step.consumed < input.size()) {
+    if (state_ != State::data) {
+      advance(input[step.consumed++]);
+      continue;
+    }
+    const std::size_t available = std::min(input.size() - step.consumed, max);
+    if (step.produced != 0 || available == 0) break;  // one run a call
+    const std::size_t n = take_data(available);
+    if (n == 0) break;
+    piece = input.substr(step.consumed, n);
+    step.produced = n;
+    step.consumed += n;
+  }
+  return step;
+}
+
+std::size_t BodyDecoder::take_data(std::size_t available) {
+  std::size_t n = available;
+  if (framing_ == Framing::until_close) {
+    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, limits_.max_body - body_bytes_));
+    if (n == 0) {
+      fail(BodyError::body_too_large);
+      return 0;
+    }
+  } else {
+    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, remaining_));
+    remaining_ -= n;
+  }
+  body_bytes_ += n;
+  if (framing_ == Framing::length && remaining_ == 0) {
+    status_ = Status::done;
+    state_ = State::end;
+  } else if (framing_ == Framing::chunked && remaining_ == 0) {
+    state_ = State::data_cr;
+  }
+  return n;
 }
 
 void BodyDecoder::finish() {

@@ -5,7 +5,8 @@
 // everywhere (a bare CR or LF is an error at once), trailer fields as field
 // lines — and the parts that carry no body are bounded, then dropped, except
 // the trailer fields a caller asks to keep (keep_trailers). Nothing is
-// buffered: framing is validated byte by byte, body bytes are copied out.
+// buffered: framing is validated byte by byte, body bytes are copied out (or
+// viewed where they are: decode_in_place).
 #pragma once
 
 #include <cstddef>
@@ -67,6 +68,11 @@ class BodyDecoder {
   // next, or the body ends or fails. Framing bytes are used even when `out`
   // is full, so the end of a body is seen with its last bytes.
   Step decode(std::string_view input, std::span<char> out);
+  // The same without copying: `piece` views the next run of body bytes in
+  // `input` (at most `max` of them; empty when none are next), and decoding
+  // stops where a second run would begin. Framing bytes after the run are
+  // used, as decode() uses them when `out` is full.
+  Step decode_in_place(std::string_view input, std::size_t max, std::string_view& piece);
   // The peer closed the connection: an until-close body ends here, any other
   // unfinished body is truncated.
   void finish();
@@ -115,6 +121,9 @@ class BodyDecoder {
     end,
   };
 
+  // Takes up to `available` body bytes in the data state: how many (0 when
+  // the body's bound is hit, which fails it).
+  std::size_t take_data(std::size_t available);
   void advance(char c);
   void advance_extension(char c);
   void advance_trailer(char c);

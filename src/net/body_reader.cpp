@@ -25,9 +25,34 @@ std::optional<BodyRead> BodyReader::read_buffered(std::span<char> out) {
   return std::nullopt;
 }
 
+std::optional<BodyRead> BodyReader::read_buffered_in_place(std::size_t max) {
+  if (buffer_.size() != 0 && !decoder_.done()) {
+    const auto data = buffer_.data();
+    std::string_view piece;
+    const auto step = decoder_.decode_in_place(
+        std::string_view(static_cast<const char*>(data.data()), data.size()), max, piece);
+    // Consumed, not moved: the bytes stay put until the next prepare().
+    buffer_.consume(step.consumed);
+    consumed_ += step.consumed;
+    if (decoder_.failed()) return BodyRead{0, BodyReadError::framing};
+    if (!piece.empty()) return BodyRead{piece.size(), BodyReadError::none, piece.data()};
+  }
+  if (decoder_.done()) return BodyRead{};
+  return std::nullopt;
+}
+
 asio::awaitable<BodyRead> BodyReader::read(std::span<char> out) {
+  return read_until([this, out] { return read_buffered(out); });
+}
+
+asio::awaitable<BodyRead> BodyReader::read_in_place(std::size_t max) {
+  return read_until([this, max] { return read_buffered_in_place(max); });
+}
+
+template <typename Take>
+asio::awaitable<BodyRead> BodyReader::read_until(Take take) {
   for (;;) {
-    if (const std::optional<BodyRead> buffered = read_buffered(out)) co_return *buffered;
+    if (const std::optional<BodyRead> buffered = take()) co_return *buffered;
 
     // Everything buffered was decoded: read more.
     SteadyTime now = SteadyClock::now();

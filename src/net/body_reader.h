@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include "http/body_decoder.h"
 #include "net/asio_fwd.h"
@@ -32,6 +33,8 @@ enum class BodyReadError : std::uint8_t {
 struct BodyRead {
   std::size_t size = 0;  // body bytes written to the output
   BodyReadError error = BodyReadError::none;
+  const char* data = nullptr;  // read_in_place: where the bytes are
+  std::string_view piece() const { return {data, size}; }
 };
 
 class BodyReader {
@@ -60,11 +63,20 @@ class BodyReader {
   // without a coroutine; nullopt when a read is needed.
   std::optional<BodyRead> read_buffered(std::span<char> out);
 
+  // The same two without a copy: at most `max` next body bytes, viewed in
+  // the read buffer (BodyRead::piece), where they stay until the next read.
+  asio::awaitable<BodyRead> read_in_place(std::size_t max);
+  std::optional<BodyRead> read_buffered_in_place(std::size_t max);
+
   // Bytes of the message taken from the buffer so far, framing included:
   // the body's size on the wire.
   std::uint64_t consumed() const { return consumed_; }
 
  private:
+  // Reads until `take` (a buffered read) has an answer.
+  template <typename Take>
+  asio::awaitable<BodyRead> read_until(Take take);
+
   Stream stream_;
   TlsStream* tls_;
   beast::flat_buffer& buffer_;

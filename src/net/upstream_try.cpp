@@ -22,8 +22,9 @@ namespace {
 
 namespace wire = centinela::http;
 
-constexpr std::size_t kReadSize = ChunkPool::kChunkSize;
 constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
+// The most body bytes the sink is given at once, as a client's body chunks.
+constexpr std::size_t kMaxPiece = ChunkPool::kChunkSize;
 
 double ms_since(SteadyTime t) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count();
@@ -60,7 +61,14 @@ class CountConsumed {
 }  // namespace
 
 UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
-    : plan_(plan), server_(plan.cluster.server(server_index)), body_(plan.worker.chunks().take()) {}
+    : plan_(plan), server_(plan.cluster.server(server_index)) {}
+
+// A request body's pieces pass through a chunk, taken when the first is read
+// (a response's are relayed from the connection's buffer).
+std::span<char> UpstreamTry::body_space() {
+  if (!body_) body_.emplace(plan_.worker.chunks().take());
+  return {body_->data(), body_->size()};
+}
 
 std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
 
@@ -97,7 +105,7 @@ asio::awaitable<TryOutcome> UpstreamTry::run(bool may_reuse, stage::ResponseSink
       continue;
     }
     plan_.watch.arm(socket(), deadline);
-    auto read = connection_->read_some(kReadSize);
+    auto read = connection_->read_some(kFirstResponseRead);
     auto [ec, n] = co_await std::move(read);
     plan_.watch.disarm();
     result = after_head_read(ec);
@@ -164,8 +172,8 @@ asio::awaitable<TryOutcome> UpstreamTry::connect() {
     co_return TryOutcome::connect_failed;
   }
   socket().set_option(tcp::no_delay(true), ec);
-  // Room for a head and a full body chunk: a typical response is one read.
-  connection_->buffer().reserve(kReadSize + 4096);
+  // A typical response is one read, and the buffer never grows for it.
+  connection_->buffer().reserve(kFirstResponseRead);
   if (plan_.cluster.config().tls) {
     // Without its context (never built) the server is not spoken to at all.
     tls::ClientContext* context = plan_.cluster.tls();
@@ -238,7 +246,7 @@ asio::awaitable<TryOutcome> UpstreamTry::send_request() {
         client_error_ = got;
         co_return TryOutcome::client_failed;
       }
-      piece.data = body_.data();
+      piece.data = body_->data();
       piece.size = got.size;
     }
     piece.last = body.done();
@@ -380,11 +388,13 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   const CountConsumed count_body(reader, bytes_received_);
 
   // The first piece is read before the sink sees anything: a body broken
-  // from its start is still a clean 502.
+  // from its start is still a clean 502. Pieces are relayed from where they
+  // were read (the connection's buffer), up to a chunk's size: the sink is
+  // done with each before the next read.
   BodyRead first;
   if (!decoder.done()) {
-    std::optional<BodyRead> got = reader.read_buffered(body_space());
-    if (!got) got = co_await reader.read(body_space());
+    std::optional<BodyRead> got = reader.read_buffered_in_place(kMaxPiece);
+    if (!got) got = co_await reader.read_in_place(kMaxPiece);
     if (got->error == BodyReadError::idle_timeout || got->error == BodyReadError::line_timeout) {
       co_return TryOutcome::response_timeout;
     }
@@ -401,9 +411,8 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
       // Piece by piece into the sink, in this frame (no coroutine of its
       // own); clean when the whole body reached it.
       relayed = true;
-      for (std::size_t size = first.size;;) {
+      for (std::string_view piece = first.piece();;) {
         const bool last = decoder.done();
-        const std::string_view piece(body_.data(), size);
         bool sent = false;
         if (last && !trailers_.empty()) {
           sent = co_await sink.on_upstream_last(piece, trailers_);
@@ -414,14 +423,14 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
           clean = sent;
           break;
         }
-        std::optional<BodyRead> got = reader.read_buffered(body_space());
-        if (!got) got = co_await reader.read(body_space());
+        std::optional<BodyRead> got = reader.read_buffered_in_place(kMaxPiece);
+        if (!got) got = co_await reader.read_in_place(kMaxPiece);
         if (got->error != BodyReadError::none) {
           // The body broke off: the client cannot be told but by closing.
           sink.on_upstream_broken();
           break;
         }
-        size = got->size;
+        piece = got->piece();
       }
       break;
     case stage::ResponseSink::HeadAction::discard:
@@ -478,7 +487,7 @@ void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response&
 asio::awaitable<bool> UpstreamTry::drain_body(BodyReader& reader,
                                               const wire::BodyDecoder& decoder) {
   while (!decoder.done()) {
-    const BodyRead got = co_await reader.read(body_space());
+    const BodyRead got = co_await reader.read_in_place(kMaxPiece);
     if (got.error != BodyReadError::none) co_return false;
   }
   co_return true;

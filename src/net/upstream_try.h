@@ -119,7 +119,7 @@ class UpstreamTry {
   asio::awaitable<bool> drain_body(BodyReader& reader, const centinela::http::BodyDecoder& decoder);
   void present(const centinela::http::ResponseFraming& framing, stage::Response& response);
   centinela::http::BodyLimits response_body_limits() const;
-  std::span<char> body_space() const { return {body_.data(), body_.size()}; }
+  std::span<char> body_space();
   tcp::socket& socket() { return connection_->socket(); }
   TlsStream* tls() { return connection_->tls(); }
   std::size_t server_index() const;
@@ -129,7 +129,7 @@ class UpstreamTry {
   std::unique_ptr<UpstreamConnection> connection_;
   // The last head read: views into its copy in the request's arena.
   centinela::http::ResponseHead head_;
-  ChunkPool::Lease body_;
+  std::optional<ChunkPool::Lease> body_;
   std::string trailers_;              // the response's relayed trailer fields; empty without any
   std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
   std::uint64_t bytes_sent_ = 0;      // to the server, for its metrics

@@ -325,6 +325,41 @@ TEST_F(Http2Test, FastSmallWindowClientGetsTheBodyOrTheClose) {
   }
 }
 
+// Answers around a DATA frame's and a record's size (16 KiB), with a length
+// and chunked, on streams of one connection at once: the frames carry the
+// bytes from where they were read, each once and in order.
+TEST_F(Http2Test, AnswersAroundAFramesSizeArriveWhole) {
+  const std::vector<std::uint64_t> sizes = {4096, 4097, 16383, 16384, 16385, 2 * 16384 + 7};
+  std::string requests;
+  for (const std::uint64_t size : sizes) {
+    OriginReply length;
+    length.pattern_body_bytes = size;
+    origin_.reply(fmt::format("/length/{}", size), length);
+    OriginReply chunked;
+    chunked.body = pattern_string(size);
+    chunked.chunked = true;
+    chunked.chunk_size = 16384;
+    origin_.reply(fmt::format("/chunked/{}", size), chunked);
+    for (const char* framing : {"length", "chunked"}) {
+      if (!requests.empty()) requests += ", ";
+      requests += fmt::format(R"({{"path": "/{}/{}"}})", framing, size);
+    }
+  }
+  ASSERT_TRUE(start_h2());
+  const H2Answer answer = h2(fmt::format(R"("requests": [{}])", requests));
+  ASSERT_TRUE(answer.ok()) << answer.raw;
+  const auto streams = answer.streams();
+  ASSERT_EQ(streams.size(), 2 * sizes.size()) << answer.raw;
+  for (std::size_t i = 0; i < streams.size(); ++i) {
+    const std::uint64_t size = sizes[i / 2];
+    SCOPED_TRACE(fmt::format("stream {} ({} bytes)", i, size));
+    EXPECT_EQ(streams[i].response.status, 200) << streams[i].response.error;
+    EXPECT_TRUE(streams[i].ended);
+    EXPECT_EQ(streams[i].response.body_bytes, size);
+    EXPECT_EQ(streams[i].response.body_crc32, pattern_crc32(size));
+  }
+}
+
 TEST_F(Http2Test, LargeUploadsOnTwoStreamsArriveWhole) {
   ASSERT_TRUE(start_h2());
   // 3 MiB each, two at once: far past the stream (64 KiB) and connection

@@ -99,6 +99,47 @@ TEST_F(HttpsTest, LargeBodiesPassBothWays) {
   EXPECT_EQ(received[2].body_crc32, sent_crc(100000));
 }
 
+// Answers around a record's size (16 KiB), with a length and chunked, one
+// after another on one connection: whether a head goes with its body in one
+// record or alone before it, and whether a body is relayed from where it was
+// read, every byte arrives once and in order.
+TEST_F(HttpsTest, AnswersAroundARecordsSizeArriveWhole) {
+  const std::vector<std::uint64_t> sizes = {16383, 16384, 16385, 20000, 2 * 16384 + 7};
+  for (const std::uint64_t size : sizes) {
+    origin_.on(fmt::format("/length/{}", size), [size](const ReceivedRequest&) {
+      OriginReply reply;
+      reply.pattern_body_bytes = size;
+      return reply;
+    });
+    origin_.on(fmt::format("/chunked/{}", size), [size](const ReceivedRequest&) {
+      OriginReply reply;
+      reply.body = pattern_string(size);
+      reply.chunked = true;
+      reply.chunk_size = 16384;
+      return reply;
+    });
+  }
+  ASSERT_TRUE(start_https());
+  std::string requests;
+  for (const std::uint64_t size : sizes) {
+    for (const char* framing : {"length", "chunked"}) {
+      if (!requests.empty()) requests += ", ";
+      requests += fmt::format(R"({{"path": "/{}/{}"}})", framing, size);
+    }
+  }
+  const JsonValue answer = client(fmt::format(R"("sni": "localhost", "requests": [{}])", requests));
+  ASSERT_TRUE(ok(answer)) << describe(answer);
+  for (std::size_t i = 0; i < 2 * sizes.size(); ++i) {
+    const std::uint64_t size = sizes[i / 2];
+    SCOPED_TRACE(fmt::format("request {} ({} bytes)", i, size));
+    EXPECT_EQ(status(answer, i), 200);
+    const JsonValue* got = response(answer, i);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->number_at("body_len"), static_cast<double>(size));
+    EXPECT_EQ(got->number_at("body_crc"), static_cast<double>(pattern_crc32(size)));
+  }
+}
+
 TEST_F(HttpsTest, CurlWithTheCaIsServed) {
   ASSERT_TRUE(start_https());
   const CommandResult curl =

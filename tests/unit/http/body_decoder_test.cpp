@@ -251,6 +251,95 @@ TEST(BodyDecoder, EverySplitGivesTheSameBodyAndVerdict) {
   }
 }
 
+// run() through decode_in_place: each piece must view the input it came from.
+Outcome run_in_place(BodyDecoder decoder, std::string_view input, std::size_t piece,
+                     std::size_t max, bool eof = false) {
+  Outcome outcome;
+  std::size_t offered = 0;
+  std::string pending;
+  while (decoder.status() == BodyDecoder::Status::need_more) {
+    if (pending.empty()) {
+      if (offered == input.size()) break;
+      const std::size_t n = std::min(piece, input.size() - offered);
+      pending.assign(input.substr(offered, n));
+      offered += n;
+    }
+    std::string_view body;
+    const auto step = decoder.decode_in_place(pending, max, body);
+    EXPECT_EQ(body.size(), step.produced);
+    EXPECT_LE(body.size(), max);
+    if (!body.empty()) {
+      EXPECT_GE(body.data(), pending.data());
+      EXPECT_LE(body.data() + body.size(), pending.data() + step.consumed);
+    }
+    outcome.body.append(body);
+    outcome.consumed += step.consumed;
+    pending.erase(0, step.consumed);
+    if (step.consumed == 0 && step.produced == 0) break;
+  }
+  if (eof && pending.empty() && offered == input.size()) decoder.finish();
+  outcome.status = decoder.status();
+  outcome.error = decoder.error();
+  return outcome;
+}
+
+TEST(BodyDecoder, InPlaceGivesWhatCopyingGivesForEveryFramingAndSplit) {
+  struct Case {
+    Framing framing;
+    std::uint64_t length;
+    std::string input;
+    bool eof;
+  };
+  const std::vector<Case> cases = {
+      {Framing::chunked, 0, "5;a=\"b\"\r\nhello\r\n6\r\n world\r\n0\r\nX-A: 1\r\n\r\nrest", false},
+      {Framing::chunked, 0, "3\r\nabc\r\n1;x=y\r\nd\r\n0;z\r\n\r\n", false},
+      {Framing::chunked, 0, "5\r\nhello\r\n0\r\r\n", false},
+      {Framing::chunked, 0, "5\r\nhel", true},
+      {Framing::length, 11, "hello worldGET / HTTP/1.1", false},
+      {Framing::length, 11, "hello", true},
+      {Framing::until_close, 0, "everything until the end", true},
+  };
+  for (const Case& c : cases) {
+    const BodyLimits limits;
+    const Outcome copied = run({c.framing, c.length, limits}, c.input, 1 << 20, 1 << 20, c.eof);
+    for (std::size_t piece = 1; piece <= c.input.size(); ++piece) {
+      for (std::size_t max : {1u, 2u, 7u, 64u}) {
+        SCOPED_TRACE(c.input + " piece " + std::to_string(piece) + " max " + std::to_string(max));
+        const Outcome viewed =
+            run_in_place({c.framing, c.length, limits}, c.input, piece, max, c.eof);
+        EXPECT_EQ(viewed.status, copied.status);
+        EXPECT_EQ(viewed.error, copied.error);
+        EXPECT_EQ(viewed.body, copied.body);
+        EXPECT_EQ(viewed.consumed, copied.consumed);
+      }
+    }
+  }
+}
+
+TEST(BodyDecoder, InPlaceSeesTheEndWithTheLastRunAndStopsBeforeTheNext) {
+  BodyDecoder decoder = chunked();
+  std::string_view piece;
+  const std::string_view input = "5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\nGET /";
+  auto step = decoder.decode_in_place(input, 64, piece);
+  EXPECT_EQ(piece, "hello");
+  EXPECT_FALSE(decoder.done());
+  EXPECT_EQ(input.substr(step.consumed), "abc\r\n0\r\n\r\nGET /");  // one run a call
+  const std::string_view rest = input.substr(step.consumed);
+  step = decoder.decode_in_place(rest, 64, piece);
+  EXPECT_EQ(piece, "abc");
+  EXPECT_TRUE(decoder.done());
+  EXPECT_EQ(rest.substr(step.consumed), "GET /");
+}
+
+TEST(BodyDecoder, InPlaceWithNoRoomTakesNothingAndFailsNothing) {
+  BodyDecoder until_close(Framing::until_close, 0, BodyLimits{});
+  std::string_view piece = "stale";
+  const auto step = until_close.decode_in_place("abc", 0, piece);
+  EXPECT_EQ(step.consumed, 0u);
+  EXPECT_TRUE(piece.empty());
+  EXPECT_EQ(until_close.status(), BodyDecoder::Status::need_more);
+}
+
 // The trailers a decoder keeps when `input` is fed in pieces of `piece` bytes.
 std::string kept_trailers(std::string_view input, std::size_t piece = 1 << 20,
                           BodyLimits limits = {}) {
