@@ -34,10 +34,9 @@ const h2::SessionBounds& bounds() {
   return defaults;
 }
 
-std::uint64_t now_ms() {
+std::uint64_t milliseconds(SteadyTime t) {
   return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now().time_since_epoch())
-          .count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 
 std::string_view as_view(const std::uint8_t* data, std::size_t size) {
@@ -111,7 +110,7 @@ struct H2Callbacks {
 
   static int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user_data) {
     H2Connection& h2 = self(user_data);
-    if (!h2.flood_.on_frame(*frame, now_ms())) {
+    if (!h2.flood_.on_frame(*frame, milliseconds(h2.received_at_))) {
       h2.stopping_ = true;  // nothing more is read: GOAWAY goes out, then the close
       return h2::FloodGuard::refuse(session);
     }
@@ -222,11 +221,11 @@ const config::Limits& H2Connection::limits() const {
 H2Stream* H2Connection::start_stream(std::int32_t id) {
   std::unique_ptr<H2Stream> stream;
   if (spare_.empty()) {
-    stream = std::make_unique<H2Stream>(*this, id, bounds().max_header_list_size);
+    stream = std::make_unique<H2Stream>(*this, id, bounds().max_header_list_size, received_at_);
   } else {
     stream = std::move(spare_.back());
     spare_.pop_back();
-    stream->reuse(id);
+    stream->reuse(id, received_at_);
   }
   H2Stream* raw = stream.get();
   raw->index = streams_.size();
@@ -353,6 +352,7 @@ bool H2Connection::receive(const std::uint8_t* data, std::size_t size) {
 
 asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
   last_activity_ = SteadyClock::now();
+  received_at_ = last_activity_;
   if (!received.empty() &&
       !receive(reinterpret_cast<const std::uint8_t*>(received.data()), received.size())) {
     stopping_ = true;
@@ -401,6 +401,7 @@ asio::awaitable<void> H2Connection::read_loop(std::string_view received) {
       continue;
     }
     last_activity_ = SteadyClock::now();
+    received_at_ = last_activity_;
     const bool goes_on = receive(reinterpret_cast<const std::uint8_t*>(chunk.data()), n);
     flush_soon();
     if (!goes_on || stopping_) break;

@@ -114,6 +114,9 @@ class H2Connection {
   asio::steady_timer done_wake_;  // run() waits here for the writer and the streams
   DeadlineWatch write_watch_;
   SteadyTime last_activity_{};
+  // When the bytes being fed to nghttp2 were read: the time of every stream
+  // and frame they carry (one clock reading a read, not one a frame).
+  SteadyTime received_at_{};
   bool writer_running_ = false;
   bool writer_waiting_ = false;  // on write_wake_, not yet woken
   bool dead_ = false;            // the socket failed: nothing more is read or written

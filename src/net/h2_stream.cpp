@@ -19,17 +19,18 @@ constexpr std::size_t kKeptBuffer = 4 * 1024;
 
 }  // namespace
 
-H2Stream::H2Stream(H2Connection& owner, std::int32_t stream_id, std::size_t max_header_list)
+H2Stream::H2Stream(H2Connection& owner, std::int32_t stream_id, std::size_t max_header_list,
+                   SteadyTime received)
     : connection(owner),
       id(stream_id),
-      start(SteadyClock::now()),
+      start(received),
       builder(head, max_header_list),
       wake(owner.client().worker.io()),
       watch(owner.client().worker.sweeper()) {}
 
-void H2Stream::reuse(std::int32_t next_id) {
+void H2Stream::reuse(std::int32_t next_id, SteadyTime received) {
   id = next_id;
-  start = SteadyClock::now();
+  start = received;
   head = h2::RequestHead();
   builder.reset();
   head_bytes = 0;
@@ -38,6 +39,7 @@ void H2Stream::reuse(std::int32_t next_id) {
   if (response_nv.text.capacity() > kKeptBuffer) std::string().swap(response_nv.text);
   if (trailer_fields.text.capacity() > kKeptBuffer) std::string().swap(trailer_fields.text);
   if (last_piece.capacity() > kKeptBuffer) std::string().swap(last_piece);
+  held.reset();
   if (trailers.capacity() > kKeptBuffer) std::string().swap(trailers);
   trailers.clear();
   trailer_bytes = 0;
@@ -131,6 +133,10 @@ bool H2Downstream::send_head(const stage::Response& response) {
   status_ = response.status;
   h2::make_response_nv(response, nv_, &stream_.connection.sent_fields());
   with_body_ = response.sends_body;
+  if (response.origin == stage::ResponseOrigin::stored && response.stored != nullptr) {
+    stream_.held = response.stored;
+    held_body_ = response.whole_body;  // the entry's body or one of its variants
+  }
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream_;
   provider.read_callback = read_response_body;
@@ -189,10 +195,14 @@ bool H2Downstream::keep_last_piece(std::string_view piece) {
   // Only what nghttp2 will take at the writer's next turn: both windows
   // admit it, no trailers follow, and the client sent its whole request (a
   // request still arriving gets RST_STREAM(NO_ERROR) when the coroutine
-  // ends, which must not overtake the DATA). The copy is bounded as a reused
-  // stream's buffers are.
+  // ends, which must not overtake the DATA). A piece of the held stored
+  // response is lent as it is, whatever its size (the stream keeps the
+  // entry); any other is copied, bounded as a reused stream's buffers are.
   nghttp2_session* session = stream_.connection.session();
-  if (piece.size() > kKeptBuffer || stream_.trailer_nv != nullptr || !stream_.body_ended) {
+  const bool held = !held_body_.empty() && piece.data() >= held_body_.data() &&
+                    piece.data() + piece.size() <= held_body_.data() + held_body_.size();
+  if ((!held && piece.size() > kKeptBuffer) || stream_.trailer_nv != nullptr ||
+      !stream_.body_ended) {
     return false;
   }
   const auto size = static_cast<std::int32_t>(piece.size());
@@ -200,8 +210,12 @@ bool H2Downstream::keep_last_piece(std::string_view piece) {
       nghttp2_session_get_remote_window_size(session) < size) {
     return false;
   }
-  stream_.last_piece.assign(piece);
-  stream_.pending = stream_.last_piece;
+  if (held) {
+    stream_.pending = piece;
+  } else {
+    stream_.last_piece.assign(piece);
+    stream_.pending = stream_.last_piece;
+  }
   stream_.pending_is_last = true;
   nghttp2_session_resume_data(session, stream_.id);
   stream_.connection.flush_soon();

@@ -27,6 +27,7 @@
 #include "net/deadline.h"
 #include "net/spawn_now.h"
 #include "stage/downstream.h"
+#include "stage/stored_response.h"
 
 namespace centinela::stage {
 struct RequestContext;
@@ -37,12 +38,14 @@ namespace centinela::net {
 class H2Connection;
 
 struct H2Stream {
-  H2Stream(H2Connection& connection, std::int32_t id, std::size_t max_header_list);
+  // `received`: when the bytes that opened it were read.
+  H2Stream(H2Connection& connection, std::int32_t id, std::size_t max_header_list,
+           SteadyTime received);
 
   // The object serves the connection's next stream: as new, but with its
   // timer, watch and buffers kept (made once per connection, not per
   // stream). Every per-stream field below is reset here.
-  void reuse(std::int32_t next_id);
+  void reuse(std::int32_t next_id, SteadyTime received);
 
   H2Connection& connection;
   std::int32_t id;
@@ -78,6 +81,10 @@ struct H2Stream {
   // A small last piece the client's windows admit, copied so that the
   // stream's coroutine need not wait for the writer to pack it.
   std::string last_piece;
+  // A stored response being sent (a cache hit): kept until the stream is
+  // reused, so that its body can be handed to nghttp2 as it is and the
+  // stream's coroutine end before the DATA is packed.
+  std::shared_ptr<const stage::StoredResponse> held;
   // What read_response_body took of `pending` for the DATA frame nghttp2 is
   // packing: the send_data callback appends it to the batch, in the same
   // nghttp2_session_mem_send call, so it is still valid there.
@@ -166,6 +173,8 @@ class H2Downstream final : public stage::Downstream, public stage::RequestBody {
   std::chrono::milliseconds idle_;
   std::uint64_t max_body_;
   std::optional<std::uint64_t> length_;
+  // The body of the held stored response (H2Stream::held), or empty.
+  std::string_view held_body_;
   bool present_;
   unsigned status_ = 0;
   std::uint64_t bytes_sent_ = 0;

@@ -504,6 +504,39 @@ TEST_F(Http2Test, CacheAnswersTheSecondIdenticalStream) {
   EXPECT_EQ(origin_.request_count("/doc"), 1u);
 }
 
+// A cache hit's body is lent to nghttp2 from the stored entry (the stream
+// keeps the entry until nghttp2 is done with it): bodies far over a frame,
+// on many streams at once, arrive whole; and with a 1 KiB window (the body
+// cannot go at once) they still do, the old way.
+TEST_F(Http2Test, CacheHitsOfLargeBodiesArriveWholeOnConcurrentStreams) {
+  constexpr std::uint64_t kBody = 40000;
+  config_.routes = {R"({match: {prefix: "/"}, upstream: api, cache: {}})"};
+  origin_.on("/big", [](const ReceivedRequest&) {
+    OriginReply reply;
+    reply.pattern_body_bytes = kBody;
+    reply.headers.emplace_back("Cache-Control", "max-age=60");
+    return reply;
+  });
+  ASSERT_TRUE(start_h2());
+  ASSERT_TRUE(h2(h2_gets({"/big"})).ok());  // stored
+  for (const char* settings : {"", R"("settings": {"INITIAL_WINDOW_SIZE": 1024}, )"}) {
+    SCOPED_TRACE(settings);
+    const H2Answer answer =
+        h2(std::string(settings) + h2_gets(std::vector<std::string>(20, "/big")));
+    ASSERT_TRUE(answer.ok()) << answer.raw.substr(0, 600);
+    const auto streams = answer.streams();
+    ASSERT_EQ(streams.size(), 20u) << answer.raw.substr(0, 600);
+    for (const auto& stream : streams) {
+      EXPECT_EQ(stream.response.status, 200);
+      EXPECT_TRUE(stream.ended);
+      EXPECT_EQ(stream.response.header("x-cache").value_or("(none)"), "HIT");
+      EXPECT_EQ(stream.response.body_bytes, kBody);
+      EXPECT_EQ(stream.response.body_crc32, pattern_crc32(kBody));
+    }
+  }
+  EXPECT_EQ(origin_.request_count("/big"), 1u);
+}
+
 TEST_F(Http2Test, RateLimitAnswersTheThirdStream429) {
   config_.routes = {R"({match: {prefix: "/"}, upstream: api,)"
                     R"( rate_limit: [{name: per_ip, key: ip, limit: 2, window: 1m}]})"};
