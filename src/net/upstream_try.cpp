@@ -388,13 +388,28 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   const CountConsumed count_body(reader, bytes_received_);
 
   // The first piece is read before the sink sees anything: a body broken
-  // from its start is still a clean 502. Pieces are relayed from where they
-  // were read (the connection's buffer), up to a chunk's size: the sink is
-  // done with each before the next read.
+  // from its start is still a clean 502. A body with a length (or none) is
+  // relayed from where it was read, the connection's buffer, up to a
+  // chunk's size a piece: the sink is done with each before the next read.
+  // A chunked one is gathered into a chunk first: an origin's tiny chunks
+  // leave as one piece a read, not one piece (a write, a frame) each.
+  const bool in_place = framing.framing != wire::Framing::chunked;
+  const auto buffered = [&] {
+    return in_place ? reader.read_buffered_in_place(kMaxPiece) : reader.read_buffered(body_space());
+  };
+  const auto read = [&] {
+    return in_place ? reader.read_in_place(kMaxPiece) : reader.read(body_space());
+  };
+  // Where a gathered piece is.
+  const auto placed = [&](BodyRead got) {
+    if (!in_place) got.data = body_->data();
+    return got;
+  };
   BodyRead first;
   if (!decoder.done()) {
-    std::optional<BodyRead> got = reader.read_buffered_in_place(kMaxPiece);
-    if (!got) got = co_await reader.read_in_place(kMaxPiece);
+    std::optional<BodyRead> got = buffered();
+    if (!got) got = co_await read();
+    got = placed(*got);
     if (got->error == BodyReadError::idle_timeout || got->error == BodyReadError::line_timeout) {
       co_return TryOutcome::response_timeout;
     }
@@ -423,8 +438,9 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
           clean = sent;
           break;
         }
-        std::optional<BodyRead> got = reader.read_buffered_in_place(kMaxPiece);
-        if (!got) got = co_await reader.read_in_place(kMaxPiece);
+        std::optional<BodyRead> got = buffered();
+        if (!got) got = co_await read();
+        got = placed(*got);
         if (got->error != BodyReadError::none) {
           // The body broke off: the client cannot be told but by closing.
           sink.on_upstream_broken();

@@ -84,6 +84,54 @@ TEST_F(StreamingTest, ChunkedResponseIsRelayedIntact) {
   EXPECT_FALSE(response.header("content-length") && response.header("transfer-encoding"));
 }
 
+// An origin's tiny chunks, read at once, are gathered: 3,000 chunks of one
+// byte reach the client in a few chunks (a write each), not in 3,000.
+TEST_F(StreamingTest, TinyChunksFromTheOriginAreGatheredIntoFewPieces) {
+  constexpr int kChunks = 3000;
+  std::string raw =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n";
+  std::string body;
+  for (int i = 0; i < kChunks; ++i) {
+    const char c = static_cast<char>('a' + i % 26);
+    raw += "1\r\n";
+    raw += c;
+    raw += "\r\n";
+    body += c;
+  }
+  raw += "0\r\n\r\n";
+  origin_.on("/tiny", [raw](const ReceivedRequest&) {
+    OriginReply reply;
+    reply.raw = raw;
+    return reply;
+  });
+  ASSERT_TRUE(start_gateway());
+  HttpConnection client(port());
+  ASSERT_TRUE(client.send(build_request("GET", "/tiny", {{"Connection", "close"}})));
+  std::string received;
+  ASSERT_TRUE(client.wait_closed(5000ms, &received));
+  const std::size_t head_end = received.find("\r\n\r\n");
+  ASSERT_NE(head_end, std::string::npos) << received.substr(0, 300);
+  ASSERT_NE(received.substr(0, head_end).find("chunked"), std::string::npos)
+      << received.substr(0, head_end);
+  // The client's chunks, taken apart.
+  std::size_t at = head_end + 4;
+  std::string relayed;
+  int chunks = 0;
+  for (;;) {
+    const std::size_t line_end = received.find("\r\n", at);
+    ASSERT_NE(line_end, std::string::npos) << "unterminated chunk size line";
+    const std::size_t size = std::stoul(received.substr(at, line_end - at), nullptr, 16);
+    at = line_end + 2;
+    if (size == 0) break;
+    relayed += received.substr(at, size);
+    at += size + 2;
+    ++chunks;
+  }
+  EXPECT_EQ(relayed, body);
+  EXPECT_LE(chunks, 10) << "the origin's chunks were relayed one by one";
+}
+
 TEST_F(StreamingTest, ExpectContinueGets100ThenTheResponse) {
   ASSERT_TRUE(start_gateway());
   HttpConnection client(port());
