@@ -314,6 +314,9 @@ void H2Connection::erase_stream(H2Stream& stream) {
     streams_[at]->index = at;
   }
   streams_.pop_back();
+  // nghttp2 is done with it: a spare stream pins no stored entry (an entry
+  // evicted meanwhile would otherwise outlive the cache's memory bound).
+  done->held.reset();
   if (spare_.size() < kSpareStreams) spare_.push_back(std::move(done));
 }
 

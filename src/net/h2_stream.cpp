@@ -39,7 +39,6 @@ void H2Stream::reuse(std::int32_t next_id, SteadyTime received) {
   if (response_nv.text.capacity() > kKeptBuffer) std::string().swap(response_nv.text);
   if (trailer_fields.text.capacity() > kKeptBuffer) std::string().swap(trailer_fields.text);
   if (last_piece.capacity() > kKeptBuffer) std::string().swap(last_piece);
-  held.reset();
   if (trailers.capacity() > kKeptBuffer) std::string().swap(trailers);
   trailers.clear();
   trailer_bytes = 0;

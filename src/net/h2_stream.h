@@ -81,9 +81,10 @@ struct H2Stream {
   // A small last piece the client's windows admit, copied so that the
   // stream's coroutine need not wait for the writer to pack it.
   std::string last_piece;
-  // A stored response being sent (a cache hit): kept until the stream is
-  // reused, so that its body can be handed to nghttp2 as it is and the
-  // stream's coroutine end before the DATA is packed.
+  // A stored response being sent (a cache hit): kept until nghttp2 closed
+  // the stream and its coroutine ended (H2Connection::erase_stream), so that
+  // its body can be handed to nghttp2 as it is and the coroutine end before
+  // the DATA is packed.
   std::shared_ptr<const stage::StoredResponse> held;
   // What read_response_body took of `pending` for the DATA frame nghttp2 is
   // packing: the send_data callback appends it to the batch, in the same
