@@ -8,6 +8,7 @@
 #include "http/response_framing.h"
 #include "net/body_writer.h"
 #include "net/deadline.h"
+#include "net/response_pieces.h"
 #include "net/worker.h"
 #include "observe/live_stats.h"
 #include "observe/metrics.h"
@@ -23,8 +24,6 @@ namespace {
 namespace wire = centinela::http;
 
 constexpr std::uint32_t kUpstreamHeaderLimit = 64 * 1024;
-// The most body bytes the sink is given at once, as a client's body chunks.
-constexpr std::size_t kMaxPiece = ChunkPool::kChunkSize;
 
 double ms_since(SteadyTime t) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count();
@@ -388,28 +387,14 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
   const CountConsumed count_body(reader, bytes_received_);
 
   // The first piece is read before the sink sees anything: a body broken
-  // from its start is still a clean 502. A body with a length (or none) is
-  // relayed from where it was read, the connection's buffer, up to a
-  // chunk's size a piece: the sink is done with each before the next read.
-  // A chunked one is gathered into a chunk first: an origin's tiny chunks
-  // leave as one piece a read, not one piece (a write, a frame) each.
-  const bool in_place = framing.framing != wire::Framing::chunked;
-  const auto buffered = [&] {
-    return in_place ? reader.read_buffered_in_place(kMaxPiece) : reader.read_buffered(body_space());
-  };
-  const auto read = [&] {
-    return in_place ? reader.read_in_place(kMaxPiece) : reader.read(body_space());
-  };
-  // Where a gathered piece is.
-  const auto placed = [&](BodyRead got) {
-    if (!in_place) got.data = body_->data();
-    return got;
-  };
+  // from its start is still a clean 502. Each piece is done with before the
+  // next read (ResponsePieces: it may view the connection's buffer).
+  ResponsePieces pieces(reader, framing.framing == wire::Framing::chunked, plan_.worker.chunks(),
+                        body_);
   BodyRead first;
   if (!decoder.done()) {
-    std::optional<BodyRead> got = buffered();
-    if (!got) got = co_await read();
-    got = placed(*got);
+    std::optional<BodyRead> got = pieces.buffered();
+    if (!got) got = pieces.placed(co_await pieces.read());
     if (got->error == BodyReadError::idle_timeout || got->error == BodyReadError::line_timeout) {
       co_return TryOutcome::response_timeout;
     }
@@ -438,9 +423,8 @@ asio::awaitable<TryOutcome> UpstreamTry::relay_response(stage::ResponseSink& sin
           clean = sent;
           break;
         }
-        std::optional<BodyRead> got = buffered();
-        if (!got) got = co_await read();
-        got = placed(*got);
+        std::optional<BodyRead> got = pieces.buffered();
+        if (!got) got = pieces.placed(co_await pieces.read());
         if (got->error != BodyReadError::none) {
           // The body broke off: the client cannot be told but by closing.
           sink.on_upstream_broken();
@@ -503,7 +487,7 @@ void UpstreamTry::present(const wire::ResponseFraming& framing, stage::Response&
 asio::awaitable<bool> UpstreamTry::drain_body(BodyReader& reader,
                                               const wire::BodyDecoder& decoder) {
   while (!decoder.done()) {
-    const BodyRead got = co_await reader.read_in_place(kMaxPiece);
+    const BodyRead got = co_await reader.read_in_place(ResponsePieces::kMaxPiece);
     if (got.error != BodyReadError::none) co_return false;
   }
   co_return true;
