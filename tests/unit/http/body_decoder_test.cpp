@@ -15,12 +15,13 @@ struct Outcome {
   std::size_t consumed = 0;
 };
 
-// Feeds `input` in pieces of `piece` bytes through an output of `room` bytes,
-// as a socket reader would: the unconsumed rest of a piece is offered again.
-Outcome run(BodyDecoder decoder, std::string_view input, std::size_t piece = 1 << 20,
-            std::size_t room = 1 << 20, bool eof = false) {
+// Feeds `input` in pieces of `piece` bytes, as a socket reader would: the
+// unconsumed rest of a piece is offered again. `decode(decoder, pending,
+// body)` decodes once, appends the body bytes it got, and returns the step.
+template <typename Decode>
+Outcome feed(BodyDecoder decoder, std::string_view input, std::size_t piece, bool eof,
+             Decode decode) {
   Outcome outcome;
-  std::vector<char> out(room);
   std::size_t offered = 0;  // bytes of input handed to the decoder so far
   std::string pending;
   while (decoder.status() == BodyDecoder::Status::need_more) {
@@ -30,8 +31,7 @@ Outcome run(BodyDecoder decoder, std::string_view input, std::size_t piece = 1 <
       pending.assign(input.substr(offered, n));
       offered += n;
     }
-    const auto step = decoder.decode(pending, out);
-    outcome.body.append(out.data(), step.produced);
+    const BodyDecoder::Step step = decode(decoder, pending, outcome.body);
     outcome.consumed += step.consumed;
     pending.erase(0, step.consumed);
     if (step.consumed == 0 && step.produced == 0) break;
@@ -40,6 +40,18 @@ Outcome run(BodyDecoder decoder, std::string_view input, std::size_t piece = 1 <
   outcome.status = decoder.status();
   outcome.error = decoder.error();
   return outcome;
+}
+
+// Through an output of `room` bytes.
+Outcome run(BodyDecoder decoder, std::string_view input, std::size_t piece = 1 << 20,
+            std::size_t room = 1 << 20, bool eof = false) {
+  std::vector<char> out(room);
+  return feed(decoder, input, piece, eof,
+              [&](BodyDecoder& d, std::string_view pending, std::string& body) {
+                const auto step = d.decode(pending, out);
+                body.append(out.data(), step.produced);
+                return step;
+              });
 }
 
 BodyDecoder chunked(BodyLimits limits = {}) { return {Framing::chunked, 0, limits}; }
@@ -254,33 +266,19 @@ TEST(BodyDecoder, EverySplitGivesTheSameBodyAndVerdict) {
 // run() through decode_in_place: each piece must view the input it came from.
 Outcome run_in_place(BodyDecoder decoder, std::string_view input, std::size_t piece,
                      std::size_t max, bool eof = false) {
-  Outcome outcome;
-  std::size_t offered = 0;
-  std::string pending;
-  while (decoder.status() == BodyDecoder::Status::need_more) {
-    if (pending.empty()) {
-      if (offered == input.size()) break;
-      const std::size_t n = std::min(piece, input.size() - offered);
-      pending.assign(input.substr(offered, n));
-      offered += n;
-    }
-    std::string_view body;
-    const auto step = decoder.decode_in_place(pending, max, body);
-    EXPECT_EQ(body.size(), step.produced);
-    EXPECT_LE(body.size(), max);
-    if (!body.empty()) {
-      EXPECT_GE(body.data(), pending.data());
-      EXPECT_LE(body.data() + body.size(), pending.data() + step.consumed);
-    }
-    outcome.body.append(body);
-    outcome.consumed += step.consumed;
-    pending.erase(0, step.consumed);
-    if (step.consumed == 0 && step.produced == 0) break;
-  }
-  if (eof && pending.empty() && offered == input.size()) decoder.finish();
-  outcome.status = decoder.status();
-  outcome.error = decoder.error();
-  return outcome;
+  return feed(decoder, input, piece, eof,
+              [&](BodyDecoder& d, std::string_view pending, std::string& body) {
+                std::string_view viewed;
+                const auto step = d.decode_in_place(pending, max, viewed);
+                EXPECT_EQ(viewed.size(), step.produced);
+                EXPECT_LE(viewed.size(), max);
+                if (!viewed.empty()) {
+                  EXPECT_GE(viewed.data(), pending.data());
+                  EXPECT_LE(viewed.data() + viewed.size(), pending.data() + step.consumed);
+                }
+                body.append(viewed);
+                return step;
+              });
 }
 
 TEST(BodyDecoder, InPlaceGivesWhatCopyingGivesForEveryFramingAndSplit) {
