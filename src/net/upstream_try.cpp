@@ -63,7 +63,8 @@ UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
     : plan_(plan), server_(plan.cluster.server(server_index)) {}
 
 // A request body's pieces pass through a chunk, taken when the first is read
-// (a response's are relayed from the connection's buffer).
+// (a chunked response's share it: ResponsePieces; others are relayed from
+// the connection's buffer).
 std::span<char> UpstreamTry::body_space() {
   if (!body_) body_.emplace(plan_.worker.chunks().take());
   return {body_->data(), body_->size()};

@@ -129,6 +129,7 @@ class UpstreamTry {
   std::unique_ptr<UpstreamConnection> connection_;
   // The last head read: views into its copy in the request's arena.
   centinela::http::ResponseHead head_;
+  // Taken on first use: a request body's pieces, or a chunked response's.
   std::optional<ChunkPool::Lease> body_;
   std::string trailers_;              // the response's relayed trailer fields; empty without any
   std::size_t head_bytes_ = 0;        // of the final response head, for the trailer bound
