@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -30,6 +31,13 @@ class ChunkPool {
     ChunkPool* pool_;
     std::unique_ptr<char[]> chunk_;
   };
+
+  // The chunk kept in `kept`, taken from the pool the first time it is
+  // wanted (a caller that may need none holds none).
+  std::span<char> lend(std::optional<Lease>& kept) {
+    if (!kept) kept.emplace(take());
+    return {kept->data(), Lease::size()};
+  }
 
   Lease take() {
     if (free_.empty()) return Lease(*this, std::unique_ptr<char[]>(new char[kChunkSize]));

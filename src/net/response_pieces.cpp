@@ -18,9 +18,6 @@ BodyRead ResponsePieces::placed(BodyRead got) const {
   return got;
 }
 
-std::span<char> ResponsePieces::space() {
-  if (!chunk_) chunk_.emplace(chunks_.take());
-  return {chunk_->data(), chunk_->size()};
-}
+std::span<char> ResponsePieces::space() { return chunks_.lend(chunk_); }
 
 }  // namespace centinela::net

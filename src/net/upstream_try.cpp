@@ -65,10 +65,7 @@ UpstreamTry::UpstreamTry(TryPlan& plan, std::size_t server_index)
 // A request body's pieces pass through a chunk, taken when the first is read
 // (a chunked response's share it: ResponsePieces; others are relayed from
 // the connection's buffer).
-std::span<char> UpstreamTry::body_space() {
-  if (!body_) body_.emplace(plan_.worker.chunks().take());
-  return {body_->data(), body_->size()};
-}
+std::span<char> UpstreamTry::body_space() { return plan_.worker.chunks().lend(body_); }
 
 std::size_t UpstreamTry::server_index() const { return &server_ - &plan_.cluster.server(0); }
 
